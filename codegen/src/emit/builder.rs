@@ -1,0 +1,352 @@
+//! A generated request builder: required path (and query) parameters given up front, optional
+//! ones as typed setters, and one `send()` that validates every value, sends the request with
+//! the negotiated media type and decodes the typed response.
+
+use super::docs::doc_attrs;
+use super::ident;
+use super::params::{checks_for, PatternTable};
+use super::types::{rust_type, setter_type};
+use crate::model::{Operation, ParamLocation, Parameter, TypeRef};
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+
+pub struct RequestBuilder<'m, 'p> {
+    pub op: &'m Operation,
+    pub patterns: &'p PatternTable,
+}
+
+/// Parameters the client method takes positionally: path parameters, then required query and
+/// header parameters. Everything else is a setter.
+pub fn positional(op: &Operation) -> impl Iterator<Item = &Parameter> {
+    op.params.iter().filter(|p| p.required)
+}
+
+/// The request body, when the method takes it positionally (a required body).
+pub fn body_type(op: &Operation) -> Option<(&TypeRef, bool)> {
+    let request = op.request.as_ref()?;
+    let newest = request.contents.last()?;
+    Some((&newest.body, request.required))
+}
+
+/// Doc lines shared by the builder and the client method.
+pub fn operation_docs(op: &Operation) -> TokenStream {
+    let call = format!("`{} {}`", op.http_method.as_str(), op.path);
+    let versions: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.media_type.is_empty())
+        .map(|r| format!("`{}`", r.media_type))
+        .collect();
+    let mut wire = format!("Sends {call}");
+    if !versions.is_empty() {
+        wire.push_str(&format!(", accepting {}", versions.join(", ")));
+    }
+    wire.push('.');
+    let deprecation = op.deprecation.as_ref().map(|d| {
+        let mut text = "**Deprecated.**".to_owned();
+        if let Some(sunset) = &d.sunset {
+            text.push_str(&format!(" Sunset on {sunset}."));
+        }
+        if let Some(replacement) = &d.replaced_by {
+            text.push_str(&format!(" Use `{replacement}` instead."));
+        }
+        text
+    });
+    doc_attrs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        deprecation.as_deref(),
+        Some(&wire),
+    ])
+}
+
+/// `#[deprecated(...)]` for a deprecated operation, naming its sunset and its replacement.
+pub fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+    let d = op.deprecation.as_ref()?;
+    let mut note = format!("`{}` is deprecated", op.id);
+    if let Some(sunset) = &d.sunset {
+        note.push_str(&format!(" and sunset on {sunset}"));
+    }
+    if let Some(replacement) = &d.replaced_by {
+        note.push_str(&format!("; use `{replacement}` instead"));
+    }
+    Some(quote!(#[deprecated(note = #note)]))
+}
+
+impl ToTokens for RequestBuilder<'_, '_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let op = self.op;
+        let models = quote!(super::models);
+        let name = ident(&op.builder_name.0);
+        let docs = operation_docs(op);
+        let deprecated = deprecated_attr(op);
+        let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+
+        let mut fields = Vec::new();
+        let mut field_inits = Vec::new();
+        let mut new_args = Vec::new();
+        let mut setters = Vec::new();
+        for param in &op.params {
+            let field = ident(&param.ident.0);
+            let ty = rust_type(&param.ty, &models);
+            if param.required {
+                fields.push(quote!(#field: #ty));
+                new_args.push(quote!(#field: #ty));
+                field_inits.push(quote!(#field));
+            } else {
+                fields.push(quote!(#field: ::std::option::Option<#ty>));
+                field_inits.push(quote!(#field: ::std::option::Option::None));
+                setters.push(setter(param, &models));
+            }
+        }
+        if let Some((body_ty, required)) = body_type(op) {
+            let ty = rust_type(body_ty, &models);
+            if required {
+                fields.push(quote!(body: #ty));
+                new_args.push(quote!(body: #ty));
+                field_inits.push(quote!(body));
+            } else {
+                fields.push(quote!(body: ::std::option::Option<#ty>));
+                field_inits.push(quote!(body: ::std::option::Option::None));
+                setters.push(quote! {
+                    /// The request body.
+                    pub fn body(mut self, value: #ty) -> Self {
+                        self.body = ::std::option::Option::Some(value);
+                        self
+                    }
+                });
+            }
+        }
+        let too_many = (new_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+        let info = operation_info(op);
+        let fill = op.params.iter().map(|param| self.fill_param(param));
+        let body_fill = body_type(op).map(|(_, required)| {
+            if required {
+                quote!(request.json_body(&self.body);)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(body) = &self.body {
+                        request.json_body(body);
+                    }
+                }
+            }
+        });
+        let (output, finish) = response_handling(op, &models);
+
+        tokens.extend(quote! {
+            #docs
+            #deprecated
+            #[derive(Debug, Clone)]
+            #[must_use = "a request does nothing until `send` is awaited"]
+            pub struct #name<'a> {
+                client: &'a crate::Client,
+                #(#fields,)*
+            }
+
+            #allow_deprecated
+            impl<'a> #name<'a> {
+                /// What the client knows of this operation: id, method, path and media types.
+                pub const OPERATION: crate::runtime::OperationInfo = #info;
+
+                #too_many
+                pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {
+                    Self { client, #(#field_inits),* }
+                }
+
+                #(#setters)*
+
+                /// Validates the parameters, sends the request and decodes the response.
+                pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
+                    let mut request = self.client.request(&Self::OPERATION);
+                    #(#fill)*
+                    #body_fill
+                    #finish
+                }
+            }
+        });
+    }
+}
+
+impl RequestBuilder<'_, '_> {
+    /// Hands one parameter value to the runtime request, with the checks its schema asks for.
+    fn fill_param(&self, param: &Parameter) -> TokenStream {
+        let wire = &param.name;
+        let field = ident(&param.ident.0);
+        let checks = checks_for(param, self.patterns);
+        let method = match param.location {
+            ParamLocation::Path => format_ident!("path_param"),
+            ParamLocation::Query => format_ident!("query_param"),
+            ParamLocation::Header => format_ident!("header_param"),
+        };
+        let one = |value: TokenStream| {
+            if matches!(param.ty, TypeRef::Array(_)) {
+                let count_checks = super::params::item_count_checks(param);
+                quote! {
+                    request.check_count(#wire, #value.len(), &[#(#count_checks),*]);
+                    for item in #value {
+                        request.#method(#wire, item, &[#(#checks),*]);
+                    }
+                }
+            } else {
+                quote!(request.#method(#wire, #value, &[#(#checks),*]);)
+            }
+        };
+        if param.required {
+            one(quote!(&self.#field))
+        } else {
+            let fill = one(quote!(value));
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    #fill
+                }
+            }
+        }
+    }
+}
+
+fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
+    let field = ident(&param.ident.0);
+    let (ty, convert) = setter_type(&param.ty, models);
+    let default = param
+        .default
+        .as_ref()
+        .map(|d| format!("Default on the server: `{d}`."));
+    let docs = doc_attrs([param.description.as_deref(), default.as_deref()]);
+    let deprecated = param
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #field(mut self, value: #ty) -> Self {
+            self.#field = ::std::option::Option::Some(value #convert);
+            self
+        }
+    }
+}
+
+fn operation_info(op: &Operation) -> TokenStream {
+    let id = &op.id.0;
+    let method = format_ident!("{}", {
+        let m = op.http_method.as_str();
+        let mut s = m[..1].to_owned();
+        s.push_str(&m[1..].to_ascii_lowercase());
+        s
+    });
+    let path = &op.path;
+    let media = |version: Option<&str>, media_type: &str| {
+        let version = match version {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(crate::runtime::MediaVersion { version: #version, media_type: #media_type })
+    };
+    let responses = op
+        .responses
+        .iter()
+        .filter(|r| !r.media_type.is_empty())
+        .map(|r| media(r.version.as_ref().map(|v| v.0.as_str()), &r.media_type));
+    let requests = op
+        .request
+        .iter()
+        .flat_map(|r| &r.contents)
+        .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
+    quote! {
+        crate::runtime::OperationInfo {
+            id: #id,
+            method: crate::runtime::HttpMethod::#method,
+            path: #path,
+            responses: &[#(#responses),*],
+            requests: &[#(#requests),*],
+        }
+    }
+}
+
+/// The `send()` output type and the code that turns the runtime request into it.
+fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, TokenStream) {
+    let bodies = op.distinct_bodies();
+    match bodies.as_slice() {
+        [] => (
+            quote!(crate::ResponseValue<()>),
+            quote!(request.send_empty().await),
+        ),
+        [single] => {
+            let ty = rust_type(single, models);
+            (
+                quote!(crate::ResponseValue<#ty>),
+                quote!(request.send().await),
+            )
+        }
+        _ => {
+            let enum_name = response_enum_name(op);
+            let arms = op.responses.iter().filter_map(|r| {
+                let version = r.version.as_ref()?;
+                r.body.as_ref()?;
+                let variant = format_ident!("{}", names::version_variant(&version.0));
+                let v = &version.0;
+                Some(quote!(::std::option::Option::Some(#v) => raw.decode().map(|r| r.map(#enum_name::#variant)),))
+            });
+            let newest = op
+                .responses
+                .iter()
+                .rev()
+                .find_map(|r| r.version.as_ref().filter(|_| r.body.is_some()));
+            let fallback = newest.map(|v| {
+                let variant = format_ident!("{}", names::version_variant(&v.0));
+                quote!(_ => raw.decode().map(|r| r.map(#enum_name::#variant)),)
+            });
+            (
+                quote!(crate::ResponseValue<#enum_name>),
+                quote! {
+                    let raw = request.send_raw().await?;
+                    match raw.version() {
+                        #(#arms)*
+                        #fallback
+                    }
+                },
+            )
+        }
+    }
+}
+
+/// Name of the enum over an operation's response versions, when they differ in type.
+pub fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Response", op.builder_name.0)
+}
+
+/// The enum over response versions, for operations whose versions return different types.
+pub struct ResponseEnum<'m> {
+    pub op: &'m Operation,
+}
+
+impl ToTokens for ResponseEnum<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let op = self.op;
+        if op.distinct_bodies().len() < 2 {
+            return;
+        }
+        let name = response_enum_name(op);
+        let variants = op.responses.iter().filter_map(|r| {
+            let version = r.version.as_ref()?;
+            let body = r.body.as_ref()?;
+            let variant = format_ident!("{}", names::version_variant(&version.0));
+            let ty = rust_type(body, &quote!(super::models));
+            let doc = format!(" The `{}` response (`{}`).", version.0, r.media_type);
+            Some(quote!(#[doc = #doc] #variant(#ty),))
+        });
+        let doc = format!(
+            " The response of `{}`: its type depends on the API version the client negotiated.",
+            op.id
+        );
+        tokens.extend(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+            }
+        });
+    }
+}

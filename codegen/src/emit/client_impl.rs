@@ -1,0 +1,63 @@
+//! The generated `impl Client` block: one method per operation, taking the required
+//! parameters positionally and returning the operation's request builder.
+
+use super::builder::{body_type, deprecated_attr, operation_docs, positional};
+use super::ident;
+use super::types::setter_type;
+use crate::model::Operation;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+pub struct ClientMethods<'m> {
+    pub operations: &'m [&'m Operation],
+}
+
+impl ToTokens for ClientMethods<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let methods = self.operations.iter().map(|op| ClientMethod { op });
+        tokens.extend(quote! {
+            impl crate::Client {
+                #(#methods)*
+            }
+        });
+    }
+}
+
+struct ClientMethod<'m> {
+    op: &'m Operation,
+}
+
+impl ToTokens for ClientMethod<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let op = self.op;
+        let models = quote!(super::models);
+        let method = ident(&op.method_name.0);
+        let builder = ident(&op.builder_name.0);
+        let docs = operation_docs(op);
+        let deprecated = deprecated_attr(op);
+        let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        for param in positional(op) {
+            let name = ident(&param.ident.0);
+            let (ty, convert) = setter_type(&param.ty, &models);
+            args.push(quote!(#name: #ty));
+            values.push(quote!(#name #convert));
+        }
+        if let Some((body, true)) = body_type(op) {
+            let ty = super::types::rust_type(body, &models);
+            args.push(quote!(body: #ty));
+            values.push(quote!(body));
+        }
+        let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        tokens.extend(quote! {
+            #docs
+            #deprecated
+            #allow_deprecated
+            #too_many
+            pub fn #method(&self, #(#args),*) -> #builder<'_> {
+                #builder::new(self, #(#values),*)
+            }
+        });
+    }
+}

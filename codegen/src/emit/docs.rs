@@ -1,0 +1,207 @@
+//! Rustdoc from spec text. Descriptions are Markdown written for a web page; this turns them
+//! into doc attributes that `cargo doc` renders without warnings and that never run as doctests:
+//! code blocks are fenced as `text`, bare URLs become autolinks, and brackets or angle brackets
+//! that rustdoc would read as links or HTML are escaped.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One `#[doc = "..."]` attribute per line of the given paragraphs (empty ones skipped),
+/// separated by blank doc lines.
+pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
+    let lines = doc_lines(paragraphs).map(|line| quote!(#[doc = #line]));
+    quote!(#(#lines)*)
+}
+
+/// As [`doc_attrs`], as inner attributes (`//!`) documenting the enclosing module.
+pub fn inner_doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
+    let lines = doc_lines(paragraphs).map(|line| quote!(#![doc = #line]));
+    quote!(#(#lines)*)
+}
+
+fn doc_lines<'a>(
+    paragraphs: impl IntoIterator<Item = Option<&'a str>>,
+) -> impl Iterator<Item = String> {
+    let text = paragraphs
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    // prettyplease prints `#[doc = " x"]` as `/// x`: the leading space keeps `///x` away.
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect();
+    lines.into_iter()
+}
+
+/// Rewrites one Markdown text for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    let mut in_indented = false;
+    let mut previous_blank = true;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_indented {
+                out.push("```".to_owned());
+                in_indented = false;
+            }
+            if in_fence {
+                out.push("```".to_owned());
+            } else {
+                // Whatever language the spec names, the block is shown, never compiled.
+                let _ = info;
+                out.push("```text".to_owned());
+            }
+            in_fence = !in_fence;
+            previous_blank = false;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_owned());
+            continue;
+        }
+        let indented = line.starts_with("    ") || line.starts_with('\t');
+        if in_indented {
+            if indented || line.is_empty() {
+                out.push(line.trim_start().to_owned());
+                continue;
+            }
+            close_indented(&mut out);
+            in_indented = false;
+        } else if indented && previous_blank {
+            // Markdown reads this as a code block, and rustdoc would compile it as a doctest.
+            out.push("```text".to_owned());
+            out.push(trimmed.to_owned());
+            in_indented = true;
+            continue;
+        }
+        out.push(escape_inline(line));
+        previous_blank = line.is_empty();
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    if in_indented {
+        close_indented(&mut out);
+    }
+    out.join("\n")
+}
+
+/// Ends an indented block turned fence, keeping blank lines that followed it outside.
+fn close_indented(out: &mut Vec<String>) {
+    let mut blanks = 0;
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+        blanks += 1;
+    }
+    out.push("```".to_owned());
+    out.extend(std::iter::repeat_n(String::new(), blanks));
+}
+
+/// Escapes what rustdoc would misread in running text, leaving inline code spans alone.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (index, piece) in line.split('`').enumerate() {
+        if index > 0 {
+            out.push('`');
+        }
+        if index % 2 == 1 {
+            out.push_str(piece);
+        } else {
+            out.push_str(&escape_prose(piece));
+        }
+    }
+    out
+}
+
+fn escape_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A Markdown link `[label](target)` is kept as written.
+        if rest.starts_with('[') {
+            if let Some(link_len) = markdown_link_len(rest) {
+                out.push_str(&rest[..link_len]);
+                rest = &rest[link_len..];
+                continue;
+            }
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '<' | '>' | '"'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a `[label](target)` link at the start of `text`, if there is one.
+fn markdown_link_len(text: &str) -> Option<usize> {
+    let close = text.find("](")?;
+    if text[1..close].contains(['[', ']']) {
+        return None;
+    }
+    let target_end = text[close + 2..].find(')')?;
+    let target = &text[close + 2..close + 2 + target_end];
+    (!target.contains(char::is_whitespace)).then_some(close + 2 + target_end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn sanitizes_markdown_for_rustdoc() {
+        let table = [
+            ("plain text", "plain text"),
+            ("```\nlet x = 1;\n```", "```text\nlet x = 1;\n```"),
+            ("```json\n{\"a\": [1]}\n```", "```text\n{\"a\": [1]}\n```"),
+            ("```\nunclosed", "```text\nunclosed\n```"),
+            (
+                "Intro:\n\n    curl -X GET\n\nAfter.",
+                "Intro:\n\n```text\ncurl -X GET\n```\n\nAfter.",
+            ),
+            ("See https://example.com/a.", "See <https://example.com/a>."),
+            (
+                "A [link](https://example.com) stays.",
+                "A [link](https://example.com) stays.",
+            ),
+            (
+                "Values in [0, 1] or <none>.",
+                "Values in \\[0, 1\\] or &lt;none&gt;.",
+            ),
+            ("Code `a[0] <b>` untouched.", "Code `a[0] <b>` untouched."),
+        ];
+        for (input, expected) in table {
+            assert_eq!(sanitize(input), expected, "sanitizing {input:?}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! A generated string enum. It never fails to decode: a value the spec does not list (yet)
+//! lands in `Unknown`, and `#[non_exhaustive]` lets later versions add variants.
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::model::{EnumVariant, TypeDef};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+pub struct ModelEnum<'m> {
+    pub def: &'m TypeDef,
+    pub variants: &'m [EnumVariant],
+}
+
+impl ToTokens for ModelEnum<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let def = self.def;
+        let name = ident(&def.name.0);
+        let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+        let deprecated = def
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
+        let allow_deprecated = def.deprecated.then(|| quote!(#[allow(deprecated)]));
+        let idents: Vec<_> = self.variants.iter().map(|v| ident(&v.ident.0)).collect();
+        let values: Vec<_> = self.variants.iter().map(|v| v.value.as_str()).collect();
+        let variant_docs = values.iter().map(|value| {
+            let line = format!(" `{value}`");
+            quote!(#[doc = #line])
+        });
+        tokens.extend(quote! {
+            #docs
+            #deprecated
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_docs #idents,)*
+                /// A value this version of the crate does not know; kept as sent.
+                Unknown(::std::string::String),
+            }
+
+            #allow_deprecated
+            impl #name {
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #values,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+            }
+
+            #allow_deprecated
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#values => Self::#idents,)*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            #allow_deprecated
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            #allow_deprecated
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            #allow_deprecated
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    ::std::result::Result::Ok(Self::from(value.as_str()))
+                }
+            }
+
+            #allow_deprecated
+            impl crate::runtime::ParamValue for #name {
+                fn to_param(&self) -> ::std::string::String {
+                    self.as_str().to_owned()
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,89 @@
+//! A generated model struct: one field per schema property, serde names kept, optional and
+//! nullable properties as `Option`, unknown properties ignored on decode.
+
+use super::docs::doc_attrs;
+use super::ident;
+use super::types::rust_type;
+use crate::model::{Field, TypeDef};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use std::collections::BTreeSet;
+
+pub struct ModelStruct<'m> {
+    pub def: &'m TypeDef,
+    pub fields: &'m [Field],
+    /// Fields whose type leads back to this struct, and so must be boxed to have a size.
+    pub boxed: &'m BTreeSet<String>,
+}
+
+impl ToTokens for ModelStruct<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let def = self.def;
+        let name = ident(&def.name.0);
+        let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+        let deprecated = def
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
+        let fields = self.fields.iter().map(|field| StructField {
+            field,
+            boxed: self.boxed.contains(&field.name),
+        });
+        tokens.extend(quote! {
+            #docs
+            #deprecated
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields,)*
+            }
+        });
+    }
+}
+
+struct StructField<'m> {
+    field: &'m Field,
+    boxed: bool,
+}
+
+impl ToTokens for StructField<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let field = self.field;
+        let name = ident(&field.ident.0);
+        let mut ty = rust_type(&field.ty, &quote!(self));
+        if self.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        let optional = !field.required || field.nullable;
+        if optional {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let mut serde_args = Vec::new();
+        let bare = field.ident.0.strip_prefix("r#").unwrap_or(&field.ident.0);
+        if bare != field.name {
+            let wire = &field.name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if optional {
+            serde_args.push(quote!(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
+        }
+        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let access = match (field.read_only, field.write_only) {
+            (true, _) => Some("Set by the server; ignored when sent."),
+            (_, true) => Some("Only sent; the server never returns it."),
+            _ => None,
+        };
+        let docs = doc_attrs([field.description.as_deref(), access]);
+        let deprecated = field
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
+        tokens.extend(quote! {
+            #docs
+            #deprecated
+            #serde
+            pub #name: #ty
+        });
+    }
+}

@@ -1,0 +1,54 @@
+//! The generator library: turns an OpenAPI 3.0 spec into the Rust source of a typed client.
+//!
+//! The pipeline is one module a step:
+//! [`load`] (YAML/JSON into `openapiv3`) → [`validate`] (every problem at once) →
+//! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
+//! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod project;
+pub mod validate;
+pub mod write;
+
+pub use error::{CodegenError, Diagnostic};
+
+use std::path::Path;
+
+/// Where generated files go and how they are labelled.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec path as it should appear in file headers (relative, so output does not depend
+    /// on where the repository is checked out).
+    pub spec_label: String,
+    /// The command that regenerates the files, for the header.
+    pub command: String,
+}
+
+/// The result of a generation run: the model and the formatted files, not yet written.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub model: model::ApiModel,
+    /// Paths relative to the output folder (`src/generated/...`), with their contents.
+    pub files: Vec<write::OutputFile>,
+}
+
+/// Runs load → validate → model → emit → format for one spec file. Nothing is written.
+pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, CodegenError> {
+    let spec = load::load_file(spec_path)?;
+    generate_from(&spec, options)
+}
+
+/// As [`generate`], for a spec already loaded.
+pub fn generate_from(
+    spec: &load::LoadedSpec,
+    options: &Options,
+) -> Result<Generated, CodegenError> {
+    let model = model::build_model(spec)?;
+    let files = emit::emit_files(&model, options)?;
+    Ok(Generated { model, files })
+}

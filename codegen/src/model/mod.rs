@@ -1,0 +1,357 @@
+//! The intermediate model: what the emitter and the differ see of a spec. It is built from
+//! `openapiv3` types by [`build`] and never refers to them, so the emitter does not depend on how
+//! the spec was written (inline or `$ref`, shared or per-operation parameters).
+
+mod build;
+mod pagination;
+mod schema;
+
+pub use build::build_model;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Rust name of a generated type (`UpperCamelCase`), unique within the model.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeName(pub String);
+
+/// Rust name of a struct field, function or parameter (`snake_case`, raw where a keyword).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldName(pub String);
+
+/// An operation's `operationId` as the spec spells it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OperationId(pub String);
+
+/// A resource version date (`2023-01-01`) taken from a versioned media type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ApiVersion(pub String);
+
+macro_rules! display_newtype {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl $t {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    )*};
+}
+display_newtype!(TypeName, FieldName, OperationId, ApiVersion);
+
+/// Everything the generator knows about one spec.
+#[derive(Debug, Clone)]
+pub struct ApiModel {
+    /// The spec file as the user named it.
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server URL of the spec, if it names one.
+    pub base_url: Option<String>,
+    /// Sorted by operation id.
+    pub operations: Vec<Operation>,
+    /// Named types: component schemas and the inline schemas that needed a name.
+    pub types: BTreeMap<TypeName, TypeDef>,
+    pub security_schemes: BTreeMap<String, SecurityScheme>,
+    /// The schema every error response shares, when they all share one.
+    pub error_body: Option<TypeRef>,
+    /// Places where the generator fell back or guessed; printed after a run.
+    pub notes: Vec<Note>,
+}
+
+impl ApiModel {
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id.0 == id)
+    }
+
+    /// Every API version any operation offers, oldest first.
+    pub fn api_versions(&self) -> Vec<ApiVersion> {
+        let mut all: Vec<ApiVersion> = self
+            .operations
+            .iter()
+            .flat_map(|op| op.responses.iter().filter_map(|r| r.version.clone()))
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// A fallback or a guess the generator made, with where and what would settle it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub pointer: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// Which generation of the API an operation belongs to; legacy operations are emitted in their
+/// own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiGeneration {
+    /// `/api/atlas/v1.0`: plain `application/json`, Digest only.
+    Legacy,
+    /// Everything else (`/api/atlas/v2`): versioned media types.
+    Current,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: OperationId,
+    /// Rust name of the client method and (in `UpperCamelCase`) of its request builder.
+    pub method_name: FieldName,
+    pub builder_name: TypeName,
+    pub http_method: HttpMethod,
+    /// Path template as written in the spec, e.g. `/api/atlas/v2/groups/{groupId}/...`.
+    pub path: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    pub generation: ApiGeneration,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecation: Option<Deprecation>,
+    /// Path parameters in template order, then query and header parameters by name.
+    pub params: Vec<Parameter>,
+    /// The request body, when the operation takes one.
+    pub request: Option<RequestBody>,
+    /// Successful responses, one per media type, oldest version first.
+    pub responses: Vec<SuccessResponse>,
+    /// Error responses by status code.
+    pub errors: Vec<ErrorResponse>,
+    /// Names of the security schemes that may authorize the call; empty means none needed.
+    pub security: Vec<String>,
+    pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    pub fn path_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+    }
+
+    pub fn query_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query)
+    }
+
+    pub fn header_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Header)
+    }
+
+    /// The newest success response, the one a client pinned to no particular date receives.
+    pub fn newest_response(&self) -> Option<&SuccessResponse> {
+        self.responses.last()
+    }
+
+    /// The response body types, without repeats, in version order.
+    pub fn distinct_bodies(&self) -> Vec<&TypeRef> {
+        let mut out: Vec<&TypeRef> = Vec::new();
+        for body in self.responses.iter().filter_map(|r| r.body.as_ref()) {
+            if !out.contains(&body) {
+                out.push(body);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// `x-sunset`: the date after which the operation may stop working.
+    pub sunset: Option<String>,
+    /// `x-replaced-by`: the operation id that replaces this one.
+    pub replaced_by: Option<OperationId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub name: String,
+    pub ident: FieldName,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub constraints: Constraints,
+    pub default: Option<serde_json::Value>,
+}
+
+/// Validation keywords carried over from a schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub pattern: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+/// A request body: one entry per media type the operation accepts, oldest version first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub description: Option<String>,
+    pub contents: Vec<RequestContent>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestContent {
+    pub media_type: String,
+    pub version: Option<ApiVersion>,
+    pub body: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    pub status: u16,
+    pub media_type: String,
+    /// The version date of a versioned media type; `None` for plain `application/json`.
+    pub version: Option<ApiVersion>,
+    /// `None` when the response has no body.
+    pub body: Option<TypeRef>,
+    /// Documented response headers.
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: u16,
+    pub media_type: Option<String>,
+    pub body: Option<TypeRef>,
+    pub headers: Vec<String>,
+}
+
+/// How a list operation pages: which query parameters advance it and where the items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub page_param: String,
+    pub size_param: String,
+    pub results_field: FieldName,
+    pub total_field: Option<FieldName>,
+    pub item: TypeRef,
+}
+
+/// A reference to a type from a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    Named(TypeName),
+    Primitive(Primitive),
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys (`additionalProperties`).
+    Map(Box<TypeRef>),
+    /// Anything: the generator's documented fallback (`serde_json::Value`).
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Primitive {
+    String,
+    DateTime,
+    Date,
+    I32,
+    I64,
+    F32,
+    F64,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: TypeName,
+    /// Where the schema lives: the component name, or the pointer of an inline schema.
+    pub origin: TypeOrigin,
+    pub pointer: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeOrigin {
+    /// `#/components/schemas/{name}`.
+    Component(String),
+    /// An inline schema named after where it was found.
+    Inline,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Vec<Field>),
+    Enum(Vec<EnumVariant>),
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub name: String,
+    pub ident: FieldName,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    pub description: Option<String>,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub value: String,
+    pub ident: TypeName,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityScheme {
+    HttpDigest,
+    HttpBearer,
+    HttpBasic,
+    OAuth2ClientCredentials { token_url: String },
+    ApiKey { name: String, location: String },
+    Other(String),
+}

@@ -1,0 +1,308 @@
+//! Rust names for spec names: one place for case conversion (over `heck`), Rust keywords,
+//! names that start with a digit, acronyms, and collisions after conversion.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeMap;
+
+/// Words that cannot be plain identifiers. `self`, `super`, `crate` and `Self` cannot even be
+/// raw identifiers, so they get a trailing underscore instead.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+/// Type names the generated code itself relies on; a spec type with one of these names is
+/// renamed so it cannot shadow them.
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Client",
+    "Error",
+    "ResponseValue",
+];
+
+/// Acronyms that heck would split in an unexpected place (`IPv4` → `i_pv4`); each is rewritten
+/// to a single capitalised word first.
+const ACRONYMS: &[(&str, &str)] = &[("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("OAuth", "Oauth")];
+
+fn normalise_acronyms(raw: &str) -> String {
+    let mut out = raw.to_owned();
+    for (from, to) in ACRONYMS {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// `UpperCamelCase` name for a type. Errors when nothing usable is left of the name.
+pub fn type_name(raw: &str) -> Result<String, String> {
+    let converted = normalise_acronyms(raw).to_upper_camel_case();
+    if converted.is_empty() {
+        return Err(format!(
+            "`{raw}` has no letters or digits to build a type name from"
+        ));
+    }
+    let name = if starts_with_digit(&converted) {
+        format!("Type{converted}")
+    } else if RESERVED_TYPES.contains(&converted.as_str()) {
+        format!("{converted}Model")
+    } else {
+        converted
+    };
+    check_ident(&name)?;
+    Ok(name)
+}
+
+/// `UpperCamelCase` name for an enum variant; `index` names values with no letters or digits.
+pub fn variant_name(raw: &str, index: usize) -> String {
+    let converted = normalise_acronyms(raw).to_upper_camel_case();
+    if converted.is_empty() {
+        return format!("Value{index}");
+    }
+    if starts_with_digit(&converted) {
+        return format!("V{converted}");
+    }
+    if converted == "Self" || converted == "Unknown" {
+        // `Unknown` is the catch-all variant every generated enum has.
+        return format!("{converted}Value");
+    }
+    converted
+}
+
+/// `snake_case` name for a field, method or parameter.
+pub fn field_name(raw: &str) -> Result<String, String> {
+    let converted = normalise_acronyms(raw).to_snake_case();
+    if converted.is_empty() {
+        return Err(format!(
+            "`{raw}` has no letters or digits to build a field name from"
+        ));
+    }
+    let name = if starts_with_digit(&converted) {
+        format!("field_{converted}")
+    } else if NOT_RAW.contains(&converted.as_str()) {
+        format!("{converted}_")
+    } else if KEYWORDS.contains(&converted.as_str()) {
+        format!("r#{converted}")
+    } else {
+        converted
+    };
+    check_ident(&name)?;
+    Ok(name)
+}
+
+/// `SHOUTY_SNAKE_CASE` name for a constant.
+pub fn const_name(raw: &str) -> String {
+    let converted = normalise_acronyms(raw).to_shouty_snake_case();
+    if starts_with_digit(&converted) {
+        format!("C_{converted}")
+    } else {
+        converted
+    }
+}
+
+/// Variant name of a response version: `2023-01-01` → `V2023_01_01`.
+pub fn version_variant(version: &str) -> String {
+    let cleaned: String = version
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("V{cleaned}")
+}
+
+fn starts_with_digit(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Proves a name is a valid identifier (raw or not) before any token is built from it.
+fn check_ident(name: &str) -> Result<(), String> {
+    let bare = name.strip_prefix("r#").unwrap_or(name);
+    let mut chars = bare.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
+    if first_ok && chars.all(|c| c.is_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(format!("`{name}` is not a valid Rust identifier"))
+    }
+}
+
+/// Hands out unique names within one scope (a struct's fields, the crate's types). A second
+/// raw name that converts to a name already taken gets a numeric suffix, and the collision is
+/// reported to the caller so it can tell the user.
+#[derive(Debug, Default)]
+pub struct NameScope {
+    taken: BTreeMap<String, String>,
+}
+
+/// A collision found while naming: both spec names, and the name the later one got instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    pub first: String,
+    pub second: String,
+    pub wanted: String,
+    pub given: String,
+}
+
+impl NameScope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves a name that spec names must not take (for example `Unknown` in an enum).
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned(), String::new());
+    }
+
+    pub fn claim(&mut self, raw: &str, wanted: String) -> (String, Option<Collision>) {
+        let Some(first) = self.taken.get(&wanted).cloned() else {
+            self.taken.insert(wanted.clone(), raw.to_owned());
+            return (wanted, None);
+        };
+        // A suffixed keyword is no longer a keyword, so the raw prefix goes.
+        let stem = wanted.strip_prefix("r#").unwrap_or(&wanted).to_owned();
+        let separator = if stem.chars().next().is_some_and(char::is_uppercase) {
+            ""
+        } else {
+            "_"
+        };
+        let given = (2..)
+            .map(|n| format!("{stem}{separator}{n}"))
+            .find(|candidate| !self.taken.contains_key(candidate))
+            .expect("an unbounded range always yields a free name");
+        self.taken.insert(given.clone(), raw.to_owned());
+        let collision = Collision {
+            first,
+            second: raw.to_owned(),
+            wanted,
+            given: given.clone(),
+        };
+        (given, Some(collision))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("ServerlessBackupSnapshot", "ServerlessBackupSnapshot"),
+            (
+                "PaginatedApiAtlasFlexBackupSnapshot20241113",
+                "PaginatedApiAtlasFlexBackupSnapshot20241113",
+            ),
+            ("ApiHostView_Atlas", "ApiHostViewAtlas"),
+            ("api-error", "ApiError"),
+            ("mongoDBVersion", "MongoDbVersion"),
+            ("IPv4Address", "Ipv4Address"),
+            ("OAuthToken", "OauthToken"),
+            ("2023Report", "Type2023Report"),
+            ("Result", "ResultModel"),
+            ("option", "OptionModel"),
+            ("Error", "ErrorModel"),
+            ("self", "SelfModel"),
+        ];
+        for (raw, expected) in table {
+            assert_eq!(type_name(raw).unwrap(), expected, "type name of {raw:?}");
+        }
+        assert!(type_name("---").is_err());
+        assert!(type_name("").is_err());
+    }
+
+    #[test]
+    fn field_names() {
+        let table = [
+            ("createdAt", "created_at"),
+            ("mongoDBVersion", "mongo_db_version"),
+            ("storageSizeBytes", "storage_size_bytes"),
+            ("RateLimit-Limit", "rate_limit_limit"),
+            ("type", "r#type"),
+            ("match", "r#match"),
+            ("async", "r#async"),
+            ("self", "self_"),
+            ("Self", "self_"),
+            ("super", "super_"),
+            ("crate", "crate_"),
+            ("2fa", "field_2fa"),
+            ("pageNum", "page_num"),
+            ("IPv6Cidr", "ipv6_cidr"),
+            ("x-sunset", "x_sunset"),
+        ];
+        for (raw, expected) in table {
+            assert_eq!(field_name(raw).unwrap(), expected, "field name of {raw:?}");
+        }
+        assert!(field_name("!!").is_err());
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("queued", 0, "Queued"),
+            ("inProgress", 0, "InProgress"),
+            ("COMPLETED", 0, "Completed"),
+            ("onDemand", 0, "OnDemand"),
+            ("2023-01-01", 0, "V20230101"),
+            ("M10", 0, "M10"),
+            ("", 3, "Value3"),
+            ("-", 4, "Value4"),
+            ("Unknown", 0, "UnknownValue"),
+            ("Self", 0, "SelfValue"),
+        ];
+        for (raw, index, expected) in table {
+            assert_eq!(
+                variant_name(raw, index),
+                expected,
+                "variant name of {raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_names() {
+        assert_eq!(const_name("groupId"), "GROUP_ID");
+        assert_eq!(const_name("2fa"), "C_2FA");
+        assert_eq!(version_variant("2023-01-01"), "V2023_01_01");
+    }
+
+    #[test]
+    fn collisions_get_a_suffix_and_are_reported() {
+        let mut scope = NameScope::new();
+        let (a, none) = scope.claim("fooBar", field_name("fooBar").unwrap());
+        assert_eq!((a.as_str(), none), ("foo_bar", None));
+        let (b, collision) = scope.claim("foo_bar", field_name("foo_bar").unwrap());
+        assert_eq!(b, "foo_bar_2");
+        let collision = collision.expect("collision reported");
+        assert_eq!(collision.first, "fooBar");
+        assert_eq!(collision.second, "foo_bar");
+        let (c, _) = scope.claim("FOO_BAR", field_name("FOO_BAR").unwrap());
+        assert_eq!(c, "foo_bar_3");
+
+        let mut types = NameScope::new();
+        types.claim("Foo_Bar", type_name("Foo_Bar").unwrap());
+        let (t, collision) = types.claim("FooBar", type_name("FooBar").unwrap());
+        assert_eq!(t, "FooBar2");
+        assert!(collision.is_some());
+
+        let mut keywords = NameScope::new();
+        keywords.claim("type", field_name("type").unwrap());
+        let (k, _) = keywords.claim("Type", field_name("Type").unwrap());
+        assert_eq!(k, "type_2");
+
+        let mut variants = NameScope::new();
+        variants.reserve("Unknown");
+        let (u, collision) = variants.claim("unknown", "Unknown".to_owned());
+        assert_eq!(u, "Unknown2");
+        assert_eq!(collision.unwrap().first, "");
+    }
+}

@@ -1,0 +1,255 @@
+//! Validate: checks a loaded spec up front and reports every problem at once, so the model
+//! builder can assume references resolve and names are unique.
+
+use crate::error::Diagnostic;
+use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// HTTP methods the generator emits; other path-item keys that are methods are refused.
+pub const SUPPORTED_METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
+const UNSUPPORTED_METHODS: &[&str] = &["options", "head", "trace"];
+
+pub fn validate(spec: &LoadedSpec) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    check_refs(spec, &spec.raw, String::new(), &mut problems);
+    check_operations(spec, &mut problems);
+    problems
+}
+
+/// Every `$ref` must be local (`#/...`) and point at something that exists.
+fn check_refs(spec: &LoadedSpec, node: &Value, pointer: String, out: &mut Vec<Diagnostic>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let here = format!("{pointer}/$ref");
+                match target.strip_prefix('#') {
+                    Some(local) if resolve(&spec.raw, local).is_some() => {}
+                    Some(_) => out.push(Diagnostic::new(
+                        &spec.file,
+                        here,
+                        format!("dangling reference: `{target}` does not exist in this document"),
+                    )),
+                    None => out.push(Diagnostic::new(
+                        &spec.file,
+                        here,
+                        format!("unsupported construct: external reference `{target}`; only references within the document (`#/...`) are supported"),
+                    )),
+                }
+            }
+            for (key, value) in map {
+                check_refs(
+                    spec,
+                    value,
+                    format!("{pointer}/{}", escape_pointer(key)),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                check_refs(spec, value, format!("{pointer}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Resolves a local JSON pointer (the part after `#`) in the raw document.
+pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |node, segment| match node {
+        Value::Object(map) => map.get(&unescape_pointer(segment)),
+        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// Follows `$ref`s (local ones, already checked) until a node without one.
+pub fn deref<'v>(root: &'v Value, mut node: &'v Value) -> &'v Value {
+    // A cycle of references would loop forever; bound the chase.
+    for _ in 0..32 {
+        match node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(pointer) => match resolve(root, pointer) {
+                Some(next) => node = next,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
+    let Some(Value::Object(paths)) = spec.raw.get("paths") else {
+        return;
+    };
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut replaced_by: Vec<(String, String, String)> = Vec::new();
+    for (path, item) in paths {
+        let item_pointer = format!("/paths/{}", escape_pointer(path));
+        let Value::Object(item) = deref(&spec.raw, item) else {
+            continue;
+        };
+        for (method, op) in item {
+            let op_pointer = format!("{item_pointer}/{method}");
+            if UNSUPPORTED_METHODS.contains(&method.as_str()) {
+                out.push(Diagnostic::new(
+                    &spec.file,
+                    op_pointer,
+                    format!(
+                        "unsupported construct: HTTP method `{}`",
+                        method.to_uppercase()
+                    ),
+                ));
+                continue;
+            }
+            if !SUPPORTED_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                out.push(Diagnostic::new(
+                    &spec.file,
+                    op_pointer,
+                    "operation has no `operationId`; the generator names methods after it",
+                ));
+                continue;
+            };
+            if let Some(first) = seen_ids.get(id) {
+                out.push(
+                    Diagnostic::new(
+                        &spec.file,
+                        format!("{op_pointer}/operationId"),
+                        format!("duplicate operationId `{id}`: also used at #{first}"),
+                    )
+                    .in_operation(id),
+                );
+            } else {
+                seen_ids.insert(id.to_owned(), op_pointer.clone());
+            }
+            if let Some(target) = op.get("x-replaced-by").and_then(Value::as_str) {
+                replaced_by.push((
+                    id.to_owned(),
+                    format!("{op_pointer}/x-replaced-by"),
+                    target.to_owned(),
+                ));
+            }
+            check_parameters(spec, path, item, op, &op_pointer, id, out);
+        }
+    }
+    for (id, pointer, target) in replaced_by {
+        if !seen_ids.contains_key(&target) {
+            out.push(
+                Diagnostic::new(
+                    &spec.file,
+                    pointer,
+                    format!("`x-replaced-by` names operation `{target}`, which does not exist"),
+                )
+                .in_operation(&id),
+            );
+        }
+    }
+}
+
+fn check_parameters(
+    spec: &LoadedSpec,
+    path: &str,
+    item: &serde_json::Map<String, Value>,
+    op: &Value,
+    op_pointer: &str,
+    id: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let item_pointer = op_pointer
+        .rsplit_once('/')
+        .map(|(p, _)| p)
+        .unwrap_or_default();
+    let mut params = listed_parameters(spec, item.get("parameters"), item_pointer);
+    params.extend(listed_parameters(spec, op.get("parameters"), op_pointer));
+
+    let mut path_names = Vec::new();
+    for (pointer, param) in &params {
+        let name = param
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+        match location {
+            "path" => path_names.push(name.to_owned()),
+            "query" | "header" => {}
+            other => out.push(
+                Diagnostic::new(
+                    &spec.file,
+                    format!("{pointer}/in"),
+                    format!("unsupported construct: `{other}` parameter `{name}`; only path, query and header parameters are supported"),
+                )
+                .in_operation(id),
+            ),
+        }
+        if param.get("schema").is_none() {
+            out.push(
+                Diagnostic::new(
+                    &spec.file,
+                    pointer.clone(),
+                    format!("unsupported construct: parameter `{name}` has no `schema` (`content` parameters are not supported)"),
+                )
+                .in_operation(id),
+            );
+        }
+    }
+    for placeholder in template_names(path) {
+        if !path_names.contains(&placeholder) {
+            out.push(
+                Diagnostic::new(
+                    &spec.file,
+                    op_pointer.to_owned(),
+                    format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                )
+                .in_operation(id),
+            );
+        }
+    }
+    for name in path_names {
+        if !template_names(path).contains(&name) {
+            out.push(
+                Diagnostic::new(
+                    &spec.file,
+                    op_pointer.to_owned(),
+                    format!("path parameter `{name}` does not appear in the path `{path}`"),
+                )
+                .in_operation(id),
+            );
+        }
+    }
+}
+
+/// The parameters listed at `pointer`, each with its pointer, references followed.
+fn listed_parameters<'v>(
+    spec: &'v LoadedSpec,
+    list: Option<&'v Value>,
+    pointer: &str,
+) -> Vec<(String, &'v Value)> {
+    list.and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{pointer}/parameters/{i}"), deref(&spec.raw, p)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `{placeholder}` names of a path template, in order.
+pub fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}

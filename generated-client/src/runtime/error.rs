@@ -1,0 +1,162 @@
+//! The error every operation returns. Each variant says where it happened (operation, method
+//! and request path) and keeps what is needed to act on it: the invalid parameters, the HTTP
+//! status with the typed API error body, or the body that could not be decoded.
+
+use super::check::InvalidParameter;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::fmt::Debug;
+
+/// The error body of an API, as far as the runtime needs to know it for messages.
+pub trait ApiErrorBody: serde::de::DeserializeOwned + Debug {
+    /// The machine-readable error code (Atlas: `errorCode`, such as `RESOURCE_NOT_FOUND`).
+    fn error_code(&self) -> Option<&str> {
+        None
+    }
+    /// A human-readable explanation.
+    fn detail(&self) -> Option<&str> {
+        None
+    }
+    /// The HTTP reason phrase the server sent in the body.
+    fn reason(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl ApiErrorBody for serde_json::Value {
+    fn error_code(&self) -> Option<&str> {
+        self.get("errorCode")?.as_str()
+    }
+    fn detail(&self) -> Option<&str> {
+        self.get("detail")?.as_str()
+    }
+    fn reason(&self) -> Option<&str> {
+        self.get("reason")?.as_str()
+    }
+}
+
+/// Why an operation failed. `E` is the API's error body.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<E: ApiErrorBody = serde_json::Value> {
+    /// A parameter failed its checks; nothing was sent.
+    #[error("{operation}: invalid request, nothing was sent: {}", list(problems))]
+    InvalidRequest {
+        operation: &'static str,
+        problems: Vec<InvalidParameter>,
+    },
+
+    /// The client is pinned to an API version older than every version of the operation.
+    #[error("{operation}: no API version at or before {pinned}; the operation offers {}", available.join(", "))]
+    UnsupportedVersion {
+        operation: &'static str,
+        pinned: String,
+        available: Vec<&'static str>,
+    },
+
+    /// The request could not be sent or the response not received (connection, timeout, TLS).
+    #[error("{operation}: {method} {path} failed: {source}")]
+    Transport {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server answered with an error status and a body of the documented error type.
+    #[error("{operation}: {method} {path} returned {status}{}", describe(body))]
+    Api {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        headers: Box<HeaderMap>,
+        body: E,
+    },
+
+    /// A response body could not be decoded into the documented type.
+    #[error("{operation}: {method} {path} returned {status} with a body that is not a valid `{expected}`: {source} (body starts with {excerpt:?})")]
+    Decode {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        expected: &'static str,
+        excerpt: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The server answered with an error status and a body that is not the error type.
+    #[error("{operation}: {method} {path} returned {status} (body starts with {excerpt:?})")]
+    UnexpectedStatus {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        headers: Box<HeaderMap>,
+        excerpt: String,
+    },
+}
+
+impl<E: ApiErrorBody> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The typed error body, when the server sent one.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The `operationId` of the failed operation.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::InvalidRequest { operation, .. }
+            | Error::UnsupportedVersion { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Api { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::UnexpectedStatus { operation, .. } => operation,
+        }
+    }
+}
+
+fn list(problems: &[InvalidParameter]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn describe(body: &impl ApiErrorBody) -> String {
+    let mut out = String::new();
+    if let Some(code) = body.error_code() {
+        out.push_str(&format!(": {code}"));
+    }
+    if let Some(detail) = body.detail() {
+        out.push_str(&format!(": {detail}"));
+    }
+    out
+}
+
+/// The first characters of a body, for messages: enough to recognise it, never the whole.
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    const LIMIT: usize = 200;
+    let text = String::from_utf8_lossy(bytes);
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}

@@ -1,0 +1,127 @@
+//! Static descriptions of operations, emitted by the generator as constants on each request
+//! builder, and the API-version negotiation that picks a media type from them.
+
+use std::fmt;
+
+/// The HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One media type an operation answers with (or accepts), and the resource version it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaVersion {
+    /// The version date (`2023-01-01`) of a versioned media type; `None` for plain JSON.
+    pub version: Option<&'static str>,
+    pub media_type: &'static str,
+}
+
+/// What the client knows of one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    pub method: HttpMethod,
+    /// The path template, with `{name}` placeholders.
+    pub path: &'static str,
+    /// Success media types, oldest version first.
+    pub responses: &'static [MediaVersion],
+    /// Request body media types, oldest version first.
+    pub requests: &'static [MediaVersion],
+}
+
+impl OperationInfo {
+    /// The response media type for a client pinned to `pin` (a version date): the newest
+    /// version not newer than the pin, or the newest of all with no pin. `Err` lists the
+    /// versions the operation has when none is old enough.
+    pub fn negotiate(
+        &self,
+        pin: Option<&str>,
+    ) -> Result<Option<&'static MediaVersion>, Vec<&'static str>> {
+        if self.responses.is_empty() {
+            return Ok(None);
+        }
+        let unversioned = self.responses.iter().rev().find(|m| m.version.is_none());
+        let versioned = self.responses.iter().filter(|m| m.version.is_some());
+        let chosen = match pin {
+            None => versioned.max_by_key(|m| m.version),
+            Some(pin) => versioned
+                .filter(|m| m.version.is_some_and(|v| v <= pin))
+                .max_by_key(|m| m.version),
+        };
+        match (chosen, unversioned) {
+            (Some(m), _) => Ok(Some(m)),
+            // Plain JSON operations (the v1.0 API) are not versioned, so any pin accepts them.
+            (None, Some(m)) => Ok(Some(m)),
+            (None, None) => Err(self.responses.iter().filter_map(|m| m.version).collect()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OP: OperationInfo = OperationInfo {
+        id: "listThings",
+        method: HttpMethod::Get,
+        path: "/things",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+    };
+
+    #[test]
+    fn picks_the_newest_version_not_newer_than_the_pin() {
+        let pick = |pin| OP.negotiate(pin).map(|m| m.and_then(|m| m.version));
+        assert_eq!(pick(None), Ok(Some("2024-11-13")));
+        assert_eq!(pick(Some("2030-01-01")), Ok(Some("2024-11-13")));
+        assert_eq!(pick(Some("2024-11-12")), Ok(Some("2023-01-01")));
+        assert_eq!(pick(Some("2023-01-01")), Ok(Some("2023-01-01")));
+        assert_eq!(
+            pick(Some("2022-12-31")),
+            Err(vec!["2023-01-01", "2024-11-13"])
+        );
+    }
+}
