@@ -169,7 +169,9 @@ impl NameScope {
             return (wanted, None);
         };
         // A suffixed keyword is no longer a keyword, so the raw prefix goes.
-        let stem = wanted.strip_prefix("r#").unwrap_or(&wanted).to_owned();
+        let stem = wanted.strip_prefix("r#").unwrap_or(&wanted);
+        // `self_` + `_2` would read `self__2`.
+        let stem = stem.trim_end_matches('_').to_owned();
         let separator = if stem.chars().next().is_some_and(char::is_uppercase) {
             ""
         } else {
@@ -298,6 +300,9 @@ mod tests {
         keywords.claim("type", field_name("type").unwrap());
         let (k, _) = keywords.claim("Type", field_name("Type").unwrap());
         assert_eq!(k, "type_2");
+        keywords.claim("self", field_name("self").unwrap());
+        let (s, _) = keywords.claim("Self", field_name("Self").unwrap());
+        assert_eq!(s, "self_2");
 
         let mut variants = NameScope::new();
         variants.reserve("Unknown");

@@ -24,6 +24,8 @@
 //! hand (`src/client.rs`, `src/runtime/`).
 
 mod client;
+// Formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
 mod generated;
 pub mod runtime;
 

@@ -53,12 +53,31 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         }
         text
     });
+    let params = parameter_list(op);
     doc_attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         deprecation.as_deref(),
+        params.as_deref(),
         Some(&wire),
     ])
+}
+
+/// A Markdown list of the parameters the client method takes positionally, with their docs.
+fn parameter_list(op: &Operation) -> Option<String> {
+    let items: Vec<String> = positional(op)
+        .map(|p| {
+            let name = p.ident.0.trim_start_matches("r#");
+            match &p.description {
+                Some(about) => {
+                    let about = about.split_whitespace().collect::<Vec<_>>().join(" ");
+                    format!("- `{name}` (`{}`): {about}", p.name)
+                }
+                None => format!("- `{name}` (`{}`)", p.name),
+            }
+        })
+        .collect();
+    (!items.is_empty()).then(|| format!("Parameters:\n\n{}", items.join("\n")))
 }
 
 /// `#[deprecated(...)]` for a deprecated operation, naming its sunset and its replacement.

@@ -157,7 +157,9 @@ impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -284,7 +286,9 @@ pub struct LegacyServerlessBackupSnapshot {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub snapshot_type: ::std::option::Option<self::LegacyServerlessBackupSnapshotSnapshotType>,
+    pub snapshot_type: ::std::option::Option<
+        self::LegacyServerlessBackupSnapshotSnapshotType,
+    >,
     /// Where the snapshot stands in its lifecycle.
     pub status: self::LegacyServerlessBackupSnapshotStatus,
     /// Storage the snapshot occupies, in bytes.
@@ -338,7 +342,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotSnapshotTy
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -402,7 +408,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -507,7 +515,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -673,7 +683,9 @@ pub struct ServerlessBackupSnapshot {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub frequency_type: ::std::option::Option<self::ServerlessBackupSnapshotFrequencyType>,
+    pub frequency_type: ::std::option::Option<
+        self::ServerlessBackupSnapshotFrequencyType,
+    >,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
@@ -781,7 +793,9 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -837,7 +851,9 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
@@ -901,7 +917,9 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }

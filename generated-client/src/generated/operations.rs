@@ -11,6 +11,12 @@ impl crate::Client {
     ///
     /// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
         note = "`getBackupTenantSnapshot` is deprecated and sunset on 2026-01-15; use `getFlexBackupSnapshot` instead"
@@ -33,6 +39,12 @@ impl crate::Client {
     ///
     /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn get_flex_backup_snapshot(
         &self,
@@ -40,7 +52,12 @@ impl crate::Client {
         name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetFlexBackupSnapshot<'_> {
-        GetFlexBackupSnapshot::new(self, group_id.into(), name.into(), snapshot_id.into())
+        GetFlexBackupSnapshot::new(
+            self,
+            group_id.into(),
+            name.into(),
+            snapshot_id.into(),
+        )
     }
     /// Get one snapshot of a serverless instance
     ///
@@ -49,6 +66,12 @@ impl crate::Client {
     /// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexBackupSnapshot` instead.
     ///
     /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the serverless instance.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
@@ -76,6 +99,11 @@ impl crate::Client {
     ///
     /// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
+    ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
         note = "`listClusterBackupSnapshots` is deprecated and sunset on 2026-01-15; use `listFlexBackupSnapshots` instead"
@@ -92,6 +120,11 @@ impl crate::Client {
     ///
     /// Returns one page of the backup snapshots held for a Flex cluster in the given project. The caller needs at least the Project Read Only role.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`, accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn list_flex_backup_snapshots(
         &self,
@@ -107,6 +140,11 @@ impl crate::Client {
     /// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexBackupSnapshots` instead.
     ///
     /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
@@ -128,6 +166,12 @@ impl crate::Client {
 /// Deprecated: Atlas retires this operation on 2026-01-15. Use `getFlexBackupSnapshot` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
 #[deprecated(
@@ -195,29 +239,32 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
-        request.path_param(
-            "snapshotId",
-            &self.snapshot_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -230,6 +277,12 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 /// Get one snapshot of a Flex cluster
 ///
 /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2024-11-13+json`.
 #[derive(Debug, Clone)]
@@ -248,10 +301,12 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         id: "getFlexBackupSnapshot",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::Some("2024-11-13"),
-            media_type: "application/vnd.atlas.2024-11-13+json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -291,29 +346,32 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "name",
-            &self.name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
-        request.path_param(
-            "snapshotId",
-            &self.snapshot_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -330,6 +388,12 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 /// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexBackupSnapshot` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the serverless instance.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
 #[deprecated(
@@ -351,12 +415,13 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getServerlessBackupSnapshot",
         method: crate::runtime::HttpMethod::Get,
-        path:
-            "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::Some("2023-01-01"),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-        }],
+        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -396,29 +461,32 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
-        request.path_param(
-            "snapshotId",
-            &self.snapshot_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -435,6 +503,11 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 /// Deprecated: Atlas retires this operation on 2026-01-15. Use `listFlexBackupSnapshots` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
 #[deprecated(
@@ -459,10 +532,12 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         id: "listClusterBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::Some("2023-01-01"),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -524,20 +599,22 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -545,17 +622,19 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             request.query_param("includeCount", value, &[]);
         }
         if let ::std::option::Option::Some(value) = &self.items_per_page {
-            request.query_param(
-                "itemsPerPage",
-                value,
-                &[
-                    crate::runtime::Check::Minimum(1f64),
-                    crate::runtime::Check::Maximum(500f64),
-                ],
-            );
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        crate::runtime::Check::Minimum(1f64),
+                        crate::runtime::Check::Maximum(500f64),
+                    ],
+                );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+            request
+                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
         }
         if let ::std::option::Option::Some(value) = &self.pretty {
             request.query_param("pretty", value, &[]);
@@ -566,6 +645,11 @@ impl<'a> ListClusterBackupSnapshots<'a> {
 /// List snapshots of a Flex cluster
 ///
 /// Returns one page of the backup snapshots held for a Flex cluster in the given project. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`, accepting `application/vnd.atlas.2024-11-13+json`.
 #[derive(Debug, Clone)]
@@ -586,10 +670,12 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         id: "listFlexBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::Some("2024-11-13"),
-            media_type: "application/vnd.atlas.2024-11-13+json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -651,20 +737,22 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "name",
-            &self.name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -672,17 +760,19 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             request.query_param("includeCount", value, &[]);
         }
         if let ::std::option::Option::Some(value) = &self.items_per_page {
-            request.query_param(
-                "itemsPerPage",
-                value,
-                &[
-                    crate::runtime::Check::Minimum(1f64),
-                    crate::runtime::Check::Maximum(500f64),
-                ],
-            );
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        crate::runtime::Check::Minimum(1f64),
+                        crate::runtime::Check::Maximum(500f64),
+                    ],
+                );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+            request
+                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
         }
         if let ::std::option::Option::Some(value) = &self.pretty {
             request.query_param("pretty", value, &[]);
@@ -697,6 +787,11 @@ impl<'a> ListFlexBackupSnapshots<'a> {
 /// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexBackupSnapshots` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the serverless instance.
 ///
 /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
 #[deprecated(
@@ -721,10 +816,12 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         id: "listServerlessBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::Some("2023-01-01"),
-            media_type: "application/vnd.atlas.2023-01-01+json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -786,20 +883,22 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -807,17 +906,19 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             request.query_param("includeCount", value, &[]);
         }
         if let ::std::option::Option::Some(value) = &self.items_per_page {
-            request.query_param(
-                "itemsPerPage",
-                value,
-                &[
-                    crate::runtime::Check::Minimum(1f64),
-                    crate::runtime::Check::Maximum(500f64),
-                ],
-            );
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        crate::runtime::Check::Minimum(1f64),
+                        crate::runtime::Check::Maximum(500f64),
+                    ],
+                );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+            request
+                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
         }
         if let ::std::option::Option::Some(value) = &self.pretty {
             request.query_param("pretty", value, &[]);
@@ -826,7 +927,10 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     }
 }
 /// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static CLUSTER_NAME_PATTERN: crate::runtime::Pattern =
-    crate::runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+static CLUSTER_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+);
 /// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new("^([a-f0-9]{24})$");
+static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^([a-f0-9]{24})$",
+);

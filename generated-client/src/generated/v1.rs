@@ -11,6 +11,12 @@ impl crate::Client {
     ///
     /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `instance_name` (`instanceName`): Name of the serverless instance.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
     /// Sends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}`, accepting `application/json`.
     #[deprecated(
         note = "`getServerlessBackupSnapshotV1` is deprecated and sunset on 2026-01-22; use `getFlexBackupSnapshot` instead"
@@ -36,6 +42,12 @@ impl crate::Client {
     /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `getFlexBackupSnapshot` instead.
     ///
     /// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Sends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/json`.
     #[deprecated(
@@ -63,6 +75,11 @@ impl crate::Client {
     ///
     /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
     ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `instance_name` (`instanceName`): Name of the serverless instance.
+    ///
     /// Sends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots`, accepting `application/json`.
     #[deprecated(
         note = "`listServerlessBackupSnapshotsV1` is deprecated and sunset on 2026-01-22; use `listFlexBackupSnapshots` instead"
@@ -82,6 +99,11 @@ impl crate::Client {
     /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `listFlexBackupSnapshots` instead.
     ///
     /// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
     ///
     /// Sends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/json`.
     #[deprecated(
@@ -103,6 +125,12 @@ impl crate::Client {
 /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots. Use `getFlexBackupSnapshot` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `instance_name` (`instanceName`): Name of the serverless instance.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
 ///
 /// Sends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}`, accepting `application/json`.
 #[deprecated(
@@ -170,29 +198,32 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "instanceName",
-            &self.instance_name,
-            &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
-        );
-        request.path_param(
-            "snapshotId",
-            &self.snapshot_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "instanceName",
+                &self.instance_name,
+                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -209,6 +240,12 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `getFlexBackupSnapshot` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
 ///
 /// Sends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/json`.
 #[deprecated(
@@ -276,29 +313,32 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
-        );
-        request.path_param(
-            "snapshotId",
-            &self.snapshot_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -315,6 +355,11 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots. Use `listFlexBackupSnapshots` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `instance_name` (`instanceName`): Name of the serverless instance.
 ///
 /// Sends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots`, accepting `application/json`.
 #[deprecated(
@@ -339,10 +384,12 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         id: "listServerlessBackupSnapshotsV1",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::None,
-            media_type: "application/json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::None,
+                media_type: "application/json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -404,20 +451,22 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "instanceName",
-            &self.instance_name,
-            &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "instanceName",
+                &self.instance_name,
+                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -425,17 +474,19 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             request.query_param("includeCount", value, &[]);
         }
         if let ::std::option::Option::Some(value) = &self.items_per_page {
-            request.query_param(
-                "itemsPerPage",
-                value,
-                &[
-                    crate::runtime::Check::Minimum(1f64),
-                    crate::runtime::Check::Maximum(500f64),
-                ],
-            );
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        crate::runtime::Check::Minimum(1f64),
+                        crate::runtime::Check::Maximum(500f64),
+                    ],
+                );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+            request
+                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
         }
         if let ::std::option::Option::Some(value) = &self.pretty {
             request.query_param("pretty", value, &[]);
@@ -450,6 +501,11 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
 /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `listFlexBackupSnapshots` instead.
 ///
 /// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
 ///
 /// Sends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/json`.
 #[deprecated(
@@ -474,10 +530,12 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         id: "listTenantBackupSnapshotsV1",
         method: crate::runtime::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
-        responses: &[crate::runtime::MediaVersion {
-            version: ::std::option::Option::None,
-            media_type: "application/json",
-        }],
+        responses: &[
+            crate::runtime::MediaVersion {
+                version: ::std::option::Option::None,
+                media_type: "application/json",
+            },
+        ],
         requests: &[],
     };
     pub(crate) fn new(
@@ -539,20 +597,22 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         super::Error,
     > {
         let mut request = self.client.request(&Self::OPERATION);
-        request.path_param(
-            "groupId",
-            &self.group_id,
-            &[
-                crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                crate::runtime::Check::MinLength(24usize),
-                crate::runtime::Check::MaxLength(24usize),
-            ],
-        );
-        request.path_param(
-            "clusterName",
-            &self.cluster_name,
-            &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
-        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
+                    crate::runtime::Check::MinLength(24usize),
+                    crate::runtime::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+            );
         if let ::std::option::Option::Some(value) = &self.envelope {
             request.query_param("envelope", value, &[]);
         }
@@ -560,17 +620,19 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             request.query_param("includeCount", value, &[]);
         }
         if let ::std::option::Option::Some(value) = &self.items_per_page {
-            request.query_param(
-                "itemsPerPage",
-                value,
-                &[
-                    crate::runtime::Check::Minimum(1f64),
-                    crate::runtime::Check::Maximum(500f64),
-                ],
-            );
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        crate::runtime::Check::Minimum(1f64),
+                        crate::runtime::Check::Maximum(500f64),
+                    ],
+                );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+            request
+                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
         }
         if let ::std::option::Option::Some(value) = &self.pretty {
             request.query_param("pretty", value, &[]);
@@ -579,7 +641,10 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     }
 }
 /// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new("^([a-f0-9]{24})$");
+static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^([a-f0-9]{24})$",
+);
 /// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static INSTANCE_NAME_PATTERN: crate::runtime::Pattern =
-    crate::runtime::Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+static INSTANCE_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+);
