@@ -12,7 +12,7 @@
 //!     .items_per_page(50)
 //!     .send()
 //!     .await?;
-//! for snapshot in page.results.iter().flatten() {
+//! for snapshot in &page.results {
 //!     println!("{:?} {:?}", snapshot.id, snapshot.status);
 //! }
 //! # Ok(())

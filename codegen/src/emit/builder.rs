@@ -153,6 +153,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
+        // Only a request that gets parameters or a body needs to be mutable.
+        let binding = if op.params.is_empty() && op.request.is_none() {
+            quote!(request)
+        } else {
+            quote!(mut request)
+        };
 
         tokens.extend(quote! {
             #docs
@@ -178,7 +184,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
-                    let mut request = self.client.request(&Self::OPERATION);
+                    let #binding = self.client.request(&Self::OPERATION);
                     #(#fill)*
                     #body_fill
                     #finish
@@ -300,21 +306,20 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
         }
         _ => {
             let enum_name = response_enum_name(op);
-            let arms = op.responses.iter().filter_map(|r| {
-                let version = r.version.as_ref()?;
-                r.body.as_ref()?;
-                let variant = format_ident!("{}", names::version_variant(&version.0));
-                let v = &version.0;
-                Some(quote!(::std::option::Option::Some(#v) => raw.decode().map(|r| r.map(#enum_name::#variant)),))
+            let arm = |version: &str, body: &TypeRef| {
+                let variant = format_ident!("{}", names::version_variant(version));
+                let ty = rust_type(body, models);
+                quote!(raw.decode::<#ty, _>().map(|r| r.map(#enum_name::#variant)))
+            };
+            let versioned = versioned_bodies(op);
+            let arms = versioned.iter().map(|(version, body)| {
+                let decode = arm(version, body);
+                quote!(::std::option::Option::Some(#version) => #decode,)
             });
-            let newest = op
-                .responses
-                .iter()
-                .rev()
-                .find_map(|r| r.version.as_ref().filter(|_| r.body.is_some()));
-            let fallback = newest.map(|v| {
-                let variant = format_ident!("{}", names::version_variant(&v.0));
-                quote!(_ => raw.decode().map(|r| r.map(#enum_name::#variant)),)
+            // An answer in a version the crate does not know is read as the newest it knows.
+            let fallback = versioned.last().map(|(version, body)| {
+                let decode = arm(version, body);
+                quote!(_ => #decode,)
             });
             (
                 quote!(crate::ResponseValue<#enum_name>),
@@ -328,6 +333,18 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             )
         }
     }
+}
+
+/// Each response version with its body type, once per version (a second success status in the
+/// same version, such as 201 beside 200, adds no variant).
+fn versioned_bodies(op: &Operation) -> Vec<(&str, &TypeRef)> {
+    let mut out: Vec<(&str, &TypeRef)> = op
+        .responses
+        .iter()
+        .filter_map(|r| Some((r.version.as_ref()?.0.as_str(), r.body.as_ref()?)))
+        .collect();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
 }
 
 /// Name of the enum over an operation's response versions, when they differ in type.
@@ -347,13 +364,11 @@ impl ToTokens for ResponseEnum<'_> {
             return;
         }
         let name = response_enum_name(op);
-        let variants = op.responses.iter().filter_map(|r| {
-            let version = r.version.as_ref()?;
-            let body = r.body.as_ref()?;
-            let variant = format_ident!("{}", names::version_variant(&version.0));
+        let variants = versioned_bodies(op).into_iter().map(|(version, body)| {
+            let variant = format_ident!("{}", names::version_variant(version));
             let ty = rust_type(body, &quote!(super::models));
-            let doc = format!(" The `{}` response (`{}`).", version.0, r.media_type);
-            Some(quote!(#[doc = #doc] #variant(#ty),))
+            let doc = format!(" The `{version}` version of the response.");
+            quote!(#[doc = #doc] #variant(#ty),)
         });
         let doc = format!(
             " The response of `{}`: its type depends on the API version the client negotiated.",

@@ -1,0 +1,206 @@
+//! The `regen` command as users run it: bad specs fail with a message that names the place and
+//! a non-zero exit code, and leave the output folder exactly as it was; good specs produce a
+//! standalone crate; `--check` reports staleness with a diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn regen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("regen")
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A folder holding a previous generation, to prove a failed run does not touch it.
+fn previous_output() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("src/lib.rs"), "// previous generation\n").unwrap();
+    (dir, out)
+}
+
+fn snapshot_of(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Runs regen on a bad fixture and returns its error output, after checking the exit code and
+/// that the previous output (and the folder around it) is untouched.
+fn fails_cleanly(fixture: &str) -> String {
+    let spec = repository().join("tests/fixtures/invalid").join(fixture);
+    let (dir, out) = previous_output();
+    let before = snapshot_of(dir.path());
+    let output = regen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success(), "{fixture} must fail");
+    assert_eq!(
+        snapshot_of(dir.path()),
+        before,
+        "{fixture}: a failed run changed files"
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains(fixture),
+        "the message names the spec file: {message}"
+    );
+    message
+}
+
+#[test]
+fn malformed_yaml_names_line_and_column() {
+    let message = fails_cleanly("malformed.yaml");
+    assert!(message.contains("malformed YAML"), "{message}");
+    assert!(
+        message.contains("malformed.yaml:11:1"),
+        "where the parser gave up on the unclosed mapping: {message}"
+    );
+}
+
+#[test]
+fn dangling_reference_names_the_pointer() {
+    let message = fails_cleanly("dangling_ref.yaml");
+    assert!(
+        message.contains("dangling reference: `#/components/schemas/Missing`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
+        "{message}"
+    );
+    assert!(message.contains("dangling_ref.yaml:15:"), "{message}");
+}
+
+#[test]
+fn duplicate_operation_id_names_both_places() {
+    let message = fails_cleanly("duplicate_operation_id.yaml");
+    assert!(
+        message.contains("duplicate operationId `getThing`"),
+        "{message}"
+    );
+    assert!(message.contains("#/paths/~1b/get/operationId"), "{message}");
+    assert!(
+        message.contains("also used at #/paths/~1a/get"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unsupported_constructs_are_all_reported_at_once() {
+    let message = fails_cleanly("unsupported_construct.yaml");
+    assert!(message.contains("2 problem(s)"), "{message}");
+    assert!(
+        message.contains("unsupported construct: `cookie` parameter `session`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/paths/~1a/get/parameters/0/in"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "unsupported construct: external reference `other.yaml#/components/schemas/Thing`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn unreadable_spec_is_an_error() {
+    let (dir, out) = previous_output();
+    let output = regen(&[
+        "--spec",
+        "/nonexistent/spec.yaml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("cannot read spec file /nonexistent/spec.yaml"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        "// previous generation\n"
+    );
+    drop(dir);
+}
+
+#[test]
+fn standalone_crate_then_check() {
+    let spec = repository().join("tests/fixtures/codegen/versions.yaml");
+    let (dir, out) = previous_output();
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = regen(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/client.rs",
+        "src/runtime/request.rs",
+        "src/generated/mod.rs",
+        "src/generated/v1.rs",
+    ] {
+        assert!(out.join(file).is_file(), "{file} written");
+    }
+    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("pub use generated::{models, operations, v1, Error"),
+        "{lib}"
+    );
+
+    let fresh = regen(&[&["--check"], &args[..]].concat());
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+
+    fs::write(out.join("src/generated/models.rs"), "// edited by hand\n").unwrap();
+    let stale = regen(&[&["--check"], &args[..]].concat());
+    assert!(!stale.status.success());
+    let message = stderr(&stale);
+    assert!(message.contains("-// edited by hand"), "{message}");
+    assert!(
+        message.contains("Run `cargo xtask regen --spec"),
+        "{message}"
+    );
+    // The check wrote nothing.
+    assert_eq!(
+        fs::read_to_string(out.join("src/generated/models.rs")).unwrap(),
+        "// edited by hand\n"
+    );
+    drop(dir);
+}
