@@ -56,6 +56,11 @@ fn nested_and_referenced_schemas() {
     insta::assert_snapshot!(render_fixture("nested.yaml"));
 }
 
+#[test]
+fn pagination() {
+    insta::assert_snapshot!(render_fixture("pagination.yaml"));
+}
+
 /// The public surface of the committed client: every operation with its Rust method, wire
 /// contract and deprecation, and every type with its kind. The code itself is committed and
 /// checked for freshness; this is the part a reviewer reads when the spec changes.

@@ -103,16 +103,20 @@ fn standalone(
     let generated = codegen::generate(spec, &options)?;
     let client = root.join(project::CLIENT_DIR);
     let mut files = generated.files.clone();
-    for name in [
-        "client.rs",
-        "runtime/mod.rs",
-        "runtime/check.rs",
-        "runtime/error.rs",
-        "runtime/operation.rs",
-        "runtime/request.rs",
-        "runtime/response.rs",
-    ] {
-        let path = client.join("src").join(name);
+    // The hand-written runtime: `client.rs` and every file of `runtime/`, as they are.
+    let runtime_dir = client.join("src/runtime");
+    let mut names = vec!["client.rs".to_owned()];
+    let entries = std::fs::read_dir(&runtime_dir)
+        .with_context(|| format!("reading {}", runtime_dir.display()))?;
+    for entry in entries {
+        let file_name = entry?.file_name().to_string_lossy().into_owned();
+        if file_name.ends_with(".rs") {
+            names.push(format!("runtime/{file_name}"));
+        }
+    }
+    names.sort();
+    for name in names {
+        let path = client.join("src").join(&name);
         let contents = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         files.push(OutputFile {

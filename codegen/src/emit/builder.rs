@@ -153,6 +153,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
+        let page_methods = super::pagination::page_methods(op);
         // Only a request that gets parameters or a body needs to be mutable.
         let binding = if op.params.is_empty() && op.request.is_none() {
             quote!(request)
@@ -181,6 +182,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 }
 
                 #(#setters)*
+
+                #page_methods
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {

@@ -154,11 +154,13 @@ fn models(model: &ApiModel) -> TokenStream {
             }
         }
     });
+    let pages = super::pagination::PageImpls { model };
     quote! {
         //! Every named type of the API: component schemas and the inline schemas that needed a
         //! name. Response models ignore fields they do not know; enums keep values they do not
         //! know in `Unknown`.
         #(#items)*
+        #pages
     }
 }
 

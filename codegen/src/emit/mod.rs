@@ -8,6 +8,7 @@ mod docs;
 mod files;
 mod model_enum;
 mod model_struct;
+mod pagination;
 mod params;
 mod recursion;
 mod types;

@@ -928,3 +928,63 @@ impl crate::runtime::ParamValue for ServerlessBackupSnapshotStatus {
         self.as_str().to_owned()
     }
 }
+impl crate::runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+    type Item = self::FlexBackupSnapshot20241113;
+    fn items(&self) -> &[self::FlexBackupSnapshot20241113] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::FlexBackupSnapshot20241113> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl crate::runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
+    type Item = self::ServerlessBackupSnapshot;
+    fn items(&self) -> &[self::ServerlessBackupSnapshot] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupSnapshot> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl crate::runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
+    type Item = self::LegacyServerlessBackupSnapshot;
+    fn items(&self) -> &[self::LegacyServerlessBackupSnapshot] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::LegacyServerlessBackupSnapshot> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl crate::runtime::Page for PaginatedLegacyTenantSnapshot {
+    type Item = self::LegacyTenantSnapshot;
+    fn items(&self) -> &[self::LegacyTenantSnapshot] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::LegacyTenantSnapshot> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl crate::runtime::Page for PaginatedTenantSnapshot {
+    type Item = self::BackupTenantSnapshot;
+    fn items(&self) -> &[self::BackupTenantSnapshot] {
+        self.results.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::BackupTenantSnapshot> {
+        self.results.unwrap_or_default()
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}

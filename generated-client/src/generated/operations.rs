@@ -591,6 +591,35 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedTenantSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.unwrap_or(1);
+        let size = self.items_per_page.unwrap_or(100i32);
+        crate::runtime::pages(
+            first,
+            size,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(page);
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
+    > + 'a {
+        crate::runtime::items(self.pages())
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -728,6 +757,40 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
         self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<
+                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.unwrap_or(1);
+        let size = self.items_per_page.unwrap_or(100i32);
+        crate::runtime::pages(
+            first,
+            size,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(page);
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::FlexBackupSnapshot20241113,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages())
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -874,6 +937,40 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
         self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<
+                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.unwrap_or(1);
+        let size = self.items_per_page.unwrap_or(100i32);
+        crate::runtime::pages(
+            first,
+            size,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(page);
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::ServerlessBackupSnapshot,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages())
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(

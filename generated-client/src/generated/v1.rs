@@ -443,6 +443,38 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedLegacyServerlessBackupSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.unwrap_or(1);
+        let size = self.items_per_page.unwrap_or(100i32);
+        crate::runtime::pages(
+            first,
+            size,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(page);
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::LegacyServerlessBackupSnapshot,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages())
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -588,6 +620,35 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
         self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.unwrap_or(1);
+        let size = self.items_per_page.unwrap_or(100i32);
+        crate::runtime::pages(
+            first,
+            size,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(page);
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
+    > + 'a {
+        crate::runtime::items(self.pages())
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(

@@ -1,0 +1,199 @@
+//! Walking a paginated list: `pages()` streams whole pages, `items()` the items in them. Pages
+//! are fetched lazily, one at a time, so at most one page is held in memory; the walk stops at
+//! `totalCount`, on a short page, or on the first error, after everything fetched before it
+//! was delivered.
+
+use super::error::{ApiErrorBody, Error};
+use super::response::ResponseValue;
+use futures_util::stream::{self, Stream, TryStreamExt};
+use std::future::Future;
+
+/// One page of a paginated list response.
+pub trait Page {
+    type Item;
+    /// The items of this page.
+    fn items(&self) -> &[Self::Item];
+    /// The items, taken out of the page.
+    fn into_items(self) -> Vec<Self::Item>;
+    /// How many items the whole list has, when the server counted them.
+    fn total_count(&self) -> Option<u64>;
+}
+
+/// Where the walk stands between two pages.
+struct Walk<F> {
+    fetch: F,
+    next_page: i32,
+    page_size: usize,
+    /// How far into the whole list the pages so far reach.
+    delivered: u64,
+    done: bool,
+}
+
+/// Streams pages `first_page`, `first_page + 1`, … as `fetch` returns them.
+pub fn pages<P, E, F, Fut>(
+    first_page: i32,
+    page_size: i32,
+    fetch: F,
+) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
+where
+    P: Page,
+    E: ApiErrorBody,
+    F: FnMut(i32) -> Fut,
+    Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
+{
+    let first_page = first_page.max(1);
+    let page_size = usize::try_from(page_size).unwrap_or(0);
+    let walk = Walk {
+        fetch,
+        next_page: first_page,
+        page_size,
+        // Pages before the first one count towards the total too.
+        delivered: (first_page as u64 - 1) * page_size as u64,
+        done: false,
+    };
+    stream::unfold(walk, |mut walk| async move {
+        if walk.done {
+            return None;
+        }
+        let result = (walk.fetch)(walk.next_page).await;
+        match &result {
+            Ok(page) => {
+                let count = page.items().len();
+                walk.delivered += count as u64;
+                walk.next_page += 1;
+                let reached_total = page
+                    .total_count()
+                    .is_some_and(|total| walk.delivered >= total);
+                walk.done = count == 0 || count < walk.page_size || reached_total;
+            }
+            Err(_) => walk.done = true,
+        }
+        Some((result, walk))
+    })
+}
+
+/// Streams the items of every page, in order.
+pub fn items<P, E>(
+    pages: impl Stream<Item = Result<ResponseValue<P>, Error<E>>>,
+) -> impl Stream<Item = Result<P::Item, Error<E>>>
+where
+    P: Page,
+    E: ApiErrorBody,
+{
+    pages
+        .map_ok(|page| stream::iter(page.into_inner().into_items().into_iter().map(Ok)))
+        .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use reqwest::header::HeaderMap;
+    use reqwest::StatusCode;
+    use std::cell::RefCell;
+
+    struct Numbers {
+        items: Vec<u32>,
+        total: Option<u64>,
+    }
+
+    impl Page for Numbers {
+        type Item = u32;
+        fn items(&self) -> &[u32] {
+            &self.items
+        }
+        fn into_items(self) -> Vec<u32> {
+            self.items
+        }
+        fn total_count(&self) -> Option<u64> {
+            self.total
+        }
+    }
+
+    /// A list of `len` numbers served `size` at a time; records the pages asked for.
+    fn serve<'a>(
+        len: u32,
+        size: u32,
+        total: bool,
+        fail_on: Option<i32>,
+        asked: &'a RefCell<Vec<i32>>,
+    ) -> impl FnMut(i32) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> + 'a {
+        move |page| {
+            asked.borrow_mut().push(page);
+            if Some(page) == fail_on {
+                return std::future::ready(Err(Error::InvalidRequest {
+                    operation: "list",
+                    problems: Vec::new(),
+                }));
+            }
+            let start = (page as u32 - 1) * size;
+            let items = (start..(start + size).min(len)).collect();
+            let body = Numbers {
+                items,
+                total: total.then_some(u64::from(len)),
+            };
+            std::future::ready(Ok(ResponseValue::new(
+                StatusCode::OK,
+                HeaderMap::new(),
+                body,
+            )))
+        }
+    }
+
+    fn collect<T>(stream: impl Stream<Item = T>) -> Vec<T> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(stream.collect())
+    }
+
+    #[test]
+    fn stops_at_the_total_without_asking_for_an_empty_page() {
+        let asked = RefCell::new(Vec::new());
+        let all: Vec<u32> = collect(items(pages(1, 5, serve(10, 5, true, None, &asked))))
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+        assert_eq!(*asked.borrow(), vec![1, 2]);
+    }
+
+    #[test]
+    fn stops_on_a_short_page_when_there_is_no_total() {
+        let asked = RefCell::new(Vec::new());
+        let all = collect(items(pages(1, 4, serve(10, 4, false, None, &asked))));
+        assert_eq!(all.len(), 10);
+        assert_eq!(*asked.borrow(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn an_exact_multiple_without_total_ends_on_an_empty_page() {
+        let asked = RefCell::new(Vec::new());
+        let pages_seen = collect(pages(1, 5, serve(10, 5, false, None, &asked)));
+        assert_eq!(pages_seen.len(), 3);
+        assert_eq!(*asked.borrow(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_failed_page_ends_the_stream_after_the_pages_before_it() {
+        let asked = RefCell::new(Vec::new());
+        let results = collect(items(pages(1, 3, serve(10, 3, true, Some(3), &asked))));
+        let delivered: Vec<u32> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
+        assert_eq!(delivered, vec![0, 1, 2, 3, 4, 5]);
+        assert!(results.last().unwrap().is_err());
+        assert_eq!(results.len(), 7);
+        assert_eq!(*asked.borrow(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn starts_at_the_requested_page() {
+        let asked = RefCell::new(Vec::new());
+        let all = collect(items(pages(2, 5, serve(10, 5, true, None, &asked))));
+        assert_eq!(all.len(), 5);
+        assert_eq!(*asked.borrow(), vec![2]);
+    }
+}
