@@ -69,7 +69,7 @@ pub enum CodegenError {
         source: std::io::Error,
     },
     #[error("{0}")]
-    Parse(Diagnostic),
+    Parse(Box<Diagnostic>),
     #[error("{} problem(s) in the spec:\n{}", .0.len(), render_list(.0))]
     Invalid(Vec<Diagnostic>),
     #[error("generated code for {file} is not valid Rust: {message}")]
@@ -94,7 +94,7 @@ impl CodegenError {
     /// All diagnostics carried by this error (empty for I/O and formatting failures).
     pub fn diagnostics(&self) -> Vec<&Diagnostic> {
         match self {
-            CodegenError::Parse(d) => vec![d],
+            CodegenError::Parse(d) => vec![d.as_ref()],
             CodegenError::Invalid(list) => list.iter().collect(),
             _ => Vec::new(),
         }

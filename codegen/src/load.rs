@@ -76,31 +76,64 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
                 d.line = Some(location.line());
                 d.column = Some(location.column());
             }
-            CodegenError::Parse(d)
+            CodegenError::Parse(Box::new(d))
         })?,
         Format::Json => serde_json::from_str(&text).map_err(|e| {
             let mut d = Diagnostic::new(file, "", format!("malformed JSON: {e}"));
             d.line = Some(e.line());
             d.column = Some(e.column());
-            CodegenError::Parse(d)
+            CodegenError::Parse(Box::new(d))
         })?,
     };
     check_version(file, &raw)?;
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let pointer = pointer_of_path(e.path());
+        let (pointer, message) = match pointer_of_path(e.path()).as_str() {
+            "/paths" => path_item_error(&raw)
+                .unwrap_or_else(|| ("/paths".to_owned(), e.inner().to_string())),
+            other => (other.to_owned(), e.inner().to_string()),
+        };
         let mut d = Diagnostic::new(
             file,
             pointer,
-            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+            format!("not a valid OpenAPI 3.0 document here: {message}"),
         );
         locate_all(&text, std::slice::from_mut(&mut d));
-        CodegenError::Parse(d)
+        CodegenError::Parse(Box::new(d))
     })?;
     Ok(LoadedSpec {
         file: file.to_owned(),
         text,
         raw,
         openapi,
+    })
+}
+
+/// `openapiv3` reads `paths` (and the objects in it) through flattened maps, which hide where
+/// an error is. Reading each operation on its own narrows the place down to the operation.
+fn path_item_error(raw: &serde_json::Value) -> Option<(String, String)> {
+    let paths = raw.get("paths")?.as_object()?;
+    paths.iter().find_map(|(path, item)| {
+        let item_pointer = format!("/paths/{}", escape_pointer(path));
+        let item = item.as_object()?;
+        let found = item.iter().find_map(|(key, node)| {
+            let error = match key.as_str() {
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                    serde_json::from_value::<openapiv3::Operation>(node.clone()).err()?
+                }
+                _ => return None,
+            };
+            Some((
+                format!("{item_pointer}/{}", escape_pointer(key)),
+                error.to_string(),
+            ))
+        });
+        found.or_else(|| {
+            let error = serde_json::from_value::<openapiv3::PathItem>(serde_json::Value::Object(
+                item.clone(),
+            ))
+            .err()?;
+            Some((item_pointer, error.to_string()))
+        })
     })
 }
 
@@ -118,16 +151,16 @@ fn check_version(file: &str, raw: &serde_json::Value) -> Result<(), CodegenError
     let version = raw.get("openapi").and_then(|v| v.as_str());
     match version {
         Some(v) if v.starts_with("3.0.") => Ok(()),
-        Some(v) => Err(CodegenError::Parse(Diagnostic::new(
+        Some(v) => Err(CodegenError::Parse(Box::new(Diagnostic::new(
             file,
             "/openapi",
             format!("unsupported construct: OpenAPI version {v}; only 3.0.x specs are supported"),
-        ))),
-        None => Err(CodegenError::Parse(Diagnostic::new(
+        )))),
+        None => Err(CodegenError::Parse(Box::new(Diagnostic::new(
             file,
             "/openapi",
             "not an OpenAPI document: the `openapi` version field is missing",
-        ))),
+        )))),
     }
 }
 
@@ -319,8 +352,13 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      responses: 7\n";
         let err = load_text("s.yaml", text.into(), Format::Yaml).unwrap_err();
         let d = err.diagnostics()[0].clone();
-        assert_eq!(d.pointer, "/paths/~1a/get/responses");
-        assert_eq!(d.line, Some(8));
+        assert_eq!(d.pointer, "/paths/~1a/get");
+        assert_eq!(d.line, Some(7));
+        assert!(
+            d.message.contains("expected struct Responses"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -7,14 +7,21 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Every generated file of a fixture, then the notes the run printed.
 fn render_fixture(name: &str) -> String {
     let label = format!("tests/fixtures/codegen/{name}");
-    let options = Options { spec_label: label.clone(), command: "cargo xtask regen".into() };
-    let generated = codegen::generate(&repository().join(&label), &options).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let options = Options {
+        spec_label: label.clone(),
+        command: "cargo xtask regen".into(),
+    };
+    let generated = codegen::generate(&repository().join(&label), &options)
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
     let mut out = String::new();
     for file in &generated.files {
         writeln!(out, "==> {} <==\n{}", file.path, file.contents).unwrap();
@@ -89,12 +96,31 @@ fn constraints(c: &Constraints) -> String {
 fn surface(model: &ApiModel) -> String {
     let mut out = String::new();
     for op in &model.operations {
-        writeln!(out, "{} ({:?}) -> Client::{}", op.id, op.generation, op.method_name).unwrap();
+        writeln!(
+            out,
+            "{} ({:?}) -> Client::{}",
+            op.id, op.generation, op.method_name
+        )
+        .unwrap();
         writeln!(out, "  {} {}", op.http_method.as_str(), op.path).unwrap();
         for p in &op.params {
             let required = if p.required { "required" } else { "optional" };
-            let default = p.default.as_ref().map(|d| format!(" default {d}")).unwrap_or_default();
-            writeln!(out, "  {:?} {} `{}`: {:?}{}{}", p.location, required, p.name, p.ty, constraints(&p.constraints), default).unwrap();
+            let default = p
+                .default
+                .as_ref()
+                .map(|d| format!(" default {d}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:?} {} `{}`: {:?}{}{}",
+                p.location,
+                required,
+                p.name,
+                p.ty,
+                constraints(&p.constraints),
+                default
+            )
+            .unwrap();
         }
         for r in &op.responses {
             writeln!(out, "  {} {} -> {:?}", r.status, r.media_type, r.body).unwrap();
@@ -103,10 +129,25 @@ fn surface(model: &ApiModel) -> String {
         writeln!(out, "  errors: {}", errors.join(", ")).unwrap();
         writeln!(out, "  security: {}", op.security.join(", ")).unwrap();
         if let Some(d) = &op.deprecation {
-            writeln!(out, "  deprecated: sunset {:?}, replaced by {:?}", d.sunset, d.replaced_by.as_ref().map(|id| &id.0)).unwrap();
+            writeln!(
+                out,
+                "  deprecated: sunset {:?}, replaced by {:?}",
+                d.sunset,
+                d.replaced_by.as_ref().map(|id| &id.0)
+            )
+            .unwrap();
         }
         if let Some(p) = &op.pagination {
-            writeln!(out, "  pages: {} / {} over `{}` of {:?}, total in {:?}", p.page_param, p.size_param, p.results_field, p.item, p.total_field.as_ref().map(|f| &f.0)).unwrap();
+            writeln!(
+                out,
+                "  pages: {} / {} over `{}` of {:?}, total in {:?}",
+                p.page_param,
+                p.size_param,
+                p.results_field,
+                p.item,
+                p.total_field.as_ref().map(|f| &f.0)
+            )
+            .unwrap();
         }
     }
     for def in model.types.values() {
@@ -114,7 +155,14 @@ fn surface(model: &ApiModel) -> String {
             TypeKind::Struct(fields) => {
                 let fields: Vec<String> = fields
                     .iter()
-                    .map(|f| format!("{}{}: {:?}", f.ident, if f.required { "" } else { "?" }, f.ty))
+                    .map(|f| {
+                        format!(
+                            "{}{}: {:?}",
+                            f.ident,
+                            if f.required { "" } else { "?" },
+                            f.ty
+                        )
+                    })
                     .collect();
                 format!("struct {{ {} }}", fields.join(", "))
             }

@@ -51,10 +51,18 @@ fn print_summary(
     } else {
         "generated"
     };
+    // Paths inside the repository are shown relative to it, as a user would type them.
+    let root = project::repository_root();
+    let shown = |path: &Path| {
+        path.strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     println!(
         "{verb} {} from {}: {} operations, {} types, {} notes, in {:.2} s",
-        target.display(),
-        model.source,
+        shown(target),
+        shown(Path::new(&model.source)),
         model.operations.len(),
         model.types.len(),
         model.notes.len(),

@@ -65,14 +65,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     },
 
     /// The server answered with an error status and a body of the documented error type.
-    #[error("{operation}: {method} {path} returned {status}{}", describe(body))]
+    #[error("{operation}: {method} {path} returned {status}{}", describe(body.as_ref()))]
     Api {
         operation: &'static str,
         method: &'static str,
         path: String,
         status: StatusCode,
         headers: Box<HeaderMap>,
-        body: E,
+        /// Boxed, so that `Result<_, Error>` stays small whatever the body type.
+        body: Box<E>,
     },
 
     /// A response body could not be decoded into the documented type.

@@ -11,8 +11,8 @@ use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use tracing::Instrument;
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
-/// can never add a segment (`/`), start a query (`?`) or walk up (`..` stays inside one
-/// segment as `..`, and is refused by the patterns the spec gives).
+/// can never add a segment (`/`) or start a query (`?`). The dot segments `.` and `..` would
+/// still be resolved away by URL normalisation (even percent-encoded), so they are refused.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -69,11 +69,16 @@ impl<'c> Request<'c> {
         let Some(text) = self.checked(name, &value, checks) else {
             return;
         };
-        if text.is_empty() {
+        let refused = match text.as_str() {
+            "" => Some("a path parameter cannot be empty"),
+            "." | ".." => Some("a path parameter cannot be a dot segment"),
+            _ => None,
+        };
+        if let Some(reason) = refused {
             self.problems.push(InvalidParameter {
                 name: name.to_owned(),
                 value: text,
-                reason: "a path parameter cannot be empty".to_owned(),
+                reason: reason.to_owned(),
             });
             return;
         }
@@ -235,7 +240,7 @@ impl<'c> Request<'c> {
                 path,
                 status,
                 headers: Box::new(headers),
-                body: error,
+                body: Box::new(error),
             }),
             Err(_) => Err(Error::UnexpectedStatus {
                 operation: op.id,

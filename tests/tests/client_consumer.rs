@@ -1,0 +1,186 @@
+//! The `snapshot-consumer` crate, an ordinary downstream user of the client, against the
+//! stand-in server: it pages through the Flex snapshots and reports the latest completed one.
+
+use serde_json::json;
+use snapshot_consumer::{
+    latest_completed_snapshot, latest_completed_snapshot_paged, SnapshotError, SnapshotSummary,
+};
+use workspace_tests::ids::*;
+use workspace_tests::{Fault, StandIn};
+
+fn flex_example(server: &StandIn) -> serde_json::Value {
+    server
+        .spec()
+        .operation("listFlexBackupSnapshots")
+        .newest_example()
+        .clone()
+}
+
+#[tokio::test]
+async fn finds_the_latest_completed_snapshot_of_the_spec_example() {
+    let server = StandIn::start().await;
+    let client = server.client_builder().build().unwrap();
+    let latest = latest_completed_snapshot(&client, GROUP_ID, FLEX_CLUSTER)
+        .await
+        .expect("the example lists snapshots");
+    assert_eq!(
+        latest,
+        Some(SnapshotSummary {
+            id: FLEX_SNAPSHOT.to_owned(),
+            finished_at: "2025-05-04T06:02:19Z".parse().unwrap(),
+            mongodb_version: Some("8.0.9".to_owned()),
+            expires_at: Some("2025-05-11T06:02:19Z".parse().unwrap()),
+        })
+    );
+    // Both snapshots fit on the first page: one request.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].query_value("pageNum"), Some("1"));
+    assert_eq!(requests[0].query_value("itemsPerPage"), Some("100"));
+}
+
+#[tokio::test]
+async fn walks_every_page_and_stops_at_the_total() {
+    let server = StandIn::start().await;
+    // The newer snapshot failed, so the older one, on page 2, is the answer.
+    let mut example = flex_example(&server);
+    example["results"][0]["status"] = json!("FAILED");
+    let older_finish = example["results"][1]["finishTime"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let [first, second] = [0, 1].map(|i| {
+        let mut page = example.clone();
+        page["results"] = json!([example["results"][i].clone()]);
+        page
+    });
+    // Newest fault first: page 1, then page 2.
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(200)
+            .json(&second)
+            .times(1),
+    );
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(200)
+            .json(&first)
+            .times(1),
+    );
+
+    let client = server.client_builder().build().unwrap();
+    let latest = latest_completed_snapshot_paged(&client, GROUP_ID, FLEX_CLUSTER, 1)
+        .await
+        .expect("two pages")
+        .expect("a completed snapshot");
+    assert_eq!(latest.id, FLEX_OLDER_SNAPSHOT);
+    assert_eq!(
+        latest.finished_at,
+        older_finish
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
+    let pages: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.query_value("pageNum").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(pages, ["1", "2"], "totalCount 2 reached after page 2");
+}
+
+#[tokio::test]
+async fn pages_of_the_stand_in_itself_are_followed_to_the_end() {
+    let server = StandIn::start().await;
+    let client = server.client_builder().build().unwrap();
+    let latest = latest_completed_snapshot_paged(&client, GROUP_ID, FLEX_CLUSTER, 1)
+        .await
+        .expect("pages")
+        .expect("a completed snapshot");
+    assert_eq!(latest.id, FLEX_SNAPSHOT);
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn no_completed_snapshot_is_none() {
+    let server = StandIn::start().await;
+    let mut example = flex_example(&server);
+    for snapshot in example["results"].as_array_mut().unwrap() {
+        snapshot["status"] = json!("RUNNING");
+    }
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(200)
+            .json(&example),
+    );
+    let client = server.client_builder().build().unwrap();
+    assert_eq!(
+        latest_completed_snapshot(&client, GROUP_ID, FLEX_CLUSTER)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_completed_snapshot_without_finish_time_is_reported() {
+    let server = StandIn::start().await;
+    let mut example = flex_example(&server);
+    example["results"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("finishTime");
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(200)
+            .json(&example),
+    );
+    let client = server.client_builder().build().unwrap();
+    let err = latest_completed_snapshot(&client, GROUP_ID, FLEX_CLUSTER)
+        .await
+        .unwrap_err();
+    match &err {
+        SnapshotError::Incomplete { id, missing } => {
+            assert_eq!(id.as_deref(), Some(FLEX_OLDER_SNAPSHOT));
+            assert_eq!(*missing, "finishTime");
+        }
+        other => panic!("expected Incomplete, got {other:?}"),
+    }
+    assert!(err.to_string().contains(FLEX_OLDER_SNAPSHOT), "{err}");
+}
+
+#[tokio::test]
+async fn client_errors_come_through_with_their_status() {
+    let server = StandIn::start().await;
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(404)
+            .json(server.spec().error_example("notFound")),
+    );
+    let client = server.client_builder().build().unwrap();
+    let err = latest_completed_snapshot(&client, GROUP_ID, FLEX_CLUSTER)
+        .await
+        .unwrap_err();
+    match &err {
+        SnapshotError::Atlas(inner) => {
+            assert_eq!(inner.status().map(|s| s.as_u16()), Some(404));
+            assert_eq!(
+                inner.api_error().map(|e| e.error_code.as_str()),
+                Some("RESOURCE_NOT_FOUND")
+            );
+        }
+        other => panic!("expected Atlas, got {other:?}"),
+    }
+    assert!(std::error::Error::source(&err).is_some());
+    assert!(err.to_string().contains("listFlexBackupSnapshots"), "{err}");
+
+    // Invalid input never reaches the server.
+    let err = latest_completed_snapshot(&client, "not-a-group", FLEX_CLUSTER)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SnapshotError::Atlas(inner)
+            if matches!(**inner, atlas_snapshots::Error::InvalidRequest { .. })),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}

@@ -1,0 +1,540 @@
+//! Every operation of the committed client against the stand-in server: the decoded values
+//! equal the spec's 200 examples field by field, and each request carries the path, the
+//! versioned `Accept` header and the credentials the spec asks for.
+
+use atlas_snapshots::models::{
+    BackupTenantSnapshot, BackupTenantSnapshotStatus, FlexBackupSnapshot20241113,
+    LegacyServerlessBackupSnapshot, LegacyServerlessBackupSnapshotSnapshotType,
+    LegacyServerlessBackupSnapshotStatus, LegacyTenantSnapshot, LegacyTenantSnapshotStatus, Link,
+    ServerlessBackupSnapshot, ServerlessBackupSnapshotFrequencyType,
+    ServerlessBackupSnapshotSnapshotType, ServerlessBackupSnapshotStatus,
+};
+use atlas_snapshots::Client;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use workspace_tests::ids::*;
+use workspace_tests::{Spec, StandIn};
+
+const FLEX_MEDIA: &str = "application/vnd.atlas.2024-11-13+json";
+const V2023_MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
+const JSON: &str = "application/json";
+
+fn example<'s>(spec: &'s Spec, operation: &str) -> &'s Value {
+    let op = spec.operation(operation);
+    assert_eq!(
+        op.media.len(),
+        1,
+        "{operation} has one media type in the spec"
+    );
+    &op.media[0].example
+}
+
+fn text(value: &Value) -> Option<&str> {
+    value.as_str()
+}
+
+fn time(value: &Value) -> Option<DateTime<Utc>> {
+    value.as_str().map(|s| {
+        s.parse()
+            .unwrap_or_else(|e| panic!("example time {s:?}: {e}"))
+    })
+}
+
+fn assert_links(links: Option<&[Link]>, expected: &Value) {
+    let expected = expected.as_array().expect("the example has links");
+    let links = links.expect("links decoded");
+    assert_eq!(links.len(), expected.len());
+    for (link, want) in links.iter().zip(expected) {
+        assert_eq!(link.href.as_deref(), text(&want["href"]));
+        assert_eq!(link.rel.as_deref(), text(&want["rel"]));
+    }
+}
+
+fn assert_flex(got: &FlexBackupSnapshot20241113, want: &Value) {
+    assert_eq!(got.id.as_deref(), text(&want["id"]));
+    assert_eq!(got.expiration, time(&want["expiration"]));
+    assert_eq!(got.finish_time, time(&want["finishTime"]));
+    assert_eq!(got.scheduled_time, time(&want["scheduledTime"]));
+    assert_eq!(got.start_time, time(&want["startTime"]));
+    assert_eq!(
+        got.mongo_db_version.as_deref(),
+        text(&want["mongoDBVersion"])
+    );
+    assert_eq!(got.status.as_deref(), text(&want["status"]));
+    assert_links(got.links.as_deref(), &want["links"]);
+}
+
+fn assert_serverless(got: &ServerlessBackupSnapshot, want: &Value) {
+    assert_eq!(got.id.as_deref(), text(&want["id"]));
+    assert_eq!(got.created_at, time(&want["createdAt"]));
+    assert_eq!(got.expires_at, time(&want["expiresAt"]));
+    assert_eq!(
+        got.frequency_type.as_ref().map(|f| f.as_str()),
+        text(&want["frequencyType"])
+    );
+    assert_eq!(got.mongod_version.as_deref(), text(&want["mongodVersion"]));
+    assert_eq!(
+        got.serverless_instance_name.as_deref(),
+        text(&want["serverlessInstanceName"])
+    );
+    assert_eq!(
+        got.snapshot_type.as_ref().map(|t| t.as_str()),
+        text(&want["snapshotType"])
+    );
+    assert_eq!(
+        got.status.as_ref().map(|s| s.as_str()),
+        text(&want["status"])
+    );
+    assert_eq!(got.storage_size_bytes, want["storageSizeBytes"].as_i64());
+    assert_links(got.links.as_deref(), &want["links"]);
+}
+
+fn assert_tenant(got: &BackupTenantSnapshot, want: &Value) {
+    assert_eq!(got.id.as_deref(), text(&want["id"]));
+    assert_eq!(got.expiration, time(&want["expiration"]));
+    assert_eq!(got.finish_time, time(&want["finishTime"]));
+    assert_eq!(got.scheduled_time, time(&want["scheduledTime"]));
+    assert_eq!(got.start_time, time(&want["startTime"]));
+    assert_eq!(
+        got.mongo_db_version.as_deref(),
+        text(&want["mongoDBVersion"])
+    );
+    assert_eq!(
+        got.status.as_ref().map(|s| s.as_str()),
+        text(&want["status"])
+    );
+    assert_links(got.links.as_deref(), &want["links"]);
+}
+
+fn assert_legacy_serverless(got: &LegacyServerlessBackupSnapshot, want: &Value) {
+    assert_eq!(Some(got.id.as_str()), text(&want["id"]));
+    assert_eq!(got.created_at, time(&want["createdAt"]));
+    assert_eq!(got.expires_at, time(&want["expiresAt"]));
+    assert_eq!(got.mongod_version.as_deref(), text(&want["mongodVersion"]));
+    assert_eq!(
+        got.serverless_instance_name.as_deref(),
+        text(&want["serverlessInstanceName"])
+    );
+    assert_eq!(
+        got.snapshot_type.as_ref().map(|t| t.as_str()),
+        text(&want["snapshotType"])
+    );
+    assert_eq!(Some(got.status.as_str()), text(&want["status"]));
+    assert_eq!(got.storage_size_bytes, want["storageSizeBytes"].as_i64());
+}
+
+fn assert_legacy_tenant(got: &LegacyTenantSnapshot, want: &Value) {
+    assert_eq!(Some(got.id.as_str()), text(&want["id"]));
+    assert_eq!(got.finish_time, time(&want["finishTime"]));
+    assert_eq!(got.scheduled_time, time(&want["scheduledTime"]));
+    assert_eq!(got.start_time, time(&want["startTime"]));
+    assert_eq!(
+        got.mongo_db_version.as_deref(),
+        text(&want["mongoDBVersion"])
+    );
+    assert_eq!(Some(got.status.as_str()), text(&want["status"]));
+}
+
+/// Re-encoding the decoded value gives the example back: no field was lost or renamed.
+fn assert_round_trip(encoded: Result<Value, serde_json::Error>, example: &Value) {
+    assert_eq!(&encoded.expect("decoded values encode"), example);
+}
+
+fn results(example: &Value) -> &[Value] {
+    example["results"]
+        .as_array()
+        .expect("a list example has results")
+}
+
+async fn client(server: &StandIn) -> Client {
+    server
+        .client_builder()
+        .bearer_token("test-token")
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn list_flex_backup_snapshots_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "listFlexBackupSnapshots");
+    let page = client(&server)
+        .await
+        .list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.total_count, Some(2));
+    assert_eq!(page.total_count.map(i64::from), want["totalCount"].as_i64());
+    assert_links(page.links.as_deref(), &want["links"]);
+    assert_eq!(page.results.len(), results(want).len());
+    for (got, want) in page.results.iter().zip(results(want)) {
+        assert_flex(got, want);
+    }
+    assert_eq!(page.results[0].id.as_deref(), Some(FLEX_SNAPSHOT));
+    assert_eq!(page.results[1].id.as_deref(), Some(FLEX_OLDER_SNAPSHOT));
+    assert_eq!(page.results[0].status.as_deref(), Some("COMPLETED"));
+    assert_eq!(
+        page.results[0].finish_time,
+        Some("2025-05-04T06:02:19Z".parse().unwrap())
+    );
+    assert_round_trip(serde_json::to_value(&*page), want);
+}
+
+#[tokio::test]
+async fn get_flex_backup_snapshot_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "getFlexBackupSnapshot");
+    let snapshot = client(&server)
+        .await
+        .get_flex_backup_snapshot(GROUP_ID, FLEX_CLUSTER, FLEX_SNAPSHOT)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_flex(&snapshot, want);
+    assert_eq!(snapshot.id.as_deref(), Some(FLEX_SNAPSHOT));
+    assert_eq!(snapshot.mongo_db_version.as_deref(), Some("8.0.9"));
+    assert_eq!(
+        snapshot.expiration,
+        Some("2025-05-11T06:02:19Z".parse().unwrap())
+    );
+    assert_round_trip(serde_json::to_value(snapshot.body()), want);
+}
+
+#[tokio::test]
+async fn get_flex_backup_snapshot_finds_the_other_snapshot_of_the_list() {
+    let server = StandIn::start().await;
+    let list = example(server.spec(), "listFlexBackupSnapshots");
+    let snapshot = client(&server)
+        .await
+        .get_flex_backup_snapshot(GROUP_ID, FLEX_CLUSTER, FLEX_OLDER_SNAPSHOT)
+        .send()
+        .await
+        .expect("the second listed snapshot is served too")
+        .into_inner();
+    assert_flex(&snapshot, &results(list)[1]);
+    assert_eq!(
+        snapshot.finish_time,
+        Some("2025-05-03T06:02:07Z".parse().unwrap())
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_serverless_backup_snapshots_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "listServerlessBackupSnapshots");
+    let page = client(&server)
+        .await
+        .list_serverless_backup_snapshots(GROUP_ID, SERVERLESS_INSTANCE)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_eq!(page.total_count.map(i64::from), want["totalCount"].as_i64());
+    assert_links(page.links.as_deref(), &want["links"]);
+    assert_eq!(page.results.len(), 2);
+    assert_eq!(page.results.len(), results(want).len());
+    for (got, want) in page.results.iter().zip(results(want)) {
+        assert_serverless(got, want);
+    }
+    let first = &page.results[0];
+    assert_eq!(first.id.as_deref(), Some(SERVERLESS_SNAPSHOT));
+    assert_eq!(
+        first.frequency_type,
+        Some(ServerlessBackupSnapshotFrequencyType::Hourly)
+    );
+    assert_eq!(
+        first.snapshot_type,
+        Some(ServerlessBackupSnapshotSnapshotType::Scheduled)
+    );
+    assert_eq!(
+        first.status,
+        Some(ServerlessBackupSnapshotStatus::Completed)
+    );
+    assert_eq!(first.storage_size_bytes, Some(73_400_320));
+    assert_eq!(page.results[1].storage_size_bytes, Some(73_269_248));
+    assert_round_trip(serde_json::to_value(&*page), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn get_serverless_backup_snapshot_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "getServerlessBackupSnapshot");
+    let snapshot = client(&server)
+        .await
+        .get_serverless_backup_snapshot(GROUP_ID, SERVERLESS_INSTANCE, SERVERLESS_SNAPSHOT)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_serverless(&snapshot, want);
+    assert_eq!(
+        snapshot.created_at,
+        Some("2025-05-04T09:42:00Z".parse().unwrap())
+    );
+    assert_eq!(
+        snapshot.serverless_instance_name.as_deref(),
+        Some(SERVERLESS_INSTANCE)
+    );
+    assert_round_trip(serde_json::to_value(snapshot.body()), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_cluster_backup_snapshots_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "listClusterBackupSnapshots");
+    let page = client(&server)
+        .await
+        .list_cluster_backup_snapshots(GROUP_ID, TENANT_CLUSTER)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_eq!(page.total_count.map(i64::from), want["totalCount"].as_i64());
+    assert_links(page.links.as_deref(), &want["links"]);
+    let snapshots = page.results.as_deref().expect("results decoded");
+    assert_eq!(snapshots.len(), 2);
+    assert_eq!(snapshots.len(), results(want).len());
+    for (got, want) in snapshots.iter().zip(results(want)) {
+        assert_tenant(got, want);
+    }
+    assert_eq!(snapshots[0].id.as_deref(), Some(TENANT_SNAPSHOT));
+    assert_eq!(
+        snapshots[0].status,
+        Some(BackupTenantSnapshotStatus::Completed)
+    );
+    assert_round_trip(serde_json::to_value(&*page), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn get_backup_tenant_snapshot_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "getBackupTenantSnapshot");
+    let snapshot = client(&server)
+        .await
+        .get_backup_tenant_snapshot(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_tenant(&snapshot, want);
+    assert_eq!(
+        snapshot.start_time,
+        Some("2025-05-04T00:01:12Z".parse().unwrap())
+    );
+    assert_round_trip(serde_json::to_value(snapshot.body()), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_serverless_backup_snapshots_v1_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "listServerlessBackupSnapshotsV1");
+    let page = client(&server)
+        .await
+        .list_serverless_backup_snapshots_v1(GROUP_ID, SERVERLESS_INSTANCE)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_eq!(page.total_count.map(i64::from), want["totalCount"].as_i64());
+    assert_links(page.links.as_deref(), &want["links"]);
+    assert_eq!(page.results.len(), 2);
+    for (got, want) in page.results.iter().zip(results(want)) {
+        assert_legacy_serverless(got, want);
+    }
+    assert_eq!(page.results[0].id, SERVERLESS_SNAPSHOT);
+    assert_eq!(
+        page.results[0].status,
+        LegacyServerlessBackupSnapshotStatus::Completed
+    );
+    assert_eq!(
+        page.results[0].snapshot_type,
+        Some(LegacyServerlessBackupSnapshotSnapshotType::Scheduled)
+    );
+    assert_round_trip(serde_json::to_value(&*page), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn get_serverless_backup_snapshot_v1_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "getServerlessBackupSnapshotV1");
+    let snapshot = client(&server)
+        .await
+        .get_serverless_backup_snapshot_v1(GROUP_ID, SERVERLESS_INSTANCE, SERVERLESS_SNAPSHOT)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_legacy_serverless(&snapshot, want);
+    assert_eq!(snapshot.id, SERVERLESS_SNAPSHOT);
+    assert_eq!(snapshot.storage_size_bytes, Some(73_400_320));
+    assert_round_trip(serde_json::to_value(snapshot.body()), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_tenant_backup_snapshots_v1_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "listTenantBackupSnapshotsV1");
+    let page = client(&server)
+        .await
+        .list_tenant_backup_snapshots_v1(GROUP_ID, TENANT_CLUSTER)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_eq!(page.total_count.map(i64::from), want["totalCount"].as_i64());
+    assert_links(page.links.as_deref(), &want["links"]);
+    assert_eq!(page.results.len(), 2);
+    for (got, want) in page.results.iter().zip(results(want)) {
+        assert_legacy_tenant(got, want);
+    }
+    assert_eq!(page.results[1].id, "68155cc5e2f3a4b5c6d70b11");
+    assert_eq!(
+        page.results[1].status,
+        LegacyTenantSnapshotStatus::Completed
+    );
+    assert_round_trip(serde_json::to_value(&*page), want);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn get_tenant_backup_snapshot_v1_decodes_the_spec_example() {
+    let server = StandIn::start().await;
+    let want = example(server.spec(), "getTenantBackupSnapshotV1");
+    let snapshot = client(&server)
+        .await
+        .get_tenant_backup_snapshot_v1(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT)
+        .send()
+        .await
+        .expect("the example decodes");
+
+    assert_legacy_tenant(&snapshot, want);
+    assert_eq!(snapshot.id, TENANT_SNAPSHOT);
+    assert_eq!(
+        snapshot.scheduled_time,
+        Some("2025-05-04T00:00:00Z".parse().unwrap())
+    );
+    assert_round_trip(serde_json::to_value(snapshot.body()), want);
+}
+
+/// One call of every operation; then each recorded request is checked against the spec:
+/// the path with the arguments filled in, the media type in `Accept` (and the literal one the
+/// operation is documented with), the bearer token, and the response's `Content-Type` and
+/// rate-limit headers.
+#[tokio::test]
+#[allow(deprecated)]
+async fn every_operation_sends_its_path_media_type_and_credentials() {
+    let server = StandIn::builder().rate_limit(50).start().await;
+    let client = client(&server).await;
+    let mut content_types = Vec::new();
+    let mut remaining = Vec::new();
+    macro_rules! call {
+        ($call:expr) => {{
+            let response = $call.send().await.expect("every example decodes");
+            content_types.push(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+            assert_eq!(response.rate_limit_limit(), Some(50));
+            remaining.push(response.rate_limit_remaining());
+        }};
+    }
+    call!(client.list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER));
+    call!(client.get_flex_backup_snapshot(GROUP_ID, FLEX_CLUSTER, FLEX_SNAPSHOT));
+    call!(client.list_serverless_backup_snapshots(GROUP_ID, SERVERLESS_INSTANCE));
+    call!(client.get_serverless_backup_snapshot(
+        GROUP_ID,
+        SERVERLESS_INSTANCE,
+        SERVERLESS_SNAPSHOT
+    ));
+    call!(client.list_cluster_backup_snapshots(GROUP_ID, TENANT_CLUSTER));
+    call!(client.get_backup_tenant_snapshot(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT));
+    call!(client.list_serverless_backup_snapshots_v1(GROUP_ID, SERVERLESS_INSTANCE));
+    call!(client.get_serverless_backup_snapshot_v1(
+        GROUP_ID,
+        SERVERLESS_INSTANCE,
+        SERVERLESS_SNAPSHOT
+    ));
+    call!(client.list_tenant_backup_snapshots_v1(GROUP_ID, TENANT_CLUSTER));
+    call!(client.get_tenant_backup_snapshot_v1(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT));
+
+    let expected_accept = [
+        ("listFlexBackupSnapshots", FLEX_MEDIA),
+        ("getFlexBackupSnapshot", FLEX_MEDIA),
+        ("listServerlessBackupSnapshots", V2023_MEDIA),
+        ("getServerlessBackupSnapshot", V2023_MEDIA),
+        ("listClusterBackupSnapshots", V2023_MEDIA),
+        ("getBackupTenantSnapshot", V2023_MEDIA),
+        ("listServerlessBackupSnapshotsV1", JSON),
+        ("getServerlessBackupSnapshotV1", JSON),
+        ("listTenantBackupSnapshotsV1", JSON),
+        ("getTenantBackupSnapshotV1", JSON),
+    ];
+    let requests = server.requests();
+    assert_eq!(requests.len(), expected_accept.len());
+    let spec = server.spec();
+    for ((request, (operation, accept)), content_type) in
+        requests.iter().zip(expected_accept).zip(&content_types)
+    {
+        let op = spec.operation(operation);
+        assert_eq!(request.operation.as_deref(), Some(operation));
+        assert_eq!(request.method, "GET");
+        let expected_path = op.path_with(&[
+            ("groupId", GROUP_ID),
+            ("name", FLEX_CLUSTER),
+            (
+                "clusterName",
+                if op.path.contains("/serverless/") {
+                    SERVERLESS_INSTANCE
+                } else {
+                    TENANT_CLUSTER
+                },
+            ),
+            ("instanceName", SERVERLESS_INSTANCE),
+            (
+                "snapshotId",
+                match operation {
+                    o if o.contains("Flex") => FLEX_SNAPSHOT,
+                    o if o.contains("Serverless") => SERVERLESS_SNAPSHOT,
+                    _ => TENANT_SNAPSHOT,
+                },
+            ),
+        ]);
+        assert_eq!(request.path, expected_path, "{operation}");
+        assert_eq!(request.query, None, "{operation} sends no query by default");
+        assert_eq!(request.header("accept"), Some(accept), "{operation}");
+        assert_eq!(
+            Some(accept),
+            op.media.first().map(|m| m.media_type.as_str()),
+            "{operation}: the documented media type"
+        );
+        assert_eq!(
+            content_type, accept,
+            "{operation}: the answer's Content-Type"
+        );
+        assert_eq!(request.header("authorization"), Some("Bearer test-token"));
+    }
+    assert_eq!(
+        remaining,
+        (40..50).rev().map(Some).collect::<Vec<_>>(),
+        "RateLimit-Remaining counts down"
+    );
+
+    // Every operation of the spec was called: a new operation needs a test here.
+    let called: BTreeSet<&str> = expected_accept.iter().map(|(op, _)| *op).collect();
+    let documented: BTreeSet<&str> = spec.operations.iter().map(|op| op.id.as_str()).collect();
+    assert_eq!(called, documented);
+}
