@@ -35,6 +35,14 @@ pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
         }
     };
     print_summary(&generated, &changes, &target, mode, started);
+    if args.spec.is_none() {
+        // What the regeneration means for users of the client: the committed spec against this one.
+        let options = differ::Options::new(differ::today_utc());
+        match crate::diff::against_head(&root, project::SPEC_PATH, &generated.model, &options) {
+            Ok(diff) => print!("{}", differ::report::summary(&diff)),
+            Err(reason) => println!("public API change unknown: {reason}"),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,159 @@
+//! The result of a comparison: changes grouped by operation, plus the spec-wide ones (named
+//! types, security schemes), in the stable order every report prints them in.
+
+use crate::rules::{Level, Rule, RuleId, Semver};
+use codegen::model::HttpMethod;
+use std::cmp::Ordering;
+
+/// One difference between the two sides, classified by a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub rule: RuleId,
+    /// The effect on the generated crate; at most the rule's (see [`Rule::semver`]).
+    pub semver: Semver,
+    /// What changed, where, from what to what.
+    pub message: String,
+}
+
+impl Change {
+    pub fn new(rule: RuleId, message: impl Into<String>) -> Self {
+        Change {
+            rule,
+            semver: rule.rule().semver,
+            message: message.into(),
+        }
+    }
+
+    pub fn with_semver(mut self, semver: Semver) -> Self {
+        self.semver = semver;
+        self
+    }
+
+    pub fn info(&self) -> &'static Rule {
+        self.rule.rule()
+    }
+
+    pub fn level(&self) -> Level {
+        self.info().level
+    }
+
+    /// Breaking first, then by rule number, then by message.
+    fn order(&self, other: &Self) -> Ordering {
+        (self.level(), self.info().number, &self.message).cmp(&(
+            other.level(),
+            other.info().number,
+            &other.message,
+        ))
+    }
+}
+
+/// The changes of one operation, named the way MongoDB's version diffs name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationDiff {
+    /// The path on the newer side (the older one when the operation was removed, and in a
+    /// v1.0 → v2 comparison, where the v1.0 operation is the subject).
+    pub path: String,
+    pub method: HttpMethod,
+    pub operation_id: String,
+    /// The first tag, if any.
+    pub tag: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+impl OperationDiff {
+    pub fn worst_level(&self) -> Level {
+        self.changes
+            .iter()
+            .map(Change::level)
+            .min()
+            .unwrap_or(Level::Info)
+    }
+}
+
+/// Everything found between two sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    /// The older side: its file, and the pin or generation compared.
+    pub old_label: String,
+    pub new_label: String,
+    /// Operations with at least one change, breaking ones first, then by path and method.
+    pub operations: Vec<OperationDiff>,
+    /// Changes to named types and security schemes, not tied to one operation.
+    pub spec_changes: Vec<Change>,
+}
+
+impl Diff {
+    /// Sorts everything into report order and drops operations without changes.
+    pub(crate) fn finish(mut self) -> Self {
+        self.operations.retain(|op| !op.changes.is_empty());
+        for op in &mut self.operations {
+            op.changes.sort_by(Change::order);
+            op.changes.dedup();
+        }
+        self.operations.sort_by(|a, b| {
+            (a.worst_level(), &a.path, a.method, &a.operation_id).cmp(&(
+                b.worst_level(),
+                &b.path,
+                b.method,
+                &b.operation_id,
+            ))
+        });
+        self.spec_changes.sort_by(Change::order);
+        self.spec_changes.dedup();
+        self
+    }
+
+    /// Every change, operation changes first.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.operations
+            .iter()
+            .flat_map(|op| op.changes.iter())
+            .chain(self.spec_changes.iter())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes().next().is_none()
+    }
+
+    /// How many changes there are at each level.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for change in self.changes() {
+            match change.level() {
+                Level::Breaking => counts.breaking += 1,
+                Level::Warning => counts.warning += 1,
+                Level::Info => counts.info += 1,
+            }
+        }
+        counts
+    }
+
+    /// The most severe level found, if anything changed.
+    pub fn worst_level(&self) -> Option<Level> {
+        self.changes().map(Change::level).min()
+    }
+
+    /// The semver bump the generated crate needs, if anything changed.
+    pub fn semver(&self) -> Option<Semver> {
+        self.changes().map(|c| c.semver).max()
+    }
+
+    /// True when a change at `threshold` or worse was found (`--fail-on`).
+    pub fn fails_on(&self, threshold: Level) -> bool {
+        self.worst_level().is_some_and(|worst| worst <= threshold)
+    }
+}
+
+/// Change counts by level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub breaking: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.breaking + self.warning + self.info
+    }
+}

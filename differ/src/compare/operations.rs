@@ -1,0 +1,203 @@
+//! Operations: existence and lifecycle of an operation (added, removed before or after its
+//! sunset, deprecated, sunset moved, renamed, moved, paged, served at another version).
+
+use super::Cx;
+use crate::change::Change;
+use crate::rules::RuleId;
+use crate::select::{shape, Mode, OpView};
+use codegen::model::Deprecation;
+
+pub(super) fn added(new: &OpView<'_>) -> Change {
+    Change::new(
+        RuleId::EndpointAdded,
+        format!("operation `{}` added", new.op.id),
+    )
+}
+
+/// A removal is judged by the old side's lifecycle: never deprecated, deprecated but still
+/// before its sunset date, or past it.
+pub(super) fn removed(cx: &Cx<'_>, old: &OpView<'_>) -> Change {
+    let id = &old.op.id;
+    let sunset = old.op.deprecation.as_ref().map(|d| d.sunset.as_deref());
+    let (rule, text) = match (cx.mode, sunset) {
+        (Mode::Legacy, None) => (
+            RuleId::EndpointRemovedWithoutDeprecation,
+            format!("v1.0 operation `{id}` has no v2 successor and is not deprecated"),
+        ),
+        (Mode::Legacy, Some(Some(s))) if s > cx.today => (
+            RuleId::EndpointRemovedBeforeSunset,
+            format!("v1.0 operation `{id}` has no v2 successor; its sunset date {s} is still ahead (today is {})", cx.today),
+        ),
+        (Mode::Legacy, Some(Some(s))) => (
+            RuleId::EndpointRemoved,
+            format!("v1.0 operation `{id}` has no v2 successor; its sunset date {s} has passed"),
+        ),
+        (Mode::Legacy, Some(None)) => (
+            RuleId::EndpointRemoved,
+            format!("v1.0 operation `{id}` has no v2 successor; it is deprecated, with no sunset date"),
+        ),
+        (_, None) => (
+            RuleId::EndpointRemovedWithoutDeprecation,
+            format!("operation `{id}` removed without being deprecated first"),
+        ),
+        (_, Some(Some(s))) if s > cx.today => (
+            RuleId::EndpointRemovedBeforeSunset,
+            format!("operation `{id}` removed before its sunset date {s} (today is {})", cx.today),
+        ),
+        (_, Some(Some(s))) => (RuleId::EndpointRemoved, format!("operation `{id}` removed after its sunset date {s}")),
+        (_, Some(None)) => (
+            RuleId::EndpointRemoved,
+            format!("operation `{id}` removed after being deprecated (no sunset date was set)"),
+        ),
+    };
+    Change::new(rule, text)
+}
+
+pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &mut Vec<Change>) {
+    let (o, n) = (old.op, new.op);
+    if o.id != n.id {
+        out.push(Change::new(
+            RuleId::EndpointOperationIdChanged,
+            format!(
+                "operationId changed from `{}` to `{}`: client method `{}` becomes `{}`",
+                o.id, n.id, o.method_name, n.method_name
+            ),
+        ));
+    }
+    if cx.mode == Mode::Legacy {
+        successor_lifecycle(new, out);
+    } else {
+        if shape(&o.path) != shape(&n.path) {
+            out.push(Change::new(
+                RuleId::EndpointPathChanged,
+                format!("path changed from `{}` to `{}`", o.path, n.path),
+            ));
+        }
+        deprecation(o.deprecation.as_ref(), n.deprecation.as_ref(), out);
+    }
+    pagination(old, new, out);
+    if cx.mode.pairs_by_status() {
+        let (a, b) = (served_as(old), served_as(new));
+        if cx.mode == Mode::Legacy {
+            out.push(Change::new(
+                RuleId::EndpointApiVersionChanged,
+                format!(
+                    "served by `{} {}` as {b} instead of {a}",
+                    n.http_method.as_str(),
+                    n.path
+                ),
+            ));
+        } else if a != b {
+            out.push(Change::new(
+                RuleId::EndpointApiVersionChanged,
+                format!("served as {a}, now as {b}"),
+            ));
+        }
+    }
+}
+
+/// Deprecation, sunset date and replacement of an operation present on both sides.
+fn deprecation(od: Option<&Deprecation>, nd: Option<&Deprecation>, out: &mut Vec<Change>) {
+    match (od, nd) {
+        (None, Some(d)) => {
+            let mut text = "operation deprecated".to_owned();
+            if let Some(by) = &d.replaced_by {
+                text.push_str(&format!(", replaced by `{by}`"));
+            }
+            out.push(Change::new(RuleId::EndpointDeprecated, text));
+        }
+        (Some(_), None) => out.push(Change::new(
+            RuleId::EndpointReactivated,
+            "operation no longer deprecated",
+        )),
+        _ => {}
+    }
+    let sunset = |d: Option<&Deprecation>| d.and_then(|d| d.sunset.clone());
+    match (sunset(od), sunset(nd)) {
+        (None, Some(s)) => out.push(Change::new(
+            RuleId::EndpointSunsetAdded,
+            format!("sunset date {s} announced"),
+        )),
+        (Some(s), None) => out.push(Change::new(
+            RuleId::EndpointSunsetRemoved,
+            format!("sunset date {s} withdrawn"),
+        )),
+        (Some(a), Some(b)) if a != b => {
+            let rule = if b < a {
+                RuleId::EndpointSunsetMovedEarlier
+            } else {
+                RuleId::EndpointSunsetMovedLater
+            };
+            out.push(Change::new(
+                rule,
+                format!("sunset date moved from {a} to {b}"),
+            ));
+        }
+        _ => {}
+    }
+    let by = |d: Option<&Deprecation>| d.and_then(|d| d.replaced_by.clone());
+    match (by(od), by(nd)) {
+        (None, Some(b)) => out.push(Change::new(
+            RuleId::EndpointReplacementChanged,
+            format!("now replaced by `{b}`"),
+        )),
+        (Some(a), None) => out.push(Change::new(
+            RuleId::EndpointReplacementChanged,
+            format!("no longer replaced by `{a}`"),
+        )),
+        (Some(a), Some(b)) if a != b => out.push(Change::new(
+            RuleId::EndpointReplacementChanged,
+            format!("replacement changed from `{a}` to `{b}`"),
+        )),
+        _ => {}
+    }
+}
+
+/// A v1.0 operation is deprecated because v2 replaces it: that is how the pair was found, not a
+/// change. What matters is whether the successor itself is on its way out.
+fn successor_lifecycle(new: &OpView<'_>, out: &mut Vec<Change>) {
+    let Some(d) = &new.op.deprecation else { return };
+    out.push(Change::new(
+        RuleId::EndpointDeprecated,
+        format!("the v2 successor `{}` is deprecated too", new.op.id),
+    ));
+    if let Some(sunset) = &d.sunset {
+        out.push(Change::new(
+            RuleId::EndpointSunsetAdded,
+            format!("the v2 successor `{}` has sunset date {sunset}", new.op.id),
+        ));
+    }
+}
+
+fn pagination(old: &OpView<'_>, new: &OpView<'_>, out: &mut Vec<Change>) {
+    match (&old.op.pagination, &new.op.pagination) {
+        (None, Some(p)) => out.push(Change::new(
+            RuleId::EndpointPaginationAdded,
+            format!("now pages through `{}`/`{}`", p.page_param, p.size_param),
+        )),
+        (Some(p), None) => out.push(Change::new(
+            RuleId::EndpointPaginationRemoved,
+            format!(
+                "no longer pages through `{}`/`{}`",
+                p.page_param, p.size_param
+            ),
+        )),
+        _ => {}
+    }
+}
+
+/// The version a view shows, or its media type when it has none (v1.0's `application/json`).
+fn served_as(view: &OpView<'_>) -> String {
+    match view.version {
+        Some(v) => format!("version {v}"),
+        None => match view
+            .responses
+            .iter()
+            .map(|r| r.media_type.as_str())
+            .find(|m| !m.is_empty())
+        {
+            Some(media_type) => format!("`{media_type}`"),
+            None => "no media type".to_owned(),
+        },
+    }
+}

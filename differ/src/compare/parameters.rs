@@ -1,0 +1,135 @@
+//! Parameters: matched by location and name (path placeholders also by position, since their
+//! names are not on the wire), then compared for required-ness, location, type, enum values,
+//! pattern, limits, default and deprecation.
+
+use super::schemas::{Slot, Walker};
+use super::Cx;
+use crate::change::Change;
+use crate::rules::RuleId;
+use codegen::model::{Operation, ParamLocation, Parameter};
+use codegen::validate::template_names;
+
+/// Whether an old and a new parameter are the same one, by one criterion.
+type Matcher<'a> = dyn Fn(&Parameter, &Parameter) -> bool + 'a;
+
+fn location(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn label(p: &Parameter) -> String {
+    format!("{} parameter `{}`", location(p.location), p.name)
+}
+
+pub(super) fn compare<'m>(
+    cx: &Cx<'m>,
+    old: &'m Operation,
+    new: &'m Operation,
+    out: &mut Vec<Change>,
+) {
+    let mut olds: Vec<Option<&'m Parameter>> = old.params.iter().map(Some).collect();
+    let mut news: Vec<Option<&'m Parameter>> = new.params.iter().map(Some).collect();
+    let mut pairs: Vec<(&'m Parameter, &'m Parameter)> = Vec::new();
+
+    // Same location and name; then same name elsewhere (moved); then path placeholders at the
+    // same position (renamed).
+    let passes: [&Matcher<'_>; 3] = [
+        &|a, b| a.location == b.location && a.name == b.name,
+        &|a, b| a.name == b.name,
+        &|a, b| {
+            a.location == ParamLocation::Path
+                && b.location == ParamLocation::Path
+                && position(&old.path, &a.name) == position(&new.path, &b.name)
+        },
+    ];
+    for matches in passes {
+        for slot in olds.iter_mut() {
+            let Some(a) = *slot else { continue };
+            let found = news.iter_mut().find(|n| n.is_some_and(|b| matches(a, b)));
+            if let Some(b) = found.and_then(Option::take) {
+                pairs.push((a, b));
+                *slot = None;
+            }
+        }
+    }
+
+    for a in olds.into_iter().flatten() {
+        out.push(Change::new(
+            RuleId::RequestParameterRemoved,
+            format!("{}: removed", label(a)),
+        ));
+    }
+    for b in news.into_iter().flatten() {
+        let (rule, which) = if b.required {
+            (RuleId::RequestRequiredParameterAdded, "required")
+        } else {
+            (RuleId::RequestOptionalParameterAdded, "optional")
+        };
+        out.push(Change::new(rule, format!("{}: added ({which})", label(b))));
+    }
+    for (a, b) in pairs {
+        parameter(cx, a, b, out);
+    }
+}
+
+/// Where a placeholder sits in a path template, counted among placeholders.
+fn position(path: &str, name: &str) -> Option<usize> {
+    template_names(path).iter().position(|n| n == name)
+}
+
+fn parameter<'m>(cx: &Cx<'m>, a: &'m Parameter, b: &'m Parameter, out: &mut Vec<Change>) {
+    let context = label(b);
+    if a.location != b.location {
+        out.push(Change::new(
+            RuleId::RequestParameterLocationChanged,
+            format!(
+                "{context}: moved from {} to {}",
+                location(a.location),
+                location(b.location)
+            ),
+        ));
+    }
+    if a.name != b.name {
+        out.push(Change::new(
+            RuleId::RequestParameterRenamed,
+            format!(
+                "{context}: placeholder renamed from `{}` (same position in the path)",
+                a.name
+            ),
+        ));
+    }
+    if a.required != b.required {
+        let (rule, now) = if b.required {
+            (RuleId::RequestParameterBecameRequired, "required")
+        } else {
+            (RuleId::RequestParameterBecameOptional, "optional")
+        };
+        out.push(Change::new(rule, format!("{context}: became {now}")));
+    }
+    if b.deprecated && !a.deprecated {
+        out.push(Change::new(
+            RuleId::RequestParameterDeprecated,
+            format!("{context}: deprecated"),
+        ));
+    }
+    if a.default != b.default {
+        let text = |v: &Option<serde_json::Value>| match v {
+            Some(v) => format!("`{v}`"),
+            None => "none".to_owned(),
+        };
+        out.push(Change::new(
+            RuleId::RequestParameterDefaultChanged,
+            format!(
+                "{context}: default changed from {} to {}",
+                text(&a.default),
+                text(&b.default)
+            ),
+        ));
+    }
+    let mut walker = Walker::new(cx, Slot::Parameter, &context, out);
+    walker.constraints("", &a.constraints, &b.constraints);
+    walker.types("", &a.ty, &b.ty);
+}

@@ -1,0 +1,162 @@
+//! Responses: success and error statuses, the media types (versions) each success status
+//! offers, documented headers, and what changed inside the bodies. A body pair shared by several
+//! statuses (every error returning `ApiError`) is walked once and reported once.
+
+use super::media;
+use super::schemas::{Slot, Walker};
+use super::Cx;
+use crate::change::Change;
+use crate::rules::RuleId;
+use crate::select::OpView;
+use codegen::model::{ErrorResponse, SuccessResponse, TypeRef};
+use std::collections::BTreeMap;
+
+/// Body pairs to walk, each with the places (`200 (2023-01-01)`) it was found.
+type Bodies<'m> = BTreeMap<(&'m TypeRef, &'m TypeRef), Vec<String>>;
+
+pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
+    let mut bodies: Bodies<'m> = BTreeMap::new();
+    success(cx, &old.responses, &new.responses, &mut bodies, out);
+    walk(cx, "response", bodies, out);
+
+    let mut bodies: Bodies<'m> = BTreeMap::new();
+    errors(&old.op.errors, &new.op.errors, &mut bodies, out);
+    walk(cx, "error response", bodies, out);
+}
+
+fn by_status<'m>(responses: &[&'m SuccessResponse]) -> BTreeMap<u16, Vec<&'m SuccessResponse>> {
+    let mut map: BTreeMap<u16, Vec<&'m SuccessResponse>> = BTreeMap::new();
+    for r in responses {
+        map.entry(r.status).or_default().push(r);
+    }
+    map
+}
+
+fn success<'m>(
+    cx: &Cx<'m>,
+    old: &[&'m SuccessResponse],
+    new: &[&'m SuccessResponse],
+    bodies: &mut Bodies<'m>,
+    out: &mut Vec<Change>,
+) {
+    let (olds, news) = (by_status(old), by_status(new));
+    for status in olds.keys().filter(|s| !news.contains_key(s)) {
+        out.push(Change::new(
+            RuleId::ResponseSuccessStatusRemoved,
+            format!("success status {status} removed"),
+        ));
+    }
+    for status in news.keys().filter(|s| !olds.contains_key(s)) {
+        out.push(Change::new(
+            RuleId::ResponseSuccessStatusAdded,
+            format!("success status {status} added"),
+        ));
+    }
+    for (status, o) in &olds {
+        let Some(n) = news.get(status) else { continue };
+        let matched = media::pair(cx.mode, o, n);
+        for r in &matched.removed {
+            out.push(Change::new(
+                RuleId::ResponseMediaTypeRemoved,
+                format!(
+                    "response {status}: media type {} removed",
+                    media::media_type_text(*r)
+                ),
+            ));
+        }
+        for r in &matched.added {
+            out.push(Change::new(
+                RuleId::ResponseMediaTypeAdded,
+                format!(
+                    "response {status}: media type {} added",
+                    media::media_type_text(*r)
+                ),
+            ));
+        }
+        for (a, b) in matched.pairs {
+            let place = format!("{status}{}", media::pair_label(a, b));
+            headers(&format!("response {place}"), &a.headers, &b.headers, out);
+            match (&a.body, &b.body) {
+                (None, Some(ty)) => out.push(Change::new(
+                    RuleId::ResponseBodyAdded,
+                    format!(
+                        "response {place}: body added ({})",
+                        super::schemas::describe(cx.new, ty)
+                    ),
+                )),
+                (Some(_), None) => out.push(Change::new(
+                    RuleId::ResponseBodyRemoved,
+                    format!("response {place}: body removed"),
+                )),
+                (Some(x), Some(y)) => bodies.entry((x, y)).or_default().push(place),
+                (None, None) => {}
+            }
+        }
+    }
+}
+
+fn errors<'m>(
+    old: &'m [ErrorResponse],
+    new: &'m [ErrorResponse],
+    bodies: &mut Bodies<'m>,
+    out: &mut Vec<Change>,
+) {
+    for a in old
+        .iter()
+        .filter(|a| !new.iter().any(|b| b.status == a.status))
+    {
+        out.push(Change::new(
+            RuleId::ResponseNonSuccessStatusRemoved,
+            format!("error status {} removed", a.status),
+        ));
+    }
+    for b in new
+        .iter()
+        .filter(|b| !old.iter().any(|a| a.status == b.status))
+    {
+        out.push(Change::new(
+            RuleId::ResponseNonSuccessStatusAdded,
+            format!("error status {} added", b.status),
+        ));
+    }
+    for a in old {
+        let Some(b) = new.iter().find(|b| b.status == a.status) else {
+            continue;
+        };
+        headers(
+            &format!("error response {}", a.status),
+            &a.headers,
+            &b.headers,
+            out,
+        );
+        if let (Some(x), Some(y)) = (&a.body, &b.body) {
+            bodies.entry((x, y)).or_default().push(a.status.to_string());
+        }
+    }
+}
+
+fn headers(context: &str, old: &[String], new: &[String], out: &mut Vec<Change>) {
+    for h in old.iter().filter(|h| !new.contains(h)) {
+        out.push(Change::new(
+            RuleId::ResponseHeaderRemoved,
+            format!("{context}: header `{h}` removed"),
+        ));
+    }
+    for h in new.iter().filter(|h| !old.contains(h)) {
+        out.push(Change::new(
+            RuleId::ResponseHeaderAdded,
+            format!("{context}: header `{h}` added"),
+        ));
+    }
+}
+
+/// Walks each body pair once, naming every place it serves: `responses 200, 201`.
+fn walk<'m>(cx: &Cx<'m>, noun: &str, bodies: Bodies<'m>, out: &mut Vec<Change>) {
+    for ((old, new), places) in bodies {
+        let context = match places.as_slice() {
+            [one] => format!("{noun} {one}"),
+            many => format!("{noun}s {}", many.join(", ")),
+        };
+        Walker::new(cx, Slot::Response, &context, out).types("", old, new);
+    }
+}

@@ -1,0 +1,589 @@
+//! Schemas and fields: walks one type on both sides in parallel (a parameter's, a request
+//! body's or a response body's) and reports what changed in it, property by property, with the
+//! property path (`results/items/status`) where it happened.
+
+use super::Cx;
+use crate::change::Change;
+use crate::rules::{RuleId, Semver};
+use codegen::model::{
+    ApiModel, Constraints, EnumVariant, Field, Primitive, TypeKind, TypeName, TypeOrigin, TypeRef,
+};
+
+/// Which rules apply: the same change is breaking in a request and harmless in a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Parameter,
+    Request,
+    Response,
+}
+
+/// A type with aliases seen through: what the JSON looks like.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape<'m> {
+    Struct(&'m TypeName, &'m [Field]),
+    Enum(&'m TypeName, &'m [EnumVariant]),
+    Primitive(Primitive),
+    Array(&'m TypeRef),
+    Map(&'m TypeRef),
+    Any,
+}
+
+/// Resolves named aliases (bounded: a cycle of aliases resolves to anything).
+pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m> {
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Named(name) => match model.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(fields)) => return Shape::Struct(name, fields),
+                Some(TypeKind::Enum(variants)) => return Shape::Enum(name, variants),
+                Some(TypeKind::Alias(target)) => ty = target,
+                None => return Shape::Any,
+            },
+            TypeRef::Primitive(p) => return Shape::Primitive(*p),
+            TypeRef::Array(item) => return Shape::Array(item),
+            TypeRef::Map(value) => return Shape::Map(value),
+            TypeRef::Any => return Shape::Any,
+        }
+    }
+    Shape::Any
+}
+
+impl Shape<'_> {
+    /// The JSON Schema `type` keyword this shape has on the wire.
+    fn json_type(&self) -> &'static str {
+        match self {
+            Shape::Struct(..) | Shape::Map(_) => "object",
+            Shape::Enum(..) => "string",
+            Shape::Primitive(p) => primitive_json_type(*p),
+            Shape::Array(_) => "array",
+            Shape::Any => "any",
+        }
+    }
+}
+
+fn primitive_json_type(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String | Primitive::DateTime | Primitive::Date => "string",
+        Primitive::I32 | Primitive::I64 => "integer",
+        Primitive::F32 | Primitive::F64 => "number",
+        Primitive::Bool => "boolean",
+    }
+}
+
+fn primitive_text(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String => "string",
+        Primitive::DateTime => "string (date-time)",
+        Primitive::Date => "string (date)",
+        Primitive::I32 => "integer (int32)",
+        Primitive::I64 => "integer (int64)",
+        Primitive::F32 => "number (float)",
+        Primitive::F64 => "number (double)",
+        Primitive::Bool => "boolean",
+    }
+}
+
+/// A type the way a reader of the report thinks of it: `object \`Link\``, `array of string`.
+pub(crate) fn describe(model: &ApiModel, ty: &TypeRef) -> String {
+    describe_shape(model, shape_of(model, ty), 0)
+}
+
+fn describe_shape(model: &ApiModel, shape: Shape<'_>, depth: usize) -> String {
+    let inner = |ty: &TypeRef| {
+        if depth > 4 {
+            "…".to_owned()
+        } else {
+            describe_shape(model, shape_of(model, ty), depth + 1)
+        }
+    };
+    match shape {
+        Shape::Struct(name, _) => format!("object `{name}`"),
+        Shape::Enum(name, _) => format!("enum `{name}`"),
+        Shape::Primitive(p) => primitive_text(p).to_owned(),
+        Shape::Array(item) => format!("array of {}", inner(item)),
+        Shape::Map(value) => format!("map of {}", inner(value)),
+        Shape::Any => "any JSON value".to_owned(),
+    }
+}
+
+/// A single change in a type, before the slot decides which rule it falls under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    TypeChanged,
+    FormatChanged,
+    RefChanged,
+    EnumValueAdded,
+    EnumValueRemoved,
+    EnumAdded,
+    EnumRemoved,
+    PatternAdded,
+    PatternRemoved,
+    PatternChanged,
+    MaxDecreased,
+    MaxIncreased,
+    MinIncreased,
+    MinDecreased,
+    BecameNullable,
+    BecameNotNullable,
+    Deprecated,
+}
+
+/// The rule for a change in a slot; `root` means the body itself rather than a property in it.
+fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
+    use RuleId::*;
+    use What::*;
+    Some(match (slot, what) {
+        (Slot::Request, TypeChanged | FormatChanged) if root => RequestBodyTypeChanged,
+        (Slot::Request, RefChanged) if root => RequestBodyRefChanged,
+        (Slot::Response, TypeChanged | FormatChanged) if root => ResponseBodyTypeChanged,
+        (Slot::Response, RefChanged) if root => ResponseBodyRefChanged,
+
+        (Slot::Parameter, TypeChanged) => RequestParameterTypeChanged,
+        (Slot::Parameter, FormatChanged) => RequestParameterFormatChanged,
+        // The wire is the same; the Rust type's new name is reported with the named types.
+        (Slot::Parameter, RefChanged) => return None,
+        (Slot::Parameter, EnumValueAdded) => RequestParameterEnumValueAdded,
+        (Slot::Parameter, EnumValueRemoved) => RequestParameterEnumValueRemoved,
+        (Slot::Parameter, EnumAdded) => RequestParameterEnumAdded,
+        (Slot::Parameter, EnumRemoved) => RequestParameterEnumRemoved,
+        (Slot::Parameter, PatternAdded) => RequestParameterPatternAdded,
+        (Slot::Parameter, PatternRemoved) => RequestParameterPatternRemoved,
+        (Slot::Parameter, PatternChanged) => RequestParameterPatternChanged,
+        (Slot::Parameter, MaxDecreased) => RequestParameterMaxDecreased,
+        (Slot::Parameter, MaxIncreased) => RequestParameterMaxIncreased,
+        (Slot::Parameter, MinIncreased) => RequestParameterMinIncreased,
+        (Slot::Parameter, MinDecreased) => RequestParameterMinDecreased,
+        (Slot::Parameter, BecameNullable | BecameNotNullable) => return None,
+        (Slot::Parameter, Deprecated) => RequestParameterDeprecated,
+
+        (Slot::Request, TypeChanged) => RequestPropertyTypeChanged,
+        (Slot::Request, FormatChanged) => RequestPropertyFormatChanged,
+        (Slot::Request, RefChanged) => RequestPropertyRefChanged,
+        (Slot::Request, EnumValueAdded) => RequestPropertyEnumValueAdded,
+        (Slot::Request, EnumValueRemoved) => RequestPropertyEnumValueRemoved,
+        (Slot::Request, EnumAdded) => RequestPropertyEnumAdded,
+        (Slot::Request, EnumRemoved) => RequestPropertyEnumRemoved,
+        (Slot::Request, PatternAdded) => RequestPropertyPatternAdded,
+        (Slot::Request, PatternRemoved) => RequestPropertyPatternRemoved,
+        (Slot::Request, PatternChanged) => RequestPropertyPatternChanged,
+        (Slot::Request, MaxDecreased) => RequestPropertyMaxDecreased,
+        (Slot::Request, MaxIncreased) => RequestPropertyMaxIncreased,
+        (Slot::Request, MinIncreased) => RequestPropertyMinIncreased,
+        (Slot::Request, MinDecreased) => RequestPropertyMinDecreased,
+        (Slot::Request, BecameNullable) => RequestPropertyBecameNullable,
+        (Slot::Request, BecameNotNullable) => RequestPropertyBecameNotNullable,
+        (Slot::Request, Deprecated) => RequestPropertyDeprecated,
+
+        (Slot::Response, TypeChanged) => ResponsePropertyTypeChanged,
+        (Slot::Response, FormatChanged) => ResponsePropertyFormatChanged,
+        (Slot::Response, RefChanged) => ResponsePropertyRefChanged,
+        (Slot::Response, EnumValueAdded) => ResponsePropertyEnumValueAdded,
+        (Slot::Response, EnumValueRemoved) => ResponsePropertyEnumValueRemoved,
+        (Slot::Response, EnumAdded) => ResponsePropertyEnumAdded,
+        (Slot::Response, EnumRemoved) => ResponsePropertyEnumRemoved,
+        (Slot::Response, PatternAdded | PatternRemoved | PatternChanged) => {
+            ResponsePropertyPatternChanged
+        }
+        (Slot::Response, MaxDecreased) => ResponsePropertyMaxDecreased,
+        (Slot::Response, MaxIncreased) => ResponsePropertyMaxIncreased,
+        (Slot::Response, MinIncreased) => ResponsePropertyMinIncreased,
+        (Slot::Response, MinDecreased) => ResponsePropertyMinDecreased,
+        (Slot::Response, BecameNullable) => ResponsePropertyBecameNullable,
+        (Slot::Response, BecameNotNullable) => ResponsePropertyBecameNotNullable,
+        (Slot::Response, Deprecated) => ResponsePropertyDeprecated,
+    })
+}
+
+/// Compares one type on both sides, collecting changes under `context` (`response 200
+/// (2023-01-01)`, `query parameter \`pageNum\``).
+pub(crate) struct Walker<'a, 'm> {
+    cx: &'a Cx<'m>,
+    slot: Slot,
+    context: &'a str,
+    out: &'a mut Vec<Change>,
+    /// Type pairs being compared further up: a recursive type is walked once.
+    visiting: Vec<(&'m TypeName, &'m TypeName)>,
+}
+
+impl<'a, 'm> Walker<'a, 'm> {
+    pub fn new(cx: &'a Cx<'m>, slot: Slot, context: &'a str, out: &'a mut Vec<Change>) -> Self {
+        Walker {
+            cx,
+            slot,
+            context,
+            out,
+            visiting: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, what: What, path: &str, text: String) {
+        self.emit_with(what, path, text, None);
+    }
+
+    fn emit_with(&mut self, what: What, path: &str, text: String, semver: Option<Semver>) {
+        if let Some(rule) = rule_for(self.slot, what, path.is_empty()) {
+            let change = Change::new(
+                rule,
+                format!("{}: {}{text}", self.context, self.subject(path)),
+            );
+            self.out.push(lowered(change, semver));
+        }
+    }
+
+    /// The start of a message about `path`: the property, `body`, or nothing for a parameter.
+    fn subject(&self, path: &str) -> String {
+        match (path.is_empty(), self.slot) {
+            (false, _) => format!("`{path}` "),
+            (true, Slot::Parameter) => String::new(),
+            (true, _) => "body ".to_owned(),
+        }
+    }
+
+    fn push(&mut self, rule: RuleId, text: String, semver: Option<Semver>) {
+        let change = Change::new(rule, format!("{}: {text}", self.context));
+        self.out.push(lowered(change, semver));
+    }
+
+    /// Compares the types found at `path` on both sides.
+    pub fn types(&mut self, path: &str, old: &'m TypeRef, new: &'m TypeRef) {
+        let (model_old, model_new) = (self.cx.old, self.cx.new);
+        let (o, n) = (shape_of(model_old, old), shape_of(model_new, new));
+        match (o, n) {
+            (Shape::Struct(a, old_fields), Shape::Struct(b, new_fields)) => {
+                self.reference(path, a, b);
+                if self.visiting.contains(&(a, b)) {
+                    return;
+                }
+                self.visiting.push((a, b));
+                self.fields(path, old_fields, new_fields);
+                self.visiting.pop();
+            }
+            (Shape::Enum(a, old_values), Shape::Enum(b, new_values)) => {
+                self.reference(path, a, b);
+                self.enum_values(path, old_values, new_values);
+            }
+            (Shape::Enum(a, _), other) if other.json_type() == "string" => {
+                self.emit(
+                    What::EnumRemoved,
+                    path,
+                    format!(
+                        "enum `{a}` removed: now {}",
+                        describe_shape(model_new, other, 0)
+                    ),
+                );
+            }
+            (other, Shape::Enum(b, _)) if other.json_type() == "string" => {
+                self.emit(
+                    What::EnumAdded,
+                    path,
+                    format!(
+                        "restricted to enum `{b}` (was {})",
+                        describe_shape(model_old, other, 0)
+                    ),
+                );
+            }
+            (Shape::Primitive(p), Shape::Primitive(q)) => {
+                if p != q {
+                    let what = if primitive_json_type(p) == primitive_json_type(q) {
+                        (What::FormatChanged, "format")
+                    } else {
+                        (What::TypeChanged, "type")
+                    };
+                    self.emit(
+                        what.0,
+                        path,
+                        format!(
+                            "{} changed from {} to {}",
+                            what.1,
+                            primitive_text(p),
+                            primitive_text(q)
+                        ),
+                    );
+                }
+            }
+            (Shape::Array(x), Shape::Array(y)) => self.types(&join(path, "items"), x, y),
+            (Shape::Map(x), Shape::Map(y)) => self.types(&join(path, "additionalProperties"), x, y),
+            (Shape::Any, Shape::Any) => {}
+            (o, n) => {
+                let (from, to) = (
+                    describe_shape(model_old, o, 0),
+                    describe_shape(model_new, n, 0),
+                );
+                self.emit(
+                    What::TypeChanged,
+                    path,
+                    format!("type changed from {from} to {to}"),
+                );
+            }
+        }
+    }
+
+    /// A `$ref` that points elsewhere. Two inline schemas have no `$ref`: their names are the
+    /// generator's, and a new name alone is reported with the named types.
+    fn reference(&mut self, path: &str, a: &TypeName, b: &TypeName) {
+        let component = |model: &ApiModel, name: &TypeName| {
+            model
+                .types
+                .get(name)
+                .is_some_and(|t| matches!(t.origin, TypeOrigin::Component(_)))
+        };
+        if !self.cx.same_type(a, b) && (component(self.cx.old, a) || component(self.cx.new, b)) {
+            self.emit(
+                What::RefChanged,
+                path,
+                format!("now refers to `{b}` instead of `{a}`"),
+            );
+        }
+    }
+
+    fn enum_values(&mut self, path: &str, old: &[EnumVariant], new: &[EnumVariant]) {
+        for value in old
+            .iter()
+            .filter(|v| !new.iter().any(|n| n.value == v.value))
+        {
+            self.emit(
+                What::EnumValueRemoved,
+                path,
+                format!("enum value `{}` removed", value.value),
+            );
+        }
+        for value in new
+            .iter()
+            .filter(|v| !old.iter().any(|o| o.value == v.value))
+        {
+            self.emit(
+                What::EnumValueAdded,
+                path,
+                format!("enum value `{}` added", value.value),
+            );
+        }
+    }
+
+    /// Whether a property travels in this direction: read-only properties are never sent,
+    /// write-only ones never received.
+    fn travels(&self, field: &Field) -> bool {
+        match self.slot {
+            Slot::Request => !field.read_only,
+            Slot::Response => !field.write_only,
+            Slot::Parameter => true,
+        }
+    }
+
+    fn fields(&mut self, path: &str, old: &'m [Field], new: &'m [Field]) {
+        use RuleId::*;
+        for o in old {
+            let here = join(path, &o.name);
+            match new.iter().find(|n| n.name == o.name) {
+                Some(n) if self.travels(o) || self.travels(n) => self.field(&here, o, n),
+                Some(_) => {}
+                None if !self.travels(o) => {}
+                None => {
+                    let required = if o.required { "required" } else { "optional" };
+                    let rule = match (self.slot, o.required) {
+                        (Slot::Response, true) => ResponseRequiredPropertyRemoved,
+                        (Slot::Response, false) => ResponseOptionalPropertyRemoved,
+                        _ => RequestPropertyRemoved,
+                    };
+                    self.push(rule, format!("removed {required} property `{here}`"), None);
+                }
+            }
+        }
+        for n in new {
+            if !self.travels(n) || old.iter().any(|o| o.name == n.name) {
+                continue;
+            }
+            let here = join(path, &n.name);
+            let required = if n.required { "required" } else { "optional" };
+            let rule = match (self.slot, n.required) {
+                (Slot::Response, true) => ResponseRequiredPropertyAdded,
+                (Slot::Response, false) => ResponseOptionalPropertyAdded,
+                (_, true) => RequestRequiredPropertyAdded,
+                (_, false) => RequestOptionalPropertyAdded,
+            };
+            self.push(rule, format!("added {required} property `{here}`"), None);
+        }
+    }
+
+    fn field(&mut self, path: &str, old: &'m Field, new: &'m Field) {
+        use RuleId::*;
+        // The generated field is `Option<T>` when the property may be missing or null; flipping
+        // required-ness or nullability breaks Rust code only when that changes.
+        let optional = |f: &Field| !f.required || f.nullable;
+        let semver = if optional(old) == optional(new) {
+            Some(Semver::Patch)
+        } else {
+            None
+        };
+        if old.required != new.required {
+            let rule = match (self.slot, new.required) {
+                (Slot::Response, true) => ResponsePropertyBecameRequired,
+                (Slot::Response, false) => ResponsePropertyBecameOptional,
+                (_, true) => RequestPropertyBecameRequired,
+                (_, false) => RequestPropertyBecameOptional,
+            };
+            let now = if new.required { "required" } else { "optional" };
+            self.push(rule, format!("`{path}` became {now}"), semver);
+        }
+        if old.nullable != new.nullable {
+            let (what, text) = if new.nullable {
+                (What::BecameNullable, "became nullable")
+            } else {
+                (What::BecameNotNullable, "is no longer nullable")
+            };
+            self.emit_with(what, path, text.to_owned(), semver);
+        }
+        if new.deprecated && !old.deprecated {
+            self.emit(What::Deprecated, path, "was deprecated".to_owned());
+        }
+        self.constraints(path, &old.constraints, &new.constraints);
+        self.types(path, &old.ty, &new.ty);
+    }
+
+    /// Patterns and limits.
+    pub fn constraints(&mut self, path: &str, old: &Constraints, new: &Constraints) {
+        match (&old.pattern, &new.pattern) {
+            (None, Some(p)) => self.emit(What::PatternAdded, path, format!("pattern `{p}` added")),
+            (Some(p), None) => {
+                self.emit(What::PatternRemoved, path, format!("pattern `{p}` removed"))
+            }
+            (Some(a), Some(b)) if a != b => self.emit(
+                What::PatternChanged,
+                path,
+                format!("pattern changed from `{a}` to `{b}`"),
+            ),
+            _ => {}
+        }
+        let count = |v: Option<usize>| v.map(|v| v as f64);
+        let maxima = [
+            ("maximum", old.maximum, new.maximum),
+            ("maxLength", count(old.max_length), count(new.max_length)),
+            ("maxItems", count(old.max_items), count(new.max_items)),
+        ];
+        for (keyword, o, n) in maxima {
+            let lower = match (o, n) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(a), Some(b)) if a != b => b < a,
+                _ => continue,
+            };
+            let what = if lower {
+                What::MaxDecreased
+            } else {
+                What::MaxIncreased
+            };
+            self.emit(what, path, limit_text(keyword, o, n));
+        }
+        let minima = [
+            ("minimum", old.minimum, new.minimum),
+            ("minLength", count(old.min_length), count(new.min_length)),
+            ("minItems", count(old.min_items), count(new.min_items)),
+        ];
+        for (keyword, o, n) in minima {
+            let higher = match (o, n) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(a), Some(b)) if a != b => b > a,
+                _ => continue,
+            };
+            let what = if higher {
+                What::MinIncreased
+            } else {
+                What::MinDecreased
+            };
+            self.emit(what, path, limit_text(keyword, o, n));
+        }
+    }
+}
+
+/// A change whose Rust effect is at most `semver`, when given.
+fn lowered(change: Change, semver: Option<Semver>) -> Change {
+    match semver {
+        Some(s) => {
+            let s = s.min(change.semver);
+            change.with_semver(s)
+        }
+        None => change,
+    }
+}
+
+fn limit_text(keyword: &str, old: Option<f64>, new: Option<f64>) -> String {
+    match (old, new) {
+        (None, Some(n)) => format!("{keyword} {n} added"),
+        (Some(o), None) => format!("{keyword} {o} removed"),
+        (Some(o), Some(n)) => format!("{keyword} changed from {o} to {n}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// A property path in oasdiff's style: `results/items/status`.
+pub(crate) fn join(path: &str, segment: &str) -> String {
+    if path.is_empty() {
+        segment.to_owned()
+    } else {
+        format!("{path}/{segment}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_naturally() {
+        assert_eq!(
+            limit_text("maximum", Some(500.0), Some(100.0)),
+            "maximum changed from 500 to 100"
+        );
+        assert_eq!(
+            limit_text("maxLength", None, Some(24.0)),
+            "maxLength 24 added"
+        );
+        assert_eq!(
+            limit_text("minimum", Some(0.5), None),
+            "minimum 0.5 removed"
+        );
+    }
+
+    #[test]
+    fn paths_join_like_oasdiff() {
+        assert_eq!(join("", "results"), "results");
+        assert_eq!(join("results", "items"), "results/items");
+    }
+
+    #[test]
+    fn every_slot_and_change_has_a_rule_or_is_deliberately_silent() {
+        let whats = [
+            What::TypeChanged,
+            What::FormatChanged,
+            What::RefChanged,
+            What::EnumValueAdded,
+            What::EnumValueRemoved,
+            What::EnumAdded,
+            What::EnumRemoved,
+            What::PatternAdded,
+            What::PatternRemoved,
+            What::PatternChanged,
+            What::MaxDecreased,
+            What::MaxIncreased,
+            What::MinIncreased,
+            What::MinDecreased,
+            What::BecameNullable,
+            What::BecameNotNullable,
+            What::Deprecated,
+        ];
+        for what in whats {
+            for root in [false, true] {
+                assert!(rule_for(Slot::Request, what, root).is_some(), "{what:?}");
+                assert!(rule_for(Slot::Response, what, root).is_some(), "{what:?}");
+            }
+        }
+        assert_eq!(rule_for(Slot::Parameter, What::RefChanged, true), None);
+        assert_eq!(
+            rule_for(Slot::Response, What::RefChanged, true),
+            Some(RuleId::ResponseBodyRefChanged)
+        );
+        assert_eq!(
+            rule_for(Slot::Response, What::RefChanged, false),
+            Some(RuleId::ResponsePropertyRefChanged)
+        );
+    }
+}

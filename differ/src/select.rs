@@ -1,0 +1,407 @@
+//! Select: decides which operations are compared with which, and through which media-type
+//! versions: two whole files, two version pins (Atlas semantics: a client pinned to a date uses
+//! the newest version not newer than it), or the v1.0 operations against their v2 successors;
+//! then keeps only the operations the user asked about.
+
+use crate::error::DiffError;
+use codegen::model::{
+    ApiGeneration, ApiModel, ApiVersion, HttpMethod, Operation, RequestContent, SuccessResponse,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where the v1.0 operations live, and where their v2 successors live.
+const LEGACY_PREFIX: &str = "/api/atlas/v1.0/";
+const CURRENT_PREFIX: &str = "/api/atlas/v2/";
+
+/// Restricts a comparison to some operations. Within one kind the entries are alternatives;
+/// kinds combine: `--tag A --path /x` keeps operations tagged `A` under `/x`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub operation_ids: Vec<String>,
+    pub path_prefixes: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.operation_ids.is_empty() && self.path_prefixes.is_empty() && self.tags.is_empty()
+    }
+
+    pub fn matches(&self, op: &Operation) -> bool {
+        let by_id = self.operation_ids.is_empty() || self.operation_ids.contains(&op.id.0);
+        let by_path = self.path_prefixes.is_empty()
+            || self
+                .path_prefixes
+                .iter()
+                .any(|p| op.path.starts_with(p.as_str()));
+        let by_tag = self.tags.is_empty() || self.tags.iter().any(|t| op.tags.contains(t));
+        by_id && by_path && by_tag
+    }
+}
+
+/// What to compare and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Pin the older side to this resource version (`2023-01-01`).
+    pub from: Option<String>,
+    /// Pin the newer side to this resource version.
+    pub to: Option<String>,
+    /// Compare the v1.0 operations of the older side with their v2 successors on the newer side.
+    pub legacy: bool,
+    pub filter: Filter,
+    /// The date sunsets are judged against (`YYYY-MM-DD`): an operation removed before its
+    /// sunset date is a breaking change, after it an expected one.
+    pub today: String,
+}
+
+impl Options {
+    pub fn new(today: impl Into<String>) -> Self {
+        Options {
+            from: None,
+            to: None,
+            legacy: false,
+            filter: Filter::default(),
+            today: today.into(),
+        }
+    }
+}
+
+/// How operations are paired and their responses matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Two spec files, every media type compared with the same media type.
+    Files,
+    /// One version per operation on each side; responses matched by status alone.
+    Pinned,
+    /// v1.0 operations against their v2 successors; responses matched by status alone.
+    Legacy,
+}
+
+impl Mode {
+    /// True when each side offers one version of an operation, so responses pair by status.
+    pub fn pairs_by_status(self) -> bool {
+        self != Mode::Files
+    }
+}
+
+/// The request body as seen through one version pin.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestView<'m> {
+    pub required: bool,
+    pub contents: Vec<&'m RequestContent>,
+}
+
+/// An operation as a client pinned to one version (or to none) sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct OpView<'m> {
+    pub op: &'m Operation,
+    pub responses: Vec<&'m SuccessResponse>,
+    pub request: Option<RequestView<'m>>,
+    /// The version the pin selected, when the operation is versioned and a pin applies.
+    pub version: Option<&'m ApiVersion>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Pair<'m> {
+    Both(OpView<'m>, OpView<'m>),
+    Removed(OpView<'m>),
+    Added(OpView<'m>),
+}
+
+impl<'m> Pair<'m> {
+    fn ops(&self) -> (Option<&'m Operation>, Option<&'m Operation>) {
+        match self {
+            Pair::Both(o, n) => (Some(o.op), Some(n.op)),
+            Pair::Removed(o) => (Some(o.op), None),
+            Pair::Added(n) => (None, Some(n.op)),
+        }
+    }
+}
+
+pub(crate) struct Selection<'m> {
+    pub mode: Mode,
+    pub pairs: Vec<Pair<'m>>,
+    pub old_label: String,
+    pub new_label: String,
+}
+
+/// Pairs the operations of the two sides. `same_spec` says both models come from one file, which
+/// only makes sense with pins or `legacy`.
+pub(crate) fn select<'m>(
+    old: &'m ApiModel,
+    new: &'m ApiModel,
+    same_spec: bool,
+    options: &Options,
+) -> Result<Selection<'m>, DiffError> {
+    let from = options.from.as_deref().map(|v| pin(old, v)).transpose()?;
+    let to = options.to.as_deref().map(|v| pin(new, v)).transpose()?;
+    let mut selection = if options.legacy {
+        if from.is_some() {
+            return Err(DiffError::Usage(
+                "`--from` does not apply to a v1.0 → v2 comparison: v1.0 operations have no versions; pin the v2 side with `--to`".to_owned(),
+            ));
+        }
+        legacy(old, new, to.as_ref())
+    } else if from.is_some() || to.is_some() {
+        if same_spec && (from.is_none() || to.is_none()) {
+            return Err(DiffError::Usage(
+                "comparing two versions of one spec needs both `--from` and `--to`".to_owned(),
+            ));
+        }
+        pinned(old, new, from.as_ref(), to.as_ref())
+    } else if same_spec {
+        return Err(DiffError::Usage(
+            "one spec alone compares nothing: give a second spec, `--from` and `--to`, or `--v1-to-v2`".to_owned(),
+        ));
+    } else {
+        Selection {
+            mode: Mode::Files,
+            pairs: pair_by_shape(views(old, None), views(new, None)),
+            old_label: old.source.clone(),
+            new_label: new.source.clone(),
+        }
+    };
+    if !options.filter.is_empty() {
+        selection.pairs.retain(|pair| {
+            let (o, n) = pair.ops();
+            o.is_some_and(|op| options.filter.matches(op))
+                || n.is_some_and(|op| options.filter.matches(op))
+        });
+    }
+    Ok(selection)
+}
+
+/// A pin must name one of the spec's versions exactly: a typo should not silently select an
+/// older version.
+fn pin(model: &ApiModel, version: &str) -> Result<ApiVersion, DiffError> {
+    let available = model.api_versions();
+    if available.iter().any(|v| v.0 == version) {
+        return Ok(ApiVersion(version.to_owned()));
+    }
+    let list: Vec<&str> = available.iter().map(|v| v.as_str()).collect();
+    Err(DiffError::UnknownVersion {
+        file: model.source.clone(),
+        version: version.to_owned(),
+        available: if list.is_empty() {
+            "none".to_owned()
+        } else {
+            list.join(", ")
+        },
+    })
+}
+
+fn pinned<'m>(
+    old: &'m ApiModel,
+    new: &'m ApiModel,
+    from: Option<&ApiVersion>,
+    to: Option<&ApiVersion>,
+) -> Selection<'m> {
+    let label = |model: &ApiModel, pin: Option<&ApiVersion>| match pin {
+        Some(v) => format!("{} @ {v}", model.source),
+        None => model.source.clone(),
+    };
+    Selection {
+        mode: Mode::Pinned,
+        pairs: pair_by_shape(
+            views(old, from.map(Pin::AtMost)),
+            views(new, to.map(Pin::AtMost)),
+        ),
+        old_label: label(old, from),
+        new_label: label(new, to),
+    }
+}
+
+fn legacy<'m>(old: &'m ApiModel, new: &'m ApiModel, to: Option<&ApiVersion>) -> Selection<'m> {
+    let olds: Vec<OpView<'m>> = old
+        .operations
+        .iter()
+        .filter(|op| op.generation == ApiGeneration::Legacy)
+        .filter_map(|op| view(op, None))
+        .collect();
+    let pin = to.map(Pin::AtMost).unwrap_or(Pin::Newest);
+    let news: Vec<OpView<'m>> = new
+        .operations
+        .iter()
+        .filter(|op| op.generation == ApiGeneration::Current)
+        .filter_map(|op| view(op, Some(pin)))
+        .collect();
+    let by_id: BTreeMap<&str, usize> = news
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.op.id.as_str(), i))
+        .collect();
+    let by_shape: BTreeMap<(HttpMethod, String), usize> = news
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ((v.op.http_method, shape(&v.op.path)), i))
+        .collect();
+    let mut pairs = Vec::new();
+    for o in olds {
+        let successor =
+            o.op.deprecation
+                .as_ref()
+                .and_then(|d| d.replaced_by.as_ref())
+                .and_then(|id| by_id.get(id.as_str()))
+                .or_else(|| {
+                    let v2 = o.op.path.replacen(LEGACY_PREFIX, CURRENT_PREFIX, 1);
+                    by_shape.get(&(o.op.http_method, shape(&v2)))
+                });
+        match successor {
+            Some(&i) => pairs.push(Pair::Both(o, news[i].clone())),
+            None => pairs.push(Pair::Removed(o)),
+        }
+    }
+    let v2 = match to {
+        Some(v) => format!("v2 @ {v}"),
+        None => "v2, newest versions".to_owned(),
+    };
+    Selection {
+        mode: Mode::Legacy,
+        pairs,
+        old_label: format!("{} (v1.0)", old.source),
+        new_label: format!("{} ({v2})", new.source),
+    }
+}
+
+/// Which version of each operation a side shows.
+#[derive(Debug, Clone, Copy)]
+enum Pin<'a> {
+    /// The newest version not newer than the date (Atlas semantics).
+    AtMost(&'a ApiVersion),
+    /// The newest version there is.
+    Newest,
+}
+
+fn views<'m>(model: &'m ApiModel, pin: Option<Pin<'_>>) -> Vec<OpView<'m>> {
+    model
+        .operations
+        .iter()
+        .filter_map(|op| view(op, pin))
+        .collect()
+}
+
+/// The operation as seen through `pin`; `None` when every version is newer than the pin, so a
+/// client pinned there cannot call it. Unversioned operations look the same through any pin.
+fn view<'m>(op: &'m Operation, pin: Option<Pin<'_>>) -> Option<OpView<'m>> {
+    let versions: BTreeSet<&'m ApiVersion> = op
+        .responses
+        .iter()
+        .filter_map(|r| r.version.as_ref())
+        .chain(
+            op.request
+                .iter()
+                .flat_map(|r| r.contents.iter().filter_map(|c| c.version.as_ref())),
+        )
+        .collect();
+    let chosen = match pin {
+        _ if versions.is_empty() => None,
+        None => None,
+        Some(Pin::Newest) => versions.last().copied(),
+        Some(Pin::AtMost(date)) => Some(versions.iter().rev().find(|v| **v <= date).copied()?),
+    };
+    let keep = |version: Option<&ApiVersion>| match (chosen, version) {
+        (Some(chosen), Some(v)) => v == chosen,
+        _ => true,
+    };
+    Some(OpView {
+        op,
+        responses: op
+            .responses
+            .iter()
+            .filter(|r| keep(r.version.as_ref()))
+            .collect(),
+        request: op.request.as_ref().map(|body| RequestView {
+            required: body.required,
+            contents: body
+                .contents
+                .iter()
+                .filter(|c| keep(c.version.as_ref()))
+                .collect(),
+        }),
+        version: chosen,
+    })
+}
+
+/// A path with its placeholder names blanked: `/a/{groupId}/b/{name}` → `/a/{}/b/{}`. Renaming a
+/// placeholder does not change the URL.
+pub(crate) fn shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('{');
+            }
+            '}' => {
+                inside = false;
+                out.push('}');
+            }
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Pairs operations by method and path shape, then the rest by operationId (a moved
+/// operation); whatever is left was removed or added.
+fn pair_by_shape<'m>(olds: Vec<OpView<'m>>, news: Vec<OpView<'m>>) -> Vec<Pair<'m>> {
+    let mut news: Vec<Option<OpView<'m>>> = news.into_iter().map(Some).collect();
+    let by_shape: BTreeMap<(HttpMethod, String), usize> = news
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            v.as_ref()
+                .map(|v| ((v.op.http_method, shape(&v.op.path)), i))
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    let mut unmatched = Vec::new();
+    for o in olds {
+        match by_shape
+            .get(&(o.op.http_method, shape(&o.op.path)))
+            .and_then(|&i| news[i].take())
+        {
+            Some(n) => pairs.push(Pair::Both(o, n)),
+            None => unmatched.push(o),
+        }
+    }
+    let by_id: BTreeMap<(HttpMethod, &str), usize> = news
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            v.as_ref()
+                .map(|v| ((v.op.http_method, v.op.id.as_str()), i))
+        })
+        .collect();
+    for o in unmatched {
+        match by_id
+            .get(&(o.op.http_method, o.op.id.as_str()))
+            .and_then(|&i| news[i].take())
+        {
+            Some(n) => pairs.push(Pair::Both(o, n)),
+            None => pairs.push(Pair::Removed(o)),
+        }
+    }
+    pairs.extend(news.into_iter().flatten().map(Pair::Added));
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_ignore_placeholder_names() {
+        assert_eq!(
+            shape("/g/{groupId}/flexClusters/{name}"),
+            "/g/{}/flexClusters/{}"
+        );
+        assert_eq!(
+            shape("/g/{groupId}/flexClusters/{clusterName}"),
+            shape("/g/{x}/flexClusters/{y}")
+        );
+        assert_eq!(shape("/plain"), "/plain");
+    }
+}

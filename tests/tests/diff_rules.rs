@@ -1,0 +1,177 @@
+//! One fixture pair per rule category (`tests/fixtures/diff/rules/<case>/{old,new}.yaml`), each
+//! change on its own operation, parameter or property so that each rule is seen in isolation.
+//! Every case is snapshotted in all three report formats and must fire exactly the rules it
+//! lists; together with the version-pin fixture they fire every rule in the table.
+
+mod diff_support;
+
+use diff_support::{diff, options, render};
+use differ::{Diff, Options, RULES};
+use std::collections::BTreeSet;
+
+/// Each case and the rules it fires: the ones it is about, then side effects (a changed `$ref`
+/// target also shows the properties that differ; inline enums come and go as named types).
+const CASES: &[(&str, &[&str])] = &[
+    (
+        "endpoints",
+        &[
+            "DF101", "DF102", "DF103", "DF104", "DF105", "DF106", "DF107", "DF108", "DF109",
+            "DF110", "DF111", "DF112", "DF113", "DF114", "DF115", "DF410", "DF420", "DF422",
+        ],
+    ),
+    (
+        "parameters",
+        &[
+            "DF201", "DF202", "DF203", "DF204", "DF205", "DF206", "DF207", "DF208", "DF209",
+            "DF210", "DF211", "DF212", "DF213", "DF214", "DF215", "DF216", "DF217", "DF218",
+            "DF219", "DF220", "DF221", "DF222", "DF501", "DF502",
+        ],
+    ),
+    (
+        "request-bodies",
+        &[
+            "DF301", "DF302", "DF303", "DF304", "DF305", "DF306", "DF307", "DF308", "DF309",
+            "DF320", "DF322",
+        ],
+    ),
+    (
+        "request-properties",
+        &[
+            "DF320", "DF321", "DF322", "DF323", "DF324", "DF325", "DF326", "DF327", "DF328",
+            "DF329", "DF330", "DF331", "DF332", "DF333", "DF334", "DF335", "DF336", "DF337",
+            "DF338", "DF339", "DF340", "DF341", "DF501", "DF502",
+        ],
+    ),
+    (
+        "response-properties",
+        &[
+            "DF420", "DF421", "DF422", "DF423", "DF424", "DF425", "DF426", "DF427", "DF428",
+            "DF429", "DF430", "DF431", "DF432", "DF433", "DF434", "DF435", "DF436", "DF437",
+            "DF438", "DF439", "DF440", "DF501", "DF502",
+        ],
+    ),
+    (
+        "responses",
+        &[
+            "DF401", "DF402", "DF403", "DF404", "DF405", "DF406", "DF407", "DF408", "DF409",
+            "DF410", "DF411", "DF412", "DF420", "DF422",
+        ],
+    ),
+    ("schemas", &["DF420", "DF501", "DF502", "DF503"]),
+    ("security", &["DF601", "DF602", "DF603", "DF604", "DF605"]),
+];
+
+fn run(case: &str) -> Diff {
+    let dir = format!("tests/fixtures/diff/rules/{case}");
+    diff(
+        &format!("{dir}/old.yaml"),
+        &format!("{dir}/new.yaml"),
+        &options(),
+    )
+}
+
+fn fired(diff: &Diff) -> BTreeSet<&'static str> {
+    diff.changes().map(|c| c.info().number).collect()
+}
+
+/// Snapshots the three reports of a case and checks the rules it fires.
+fn check(case: &str) {
+    let diff = run(case);
+    let expected: BTreeSet<&str> = CASES
+        .iter()
+        .find(|(c, _)| *c == case)
+        .unwrap()
+        .1
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(fired(&diff), expected, "rules fired by case `{case}`");
+    let r = render(&diff);
+    let name = case.replace('-', "_");
+    insta::assert_snapshot!(format!("rules_{name}_text"), r.text);
+    insta::assert_snapshot!(format!("rules_{name}_markdown"), r.markdown);
+    insta::assert_snapshot!(format!("rules_{name}_json"), r.json);
+}
+
+#[test]
+fn endpoints() {
+    check("endpoints");
+}
+
+#[test]
+fn parameters() {
+    check("parameters");
+}
+
+#[test]
+fn request_bodies() {
+    check("request-bodies");
+}
+
+#[test]
+fn request_properties() {
+    check("request-properties");
+}
+
+#[test]
+fn response_properties() {
+    check("response-properties");
+}
+
+#[test]
+fn responses() {
+    check("responses");
+}
+
+#[test]
+fn schemas() {
+    check("schemas");
+}
+
+#[test]
+fn security() {
+    check("security");
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for (case, _) in CASES {
+        seen.extend(fired(&run(case)));
+    }
+    // Moving between version pins is the one rule that needs a single spec and two dates.
+    let spec = diff_support::model("tests/fixtures/diff/versions/spec.yaml");
+    let pinned = Options {
+        from: Some("2023-01-01".into()),
+        to: Some("2024-05-30".into()),
+        ..options()
+    };
+    seen.extend(fired(&differ::diff_models(&spec, &spec, &pinned).unwrap()));
+    let missing: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.number)
+        .filter(|n| !seen.contains(n))
+        .collect();
+    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+    assert!(RULES.len() >= 40);
+}
+
+#[test]
+fn reports_are_stable() {
+    let a = render(&run("response-properties"));
+    let b = render(&run("response-properties"));
+    assert_eq!((a.text, a.markdown, a.json), (b.text, b.markdown, b.json));
+}
+
+#[test]
+fn identical_specs_report_no_changes() {
+    let same = "tests/fixtures/diff/rules/response-properties/new.yaml";
+    let diff = diff(same, same, &options());
+    assert!(diff.is_empty());
+    assert_eq!(diff.semver(), None);
+    assert!(report_text(&diff).contains("No changes."));
+}
+
+fn report_text(diff: &Diff) -> String {
+    differ::report::text(diff)
+}
