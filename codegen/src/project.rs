@@ -33,7 +33,6 @@ pub fn regenerate(root: &Path, mode: Mode) -> Result<(Generated, Changes), Codeg
         owned: PathBuf::from(crate::emit::GENERATED_DIR),
         command: REGEN_COMMAND.to_owned(),
     };
-    let files: Vec<_> = generated.files.clone();
-    let changes = tree.sync(&files, mode)?;
+    let changes = tree.sync(&generated.files, mode)?;
     Ok((generated, changes))
 }

@@ -10,7 +10,7 @@ use codegen::model::{
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the v1.0 operations live, and where their v2 successors live.
-const LEGACY_PREFIX: &str = "/api/atlas/v1.0/";
+use codegen::model::LEGACY_PATH_PREFIX as LEGACY_PREFIX;
 const CURRENT_PREFIX: &str = "/api/atlas/v2/";
 
 /// Restricts a comparison to some operations. Within one kind the entries are alternatives;

@@ -13,8 +13,6 @@ mod params;
 mod recursion;
 mod types;
 
-pub use docs::sanitize as sanitize_doc;
-
 use crate::error::CodegenError;
 use crate::model::ApiModel;
 use crate::write::OutputFile;

@@ -6,7 +6,7 @@ mod build;
 mod pagination;
 mod schema;
 
-pub use build::build_model;
+pub use build::{build_model, LEGACY_PATH_PREFIX};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,10 +65,6 @@ pub struct ApiModel {
 }
 
 impl ApiModel {
-    pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.operations.iter().find(|op| op.id.0 == id)
-    }
-
     /// Every API version any operation offers, oldest first.
     pub fn api_versions(&self) -> Vec<ApiVersion> {
         let mut all: Vec<ApiVersion> = self
