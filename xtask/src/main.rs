@@ -1,8 +1,12 @@
 //! `cargo xtask`: the project's own commands. `regen` regenerates the client crate from the
 //! spec (or checks that it is fresh); the other subcommands live in modules of their own.
 
+mod bench;
+mod corpus;
 mod diff;
 mod regen;
+mod slice;
+mod stub;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +27,15 @@ enum Command {
     Regen(regen::RegenArgs),
     /// Report what changed between two specs or API versions, for the wire and the Rust API.
     Diff(diff::DiffArgs),
+    /// Generate and `cargo check` a client for every spec in a folder, with a table of results.
+    Corpus(corpus::CorpusArgs),
+    /// Extract chosen operations, and the components they reach, from an upstream spec.
+    Slice(slice::SliceArgs),
+    /// Measure generation, compile, decode and list-all speed against progenitor; writes
+    /// `BENCHMARKS.md`.
+    Bench(bench::BenchArgs),
+    /// Serve the stand-in Atlas server on 127.0.0.1 for trying the client by hand.
+    Stub(stub::StubArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +43,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regen(args) => regen::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Corpus(args) => corpus::run(args),
+        Command::Slice(args) => slice::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Stub(args) => stub::run(args),
     };
     match result {
         Ok(code) => code,

@@ -208,11 +208,12 @@ impl RequestBuilder<'_, '_> {
             ParamLocation::Query => format_ident!("query_param"),
             ParamLocation::Header => format_ident!("header_param"),
         };
-        let one = |value: TokenStream| {
+        // `value` is a reference to the field's value, `len` the item count of an array.
+        let one = |value: TokenStream, len: TokenStream| {
             if matches!(param.ty, TypeRef::Array(_)) {
                 let count_checks = super::params::item_count_checks(param);
                 quote! {
-                    request.check_count(#wire, #value.len(), &[#(#count_checks),*]);
+                    request.check_count(#wire, #len, &[#(#count_checks),*]);
                     for item in #value {
                         request.#method(#wire, item, &[#(#checks),*]);
                     }
@@ -222,9 +223,9 @@ impl RequestBuilder<'_, '_> {
             }
         };
         if param.required {
-            one(quote!(&self.#field))
+            one(quote!(&self.#field), quote!(self.#field.len()))
         } else {
-            let fill = one(quote!(value));
+            let fill = one(quote!(value), quote!(value.len()));
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#field {
                     #fill

@@ -3,7 +3,7 @@
 
 use super::ident;
 use super::types::rust_type;
-use crate::model::{ApiModel, Field, Operation, TypeKind, TypeName, TypeRef};
+use crate::model::{ApiModel, Field, Operation, Primitive, TypeKind, TypeName, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use std::collections::BTreeMap;
@@ -116,7 +116,21 @@ pub fn page_methods(op: &Operation) -> TokenStream {
         .default
         .as_ref()
         .and_then(|d| d.as_i64())
-        .unwrap_or(100) as i32;
+        .unwrap_or(100);
+    // The runtime counts pages in `i64`; 32-bit parameters are widened and narrowed here.
+    let (first, size, next) = match (&page_param.ty, &size_param.ty) {
+        (TypeRef::Primitive(Primitive::I64), TypeRef::Primitive(Primitive::I64)) => (
+            quote!(self.#page_field.unwrap_or(1)),
+            quote!(self.#size_field.unwrap_or(#default_size)),
+            quote!(page),
+        ),
+        (TypeRef::Primitive(Primitive::I32), TypeRef::Primitive(Primitive::I32)) => (
+            quote!(self.#page_field.map_or(1, i64::from)),
+            quote!(self.#size_field.map_or(#default_size, i64::from)),
+            quote!(i32::try_from(page).unwrap_or(i32::MAX)),
+        ),
+        _ => return TokenStream::new(),
+    };
     let page = ident(&page.0);
     let item = rust_type(&pagination.item, &quote!(super::models));
     let page_doc = format!(
@@ -126,11 +140,11 @@ pub fn page_methods(op: &Operation) -> TokenStream {
     quote! {
         #[doc = #page_doc]
         pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<crate::ResponseValue<super::models::#page>, super::Error>> + 'a {
-            let first = self.#page_field.unwrap_or(1);
-            let size = self.#size_field.unwrap_or(#default_size);
+            let first = #first;
+            let size = #size;
             crate::runtime::pages(first, size, move |page| {
                 let mut request = self.clone();
-                request.#page_field = ::std::option::Option::Some(page);
+                request.#page_field = ::std::option::Option::Some(#next);
                 request.send()
             })
         }

@@ -452,14 +452,16 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             super::Error,
         >,
     > + 'a {
-        let first = self.page_num.unwrap_or(1);
-        let size = self.items_per_page.unwrap_or(100i32);
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
         crate::runtime::pages(
             first,
             size,
             move |page| {
                 let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(page);
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
                 request.send()
             },
         )
@@ -630,14 +632,16 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             super::Error,
         >,
     > + 'a {
-        let first = self.page_num.unwrap_or(1);
-        let size = self.items_per_page.unwrap_or(100i32);
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
         crate::runtime::pages(
             first,
             size,
             move |page| {
                 let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(page);
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
                 request.send()
             },
         )

@@ -22,7 +22,7 @@ pub trait Page {
 /// Where the walk stands between two pages.
 struct Walk<F> {
     fetch: F,
-    next_page: i32,
+    next_page: i64,
     page_size: usize,
     /// How far into the whole list the pages so far reach.
     delivered: u64,
@@ -31,14 +31,14 @@ struct Walk<F> {
 
 /// Streams pages `first_page`, `first_page + 1`, … as `fetch` returns them.
 pub fn pages<P, E, F, Fut>(
-    first_page: i32,
-    page_size: i32,
+    first_page: i64,
+    page_size: i64,
     fetch: F,
 ) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
 where
     P: Page,
     E: ApiErrorBody,
-    F: FnMut(i32) -> Fut,
+    F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
 {
     let first_page = first_page.max(1);
@@ -116,9 +116,9 @@ mod tests {
         len: u32,
         size: u32,
         total: bool,
-        fail_on: Option<i32>,
-        asked: &'a RefCell<Vec<i32>>,
-    ) -> impl FnMut(i32) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> + 'a {
+        fail_on: Option<i64>,
+        asked: &'a RefCell<Vec<i64>>,
+    ) -> impl FnMut(i64) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> + 'a {
         move |page| {
             asked.borrow_mut().push(page);
             if Some(page) == fail_on {
