@@ -237,15 +237,17 @@ fn legacy<'m>(old: &'m ApiModel, new: &'m ApiModel, to: Option<&ApiVersion>) -> 
         .collect();
     let mut pairs = Vec::new();
     for o in olds {
-        let successor =
-            o.op.deprecation
-                .as_ref()
-                .and_then(|d| d.replaced_by.as_ref())
-                .and_then(|id| by_id.get(id.as_str()))
-                .or_else(|| {
-                    let v2 = o.op.path.replacen(LEGACY_PREFIX, CURRENT_PREFIX, 1);
-                    by_shape.get(&(o.op.http_method, shape(&v2)))
-                });
+        // The v2 form of the same resource first; the declared replacement only when the
+        // resource has no v2 form (it moved, as shared-tier snapshots did to Flex).
+        let v2_path = o.op.path.replacen(LEGACY_PREFIX, CURRENT_PREFIX, 1);
+        let successor = by_shape
+            .get(&(o.op.http_method, shape(&v2_path)))
+            .or_else(|| {
+                o.op.deprecation
+                    .as_ref()
+                    .and_then(|d| d.replaced_by.as_ref())
+                    .and_then(|id| by_id.get(id.as_str()))
+            });
         match successor {
             Some(&i) => pairs.push(Pair::Both(o, news[i].clone())),
             None => pairs.push(Pair::Removed(o)),

@@ -1,0 +1,275 @@
+//! An independent check of the generated client: Stoplight Prism serves `spec/` as a mock and
+//! validates every request it receives against the spec. Each v2 operation is sent through the
+//! client with a bearer token, at the default version and at every version the spec lists, and
+//! must succeed with no `sl-violations` header (Prism's list of request problems).
+//!
+//! Prism comes from npm. `.ci/run` installs it under `target/spec-tools/prism/`; when it is not
+//! there, this test installs it the same way (`npm install --ignore-scripts`), so the test
+//! command of the README works on a fresh machine with Node.js. `PRISM_BIN` points at another
+//! installation.
+
+use atlas_snapshots::{Client, Error, ResponseValue};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use workspace_tests::ids::*;
+
+/// The Prism release the check is pinned to.
+const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
+/// The header in which Prism lists what was wrong with a request.
+const VIOLATIONS: &str = "sl-violations";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The Prism executable, installed on first use. A file lock keeps parallel test binaries
+/// from installing it twice at once.
+fn prism_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("PRISM_BIN") {
+        return PathBuf::from(bin);
+    }
+    let dir = workspace_root().join("target/spec-tools/prism");
+    let bin = dir.join("node_modules/.bin/prism");
+    std::fs::create_dir_all(&dir).expect("create target/spec-tools/prism");
+    let lock = File::create(dir.join(".install-lock")).expect("create the install lock");
+    lock.lock().expect("take the install lock");
+    if !bin.exists() {
+        let status = Command::new("npm")
+            .args([
+                "install",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .arg(PRISM_PACKAGE)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run npm to install {PRISM_PACKAGE}: {e}"));
+        assert!(status.success(), "npm install {PRISM_PACKAGE} failed");
+    }
+    assert!(bin.exists(), "{} missing after install", bin.display());
+    bin
+}
+
+/// A running `prism mock` of the curated spec; killed on drop.
+struct Prism {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Prism {
+    fn start() -> Prism {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("find a free port")
+            .port();
+        let spec = workspace_root().join("spec/atlas-snapshots.yaml");
+        let mut child = Command::new(prism_bin())
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .arg(&spec)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start prism");
+        // Prism logs "listening" once it serves; its output is kept for the failure message.
+        let (lines_tx, lines_rx) = mpsc::channel();
+        for pipe in [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tx = lines_tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut log = Vec::new();
+        loop {
+            while let Ok(line) = lines_rx.try_recv() {
+                log.push(line);
+            }
+            let listening = log.iter().any(|l| l.contains("listening"));
+            if listening && TcpStream::connect(addr).is_ok() {
+                return Prism { child, addr };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("prism exited with {status}:\n{}", log.join("\n"));
+            }
+            assert!(
+                Instant::now() < deadline,
+                "prism did not start within 60 s:\n{}",
+                log.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn client(&self, version: Option<&str>) -> Client {
+        let mut builder = Client::builder()
+            .base_url(format!("http://{}", self.addr))
+            .bearer_token("prism-check-token");
+        if let Some(version) = version {
+            builder = builder.api_version(version);
+        }
+        builder.build().expect("client for prism")
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response Prism accepted: 2xx and no request violations.
+fn accepted<T>(operation: &str, result: Result<ResponseValue<T>, Error>) -> ResponseValue<T> {
+    let response = result.unwrap_or_else(|e| panic!("{operation} against prism: {e}"));
+    assert!(
+        response.status().is_success(),
+        "{operation}: {}",
+        response.status()
+    );
+    assert!(
+        response.headers().get(VIOLATIONS).is_none(),
+        "{operation}: prism reported violations: {:?}",
+        response.headers().get(VIOLATIONS)
+    );
+    response
+}
+
+/// Sends every v2 operation with the client's version settings and returns how many were sent.
+// The serverless and shared-tier operations are deprecated, and still part of the check.
+#[allow(deprecated)]
+async fn every_v2_operation(client: &Client) -> usize {
+    let flex_list = accepted(
+        "listFlexBackupSnapshots",
+        client
+            .list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER)
+            .items_per_page(10)
+            .page_num(1)
+            .include_count(true)
+            .send()
+            .await,
+    );
+    assert!(!flex_list.body().results.is_empty());
+    accepted(
+        "getFlexBackupSnapshot",
+        client
+            .get_flex_backup_snapshot(GROUP_ID, FLEX_CLUSTER, FLEX_SNAPSHOT)
+            .send()
+            .await,
+    );
+    accepted(
+        "listServerlessBackupSnapshots",
+        client
+            .list_serverless_backup_snapshots(GROUP_ID, SERVERLESS_INSTANCE)
+            .items_per_page(5)
+            .send()
+            .await,
+    );
+    accepted(
+        "getServerlessBackupSnapshot",
+        client
+            .get_serverless_backup_snapshot(GROUP_ID, SERVERLESS_INSTANCE, SERVERLESS_SNAPSHOT)
+            .send()
+            .await,
+    );
+    accepted(
+        "listClusterBackupSnapshots",
+        client
+            .list_cluster_backup_snapshots(GROUP_ID, TENANT_CLUSTER)
+            .send()
+            .await,
+    );
+    accepted(
+        "getBackupTenantSnapshot",
+        client
+            .get_backup_tenant_snapshot(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT)
+            .send()
+            .await,
+    );
+    6
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(deprecated)]
+async fn every_v2_operation_passes_prism_validation() {
+    let prism = tokio::task::spawn_blocking(Prism::start)
+        .await
+        .expect("start prism");
+    // Unpinned: each operation at its newest version.
+    assert_eq!(every_v2_operation(&prism.client(None)).await, 6);
+    // Pinned to the newest date: the same versions, now chosen by the pin.
+    assert_eq!(
+        every_v2_operation(&prism.client(Some("2024-11-13"))).await,
+        6
+    );
+
+    // Invalid path and query values never leave the client.
+    let client = prism.client(None);
+    let bad_group = client
+        .list_serverless_backup_snapshots("not-a-group-id", SERVERLESS_INSTANCE)
+        .send()
+        .await;
+    assert!(
+        matches!(bad_group, Err(Error::InvalidRequest { .. })),
+        "{bad_group:?}"
+    );
+    let bad_page = client
+        .list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER)
+        .items_per_page(501)
+        .send()
+        .await;
+    assert!(
+        matches!(bad_page, Err(Error::InvalidRequest { .. })),
+        "{bad_page:?}"
+    );
+}
+
+/// Prism itself rejects what the spec forbids, so a pass above means something: a request
+/// with a malformed group id, sent around the client, gets a violation report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prism_reports_violations_the_client_would_have_prevented() {
+    let prism = tokio::task::spawn_blocking(Prism::start)
+        .await
+        .expect("start prism");
+    let url = format!(
+        "http://{}/api/atlas/v2/groups/not-a-group-id/serverless/{SERVERLESS_INSTANCE}/backup/snapshots",
+        prism.addr
+    );
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Accept", "application/vnd.atlas.2023-01-01+json")
+        .bearer_auth("prism-check-token")
+        .send()
+        .await
+        .expect("raw request to prism");
+    let rejected = !response.status().is_success() || response.headers().contains_key(VIOLATIONS);
+    assert!(
+        rejected,
+        "prism accepted a malformed group id: {}",
+        response.status()
+    );
+}
