@@ -4,6 +4,7 @@
 //! [`load`] (YAML/JSON into `openapiv3`) → [`validate`] (every problem at once) →
 //! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
 //! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
+//! Beside the pipeline, [`slice`] cuts chosen operations out of a large spec.
 
 pub mod emit;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod project;
+pub mod slice;
 pub mod validate;
 pub mod write;
 

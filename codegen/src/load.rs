@@ -27,6 +27,13 @@ impl LoadedSpec {
 /// Reads and parses a spec file. `.gz` files are decompressed first; `.json` files are parsed as
 /// JSON, everything else as YAML.
 pub fn load_file(path: &Path) -> Result<LoadedSpec, CodegenError> {
+    let (text, format) = read_text(path)?;
+    load_text(&path.display().to_string(), text, format)
+}
+
+/// Reads a spec file's text, decompressing `.gz` files, and tells its format by the name left
+/// once `.gz` is taken off (`.json` is JSON, anything else YAML).
+pub fn read_text(path: &Path) -> Result<(String, Format), CodegenError> {
     let file = path.display().to_string();
     let read_error = |source| CodegenError::Read {
         file: file.clone(),
@@ -58,7 +65,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, CodegenError> {
     } else {
         Format::Yaml
     };
-    load_text(&file, text, format)
+    Ok((text, format))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

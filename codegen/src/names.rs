@@ -71,7 +71,13 @@ pub fn variant_name(raw: &str, index: usize) -> String {
         return format!("Value{index}");
     }
     if starts_with_digit(&converted) {
-        return format!("V{converted}");
+        // A negative number would otherwise read as its positive twin (`-1` beside `1`).
+        let sign = if raw.trim_start().starts_with('-') {
+            "Minus"
+        } else {
+            "V"
+        };
+        return format!("{sign}{converted}");
     }
     if converted == "Self" || converted == "Unknown" {
         // `Unknown` is the catch-all variant every generated enum has.
@@ -256,6 +262,8 @@ mod tests {
             ("COMPLETED", 0, "Completed"),
             ("onDemand", 0, "OnDemand"),
             ("2023-01-01", 0, "V20230101"),
+            ("-1", 0, "Minus1"),
+            ("-0.5", 0, "Minus05"),
             ("M10", 0, "M10"),
             ("", 3, "Value3"),
             ("-", 4, "Value4"),

@@ -5,6 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::runtime::auth::Authenticator;
+use crate::runtime::{Credentials, CredentialsError, RetryPolicy};
+
 /// A client of the API. Operations are its methods (generated, one per operation).
 #[derive(Clone)]
 pub struct Client {
@@ -15,19 +18,17 @@ struct Inner {
     http: reqwest::Client,
     base_url: url::Url,
     api_version: Option<String>,
-    bearer_token: Option<String>,
+    auth: Option<Authenticator>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Credentials are never printed, only whether there are any.
+        // Credentials show their kind and public part only.
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_version", &self.inner.api_version)
-            .field(
-                "bearer_token",
-                &self.inner.bearer_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("credentials", &self.inner.auth)
             .finish()
     }
 }
@@ -42,6 +43,8 @@ pub enum BuildError {
     ApiVersion(String),
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
 }
 
 impl Client {
@@ -63,6 +66,11 @@ impl Client {
         self.inner.api_version.as_deref()
     }
 
+    /// How GET requests are retried.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -75,11 +83,13 @@ impl Client {
         url
     }
 
-    pub(crate) fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.inner.bearer_token {
-            Some(token) => request.bearer_auth(token),
-            None => request,
-        }
+    /// The kind of credentials the client authenticates with, if any.
+    pub fn credential_kind(&self) -> Option<crate::runtime::CredentialKind> {
+        self.inner.auth.as_ref().map(Authenticator::kind)
+    }
+
+    pub(crate) fn authenticator(&self) -> Option<&Authenticator> {
+        self.inner.auth.as_ref()
     }
 
     /// Starts a request for `op`; used by the generated request builders.
@@ -96,10 +106,13 @@ impl Client {
 pub struct ClientBuilder {
     base_url: Option<String>,
     api_version: Option<String>,
-    bearer_token: Option<String>,
+    /// Set by the credential setters in `runtime/auth_credentials.rs`; an error from the
+    /// environment is reported by `build`.
+    pub(crate) credentials: Option<Result<Credentials, CredentialsError>>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -107,12 +120,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_version", &self.api_version)
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -131,12 +142,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `Authorization: Bearer <token>` with every request.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
-        self
-    }
-
     /// Limit on a whole request, from connecting to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -149,12 +154,24 @@ impl ClientBuilder {
         self
     }
 
+    /// How GET requests are retried after a 429, a 5xx, a timeout or a failed connection
+    /// (default: [`RetryPolicy::default`], 3 attempts; [`RetryPolicy::disabled`] for one).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Uses an HTTP client configured elsewhere; the timeouts set here are then not applied.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
+    /// Checks the settings and builds the client. Credentials are set with
+    /// [`credentials`](ClientBuilder::credentials), [`digest_auth`](ClientBuilder::digest_auth),
+    /// [`service_account`](ClientBuilder::service_account),
+    /// [`bearer_token`](ClientBuilder::bearer_token) or
+    /// [`credentials_from_env`](ClientBuilder::credentials_from_env).
     pub fn build(self) -> Result<Client, BuildError> {
         let raw = self
             .base_url
@@ -187,12 +204,17 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let auth = self
+            .credentials
+            .transpose()?
+            .map(|credentials| Authenticator::new(credentials, &base_url, http.clone()));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 api_version: self.api_version,
-                bearer_token: self.bearer_token,
+                auth,
+                retry: self.retry,
             }),
         })
     }

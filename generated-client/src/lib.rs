@@ -19,6 +19,13 @@
 //! # }
 //! ```
 //!
+//! Credentials: an API key over HTTP Digest ([`ClientBuilder::digest_auth`]; the only kind the
+//! deprecated v1.0 operations accept), a service account whose access tokens the client fetches
+//! and renews ([`ClientBuilder::service_account`]), a ready access token
+//! ([`ClientBuilder::bearer_token`]), or whichever of the first two the `MONGODB_ATLAS_*`
+//! variables hold ([`ClientBuilder::credentials_from_env`]). Secrets never appear in `Debug`
+//! output, error messages or logs.
+//!
 //! The operations, their request builders and the models are generated from the OpenAPI spec
 //! (`src/generated/`, never edited by hand); the client, errors and transport are written by
 //! hand (`src/client.rs`, `src/runtime/`).
@@ -31,4 +38,4 @@ pub mod runtime;
 
 pub use client::{BuildError, Client, ClientBuilder};
 pub use generated::{models, operations, v1, Error, API_VERSIONS, DEFAULT_BASE_URL};
-pub use runtime::ResponseValue;
+pub use runtime::{CredentialKind, Credentials, ResponseValue, RetryPolicy};

@@ -8,22 +8,26 @@
 //! authentication schemes, an `envelope`, generated snapshot sets and further faults can be
 //! added as steps of their own.
 
+use crate::auth::{AuthConfig, AuthState};
+use crate::dataset::Dataset;
+use crate::envelope;
 use crate::fault::Fault;
 use crate::negotiate::{negotiate, Chosen};
 use crate::record::RecordedRequest;
 use crate::spec::{Spec, SpecOperation};
 use axum::extract::{MatchedPath, Path, Query, Request, State};
-use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{on, MethodFilter};
+use axum::routing::{on, post, MethodFilter};
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 /// The `RateLimit-Limit` the stand-in announces unless told otherwise.
 pub const DEFAULT_RATE_LIMIT: u64 = 100;
@@ -37,20 +41,36 @@ pub const NOT_ACCEPTABLE_ERROR_CODE: &str = "INVALID_VERSION_DATE";
 pub struct StandInBuilder {
     spec: &'static Spec,
     rate_limit: u64,
-    bearer_token: Option<String>,
+    /// Set by the credential methods in `auth.rs`.
+    pub(crate) auth: AuthConfig,
+    dataset: Option<Dataset>,
+    latency: Duration,
+    port: u16,
 }
 
 impl StandInBuilder {
-    /// The `RateLimit-Limit` to announce; `RateLimit-Remaining` counts down from it.
-    pub fn rate_limit(mut self, limit: u64) -> Self {
-        self.rate_limit = limit;
+    /// Every list operation serves a list of `n` snapshots generated from its example item
+    /// (unique ids, paged with `totalCount` and links), and its get operation finds them.
+    pub fn list_size(mut self, n: u64) -> Self {
+        self.dataset = Some(Dataset::new(n));
         self
     }
 
-    /// Answers 401 (the spec's `unauthorized` example) unless a request carries
-    /// `Authorization: Bearer <token>`. Without this, credentials are not checked.
-    pub fn require_bearer(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
+    /// Delays every answer of an operation route by `latency`, like a distant server.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// Binds this port instead of one the system picks.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The `RateLimit-Limit` to announce; `RateLimit-Remaining` counts down from it.
+    pub fn rate_limit(mut self, limit: u64) -> Self {
+        self.rate_limit = limit;
         self
     }
 
@@ -60,14 +80,19 @@ impl StandInBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
+    /// Binds `127.0.0.1` (port 0 unless [`StandInBuilder::port`] says otherwise) and starts
+    /// serving on the current tokio runtime.
     pub async fn try_start(self) -> std::io::Result<StandIn> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             spec: self.spec,
             rate_limit: self.rate_limit,
-            bearer_token: self.bearer_token,
+            auth: AuthState::new(self.auth),
+            dataset: self.dataset,
+            latency: self.latency,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
             served: AtomicU64::new(0),
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
@@ -96,7 +121,7 @@ impl StandInBuilder {
 #[derive(Debug)]
 pub struct StandIn {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -110,7 +135,10 @@ impl StandIn {
         StandInBuilder {
             spec: Spec::shared(),
             rate_limit: DEFAULT_RATE_LIMIT,
-            bearer_token: None,
+            auth: AuthConfig::default(),
+            dataset: None,
+            latency: Duration::ZERO,
+            port: 0,
         }
     }
 
@@ -123,9 +151,12 @@ impl StandIn {
         self.addr
     }
 
-    /// A client builder already pointed at this server.
+    /// A client builder already pointed at this server, with retries off so that every
+    /// injected fault reaches the test as it is; tests of retrying set their own policy.
     pub fn client_builder(&self) -> atlas_snapshots::ClientBuilder {
-        atlas_snapshots::Client::builder().base_url(self.base_url())
+        atlas_snapshots::Client::builder()
+            .base_url(self.base_url())
+            .retry_policy(atlas_snapshots::runtime::RetryPolicy::disabled())
     }
 
     /// The spec this server answers from.
@@ -161,6 +192,17 @@ impl StandIn {
         lock(&self.shared.faults).push(fault);
     }
 
+    /// The most requests that were being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Starts counting [`StandIn::max_in_flight`] afresh.
+    pub fn reset_max_in_flight(&self) {
+        let now = self.shared.in_flight.load(Ordering::SeqCst);
+        self.shared.max_in_flight.store(now, Ordering::SeqCst);
+    }
+
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
@@ -174,10 +216,15 @@ impl Drop for StandIn {
 }
 
 #[derive(Debug)]
-struct Shared {
+pub(crate) struct Shared {
     spec: &'static Spec,
     rate_limit: u64,
-    bearer_token: Option<String>,
+    pub(crate) auth: AuthState,
+    dataset: Option<Dataset>,
+    latency: Duration,
+    /// Requests being answered now, and the most there were at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
     /// Requests answered by operation routes, for `RateLimit-Remaining`.
     served: AtomicU64,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -192,10 +239,16 @@ impl Shared {
             .find(|op| op.path == path && op.method == method.as_str())
     }
 
-    /// The newest injected fault of `operation` that still applies, used up by one.
-    fn take_fault(&self, operation: &str) -> Option<Fault> {
+    /// The newest injected fault of `operation` that still applies to a request with this
+    /// query, used up by one.
+    fn take_fault(&self, operation: &str, uri: &Uri) -> Option<Fault> {
+        let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map(|Query(pairs)| pairs)
+            .unwrap_or_default();
         let mut faults = lock(&self.faults);
-        let index = faults.iter().rposition(|f| f.operation == operation)?;
+        let index = faults
+            .iter()
+            .rposition(|f| f.operation == operation && f.matches_query(&query))?;
         let fault = faults[index].clone();
         match &mut faults[index].remaining {
             Some(1) => {
@@ -232,12 +285,20 @@ fn router(shared: Arc<Shared>) -> Router {
                       Path(params): Path<BTreeMap<String, String>>,
                       uri: Uri,
                       headers: HeaderMap| async move {
-                    answer_operation(&shared, op, &params, &uri, &headers)
+                    answer_operation(&shared, op, &params, &uri, &headers).await
                 },
             ),
         );
     }
     router
+        .route(
+            atlas_snapshots::runtime::TOKEN_PATH,
+            post(
+                |State(shared): State<Arc<Shared>>, headers: HeaderMap, body: String| async move {
+                    shared.auth.token_endpoint(&headers, &body)
+                },
+            ),
+        )
         .fallback(no_route)
         .layer(middleware::from_fn_with_state(shared.clone(), record))
         .with_state(shared)
@@ -254,6 +315,7 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
     let query_pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map(|Query(pairs)| pairs)
         .unwrap_or_default();
+    let _in_flight = InFlight::enter(&shared);
     lock(&shared.requests).push(RecordedRequest {
         method: request.method().as_str().to_owned(),
         path: uri.path().to_owned(),
@@ -263,6 +325,25 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         operation,
     });
     next.run(request).await
+}
+
+/// Counts a request as in flight until it is answered (or abandoned).
+struct InFlight<'a> {
+    shared: &'a Shared,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> Self {
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight { shared }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn no_route(method: Method, uri: Uri) -> Response {
@@ -275,22 +356,44 @@ async fn no_route(method: Method, uri: Uri) -> Response {
 }
 
 /// The answer of one operation route, step by step.
-fn answer_operation(
+async fn answer_operation(
     shared: &Shared,
     op: &SpecOperation,
     params: &BTreeMap<String, String>,
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Response {
+    // A refused request is not served: it counts against no rate limit and uses no fault.
+    let unauthorized = shared.spec.error_example("unauthorized");
+    if let Some(refused) = shared.auth.refuse(op, uri, headers, unauthorized) {
+        return refused;
+    }
     let served = shared.served.fetch_add(1, Ordering::SeqCst) + 1;
     let accept = headers
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok());
     let chosen = negotiate(op, accept);
-    let mut response = match shared.take_fault(&op.id) {
-        Some(fault) => fault_response(&fault, chosen.as_ref().ok()),
-        None => spec_response(shared, op, params, uri, headers, chosen),
+    let fault = shared.take_fault(&op.id, uri);
+    let mut response = match &fault {
+        Some(fault) if !fault.answers_as_spec() => fault_response(fault, chosen.as_ref().ok()),
+        _ => {
+            let mut answer = spec_response(shared, op, params, uri, chosen);
+            if let Some(fault) = &fault {
+                answer = fault.apply_changes(answer).await;
+            }
+            if envelope::requested(uri) {
+                answer = envelope::enclose(answer, op.is_list()).await;
+            }
+            answer
+        }
     };
+    if let Some(fault) = &fault {
+        response = fault.apply_cut(response).await;
+    }
+    let delay = shared.latency + fault.as_ref().map_or(Duration::ZERO, |f| f.delay);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let remaining = shared.rate_limit.saturating_sub(served);
     let out = response.headers_mut();
     for (name, value) in [
@@ -309,19 +412,8 @@ fn spec_response(
     op: &SpecOperation,
     params: &BTreeMap<String, String>,
     uri: &Uri,
-    headers: &HeaderMap,
     chosen: Result<Chosen<'_>, crate::negotiate::NotAcceptable>,
 ) -> Response {
-    if let Some(token) = &shared.bearer_token {
-        let sent = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-        if sent != Some(format!("Bearer {token}").as_str()) {
-            let mut response = error_example(shared, StatusCode::UNAUTHORIZED, "unauthorized");
-            response
-                .headers_mut()
-                .insert("www-authenticate", HeaderValue::from_static("Bearer"));
-            return response;
-        }
-    }
     let chosen = match chosen {
         Ok(chosen) => chosen,
         Err(refused) => {
@@ -341,13 +433,15 @@ fn spec_response(
         Err(problem) => return problem.response(),
     };
     let body = match params.get("snapshotId") {
-        Some(id) => match find_snapshot(shared.spec, op, chosen.version(), id) {
+        Some(id) => match find_snapshot(shared, op, chosen.version(), id) {
             Some(snapshot) => snapshot,
             None => return error_example(shared, StatusCode::NOT_FOUND, "notFound"),
         },
         None => {
             let example = chosen.media.example.clone();
-            if op.is_list() {
+            if let Some(dataset) = shared.dataset.filter(|_| op.is_list()) {
+                dataset_page(&dataset, &example, uri, &query)
+            } else if op.is_list() {
                 page(example, &query)
             } else {
                 example
@@ -460,14 +554,35 @@ fn page(mut example: Value, query: &QueryValues) -> Value {
     example
 }
 
+/// One page of the generated list.
+fn dataset_page(dataset: &Dataset, example: &Value, uri: &Uri, query: &QueryValues) -> Value {
+    let number = |name, default: i64| {
+        u64::try_from(query.number(name).unwrap_or(default).max(1)).unwrap_or(1)
+    };
+    let include_count = query
+        .values
+        .get("includeCount")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    dataset.page(
+        example,
+        uri.path(),
+        number("pageNum", 1),
+        number("itemsPerPage", 100),
+        include_count,
+    )
+}
+
 /// The snapshot `id` of a get operation: its own example when the ids match, else the item
-/// with that id in the example of the list operation one level up.
+/// with that id in the example of the list operation one level up (or in the generated list,
+/// when there is one).
 fn find_snapshot(
-    spec: &Spec,
+    shared: &Shared,
     op: &SpecOperation,
     version: Option<&str>,
     id: &str,
 ) -> Option<Value> {
+    let spec = shared.spec;
     let has_id = |value: &Value| value.get("id").and_then(Value::as_str) == Some(id);
     if let Some(example) = op.example(version).filter(|e| has_id(e)) {
         return Some(example.clone());
@@ -480,6 +595,9 @@ fn find_snapshot(
     let example = list
         .example(version)
         .unwrap_or_else(|| list.newest_example());
+    if let Some(dataset) = &shared.dataset {
+        return dataset.find(example, id);
+    }
     example
         .get("results")?
         .as_array()?

@@ -376,6 +376,7 @@ const ECHO: OperationInfo = OperationInfo {
         media_type: "application/json",
     }],
     requests: &[],
+    auth: &[],
 };
 
 async fn echo_path(server: &StandIn, value: &str) -> String {

@@ -68,6 +68,28 @@ fn pagination() {
     insta::assert_snapshot!(render_fixture("pagination.yaml"));
 }
 
+/// `allOf` merged into one struct (also beside `type` and `properties`), lone members taken as
+/// themselves, `oneOf` with a discriminator and unmergeable `allOf` noted as `Value`.
+#[test]
+fn composition() {
+    insta::assert_snapshot!(render_fixture("composition.yaml"));
+}
+
+/// Keywords that do not fit the declared type are set aside with a note (no pattern check on
+/// an integer), patterns for other regex engines are noted once, repeated enum values are one
+/// variant, and an enum without a type is still an enum.
+#[test]
+fn schema_keywords() {
+    insta::assert_snapshot!(render_fixture("schema_keywords.yaml"));
+}
+
+/// Request bodies with constructors, a 204 beside a 200, gzip and CSV downloads as bytes,
+/// a media type the client never asks for, write-only and nullable-by-reference fields.
+#[test]
+fn request_and_response_bodies() {
+    insta::assert_snapshot!(render_fixture("bodies.yaml"));
+}
+
 /// The public surface of the committed client: every operation with its Rust method, wire
 /// contract and deprecation, and every type with its kind. The code itself is committed and
 /// checked for freshness; this is the part a reviewer reads when the spec changes.

@@ -1,10 +1,352 @@
-//! `cargo xtask corpus` (being built).
+//! `cargo xtask corpus DIR`: generates a standalone crate for every spec in a folder (through
+//! the same code path as `regen --spec --out`), runs `cargo check` on each with one shared
+//! target folder so dependencies build once, and prints a table. A warning fails a crate as
+//! surely as an error does; the first messages of each failure are shown.
 
-use std::process::ExitCode;
+use crate::regen;
+use anyhow::{bail, Context};
+use clap::Args;
+use codegen::project;
+use codegen::write::Mode;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
 
-#[derive(clap::Args)]
-pub struct CorpusArgs {}
+/// Where the generated crates go, relative to the repository root.
+const OUT_DIR: &str = "target/corpus";
+/// The target folder every generated crate shares, relative to the repository root.
+const TARGET_DIR: &str = "target/corpus-target";
+/// Compiler messages shown for each failed crate.
+const SHOWN_MESSAGES: usize = 3;
 
-pub fn run(_args: CorpusArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`cargo xtask corpus` is not available yet")
+#[derive(Args, Debug)]
+pub struct CorpusArgs {
+    /// The folder of specs: `.yaml`, `.yml` and `.json` files, each optionally gzipped.
+    dir: PathBuf,
+    /// Generate the crates here instead of `target/corpus/`.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The shared `CARGO_TARGET_DIR` instead of `target/corpus-target/`.
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+}
+
+/// What became of one spec.
+struct Outcome {
+    spec: String,
+    operations: Option<usize>,
+    schemas: Option<usize>,
+    fallbacks: Option<usize>,
+    seconds: f64,
+    verdict: Verdict,
+}
+
+enum Verdict {
+    Ok,
+    /// Generation failed (or panicked): the message.
+    NotGenerated(String),
+    /// `cargo check` found errors or warnings in the generated crate.
+    Diagnostics {
+        errors: usize,
+        warnings: usize,
+        first: Vec<String>,
+    },
+    /// `cargo check` failed without a compiler message (for example, dependency resolution).
+    CheckFailed(String),
+}
+
+impl Verdict {
+    fn passed(&self) -> bool {
+        matches!(self, Verdict::Ok)
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Verdict::Ok => "ok".to_owned(),
+            Verdict::NotGenerated(_) => "FAIL: generation".to_owned(),
+            Verdict::Diagnostics {
+                errors, warnings, ..
+            } => format!("FAIL: {errors} error(s), {warnings} warning(s)"),
+            Verdict::CheckFailed(_) => "FAIL: cargo check".to_owned(),
+        }
+    }
+}
+
+pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
+    let root = project::repository_root();
+    let specs = spec_files(&args.dir)?;
+    let out_root = args.out.unwrap_or_else(|| root.join(OUT_DIR));
+    let target_dir = args.target_dir.unwrap_or_else(|| root.join(TARGET_DIR));
+    let crate_dirs = crate_dirs(&specs, &out_root);
+
+    let mut outcomes = Vec::new();
+    for (index, (spec, out)) in specs.iter().zip(&crate_dirs).enumerate() {
+        let label = file_label(spec);
+        print!("[{}/{}] {label}: ", index + 1, specs.len());
+        let _ = std::io::stdout().flush();
+        let outcome = check_spec(&root, spec, out, &target_dir, label);
+        println!("{} in {:.1} s", outcome.verdict.summary(), outcome.seconds);
+        outcomes.push(outcome);
+    }
+
+    println!();
+    print!("{}", table(&outcomes));
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.verdict.passed()).collect();
+    for outcome in &failed {
+        println!("\n== {}: {}", outcome.spec, outcome.verdict.summary());
+        match &outcome.verdict {
+            Verdict::NotGenerated(message) | Verdict::CheckFailed(message) => {
+                println!("{}", first_lines(message, 30));
+            }
+            Verdict::Diagnostics { first, .. } => {
+                for message in first {
+                    println!("{}", message.trim_end());
+                }
+            }
+            Verdict::Ok => {}
+        }
+    }
+    if failed.is_empty() {
+        println!(
+            "\nall {} spec(s) generate crates that check without errors or warnings",
+            outcomes.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("\n{} of {} spec(s) failed", failed.len(), outcomes.len());
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// The specs in `dir`, by name: `.yaml`, `.yml`, `.json`, each optionally `.gz`.
+fn spec_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        bail!("spec folder {} does not exist", dir.display());
+    }
+    let mut specs = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let inner = name.strip_suffix(".gz").unwrap_or(&name);
+        let is_spec = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| inner.ends_with(ext));
+        if path.is_file() && is_spec {
+            specs.push(path);
+        }
+    }
+    specs.sort();
+    if specs.is_empty() {
+        bail!(
+            "no specs (.yaml, .yml, .json, optionally .gz) in {}",
+            dir.display()
+        );
+    }
+    Ok(specs)
+}
+
+/// One crate folder per spec, named after the spec without its extensions; specs that share a
+/// name (`a.yaml`, `a.json`) get numbered folders.
+fn crate_dirs(specs: &[PathBuf], out_root: &Path) -> Vec<PathBuf> {
+    let mut taken = std::collections::BTreeSet::new();
+    specs
+        .iter()
+        .map(|spec| {
+            let name = file_label(spec);
+            let name = name.strip_suffix(".gz").unwrap_or(&name);
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            let stem: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            // A package name must start with a letter.
+            let stem = format!("spec-{}", stem.trim_matches('-'));
+            let mut dir = stem.clone();
+            let mut n = 2;
+            while !taken.insert(dir.clone()) {
+                dir = format!("{stem}-{n}");
+                n += 1;
+            }
+            out_root.join(dir)
+        })
+        .collect()
+}
+
+fn file_label(spec: &Path) -> String {
+    spec.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec.display().to_string())
+}
+
+/// Generates one spec's crate and checks it.
+fn check_spec(root: &Path, spec: &Path, out: &Path, target_dir: &Path, label: String) -> Outcome {
+    let started = Instant::now();
+    let mut outcome = Outcome {
+        spec: label,
+        operations: None,
+        schemas: None,
+        fallbacks: None,
+        seconds: 0.0,
+        verdict: Verdict::Ok,
+    };
+    // A panic in the generator is a bug to report, not a reason to lose the rest of the table.
+    let generated = std::panic::catch_unwind(|| regen::standalone(root, spec, out, Mode::Write));
+    match generated {
+        Ok(Ok((generated, ..))) => {
+            let model = &generated.model;
+            outcome.operations = Some(model.operations.len());
+            outcome.schemas = Some(model.types.len());
+            outcome.fallbacks = Some(model.notes.len());
+            outcome.verdict = cargo_check(root, out, target_dir);
+        }
+        Ok(Err(error)) => outcome.verdict = Verdict::NotGenerated(format!("{error:#}")),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            outcome.verdict = Verdict::NotGenerated(format!("the generator panicked: {message}"));
+        }
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome
+}
+
+/// `cargo check` of one generated crate, read from cargo's JSON messages. Dependencies are
+/// pinned to the workspace's lock file so they match what the runtime is tested with and are
+/// built once for all crates.
+fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path) -> Verdict {
+    let lock = root.join("Cargo.lock");
+    if let Err(e) = std::fs::copy(&lock, crate_dir.join("Cargo.lock")) {
+        return Verdict::CheckFailed(format!("copying {}: {e}", lock.display()));
+    }
+    let manifest = crate_dir.join("Cargo.toml");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["check", "--message-format=json", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .stdin(Stdio::null())
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(e) => return Verdict::CheckFailed(format!("cannot run cargo: {e}")),
+    };
+    let own_manifest = std::fs::canonicalize(&manifest).unwrap_or(manifest);
+    let mut errors = 0;
+    let mut warnings = 0;
+    let mut first = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" {
+            continue;
+        }
+        let from_here = message["manifest_path"]
+            .as_str()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p)))
+            .is_some_and(|p| p == own_manifest);
+        let diagnostic = &message["message"];
+        // Summaries ("aborting due to ...", "N warnings emitted") point at no code.
+        let located = diagnostic["spans"]
+            .as_array()
+            .is_some_and(|spans| !spans.is_empty());
+        if !from_here || !located {
+            continue;
+        }
+        match diagnostic["level"].as_str() {
+            Some("error") => errors += 1,
+            Some("warning") => warnings += 1,
+            _ => continue,
+        }
+        if first.len() < SHOWN_MESSAGES {
+            if let Some(rendered) = diagnostic["rendered"].as_str() {
+                first.push(rendered.to_owned());
+            }
+        }
+    }
+    if errors + warnings > 0 {
+        Verdict::Diagnostics {
+            errors,
+            warnings,
+            first,
+        }
+    } else if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Verdict::CheckFailed(last_lines(&stderr, 30))
+    } else {
+        Verdict::Ok
+    }
+}
+
+fn first_lines(text: &str, count: usize) -> String {
+    text.lines().take(count).collect::<Vec<_>>().join("\n")
+}
+
+fn last_lines(text: &str, count: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(count)..].join("\n")
+}
+
+fn table(outcomes: &[Outcome]) -> String {
+    let number = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
+    let header = [
+        "spec",
+        "operations",
+        "schemas",
+        "fallbacks",
+        "seconds",
+        "verdict",
+    ]
+    .map(str::to_owned);
+    let rows: Vec<[String; 6]> = outcomes
+        .iter()
+        .map(|o| {
+            [
+                o.spec.clone(),
+                number(o.operations),
+                number(o.schemas),
+                number(o.fallbacks),
+                format!("{:.1}", o.seconds),
+                o.verdict.summary(),
+            ]
+        })
+        .collect();
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                // Text columns read left to right; numbers line up on the right.
+                if column == 0 || column == 5 {
+                    format!("{cell:<width$}")
+                } else {
+                    format!("{cell:>width$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }

@@ -5,8 +5,10 @@
 use super::docs::doc_attrs;
 use super::ident;
 use super::params::{checks_for, PatternTable};
-use super::types::{rust_type, setter_type};
-use crate::model::{Operation, ParamLocation, Parameter, TypeRef};
+use super::types::{
+    distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
+};
+use crate::model::{Operation, ParamLocation, Parameter, SecurityScheme, TypeRef};
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
@@ -32,12 +34,14 @@ pub fn body_type(op: &Operation) -> Option<(&TypeRef, bool)> {
 /// Doc lines shared by the builder and the client method.
 pub fn operation_docs(op: &Operation) -> TokenStream {
     let call = format!("`{} {}`", op.http_method.as_str(), op.path);
-    let versions: Vec<String> = op
-        .responses
-        .iter()
-        .filter(|r| !r.media_type.is_empty())
-        .map(|r| format!("`{}`", r.media_type))
-        .collect();
+    let mut versions: Vec<String> = Vec::new();
+    for response in op.responses.iter().filter(|r| !r.media_type.is_empty()) {
+        // Two statuses (200 and 204) may share a media type; it is accepted once.
+        let media_type = format!("`{}`", response.media_type);
+        if !versions.contains(&media_type) {
+            versions.push(media_type);
+        }
+    }
     let mut wire = format!("Sends {call}");
     if !versions.is_empty() {
         wire.push_str(&format!(", accepting {}", versions.join(", ")));
@@ -173,7 +177,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
             #allow_deprecated
             impl<'a> #name<'a> {
-                /// What the client knows of this operation: id, method, path and media types.
+                /// What the client knows of this operation: id, method, path, media types and the
+                /// security schemes that may authorize it.
                 pub const OPERATION: crate::runtime::OperationInfo = #info;
 
                 #too_many
@@ -282,6 +287,11 @@ fn operation_info(op: &Operation) -> TokenStream {
         .iter()
         .flat_map(|r| &r.contents)
         .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
+    let auth = op.auth.iter().map(|option| {
+        let name = &option.scheme;
+        let kind = format_ident!("{}", auth_kind(&option.kind));
+        quote!(crate::runtime::AuthScheme { name: #name, kind: crate::runtime::AuthKind::#kind })
+    });
     quote! {
         crate::runtime::OperationInfo {
             id: #id,
@@ -289,40 +299,82 @@ fn operation_info(op: &Operation) -> TokenStream {
             path: #path,
             responses: &[#(#responses),*],
             requests: &[#(#requests),*],
+            auth: &[#(#auth),*],
         }
+    }
+}
+
+/// The runtime's `AuthKind` variant for a security scheme.
+fn auth_kind(scheme: &SecurityScheme) -> &'static str {
+    match scheme {
+        SecurityScheme::HttpDigest => "HttpDigest",
+        SecurityScheme::HttpBearer => "HttpBearer",
+        SecurityScheme::HttpBasic => "HttpBasic",
+        SecurityScheme::OAuth2ClientCredentials { .. } => "OAuth2ClientCredentials",
+        SecurityScheme::ApiKey { .. } => "ApiKey",
+        SecurityScheme::Other(_) => "Other",
     }
 }
 
 /// The `send()` output type and the code that turns the runtime request into it.
 fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, TokenStream) {
-    let bodies = op.distinct_bodies();
-    match bodies.as_slice() {
+    // A page model is walked by `pages()`, which needs `send()` to give the model itself.
+    let may_be_empty = may_be_empty(op) && super::pagination::page_type(op).is_none();
+    match distinct_received(op).as_slice() {
         [] => (
             quote!(crate::ResponseValue<()>),
             quote!(request.send_empty().await),
         ),
-        [single] => {
+        [Body::Json(single)] if !may_be_empty => {
             let ty = rust_type(single, models);
             (
                 quote!(crate::ResponseValue<#ty>),
                 quote!(request.send().await),
             )
         }
+        [single] => {
+            let ty = single.rust_type(models);
+            let decode = single.decode(models);
+            if may_be_empty {
+                (
+                    quote!(crate::ResponseValue<::std::option::Option<#ty>>),
+                    quote! {
+                        let raw = request.send_raw().await?;
+                        if raw.bytes().is_empty() {
+                            return ::std::result::Result::Ok(crate::ResponseValue::new(
+                                raw.status(),
+                                raw.headers().clone(),
+                                ::std::option::Option::None,
+                            ));
+                        }
+                        #decode.map(|r| r.map(::std::option::Option::Some))
+                    },
+                )
+            } else {
+                (
+                    quote!(crate::ResponseValue<#ty>),
+                    quote! {
+                        let raw = request.send_raw().await?;
+                        #decode
+                    },
+                )
+            }
+        }
         _ => {
             let enum_name = response_enum_name(op);
-            let arm = |version: &str, body: &TypeRef| {
+            let arm = |version: &str, body: Body<'_>| {
                 let variant = format_ident!("{}", names::version_variant(version));
-                let ty = rust_type(body, models);
-                quote!(raw.decode::<#ty, _>().map(|r| r.map(#enum_name::#variant)))
+                let decode = body.decode(models);
+                quote!(#decode.map(|r| r.map(#enum_name::#variant)))
             };
             let versioned = versioned_bodies(op);
             let arms = versioned.iter().map(|(version, body)| {
-                let decode = arm(version, body);
+                let decode = arm(version, *body);
                 quote!(::std::option::Option::Some(#version) => #decode,)
             });
             // An answer in a version the crate does not know is read as the newest it knows.
             let fallback = versioned.last().map(|(version, body)| {
-                let decode = arm(version, body);
+                let decode = arm(version, *body);
                 quote!(_ => #decode,)
             });
             (
@@ -339,16 +391,13 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
     }
 }
 
-/// Each response version with its body type, once per version (a second success status in the
-/// same version, such as 201 beside 200, adds no variant).
-fn versioned_bodies(op: &Operation) -> Vec<(&str, &TypeRef)> {
-    let mut out: Vec<(&str, &TypeRef)> = op
-        .responses
-        .iter()
-        .filter_map(|r| Some((r.version.as_ref()?.0.as_str(), r.body.as_ref()?)))
-        .collect();
-    out.dedup_by(|a, b| a.0 == b.0);
-    out
+/// Each response version with the body received in it, once per version (a second success
+/// status or media type in the same version adds no variant).
+fn versioned_bodies(op: &Operation) -> Vec<(&str, Body<'_>)> {
+    received_bodies(op)
+        .into_iter()
+        .filter_map(|(version, body)| Some((version?, body)))
+        .collect()
 }
 
 /// Name of the enum over an operation's response versions, when they differ in type.
@@ -364,13 +413,13 @@ pub struct ResponseEnum<'m> {
 impl ToTokens for ResponseEnum<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let op = self.op;
-        if op.distinct_bodies().len() < 2 {
+        if distinct_received(op).len() < 2 {
             return;
         }
         let name = response_enum_name(op);
         let variants = versioned_bodies(op).into_iter().map(|(version, body)| {
             let variant = format_ident!("{}", names::version_variant(version));
-            let ty = rust_type(body, &quote!(super::models));
+            let ty = body.rust_type(&quote!(super::models));
             let doc = format!(" The `{version}` version of the response.");
             quote!(#[doc = #doc] #variant(#ty),)
         });

@@ -11,7 +11,7 @@ use super::model_struct::ModelStruct;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
-use crate::model::{ApiGeneration, ApiModel, Operation, Primitive, TypeKind, TypeRef};
+use crate::model::{ApiGeneration, ApiModel, Operation, Primitive, TypeKind, TypeName, TypeRef};
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -133,11 +133,17 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
 
 fn models(model: &ApiModel) -> TokenStream {
     let boxed = boxed_fields(&model.types);
+    let built_by_callers = request_types(model);
     let none = BTreeSet::new();
     let items = model.types.values().map(|def| match &def.kind {
         TypeKind::Struct(fields) => {
             let boxed = boxed.get(&def.name).unwrap_or(&none);
-            let s = ModelStruct { def, fields, boxed };
+            let s = ModelStruct {
+                def,
+                fields,
+                boxed,
+                constructor: built_by_callers.contains(&def.name),
+            };
             quote!(#s)
         }
         TypeKind::Enum(variants) => {
@@ -162,6 +168,37 @@ fn models(model: &ApiModel) -> TokenStream {
         #(#items)*
         #pages
     }
+}
+
+/// Every named type a request body contains, directly or through fields, items and aliases.
+fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
+    let mut found = BTreeSet::new();
+    let mut pending: Vec<&TypeRef> = model
+        .operations
+        .iter()
+        .flat_map(|op| op.request.iter().flat_map(|r| &r.contents))
+        .map(|content| &content.body)
+        .collect();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                let Some(def) = model.types.get(name) else {
+                    continue;
+                };
+                if !found.insert(&def.name) {
+                    continue;
+                }
+                match &def.kind {
+                    TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
+                    TypeKind::Alias(target) => pending.push(target),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Primitive(_) | TypeRef::Any => {}
+        }
+    }
+    found
 }
 
 fn operations(ops: &[&Operation], about: &str) -> TokenStream {

@@ -1,5 +1,7 @@
 //! Paginated lists: `impl Page` for each page model, and the `pages()` / `items()` methods of
-//! the request builders of list operations, which walk every page lazily.
+//! the request builders of list operations, which walk every page lazily, with their
+//! `pages_concurrent(limit)` / `items_concurrent(limit)` variants, which fetch up to `limit`
+//! pages at once when the first page gives the total.
 
 use super::ident;
 use super::types::rust_type;
@@ -71,10 +73,18 @@ fn page_impl(
     let total = match total {
         Some(field) => {
             let total_ident = ident(&field.ident.0);
+            // Some specs type the count as a JSON number; a float count is whole when sane.
+            let count = |n: TokenStream| match &field.ty {
+                TypeRef::Primitive(Primitive::F32 | Primitive::F64) => {
+                    quote!((#n >= 0.0).then_some(#n as u64))
+                }
+                _ => quote!(u64::try_from(#n).ok()),
+            };
             if optional(field) {
-                quote!(self.#total_ident.and_then(|n| u64::try_from(n).ok()))
+                let n = count(quote!(n));
+                quote!(self.#total_ident.and_then(|n| #n))
             } else {
-                quote!(u64::try_from(self.#total_ident).ok())
+                count(quote!(self.#total_ident))
             }
         }
         None => quote!(::std::option::Option::None),
@@ -95,7 +105,8 @@ fn page_impl(
     }
 }
 
-/// `pages()` and `items()` for the builder of a list operation.
+/// `pages()`, `items()`, `pages_concurrent()` and `items_concurrent()` for the builder of a
+/// list operation.
 pub fn page_methods(op: &Operation) -> TokenStream {
     let (Some(pagination), Some(page)) = (&op.pagination, page_type(op)) else {
         return TokenStream::new();
@@ -152,6 +163,22 @@ pub fn page_methods(op: &Operation) -> TokenStream {
         /// Streams the items of every page, in order; see [`Self::pages`].
         pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
             crate::runtime::items(self.pages())
+        }
+
+        /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+        pub fn pages_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<crate::ResponseValue<super::models::#page>, super::Error>> + 'a {
+            let first = #first;
+            let size = #size;
+            crate::runtime::pages_concurrent(first, size, limit, move |page| {
+                let mut request = self.clone();
+                request.#page_field = ::std::option::Option::Some(#next);
+                request.send()
+            })
+        }
+
+        /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+        pub fn items_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
+            crate::runtime::items(self.pages_concurrent(limit))
         }
     }
 }

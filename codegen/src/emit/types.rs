@@ -1,6 +1,7 @@
-//! Rust types for model type references: primitives, named types, arrays, maps, the fallback.
+//! Rust types for model type references (primitives, named types, arrays, maps, the fallback)
+//! and for the success bodies an operation hands back.
 
-use crate::model::{Primitive, TypeRef};
+use crate::model::{Operation, Primitive, SuccessResponse, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -47,4 +48,92 @@ pub fn setter_type(ty: &TypeRef, models_path: &TokenStream) -> (TokenStream, Tok
         ),
         _ => (rust_type(ty, models_path), quote!()),
     }
+}
+
+/// A success body as `send()` hands it back: JSON decoded into its model, any other media type
+/// (gzip archives, CSV) as the bytes received.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Body<'m> {
+    Json(&'m TypeRef),
+    Bytes,
+}
+
+impl<'m> Body<'m> {
+    /// The body of one response; `None` when it has none (or JSON without a schema).
+    fn of(response: &'m SuccessResponse) -> Option<Self> {
+        if response.media_type.is_empty() {
+            None
+        } else if is_json(&response.media_type) {
+            response.body.as_ref().map(Body::Json)
+        } else {
+            Some(Body::Bytes)
+        }
+    }
+
+    pub fn rust_type(self, models_path: &TokenStream) -> TokenStream {
+        match self {
+            Body::Json(ty) => rust_type(ty, models_path),
+            Body::Bytes => quote!(::bytes::Bytes),
+        }
+    }
+
+    /// An expression turning `raw` (the runtime's `RawResponse`) into
+    /// `Result<ResponseValue<T>, Error>` for this body.
+    pub fn decode(self, models_path: &TokenStream) -> TokenStream {
+        match self {
+            Body::Json(ty) => {
+                let ty = rust_type(ty, models_path);
+                quote!(raw.decode::<#ty, _>())
+            }
+            Body::Bytes => quote!(::std::result::Result::<_, super::Error>::Ok(
+                crate::ResponseValue::new(raw.status(), raw.headers().clone(), raw.bytes().clone())
+            )),
+        }
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
+}
+
+/// The body a client receives in each API version it can ask for (`None` for unversioned
+/// media types), in version order. The runtime asks for the last media type listed for a
+/// version, so when a version offers several (JSON and CSV), only that one ever arrives; the
+/// server then picks the status, so any status of that media type with a body gives it.
+pub fn received_bodies(op: &Operation) -> Vec<(Option<&str>, Body<'_>)> {
+    let mut asked: Vec<(Option<&str>, &str)> = Vec::new();
+    for response in op.responses.iter().filter(|r| !r.media_type.is_empty()) {
+        let version = response.version.as_ref().map(|v| v.as_str());
+        match asked.iter_mut().find(|(v, _)| *v == version) {
+            Some(slot) => slot.1 = &response.media_type,
+            None => asked.push((version, &response.media_type)),
+        }
+    }
+    asked
+        .into_iter()
+        .filter_map(|(version, media_type)| {
+            let body = op
+                .responses
+                .iter()
+                .filter(|r| r.media_type == media_type)
+                .find_map(Body::of)?;
+            Some((version, body))
+        })
+        .collect()
+}
+
+/// The different bodies an operation's `send()` can receive, without repeats.
+pub fn distinct_received(op: &Operation) -> Vec<Body<'_>> {
+    let mut out = Vec::new();
+    for (_, body) in received_bodies(op) {
+        if !out.contains(&body) {
+            out.push(body);
+        }
+    }
+    out
+}
+
+/// Whether a success status without a body (a 204 beside a 200) can answer the operation.
+pub fn may_be_empty(op: &Operation) -> bool {
+    op.responses.iter().any(|r| Body::of(r).is_none())
 }

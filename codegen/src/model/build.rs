@@ -3,11 +3,11 @@
 //! by media-type version) so that nothing downstream sees how the spec happened to be written.
 
 use super::pagination::detect_pagination;
-use super::schema::{constraints_of, SchemaCx, SchemaRef};
+use super::schema::{SchemaCx, SchemaRef};
 use super::{
-    ApiGeneration, ApiModel, ApiVersion, Deprecation, ErrorResponse, FieldName, HttpMethod, Note,
-    Operation, OperationId, ParamLocation, Parameter, RequestBody, RequestContent, SecurityScheme,
-    SuccessResponse, TypeName, TypeRef,
+    ApiGeneration, ApiModel, ApiVersion, AuthOption, Deprecation, ErrorResponse, FieldName,
+    HttpMethod, Note, Operation, OperationId, ParamLocation, Parameter, RequestBody,
+    RequestContent, SecurityScheme, SuccessResponse, TypeName, TypeRef,
 };
 use crate::error::{CodegenError, Diagnostic};
 use crate::load::{escape_pointer, LoadedSpec};
@@ -28,6 +28,7 @@ pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
     }
     let mut cx = SchemaCx::new(spec);
     cx.define_components();
+    let security_schemes = security_schemes(spec);
     let mut builder_scope = NameScope::new();
     let mut method_scope = NameScope::new();
     let mut operations = Vec::new();
@@ -46,6 +47,7 @@ pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
             let mut op_builder = OperationBuilder {
                 cx: &mut cx,
                 pointer: &pointer,
+                schemes: &security_schemes,
             };
             if let Some(operation) = op_builder.build(
                 path,
@@ -61,7 +63,6 @@ pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let security_schemes = security_schemes(spec);
     let error_body = shared_error_body(&operations);
     let SchemaCx {
         types,
@@ -146,6 +147,7 @@ fn resolve_component<'s, T: Component>(
 struct OperationBuilder<'a, 's> {
     cx: &'a mut SchemaCx<'s>,
     pointer: &'a str,
+    schemes: &'a BTreeMap<String, SecurityScheme>,
 }
 
 impl OperationBuilder<'_, '_> {
@@ -166,10 +168,8 @@ impl OperationBuilder<'_, '_> {
         let request = self.request_body(&builder_name, op);
         let (responses, errors) = self.responses(&builder_name, op);
         let spec = self.cx.spec;
-        let security = op
-            .security
-            .as_ref()
-            .or(spec.openapi.security.as_ref())
+        let requirements = op.security.as_ref().or(spec.openapi.security.as_ref());
+        let security = requirements
             .map(|requirements| {
                 let mut names: Vec<String> = Vec::new();
                 for name in requirements.iter().flat_map(|r| r.keys()) {
@@ -180,6 +180,12 @@ impl OperationBuilder<'_, '_> {
                 names
             })
             .unwrap_or_default();
+        let anonymous = requirements.is_some_and(|r| r.iter().any(|r| r.is_empty()));
+        let auth = if anonymous {
+            Vec::new()
+        } else {
+            self.auth_options(&security)
+        };
         let text_extension = |key: &str| {
             op.extensions
                 .get(key)
@@ -215,10 +221,39 @@ impl OperationBuilder<'_, '_> {
             responses,
             errors,
             security,
+            auth,
             pagination: None,
         };
         operation.pagination = detect_pagination(&operation, &self.cx.types);
         Some(operation)
+    }
+
+    /// Each named scheme with its kind. A requirement that combines several schemes is read as
+    /// alternatives, since a client holds one kind of credentials. A name missing from
+    /// `components/securitySchemes` becomes an `Other` kind that no credentials satisfy, and
+    /// is noted.
+    fn auth_options(&mut self, names: &[String]) -> Vec<AuthOption> {
+        let mut options = Vec::new();
+        for name in names {
+            let kind = match self.schemes.get(name) {
+                Some(kind) => kind.clone(),
+                None => {
+                    self.cx.notes.push(Note {
+                        pointer: format!("{}/security", self.pointer),
+                        message: format!(
+                            "security scheme `{name}` is not declared under \
+                             components/securitySchemes; no credentials will satisfy it"
+                        ),
+                    });
+                    SecurityScheme::Other("undeclared".to_owned())
+                }
+            };
+            options.push(AuthOption {
+                scheme: name.clone(),
+                kind,
+            });
+        }
+        options
     }
 
     fn claim(
@@ -338,7 +373,9 @@ impl OperationBuilder<'_, '_> {
                 .cx
                 .type_ref(SchemaRef::from(schema), &hint, &schema_pointer);
             let resolved = self.cx.resolve_schema(schema);
-            let constraints = resolved.map(constraints_of).unwrap_or_default();
+            let constraints = resolved
+                .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
+                .unwrap_or_default();
             let default = resolved.and_then(|s| s.schema_data.default.clone());
             out.push(Parameter {
                 name,
@@ -391,6 +428,25 @@ impl OperationBuilder<'_, '_> {
             });
         }
         contents.sort_by(|a, b| a.version.cmp(&b.version));
+        // The builder takes one body, of the newest version's type; older versions whose
+        // bodies have other types cannot be sent typed.
+        if let Some(newest) = contents.last() {
+            let older: Vec<&str> = contents
+                .iter()
+                .filter(|c| c.body != newest.body)
+                .map(|c| c.media_type.as_str())
+                .collect();
+            if !older.is_empty() {
+                self.cx.notes.push(Note {
+                    pointer: pointer.clone(),
+                    message: format!(
+                        "the request body is typed after `{}`; the bodies of {} have other types and are not sent typed",
+                        newest.media_type,
+                        older.join(", ")
+                    ),
+                });
+            }
+        }
         Some(RequestBody {
             required: body.required,
             description: body.description.clone(),
@@ -481,7 +537,39 @@ impl OperationBuilder<'_, '_> {
             ))
         });
         errors.sort_by_key(|e| e.status);
+        self.note_unreachable_media_types(&success);
         (success, errors)
+    }
+
+    /// A client asks for one media type per version (the last listed); any other media type of
+    /// that version cannot be requested, which is worth a note.
+    fn note_unreachable_media_types(&mut self, success: &[SuccessResponse]) {
+        for response in success.iter().filter(|r| r.version.is_some()) {
+            let asked = success
+                .iter()
+                .rev()
+                .find(|r| r.version == response.version && !r.media_type.is_empty());
+            let Some(asked) = asked.filter(|a| a.media_type != response.media_type) else {
+                continue;
+            };
+            let message = format!(
+                "`{}` is not requested: for version {} the client asks for `{}`",
+                response.media_type,
+                response.version.as_ref().map_or("", |v| v.as_str()),
+                asked.media_type
+            );
+            if !self
+                .cx
+                .notes
+                .iter()
+                .any(|n| n.message == message && n.pointer == self.pointer)
+            {
+                self.cx.notes.push(Note {
+                    pointer: self.pointer.to_owned(),
+                    message,
+                });
+            }
+        }
     }
 }
 
@@ -567,6 +655,85 @@ fn shared_error_body(operations: &[Operation]) -> Option<TypeRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auth_options_follow_the_security_requirements() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security:
+  - Keys: []
+paths:
+  /inherited:
+    get:
+      operationId: inherited
+      responses: {'200': {description: ok}}
+  /either:
+    get:
+      operationId: either
+      security: [{Tokens: []}, {Keys: []}]
+      responses: {'200': {description: ok}}
+  /optional:
+    get:
+      operationId: optional
+      security: [{Keys: []}, {}]
+      responses: {'200': {description: ok}}
+  /open:
+    get:
+      operationId: open
+      security: []
+      responses: {'200': {description: ok}}
+  /undeclared:
+    get:
+      operationId: undeclared
+      security: [{Nowhere: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    Keys: {type: http, scheme: digest}
+    Tokens:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: 'https://x/token', scopes: {}}}
+"#;
+        let spec =
+            crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
+        let model = build_model(&spec).unwrap();
+        let auth = |id: &str| -> Vec<(String, SecurityScheme)> {
+            let op = model.operations.iter().find(|op| op.id.0 == id).unwrap();
+            op.auth
+                .iter()
+                .map(|o| (o.scheme.clone(), o.kind.clone()))
+                .collect()
+        };
+        let keys = ("Keys".to_owned(), SecurityScheme::HttpDigest);
+        let tokens = (
+            "Tokens".to_owned(),
+            SecurityScheme::OAuth2ClientCredentials {
+                token_url: "https://x/token".into(),
+            },
+        );
+        assert_eq!(auth("either"), [tokens, keys.clone()]);
+        assert_eq!(auth("inherited"), [keys]);
+        assert_eq!(
+            auth("optional"),
+            [],
+            "anonymous calls allowed: no restriction"
+        );
+        assert_eq!(auth("open"), []);
+        assert_eq!(
+            auth("undeclared"),
+            [(
+                "Nowhere".to_owned(),
+                SecurityScheme::Other("undeclared".into())
+            )]
+        );
+        let note = model
+            .notes
+            .iter()
+            .find(|n| n.message.contains("`Nowhere`"))
+            .expect("an undeclared scheme is noted");
+        assert_eq!(note.pointer, "/paths/~1undeclared/get/security");
+    }
 
     #[test]
     fn versions_come_from_atlas_media_types_only() {

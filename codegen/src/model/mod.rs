@@ -142,6 +142,10 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Names of the security schemes that may authorize the call; empty means none needed.
     pub security: Vec<String>,
+    /// The schemes a client may authorize the call with, each with its kind, in the order the
+    /// spec lists them. Empty when the spec names none or also allows anonymous calls (an empty
+    /// requirement), so that a client then sends whatever credentials it has.
+    pub auth: Vec<AuthOption>,
     pub pagination: Option<Pagination>,
 }
 
@@ -340,6 +344,14 @@ pub struct EnumVariant {
     /// The value on the wire.
     pub value: String,
     pub ident: TypeName,
+}
+
+/// One security scheme that may authorize an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthOption {
+    /// The scheme's name under `components/securitySchemes`.
+    pub scheme: String,
+    pub kind: SecurityScheme,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

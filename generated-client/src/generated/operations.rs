@@ -189,7 +189,8 @@ pub struct GetBackupTenantSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getBackupTenantSnapshot",
         method: crate::runtime::HttpMethod::Get,
@@ -201,6 +202,16 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -296,7 +307,8 @@ pub struct GetFlexBackupSnapshot<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> GetFlexBackupSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getFlexBackupSnapshot",
         method: crate::runtime::HttpMethod::Get,
@@ -308,6 +320,16 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -411,7 +433,8 @@ pub struct GetServerlessBackupSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getServerlessBackupSnapshot",
         method: crate::runtime::HttpMethod::Get,
@@ -423,6 +446,16 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -527,7 +560,8 @@ pub struct ListClusterBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "listClusterBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
@@ -539,6 +573,16 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -622,6 +666,40 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     > + 'a {
         crate::runtime::items(self.pages())
     }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedTenantSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        crate::runtime::pages_concurrent(
+            first,
+            size,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
+    > + 'a {
+        crate::runtime::items(self.pages_concurrent(limit))
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -696,7 +774,8 @@ pub struct ListFlexBackupSnapshots<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> ListFlexBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "listFlexBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
@@ -708,6 +787,16 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -796,6 +885,45 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     > + 'a {
         crate::runtime::items(self.pages())
     }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<
+                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        crate::runtime::pages_concurrent(
+            first,
+            size,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::FlexBackupSnapshot20241113,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages_concurrent(limit))
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -878,7 +1006,8 @@ pub struct ListServerlessBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "listServerlessBackupSnapshots",
         method: crate::runtime::HttpMethod::Get,
@@ -890,6 +1019,16 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -977,6 +1116,45 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         >,
     > + 'a {
         crate::runtime::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<
+                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        crate::runtime::pages_concurrent(
+            first,
+            size,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::ServerlessBackupSnapshot,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(

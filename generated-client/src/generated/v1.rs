@@ -148,7 +148,8 @@ pub struct GetServerlessBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshotV1<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getServerlessBackupSnapshotV1",
         method: crate::runtime::HttpMethod::Get,
@@ -160,6 +161,12 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -263,7 +270,8 @@ pub struct GetTenantBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetTenantBackupSnapshotV1<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "getTenantBackupSnapshotV1",
         method: crate::runtime::HttpMethod::Get,
@@ -275,6 +283,12 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -379,7 +393,8 @@ pub struct ListServerlessBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshotsV1<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "listServerlessBackupSnapshotsV1",
         method: crate::runtime::HttpMethod::Get,
@@ -391,6 +406,12 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -477,6 +498,43 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     > + 'a {
         crate::runtime::items(self.pages())
     }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedLegacyServerlessBackupSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        crate::runtime::pages_concurrent(
+            first,
+            size,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::LegacyServerlessBackupSnapshot,
+            super::Error,
+        >,
+    > + 'a {
+        crate::runtime::items(self.pages_concurrent(limit))
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -559,7 +617,8 @@ pub struct ListTenantBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListTenantBackupSnapshotsV1<'a> {
-    /// What the client knows of this operation: id, method, path and media types.
+    /// What the client knows of this operation: id, method, path, media types and the
+    /// security schemes that may authorize it.
     pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
         id: "listTenantBackupSnapshotsV1",
         method: crate::runtime::HttpMethod::Get,
@@ -571,6 +630,12 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             },
         ],
         requests: &[],
+        auth: &[
+            crate::runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: crate::runtime::AuthKind::HttpDigest,
+            },
+        ],
     };
     pub(crate) fn new(
         client: &'a crate::Client,
@@ -653,6 +718,40 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
     > + 'a {
         crate::runtime::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            crate::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        crate::runtime::pages_concurrent(
+            first,
+            size,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
+    > + 'a {
+        crate::runtime::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(

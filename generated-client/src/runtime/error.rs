@@ -2,6 +2,7 @@
 //! and request path) and keeps what is needed to act on it: the invalid parameters, the HTTP
 //! status with the typed API error body, or the body that could not be decoded.
 
+use super::auth::{AuthError, AuthScheme, CredentialKind};
 use super::check::InvalidParameter;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -54,6 +55,27 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         available: Vec<&'static str>,
     },
 
+    /// The client's credentials are of a kind the operation does not accept (the v1.0 API takes
+    /// API keys only); nothing was sent.
+    #[error("{operation}: the client's {credentials} cannot authorize this operation, which accepts {}; nothing was sent", schemes(accepted))]
+    CredentialsNotAccepted {
+        operation: &'static str,
+        credentials: CredentialKind,
+        accepted: &'static [AuthScheme],
+    },
+
+    /// Authenticating failed before the server answered the request itself: no access token
+    /// could be had, or the server's Digest challenge could not be answered.
+    #[error("{operation}: {method} {path}: authentication failed: {source}")]
+    Auth {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        /// Boxed, so that `Result<_, Error>` stays small.
+        #[source]
+        source: Box<AuthError>,
+    },
+
     /// The request could not be sent or the response not received (connection, timeout, TLS).
     #[error("{operation}: {method} {path} failed: {source}")]
     Transport {
@@ -74,6 +96,21 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         headers: Box<HeaderMap>,
         /// Boxed, so that `Result<_, Error>` stays small whatever the body type.
         body: Box<E>,
+    },
+
+    /// The server refused the API version the request asked for: 406 Not Acceptable for a
+    /// version it does not know or serve for this resource, 410 Gone for one it retired.
+    #[error("{operation}: {method} {path} returned {status}: the server refused the requested version {requested}{}", body.as_deref().map(describe).unwrap_or_default())]
+    VersionRejected {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        /// The media type sent in `Accept`, such as `application/vnd.atlas.2024-11-13+json`.
+        requested: &'static str,
+        /// The error body, when it was of the documented error type.
+        body: Option<Box<E>>,
+        excerpt: String,
     },
 
     /// A response body could not be decoded into the documented type.
@@ -106,6 +143,7 @@ impl<E: ApiErrorBody> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. }
+            | Error::VersionRejected { status, .. }
             | Error::Decode { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             _ => None,
@@ -116,8 +154,14 @@ impl<E: ApiErrorBody> Error<E> {
     pub fn api_error(&self) -> Option<&E> {
         match self {
             Error::Api { body, .. } => Some(body),
+            Error::VersionRejected { body, .. } => body.as_deref(),
             _ => None,
         }
+    }
+
+    /// Whether the request timed out (connecting, or waiting for the whole answer).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
     }
 
     /// The `operationId` of the failed operation.
@@ -125,8 +169,11 @@ impl<E: ApiErrorBody> Error<E> {
         match self {
             Error::InvalidRequest { operation, .. }
             | Error::UnsupportedVersion { operation, .. }
+            | Error::CredentialsNotAccepted { operation, .. }
+            | Error::Auth { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Api { operation, .. }
+            | Error::VersionRejected { operation, .. }
             | Error::Decode { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => operation,
         }
@@ -139,6 +186,14 @@ fn list(problems: &[InvalidParameter]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn schemes(accepted: &[AuthScheme]) -> String {
+    accepted
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 fn describe(body: &impl ApiErrorBody) -> String {

@@ -61,6 +61,9 @@ pub struct OperationInfo {
     pub responses: &'static [MediaVersion],
     /// Request body media types, oldest version first.
     pub requests: &'static [MediaVersion],
+    /// The security schemes that may authorize the operation, as the spec lists them; empty
+    /// when any credentials (or none) will do.
+    pub auth: &'static [super::auth::AuthScheme],
 }
 
 impl OperationInfo {
@@ -110,6 +113,7 @@ mod tests {
             },
         ],
         requests: &[],
+        auth: &[],
     };
 
     #[test]

@@ -1,13 +1,17 @@
 //! One request being built by a generated `send()`: parameters are checked and encoded as they
 //! are added, and the request is sent only when every one of them passed.
 
+use super::answer::{Answer, Target};
 use super::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
-use super::error::{excerpt, ApiErrorBody, Error};
+use super::error::{ApiErrorBody, Error};
 use super::operation::OperationInfo;
 use super::response::{RawResponse, ResponseValue};
+use super::retry::Outcome;
 use crate::Client;
+use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use std::time::SystemTime;
 use tracing::Instrument;
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
@@ -29,6 +33,8 @@ pub struct Request<'c> {
     headers: Vec<(&'static str, String)>,
     body: Option<Result<Vec<u8>, String>>,
     problems: Vec<InvalidParameter>,
+    /// `envelope=true` was asked for, so answers come wrapped.
+    enveloped: bool,
 }
 
 impl<'c> Request<'c> {
@@ -41,6 +47,7 @@ impl<'c> Request<'c> {
             headers: Vec::new(),
             body: None,
             problems: Vec::new(),
+            enveloped: false,
         }
     }
 
@@ -94,6 +101,9 @@ impl<'c> Request<'c> {
         checks: &[Check],
     ) {
         if let Some(text) = self.checked(name, &value, checks) {
+            if name == "envelope" {
+                self.enveloped = text == "true";
+            }
             self.query.push((name, text));
         }
     }
@@ -161,20 +171,109 @@ impl<'c> Request<'c> {
                 pinned: pin.unwrap_or_default().to_owned(),
                 available,
             })?;
-        let path = self.path;
-        let mut url = self.client.endpoint(&path);
-        if !self.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+        let accept_type = accept.map_or("application/json", |m| m.media_type);
+        let prepared = Prepared::new(
+            op,
+            self.client.endpoint(&self.path),
+            &self.query,
+            &self.headers,
+            accept_type,
+            accept.and_then(|m| m.version),
+            self.body.and_then(Result::ok),
+        )?;
+        let target = Target {
+            operation: op.id,
+            method,
+            path: self.path,
+            accept: accept_type,
+            version: accept.and_then(|m| m.version),
+        };
+        let policy = self.client.retry_policy();
+        let mut attempt: u32 = 1;
+        loop {
+            let span = tracing::debug_span!(
+                "request",
+                operation = op.id,
+                method,
+                path = op.path,
+                attempt,
+                status = tracing::field::Empty
+            );
+            // Every attempt sends a fresh request built from the prepared parts.
+            let sent = self
+                .client
+                .send_authorized(
+                    op,
+                    || prepared.to_request(self.client.http()),
+                    Answer::receive,
+                )
+                .instrument(span.clone())
+                .await;
+            let mut answer = sent.map_err(|e| e.into_error(op.id, method, &target.path))?;
+            if let Ok(answer) = &mut answer {
+                if self.enveloped {
+                    answer.open_envelope();
+                }
+                span.record("status", answer.status.as_u16());
+            }
+            let outcome = match &answer {
+                Ok(answer) => Outcome::Answered(answer.status, &answer.headers),
+                Err(error) => Outcome::Failed(error),
+            };
+            let Some(wait) = policy.delay(op.method, attempt, outcome, SystemTime::now()) else {
+                return match answer {
+                    Ok(answer) => answer.conclude(target),
+                    Err(source) => Err(Error::Transport {
+                        operation: op.id,
+                        method,
+                        path: target.path,
+                        source,
+                    }),
+                };
+            };
+            span.in_scope(|| {
+                tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
+            });
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
-        let mut request = self.client.http().request(op.method.to_reqwest(), url);
-        request = request.header(ACCEPT, accept.map_or("application/json", |m| m.media_type));
-        for (name, value) in &self.headers {
+    }
+}
+
+/// A request ready to go out: method, URL with its query, headers and body bytes. Kept whole
+/// so each attempt can build a fresh `reqwest` request from it.
+#[derive(Debug)]
+struct Prepared {
+    method: reqwest::Method,
+    url: url::Url,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+}
+
+impl Prepared {
+    fn new<E: ApiErrorBody>(
+        op: &'static OperationInfo,
+        mut url: url::Url,
+        query: &[(&'static str, String)],
+        header_params: &[(&'static str, String)],
+        accept: &'static str,
+        version: Option<&'static str>,
+        body: Option<Vec<u8>>,
+    ) -> Result<Prepared, Error<E>> {
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        for (name, value) in header_params {
             match (
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
             ) {
-                (Ok(name), Ok(value)) => request = request.header(name, value),
+                (Ok(name), Ok(value)) => {
+                    headers.append(name, value);
+                }
                 _ => {
                     let problem = InvalidParameter {
                         name: (*name).to_owned(),
@@ -188,68 +287,31 @@ impl<'c> Request<'c> {
                 }
             }
         }
-        if let Some(Ok(body)) = self.body {
-            let version = accept.and_then(|m| m.version);
+        if body.is_some() {
             let content_type = op
                 .requests
                 .iter()
                 .rev()
                 .find(|m| m.version.is_none() || m.version == version)
                 .map_or("application/json", |m| m.media_type);
-            request = request.header(CONTENT_TYPE, content_type).body(body);
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
-        request = self.client.authorize(request);
+        Ok(Prepared {
+            method: op.method.to_reqwest(),
+            url,
+            headers,
+            body: body.map(Bytes::from),
+        })
+    }
 
-        let span = tracing::debug_span!(
-            "request",
-            operation = op.id,
-            method,
-            path = op.path,
-            status = tracing::field::Empty
-        );
-        let transport = |source| Error::Transport {
-            operation: op.id,
-            method,
-            path: path.clone(),
-            source,
-        };
-        let response = request
-            .send()
-            .instrument(span.clone())
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        span.record("status", status.as_u16());
-        let headers = response.headers().clone();
-        let body = response.bytes().instrument(span).await.map_err(transport)?;
-        if status.is_success() {
-            return Ok(RawResponse {
-                operation: op.id,
-                method,
-                path,
-                status,
-                headers,
-                version: accept.and_then(|m| m.version),
-                body,
-            });
-        }
-        match serde_json::from_slice::<E>(&body) {
-            Ok(error) => Err(Error::Api {
-                operation: op.id,
-                method,
-                path,
-                status,
-                headers: Box::new(headers),
-                body: Box::new(error),
-            }),
-            Err(_) => Err(Error::UnexpectedStatus {
-                operation: op.id,
-                method,
-                path,
-                status,
-                headers: Box::new(headers),
-                excerpt: excerpt(&body),
-            }),
+    /// A new `reqwest` request of these parts, without credentials.
+    fn to_request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let request = http
+            .request(self.method.clone(), self.url.clone())
+            .headers(self.headers.clone());
+        match &self.body {
+            Some(body) => request.body(body.clone()),
+            None => request,
         }
     }
 }

@@ -122,3 +122,9 @@ fn summarize(
         expires_at: snapshot.expiration,
     }))
 }
+
+/// The README's usage example, compiled as a doctest of an ordinary dependent crate so it
+/// cannot drift from the client's API.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;

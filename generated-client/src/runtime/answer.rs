@@ -1,0 +1,104 @@
+//! What one attempt of a request brought back, and what the last attempt's answer means for
+//! the caller: the undecoded success, or the error its status stands for (a refused API
+//! version, the typed API error, or an unexpected status).
+
+use super::envelope;
+use super::error::{excerpt, ApiErrorBody, Error};
+use super::response::RawResponse;
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// Where a request went, for the response and for every error message.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub operation: &'static str,
+    pub method: &'static str,
+    /// The request path, parameters filled in (never the query, which may name secrets).
+    pub path: String,
+    /// The media type sent in `Accept`.
+    pub accept: &'static str,
+    /// The resource version that media type names.
+    pub version: Option<&'static str>,
+}
+
+/// A complete answer: status line, headers and the whole body.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// Sends the request and reads the whole body.
+    pub async fn receive(request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
+        let response = request.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Replaces an `envelope=true` answer by the status and body inside it.
+    pub fn open_envelope(&mut self) {
+        if let Some((status, body)) = envelope::open(self.status, &self.body) {
+            self.status = status;
+            self.body = body;
+        }
+    }
+
+    /// The success as a raw response, or the error its status means.
+    pub fn conclude<E: ApiErrorBody>(self, target: Target) -> Result<RawResponse, Error<E>> {
+        let Answer {
+            status,
+            headers,
+            body,
+        } = self;
+        if status.is_success() {
+            return Ok(RawResponse {
+                operation: target.operation,
+                method: target.method,
+                path: target.path,
+                status,
+                headers,
+                version: target.version,
+                body,
+            });
+        }
+        let error_body = serde_json::from_slice::<E>(&body).ok();
+        if matches!(status, StatusCode::NOT_ACCEPTABLE | StatusCode::GONE) {
+            return Err(Error::VersionRejected {
+                operation: target.operation,
+                method: target.method,
+                path: target.path,
+                status,
+                requested: target.accept,
+                body: error_body.map(Box::new),
+                excerpt: excerpt(&body),
+            });
+        }
+        match error_body {
+            Some(error) => Err(Error::Api {
+                operation: target.operation,
+                method: target.method,
+                path: target.path,
+                status,
+                headers: Box::new(headers),
+                body: Box::new(error),
+            }),
+            None => Err(Error::UnexpectedStatus {
+                operation: target.operation,
+                method: target.method,
+                path: target.path,
+                status,
+                headers: Box::new(headers),
+                excerpt: excerpt(&body),
+            }),
+        }
+    }
+}

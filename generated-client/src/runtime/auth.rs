@@ -1,0 +1,477 @@
+//! Authentication: which schemes an operation accepts (from the spec's `security`), and how a
+//! request is sent with the client's credentials. A 401 is answered by at most one re-send:
+//! with the answer to a Digest challenge (first contact or a stale nonce), or with a fresh
+//! access token when the cached one was refused. That re-send is part of one attempt, not a
+//! retry: the retry loop in `request.rs` calls `Client::send_authorized` once per attempt.
+//!
+//! The submodules are files beside this one (not in an `auth/` folder) because standalone
+//! crates generated with `cargo xtask regen --spec` copy the runtime folder's own files only.
+
+#[path = "auth_credentials.rs"]
+mod credentials;
+#[path = "auth_digest.rs"]
+mod digest;
+#[path = "auth_oauth.rs"]
+mod oauth;
+
+pub use credentials::{
+    CredentialKind, Credentials, CredentialsError, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
+};
+pub use oauth::TokenError;
+
+use super::error::{ApiErrorBody, Error};
+use super::operation::OperationInfo;
+use credentials::{CredentialsInner, Secret};
+use digest::{DigestSession, Verdict};
+use oauth::TokenSource;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::StatusCode;
+use std::fmt;
+use std::future::Future;
+
+/// Where a service account exchanges its id and secret for access tokens, below the base URL.
+pub const TOKEN_PATH: &str = "/api/oauth/token";
+
+/// A security scheme an operation accepts, as the spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuthScheme {
+    /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
+    pub name: &'static str,
+    pub kind: AuthKind,
+}
+
+/// The kinds of security scheme OpenAPI describes, as far as the client tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthKind {
+    HttpDigest,
+    HttpBearer,
+    HttpBasic,
+    /// OAuth 2.0 with the client-credentials flow.
+    OAuth2ClientCredentials,
+    ApiKey,
+    /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
+    Other,
+}
+
+impl AuthKind {
+    fn describe(self) -> &'static str {
+        match self {
+            AuthKind::HttpDigest => "HTTP Digest",
+            AuthKind::HttpBearer => "HTTP bearer",
+            AuthKind::HttpBasic => "HTTP Basic",
+            AuthKind::OAuth2ClientCredentials => "OAuth 2.0 client credentials",
+            AuthKind::ApiKey => "API key",
+            AuthKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for AuthScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.kind.describe())
+    }
+}
+
+impl CredentialKind {
+    /// Whether credentials of this kind can authorize a request under `scheme`.
+    pub fn satisfies(self, scheme: AuthKind) -> bool {
+        match self {
+            CredentialKind::Digest => scheme == AuthKind::HttpDigest,
+            CredentialKind::ServiceAccount | CredentialKind::AccessToken => matches!(
+                scheme,
+                AuthKind::OAuth2ClientCredentials | AuthKind::HttpBearer
+            ),
+        }
+    }
+}
+
+/// Why authenticating failed before the server could answer the request itself.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// No access token could be had for the service account.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// The server's Digest challenge could not be answered.
+    #[error("cannot answer the server's Digest challenge: {reason}")]
+    Digest { reason: String },
+    /// The credentials hold characters an HTTP header cannot carry.
+    #[error("the {kind} cannot be sent in an HTTP header")]
+    Header { kind: CredentialKind },
+}
+
+/// A client's credentials together with what it learnt using them: the server's Digest
+/// challenge, or the current access token.
+pub(crate) enum Authenticator {
+    Digest(DigestSession),
+    ServiceAccount(TokenSource),
+    AccessToken(Secret),
+}
+
+impl Authenticator {
+    /// `base_url` is where the token endpoint is found; `http` is used to call it.
+    pub(crate) fn new(
+        credentials: Credentials,
+        base_url: &url::Url,
+        http: reqwest::Client,
+    ) -> Self {
+        match credentials.kind {
+            CredentialsInner::Digest {
+                public_key,
+                private_key,
+            } => Authenticator::Digest(DigestSession::new(public_key, private_key)),
+            CredentialsInner::ServiceAccount {
+                client_id,
+                client_secret,
+            } => {
+                let mut token_url = base_url.clone();
+                let base_path = token_url.path().trim_end_matches('/').to_owned();
+                token_url.set_path(&format!("{base_path}{TOKEN_PATH}"));
+                Authenticator::ServiceAccount(TokenSource::new(
+                    client_id,
+                    client_secret,
+                    token_url,
+                    http,
+                ))
+            }
+            CredentialsInner::AccessToken(token) => Authenticator::AccessToken(token),
+        }
+    }
+
+    pub(crate) fn kind(&self) -> CredentialKind {
+        match self {
+            Authenticator::Digest(_) => CredentialKind::Digest,
+            Authenticator::ServiceAccount(_) => CredentialKind::ServiceAccount,
+            Authenticator::AccessToken(_) => CredentialKind::AccessToken,
+        }
+    }
+
+    /// Refuses an operation whose spec lists schemes, none of which these credentials serve.
+    fn permits(&self, op: &'static OperationInfo) -> Result<(), AuthFailure> {
+        let kind = self.kind();
+        if op.auth.is_empty() || op.auth.iter().any(|s| kind.satisfies(s.kind)) {
+            Ok(())
+        } else {
+            Err(AuthFailure::NotAccepted {
+                credentials: kind,
+                accepted: op.auth,
+            })
+        }
+    }
+
+    /// The request with its `Authorization` header, and what that carried. The inner error is
+    /// a request that cannot be built (reqwest reports it when sending).
+    async fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Result<(reqwest::RequestBuilder, Sent), reqwest::Error>, AuthError> {
+        let (http, request) = request.build_split();
+        let mut request = match request {
+            Ok(request) => request,
+            Err(invalid) => return Ok(Err(invalid)),
+        };
+        let (value, sent) = match self {
+            Authenticator::Digest(session) => {
+                let url = request.url();
+                let uri = &url[url::Position::BeforePath..url::Position::AfterQuery];
+                let answer = session
+                    .answer(request.method().as_str(), uri)
+                    .map_err(|reason| AuthError::Digest { reason })?;
+                match answer {
+                    Some(answer) => (answer, Sent::DigestAnswer),
+                    // Nothing to answer yet: the server's 401 brings the challenge.
+                    None => {
+                        let request = reqwest::RequestBuilder::from_parts(http, request);
+                        return Ok(Ok((request, Sent::Nothing)));
+                    }
+                }
+            }
+            Authenticator::ServiceAccount(source) => {
+                let token = source.token().await?;
+                (format!("Bearer {}", token.expose()), Sent::Token(token))
+            }
+            Authenticator::AccessToken(token) => {
+                (format!("Bearer {}", token.expose()), Sent::FixedToken)
+            }
+        };
+        let mut value =
+            HeaderValue::from_str(&value).map_err(|_| AuthError::Header { kind: self.kind() })?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, value);
+        Ok(Ok((
+            reqwest::RequestBuilder::from_parts(http, request),
+            sent,
+        )))
+    }
+
+    /// After a 401: whether to send the request once more, having learnt from the answer.
+    async fn learn(
+        &self,
+        op: &'static OperationInfo,
+        sent: &Sent,
+        headers: &HeaderMap,
+    ) -> Result<bool, AuthError> {
+        match (self, sent) {
+            (Authenticator::Digest(session), _) => {
+                let answered = *sent == Sent::DigestAnswer;
+                let verdict = session
+                    .on_unauthorized(headers, answered)
+                    .map_err(|reason| AuthError::Digest { reason })?;
+                match verdict {
+                    Verdict::Resend { stale } => {
+                        tracing::debug!(
+                            operation = op.id,
+                            stale,
+                            "answering the server's Digest challenge"
+                        );
+                        Ok(true)
+                    }
+                    Verdict::Refused | Verdict::NoChallenge => Ok(false),
+                }
+            }
+            (Authenticator::ServiceAccount(source), Sent::Token(token)) => {
+                tracing::debug!(
+                    operation = op.id,
+                    token_url = %source.token_url(),
+                    "access token refused; fetching a new one"
+                );
+                source.forget(token).await;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Authenticator::Digest(session) => f
+                .debug_struct("Digest")
+                .field("public_key", &session.public_key())
+                .field("private_key", &format_args!("<redacted>"))
+                .finish(),
+            Authenticator::ServiceAccount(source) => f
+                .debug_struct("ServiceAccount")
+                .field("client_id", &source.client_id())
+                .field("client_secret", &format_args!("<redacted>"))
+                .field("token_url", &source.token_url().as_str())
+                .finish(),
+            Authenticator::AccessToken(token) => {
+                f.debug_struct("AccessToken").field("token", token).finish()
+            }
+        }
+    }
+}
+
+/// What the `Authorization` header of a request carried.
+#[derive(PartialEq, Eq)]
+enum Sent {
+    Nothing,
+    DigestAnswer,
+    /// A token from the service account's cache.
+    Token(Secret),
+    /// A token given by the user, which cannot be renewed.
+    FixedToken,
+}
+
+/// Why a request was not sent, or its 401 not answered, for reasons of credentials.
+#[derive(Debug)]
+pub(crate) enum AuthFailure {
+    NotAccepted {
+        credentials: CredentialKind,
+        accepted: &'static [AuthScheme],
+    },
+    Auth(AuthError),
+}
+
+impl From<AuthError> for AuthFailure {
+    fn from(error: AuthError) -> Self {
+        AuthFailure::Auth(error)
+    }
+}
+
+impl From<TokenError> for AuthFailure {
+    fn from(error: TokenError) -> Self {
+        AuthFailure::Auth(AuthError::Token(error))
+    }
+}
+
+impl AuthFailure {
+    /// The operation's error for this failure of a request to `path`.
+    pub(crate) fn into_error<E: ApiErrorBody>(
+        self,
+        operation: &'static str,
+        method: &'static str,
+        path: &str,
+    ) -> Error<E> {
+        match self {
+            AuthFailure::NotAccepted {
+                credentials,
+                accepted,
+            } => Error::CredentialsNotAccepted {
+                operation,
+                credentials,
+                accepted,
+            },
+            AuthFailure::Auth(source) => Error::Auth {
+                operation,
+                method,
+                path: path.to_owned(),
+                source: Box::new(source),
+            },
+        }
+    }
+}
+
+/// The parts of an answer that authentication reads.
+pub(crate) trait Answered {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl Answered for super::answer::Answer {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl crate::Client {
+    /// One attempt of a request with the client's credentials: `build` makes the request,
+    /// `send` sends it and reads the answer. A 401 the credentials can answer (a Digest
+    /// challenge when none was answered or the nonce went stale, a refused cached token) is
+    /// followed by exactly one re-send; any other answer, and any transport error, is returned
+    /// as it is. The outer error means nothing more should be tried.
+    pub(crate) async fn send_authorized<A, F>(
+        &self,
+        op: &'static OperationInfo,
+        build: impl Fn() -> reqwest::RequestBuilder,
+        send: impl Fn(reqwest::RequestBuilder) -> F,
+    ) -> Result<Result<A, reqwest::Error>, AuthFailure>
+    where
+        A: Answered,
+        F: Future<Output = Result<A, reqwest::Error>>,
+    {
+        let Some(auth) = self.authenticator() else {
+            return Ok(send(build()).await);
+        };
+        auth.permits(op)?;
+        let (request, sent) = match auth.authorize(build()).await? {
+            Ok(authorized) => authorized,
+            Err(invalid) => return Ok(Err(invalid)),
+        };
+        let answer = match send(request).await {
+            Ok(answer) if answer.status() == StatusCode::UNAUTHORIZED => answer,
+            other => return Ok(other),
+        };
+        if !auth.learn(op, &sent, answer.headers()).await? {
+            return Ok(Ok(answer));
+        }
+        match auth.authorize(build()).await? {
+            Ok((request, _)) => Ok(send(request).await),
+            Err(invalid) => Ok(Err(invalid)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{HttpMethod, MediaVersion};
+
+    const DIGEST: AuthScheme = AuthScheme {
+        name: "DigestAuth",
+        kind: AuthKind::HttpDigest,
+    };
+    const ACCOUNTS: AuthScheme = AuthScheme {
+        name: "ServiceAccounts",
+        kind: AuthKind::OAuth2ClientCredentials,
+    };
+
+    fn op(auth: &'static [AuthScheme]) -> &'static OperationInfo {
+        Box::leak(Box::new(OperationInfo {
+            id: "op",
+            method: HttpMethod::Get,
+            path: "/x",
+            responses: &[MediaVersion {
+                version: None,
+                media_type: "application/json",
+            }],
+            requests: &[],
+            auth,
+        }))
+    }
+
+    fn authenticator(credentials: Credentials) -> Authenticator {
+        let base = url::Url::parse("http://127.0.0.1:1/prefix/").unwrap();
+        Authenticator::new(credentials, &base, reqwest::Client::new())
+    }
+
+    #[test]
+    fn operations_refuse_credentials_of_kinds_they_do_not_list() {
+        let digest_only = op(&[DIGEST]);
+        let either = op(&[ACCOUNTS, DIGEST]);
+        let unrestricted = op(&[]);
+        let digest = authenticator(Credentials::digest("p", "k"));
+        let account = authenticator(Credentials::service_account("c", "s"));
+        let token = authenticator(Credentials::access_token("t"));
+        for auth in [&digest, &account, &token] {
+            assert!(auth.permits(either).is_ok());
+            assert!(auth.permits(unrestricted).is_ok());
+        }
+        assert!(digest.permits(digest_only).is_ok());
+        for auth in [&account, &token] {
+            match auth.permits(digest_only) {
+                Err(AuthFailure::NotAccepted {
+                    credentials,
+                    accepted,
+                }) => {
+                    assert_eq!(credentials, auth.kind());
+                    assert_eq!(accepted, &[DIGEST]);
+                }
+                other => panic!("expected NotAccepted, got {other:?}"),
+            }
+        }
+        assert!(!CredentialKind::Digest.satisfies(AuthKind::HttpBearer));
+        assert!(CredentialKind::AccessToken.satisfies(AuthKind::HttpBearer));
+        assert!(!CredentialKind::ServiceAccount.satisfies(AuthKind::ApiKey));
+    }
+
+    #[test]
+    fn the_token_url_sits_below_the_base_url() {
+        match authenticator(Credentials::service_account("c", "s")) {
+            Authenticator::ServiceAccount(source) => assert_eq!(
+                source.token_url().as_str(),
+                "http://127.0.0.1:1/prefix/api/oauth/token"
+            ),
+            other => panic!("expected a service account, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        for (credentials, secret) in [
+            (Credentials::digest("pub", "priv-s3cret"), "priv-s3cret"),
+            (Credentials::service_account("id", "sa-s3cret"), "sa-s3cret"),
+            (Credentials::access_token("tok-s3cret"), "tok-s3cret"),
+        ] {
+            let shown = format!("{:?}", authenticator(credentials));
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn schemes_describe_themselves_for_messages() {
+        assert_eq!(DIGEST.to_string(), "DigestAuth (HTTP Digest)");
+        assert_eq!(
+            ACCOUNTS.to_string(),
+            "ServiceAccounts (OAuth 2.0 client credentials)"
+        );
+    }
+}

@@ -1,0 +1,325 @@
+//! The credentials a client authenticates with, how they are read from the environment, and the
+//! [`ClientBuilder`](crate::ClientBuilder) setters that take them. Secrets are kept in a wrapper
+//! whose `Debug` never shows them.
+
+use std::fmt;
+
+/// Client id of an Atlas service account (OAuth 2.0 client credentials).
+pub const ENV_CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+/// Client secret of an Atlas service account.
+pub const ENV_CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+/// Public key of an Atlas programmatic API key (the HTTP Digest user name).
+pub const ENV_PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
+/// Private key of an Atlas programmatic API key (the HTTP Digest password).
+pub const ENV_PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
+
+/// A secret value: shown as `<redacted>` by `Debug`, and never by anything else.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn new(text: impl Into<String>) -> Self {
+        Secret(text.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// How a client proves who it is.
+///
+/// ```
+/// use atlas_snapshots::runtime::{CredentialKind, Credentials};
+/// let credentials = Credentials::digest("public-key", "private-key");
+/// assert_eq!(credentials.kind(), CredentialKind::Digest);
+/// assert!(!format!("{credentials:?}").contains("private-key"));
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    pub(crate) kind: CredentialsInner,
+}
+
+#[derive(Clone)]
+pub(crate) enum CredentialsInner {
+    Digest {
+        public_key: String,
+        private_key: Secret,
+    },
+    ServiceAccount {
+        client_id: String,
+        client_secret: Secret,
+    },
+    AccessToken(Secret),
+}
+
+/// Which kind of [`Credentials`] a client holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// A programmatic API key, sent with HTTP Digest authentication.
+    Digest,
+    /// A service account, exchanged for short-lived access tokens (OAuth 2.0).
+    ServiceAccount,
+    /// An access token obtained elsewhere, sent as a bearer token.
+    AccessToken,
+}
+
+impl fmt::Display for CredentialKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialKind::Digest => "API key (HTTP Digest)",
+            CredentialKind::ServiceAccount => "service account (OAuth 2.0)",
+            CredentialKind::AccessToken => "access token (bearer)",
+        })
+    }
+}
+
+impl Credentials {
+    /// A programmatic API key: the public key is the user name, the private key the password.
+    pub fn digest(public_key: impl Into<String>, private_key: impl Into<String>) -> Self {
+        Credentials {
+            kind: CredentialsInner::Digest {
+                public_key: public_key.into(),
+                private_key: Secret::new(private_key),
+            },
+        }
+    }
+
+    /// A service account: the client exchanges the id and secret for access tokens at
+    /// `{base_url}/api/oauth/token` and renews them before they expire.
+    pub fn service_account(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        Credentials {
+            kind: CredentialsInner::ServiceAccount {
+                client_id: client_id.into(),
+                client_secret: Secret::new(client_secret),
+            },
+        }
+    }
+
+    /// An access token obtained elsewhere, sent as `Authorization: Bearer <token>`. It is never
+    /// renewed.
+    pub fn access_token(token: impl Into<String>) -> Self {
+        Credentials {
+            kind: CredentialsInner::AccessToken(Secret::new(token)),
+        }
+    }
+
+    /// Reads the credentials from the process environment; see [`Credentials::from_lookup`].
+    pub fn from_env() -> Result<Self, CredentialsError> {
+        Credentials::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the credentials through `lookup` (a variable name to its value): a service account
+    /// from [`ENV_CLIENT_ID`] and [`ENV_CLIENT_SECRET`] when both are set, else an API key from
+    /// [`ENV_PUBLIC_API_KEY`] and [`ENV_PRIVATE_API_KEY`]. Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialsError> {
+        let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        let pairs = [
+            (
+                ENV_CLIENT_ID,
+                ENV_CLIENT_SECRET,
+                Credentials::service_account as fn(String, String) -> Credentials,
+            ),
+            (ENV_PUBLIC_API_KEY, ENV_PRIVATE_API_KEY, Credentials::digest),
+        ];
+        let mut incomplete = None;
+        for (id_name, secret_name, make) in pairs {
+            match (read(id_name), read(secret_name)) {
+                (Some(id), Some(secret)) => return Ok(make(id, secret)),
+                (Some(_), None) => {
+                    incomplete.get_or_insert((id_name, secret_name));
+                }
+                (None, Some(_)) => {
+                    incomplete.get_or_insert((secret_name, id_name));
+                }
+                (None, None) => {}
+            }
+        }
+        Err(match incomplete {
+            Some((set, unset)) => CredentialsError::Incomplete { set, unset },
+            None => CredentialsError::Missing,
+        })
+    }
+
+    pub fn kind(&self) -> CredentialKind {
+        match &self.kind {
+            CredentialsInner::Digest { .. } => CredentialKind::Digest,
+            CredentialsInner::ServiceAccount { .. } => CredentialKind::ServiceAccount,
+            CredentialsInner::AccessToken(_) => CredentialKind::AccessToken,
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The public key and the client id name the caller; the rest is secret.
+        match &self.kind {
+            CredentialsInner::Digest {
+                public_key,
+                private_key,
+            } => f
+                .debug_struct("Digest")
+                .field("public_key", public_key)
+                .field("private_key", private_key)
+                .finish(),
+            CredentialsInner::ServiceAccount {
+                client_id,
+                client_secret,
+            } => f
+                .debug_struct("ServiceAccount")
+                .field("client_id", client_id)
+                .field("client_secret", client_secret)
+                .finish(),
+            CredentialsInner::AccessToken(token) => {
+                f.debug_struct("AccessToken").field("token", token).finish()
+            }
+        }
+    }
+}
+
+/// Why no credentials could be read from the environment. Names variables, never values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    #[error("no Atlas credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (service account) or {ENV_PUBLIC_API_KEY} and {ENV_PRIVATE_API_KEY} (API key)")]
+    Missing,
+    #[error("{set} is set but {unset} is not")]
+    Incomplete {
+        set: &'static str,
+        unset: &'static str,
+    },
+}
+
+impl crate::ClientBuilder {
+    /// Authenticates with `credentials`; replaces any set before.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Ok(credentials));
+        self
+    }
+
+    /// Authenticates with a programmatic API key over HTTP Digest.
+    pub fn digest_auth(
+        self,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::digest(public_key, private_key))
+    }
+
+    /// Authenticates as a service account (OAuth 2.0 client credentials).
+    pub fn service_account(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::service_account(client_id, client_secret))
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::access_token(token))
+    }
+
+    /// Reads the credentials from the environment (see [`Credentials::from_lookup`]);
+    /// [`build`](crate::ClientBuilder::build) fails when there are none.
+    pub fn credentials_from_env(self) -> Self {
+        self.credentials_from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`credentials_from_env`](crate::ClientBuilder::credentials_from_env), reading
+    /// variables through `lookup`.
+    pub fn credentials_from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        self.credentials = Some(Credentials::from_lookup(lookup));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Credentials, CredentialsError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Credentials::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn the_environment_prefers_a_service_account() {
+        let both = read(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_CLIENT_SECRET, "secret"),
+            (ENV_PUBLIC_API_KEY, "public"),
+            (ENV_PRIVATE_API_KEY, "private"),
+        ])
+        .unwrap();
+        assert_eq!(both.kind(), CredentialKind::ServiceAccount);
+        let keys = read(&[
+            (ENV_PUBLIC_API_KEY, "public"),
+            (ENV_PRIVATE_API_KEY, "private"),
+        ]);
+        assert_eq!(keys.unwrap().kind(), CredentialKind::Digest);
+        let half_account_and_keys = read(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_PUBLIC_API_KEY, "public"),
+            (ENV_PRIVATE_API_KEY, "private"),
+        ]);
+        assert_eq!(
+            half_account_and_keys.unwrap().kind(),
+            CredentialKind::Digest
+        );
+    }
+
+    #[test]
+    fn missing_or_half_set_variables_are_named() {
+        assert_eq!(read(&[]).unwrap_err(), CredentialsError::Missing);
+        assert_eq!(
+            read(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, "")]).unwrap_err(),
+            CredentialsError::Incomplete {
+                set: ENV_CLIENT_ID,
+                unset: ENV_CLIENT_SECRET
+            }
+        );
+        let err = read(&[(ENV_PRIVATE_API_KEY, "private-value")]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains(ENV_PUBLIC_API_KEY), "{message}");
+        assert!(!message.contains("private-value"), "{message}");
+    }
+
+    #[test]
+    fn debug_shows_who_but_not_the_secret() {
+        for (credentials, secret, public) in [
+            (
+                Credentials::digest("pub-key", "priv-s3cret"),
+                "priv-s3cret",
+                "pub-key",
+            ),
+            (
+                Credentials::service_account("client-1", "client-s3cret"),
+                "client-s3cret",
+                "client-1",
+            ),
+            (
+                Credentials::access_token("tok-s3cret"),
+                "tok-s3cret",
+                "AccessToken",
+            ),
+        ] {
+            let shown = format!("{credentials:?} {credentials:#?}");
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains(public), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Retrying reads: which outcomes of an attempt are worth another one, and how long to wait
+//! before it (the server's `Retry-After`, or a jittered exponential backoff), bounded by a
+//! [`RetryPolicy`] set on the client builder.
+
+use super::operation::HttpMethod;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use std::time::{Duration, SystemTime};
+
+/// How a client retries GET requests that met a 429, a 5xx, a timeout or a failed connection.
+///
+/// Other 4xx statuses are never retried, and neither are other methods, whose effects a retry
+/// could repeat. The default makes 3 attempts in all, waiting about 250 ms and then 500 ms in
+/// between; [`RetryPolicy::disabled`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How one attempt ended, as far as the decision to retry needs to know.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    Answered(StatusCode, &'a HeaderMap),
+    Failed(&'a reqwest::Error),
+}
+
+impl RetryPolicy {
+    /// The default policy; see [`RetryPolicy`].
+    pub fn new() -> Self {
+        RetryPolicy::default()
+    }
+
+    /// One attempt only: every failure is returned as it happens.
+    pub fn disabled() -> Self {
+        RetryPolicy::default().max_attempts(1)
+    }
+
+    /// The number of attempts in all, the first one included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff before the first retry; it doubles with each further one.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The most a backoff grows to.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits for; a server asking for more gets its
+    /// answer returned instead of a retry.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The number of attempts in all.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The wait before retry number `retry` (1 before the second attempt) for a `jitter` in
+    /// `[0, 1)`: the exponential step is halved and the other half is random ("equal jitter"),
+    /// so that clients failing together spread out but none retries at once.
+    pub(crate) fn backoff(&self, retry: u32, jitter: f64) -> Duration {
+        let doublings = retry.saturating_sub(1).min(31);
+        let step = self
+            .initial_backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff);
+        let half = step / 2;
+        half + half.mul_f64(jitter.clamp(0.0, 1.0))
+    }
+
+    /// How long to wait before the attempt after attempt number `attempt` (counted from 1),
+    /// or `None` when the outcome stands: it is not worth retrying, the method is not a GET,
+    /// the attempts are used up, or the server asked for a longer wait than allowed.
+    pub(crate) fn delay(
+        &self,
+        method: HttpMethod,
+        attempt: u32,
+        outcome: Outcome<'_>,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        if method != HttpMethod::Get || attempt >= self.max_attempts {
+            return None;
+        }
+        let backoff = || self.backoff(attempt, fastrand::f64());
+        match outcome {
+            Outcome::Answered(status, headers) if retryable_status(status) => {
+                match retry_after(headers, now) {
+                    Some(wait) if wait > self.max_retry_after => None,
+                    Some(wait) => Some(wait),
+                    None => Some(backoff()),
+                }
+            }
+            Outcome::Answered(..) => None,
+            Outcome::Failed(error) if retryable_failure(error) => Some(backoff()),
+            Outcome::Failed(_) => None,
+        }
+    }
+}
+
+/// Too many requests, or a server-side failure that may be gone by the next attempt.
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+/// A connection that failed or broke off, or a timeout; not a request that could not be
+/// built or a redirect loop, which would fail the same way again.
+fn retryable_failure(error: &reqwest::Error) -> bool {
+    !error.is_builder()
+        && !error.is_redirect()
+        && (error.is_connect()
+            || error.is_timeout()
+            || error.is_request()
+            || error.is_body()
+            || error.is_decode())
+}
+
+/// The `Retry-After` header as a wait from `now`; a date in the past means no wait.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// `Retry-After` is either a number of seconds or an HTTP date (RFC 9110, section 10.2.3).
+fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy::new()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(1000))
+            .max_attempts(10)
+    }
+
+    #[test]
+    fn backoff_doubles_within_its_jitter_band_up_to_the_cap() {
+        let policy = policy();
+        let ms = |retry, jitter| policy.backoff(retry, jitter).as_millis();
+        assert_eq!((ms(1, 0.0), ms(1, 0.999)), (50, 99));
+        assert_eq!((ms(2, 0.0), ms(2, 0.5)), (100, 150));
+        assert_eq!((ms(3, 0.0), ms(3, 1.0)), (200, 400));
+        assert_eq!((ms(4, 0.0), ms(4, 1.0)), (400, 800));
+        assert_eq!(
+            (ms(5, 0.0), ms(5, 1.0)),
+            (500, 1000),
+            "capped at max_backoff"
+        );
+        assert_eq!(ms(u32::MAX, 1.0), 1000, "no overflow however many retries");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        let parse = |value| parse_retry_after(value, now);
+        assert_eq!(parse("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse(" 0 "), Some(Duration::ZERO));
+        assert_eq!(
+            parse("Wed, 21 Oct 2015 07:28:30 GMT"),
+            Some(Duration::from_secs(30))
+        );
+        // The obsolete RFC 850 and asctime forms are still valid HTTP dates.
+        assert_eq!(
+            parse("Wednesday, 21-Oct-15 07:29:00 GMT"),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse("Wed Oct 21 07:28:05 2015"),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse("Wed, 21 Oct 2015 07:00:00 GMT"),
+            Some(Duration::ZERO),
+            "a date in the past means at once"
+        );
+        assert_eq!(parse("-1"), None);
+        assert_eq!(parse("soon"), None);
+        assert_eq!(parse("1.5"), None);
+    }
+
+    #[test]
+    fn only_gets_with_a_retryable_status_are_retried_while_attempts_remain() {
+        let policy = policy().max_attempts(3);
+        let now = SystemTime::now();
+        let headers = HeaderMap::new();
+        let delay = |method, attempt, status: u16| {
+            let status = StatusCode::from_u16(status).unwrap();
+            policy.delay(method, attempt, Outcome::Answered(status, &headers), now)
+        };
+        for status in [429, 500, 502, 503, 504] {
+            assert!(delay(HttpMethod::Get, 1, status).is_some(), "{status}");
+            assert!(delay(HttpMethod::Get, 2, status).is_some(), "{status}");
+            assert_eq!(delay(HttpMethod::Get, 3, status), None, "attempts used up");
+            assert_eq!(delay(HttpMethod::Post, 1, status), None, "POST {status}");
+            assert_eq!(delay(HttpMethod::Delete, 1, status), None);
+        }
+        for status in [200, 400, 401, 403, 404, 406, 409, 410] {
+            assert_eq!(delay(HttpMethod::Get, 1, status), None, "{status}");
+        }
+        let once = RetryPolicy::disabled();
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            once.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            None
+        );
+    }
+
+    #[test]
+    fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
+        let policy = policy().max_retry_after(Duration::from_secs(5));
+        let now = SystemTime::now();
+        let mut headers = HeaderMap::new();
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(
+            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            Some(Duration::from_secs(3))
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("6"));
+        assert_eq!(
+            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            None
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("later"));
+        let waited = policy
+            .delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now)
+            .unwrap();
+        assert!(
+            (Duration::from_millis(50)..Duration::from_millis(100)).contains(&waited),
+            "an unreadable Retry-After falls back to the backoff: {waited:?}"
+        );
+    }
+}
