@@ -228,6 +228,7 @@ fn similarity(old: &ApiModel, a: &TypeName, new: &ApiModel, b: &TypeName) -> f64
             TypeKind::Struct(fields) => (0, fields.iter().map(|f| f.name.clone()).collect()),
             TypeKind::Enum(values) => (1, values.iter().map(|v| v.value.clone()).collect()),
             TypeKind::Alias(_) => (2, BTreeSet::new()),
+            TypeKind::Union(union) => (3, union.variants.iter().map(|v| v.value.clone()).collect()),
         })
     };
     let (Some((ka, x)), Some((kb, y))) = (names(old, a), names(new, b)) else {
@@ -258,6 +259,15 @@ fn signature(model: &ApiModel, name: &TypeName) -> Option<String> {
             parts.sort();
             format!("enum{{{}}}", parts.join(","))
         }
+        TypeKind::Union(union) => {
+            let mut parts: Vec<String> = union
+                .variants
+                .iter()
+                .map(|v| format!("{}:{}", v.value, ref_signature(model, &v.ty, 0)))
+                .collect();
+            parts.sort();
+            format!("union[{}]{{{}}}", union.property, parts.join(","))
+        }
         // Aliases of primitives are too alike to tell apart by shape.
         TypeKind::Alias(_) => return None,
     })
@@ -279,6 +289,7 @@ fn ref_signature(model: &ApiModel, ty: &TypeRef, depth: usize) -> String {
         TypeRef::Named(name) => match model.types.get(name).map(|d| &d.kind) {
             Some(TypeKind::Struct(_)) => "struct".to_owned(),
             Some(TypeKind::Enum(_)) => "enum".to_owned(),
+            Some(TypeKind::Union(_)) => "union".to_owned(),
             Some(TypeKind::Alias(target)) if depth < 8 => ref_signature(model, target, depth + 1),
             _ => "?".to_owned(),
         },
@@ -325,6 +336,15 @@ fn identical(
             values(f) == values(g)
         }
         (TypeKind::Alias(p), TypeKind::Alias(q)) => same_ref(p, q),
+        (TypeKind::Union(f), TypeKind::Union(g)) => {
+            f.property == g.property
+                && f.variants.len() == g.variants.len()
+                && f.variants.iter().all(|va| {
+                    g.variants
+                        .iter()
+                        .any(|vb| va.value == vb.value && same_ref(&va.ty, &vb.ty))
+                })
+        }
         _ => false,
     }
 }

@@ -287,6 +287,10 @@ rules! {
         "A request property refers to another schema (`$ref` target).";
     RequestPropertyDeprecated = "DF341" "request-property-deprecated" Lifecycle Info Minor
         "A request property was deprecated.";
+    RequestPropertyVariantAdded = "DF342" "request-property-variant-added" Values Info Minor
+        "A request property accepts a new subtype (discriminator tag): a new variant of its tagged union.";
+    RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Values Breaking Major
+        "A request property no longer accepts a subtype (discriminator tag): its variant is gone.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Minor
         "The operation may answer with a new success status.";
@@ -354,6 +358,10 @@ rules! {
         "A response property refers to another schema (`$ref` target): its field has another Rust type.";
     ResponsePropertyDeprecated = "DF440" "response-property-deprecated" Lifecycle Info Minor
         "A response property was deprecated.";
+    ResponsePropertyVariantAdded = "DF441" "response-property-variant-added" Values Warning Minor
+        "A response property may hold a new subtype (discriminator tag): a new variant of a `#[non_exhaustive]` tagged union; older clients decode it as `Unknown`.";
+    ResponsePropertyVariantRemoved = "DF442" "response-property-variant-removed" Values Warning Major
+        "A response property no longer holds a subtype (discriminator tag): values with that tag decode differently, and its variant is gone.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
         "A named type was added to the generated crate.";

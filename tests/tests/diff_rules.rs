@@ -58,6 +58,12 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("schemas", &["DF420", "DF501", "DF502", "DF503"]),
+    (
+        "discriminators",
+        &[
+            "DF342", "DF343", "DF441", "DF442", "DF420", "DF501", "DF502",
+        ],
+    ),
     ("security", &["DF601", "DF602", "DF603", "DF604", "DF605"]),
 ];
 
@@ -126,6 +132,13 @@ fn responses() {
 #[test]
 fn schemas() {
     check("schemas");
+}
+
+/// Subtypes (discriminator tags) of a tagged union come and go like enum values; a subtype both
+/// sides list is compared property by property.
+#[test]
+fn discriminators() {
+    check("discriminators");
 }
 
 #[test]

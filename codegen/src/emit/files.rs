@@ -8,6 +8,7 @@ use super::docs::{doc_attrs, inner_doc_attrs};
 use super::ident;
 use super::model_enum::ModelEnum;
 use super::model_struct::ModelStruct;
+use super::model_union::ModelUnion;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
@@ -150,6 +151,14 @@ fn models(model: &ApiModel) -> TokenStream {
             let e = ModelEnum { def, variants };
             quote!(#e)
         }
+        TypeKind::Union(union) => {
+            let u = ModelUnion {
+                def,
+                union,
+                deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),
+            };
+            quote!(#u)
+        }
         TypeKind::Alias(target) => {
             let name = ident(&def.name.0);
             let ty = rust_type(target, &quote!(self));
@@ -168,6 +177,27 @@ fn models(model: &ApiModel) -> TokenStream {
         #(#items)*
         #pages
     }
+}
+
+/// Whether a reference names a deprecated type, through aliases.
+fn deprecated(model: &ApiModel, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..16 {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        let Some(def) = model.types.get(name) else {
+            return false;
+        };
+        if def.deprecated {
+            return true;
+        }
+        match &def.kind {
+            TypeKind::Alias(target) => ty = target,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Every named type a request body contains, directly or through fields, items and aliases.
@@ -191,6 +221,7 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
                 match &def.kind {
                     TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
                     TypeKind::Alias(target) => pending.push(target),
+                    TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| &v.ty)),
                     TypeKind::Enum(_) => {}
                 }
             }

@@ -1,6 +1,6 @@
 //! Recursive models: a struct that contains itself (directly or through other structs) has no
-//! size unless the cycle passes through a pointer. Fields on such a cycle are boxed; arrays and
-//! maps already allocate, so they break cycles by themselves.
+//! size unless the cycle passes through a pointer. Fields on such a cycle are boxed; arrays, maps
+//! and the (boxed) variants of tagged unions already allocate, so they break cycles by themselves.
 
 use crate::model::{TypeDef, TypeKind, TypeName, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +36,8 @@ fn direct_target<'t>(
     match &types.get(name)?.kind {
         TypeKind::Alias(inner) => direct_target(inner, types),
         TypeKind::Struct(_) => Some(name),
-        TypeKind::Enum(_) => None,
+        // Enums hold strings; union variants are boxed.
+        TypeKind::Enum(_) | TypeKind::Union(_) => None,
     }
 }
 

@@ -322,6 +322,26 @@ pub enum TypeKind {
     Struct(Vec<Field>),
     Enum(Vec<EnumVariant>),
     Alias(TypeRef),
+    /// An object whose `discriminator` property says which of several structs it is.
+    Union(TaggedUnion),
+}
+
+/// The subtypes of a schema with a `discriminator`, one variant per tag value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedUnion {
+    /// Wire name of the property whose value picks the variant.
+    pub property: String,
+    /// In the order the spec lists them; tag values are unique.
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    /// The tag value on the wire.
+    pub value: String,
+    pub ident: TypeName,
+    /// The subtype: a named struct (or an alias of one) that has the tag property itself.
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,8 @@
 //! Schemas → types: turns `openapiv3` schemas into [`TypeRef`]s, defining a named [`TypeDef`]
 //! for every component schema and for each inline object or enum that needs a name.
 
+mod discriminator;
+
 use super::{
     Constraints, EnumVariant, Field, Note, Primitive, TypeDef, TypeKind, TypeName, TypeOrigin,
     TypeRef,
@@ -214,6 +216,9 @@ impl<'s> SchemaCx<'s> {
 
     fn inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
         let schema = self.normalized(schema, pointer);
+        if let Some(union) = self.tagged_union(&schema, pointer) {
+            return self.define_named(&schema, TypeKind::Union(union), hint, pointer);
+        }
         match self.shape(&schema, pointer) {
             shape @ (Shape::Enum(_) | Shape::Object { .. }) => {
                 self.define_inline(&schema, shape, hint, pointer)
@@ -235,6 +240,30 @@ impl<'s> SchemaCx<'s> {
             return TypeRef::Any;
         };
         let kind = self.kind_of_shape(&name, schema, shape, pointer);
+        self.insert_inline(schema, name, kind, pointer)
+    }
+
+    /// Names and defines an inline schema whose kind is already known.
+    fn define_named(
+        &mut self,
+        schema: &Schema,
+        kind: TypeKind,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let Some(name) = self.claim_type_name(hint, pointer) else {
+            return TypeRef::Any;
+        };
+        self.insert_inline(schema, name, kind, pointer)
+    }
+
+    fn insert_inline(
+        &mut self,
+        schema: &Schema,
+        name: TypeName,
+        kind: TypeKind,
+        pointer: &str,
+    ) -> TypeRef {
         self.types.insert(
             name.clone(),
             TypeDef {
@@ -547,6 +576,9 @@ impl<'s> SchemaCx<'s> {
     /// What a named schema becomes: a struct, an enum, or an alias of another type.
     fn kind_of(&mut self, name: &TypeName, schema: &Schema, pointer: &str) -> TypeKind {
         let schema = self.normalized(schema, pointer);
+        if let Some(union) = self.tagged_union(&schema, pointer) {
+            return TypeKind::Union(union);
+        }
         let shape = self.shape(&schema, pointer);
         self.kind_of_shape(name, &schema, shape, pointer)
     }

@@ -6,7 +6,8 @@ use super::Cx;
 use crate::change::Change;
 use crate::rules::{RuleId, Semver};
 use codegen::model::{
-    ApiModel, Constraints, EnumVariant, Field, Primitive, TypeKind, TypeName, TypeOrigin, TypeRef,
+    ApiModel, Constraints, EnumVariant, Field, Primitive, TaggedUnion, TypeKind, TypeName,
+    TypeOrigin, TypeRef,
 };
 
 /// Which rules apply: the same change is breaking in a request and harmless in a response.
@@ -22,6 +23,8 @@ pub(crate) enum Slot {
 pub(crate) enum Shape<'m> {
     Struct(&'m TypeName, &'m [Field]),
     Enum(&'m TypeName, &'m [EnumVariant]),
+    /// An object whose discriminator tag picks one of several structs.
+    Union(&'m TypeName, &'m TaggedUnion),
     Primitive(Primitive),
     Array(&'m TypeRef),
     Map(&'m TypeRef),
@@ -35,6 +38,7 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
             TypeRef::Named(name) => match model.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct(fields)) => return Shape::Struct(name, fields),
                 Some(TypeKind::Enum(variants)) => return Shape::Enum(name, variants),
+                Some(TypeKind::Union(union)) => return Shape::Union(name, union),
                 Some(TypeKind::Alias(target)) => ty = target,
                 None => return Shape::Any,
             },
@@ -51,7 +55,7 @@ impl Shape<'_> {
     /// The JSON Schema `type` keyword this shape has on the wire.
     fn json_type(&self) -> &'static str {
         match self {
-            Shape::Struct(..) | Shape::Map(_) => "object",
+            Shape::Struct(..) | Shape::Union(..) | Shape::Map(_) => "object",
             Shape::Enum(..) => "string",
             Shape::Primitive(p) => primitive_json_type(*p),
             Shape::Array(_) => "array",
@@ -98,6 +102,7 @@ fn describe_shape(model: &ApiModel, shape: Shape<'_>, depth: usize) -> String {
     match shape {
         Shape::Struct(name, _) => format!("object `{name}`"),
         Shape::Enum(name, _) => format!("enum `{name}`"),
+        Shape::Union(name, union) => format!("object `{name}` tagged by `{}`", union.property),
         Shape::Primitive(p) => primitive_text(p).to_owned(),
         Shape::Array(item) => format!("array of {}", inner(item)),
         Shape::Map(value) => format!("map of {}", inner(value)),
@@ -115,6 +120,8 @@ enum What {
     EnumValueRemoved,
     EnumAdded,
     EnumRemoved,
+    VariantAdded,
+    VariantRemoved,
     PatternAdded,
     PatternRemoved,
     PatternChanged,
@@ -145,6 +152,8 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Parameter, EnumValueRemoved) => RequestParameterEnumValueRemoved,
         (Slot::Parameter, EnumAdded) => RequestParameterEnumAdded,
         (Slot::Parameter, EnumRemoved) => RequestParameterEnumRemoved,
+        // Parameters are never objects, so never tagged unions.
+        (Slot::Parameter, VariantAdded | VariantRemoved) => return None,
         (Slot::Parameter, PatternAdded) => RequestParameterPatternAdded,
         (Slot::Parameter, PatternRemoved) => RequestParameterPatternRemoved,
         (Slot::Parameter, PatternChanged) => RequestParameterPatternChanged,
@@ -162,6 +171,8 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Request, EnumValueRemoved) => RequestPropertyEnumValueRemoved,
         (Slot::Request, EnumAdded) => RequestPropertyEnumAdded,
         (Slot::Request, EnumRemoved) => RequestPropertyEnumRemoved,
+        (Slot::Request, VariantAdded) => RequestPropertyVariantAdded,
+        (Slot::Request, VariantRemoved) => RequestPropertyVariantRemoved,
         (Slot::Request, PatternAdded) => RequestPropertyPatternAdded,
         (Slot::Request, PatternRemoved) => RequestPropertyPatternRemoved,
         (Slot::Request, PatternChanged) => RequestPropertyPatternChanged,
@@ -180,6 +191,8 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Response, EnumValueRemoved) => ResponsePropertyEnumValueRemoved,
         (Slot::Response, EnumAdded) => ResponsePropertyEnumAdded,
         (Slot::Response, EnumRemoved) => ResponsePropertyEnumRemoved,
+        (Slot::Response, VariantAdded) => ResponsePropertyVariantAdded,
+        (Slot::Response, VariantRemoved) => ResponsePropertyVariantRemoved,
         (Slot::Response, PatternAdded | PatternRemoved | PatternChanged) => {
             ResponsePropertyPatternChanged
         }
@@ -255,6 +268,15 @@ impl<'a, 'm> Walker<'a, 'm> {
                 }
                 self.visiting.push((a, b));
                 self.fields(path, old_fields, new_fields);
+                self.visiting.pop();
+            }
+            (Shape::Union(a, old_union), Shape::Union(b, new_union)) => {
+                self.reference(path, a, b);
+                if self.visiting.contains(&(a, b)) {
+                    return;
+                }
+                self.visiting.push((a, b));
+                self.union_variants(path, old_union, new_union);
                 self.visiting.pop();
             }
             (Shape::Enum(a, old_values), Shape::Enum(b, new_values)) => {
@@ -355,6 +377,56 @@ impl<'a, 'm> Walker<'a, 'm> {
                 path,
                 format!("enum value `{}` added", value.value),
             );
+        }
+    }
+
+    /// Tags added and removed, then the subtypes of the tags both sides list (each pair of
+    /// subtypes once, however many tags share it).
+    fn union_variants(&mut self, path: &str, old: &'m TaggedUnion, new: &'m TaggedUnion) {
+        if old.property != new.property {
+            self.emit(
+                What::TypeChanged,
+                path,
+                format!(
+                    "discriminator changed from `{}` to `{}`",
+                    old.property, new.property
+                ),
+            );
+        }
+        for variant in old
+            .variants
+            .iter()
+            .filter(|v| !new.variants.iter().any(|n| n.value == v.value))
+        {
+            self.emit(
+                What::VariantRemoved,
+                path,
+                format!(
+                    "subtype for `{}` = `{}` removed",
+                    old.property, variant.value
+                ),
+            );
+        }
+        for variant in new
+            .variants
+            .iter()
+            .filter(|v| !old.variants.iter().any(|o| o.value == v.value))
+        {
+            self.emit(
+                What::VariantAdded,
+                path,
+                format!("subtype for `{}` = `{}` added", new.property, variant.value),
+            );
+        }
+        let mut compared: Vec<(&TypeRef, &TypeRef)> = Vec::new();
+        for o in &old.variants {
+            let Some(n) = new.variants.iter().find(|n| n.value == o.value) else {
+                continue;
+            };
+            if !compared.contains(&(&o.ty, &n.ty)) {
+                compared.push((&o.ty, &n.ty));
+                self.types(path, &o.ty, &n.ty);
+            }
         }
     }
 
@@ -559,6 +631,8 @@ mod tests {
             What::EnumValueRemoved,
             What::EnumAdded,
             What::EnumRemoved,
+            What::VariantAdded,
+            What::VariantRemoved,
             What::PatternAdded,
             What::PatternRemoved,
             What::PatternChanged,

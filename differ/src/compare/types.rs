@@ -68,6 +68,11 @@ fn reach<'m>(model: &'m ApiModel, ty: &'m TypeRef, into: &mut BTreeSet<&'m TypeN
                     }
                 }
                 codegen::model::TypeKind::Alias(target) => reach(model, target, into),
+                codegen::model::TypeKind::Union(union) => {
+                    for v in &union.variants {
+                        reach(model, &v.ty, into);
+                    }
+                }
                 codegen::model::TypeKind::Enum(_) => {}
             }
         }
@@ -115,11 +120,11 @@ pub(super) fn compare(cx: &Cx<'_>, scope: Option<&Scope<'_>>, out: &mut Vec<Chan
     }
 }
 
-/// `struct`, `enum` or `type alias`, as the generated crate has it.
+/// `struct`, `enum` or `type alias`, as the generated crate has it (a tagged union is an enum).
 fn kind(model: &ApiModel, name: &TypeName) -> &'static str {
     match model.types.get(name).map(|d| &d.kind) {
         Some(codegen::model::TypeKind::Struct(_)) => "struct",
-        Some(codegen::model::TypeKind::Enum(_)) => "enum",
+        Some(codegen::model::TypeKind::Enum(_) | codegen::model::TypeKind::Union(_)) => "enum",
         _ => "type alias",
     }
 }

@@ -1,0 +1,119 @@
+//! The tagged unions the generator emits, compiled and run: the models generated from
+//! `tests/fixtures/codegen/discriminator.yaml` are kept in `tests/generated/` (checked fresh
+//! here, like the committed client) and decoded from and encoded to JSON.
+
+use codegen::project::repository_root;
+use codegen::Options;
+use serde_json::json;
+
+/// The generated models, without their inner documentation (not allowed inside `mod {}`).
+pub mod models {
+    include!("generated/discriminator_models.rs");
+}
+
+use models::{Criteria, Schedule};
+
+const FIXTURE: &str = "tests/fixtures/codegen/discriminator.yaml";
+const GENERATED: &str = "codegen/tests/generated/discriminator_models.rs";
+const COMMAND: &str = "cargo test -p codegen --test decode_unions";
+
+/// The included file must be what the generator emits today; a stale one is rewritten, and the
+/// test fails so that the next run compiles the fresh one.
+#[test]
+fn included_models_are_fresh() {
+    let root = repository_root();
+    let options = Options {
+        spec_label: FIXTURE.to_owned(),
+        command: COMMAND.to_owned(),
+    };
+    let generated = codegen::generate(&root.join(FIXTURE), &options).unwrap();
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("/models.rs"))
+        .expect("a models file");
+    let wanted: String = models
+        .contents
+        .lines()
+        .filter(|line| !line.starts_with("//!"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let path = root.join(GENERATED);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current != wanted {
+        std::fs::write(&path, &wanted).unwrap();
+        panic!("{GENERATED} was stale and has been rewritten; run `{COMMAND}` again");
+    }
+}
+
+#[test]
+fn a_known_tag_decodes_its_subtype_with_the_subtype_fields() {
+    let value = json!({"type": "DATE", "expireAfterDays": 7, "dateField": "created"});
+    let decoded: Criteria = serde_json::from_value(value.clone()).unwrap();
+    let Criteria::Date(date) = &decoded else {
+        panic!("not the DATE variant: {decoded:?}");
+    };
+    assert_eq!(date.r#type, "DATE");
+    assert_eq!(date.expire_after_days, 7);
+    assert_eq!(date.date_field.as_deref(), Some("created"));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), value);
+}
+
+#[test]
+fn tags_mapped_to_one_subtype_keep_their_own_variant() {
+    let value = json!({"type": "date.legacy", "expireAfterDays": 1});
+    let decoded: Criteria = serde_json::from_value(value.clone()).unwrap();
+    assert!(matches!(decoded, Criteria::DateLegacy2(_)), "{decoded:?}");
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), value);
+}
+
+#[test]
+fn a_subtype_that_contains_its_union_decodes_recursively() {
+    let value = json!({
+        "type": "CUSTOM",
+        "query": "{}",
+        "fallback": {"type": "DATE", "expireAfterDays": 30},
+        "alternatives": [{"type": "SOMETHING_NEW", "extra": true}]
+    });
+    let decoded: Criteria = serde_json::from_value(value.clone()).unwrap();
+    let Criteria::Custom(custom) = &decoded else {
+        panic!("not the CUSTOM variant: {decoded:?}");
+    };
+    assert!(matches!(custom.fallback, Some(Criteria::Date(_))));
+    let alternatives = custom.alternatives.as_deref().unwrap();
+    assert!(matches!(&alternatives[0], Criteria::Unknown(v) if v["extra"] == json!(true)));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), value);
+}
+
+#[test]
+fn an_unknown_or_missing_tag_lands_in_the_fallback_as_sent() {
+    for value in [
+        json!({"type": "RETENTION", "days": 3}),
+        json!({"expireAfterDays": 3}),
+        json!({"type": 5}),
+        json!("not even an object"),
+    ] {
+        let decoded: Criteria = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(decoded, Criteria::Unknown(value.clone()));
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), value);
+    }
+}
+
+#[test]
+fn a_known_tag_with_a_body_its_subtype_rejects_is_an_error() {
+    let missing_required = json!({"type": "DATE"});
+    let error = serde_json::from_value::<Criteria>(missing_required).unwrap_err();
+    assert!(error.to_string().contains("expireAfterDays"), "{error}");
+}
+
+#[test]
+fn members_without_a_mapping_are_tagged_by_schema_name_and_encode_as_built() {
+    let sent = Schedule::DailySchedule(Box::new(models::DailySchedule::new(
+        4,
+        "DailySchedule".to_owned(),
+    )));
+    let encoded = serde_json::to_value(&sent).unwrap();
+    assert_eq!(encoded, json!({"type": "DailySchedule", "startHour": 4}));
+    let decoded: Schedule = serde_json::from_value(encoded).unwrap();
+    assert_eq!(decoded, sent);
+}
