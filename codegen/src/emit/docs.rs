@@ -50,6 +50,8 @@ pub fn sanitize(text: &str) -> String {
     let mut in_fence = false;
     let mut in_indented = false;
     let mut previous_blank = true;
+    // Where the text of the list item on the line before starts, if there is one.
+    let mut list_content_column: Option<usize> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -88,6 +90,21 @@ pub fn sanitize(text: &str) -> String {
             in_indented = true;
             continue;
         }
+        let indent = line.len() - trimmed.len();
+        let marker = list_marker_len(trimmed);
+        match list_content_column {
+            _ if line.is_empty() => list_content_column = None,
+            Some(column) if marker.is_none() && indent < column => {
+                // A line not indented under the list item before it would be read as part of
+                // that item ("lazy continuation"); in these specs it starts a new paragraph.
+                out.push(String::new());
+                list_content_column = None;
+            }
+            _ => {}
+        }
+        if let Some(marker) = marker {
+            list_content_column = Some(indent + marker);
+        }
         out.push(escape_inline(line));
         previous_blank = line.is_empty();
     }
@@ -98,6 +115,15 @@ pub fn sanitize(text: &str) -> String {
         close_indented(&mut out);
     }
     out.join("\n")
+}
+
+/// The length of the marker (with its space) of a list item: `- `, `* `, `+ ` or `1. `.
+fn list_marker_len(trimmed: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && trimmed[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Ends an indented block turned fence, keeping blank lines that followed it outside.
@@ -199,6 +225,12 @@ mod tests {
                 "Values in \\[0, 1\\] or &lt;none&gt;.",
             ),
             ("Code `a[0] <b>` untouched.", "Code `a[0] <b>` untouched."),
+            (
+                "Limits:\n\n - one\n - two\n After the list.",
+                "Limits:\n\n - one\n - two\n\n After the list.",
+            ),
+            ("1. first\n2. second\nThen.", "1. first\n2. second\n\nThen."),
+            ("- wrapped\n  item\n- next", "- wrapped\n  item\n- next"),
         ];
         for (input, expected) in table {
             assert_eq!(sanitize(input), expected, "sanitizing {input:?}");
