@@ -12,11 +12,13 @@ use super::model_union::ModelUnion;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
-use crate::model::{ApiGeneration, ApiModel, Operation, Primitive, TypeKind, TypeName, TypeRef};
+use crate::model::{
+    ApiGeneration, ApiModel, Operation, Primitive, TypeDef, TypeKind, TypeName, TypeRef,
+};
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The comment every generated file starts with.
 pub fn header(model: &ApiModel, options: &Options) -> String {
@@ -30,8 +32,18 @@ pub fn header(model: &ApiModel, options: &Options) -> String {
     )
 }
 
-/// The files of the generated module with their tokens, in a fixed order.
-pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, TokenStream)> {
+/// Emits one part of a file; parts are independent, so they can be emitted (and formatted) on
+/// any thread.
+pub type Part<'m> = Box<dyn Fn() -> TokenStream + Send + Sync + 'm>;
+
+/// How many types or operations one part of a file holds: small enough that the parts of a large
+/// spec spread over the cores, large enough that a small spec stays one part. The output does not
+/// depend on it: a file is the concatenation of its formatted parts.
+const PART_SIZE: usize = 64;
+
+/// The files of the generated module, each as the parts whose formatted texts make it up, in a
+/// fixed order.
+pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
     let current: Vec<&Operation> = model
         .operations
         .iter()
@@ -42,19 +54,23 @@ pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, TokenStream)> {
         .iter()
         .filter(|op| op.generation == ApiGeneration::Legacy)
         .collect();
-    let mut files = vec![
-        ("mod.rs", module_root(model, !legacy.is_empty())),
+    let has_legacy = !legacy.is_empty();
+    let mut files: Vec<(&'static str, Vec<Part<'_>>)> = vec![
+        (
+            "mod.rs",
+            vec![Box::new(move || module_root(model, has_legacy))],
+        ),
         ("models.rs", models(model)),
     ];
     files.push((
         "operations.rs",
         operations(
-            &current,
+            current,
             "Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.",
         ),
     ));
-    if !legacy.is_empty() {
-        files.push(("v1.rs", operations(&legacy, "Operations of the deprecated v1.0 API (`/api/atlas/v1.0`): plain `application/json`, Digest authentication only.")));
+    if has_legacy {
+        files.push(("v1.rs", operations(legacy, "Operations of the deprecated v1.0 API (`/api/atlas/v1.0`): plain `application/json`, Digest authentication only.")));
     }
     files
 }
@@ -132,17 +148,49 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
     }
 }
 
-fn models(model: &ApiModel) -> TokenStream {
-    let boxed = boxed_fields(&model.types);
-    let built_by_callers = request_types(model);
-    let none = BTreeSet::new();
-    let items = model.types.values().map(|def| match &def.kind {
+fn models(model: &ApiModel) -> Vec<Part<'_>> {
+    let boxed = std::sync::Arc::new(boxed_fields(&model.types));
+    let built_by_callers = std::sync::Arc::new(request_types(model));
+    let defs: Vec<&TypeDef> = model.types.values().collect();
+    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+        quote! {
+            //! Every named type of the API: component schemas and the inline schemas that needed a
+            //! name. Response models ignore fields they do not know; enums keep values they do not
+            //! know in `Unknown`.
+        }
+    })];
+    for chunk in defs.chunks(PART_SIZE) {
+        let chunk = chunk.to_vec();
+        let boxed = boxed.clone();
+        let built_by_callers = built_by_callers.clone();
+        parts.push(Box::new(move || {
+            let items = chunk
+                .iter()
+                .map(|def| model_item(model, def, &boxed, &built_by_callers));
+            quote!(#(#items)*)
+        }));
+    }
+    parts.push(Box::new(move || {
+        let pages = super::pagination::PageImpls { model };
+        quote!(#pages)
+    }));
+    parts
+}
+
+/// The item of one named type.
+fn model_item(
+    model: &ApiModel,
+    def: &TypeDef,
+    boxed: &BTreeMap<TypeName, BTreeSet<String>>,
+    built_by_callers: &BTreeSet<&TypeName>,
+) -> TokenStream {
+    match &def.kind {
         TypeKind::Struct(fields) => {
-            let boxed = boxed.get(&def.name).unwrap_or(&none);
+            let none = BTreeSet::new();
             let s = ModelStruct {
                 def,
                 fields,
-                boxed,
+                boxed: boxed.get(&def.name).unwrap_or(&none),
                 constructor: built_by_callers.contains(&def.name),
             };
             quote!(#s)
@@ -168,14 +216,6 @@ fn models(model: &ApiModel) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-    });
-    let pages = super::pagination::PageImpls { model };
-    quote! {
-        //! Every named type of the API: component schemas and the inline schemas that needed a
-        //! name. Response models ignore fields they do not know; enums keep values they do not
-        //! know in `Unknown`.
-        #(#items)*
-        #pages
     }
 }
 
@@ -232,20 +272,39 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
     found
 }
 
-fn operations(ops: &[&Operation], about: &str) -> TokenStream {
-    let patterns = PatternTable::for_operations(ops.iter().copied());
-    let builders = ops.iter().map(|op| RequestBuilder {
-        op,
-        patterns: &patterns,
-    });
-    let enums = ops.iter().map(|op| ResponseEnum { op });
-    let methods = ClientMethods { operations: ops };
+fn operations<'m>(ops: Vec<&'m Operation>, about: &str) -> Vec<Part<'m>> {
+    let ops = std::sync::Arc::new(ops);
+    let patterns = std::sync::Arc::new(PatternTable::for_operations(ops.iter().copied()));
     let about = format!(" {about}");
-    quote! {
-        #![doc = #about]
-        #methods
-        #(#builders)*
-        #(#enums)*
-        #patterns
+    let mut parts: Vec<Part<'m>> = Vec::new();
+    {
+        let ops = ops.clone();
+        parts.push(Box::new(move || {
+            let methods = ClientMethods { operations: &ops };
+            quote! {
+                #![doc = #about]
+                #methods
+            }
+        }));
     }
+    for start in (0..ops.len()).step_by(PART_SIZE) {
+        let (ops, patterns) = (ops.clone(), patterns.clone());
+        parts.push(Box::new(move || {
+            let chunk = &ops[start..(start + PART_SIZE).min(ops.len())];
+            let builders = chunk.iter().map(|op| RequestBuilder {
+                op,
+                patterns: &patterns,
+            });
+            quote!(#(#builders)*)
+        }));
+    }
+    parts.push(Box::new(move || {
+        let enums = ops.iter().map(|op| ResponseEnum { op });
+        let patterns = &*patterns;
+        quote! {
+            #(#enums)*
+            #patterns
+        }
+    }));
+    parts
 }

@@ -20,27 +20,84 @@ use crate::write::OutputFile;
 use crate::Options;
 use proc_macro2::Ident;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Folder of the generated module inside the client crate.
 pub const GENERATED_DIR: &str = "src/generated";
 
-/// Emits and formats every file of the generated module.
+/// Emits and formats every file of the generated module. The parts of the files are emitted,
+/// parsed and formatted on all cores; each file is its parts' texts in order, so the output does
+/// not depend on how many threads there are.
 pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>, CodegenError> {
-    let mut files = Vec::new();
-    let mut defined = BTreeSet::new();
-    for (name, tokens) in files::generated_module(model) {
+    let files = files::generated_module(model);
+    let jobs: Vec<(&str, &files::Part<'_>)> = files
+        .iter()
+        .flat_map(|(name, parts)| parts.iter().map(move |part| (*name, part)))
+        .collect();
+    let formatted = run_parallel(&jobs, |(name, part)| {
         let path = format!("{GENERATED_DIR}/{name}");
-        let parsed = crate::format::parse_file(&path, tokens)?;
-        defined.extend(parsed.items.iter().filter_map(defined_type));
-        let contents = format!(
-            "{}{}",
-            files::header(model, options),
-            crate::format::format_file(&parsed)
-        );
-        files.push(OutputFile { path, contents });
+        let parsed = crate::format::parse_file(&path, part())?;
+        let defined: Vec<String> = parsed.items.iter().filter_map(defined_type).collect();
+        Ok((crate::format::format_file(&parsed), defined))
+    })?;
+    let mut texts = formatted.into_iter();
+    let mut defined = BTreeSet::new();
+    let mut out = Vec::new();
+    for (name, parts) in &files {
+        let mut contents = files::header(model, options);
+        for (text, types) in texts.by_ref().take(parts.len()) {
+            contents.push_str(&text);
+            defined.extend(types);
+        }
+        out.push(OutputFile {
+            path: format!("{GENERATED_DIR}/{name}"),
+            contents,
+        });
     }
     check_complete(model, &defined)?;
-    Ok(files)
+    Ok(out)
+}
+
+/// Runs `work` on every job on as many threads as there are cores, and returns the results in
+/// job order (the first error, by job order, wins). Hand-rolled on `std::thread::scope`: a
+/// thread-pool crate would add a dependency for a dozen lines.
+fn run_parallel<J: Sync, T: Send>(
+    jobs: &[J],
+    work: impl Fn(&J) -> Result<T, CodegenError> + Sync,
+) -> Result<Vec<T>, CodegenError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(&work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<T, CodegenError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else {
+                            return done;
+                        };
+                        done.push((i, work(job)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The name of a struct, enum or type alias item.

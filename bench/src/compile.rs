@@ -1,0 +1,121 @@
+//! Compile time of the generated crates: `cargo check` and a debug `cargo build` of the crate
+//! alone, its dependencies prebuilt, incremental compilation off.
+//!
+//! The four crates (ours and progenitor's, full and curated spec) share one target folder,
+//! so each dependency builds once. Before every timed run `src/lib.rs` is touched, which makes
+//! cargo rebuild that crate and nothing else.
+
+use crate::generate::{self, Crates};
+use crate::paths::Paths;
+use crate::prepare::Specs;
+use crate::process;
+use crate::shape::{self, Shape};
+use crate::stats::Timing;
+use anyhow::Context;
+use std::fs::File;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+#[derive(Debug, Clone)]
+pub struct CrateCompile {
+    pub check: Timing,
+    pub build: Timing,
+    /// The generated Rust (ours: `src/generated/`; progenitor: all of `src/`).
+    pub generated: Shape,
+    /// Lines of all Rust in the crate (ours adds the copied hand-written runtime).
+    pub total_lines: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SpecCompile {
+    pub spec: &'static str,
+    pub ours: CrateCompile,
+    pub progenitor: CrateCompile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Compile {
+    pub specs: Vec<SpecCompile>,
+    pub cargo: String,
+}
+
+pub fn measure(paths: &Paths, specs: &Specs, runs: usize, quick: bool) -> anyhow::Result<Compile> {
+    let mut results = Vec::new();
+    for spec in specs.both() {
+        if quick && spec.name == "full" {
+            eprintln!("bench: compile, full spec skipped (--quick)");
+            continue;
+        }
+        let Crates { ours, progenitor } = generate::generate_both(paths, spec)?;
+        eprintln!("bench: compile, {} spec: building dependencies", spec.name);
+        for crate_dir in [&ours, &progenitor] {
+            prepare_crate(paths, crate_dir)?;
+            // Untimed: builds the dependencies, and the crate once, for check and build alike.
+            cargo(paths, crate_dir, "check")?;
+            cargo(paths, crate_dir, "build")?;
+        }
+        let mut timings: [[Vec<Duration>; 2]; 2] = Default::default();
+        for run in 0..runs {
+            eprintln!("bench: compile, {} spec: run {}/{runs}", spec.name, run + 1);
+            for (slot, crate_dir) in [&ours, &progenitor].into_iter().enumerate() {
+                for (kind, subcommand) in ["check", "build"].into_iter().enumerate() {
+                    touch(&crate_dir.join("src/lib.rs"))?;
+                    timings[slot][kind].push(cargo(paths, crate_dir, subcommand)?);
+                }
+            }
+        }
+        let [ours_times, progenitor_times] = timings;
+        results.push(SpecCompile {
+            spec: spec.name,
+            ours: CrateCompile {
+                check: Timing::of(&ours_times[0]),
+                build: Timing::of(&ours_times[1]),
+                generated: shape::of_folder(&ours.join("src/generated"))?,
+                total_lines: shape::of_folder(&ours.join("src"))?.lines,
+            },
+            progenitor: CrateCompile {
+                check: Timing::of(&progenitor_times[0]),
+                build: Timing::of(&progenitor_times[1]),
+                generated: shape::of_folder(&progenitor.join("src"))?,
+                total_lines: shape::of_folder(&progenitor.join("src"))?.lines,
+            },
+        });
+    }
+    Ok(Compile {
+        specs: results,
+        cargo: crate::machine::version_of("cargo"),
+    })
+}
+
+/// Starts the generated crate from the benchmark's lock file, so its dependencies resolve to
+/// the versions the rest of the repository uses (cargo adds what is missing).
+fn prepare_crate(paths: &Paths, crate_dir: &Path) -> anyhow::Result<()> {
+    let lock = crate_dir.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(paths.root.join("bench/Cargo.lock"), &lock)
+            .with_context(|| format!("copying a lock file to {}", crate_dir.display()))?;
+    }
+    Ok(())
+}
+
+fn cargo(paths: &Paths, crate_dir: &Path, subcommand: &str) -> anyhow::Result<Duration> {
+    let mut command = Command::new(process::cargo());
+    command
+        .current_dir(crate_dir)
+        .args([subcommand, "--quiet"])
+        .env("CARGO_TARGET_DIR", &paths.compile_target)
+        .env("CARGO_INCREMENTAL", "0");
+    process::time(
+        &mut command,
+        &format!("cargo {subcommand} in {}", crate_dir.display()),
+    )
+}
+
+fn touch(path: &Path) -> anyhow::Result<()> {
+    File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(SystemTime::now()))
+        .with_context(|| format!("touching {}", path.display()))
+}
