@@ -159,6 +159,22 @@ pub struct Collision {
     pub given: String,
 }
 
+impl Collision {
+    /// Says which two `what`s (values, tags, ...) wanted one variant name and what the second
+    /// was called instead.
+    pub fn describe(&self, what: &str) -> String {
+        let first = if self.first.is_empty() {
+            "the catch-all".to_owned()
+        } else {
+            format!("`{}`", self.first)
+        };
+        format!(
+            "{what} {first} and `{}` both become variant `{}`; the second is named `{}`",
+            self.second, self.wanted, self.given
+        )
+    }
+}
+
 impl NameScope {
     pub fn new() -> Self {
         Self::default()

@@ -159,16 +159,7 @@ fn crate_dirs(specs: &[PathBuf], out_root: &Path) -> Vec<PathBuf> {
             let name = file_label(spec);
             let name = name.strip_suffix(".gz").unwrap_or(&name);
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            let stem: String = stem
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
+            let stem = crate::regen::package_name_chars(stem);
             // A package name must start with a letter.
             let stem = format!("spec-{}", stem.trim_matches('-'));
             let mut dir = stem.clone();

@@ -239,23 +239,25 @@ fn standalone_manifest(client_manifest: &Path, out: &Path) -> anyhow::Result<Str
     .unwrap_or_else(|| "2021".to_owned());
     let name: String = out
         .file_name()
-        .map(|n| {
-            n.to_string_lossy()
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect()
-        })
+        .map(|n| package_name_chars(&n.to_string_lossy()))
         .unwrap_or_else(|| "generated-client".to_owned());
     Ok(format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\npublish = false\n\n\
          # A crate of its own, even when generated inside another workspace.\n[workspace]\n\n{manifest}"
     ))
+}
+
+/// `text` with every character a package name cannot have (and upper case) replaced by `-`.
+pub(crate) fn package_name_chars(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// One dependency as a standalone crate must write it: `workspace = true` replaced by the

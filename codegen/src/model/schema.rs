@@ -594,17 +594,9 @@ impl<'s> SchemaCx<'s> {
             Shape::Enum(values) => {
                 let (variants, collisions) = enum_variants(&values);
                 for c in collisions {
-                    let first = if c.first.is_empty() {
-                        "the catch-all".to_owned()
-                    } else {
-                        format!("`{}`", c.first)
-                    };
                     self.notes.push(Note {
                         pointer: format!("{pointer}/enum"),
-                        message: format!(
-                            "values {first} and `{}` both become variant `{}`; the second is named `{}`",
-                            c.second, c.wanted, c.given
-                        ),
+                        message: c.describe("values"),
                     });
                 }
                 TypeKind::Enum(variants)

@@ -62,17 +62,9 @@ impl SchemaCx<'_> {
         let tags: Vec<String> = listed.iter().map(|l| l.tag.clone()).collect();
         let (idents, collisions) = enum_variants(&tags);
         for c in collisions {
-            let first = if c.first.is_empty() {
-                "the catch-all".to_owned()
-            } else {
-                format!("`{}`", c.first)
-            };
             self.notes.push(Note {
                 pointer: format!("{pointer}/discriminator/mapping"),
-                message: format!(
-                    "tags {first} and `{}` both become variant `{}`; the second is named `{}`",
-                    c.second, c.wanted, c.given
-                ),
+                message: c.describe("tags"),
             });
         }
         let variants = idents
