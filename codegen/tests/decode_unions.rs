@@ -11,6 +11,13 @@ pub mod models {
     include!("generated/discriminator_models.rs");
 }
 
+/// The part of the client runtime the models call into: their `Deserialize` impls share it.
+#[path = "../../generated-client/src/runtime/de.rs"]
+mod runtime_de;
+mod runtime {
+    pub(crate) use super::runtime_de as de;
+}
+
 use models::{Criteria, Schedule};
 
 const FIXTURE: &str = "tests/fixtures/codegen/discriminator.yaml";

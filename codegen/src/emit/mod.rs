@@ -8,6 +8,7 @@ mod docs;
 mod files;
 mod model_enum;
 mod model_struct;
+mod model_struct_de;
 mod model_union;
 mod pagination;
 mod params;

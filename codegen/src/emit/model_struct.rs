@@ -1,10 +1,11 @@
 //! A generated model struct: one field per schema property, serde names kept, optional and
-//! nullable properties as `Option`, unknown properties ignored on decode. Structs a request
-//! body contains get a constructor, since `#[non_exhaustive]` forbids struct literals outside
-//! the crate.
+//! nullable properties as `Option`, unknown properties ignored on decode (see
+//! `model_struct_de`). Structs a request body contains get a constructor, since
+//! `#[non_exhaustive]` forbids struct literals outside the crate.
 
 use super::docs::doc_attrs;
 use super::ident;
+use super::model_struct_de::StructDeserialize;
 use super::types::rust_type;
 use crate::model::{Field, TypeDef};
 use proc_macro2::TokenStream;
@@ -32,14 +33,19 @@ impl ToTokens for ModelStruct<'_> {
             field,
             boxed: self.boxed.contains(&field.name),
         });
+        let deserialize = StructDeserialize {
+            def,
+            fields: self.fields,
+        };
         tokens.extend(quote! {
             #docs
             #deprecated
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields,)*
             }
+            #deserialize
         });
         if self.constructor {
             self.constructor_tokens(tokens);
@@ -102,14 +108,8 @@ impl ToTokens for StructField<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let field = self.field;
         let name = ident(&field.ident.0);
-        let mut ty = rust_type(&field.ty, &quote!(self));
-        if self.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
-        }
+        let ty = field_type(field, self.boxed);
         let optional = !field.required || field.nullable;
-        if optional {
-            ty = quote!(::std::option::Option<#ty>);
-        }
         let mut serde_args = Vec::new();
         let bare = field.ident.0.strip_prefix("r#").unwrap_or(&field.ident.0);
         if bare != field.name {
@@ -118,7 +118,6 @@ impl ToTokens for StructField<'_> {
         }
         if optional {
             serde_args.push(quote!(
-                default,
                 skip_serializing_if = "::std::option::Option::is_none"
             ));
         }
@@ -139,4 +138,17 @@ impl ToTokens for StructField<'_> {
             pub #name: #ty
         });
     }
+}
+
+/// The Rust type of a field: boxed when it leads back to its struct, `Option` when the
+/// property is optional or nullable.
+fn field_type(field: &Field, boxed: bool) -> TokenStream {
+    let mut ty = rust_type(&field.ty, &quote!(self));
+    if boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if !field.required || field.nullable {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    ty
 }

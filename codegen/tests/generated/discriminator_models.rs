@@ -55,22 +55,108 @@ impl<'de> ::serde::Deserialize<'de> for Criteria {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomCriteria {
     pub r#type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alternatives: ::std::option::Option<::std::vec::Vec<self::Criteria>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback: ::std::option::Option<self::Criteria>,
     pub query: ::std::string::String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for CustomCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "alternatives", "fallback", "query"];
+        struct CustomCriteriaVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for CustomCriteriaVisitor {
+            type Value = CustomCriteria;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CustomCriteria")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<CustomCriteria, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_type = ::std::option::Option::None;
+                let mut value_alternatives = ::std::option::Option::None;
+                let mut value_fallback = ::std::option::Option::None;
+                let mut value_query = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_type, "type")?,
+                        1 => take(&mut map, &mut value_alternatives, "alternatives")?,
+                        2 => take(&mut map, &mut value_fallback, "fallback")?,
+                        3 => take(&mut map, &mut value_query, "query")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomCriteria {
+                    r#type: required(value_type, "type")?,
+                    alternatives: value_alternatives.flatten(),
+                    fallback: value_fallback.flatten(),
+                    query: required(value_query, "query")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomCriteria", FIELDS, CustomCriteriaVisitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
     #[serde(rename = "startHour")]
     pub start_hour: i32,
     pub r#type: ::std::string::String,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DailySchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["startHour", "type"];
+        struct DailyScheduleVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for DailyScheduleVisitor {
+            type Value = DailySchedule;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct DailySchedule")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<DailySchedule, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_start_hour = ::std::option::Option::None;
+                let mut value_type = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_start_hour, "startHour")?,
+                        1 => take(&mut map, &mut value_type, "type")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DailySchedule {
+                    start_hour: required(value_start_hour, "startHour")?,
+                    r#type: required(value_type, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DailySchedule", FIELDS, DailyScheduleVisitor)
+    }
 }
 #[allow(deprecated)]
 impl DailySchedule {
@@ -80,64 +166,274 @@ impl DailySchedule {
         Self { start_hour, r#type }
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DateCriteria {
     pub r#type: ::std::string::String,
     #[serde(
         rename = "dateField",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date_field: ::std::option::Option<::std::string::String>,
     #[serde(rename = "expireAfterDays")]
     pub expire_after_days: i32,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DateCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "dateField", "expireAfterDays"];
+        struct DateCriteriaVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for DateCriteriaVisitor {
+            type Value = DateCriteria;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct DateCriteria")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<DateCriteria, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_type = ::std::option::Option::None;
+                let mut value_date_field = ::std::option::Option::None;
+                let mut value_expire_after_days = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_type, "type")?,
+                        1 => take(&mut map, &mut value_date_field, "dateField")?,
+                        2 => {
+                            take(
+                                &mut map,
+                                &mut value_expire_after_days,
+                                "expireAfterDays",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DateCriteria {
+                    r#type: required(value_type, "type")?,
+                    date_field: value_date_field.flatten(),
+                    expire_after_days: required(
+                        value_expire_after_days,
+                        "expireAfterDays",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DateCriteria", FIELDS, DateCriteriaVisitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetUntypedResponse {
     #[serde(
         rename = "inlineMembers",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inline_members: ::std::option::Option<::serde_json::Value>,
     #[serde(
         rename = "missingTag",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub missing_tag: ::std::option::Option<self::MissingTag>,
     #[serde(
         rename = "notAnObject",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub not_an_object: ::std::option::Option<self::NotAnObject>,
     #[serde(
         rename = "selfMapped",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub self_mapped: ::std::option::Option<self::SelfMapped>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for GetUntypedResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "inlineMembers",
+            "missingTag",
+            "notAnObject",
+            "selfMapped",
+        ];
+        struct GetUntypedResponseVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for GetUntypedResponseVisitor {
+            type Value = GetUntypedResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct GetUntypedResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<GetUntypedResponse, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_inline_members = ::std::option::Option::None;
+                let mut value_missing_tag = ::std::option::Option::None;
+                let mut value_not_an_object = ::std::option::Option::None;
+                let mut value_self_mapped = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_inline_members, "inlineMembers")?,
+                        1 => take(&mut map, &mut value_missing_tag, "missingTag")?,
+                        2 => take(&mut map, &mut value_not_an_object, "notAnObject")?,
+                        3 => take(&mut map, &mut value_self_mapped, "selfMapped")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GetUntypedResponse {
+                    inline_members: value_inline_members.flatten(),
+                    missing_tag: value_missing_tag.flatten(),
+                    not_an_object: value_not_an_object.flatten(),
+                    self_mapped: value_self_mapped.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("GetUntypedResponse", FIELDS, GetUntypedResponseVisitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MissingTag {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for MissingTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["kind"];
+        struct MissingTagVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for MissingTagVisitor {
+            type Value = MissingTag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct MissingTag")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<MissingTag, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_kind = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_kind, "kind")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MissingTag {
+                    kind: value_kind.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MissingTag", FIELDS, MissingTagVisitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NoKind {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub other: ::std::option::Option<::std::string::String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for NoKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["other"];
+        struct NoKindVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for NoKindVisitor {
+            type Value = NoKind;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct NoKind")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<NoKind, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_other = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_other, "other")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(NoKind {
+                    other: value_other.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NoKind", FIELDS, NoKindVisitor)
+    }
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NotAnObject {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for NotAnObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["kind"];
+        struct NotAnObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for NotAnObjectVisitor {
+            type Value = NotAnObject;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct NotAnObject")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<NotAnObject, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_kind = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_kind, "kind")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(NotAnObject {
+                    kind: value_kind.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotAnObject", FIELDS, NotAnObjectVisitor)
+    }
 }
 /// Which variant a value is follows its `type` property; a value whose `type` is missing or not listed here decodes to `Unknown`.
 #[allow(deprecated)]
@@ -179,26 +475,105 @@ impl<'de> ::serde::Deserialize<'de> for Schedule {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SelfMapped {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for SelfMapped {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["limit", "name"];
+        struct SelfMappedVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for SelfMappedVisitor {
+            type Value = SelfMapped;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SelfMapped")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<SelfMapped, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_limit = ::std::option::Option::None;
+                let mut value_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_limit, "limit")?,
+                        1 => take(&mut map, &mut value_name, "name")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SelfMapped {
+                    limit: value_limit.flatten(),
+                    name: value_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SelfMapped", FIELDS, SelfMappedVisitor)
+    }
 }
 pub type Text = ::std::string::String;
 #[deprecated(note = "deprecated in the API spec")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     #[serde(
         rename = "dayOfWeek",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub day_of_week: ::std::option::Option<i32>,
     pub r#type: ::std::string::String,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for WeeklySchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["dayOfWeek", "type"];
+        struct WeeklyScheduleVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for WeeklyScheduleVisitor {
+            type Value = WeeklySchedule;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct WeeklySchedule")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<WeeklySchedule, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_day_of_week = ::std::option::Option::None;
+                let mut value_type = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_day_of_week, "dayOfWeek")?,
+                        1 => take(&mut map, &mut value_type, "type")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WeeklySchedule {
+                    day_of_week: value_day_of_week.flatten(),
+                    r#type: required(value_type, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WeeklySchedule", FIELDS, WeeklyScheduleVisitor)
+    }
 }
 #[allow(deprecated)]
 impl WeeklySchedule {

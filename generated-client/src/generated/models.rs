@@ -5,17 +5,16 @@
 //! name. Response models ignore fields they do not know; enums keep values they do not
 //! know in `Unknown`.
 /// Body that Atlas returns with every error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiError {
     #[serde(
         rename = "badRequestDetail",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bad_request_detail: ::std::option::Option<self::BadRequestDetail>,
     /// Explanation of what went wrong in this particular case.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// HTTP status code of the response.
     ///
@@ -29,48 +28,111 @@ pub struct ApiError {
     /// Values that complete the error message, in order.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Short text for the HTTP status code.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "badRequestDetail",
+            "detail",
+            "error",
+            "errorCode",
+            "parameters",
+            "reason",
+        ];
+        struct ApiErrorVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ApiErrorVisitor {
+            type Value = ApiError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ApiError")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<ApiError, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_bad_request_detail = ::std::option::Option::None;
+                let mut value_detail = ::std::option::Option::None;
+                let mut value_error = ::std::option::Option::None;
+                let mut value_error_code = ::std::option::Option::None;
+                let mut value_parameters = ::std::option::Option::None;
+                let mut value_reason = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            take(
+                                &mut map,
+                                &mut value_bad_request_detail,
+                                "badRequestDetail",
+                            )?
+                        }
+                        1 => take(&mut map, &mut value_detail, "detail")?,
+                        2 => take(&mut map, &mut value_error, "error")?,
+                        3 => take(&mut map, &mut value_error_code, "errorCode")?,
+                        4 => take(&mut map, &mut value_parameters, "parameters")?,
+                        5 => take(&mut map, &mut value_reason, "reason")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApiError {
+                    bad_request_detail: value_bad_request_detail.flatten(),
+                    detail: value_detail.flatten(),
+                    error: required(value_error, "error")?,
+                    error_code: required(value_error_code, "errorCode")?,
+                    parameters: value_parameters.flatten(),
+                    reason: value_reason.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApiError", FIELDS, ApiErrorVisitor)
+    }
+}
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v2 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackupTenantSnapshot {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "finishTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "mongoDBVersion",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
@@ -79,7 +141,6 @@ pub struct BackupTenantSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "scheduledTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -88,15 +149,92 @@ pub struct BackupTenantSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "startTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<self::BackupTenantSnapshotStatus>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "expiration",
+            "finishTime",
+            "id",
+            "links",
+            "mongoDBVersion",
+            "scheduledTime",
+            "startTime",
+            "status",
+        ];
+        struct BackupTenantSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for BackupTenantSnapshotVisitor {
+            type Value = BackupTenantSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct BackupTenantSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<BackupTenantSnapshot, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_expiration = ::std::option::Option::None;
+                let mut value_finish_time = ::std::option::Option::None;
+                let mut value_id = ::std::option::Option::None;
+                let mut value_links = ::std::option::Option::None;
+                let mut value_mongo_db_version = ::std::option::Option::None;
+                let mut value_scheduled_time = ::std::option::Option::None;
+                let mut value_start_time = ::std::option::Option::None;
+                let mut value_status = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_expiration, "expiration")?,
+                        1 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                        2 => take(&mut map, &mut value_id, "id")?,
+                        3 => take(&mut map, &mut value_links, "links")?,
+                        4 => {
+                            take(
+                                &mut map,
+                                &mut value_mongo_db_version,
+                                "mongoDBVersion",
+                            )?
+                        }
+                        5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                        6 => take(&mut map, &mut value_start_time, "startTime")?,
+                        7 => take(&mut map, &mut value_status, "status")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(BackupTenantSnapshot {
+                    expiration: value_expiration.flatten(),
+                    finish_time: value_finish_time.flatten(),
+                    id: value_id.flatten(),
+                    links: value_links.flatten(),
+                    mongo_db_version: value_mongo_db_version.flatten(),
+                    scheduled_time: value_scheduled_time.flatten(),
+                    start_time: value_start_time.flatten(),
+                    status: value_status.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "BackupTenantSnapshot",
+                FIELDS,
+                BackupTenantSnapshotVisitor,
+            )
+    }
 }
 /// Stage the snapshot workflow had reached when the request was served.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -169,15 +307,53 @@ impl crate::runtime::ParamValue for BackupTenantSnapshotStatus {
     }
 }
 /// Field-level reasons why a request was rejected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<self::FieldViolation>>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for BadRequestDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["fields"];
+        struct BadRequestDetailVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for BadRequestDetailVisitor {
+            type Value = BadRequestDetail;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct BadRequestDetail")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<BadRequestDetail, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_fields, "fields")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(BadRequestDetail {
+                    fields: value_fields.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("BadRequestDetail", FIELDS, BadRequestDetailVisitor)
+    }
+}
 /// One request element that failed validation, and why.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// Why the element was rejected.
@@ -185,40 +361,78 @@ pub struct FieldViolation {
     /// Path to the offending element of the request.
     pub field: ::std::string::String,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for FieldViolation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "field"];
+        struct FieldViolationVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for FieldViolationVisitor {
+            type Value = FieldViolation;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct FieldViolation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<FieldViolation, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_description = ::std::option::Option::None;
+                let mut value_field = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_description, "description")?,
+                        1 => take(&mut map, &mut value_field, "field")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FieldViolation {
+                    description: required(value_description, "description")?,
+                    field: required(value_field, "field")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FieldViolation", FIELDS, FieldViolationVisitor)
+    }
+}
 /// A backup snapshot taken of a Flex cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FlexBackupSnapshot20241113 {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "finishTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "mongoDBVersion",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
@@ -227,7 +441,6 @@ pub struct FlexBackupSnapshot20241113 {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "scheduledTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -236,31 +449,106 @@ pub struct FlexBackupSnapshot20241113 {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "startTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served, for example `COMPLETED`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshot20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "expiration",
+            "finishTime",
+            "id",
+            "links",
+            "mongoDBVersion",
+            "scheduledTime",
+            "startTime",
+            "status",
+        ];
+        struct FlexBackupSnapshot20241113Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for FlexBackupSnapshot20241113Visitor {
+            type Value = FlexBackupSnapshot20241113;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct FlexBackupSnapshot20241113")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<FlexBackupSnapshot20241113, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_expiration = ::std::option::Option::None;
+                let mut value_finish_time = ::std::option::Option::None;
+                let mut value_id = ::std::option::Option::None;
+                let mut value_links = ::std::option::Option::None;
+                let mut value_mongo_db_version = ::std::option::Option::None;
+                let mut value_scheduled_time = ::std::option::Option::None;
+                let mut value_start_time = ::std::option::Option::None;
+                let mut value_status = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_expiration, "expiration")?,
+                        1 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                        2 => take(&mut map, &mut value_id, "id")?,
+                        3 => take(&mut map, &mut value_links, "links")?,
+                        4 => {
+                            take(
+                                &mut map,
+                                &mut value_mongo_db_version,
+                                "mongoDBVersion",
+                            )?
+                        }
+                        5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                        6 => take(&mut map, &mut value_start_time, "startTime")?,
+                        7 => take(&mut map, &mut value_status, "status")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FlexBackupSnapshot20241113 {
+                    expiration: value_expiration.flatten(),
+                    finish_time: value_finish_time.flatten(),
+                    id: value_id.flatten(),
+                    links: value_links.flatten(),
+                    mongo_db_version: value_mongo_db_version.flatten(),
+                    scheduled_time: value_scheduled_time.flatten(),
+                    start_time: value_start_time.flatten(),
+                    status: value_status.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FlexBackupSnapshot20241113",
+                FIELDS,
+                FlexBackupSnapshot20241113Visitor,
+            )
+    }
+}
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC. Lists are sorted on this field, newest first.
     #[serde(
         rename = "createdAt",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas will delete the snapshot, in UTC.
     #[serde(
         rename = "expiresAt",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -269,21 +557,18 @@ pub struct LegacyServerlessBackupSnapshot {
     /// MongoDB server version the snapshot was taken from.
     #[serde(
         rename = "mongodVersion",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Name of the serverless instance the snapshot belongs to.
     #[serde(
         rename = "serverlessInstanceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub serverless_instance_name: ::std::option::Option<::std::string::String>,
     /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
     #[serde(
         rename = "snapshotType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_type: ::std::option::Option<
@@ -294,10 +579,93 @@ pub struct LegacyServerlessBackupSnapshot {
     /// Storage the snapshot occupies, in bytes.
     #[serde(
         rename = "storageSizeBytes",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub storage_size_bytes: ::std::option::Option<i64>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "createdAt",
+            "expiresAt",
+            "id",
+            "mongodVersion",
+            "serverlessInstanceName",
+            "snapshotType",
+            "status",
+            "storageSizeBytes",
+        ];
+        struct LegacyServerlessBackupSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for LegacyServerlessBackupSnapshotVisitor {
+            type Value = LegacyServerlessBackupSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct LegacyServerlessBackupSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<LegacyServerlessBackupSnapshot, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_created_at = ::std::option::Option::None;
+                let mut value_expires_at = ::std::option::Option::None;
+                let mut value_id = ::std::option::Option::None;
+                let mut value_mongod_version = ::std::option::Option::None;
+                let mut value_serverless_instance_name = ::std::option::Option::None;
+                let mut value_snapshot_type = ::std::option::Option::None;
+                let mut value_status = ::std::option::Option::None;
+                let mut value_storage_size_bytes = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_created_at, "createdAt")?,
+                        1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                        2 => take(&mut map, &mut value_id, "id")?,
+                        3 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                        4 => {
+                            take(
+                                &mut map,
+                                &mut value_serverless_instance_name,
+                                "serverlessInstanceName",
+                            )?
+                        }
+                        5 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                        6 => take(&mut map, &mut value_status, "status")?,
+                        7 => {
+                            take(
+                                &mut map,
+                                &mut value_storage_size_bytes,
+                                "storageSizeBytes",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(LegacyServerlessBackupSnapshot {
+                    created_at: value_created_at.flatten(),
+                    expires_at: value_expires_at.flatten(),
+                    id: required(value_id, "id")?,
+                    mongod_version: value_mongod_version.flatten(),
+                    serverless_instance_name: value_serverless_instance_name.flatten(),
+                    snapshot_type: value_snapshot_type.flatten(),
+                    status: required(value_status, "status")?,
+                    storage_size_bytes: value_storage_size_bytes.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LegacyServerlessBackupSnapshot",
+                FIELDS,
+                LegacyServerlessBackupSnapshotVisitor,
+            )
+    }
 }
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -420,13 +788,12 @@ impl crate::runtime::ParamValue for LegacyServerlessBackupSnapshotStatus {
     }
 }
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v1.0 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyTenantSnapshot {
     /// Time at which the snapshot reached `COMPLETED`, in UTC.
     #[serde(
         rename = "finishTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -435,26 +802,93 @@ pub struct LegacyTenantSnapshot {
     /// MongoDB server version the snapshot was taken from.
     #[serde(
         rename = "mongoDBVersion",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
     /// Planned start of the snapshot, in UTC.
     #[serde(
         rename = "scheduledTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
     #[serde(
         rename = "startTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Where the snapshot stands in its lifecycle.
     pub status: self::LegacyTenantSnapshotStatus,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "finishTime",
+            "id",
+            "mongoDBVersion",
+            "scheduledTime",
+            "startTime",
+            "status",
+        ];
+        struct LegacyTenantSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for LegacyTenantSnapshotVisitor {
+            type Value = LegacyTenantSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct LegacyTenantSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<LegacyTenantSnapshot, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_finish_time = ::std::option::Option::None;
+                let mut value_id = ::std::option::Option::None;
+                let mut value_mongo_db_version = ::std::option::Option::None;
+                let mut value_scheduled_time = ::std::option::Option::None;
+                let mut value_start_time = ::std::option::Option::None;
+                let mut value_status = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                        1 => take(&mut map, &mut value_id, "id")?,
+                        2 => {
+                            take(
+                                &mut map,
+                                &mut value_mongo_db_version,
+                                "mongoDBVersion",
+                            )?
+                        }
+                        3 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                        4 => take(&mut map, &mut value_start_time, "startTime")?,
+                        5 => take(&mut map, &mut value_status, "status")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(LegacyTenantSnapshot {
+                    finish_time: value_finish_time.flatten(),
+                    id: required(value_id, "id")?,
+                    mongo_db_version: value_mongo_db_version.flatten(),
+                    scheduled_time: value_scheduled_time.flatten(),
+                    start_time: value_start_time.flatten(),
+                    status: required(value_status, "status")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LegacyTenantSnapshot",
+                FIELDS,
+                LegacyTenantSnapshotVisitor,
+            )
+    }
 }
 /// Where the snapshot stands in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -527,24 +961,64 @@ impl crate::runtime::ParamValue for LegacyTenantSnapshotStatus {
     }
 }
 /// A link from this resource to itself or to a related resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Target URL of the link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
     /// How the target relates to this resource, for example `self`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Link {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["href", "rel"];
+        struct LinkVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for LinkVisitor {
+            type Value = Link;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Link")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<Link, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_href = ::std::option::Option::None;
+                let mut value_rel = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_href, "href")?,
+                        1 => take(&mut map, &mut value_rel, "rel")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Link {
+                    href: value_href.flatten(),
+                    rel: value_rel.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Link", FIELDS, LinkVisitor)
+    }
+}
 /// One page of Flex cluster snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -555,19 +1029,70 @@ pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["links", "results", "totalCount"];
+        struct PaginatedApiAtlasFlexBackupSnapshot20241113Visitor;
+        impl<'de> ::serde::de::Visitor<'de>
+        for PaginatedApiAtlasFlexBackupSnapshot20241113Visitor {
+            type Value = PaginatedApiAtlasFlexBackupSnapshot20241113;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PaginatedApiAtlasFlexBackupSnapshot20241113")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<
+                PaginatedApiAtlasFlexBackupSnapshot20241113,
+                __A::Error,
+            > {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_links = ::std::option::Option::None;
+                let mut value_results = ::std::option::Option::None;
+                let mut value_total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_links, "links")?,
+                        1 => take(&mut map, &mut value_results, "results")?,
+                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaginatedApiAtlasFlexBackupSnapshot20241113 {
+                    links: value_links.flatten(),
+                    results: required(value_results, "results")?,
+                    total_count: value_total_count.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PaginatedApiAtlasFlexBackupSnapshot20241113",
+                FIELDS,
+                PaginatedApiAtlasFlexBackupSnapshot20241113Visitor,
+            )
+    }
+}
 /// One page of serverless instance snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -578,19 +1103,70 @@ pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["links", "results", "totalCount"];
+        struct PaginatedApiAtlasServerlessBackupSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de>
+        for PaginatedApiAtlasServerlessBackupSnapshotVisitor {
+            type Value = PaginatedApiAtlasServerlessBackupSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PaginatedApiAtlasServerlessBackupSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<
+                PaginatedApiAtlasServerlessBackupSnapshot,
+                __A::Error,
+            > {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_links = ::std::option::Option::None;
+                let mut value_results = ::std::option::Option::None;
+                let mut value_total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_links, "links")?,
+                        1 => take(&mut map, &mut value_results, "results")?,
+                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaginatedApiAtlasServerlessBackupSnapshot {
+                    links: value_links.flatten(),
+                    results: required(value_results, "results")?,
+                    total_count: value_total_count.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PaginatedApiAtlasServerlessBackupSnapshot",
+                FIELDS,
+                PaginatedApiAtlasServerlessBackupSnapshotVisitor,
+            )
+    }
+}
 /// One page of serverless instance snapshots from the v1.0 API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedLegacyServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page, newest first.
     ///
@@ -601,19 +1177,70 @@ pub struct PaginatedLegacyServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyServerlessBackupSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["links", "results", "totalCount"];
+        struct PaginatedLegacyServerlessBackupSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de>
+        for PaginatedLegacyServerlessBackupSnapshotVisitor {
+            type Value = PaginatedLegacyServerlessBackupSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PaginatedLegacyServerlessBackupSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<
+                PaginatedLegacyServerlessBackupSnapshot,
+                __A::Error,
+            > {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_links = ::std::option::Option::None;
+                let mut value_results = ::std::option::Option::None;
+                let mut value_total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_links, "links")?,
+                        1 => take(&mut map, &mut value_results, "results")?,
+                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaginatedLegacyServerlessBackupSnapshot {
+                    links: value_links.flatten(),
+                    results: required(value_results, "results")?,
+                    total_count: value_total_count.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PaginatedLegacyServerlessBackupSnapshot",
+                FIELDS,
+                PaginatedLegacyServerlessBackupSnapshotVisitor,
+            )
+    }
+}
 /// One page of M2/M5 cluster snapshots from the v1.0 API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedLegacyTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -624,37 +1251,131 @@ pub struct PaginatedLegacyTenantSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyTenantSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["links", "results", "totalCount"];
+        struct PaginatedLegacyTenantSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for PaginatedLegacyTenantSnapshotVisitor {
+            type Value = PaginatedLegacyTenantSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PaginatedLegacyTenantSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<PaginatedLegacyTenantSnapshot, __A::Error> {
+                use crate::runtime::de::{required, skip, take};
+                let mut value_links = ::std::option::Option::None;
+                let mut value_results = ::std::option::Option::None;
+                let mut value_total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_links, "links")?,
+                        1 => take(&mut map, &mut value_results, "results")?,
+                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaginatedLegacyTenantSnapshot {
+                    links: value_links.flatten(),
+                    results: required(value_results, "results")?,
+                    total_count: value_total_count.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PaginatedLegacyTenantSnapshot",
+                FIELDS,
+                PaginatedLegacyTenantSnapshotVisitor,
+            )
+    }
+}
 /// One page of M2/M5 cluster snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<self::BackupTenantSnapshot>>,
     /// Number of snapshots across all pages; an estimate that may be inexact. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<i32>,
 }
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedTenantSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["links", "results", "totalCount"];
+        struct PaginatedTenantSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for PaginatedTenantSnapshotVisitor {
+            type Value = PaginatedTenantSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct PaginatedTenantSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<PaginatedTenantSnapshot, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_links = ::std::option::Option::None;
+                let mut value_results = ::std::option::Option::None;
+                let mut value_total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_links, "links")?,
+                        1 => take(&mut map, &mut value_results, "results")?,
+                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaginatedTenantSnapshot {
+                    links: value_links.flatten(),
+                    results: value_results.flatten(),
+                    total_count: value_total_count.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PaginatedTenantSnapshot",
+                FIELDS,
+                PaginatedTenantSnapshotVisitor,
+            )
+    }
+}
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC.
@@ -662,7 +1383,6 @@ pub struct ServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "createdAt",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -671,7 +1391,6 @@ pub struct ServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "expiresAt",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -680,7 +1399,6 @@ pub struct ServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "frequencyType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub frequency_type: ::std::option::Option<
@@ -689,19 +1407,18 @@ pub struct ServerlessBackupSnapshot {
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "mongodVersion",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
@@ -710,7 +1427,6 @@ pub struct ServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "serverlessInstanceName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub serverless_instance_name: ::std::option::Option<::std::string::String>,
@@ -719,24 +1435,114 @@ pub struct ServerlessBackupSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "snapshotType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_type: ::std::option::Option<self::ServerlessBackupSnapshotSnapshotType>,
     /// Where the snapshot stands in its lifecycle.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<self::ServerlessBackupSnapshotStatus>,
     /// Size of the stored snapshot, in bytes.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
         rename = "storageSizeBytes",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub storage_size_bytes: ::std::option::Option<i64>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "createdAt",
+            "expiresAt",
+            "frequencyType",
+            "id",
+            "links",
+            "mongodVersion",
+            "serverlessInstanceName",
+            "snapshotType",
+            "status",
+            "storageSizeBytes",
+        ];
+        struct ServerlessBackupSnapshotVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ServerlessBackupSnapshotVisitor {
+            type Value = ServerlessBackupSnapshot;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ServerlessBackupSnapshot")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::std::result::Result<ServerlessBackupSnapshot, __A::Error> {
+                use crate::runtime::de::{skip, take};
+                let mut value_created_at = ::std::option::Option::None;
+                let mut value_expires_at = ::std::option::Option::None;
+                let mut value_frequency_type = ::std::option::Option::None;
+                let mut value_id = ::std::option::Option::None;
+                let mut value_links = ::std::option::Option::None;
+                let mut value_mongod_version = ::std::option::Option::None;
+                let mut value_serverless_instance_name = ::std::option::Option::None;
+                let mut value_snapshot_type = ::std::option::Option::None;
+                let mut value_status = ::std::option::Option::None;
+                let mut value_storage_size_bytes = ::std::option::Option::None;
+                while let ::std::option::Option::Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => take(&mut map, &mut value_created_at, "createdAt")?,
+                        1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                        2 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                        3 => take(&mut map, &mut value_id, "id")?,
+                        4 => take(&mut map, &mut value_links, "links")?,
+                        5 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                        6 => {
+                            take(
+                                &mut map,
+                                &mut value_serverless_instance_name,
+                                "serverlessInstanceName",
+                            )?
+                        }
+                        7 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                        8 => take(&mut map, &mut value_status, "status")?,
+                        9 => {
+                            take(
+                                &mut map,
+                                &mut value_storage_size_bytes,
+                                "storageSizeBytes",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ServerlessBackupSnapshot {
+                    created_at: value_created_at.flatten(),
+                    expires_at: value_expires_at.flatten(),
+                    frequency_type: value_frequency_type.flatten(),
+                    id: value_id.flatten(),
+                    links: value_links.flatten(),
+                    mongod_version: value_mongod_version.flatten(),
+                    serverless_instance_name: value_serverless_instance_name.flatten(),
+                    snapshot_type: value_snapshot_type.flatten(),
+                    status: value_status.flatten(),
+                    storage_size_bytes: value_storage_size_bytes.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ServerlessBackupSnapshot",
+                FIELDS,
+                ServerlessBackupSnapshotVisitor,
+            )
+    }
 }
 /// Schedule interval that produced the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,6 +5,7 @@
 mod answer;
 pub(crate) mod auth;
 mod check;
+pub(crate) mod de;
 mod envelope;
 mod error;
 mod operation;
