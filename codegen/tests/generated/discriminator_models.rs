@@ -70,45 +70,42 @@ impl<'de> ::serde::Deserialize<'de> for CustomCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "alternatives", "fallback", "query"];
-        struct CustomCriteriaVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for CustomCriteriaVisitor {
-            type Value = CustomCriteria;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct CustomCriteria")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<CustomCriteria, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_type = ::std::option::Option::None;
-                let mut value_alternatives = ::std::option::Option::None;
-                let mut value_fallback = ::std::option::Option::None;
-                let mut value_query = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_type, "type")?,
-                        1 => take(&mut map, &mut value_alternatives, "alternatives")?,
-                        2 => take(&mut map, &mut value_fallback, "fallback")?,
-                        3 => take(&mut map, &mut value_query, "query")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomCriteria {
-                    r#type: required(value_type, "type")?,
-                    alternatives: value_alternatives.flatten(),
-                    fallback: value_fallback.flatten(),
-                    query: required(value_query, "query")?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for CustomCriteria {
+    const NAME: &'static str = "CustomCriteria";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "alternatives",
+        "fallback",
+        "query",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_type = None;
+        let mut value_alternatives = None;
+        let mut value_fallback = None;
+        let mut value_query = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_type, "type")?,
+                1 => take(&mut map, &mut value_alternatives, "alternatives")?,
+                2 => take(&mut map, &mut value_fallback, "fallback")?,
+                3 => take(&mut map, &mut value_query, "query")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("CustomCriteria", FIELDS, CustomCriteriaVisitor)
+        Ok(Self {
+            r#type: required(value_type, "type")?,
+            alternatives: value_alternatives.flatten(),
+            fallback: value_fallback.flatten(),
+            query: required(value_query, "query")?,
+        })
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -123,39 +120,31 @@ impl<'de> ::serde::Deserialize<'de> for DailySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["startHour", "type"];
-        struct DailyScheduleVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for DailyScheduleVisitor {
-            type Value = DailySchedule;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct DailySchedule")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<DailySchedule, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_start_hour = ::std::option::Option::None;
-                let mut value_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_start_hour, "startHour")?,
-                        1 => take(&mut map, &mut value_type, "type")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DailySchedule {
-                    start_hour: required(value_start_hour, "startHour")?,
-                    r#type: required(value_type, "type")?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for DailySchedule {
+    const NAME: &'static str = "DailySchedule";
+    const FIELDS: &'static [&'static str] = &["startHour", "type"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_start_hour = None;
+        let mut value_type = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_start_hour, "startHour")?,
+                1 => take(&mut map, &mut value_type, "type")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("DailySchedule", FIELDS, DailyScheduleVisitor)
+        Ok(Self {
+            start_hour: required(value_start_hour, "startHour")?,
+            r#type: required(value_type, "type")?,
+        })
     }
 }
 #[allow(deprecated)]
@@ -183,51 +172,34 @@ impl<'de> ::serde::Deserialize<'de> for DateCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "dateField", "expireAfterDays"];
-        struct DateCriteriaVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for DateCriteriaVisitor {
-            type Value = DateCriteria;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct DateCriteria")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<DateCriteria, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_type = ::std::option::Option::None;
-                let mut value_date_field = ::std::option::Option::None;
-                let mut value_expire_after_days = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_type, "type")?,
-                        1 => take(&mut map, &mut value_date_field, "dateField")?,
-                        2 => {
-                            take(
-                                &mut map,
-                                &mut value_expire_after_days,
-                                "expireAfterDays",
-                            )?
-                        }
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DateCriteria {
-                    r#type: required(value_type, "type")?,
-                    date_field: value_date_field.flatten(),
-                    expire_after_days: required(
-                        value_expire_after_days,
-                        "expireAfterDays",
-                    )?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for DateCriteria {
+    const NAME: &'static str = "DateCriteria";
+    const FIELDS: &'static [&'static str] = &["type", "dateField", "expireAfterDays"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_type = None;
+        let mut value_date_field = None;
+        let mut value_expire_after_days = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_type, "type")?,
+                1 => take(&mut map, &mut value_date_field, "dateField")?,
+                2 => take(&mut map, &mut value_expire_after_days, "expireAfterDays")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("DateCriteria", FIELDS, DateCriteriaVisitor)
+        Ok(Self {
+            r#type: required(value_type, "type")?,
+            date_field: value_date_field.flatten(),
+            expire_after_days: required(value_expire_after_days, "expireAfterDays")?,
+        })
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -259,51 +231,42 @@ impl<'de> ::serde::Deserialize<'de> for GetUntypedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "inlineMembers",
-            "missingTag",
-            "notAnObject",
-            "selfMapped",
-        ];
-        struct GetUntypedResponseVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for GetUntypedResponseVisitor {
-            type Value = GetUntypedResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct GetUntypedResponse")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<GetUntypedResponse, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_inline_members = ::std::option::Option::None;
-                let mut value_missing_tag = ::std::option::Option::None;
-                let mut value_not_an_object = ::std::option::Option::None;
-                let mut value_self_mapped = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_inline_members, "inlineMembers")?,
-                        1 => take(&mut map, &mut value_missing_tag, "missingTag")?,
-                        2 => take(&mut map, &mut value_not_an_object, "notAnObject")?,
-                        3 => take(&mut map, &mut value_self_mapped, "selfMapped")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(GetUntypedResponse {
-                    inline_members: value_inline_members.flatten(),
-                    missing_tag: value_missing_tag.flatten(),
-                    not_an_object: value_not_an_object.flatten(),
-                    self_mapped: value_self_mapped.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for GetUntypedResponse {
+    const NAME: &'static str = "GetUntypedResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "inlineMembers",
+        "missingTag",
+        "notAnObject",
+        "selfMapped",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_inline_members = None;
+        let mut value_missing_tag = None;
+        let mut value_not_an_object = None;
+        let mut value_self_mapped = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_inline_members, "inlineMembers")?,
+                1 => take(&mut map, &mut value_missing_tag, "missingTag")?,
+                2 => take(&mut map, &mut value_not_an_object, "notAnObject")?,
+                3 => take(&mut map, &mut value_self_mapped, "selfMapped")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct("GetUntypedResponse", FIELDS, GetUntypedResponseVisitor)
+        Ok(Self {
+            inline_members: value_inline_members.flatten(),
+            missing_tag: value_missing_tag.flatten(),
+            not_an_object: value_not_an_object.flatten(),
+            self_mapped: value_self_mapped.flatten(),
+        })
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -317,36 +280,26 @@ impl<'de> ::serde::Deserialize<'de> for MissingTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["kind"];
-        struct MissingTagVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for MissingTagVisitor {
-            type Value = MissingTag;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct MissingTag")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<MissingTag, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_kind = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_kind, "kind")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MissingTag {
-                    kind: value_kind.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for MissingTag {
+    const NAME: &'static str = "MissingTag";
+    const FIELDS: &'static [&'static str] = &["kind"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_kind = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_kind, "kind")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("MissingTag", FIELDS, MissingTagVisitor)
+        Ok(Self { kind: value_kind.flatten() })
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -360,36 +313,28 @@ impl<'de> ::serde::Deserialize<'de> for NoKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["other"];
-        struct NoKindVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for NoKindVisitor {
-            type Value = NoKind;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct NoKind")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<NoKind, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_other = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_other, "other")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(NoKind {
-                    other: value_other.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for NoKind {
+    const NAME: &'static str = "NoKind";
+    const FIELDS: &'static [&'static str] = &["other"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_other = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_other, "other")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("NoKind", FIELDS, NoKindVisitor)
+        Ok(Self {
+            other: value_other.flatten(),
+        })
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -403,36 +348,26 @@ impl<'de> ::serde::Deserialize<'de> for NotAnObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["kind"];
-        struct NotAnObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for NotAnObjectVisitor {
-            type Value = NotAnObject;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct NotAnObject")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<NotAnObject, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_kind = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_kind, "kind")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(NotAnObject {
-                    kind: value_kind.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for NotAnObject {
+    const NAME: &'static str = "NotAnObject";
+    const FIELDS: &'static [&'static str] = &["kind"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_kind = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_kind, "kind")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("NotAnObject", FIELDS, NotAnObjectVisitor)
+        Ok(Self { kind: value_kind.flatten() })
     }
 }
 /// Which variant a value is follows its `type` property; a value whose `type` is missing or not listed here decodes to `Unknown`.
@@ -488,39 +423,31 @@ impl<'de> ::serde::Deserialize<'de> for SelfMapped {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["limit", "name"];
-        struct SelfMappedVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for SelfMappedVisitor {
-            type Value = SelfMapped;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct SelfMapped")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<SelfMapped, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_limit = ::std::option::Option::None;
-                let mut value_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_limit, "limit")?,
-                        1 => take(&mut map, &mut value_name, "name")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SelfMapped {
-                    limit: value_limit.flatten(),
-                    name: value_name.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for SelfMapped {
+    const NAME: &'static str = "SelfMapped";
+    const FIELDS: &'static [&'static str] = &["limit", "name"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_limit = None;
+        let mut value_name = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_limit, "limit")?,
+                1 => take(&mut map, &mut value_name, "name")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("SelfMapped", FIELDS, SelfMappedVisitor)
+        Ok(Self {
+            limit: value_limit.flatten(),
+            name: value_name.flatten(),
+        })
     }
 }
 pub type Text = ::std::string::String;
@@ -540,39 +467,31 @@ impl<'de> ::serde::Deserialize<'de> for WeeklySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["dayOfWeek", "type"];
-        struct WeeklyScheduleVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for WeeklyScheduleVisitor {
-            type Value = WeeklySchedule;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct WeeklySchedule")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<WeeklySchedule, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_day_of_week = ::std::option::Option::None;
-                let mut value_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_day_of_week, "dayOfWeek")?,
-                        1 => take(&mut map, &mut value_type, "type")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WeeklySchedule {
-                    day_of_week: value_day_of_week.flatten(),
-                    r#type: required(value_type, "type")?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for WeeklySchedule {
+    const NAME: &'static str = "WeeklySchedule";
+    const FIELDS: &'static [&'static str] = &["dayOfWeek", "type"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_day_of_week = None;
+        let mut value_type = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_day_of_week, "dayOfWeek")?,
+                1 => take(&mut map, &mut value_type, "type")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("WeeklySchedule", FIELDS, WeeklyScheduleVisitor)
+        Ok(Self {
+            day_of_week: value_day_of_week.flatten(),
+            r#type: required(value_type, "type")?,
+        })
     }
 }
 #[allow(deprecated)]

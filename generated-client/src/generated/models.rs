@@ -41,64 +41,50 @@ impl<'de> ::serde::Deserialize<'de> for ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "badRequestDetail",
-            "detail",
-            "error",
-            "errorCode",
-            "parameters",
-            "reason",
-        ];
-        struct ApiErrorVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ApiErrorVisitor {
-            type Value = ApiError;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct ApiError")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ApiError, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_bad_request_detail = ::std::option::Option::None;
-                let mut value_detail = ::std::option::Option::None;
-                let mut value_error = ::std::option::Option::None;
-                let mut value_error_code = ::std::option::Option::None;
-                let mut value_parameters = ::std::option::Option::None;
-                let mut value_reason = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            take(
-                                &mut map,
-                                &mut value_bad_request_detail,
-                                "badRequestDetail",
-                            )?
-                        }
-                        1 => take(&mut map, &mut value_detail, "detail")?,
-                        2 => take(&mut map, &mut value_error, "error")?,
-                        3 => take(&mut map, &mut value_error_code, "errorCode")?,
-                        4 => take(&mut map, &mut value_parameters, "parameters")?,
-                        5 => take(&mut map, &mut value_reason, "reason")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ApiError {
-                    bad_request_detail: value_bad_request_detail.flatten(),
-                    detail: value_detail.flatten(),
-                    error: required(value_error, "error")?,
-                    error_code: required(value_error_code, "errorCode")?,
-                    parameters: value_parameters.flatten(),
-                    reason: value_reason.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for ApiError {
+    const NAME: &'static str = "ApiError";
+    const FIELDS: &'static [&'static str] = &[
+        "badRequestDetail",
+        "detail",
+        "error",
+        "errorCode",
+        "parameters",
+        "reason",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_bad_request_detail = None;
+        let mut value_detail = None;
+        let mut value_error = None;
+        let mut value_error_code = None;
+        let mut value_parameters = None;
+        let mut value_reason = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_bad_request_detail, "badRequestDetail")?,
+                1 => take(&mut map, &mut value_detail, "detail")?,
+                2 => take(&mut map, &mut value_error, "error")?,
+                3 => take(&mut map, &mut value_error_code, "errorCode")?,
+                4 => take(&mut map, &mut value_parameters, "parameters")?,
+                5 => take(&mut map, &mut value_reason, "reason")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("ApiError", FIELDS, ApiErrorVisitor)
+        Ok(Self {
+            bad_request_detail: value_bad_request_detail.flatten(),
+            detail: value_detail.flatten(),
+            error: required(value_error, "error")?,
+            error_code: required(value_error_code, "errorCode")?,
+            parameters: value_parameters.flatten(),
+            reason: value_reason.flatten(),
+        })
     }
 }
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v2 API returns it.
@@ -163,77 +149,58 @@ impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "expiration",
-            "finishTime",
-            "id",
-            "links",
-            "mongoDBVersion",
-            "scheduledTime",
-            "startTime",
-            "status",
-        ];
-        struct BackupTenantSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for BackupTenantSnapshotVisitor {
-            type Value = BackupTenantSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct BackupTenantSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BackupTenantSnapshot, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_expiration = ::std::option::Option::None;
-                let mut value_finish_time = ::std::option::Option::None;
-                let mut value_id = ::std::option::Option::None;
-                let mut value_links = ::std::option::Option::None;
-                let mut value_mongo_db_version = ::std::option::Option::None;
-                let mut value_scheduled_time = ::std::option::Option::None;
-                let mut value_start_time = ::std::option::Option::None;
-                let mut value_status = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_expiration, "expiration")?,
-                        1 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                        2 => take(&mut map, &mut value_id, "id")?,
-                        3 => take(&mut map, &mut value_links, "links")?,
-                        4 => {
-                            take(
-                                &mut map,
-                                &mut value_mongo_db_version,
-                                "mongoDBVersion",
-                            )?
-                        }
-                        5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                        6 => take(&mut map, &mut value_start_time, "startTime")?,
-                        7 => take(&mut map, &mut value_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BackupTenantSnapshot {
-                    expiration: value_expiration.flatten(),
-                    finish_time: value_finish_time.flatten(),
-                    id: value_id.flatten(),
-                    links: value_links.flatten(),
-                    mongo_db_version: value_mongo_db_version.flatten(),
-                    scheduled_time: value_scheduled_time.flatten(),
-                    start_time: value_start_time.flatten(),
-                    status: value_status.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for BackupTenantSnapshot {
+    const NAME: &'static str = "BackupTenantSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "expiration",
+        "finishTime",
+        "id",
+        "links",
+        "mongoDBVersion",
+        "scheduledTime",
+        "startTime",
+        "status",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_expiration = None;
+        let mut value_finish_time = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_mongo_db_version = None;
+        let mut value_scheduled_time = None;
+        let mut value_start_time = None;
+        let mut value_status = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_expiration, "expiration")?,
+                1 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_links, "links")?,
+                4 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
+                5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                6 => take(&mut map, &mut value_start_time, "startTime")?,
+                7 => take(&mut map, &mut value_status, "status")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "BackupTenantSnapshot",
-                FIELDS,
-                BackupTenantSnapshotVisitor,
-            )
+        Ok(Self {
+            expiration: value_expiration.flatten(),
+            finish_time: value_finish_time.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            mongo_db_version: value_mongo_db_version.flatten(),
+            scheduled_time: value_scheduled_time.flatten(),
+            start_time: value_start_time.flatten(),
+            status: value_status.flatten(),
+        })
     }
 }
 /// Stage the snapshot workflow had reached when the request was served.
@@ -319,37 +286,28 @@ impl<'de> ::serde::Deserialize<'de> for BadRequestDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["fields"];
-        struct BadRequestDetailVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for BadRequestDetailVisitor {
-            type Value = BadRequestDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct BadRequestDetail")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<BadRequestDetail, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_fields = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_fields, "fields")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BadRequestDetail {
-                    fields: value_fields.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for BadRequestDetail {
+    const NAME: &'static str = "BadRequestDetail";
+    const FIELDS: &'static [&'static str] = &["fields"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_fields = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_fields, "fields")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct("BadRequestDetail", FIELDS, BadRequestDetailVisitor)
+        Ok(Self {
+            fields: value_fields.flatten(),
+        })
     }
 }
 /// One request element that failed validation, and why.
@@ -366,39 +324,31 @@ impl<'de> ::serde::Deserialize<'de> for FieldViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["description", "field"];
-        struct FieldViolationVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for FieldViolationVisitor {
-            type Value = FieldViolation;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct FieldViolation")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<FieldViolation, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_description = ::std::option::Option::None;
-                let mut value_field = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_description, "description")?,
-                        1 => take(&mut map, &mut value_field, "field")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(FieldViolation {
-                    description: required(value_description, "description")?,
-                    field: required(value_field, "field")?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for FieldViolation {
+    const NAME: &'static str = "FieldViolation";
+    const FIELDS: &'static [&'static str] = &["description", "field"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_description = None;
+        let mut value_field = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_description, "description")?,
+                1 => take(&mut map, &mut value_field, "field")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("FieldViolation", FIELDS, FieldViolationVisitor)
+        Ok(Self {
+            description: required(value_description, "description")?,
+            field: required(value_field, "field")?,
+        })
     }
 }
 /// A backup snapshot taken of a Flex cluster.
@@ -463,77 +413,58 @@ impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshot20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "expiration",
-            "finishTime",
-            "id",
-            "links",
-            "mongoDBVersion",
-            "scheduledTime",
-            "startTime",
-            "status",
-        ];
-        struct FlexBackupSnapshot20241113Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for FlexBackupSnapshot20241113Visitor {
-            type Value = FlexBackupSnapshot20241113;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct FlexBackupSnapshot20241113")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<FlexBackupSnapshot20241113, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_expiration = ::std::option::Option::None;
-                let mut value_finish_time = ::std::option::Option::None;
-                let mut value_id = ::std::option::Option::None;
-                let mut value_links = ::std::option::Option::None;
-                let mut value_mongo_db_version = ::std::option::Option::None;
-                let mut value_scheduled_time = ::std::option::Option::None;
-                let mut value_start_time = ::std::option::Option::None;
-                let mut value_status = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_expiration, "expiration")?,
-                        1 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                        2 => take(&mut map, &mut value_id, "id")?,
-                        3 => take(&mut map, &mut value_links, "links")?,
-                        4 => {
-                            take(
-                                &mut map,
-                                &mut value_mongo_db_version,
-                                "mongoDBVersion",
-                            )?
-                        }
-                        5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                        6 => take(&mut map, &mut value_start_time, "startTime")?,
-                        7 => take(&mut map, &mut value_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(FlexBackupSnapshot20241113 {
-                    expiration: value_expiration.flatten(),
-                    finish_time: value_finish_time.flatten(),
-                    id: value_id.flatten(),
-                    links: value_links.flatten(),
-                    mongo_db_version: value_mongo_db_version.flatten(),
-                    scheduled_time: value_scheduled_time.flatten(),
-                    start_time: value_start_time.flatten(),
-                    status: value_status.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for FlexBackupSnapshot20241113 {
+    const NAME: &'static str = "FlexBackupSnapshot20241113";
+    const FIELDS: &'static [&'static str] = &[
+        "expiration",
+        "finishTime",
+        "id",
+        "links",
+        "mongoDBVersion",
+        "scheduledTime",
+        "startTime",
+        "status",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_expiration = None;
+        let mut value_finish_time = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_mongo_db_version = None;
+        let mut value_scheduled_time = None;
+        let mut value_start_time = None;
+        let mut value_status = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_expiration, "expiration")?,
+                1 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_links, "links")?,
+                4 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
+                5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                6 => take(&mut map, &mut value_start_time, "startTime")?,
+                7 => take(&mut map, &mut value_status, "status")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "FlexBackupSnapshot20241113",
-                FIELDS,
-                FlexBackupSnapshot20241113Visitor,
-            )
+        Ok(Self {
+            expiration: value_expiration.flatten(),
+            finish_time: value_finish_time.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            mongo_db_version: value_mongo_db_version.flatten(),
+            scheduled_time: value_scheduled_time.flatten(),
+            start_time: value_start_time.flatten(),
+            status: value_status.flatten(),
+        })
     }
 }
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
@@ -588,83 +519,64 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "expiresAt",
-            "id",
-            "mongodVersion",
-            "serverlessInstanceName",
-            "snapshotType",
-            "status",
-            "storageSizeBytes",
-        ];
-        struct LegacyServerlessBackupSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for LegacyServerlessBackupSnapshotVisitor {
-            type Value = LegacyServerlessBackupSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct LegacyServerlessBackupSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<LegacyServerlessBackupSnapshot, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_created_at = ::std::option::Option::None;
-                let mut value_expires_at = ::std::option::Option::None;
-                let mut value_id = ::std::option::Option::None;
-                let mut value_mongod_version = ::std::option::Option::None;
-                let mut value_serverless_instance_name = ::std::option::Option::None;
-                let mut value_snapshot_type = ::std::option::Option::None;
-                let mut value_status = ::std::option::Option::None;
-                let mut value_storage_size_bytes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_created_at, "createdAt")?,
-                        1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                        2 => take(&mut map, &mut value_id, "id")?,
-                        3 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                        4 => {
-                            take(
-                                &mut map,
-                                &mut value_serverless_instance_name,
-                                "serverlessInstanceName",
-                            )?
-                        }
-                        5 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                        6 => take(&mut map, &mut value_status, "status")?,
-                        7 => {
-                            take(
-                                &mut map,
-                                &mut value_storage_size_bytes,
-                                "storageSizeBytes",
-                            )?
-                        }
-                        _ => skip(&mut map)?,
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for LegacyServerlessBackupSnapshot {
+    const NAME: &'static str = "LegacyServerlessBackupSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "createdAt",
+        "expiresAt",
+        "id",
+        "mongodVersion",
+        "serverlessInstanceName",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_created_at = None;
+        let mut value_expires_at = None;
+        let mut value_id = None;
+        let mut value_mongod_version = None;
+        let mut value_serverless_instance_name = None;
+        let mut value_snapshot_type = None;
+        let mut value_status = None;
+        let mut value_storage_size_bytes = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_created_at, "createdAt")?,
+                1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                4 => {
+                    take(
+                        &mut map,
+                        &mut value_serverless_instance_name,
+                        "serverlessInstanceName",
+                    )?
                 }
-                ::std::result::Result::Ok(LegacyServerlessBackupSnapshot {
-                    created_at: value_created_at.flatten(),
-                    expires_at: value_expires_at.flatten(),
-                    id: required(value_id, "id")?,
-                    mongod_version: value_mongod_version.flatten(),
-                    serverless_instance_name: value_serverless_instance_name.flatten(),
-                    snapshot_type: value_snapshot_type.flatten(),
-                    status: required(value_status, "status")?,
-                    storage_size_bytes: value_storage_size_bytes.flatten(),
-                })
+                5 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                6 => take(&mut map, &mut value_status, "status")?,
+                7 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "LegacyServerlessBackupSnapshot",
-                FIELDS,
-                LegacyServerlessBackupSnapshotVisitor,
-            )
+        Ok(Self {
+            created_at: value_created_at.flatten(),
+            expires_at: value_expires_at.flatten(),
+            id: required(value_id, "id")?,
+            mongod_version: value_mongod_version.flatten(),
+            serverless_instance_name: value_serverless_instance_name.flatten(),
+            snapshot_type: value_snapshot_type.flatten(),
+            status: required(value_status, "status")?,
+            storage_size_bytes: value_storage_size_bytes.flatten(),
+        })
     }
 }
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
@@ -825,69 +737,50 @@ impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "finishTime",
-            "id",
-            "mongoDBVersion",
-            "scheduledTime",
-            "startTime",
-            "status",
-        ];
-        struct LegacyTenantSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for LegacyTenantSnapshotVisitor {
-            type Value = LegacyTenantSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct LegacyTenantSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<LegacyTenantSnapshot, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_finish_time = ::std::option::Option::None;
-                let mut value_id = ::std::option::Option::None;
-                let mut value_mongo_db_version = ::std::option::Option::None;
-                let mut value_scheduled_time = ::std::option::Option::None;
-                let mut value_start_time = ::std::option::Option::None;
-                let mut value_status = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                        1 => take(&mut map, &mut value_id, "id")?,
-                        2 => {
-                            take(
-                                &mut map,
-                                &mut value_mongo_db_version,
-                                "mongoDBVersion",
-                            )?
-                        }
-                        3 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                        4 => take(&mut map, &mut value_start_time, "startTime")?,
-                        5 => take(&mut map, &mut value_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LegacyTenantSnapshot {
-                    finish_time: value_finish_time.flatten(),
-                    id: required(value_id, "id")?,
-                    mongo_db_version: value_mongo_db_version.flatten(),
-                    scheduled_time: value_scheduled_time.flatten(),
-                    start_time: value_start_time.flatten(),
-                    status: required(value_status, "status")?,
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for LegacyTenantSnapshot {
+    const NAME: &'static str = "LegacyTenantSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "finishTime",
+        "id",
+        "mongoDBVersion",
+        "scheduledTime",
+        "startTime",
+        "status",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_finish_time = None;
+        let mut value_id = None;
+        let mut value_mongo_db_version = None;
+        let mut value_scheduled_time = None;
+        let mut value_start_time = None;
+        let mut value_status = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_finish_time, "finishTime")?,
+                1 => take(&mut map, &mut value_id, "id")?,
+                2 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
+                3 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
+                4 => take(&mut map, &mut value_start_time, "startTime")?,
+                5 => take(&mut map, &mut value_status, "status")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "LegacyTenantSnapshot",
-                FIELDS,
-                LegacyTenantSnapshotVisitor,
-            )
+        Ok(Self {
+            finish_time: value_finish_time.flatten(),
+            id: required(value_id, "id")?,
+            mongo_db_version: value_mongo_db_version.flatten(),
+            scheduled_time: value_scheduled_time.flatten(),
+            start_time: value_start_time.flatten(),
+            status: required(value_status, "status")?,
+        })
     }
 }
 /// Where the snapshot stands in its lifecycle.
@@ -976,39 +869,31 @@ impl<'de> ::serde::Deserialize<'de> for Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["href", "rel"];
-        struct LinkVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for LinkVisitor {
-            type Value = Link;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Link")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Link, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_href = ::std::option::Option::None;
-                let mut value_rel = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_href, "href")?,
-                        1 => take(&mut map, &mut value_rel, "rel")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Link {
-                    href: value_href.flatten(),
-                    rel: value_rel.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for Link {
+    const NAME: &'static str = "Link";
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_href = None;
+        let mut value_rel = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_href, "href")?,
+                1 => take(&mut map, &mut value_rel, "rel")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer.deserialize_struct("Link", FIELDS, LinkVisitor)
+        Ok(Self {
+            href: value_href.flatten(),
+            rel: value_rel.flatten(),
+        })
     }
 }
 /// One page of Flex cluster snapshots.
@@ -1038,51 +923,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupSnapshot20241
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["links", "results", "totalCount"];
-        struct PaginatedApiAtlasFlexBackupSnapshot20241113Visitor;
-        impl<'de> ::serde::de::Visitor<'de>
-        for PaginatedApiAtlasFlexBackupSnapshot20241113Visitor {
-            type Value = PaginatedApiAtlasFlexBackupSnapshot20241113;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct PaginatedApiAtlasFlexBackupSnapshot20241113")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                PaginatedApiAtlasFlexBackupSnapshot20241113,
-                __A::Error,
-            > {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_links = ::std::option::Option::None;
-                let mut value_results = ::std::option::Option::None;
-                let mut value_total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_links, "links")?,
-                        1 => take(&mut map, &mut value_results, "results")?,
-                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaginatedApiAtlasFlexBackupSnapshot20241113 {
-                    links: value_links.flatten(),
-                    results: required(value_results, "results")?,
-                    total_count: value_total_count.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+    const NAME: &'static str = "PaginatedApiAtlasFlexBackupSnapshot20241113";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PaginatedApiAtlasFlexBackupSnapshot20241113",
-                FIELDS,
-                PaginatedApiAtlasFlexBackupSnapshot20241113Visitor,
-            )
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
     }
 }
 /// One page of serverless instance snapshots.
@@ -1112,51 +980,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapsho
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["links", "results", "totalCount"];
-        struct PaginatedApiAtlasServerlessBackupSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de>
-        for PaginatedApiAtlasServerlessBackupSnapshotVisitor {
-            type Value = PaginatedApiAtlasServerlessBackupSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct PaginatedApiAtlasServerlessBackupSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                PaginatedApiAtlasServerlessBackupSnapshot,
-                __A::Error,
-            > {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_links = ::std::option::Option::None;
-                let mut value_results = ::std::option::Option::None;
-                let mut value_total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_links, "links")?,
-                        1 => take(&mut map, &mut value_results, "results")?,
-                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaginatedApiAtlasServerlessBackupSnapshot {
-                    links: value_links.flatten(),
-                    results: required(value_results, "results")?,
-                    total_count: value_total_count.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for PaginatedApiAtlasServerlessBackupSnapshot {
+    const NAME: &'static str = "PaginatedApiAtlasServerlessBackupSnapshot";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PaginatedApiAtlasServerlessBackupSnapshot",
-                FIELDS,
-                PaginatedApiAtlasServerlessBackupSnapshotVisitor,
-            )
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
     }
 }
 /// One page of serverless instance snapshots from the v1.0 API.
@@ -1186,51 +1037,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyServerlessBackupSnapshot 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["links", "results", "totalCount"];
-        struct PaginatedLegacyServerlessBackupSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de>
-        for PaginatedLegacyServerlessBackupSnapshotVisitor {
-            type Value = PaginatedLegacyServerlessBackupSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct PaginatedLegacyServerlessBackupSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                PaginatedLegacyServerlessBackupSnapshot,
-                __A::Error,
-            > {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_links = ::std::option::Option::None;
-                let mut value_results = ::std::option::Option::None;
-                let mut value_total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_links, "links")?,
-                        1 => take(&mut map, &mut value_results, "results")?,
-                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaginatedLegacyServerlessBackupSnapshot {
-                    links: value_links.flatten(),
-                    results: required(value_results, "results")?,
-                    total_count: value_total_count.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for PaginatedLegacyServerlessBackupSnapshot {
+    const NAME: &'static str = "PaginatedLegacyServerlessBackupSnapshot";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PaginatedLegacyServerlessBackupSnapshot",
-                FIELDS,
-                PaginatedLegacyServerlessBackupSnapshotVisitor,
-            )
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
     }
 }
 /// One page of M2/M5 cluster snapshots from the v1.0 API.
@@ -1260,47 +1094,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["links", "results", "totalCount"];
-        struct PaginatedLegacyTenantSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for PaginatedLegacyTenantSnapshotVisitor {
-            type Value = PaginatedLegacyTenantSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct PaginatedLegacyTenantSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<PaginatedLegacyTenantSnapshot, __A::Error> {
-                use crate::runtime::de::{required, skip, take};
-                let mut value_links = ::std::option::Option::None;
-                let mut value_results = ::std::option::Option::None;
-                let mut value_total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_links, "links")?,
-                        1 => take(&mut map, &mut value_results, "results")?,
-                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaginatedLegacyTenantSnapshot {
-                    links: value_links.flatten(),
-                    results: required(value_results, "results")?,
-                    total_count: value_total_count.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for PaginatedLegacyTenantSnapshot {
+    const NAME: &'static str = "PaginatedLegacyTenantSnapshot";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PaginatedLegacyTenantSnapshot",
-                FIELDS,
-                PaginatedLegacyTenantSnapshotVisitor,
-            )
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
     }
 }
 /// One page of M2/M5 cluster snapshots.
@@ -1331,47 +1152,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["links", "results", "totalCount"];
-        struct PaginatedTenantSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for PaginatedTenantSnapshotVisitor {
-            type Value = PaginatedTenantSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct PaginatedTenantSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<PaginatedTenantSnapshot, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_links = ::std::option::Option::None;
-                let mut value_results = ::std::option::Option::None;
-                let mut value_total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_links, "links")?,
-                        1 => take(&mut map, &mut value_results, "results")?,
-                        2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaginatedTenantSnapshot {
-                    links: value_links.flatten(),
-                    results: value_results.flatten(),
-                    total_count: value_total_count.flatten(),
-                })
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for PaginatedTenantSnapshot {
+    const NAME: &'static str = "PaginatedTenantSnapshot";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PaginatedTenantSnapshot",
-                FIELDS,
-                PaginatedTenantSnapshotVisitor,
-            )
+        Ok(Self {
+            links: value_links.flatten(),
+            results: value_results.flatten(),
+            total_count: value_total_count.flatten(),
+        })
     }
 }
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
@@ -1457,91 +1265,72 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "expiresAt",
-            "frequencyType",
-            "id",
-            "links",
-            "mongodVersion",
-            "serverlessInstanceName",
-            "snapshotType",
-            "status",
-            "storageSizeBytes",
-        ];
-        struct ServerlessBackupSnapshotVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ServerlessBackupSnapshotVisitor {
-            type Value = ServerlessBackupSnapshot;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct ServerlessBackupSnapshot")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ServerlessBackupSnapshot, __A::Error> {
-                use crate::runtime::de::{skip, take};
-                let mut value_created_at = ::std::option::Option::None;
-                let mut value_expires_at = ::std::option::Option::None;
-                let mut value_frequency_type = ::std::option::Option::None;
-                let mut value_id = ::std::option::Option::None;
-                let mut value_links = ::std::option::Option::None;
-                let mut value_mongod_version = ::std::option::Option::None;
-                let mut value_serverless_instance_name = ::std::option::Option::None;
-                let mut value_snapshot_type = ::std::option::Option::None;
-                let mut value_status = ::std::option::Option::None;
-                let mut value_storage_size_bytes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => take(&mut map, &mut value_created_at, "createdAt")?,
-                        1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                        2 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                        3 => take(&mut map, &mut value_id, "id")?,
-                        4 => take(&mut map, &mut value_links, "links")?,
-                        5 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                        6 => {
-                            take(
-                                &mut map,
-                                &mut value_serverless_instance_name,
-                                "serverlessInstanceName",
-                            )?
-                        }
-                        7 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                        8 => take(&mut map, &mut value_status, "status")?,
-                        9 => {
-                            take(
-                                &mut map,
-                                &mut value_storage_size_bytes,
-                                "storageSizeBytes",
-                            )?
-                        }
-                        _ => skip(&mut map)?,
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::de::Object for ServerlessBackupSnapshot {
+    const NAME: &'static str = "ServerlessBackupSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "createdAt",
+        "expiresAt",
+        "frequencyType",
+        "id",
+        "links",
+        "mongodVersion",
+        "serverlessInstanceName",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use crate::runtime::de::{skip, take};
+        let mut value_created_at = None;
+        let mut value_expires_at = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_mongod_version = None;
+        let mut value_serverless_instance_name = None;
+        let mut value_snapshot_type = None;
+        let mut value_status = None;
+        let mut value_storage_size_bytes = None;
+        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_created_at, "createdAt")?,
+                1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                2 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                3 => take(&mut map, &mut value_id, "id")?,
+                4 => take(&mut map, &mut value_links, "links")?,
+                5 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_serverless_instance_name,
+                        "serverlessInstanceName",
+                    )?
                 }
-                ::std::result::Result::Ok(ServerlessBackupSnapshot {
-                    created_at: value_created_at.flatten(),
-                    expires_at: value_expires_at.flatten(),
-                    frequency_type: value_frequency_type.flatten(),
-                    id: value_id.flatten(),
-                    links: value_links.flatten(),
-                    mongod_version: value_mongod_version.flatten(),
-                    serverless_instance_name: value_serverless_instance_name.flatten(),
-                    snapshot_type: value_snapshot_type.flatten(),
-                    status: value_status.flatten(),
-                    storage_size_bytes: value_storage_size_bytes.flatten(),
-                })
+                7 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                8 => take(&mut map, &mut value_status, "status")?,
+                9 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
+                _ => skip(&mut map)?,
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ServerlessBackupSnapshot",
-                FIELDS,
-                ServerlessBackupSnapshotVisitor,
-            )
+        Ok(Self {
+            created_at: value_created_at.flatten(),
+            expires_at: value_expires_at.flatten(),
+            frequency_type: value_frequency_type.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            mongod_version: value_mongod_version.flatten(),
+            serverless_instance_name: value_serverless_instance_name.flatten(),
+            snapshot_type: value_snapshot_type.flatten(),
+            status: value_status.flatten(),
+            storage_size_bytes: value_storage_size_bytes.flatten(),
+        })
     }
 }
 /// Schedule interval that produced the snapshot.

@@ -1,21 +1,84 @@
 //! The shared half of the generated models' `Deserialize` impls.
 //!
-//! Each model struct gets a short generated `visit_map` that asks [`FieldIndex`] which of its
-//! properties a key names and stores the value with [`take`]; [`required`] turns a property
-//! that never came into serde's "missing field" error. `#[derive(Deserialize)]` would also
-//! write a `visit_seq` (decoding a struct from an array, which no JSON answer does) and a
-//! field visitor for every struct. Across hundreds of models that dead code was most of the
-//! time it took to type-check a generated crate, so the generator writes the leaner form and
-//! the logic that needs no per-struct types lives here once.
+//! Each model struct implements [`Object`]: a generated `from_map` asks [`FieldCursor`] which
+//! of its properties a key names and stores the value with [`take`]; [`required`] turns a
+//! property that never came into serde's "missing field" error, and [`object`] is the whole
+//! `Deserialize::deserialize`. `#[derive(Deserialize)]` would instead write a visitor, a
+//! `visit_seq` (decoding a struct from an array, which no JSON answer does) and a field
+//! visitor for every struct. Across hundreds of models that code was most of the time it took
+//! to type-check a generated crate, so the generator writes the lean form and everything that
+//! needs no per-struct code lives here once.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
+use std::marker::PhantomData;
 
-/// Reads one map key and answers its position in `fields`, or `fields.len()` for a key the
-/// struct does not have (its value is then skipped). Borrowed keys are compared in place.
-pub struct FieldIndex(pub &'static [&'static str]);
+/// A model struct decoded from a JSON object.
+pub trait Object: Sized {
+    /// The struct's Rust name, for error messages.
+    const NAME: &'static str;
+    /// The wire names of its properties; `from_map` numbers them in this order.
+    const FIELDS: &'static [&'static str];
 
-impl<'de> DeserializeSeed<'de> for FieldIndex {
+    /// Reads the properties of one object.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every [`Object`].
+pub fn object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// Reads map keys and answers each one's position in the struct's wire names, or
+/// `names.len()` for a property the struct does not have (its value is then skipped).
+///
+/// Servers write the properties of an object in the same order every time, so the name after
+/// the last one found is tried first; otherwise every name is tried, comparing lengths and
+/// first bytes before whole names. Borrowed keys are compared in place.
+pub struct FieldCursor {
+    names: &'static [&'static str],
+    next: usize,
+}
+
+impl FieldCursor {
+    pub fn new(names: &'static [&'static str]) -> Self {
+        FieldCursor { names, next: 0 }
+    }
+
+    fn find(&mut self, key: &[u8]) -> usize {
+        let same = |name: &&str| {
+            let name = name.as_bytes();
+            name.len() == key.len() && name.first() == key.first() && name == key
+        };
+        let found = match self.names.get(self.next) {
+            Some(name) if same(name) => Some(self.next),
+            _ => self.names.iter().position(same),
+        };
+        match found {
+            Some(index) => {
+                self.next = index + 1;
+                index
+            }
+            None => self.names.len(),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &mut FieldCursor {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
@@ -23,7 +86,7 @@ impl<'de> DeserializeSeed<'de> for FieldIndex {
     }
 }
 
-impl Visitor<'_> for FieldIndex {
+impl Visitor<'_> for &mut FieldCursor {
     type Value = usize;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -31,19 +94,11 @@ impl Visitor<'_> for FieldIndex {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self
-            .0
-            .iter()
-            .position(|field| *field == key)
-            .unwrap_or(self.0.len()))
+        Ok(self.find(key.as_bytes()))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self
-            .0
-            .iter()
-            .position(|field| field.as_bytes() == key)
-            .unwrap_or(self.0.len()))
+        Ok(self.find(key))
     }
 }
 
@@ -89,30 +144,29 @@ mod tests {
 
     impl<'de> de::Deserialize<'de> for Sample {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            const FIELDS: &[&str] = &["name", "size"];
-            struct SampleVisitor;
-            impl<'de> Visitor<'de> for SampleVisitor {
-                type Value = Sample;
-                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    formatter.write_str("struct Sample")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sample, A::Error> {
-                    let mut name = None;
-                    let mut size = None;
-                    while let Some(index) = map.next_key_seed(FieldIndex(FIELDS))? {
-                        match index {
-                            0 => take(&mut map, &mut name, "name")?,
-                            1 => take(&mut map, &mut size, "size")?,
-                            _ => skip(&mut map)?,
-                        }
-                    }
-                    Ok(Sample {
-                        name: required(name, "name")?,
-                        size: size.flatten(),
-                    })
+            object(deserializer)
+        }
+    }
+
+    impl Object for Sample {
+        const NAME: &'static str = "Sample";
+        const FIELDS: &'static [&'static str] = &["name", "size"];
+
+        fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut name = None;
+            let mut size = None;
+            let mut fields = FieldCursor::new(Self::FIELDS);
+            while let Some(index) = map.next_key_seed(&mut fields)? {
+                match index {
+                    0 => take(&mut map, &mut name, "name")?,
+                    1 => take(&mut map, &mut size, "size")?,
+                    _ => skip(&mut map)?,
                 }
             }
-            deserializer.deserialize_struct("Sample", FIELDS, SampleVisitor)
+            Ok(Sample {
+                name: required(name, "name")?,
+                size: size.flatten(),
+            })
         }
     }
 
@@ -132,6 +186,18 @@ mod tests {
         );
         let escaped = decode(r#"{"n\u0061me":"b"}"#).unwrap();
         assert_eq!(escaped.name, "b");
+    }
+
+    #[test]
+    fn the_cursor_finds_names_in_any_order() {
+        let mut cursor = FieldCursor::new(&["id", "name", "size", "sizes"]);
+        let found: Vec<usize> = [
+            "id", "name", "size", "id", "sizes", "size", "nope", "", "name",
+        ]
+        .iter()
+        .map(|key| cursor.find(key.as_bytes()))
+        .collect();
+        assert_eq!(found, [0, 1, 2, 0, 3, 2, 4, 4, 1]);
     }
 
     #[test]
