@@ -1,13 +1,7 @@
-//! The `Deserialize` impl of a generated model struct, written out instead of derived.
-//!
-//! The struct implements the runtime's `de::Object`: its name, its wire names and a
-//! `from_map` that matches each key's position among the wire names and stores the value;
-//! the visitor, finding the position, refusing a property sent twice and the "missing field"
-//! error are shared runtime code. `#[derive(Deserialize)]` writes a visitor, a `visit_seq` and
-//! a field visitor per struct, most of which JSON never uses; they made up most of the
-//! generated crate's type-checking time. The behaviour is the derived one: unknown properties
-//! are skipped, an optional property may be missing or `null`, a required one missing or any
-//! property sent twice is an error.
+//! The `Deserialize` impl of a generated model struct, written out instead of derived (why:
+//! see the runtime's `de` module). The struct implements `de::Object`: its name, its wire names
+//! and a `from_map` that numbers each key by its place among the wire names and stores the
+//! value; everything that needs no per-struct code is the runtime's.
 
 use super::ident;
 use crate::model::{Field, TypeDef};
