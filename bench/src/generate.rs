@@ -99,6 +99,7 @@ fn pipeline_steps(
     let options = codegen::Options {
         spec_label: spec.name.to_owned(),
         command: "cargo xtask bench".to_owned(),
+        crate_settings: codegen::CrateSettings::default(),
     };
     for _ in 0..runs {
         clear(&out)?;

@@ -13,11 +13,13 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod project;
+pub mod settings;
 pub mod slice;
 pub mod validate;
 pub mod write;
 
 pub use error::{CodegenError, Diagnostic};
+pub use settings::{CrateSettings, RuntimeSource};
 
 use std::path::Path;
 
@@ -29,13 +31,15 @@ pub struct Options {
     pub spec_label: String,
     /// The command that regenerates the files, for the header.
     pub command: String,
+    /// The package the generated code is emitted into.
+    pub crate_settings: CrateSettings,
 }
 
 /// The result of a generation run: the model and the formatted files, not yet written.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub model: model::ApiModel,
-    /// Paths relative to the output folder (`src/generated/...`), with their contents.
+    /// Paths relative to the crate folder (`Cargo.toml`, `src/...`), with their contents.
     pub files: Vec<write::OutputFile>,
 }
 

@@ -15,6 +15,12 @@ const KEYWORDS: &[&str] = &[
 ];
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
+/// Whether `name` is a Rust keyword (strict or reserved), so that it cannot stand as a plain
+/// identifier.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 /// Type names the generated code itself relies on; a spec type with one of these names is
 /// renamed so it cannot shadow them.
 const RESERVED_TYPES: &[&str] = &[

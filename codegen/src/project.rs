@@ -3,13 +3,15 @@
 //! they can never disagree about what fresh means.
 
 use crate::write::{Changes, Mode, OwnedTree};
-use crate::{CodegenError, Generated, Options};
+use crate::{CodegenError, CrateSettings, Generated, Options, RuntimeSource};
 use std::path::{Path, PathBuf};
 
 /// The bundled spec, relative to the repository root.
 pub const SPEC_PATH: &str = "spec/atlas-snapshots.yaml";
 /// The client crate, relative to the repository root.
 pub const CLIENT_DIR: &str = "generated-client";
+/// The runtime crate every generated crate depends on, relative to the repository root.
+pub const RUNTIME_DIR: &str = "runtime";
 /// The command that regenerates the client crate.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
@@ -26,13 +28,31 @@ pub fn regenerate(root: &Path, mode: Mode) -> Result<(Generated, Changes), Codeg
     let options = Options {
         spec_label: SPEC_PATH.to_owned(),
         command: REGEN_COMMAND.to_owned(),
+        crate_settings: committed_crate(),
     };
     let generated = crate::generate(&root.join(SPEC_PATH), &options)?;
     let tree = OwnedTree {
         root: root.join(CLIENT_DIR),
-        owned: PathBuf::from(crate::emit::GENERATED_DIR),
+        owned: PathBuf::from("."),
         command: REGEN_COMMAND.to_owned(),
     };
     let changes = tree.sync(&generated.files, mode)?;
     Ok((generated, changes))
+}
+
+/// The committed client: a member of this workspace, with the runtime beside it.
+pub fn committed_crate() -> CrateSettings {
+    CrateSettings {
+        package: "atlas-snapshots".to_owned(),
+        version: "0.1.0".to_owned(),
+        description: "A typed async client for the backup-snapshot endpoints of the MongoDB Atlas \
+                      Administration API, generated from a curated OpenAPI spec."
+            .to_owned(),
+        runtime: RuntimeSource::Path {
+            path: format!("../{RUNTIME_DIR}"),
+            version: crate::settings::RUNTIME_VERSION.to_owned(),
+        },
+        workspace_member: true,
+        ..CrateSettings::default()
+    }
 }

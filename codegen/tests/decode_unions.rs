@@ -11,13 +11,6 @@ pub mod models {
     include!("generated/discriminator_models.rs");
 }
 
-/// The part of the client runtime the models call into: their `Deserialize` impls share it.
-#[path = "../../generated-client/src/runtime/de.rs"]
-mod runtime_de;
-mod runtime {
-    pub(crate) use super::runtime_de as de;
-}
-
 use models::{Criteria, Schedule};
 
 const FIXTURE: &str = "tests/fixtures/codegen/discriminator.yaml";
@@ -32,6 +25,7 @@ fn included_models_are_fresh() {
     let options = Options {
         spec_label: FIXTURE.to_owned(),
         command: COMMAND.to_owned(),
+        crate_settings: codegen::CrateSettings::default(),
     };
     let generated = codegen::generate(&root.join(FIXTURE), &options).unwrap();
     let models = generated

@@ -156,7 +156,7 @@ impl StandIn {
     pub fn client_builder(&self) -> atlas_snapshots::ClientBuilder {
         atlas_snapshots::Client::builder()
             .base_url(self.base_url())
-            .retry_policy(atlas_snapshots::runtime::RetryPolicy::disabled())
+            .retry_policy(atlas_snapshots::RetryPolicy::disabled())
     }
 
     /// The spec this server answers from.
@@ -292,7 +292,7 @@ fn router(shared: Arc<Shared>) -> Router {
     }
     router
         .route(
-            atlas_snapshots::runtime::TOKEN_PATH,
+            atlas_runtime::TOKEN_PATH,
             post(
                 |State(shared): State<Arc<Shared>>, headers: HeaderMap, body: String| async move {
                     shared.auth.token_endpoint(&headers, &body)

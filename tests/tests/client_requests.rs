@@ -3,7 +3,7 @@
 //! string, ranges of `itemsPerPage`/`pageNum` enforced, and the API-version pin applied per
 //! operation. Every refusal is checked to have sent nothing.
 
-use atlas_snapshots::runtime::{HttpMethod, MediaVersion, OperationInfo};
+use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use atlas_snapshots::{Client, Error};
 use workspace_tests::ids::*;
 use workspace_tests::StandIn;
@@ -381,7 +381,7 @@ const ECHO: OperationInfo = OperationInfo {
 
 async fn echo_path(server: &StandIn, value: &str) -> String {
     let client = client(server);
-    let mut request = client.request(&ECHO);
+    let mut request = Request::new(&client, &ECHO);
     request.path_param("value", value, &[]);
     let sent = server.request_count();
     let result = request.send::<serde_json::Value, serde_json::Value>().await;
@@ -419,11 +419,11 @@ async fn dot_segment_path_values_are_refused_before_sending() {
     let server = StandIn::start().await;
     let client = client(&server);
     for value in ["..", "."] {
-        let mut request = client.request(&ECHO);
+        let mut request = Request::new(&client, &ECHO);
         request.path_param("value", value, &[]);
         let result = request.send::<serde_json::Value, serde_json::Value>().await;
         match result {
-            Err(atlas_snapshots::runtime::Error::InvalidRequest {
+            Err(atlas_runtime::Error::InvalidRequest {
                 operation,
                 problems,
             }) => {

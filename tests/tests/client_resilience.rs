@@ -4,8 +4,9 @@
 //! enum values the spec does not list, and refused API versions each end in a typed answer
 //! naming the operation; and every attempt is traced in a span of its own.
 
+use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use atlas_snapshots::models::ServerlessBackupSnapshotStatus;
-use atlas_snapshots::runtime::{HttpMethod, MediaVersion, OperationInfo, RetryPolicy};
+use atlas_snapshots::RetryPolicy;
 use atlas_snapshots::{Client, Error};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -196,14 +197,14 @@ async fn a_post_is_never_retried() {
     let server = StandIn::builder().spec(spec_with_a_post()).start().await;
     let client = client(&server, quick_retries(3));
     server.inject(Fault::on("createThing").status(503).raw("busy"));
-    let mut request = client.request(&CREATE_THING);
+    let mut request = Request::new(&client, &CREATE_THING);
     request.json_body(&json!({"name": "one"}));
     let err = request.send::<Value, Value>().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.request_count(), 1);
 
     server.clear_faults();
-    let mut request = client.request(&CREATE_THING);
+    let mut request = Request::new(&client, &CREATE_THING);
     request.json_body(&json!({"name": "two"}));
     let created = request
         .send::<Value, Value>()

@@ -159,9 +159,7 @@ fn crate_dirs(specs: &[PathBuf], out_root: &Path) -> Vec<PathBuf> {
             let name = file_label(spec);
             let name = name.strip_suffix(".gz").unwrap_or(&name);
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            let stem = crate::regen::package_name_chars(stem);
-            // A package name must start with a letter.
-            let stem = format!("spec-{}", stem.trim_matches('-'));
+            let stem = format!("spec-{}", codegen::settings::package_name(stem));
             let mut dir = stem.clone();
             let mut n = 2;
             while !taken.insert(dir.clone()) {
@@ -191,7 +189,8 @@ fn check_spec(root: &Path, spec: &Path, out: &Path, target_dir: &Path, label: St
         verdict: Verdict::Ok,
     };
     // A panic in the generator is a bug to report, not a reason to lose the rest of the table.
-    let generated = std::panic::catch_unwind(|| regen::standalone(root, spec, out, Mode::Write));
+    let generated =
+        std::panic::catch_unwind(|| regen::standalone(root, spec, out, None, Mode::Write));
     match generated {
         Ok(Ok((generated, ..))) => {
             let model = &generated.model;

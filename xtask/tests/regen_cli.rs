@@ -169,26 +169,46 @@ fn standalone_crate_then_check() {
     ];
     let output = regen(&args);
     assert!(output.status.success(), "{}", stderr(&output));
-    for file in [
-        "Cargo.toml",
-        "src/lib.rs",
-        "src/client.rs",
-        "src/runtime/request.rs",
-        "src/generated/mod.rs",
-        "src/generated/v1.rs",
-    ] {
-        assert!(out.join(file).is_file(), "{file} written");
+    // Only generated files and the manifest: the runtime is a dependency, not a copy.
+    let mut written: Vec<String> = snapshot_of(&out)
+        .into_iter()
+        .map(|(path, _)| path.strip_prefix(&out).unwrap().display().to_string())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "Cargo.toml",
+            "src/lib.rs",
+            "src/models.rs",
+            "src/operations.rs",
+            "src/v1.rs"
+        ]
+    );
+    for (path, contents) in snapshot_of(&out) {
+        assert!(
+            contents.contains("@generated"),
+            "{} is marked",
+            path.display()
+        );
     }
-    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let runtime = repository().join("runtime").canonicalize().unwrap();
     assert!(
-        lib.contains("pub use generated::{models, operations, v1, Error"),
+        manifest.contains(&format!("path = \"{}\"", runtime.display())),
+        "{manifest}"
+    );
+    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub mod v1;"), "{lib}");
+    assert!(
+        lib.contains("pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;"),
         "{lib}"
     );
 
     let fresh = regen(&[&["--check"], &args[..]].concat());
     assert!(fresh.status.success(), "{}", stderr(&fresh));
 
-    fs::write(out.join("src/generated/models.rs"), "// edited by hand\n").unwrap();
+    fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
     let stale = regen(&[&["--check"], &args[..]].concat());
     assert!(!stale.status.success());
     let message = stderr(&stale);
@@ -199,8 +219,32 @@ fn standalone_crate_then_check() {
     );
     // The check wrote nothing.
     assert_eq!(
-        fs::read_to_string(out.join("src/generated/models.rs")).unwrap(),
+        fs::read_to_string(out.join("src/models.rs")).unwrap(),
         "// edited by hand\n"
     );
     drop(dir);
+}
+
+#[test]
+fn a_published_runtime_version_can_be_asked_for() {
+    let spec = repository().join("tests/fixtures/codegen/pagination.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("2024 client");
+    let output = regen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--runtime-version",
+        "0.4.2",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("atlas-runtime = \"0.4.2\""), "{manifest}");
+    assert!(!manifest.contains("path ="), "{manifest}");
+    // A folder name that starts with a digit still gives a valid package name.
+    assert!(
+        manifest.contains("name = \"api-2024-client\""),
+        "{manifest}"
+    );
 }

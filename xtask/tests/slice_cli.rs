@@ -190,7 +190,7 @@ fn the_slice_generates_a_client() {
         assert!(output.status.success(), "{}", text(&output.stderr));
         let stdout = text(&output.stdout);
         assert!(stdout.contains("3 operations"), "{stdout}");
-        let operations = std::fs::read_to_string(out.join("src/generated/operations.rs")).unwrap();
+        let operations = std::fs::read_to_string(out.join("src/operations.rs")).unwrap();
         for method in ["fn list_pets", "fn create_pet", "fn get_pet"] {
             assert!(operations.contains(method), "{method} missing");
         }

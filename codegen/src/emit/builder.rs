@@ -177,9 +177,9 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
             #allow_deprecated
             impl<'a> #name<'a> {
-                /// What the client knows of this operation: id, method, path, media types and the
-                /// security schemes that may authorize it.
-                pub const OPERATION: crate::runtime::OperationInfo = #info;
+                // What the runtime needs to know of this operation: id, method, path, media
+                // types and the security schemes that may authorize it.
+                const OPERATION: ::atlas_runtime::__private::OperationInfo = #info;
 
                 #too_many
                 pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {
@@ -192,7 +192,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
-                    let #binding = self.client.request(&Self::OPERATION);
+                    let #binding = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
                     #(#fill)*
                     #body_fill
                     #finish
@@ -207,6 +207,25 @@ impl RequestBuilder<'_, '_> {
     fn fill_param(&self, param: &Parameter) -> TokenStream {
         let wire = &param.name;
         let field = ident(&param.ident.0);
+        // Parameters the runtime understands get a method of their own, so the generic query
+        // code never looks at parameter names.
+        if let Some(method) = dialect_method(param) {
+            let value = if param.required {
+                quote!(self.#field)
+            } else {
+                quote!(value)
+            };
+            let call = quote!(request.#method(#value););
+            return if param.required {
+                call
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = self.#field {
+                        #call
+                    }
+                }
+            };
+        }
         let checks = checks_for(param, self.patterns);
         let method = match param.location {
             ParamLocation::Path => format_ident!("path_param"),
@@ -237,6 +256,20 @@ impl RequestBuilder<'_, '_> {
                 }
             }
         }
+    }
+}
+
+/// The runtime request method for an Atlas parameter that changes how the answer is read
+/// (`envelope`) or only how it is laid out (`pretty`).
+fn dialect_method(param: &Parameter) -> Option<proc_macro2::Ident> {
+    let boolean = param.ty == TypeRef::Primitive(crate::model::Primitive::Bool);
+    if param.location != ParamLocation::Query || !boolean {
+        return None;
+    }
+    match param.name.as_str() {
+        "envelope" => Some(format_ident!("envelope")),
+        "pretty" => Some(format_ident!("pretty")),
+        _ => None,
     }
 }
 
@@ -275,7 +308,7 @@ fn operation_info(op: &Operation) -> TokenStream {
             Some(v) => quote!(::std::option::Option::Some(#v)),
             None => quote!(::std::option::Option::None),
         };
-        quote!(crate::runtime::MediaVersion { version: #version, media_type: #media_type })
+        quote!(::atlas_runtime::__private::MediaVersion { version: #version, media_type: #media_type })
     };
     let responses = op
         .responses
@@ -290,12 +323,12 @@ fn operation_info(op: &Operation) -> TokenStream {
     let auth = op.auth.iter().map(|option| {
         let name = &option.scheme;
         let kind = format_ident!("{}", auth_kind(&option.kind));
-        quote!(crate::runtime::AuthScheme { name: #name, kind: crate::runtime::AuthKind::#kind })
+        quote!(::atlas_runtime::AuthScheme { name: #name, kind: ::atlas_runtime::AuthKind::#kind })
     });
     quote! {
-        crate::runtime::OperationInfo {
+        ::atlas_runtime::__private::OperationInfo {
             id: #id,
-            method: crate::runtime::HttpMethod::#method,
+            method: ::atlas_runtime::__private::HttpMethod::#method,
             path: #path,
             responses: &[#(#responses),*],
             requests: &[#(#requests),*],
@@ -322,13 +355,13 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
     let may_be_empty = may_be_empty(op) && super::pagination::page_type(op).is_none();
     match distinct_received(op).as_slice() {
         [] => (
-            quote!(crate::ResponseValue<()>),
+            quote!(::atlas_runtime::ResponseValue<()>),
             quote!(request.send_empty().await),
         ),
         [Body::Json(single)] if !may_be_empty => {
             let ty = rust_type(single, models);
             (
-                quote!(crate::ResponseValue<#ty>),
+                quote!(::atlas_runtime::ResponseValue<#ty>),
                 quote!(request.send().await),
             )
         }
@@ -337,11 +370,11 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             let decode = single.decode(models);
             if may_be_empty {
                 (
-                    quote!(crate::ResponseValue<::std::option::Option<#ty>>),
+                    quote!(::atlas_runtime::ResponseValue<::std::option::Option<#ty>>),
                     quote! {
                         let raw = request.send_raw().await?;
                         if raw.bytes().is_empty() {
-                            return ::std::result::Result::Ok(crate::ResponseValue::new(
+                            return ::std::result::Result::Ok(::atlas_runtime::ResponseValue::new(
                                 raw.status(),
                                 raw.headers().clone(),
                                 ::std::option::Option::None,
@@ -352,7 +385,7 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
                 )
             } else {
                 (
-                    quote!(crate::ResponseValue<#ty>),
+                    quote!(::atlas_runtime::ResponseValue<#ty>),
                     quote! {
                         let raw = request.send_raw().await?;
                         #decode
@@ -378,7 +411,7 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
                 quote!(_ => #decode,)
             });
             (
-                quote!(crate::ResponseValue<#enum_name>),
+                quote!(::atlas_runtime::ResponseValue<#enum_name>),
                 quote! {
                     let raw = request.send_raw().await?;
                     match raw.version() {

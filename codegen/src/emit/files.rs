@@ -1,10 +1,11 @@
-//! Which constructs go into which file of the generated module: `mod.rs` (crate-wide items),
+//! Which constructs go into which source file of the generated crate: `lib.rs` (the crate root),
 //! `models.rs` (every named type), `operations.rs` (current operations) and `v1.rs` (the
 //! deprecated v1.0 operations, when the spec has any).
 
 use super::builder::{RequestBuilder, ResponseEnum};
 use super::client_impl::ClientMethods;
-use super::docs::{doc_attrs, inner_doc_attrs};
+use super::crate_root::CrateRoot;
+use super::docs::doc_attrs;
 use super::ident;
 use super::model_enum::ModelEnum;
 use super::model_struct::ModelStruct;
@@ -12,9 +13,7 @@ use super::model_union::ModelUnion;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
-use crate::model::{
-    ApiGeneration, ApiModel, Operation, Primitive, TypeDef, TypeKind, TypeName, TypeRef,
-};
+use crate::model::{ApiGeneration, ApiModel, Operation, TypeDef, TypeKind, TypeName, TypeRef};
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -41,9 +40,9 @@ pub type Part<'m> = Box<dyn Fn() -> TokenStream + Send + Sync + 'm>;
 /// depend on it: a file is the concatenation of its formatted parts.
 const PART_SIZE: usize = 64;
 
-/// The files of the generated module, each as the parts whose formatted texts make it up, in a
+/// The source files of the generated crate, each as the parts whose formatted texts make it up, in a
 /// fixed order.
-pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
+pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
     let current: Vec<&Operation> = model
         .operations
         .iter()
@@ -57,8 +56,11 @@ pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> 
     let has_legacy = !legacy.is_empty();
     let mut files: Vec<(&'static str, Vec<Part<'_>>)> = vec![
         (
-            "mod.rs",
-            vec![Box::new(move || module_root(model, has_legacy))],
+            "lib.rs",
+            vec![Box::new(move || {
+                let root = CrateRoot { model, has_legacy };
+                quote!(#root)
+            })],
         ),
         ("models.rs", models(model)),
     ];
@@ -73,79 +75,6 @@ pub fn generated_module(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> 
         files.push(("v1.rs", operations(legacy, "Operations of the deprecated v1.0 API (`/api/atlas/v1.0`): plain `application/json`, Digest authentication only.")));
     }
     files
-}
-
-fn module_root(model: &ApiModel, has_legacy: bool) -> TokenStream {
-    let docs = inner_doc_attrs([Some(model.title.as_str()), model.description.as_deref()]);
-    let legacy = has_legacy.then(|| {
-        quote!(
-            pub mod v1;
-        )
-    });
-    let error_body = model
-        .error_body
-        .as_ref()
-        .map(|ty| rust_type(ty, &quote!(models)))
-        .unwrap_or_else(|| quote!(::serde_json::Value));
-    let error_impl = error_body_impl(model);
-    let base_url = model.base_url.clone().unwrap_or_default();
-    let versions: Vec<String> = model.api_versions().into_iter().map(|v| v.0).collect();
-    quote! {
-        #docs
-
-        pub mod models;
-        pub mod operations;
-        #legacy
-
-        /// The error every operation returns: the runtime error with this API's error body.
-        pub type Error = crate::runtime::Error<#error_body>;
-
-        /// The server the spec names, used when a client is built without a base URL.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
-
-        /// Resource version dates that operations of this crate offer, oldest first.
-        pub const API_VERSIONS: &[&str] = &[#(#versions),*];
-
-        #error_impl
-    }
-}
-
-/// Lets the runtime show the error code and detail of the error body in messages.
-fn error_body_impl(model: &ApiModel) -> TokenStream {
-    let Some(TypeRef::Named(name)) = &model.error_body else {
-        return TokenStream::new();
-    };
-    let Some(TypeKind::Struct(fields)) = model.types.get(name).map(|d| &d.kind) else {
-        return TokenStream::new();
-    };
-    let accessor = |wire: &str, method: &str| {
-        let field = fields
-            .iter()
-            .find(|f| f.name == wire && f.ty == TypeRef::Primitive(Primitive::String))?;
-        let method = ident(method);
-        let field_ident = ident(&field.ident.0);
-        let value = if field.required && !field.nullable {
-            quote!(::std::option::Option::Some(self.#field_ident.as_str()))
-        } else {
-            quote!(self.#field_ident.as_deref())
-        };
-        Some(quote! {
-            fn #method(&self) -> ::std::option::Option<&str> {
-                #value
-            }
-        })
-    };
-    let methods = [
-        accessor("errorCode", "error_code"),
-        accessor("detail", "detail"),
-        accessor("reason", "reason"),
-    ];
-    let name = ident(&name.0);
-    quote! {
-        impl crate::runtime::ApiErrorBody for models::#name {
-            #(#methods)*
-        }
-    }
 }
 
 fn models(model: &ApiModel) -> Vec<Part<'_>> {

@@ -1,11 +1,13 @@
-//! Emit: model → Rust tokens, one file of the generated module at a time. Each emitted
-//! construct is a small type implementing `ToTokens` in a module of its own; this module only
-//! decides which constructs go into which file, and asserts that nothing was left out.
+//! Emit: model → the generated crate, one file at a time: its manifest and its sources. Each
+//! emitted construct is a small type implementing `ToTokens` in a module of its own; this module
+//! only decides which constructs go into which file, and asserts that nothing was left out.
 
 mod builder;
 mod client_impl;
+mod crate_root;
 mod docs;
 mod files;
+mod manifest;
 mod model_enum;
 mod model_struct;
 mod model_struct_de;
@@ -23,27 +25,33 @@ use proc_macro2::Ident;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Folder of the generated module inside the client crate.
-pub const GENERATED_DIR: &str = "src/generated";
+/// Folder of the generated sources inside the crate.
+pub const SOURCE_DIR: &str = "src";
 
-/// Emits and formats every file of the generated module. The parts of the files are emitted,
-/// parsed and formatted on all cores; each file is its parts' texts in order, so the output does
-/// not depend on how many threads there are.
+/// The generated crate's manifest, beside `src/`.
+pub const MANIFEST: &str = "Cargo.toml";
+
+/// Emits and formats every file of the generated crate: the manifest, then the sources. The
+/// parts of the sources are emitted, parsed and formatted on all cores; each file is its parts'
+/// texts in order, so the output does not depend on how many threads there are.
 pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>, CodegenError> {
-    let files = files::generated_module(model);
+    let files = files::source_files(model);
     let jobs: Vec<(&str, &files::Part<'_>)> = files
         .iter()
         .flat_map(|(name, parts)| parts.iter().map(move |part| (*name, part)))
         .collect();
     let formatted = run_parallel(&jobs, |(name, part)| {
-        let path = format!("{GENERATED_DIR}/{name}");
+        let path = format!("{SOURCE_DIR}/{name}");
         let parsed = crate::format::parse_file(&path, part())?;
         let defined: Vec<String> = parsed.items.iter().filter_map(defined_type).collect();
         Ok((crate::format::format_file(&parsed), defined))
     })?;
     let mut texts = formatted.into_iter();
     let mut defined = BTreeSet::new();
-    let mut out = Vec::new();
+    let mut out = vec![OutputFile {
+        path: MANIFEST.to_owned(),
+        contents: manifest::manifest(&options.crate_settings, &files::header(model, options)),
+    }];
     for (name, parts) in &files {
         let mut contents = files::header(model, options);
         for (text, types) in texts.by_ref().take(parts.len()) {
@@ -51,7 +59,7 @@ pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>
             defined.extend(types);
         }
         out.push(OutputFile {
-            path: format!("{GENERATED_DIR}/{name}"),
+            path: format!("{SOURCE_DIR}/{name}"),
             contents,
         });
     }

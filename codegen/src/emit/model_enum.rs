@@ -82,7 +82,8 @@ impl ToTokens for ModelEnum<'_> {
             }
 
             #allow_deprecated
-            impl crate::runtime::ParamValue for #name {
+            #[doc(hidden)]
+            impl ::atlas_runtime::__private::ParamValue for #name {
                 fn to_param(&self) -> ::std::string::String {
                     self.as_str().to_owned()
                 }

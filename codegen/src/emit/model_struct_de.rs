@@ -28,9 +28,9 @@ impl ToTokens for StructDeserialize<'_> {
             .collect();
         let body = if self.fields.is_empty() {
             quote! {
-                let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+                let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
                 while map.next_key_seed(&mut fields)?.is_some() {
-                    crate::runtime::de::skip(&mut map)?;
+                    ::atlas_runtime::__private::de::skip(&mut map)?;
                 }
                 Ok(Self {})
             }
@@ -47,17 +47,17 @@ impl ToTokens for StructDeserialize<'_> {
             });
             let uses = if self.fields.iter().any(|f| f.required && !f.nullable) {
                 quote!(
-                    use crate::runtime::de::{required, skip, take};
+                    use ::atlas_runtime::__private::de::{required, skip, take};
                 )
             } else {
                 quote!(
-                    use crate::runtime::de::{skip, take};
+                    use ::atlas_runtime::__private::de::{skip, take};
                 )
             };
             quote! {
                 #uses
                 #(let mut #slots = None;)*
-                let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+                let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
                 while let Some(index) = map.next_key_seed(&mut fields)? {
                     match index {
                         #(#positions => take(&mut map, &mut #slots, #wire)?,)*
@@ -73,11 +73,12 @@ impl ToTokens for StructDeserialize<'_> {
                 fn deserialize<D: ::serde::Deserializer<'de>>(
                     deserializer: D,
                 ) -> ::std::result::Result<Self, D::Error> {
-                    crate::runtime::de::object(deserializer)
+                    ::atlas_runtime::__private::de::object(deserializer)
                 }
             }
             #[allow(deprecated)]
-            impl crate::runtime::de::Object for #name {
+            #[doc(hidden)]
+            impl ::atlas_runtime::__private::de::Object for #name {
                 const NAME: &'static str = #rust_name;
                 const FIELDS: &'static [&'static str] = &[#(#wire),*];
                 fn from_map<'de, A: ::serde::de::MapAccess<'de>>(

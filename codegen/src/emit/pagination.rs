@@ -90,7 +90,7 @@ fn page_impl(
         None => quote!(::std::option::Option::None),
     };
     quote! {
-        impl crate::runtime::Page for #page {
+        impl ::atlas_runtime::Page for #page {
             type Item = #item;
             fn items(&self) -> &[#item] {
                 #items
@@ -150,10 +150,10 @@ pub fn page_methods(op: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #page_doc]
-        pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<crate::ResponseValue<super::models::#page>, super::Error>> + 'a {
+        pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
             let first = #first;
             let size = #size;
-            crate::runtime::pages(first, size, move |page| {
+            ::atlas_runtime::__private::pages(first, size, move |page| {
                 let mut request = self.clone();
                 request.#page_field = ::std::option::Option::Some(#next);
                 request.send()
@@ -162,14 +162,14 @@ pub fn page_methods(op: &Operation) -> TokenStream {
 
         /// Streams the items of every page, in order; see [`Self::pages`].
         pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
-            crate::runtime::items(self.pages())
+            ::atlas_runtime::__private::items(self.pages())
         }
 
         /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-        pub fn pages_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<crate::ResponseValue<super::models::#page>, super::Error>> + 'a {
+        pub fn pages_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
             let first = #first;
             let size = #size;
-            crate::runtime::pages_concurrent(first, size, limit, move |page| {
+            ::atlas_runtime::__private::pages_concurrent(first, size, limit, move |page| {
                 let mut request = self.clone();
                 request.#page_field = ::std::option::Option::Some(#next);
                 request.send()
@@ -178,7 +178,7 @@ pub fn page_methods(op: &Operation) -> TokenStream {
 
         /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
         pub fn items_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
-            crate::runtime::items(self.pages_concurrent(limit))
+            ::atlas_runtime::__private::items(self.pages_concurrent(limit))
         }
     }
 }

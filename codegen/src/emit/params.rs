@@ -60,7 +60,7 @@ impl ToTokens for PatternTable {
             let doc = format!(" `{source}`");
             tokens.extend(quote! {
                 #[doc = #doc]
-                static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#source);
+                static #name: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(#source);
             });
         }
     }
@@ -72,13 +72,13 @@ pub fn checks_for(param: &Parameter, patterns: &PatternTable) -> Vec<TokenStream
     let mut checks = Vec::new();
     if let Some(name) = c.pattern.as_deref().and_then(|p| patterns.name_of(p)) {
         let name = ident(name);
-        checks.push(quote!(crate::runtime::Check::Pattern(&#name)));
+        checks.push(quote!(::atlas_runtime::__private::Check::Pattern(&#name)));
     }
     if let Some(n) = c.min_length {
-        checks.push(quote!(crate::runtime::Check::MinLength(#n)));
+        checks.push(quote!(::atlas_runtime::__private::Check::MinLength(#n)));
     }
     if let Some(n) = c.max_length {
-        checks.push(quote!(crate::runtime::Check::MaxLength(#n)));
+        checks.push(quote!(::atlas_runtime::__private::Check::MaxLength(#n)));
     }
     checks.extend(range_checks(c));
     checks
@@ -89,17 +89,17 @@ fn range_checks(c: &Constraints) -> Vec<TokenStream> {
     if let Some(min) = c.minimum {
         let min = Literal::f64_suffixed(min);
         checks.push(if c.exclusive_minimum {
-            quote!(crate::runtime::Check::ExclusiveMinimum(#min))
+            quote!(::atlas_runtime::__private::Check::ExclusiveMinimum(#min))
         } else {
-            quote!(crate::runtime::Check::Minimum(#min))
+            quote!(::atlas_runtime::__private::Check::Minimum(#min))
         });
     }
     if let Some(max) = c.maximum {
         let max = Literal::f64_suffixed(max);
         checks.push(if c.exclusive_maximum {
-            quote!(crate::runtime::Check::ExclusiveMaximum(#max))
+            quote!(::atlas_runtime::__private::Check::ExclusiveMaximum(#max))
         } else {
-            quote!(crate::runtime::Check::Maximum(#max))
+            quote!(::atlas_runtime::__private::Check::Maximum(#max))
         });
     }
     checks
@@ -110,10 +110,10 @@ pub fn item_count_checks(param: &Parameter) -> Vec<TokenStream> {
     let c = &param.constraints;
     let mut checks = Vec::new();
     if let Some(n) = c.min_items {
-        checks.push(quote!(crate::runtime::Check::MinItems(#n)));
+        checks.push(quote!(::atlas_runtime::__private::Check::MinItems(#n)));
     }
     if let Some(n) = c.max_items {
-        checks.push(quote!(crate::runtime::Check::MaxItems(#n)));
+        checks.push(quote!(::atlas_runtime::__private::Check::MaxItems(#n)));
     }
     checks
 }

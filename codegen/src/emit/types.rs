@@ -86,7 +86,11 @@ impl<'m> Body<'m> {
                 quote!(raw.decode::<#ty, _>())
             }
             Body::Bytes => quote!(::std::result::Result::<_, super::Error>::Ok(
-                crate::ResponseValue::new(raw.status(), raw.headers().clone(), raw.bytes().clone())
+                ::atlas_runtime::ResponseValue::new(
+                    raw.status(),
+                    raw.headers().clone(),
+                    raw.bytes().clone()
+                )
             )),
         }
     }

@@ -70,11 +70,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for CustomCriteria {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for CustomCriteria {
     const NAME: &'static str = "CustomCriteria";
     const FIELDS: &'static [&'static str] = &[
         "type",
@@ -85,12 +86,12 @@ impl crate::runtime::de::Object for CustomCriteria {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_type = None;
         let mut value_alternatives = None;
         let mut value_fallback = None;
         let mut value_query = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_type, "type")?,
@@ -120,20 +121,21 @@ impl<'de> ::serde::Deserialize<'de> for DailySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for DailySchedule {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DailySchedule {
     const NAME: &'static str = "DailySchedule";
     const FIELDS: &'static [&'static str] = &["startHour", "type"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_start_hour = None;
         let mut value_type = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_start_hour, "startHour")?,
@@ -172,21 +174,22 @@ impl<'de> ::serde::Deserialize<'de> for DateCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for DateCriteria {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DateCriteria {
     const NAME: &'static str = "DateCriteria";
     const FIELDS: &'static [&'static str] = &["type", "dateField", "expireAfterDays"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_type = None;
         let mut value_date_field = None;
         let mut value_expire_after_days = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_type, "type")?,
@@ -231,11 +234,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUntypedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for GetUntypedResponse {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for GetUntypedResponse {
     const NAME: &'static str = "GetUntypedResponse";
     const FIELDS: &'static [&'static str] = &[
         "inlineMembers",
@@ -246,12 +250,12 @@ impl crate::runtime::de::Object for GetUntypedResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_inline_members = None;
         let mut value_missing_tag = None;
         let mut value_not_an_object = None;
         let mut value_self_mapped = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_inline_members, "inlineMembers")?,
@@ -280,19 +284,20 @@ impl<'de> ::serde::Deserialize<'de> for MissingTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for MissingTag {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for MissingTag {
     const NAME: &'static str = "MissingTag";
     const FIELDS: &'static [&'static str] = &["kind"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_kind = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_kind, "kind")?,
@@ -313,19 +318,20 @@ impl<'de> ::serde::Deserialize<'de> for NoKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for NoKind {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for NoKind {
     const NAME: &'static str = "NoKind";
     const FIELDS: &'static [&'static str] = &["other"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_other = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_other, "other")?,
@@ -348,19 +354,20 @@ impl<'de> ::serde::Deserialize<'de> for NotAnObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for NotAnObject {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for NotAnObject {
     const NAME: &'static str = "NotAnObject";
     const FIELDS: &'static [&'static str] = &["kind"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_kind = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_kind, "kind")?,
@@ -423,20 +430,21 @@ impl<'de> ::serde::Deserialize<'de> for SelfMapped {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for SelfMapped {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for SelfMapped {
     const NAME: &'static str = "SelfMapped";
     const FIELDS: &'static [&'static str] = &["limit", "name"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_limit = None;
         let mut value_name = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_limit, "limit")?,
@@ -467,20 +475,21 @@ impl<'de> ::serde::Deserialize<'de> for WeeklySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for WeeklySchedule {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for WeeklySchedule {
     const NAME: &'static str = "WeeklySchedule";
     const FIELDS: &'static [&'static str] = &["dayOfWeek", "type"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_day_of_week = None;
         let mut value_type = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_day_of_week, "dayOfWeek")?,

@@ -2,8 +2,10 @@
 //! and request path) and keeps what is needed to act on it: the invalid parameters, the HTTP
 //! status with the typed API error body, or the body that could not be decoded.
 
-use super::auth::{AuthError, AuthScheme, CredentialKind};
-use super::check::InvalidParameter;
+use crate::auth::{AuthError, AuthFailure};
+use crate::check::InvalidParameter;
+use crate::credentials::CredentialKind;
+use crate::descriptor::AuthScheme;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::fmt::Debug;
@@ -176,6 +178,33 @@ impl<E: ApiErrorBody> Error<E> {
             | Error::VersionRejected { operation, .. }
             | Error::Decode { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => operation,
+        }
+    }
+}
+
+impl<E: ApiErrorBody> Error<E> {
+    /// The error for a request to `path` that authentication stopped.
+    pub(crate) fn from_auth_failure(
+        failure: AuthFailure,
+        operation: &'static str,
+        method: &'static str,
+        path: &str,
+    ) -> Self {
+        match failure {
+            AuthFailure::NotAccepted {
+                credentials,
+                accepted,
+            } => Error::CredentialsNotAccepted {
+                operation,
+                credentials,
+                accepted,
+            },
+            AuthFailure::Auth(source) => Error::Auth {
+                operation,
+                method,
+                path: path.to_owned(),
+                source: Box::new(source),
+            },
         }
     }
 }

@@ -1,17 +1,45 @@
 //! The client users build once and share: base URL, the underlying HTTP client, the API
-//! version it is pinned to, and its credentials. Cloning is cheap (one `Arc`).
+//! version it is pinned to, its credentials and retry policy. Cloning is cheap (one `Arc`).
+//!
+//! A generated crate defines its own `Client` around a [`BaseClient`], so that its operations
+//! can be methods of it, and names [`ClientBuilder`] for that type; the builder takes its default
+//! base URL from the generated crate through [`ApiClient`].
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::runtime::auth::Authenticator;
-use crate::runtime::{Credentials, CredentialsError, RetryPolicy};
+use crate::auth::Authenticator;
+use crate::credentials::{CredentialKind, Credentials, CredentialsError};
+use crate::dialect::is_version_date;
+use crate::retry::RetryPolicy;
 
-/// A client of the API. Operations are its methods (generated, one per operation).
+/// The part of a client that every generated API shares: where requests go, how they are
+/// authenticated and retried. A generated `Client` dereferences to it.
 #[derive(Clone)]
-pub struct Client {
+pub struct BaseClient {
     inner: Arc<Inner>,
+}
+
+/// What a generated crate tells the runtime about its own client type.
+#[doc(hidden)]
+pub trait ApiClient: Sized {
+    /// The server the spec names, used when no base URL is set.
+    const DEFAULT_BASE_URL: &'static str;
+    /// `name/version` of the generated crate, sent as `User-Agent`.
+    const USER_AGENT: &'static str;
+    /// Wraps a built base client.
+    fn from_base(base: BaseClient) -> Self;
+}
+
+impl ApiClient for BaseClient {
+    const DEFAULT_BASE_URL: &'static str = "";
+    const USER_AGENT: &'static str =
+        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+    fn from_base(base: BaseClient) -> Self {
+        base
+    }
 }
 
 struct Inner {
@@ -22,7 +50,7 @@ struct Inner {
     retry: RetryPolicy,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for BaseClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Credentials show their kind and public part only.
         f.debug_struct("Client")
@@ -47,16 +75,8 @@ pub enum BuildError {
     Credentials(#[from] CredentialsError),
 }
 
-impl Client {
-    /// A client of `base_url` with default settings.
-    pub fn new(base_url: &str) -> Result<Self, BuildError> {
-        Client::builder().base_url(base_url).build()
-    }
-
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
+impl BaseClient {
+    /// The server requests go to.
     pub fn base_url(&self) -> &url::Url {
         &self.inner.base_url
     }
@@ -84,38 +104,45 @@ impl Client {
     }
 
     /// The kind of credentials the client authenticates with, if any.
-    pub fn credential_kind(&self) -> Option<crate::runtime::CredentialKind> {
+    pub fn credential_kind(&self) -> Option<CredentialKind> {
         self.inner.auth.as_ref().map(Authenticator::kind)
     }
 
     pub(crate) fn authenticator(&self) -> Option<&Authenticator> {
         self.inner.auth.as_ref()
     }
-
-    /// Starts a request for `op`; used by the generated request builders.
-    pub fn request(
-        &self,
-        op: &'static crate::runtime::OperationInfo,
-    ) -> crate::runtime::Request<'_> {
-        crate::runtime::Request::new(self, op)
-    }
 }
 
-/// Settings of a [`Client`].
-#[derive(Default)]
-pub struct ClientBuilder {
+/// Settings of a client; [`build`](ClientBuilder::build) checks them and makes the client `C`
+/// (a generated crate's `Client`).
+pub struct ClientBuilder<C = BaseClient> {
     base_url: Option<String>,
     api_version: Option<String>,
-    /// Set by the credential setters in `runtime/auth_credentials.rs`; an error from the
-    /// environment is reported by `build`.
-    pub(crate) credentials: Option<Result<Credentials, CredentialsError>>,
+    /// An error from the environment is reported by `build`.
+    credentials: Option<Result<Credentials, CredentialsError>>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    client: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            api_version: None,
+            credentials: None,
+            timeout: None,
+            connect_timeout: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -128,7 +155,12 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C: ApiClient> ClientBuilder<C> {
+    /// Settings with every default: the spec's server, no credentials, no version pin.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
     /// The server to talk to; defaults to the one the spec names.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -167,15 +199,61 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates with `credentials`; replaces any set before.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Ok(credentials));
+        self
+    }
+
+    /// Authenticates with a programmatic API key over HTTP Digest.
+    pub fn digest_auth(
+        self,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::digest(public_key, private_key))
+    }
+
+    /// Authenticates as a service account (OAuth 2.0 client credentials).
+    pub fn service_account(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::service_account(client_id, client_secret))
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::access_token(token))
+    }
+
+    /// Reads the credentials from the environment (see [`Credentials::from_lookup`]);
+    /// [`build`](ClientBuilder::build) fails when there are none.
+    pub fn credentials_from_env(self) -> Self {
+        self.credentials_from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`credentials_from_env`](ClientBuilder::credentials_from_env), reading
+    /// variables through `lookup`.
+    pub fn credentials_from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        self.credentials = Some(Credentials::from_lookup(lookup));
+        self
+    }
+
     /// Checks the settings and builds the client. Credentials are set with
     /// [`credentials`](ClientBuilder::credentials), [`digest_auth`](ClientBuilder::digest_auth),
     /// [`service_account`](ClientBuilder::service_account),
     /// [`bearer_token`](ClientBuilder::bearer_token) or
     /// [`credentials_from_env`](ClientBuilder::credentials_from_env).
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<C, BuildError> {
+        self.build_base().map(C::from_base)
+    }
+
+    fn build_base(self) -> Result<BaseClient, BuildError> {
         let raw = self
             .base_url
-            .unwrap_or_else(|| crate::generated::DEFAULT_BASE_URL.to_owned());
+            .unwrap_or_else(|| C::DEFAULT_BASE_URL.to_owned());
         let base_url = url::Url::parse(&raw).map_err(|e| BuildError::BaseUrl {
             url: raw.clone(),
             reason: e.to_string(),
@@ -196,11 +274,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                .user_agent(concat!(
-                    env!("CARGO_PKG_NAME"),
-                    "/",
-                    env!("CARGO_PKG_VERSION")
-                ))
+                .user_agent(C::USER_AGENT)
                 .build()
                 .map_err(BuildError::Http)?,
         };
@@ -208,7 +282,7 @@ impl ClientBuilder {
             .credentials
             .transpose()?
             .map(|credentials| Authenticator::new(credentials, &base_url, http.clone()));
-        Ok(Client {
+        Ok(BaseClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -220,18 +294,13 @@ impl ClientBuilder {
     }
 }
 
-/// `YYYY-MM-DD`, the shape of Atlas resource versions.
-fn is_version_date(text: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() && text.len() == 10
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn builder_validates_and_debug_hides_the_token() {
-        let client = Client::builder()
+        let client = ClientBuilder::<BaseClient>::new()
             .base_url("http://127.0.0.1:1/base/")
             .bearer_token("s3cret-token")
             .build()
@@ -244,15 +313,22 @@ mod tests {
         assert!(!shown.contains("s3cret-token"), "{shown}");
         assert!(shown.contains("<redacted>"));
         assert!(matches!(
-            Client::builder().api_version("2023-13-01").build(),
+            ClientBuilder::<BaseClient>::new()
+                .base_url("http://127.0.0.1:1")
+                .api_version("2023-13-01")
+                .build(),
             Err(BuildError::ApiVersion(_))
         ));
         assert!(matches!(
-            Client::new("not a url"),
+            ClientBuilder::<BaseClient>::new()
+                .base_url("not a url")
+                .build(),
             Err(BuildError::BaseUrl { .. })
         ));
         assert!(matches!(
-            Client::new("mailto:a@b.c"),
+            ClientBuilder::<BaseClient>::new()
+                .base_url("mailto:a@b.c")
+                .build(),
             Err(BuildError::BaseUrl { .. })
         ));
     }

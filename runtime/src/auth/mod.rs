@@ -1,91 +1,26 @@
-//! Authentication: which schemes an operation accepts (from the spec's `security`), and how a
-//! request is sent with the client's credentials. A 401 is answered by at most one re-send:
-//! with the answer to a Digest challenge (first contact or a stale nonce), or with a fresh
-//! access token when the cached one was refused. That re-send is part of one attempt, not a
-//! retry: the retry loop in `request.rs` calls `Client::send_authorized` once per attempt.
+//! Authentication: how a request is sent with the client's credentials, refused before sending
+//! when the operation's `security` does not list their kind. A 401 is answered by at most one
+//! re-send: with the answer to a Digest challenge (first contact or a stale nonce), or with a
+//! fresh access token when the cached one was refused. That re-send is part of one attempt, not
+//! a retry: the retry loop in `request.rs` calls [`send`] once per attempt.
 //!
-//! The submodules are files beside this one (not in an `auth/` folder) because standalone
-//! crates generated with `cargo xtask regen --spec` copy the runtime folder's own files only.
+//! This module knows credentials and operation descriptors, never the client or the error type:
+//! what goes wrong here is an [`AuthFailure`], which the error module turns into an `Error`.
 
-#[path = "auth_credentials.rs"]
-mod credentials;
-#[path = "auth_digest.rs"]
 mod digest;
-#[path = "auth_oauth.rs"]
 mod oauth;
 
-pub use credentials::{
-    CredentialKind, Credentials, CredentialsError, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
-    ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
-};
 pub use oauth::TokenError;
 
-use super::error::{ApiErrorBody, Error};
-use super::operation::OperationInfo;
-use credentials::{CredentialsInner, Secret};
+use crate::credentials::{CredentialKind, Credentials, CredentialsInner, Secret};
+use crate::descriptor::{AuthScheme, OperationInfo};
+use crate::dialect::TOKEN_PATH;
 use digest::{DigestSession, Verdict};
 use oauth::TokenSource;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::StatusCode;
 use std::fmt;
 use std::future::Future;
-
-/// Where a service account exchanges its id and secret for access tokens, below the base URL.
-pub const TOKEN_PATH: &str = "/api/oauth/token";
-
-/// A security scheme an operation accepts, as the spec declares it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AuthScheme {
-    /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
-    pub name: &'static str,
-    pub kind: AuthKind,
-}
-
-/// The kinds of security scheme OpenAPI describes, as far as the client tells them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthKind {
-    HttpDigest,
-    HttpBearer,
-    HttpBasic,
-    /// OAuth 2.0 with the client-credentials flow.
-    OAuth2ClientCredentials,
-    ApiKey,
-    /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
-    Other,
-}
-
-impl AuthKind {
-    fn describe(self) -> &'static str {
-        match self {
-            AuthKind::HttpDigest => "HTTP Digest",
-            AuthKind::HttpBearer => "HTTP bearer",
-            AuthKind::HttpBasic => "HTTP Basic",
-            AuthKind::OAuth2ClientCredentials => "OAuth 2.0 client credentials",
-            AuthKind::ApiKey => "API key",
-            AuthKind::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for AuthScheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.name, self.kind.describe())
-    }
-}
-
-impl CredentialKind {
-    /// Whether credentials of this kind can authorize a request under `scheme`.
-    pub fn satisfies(self, scheme: AuthKind) -> bool {
-        match self {
-            CredentialKind::Digest => scheme == AuthKind::HttpDigest,
-            CredentialKind::ServiceAccount | CredentialKind::AccessToken => matches!(
-                scheme,
-                AuthKind::OAuth2ClientCredentials | AuthKind::HttpBearer
-            ),
-        }
-    }
-}
 
 /// Why authenticating failed before the server could answer the request itself.
 #[derive(Debug, thiserror::Error)]
@@ -299,90 +234,52 @@ impl From<TokenError> for AuthFailure {
     }
 }
 
-impl AuthFailure {
-    /// The operation's error for this failure of a request to `path`.
-    pub(crate) fn into_error<E: ApiErrorBody>(
-        self,
-        operation: &'static str,
-        method: &'static str,
-        path: &str,
-    ) -> Error<E> {
-        match self {
-            AuthFailure::NotAccepted {
-                credentials,
-                accepted,
-            } => Error::CredentialsNotAccepted {
-                operation,
-                credentials,
-                accepted,
-            },
-            AuthFailure::Auth(source) => Error::Auth {
-                operation,
-                method,
-                path: path.to_owned(),
-                source: Box::new(source),
-            },
-        }
-    }
-}
-
 /// The parts of an answer that authentication reads.
 pub(crate) trait Answered {
     fn status(&self) -> StatusCode;
     fn headers(&self) -> &HeaderMap;
 }
 
-impl Answered for super::answer::Answer {
-    fn status(&self) -> StatusCode {
-        self.status
+/// One attempt of a request with `auth`'s credentials (or none): `build` makes the request,
+/// `send` sends it and reads the answer. A 401 the credentials can answer (a Digest challenge
+/// when none was answered or the nonce went stale, a refused cached token) is followed by
+/// exactly one re-send; any other answer, and any transport error, is returned as it is. The
+/// outer error means nothing more should be tried.
+pub(crate) async fn send<A, F>(
+    auth: Option<&Authenticator>,
+    op: &'static OperationInfo,
+    build: impl Fn() -> reqwest::RequestBuilder,
+    send: impl Fn(reqwest::RequestBuilder) -> F,
+) -> Result<Result<A, reqwest::Error>, AuthFailure>
+where
+    A: Answered,
+    F: Future<Output = Result<A, reqwest::Error>>,
+{
+    let Some(auth) = auth else {
+        return Ok(send(build()).await);
+    };
+    auth.permits(op)?;
+    let (request, sent) = match auth.authorize(build()).await? {
+        Ok(authorized) => authorized,
+        Err(invalid) => return Ok(Err(invalid)),
+    };
+    let answer = match send(request).await {
+        Ok(answer) if answer.status() == StatusCode::UNAUTHORIZED => answer,
+        other => return Ok(other),
+    };
+    if !auth.learn(op, &sent, answer.headers()).await? {
+        return Ok(Ok(answer));
     }
-    fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-}
-
-impl crate::Client {
-    /// One attempt of a request with the client's credentials: `build` makes the request,
-    /// `send` sends it and reads the answer. A 401 the credentials can answer (a Digest
-    /// challenge when none was answered or the nonce went stale, a refused cached token) is
-    /// followed by exactly one re-send; any other answer, and any transport error, is returned
-    /// as it is. The outer error means nothing more should be tried.
-    pub(crate) async fn send_authorized<A, F>(
-        &self,
-        op: &'static OperationInfo,
-        build: impl Fn() -> reqwest::RequestBuilder,
-        send: impl Fn(reqwest::RequestBuilder) -> F,
-    ) -> Result<Result<A, reqwest::Error>, AuthFailure>
-    where
-        A: Answered,
-        F: Future<Output = Result<A, reqwest::Error>>,
-    {
-        let Some(auth) = self.authenticator() else {
-            return Ok(send(build()).await);
-        };
-        auth.permits(op)?;
-        let (request, sent) = match auth.authorize(build()).await? {
-            Ok(authorized) => authorized,
-            Err(invalid) => return Ok(Err(invalid)),
-        };
-        let answer = match send(request).await {
-            Ok(answer) if answer.status() == StatusCode::UNAUTHORIZED => answer,
-            other => return Ok(other),
-        };
-        if !auth.learn(op, &sent, answer.headers()).await? {
-            return Ok(Ok(answer));
-        }
-        match auth.authorize(build()).await? {
-            Ok((request, _)) => Ok(send(request).await),
-            Err(invalid) => Ok(Err(invalid)),
-        }
+    match auth.authorize(build()).await? {
+        Ok((request, _)) => Ok(send(request).await),
+        Err(invalid) => Ok(Err(invalid)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::{HttpMethod, MediaVersion};
+    use crate::descriptor::{AuthKind, HttpMethod, MediaVersion};
 
     const DIGEST: AuthScheme = AuthScheme {
         name: "DigestAuth",

@@ -7,8 +7,8 @@
 //! implies with up to `limit` requests in flight, yielding them in order, so at most `limit`
 //! pages are held at once. Without a `totalCount` it walks one page at a time like `pages()`.
 
-use super::error::{ApiErrorBody, Error};
-use super::response::ResponseValue;
+use crate::error::{ApiErrorBody, Error};
+use crate::response::ResponseValue;
 use futures_util::future::{self, Either};
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use std::future::Future;

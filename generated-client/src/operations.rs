@@ -189,27 +189,25 @@ pub struct GetBackupTenantSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupTenantSnapshot",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -246,41 +244,44 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::BackupTenantSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -307,27 +308,25 @@ pub struct GetFlexBackupSnapshot<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> GetFlexBackupSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getFlexBackupSnapshot",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -364,41 +363,44 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::FlexBackupSnapshot20241113>,
+        ::atlas_runtime::ResponseValue<super::models::FlexBackupSnapshot20241113>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "name",
                 &self.name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -433,27 +435,25 @@ pub struct GetServerlessBackupSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getServerlessBackupSnapshot",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -490,41 +490,44 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::ServerlessBackupSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -560,27 +563,25 @@ pub struct ListClusterBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listClusterBackupSnapshots",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -640,13 +641,13 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedTenantSnapshot>,
+            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages(
+        ::atlas_runtime::__private::pages(
             first,
             size,
             move |page| {
@@ -664,7 +665,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
     > + 'a {
-        crate::runtime::items(self.pages())
+        ::atlas_runtime::__private::items(self.pages())
     }
     /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
     pub fn pages_concurrent(
@@ -672,13 +673,13 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         limit: usize,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedTenantSnapshot>,
+            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages_concurrent(
+        ::atlas_runtime::__private::pages_concurrent(
             first,
             size,
             limit,
@@ -698,34 +699,37 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
     > + 'a {
-        crate::runtime::items(self.pages_concurrent(limit))
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::PaginatedTenantSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -736,17 +740,21 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                     "itemsPerPage",
                     value,
                     &[
-                        crate::runtime::Check::Minimum(1f64),
-                        crate::runtime::Check::Maximum(500f64),
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
                     ],
                 );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
             request
-                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -774,27 +782,25 @@ pub struct ListFlexBackupSnapshots<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> ListFlexBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listFlexBackupSnapshots",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -854,7 +860,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<
+            ::atlas_runtime::ResponseValue<
                 super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
             >,
             super::Error,
@@ -862,7 +868,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages(
+        ::atlas_runtime::__private::pages(
             first,
             size,
             move |page| {
@@ -883,7 +889,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages())
+        ::atlas_runtime::__private::items(self.pages())
     }
     /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
     pub fn pages_concurrent(
@@ -891,7 +897,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         limit: usize,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<
+            ::atlas_runtime::ResponseValue<
                 super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
             >,
             super::Error,
@@ -899,7 +905,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages_concurrent(
+        ::atlas_runtime::__private::pages_concurrent(
             first,
             size,
             limit,
@@ -922,34 +928,39 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages_concurrent(limit))
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::PaginatedApiAtlasFlexBackupSnapshot20241113>,
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
+        >,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "name",
                 &self.name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -960,17 +971,21 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                     "itemsPerPage",
                     value,
                     &[
-                        crate::runtime::Check::Minimum(1f64),
-                        crate::runtime::Check::Maximum(500f64),
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
                     ],
                 );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
             request
-                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -1006,27 +1021,25 @@ pub struct ListServerlessBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listServerlessBackupSnapshots",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "ServiceAccounts",
-                kind: crate::runtime::AuthKind::OAuth2ClientCredentials,
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
             },
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -1086,7 +1099,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<
+            ::atlas_runtime::ResponseValue<
                 super::models::PaginatedApiAtlasServerlessBackupSnapshot,
             >,
             super::Error,
@@ -1094,7 +1107,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages(
+        ::atlas_runtime::__private::pages(
             first,
             size,
             move |page| {
@@ -1115,7 +1128,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages())
+        ::atlas_runtime::__private::items(self.pages())
     }
     /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
     pub fn pages_concurrent(
@@ -1123,7 +1136,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         limit: usize,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<
+            ::atlas_runtime::ResponseValue<
                 super::models::PaginatedApiAtlasServerlessBackupSnapshot,
             >,
             super::Error,
@@ -1131,7 +1144,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages_concurrent(
+        ::atlas_runtime::__private::pages_concurrent(
             first,
             size,
             limit,
@@ -1154,34 +1167,39 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages_concurrent(limit))
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::PaginatedApiAtlasServerlessBackupSnapshot>,
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasServerlessBackupSnapshot,
+        >,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -1192,26 +1210,30 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                     "itemsPerPage",
                     value,
                     &[
-                        crate::runtime::Check::Minimum(1f64),
-                        crate::runtime::Check::Maximum(500f64),
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
                     ],
                 );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
             request
-                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
 }
 /// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static CLUSTER_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static CLUSTER_NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
 );
 /// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static GROUP_ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^([a-f0-9]{24})$",
 );

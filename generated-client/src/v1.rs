@@ -148,23 +148,21 @@ pub struct GetServerlessBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshotV1<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getServerlessBackupSnapshotV1",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -201,41 +199,44 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "instanceName",
                 &self.instance_name,
-                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&INSTANCE_NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -270,23 +271,21 @@ pub struct GetTenantBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetTenantBackupSnapshotV1<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getTenantBackupSnapshotV1",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -323,41 +322,44 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::LegacyTenantSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&INSTANCE_NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -393,23 +395,21 @@ pub struct ListServerlessBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshotsV1<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listServerlessBackupSnapshotsV1",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -469,13 +469,15 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedLegacyServerlessBackupSnapshot>,
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedLegacyServerlessBackupSnapshot,
+            >,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages(
+        ::atlas_runtime::__private::pages(
             first,
             size,
             move |page| {
@@ -496,7 +498,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages())
+        ::atlas_runtime::__private::items(self.pages())
     }
     /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
     pub fn pages_concurrent(
@@ -504,13 +506,15 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         limit: usize,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedLegacyServerlessBackupSnapshot>,
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedLegacyServerlessBackupSnapshot,
+            >,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages_concurrent(
+        ::atlas_runtime::__private::pages_concurrent(
             first,
             size,
             limit,
@@ -533,34 +537,39 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             super::Error,
         >,
     > + 'a {
-        crate::runtime::items(self.pages_concurrent(limit))
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::PaginatedLegacyServerlessBackupSnapshot>,
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedLegacyServerlessBackupSnapshot,
+        >,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "instanceName",
                 &self.instance_name,
-                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&INSTANCE_NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -571,17 +580,21 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                     "itemsPerPage",
                     value,
                     &[
-                        crate::runtime::Check::Minimum(1f64),
-                        crate::runtime::Check::Maximum(500f64),
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
                     ],
                 );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
             request
-                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
@@ -617,23 +630,21 @@ pub struct ListTenantBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListTenantBackupSnapshotsV1<'a> {
-    /// What the client knows of this operation: id, method, path, media types and the
-    /// security schemes that may authorize it.
-    pub const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listTenantBackupSnapshotsV1",
-        method: crate::runtime::HttpMethod::Get,
+        method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
-            crate::runtime::MediaVersion {
+            ::atlas_runtime::__private::MediaVersion {
                 version: ::std::option::Option::None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            crate::runtime::AuthScheme {
+            ::atlas_runtime::AuthScheme {
                 name: "DigestAuth",
-                kind: crate::runtime::AuthKind::HttpDigest,
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
             },
         ],
     };
@@ -693,13 +704,13 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+            ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages(
+        ::atlas_runtime::__private::pages(
             first,
             size,
             move |page| {
@@ -717,7 +728,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
     > + 'a {
-        crate::runtime::items(self.pages())
+        ::atlas_runtime::__private::items(self.pages())
     }
     /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
     pub fn pages_concurrent(
@@ -725,13 +736,13 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         limit: usize,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<
-            crate::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+            ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
             super::Error,
         >,
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        crate::runtime::pages_concurrent(
+        ::atlas_runtime::__private::pages_concurrent(
             first,
             size,
             limit,
@@ -751,34 +762,37 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
     > + 'a {
-        crate::runtime::items(self.pages_concurrent(limit))
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+        ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
         super::Error,
     > {
-        let mut request = self.client.request(&Self::OPERATION);
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    crate::runtime::Check::Pattern(&GROUP_ID_PATTERN),
-                    crate::runtime::Check::MinLength(24usize),
-                    crate::runtime::Check::MaxLength(24usize),
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[crate::runtime::Check::Pattern(&INSTANCE_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&INSTANCE_NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.envelope {
-            request.query_param("envelope", value, &[]);
+        if let ::std::option::Option::Some(value) = self.envelope {
+            request.envelope(value);
         }
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -789,26 +803,30 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                     "itemsPerPage",
                     value,
                     &[
-                        crate::runtime::Check::Minimum(1f64),
-                        crate::runtime::Check::Maximum(500f64),
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
                     ],
                 );
         }
         if let ::std::option::Option::Some(value) = &self.page_num {
             request
-                .query_param("pageNum", value, &[crate::runtime::Check::Minimum(1f64)]);
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
         }
-        if let ::std::option::Option::Some(value) = &self.pretty {
-            request.query_param("pretty", value, &[]);
+        if let ::std::option::Option::Some(value) = self.pretty {
+            request.pretty(value);
         }
         request.send().await
     }
 }
 /// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static GROUP_ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^([a-f0-9]{24})$",
 );
 /// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static INSTANCE_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static INSTANCE_NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
 );

@@ -1,6 +1,7 @@
 //! Successful responses: the decoded body together with the status and headers it came with.
 
-use super::error::{excerpt, ApiErrorBody, Error};
+use crate::dialect;
+use crate::error::{excerpt, ApiErrorBody, Error};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -14,7 +15,8 @@ pub struct ResponseValue<T> {
 }
 
 impl<T> ResponseValue<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+    /// A response as the server would have sent it: for tests of code that handles responses.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         ResponseValue {
             status,
             headers,
@@ -90,10 +92,9 @@ impl RawResponse {
             .headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let from_header = content_type
-            .and_then(|ct| ct.strip_prefix("application/vnd.atlas."))
-            .and_then(|rest| rest.get(..10));
-        from_header.or(self.version)
+        content_type
+            .and_then(dialect::media_type_version)
+            .or(self.version)
     }
 
     pub fn status(&self) -> StatusCode {

@@ -1,17 +1,10 @@
-//! The credentials a client authenticates with, how they are read from the environment, and the
-//! [`ClientBuilder`](crate::ClientBuilder) setters that take them. Secrets are kept in a wrapper
-//! whose `Debug` never shows them.
+//! The credentials a client authenticates with, which security schemes each kind can serve, and
+//! how they are read from the environment. Secrets are kept in a wrapper whose `Debug` never
+//! shows them.
 
+use crate::descriptor::AuthKind;
+use crate::dialect::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY};
 use std::fmt;
-
-/// Client id of an Atlas service account (OAuth 2.0 client credentials).
-pub const ENV_CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
-/// Client secret of an Atlas service account.
-pub const ENV_CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
-/// Public key of an Atlas programmatic API key (the HTTP Digest user name).
-pub const ENV_PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
-/// Private key of an Atlas programmatic API key (the HTTP Digest password).
-pub const ENV_PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
 
 /// A secret value: shown as `<redacted>` by `Debug`, and never by anything else.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,7 +30,7 @@ impl fmt::Debug for Secret {
 /// How a client proves who it is.
 ///
 /// ```
-/// use atlas_snapshots::runtime::{CredentialKind, Credentials};
+/// use atlas_runtime::{CredentialKind, Credentials};
 /// let credentials = Credentials::digest("public-key", "private-key");
 /// assert_eq!(credentials.kind(), CredentialKind::Digest);
 /// assert!(!format!("{credentials:?}").contains("private-key"));
@@ -198,47 +191,16 @@ pub enum CredentialsError {
     },
 }
 
-impl crate::ClientBuilder {
-    /// Authenticates with `credentials`; replaces any set before.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(Ok(credentials));
-        self
-    }
-
-    /// Authenticates with a programmatic API key over HTTP Digest.
-    pub fn digest_auth(
-        self,
-        public_key: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
-        self.credentials(Credentials::digest(public_key, private_key))
-    }
-
-    /// Authenticates as a service account (OAuth 2.0 client credentials).
-    pub fn service_account(
-        self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-    ) -> Self {
-        self.credentials(Credentials::service_account(client_id, client_secret))
-    }
-
-    /// Sends `Authorization: Bearer <token>` with every request.
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.credentials(Credentials::access_token(token))
-    }
-
-    /// Reads the credentials from the environment (see [`Credentials::from_lookup`]);
-    /// [`build`](crate::ClientBuilder::build) fails when there are none.
-    pub fn credentials_from_env(self) -> Self {
-        self.credentials_from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`credentials_from_env`](crate::ClientBuilder::credentials_from_env), reading
-    /// variables through `lookup`.
-    pub fn credentials_from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
-        self.credentials = Some(Credentials::from_lookup(lookup));
-        self
+impl CredentialKind {
+    /// Whether credentials of this kind can authorize a request under `scheme`.
+    pub fn satisfies(self, scheme: AuthKind) -> bool {
+        match self {
+            CredentialKind::Digest => scheme == AuthKind::HttpDigest,
+            CredentialKind::ServiceAccount | CredentialKind::AccessToken => matches!(
+                scheme,
+                AuthKind::OAuth2ClientCredentials | AuthKind::HttpBearer
+            ),
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! One request being built by a generated `send()`: parameters are checked and encoded as they
 //! are added, and the request is sent only when every one of them passed.
 
-use super::answer::{Answer, Target};
-use super::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
-use super::error::{ApiErrorBody, Error};
-use super::operation::OperationInfo;
-use super::response::{RawResponse, ResponseValue};
-use super::retry::Outcome;
-use crate::Client;
+use crate::answer::{Answer, Target};
+use crate::auth;
+use crate::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
+use crate::client::BaseClient;
+use crate::descriptor::OperationInfo;
+use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
+use crate::error::{ApiErrorBody, Error};
+use crate::response::{RawResponse, ResponseValue};
+use crate::retry::Outcome;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
@@ -26,7 +28,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// A request under construction.
 #[derive(Debug)]
 pub struct Request<'c> {
-    client: &'c Client,
+    client: &'c BaseClient,
     op: &'static OperationInfo,
     path: String,
     query: Vec<(&'static str, String)>,
@@ -38,7 +40,8 @@ pub struct Request<'c> {
 }
 
 impl<'c> Request<'c> {
-    pub(crate) fn new(client: &'c Client, op: &'static OperationInfo) -> Self {
+    /// Starts a request for `op` with `client`'s settings.
+    pub fn new(client: &'c BaseClient, op: &'static OperationInfo) -> Self {
         Request {
             client,
             op,
@@ -101,11 +104,20 @@ impl<'c> Request<'c> {
         checks: &[Check],
     ) {
         if let Some(text) = self.checked(name, &value, checks) {
-            if name == "envelope" {
-                self.enveloped = text == "true";
-            }
             self.query.push((name, text));
         }
+    }
+
+    /// Asks Atlas to wrap the answer in an envelope (`envelope=true`), which is then opened
+    /// before the answer is read, so the caller sees the same status and body either way.
+    pub fn envelope(&mut self, enveloped: bool) {
+        self.enveloped = enveloped;
+        self.query.push((ENVELOPE_PARAM, enveloped.to_string()));
+    }
+
+    /// Asks Atlas to indent its JSON (`pretty=true`); the decoded answer is the same.
+    pub fn pretty(&mut self, pretty: bool) {
+        self.query.push((PRETTY_PARAM, pretty.to_string()));
     }
 
     /// Sends the value as a request header.
@@ -200,16 +212,17 @@ impl<'c> Request<'c> {
                 status = tracing::field::Empty
             );
             // Every attempt sends a fresh request built from the prepared parts.
-            let sent = self
-                .client
-                .send_authorized(
-                    op,
-                    || prepared.to_request(self.client.http()),
-                    Answer::receive,
-                )
-                .instrument(span.clone())
-                .await;
-            let mut answer = sent.map_err(|e| e.into_error(op.id, method, &target.path))?;
+            let sent = auth::send(
+                self.client.authenticator(),
+                op,
+                || prepared.to_request(self.client.http()),
+                Answer::receive,
+            )
+            .instrument(span.clone())
+            .await;
+            let mut answer = sent.map_err(|failure| {
+                Error::from_auth_failure(failure, op.id, method, &target.path)
+            })?;
             if let Ok(answer) = &mut answer {
                 if self.enveloped {
                     answer.open_envelope();

@@ -3,7 +3,7 @@
 //! nonce and the next nonce count, and pay no extra round trip. The hashing and the header
 //! syntax are the `digest_auth` crate's; choosing among several challenges is done here.
 
-use super::credentials::Secret;
+use crate::credentials::Secret;
 use digest_auth::{AlgorithmType, AuthContext, WwwAuthenticateHeader};
 use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
 use std::sync::{Mutex, MutexGuard};

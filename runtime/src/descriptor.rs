@@ -1,5 +1,7 @@
 //! Static descriptions of operations, emitted by the generator as constants on each request
-//! builder, and the API-version negotiation that picks a media type from them.
+//! builder: method, path, media types per resource version and the security schemes that may
+//! authorize them, with the API-version negotiation that picks a media type. Nothing here
+//! depends on another runtime module; every other module may depend on this one.
 
 use std::fmt;
 
@@ -63,7 +65,7 @@ pub struct OperationInfo {
     pub requests: &'static [MediaVersion],
     /// The security schemes that may authorize the operation, as the spec lists them; empty
     /// when any credentials (or none) will do.
-    pub auth: &'static [super::auth::AuthScheme],
+    pub auth: &'static [AuthScheme],
 }
 
 impl OperationInfo {
@@ -91,6 +93,47 @@ impl OperationInfo {
             (None, Some(m)) => Ok(Some(m)),
             (None, None) => Err(self.responses.iter().filter_map(|m| m.version).collect()),
         }
+    }
+}
+
+/// A security scheme an operation accepts, as the spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuthScheme {
+    /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
+    pub name: &'static str,
+    pub kind: AuthKind,
+}
+
+/// The kinds of security scheme OpenAPI describes, as far as the client tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthKind {
+    HttpDigest,
+    HttpBearer,
+    HttpBasic,
+    /// OAuth 2.0 with the client-credentials flow.
+    OAuth2ClientCredentials,
+    ApiKey,
+    /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
+    Other,
+}
+
+impl AuthKind {
+    fn describe(self) -> &'static str {
+        match self {
+            AuthKind::HttpDigest => "HTTP Digest",
+            AuthKind::HttpBearer => "HTTP bearer",
+            AuthKind::HttpBasic => "HTTP Basic",
+            AuthKind::OAuth2ClientCredentials => "OAuth 2.0 client credentials",
+            AuthKind::ApiKey => "API key",
+            AuthKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for AuthScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.kind.describe())
     }
 }
 

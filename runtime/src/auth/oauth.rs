@@ -3,7 +3,7 @@
 //! fetched once however many requests need one at the same moment (the cache's lock is held
 //! across the fetch).
 
-use super::credentials::Secret;
+use crate::credentials::Secret;
 use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -41,11 +41,12 @@ impl<'de> ::serde::Deserialize<'de> for ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for ApiError {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for ApiError {
     const NAME: &'static str = "ApiError";
     const FIELDS: &'static [&'static str] = &[
         "badRequestDetail",
@@ -58,14 +59,14 @@ impl crate::runtime::de::Object for ApiError {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_bad_request_detail = None;
         let mut value_detail = None;
         let mut value_error = None;
         let mut value_error_code = None;
         let mut value_parameters = None;
         let mut value_reason = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_bad_request_detail, "badRequestDetail")?,
@@ -149,11 +150,12 @@ impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for BackupTenantSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for BackupTenantSnapshot {
     const NAME: &'static str = "BackupTenantSnapshot";
     const FIELDS: &'static [&'static str] = &[
         "expiration",
@@ -168,7 +170,7 @@ impl crate::runtime::de::Object for BackupTenantSnapshot {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_expiration = None;
         let mut value_finish_time = None;
         let mut value_id = None;
@@ -177,7 +179,7 @@ impl crate::runtime::de::Object for BackupTenantSnapshot {
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_expiration, "expiration")?,
@@ -268,7 +270,8 @@ impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshotStatus {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for BackupTenantSnapshotStatus {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -286,19 +289,20 @@ impl<'de> ::serde::Deserialize<'de> for BadRequestDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for BadRequestDetail {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for BadRequestDetail {
     const NAME: &'static str = "BadRequestDetail";
     const FIELDS: &'static [&'static str] = &["fields"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_fields = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_fields, "fields")?,
@@ -324,20 +328,21 @@ impl<'de> ::serde::Deserialize<'de> for FieldViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for FieldViolation {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for FieldViolation {
     const NAME: &'static str = "FieldViolation";
     const FIELDS: &'static [&'static str] = &["description", "field"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_description = None;
         let mut value_field = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_description, "description")?,
@@ -413,11 +418,12 @@ impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshot20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for FlexBackupSnapshot20241113 {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for FlexBackupSnapshot20241113 {
     const NAME: &'static str = "FlexBackupSnapshot20241113";
     const FIELDS: &'static [&'static str] = &[
         "expiration",
@@ -432,7 +438,7 @@ impl crate::runtime::de::Object for FlexBackupSnapshot20241113 {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_expiration = None;
         let mut value_finish_time = None;
         let mut value_id = None;
@@ -441,7 +447,7 @@ impl crate::runtime::de::Object for FlexBackupSnapshot20241113 {
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_expiration, "expiration")?,
@@ -519,11 +525,12 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for LegacyServerlessBackupSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for LegacyServerlessBackupSnapshot {
     const NAME: &'static str = "LegacyServerlessBackupSnapshot";
     const FIELDS: &'static [&'static str] = &[
         "createdAt",
@@ -538,7 +545,7 @@ impl crate::runtime::de::Object for LegacyServerlessBackupSnapshot {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_created_at = None;
         let mut value_expires_at = None;
         let mut value_id = None;
@@ -547,7 +554,7 @@ impl crate::runtime::de::Object for LegacyServerlessBackupSnapshot {
         let mut value_snapshot_type = None;
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_created_at, "createdAt")?,
@@ -628,7 +635,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotSnapshotTy
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for LegacyServerlessBackupSnapshotSnapshotType {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue
+for LegacyServerlessBackupSnapshotSnapshotType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -694,7 +703,8 @@ impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotStatus {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for LegacyServerlessBackupSnapshotStatus {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -737,11 +747,12 @@ impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for LegacyTenantSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for LegacyTenantSnapshot {
     const NAME: &'static str = "LegacyTenantSnapshot";
     const FIELDS: &'static [&'static str] = &[
         "finishTime",
@@ -754,14 +765,14 @@ impl crate::runtime::de::Object for LegacyTenantSnapshot {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_finish_time = None;
         let mut value_id = None;
         let mut value_mongo_db_version = None;
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_finish_time, "finishTime")?,
@@ -848,7 +859,8 @@ impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshotStatus {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for LegacyTenantSnapshotStatus {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -869,20 +881,21 @@ impl<'de> ::serde::Deserialize<'de> for Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for Link {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for Link {
     const NAME: &'static str = "Link";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_href = None;
         let mut value_rel = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_href, "href")?,
@@ -923,21 +936,23 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupSnapshot20241
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     const NAME: &'static str = "PaginatedApiAtlasFlexBackupSnapshot20241113";
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -980,21 +995,23 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapsho
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for PaginatedApiAtlasServerlessBackupSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for PaginatedApiAtlasServerlessBackupSnapshot {
     const NAME: &'static str = "PaginatedApiAtlasServerlessBackupSnapshot";
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1037,21 +1054,22 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyServerlessBackupSnapshot 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for PaginatedLegacyServerlessBackupSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for PaginatedLegacyServerlessBackupSnapshot {
     const NAME: &'static str = "PaginatedLegacyServerlessBackupSnapshot";
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1094,21 +1112,22 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for PaginatedLegacyTenantSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for PaginatedLegacyTenantSnapshot {
     const NAME: &'static str = "PaginatedLegacyTenantSnapshot";
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{required, skip, take};
+        use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1152,21 +1171,22 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for PaginatedTenantSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for PaginatedTenantSnapshot {
     const NAME: &'static str = "PaginatedTenantSnapshot";
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1265,11 +1285,12 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::de::object(deserializer)
+        ::atlas_runtime::__private::de::object(deserializer)
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::de::Object for ServerlessBackupSnapshot {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for ServerlessBackupSnapshot {
     const NAME: &'static str = "ServerlessBackupSnapshot";
     const FIELDS: &'static [&'static str] = &[
         "createdAt",
@@ -1286,7 +1307,7 @@ impl crate::runtime::de::Object for ServerlessBackupSnapshot {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        use crate::runtime::de::{skip, take};
+        use ::atlas_runtime::__private::de::{skip, take};
         let mut value_created_at = None;
         let mut value_expires_at = None;
         let mut value_frequency_type = None;
@@ -1297,7 +1318,7 @@ impl crate::runtime::de::Object for ServerlessBackupSnapshot {
         let mut value_snapshot_type = None;
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
-        let mut fields = crate::runtime::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_created_at, "createdAt")?,
@@ -1394,7 +1415,8 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for ServerlessBackupSnapshotFrequencyType {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequencyType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -1452,7 +1474,8 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for ServerlessBackupSnapshotSnapshotType {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshotType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
@@ -1518,12 +1541,13 @@ impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-impl crate::runtime::ParamValue for ServerlessBackupSnapshotStatus {
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
-impl crate::runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     type Item = self::FlexBackupSnapshot20241113;
     fn items(&self) -> &[self::FlexBackupSnapshot20241113] {
         &self.results
@@ -1535,7 +1559,7 @@ impl crate::runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
-impl crate::runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
+impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
     type Item = self::ServerlessBackupSnapshot;
     fn items(&self) -> &[self::ServerlessBackupSnapshot] {
         &self.results
@@ -1547,7 +1571,7 @@ impl crate::runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
-impl crate::runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
+impl ::atlas_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
     type Item = self::LegacyServerlessBackupSnapshot;
     fn items(&self) -> &[self::LegacyServerlessBackupSnapshot] {
         &self.results
@@ -1559,7 +1583,7 @@ impl crate::runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
-impl crate::runtime::Page for PaginatedLegacyTenantSnapshot {
+impl ::atlas_runtime::Page for PaginatedLegacyTenantSnapshot {
     type Item = self::LegacyTenantSnapshot;
     fn items(&self) -> &[self::LegacyTenantSnapshot] {
         &self.results
@@ -1571,7 +1595,7 @@ impl crate::runtime::Page for PaginatedLegacyTenantSnapshot {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
-impl crate::runtime::Page for PaginatedTenantSnapshot {
+impl ::atlas_runtime::Page for PaginatedTenantSnapshot {
     type Item = self::BackupTenantSnapshot;
     fn items(&self) -> &[self::BackupTenantSnapshot] {
         self.results.as_deref().unwrap_or_default()

@@ -2,9 +2,10 @@
 //! the caller: the undecoded success, or the error its status stands for (a refused API
 //! version, the typed API error, or an unexpected status).
 
-use super::envelope;
-use super::error::{excerpt, ApiErrorBody, Error};
-use super::response::RawResponse;
+use crate::auth::Answered;
+use crate::dialect::envelope;
+use crate::error::{excerpt, ApiErrorBody, Error};
+use crate::response::RawResponse;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -100,5 +101,14 @@ impl Answer {
                 excerpt: excerpt(&body),
             }),
         }
+    }
+}
+
+impl Answered for Answer {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 }

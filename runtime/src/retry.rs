@@ -2,7 +2,7 @@
 //! before it (the server's `Retry-After`, or a jittered exponential backoff), bounded by a
 //! [`RetryPolicy`] set on the client builder.
 
-use super::operation::HttpMethod;
+use crate::descriptor::HttpMethod;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use std::time::{Duration, SystemTime};

@@ -1,0 +1,172 @@
+//! The generated crate's root, `src/lib.rs`: the crate docs from the spec, the generated modules,
+//! the crate's own `Client` (a thin type over the runtime's `BaseClient`, so that operations can
+//! be its methods), the error type with this API's error body, and the runtime types users name.
+
+use super::docs::inner_doc_attrs;
+use super::ident;
+use super::types::rust_type;
+use crate::model::{ApiModel, Primitive, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+/// The crate root of one generated crate.
+pub struct CrateRoot<'m> {
+    pub model: &'m ApiModel,
+    /// Whether the spec has v1.0 operations, emitted into `v1.rs`.
+    pub has_legacy: bool,
+}
+
+/// How to use a generated crate, the same for every API: said once in the crate docs. Written
+/// here, not taken from a spec, so its intra-doc links are kept as they are.
+const USAGE: &[&str] = &[
+    "",
+    "Build a [`Client`] once with [`Client::builder`] and share it (cloning is cheap). Each",
+    "operation is a method of the client that returns a request builder: required path parameters",
+    "are arguments, optional parameters are setters, and `send()` checks every value against the",
+    "spec before anything is sent. List operations also walk every page with `pages()` and",
+    "`items()`. Every operation fails with [`Error`], which tells invalid requests, transport",
+    "failures and the API's own errors apart.",
+];
+
+impl ToTokens for CrateRoot<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let model = self.model;
+        let docs = inner_doc_attrs([Some(model.title.as_str()), model.description.as_deref()]);
+        let usage = USAGE.iter().map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#![doc = #line])
+        });
+        let legacy = self.has_legacy.then(|| {
+            quote! {
+                #[rustfmt::skip]
+                pub mod v1;
+            }
+        });
+        let error_body = model
+            .error_body
+            .as_ref()
+            .map(|ty| rust_type(ty, &quote!(models)))
+            .unwrap_or_else(|| quote!(::serde_json::Value));
+        let error_impl = error_body_impl(model);
+        let base_url = model.base_url.clone().unwrap_or_default();
+        let versions: Vec<String> = model.api_versions().into_iter().map(|v| v.0).collect();
+        let title = &model.title;
+        let client_doc = format!(
+            " A client of the {title} API. Operations are its methods; the settings it was \
+             built with are those of the [`BaseClient`] it dereferences to."
+        );
+        tokens.extend(quote! {
+            #![cfg_attr(rustfmt, rustfmt::skip)]
+            #docs
+            #(#usage)*
+
+            // The modules are formatted by the generator (prettyplease), not by rustfmt.
+            #[rustfmt::skip]
+            pub mod models;
+            #[rustfmt::skip]
+            pub mod operations;
+            #legacy
+
+            pub use ::atlas_runtime::{
+                http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
+                CredentialKind, Credentials, CredentialsError, InvalidParameter, Page,
+                ResponseValue, RetryPolicy, TokenError,
+            };
+
+            #[doc = #client_doc]
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                base: ::atlas_runtime::BaseClient,
+            }
+
+            /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
+            /// retries. Made by [`Client::builder`].
+            pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+
+            impl Client {
+                /// Settings for a client, starting from the defaults: the spec's server, no
+                /// credentials, the newest version of each operation.
+                pub fn builder() -> ClientBuilder {
+                    ClientBuilder::new()
+                }
+
+                /// A client of `base_url` with default settings and no credentials.
+                pub fn new(base_url: &str) -> ::std::result::Result<Self, BuildError> {
+                    Self::builder().base_url(base_url).build()
+                }
+            }
+
+            impl ::std::ops::Deref for Client {
+                type Target = ::atlas_runtime::BaseClient;
+
+                fn deref(&self) -> &Self::Target {
+                    &self.base
+                }
+            }
+
+            #[doc(hidden)]
+            impl ::atlas_runtime::__private::ApiClient for Client {
+                const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+                const USER_AGENT: &'static str =
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+                fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
+                    Client { base }
+                }
+            }
+
+            /// The error every operation returns: the runtime's error with this API's error body.
+            pub type Error = ::atlas_runtime::Error<#error_body>;
+
+            /// The server the spec names, used when a client is built without a base URL.
+            pub const DEFAULT_BASE_URL: &str = #base_url;
+
+            /// Resource version dates that operations of this crate offer, oldest first.
+            pub const API_VERSIONS: &[&str] = &[#(#versions),*];
+
+            #error_impl
+        });
+    }
+}
+
+/// Lets the runtime show the error code and detail of the error body in messages.
+fn error_body_impl(model: &ApiModel) -> TokenStream {
+    let Some(TypeRef::Named(name)) = &model.error_body else {
+        return TokenStream::new();
+    };
+    let Some(TypeKind::Struct(fields)) = model.types.get(name).map(|d| &d.kind) else {
+        return TokenStream::new();
+    };
+    let accessor = |wire: &str, method: &str| {
+        let field = fields
+            .iter()
+            .find(|f| f.name == wire && f.ty == TypeRef::Primitive(Primitive::String))?;
+        let method = ident(method);
+        let field_ident = ident(&field.ident.0);
+        let value = if field.required && !field.nullable {
+            quote!(::std::option::Option::Some(self.#field_ident.as_str()))
+        } else {
+            quote!(self.#field_ident.as_deref())
+        };
+        Some(quote! {
+            fn #method(&self) -> ::std::option::Option<&str> {
+                #value
+            }
+        })
+    };
+    let methods = [
+        accessor("errorCode", "error_code"),
+        accessor("detail", "detail"),
+        accessor("reason", "reason"),
+    ];
+    let name = ident(&name.0);
+    quote! {
+        impl ::atlas_runtime::ApiErrorBody for models::#name {
+            #(#methods)*
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The generated crate's `Cargo.toml`: its package, the runtime crate it calls into (by path to
+//! a checkout, or by a published version), and the crates its generated code names directly.
+//! Built as a TOML document rather than from text, so every value is quoted correctly whatever
+//! the package name or path holds.
+
+use crate::{CrateSettings, RuntimeSource};
+use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
+
+/// The crates generated code names besides the runtime, with the versions the runtime itself
+/// builds with: serde for the derives, serde_json for untyped values, chrono for dates, bytes
+/// for binary bodies, futures-util for the page streams' `Stream` type.
+const GENERATED_CODE_DEPENDENCIES: &[(&str, &str, &[&str])] = &[
+    ("bytes", "1", &[]),
+    ("chrono", "0.4", &["serde", "std", "clock"]),
+    ("futures-util", "0.3.34", &["std"]),
+    ("serde", "1.0.229", &["derive"]),
+    ("serde_json", "1.0.154", &[]),
+];
+
+/// Whether a dependency keeps its default features: chrono and futures-util pull in far more
+/// than the generated code needs by default.
+fn default_features(name: &str) -> bool {
+    !matches!(name, "chrono" | "futures-util")
+}
+
+/// The manifest text, `header` lines first as TOML comments.
+pub fn manifest(settings: &CrateSettings, header: &str) -> String {
+    let mut doc = DocumentMut::new();
+    let mut package = Table::new();
+    package.insert("name", value(settings.package.as_str()));
+    package.insert("version", value(settings.version.as_str()));
+    package.insert("edition", value("2021"));
+    package.insert("description", value(settings.description.as_str()));
+    package.insert("license", value(settings.license.as_str()));
+    if !settings.publish {
+        package.insert("publish", value(false));
+    }
+    doc.insert("package", Item::Table(package));
+    if !settings.workspace_member {
+        // A crate of its own, even when generated inside another workspace's folder.
+        doc.insert("workspace", Item::Table(Table::new()));
+    }
+    let mut dependencies = Table::new();
+    dependencies.insert("atlas-runtime", runtime_dependency(&settings.runtime));
+    for (name, version, features) in GENERATED_CODE_DEPENDENCIES {
+        let mut dependency = InlineTable::new();
+        dependency.insert("version", (*version).into());
+        if !default_features(name) {
+            dependency.insert("default-features", false.into());
+        }
+        if !features.is_empty() {
+            let list: Array = features.iter().copied().collect();
+            dependency.insert("features", list.into());
+        }
+        dependencies.insert(name, dependency_item(dependency));
+    }
+    doc.insert("dependencies", Item::Table(dependencies));
+    let comments: String = header
+        .lines()
+        .map(|line| match line.strip_prefix("//") {
+            Some(rest) => format!("#{rest}\n"),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    format!("{comments}{doc}")
+}
+
+fn runtime_dependency(runtime: &RuntimeSource) -> Item {
+    let mut dependency = InlineTable::new();
+    match runtime {
+        RuntimeSource::Path { path, version } => {
+            dependency.insert("version", version.as_str().into());
+            dependency.insert("path", path.as_str().into());
+        }
+        RuntimeSource::Version(version) => {
+            dependency.insert("version", version.as_str().into());
+        }
+    }
+    dependency_item(dependency)
+}
+
+/// `name = "1"` when only a version is set, an inline table otherwise.
+fn dependency_item(table: InlineTable) -> Item {
+    if table.len() == 1 {
+        if let Some(version) = table.get("version") {
+            return Item::Value(version.clone());
+        }
+    }
+    Item::Value(table.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(package: &str, runtime: RuntimeSource) -> CrateSettings {
+        CrateSettings {
+            package: package.to_owned(),
+            runtime,
+            ..CrateSettings::default()
+        }
+    }
+
+    #[test]
+    fn the_runtime_comes_by_path_or_by_version() {
+        let by_path = manifest(
+            &settings(
+                "my-client",
+                RuntimeSource::Path {
+                    path: "/src/checkout/runtime \"quoted\"".to_owned(),
+                    version: "0.1.0".to_owned(),
+                },
+            ),
+            "// @generated\n",
+        );
+        let doc: DocumentMut = by_path.parse().unwrap();
+        assert!(by_path.starts_with("# @generated\n"), "{by_path}");
+        assert_eq!(doc["package"]["name"].as_str(), Some("my-client"));
+        assert_eq!(
+            doc["dependencies"]["atlas-runtime"]["path"].as_str(),
+            Some("/src/checkout/runtime \"quoted\"")
+        );
+        assert!(doc.get("workspace").is_some(), "standalone by default");
+        let by_version = manifest(
+            &settings("my-client", RuntimeSource::Version("0.3".to_owned())),
+            "",
+        );
+        let doc: DocumentMut = by_version.parse().unwrap();
+        assert_eq!(doc["dependencies"]["atlas-runtime"].as_str(), Some("0.3"));
+        assert_eq!(
+            doc["dependencies"]["chrono"]["default-features"].as_bool(),
+            Some(false)
+        );
+        assert_eq!(doc["dependencies"]["bytes"].as_str(), Some("1"));
+    }
+
+    #[test]
+    fn a_workspace_member_has_no_workspace_table() {
+        let member = CrateSettings {
+            workspace_member: true,
+            ..CrateSettings::default()
+        };
+        let doc: DocumentMut = manifest(&member, "").parse().unwrap();
+        assert!(doc.get("workspace").is_none());
+        assert_eq!(doc["package"]["publish"].as_bool(), Some(false));
+    }
+}

@@ -1,0 +1,126 @@
+//! What the generated crate is, beyond the API it serves: its package name and version, where
+//! its runtime comes from, and whether it lives in a workspace. The same settings describe the
+//! committed client and every standalone crate, so both are emitted by the same code.
+
+use std::path::Path;
+
+/// The package around the generated code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateSettings {
+    /// The Cargo package name.
+    pub package: String,
+    pub version: String,
+    pub description: String,
+    pub license: String,
+    pub runtime: RuntimeSource,
+    /// A member of the surrounding workspace; otherwise the manifest declares a workspace of its
+    /// own, so the crate builds wherever it is written.
+    pub workspace_member: bool,
+    pub publish: bool,
+}
+
+/// Where the generated crate's runtime dependency, `atlas-runtime`, comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A checkout of the runtime crate (the `version` is what a published build would need).
+    Path { path: String, version: String },
+    /// A published version from the registry.
+    Version(String),
+}
+
+/// The version of the runtime crate this generator emits code for: they are released together.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+impl Default for CrateSettings {
+    fn default() -> Self {
+        CrateSettings {
+            package: "generated-client".to_owned(),
+            version: "0.1.0".to_owned(),
+            description: "A client generated from an OpenAPI spec.".to_owned(),
+            license: "Apache-2.0".to_owned(),
+            runtime: RuntimeSource::Version(RUNTIME_VERSION.to_owned()),
+            workspace_member: false,
+            publish: false,
+        }
+    }
+}
+
+/// A valid Cargo package name made of a folder name: lower case, every character a package name
+/// cannot hold replaced by `-`, and a prefix where the name would otherwise start with a digit,
+/// be empty, or be a name Cargo refuses.
+pub fn package_name(folder: &str) -> String {
+    let mut name = String::new();
+    for c in folder.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        };
+        if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+            name.push(c);
+        }
+    }
+    let name = name.trim_end_matches('-').to_owned();
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    // Cargo refuses the names of the built-in crates and of Rust keywords as package names.
+    let reserved = matches!(
+        name.as_str(),
+        "std"
+            | "core"
+            | "alloc"
+            | "proc_macro"
+            | "proc-macro"
+            | "test"
+            | "self"
+            | "crate"
+            | "super"
+            | "build"
+            | "deps"
+            | "examples"
+    ) || crate::names::is_keyword(&name);
+    if !starts_well {
+        format!("api-{name}").trim_end_matches('-').to_owned()
+    } else if reserved {
+        format!("{name}-client")
+    } else {
+        name
+    }
+}
+
+/// The package name for a crate written into `out`.
+pub fn package_name_for(out: &Path) -> String {
+    let folder = out
+        .canonicalize()
+        .ok()
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| out.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    package_name(&folder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_name;
+
+    #[test]
+    fn any_folder_name_gives_a_valid_package_name() {
+        for (folder, expected) in [
+            ("my-client", "my-client"),
+            ("My_Crate", "my_crate"),
+            ("2024 api", "api-2024-api"),
+            ("", "api"),
+            ("...", "api"),
+            ("atlas client (v2)", "atlas-client-v2"),
+            ("--x--", "x"),
+            ("Ünïcode", "n-code"),
+            ("test", "test-client"),
+            ("type", "type-client"),
+            ("std", "std-client"),
+        ] {
+            assert_eq!(package_name(folder), expected, "{folder:?}");
+        }
+    }
+}

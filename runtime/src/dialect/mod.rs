@@ -1,0 +1,72 @@
+//! The Atlas dialect: every convention the runtime follows because the server is MongoDB Atlas
+//! rather than any HTTP API, each with its reason. Another API's client can see here what it
+//! would have to differ in. Nothing here depends on another runtime module.
+
+pub(crate) mod envelope;
+
+/// Where a service account exchanges its id and secret for access tokens, below the base URL.
+/// Atlas serves the OAuth 2.0 token endpoint on the same host as the API.
+pub const TOKEN_PATH: &str = "/api/oauth/token";
+
+/// Client id of an Atlas service account (OAuth 2.0 client credentials); the Atlas CLI and
+/// Atlas's other SDKs read the same variables.
+pub const ENV_CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+/// Client secret of an Atlas service account.
+pub const ENV_CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+/// Public key of an Atlas programmatic API key (the HTTP Digest user name).
+pub const ENV_PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
+/// Private key of an Atlas programmatic API key (the HTTP Digest password).
+pub const ENV_PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
+
+/// Atlas names a resource version in the media type: `application/vnd.atlas.2023-01-01+json`.
+const VERSIONED_MEDIA_PREFIX: &str = "application/vnd.atlas.";
+
+/// The resource version date a `Content-Type` names, if it is a versioned Atlas media type.
+pub(crate) fn media_type_version(content_type: &str) -> Option<&str> {
+    let rest = content_type.strip_prefix(VERSIONED_MEDIA_PREFIX)?;
+    let date = rest.get(..10)?;
+    is_version_date(date).then_some(date)
+}
+
+/// `YYYY-MM-DD`, the shape of Atlas resource versions.
+pub(crate) fn is_version_date(text: &str) -> bool {
+    text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+/// The query parameter that asks Atlas to wrap every answer in a 200 with the real status in
+/// the body (see [`envelope`]); the runtime must then unwrap the answer before reading it.
+pub(crate) const ENVELOPE_PARAM: &str = "envelope";
+
+/// The query parameter that asks Atlas to indent its JSON; it changes no meaning.
+pub(crate) const PRETTY_PARAM: &str = "pretty";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_come_from_versioned_media_types_only() {
+        assert_eq!(
+            media_type_version("application/vnd.atlas.2024-11-13+json"),
+            Some("2024-11-13")
+        );
+        assert_eq!(
+            media_type_version("application/vnd.atlas.2024-11-13+json;charset=utf-8"),
+            Some("2024-11-13")
+        );
+        assert_eq!(media_type_version("application/json"), None);
+        assert_eq!(
+            media_type_version("application/vnd.atlas.latest+json"),
+            None
+        );
+        assert_eq!(media_type_version("application/vnd.atlas.2024-13"), None);
+    }
+
+    #[test]
+    fn version_dates_are_calendar_dates() {
+        assert!(is_version_date("2023-01-01"));
+        assert!(!is_version_date("2023-13-01"));
+        assert!(!is_version_date("2023-1-01"));
+        assert!(!is_version_date("2023-01-01x"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The runtime's modules depend on one another in one direction only, and each says what it is
+//! for. Read from the sources: every `crate::module` a module names outside its tests is an
+//! edge, and the graph of top-level modules must have no cycle.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// Top-level module → the sources of it and its submodules, without their `#[cfg(test)]` parts.
+fn modules() -> BTreeMap<String, Vec<(String, String)>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if relative == "lib.rs" {
+                continue;
+            }
+            let top = relative
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_owned();
+            let text = fs::read_to_string(&path).unwrap();
+            let code = match text.find("#[cfg(test)]") {
+                Some(tests) => text[..tests].to_owned(),
+                None => text.clone(),
+            };
+            out.entry(top).or_default().push((relative, code));
+        }
+    }
+    out
+}
+
+fn dependencies(
+    modules: &BTreeMap<String, Vec<(String, String)>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    modules
+        .iter()
+        .map(|(name, files)| {
+            let used: BTreeSet<String> = files
+                .iter()
+                .flat_map(|(_, code)| code.match_indices("crate::").map(|(at, _)| &code[at + 7..]))
+                .map(|rest| {
+                    rest.chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect::<String>()
+                })
+                .filter(|used| used != name && modules.contains_key(used))
+                .collect();
+            (name.clone(), used)
+        })
+        .collect()
+}
+
+#[test]
+fn runtime_modules_form_no_cycle() {
+    let graph = dependencies(&modules());
+    assert!(graph.len() >= 10, "too few modules found: {graph:?}");
+    // Kahn's algorithm: repeatedly take the modules whose dependencies are all taken.
+    let mut taken: Vec<String> = Vec::new();
+    let mut left = graph.clone();
+    while !left.is_empty() {
+        let ready: Vec<String> = left
+            .iter()
+            .filter(|(_, deps)| deps.iter().all(|d| taken.contains(d)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        assert!(
+            !ready.is_empty(),
+            "the runtime modules depend on each other in a circle; left: {left:#?}"
+        );
+        for name in ready {
+            left.remove(&name);
+            taken.push(name);
+        }
+    }
+    // The layering the crate documents: the foundations depend on nothing else.
+    for foundation in ["descriptor", "dialect", "check", "de"] {
+        assert_eq!(graph[foundation], BTreeSet::new(), "{foundation}");
+    }
+    let after = |module: &str, dependency: &str| {
+        assert!(
+            graph[module].contains(dependency),
+            "{module} was expected to use {dependency}: {graph:#?}"
+        );
+    };
+    after("error", "auth");
+    after("request", "client");
+    assert!(
+        !graph["auth"].contains("client") && !graph["auth"].contains("error"),
+        "authentication never reaches up into the client or the error type: {graph:#?}"
+    );
+}
+
+#[test]
+fn the_graph_reader_sees_a_cycle_when_there_is_one() {
+    let mut fake = BTreeMap::new();
+    fake.insert(
+        "a".to_owned(),
+        vec![("a.rs".to_owned(), "use crate::b::X;".to_owned())],
+    );
+    fake.insert(
+        "b".to_owned(),
+        vec![("b.rs".to_owned(), "fn f() { crate::a::g() }".to_owned())],
+    );
+    let graph = dependencies(&fake);
+    assert!(
+        graph["a"].contains("b") && graph["b"].contains("a"),
+        "{graph:?}"
+    );
+}
+
+#[test]
+fn every_module_says_what_it_is_for() {
+    for files in modules().values() {
+        for (path, code) in files {
+            assert!(
+                code.trim_start().starts_with("//!"),
+                "src/{path} does not start with a `//!` doc saying what it is for"
+            );
+        }
+    }
+}
