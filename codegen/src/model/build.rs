@@ -68,6 +68,7 @@ pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
         types,
         notes,
         mut problems,
+        fixups,
         ..
     } = cx;
     if !problems.is_empty() {
@@ -86,6 +87,7 @@ pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
         security_schemes,
         error_body,
         notes,
+        fixups,
     })
 }
 
@@ -733,6 +735,28 @@ components:
             .find(|n| n.message.contains("`Nowhere`"))
             .expect("an undeclared scheme is noted");
         assert_eq!(note.pointer, "/paths/~1undeclared/get/security");
+    }
+
+    #[test]
+    fn the_model_logs_the_fixups_that_applied() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Half: {type: integer, minimum: 0.5}
+    Plain: {type: integer, minimum: 1}
+"#;
+        let spec =
+            crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
+        let model = build_model(&spec).unwrap();
+        assert_eq!(model.fixups.count(crate::model::Fixup::DeclaredType), 1);
+        assert_eq!(model.fixups.never_applied(), []);
+        assert!(model
+            .notes
+            .iter()
+            .any(|n| n.pointer == "/components/schemas/Half"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod pagination;
 mod schema;
 
 pub use build::{build_model, LEGACY_PATH_PREFIX};
+pub use schema::{Fixup, FixupLog};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +63,8 @@ pub struct ApiModel {
     pub error_body: Option<TypeRef>,
     /// Places where the generator fell back or guessed; printed after a run.
     pub notes: Vec<Note>,
+    /// How often each spec fix-up applied.
+    pub fixups: FixupLog,
 }
 
 impl ApiModel {
