@@ -50,7 +50,9 @@ pub fn generate_from(
     spec: &load::LoadedSpec,
     options: &Options,
 ) -> Result<Generated, CodegenError> {
-    let model = model::build_model(spec)?;
+    let validated = validate::validate(spec)?;
+    let model = model::build_model(&validated)?;
+    // Emits and formats: each part of a file is formatted as soon as it is emitted.
     let files = emit::emit_files(&model, options)?;
     Ok(Generated { model, files })
 }

@@ -17,8 +17,9 @@ mod security;
 use super::schema::SchemaCx;
 use super::{ApiModel, HttpMethod, Operation, TypeRef};
 use crate::error::CodegenError;
-use crate::load::{escape_pointer, LoadedSpec};
+use crate::load::escape_pointer;
 use crate::names::NameScope;
+use crate::validate::ValidatedSpec;
 use operation::OperationBuilder;
 use security::security_schemes;
 
@@ -26,13 +27,9 @@ use security::security_schemes;
 /// plain `application/json`, Digest only, emitted in a module of their own.
 pub const LEGACY_PATH_PREFIX: &str = "/api/atlas/v1.0/";
 
-/// Validates the spec and builds its model, or returns every problem found.
-pub fn build_model(spec: &LoadedSpec) -> Result<ApiModel, CodegenError> {
-    let mut problems = crate::validate::validate(spec);
-    if !problems.is_empty() {
-        spec.locate(&mut problems);
-        return Err(CodegenError::Invalid(problems));
-    }
+/// Builds the model of a validated spec, or returns every problem found on the way.
+pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenError> {
+    let spec = validated.spec();
     let mut cx = SchemaCx::new(spec);
     cx.define_components();
     let security_schemes = security_schemes(spec);
@@ -122,7 +119,7 @@ fn shared_error_body(operations: &[Operation]) -> Option<TypeRef> {
 #[cfg(test)]
 fn model_of(text: &str) -> ApiModel {
     let spec = crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
-    build_model(&spec).unwrap()
+    build_model(&crate::validate::validate(&spec).unwrap()).unwrap()
 }
 
 #[cfg(test)]
@@ -142,7 +139,7 @@ components:
 "#;
         let spec =
             crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
-        let model = build_model(&spec).unwrap();
+        let model = build_model(&crate::validate::validate(&spec).unwrap()).unwrap();
         assert_eq!(model.fixups.count(crate::model::Fixup::DeclaredType), 1);
         assert_eq!(model.fixups.never_applied(), []);
         assert!(model

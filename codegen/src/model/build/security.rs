@@ -126,7 +126,7 @@ components:
 "#;
         let spec =
             crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
-        let model = build_model(&spec).unwrap();
+        let model = build_model(&crate::validate::validate(&spec).unwrap()).unwrap();
         let auth = |id: &str| -> Vec<(String, SecurityScheme)> {
             let op = model.operations.iter().find(|op| op.id.0 == id).unwrap();
             op.auth

@@ -287,5 +287,5 @@ fn model_of(schemas_yaml: &str) -> crate::model::ApiModel {
         "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{indented}"
     );
     let spec = crate::load::load_text("s.yaml", text, crate::load::Format::Yaml).unwrap();
-    crate::model::build_model(&spec).unwrap()
+    crate::model::build_model(&crate::validate::validate(&spec).unwrap()).unwrap()
 }
