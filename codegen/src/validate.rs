@@ -2,6 +2,7 @@
 //! builder can assume references resolve and names are unique. A spec that passes comes back
 //! as a [`ValidatedSpec`], which is what the model builder takes.
 
+use crate::dialect::REPLACED_BY_EXTENSION;
 use crate::error::{CodegenError, Diagnostic};
 use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
 use serde_json::Value;
@@ -155,10 +156,10 @@ fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
             } else {
                 seen_ids.insert(id.to_owned(), op_pointer.clone());
             }
-            if let Some(target) = op.get("x-replaced-by").and_then(Value::as_str) {
+            if let Some(target) = op.get(REPLACED_BY_EXTENSION).and_then(Value::as_str) {
                 replaced_by.push((
                     id.to_owned(),
-                    format!("{op_pointer}/x-replaced-by"),
+                    format!("{op_pointer}/{REPLACED_BY_EXTENSION}"),
                     target.to_owned(),
                 ));
             }
@@ -171,7 +172,7 @@ fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &spec.file,
                     pointer,
-                    format!("`x-replaced-by` names operation `{target}`, which does not exist"),
+                    format!("`{REPLACED_BY_EXTENSION}` names operation `{target}`, which does not exist"),
                 )
                 .in_operation(&id),
             );

@@ -6,7 +6,9 @@ mod build;
 mod pagination;
 mod schema;
 
-pub use build::{build_model, LEGACY_PATH_PREFIX};
+/// Also named here, where the differ reads it.
+pub use crate::dialect::LEGACY_PATH_PREFIX;
+pub use build::build_model;
 pub use schema::{Fixup, FixupLog};
 
 use std::collections::BTreeMap;

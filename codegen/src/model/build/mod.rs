@@ -23,10 +23,6 @@ use crate::validate::ValidatedSpec;
 use operation::OperationBuilder;
 use security::security_schemes;
 
-/// Operations under this prefix belong to the deprecated v1.0 generation of the Atlas API:
-/// plain `application/json`, Digest only, emitted in a module of their own.
-pub const LEGACY_PATH_PREFIX: &str = "/api/atlas/v1.0/";
-
 /// Builds the model of a validated spec, or returns every problem found on the way.
 pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenError> {
     let spec = validated.spec();

@@ -3,11 +3,10 @@
 
 use super::super::pagination::detect_pagination;
 use super::super::schema::SchemaCx;
-use super::LEGACY_PATH_PREFIX;
+use crate::dialect::{generation_of, REPLACED_BY_EXTENSION, SUNSET_EXTENSION};
 use crate::error::Diagnostic;
 use crate::model::{
-    ApiGeneration, Deprecation, FieldName, HttpMethod, Note, Operation, OperationId,
-    SecurityScheme, TypeName,
+    Deprecation, FieldName, HttpMethod, Note, Operation, OperationId, SecurityScheme, TypeName,
 };
 use crate::names::{self, NameScope};
 use openapiv3::ReferenceOr;
@@ -62,18 +61,14 @@ impl OperationBuilder<'_, '_> {
                 .and_then(|v| v.as_str())
                 .map(str::to_owned)
         };
-        let sunset = text_extension("x-sunset");
-        let replaced_by = text_extension("x-replaced-by").map(OperationId);
+        let sunset = text_extension(SUNSET_EXTENSION);
+        let replaced_by = text_extension(REPLACED_BY_EXTENSION).map(OperationId);
         let deprecation =
             (op.deprecated || sunset.is_some() || replaced_by.is_some()).then_some(Deprecation {
                 sunset,
                 replaced_by,
             });
-        let generation = if path.starts_with(LEGACY_PATH_PREFIX) {
-            ApiGeneration::Legacy
-        } else {
-            ApiGeneration::Current
-        };
+        let generation = generation_of(path);
         let mut operation = Operation {
             id: OperationId(id),
             method_name: FieldName(method_name),

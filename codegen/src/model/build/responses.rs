@@ -3,8 +3,9 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{is_json, media_type_version, version_suffix};
+use super::media::{is_json, version_suffix};
 use super::operation::OperationBuilder;
+use crate::dialect::media_type_version;
 use crate::load::escape_pointer;
 use crate::model::{ErrorResponse, Note, SuccessResponse, TypeRef};
 use openapiv3::StatusCode;
