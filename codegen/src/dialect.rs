@@ -3,7 +3,7 @@
 //! where it differs. The model and validation read them from this module; the runtime keeps the
 //! ones it needs when a client runs (the token path, the variable names) in its own copy.
 
-use crate::model::{ApiGeneration, ApiVersion};
+use crate::model::{ApiGeneration, ApiVersion, ParamLocation, ParamRole, Primitive, TypeRef};
 
 /// Operations under this prefix belong to the deprecated v1.0 generation of the Atlas API: plain
 /// `application/json`, Digest only, so they are emitted in a module of their own.
@@ -69,6 +69,20 @@ pub const ENVELOPE_PARAM: &str = "envelope";
 /// With `pretty=true`, Atlas indents its JSON answers; it changes nothing a decoder sees.
 pub const PRETTY_PARAM: &str = "pretty";
 
+/// What a parameter means to a client: Atlas's [`ENVELOPE_PARAM`] and [`PRETTY_PARAM`] when they
+/// are the boolean query parameters Atlas documents, otherwise a plain parameter. A parameter
+/// that only shares the name (another type or location) is plain, since the client cannot know
+/// what it does.
+pub fn param_role(name: &str, location: ParamLocation, ty: &TypeRef) -> ParamRole {
+    let boolean_query =
+        location == ParamLocation::Query && *ty == TypeRef::Primitive(Primitive::Bool);
+    match name {
+        ENVELOPE_PARAM if boolean_query => ParamRole::Envelope,
+        PRETTY_PARAM if boolean_query => ParamRole::Pretty,
+        _ => ParamRole::Plain,
+    }
+}
+
 /// Where an Atlas service account exchanges its client id and secret for access tokens, below
 /// the base URL.
 pub const OAUTH_TOKEN_PATH: &str = "/api/oauth/token";
@@ -121,6 +135,42 @@ mod tests {
         ];
         for (path, expected) in table {
             assert_eq!(generation_of(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_the_boolean_query_flags_get_a_role() {
+        let boolean = TypeRef::Primitive(Primitive::Bool);
+        let string = TypeRef::Primitive(Primitive::String);
+        let table = [
+            (
+                "envelope",
+                ParamLocation::Query,
+                &boolean,
+                ParamRole::Envelope,
+            ),
+            ("pretty", ParamLocation::Query, &boolean, ParamRole::Pretty),
+            (
+                "envelope",
+                ParamLocation::Header,
+                &boolean,
+                ParamRole::Plain,
+            ),
+            ("envelope", ParamLocation::Query, &string, ParamRole::Plain),
+            ("Envelope", ParamLocation::Query, &boolean, ParamRole::Plain),
+            (
+                "includeCount",
+                ParamLocation::Query,
+                &boolean,
+                ParamRole::Plain,
+            ),
+        ];
+        for (name, location, ty, expected) in table {
+            assert_eq!(
+                param_role(name, location, ty),
+                expected,
+                "{name} {location:?}"
+            );
         }
     }
 }

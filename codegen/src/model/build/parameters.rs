@@ -4,6 +4,7 @@
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
 use super::operation::OperationBuilder;
+use crate::dialect::param_role;
 use crate::model::{FieldName, Note, ParamLocation, Parameter};
 use crate::names::{self, NameScope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
@@ -97,6 +98,7 @@ impl OperationBuilder<'_, '_> {
                 .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
                 .unwrap_or_default();
             let default = resolved.and_then(|s| s.schema_data.default.clone());
+            let role = param_role(&name, location, &ty);
             out.push(Parameter {
                 name,
                 ident: FieldName(ident),
@@ -107,6 +109,7 @@ impl OperationBuilder<'_, '_> {
                 deprecated: data.deprecated.unwrap_or(false),
                 constraints,
                 default,
+                role,
             });
         }
         out
@@ -115,7 +118,7 @@ impl OperationBuilder<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::ParamLocation;
+    use crate::model::{ParamLocation, ParamRole};
 
     #[test]
     fn operation_parameters_override_shared_ones_and_come_in_order() {
@@ -154,5 +157,68 @@ paths:
             ]
         );
         assert_eq!(params[3].description.as_deref(), Some("own"));
+    }
+
+    #[test]
+    fn atlas_flags_get_their_role() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - $ref: '#/components/parameters/envelope'
+        - $ref: '#/components/parameters/pretty'
+        - {name: pretty, in: header, schema: {type: boolean}}
+        - {name: itemsPerPage, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    envelope: {name: envelope, in: query, schema: {type: boolean, default: false}}
+    pretty: {name: pretty, in: query, schema: {type: boolean, default: false}}
+"#,
+        );
+        let roles: Vec<(ParamLocation, &str, ParamRole)> = model.operations[0]
+            .params
+            .iter()
+            .map(|p| (p.location, p.name.as_str(), p.role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                (ParamLocation::Query, "envelope", ParamRole::Envelope),
+                (ParamLocation::Query, "itemsPerPage", ParamRole::Plain),
+                (ParamLocation::Query, "pretty", ParamRole::Pretty),
+                (ParamLocation::Header, "pretty", ParamRole::Plain),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_operation_of_the_curated_spec_knows_its_envelope() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(crate::project::SPEC_PATH);
+        let spec = crate::load::load_file(&path).unwrap();
+        let model = crate::model::build_model(&crate::validate::validate(&spec).unwrap()).unwrap();
+        for op in &model.operations {
+            for param in &op.params {
+                let expected = match param.name.as_str() {
+                    "envelope" => ParamRole::Envelope,
+                    "pretty" => ParamRole::Pretty,
+                    _ => ParamRole::Plain,
+                };
+                assert_eq!(param.role, expected, "{} {}", op.id, param.name);
+            }
+        }
+        let enveloped = model
+            .operations
+            .iter()
+            .filter(|op| op.params.iter().any(|p| p.role == ParamRole::Envelope))
+            .count();
+        assert!(enveloped > 0, "the curated spec uses `envelope`");
     }
 }
