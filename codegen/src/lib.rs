@@ -4,7 +4,7 @@
 //! [`load`] (YAML/JSON into `openapiv3`) → [`validate`] (every problem at once) →
 //! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
 //! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
-//! Beside the pipeline, [`slice`] cuts chosen operations out of a large spec, and [`dialect`]
+//! Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
 //! names the conventions the generator follows because the spec is Atlas's.
 
 pub mod dialect;

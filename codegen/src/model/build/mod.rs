@@ -1,4 +1,4 @@
-//! Build: turns a validated [`LoadedSpec`] into the [`ApiModel`]. Operations are resolved here
+//! Build: turns a [`ValidatedSpec`] into the [`ApiModel`]. Operations are resolved here
 //! (shared and per-operation parameters merged, `$ref`s to components followed, responses split
 //! by media-type version) so that nothing downstream sees how the spec happened to be written.
 //!

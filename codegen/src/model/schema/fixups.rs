@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 /// A named fix-up, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fixup {
-    /// A schema with a `type` and keywords of another type: see [`declared_type`].
+    /// A schema with a `type` and keywords of another type (a `pattern` on an integer) is read
+    /// as its declared type without them, as JSON Schema reads it (`declared_type`).
     DeclaredType,
-    /// An integer schema with a bound that is not a whole number: see [`whole_integer_bounds`].
+    /// An integer bound that is not a whole number (`minimum: 0.5`) is dropped rather than
+    /// rounded (`whole_integer_bounds`).
     FractionalIntegerBounds,
 }
 
