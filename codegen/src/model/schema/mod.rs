@@ -15,7 +15,6 @@ mod fixups;
 mod naming;
 
 pub use fixups::{Fixup, FixupLog};
-pub(crate) use naming::enum_variants;
 
 use super::{Note, TypeDef, TypeKind, TypeName, TypeOrigin, TypeRef};
 use crate::error::Diagnostic;
@@ -23,6 +22,7 @@ use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
 use crate::names::NameScope;
 use composition::Shape;
 use fixups::normalize;
+use naming::enum_variants;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
