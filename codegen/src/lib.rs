@@ -4,8 +4,10 @@
 //! [`load`] (YAML/JSON into `openapiv3`) → [`validate`] (every problem at once) →
 //! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
 //! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
-//! Beside the pipeline, [`slice`] cuts chosen operations out of a large spec.
+//! Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
+//! names the conventions the generator follows because the spec is Atlas's.
 
+pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -54,7 +56,9 @@ pub fn generate_from(
     spec: &load::LoadedSpec,
     options: &Options,
 ) -> Result<Generated, CodegenError> {
-    let model = model::build_model(spec)?;
+    let validated = validate::validate(spec)?;
+    let model = model::build_model(&validated)?;
+    // Emits and formats: each part of a file is formatted as soon as it is emitted.
     let files = emit::emit_files(&model, options)?;
     Ok(Generated { model, files })
 }

@@ -1,7 +1,9 @@
 //! Validate: checks a loaded spec up front and reports every problem at once, so the model
-//! builder can assume references resolve and names are unique.
+//! builder can assume references resolve and names are unique. A spec that passes comes back
+//! as a [`ValidatedSpec`], which is what the model builder takes.
 
-use crate::error::Diagnostic;
+use crate::dialect::REPLACED_BY_EXTENSION;
+use crate::error::{CodegenError, Diagnostic};
 use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -10,11 +12,31 @@ use std::collections::BTreeMap;
 pub const SUPPORTED_METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 const UNSUPPORTED_METHODS: &[&str] = &["options", "head", "trace"];
 
-pub fn validate(spec: &LoadedSpec) -> Vec<Diagnostic> {
+/// A spec that passed [`validate`]. Only [`validate`] makes one, so a function that takes it
+/// (the model builder) can rely on its checks without repeating them.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidatedSpec<'s> {
+    spec: &'s LoadedSpec,
+}
+
+impl<'s> ValidatedSpec<'s> {
+    pub fn spec(&self) -> &'s LoadedSpec {
+        self.spec
+    }
+}
+
+/// Checks the spec, and returns it as validated or every problem found, each located in the
+/// spec text.
+pub fn validate(spec: &LoadedSpec) -> Result<ValidatedSpec<'_>, CodegenError> {
     let mut problems = Vec::new();
     check_refs(spec, &spec.raw, String::new(), &mut problems);
     check_operations(spec, &mut problems);
-    problems
+    if problems.is_empty() {
+        Ok(ValidatedSpec { spec })
+    } else {
+        spec.locate(&mut problems);
+        Err(CodegenError::Invalid(problems))
+    }
 }
 
 /// Every `$ref` must be local (`#/...`) and point at something that exists.
@@ -134,10 +156,10 @@ fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
             } else {
                 seen_ids.insert(id.to_owned(), op_pointer.clone());
             }
-            if let Some(target) = op.get("x-replaced-by").and_then(Value::as_str) {
+            if let Some(target) = op.get(REPLACED_BY_EXTENSION).and_then(Value::as_str) {
                 replaced_by.push((
                     id.to_owned(),
-                    format!("{op_pointer}/x-replaced-by"),
+                    format!("{op_pointer}/{REPLACED_BY_EXTENSION}"),
                     target.to_owned(),
                 ));
             }
@@ -150,7 +172,7 @@ fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &spec.file,
                     pointer,
-                    format!("`x-replaced-by` names operation `{target}`, which does not exist"),
+                    format!("`{REPLACED_BY_EXTENSION}` names operation `{target}`, which does not exist"),
                 )
                 .in_operation(&id),
             );
@@ -252,4 +274,44 @@ pub fn template_names(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> LoadedSpec {
+        crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap()
+    }
+
+    #[test]
+    fn a_valid_spec_comes_back_validated() {
+        let spec = load(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
+        );
+        let validated = validate(&spec).unwrap();
+        assert!(std::ptr::eq(validated.spec(), &spec));
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_located() {
+        let spec = load(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {'200': {description: ok}}\n    put:\n      operationId: a\n      requestBody: {$ref: '#/components/requestBodies/Nowhere'}\n      responses: {'200': {description: ok}}\n",
+        );
+        let Err(CodegenError::Invalid(problems)) = validate(&spec) else {
+            panic!("an invalid spec passed");
+        };
+        let read: Vec<(&str, Option<usize>)> = problems
+            .iter()
+            .map(|p| (p.pointer.as_str(), p.line))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("/paths/~1a~1{id}/put/requestBody/$ref", Some(9)),
+                ("/paths/~1a~1{id}/get", Some(5)),
+                ("/paths/~1a~1{id}/put", Some(7)),
+            ]
+        );
+    }
 }

@@ -38,7 +38,8 @@ use std::path::Path;
 /// Reads, validates and models one spec file (YAML or JSON, `.gz` accepted).
 pub fn load(path: &Path) -> Result<ApiModel, DiffError> {
     let spec = codegen::load::load_file(path)?;
-    Ok(codegen::model::build_model(&spec)?)
+    let validated = codegen::validate::validate(&spec)?;
+    Ok(codegen::model::build_model(&validated)?)
 }
 
 /// Compares two spec files, or, when `new` is `None`, one spec with itself under the version

@@ -106,7 +106,8 @@ fn discriminators() {
 #[test]
 fn curated_spec_surface() {
     let spec = codegen::load::load_file(&repository().join(codegen::project::SPEC_PATH)).unwrap();
-    let model = codegen::model::build_model(&spec).unwrap();
+    let validated = codegen::validate::validate(&spec).unwrap();
+    let model = codegen::model::build_model(&validated).unwrap();
     insta::assert_snapshot!(surface(&model));
 }
 

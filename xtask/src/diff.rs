@@ -272,7 +272,8 @@ fn committed_model(root: &Path, spec_path: &str) -> Result<ApiModel, String> {
         codegen::load::Format::Yaml
     };
     let spec = codegen::load::load_text(&label, text, format).map_err(|e| e.to_string())?;
-    codegen::model::build_model(&spec).map_err(|e| e.to_string())
+    let validated = codegen::validate::validate(&spec).map_err(|e| e.to_string())?;
+    codegen::model::build_model(&validated).map_err(|e| e.to_string())
 }
 
 /// What `new` (a freshly built model of `spec_path`) changes against the spec as committed at

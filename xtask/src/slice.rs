@@ -117,7 +117,8 @@ impl std::fmt::Display for Signature {
 /// shared parameters are resolved the way generation sees them.
 fn signatures(spec: &Path, under: Option<&str>) -> anyhow::Result<BTreeMap<String, Signature>> {
     let loaded = codegen::load::load_file(spec)?;
-    let model = codegen::model::build_model(&loaded)?;
+    let validated = codegen::validate::validate(&loaded)?;
+    let model = codegen::model::build_model(&validated)?;
     let mut out = BTreeMap::new();
     for op in &model.operations {
         if under.is_some_and(|prefix| !op.path.starts_with(prefix)) {

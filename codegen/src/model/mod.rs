@@ -6,7 +6,10 @@ mod build;
 mod pagination;
 mod schema;
 
-pub use build::{build_model, LEGACY_PATH_PREFIX};
+/// Also named here, where the differ reads it.
+pub use crate::dialect::LEGACY_PATH_PREFIX;
+pub use build::build_model;
+pub use schema::{Fixup, FixupLog};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +65,8 @@ pub struct ApiModel {
     pub error_body: Option<TypeRef>,
     /// Places where the generator fell back or guessed; printed after a run.
     pub notes: Vec<Note>,
+    /// How often each spec fix-up applied.
+    pub fixups: FixupLog,
 }
 
 impl ApiModel {
@@ -212,6 +217,23 @@ pub struct Parameter {
     pub deprecated: bool,
     pub constraints: Constraints,
     pub default: Option<serde_json::Value>,
+    /// What the parameter means to a client beyond its value.
+    pub role: ParamRole,
+}
+
+/// The meaning a client gives a parameter, as the dialect ([`crate::dialect::param_role`]) reads
+/// it. A role other than `Plain` says the client should set the parameter itself (or let the
+/// user set it through a dedicated method) rather than pass it on like any other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamRole {
+    /// Passed on as it is.
+    #[default]
+    Plain,
+    /// Atlas's `envelope` flag: when true the server answers 200 with the real status in the
+    /// body, which the client must open before decoding.
+    Envelope,
+    /// Atlas's `pretty` flag: indented JSON answers, nothing a decoder sees.
+    Pretty,
 }
 
 /// Validation keywords carried over from a schema.

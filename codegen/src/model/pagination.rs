@@ -3,12 +3,8 @@
 //! optional `totalCount` counts them all).
 
 use super::{FieldName, Operation, Pagination, TypeDef, TypeKind, TypeName, TypeRef};
+use crate::dialect::{ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD};
 use std::collections::BTreeMap;
-
-const PAGE_PARAM: &str = "pageNum";
-const SIZE_PARAM: &str = "itemsPerPage";
-const RESULTS_FIELD: &str = "results";
-const TOTAL_FIELD: &str = "totalCount";
 
 /// The pagination shape of an operation, if it has one. Every response version must agree on
 /// the item type, or the operation is not treated as paginated.
@@ -17,7 +13,7 @@ pub(crate) fn detect_pagination(
     types: &BTreeMap<TypeName, TypeDef>,
 ) -> Option<Pagination> {
     let has_param = |name: &str| op.query_params().any(|p| p.name == name);
-    if !has_param(PAGE_PARAM) || !has_param(SIZE_PARAM) {
+    if !has_param(PAGE_NUM_PARAM) || !has_param(ITEMS_PER_PAGE_PARAM) {
         return None;
     }
     let mut shapes = op
@@ -32,8 +28,8 @@ pub(crate) fn detect_pagination(
     }
     let (results_field, total_field, item) = first;
     Some(Pagination {
-        page_param: PAGE_PARAM.to_owned(),
-        size_param: SIZE_PARAM.to_owned(),
+        page_param: PAGE_NUM_PARAM.to_owned(),
+        size_param: ITEMS_PER_PAGE_PARAM.to_owned(),
         results_field,
         total_field,
         item,
@@ -56,7 +52,7 @@ fn page_shape(
     };
     let total = fields
         .iter()
-        .find(|f| f.name == TOTAL_FIELD)
+        .find(|f| f.name == TOTAL_COUNT_FIELD)
         .map(|f| f.ident.clone());
     Some((results.ident.clone(), total, (**item).clone()))
 }

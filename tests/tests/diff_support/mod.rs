@@ -5,6 +5,7 @@
 
 use codegen::load::{load_text, Format};
 use codegen::model::{build_model, ApiModel};
+use codegen::validate::validate;
 use differ::{report, Diff, Options};
 use std::path::PathBuf;
 
@@ -28,7 +29,8 @@ pub fn model(label: &str) -> ApiModel {
         Format::Yaml
     };
     let spec = load_text(label, text, format).unwrap_or_else(|e| panic!("{label}: {e}"));
-    build_model(&spec).unwrap_or_else(|e| panic!("{label}: {e}"))
+    let validated = validate(&spec).unwrap_or_else(|e| panic!("{label}: {e}"));
+    build_model(&validated).unwrap_or_else(|e| panic!("{label}: {e}"))
 }
 
 pub fn options() -> Options {

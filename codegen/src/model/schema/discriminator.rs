@@ -2,7 +2,8 @@
 //! become the variants of a [`TaggedUnion`]. When that cannot be done exactly, the schema keeps
 //! its plain conversion and a note says what is lost.
 
-use super::{enum_variants, normalize, SchemaCx, Shape, COMPONENT_PREFIX};
+use super::composition::{Composition, Shape};
+use super::{enum_variants, normalize, SchemaCx, COMPONENT_PREFIX};
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::model::{Note, TaggedUnion, UnionVariant};
 use openapiv3::{Discriminator, ReferenceOr, Schema};
@@ -123,7 +124,7 @@ impl SchemaCx<'_> {
 
 /// The `oneOf` (or `anyOf`) members of a schema.
 fn alternatives(schema: &Schema) -> &[ReferenceOr<Schema>] {
-    match super::Composition::of(schema) {
+    match Composition::of(schema) {
         Some(c) if !c.one_of.is_empty() => c.one_of,
         Some(c) => c.any_of,
         None => &[],

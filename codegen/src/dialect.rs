@@ -1,0 +1,176 @@
+//! The Atlas dialect: the conventions the generator applies because the spec is MongoDB Atlas's,
+//! not because OpenAPI says so. Each has its reason here, so that the spec of another API shows
+//! where it differs. The model and validation read them from this module; the runtime keeps the
+//! ones it needs when a client runs (the token path, the variable names) in its own copy.
+
+use crate::model::{ApiGeneration, ApiVersion, ParamLocation, ParamRole, Primitive, TypeRef};
+
+/// Operations under this prefix belong to the deprecated v1.0 generation of the Atlas API: plain
+/// `application/json`, Digest only, so they are emitted in a module of their own.
+pub const LEGACY_PATH_PREFIX: &str = "/api/atlas/v1.0/";
+
+/// The current generation (v2) lives under this prefix; a v1.0 operation's successor usually has
+/// the same path below it.
+pub const CURRENT_PATH_PREFIX: &str = "/api/atlas/v2/";
+
+/// The generation of the API an operation path belongs to: Atlas tells them apart by path only.
+pub fn generation_of(path: &str) -> ApiGeneration {
+    if path.starts_with(LEGACY_PATH_PREFIX) {
+        ApiGeneration::Legacy
+    } else {
+        ApiGeneration::Current
+    }
+}
+
+/// Atlas v2 versions each resource by date in its media type,
+/// `application/vnd.atlas.{DATE}+{format}`, and a client picks a version by asking for that
+/// media type; this is the part before the date.
+pub const VERSIONED_MEDIA_TYPE_PREFIX: &str = "application/vnd.atlas.";
+
+/// `application/vnd.atlas.2023-01-01+json` → `2023-01-01`. Other media types (plain
+/// `application/json` of v1.0, `…latest+json`) carry no version, since only a date can be
+/// ordered against a client's pin.
+pub fn media_type_version(media_type: &str) -> Option<ApiVersion> {
+    let rest = media_type.strip_prefix(VERSIONED_MEDIA_TYPE_PREFIX)?;
+    let date = rest.split('+').next()?;
+    let well_formed = date.len() == 10
+        && date.chars().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    well_formed.then(|| ApiVersion(date.to_owned()))
+}
+
+/// Atlas list operations page by a 1-based page number in this query parameter; with
+/// [`ITEMS_PER_PAGE_PARAM`] it marks an operation as paginated.
+pub const PAGE_NUM_PARAM: &str = "pageNum";
+
+/// The page size of an Atlas list operation, as a query parameter.
+pub const ITEMS_PER_PAGE_PARAM: &str = "itemsPerPage";
+
+/// Whether an Atlas list page reports [`TOTAL_COUNT_FIELD`]. A caller may turn it off, so a page
+/// walker cannot rely on the count and also stops at a short page.
+pub const INCLUDE_COUNT_PARAM: &str = "includeCount";
+
+/// The field of an Atlas list page that holds the page's items.
+pub const RESULTS_FIELD: &str = "results";
+
+/// The field of an Atlas list page that counts the items of all pages, when reported.
+pub const TOTAL_COUNT_FIELD: &str = "totalCount";
+
+/// With `envelope=true`, Atlas answers 200 and puts the real status in the body, for clients
+/// that cannot read the status line; a client that sends it must open the envelope to see the
+/// answer the server would have given.
+pub const ENVELOPE_PARAM: &str = "envelope";
+
+/// With `pretty=true`, Atlas indents its JSON answers; it changes nothing a decoder sees.
+pub const PRETTY_PARAM: &str = "pretty";
+
+/// What a parameter means to a client: Atlas's [`ENVELOPE_PARAM`] and [`PRETTY_PARAM`] when they
+/// are the boolean query parameters Atlas documents, otherwise a plain parameter. A parameter
+/// that only shares the name (another type or location) is plain, since the client cannot know
+/// what it does.
+pub fn param_role(name: &str, location: ParamLocation, ty: &TypeRef) -> ParamRole {
+    let boolean_query =
+        location == ParamLocation::Query && *ty == TypeRef::Primitive(Primitive::Bool);
+    match name {
+        ENVELOPE_PARAM if boolean_query => ParamRole::Envelope,
+        PRETTY_PARAM if boolean_query => ParamRole::Pretty,
+        _ => ParamRole::Plain,
+    }
+}
+
+/// Where an Atlas service account exchanges its client id and secret for access tokens, below
+/// the base URL.
+pub const OAUTH_TOKEN_PATH: &str = "/api/oauth/token";
+
+/// The environment variables a client reads credentials from: the names Atlas's own tools (the
+/// Atlas CLI, the Terraform provider) use, so a user's existing settings work as they are.
+pub mod env {
+    /// Client id of an Atlas service account (OAuth 2.0 client credentials).
+    pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+    /// Client secret of an Atlas service account.
+    pub const CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+    /// Public key of an Atlas programmatic API key (the HTTP Digest user name).
+    pub const PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
+    /// Private key of an Atlas programmatic API key (the HTTP Digest password).
+    pub const PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
+}
+
+/// Operation extension: the date after which Atlas may stop serving a deprecated operation.
+pub const SUNSET_EXTENSION: &str = "x-sunset";
+
+/// Operation extension: the `operationId` of the operation that replaces a deprecated one, so a
+/// client and the differ can point users to it.
+pub const REPLACED_BY_EXTENSION: &str = "x-replaced-by";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_come_from_atlas_media_types_only() {
+        let table = [
+            ("application/vnd.atlas.2023-01-01+json", Some("2023-01-01")),
+            ("application/vnd.atlas.2024-11-13+gzip", Some("2024-11-13")),
+            ("application/json", None),
+            ("application/vnd.atlas.latest+json", None),
+            ("application/vnd.atlas.2023-1-01+json", None),
+        ];
+        for (media_type, expected) in table {
+            let version = media_type_version(media_type).map(|v| v.0);
+            assert_eq!(version.as_deref(), expected, "{media_type}");
+        }
+    }
+
+    #[test]
+    fn generations_are_told_apart_by_path() {
+        let table = [
+            ("/api/atlas/v1.0/groups/{groupId}", ApiGeneration::Legacy),
+            ("/api/atlas/v2/groups/{groupId}", ApiGeneration::Current),
+            ("/other", ApiGeneration::Current),
+        ];
+        for (path, expected) in table {
+            assert_eq!(generation_of(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_the_boolean_query_flags_get_a_role() {
+        let boolean = TypeRef::Primitive(Primitive::Bool);
+        let string = TypeRef::Primitive(Primitive::String);
+        let table = [
+            (
+                "envelope",
+                ParamLocation::Query,
+                &boolean,
+                ParamRole::Envelope,
+            ),
+            ("pretty", ParamLocation::Query, &boolean, ParamRole::Pretty),
+            (
+                "envelope",
+                ParamLocation::Header,
+                &boolean,
+                ParamRole::Plain,
+            ),
+            ("envelope", ParamLocation::Query, &string, ParamRole::Plain),
+            ("Envelope", ParamLocation::Query, &boolean, ParamRole::Plain),
+            (
+                "includeCount",
+                ParamLocation::Query,
+                &boolean,
+                ParamRole::Plain,
+            ),
+        ];
+        for (name, location, ty, expected) in table {
+            assert_eq!(
+                param_role(name, location, ty),
+                expected,
+                "{name} {location:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Build: turns a [`ValidatedSpec`] into the [`ApiModel`]. Operations are resolved here
+//! (shared and per-operation parameters merged, `$ref`s to components followed, responses split
+//! by media-type version) so that nothing downstream sees how the spec happened to be written.
+//!
+//! The parts: [`operation`] assembles each operation from its [`parameters`], its
+//! [`request_body`] and its [`responses`]; [`security`] reads the schemes that authorize it;
+//! [`media`] reads media types; [`components`] follows `#/components` references.
+
+mod components;
+mod media;
+mod operation;
+mod parameters;
+mod request_body;
+mod responses;
+mod security;
+
+use super::schema::SchemaCx;
+use super::{ApiModel, HttpMethod, Operation, TypeRef};
+use crate::error::CodegenError;
+use crate::load::escape_pointer;
+use crate::names::NameScope;
+use crate::validate::ValidatedSpec;
+use operation::OperationBuilder;
+use security::security_schemes;
+
+/// Builds the model of a validated spec, or returns every problem found on the way.
+pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenError> {
+    let spec = validated.spec();
+    let mut cx = SchemaCx::new(spec);
+    cx.define_components();
+    let security_schemes = security_schemes(spec);
+    let mut builder_scope = NameScope::new();
+    let mut method_scope = NameScope::new();
+    let mut operations = Vec::new();
+    for (path, item) in spec.openapi.paths.iter() {
+        let item_pointer = format!("/paths/{}", escape_pointer(path));
+        // Path items by reference only exist as external references in OpenAPI 3.0, which
+        // validation refuses.
+        let Some(item) = item.as_item() else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(http_method) = http_method(method) else {
+                continue;
+            };
+            let pointer = format!("{item_pointer}/{method}");
+            let mut op_builder = OperationBuilder {
+                cx: &mut cx,
+                pointer: &pointer,
+                schemes: &security_schemes,
+            };
+            if let Some(operation) = op_builder.build(
+                path,
+                http_method,
+                &item.parameters,
+                op,
+                &mut builder_scope,
+                &mut method_scope,
+            ) {
+                operations.push(operation);
+            }
+        }
+    }
+    operations.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let error_body = shared_error_body(&operations);
+    let SchemaCx {
+        types,
+        notes,
+        mut problems,
+        fixups,
+        ..
+    } = cx;
+    if !problems.is_empty() {
+        spec.locate(&mut problems);
+        return Err(CodegenError::Invalid(problems));
+    }
+    let info = &spec.openapi.info;
+    Ok(ApiModel {
+        source: spec.file.clone(),
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        base_url: spec.openapi.servers.first().map(|s| s.url.clone()),
+        operations,
+        types,
+        security_schemes,
+        error_body,
+        notes,
+        fixups,
+    })
+}
+
+fn http_method(method: &str) -> Option<HttpMethod> {
+    Some(match method {
+        "get" => HttpMethod::Get,
+        "post" => HttpMethod::Post,
+        "put" => HttpMethod::Put,
+        "patch" => HttpMethod::Patch,
+        "delete" => HttpMethod::Delete,
+        _ => return None,
+    })
+}
+
+/// The error body type, when every error response with a body uses the same one.
+fn shared_error_body(operations: &[Operation]) -> Option<TypeRef> {
+    let mut bodies = operations
+        .iter()
+        .flat_map(|op| op.errors.iter().filter_map(|e| e.body.as_ref()));
+    let first = bodies.next()?;
+    bodies.all(|b| b == first).then(|| first.clone())
+}
+
+/// The model of a small spec, for the parts' tests.
+#[cfg(test)]
+fn model_of(text: &str) -> ApiModel {
+    let spec = crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
+    build_model(&crate::validate::validate(&spec).unwrap()).unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_logs_the_fixups_that_applied() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Half: {type: integer, minimum: 0.5}
+    Plain: {type: integer, minimum: 1}
+"#;
+        let spec =
+            crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
+        let model = build_model(&crate::validate::validate(&spec).unwrap()).unwrap();
+        assert_eq!(model.fixups.count(crate::model::Fixup::DeclaredType), 1);
+        assert_eq!(model.fixups.never_applied(), []);
+        assert!(model
+            .notes
+            .iter()
+            .any(|n| n.pointer == "/components/schemas/Half"));
+    }
+}

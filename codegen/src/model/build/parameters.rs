@@ -1,0 +1,224 @@
+//! Parameters: path-item and operation parameters merged, ordered and named, each with its
+//! type, constraints and default.
+
+use super::super::schema::SchemaRef;
+use super::components::resolve_component;
+use super::operation::OperationBuilder;
+use crate::dialect::param_role;
+use crate::model::{FieldName, Note, ParamLocation, Parameter};
+use crate::names::{self, NameScope};
+use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
+use std::collections::BTreeMap;
+
+impl OperationBuilder<'_, '_> {
+    /// Path-item parameters overridden by operation parameters of the same name and location;
+    /// path parameters in template order, then query and header parameters by wire name.
+    pub(super) fn parameters(
+        &mut self,
+        path: &str,
+        builder: &str,
+        shared: &[ReferenceOr<openapiv3::Parameter>],
+        own: &[ReferenceOr<openapiv3::Parameter>],
+    ) -> Vec<Parameter> {
+        let item_pointer = self
+            .pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_owned())
+            .unwrap_or_default();
+        let spec = self.cx.spec;
+        let mut merged: BTreeMap<(ParamLocation, String), (String, &openapiv3::Parameter)> =
+            BTreeMap::new();
+        let listed = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{item_pointer}/parameters/{i}"), p))
+            .chain(
+                own.iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{}/parameters/{i}", self.pointer), p)),
+            );
+        for (pointer, param) in listed {
+            let Some(param) = resolve_component(spec, param) else {
+                continue;
+            };
+            let location = match param {
+                openapiv3::Parameter::Path { .. } => ParamLocation::Path,
+                openapiv3::Parameter::Query { .. } => ParamLocation::Query,
+                openapiv3::Parameter::Header { .. } => ParamLocation::Header,
+                // Refused by validation.
+                openapiv3::Parameter::Cookie { .. } => continue,
+            };
+            let name = param.parameter_data_ref().name.clone();
+            merged.insert((location, name), (pointer, param));
+        }
+
+        let mut scope = NameScope::new();
+        let mut out = Vec::new();
+        let template = crate::validate::template_names(path);
+        let mut ordered: Vec<_> = merged.into_iter().collect();
+        ordered.sort_by_key(|((location, name), _)| {
+            let place = template
+                .iter()
+                .position(|t| t == name)
+                .unwrap_or(usize::MAX);
+            (*location, place, name.clone())
+        });
+        for ((location, name), (pointer, param)) in ordered {
+            let data = param.parameter_data_ref();
+            let ident = match names::field_name(&name) {
+                Ok(wanted) => {
+                    let (given, collision) = scope.claim(&name, wanted);
+                    if let Some(c) = collision {
+                        self.cx.notes.push(Note {
+                            pointer: pointer.clone(),
+                            message: format!(
+                                "parameters `{}` and `{}` both become `{}`; the second is named `{}`",
+                                c.first, c.second, c.wanted, c.given
+                            ),
+                        });
+                    }
+                    given
+                }
+                Err(message) => {
+                    self.problem(pointer, message);
+                    continue;
+                }
+            };
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                // Refused by validation.
+                continue;
+            };
+            let schema_pointer = format!("{pointer}/schema");
+            let hint = format!("{builder}{}", names::type_name(&name).unwrap_or_default());
+            let ty = self
+                .cx
+                .type_ref(SchemaRef::from(schema), &hint, &schema_pointer);
+            let resolved = self.cx.resolve_schema(schema);
+            let constraints = resolved
+                .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
+                .unwrap_or_default();
+            let default = resolved.and_then(|s| s.schema_data.default.clone());
+            let role = param_role(&name, location, &ty);
+            out.push(Parameter {
+                name,
+                ident: FieldName(ident),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+                constraints,
+                default,
+                role,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ParamLocation, ParamRole};
+
+    #[test]
+    fn operation_parameters_override_shared_ones_and_come_in_order() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /groups/{groupId}/items/{itemId}:
+    parameters:
+      - {name: pretty, in: query, schema: {type: boolean}}
+      - {name: itemId, in: path, required: true, schema: {type: string}}
+      - {name: groupId, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getItem
+      parameters:
+        - {name: pretty, in: query, description: own, schema: {type: boolean}}
+        - {name: Accept-Tag, in: header, schema: {type: string}}
+        - {name: envelope, in: query, required: true, schema: {type: boolean}}
+      responses: {'200': {description: ok}}
+"#,
+        );
+        let params = &model.operations[0].params;
+        let read: Vec<(ParamLocation, &str, &str, bool)> = params
+            .iter()
+            .map(|p| (p.location, p.name.as_str(), p.ident.as_str(), p.required))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (ParamLocation::Path, "groupId", "group_id", true),
+                (ParamLocation::Path, "itemId", "item_id", true),
+                (ParamLocation::Query, "envelope", "envelope", true),
+                (ParamLocation::Query, "pretty", "pretty", false),
+                (ParamLocation::Header, "Accept-Tag", "accept_tag", false),
+            ]
+        );
+        assert_eq!(params[3].description.as_deref(), Some("own"));
+    }
+
+    #[test]
+    fn atlas_flags_get_their_role() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - $ref: '#/components/parameters/envelope'
+        - $ref: '#/components/parameters/pretty'
+        - {name: pretty, in: header, schema: {type: boolean}}
+        - {name: itemsPerPage, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    envelope: {name: envelope, in: query, schema: {type: boolean, default: false}}
+    pretty: {name: pretty, in: query, schema: {type: boolean, default: false}}
+"#,
+        );
+        let roles: Vec<(ParamLocation, &str, ParamRole)> = model.operations[0]
+            .params
+            .iter()
+            .map(|p| (p.location, p.name.as_str(), p.role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                (ParamLocation::Query, "envelope", ParamRole::Envelope),
+                (ParamLocation::Query, "itemsPerPage", ParamRole::Plain),
+                (ParamLocation::Query, "pretty", ParamRole::Pretty),
+                (ParamLocation::Header, "pretty", ParamRole::Plain),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_operation_of_the_curated_spec_knows_its_envelope() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(crate::project::SPEC_PATH);
+        let spec = crate::load::load_file(&path).unwrap();
+        let model = crate::model::build_model(&crate::validate::validate(&spec).unwrap()).unwrap();
+        for op in &model.operations {
+            for param in &op.params {
+                let expected = match param.name.as_str() {
+                    "envelope" => ParamRole::Envelope,
+                    "pretty" => ParamRole::Pretty,
+                    _ => ParamRole::Plain,
+                };
+                assert_eq!(param.role, expected, "{} {}", op.id, param.name);
+            }
+        }
+        let enveloped = model
+            .operations
+            .iter()
+            .filter(|op| op.params.iter().any(|p| p.role == ParamRole::Envelope))
+            .count();
+        assert!(enveloped > 0, "the curated spec uses `envelope`");
+    }
+}

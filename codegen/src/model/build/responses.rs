@@ -1,0 +1,175 @@
+//! Responses: success responses one per media type and version, error responses by status, and
+//! a note for media types a client cannot ask for.
+
+use super::super::schema::SchemaRef;
+use super::components::resolve_component;
+use super::media::{is_json, version_suffix};
+use super::operation::OperationBuilder;
+use crate::dialect::media_type_version;
+use crate::load::escape_pointer;
+use crate::model::{ErrorResponse, Note, SuccessResponse, TypeRef};
+use openapiv3::StatusCode;
+
+impl OperationBuilder<'_, '_> {
+    pub(super) fn responses(
+        &mut self,
+        builder: &str,
+        op: &openapiv3::Operation,
+    ) -> (Vec<SuccessResponse>, Vec<ErrorResponse>) {
+        let spec = self.cx.spec;
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        for (status, response) in &op.responses.responses {
+            let code = match status {
+                StatusCode::Code(code) => *code,
+                StatusCode::Range(range) => range * 100,
+            };
+            let pointer = format!("{}/responses/{status}", self.pointer);
+            let Some(response) = resolve_component(spec, response) else {
+                continue;
+            };
+            let headers: Vec<String> = response.headers.keys().cloned().collect();
+            if (200..300).contains(&code) {
+                if response.content.is_empty() {
+                    success.push(SuccessResponse {
+                        status: code,
+                        media_type: String::new(),
+                        version: None,
+                        body: None,
+                        headers: headers.clone(),
+                    });
+                }
+                let count = response.content.len();
+                for (media_type, content) in &response.content {
+                    let version = media_type_version(media_type);
+                    let content_pointer =
+                        format!("{pointer}/content/{}/schema", escape_pointer(media_type));
+                    let body = content.schema.as_ref().map(|schema| {
+                        if is_json(media_type) {
+                            let hint = format!("{builder}Response{}", version_suffix(version.as_ref(), count));
+                            self.cx.type_ref(SchemaRef::from(schema), &hint, &content_pointer)
+                        } else {
+                            self.cx.notes.push(Note {
+                                pointer: content_pointer.clone(),
+                                message: format!("response of media type `{media_type}` is returned as raw bytes"),
+                            });
+                            TypeRef::Any
+                        }
+                    });
+                    success.push(SuccessResponse {
+                        status: code,
+                        media_type: media_type.clone(),
+                        version,
+                        body,
+                        headers: headers.clone(),
+                    });
+                }
+            } else if code >= 400 {
+                let (media_type, body) = match response.content.iter().find(|(m, _)| is_json(m)) {
+                    Some((media_type, content)) => {
+                        let content_pointer =
+                            format!("{pointer}/content/{}/schema", escape_pointer(media_type));
+                        let hint = format!("{builder}Error{code}");
+                        let body = content.schema.as_ref().map(|schema| {
+                            self.cx
+                                .type_ref(SchemaRef::from(schema), &hint, &content_pointer)
+                        });
+                        (Some(media_type.clone()), body)
+                    }
+                    None => (None, None),
+                };
+                errors.push(ErrorResponse {
+                    status: code,
+                    media_type,
+                    body,
+                    headers,
+                });
+            }
+        }
+        success.sort_by(|a, b| {
+            (a.version.as_ref(), a.status, &a.media_type).cmp(&(
+                b.version.as_ref(),
+                b.status,
+                &b.media_type,
+            ))
+        });
+        errors.sort_by_key(|e| e.status);
+        self.note_unreachable_media_types(&success);
+        (success, errors)
+    }
+
+    /// A client asks for one media type per version (the last listed); any other media type of
+    /// that version cannot be requested, which is worth a note.
+    fn note_unreachable_media_types(&mut self, success: &[SuccessResponse]) {
+        for response in success.iter().filter(|r| r.version.is_some()) {
+            let asked = success
+                .iter()
+                .rev()
+                .find(|r| r.version == response.version && !r.media_type.is_empty());
+            let Some(asked) = asked.filter(|a| a.media_type != response.media_type) else {
+                continue;
+            };
+            let message = format!(
+                "`{}` is not requested: for version {} the client asks for `{}`",
+                response.media_type,
+                response.version.as_ref().map_or("", |v| v.as_str()),
+                asked.media_type
+            );
+            if !self
+                .cx
+                .notes
+                .iter()
+                .any(|n| n.message == message && n.pointer == self.pointer)
+            {
+                self.cx.notes.push(Note {
+                    pointer: self.pointer.to_owned(),
+                    message,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn responses_come_oldest_version_first_with_errors_by_status() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/vnd.atlas.2024-11-13+json: {schema: {type: string}}
+            application/vnd.atlas.2023-01-01+json: {schema: {type: integer}}
+            application/vnd.atlas.2023-01-01+csv: {schema: {type: string}}
+        '404': {description: missing, content: {application/json: {schema: {type: string}}}}
+        '400': {description: bad}
+"#,
+        );
+        let op = &model.operations[0];
+        let media: Vec<&str> = op.responses.iter().map(|r| r.media_type.as_str()).collect();
+        assert_eq!(
+            media,
+            [
+                "application/vnd.atlas.2023-01-01+csv",
+                "application/vnd.atlas.2023-01-01+json",
+                "application/vnd.atlas.2024-11-13+json",
+            ]
+        );
+        let errors: Vec<(u16, bool)> = op
+            .errors
+            .iter()
+            .map(|e| (e.status, e.body.is_some()))
+            .collect();
+        assert_eq!(errors, [(400, false), (404, true)]);
+        assert!(model.notes.iter().any(|n| n.message
+            == "`application/vnd.atlas.2023-01-01+csv` is not requested: for version 2023-01-01 the client asks for `application/vnd.atlas.2023-01-01+json`"));
+    }
+}

@@ -1,0 +1,344 @@
+//! Composition: what a schema's keywords make of it ([`Shape`]), with `allOf` members merged
+//! into one object and lone `allOf`/`oneOf`/`anyOf` members read as the member itself.
+
+use super::fields::{own_properties, Properties, Property};
+use super::{SchemaCx, SchemaRef};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+impl<'s> SchemaCx<'s> {
+    /// What a (normalized) schema becomes, before any name is given.
+    pub(super) fn shape<'a>(&self, schema: &'a Schema, pointer: &str) -> Shape<'a>
+    where
+        's: 'a,
+    {
+        if let Some(composition) = Composition::of(schema) {
+            return self.composed_shape(schema, &composition, pointer);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                Shape::Enum(values)
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Shape::Object {
+                properties: own_properties(&o.properties, pointer),
+                required: o.required.clone(),
+                extra: o.additional_properties.as_ref(),
+            },
+            SchemaKind::Any(any) if !any.properties.is_empty() => Shape::Object {
+                properties: own_properties(&any.properties, pointer),
+                required: any.required.clone(),
+                extra: any.additional_properties.as_ref(),
+            },
+            // An enum with no declared type whose values are all strings.
+            SchemaKind::Any(any)
+                if any.typ.is_none()
+                    && !any.enumeration.is_empty()
+                    && any.enumeration.iter().all(serde_json::Value::is_string) =>
+            {
+                let values = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                Shape::Enum(values)
+            }
+            _ => Shape::Anonymous,
+        }
+    }
+
+    /// `allOf` members merge into one object; a lone member of `allOf`, `oneOf` or `anyOf`
+    /// is that member; other combinations cannot be typed exactly.
+    fn composed_shape<'a>(
+        &self,
+        schema: &'a Schema,
+        composition: &Composition<'a>,
+        pointer: &str,
+    ) -> Shape<'a>
+    where
+        's: 'a,
+    {
+        if composition.not {
+            return Shape::Untyped("`not` schema".to_owned());
+        }
+        let alternatives = if composition.one_of.is_empty() {
+            ("anyOf", composition.any_of)
+        } else {
+            ("oneOf", composition.one_of)
+        };
+        let (keyword, members) = alternatives;
+        let has_alternatives = !composition.one_of.is_empty() || !composition.any_of.is_empty();
+        let has_own = composition
+            .own
+            .is_some_and(|(properties, _)| !properties.is_empty());
+        if has_alternatives {
+            let lone = composition.all_of.is_empty()
+                && !has_own
+                && composition.one_of.len() + composition.any_of.len() == 1;
+            if lone {
+                return Shape::Same((&members[0]).into(), format!("{pointer}/{keyword}/0"));
+            }
+            let discriminator = schema
+                .schema_data
+                .discriminator
+                .as_ref()
+                .map(|d| format!(" with discriminator `{}`", d.property_name))
+                .unwrap_or_default();
+            let both = if !composition.one_of.is_empty() && !composition.any_of.is_empty() {
+                " (and `anyOf`)"
+            } else {
+                ""
+            };
+            return Shape::Untyped(format!(
+                "`{keyword}` of {} schemas{both}{discriminator}",
+                members.len()
+            ));
+        }
+        if composition.all_of.len() == 1 && !has_own && composition.extra.is_none() {
+            return Shape::Same(
+                (&composition.all_of[0]).into(),
+                format!("{pointer}/allOf/0"),
+            );
+        }
+        let mut merged = Merged::default();
+        if let Err(reason) = self.merge_all_of(schema, pointer, &mut merged, 0) {
+            return Shape::Untyped(reason);
+        }
+        if merged.properties.is_empty() {
+            // Members that only say "object": a free-form object.
+            return Shape::Anonymous;
+        }
+        Shape::Object {
+            properties: merged.properties,
+            required: merged.required,
+            extra: composition.extra,
+        }
+    }
+
+    /// Collects the properties of an `allOf` schema and of all its members (in order, first
+    /// definition kept), or says why a member is not an object.
+    fn merge_all_of<'a>(
+        &self,
+        schema: &'a Schema,
+        pointer: &str,
+        merged: &mut Merged<'a>,
+        depth: usize,
+    ) -> Result<(), String>
+    where
+        's: 'a,
+    {
+        if depth > 16 {
+            return Err(format!("`allOf` nested too deeply at #{pointer}"));
+        }
+        match Composition::of(schema) {
+            Some(composition) => {
+                if composition.not
+                    || !composition.one_of.is_empty()
+                    || !composition.any_of.is_empty()
+                {
+                    return Err(format!(
+                        "`allOf` member #{pointer} is itself a `oneOf`, `anyOf` or `not`"
+                    ));
+                }
+                for (index, member) in composition.all_of.iter().enumerate() {
+                    let (member, member_pointer) = match member {
+                        ReferenceOr::Item(member) => (member, format!("{pointer}/allOf/{index}")),
+                        ReferenceOr::Reference { reference } => {
+                            let Some(found) = self.component_schema(reference) else {
+                                return Err(format!(
+                                    "`allOf` member `{reference}` is not a component schema"
+                                ));
+                            };
+                            (found, reference.trim_start_matches('#').to_owned())
+                        }
+                    };
+                    self.merge_all_of(member, &member_pointer, merged, depth + 1)?;
+                }
+                if let Some((properties, required)) = composition.own {
+                    merged.add(properties, required, pointer);
+                }
+                Ok(())
+            }
+            None => match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    merged.add(&o.properties, &o.required, pointer);
+                    Ok(())
+                }
+                SchemaKind::Any(any)
+                    if any.typ.as_deref().is_none_or(|t| t == "object")
+                        && any.items.is_none()
+                        && any.enumeration.is_empty() =>
+                {
+                    merged.add(&any.properties, &any.required, pointer);
+                    Ok(())
+                }
+                _ => Err(format!("`allOf` member #{pointer} is not an object")),
+            },
+        }
+    }
+}
+
+/// A schema's shape once the keywords that decide it are read.
+pub(super) enum Shape<'a> {
+    /// A string enum.
+    Enum(Vec<String>),
+    /// An object with named properties (its own, or merged from `allOf` members).
+    Object {
+        properties: Vec<Property<'a>>,
+        required: Vec<String>,
+        extra: Option<&'a AdditionalProperties>,
+    },
+    /// The lone member of `allOf`/`oneOf`/`anyOf`, with its pointer: the schema is that member.
+    Same(SchemaRef<'a>, String),
+    /// Composition the generator cannot type exactly; the reason goes into a note.
+    Untyped(String),
+    /// Primitives, arrays, maps and free-form values.
+    Anonymous,
+}
+
+/// The properties and required names gathered from `allOf` members.
+#[derive(Default)]
+struct Merged<'a> {
+    properties: Vec<Property<'a>>,
+    required: Vec<String>,
+}
+
+impl<'a> Merged<'a> {
+    fn add(&mut self, properties: &'a Properties, required: &[String], pointer: &str) {
+        for property in own_properties(properties, pointer) {
+            if !self.properties.iter().any(|p| p.name == property.name) {
+                self.properties.push(property);
+            }
+        }
+        for name in required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+    }
+}
+
+/// The composition keywords of a schema, wherever `openapiv3` put them.
+pub(super) struct Composition<'a> {
+    pub(super) all_of: &'a [ReferenceOr<Schema>],
+    pub(super) one_of: &'a [ReferenceOr<Schema>],
+    pub(super) any_of: &'a [ReferenceOr<Schema>],
+    pub(super) not: bool,
+    /// Properties written beside the composition keywords, with their required names.
+    own: Option<(&'a Properties, &'a [String])>,
+    extra: Option<&'a AdditionalProperties>,
+}
+
+impl<'a> Composition<'a> {
+    pub(super) fn of(schema: &'a Schema) -> Option<Self> {
+        let none = Composition {
+            all_of: &[],
+            one_of: &[],
+            any_of: &[],
+            not: false,
+            own: None,
+            extra: None,
+        };
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(Composition { all_of, ..none }),
+            SchemaKind::OneOf { one_of } => Some(Composition { one_of, ..none }),
+            SchemaKind::AnyOf { any_of } => Some(Composition { any_of, ..none }),
+            SchemaKind::Not { .. } => Some(Composition { not: true, ..none }),
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || any.not.is_some() =>
+            {
+                Some(Composition {
+                    all_of: &any.all_of,
+                    one_of: &any.one_of,
+                    any_of: &any.any_of,
+                    not: any.not.is_some(),
+                    own: Some((&any.properties, &any.required)),
+                    extra: any.additional_properties.as_ref(),
+                })
+            }
+            SchemaKind::Type(_) | SchemaKind::Any(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{TypeKind, TypeName, TypeRef};
+
+    fn kind(model: &crate::model::ApiModel, name: &str) -> TypeKind {
+        model.types[&TypeName(name.to_owned())].kind.clone()
+    }
+
+    #[test]
+    fn all_of_members_merge_first_definition_kept() {
+        let model = super::super::model_of(
+            r#"
+Base:
+  type: object
+  required: [id]
+  properties: {id: {type: string}, name: {type: string}}
+Derived:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - type: object
+      required: [size]
+      properties: {name: {type: integer}, size: {type: integer}}
+"#,
+        );
+        let TypeKind::Struct(fields) = kind(&model, "Derived") else {
+            panic!("not a struct");
+        };
+        let read: Vec<(&str, bool, &TypeRef)> = fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.required, &f.ty))
+            .collect();
+        let string = TypeRef::Primitive(crate::model::Primitive::String);
+        let int = TypeRef::Primitive(crate::model::Primitive::I64);
+        assert_eq!(
+            read,
+            [
+                ("id", true, &string),
+                ("name", false, &string),
+                ("size", true, &int)
+            ]
+        );
+    }
+
+    #[test]
+    fn lone_members_are_the_member_and_alternatives_are_untyped() {
+        let model = super::super::model_of(
+            r#"
+A: {type: object, properties: {a: {type: string}}}
+B: {type: object, properties: {b: {type: string}}}
+OnlyA: {oneOf: [{$ref: '#/components/schemas/A'}]}
+AllA: {allOf: [{$ref: '#/components/schemas/A'}]}
+AOrB: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}
+NotA: {not: {$ref: '#/components/schemas/A'}}
+"#,
+        );
+        let a = TypeKind::Alias(TypeRef::Named(TypeName("A".into())));
+        assert_eq!(kind(&model, "OnlyA"), a);
+        assert_eq!(kind(&model, "AllA"), a);
+        assert_eq!(kind(&model, "AOrB"), TypeKind::Alias(TypeRef::Any));
+        assert_eq!(kind(&model, "NotA"), TypeKind::Alias(TypeRef::Any));
+        let notes: Vec<&str> = model.notes.iter().map(|n| n.message.as_str()).collect();
+        assert!(notes.contains(&"`oneOf` of 2 schemas: generated as `serde_json::Value`"));
+        assert!(notes.contains(&"`not` schema: generated as `serde_json::Value`"));
+    }
+
+    #[test]
+    fn an_all_of_member_that_is_not_an_object_is_untyped() {
+        let model = super::super::model_of(
+            r#"
+Mixed: {allOf: [{type: object, properties: {a: {type: string}}}, {type: string}]}
+"#,
+        );
+        assert_eq!(kind(&model, "Mixed"), TypeKind::Alias(TypeRef::Any));
+        assert_eq!(
+            model.notes[0].message,
+            "`allOf` member #/components/schemas/Mixed/allOf/1 is not an object: generated as `serde_json::Value`"
+        );
+    }
+}
