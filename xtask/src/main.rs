@@ -4,6 +4,7 @@
 mod bench;
 mod corpus;
 mod diff;
+mod public_api;
 mod regen;
 mod slice;
 mod stub;
@@ -39,6 +40,9 @@ enum Command {
     /// Measure generation, compile, decode and list-all speed against progenitor; writes
     /// `BENCHMARKS.md`.
     Bench(bench::BenchArgs),
+    /// Record the public API of the client and runtime crates in `tests/public-api/`, or check
+    /// it with `--check`.
+    PublicApi(public_api::PublicApiArgs),
     /// Serve the stand-in Atlas server on 127.0.0.1 for trying the client by hand.
     Stub(stub::StubArgs),
 }
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Corpus(args) => corpus::run(args),
         Command::Slice(args) => slice::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::PublicApi(args) => public_api::run(args),
         Command::Stub(args) => stub::run(args),
     };
     match result {

@@ -8,7 +8,7 @@ use super::params::{checks_for, PatternTable};
 use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
 };
-use crate::model::{Operation, ParamLocation, Parameter, SecurityScheme, TypeRef};
+use crate::model::{Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeRef};
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
@@ -262,14 +262,10 @@ impl RequestBuilder<'_, '_> {
 /// The runtime request method for an Atlas parameter that changes how the answer is read
 /// (`envelope`) or only how it is laid out (`pretty`).
 fn dialect_method(param: &Parameter) -> Option<proc_macro2::Ident> {
-    let boolean = param.ty == TypeRef::Primitive(crate::model::Primitive::Bool);
-    if param.location != ParamLocation::Query || !boolean {
-        return None;
-    }
-    match param.name.as_str() {
-        "envelope" => Some(format_ident!("envelope")),
-        "pretty" => Some(format_ident!("pretty")),
-        _ => None,
+    match param.role {
+        ParamRole::Envelope => Some(format_ident!("envelope")),
+        ParamRole::Pretty => Some(format_ident!("pretty")),
+        ParamRole::Plain => None,
     }
 }
 

@@ -14,7 +14,7 @@ use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
 use crate::model::{ApiGeneration, ApiModel, Operation, TypeDef, TypeKind, TypeName, TypeRef};
-use crate::Options;
+use crate::{dialect, Options};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,15 +64,18 @@ pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
         ),
         ("models.rs", models(model)),
     ];
-    files.push((
-        "operations.rs",
-        operations(
-            current,
-            "Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.",
-        ),
-    ));
+    let current_about = format!(
+        "Operations of the current API (`{}`), negotiated by versioned media type.",
+        dialect::CURRENT_PATH_PREFIX.trim_end_matches('/')
+    );
+    files.push(("operations.rs", operations(current, current_about)));
     if has_legacy {
-        files.push(("v1.rs", operations(legacy, "Operations of the deprecated v1.0 API (`/api/atlas/v1.0`): plain `application/json`, Digest authentication only.")));
+        let legacy_about = format!(
+            "Operations of the deprecated v1.0 API (`{}`): plain `application/json`, Digest \
+             authentication only.",
+            dialect::LEGACY_PATH_PREFIX.trim_end_matches('/')
+        );
+        files.push(("v1.rs", operations(legacy, legacy_about)));
     }
     files
 }
@@ -201,7 +204,7 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
     found
 }
 
-fn operations<'m>(ops: Vec<&'m Operation>, about: &str) -> Vec<Part<'m>> {
+fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
     let ops = std::sync::Arc::new(ops);
     let patterns = std::sync::Arc::new(PatternTable::for_operations(ops.iter().copied()));
     let about = format!(" {about}");
