@@ -107,6 +107,11 @@ pub const SUNSET_EXTENSION: &str = "x-sunset";
 /// client and the differ can point users to it.
 pub const REPLACED_BY_EXTENSION: &str = "x-replaced-by";
 
+/// The known values of a string the API may give new values at any time, such as Atlas's error
+/// codes: typed as an enum like `enum`, without a closed `enum`'s claim that the list is complete
+/// (the convention of Zalando's API guidelines, which spec tools pass through untouched).
+pub const EXTENSIBLE_ENUM_EXTENSION: &str = "x-extensible-enum";
+
 #[cfg(test)]
 mod tests {
     use super::*;

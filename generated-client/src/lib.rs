@@ -45,8 +45,8 @@ pub mod operations;
 pub mod v1;
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-    CredentialKind, Credentials, CredentialsError, InvalidParameter, Page, ResponseValue,
-    RetryPolicy, TokenError,
+    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
+    PagingProblem, ResponseValue, RetryPolicy, TokenError,
 };
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it was built with are those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]
@@ -90,6 +90,10 @@ pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 /// Resource version dates that operations of this crate offer, oldest first.
 pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-11-13"];
 impl ::atlas_runtime::ApiErrorBody for models::ApiError {
+    type Code = models::ErrorCode;
+    fn code(&self) -> ::std::option::Option<&Self::Code> {
+        ::std::option::Option::Some(&self.error_code)
+    }
     fn error_code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.error_code.as_str())
     }

@@ -20,11 +20,8 @@ pub struct ApiError {
     ///
     /// Set by the server; ignored when sent.
     pub error: i32,
-    /// Atlas-specific code naming the kind of error.
-    ///
-    /// Set by the server; ignored when sent.
     #[serde(rename = "errorCode")]
-    pub error_code: ::std::string::String,
+    pub error_code: self::ErrorCode,
     /// Values that complete the error message, in order.
     ///
     /// Set by the server; ignored when sent.
@@ -312,6 +309,101 @@ impl ::atlas_runtime::__private::de::Object for BadRequestDetail {
         Ok(Self {
             fields: value_fields.flatten(),
         })
+    }
+}
+/// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED`
+    AtlasBackupCancelShardRestoreJobNotAllowed,
+    /// `CLUSTER_NOT_FOUND`
+    ClusterNotFound,
+    /// `RATE_LIMITED`
+    RateLimited,
+    /// `RESOURCE_NOT_FOUND`
+    ResourceNotFound,
+    /// `SERVICE_UNAVAILABLE`
+    ServiceUnavailable,
+    /// `UNAUTHORIZED`
+    Unauthorized,
+    /// `UNEXPECTED_ERROR`
+    UnexpectedError,
+    /// `USER_UNAUTHORIZED`
+    UserUnauthorized,
+    /// `VALIDATION_ERROR`
+    ValidationError,
+    /// `VERSION_GONE`
+    VersionGone,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(::std::string::String),
+}
+impl ErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AtlasBackupCancelShardRestoreJobNotAllowed => {
+                "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED"
+            }
+            Self::ClusterNotFound => "CLUSTER_NOT_FOUND",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::ResourceNotFound => "RESOURCE_NOT_FOUND",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::UnexpectedError => "UNEXPECTED_ERROR",
+            Self::UserUnauthorized => "USER_UNAUTHORIZED",
+            Self::ValidationError => "VALIDATION_ERROR",
+            Self::VersionGone => "VERSION_GONE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED" => {
+                Self::AtlasBackupCancelShardRestoreJobNotAllowed
+            }
+            "CLUSTER_NOT_FOUND" => Self::ClusterNotFound,
+            "RATE_LIMITED" => Self::RateLimited,
+            "RESOURCE_NOT_FOUND" => Self::ResourceNotFound,
+            "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable,
+            "UNAUTHORIZED" => Self::Unauthorized,
+            "UNEXPECTED_ERROR" => Self::UnexpectedError,
+            "USER_UNAUTHORIZED" => Self::UserUnauthorized,
+            "VALIDATION_ERROR" => Self::ValidationError,
+            "VERSION_GONE" => Self::VersionGone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for ErrorCode {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_owned()
     }
 }
 /// One request element that failed validation, and why.

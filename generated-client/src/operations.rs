@@ -647,9 +647,14 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = ::std::option::Option::Some(
@@ -679,9 +684,14 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages_concurrent(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
             limit,
             move |page| {
                 let mut request = self.clone();
@@ -868,9 +878,14 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = ::std::option::Option::Some(
@@ -905,9 +920,14 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages_concurrent(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
             limit,
             move |page| {
                 let mut request = self.clone();
@@ -1107,9 +1127,14 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = ::std::option::Option::Some(
@@ -1144,9 +1169,14 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages_concurrent(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
             limit,
             move |page| {
                 let mut request = self.clone();

@@ -477,9 +477,14 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = ::std::option::Option::Some(
@@ -514,9 +519,14 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages_concurrent(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
             limit,
             move |page| {
                 let mut request = self.clone();
@@ -710,9 +720,14 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
             move |page| {
                 let mut request = self.clone();
                 request.page_num = ::std::option::Option::Some(
@@ -742,9 +757,14 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     > + 'a {
         let first = self.page_num.map_or(1, i64::from);
         let size = self.items_per_page.map_or(100i64, i64::from);
-        ::atlas_runtime::__private::pages_concurrent(
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
             first,
             size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
             limit,
             move |page| {
                 let mut request = self.clone();

@@ -3,6 +3,8 @@
 //! version, the typed API error, or an unexpected status).
 
 use crate::auth::Answered;
+use crate::body::read_limited;
+use crate::credentials::Redactions;
 use crate::dialect::envelope;
 use crate::error::{excerpt, ApiErrorBody, Error};
 use crate::response::RawResponse;
@@ -31,18 +33,38 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
+/// Why no whole answer came back.
+#[derive(Debug)]
+pub(crate) enum ReceiveError {
+    /// The request could not be sent, or the answer not read.
+    Transport(reqwest::Error),
+    /// The body is longer than the client accepts; nothing of it is kept.
+    TooLarge { status: StatusCode, limit: usize },
+}
+
+impl From<reqwest::Error> for ReceiveError {
+    fn from(error: reqwest::Error) -> Self {
+        ReceiveError::Transport(error)
+    }
+}
+
 impl Answer {
-    /// Sends the request and reads the whole body.
-    pub async fn receive(request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
+    /// Sends the request and reads the whole body, up to `limit` bytes.
+    pub async fn receive(
+        request: reqwest::RequestBuilder,
+        limit: usize,
+    ) -> Result<Answer, ReceiveError> {
         let response = request.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        match read_limited(response, limit).await? {
+            Some(body) => Ok(Answer {
+                status,
+                headers,
+                body,
+            }),
+            None => Err(ReceiveError::TooLarge { status, limit }),
+        }
     }
 
     /// Replaces an `envelope=true` answer by the status and body inside it.
@@ -53,8 +75,13 @@ impl Answer {
         }
     }
 
-    /// The success as a raw response, or the error its status means.
-    pub fn conclude<E: ApiErrorBody>(self, target: Target) -> Result<RawResponse, Error<E>> {
+    /// The success as a raw response, or the error its status means. An error body has the
+    /// client's secrets cut out before anything of it is kept.
+    pub fn conclude<E: ApiErrorBody>(
+        self,
+        target: Target,
+        redactions: &Redactions,
+    ) -> Result<RawResponse, Error<E>> {
         let Answer {
             status,
             headers,
@@ -71,6 +98,7 @@ impl Answer {
                 body,
             });
         }
+        let body = redactions.scrub_body(body);
         let error_body = serde_json::from_slice::<E>(&body).ok();
         if matches!(status, StatusCode::NOT_ACCEPTABLE | StatusCode::GONE) {
             return Err(Error::VersionRejected {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::Authenticator;
-use crate::credentials::{CredentialKind, Credentials, CredentialsError};
+use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
 use crate::dialect::is_version_date;
 use crate::retry::RetryPolicy;
 
@@ -47,7 +47,34 @@ struct Inner {
     base_url: url::Url,
     api_version: Option<String>,
     auth: Option<Authenticator>,
+    redactions: Redactions,
     retry: RetryPolicy,
+    limits: Limits,
+}
+
+/// How much of what a server sends the client accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// The most bytes of one response body.
+    pub max_body_size: usize,
+    /// The most pages one walk over a list fetches.
+    pub max_pages: u64,
+}
+
+/// A page of 500 items of the largest Atlas list models stays below 2 MiB; 16 MiB leaves room
+/// for much larger models while still refusing a runaway answer.
+const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
+
+/// 10,000 pages of 500 items are five million items, far more than any one project holds.
+const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
+        }
+    }
 }
 
 impl fmt::Debug for BaseClient {
@@ -69,7 +96,7 @@ pub enum BuildError {
     BaseUrl { url: String, reason: String },
     #[error("invalid API version {0:?}: expected a date such as 2023-01-01")]
     ApiVersion(String),
-    #[error("cannot build the HTTP client: {0}")]
+    #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
@@ -111,6 +138,15 @@ impl BaseClient {
     pub(crate) fn authenticator(&self) -> Option<&Authenticator> {
         self.inner.auth.as_ref()
     }
+
+    /// The client's secrets, to cut out of what a server sends back.
+    pub(crate) fn redactions(&self) -> &Redactions {
+        &self.inner.redactions
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.inner.limits
+    }
 }
 
 /// Settings of a client; [`build`](ClientBuilder::build) checks them and makes the client `C`
@@ -124,6 +160,7 @@ pub struct ClientBuilder<C = BaseClient> {
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    limits: Limits,
     client: PhantomData<fn() -> C>,
 }
 
@@ -137,6 +174,7 @@ impl<C> Default for ClientBuilder<C> {
             connect_timeout: None,
             http: None,
             retry: RetryPolicy::default(),
+            limits: Limits::default(),
             client: PhantomData,
         }
     }
@@ -151,6 +189,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -190,6 +229,20 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// (default: [`RetryPolicy::default`], 3 attempts; [`RetryPolicy::disabled`] for one).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default 16 MiB); a larger one
+    /// fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) without being kept.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// The most pages one walk over a list (`pages()`, `items()` and their concurrent forms)
+    /// fetches before it stops with [`Error::Paging`](crate::Error::Paging) (default 10,000).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.limits.max_pages = pages.max(1);
         self
     }
 
@@ -278,17 +331,19 @@ impl<C: ApiClient> ClientBuilder<C> {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let auth = self
-            .credentials
-            .transpose()?
-            .map(|credentials| Authenticator::new(credentials, &base_url, http.clone()));
+        let credentials = self.credentials.transpose()?;
+        let redactions = credentials.as_ref().map(Redactions::of).unwrap_or_default();
+        let auth =
+            credentials.map(|credentials| Authenticator::new(credentials, &base_url, http.clone()));
         Ok(BaseClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 api_version: self.api_version,
                 auth,
+                redactions,
                 retry: self.retry,
+                limits: self.limits,
             }),
         })
     }

@@ -4,6 +4,8 @@
 
 use crate::descriptor::AuthKind;
 use crate::dialect::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY};
+use base64::Engine;
+use bytes::Bytes;
 use std::fmt;
 
 /// A secret value: shown as `<redacted>` by `Debug`, and never by anything else.
@@ -24,6 +26,74 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// The secrets of a client's credentials in every form a request carries them (the secret
+/// itself, and `id:secret` in base64 as HTTP Basic sends it), to be cut out of anything a server
+/// sends back before it reaches an error message: a server or proxy that echoes the request
+/// must not put a secret into a log.
+#[derive(Clone, Default)]
+pub(crate) struct Redactions(Vec<String>);
+
+impl Redactions {
+    pub(crate) fn of(credentials: &Credentials) -> Self {
+        let mut redactions = Redactions::default();
+        match &credentials.kind {
+            CredentialsInner::Digest { private_key, .. } => redactions.add(private_key.expose()),
+            CredentialsInner::ServiceAccount {
+                client_id,
+                client_secret,
+            } => return Redactions::service_account(client_id, client_secret),
+            CredentialsInner::AccessToken(token) => redactions.add(token.expose()),
+        }
+        redactions
+    }
+
+    /// A service account's secret, alone and inside the HTTP Basic credentials of its token
+    /// requests.
+    pub(crate) fn service_account(client_id: &str, client_secret: &Secret) -> Self {
+        let mut redactions = Redactions::default();
+        redactions.add(client_secret.expose());
+        let basic = format!("{client_id}:{}", client_secret.expose());
+        redactions.add(&base64::engine::general_purpose::STANDARD.encode(basic));
+        redactions
+    }
+
+    pub(crate) fn add(&mut self, secret: &str) {
+        // An empty secret would match everywhere; it is no secret either.
+        if !secret.is_empty() && !self.0.iter().any(|known| known == secret) {
+            self.0.push(secret.to_owned());
+        }
+    }
+
+    /// `text` with every secret replaced by `<redacted>`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in &self.0 {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "<redacted>");
+            }
+        }
+        text
+    }
+
+    /// A body with every secret replaced, copied only when it holds one.
+    pub(crate) fn scrub_body(&self, body: Bytes) -> Bytes {
+        let holds_secret = self.0.iter().any(|secret| {
+            body.windows(secret.len())
+                .any(|window| window == secret.as_bytes())
+        });
+        if !holds_secret {
+            return body;
+        }
+        Bytes::from(self.scrub(&String::from_utf8_lossy(&body)).into_bytes())
+    }
+}
+
+impl fmt::Debug for Redactions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactions({} secrets)", self.0.len())
     }
 }
 
@@ -257,6 +327,29 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains(ENV_PUBLIC_API_KEY), "{message}");
         assert!(!message.contains("private-value"), "{message}");
+    }
+
+    #[test]
+    fn echoed_secrets_are_cut_out_in_every_form_they_were_sent() {
+        let account = Redactions::of(&Credentials::service_account("id-1", "s3cret"));
+        let basic = base64::engine::general_purpose::STANDARD.encode("id-1:s3cret");
+        let echoed = format!("bad secret s3cret in Authorization: Basic {basic}");
+        assert_eq!(
+            account.scrub(&echoed),
+            "bad secret <redacted> in Authorization: Basic <redacted>"
+        );
+        let body = Bytes::from(format!("{{\"detail\": \"{basic}\"}}"));
+        assert_eq!(
+            account.scrub_body(body),
+            Bytes::from_static(b"{\"detail\": \"<redacted>\"}")
+        );
+        let clean = Bytes::from_static(b"nothing to hide");
+        assert_eq!(account.scrub_body(clean.clone()), clean);
+        let token = Redactions::of(&Credentials::access_token("tok-9"));
+        assert_eq!(token.scrub("echo tok-9"), "echo <redacted>");
+        let mut empty = Redactions::default();
+        empty.add("");
+        assert_eq!(empty.scrub("anything"), "anything");
     }
 
     #[test]

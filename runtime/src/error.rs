@@ -10,9 +10,18 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::fmt::Debug;
 
-/// The error body of an API, as far as the runtime needs to know it for messages.
+/// The error body of an API, as far as the runtime needs to know it for messages and matching.
 pub trait ApiErrorBody: serde::de::DeserializeOwned + Debug {
-    /// The machine-readable error code (Atlas: `errorCode`, such as `RESOURCE_NOT_FOUND`).
+    /// The machine-readable error code: a generated enum where the spec lists the codes
+    /// (Atlas: `ErrorCode`, such as `ErrorCode::ResourceNotFound`), text otherwise.
+    type Code: Debug + Clone + PartialEq;
+
+    /// The error code, typed.
+    fn code(&self) -> Option<&Self::Code> {
+        None
+    }
+    /// The error code as the server spelled it (Atlas: `errorCode`, such as
+    /// `RESOURCE_NOT_FOUND`).
     fn error_code(&self) -> Option<&str> {
         None
     }
@@ -26,7 +35,17 @@ pub trait ApiErrorBody: serde::de::DeserializeOwned + Debug {
     }
 }
 
+/// An error body of no documented type: the JSON as it came, with Atlas's field names read
+/// where they are present.
 impl ApiErrorBody for serde_json::Value {
+    type Code = String;
+
+    fn code(&self) -> Option<&String> {
+        match self.get("errorCode")? {
+            serde_json::Value::String(code) => Some(code),
+            _ => None,
+        }
+    }
     fn error_code(&self) -> Option<&str> {
         self.get("errorCode")?.as_str()
     }
@@ -39,6 +58,11 @@ impl ApiErrorBody for serde_json::Value {
 }
 
 /// Why an operation failed. `E` is the API's error body.
+///
+/// `Display` says what happened at this level only (which operation, which request, what went
+/// wrong); the underlying cause, such as the connection error or the JSON error, comes through
+/// [`source`](std::error::Error::source). [`ErrorChain`](crate::ErrorChain) prints the whole
+/// chain on one line.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E: ApiErrorBody = serde_json::Value> {
@@ -68,7 +92,7 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
 
     /// Authenticating failed before the server answered the request itself: no access token
     /// could be had, or the server's Digest challenge could not be answered.
-    #[error("{operation}: {method} {path}: authentication failed: {source}")]
+    #[error("{operation}: {method} {path}: authentication failed")]
     Auth {
         operation: &'static str,
         method: &'static str,
@@ -79,7 +103,7 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     },
 
     /// The request could not be sent or the response not received (connection, timeout, TLS).
-    #[error("{operation}: {method} {path} failed: {source}")]
+    #[error("{operation}: {method} {path}: no answer from the server")]
     Transport {
         operation: &'static str,
         method: &'static str,
@@ -116,7 +140,7 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     },
 
     /// A response body could not be decoded into the documented type.
-    #[error("{operation}: {method} {path} returned {status} with a body that is not a valid `{expected}`: {source} (body starts with {excerpt:?})")]
+    #[error("{operation}: {method} {path} returned {status} with a body that is not a valid `{expected}` (body starts with {excerpt:?})")]
     Decode {
         operation: &'static str,
         method: &'static str,
@@ -126,6 +150,42 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         excerpt: String,
         #[source]
         source: serde_json::Error,
+    },
+
+    /// The answer's body was larger than the client accepts
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)); reading stopped
+    /// at the limit.
+    #[error("{operation}: {method} {path} returned {status} with a body larger than the {limit} bytes the client accepts")]
+    BodyTooLarge {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        limit: usize,
+    },
+
+    /// The server asked to wait longer before the next attempt than the retry policy allows
+    /// ([`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)).
+    #[error("{operation}: {method} {path} returned {status} and asked to wait {} s before retrying, longer than the {} s the retry policy allows", asked.as_secs(), allowed.as_secs())]
+    RetryAfterTooLong {
+        operation: &'static str,
+        method: &'static str,
+        path: String,
+        status: StatusCode,
+        asked: std::time::Duration,
+        allowed: std::time::Duration,
+        /// The error body, when it was of the documented error type.
+        body: Option<Box<E>>,
+    },
+
+    /// A walk over the pages of a list stopped because the server's pages cannot be trusted to
+    /// end: a page repeated the one before it, more pages came than the list's count allows,
+    /// or the walk reached the client's page cap. The pages before were delivered.
+    #[error("{operation}: stopped walking the list at page {page}: {problem}")]
+    Paging {
+        operation: &'static str,
+        page: i64,
+        problem: PagingProblem,
     },
 
     /// The server answered with an error status and a body that is not the error type.
@@ -147,8 +207,40 @@ impl<E: ApiErrorBody> Error<E> {
             Error::Api { status, .. }
             | Error::VersionRejected { status, .. }
             | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::RetryAfterTooLong { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The typed error code of the API's error body, when the server sent one: match on it
+    /// rather than on the text.
+    pub fn error_code(&self) -> Option<&E::Code> {
+        self.api_error()?.code()
+    }
+
+    /// Whether the server answered 404: the project, deployment or object does not exist, or
+    /// the caller may not see it.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server refused the request for exceeding a rate limit (429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether trying the same request again later may succeed: a rate limit, a server-side
+    /// failure, a timeout or a connection that failed. Whether a retry is safe also depends on
+    /// the method: the client itself only retries what cannot be done twice.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => {
+                source.is_connect() || source.is_timeout() || source.is_request()
+            }
+            Error::RetryAfterTooLong { .. } => true,
+            _ => self.status().is_some_and(crate::retry::retryable_status),
         }
     }
 
@@ -156,7 +248,9 @@ impl<E: ApiErrorBody> Error<E> {
     pub fn api_error(&self) -> Option<&E> {
         match self {
             Error::Api { body, .. } => Some(body),
-            Error::VersionRejected { body, .. } => body.as_deref(),
+            Error::VersionRejected { body, .. } | Error::RetryAfterTooLong { body, .. } => {
+                body.as_deref()
+            }
             _ => None,
         }
     }
@@ -177,6 +271,9 @@ impl<E: ApiErrorBody> Error<E> {
             | Error::Api { operation, .. }
             | Error::VersionRejected { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::RetryAfterTooLong { operation, .. }
+            | Error::Paging { operation, .. }
             | Error::UnexpectedStatus { operation, .. } => operation,
         }
     }
@@ -206,6 +303,85 @@ impl<E: ApiErrorBody> Error<E> {
                 source: Box::new(source),
             },
         }
+    }
+}
+
+/// Why a page walk could not go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingProblem {
+    /// The page held the same items as the one before: a server that ignores the page number.
+    Repeated,
+    /// The list's count (`totalCount`, from the first page) allows only this many pages.
+    MoreThanCounted { pages: u64 },
+    /// The client's cap on pages per walk.
+    Cap { pages: u64 },
+}
+
+impl std::fmt::Display for PagingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PagingProblem::Repeated => f.write_str(
+                "it holds the same items as the page before, so the server ignores the page number",
+            ),
+            PagingProblem::MoreThanCounted { pages } => write!(
+                f,
+                "the list's count allows only {pages} page(s), but the server sent more"
+            ),
+            PagingProblem::Cap { pages } => {
+                write!(f, "the walk reached the client's cap of {pages} pages")
+            }
+        }
+    }
+}
+
+/// An error and its causes on one line, `error: cause: cause`, for logs and terminals. Each
+/// level says one thing, so nothing is printed twice.
+///
+/// ```
+/// use atlas_runtime::ErrorChain;
+/// #[derive(Debug)]
+/// struct Outer(std::io::Error);
+/// impl std::fmt::Display for Outer {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("reading the config failed")
+///     }
+/// }
+/// impl std::error::Error for Outer {
+///     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+///         Some(&self.0)
+///     }
+/// }
+/// let error = Outer(std::io::Error::other("disk on fire"));
+/// assert_eq!(
+///     ErrorChain(&error).to_string(),
+///     "reading the config failed: disk on fire"
+/// );
+/// ```
+#[derive(Clone, Copy)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut previous = self.0.to_string();
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            // Some errors outside this crate still repeat their cause in their own text.
+            if !previous.ends_with(&text) {
+                write!(f, ": {text}")?;
+            }
+            previous = text;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }
 

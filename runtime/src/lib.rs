@@ -13,6 +13,7 @@
 
 mod answer;
 mod auth;
+mod body;
 mod check;
 mod client;
 mod credentials;
@@ -34,7 +35,7 @@ pub use descriptor::{AuthKind, AuthScheme};
 pub use dialect::{
     ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY, TOKEN_PATH,
 };
-pub use error::{ApiErrorBody, Error};
+pub use error::{ApiErrorBody, Error, ErrorChain, PagingProblem};
 pub use pages::Page;
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
@@ -55,7 +56,7 @@ pub mod __private {
     pub use crate::client::ApiClient;
     pub use crate::de;
     pub use crate::descriptor::{HttpMethod, MediaVersion, OperationInfo};
-    pub use crate::pages::{items, pages, pages_concurrent};
+    pub use crate::pages::{items, pages, pages_concurrent, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;
 }

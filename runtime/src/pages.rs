@@ -7,9 +7,11 @@
 //! implies with up to `limit` requests in flight, yielding them in order, so at most `limit`
 //! pages are held at once. Without a `totalCount` it walks one page at a time like `pages()`.
 
-use crate::error::{ApiErrorBody, Error};
+use crate::client::BaseClient;
+use crate::descriptor::OperationInfo;
+use crate::error::{ApiErrorBody, Error, PagingProblem};
 use crate::response::ResponseValue;
-use futures_util::future::{self, Either};
+use futures_util::future::{self, Either, FutureExt};
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use std::future::Future;
 
@@ -24,56 +26,181 @@ pub trait Page {
     fn total_count(&self) -> Option<u64>;
 }
 
+/// Where a walk over a list starts, and how far it may go.
+#[derive(Debug, Clone, Copy)]
+pub struct Walk {
+    operation: &'static str,
+    first_page: i64,
+    page_size: i64,
+    max_pages: u64,
+}
+
+impl Walk {
+    /// A walk of `op` with `client`'s page cap, from `first_page` (at least 1) in pages of
+    /// `page_size` items.
+    pub fn new(
+        client: &BaseClient,
+        op: &'static OperationInfo,
+        first_page: i64,
+        page_size: i64,
+    ) -> Self {
+        Walk {
+            operation: op.id,
+            first_page: first_page.max(1),
+            page_size,
+            max_pages: client.limits().max_pages,
+        }
+    }
+
+    fn size(&self) -> usize {
+        usize::try_from(self.page_size).unwrap_or(0)
+    }
+
+    fn stop<E: ApiErrorBody>(&self, page: i64, problem: PagingProblem) -> Error<E> {
+        Error::Paging {
+            operation: self.operation,
+            page,
+            problem,
+        }
+    }
+
+    /// The last page number the cap allows.
+    fn capped_last(&self) -> i64 {
+        let pages = i64::try_from(self.max_pages).unwrap_or(i64::MAX);
+        self.first_page.saturating_add(pages - 1)
+    }
+}
+
+/// What the walk remembers of the pages so far, to tell a server whose pages never end: the
+/// ends of the last page (a server that ignores the page number sends the same page again) and
+/// the last page the first page's count allows.
+struct Guard<T> {
+    previous: Option<(usize, Option<T>, Option<T>)>,
+    counted_last: Option<i64>,
+}
+
+impl<T: PartialEq + Clone> Guard<T> {
+    fn new() -> Self {
+        Guard {
+            previous: None,
+            counted_last: None,
+        }
+    }
+
+    /// Checks page number `number`, the next in order.
+    fn check<P: Page<Item = T>>(
+        &mut self,
+        walk: &Walk,
+        number: i64,
+        page: &P,
+    ) -> Result<(), PagingProblem> {
+        let items = page.items();
+        if items.is_empty() {
+            return Ok(());
+        }
+        let ends = (items.len(), items.first().cloned(), items.last().cloned());
+        if self.previous.as_ref() == Some(&ends) {
+            return Err(PagingProblem::Repeated);
+        }
+        self.previous = Some(ends);
+        match self.counted_last {
+            Some(last) if number > last => {
+                let pages = u64::try_from(last - walk.first_page + 1).unwrap_or(0);
+                return Err(PagingProblem::MoreThanCounted { pages });
+            }
+            Some(_) => {}
+            None => {
+                self.counted_last = page
+                    .total_count()
+                    .map(|total| last_page(total, walk.page_size).max(number));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where the walk stands between two pages.
-struct Walk<F> {
+struct State<F, T> {
+    walk: Walk,
     fetch: F,
     next_page: i64,
-    page_size: usize,
     /// How far into the whole list the pages so far reach.
     delivered: u64,
+    guard: Guard<T>,
     done: bool,
 }
 
-/// Streams pages `first_page`, `first_page + 1`, … as `fetch` returns them.
+/// Streams pages `first_page`, `first_page + 1`, … as `fetch` returns them. The walk ends at
+/// `totalCount`, on a short page, or on the first error; it stops with [`Error::Paging`] when a
+/// page repeats the one before, goes past the first page's count, or passes the page cap.
 pub fn pages<P, E, F, Fut>(
-    first_page: i64,
-    page_size: i64,
+    walk: Walk,
     fetch: F,
 ) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
 where
     P: Page,
+    P::Item: PartialEq + Clone,
     E: ApiErrorBody,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
 {
-    let first_page = first_page.max(1);
-    let page_size = usize::try_from(page_size).unwrap_or(0);
-    let walk = Walk {
+    sequential_walk(walk, Guard::new(), fetch)
+}
+
+/// [`pages`], continuing after pages `guard` has seen.
+fn sequential_walk<P, E, F, Fut>(
+    walk: Walk,
+    guard: Guard<P::Item>,
+    fetch: F,
+) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
+where
+    P: Page,
+    P::Item: PartialEq + Clone,
+    E: ApiErrorBody,
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
+{
+    let state = State {
+        walk,
         fetch,
-        next_page: first_page,
-        page_size,
+        next_page: walk.first_page,
         // Pages before the first one count towards the total too.
-        delivered: (first_page as u64 - 1) * page_size as u64,
+        delivered: (walk.first_page as u64 - 1) * walk.size() as u64,
+        guard,
         done: false,
     };
-    stream::unfold(walk, |mut walk| async move {
-        if walk.done {
+    stream::unfold(state, |mut state| async move {
+        if state.done {
             return None;
         }
-        let result = (walk.fetch)(walk.next_page).await;
-        match &result {
-            Ok(page) => {
-                let count = page.items().len();
-                walk.delivered += count as u64;
-                walk.next_page += 1;
-                let reached_total = page
-                    .total_count()
-                    .is_some_and(|total| walk.delivered >= total);
-                walk.done = count == 0 || count < walk.page_size || reached_total;
-            }
-            Err(_) => walk.done = true,
+        let number = state.next_page;
+        if number > state.walk.capped_last() {
+            state.done = true;
+            let cap = PagingProblem::Cap {
+                pages: state.walk.max_pages,
+            };
+            return Some((Err(state.walk.stop(number, cap)), state));
         }
-        Some((result, walk))
+        let mut result = (state.fetch)(number).await;
+        match &result {
+            Ok(page) => match state.guard.check(&state.walk, number, &**page) {
+                Ok(()) => {
+                    let count = page.items().len();
+                    state.delivered += count as u64;
+                    state.next_page += 1;
+                    let reached_total = page
+                        .total_count()
+                        .is_some_and(|total| state.delivered >= total);
+                    state.done = count == 0 || count < state.walk.size() || reached_total;
+                }
+                Err(problem) => {
+                    state.done = true;
+                    result = Err(state.walk.stop(number, problem));
+                }
+            },
+            Err(_) => state.done = true,
+        }
+        Some((result, state))
     })
 }
 
@@ -82,36 +209,51 @@ where
 /// stream ends after the last page, after a short page, or with the first error, once every
 /// page before the failed one was delivered.
 pub fn pages_concurrent<P, E, F, Fut>(
-    first_page: i64,
-    page_size: i64,
+    walk: Walk,
     limit: usize,
     mut fetch: F,
 ) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
 where
     P: Page,
+    P::Item: PartialEq + Clone,
     E: ApiErrorBody,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
 {
-    let first_page = first_page.max(1);
-    let size = usize::try_from(page_size).unwrap_or(0);
+    let size = walk.size();
     stream::once(async move {
-        let first = fetch(first_page).await;
+        let first = fetch(walk.first_page).await;
+        let next = walk.first_page.saturating_add(1);
         let rest = match &first {
             Ok(page) if size > 0 && page.items().len() >= size => {
-                match page.total_count().map(|total| last_page(total, page_size)) {
+                // The first page is checked here so that the next can be compared with it.
+                let mut guard = Guard::new();
+                let _ = guard.check(&walk, walk.first_page, &**page);
+                match page
+                    .total_count()
+                    .map(|total| last_page(total, walk.page_size))
+                {
                     Some(last) => Either::Left(concurrent_walk(
-                        first_page.saturating_add(1),
+                        walk,
+                        next,
                         last,
-                        size,
                         limit.max(1),
+                        guard,
                         fetch,
                     )),
-                    None => Either::Right(pages(first_page.saturating_add(1), page_size, fetch)),
+                    None => Either::Right(sequential_walk(
+                        Walk {
+                            first_page: next,
+                            max_pages: walk.max_pages.saturating_sub(1).max(1),
+                            ..walk
+                        },
+                        guard,
+                        fetch,
+                    )),
                 }
             }
             // An error, or the last page already.
-            _ => Either::Left(concurrent_walk(1, 0, size, 1, fetch)),
+            _ => Either::Left(concurrent_walk(walk, 1, 0, 1, Guard::new(), fetch)),
         };
         stream::once(future::ready(first)).chain(rest)
     })
@@ -125,35 +267,55 @@ fn last_page(total: u64, page_size: i64) -> i64 {
 }
 
 /// Fetches pages `from..=to` with up to `limit` requests in flight, in order, ending after a
-/// short page or an error.
+/// short page or an error; pages past the cap are not asked for, and the walk stops there with
+/// an error.
 fn concurrent_walk<P, E, F, Fut>(
+    walk: Walk,
     from: i64,
     to: i64,
-    size: usize,
     limit: usize,
+    guard: Guard<P::Item>,
     fetch: F,
 ) -> impl Stream<Item = Result<ResponseValue<P>, Error<E>>>
 where
     P: Page,
+    P::Item: PartialEq + Clone,
     E: ApiErrorBody,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<ResponseValue<P>, Error<E>>>,
 {
-    let fetched = stream::iter(from..=to).map(fetch).buffered(limit);
+    let capped = to.min(walk.capped_last());
+    let mut fetch = fetch;
+    let fetched = stream::iter(from..=capped)
+        .map(move |number| fetch(number).map(move |result| (number, result)))
+        .buffered(limit);
+    let beyond_cap = (to > capped).then_some(capped.saturating_add(1));
     // `unfold` rather than `scan`: once done, the pages are not polled, so no further request
     // starts after an error.
     stream::unfold(
-        (Box::pin(fetched), false),
-        move |(mut fetched, done)| async move {
+        (Box::pin(fetched), guard, false),
+        move |(mut fetched, mut guard, done)| async move {
             if done {
                 return None;
             }
-            let result = fetched.next().await?;
+            let Some((number, mut result)) = fetched.next().await else {
+                let number = beyond_cap?;
+                let cap = PagingProblem::Cap {
+                    pages: walk.max_pages,
+                };
+                return Some((Err(walk.stop(number, cap)), (fetched, guard, true)));
+            };
             let done = match &result {
-                Ok(page) => page.items().len() < size,
+                Ok(page) => match guard.check(&walk, number, &**page) {
+                    Ok(()) => page.items().len() < walk.size(),
+                    Err(problem) => {
+                        result = Err(walk.stop(number, problem));
+                        true
+                    }
+                },
                 Err(_) => true,
             };
-            Some((result, (fetched, done)))
+            Some((result, (fetched, guard, done)))
         },
     )
 }
@@ -227,6 +389,15 @@ mod tests {
         }
     }
 
+    fn walk(first_page: i64, page_size: i64) -> Walk {
+        Walk {
+            operation: "list",
+            first_page: first_page.max(1),
+            page_size,
+            max_pages: 1000,
+        }
+    }
+
     fn collect<T>(stream: impl Stream<Item = T>) -> Vec<T> {
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -237,7 +408,7 @@ mod tests {
     #[test]
     fn stops_at_the_total_without_asking_for_an_empty_page() {
         let asked = RefCell::new(Vec::new());
-        let all: Vec<u32> = collect(items(pages(1, 5, serve(10, 5, true, None, &asked))))
+        let all: Vec<u32> = collect(items(pages(walk(1, 5), serve(10, 5, true, None, &asked))))
             .into_iter()
             .map(Result::unwrap)
             .collect();
@@ -248,7 +419,7 @@ mod tests {
     #[test]
     fn stops_on_a_short_page_when_there_is_no_total() {
         let asked = RefCell::new(Vec::new());
-        let all = collect(items(pages(1, 4, serve(10, 4, false, None, &asked))));
+        let all = collect(items(pages(walk(1, 4), serve(10, 4, false, None, &asked))));
         assert_eq!(all.len(), 10);
         assert_eq!(*asked.borrow(), vec![1, 2, 3]);
     }
@@ -256,7 +427,7 @@ mod tests {
     #[test]
     fn an_exact_multiple_without_total_ends_on_an_empty_page() {
         let asked = RefCell::new(Vec::new());
-        let pages_seen = collect(pages(1, 5, serve(10, 5, false, None, &asked)));
+        let pages_seen = collect(pages(walk(1, 5), serve(10, 5, false, None, &asked)));
         assert_eq!(pages_seen.len(), 3);
         assert_eq!(*asked.borrow(), vec![1, 2, 3]);
     }
@@ -264,7 +435,10 @@ mod tests {
     #[test]
     fn a_failed_page_ends_the_stream_after_the_pages_before_it() {
         let asked = RefCell::new(Vec::new());
-        let results = collect(items(pages(1, 3, serve(10, 3, true, Some(3), &asked))));
+        let results = collect(items(pages(
+            walk(1, 3),
+            serve(10, 3, true, Some(3), &asked),
+        )));
         let delivered: Vec<u32> = results
             .iter()
             .filter_map(|r| r.as_ref().ok().copied())
@@ -280,8 +454,7 @@ mod tests {
         for (len, size, first) in [(10, 3, 1), (9, 3, 1), (10, 5, 2), (1, 5, 1), (0, 5, 1)] {
             let asked = RefCell::new(Vec::new());
             let sequential: Vec<u32> = collect(items(pages(
-                first,
-                size,
+                walk(first, size),
                 serve(len, size as u32, true, None, &asked),
             )))
             .into_iter()
@@ -289,8 +462,7 @@ mod tests {
             .collect();
             let sequential_asked = asked.take();
             let concurrent: Vec<u32> = collect(items(pages_concurrent(
-                first,
-                size,
+                walk(first, size),
                 4,
                 serve(len, size as u32, true, None, &asked),
             )))
@@ -306,8 +478,7 @@ mod tests {
     fn without_a_total_the_concurrent_walk_is_sequential() {
         let asked = RefCell::new(Vec::new());
         let all = collect(items(pages_concurrent(
-            1,
-            4,
+            walk(1, 4),
             8,
             serve(10, 4, false, None, &asked),
         )));
@@ -319,8 +490,7 @@ mod tests {
     fn a_failed_concurrent_page_comes_after_the_pages_before_it() {
         let asked = RefCell::new(Vec::new());
         let results = collect(items(pages_concurrent(
-            1,
-            3,
+            walk(1, 3),
             3,
             serve(30, 3, true, Some(3), &asked),
         )));
@@ -356,7 +526,7 @@ mod tests {
                 Ok::<_, Error>(ResponseValue::new(StatusCode::OK, HeaderMap::new(), body))
             }
         };
-        let all = collect(items(pages_concurrent(1, 10, 3, fetch)));
+        let all = collect(items(pages_concurrent(walk(1, 10), 3, fetch)));
         assert_eq!(all.len(), 200);
         assert_eq!(most.get(), 3);
     }
@@ -364,8 +534,131 @@ mod tests {
     #[test]
     fn starts_at_the_requested_page() {
         let asked = RefCell::new(Vec::new());
-        let all = collect(items(pages(2, 5, serve(10, 5, true, None, &asked))));
+        let all = collect(items(pages(walk(2, 5), serve(10, 5, true, None, &asked))));
         assert_eq!(all.len(), 5);
         assert_eq!(*asked.borrow(), vec![2]);
+    }
+
+    /// A server that answers every page number with the first page.
+    fn ignoring_page_numbers(
+        asked: &RefCell<Vec<i64>>,
+        total: Option<u64>,
+    ) -> impl FnMut(i64) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> + '_ {
+        move |page| {
+            asked.borrow_mut().push(page);
+            let body = Numbers {
+                items: (0..5).collect(),
+                total,
+            };
+            std::future::ready(Ok(ResponseValue::new(
+                StatusCode::OK,
+                HeaderMap::new(),
+                body,
+            )))
+        }
+    }
+
+    fn problem(result: &Result<ResponseValue<Numbers>, Error>) -> Option<(i64, PagingProblem)> {
+        match result {
+            Err(Error::Paging { page, problem, .. }) => Some((*page, problem.clone())),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_repeated_page_stops_the_walk_after_the_first() {
+        for total in [None, Some(1_000_000)] {
+            let asked = RefCell::new(Vec::new());
+            let results = collect(pages(walk(1, 5), ignoring_page_numbers(&asked, total)));
+            assert_eq!(results.len(), 2, "{total:?}");
+            assert!(results[0].is_ok());
+            assert_eq!(problem(&results[1]), Some((2, PagingProblem::Repeated)));
+            let asked_concurrently = RefCell::new(Vec::new());
+            let results = collect(pages_concurrent(
+                walk(1, 5),
+                4,
+                ignoring_page_numbers(&asked_concurrently, total),
+            ));
+            assert!(results[0].is_ok());
+            assert_eq!(problem(&results[1]), Some((2, PagingProblem::Repeated)));
+            assert_eq!(results.len(), 2);
+        }
+    }
+
+    /// A server whose count grows with every page it serves.
+    fn growing_count(
+        asked: &RefCell<Vec<i64>>,
+    ) -> impl FnMut(i64) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> + '_ {
+        move |page| {
+            asked.borrow_mut().push(page);
+            let start = (page as u32 - 1) * 5;
+            let body = Numbers {
+                items: (start..start + 5).collect(),
+                total: Some(u64::from(start) + 10),
+            };
+            std::future::ready(Ok(ResponseValue::new(
+                StatusCode::OK,
+                HeaderMap::new(),
+                body,
+            )))
+        }
+    }
+
+    #[test]
+    fn pages_beyond_the_first_pages_count_stop_the_walk() {
+        let asked = RefCell::new(Vec::new());
+        let results = collect(pages(walk(1, 5), growing_count(&asked)));
+        // The first page counts 10 items: two pages. The third is one too many.
+        assert!(results[..2].iter().all(Result::is_ok));
+        assert_eq!(
+            problem(&results[2]),
+            Some((3, PagingProblem::MoreThanCounted { pages: 2 }))
+        );
+        assert_eq!(results.len(), 3);
+    }
+
+    #[test]
+    fn the_page_cap_stops_endless_lists_before_asking_for_more() {
+        let endless = |page: i64| {
+            let start = (page as u32 - 1) * 5;
+            let body = Numbers {
+                items: (start..start + 5).collect(),
+                total: None,
+            };
+            std::future::ready(Ok::<_, Error>(ResponseValue::new(
+                StatusCode::OK,
+                HeaderMap::new(),
+                body,
+            )))
+        };
+        let capped = Walk {
+            max_pages: 3,
+            ..walk(1, 5)
+        };
+        let results = collect(pages(capped, endless));
+        assert_eq!(results.len(), 4);
+        assert_eq!(
+            problem(&results[3]),
+            Some((4, PagingProblem::Cap { pages: 3 }))
+        );
+        let counted = |page: i64| {
+            let start = (page as u32 - 1) * 5;
+            let body = Numbers {
+                items: (start..start + 5).collect(),
+                total: Some(1_000_000),
+            };
+            std::future::ready(Ok::<_, Error>(ResponseValue::new(
+                StatusCode::OK,
+                HeaderMap::new(),
+                body,
+            )))
+        };
+        let results = collect(pages_concurrent(capped, 8, counted));
+        assert_eq!(results.len(), 4, "three pages, then the cap");
+        assert!(results[..3].iter().all(Result::is_ok));
+        assert_eq!(
+            problem(&results[3]),
+            Some((4, PagingProblem::Cap { pages: 3 }))
+        );
     }
 }

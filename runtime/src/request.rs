@@ -1,7 +1,7 @@
 //! One request being built by a generated `send()`: parameters are checked and encoded as they
 //! are added, and the request is sent only when every one of them passed.
 
-use crate::answer::{Answer, Target};
+use crate::answer::{Answer, ReceiveError, Target};
 use crate::auth;
 use crate::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
 use crate::client::BaseClient;
@@ -9,7 +9,7 @@ use crate::descriptor::OperationInfo;
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
 use crate::response::{RawResponse, ResponseValue};
-use crate::retry::Outcome;
+use crate::retry::{Decision, Outcome};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
@@ -201,6 +201,7 @@ impl<'c> Request<'c> {
             version: accept.and_then(|m| m.version),
         };
         let policy = self.client.retry_policy();
+        let limit = self.client.limits().max_body_size;
         let mut attempt: u32 = 1;
         loop {
             let span = tracing::debug_span!(
@@ -216,13 +217,26 @@ impl<'c> Request<'c> {
                 self.client.authenticator(),
                 op,
                 || prepared.to_request(self.client.http()),
-                Answer::receive,
+                |request| Answer::receive(request, limit),
             )
             .instrument(span.clone())
             .await;
-            let mut answer = sent.map_err(|failure| {
+            let answer = sent.map_err(|failure| {
                 Error::from_auth_failure(failure, op.id, method, &target.path)
             })?;
+            let mut answer = match answer {
+                Ok(answer) => Ok(answer),
+                Err(ReceiveError::Transport(error)) => Err(error),
+                Err(ReceiveError::TooLarge { status, limit }) => {
+                    return Err(Error::BodyTooLarge {
+                        operation: op.id,
+                        method,
+                        path: target.path,
+                        status,
+                        limit,
+                    })
+                }
+            };
             if let Ok(answer) = &mut answer {
                 if self.enveloped {
                     answer.open_envelope();
@@ -233,16 +247,39 @@ impl<'c> Request<'c> {
                 Ok(answer) => Outcome::Answered(answer.status, &answer.headers),
                 Err(error) => Outcome::Failed(error),
             };
-            let Some(wait) = policy.delay(op.method, attempt, outcome, SystemTime::now()) else {
-                return match answer {
-                    Ok(answer) => answer.conclude(target),
-                    Err(source) => Err(Error::Transport {
+            let wait = match policy.decide(op.method, attempt, outcome, SystemTime::now()) {
+                Decision::Retry(wait) => wait,
+                Decision::WaitTooLong(asked) => {
+                    let (status, body) = match &answer {
+                        Ok(answer) => {
+                            let body = self.client.redactions().scrub_body(answer.body.clone());
+                            (answer.status, serde_json::from_slice::<E>(&body).ok())
+                        }
+                        Err(_) => (reqwest::StatusCode::TOO_MANY_REQUESTS, None),
+                    };
+                    return Err(Error::RetryAfterTooLong {
                         operation: op.id,
                         method,
                         path: target.path,
-                        source,
-                    }),
-                };
+                        status,
+                        asked,
+                        allowed: policy.retry_after_cap(),
+                        body: body.map(Box::new),
+                    });
+                }
+                Decision::Stop => {
+                    return match answer {
+                        Ok(answer) => answer.conclude(target, self.client.redactions()),
+                        Err(source) => Err(Error::Transport {
+                            operation: op.id,
+                            method,
+                            path: target.path,
+                            // The URL is in the error's own message already, and its query
+                            // is the caller's business, not a log's.
+                            source: source.without_url(),
+                        }),
+                    };
+                }
             };
             span.in_scope(|| {
                 tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");

@@ -92,33 +92,50 @@ impl RetryPolicy {
         half + half.mul_f64(jitter.clamp(0.0, 1.0))
     }
 
-    /// How long to wait before the attempt after attempt number `attempt` (counted from 1),
-    /// or `None` when the outcome stands: it is not worth retrying, the method is not a GET,
-    /// the attempts are used up, or the server asked for a longer wait than allowed.
-    pub(crate) fn delay(
+    /// What to do after attempt number `attempt` (counted from 1): wait and try again, or let
+    /// the outcome stand because it is not worth retrying, the method is not a GET or the
+    /// attempts are used up, or give up because the server asked for a longer wait than the
+    /// policy allows. A `Retry-After` of zero or in the past gets the policy's backoff, so a
+    /// server cannot make the client retry at once.
+    pub(crate) fn decide(
         &self,
         method: HttpMethod,
         attempt: u32,
         outcome: Outcome<'_>,
         now: SystemTime,
-    ) -> Option<Duration> {
+    ) -> Decision {
         if method != HttpMethod::Get || attempt >= self.max_attempts {
-            return None;
+            return Decision::Stop;
         }
         let backoff = || self.backoff(attempt, fastrand::f64());
         match outcome {
             Outcome::Answered(status, headers) if retryable_status(status) => {
                 match retry_after(headers, now) {
-                    Some(wait) if wait > self.max_retry_after => None,
-                    Some(wait) => Some(wait),
-                    None => Some(backoff()),
+                    Some(wait) if wait > self.max_retry_after => Decision::WaitTooLong(wait),
+                    Some(wait) if !wait.is_zero() => Decision::Retry(wait),
+                    _ => Decision::Retry(backoff()),
                 }
             }
-            Outcome::Answered(..) => None,
-            Outcome::Failed(error) if retryable_failure(error) => Some(backoff()),
-            Outcome::Failed(_) => None,
+            Outcome::Answered(..) => Decision::Stop,
+            Outcome::Failed(error) if retryable_failure(error) => Decision::Retry(backoff()),
+            Outcome::Failed(_) => Decision::Stop,
         }
     }
+
+    /// The longest `Retry-After` the policy waits for.
+    pub(crate) fn retry_after_cap(&self) -> Duration {
+        self.max_retry_after
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Retry(Duration),
+    /// The outcome is the result.
+    Stop,
+    /// The server asked to wait this long, more than the policy allows.
+    WaitTooLong(Duration),
 }
 
 /// Too many requests, or a server-side failure that may be gone by the next attempt.
@@ -210,14 +227,32 @@ mod tests {
         assert_eq!(parse("1.5"), None);
     }
 
+    /// The wait `decide` asks for, `None` when it does not retry.
+    fn delay(
+        policy: &RetryPolicy,
+        method: HttpMethod,
+        attempt: u32,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Option<Duration> {
+        match policy.decide(
+            method,
+            attempt,
+            Outcome::Answered(status, headers),
+            SystemTime::now(),
+        ) {
+            Decision::Retry(wait) => Some(wait),
+            Decision::Stop | Decision::WaitTooLong(_) => None,
+        }
+    }
+
     #[test]
     fn only_gets_with_a_retryable_status_are_retried_while_attempts_remain() {
         let policy = policy().max_attempts(3);
-        let now = SystemTime::now();
         let headers = HeaderMap::new();
         let delay = |method, attempt, status: u16| {
             let status = StatusCode::from_u16(status).unwrap();
-            policy.delay(method, attempt, Outcome::Answered(status, &headers), now)
+            delay(&policy, method, attempt, status, &headers)
         };
         for status in [429, 500, 502, 503, 504] {
             assert!(delay(HttpMethod::Get, 1, status).is_some(), "{status}");
@@ -231,35 +266,38 @@ mod tests {
         }
         let once = RetryPolicy::disabled();
         let status = StatusCode::SERVICE_UNAVAILABLE;
-        assert_eq!(
-            once.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
-            None
-        );
+        assert_eq!(delay_of(&once, status, &headers), None);
+    }
+
+    fn delay_of(policy: &RetryPolicy, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+        delay(policy, HttpMethod::Get, 1, status, headers)
     }
 
     #[test]
-    fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
+    fn retry_after_replaces_the_backoff_unless_it_is_too_long_or_already_past() {
         let policy = policy().max_retry_after(Duration::from_secs(5));
         let now = SystemTime::now();
         let mut headers = HeaderMap::new();
         let status = StatusCode::TOO_MANY_REQUESTS;
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
         assert_eq!(
-            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            delay_of(&policy, status, &headers),
             Some(Duration::from_secs(3))
         );
         headers.insert(RETRY_AFTER, HeaderValue::from_static("6"));
         assert_eq!(
-            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
-            None
+            policy.decide(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            Decision::WaitTooLong(Duration::from_secs(6)),
+            "a longer wait than allowed is given up, and said so"
         );
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("later"));
-        let waited = policy
-            .delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now)
-            .unwrap();
-        assert!(
-            (Duration::from_millis(50)..Duration::from_millis(100)).contains(&waited),
-            "an unreadable Retry-After falls back to the backoff: {waited:?}"
-        );
+        let backoff_band = Duration::from_millis(50)..Duration::from_millis(100);
+        for value in ["later", "0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            let waited = delay_of(&policy, status, &headers).unwrap();
+            assert!(
+                backoff_band.contains(&waited),
+                "Retry-After {value:?} falls back to the backoff: {waited:?}"
+            );
+        }
     }
 }

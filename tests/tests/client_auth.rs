@@ -6,10 +6,11 @@
 //! rule, and secrets kept out of every `Debug`, `Display` and log line.
 
 use atlas_runtime::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY};
+use atlas_snapshots::models::ErrorCode;
 use atlas_snapshots::{
     AuthError, AuthKind, CredentialKind, Credentials, CredentialsError, TokenError,
 };
-use atlas_snapshots::{BuildError, Client, Error};
+use atlas_snapshots::{BuildError, Client, Error, ErrorChain};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -182,7 +183,7 @@ async fn wrong_keys_end_in_the_typed_401_after_one_answer() {
     let err = list_flex(&client).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
     let body = err.api_error().expect("the spec's unauthorized body");
-    assert_eq!(body.error_code, "UNAUTHORIZED");
+    assert_eq!(body.error_code, ErrorCode::Unauthorized);
     assert_eq!(
         server.request_count(),
         2,
@@ -313,7 +314,7 @@ async fn a_token_that_stays_refused_ends_in_the_typed_401_after_one_refresh() {
     let err = list_flex(&client).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
     let body = err.api_error().expect("the spec's unauthorized body");
-    assert_eq!(body.error_code, "UNAUTHORIZED");
+    assert_eq!(body.error_code, ErrorCode::Unauthorized);
     assert_eq!(
         server.token_requests(),
         2,
@@ -353,11 +354,20 @@ async fn a_bad_secret_is_a_typed_error_naming_the_token_url() {
         }
         other => panic!("expected a refused token request, got {other:?}"),
     }
+    // The error says where it failed; its cause says why; the chain says both on one line.
     let message = err.to_string();
-    assert!(message.contains(&token_url), "{message}");
-    assert!(message.contains("401"), "{message}");
     assert!(message.contains("listFlexBackupSnapshots"), "{message}");
-    for shown in [message, format!("{err:?}")] {
+    assert!(message.contains("authentication failed"), "{message}");
+    assert!(
+        !message.contains(&token_url),
+        "said by the cause: {message}"
+    );
+    let chain = ErrorChain(&err).to_string();
+    assert!(chain.starts_with(&message), "{chain}");
+    assert!(chain.contains(&token_url), "{chain}");
+    assert!(chain.contains("401"), "{chain}");
+    assert_eq!(chain.matches(&token_url).count(), 1, "said once: {chain}");
+    for shown in [message, chain, format!("{err:?}")] {
         assert!(!shown.contains(wrong_secret), "{shown}");
         assert!(!shown.contains(CLIENT_SECRET), "{shown}");
     }

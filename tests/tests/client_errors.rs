@@ -3,7 +3,9 @@
 //! panics), other error answers are `UnexpectedStatus`; response models tolerate what a newer
 //! server may add. Messages name the operation, method and path, and never the token.
 
-use atlas_snapshots::models::{ApiError, BackupTenantSnapshotStatus, LegacyTenantSnapshotStatus};
+use atlas_snapshots::models::{
+    ApiError, BackupTenantSnapshotStatus, ErrorCode, LegacyTenantSnapshotStatus,
+};
 use atlas_snapshots::{Client, Error};
 use serde_json::{json, Value};
 use workspace_tests::ids::*;
@@ -68,7 +70,7 @@ async fn an_unknown_snapshot_id_is_a_typed_404() {
             assert_eq!(status.as_u16(), 404);
             assert_api_error_is(body, server.spec().error_example("notFound"));
             assert_eq!(body.error, 404);
-            assert_eq!(body.error_code, "RESOURCE_NOT_FOUND");
+            assert_eq!(body.error_code, ErrorCode::ResourceNotFound);
             assert_eq!(body.reason.as_deref(), Some("Not Found"));
             assert_eq!(body.bad_request_detail, None);
             assert!(headers.contains_key("ratelimit-remaining"));
@@ -80,6 +82,10 @@ async fn an_unknown_snapshot_id_is_a_typed_404() {
         err.api_error().map(|e| e.error_code.as_str()),
         Some("RESOURCE_NOT_FOUND")
     );
+    // Matched by the typed code, not by its text, with the helpers for the common cases.
+    assert_eq!(err.error_code(), Some(&ErrorCode::ResourceNotFound));
+    assert!(err.is_not_found());
+    assert!(!err.is_rate_limited() && !err.is_retryable() && !err.is_timeout());
     assert_message_locates(&err, "getFlexBackupSnapshot", &path);
     let message = err.to_string();
     assert!(message.contains("RESOURCE_NOT_FOUND"), "{message}");
@@ -237,7 +243,10 @@ async fn a_body_of_the_wrong_shape_is_a_decode_error() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    assert!(err.to_string().contains("results"), "{err}");
+    // The decoder's words are the cause, shown once in the chain.
+    let chain = atlas_snapshots::ErrorChain(&err).to_string();
+    assert!(chain.contains("missing field `results`"), "{chain}");
+    assert!(!err.to_string().contains("missing field"), "{err}");
 }
 
 #[tokio::test]
@@ -471,13 +480,15 @@ async fn a_429_keeps_its_retry_after_and_rate_limit_headers() {
             ..
         } => {
             assert_eq!(status.as_u16(), 429);
-            assert_eq!(body.error_code, "RATE_LIMITED");
+            assert_eq!(body.error_code, ErrorCode::RateLimited);
             assert_eq!(headers["retry-after"], "17");
             assert_eq!(headers["ratelimit-remaining"], "0");
             assert_eq!(headers["ratelimit-limit"], "100");
         }
         other => panic!("expected Api, got {other:?}"),
     }
+    assert_eq!(err.error_code(), Some(&ErrorCode::RateLimited));
+    assert!(err.is_rate_limited() && err.is_retryable() && !err.is_not_found());
 }
 
 #[tokio::test]

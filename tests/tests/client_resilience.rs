@@ -134,12 +134,23 @@ async fn a_429_waits_out_retry_after_as_an_http_date() {
 }
 
 #[tokio::test]
-async fn a_retry_after_beyond_the_policy_returns_the_429_at_once() {
+async fn a_retry_after_beyond_the_policy_is_a_clear_error_at_once() {
     let server = StandIn::start().await;
     server.inject(Fault::too_many_requests(FLEX_LIST, "120"));
     let policy = quick_retries(3).max_retry_after(Duration::from_secs(30));
     let err = list_flex(&client(&server, policy)).await.unwrap_err();
     assert_eq!(server.request_count(), 1);
+    assert!(
+        matches!(&err, Error::RetryAfterTooLong { asked, allowed, .. }
+            if *asked == Duration::from_secs(120) && *allowed == Duration::from_secs(30)),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("wait 120 s") && message.contains("30 s"),
+        "{message}"
+    );
+    assert!(err.is_rate_limited() && err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     let example = server.spec().error_example("tooManyRequests");
     assert_eq!(

@@ -73,8 +73,8 @@ impl ToTokens for CrateRoot<'_> {
 
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-                CredentialKind, Credentials, CredentialsError, InvalidParameter, Page,
-                ResponseValue, RetryPolicy, TokenError,
+                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
+                PagingProblem, ResponseValue, RetryPolicy, TokenError,
             };
 
             #[doc = #client_doc]
@@ -133,7 +133,8 @@ impl ToTokens for CrateRoot<'_> {
     }
 }
 
-/// Lets the runtime show the error code and detail of the error body in messages.
+/// Lets the runtime show the error code and detail of the error body in messages, and hand the
+/// typed code to callers: the generated enum where the spec lists the codes, text otherwise.
 fn error_body_impl(model: &ApiModel) -> TokenStream {
     let Some(TypeRef::Named(name)) = &model.error_body else {
         return TokenStream::new();
@@ -141,10 +142,9 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
     let Some(TypeKind::Struct(fields)) = model.types.get(name).map(|d| &d.kind) else {
         return TokenStream::new();
     };
-    let accessor = |wire: &str, method: &str| {
-        let field = fields
-            .iter()
-            .find(|f| f.name == wire && f.ty == TypeRef::Primitive(Primitive::String))?;
+    let string = TypeRef::Primitive(Primitive::String);
+    let text_accessor = |wire: &str, method: &str| {
+        let field = fields.iter().find(|f| f.name == wire && f.ty == string)?;
         let method = ident(method);
         let field_ident = ident(&field.ident.0);
         let value = if field.required && !field.nullable {
@@ -158,14 +158,57 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
             }
         })
     };
+    let code_field = fields.iter().find(|f| {
+        f.name == "errorCode"
+            && match &f.ty {
+                TypeRef::Primitive(Primitive::String) => true,
+                TypeRef::Named(code) => model
+                    .types
+                    .get(code)
+                    .is_some_and(|def| matches!(def.kind, TypeKind::Enum(_))),
+                _ => false,
+            }
+    });
+    let code = match code_field {
+        Some(field) => {
+            let code_type = rust_type(&field.ty, &quote!(models));
+            let field_ident = ident(&field.ident.0);
+            let present = field.required && !field.nullable;
+            let (code, text) = if present {
+                (
+                    quote!(::std::option::Option::Some(&self.#field_ident)),
+                    quote!(::std::option::Option::Some(self.#field_ident.as_str())),
+                )
+            } else {
+                (
+                    quote!(self.#field_ident.as_ref()),
+                    quote!(self.#field_ident.as_ref().map(|code| code.as_str())),
+                )
+            };
+            quote! {
+                type Code = #code_type;
+
+                fn code(&self) -> ::std::option::Option<&Self::Code> {
+                    #code
+                }
+
+                fn error_code(&self) -> ::std::option::Option<&str> {
+                    #text
+                }
+            }
+        }
+        None => quote!(
+            type Code = ::std::string::String;
+        ),
+    };
     let methods = [
-        accessor("errorCode", "error_code"),
-        accessor("detail", "detail"),
-        accessor("reason", "reason"),
+        text_accessor("detail", "detail"),
+        text_accessor("reason", "reason"),
     ];
     let name = ident(&name.0);
     quote! {
         impl ::atlas_runtime::ApiErrorBody for models::#name {
+            #code
             #(#methods)*
         }
     }

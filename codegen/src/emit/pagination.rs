@@ -153,7 +153,8 @@ pub fn page_methods(op: &Operation) -> TokenStream {
         pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
             let first = #first;
             let size = #size;
-            ::atlas_runtime::__private::pages(first, size, move |page| {
+            let walk = ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, first, size);
+            ::atlas_runtime::__private::pages(walk, move |page| {
                 let mut request = self.clone();
                 request.#page_field = ::std::option::Option::Some(#next);
                 request.send()
@@ -169,7 +170,8 @@ pub fn page_methods(op: &Operation) -> TokenStream {
         pub fn pages_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
             let first = #first;
             let size = #size;
-            ::atlas_runtime::__private::pages_concurrent(first, size, limit, move |page| {
+            let walk = ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, first, size);
+            ::atlas_runtime::__private::pages_concurrent(walk, limit, move |page| {
                 let mut request = self.clone();
                 request.#page_field = ::std::option::Option::Some(#next);
                 request.send()

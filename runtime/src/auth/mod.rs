@@ -245,15 +245,16 @@ pub(crate) trait Answered {
 /// when none was answered or the nonce went stale, a refused cached token) is followed by
 /// exactly one re-send; any other answer, and any transport error, is returned as it is. The
 /// outer error means nothing more should be tried.
-pub(crate) async fn send<A, F>(
+pub(crate) async fn send<A, X, F>(
     auth: Option<&Authenticator>,
     op: &'static OperationInfo,
     build: impl Fn() -> reqwest::RequestBuilder,
     send: impl Fn(reqwest::RequestBuilder) -> F,
-) -> Result<Result<A, reqwest::Error>, AuthFailure>
+) -> Result<Result<A, X>, AuthFailure>
 where
     A: Answered,
-    F: Future<Output = Result<A, reqwest::Error>>,
+    X: From<reqwest::Error>,
+    F: Future<Output = Result<A, X>>,
 {
     let Some(auth) = auth else {
         return Ok(send(build()).await);
@@ -261,7 +262,7 @@ where
     auth.permits(op)?;
     let (request, sent) = match auth.authorize(build()).await? {
         Ok(authorized) => authorized,
-        Err(invalid) => return Ok(Err(invalid)),
+        Err(invalid) => return Ok(Err(invalid.into())),
     };
     let answer = match send(request).await {
         Ok(answer) if answer.status() == StatusCode::UNAUTHORIZED => answer,
@@ -272,7 +273,7 @@ where
     }
     match auth.authorize(build()).await? {
         Ok((request, _)) => Ok(send(request).await),
-        Err(invalid) => Ok(Err(invalid)),
+        Err(invalid) => Ok(Err(invalid.into())),
     }
 }
 

@@ -3,7 +3,8 @@
 //! fetched once however many requests need one at the same moment (the cache's lock is held
 //! across the fetch).
 
-use crate::credentials::Secret;
+use crate::body::read_limited;
+use crate::credentials::{Redactions, Secret};
 use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,12 +13,16 @@ use std::time::{Duration, Instant};
 /// How long before its announced expiry a token is renewed, at most.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// The largest token answer read: a token answer is a few hundred bytes of JSON, so anything
+/// near this is not one.
+const MAX_TOKEN_ANSWER: usize = 64 * 1024;
+
 /// Why no access token could be had. Names the token URL and status, never the secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The token endpoint could not be reached or did not answer.
-    #[error("token request to {token_url} failed: {source}")]
+    #[error("token request to {token_url} failed")]
     Transport {
         token_url: String,
         #[source]
@@ -62,6 +67,7 @@ pub(crate) struct TokenSource {
     client_secret: Secret,
     token_url: url::Url,
     http: reqwest::Client,
+    redactions: Redactions,
     cache: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
@@ -73,6 +79,7 @@ impl TokenSource {
         http: reqwest::Client,
     ) -> Self {
         TokenSource {
+            redactions: Redactions::service_account(&client_id, &client_secret),
             client_id,
             client_secret,
             token_url,
@@ -130,7 +137,16 @@ impl TokenSource {
             .await
             .map_err(transport)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(transport)?;
+        let Some(body) = read_limited(response, MAX_TOKEN_ANSWER)
+            .await
+            .map_err(transport)?
+        else {
+            return Err(TokenError::Malformed {
+                token_url: token_url(),
+                status,
+                problem: format!("the answer is larger than {MAX_TOKEN_ANSWER} bytes"),
+            });
+        };
         let json: Option<Value> = serde_json::from_slice(&body).ok();
         let text = |name: &str| {
             json.as_ref()
@@ -178,7 +194,7 @@ impl TokenSource {
 
     /// The server's words, with the secret cut out should it ever echo it.
     fn scrub(&self, text: &str) -> String {
-        text.replace(self.client_secret.expose(), "<redacted>")
+        self.redactions.scrub(text)
     }
 }
 

@@ -19,6 +19,10 @@ impl<'s> SchemaCx<'s> {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 Shape::Enum(values)
             }
+            // An open list of values: typed like an enum, whose `Unknown` arm is then expected.
+            SchemaKind::Type(Type::String(_)) if extensible_enum(schema).is_some() => {
+                Shape::Enum(extensible_enum(schema).unwrap_or_default())
+            }
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Shape::Object {
                 properties: own_properties(&o.properties, pointer),
                 required: o.required.clone(),
@@ -263,6 +267,21 @@ impl<'a> Composition<'a> {
     }
 }
 
+/// The values of a string schema's `x-extensible-enum`: the values known today of a list the
+/// API may extend, which a closed `enum` would wrongly promise is complete.
+fn extensible_enum(schema: &Schema) -> Option<Vec<String>> {
+    let values = schema
+        .schema_data
+        .extensions
+        .get(crate::dialect::EXTENSIBLE_ENUM_EXTENSION)?
+        .as_array()?;
+    let values: Vec<String> = values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    (!values.is_empty()).then_some(values)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::{TypeKind, TypeName, TypeRef};
@@ -340,5 +359,25 @@ Mixed: {allOf: [{type: object, properties: {a: {type: string}}}, {type: string}]
             model.notes[0].message,
             "`allOf` member #/components/schemas/Mixed/allOf/1 is not an object: generated as `serde_json::Value`"
         );
+    }
+
+    #[test]
+    fn an_extensible_enum_is_an_enum_and_an_empty_one_a_string() {
+        let model = super::super::model_of(
+            r#"
+Code:
+  type: string
+  x-extensible-enum: [NOT_FOUND, RATE_LIMITED]
+NoValues:
+  type: string
+  x-extensible-enum: []
+"#,
+        );
+        let TypeKind::Enum(variants) = kind(&model, "Code") else {
+            panic!("not an enum: {:?}", kind(&model, "Code"));
+        };
+        let wire: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(wire, ["NOT_FOUND", "RATE_LIMITED"]);
+        assert!(!matches!(kind(&model, "NoValues"), TypeKind::Enum(_)));
     }
 }
