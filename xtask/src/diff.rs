@@ -4,13 +4,13 @@
 //! public-API summary.
 //!
 //! Exit codes: 0 when the comparison ran (whatever it found), 1 when `--fail-on` found a change
-//! at or above its level, 2 for bad input (an unreadable or invalid spec, an unknown version,
-//! contradictory options).
+//! at or above its level (or needing its semver bump), 2 for bad input (an unreadable or invalid
+//! spec, an unknown version, a filter value that selects nothing, contradictory options).
 
 use clap::{Args, ValueEnum};
 use codegen::model::ApiModel;
 use codegen::project;
-use differ::{report, Diff, DiffError, Filter, Level, Options};
+use differ::{report, Change, Diff, DiffError, Filter, Level, Options, Semver};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -54,7 +54,9 @@ pub struct DiffArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit with code 1 when a change at this level or worse is found.
+    /// Exit with code 1 when a change at this HTTP level or worse is found (`breaking`,
+    /// `warning`, `info`), or one that needs this semver bump of the generated crate or a bigger
+    /// one (`major`, `minor`).
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<FailOn>,
     /// Judge sunset dates against this date (YYYY-MM-DD) instead of today.
@@ -80,6 +82,46 @@ enum FormatArg {
 enum FailOn {
     Breaking,
     Warning,
+    Info,
+    Major,
+    Minor,
+}
+
+/// What `--fail-on` measures a change by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Threshold {
+    Level(Level),
+    Semver(Semver),
+}
+
+impl FailOn {
+    fn threshold(self) -> Threshold {
+        match self {
+            FailOn::Breaking => Threshold::Level(Level::Breaking),
+            FailOn::Warning => Threshold::Level(Level::Warning),
+            FailOn::Info => Threshold::Level(Level::Info),
+            FailOn::Major => Threshold::Semver(Semver::Major),
+            FailOn::Minor => Threshold::Semver(Semver::Minor),
+        }
+    }
+}
+
+impl Threshold {
+    fn reached_by(self, change: &Change) -> bool {
+        match self {
+            Threshold::Level(level) => change.level() <= level,
+            Threshold::Semver(semver) => change.semver >= semver,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Threshold::Level(level) => format!("at level {level} or worse"),
+            Threshold::Semver(semver) => {
+                format!("needing a {semver} release of the generated crate or a bigger one")
+            }
+        }
+    }
 }
 
 /// Bad input: distinct from "breaking changes found" (1).
@@ -191,18 +233,15 @@ fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write
             let _ = out.write_all(rendered.as_bytes());
         }
     }
-    let threshold = args.fail_on.map(|f| match f {
-        FailOn::Breaking => Level::Breaking,
-        FailOn::Warning => Level::Warning,
-    });
-    match threshold {
-        Some(threshold) if diff.fails_on(threshold) => {
-            let found = diff.changes().filter(|c| c.level() <= threshold).count();
-            let _ = writeln!(err, "{found} change(s) at level {threshold} or worse");
-            CHANGES_FOUND
-        }
-        _ => 0,
+    let Some(threshold) = args.fail_on.map(FailOn::threshold) else {
+        return 0;
+    };
+    let found = diff.changes().filter(|c| threshold.reached_by(c)).count();
+    if found == 0 {
+        return 0;
     }
+    let _ = writeln!(err, "{found} change(s) {}", threshold.describe());
+    CHANGES_FOUND
 }
 
 /// Both specs at once: on two cores, loading is most of the time.
@@ -381,6 +420,42 @@ mod tests {
     }
 
     #[test]
+    fn fail_on_major_and_minor_follow_the_generated_crate() {
+        // `successStatusRemoved` loses a status: a major change of its `send()`.
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--fail-on", "major"]);
+        assert_eq!(code, CHANGES_FOUND);
+        assert!(err.contains("needing a major release"), "{err}");
+        // Between these pins one operation is added: a minor release, not a major one.
+        let spec = "tests/fixtures/diff/versions/spec.yaml";
+        let pins = [spec, "--from", "2024-05-30", "--to", "2025-01-01", TODAY];
+        let (code, _, _) = diff(&[&pins[..], &["--fail-on", "major"]].concat());
+        assert_eq!(code, 0);
+        let (code, _, err) = diff(&[&pins[..], &["--fail-on", "minor"]].concat());
+        assert_eq!(code, CHANGES_FOUND);
+        assert!(
+            err.starts_with("1 change(s) needing a minor release"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_filter_values_exit_two_with_the_nearest_names() {
+        let (code, out, err) = diff(&[OLD, NEW, TODAY, "--operation", "headrs"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains("`--operation headrs` matches no operation") && err.contains("`headers`"),
+            "{err}"
+        );
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--tag", "Nope", "--fail-on", "warning"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(err.contains("`--tag Nope`"), "{err}");
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--path", "/api/atlas/v2/statuz"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(err.contains("nearest: `/api/atlas/v2/status`"), "{err}");
+    }
+
+    #[test]
     fn bad_input_wins_over_fail_on() {
         let (code, _, _) = diff(&[
             "tests/fixtures/diff/invalid/dangling-ref.yaml",
@@ -411,8 +486,10 @@ mod tests {
             TODAY,
             "--format",
             "markdown",
-            "--tag",
-            "nothing-has-this-tag",
+            "--path",
+            "/api/atlas/v2/headers",
+            "--operation",
+            "errorStatuses",
         ]);
         assert!(out.contains("No changes."), "{out}");
     }
