@@ -109,7 +109,10 @@ pub struct Rule {
     pub category: Category,
     pub level: Level,
     /// The usual effect on the Rust API. Required-ness and nullability flips report `patch`
-    /// instead when the field's Rust type keeps (or keeps lacking) its `Option`.
+    /// instead when the field's Rust type keeps (or keeps lacking) its `Option`; success-status,
+    /// response media-type and response-body existence rules (DF401, DF402, DF405 to DF408) take
+    /// theirs from the `send()` return type generated on each side, request media-type rules
+    /// (DF306, DF307) from the body type the builder takes.
     pub semver: Semver,
     pub description: &'static str,
 }
@@ -235,10 +238,10 @@ rules! {
         "The request body became required.";
     RequestBodyBecameOptional = "DF305" "request-body-became-optional" Requiredness Info Major
         "The request body became optional.";
-    RequestMediaTypeAdded = "DF306" "request-media-type-added" Existence Info Minor
-        "The request body accepts a new media type (version).";
-    RequestMediaTypeRemoved = "DF307" "request-media-type-removed" Existence Breaking Major
-        "The request body no longer accepts a media type (version).";
+    RequestMediaTypeAdded = "DF306" "request-media-type-added" Existence Info Patch
+        "The request body accepts a new media type (version); major only when the builder's body type (the newest version's) changes.";
+    RequestMediaTypeRemoved = "DF307" "request-media-type-removed" Existence Breaking Patch
+        "The request body no longer accepts a media type (version); major only when the builder's body type (the newest version's) changes.";
     RequestBodyTypeChanged = "DF308" "request-body-type-changed" Type Breaking Major
         "The request body's type changed.";
     RequestBodyRefChanged = "DF309" "request-body-ref-changed" Type Info Major
@@ -292,22 +295,22 @@ rules! {
     RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Values Breaking Major
         "A request property no longer accepts a subtype (discriminator tag): its variant is gone.";
 
-    ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Minor
-        "The operation may answer with a new success status.";
-    ResponseSuccessStatusRemoved = "DF402" "response-success-status-removed" Existence Breaking Major
-        "A success status is no longer returned.";
+    ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
+        "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";
+    ResponseSuccessStatusRemoved = "DF402" "response-success-status-removed" Existence Breaking Patch
+        "A success status is no longer returned; major when `send()` changes type.";
     ResponseNonSuccessStatusAdded = "DF403" "response-non-success-status-added" Existence Info Patch
         "A new error status is documented.";
     ResponseNonSuccessStatusRemoved = "DF404" "response-non-success-status-removed" Existence Warning Patch
         "An error status is no longer documented.";
-    ResponseMediaTypeAdded = "DF405" "response-media-type-added" Existence Info Minor
-        "A response offers a new media type (resource version).";
-    ResponseMediaTypeRemoved = "DF406" "response-media-type-removed" Existence Breaking Major
-        "A response no longer offers a media type (resource version): clients pinned to it fail.";
+    ResponseMediaTypeAdded = "DF405" "response-media-type-added" Existence Info Patch
+        "A response offers a new media type (resource version); major when `send()` changes type (versions with different bodies return a per-version enum), minor for a new variant of that enum.";
+    ResponseMediaTypeRemoved = "DF406" "response-media-type-removed" Existence Breaking Patch
+        "A response no longer offers a media type (resource version): clients pinned to it fail; major when `send()` changes type.";
     ResponseBodyAdded = "DF407" "response-body-added" Existence Info Major
-        "A response that had no body now has one: the method's return type changes.";
+        "A response that had no body now has one: `send()` changes type, unless the body is received as bytes (not JSON) either way.";
     ResponseBodyRemoved = "DF408" "response-body-removed" Existence Breaking Major
-        "A response no longer has a body.";
+        "A response no longer has a body; major when `send()` changes type.";
     ResponseBodyTypeChanged = "DF409" "response-body-type-changed" Type Breaking Major
         "A response body's type changed.";
     ResponseBodyRefChanged = "DF410" "response-body-ref-changed" Type Info Major

@@ -421,7 +421,7 @@ mod tests {
 
     #[test]
     fn fail_on_major_and_minor_follow_the_generated_crate() {
-        // `successStatusRemoved` loses a status: a major change of its `send()`.
+        // `bodyRemoved` loses its body: its `send()` returns `()` instead of `Thing`.
         let (code, _, err) = diff(&[OLD, NEW, TODAY, "--fail-on", "major"]);
         assert_eq!(code, CHANGES_FOUND);
         assert!(err.contains("needing a major release"), "{err}");

@@ -6,13 +6,15 @@ mod operations;
 mod parameters;
 mod request;
 mod responses;
+mod rust_api;
 pub(crate) mod schemas;
 mod security;
 mod types;
 
 use crate::change::{Change, OperationDiff};
 use crate::rename::Renames;
-use crate::select::{Mode, Pair};
+use crate::rules::Semver;
+use crate::select::{Mode, OpView, Pair};
 use codegen::model::{ApiModel, Operation, TypeName};
 
 /// What every comparison needs to know about the two sides.
@@ -58,6 +60,7 @@ pub(crate) fn operation<'m>(cx: &Cx<'m>, pair: &Pair<'m>) -> OperationDiff {
             request::compare(cx, old, new, &mut changes);
             responses::compare(cx, old, new, &mut changes);
             security::operation(old.op, new.op, &mut changes);
+            signature_effects(cx, old, new, &mut changes);
             // A v1.0 → v2 report is read per v1.0 operation: the one being migrated from.
             if cx.mode == Mode::Legacy {
                 old.op
@@ -75,6 +78,49 @@ pub(crate) fn operation<'m>(cx: &Cx<'m>, pair: &Pair<'m>) -> OperationDiff {
         }
     };
     record(shown, changes)
+}
+
+/// Status, media-type and body-existence rules move the crate's semver by what they do to the
+/// generated signatures, which the rule table alone cannot tell.
+fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, changes: &mut [Change]) {
+    use crate::rules::RuleId::*;
+    let builder = &new.op.builder_name;
+    let (a, b) = (rust_api::send_output(old), rust_api::send_output(new));
+    let send = rust_api::send_effect(&a, &b);
+    let (x, y) = (
+        rust_api::body_input(old.request.as_ref()),
+        rust_api::body_input(new.request.as_ref()),
+    );
+    let body = rust_api::body_effect(cx, x, y);
+    for change in changes.iter_mut() {
+        match change.rule {
+            ResponseSuccessStatusAdded
+            | ResponseSuccessStatusRemoved
+            | ResponseMediaTypeAdded
+            | ResponseMediaTypeRemoved
+            | ResponseBodyAdded
+            | ResponseBodyRemoved => {
+                change.semver = send;
+                if send != Semver::Patch {
+                    change.message.push_str(&format!(
+                        ": `{builder}::send()` now returns `{}` instead of `{}`",
+                        b.text, a.text
+                    ));
+                }
+            }
+            RequestMediaTypeAdded | RequestMediaTypeRemoved => {
+                change.semver = body;
+                if let (Semver::Major, Some(x), Some(y)) = (body, x, y) {
+                    change.message.push_str(&format!(
+                        ": `{builder}` now takes a `{}` body instead of `{}`",
+                        rust_api::rust_type(y.ty),
+                        rust_api::rust_type(x.ty)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn record(op: &Operation, changes: Vec<Change>) -> OperationDiff {
