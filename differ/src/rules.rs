@@ -182,6 +182,8 @@ rules! {
         "The operation no longer pages the Atlas way: the client's pages/stream helper is gone.";
     EndpointApiVersionChanged = "DF116" "endpoint-api-version-changed" Lifecycle Info Patch
         "A client moving between the compared pins (or from v1.0 to v2) uses another media-type version of the operation.";
+    EndpointTagsChanged = "DF117" "endpoint-tags-changed" Existence Info Patch
+        "The operation's tags changed (it moved to another tag): what `--tag` selects, and where a report groups it, changes.";
 
     RequestOptionalParameterAdded = "DF201" "request-optional-parameter-added" Existence Info Minor
         "An optional parameter was added: a new builder setter.";
@@ -294,6 +296,12 @@ rules! {
         "A request property accepts a new subtype (discriminator tag): a new variant of its tagged union.";
     RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Values Breaking Major
         "A request property no longer accepts a subtype (discriminator tag): its variant is gone.";
+    RequestPropertyBecameReadOnly = "DF344" "request-property-became-read-only" Existence Breaking Patch
+        "A request property became `readOnly`: the server ignores it when sent, so senders that set it lose its effect.";
+    RequestPropertyNoLongerReadOnly = "DF345" "request-property-no-longer-read-only" Existence Info Patch
+        "A request property is no longer `readOnly`: the server now takes it when sent.";
+    RequestPropertyDefaultChanged = "DF346" "request-property-default-changed" Values Warning Patch
+        "A request property's default was added, changed or removed: requests that leave it out behave differently.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
         "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";
@@ -365,6 +373,12 @@ rules! {
         "A response property may hold a new subtype (discriminator tag): a new variant of a `#[non_exhaustive]` tagged union; older clients decode it as `Unknown`.";
     ResponsePropertyVariantRemoved = "DF442" "response-property-variant-removed" Values Warning Major
         "A response property no longer holds a subtype (discriminator tag): values with that tag decode differently, and its variant is gone.";
+    ResponsePropertyBecameWriteOnly = "DF443" "response-property-became-write-only" Existence Warning Patch
+        "A response property became `writeOnly`: the server no longer returns it (its field stays, always unset).";
+    ResponsePropertyNoLongerWriteOnly = "DF444" "response-property-no-longer-write-only" Existence Info Patch
+        "A response property is no longer `writeOnly`: the server now returns it.";
+    ResponsePropertyDefaultChanged = "DF445" "response-property-default-changed" Values Info Patch
+        "A response property's default was added, changed or removed: what a missing value means changed.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
         "A named type was added to the generated crate.";

@@ -74,6 +74,12 @@ pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &m
             ));
         }
         deprecation(o.deprecation.as_ref(), n.deprecation.as_ref(), out);
+        if o.tags != n.tags {
+            out.push(Change::new(
+                RuleId::EndpointTagsChanged,
+                format!("tags changed from {} to {}", tags(&o.tags), tags(&n.tags)),
+            ));
+        }
     }
     pagination(old, new, out);
     if cx.mode.pairs_by_status() {
@@ -94,6 +100,15 @@ pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &m
             ));
         }
     }
+}
+
+/// `` `A`, `B` ``, or `none`.
+fn tags(tags: &[String]) -> String {
+    if tags.is_empty() {
+        return "none".to_owned();
+    }
+    let quoted: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+    quoted.join(", ")
 }
 
 /// Deprecation, sunset date and replacement of an operation present on both sides.

@@ -2,7 +2,7 @@
 //! names are not on the wire), then compared for required-ness, location, type, enum values,
 //! pattern, limits, default and deprecation.
 
-use super::schemas::{Slot, Walker};
+use super::schemas::{default_text, Slot, Walker};
 use super::Cx;
 use crate::change::Change;
 use crate::rules::RuleId;
@@ -116,16 +116,12 @@ fn parameter<'m>(cx: &Cx<'m>, a: &'m Parameter, b: &'m Parameter, out: &mut Vec<
         ));
     }
     if a.default != b.default {
-        let text = |v: &Option<serde_json::Value>| match v {
-            Some(v) => format!("`{v}`"),
-            None => "none".to_owned(),
-        };
         out.push(Change::new(
             RuleId::RequestParameterDefaultChanged,
             format!(
                 "{context}: default changed from {} to {}",
-                text(&a.default),
-                text(&b.default)
+                default_text(&a.default),
+                default_text(&b.default)
             ),
         ));
     }

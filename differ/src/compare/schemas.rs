@@ -506,8 +506,60 @@ impl<'a, 'm> Walker<'a, 'm> {
         if new.deprecated && !old.deprecated {
             self.emit(What::Deprecated, path, "was deprecated".to_owned());
         }
+        self.access(path, old, new);
+        if old.default != new.default {
+            let rule = match self.slot {
+                Slot::Response => ResponsePropertyDefaultChanged,
+                _ => RequestPropertyDefaultChanged,
+            };
+            self.push(
+                rule,
+                format!(
+                    "`{path}` default changed from {} to {}",
+                    default_text(&old.default),
+                    default_text(&new.default)
+                ),
+                None,
+            );
+        }
         self.constraints(path, &old.constraints, &new.constraints);
         self.types(path, &old.ty, &new.ty);
+    }
+
+    /// `readOnly` flips matter to senders, `writeOnly` flips to receivers; the other direction
+    /// does not see the property change at all.
+    fn access(&mut self, path: &str, old: &Field, new: &Field) {
+        use RuleId::*;
+        let (rule, text) = match self.slot {
+            Slot::Request if old.read_only != new.read_only => {
+                if new.read_only {
+                    (
+                        RequestPropertyBecameReadOnly,
+                        "became read-only: the server ignores it when sent",
+                    )
+                } else {
+                    (
+                        RequestPropertyNoLongerReadOnly,
+                        "is no longer read-only: the server takes it when sent",
+                    )
+                }
+            }
+            Slot::Response if old.write_only != new.write_only => {
+                if new.write_only {
+                    (
+                        ResponsePropertyBecameWriteOnly,
+                        "became write-only: the server no longer returns it",
+                    )
+                } else {
+                    (
+                        ResponsePropertyNoLongerWriteOnly,
+                        "is no longer write-only: the server returns it",
+                    )
+                }
+            }
+            _ => return,
+        };
+        self.push(rule, format!("`{path}` {text}"), None);
     }
 
     /// Patterns and limits.
@@ -574,6 +626,13 @@ fn lowered(change: Change, semver: Option<Semver>) -> Change {
             change.with_semver(s)
         }
         None => change,
+    }
+}
+
+pub(crate) fn default_text(value: &Option<serde_json::Value>) -> String {
+    match value {
+        Some(v) => format!("`{v}`"),
+        None => "none".to_owned(),
     }
 }
 
