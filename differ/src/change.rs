@@ -13,6 +13,10 @@ pub struct Change {
     pub semver: Semver,
     /// What changed, where, from what to what.
     pub message: String,
+    /// The rule's level, or the one a levels file gives it.
+    pub level: Level,
+    /// The reason of the exemption that keeps this change out of `--fail-on`, if one does.
+    pub exempted: Option<String>,
 }
 
 impl Change {
@@ -21,6 +25,8 @@ impl Change {
             rule,
             semver: rule.rule().semver,
             message: message.into(),
+            level: rule.rule().level,
+            exempted: None,
         }
     }
 
@@ -34,7 +40,7 @@ impl Change {
     }
 
     pub fn level(&self) -> Level {
-        self.info().level
+        self.level
     }
 
     /// Breaking first, then by rule number, then by message.
@@ -138,9 +144,15 @@ impl Diff {
         self.changes().map(|c| c.semver).max()
     }
 
-    /// True when a change at `threshold` or worse was found (`--fail-on`).
+    /// True when a change at `threshold` or worse was found that no exemption covers
+    /// (`--fail-on`).
     pub fn fails_on(&self, threshold: Level) -> bool {
-        self.worst_level().is_some_and(|worst| worst <= threshold)
+        self.gating().any(|c| c.level() <= threshold)
+    }
+
+    /// The changes `--fail-on` judges: all but the exempted ones.
+    pub fn gating(&self) -> impl Iterator<Item = &Change> {
+        self.changes().filter(|c| c.exempted.is_none())
     }
 }
 

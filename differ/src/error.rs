@@ -25,6 +25,9 @@ pub enum DiffError {
         /// The known names closest to `value`, closest first.
         nearest: Vec<String>,
     },
+    /// A levels or exemptions file that cannot be used.
+    #[error("{file}: {message}")]
+    Config { file: String, message: String },
     /// Options that do not describe a comparison.
     #[error("{0}")]
     Usage(String),

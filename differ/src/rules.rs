@@ -102,7 +102,7 @@ impl Category {
 pub struct Rule {
     pub id: RuleId,
     /// Stable number, `DF` and three digits: 1xx endpoints, 2xx parameters, 3xx request bodies,
-    /// 4xx responses, 5xx schemas, 6xx security.
+    /// 4xx responses, 5xx schemas, 6xx security, 7xx the project's own policy files.
     pub number: &'static str,
     /// Stable kebab-case code, in the style of oasdiff's and MongoDB's `changeCode`.
     pub code: &'static str,
@@ -397,6 +397,9 @@ rules! {
         "The spec no longer defines a security scheme: the client loses a way to authenticate.";
     SecuritySchemeChanged = "DF605" "security-scheme-changed" Security Warning Patch
         "A security scheme changed its kind, token URL or key location.";
+
+    ExemptionExpired = "DF701" "exemption-expired" Lifecycle Warning Patch
+        "An exemption in the exemptions file is past its expiry date: it no longer exempts anything.";
 }
 
 #[cfg(test)]

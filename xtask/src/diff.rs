@@ -10,6 +10,7 @@
 use clap::{Args, ValueEnum};
 use codegen::model::ApiModel;
 use codegen::project;
+use differ::policy::{is_date, Exemptions, Levels};
 use differ::{report, Change, Diff, DiffError, Filter, Level, Options, Semver};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,15 @@ pub struct DiffArgs {
     /// Judge sunset dates against this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
+    /// Rule levels that replace the rule table's (TOML, `DF404 = "info"`); default
+    /// `api-diff/levels.toml` in the repository, when it exists.
+    #[arg(long, value_name = "FILE")]
+    levels: Option<PathBuf>,
+    /// Acknowledged changes kept out of `--fail-on` until their expiry date (TOML
+    /// `[[exemption]]` tables); default `api-diff/exemptions.toml` in the repository, when it
+    /// exists.
+    #[arg(long, value_name = "FILE")]
+    exemptions: Option<PathBuf>,
     /// Print the rule table (Markdown) and exit.
     #[arg(long)]
     rules: bool,
@@ -141,7 +151,7 @@ fn execute(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = write!(out, "{}", report::rules_markdown());
         return 0;
     }
-    match compare(args, err) {
+    match compare(args, err).and_then(|diff| with_policy(args, diff)) {
         Ok(diff) => finish(args, &diff, out, err),
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -166,6 +176,41 @@ fn options(args: &DiffArgs) -> Result<Options, String> {
         },
         today,
     })
+}
+
+/// Where the checked-in policy files live when no flag names them.
+const LEVELS_FILE: &str = "api-diff/levels.toml";
+const EXEMPTIONS_FILE: &str = "api-diff/exemptions.toml";
+
+/// Applies the levels and exemptions files: the ones named, or the checked-in ones if present.
+fn with_policy(args: &DiffArgs, diff: Diff) -> Result<Diff, String> {
+    let root = project::repository_root();
+    let read =
+        |given: &Option<PathBuf>, default: &str| -> Result<Option<(String, String)>, String> {
+            let path = match given {
+                Some(path) => path.clone(),
+                None => {
+                    let path = root.join(default);
+                    if !path.exists() {
+                        return Ok(None);
+                    }
+                    path
+                }
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(Some((path.display().to_string(), text)))
+        };
+    let levels = match read(&args.levels, LEVELS_FILE)? {
+        Some((file, text)) => Levels::parse(&file, &text).map_err(|e| e.to_string())?,
+        None => Levels::default(),
+    };
+    let exemptions = match read(&args.exemptions, EXEMPTIONS_FILE)? {
+        Some((file, text)) => Exemptions::parse(&file, &text).map_err(|e| e.to_string())?,
+        None => Exemptions::default(),
+    };
+    let today = options(args)?.today;
+    Ok(differ::policy::apply(diff, &levels, &exemptions, &today))
 }
 
 /// Loads what the arguments name and compares it.
@@ -236,11 +281,22 @@ fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write
     let Some(threshold) = args.fail_on.map(FailOn::threshold) else {
         return 0;
     };
-    let found = diff.changes().filter(|c| threshold.reached_by(c)).count();
+    let found = diff.gating().filter(|c| threshold.reached_by(c)).count();
+    let exempted = diff
+        .changes()
+        .filter(|c| c.exempted.is_some() && threshold.reached_by(c))
+        .count();
+    let exempted = match exempted {
+        0 => String::new(),
+        n => format!(" ({n} more exempted)"),
+    };
     if found == 0 {
+        if !exempted.is_empty() {
+            let _ = writeln!(err, "no change {}{exempted}", threshold.describe());
+        }
         return 0;
     }
-    let _ = writeln!(err, "{found} change(s) {}", threshold.describe());
+    let _ = writeln!(err, "{found} change(s) {}{exempted}", threshold.describe());
     CHANGES_FOUND
 }
 
@@ -254,17 +310,6 @@ fn load_both(old: &Path, new: &Path) -> Result<(ApiModel, ApiModel), DiffError> 
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Ok((old?, new?))
     })
-}
-
-fn is_date(text: &str) -> bool {
-    text.len() == 10
-        && text.chars().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
 }
 
 /// `spec` as git names it: relative to the repository root, with `/` separators.
@@ -434,6 +479,37 @@ mod tests {
         assert_eq!(code, CHANGES_FOUND);
         assert!(
             err.starts_with("1 change(s) needing a minor release"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn levels_and_exemptions_files_decide_what_fails() {
+        let policy = [
+            "--levels",
+            "tests/fixtures/diff/policy/levels.toml",
+            "--exemptions",
+            "tests/fixtures/diff/policy/exemptions.toml",
+        ];
+        let (code, out, err) =
+            diff(&[&[OLD, NEW, TODAY][..], &policy, &["--fail-on", "breaking"]].concat());
+        // DF402's exemption has expired: it still fails, and the expiry is reported.
+        assert_eq!(code, CHANGES_FOUND, "{err}");
+        assert!(
+            err.starts_with("1 change(s) at level breaking or worse (2 more exempted)"),
+            "{err}"
+        );
+        assert!(out.contains("[DF701 exemption-expired]"), "{out}");
+        let (code, _, err) = diff(&[
+            OLD,
+            NEW,
+            TODAY,
+            "--levels",
+            "tests/fixtures/diff/policy/nope.toml",
+        ]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(
+            err.contains("cannot read") && err.contains("nope.toml"),
             "{err}"
         );
     }

@@ -43,12 +43,18 @@ fn table(out: &mut String, changes: &[Change]) {
     out.push_str("| Level | Rust API | Change | Rule |\n| --- | --- | --- | --- |\n");
     for change in changes {
         let rule = change.info();
+        let (level, message) = match &change.exempted {
+            Some(reason) => (
+                format!("{} (exempt)", change.level()),
+                format!("{} — exempt: {reason}", change.message),
+            ),
+            None => (change.level().to_string(), change.message.clone()),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} `{}` |",
-            rule.level.as_str(),
+            "| {level} | {} | {} | {} `{}` |",
             change.semver.as_str(),
-            cell(&change.message),
+            cell(&message),
             rule.number,
             rule.code
         );

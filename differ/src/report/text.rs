@@ -49,12 +49,15 @@ fn line(out: &mut String, change: &Change) {
     let _ = writeln!(
         out,
         "  {:<8} {:<5}  {}  [{} {}]",
-        rule.level.as_str(),
+        change.level().as_str(),
         change.semver.as_str(),
         change.message,
         rule.number,
         rule.code
     );
+    if let Some(reason) = &change.exempted {
+        let _ = writeln!(out, "                  exempt: {reason}");
+    }
 }
 
 fn crate_effect(semver: Option<Semver>) -> String {
