@@ -17,6 +17,10 @@ pub struct Change {
     pub level: Level,
     /// The reason of the exemption that keeps this change out of `--fail-on`, if one does.
     pub exempted: Option<String>,
+    /// The item of the generated crate the change touches, by the generator's names:
+    /// ``field `Thing::name` ``, ``setter `ListThings::page_num()` ``, `` `GetThing::send()` ``.
+    /// `None` when nothing generated is touched (tags, security schemes).
+    pub rust: Option<String>,
 }
 
 impl Change {
@@ -27,11 +31,17 @@ impl Change {
             message: message.into(),
             level: rule.rule().level,
             exempted: None,
+            rust: None,
         }
     }
 
     pub fn with_semver(mut self, semver: Semver) -> Self {
         self.semver = semver;
+        self
+    }
+
+    pub fn with_rust(mut self, item: impl Into<String>) -> Self {
+        self.rust = Some(item.into());
         self
     }
 
@@ -137,6 +147,17 @@ impl Diff {
     /// The most severe level found, if anything changed.
     pub fn worst_level(&self) -> Option<Level> {
         self.changes().map(Change::level).min()
+    }
+
+    /// Only the changes at `level` or worse (`--min-level`); operations left without changes
+    /// are dropped.
+    pub fn at_least(mut self, level: Level) -> Self {
+        for op in &mut self.operations {
+            op.changes.retain(|c| c.level() <= level);
+        }
+        self.operations.retain(|op| !op.changes.is_empty());
+        self.spec_changes.retain(|c| c.level() <= level);
+        self
     }
 
     /// The semver bump the generated crate needs, if anything changed.

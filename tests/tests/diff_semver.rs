@@ -177,8 +177,9 @@ fn messages_name_what_the_client_receives() {
     let status = diff(&old, &new, &options());
     let message = &status.changes().next().unwrap().message;
     assert!(
-        message.ends_with(
-            "`AddThing::send()` now returns `ResponseValue<Option<Thing>>` instead of `ResponseValue<Thing>`"
+        status.changes().next().unwrap().rust.as_deref() == Some("`AddThing::send()`")
+            && message.ends_with(
+            "`send()` now returns `ResponseValue<Option<Thing>>` instead of `ResponseValue<Thing>`"
         ),
         "{message}"
     );

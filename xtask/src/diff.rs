@@ -52,6 +52,9 @@ pub struct DiffArgs {
     /// Report format; `summary` is the short public-API summary `regen` prints.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
+    /// Report only changes at this level or worse; `--fail-on` still judges all of them.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_level: Option<MinLevel>,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -85,7 +88,19 @@ enum FormatArg {
     Text,
     Markdown,
     Json,
+    /// Workflow-command annotations (`::error title=…::…`), one per change.
+    #[value(name = "githubactions")]
+    GithubActions,
+    /// JUnit XML: a test suite per tag, a failure per breaking change.
+    Junit,
     Summary,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MinLevel {
+    Breaking,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -261,11 +276,21 @@ fn compare(args: &DiffArgs, err: &mut dyn Write) -> Result<Diff, String> {
 
 /// Writes the report and decides the exit code.
 fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let shown = args.min_level.map(|level| {
+        diff.clone().at_least(match level {
+            MinLevel::Breaking => Level::Breaking,
+            MinLevel::Warning => Level::Warning,
+            MinLevel::Info => Level::Info,
+        })
+    });
+    let shown = shown.as_ref().unwrap_or(diff);
     let rendered = match args.format {
-        FormatArg::Text => report::text(diff),
-        FormatArg::Markdown => report::markdown(diff),
-        FormatArg::Json => report::json(diff),
-        FormatArg::Summary => report::summary(diff),
+        FormatArg::Text => report::text(shown),
+        FormatArg::Markdown => report::markdown(shown),
+        FormatArg::Json => report::json(shown),
+        FormatArg::GithubActions => report::github_actions(shown),
+        FormatArg::Junit => report::junit(shown),
+        FormatArg::Summary => report::summary(shown),
     };
     match &args.output {
         Some(path) => {
@@ -568,6 +593,39 @@ mod tests {
             "errorStatuses",
         ]);
         assert!(out.contains("No changes."), "{out}");
+    }
+
+    #[test]
+    fn min_level_trims_the_report_but_not_fail_on() {
+        let (code, out, _) = diff(&[
+            OLD,
+            NEW,
+            TODAY,
+            "--min-level",
+            "breaking",
+            "--format",
+            "githubactions",
+            "--fail-on",
+            "warning",
+        ]);
+        assert_eq!(code, CHANGES_FOUND);
+        let commands: Vec<&str> = out.lines().map(|l| &l[..l.find(' ').unwrap()]).collect();
+        assert!(
+            commands[..commands.len() - 1]
+                .iter()
+                .all(|c| *c == "::error"),
+            "{out}"
+        );
+        assert_eq!(
+            commands.len(),
+            5,
+            "four breaking changes and the summary: {out}"
+        );
+        let (_, out, _) = diff(&[OLD, NEW, TODAY, "--format", "junit"]);
+        assert!(
+            out.starts_with("<?xml") && out.contains("failures=\"4\""),
+            "{out}"
+        );
     }
 
     #[test]

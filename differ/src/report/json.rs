@@ -46,6 +46,8 @@ struct ChangeRecord<'a> {
     rule_id: &'static str,
     level: Level,
     semver: Semver,
+    /// The generated item the change touches; `null` when it touches none.
+    rust_item: Option<&'a str>,
     /// The reason of the exemption that keeps the change out of `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     exemption: Option<&'a str>,
@@ -61,6 +63,7 @@ impl<'a> From<&'a Change> for ChangeRecord<'a> {
             rule_id: rule.number,
             level: c.level(),
             semver: c.semver,
+            rust_item: c.rust.as_deref(),
             exemption: c.exempted.as_deref(),
         }
     }

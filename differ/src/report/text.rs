@@ -46,9 +46,14 @@ pub fn text(diff: &Diff) -> String {
 
 fn line(out: &mut String, change: &Change) {
     let rule = change.info();
+    let item = change
+        .rust
+        .as_ref()
+        .map(|item| format!("; Rust: {item}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "  {:<8} {:<5}  {}  [{} {}]",
+        "  {:<8} {:<5}  {}{item}  [{} {}]",
         change.level().as_str(),
         change.semver.as_str(),
         change.message,
