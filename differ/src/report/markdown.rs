@@ -13,6 +13,13 @@ use std::fmt::Write;
 /// left out needs room.
 pub const DEFAULT_CAP: usize = 60_000;
 
+/// Room kept for the closing tags and the notice of what was left out, so that the report stays
+/// under its cap.
+const RESERVE: usize = 1_000;
+
+/// The notice names at most this many tags of what was left out.
+const NOTICE_TAGS: usize = 8;
+
 /// A section with more changes than this is folded.
 const FOLD_ABOVE: usize = 10;
 
@@ -23,8 +30,8 @@ pub fn markdown(diff: &Diff) -> String {
     markdown_capped(diff, DEFAULT_CAP)
 }
 
-/// The report, cut to at most about `cap` characters: whole operations are left out, last
-/// section first, and a line says how many.
+/// The report, cut to at most `cap` characters: whole operations are left out, from the first
+/// one that does not fit on, and a line says how many. The summary table is always there.
 pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
     let mut out = String::from("# API diff\n\n");
     let _ = writeln!(out, "- Old: `{}`", diff.old_label);
@@ -63,7 +70,7 @@ pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
                 op.operation_id
             );
             table(&mut block, &op.changes);
-            if left.any() || out.len() + section.len() + block.len() > cap {
+            if left.any() || out.len() + section.len() + block.len() + RESERVE > cap {
                 left.add(group.tag, op.changes.len());
                 continue;
             }
@@ -92,7 +99,7 @@ pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
         if fold {
             section.push_str("\n</details>\n");
         }
-        if left.any() || out.len() + section.len() > cap {
+        if left.any() || out.len() + section.len() + RESERVE > cap {
             left.spec = diff.spec_changes.len();
         } else {
             out.push_str(&section);
@@ -202,7 +209,15 @@ impl Left {
         let changes: usize = self.by_tag.iter().map(|(_, _, n)| n).sum();
         let mut parts = Vec::new();
         if operations > 0 {
-            let tags: Vec<&str> = self.by_tag.iter().map(|(t, _, _)| t.as_str()).collect();
+            let mut tags: Vec<String> = self
+                .by_tag
+                .iter()
+                .take(NOTICE_TAGS)
+                .map(|(t, _, _)| t.clone())
+                .collect();
+            if self.by_tag.len() > NOTICE_TAGS {
+                tags.push(format!("{} more tags", self.by_tag.len() - NOTICE_TAGS));
+            }
             parts.push(format!(
                 "{operations} operation(s) with {changes} change(s) (in {})",
                 tags.join(", ")

@@ -36,7 +36,7 @@ pub fn text(diff: &Diff) -> String {
         }
     }
     if !diff.spec_changes.is_empty() {
-        out.push_str("\nSchemas and security\n");
+        out.push_str("\nNamed types, security and policy\n");
         for change in &diff.spec_changes {
             line(&mut out, change);
         }
