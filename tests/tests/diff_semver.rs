@@ -100,10 +100,10 @@ fn returns(message: &str) -> Option<(String, String)> {
     Some((new.replace(' ', ""), old.replace(' ', "")))
 }
 
-/// The types a message names in "now takes a `X` body instead of `Y`".
+/// The types a message names in "the request body is now `X` instead of `Y`".
 fn takes(message: &str) -> Option<(String, String)> {
-    let (_, rest) = message.split_once("now takes a `")?;
-    let (new, rest) = rest.split_once("` body instead of `")?;
+    let (_, rest) = message.split_once("the request body is now `")?;
+    let (new, rest) = rest.split_once("` instead of `")?;
     let (old, _) = rest.split_once('`')?;
     Some((new.to_owned(), old.to_owned()))
 }

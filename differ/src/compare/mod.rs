@@ -133,7 +133,7 @@ fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, change
                 change.semver = body;
                 if let (Semver::Major, Some(x), Some(y)) = (body, x, y) {
                     change.message.push_str(&format!(
-                        ": the builder now takes a `{}` body instead of `{}`",
+                        ": the request body is now `{}` instead of `{}`",
                         rust_api::rust_type(y.ty),
                         rust_api::rust_type(x.ty)
                     ));
