@@ -13,6 +13,14 @@ pub struct Change {
     pub semver: Semver,
     /// What changed, where, from what to what.
     pub message: String,
+    /// The rule's level, or the one a levels file gives it.
+    pub level: Level,
+    /// The reason of the exemption that keeps this change out of `--fail-on`, if one does.
+    pub exempted: Option<String>,
+    /// The item of the generated crate the change touches, by the generator's names:
+    /// ``field `Thing::name` ``, ``setter `ListThings::page_num()` ``, `` `GetThing::send()` ``.
+    /// `None` when nothing generated is touched (tags, security schemes).
+    pub rust: Option<String>,
 }
 
 impl Change {
@@ -21,6 +29,9 @@ impl Change {
             rule,
             semver: rule.rule().semver,
             message: message.into(),
+            level: rule.rule().level,
+            exempted: None,
+            rust: None,
         }
     }
 
@@ -29,12 +40,17 @@ impl Change {
         self
     }
 
+    pub fn with_rust(mut self, item: impl Into<String>) -> Self {
+        self.rust = Some(item.into());
+        self
+    }
+
     pub fn info(&self) -> &'static Rule {
         self.rule.rule()
     }
 
     pub fn level(&self) -> Level {
-        self.info().level
+        self.level
     }
 
     /// Breaking first, then by rule number, then by message.
@@ -133,14 +149,31 @@ impl Diff {
         self.changes().map(Change::level).min()
     }
 
+    /// Only the changes at `level` or worse (`--min-level`); operations left without changes
+    /// are dropped.
+    pub fn at_least(mut self, level: Level) -> Self {
+        for op in &mut self.operations {
+            op.changes.retain(|c| c.level() <= level);
+        }
+        self.operations.retain(|op| !op.changes.is_empty());
+        self.spec_changes.retain(|c| c.level() <= level);
+        self
+    }
+
     /// The semver bump the generated crate needs, if anything changed.
     pub fn semver(&self) -> Option<Semver> {
         self.changes().map(|c| c.semver).max()
     }
 
-    /// True when a change at `threshold` or worse was found (`--fail-on`).
+    /// True when a change at `threshold` or worse was found that no exemption covers
+    /// (`--fail-on`).
     pub fn fails_on(&self, threshold: Level) -> bool {
-        self.worst_level().is_some_and(|worst| worst <= threshold)
+        self.gating().any(|c| c.level() <= threshold)
+    }
+
+    /// The changes `--fail-on` judges: all but the exempted ones.
+    pub fn gating(&self) -> impl Iterator<Item = &Change> {
+        self.changes().filter(|c| c.exempted.is_none())
     }
 }
 

@@ -16,6 +16,18 @@ pub enum DiffError {
         version: String,
         available: String,
     },
+    /// An `--operation`, `--tag` or `--path` value that selects nothing on either side: a typo
+    /// must not pass as "no changes".
+    #[error("`{option} {value}` matches no operation in either spec{}", nearest_text(.nearest))]
+    UnknownFilter {
+        option: &'static str,
+        value: String,
+        /// The known names closest to `value`, closest first.
+        nearest: Vec<String>,
+    },
+    /// A levels or exemptions file that cannot be used.
+    #[error("{file}: {message}")]
+    Config { file: String, message: String },
     /// Options that do not describe a comparison.
     #[error("{0}")]
     Usage(String),
@@ -25,4 +37,12 @@ impl From<CodegenError> for DiffError {
     fn from(error: CodegenError) -> Self {
         DiffError::Spec(Box::new(error))
     }
+}
+
+fn nearest_text(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = nearest.iter().map(|n| format!("`{n}`")).collect();
+    format!("; nearest: {}", names.join(", "))
 }

@@ -5,7 +5,8 @@
 //! report speaks in operations, parameters, schemas, fields, enum values, media-type versions,
 //! deprecation and sunset dates. Pipeline: `select` pairs operations (two files, two version
 //! pins of one file, or v1.0 against v2), `rename` recognises renamed schemas, `compare`
-//! applies the [`rules`], and [`report`] writes text, Markdown or JSON.
+//! applies the [`rules`], [`policy`] re-grades and exempts what a project decided to, and
+//! [`report`] writes text, Markdown, JSON, GitHub Actions annotations or JUnit XML.
 //!
 //! ```no_run
 //! use differ::{diff_files, report, Options};
@@ -21,6 +22,7 @@ mod change;
 mod clock;
 mod compare;
 mod error;
+pub mod policy;
 mod rename;
 pub mod report;
 pub mod rules;

@@ -102,14 +102,17 @@ impl Category {
 pub struct Rule {
     pub id: RuleId,
     /// Stable number, `DF` and three digits: 1xx endpoints, 2xx parameters, 3xx request bodies,
-    /// 4xx responses, 5xx schemas, 6xx security.
+    /// 4xx responses, 5xx schemas, 6xx security, 7xx the project's own policy files.
     pub number: &'static str,
     /// Stable kebab-case code, in the style of oasdiff's and MongoDB's `changeCode`.
     pub code: &'static str,
     pub category: Category,
     pub level: Level,
     /// The usual effect on the Rust API. Required-ness and nullability flips report `patch`
-    /// instead when the field's Rust type keeps (or keeps lacking) its `Option`.
+    /// instead when the field's Rust type keeps (or keeps lacking) its `Option`; success-status,
+    /// response media-type and response-body existence rules (DF401, DF402, DF405 to DF408) take
+    /// theirs from the `send()` return type generated on each side, request media-type rules
+    /// (DF306, DF307) from the body type the builder takes.
     pub semver: Semver,
     pub description: &'static str,
 }
@@ -179,6 +182,8 @@ rules! {
         "The operation no longer pages the Atlas way: the client's pages/stream helper is gone.";
     EndpointApiVersionChanged = "DF116" "endpoint-api-version-changed" Lifecycle Info Patch
         "A client moving between the compared pins (or from v1.0 to v2) uses another media-type version of the operation.";
+    EndpointTagsChanged = "DF117" "endpoint-tags-changed" Existence Info Patch
+        "The operation's tags changed (it moved to another tag): what `--tag` selects, and where a report groups it, changes.";
 
     RequestOptionalParameterAdded = "DF201" "request-optional-parameter-added" Existence Info Minor
         "An optional parameter was added: a new builder setter.";
@@ -235,10 +240,10 @@ rules! {
         "The request body became required.";
     RequestBodyBecameOptional = "DF305" "request-body-became-optional" Requiredness Info Major
         "The request body became optional.";
-    RequestMediaTypeAdded = "DF306" "request-media-type-added" Existence Info Minor
-        "The request body accepts a new media type (version).";
-    RequestMediaTypeRemoved = "DF307" "request-media-type-removed" Existence Breaking Major
-        "The request body no longer accepts a media type (version).";
+    RequestMediaTypeAdded = "DF306" "request-media-type-added" Existence Info Patch
+        "The request body accepts a new media type (version); major only when the builder's body type (the newest version's) changes.";
+    RequestMediaTypeRemoved = "DF307" "request-media-type-removed" Existence Breaking Patch
+        "The request body no longer accepts a media type (version); major only when the builder's body type (the newest version's) changes.";
     RequestBodyTypeChanged = "DF308" "request-body-type-changed" Type Breaking Major
         "The request body's type changed.";
     RequestBodyRefChanged = "DF309" "request-body-ref-changed" Type Info Major
@@ -291,23 +296,29 @@ rules! {
         "A request property accepts a new subtype (discriminator tag): a new variant of its tagged union.";
     RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Values Breaking Major
         "A request property no longer accepts a subtype (discriminator tag): its variant is gone.";
+    RequestPropertyBecameReadOnly = "DF344" "request-property-became-read-only" Existence Breaking Patch
+        "A request property became `readOnly`: the server ignores it when sent, so senders that set it lose its effect.";
+    RequestPropertyNoLongerReadOnly = "DF345" "request-property-no-longer-read-only" Existence Info Patch
+        "A request property is no longer `readOnly`: the server now takes it when sent.";
+    RequestPropertyDefaultChanged = "DF346" "request-property-default-changed" Values Warning Patch
+        "A request property's default was added, changed or removed: requests that leave it out behave differently.";
 
-    ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Minor
-        "The operation may answer with a new success status.";
-    ResponseSuccessStatusRemoved = "DF402" "response-success-status-removed" Existence Breaking Major
-        "A success status is no longer returned.";
+    ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
+        "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";
+    ResponseSuccessStatusRemoved = "DF402" "response-success-status-removed" Existence Breaking Patch
+        "A success status is no longer returned; major when `send()` changes type.";
     ResponseNonSuccessStatusAdded = "DF403" "response-non-success-status-added" Existence Info Patch
         "A new error status is documented.";
     ResponseNonSuccessStatusRemoved = "DF404" "response-non-success-status-removed" Existence Warning Patch
         "An error status is no longer documented.";
-    ResponseMediaTypeAdded = "DF405" "response-media-type-added" Existence Info Minor
-        "A response offers a new media type (resource version).";
-    ResponseMediaTypeRemoved = "DF406" "response-media-type-removed" Existence Breaking Major
-        "A response no longer offers a media type (resource version): clients pinned to it fail.";
+    ResponseMediaTypeAdded = "DF405" "response-media-type-added" Existence Info Patch
+        "A response offers a new media type (resource version); major when `send()` changes type (versions with different bodies return a per-version enum), minor for a new variant of that enum.";
+    ResponseMediaTypeRemoved = "DF406" "response-media-type-removed" Existence Breaking Patch
+        "A response no longer offers a media type (resource version): clients pinned to it fail; major when `send()` changes type.";
     ResponseBodyAdded = "DF407" "response-body-added" Existence Info Major
-        "A response that had no body now has one: the method's return type changes.";
+        "A response that had no body now has one: `send()` changes type, unless the body is received as bytes (not JSON) either way.";
     ResponseBodyRemoved = "DF408" "response-body-removed" Existence Breaking Major
-        "A response no longer has a body.";
+        "A response no longer has a body; major when `send()` changes type.";
     ResponseBodyTypeChanged = "DF409" "response-body-type-changed" Type Breaking Major
         "A response body's type changed.";
     ResponseBodyRefChanged = "DF410" "response-body-ref-changed" Type Info Major
@@ -362,6 +373,12 @@ rules! {
         "A response property may hold a new subtype (discriminator tag): a new variant of a `#[non_exhaustive]` tagged union; older clients decode it as `Unknown`.";
     ResponsePropertyVariantRemoved = "DF442" "response-property-variant-removed" Values Warning Major
         "A response property no longer holds a subtype (discriminator tag): values with that tag decode differently, and its variant is gone.";
+    ResponsePropertyBecameWriteOnly = "DF443" "response-property-became-write-only" Existence Warning Patch
+        "A response property became `writeOnly`: the server no longer returns it (its field stays, always unset).";
+    ResponsePropertyNoLongerWriteOnly = "DF444" "response-property-no-longer-write-only" Existence Info Patch
+        "A response property is no longer `writeOnly`: the server now returns it.";
+    ResponsePropertyDefaultChanged = "DF445" "response-property-default-changed" Values Info Patch
+        "A response property's default was added, changed or removed: what a missing value means changed.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
         "A named type was added to the generated crate.";
@@ -380,6 +397,9 @@ rules! {
         "The spec no longer defines a security scheme: the client loses a way to authenticate.";
     SecuritySchemeChanged = "DF605" "security-scheme-changed" Security Warning Patch
         "A security scheme changed its kind, token URL or key location.";
+
+    ExemptionExpired = "DF701" "exemption-expired" Lifecycle Warning Patch
+        "An exemption in the exemptions file is past its expiry date: it no longer exempts anything.";
 }
 
 #[cfg(test)]

@@ -162,6 +162,7 @@ pub(crate) fn select<'m>(
         }
     };
     if !options.filter.is_empty() {
+        check_filter(old, new, &options.filter)?;
         selection.pairs.retain(|pair| {
             let (o, n) = pair.ops();
             o.is_some_and(|op| options.filter.matches(op))
@@ -169,6 +170,66 @@ pub(crate) fn select<'m>(
         });
     }
     Ok(selection)
+}
+
+/// Every filter value must select something on at least one side; otherwise the comparison
+/// would report "no changes" for a typo.
+fn check_filter(old: &ApiModel, new: &ApiModel, filter: &Filter) -> Result<(), DiffError> {
+    let ops = || old.operations.iter().chain(new.operations.iter());
+    for id in &filter.operation_ids {
+        if !ops().any(|op| op.id.0 == *id) {
+            let known: BTreeSet<&str> = ops().map(|op| op.id.as_str()).collect();
+            return Err(unknown("--operation", id, known));
+        }
+    }
+    for tag in &filter.tags {
+        if !ops().any(|op| op.tags.contains(tag)) {
+            let known: BTreeSet<&str> = ops().flat_map(|op| &op.tags).map(String::as_str).collect();
+            return Err(unknown("--tag", tag, known));
+        }
+    }
+    for prefix in &filter.path_prefixes {
+        if !ops().any(|op| op.path.starts_with(prefix.as_str())) {
+            // A prefix is compared with the prefixes of as many segments the paths have.
+            let segments = prefix.trim_end_matches('/').matches('/').count();
+            let known: BTreeSet<&str> = ops().map(|op| path_prefix(&op.path, segments)).collect();
+            return Err(unknown("--path", prefix, known));
+        }
+    }
+    Ok(())
+}
+
+/// The first `segments` segments of `path`: `/a/b/c` with 2 is `/a/b`.
+fn path_prefix(path: &str, segments: usize) -> &str {
+    match path.match_indices('/').nth(segments) {
+        Some((end, _)) => &path[..end],
+        None => path,
+    }
+}
+
+/// How many of the nearest known names an unknown filter value lists.
+const NEAREST: usize = 3;
+
+fn unknown(option: &'static str, value: &str, known: BTreeSet<&str>) -> DiffError {
+    let wanted = value.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .into_iter()
+        .map(|name| {
+            let score = strsim::normalized_damerau_levenshtein(&wanted, &name.to_lowercase());
+            (score, name)
+        })
+        .collect();
+    // Closest first; equally close names in name order, so the message is stable.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    DiffError::UnknownFilter {
+        option,
+        value: value.to_owned(),
+        nearest: scored
+            .into_iter()
+            .take(NEAREST)
+            .map(|(_, name)| name.to_owned())
+            .collect(),
+    }
 }
 
 /// A pin must name one of the spec's versions exactly: a typo should not silently select an
@@ -405,5 +466,18 @@ mod tests {
             shape("/g/{x}/flexClusters/{y}")
         );
         assert_eq!(shape("/plain"), "/plain");
+    }
+
+    #[test]
+    fn path_prefixes_cut_at_segments() {
+        assert_eq!(path_prefix("/api/atlas/v2/groups", 2), "/api/atlas");
+        assert_eq!(
+            path_prefix("/api/atlas/v2/groups", 4),
+            "/api/atlas/v2/groups"
+        );
+        assert_eq!(
+            path_prefix("/api/atlas/v2/groups", 9),
+            "/api/atlas/v2/groups"
+        );
     }
 }

@@ -6,7 +6,7 @@ mod diff_support;
 
 use codegen::error::CodegenError;
 use diff_support::{model, options, repository};
-use differ::{DiffError, Options};
+use differ::{DiffError, Filter, Options};
 
 fn load(label: &str) -> Result<codegen::model::ApiModel, DiffError> {
     differ::load(&repository().join(label))
@@ -111,4 +111,53 @@ fn two_files_accept_a_pin_on_either_side() {
     let diff = differ::diff_models(&old, &new, &pins).unwrap();
     assert!(!diff.is_empty());
     assert!(diff.old_label.ends_with("@ 2023-01-01") && !diff.new_label.contains('@'));
+}
+
+#[test]
+fn unknown_filter_values_name_the_nearest_known_ones() {
+    let spec = model("tests/fixtures/diff/versions/spec.yaml");
+    let filtered = |filter: Filter| Options {
+        from: Some("2023-01-01".into()),
+        to: Some("2025-01-01".into()),
+        filter,
+        ..options()
+    };
+    let error = differ::diff_models(
+        &spec,
+        &spec,
+        &filtered(Filter {
+            operation_ids: vec!["listWidget".into()],
+            ..Filter::default()
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`--operation listWidget` matches no operation in either spec; nearest: `listWidgets`, `listGadgets`, `getWidget`"
+    );
+    let error = differ::diff_models(
+        &spec,
+        &spec,
+        &filtered(Filter {
+            tags: vec!["widgets".into()],
+            ..Filter::default()
+        }),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, DiffError::UnknownFilter { option: "--tag", nearest, .. } if nearest[0] == "Widgets"),
+        "{error:?}"
+    );
+    // A known value of each kind passes, even when the kinds together select nothing.
+    let diff = differ::diff_models(
+        &spec,
+        &spec,
+        &filtered(Filter {
+            operation_ids: vec!["listGadgets".into()],
+            tags: vec!["Widgets".into()],
+            path_prefixes: vec!["/api/atlas/v2/groups".into()],
+        }),
+    )
+    .unwrap();
+    assert!(diff.is_empty());
 }

@@ -65,6 +65,10 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("security", &["DF601", "DF602", "DF603", "DF604", "DF605"]),
+    // `writeOnly` in a request and `readOnly` in a response flip too, and fire nothing.
+    ("property-access", &["DF344", "DF345", "DF443", "DF444"]),
+    ("property-defaults", &["DF346", "DF445"]),
+    ("tags", &["DF117"]),
 ];
 
 fn run(case: &str) -> Diff {
@@ -160,6 +164,17 @@ fn every_rule_has_a_fixture() {
         ..options()
     };
     seen.extend(fired(&differ::diff_models(&spec, &spec, &pinned).unwrap()));
+    // An expired exemption comes from the exemptions file, not from the specs.
+    let file = "tests/fixtures/diff/policy/exemptions.toml";
+    let text = std::fs::read_to_string(diff_support::repository().join(file)).unwrap();
+    let exemptions = differ::policy::Exemptions::parse(file, &text).unwrap();
+    let policy = differ::policy::apply(
+        run("responses"),
+        &differ::policy::Levels::default(),
+        &exemptions,
+        diff_support::TODAY,
+    );
+    seen.extend(fired(&policy));
     let missing: Vec<&str> = RULES
         .iter()
         .map(|r| r.number)
@@ -187,4 +202,33 @@ fn identical_specs_report_no_changes() {
 
 fn report_text(diff: &Diff) -> String {
     differ::report::text(diff)
+}
+
+/// A property that stops or starts travelling in one direction: `readOnly` for senders,
+/// `writeOnly` for receivers.
+#[test]
+fn property_access() {
+    check("property-access");
+}
+
+/// Property defaults added, removed and changed; a default kept as it was is no change.
+#[test]
+fn property_defaults() {
+    check("property-defaults");
+    let diff = run("property-defaults");
+    assert!(!differ::report::text(&diff).contains("defaultKept"));
+    assert_eq!(
+        diff.changes()
+            .filter(|c| c.info().number == "DF346")
+            .count(),
+        3
+    );
+}
+
+/// An operation moved to another tag (as seven resource-policy operations did in 2025), gained
+/// one or lost them all.
+#[test]
+fn tags() {
+    check("tags");
+    assert_eq!(run("tags").operations.len(), 3, "`kept` kept its tag");
 }

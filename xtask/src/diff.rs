@@ -4,13 +4,14 @@
 //! public-API summary.
 //!
 //! Exit codes: 0 when the comparison ran (whatever it found), 1 when `--fail-on` found a change
-//! at or above its level, 2 for bad input (an unreadable or invalid spec, an unknown version,
-//! contradictory options).
+//! at or above its level (or needing its semver bump), 2 for bad input (an unreadable or invalid
+//! spec, an unknown version, a filter value that selects nothing, contradictory options).
 
 use clap::{Args, ValueEnum};
 use codegen::model::ApiModel;
 use codegen::project;
-use differ::{report, Diff, DiffError, Filter, Level, Options};
+use differ::policy::{is_date, Exemptions, Levels};
+use differ::{report, Change, Diff, DiffError, Filter, Level, Options, Semver};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -51,15 +52,29 @@ pub struct DiffArgs {
     /// Report format; `summary` is the short public-API summary `regen` prints.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
+    /// Report only changes at this level or worse; `--fail-on` still judges all of them.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_level: Option<MinLevel>,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit with code 1 when a change at this level or worse is found.
+    /// Exit with code 1 when a change at this HTTP level or worse is found (`breaking`,
+    /// `warning`, `info`), or one that needs this semver bump of the generated crate or a bigger
+    /// one (`major`, `minor`).
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<FailOn>,
     /// Judge sunset dates against this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
+    /// Rule levels that replace the rule table's (TOML, `DF404 = "info"`); default
+    /// `api-diff/levels.toml` in the repository, when it exists.
+    #[arg(long, value_name = "FILE")]
+    levels: Option<PathBuf>,
+    /// Acknowledged changes kept out of `--fail-on` until their expiry date (TOML
+    /// `[[exemption]]` tables); default `api-diff/exemptions.toml` in the repository, when it
+    /// exists.
+    #[arg(long, value_name = "FILE")]
+    exemptions: Option<PathBuf>,
     /// Print the rule table (Markdown) and exit.
     #[arg(long)]
     rules: bool,
@@ -73,13 +88,65 @@ enum FormatArg {
     Text,
     Markdown,
     Json,
+    /// Workflow-command annotations (`::error title=…::…`), one per change.
+    #[value(name = "githubactions")]
+    GithubActions,
+    /// JUnit XML: a test suite per tag, a failure per breaking change.
+    Junit,
     Summary,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MinLevel {
+    Breaking,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FailOn {
     Breaking,
     Warning,
+    Info,
+    Major,
+    Minor,
+}
+
+/// What `--fail-on` measures a change by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Threshold {
+    Level(Level),
+    Semver(Semver),
+}
+
+impl FailOn {
+    fn threshold(self) -> Threshold {
+        match self {
+            FailOn::Breaking => Threshold::Level(Level::Breaking),
+            FailOn::Warning => Threshold::Level(Level::Warning),
+            FailOn::Info => Threshold::Level(Level::Info),
+            FailOn::Major => Threshold::Semver(Semver::Major),
+            FailOn::Minor => Threshold::Semver(Semver::Minor),
+        }
+    }
+}
+
+impl Threshold {
+    fn reached_by(self, change: &Change) -> bool {
+        match self {
+            Threshold::Level(level) => change.level() <= level,
+            Threshold::Semver(semver) => change.semver >= semver,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Threshold::Level(level) => format!("at level {level} or worse"),
+            Threshold::Semver(semver) => {
+                format!("needing a {semver} release of the generated crate or a bigger one")
+            }
+        }
+    }
 }
 
 /// Bad input: distinct from "breaking changes found" (1).
@@ -99,7 +166,7 @@ fn execute(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = write!(out, "{}", report::rules_markdown());
         return 0;
     }
-    match compare(args, err) {
+    match compare(args, err).and_then(|diff| with_policy(args, diff)) {
         Ok(diff) => finish(args, &diff, out, err),
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -124,6 +191,41 @@ fn options(args: &DiffArgs) -> Result<Options, String> {
         },
         today,
     })
+}
+
+/// Where the checked-in policy files live when no flag names them.
+const LEVELS_FILE: &str = "api-diff/levels.toml";
+const EXEMPTIONS_FILE: &str = "api-diff/exemptions.toml";
+
+/// Applies the levels and exemptions files: the ones named, or the checked-in ones if present.
+fn with_policy(args: &DiffArgs, diff: Diff) -> Result<Diff, String> {
+    let root = project::repository_root();
+    let read =
+        |given: &Option<PathBuf>, default: &str| -> Result<Option<(String, String)>, String> {
+            let path = match given {
+                Some(path) => path.clone(),
+                None => {
+                    let path = root.join(default);
+                    if !path.exists() {
+                        return Ok(None);
+                    }
+                    path
+                }
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(Some((path.display().to_string(), text)))
+        };
+    let levels = match read(&args.levels, LEVELS_FILE)? {
+        Some((file, text)) => Levels::parse(&file, &text).map_err(|e| e.to_string())?,
+        None => Levels::default(),
+    };
+    let exemptions = match read(&args.exemptions, EXEMPTIONS_FILE)? {
+        Some((file, text)) => Exemptions::parse(&file, &text).map_err(|e| e.to_string())?,
+        None => Exemptions::default(),
+    };
+    let today = options(args)?.today;
+    Ok(differ::policy::apply(diff, &levels, &exemptions, &today))
 }
 
 /// Loads what the arguments name and compares it.
@@ -174,11 +276,21 @@ fn compare(args: &DiffArgs, err: &mut dyn Write) -> Result<Diff, String> {
 
 /// Writes the report and decides the exit code.
 fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let shown = args.min_level.map(|level| {
+        diff.clone().at_least(match level {
+            MinLevel::Breaking => Level::Breaking,
+            MinLevel::Warning => Level::Warning,
+            MinLevel::Info => Level::Info,
+        })
+    });
+    let shown = shown.as_ref().unwrap_or(diff);
     let rendered = match args.format {
-        FormatArg::Text => report::text(diff),
-        FormatArg::Markdown => report::markdown(diff),
-        FormatArg::Json => report::json(diff),
-        FormatArg::Summary => report::summary(diff),
+        FormatArg::Text => report::text(shown),
+        FormatArg::Markdown => report::markdown(shown),
+        FormatArg::Json => report::json(shown),
+        FormatArg::GithubActions => report::github_actions(shown),
+        FormatArg::Junit => report::junit(shown),
+        FormatArg::Summary => report::summary(shown),
     };
     match &args.output {
         Some(path) => {
@@ -191,18 +303,26 @@ fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write
             let _ = out.write_all(rendered.as_bytes());
         }
     }
-    let threshold = args.fail_on.map(|f| match f {
-        FailOn::Breaking => Level::Breaking,
-        FailOn::Warning => Level::Warning,
-    });
-    match threshold {
-        Some(threshold) if diff.fails_on(threshold) => {
-            let found = diff.changes().filter(|c| c.level() <= threshold).count();
-            let _ = writeln!(err, "{found} change(s) at level {threshold} or worse");
-            CHANGES_FOUND
+    let Some(threshold) = args.fail_on.map(FailOn::threshold) else {
+        return 0;
+    };
+    let found = diff.gating().filter(|c| threshold.reached_by(c)).count();
+    let exempted = diff
+        .changes()
+        .filter(|c| c.exempted.is_some() && threshold.reached_by(c))
+        .count();
+    let exempted = match exempted {
+        0 => String::new(),
+        n => format!(" ({n} more exempted)"),
+    };
+    if found == 0 {
+        if !exempted.is_empty() {
+            let _ = writeln!(err, "no change {}{exempted}", threshold.describe());
         }
-        _ => 0,
+        return 0;
     }
+    let _ = writeln!(err, "{found} change(s) {}{exempted}", threshold.describe());
+    CHANGES_FOUND
 }
 
 /// Both specs at once: on two cores, loading is most of the time.
@@ -215,17 +335,6 @@ fn load_both(old: &Path, new: &Path) -> Result<(ApiModel, ApiModel), DiffError> 
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Ok((old?, new?))
     })
-}
-
-fn is_date(text: &str) -> bool {
-    text.len() == 10
-        && text.chars().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
 }
 
 /// `spec` as git names it: relative to the repository root, with `/` separators.
@@ -382,6 +491,73 @@ mod tests {
     }
 
     #[test]
+    fn fail_on_major_and_minor_follow_the_generated_crate() {
+        // `bodyRemoved` loses its body: its `send()` returns `()` instead of `Thing`.
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--fail-on", "major"]);
+        assert_eq!(code, CHANGES_FOUND);
+        assert!(err.contains("needing a major release"), "{err}");
+        // Between these pins one operation is added: a minor release, not a major one.
+        let spec = "tests/fixtures/diff/versions/spec.yaml";
+        let pins = [spec, "--from", "2024-05-30", "--to", "2025-01-01", TODAY];
+        let (code, _, _) = diff(&[&pins[..], &["--fail-on", "major"]].concat());
+        assert_eq!(code, 0);
+        let (code, _, err) = diff(&[&pins[..], &["--fail-on", "minor"]].concat());
+        assert_eq!(code, CHANGES_FOUND);
+        assert!(
+            err.starts_with("1 change(s) needing a minor release"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn levels_and_exemptions_files_decide_what_fails() {
+        let policy = [
+            "--levels",
+            "tests/fixtures/diff/policy/levels.toml",
+            "--exemptions",
+            "tests/fixtures/diff/policy/exemptions.toml",
+        ];
+        let (code, out, err) =
+            diff(&[&[OLD, NEW, TODAY][..], &policy, &["--fail-on", "breaking"]].concat());
+        // DF402's exemption has expired: it still fails, and the expiry is reported.
+        assert_eq!(code, CHANGES_FOUND, "{err}");
+        assert!(
+            err.starts_with("1 change(s) at level breaking or worse (2 more exempted)"),
+            "{err}"
+        );
+        assert!(out.contains("[DF701 exemption-expired]"), "{out}");
+        let (code, _, err) = diff(&[
+            OLD,
+            NEW,
+            TODAY,
+            "--levels",
+            "tests/fixtures/diff/policy/nope.toml",
+        ]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(
+            err.contains("cannot read") && err.contains("nope.toml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_filter_values_exit_two_with_the_nearest_names() {
+        let (code, out, err) = diff(&[OLD, NEW, TODAY, "--operation", "headrs"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains("`--operation headrs` matches no operation") && err.contains("`headers`"),
+            "{err}"
+        );
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--tag", "Nope", "--fail-on", "warning"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(err.contains("`--tag Nope`"), "{err}");
+        let (code, _, err) = diff(&[OLD, NEW, TODAY, "--path", "/api/atlas/v2/statuz"]);
+        assert_eq!(code, BAD_INPUT);
+        assert!(err.contains("nearest: `/api/atlas/v2/status`"), "{err}");
+    }
+
+    #[test]
     fn bad_input_wins_over_fail_on() {
         let (code, _, _) = diff(&[
             "tests/fixtures/diff/invalid/dangling-ref.yaml",
@@ -412,10 +588,45 @@ mod tests {
             TODAY,
             "--format",
             "markdown",
-            "--tag",
-            "nothing-has-this-tag",
+            "--path",
+            "/api/atlas/v2/headers",
+            "--operation",
+            "errorStatuses",
         ]);
         assert!(out.contains("No changes."), "{out}");
+    }
+
+    #[test]
+    fn min_level_trims_the_report_but_not_fail_on() {
+        let (code, out, _) = diff(&[
+            OLD,
+            NEW,
+            TODAY,
+            "--min-level",
+            "breaking",
+            "--format",
+            "githubactions",
+            "--fail-on",
+            "warning",
+        ]);
+        assert_eq!(code, CHANGES_FOUND);
+        let commands: Vec<&str> = out.lines().map(|l| &l[..l.find(' ').unwrap()]).collect();
+        assert!(
+            commands[..commands.len() - 1]
+                .iter()
+                .all(|c| *c == "::error"),
+            "{out}"
+        );
+        assert_eq!(
+            commands.len(),
+            5,
+            "four breaking changes and the summary: {out}"
+        );
+        let (_, out, _) = diff(&[OLD, NEW, TODAY, "--format", "junit"]);
+        assert!(
+            out.starts_with("<?xml") && out.contains("failures=\"4\""),
+            "{out}"
+        );
     }
 
     #[test]

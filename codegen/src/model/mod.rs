@@ -379,6 +379,8 @@ pub struct Field {
     pub deprecated: bool,
     pub description: Option<String>,
     pub constraints: Constraints,
+    /// The schema's `default`: what the server assumes when the property is left out.
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,13 +6,15 @@ mod operations;
 mod parameters;
 mod request;
 mod responses;
+mod rust_api;
 pub(crate) mod schemas;
 mod security;
 mod types;
 
 use crate::change::{Change, OperationDiff};
 use crate::rename::Renames;
-use crate::select::{Mode, Pair};
+use crate::rules::Semver;
+use crate::select::{Mode, OpView, Pair};
 use codegen::model::{ApiModel, Operation, TypeName};
 
 /// What every comparison needs to know about the two sides.
@@ -53,11 +55,24 @@ pub(crate) fn operation<'m>(cx: &Cx<'m>, pair: &Pair<'m>) -> OperationDiff {
     let mut changes = Vec::new();
     let shown = match pair {
         Pair::Both(old, new) => {
+            let (o, n) = (old.op, new.op);
+            let method = format!("method `Client::{}`", n.method_name);
+            let send = format!("`{}::send()`", n.builder_name);
+            let constant = format!("`{}::OPERATION`", n.builder_name);
+            let start = changes.len();
             operations::lifecycle(cx, old, new, &mut changes);
-            parameters::compare(cx, old.op, new.op, &mut changes);
+            name_items(&mut changes[start..], &method);
+            parameters::compare(cx, o, n, &mut changes);
+            let start = changes.len();
             request::compare(cx, old, new, &mut changes);
+            name_items(&mut changes[start..], &request::item(new, old));
+            let start = changes.len();
             responses::compare(cx, old, new, &mut changes);
-            security::operation(old.op, new.op, &mut changes);
+            name_items(&mut changes[start..], &send);
+            let start = changes.len();
+            security::operation(o, n, &mut changes);
+            name_items(&mut changes[start..], &constant);
+            signature_effects(cx, old, new, &mut changes);
             // A v1.0 → v2 report is read per v1.0 operation: the one being migrated from.
             if cx.mode == Mode::Legacy {
                 old.op
@@ -66,15 +81,67 @@ pub(crate) fn operation<'m>(cx: &Cx<'m>, pair: &Pair<'m>) -> OperationDiff {
             }
         }
         Pair::Removed(old) => {
-            changes.push(operations::removed(cx, old));
+            changes.push(operations::removed(cx, old).with_rust(operations::item(old.op)));
             old.op
         }
         Pair::Added(new) => {
-            changes.push(operations::added(new));
+            changes.push(operations::added(new).with_rust(operations::item(new.op)));
             new.op
         }
     };
     record(shown, changes)
+}
+
+/// Gives the changes of one part of an operation that name no more precise item (a field, a
+/// variant, a setter) the item that part stands for. Tags are not in the generated code.
+fn name_items(changes: &mut [Change], item: &str) {
+    for change in changes {
+        if change.rust.is_none() && change.rule != crate::rules::RuleId::EndpointTagsChanged {
+            change.rust = Some(item.to_owned());
+        }
+    }
+}
+
+/// Status, media-type and body-existence rules move the crate's semver by what they do to the
+/// generated signatures, which the rule table alone cannot tell.
+fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, changes: &mut [Change]) {
+    use crate::rules::RuleId::*;
+    let (a, b) = (rust_api::send_output(old), rust_api::send_output(new));
+    let send = rust_api::send_effect(&a, &b);
+    let (x, y) = (
+        rust_api::body_input(old.request.as_ref()),
+        rust_api::body_input(new.request.as_ref()),
+    );
+    let body = rust_api::body_effect(cx, x, y);
+    for change in changes.iter_mut() {
+        match change.rule {
+            ResponseSuccessStatusAdded
+            | ResponseSuccessStatusRemoved
+            | ResponseMediaTypeAdded
+            | ResponseMediaTypeRemoved
+            | ResponseBodyAdded
+            | ResponseBodyRemoved => {
+                change.semver = send;
+                if send != Semver::Patch {
+                    change.message.push_str(&format!(
+                        ": `send()` now returns `{}` instead of `{}`",
+                        b.text, a.text
+                    ));
+                }
+            }
+            RequestMediaTypeAdded | RequestMediaTypeRemoved => {
+                change.semver = body;
+                if let (Semver::Major, Some(x), Some(y)) = (body, x, y) {
+                    change.message.push_str(&format!(
+                        ": the request body is now `{}` instead of `{}`",
+                        rust_api::rust_type(y.ty),
+                        rust_api::rust_type(x.ty)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn record(op: &Operation, changes: Vec<Change>) -> OperationDiff {

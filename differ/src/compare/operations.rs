@@ -7,6 +7,14 @@ use crate::rules::RuleId;
 use crate::select::{shape, Mode, OpView};
 use codegen::model::Deprecation;
 
+/// What an operation is in the generated crate: its client method and request builder.
+pub(super) fn item(op: &codegen::model::Operation) -> String {
+    format!(
+        "method `Client::{}`, builder `{}`",
+        op.method_name, op.builder_name
+    )
+}
+
 pub(super) fn added(new: &OpView<'_>) -> Change {
     Change::new(
         RuleId::EndpointAdded,
@@ -56,13 +64,19 @@ pub(super) fn removed(cx: &Cx<'_>, old: &OpView<'_>) -> Change {
 pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &mut Vec<Change>) {
     let (o, n) = (old.op, new.op);
     if o.id != n.id {
-        out.push(Change::new(
-            RuleId::EndpointOperationIdChanged,
-            format!(
-                "operationId changed from `{}` to `{}`: client method `{}` becomes `{}`",
-                o.id, n.id, o.method_name, n.method_name
-            ),
-        ));
+        out.push(
+            Change::new(
+                RuleId::EndpointOperationIdChanged,
+                format!(
+                    "operationId changed from `{}` to `{}`: client method `{}` becomes `{}`",
+                    o.id, n.id, o.method_name, n.method_name
+                ),
+            )
+            .with_rust(format!(
+                "method `Client::{}` → `Client::{}`, builder `{}` → `{}`",
+                o.method_name, n.method_name, o.builder_name, n.builder_name
+            )),
+        );
     }
     if cx.mode == Mode::Legacy {
         successor_lifecycle(new, out);
@@ -74,8 +88,19 @@ pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &m
             ));
         }
         deprecation(o.deprecation.as_ref(), n.deprecation.as_ref(), out);
+        if o.tags != n.tags {
+            out.push(Change::new(
+                RuleId::EndpointTagsChanged,
+                format!("tags changed from {} to {}", tags(&o.tags), tags(&n.tags)),
+            ));
+        }
     }
+    let start = out.len();
     pagination(old, new, out);
+    for change in &mut out[start..] {
+        change.rust = Some(format!("`{0}::pages()`, `{0}::items()`", n.builder_name));
+    }
+    let start = out.len();
     if cx.mode.pairs_by_status() {
         let (a, b) = (served_as(old), served_as(new));
         if cx.mode == Mode::Legacy {
@@ -94,6 +119,18 @@ pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &m
             ));
         }
     }
+    for change in &mut out[start..] {
+        change.rust = Some(format!("`{}::OPERATION`", n.builder_name));
+    }
+}
+
+/// `` `A`, `B` ``, or `none`.
+fn tags(tags: &[String]) -> String {
+    if tags.is_empty() {
+        return "none".to_owned();
+    }
+    let quoted: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+    quoted.join(", ")
 }
 
 /// Deprecation, sunset date and replacement of an operation present on both sides.

@@ -2,7 +2,7 @@
 //! names are not on the wire), then compared for required-ness, location, type, enum values,
 //! pattern, limits, default and deprecation.
 
-use super::schemas::{Slot, Walker};
+use super::schemas::{default_text, Slot, Walker};
 use super::Cx;
 use crate::change::Change;
 use crate::rules::RuleId;
@@ -17,6 +17,16 @@ fn location(l: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+    }
+}
+
+/// A parameter in the generated crate: a positional argument of the client method when
+/// required, a builder setter otherwise.
+fn item(op: &Operation, p: &Parameter) -> String {
+    if p.required {
+        format!("argument `{}` of `Client::{}`", p.ident, op.method_name)
+    } else {
+        format!("setter `{}::{}()`", op.builder_name, p.ident)
     }
 }
 
@@ -57,10 +67,13 @@ pub(super) fn compare<'m>(
     }
 
     for a in olds.into_iter().flatten() {
-        out.push(Change::new(
-            RuleId::RequestParameterRemoved,
-            format!("{}: removed", label(a)),
-        ));
+        out.push(
+            Change::new(
+                RuleId::RequestParameterRemoved,
+                format!("{}: removed", label(a)),
+            )
+            .with_rust(item(old, a)),
+        );
     }
     for b in news.into_iter().flatten() {
         let (rule, which) = if b.required {
@@ -68,10 +81,24 @@ pub(super) fn compare<'m>(
         } else {
             (RuleId::RequestOptionalParameterAdded, "optional")
         };
-        out.push(Change::new(rule, format!("{}: added ({which})", label(b))));
+        out.push(
+            Change::new(rule, format!("{}: added ({which})", label(b))).with_rust(item(new, b)),
+        );
     }
     for (a, b) in pairs {
+        let start = out.len();
         parameter(cx, a, b, out);
+        // A required-ness flip or a rename changes the argument or setter: both are named.
+        let named = if (a.required, &a.ident) == (b.required, &b.ident) {
+            item(new, b)
+        } else {
+            format!("{} → {}", item(old, a), item(new, b))
+        };
+        for change in &mut out[start..] {
+            if change.rust.is_none() {
+                change.rust = Some(named.clone());
+            }
+        }
     }
 }
 
@@ -116,16 +143,12 @@ fn parameter<'m>(cx: &Cx<'m>, a: &'m Parameter, b: &'m Parameter, out: &mut Vec<
         ));
     }
     if a.default != b.default {
-        let text = |v: &Option<serde_json::Value>| match v {
-            Some(v) => format!("`{v}`"),
-            None => "none".to_owned(),
-        };
         out.push(Change::new(
             RuleId::RequestParameterDefaultChanged,
             format!(
                 "{context}: default changed from {} to {}",
-                text(&a.default),
-                text(&b.default)
+                default_text(&a.default),
+                default_text(&b.default)
             ),
         ));
     }

@@ -8,6 +8,18 @@ use crate::change::Change;
 use crate::rules::RuleId;
 use crate::select::OpView;
 
+/// The request body in the generated crate: a positional argument when required, the `body`
+/// setter otherwise; judged on the newer side unless it has no body.
+pub(super) fn item(new: &OpView<'_>, old: &OpView<'_>) -> String {
+    let view = if new.request.is_some() { new } else { old };
+    match &view.request {
+        Some(body) if body.required => {
+            format!("`body` argument of `Client::{}`", view.op.method_name)
+        }
+        _ => format!("setter `{}::body()`", view.op.builder_name),
+    }
+}
+
 pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
     match (&old.request, &new.request) {
         (None, None) => {}

@@ -77,13 +77,19 @@ fn success<'m>(
             let place = format!("{status}{}", media::pair_label(a, b));
             headers(&format!("response {place}"), &a.headers, &b.headers, out);
             match (&a.body, &b.body) {
-                (None, Some(ty)) => out.push(Change::new(
-                    RuleId::ResponseBodyAdded,
-                    format!(
-                        "response {place}: body added ({})",
+                (None, Some(ty)) => {
+                    // The model types a non-JSON schema as anything; the client hands it back
+                    // as the bytes received.
+                    let what = if super::rust_api::is_json(&b.media_type) {
                         super::schemas::describe(cx.new, ty)
-                    ),
-                )),
+                    } else {
+                        format!("`{}`, received as bytes", b.media_type)
+                    };
+                    out.push(Change::new(
+                        RuleId::ResponseBodyAdded,
+                        format!("response {place}: body added ({what})"),
+                    ))
+                }
                 (Some(_), None) => out.push(Change::new(
                     RuleId::ResponseBodyRemoved,
                     format!("response {place}: body removed"),

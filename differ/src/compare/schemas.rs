@@ -215,6 +215,9 @@ pub(crate) struct Walker<'a, 'm> {
     out: &'a mut Vec<Change>,
     /// Type pairs being compared further up: a recursive type is walked once.
     visiting: Vec<(&'m TypeName, &'m TypeName)>,
+    /// The generated item the changes found here touch: the walk's root (a method's body, a
+    /// setter, `send()`), then the field or variant being compared.
+    item: Option<String>,
 }
 
 impl<'a, 'm> Walker<'a, 'm> {
@@ -225,6 +228,21 @@ impl<'a, 'm> Walker<'a, 'm> {
             context,
             out,
             visiting: Vec::new(),
+            item: None,
+        }
+    }
+
+    /// Runs `walk` with `item` as the touched item, then restores the outer one.
+    fn within(&mut self, item: String, walk: impl FnOnce(&mut Self)) {
+        let outer = self.item.replace(item);
+        walk(self);
+        self.item = outer;
+    }
+
+    fn attach(&self, change: Change) -> Change {
+        match &self.item {
+            Some(item) => change.with_rust(item.clone()),
+            None => change,
         }
     }
 
@@ -238,7 +256,8 @@ impl<'a, 'm> Walker<'a, 'm> {
                 rule,
                 format!("{}: {}{text}", self.context, self.subject(path)),
             );
-            self.out.push(lowered(change, semver));
+            let change = self.attach(lowered(change, semver));
+            self.out.push(change);
         }
     }
 
@@ -253,7 +272,8 @@ impl<'a, 'm> Walker<'a, 'm> {
 
     fn push(&mut self, rule: RuleId, text: String, semver: Option<Semver>) {
         let change = Change::new(rule, format!("{}: {text}", self.context));
-        self.out.push(lowered(change, semver));
+        let change = self.attach(lowered(change, semver));
+        self.out.push(change);
     }
 
     /// Compares the types found at `path` on both sides.
@@ -267,7 +287,7 @@ impl<'a, 'm> Walker<'a, 'm> {
                     return;
                 }
                 self.visiting.push((a, b));
-                self.fields(path, old_fields, new_fields);
+                self.fields(path, (a, b), old_fields, new_fields);
                 self.visiting.pop();
             }
             (Shape::Union(a, old_union), Shape::Union(b, new_union)) => {
@@ -276,12 +296,12 @@ impl<'a, 'm> Walker<'a, 'm> {
                     return;
                 }
                 self.visiting.push((a, b));
-                self.union_variants(path, old_union, new_union);
+                self.union_variants(path, (a, b), old_union, new_union);
                 self.visiting.pop();
             }
             (Shape::Enum(a, old_values), Shape::Enum(b, new_values)) => {
                 self.reference(path, a, b);
-                self.enum_values(path, old_values, new_values);
+                self.enum_values(path, (a, b), old_values, new_values);
             }
             (Shape::Enum(a, _), other) if other.json_type() == "string" => {
                 self.emit(
@@ -357,32 +377,48 @@ impl<'a, 'm> Walker<'a, 'm> {
         }
     }
 
-    fn enum_values(&mut self, path: &str, old: &[EnumVariant], new: &[EnumVariant]) {
+    fn enum_values(
+        &mut self,
+        path: &str,
+        (a, b): (&TypeName, &TypeName),
+        old: &[EnumVariant],
+        new: &[EnumVariant],
+    ) {
         for value in old
             .iter()
             .filter(|v| !new.iter().any(|n| n.value == v.value))
         {
-            self.emit(
-                What::EnumValueRemoved,
-                path,
-                format!("enum value `{}` removed", value.value),
-            );
+            self.within(format!("variant `{a}::{}`", value.ident), |w| {
+                w.emit(
+                    What::EnumValueRemoved,
+                    path,
+                    format!("enum value `{}` removed", value.value),
+                )
+            });
         }
         for value in new
             .iter()
             .filter(|v| !old.iter().any(|o| o.value == v.value))
         {
-            self.emit(
-                What::EnumValueAdded,
-                path,
-                format!("enum value `{}` added", value.value),
-            );
+            self.within(format!("variant `{b}::{}`", value.ident), |w| {
+                w.emit(
+                    What::EnumValueAdded,
+                    path,
+                    format!("enum value `{}` added", value.value),
+                )
+            });
         }
     }
 
     /// Tags added and removed, then the subtypes of the tags both sides list (each pair of
     /// subtypes once, however many tags share it).
-    fn union_variants(&mut self, path: &str, old: &'m TaggedUnion, new: &'m TaggedUnion) {
+    fn union_variants(
+        &mut self,
+        path: &str,
+        (a, b): (&TypeName, &TypeName),
+        old: &'m TaggedUnion,
+        new: &'m TaggedUnion,
+    ) {
         if old.property != new.property {
             self.emit(
                 What::TypeChanged,
@@ -398,25 +434,29 @@ impl<'a, 'm> Walker<'a, 'm> {
             .iter()
             .filter(|v| !new.variants.iter().any(|n| n.value == v.value))
         {
-            self.emit(
-                What::VariantRemoved,
-                path,
-                format!(
-                    "subtype for `{}` = `{}` removed",
-                    old.property, variant.value
-                ),
-            );
+            self.within(format!("variant `{a}::{}`", variant.ident), |w| {
+                w.emit(
+                    What::VariantRemoved,
+                    path,
+                    format!(
+                        "subtype for `{}` = `{}` removed",
+                        old.property, variant.value
+                    ),
+                )
+            });
         }
         for variant in new
             .variants
             .iter()
             .filter(|v| !old.variants.iter().any(|o| o.value == v.value))
         {
-            self.emit(
-                What::VariantAdded,
-                path,
-                format!("subtype for `{}` = `{}` added", new.property, variant.value),
-            );
+            self.within(format!("variant `{b}::{}`", variant.ident), |w| {
+                w.emit(
+                    What::VariantAdded,
+                    path,
+                    format!("subtype for `{}` = `{}` added", new.property, variant.value),
+                )
+            });
         }
         let mut compared: Vec<(&TypeRef, &TypeRef)> = Vec::new();
         for o in &old.variants {
@@ -440,12 +480,21 @@ impl<'a, 'm> Walker<'a, 'm> {
         }
     }
 
-    fn fields(&mut self, path: &str, old: &'m [Field], new: &'m [Field]) {
+    fn fields(
+        &mut self,
+        path: &str,
+        (a, b): (&TypeName, &TypeName),
+        old: &'m [Field],
+        new: &'m [Field],
+    ) {
         use RuleId::*;
         for o in old {
             let here = join(path, &o.name);
             match new.iter().find(|n| n.name == o.name) {
-                Some(n) if self.travels(o) || self.travels(n) => self.field(&here, o, n),
+                Some(n) if self.travels(o) || self.travels(n) => self
+                    .within(format!("field `{b}::{}`", n.ident), |w| {
+                        w.field(&here, o, n)
+                    }),
                 Some(_) => {}
                 None if !self.travels(o) => {}
                 None => {
@@ -455,7 +504,9 @@ impl<'a, 'm> Walker<'a, 'm> {
                         (Slot::Response, false) => ResponseOptionalPropertyRemoved,
                         _ => RequestPropertyRemoved,
                     };
-                    self.push(rule, format!("removed {required} property `{here}`"), None);
+                    self.within(format!("field `{a}::{}`", o.ident), |w| {
+                        w.push(rule, format!("removed {required} property `{here}`"), None)
+                    });
                 }
             }
         }
@@ -471,7 +522,9 @@ impl<'a, 'm> Walker<'a, 'm> {
                 (_, true) => RequestRequiredPropertyAdded,
                 (_, false) => RequestOptionalPropertyAdded,
             };
-            self.push(rule, format!("added {required} property `{here}`"), None);
+            self.within(format!("field `{b}::{}`", n.ident), |w| {
+                w.push(rule, format!("added {required} property `{here}`"), None)
+            });
         }
     }
 
@@ -506,8 +559,60 @@ impl<'a, 'm> Walker<'a, 'm> {
         if new.deprecated && !old.deprecated {
             self.emit(What::Deprecated, path, "was deprecated".to_owned());
         }
+        self.access(path, old, new);
+        if old.default != new.default {
+            let rule = match self.slot {
+                Slot::Response => ResponsePropertyDefaultChanged,
+                _ => RequestPropertyDefaultChanged,
+            };
+            self.push(
+                rule,
+                format!(
+                    "`{path}` default changed from {} to {}",
+                    default_text(&old.default),
+                    default_text(&new.default)
+                ),
+                None,
+            );
+        }
         self.constraints(path, &old.constraints, &new.constraints);
         self.types(path, &old.ty, &new.ty);
+    }
+
+    /// `readOnly` flips matter to senders, `writeOnly` flips to receivers; the other direction
+    /// does not see the property change at all.
+    fn access(&mut self, path: &str, old: &Field, new: &Field) {
+        use RuleId::*;
+        let (rule, text) = match self.slot {
+            Slot::Request if old.read_only != new.read_only => {
+                if new.read_only {
+                    (
+                        RequestPropertyBecameReadOnly,
+                        "became read-only: the server ignores it when sent",
+                    )
+                } else {
+                    (
+                        RequestPropertyNoLongerReadOnly,
+                        "is no longer read-only: the server takes it when sent",
+                    )
+                }
+            }
+            Slot::Response if old.write_only != new.write_only => {
+                if new.write_only {
+                    (
+                        ResponsePropertyBecameWriteOnly,
+                        "became write-only: the server no longer returns it",
+                    )
+                } else {
+                    (
+                        ResponsePropertyNoLongerWriteOnly,
+                        "is no longer write-only: the server returns it",
+                    )
+                }
+            }
+            _ => return,
+        };
+        self.push(rule, format!("`{path}` {text}"), None);
     }
 
     /// Patterns and limits.
@@ -574,6 +679,13 @@ fn lowered(change: Change, semver: Option<Semver>) -> Change {
             change.with_semver(s)
         }
         None => change,
+    }
+}
+
+pub(crate) fn default_text(value: &Option<serde_json::Value>) -> String {
+    match value {
+        Some(v) => format!("`{v}`"),
+        None => "none".to_owned(),
     }
 }
 

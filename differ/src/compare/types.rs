@@ -98,25 +98,38 @@ pub(super) fn compare(cx: &Cx<'_>, scope: Option<&Scope<'_>>, out: &mut Vec<Chan
                 } else {
                     "shape also changed: see the operations that use it"
                 };
-                out.push(Change::new(
-                    RuleId::SchemaRenamed,
-                    format!("{} renamed to {} ({how})", label(def), label(target)),
-                ));
+                out.push(
+                    Change::new(
+                        RuleId::SchemaRenamed,
+                        format!("{} renamed to {} ({how})", label(def), label(target)),
+                    )
+                    .with_rust(format!(
+                        "{} `{name}` → `{}`",
+                        kind(cx.old, name),
+                        renamed.to
+                    )),
+                );
             }
-            None => out.push(Change::new(
-                RuleId::SchemaRemoved,
-                format!("{} {} removed", kind(cx.old, name), label(def)),
-            )),
+            None => out.push(
+                Change::new(
+                    RuleId::SchemaRemoved,
+                    format!("{} {} removed", kind(cx.old, name), label(def)),
+                )
+                .with_rust(format!("{} `{name}`", kind(cx.old, name))),
+            ),
         }
     }
     for (name, def) in &cx.new.types {
         if cx.old.types.contains_key(name) || cx.renames.is_target(name) || !in_new(name) {
             continue;
         }
-        out.push(Change::new(
-            RuleId::SchemaAdded,
-            format!("{} {} added", kind(cx.new, name), label(def)),
-        ));
+        out.push(
+            Change::new(
+                RuleId::SchemaAdded,
+                format!("{} {} added", kind(cx.new, name), label(def)),
+            )
+            .with_rust(format!("{} `{name}`", kind(cx.new, name))),
+        );
     }
 }
 

@@ -46,6 +46,11 @@ struct ChangeRecord<'a> {
     rule_id: &'static str,
     level: Level,
     semver: Semver,
+    /// The generated item the change touches; `null` when it touches none.
+    rust_item: Option<&'a str>,
+    /// The reason of the exemption that keeps the change out of `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exemption: Option<&'a str>,
 }
 
 impl<'a> From<&'a Change> for ChangeRecord<'a> {
@@ -54,10 +59,12 @@ impl<'a> From<&'a Change> for ChangeRecord<'a> {
         ChangeRecord {
             change: &c.message,
             change_code: rule.code,
-            backward_compatible: rule.level != Level::Breaking,
+            backward_compatible: c.level() != Level::Breaking,
             rule_id: rule.number,
-            level: rule.level,
+            level: c.level(),
             semver: c.semver,
+            rust_item: c.rust.as_deref(),
+            exemption: c.exempted.as_deref(),
         }
     }
 }

@@ -1,12 +1,17 @@
-//! Reports: the same [`Diff`] as terminal text, Markdown and JSON, plus the short summary that
-//! `cargo xtask regen` prints. Every format is byte-for-byte stable for a given diff.
+//! Reports: the same [`Diff`] as terminal text, Markdown, JSON, GitHub Actions annotations and
+//! JUnit XML, plus the short summary that `cargo xtask regen` prints. Every format is
+//! byte-for-byte stable for a given diff, and names the generated Rust item each change touches.
 
+mod github;
 mod json;
+mod junit;
 mod markdown;
 mod text;
 
+pub use github::github_actions;
 pub use json::json;
-pub use markdown::markdown;
+pub use junit::junit;
+pub use markdown::{markdown, markdown_capped, DEFAULT_CAP};
 pub use text::{summary, text};
 
 use crate::change::Diff;
@@ -32,6 +37,8 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+    GithubActions,
+    Junit,
 }
 
 impl Format {
@@ -40,6 +47,8 @@ impl Format {
             Format::Text => text(diff),
             Format::Markdown => markdown(diff),
             Format::Json => json(diff),
+            Format::GithubActions => github_actions(diff),
+            Format::Junit => junit(diff),
         }
     }
 }

@@ -36,7 +36,7 @@ pub fn text(diff: &Diff) -> String {
         }
     }
     if !diff.spec_changes.is_empty() {
-        out.push_str("\nSchemas and security\n");
+        out.push_str("\nNamed types, security and policy\n");
         for change in &diff.spec_changes {
             line(&mut out, change);
         }
@@ -46,15 +46,23 @@ pub fn text(diff: &Diff) -> String {
 
 fn line(out: &mut String, change: &Change) {
     let rule = change.info();
+    let item = change
+        .rust
+        .as_ref()
+        .map(|item| format!("; Rust: {item}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "  {:<8} {:<5}  {}  [{} {}]",
-        rule.level.as_str(),
+        "  {:<8} {:<5}  {}{item}  [{} {}]",
+        change.level().as_str(),
         change.semver.as_str(),
         change.message,
         rule.number,
         rule.code
     );
+    if let Some(reason) = &change.exempted {
+        let _ = writeln!(out, "                  exempt: {reason}");
+    }
 }
 
 fn crate_effect(semver: Option<Semver>) -> String {

@@ -72,6 +72,7 @@ impl<'s> SchemaCx<'s> {
                     ReferenceOr::Item(s) => constraints_of(s),
                     ReferenceOr::Reference { .. } => Constraints::default(),
                 },
+                default: data.and_then(|d| d.default.clone()),
             });
         }
         fields
