@@ -53,6 +53,15 @@ pub fn committed_crate() -> CrateSettings {
             version: crate::settings::RUNTIME_VERSION.to_owned(),
         },
         workspace_member: true,
+        publish: true,
+        repository: Some(REPOSITORY.to_owned()),
+        keywords: ["mongodb", "atlas", "backup", "snapshot", "api-client"]
+            .map(str::to_owned)
+            .to_vec(),
+        categories: ["api-bindings", "database"].map(str::to_owned).to_vec(),
         ..CrateSettings::default()
     }
 }
+
+/// Where this repository is published; the published crates link to it.
+pub const REPOSITORY: &str = "https://github.com/atlas-snapshots-codegen/atlas-snapshots-codegen";

@@ -12,6 +12,14 @@ pub struct CrateSettings {
     pub version: String,
     pub description: String,
     pub license: String,
+    /// The oldest Rust toolchain the crate builds with: at least what its dependencies need.
+    pub rust_version: String,
+    /// Where the crate's source lives, for its registry page.
+    pub repository: Option<String>,
+    /// A README beside the manifest, shown on the registry page and as the crate docs.
+    pub readme: Option<String>,
+    pub keywords: Vec<String>,
+    pub categories: Vec<String>,
     pub runtime: RuntimeSource,
     /// A member of the surrounding workspace; otherwise the manifest declares a workspace of its
     /// own, so the crate builds wherever it is written.
@@ -31,6 +39,10 @@ pub enum RuntimeSource {
 /// The version of the runtime crate this generator emits code for: they are released together.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The oldest toolchain a generated crate builds with: the highest `rust-version` among the
+/// runtime's dependencies (CI checks it against `cargo metadata`).
+pub const RUST_VERSION: &str = "1.88";
+
 impl Default for CrateSettings {
     fn default() -> Self {
         CrateSettings {
@@ -38,6 +50,11 @@ impl Default for CrateSettings {
             version: "0.1.0".to_owned(),
             description: "A client generated from an OpenAPI spec.".to_owned(),
             license: "Apache-2.0".to_owned(),
+            rust_version: RUST_VERSION.to_owned(),
+            repository: None,
+            readme: None,
+            keywords: Vec::new(),
+            categories: Vec::new(),
             runtime: RuntimeSource::Version(RUNTIME_VERSION.to_owned()),
             workspace_member: false,
             publish: false,

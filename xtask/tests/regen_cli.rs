@@ -240,7 +240,10 @@ fn a_published_runtime_version_can_be_asked_for() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("atlas-runtime = \"0.4.2\""), "{manifest}");
+    assert!(
+        manifest.contains("atlas-runtime = { version = \"0.4.2\", default-features = false }"),
+        "{manifest}"
+    );
     assert!(!manifest.contains("path ="), "{manifest}");
     // A folder name that starts with a digit still gives a valid package name.
     assert!(

@@ -30,12 +30,45 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
     package.insert("name", value(settings.package.as_str()));
     package.insert("version", value(settings.version.as_str()));
     package.insert("edition", value("2021"));
+    package.insert("rust-version", value(settings.rust_version.as_str()));
     package.insert("description", value(settings.description.as_str()));
     package.insert("license", value(settings.license.as_str()));
+    if let Some(repository) = &settings.repository {
+        package.insert("repository", value(repository.as_str()));
+    }
+    if let Some(readme) = &settings.readme {
+        package.insert("readme", value(readme.as_str()));
+    }
+    for (key, list) in [
+        ("keywords", &settings.keywords),
+        ("categories", &settings.categories),
+    ] {
+        if !list.is_empty() {
+            let array: Array = list.iter().map(String::as_str).collect();
+            package.insert(key, value(array));
+        }
+    }
     if !settings.publish {
         package.insert("publish", value(false));
     }
     doc.insert("package", Item::Table(package));
+    if settings.publish {
+        // docs.rs builds the default features; the TLS choice does not change the API.
+        let mut docs_rs = Table::new();
+        let args: Array = ["--cfg", "docsrs"].into_iter().collect();
+        docs_rs.insert("rustdoc-args", value(args));
+        let mut metadata = Table::new();
+        metadata.set_implicit(true);
+        metadata.insert("docs", {
+            let mut docs = Table::new();
+            docs.set_implicit(true);
+            docs.insert("rs", Item::Table(docs_rs));
+            Item::Table(docs)
+        });
+        if let Some(Item::Table(package)) = doc.get_mut("package") {
+            package.insert("metadata", Item::Table(metadata));
+        }
+    }
     if !settings.workspace_member {
         // A crate of its own, even when generated inside another workspace's folder.
         doc.insert("workspace", Item::Table(Table::new()));
@@ -55,6 +88,7 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
         dependencies.insert(name, dependency_item(dependency));
     }
     doc.insert("dependencies", Item::Table(dependencies));
+    doc.insert("features", Item::Table(features()));
     let comments: String = header
         .lines()
         .map(|line| match line.strip_prefix("//") {
@@ -63,6 +97,20 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
         })
         .collect();
     format!("{comments}{doc}")
+}
+
+/// The runtime's TLS choices, passed through so users pick them on the generated crate.
+const TLS_FEATURES: &[&str] = &["rustls", "rustls-native-roots", "native-tls"];
+
+fn features() -> Table {
+    let mut features = Table::new();
+    let default: Array = ["rustls"].into_iter().collect();
+    features.insert("default", value(default));
+    for feature in TLS_FEATURES {
+        let forwarded: Array = [format!("atlas-runtime/{feature}")].into_iter().collect();
+        features.insert(feature, value(forwarded));
+    }
+    features
 }
 
 fn runtime_dependency(runtime: &RuntimeSource) -> Item {
@@ -76,6 +124,8 @@ fn runtime_dependency(runtime: &RuntimeSource) -> Item {
             dependency.insert("version", version.as_str().into());
         }
     }
+    // The TLS choice is the generated crate's own features, forwarded.
+    dependency.insert("default-features", false.into());
     dependency_item(dependency)
 }
 
@@ -126,7 +176,21 @@ mod tests {
             "",
         );
         let doc: DocumentMut = by_version.parse().unwrap();
-        assert_eq!(doc["dependencies"]["atlas-runtime"].as_str(), Some("0.3"));
+        assert_eq!(
+            doc["dependencies"]["atlas-runtime"]["version"].as_str(),
+            Some("0.3")
+        );
+        assert_eq!(
+            doc["dependencies"]["atlas-runtime"]["default-features"].as_bool(),
+            Some(false)
+        );
+        assert_eq!(
+            doc["features"]["native-tls"]
+                .as_array()
+                .and_then(|a| a.get(0))
+                .and_then(|v| v.as_str()),
+            Some("atlas-runtime/native-tls")
+        );
         assert_eq!(
             doc["dependencies"]["chrono"]["default-features"].as_bool(),
             Some(false)
