@@ -82,6 +82,9 @@ pub enum CodegenError {
         #[source]
         source: std::io::Error,
     },
+    /// The output folder holds files the generator did not write; nothing was written.
+    #[error("refusing to write generated files to {path}: {reason}")]
+    Refused { path: String, reason: String },
     #[error("{count} generated file(s) are stale:\n{diff}\nRun `{command}` to update them.")]
     Stale {
         count: usize,

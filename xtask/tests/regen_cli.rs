@@ -160,7 +160,8 @@ fn unreadable_spec_is_an_error() {
 #[test]
 fn standalone_crate_then_check() {
     let spec = repository().join("tests/fixtures/codegen/versions.yaml");
-    let (dir, out) = previous_output();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
     let args = [
         "--spec",
         spec.to_str().unwrap(),
@@ -176,6 +177,7 @@ fn standalone_crate_then_check() {
         "src/runtime/request.rs",
         "src/generated/mod.rs",
         "src/generated/v1.rs",
+        ".generated-files",
     ] {
         assert!(out.join(file).is_file(), "{file} written");
     }
@@ -203,4 +205,116 @@ fn standalone_crate_then_check() {
         "// edited by hand\n"
     );
     drop(dir);
+}
+
+fn good_spec() -> PathBuf {
+    repository().join("tests/fixtures/codegen/versions.yaml")
+}
+
+fn regen_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("regen")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("xtask runs")
+}
+
+#[test]
+fn a_folder_the_generator_did_not_write_is_refused_and_left_as_it_was() {
+    let (dir, out) = previous_output();
+    fs::write(out.join("README.md"), "mine\n").unwrap();
+    let before = snapshot_of(dir.path());
+    let output = regen(&[
+        "--spec",
+        good_spec().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("refusing to write"), "{message}");
+    assert!(message.contains("not empty"), "{message}");
+    assert!(message.contains("`README.md`, `src`"), "{message}");
+    assert_eq!(snapshot_of(dir.path()), before, "nothing was written");
+}
+
+#[test]
+fn out_dot_in_an_empty_folder_generates_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = regen_in(
+        dir.path(),
+        &["--spec", good_spec().to_str().unwrap(), "--out", "."],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("Cargo.toml").is_file());
+    assert!(dir.path().join("src/generated/mod.rs").is_file());
+    let manifest = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"generated-client\""),
+        "{manifest}"
+    );
+    // Running it again in place is a no-op, not an EBUSY.
+    let again = regen_in(
+        dir.path(),
+        &["--spec", good_spec().to_str().unwrap(), "--out", "."],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("no changes"));
+}
+
+#[test]
+fn out_dot_or_dot_dot_in_a_repository_is_refused_with_nothing_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    fs::create_dir_all(repo.join("src/sub")).unwrap();
+    fs::write(repo.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let before = snapshot_of(dir.path());
+    for (cwd, out) in [(repo.clone(), "."), (repo.join("src/sub"), "../..")] {
+        let output = regen_in(
+            &cwd,
+            &["--spec", good_spec().to_str().unwrap(), "--out", out],
+        );
+        assert!(!output.status.success(), "--out {out}");
+        let message = stderr(&output);
+        assert!(message.contains("refusing to write"), "{message}");
+        assert_eq!(
+            snapshot_of(dir.path()),
+            before,
+            "--out {out} left something"
+        );
+    }
+}
+
+#[test]
+fn target_and_dot_folders_in_the_output_survive_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    for folder in [".git", "target/debug"] {
+        fs::create_dir_all(out.join(folder)).unwrap();
+        fs::write(out.join(folder).join("keep"), folder).unwrap();
+    }
+    let spec = good_spec();
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let output = regen(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    fs::write(out.join("Cargo.lock"), "# not the generator's\n").unwrap();
+    let output = regen(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for folder in [".git", "target/debug"] {
+        assert_eq!(
+            fs::read_to_string(out.join(folder).join("keep")).unwrap(),
+            folder
+        );
+    }
+    assert!(out.join("Cargo.lock").exists());
 }
