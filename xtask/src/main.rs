@@ -45,6 +45,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // These act on the checkout they run in; a clean error beats a panic deep inside them.
+    if matches!(
+        cli.command,
+        Command::Regen(_) | Command::Corpus(_) | Command::Bench(_)
+    ) {
+        if let Err(message) = codegen::project::try_repository_root() {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Regen(args) => regen::run(args),
         Command::Diff(args) => diff::run(args),
