@@ -62,7 +62,8 @@ impl fmt::Display for Diagnostic {
 /// Why a generation run failed. Nothing is written when any of these is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum CodegenError {
-    #[error("cannot read spec file {file}: {source}")]
+    // The cause is the source, not part of the text, so a report of the chain names it once.
+    #[error("cannot read spec file {file}")]
     Read {
         file: String,
         #[source]
@@ -76,7 +77,7 @@ pub enum CodegenError {
     Format { file: String, message: String },
     #[error("the emitter left out {}: {}", .0.len(), .0.join(", "))]
     Incomplete(Vec<String>),
-    #[error("cannot write generated files to {path}: {source}")]
+    #[error("cannot write generated files to {path}")]
     Write {
         path: String,
         #[source]

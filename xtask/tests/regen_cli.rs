@@ -318,3 +318,22 @@ fn target_and_dot_folders_in_the_output_survive_every_run() {
     }
     assert!(out.join("Cargo.lock").exists());
 }
+
+#[test]
+fn a_missing_spec_names_the_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = regen(&[
+        "--spec",
+        "/nonexistent.yaml",
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(
+        message.matches("No such file or directory").count(),
+        1,
+        "{message}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing was created");
+}
