@@ -21,6 +21,14 @@ impl LoadedSpec {
     /// path: indexing a 3 MB spec costs more than parsing it.
     pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
         locate_all(&self.text, diagnostics);
+        for d in diagnostics.iter_mut() {
+            if d.operation.is_none() {
+                d.operation = operation_at(&self.raw, &d.pointer);
+            }
+            if d.help.is_none() {
+                d.help = dangling_help(&self.raw, &d.message);
+            }
+        }
     }
 }
 
@@ -143,6 +151,7 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
             format!("not a valid OpenAPI 3.0 document here: {message}"),
         );
         locate_all(&text, std::slice::from_mut(&mut d));
+        d.operation = operation_at(&raw, &d.pointer);
         CodegenError::Parse(Box::new(d))
     })?;
     Ok(LoadedSpec {
@@ -151,6 +160,58 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
         raw,
         openapi,
     })
+}
+
+/// The operation a pointer below `/paths/{path}/{method}` belongs to: its `operationId`, or
+/// `METHOD path` when it has none.
+fn operation_at(raw: &serde_json::Value, pointer: &str) -> Option<String> {
+    let mut segments = pointer.strip_prefix("/paths/")?.splitn(3, '/');
+    let path = segments.next()?;
+    let method = segments.next()?;
+    if !matches!(
+        method,
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+    ) {
+        return None;
+    }
+    let operation = raw.get("paths")?.get(unescape_pointer(path))?.get(method)?;
+    Some(
+        match operation.get("operationId").and_then(|id| id.as_str()) {
+            Some(id) => id.to_owned(),
+            None => format!("{} {}", method.to_uppercase(), unescape_pointer(path)),
+        },
+    )
+}
+
+/// For a message about a dangling `#/...` reference, the nearest name that exists where the
+/// reference stops resolving, as a "did you mean".
+fn dangling_help(raw: &serde_json::Value, message: &str) -> Option<String> {
+    let target = message.strip_prefix("dangling reference: `#")?;
+    let target = &target[..target.find('`')?];
+    let segments: Vec<String> = target.split('/').skip(1).map(unescape_pointer).collect();
+    let mut node = raw;
+    for (depth, segment) in segments.iter().enumerate() {
+        if let Some(next) = node.get(segment.as_str()) {
+            node = next;
+            continue;
+        }
+        let names = node.as_object()?.keys();
+        let (best, score) = names
+            .map(|name| (name, strsim::jaro_winkler(segment, name)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        // Below this, names share too little to be the one meant.
+        if score < 0.8 {
+            return None;
+        }
+        let mut fixed: Vec<String> = segments[..depth]
+            .iter()
+            .map(|s| escape_pointer(s))
+            .collect();
+        fixed.push(escape_pointer(best));
+        fixed.extend(segments[depth + 1..].iter().map(|s| escape_pointer(s)));
+        return Some(format!("did you mean `#/{}`?", fixed.join("/")));
+    }
+    None
 }
 
 /// `openapiv3` reads `paths` (and the objects in it) through flattened maps, which hide where
@@ -862,5 +923,30 @@ mod tests {
             "/paths/~1a/get/responses/200/content/application~1json/schema/nullable"
         );
         assert_eq!(d.line, Some(15));
+        assert_eq!(d.operation.as_deref(), Some("GET /a"));
+    }
+
+    #[test]
+    fn located_problems_name_their_operation_and_suggest_the_nearest_name() {
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a/{b}:\n    get:\n      operationId: getA\n      responses: {}\n    put:\n      responses: {}\ncomponents:\n  schemas:\n    ClusterDescription: {}\n    Group: {}\n";
+        let spec = load_text("s.yaml", text.into(), Format::Yaml).unwrap();
+        let mut list = vec![
+            Diagnostic::new("s.yaml", "/paths/~1a~1{b}/get/responses", "dangling reference: `#/components/schemas/ClusterDescripton` does not exist in this document"),
+            Diagnostic::new("s.yaml", "/paths/~1a~1{b}/put", "dangling reference: `#/components/schemas/Zzz` does not exist in this document"),
+            Diagnostic::new("s.yaml", "/components/schemas/Group", "dangling reference: `#/components/schema/Group` does not exist in this document"),
+        ];
+        spec.locate(&mut list);
+        assert_eq!(list[0].operation.as_deref(), Some("getA"));
+        assert_eq!(
+            list[0].help.as_deref(),
+            Some("did you mean `#/components/schemas/ClusterDescription`?")
+        );
+        assert_eq!(list[1].operation.as_deref(), Some("PUT /a/{b}"));
+        assert_eq!(list[1].help, None, "nothing is near enough");
+        assert_eq!(list[2].operation, None);
+        assert_eq!(
+            list[2].help.as_deref(),
+            Some("did you mean `#/components/schemas/Group`?")
+        );
     }
 }

@@ -66,8 +66,26 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            match error.downcast_ref::<codegen::CodegenError>() {
+                // Spec problems are shown with their source line, for people to fix.
+                Some(codegen_error) if !codegen_error.diagnostics().is_empty() => {
+                    eprint!(
+                        "{}",
+                        codegen::error::render_report(codegen_error, spec_text)
+                    );
+                }
+                _ => eprintln!("error: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The text of a spec file a diagnostic names, as the loader read it.
+fn spec_text(file: &str) -> Option<String> {
+    let (text, _) = codegen::load::read_text(std::path::Path::new(file)).ok()?;
+    Some(
+        text.strip_prefix('\u{feff}')
+            .map_or(text.clone(), str::to_owned),
+    )
 }

@@ -337,3 +337,37 @@ fn a_missing_spec_names_the_cause_once() {
     );
     assert!(!dir.path().join("out").exists(), "nothing was created");
 }
+
+#[test]
+fn problems_are_shown_with_their_line_a_caret_the_path_and_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("typo.yaml");
+    fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /groups/{groupId}:\n    get:\n      operationId: getGroup\n      parameters:\n        - name: groupId\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Grop'\ncomponents:\n  schemas:\n    Group:\n      type: object\n",
+    )
+    .unwrap();
+    let output = regen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("typo.yaml:21:17"), "{message}");
+    assert!(
+        message.contains("21 |                 $ref: '#/components/schemas/Grop'"),
+        "{message}"
+    );
+    assert!(message.contains("|                 ^^^^\n"), "{message}");
+    assert!(
+        message.contains("at paths › /groups/{groupId} › get › responses › 200"),
+        "{message}"
+    );
+    assert!(message.contains("in operation `getGroup`"), "{message}");
+    assert!(
+        message.contains("help: did you mean `#/components/schemas/Group`?"),
+        "{message}"
+    );
+}
