@@ -63,10 +63,21 @@ pub fn read_text(path: &Path) -> Result<(String, Format), CodegenError> {
         None => (bytes, name),
     };
     let text = String::from_utf8(bytes).map_err(|e| {
-        read_error(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            e.utf8_error(),
-        ))
+        // Say where, so the byte can be found and fixed: line and column of the first bad byte.
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let mut d = Diagnostic::new(
+            &file,
+            "",
+            format!(
+                "not UTF-8 text: byte 0x{:02x} at offset {} is not valid UTF-8; save the spec as UTF-8",
+                e.as_bytes()[valid.len()],
+                valid.len()
+            ),
+        );
+        d.line = Some(valid.matches('\n').count() + 1);
+        d.column = Some(valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1);
+        CodegenError::Parse(Box::new(d))
     })?;
     let format = if name.ends_with(".json") {
         Format::Json
@@ -98,6 +109,20 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
             if let Some(location) = e.location() {
                 d.line = Some(location.line());
                 d.column = Some(location.column());
+            }
+            if d.message.contains("repetition limit exceeded") {
+                d.message = "malformed YAML: aliases expand to too many nodes (repetition limit \
+                             exceeded), as in a billion-laughs document; a spec needs no nested aliases"
+                    .to_owned();
+                d.line = first_alias_line(&text);
+                d.column = d.line.map(|_| 1);
+            }
+            if d.message.contains("more than one document") {
+                d.message = "malformed YAML: the file holds more than one YAML document; a spec \
+                             is one document, so remove the `---` that starts the second"
+                    .to_owned();
+                d.line = second_document_line(&text);
+                d.column = d.line.map(|_| 1);
             }
             d
         }),
@@ -243,6 +268,30 @@ fn path_item_error(raw: &serde_json::Value) -> Option<(String, String)> {
     })
 }
 
+/// The first line that uses an alias (`*name`), where an expansion starts.
+fn first_alias_line(text: &str) -> Option<usize> {
+    let alias = regex::Regex::new(r"(^|[\s\[,{:])\*[A-Za-z0-9_.-]+").ok()?;
+    text.lines()
+        .position(|line| !line.trim_start().starts_with('#') && alias.is_match(line))
+        .map(|index| index + 1)
+}
+
+/// The line of the `---` or `...` marker after which a second YAML document starts.
+fn second_document_line(text: &str) -> Option<usize> {
+    let mut seen_content = false;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_end();
+        let is_marker = trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "...";
+        if is_marker && seen_content {
+            return Some(index + 1);
+        }
+        if !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            seen_content = true;
+        }
+    }
+    None
+}
+
 /// serde_yaml appends "at line X column Y" to its messages; the diagnostic carries those apart.
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
@@ -267,10 +316,15 @@ fn check_version(file: &str, raw: &serde_json::Value) -> Result<(), CodegenError
             Value::Null => "an empty document".to_owned(),
             other => format!("{} at the top level", kind_of(other)),
         };
-        return refuse(
+        let mut d = Diagnostic::new(
+            file,
             "",
             format!("not an OpenAPI document: found {found}, where a mapping with `openapi`, `info` and `paths` belongs; {SUPPORTED}"),
         );
+        // The whole document is wrong: point at its start.
+        d.line = Some(1);
+        d.column = Some(1);
+        return Err(CodegenError::Parse(Box::new(d)));
     };
     match (document.get("openapi"), document.get("swagger")) {
         (Some(Value::String(v)), _) if v.starts_with("3.0.") => Ok(()),
@@ -759,6 +813,7 @@ mod tests {
         let d = err.diagnostics()[0].clone();
         assert_eq!(d.pointer, "/paths/~1a/get");
         assert_eq!(d.line, Some(7));
+
         assert!(
             d.message.contains("expected struct Responses"),
             "{}",
@@ -947,6 +1002,35 @@ mod tests {
         assert_eq!(
             list[2].help.as_deref(),
             Some("did you mean `#/components/schemas/Group`?")
+        );
+    }
+
+    #[test]
+    fn two_documents_and_bytes_that_are_not_utf8_are_located() {
+        let text = format!("---\nopenapi: 3.0.3\n{REST}---\nopenapi: 3.0.3\n");
+        let d = refusal(&text, Format::Yaml);
+        assert!(
+            d.message.contains("more than one YAML document"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.line, Some(7));
+
+        let laughs = "openapi: 3.0.3\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
+        let d = refusal(laughs, Format::Yaml);
+        assert!(d.message.contains("billion-laughs"), "{}", d.message);
+        assert_eq!(d.line, Some(3));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.yaml");
+        std::fs::write(&path, b"openapi: 3.0.3\ninfo:\n  title: caf\xe9\n").unwrap();
+        let err = load_file(&path).unwrap_err();
+        let d = err.diagnostics()[0].clone();
+        assert_eq!((d.line, d.column), (Some(3), Some(13)));
+        assert!(
+            d.message.contains("byte 0xe9 at offset 33"),
+            "{}",
+            d.message
         );
     }
 }
