@@ -34,6 +34,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate and `cargo check` a client for every spec in a folder, with a table of results.
     Corpus(corpus::CorpusArgs),
+    /// Generate crates for the peer specs (progenitor's test suite) and run `cargo check` and
+    /// `cargo clippy -- -D warnings` on each.
+    Peers(corpus::PeersArgs),
     /// Extract chosen operations, and the components they reach, from an upstream spec.
     Slice(slice::SliceArgs),
     /// Measure generation, compile, decode and list-all speed against progenitor; writes
@@ -48,7 +51,7 @@ fn main() -> ExitCode {
     // These act on the checkout they run in; a clean error beats a panic deep inside them.
     if matches!(
         cli.command,
-        Command::Regen(_) | Command::Corpus(_) | Command::Bench(_)
+        Command::Regen(_) | Command::Corpus(_) | Command::Peers(_) | Command::Bench(_)
     ) {
         if let Err(message) = codegen::project::try_repository_root() {
             eprintln!("error: {message}");
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Regen(args) => regen::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Corpus(args) => corpus::run(args),
+        Command::Peers(args) => corpus::run_peers(args),
         Command::Slice(args) => slice::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Stub(args) => stub::run(args),
