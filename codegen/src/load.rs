@@ -249,14 +249,18 @@ fn path_item_error(raw: &serde_json::Value) -> Option<(String, String)> {
         let found = item.iter().find_map(|(key, node)| {
             let error = match key.as_str() {
                 "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-                    serde_json::from_value::<openapiv3::Operation>(node.clone()).err()?
+                    serde_path_to_error::deserialize::<_, openapiv3::Operation>(node).err()?
                 }
                 _ => return None,
             };
-            Some((
-                format!("{item_pointer}/{}", escape_pointer(key)),
-                error.to_string(),
-            ))
+            let operation = format!("{item_pointer}/{}", escape_pointer(key));
+            let inner = format!("{operation}{}", pointer_of_path(error.path()));
+            let message = error.inner().to_string();
+            // Parameters are read by their `in`, which hides the key: check the keys here.
+            let narrowed = crate::validate::resolve(raw, &inner)
+                .filter(|_| is_parameter_pointer(&inner))
+                .and_then(|node| bad_parameter_key(node, &inner));
+            Some(narrowed.unwrap_or((inner, message)))
         });
         found.or_else(|| {
             let error = serde_json::from_value::<openapiv3::PathItem>(serde_json::Value::Object(
@@ -265,6 +269,44 @@ fn path_item_error(raw: &serde_json::Value) -> Option<(String, String)> {
             .err()?;
             Some((item_pointer, error.to_string()))
         })
+    })
+}
+
+/// Whether `pointer` is an item of a `parameters` list.
+fn is_parameter_pointer(pointer: &str) -> bool {
+    pointer.rsplit_once('/').is_some_and(|(parent, index)| {
+        parent.ends_with("/parameters") && index.parse::<usize>().is_ok()
+    })
+}
+
+/// In a parameter object, the first key whose value has the wrong kind.
+fn bad_parameter_key(node: &serde_json::Value, pointer: &str) -> Option<(String, String)> {
+    let map = node.as_object()?;
+    let wrong_key = map.iter().find_map(|(key, value)| {
+        let expected = match key.as_str() {
+            "name" | "in" | "description" | "style" if !value.is_string() => "a string",
+            "required" | "deprecated" | "allowEmptyValue" | "explode" | "allowReserved"
+                if !value.is_boolean() =>
+            {
+                "`true` or `false`"
+            }
+            "schema" | "content" | "examples" if !value.is_object() => "a mapping",
+            _ => return None,
+        };
+        Some((
+            format!("{pointer}/{}", escape_pointer(key)),
+            format!("`{key}` must be {expected}, found {}", kind_of(value)),
+        ))
+    });
+    wrong_key.or_else(|| {
+        (!map.contains_key("schema") && !map.contains_key("content") && !map.contains_key("$ref"))
+            .then(|| {
+                (
+                    pointer.to_owned(),
+                    "a parameter needs a `schema` (or a `content` mapping) saying its type"
+                        .to_owned(),
+                )
+            })
     })
 }
 
@@ -811,9 +853,9 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      responses: 7\n";
         let err = load_text("s.yaml", text.into(), Format::Yaml).unwrap_err();
         let d = err.diagnostics()[0].clone();
-        assert_eq!(d.pointer, "/paths/~1a/get");
-        assert_eq!(d.line, Some(7));
-
+        // The key that is wrong, not the operation around it.
+        assert_eq!(d.pointer, "/paths/~1a/get/responses");
+        assert_eq!(d.line, Some(8));
         assert!(
             d.message.contains("expected struct Responses"),
             "{}",
@@ -967,6 +1009,32 @@ mod tests {
             "{}",
             nested.message
         );
+    }
+
+    #[test]
+    fn a_wrong_key_in_a_parameter_is_reported_at_that_key() {
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: query\n          required: 'yes'\n          schema:\n            type: string\n      responses: {}\n";
+        let d = refusal(text, Format::Yaml);
+        assert_eq!(d.pointer, "/paths/~1a/get/parameters/0/required");
+        assert_eq!(d.line, Some(11));
+        assert!(
+            d.message
+                .contains("`required` must be `true` or `false`, found the string \"yes\""),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.operation.as_deref(), Some("GET /a"));
+
+        let no_schema = text.replace(
+            "          required: 'yes'\n          schema:\n            type: string\n",
+            "",
+        );
+        let d = refusal(&no_schema, Format::Yaml);
+        assert_eq!(
+            (d.pointer.as_str(), d.line),
+            ("/paths/~1a/get/parameters/0", Some(9))
+        );
+        assert!(d.message.contains("needs a `schema`"), "{}", d.message);
     }
 
     #[test]
