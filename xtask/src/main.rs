@@ -51,7 +51,11 @@ fn main() -> ExitCode {
     // These act on the checkout they run in; a clean error beats a panic deep inside them.
     if matches!(
         cli.command,
-        Command::Regen(_) | Command::Corpus(_) | Command::Peers(_) | Command::Bench(_)
+        Command::Regen(_)
+            | Command::Corpus(_)
+            | Command::Peers(_)
+            | Command::Bench(_)
+            | Command::Stub(_)
     ) {
         if let Err(message) = codegen::project::try_repository_root() {
             eprintln!("error: {message}");

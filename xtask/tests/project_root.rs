@@ -77,3 +77,36 @@ fn outside_any_checkout_the_error_says_where_it_looked() {
     );
     assert!(!message.contains("panicked"), "{message}");
 }
+
+#[test]
+fn stub_runs_in_the_checkout_named_at_run_time() {
+    let other = tempfile::tempdir().unwrap();
+    fake_repository(other.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["stub", "--", "--help"])
+        .env("CARGO_MANIFEST_DIR", other.path().join("xtask"))
+        .current_dir(other.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    // In this checkout the stand-in would build and serve; in the fake one cargo gives up.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("stub kept running: it used this checkout, not the one named at run time");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut message = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut message).unwrap();
+    assert!(
+        message.contains(&other.path().display().to_string()),
+        "cargo ran in the other checkout: {message}"
+    );
+}
