@@ -90,6 +90,9 @@ impl OwnedTree {
         options: SyncOptions,
     ) -> Result<Changes, CodegenError> {
         let owned_dir = self.owned_dir();
+        if owned_dir.exists() && !owned_dir.is_dir() {
+            return Err(self.refusal(&owned_dir, "it is a file, not a folder".to_owned()));
+        }
         let previous = read_manifest(&owned_dir)?;
         let mut wanted: BTreeMap<String, &str> = BTreeMap::new();
         for file in files {
@@ -724,6 +727,21 @@ mod tests {
             .sync(&[file("src/lib.rs", "")], Mode::Write)
             .unwrap_err();
         assert!(err.to_string().contains("`@generated` header"), "{err}");
+    }
+
+    #[test]
+    fn a_file_given_as_the_output_folder_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::write(&out, "mine\n").unwrap();
+        let err = whole_crate(&out)
+            .sync(&[file("src/lib.rs", "")], Mode::Write)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("it is a file, not a folder"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&out).unwrap(), "mine\n");
     }
 
     #[test]
