@@ -1,5 +1,7 @@
 //! Errors of the generator: every problem names the spec file and the JSON pointer of the place it
-//! was found, and a failed run reports all problems it found at once.
+//! was found, and a failed run reports all problems it found at once. `Display` is one line a
+//! problem (for logs and tests); [`Diagnostic::render`] and [`render_report`] show people the
+//! source line with a caret, the path as written, the operation and a suggestion.
 
 use std::fmt;
 
@@ -17,6 +19,8 @@ pub struct Diagnostic {
     /// The operation the problem belongs to, if any.
     pub operation: Option<String>,
     pub message: String,
+    /// What would probably fix it (a "did you mean"), where something is known.
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -28,6 +32,7 @@ impl Diagnostic {
             column: None,
             operation: None,
             message: message.into(),
+            help: None,
         }
     }
 
@@ -55,14 +60,134 @@ impl fmt::Display for Diagnostic {
         if let Some(operation) = &self.operation {
             write!(f, " (operation `{operation}`)")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "; {help}")?;
+        }
+        Ok(())
     }
+}
+
+impl Diagnostic {
+    /// The pointer as people write the path: segments unescaped (`~1` is `/` again), joined
+    /// with ` › `, so `/paths/~1a~1{b}/get` reads `paths › /a/{b} › get`.
+    pub fn path_as_written(&self) -> String {
+        if self.pointer.is_empty() {
+            return "the document itself".to_owned();
+        }
+        self.pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+
+    /// The problem for people: the source line with a caret under the offending key when the
+    /// line is known and `text` (the spec's text) is given, then where it is in the document,
+    /// the operation and any suggestion.
+    pub fn render(&self, text: Option<&str>) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+        let location = match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", self.file),
+            (Some(line), None) => format!("{}:{line}", self.file),
+            _ => self.file.clone(),
+        };
+        let source_line = self
+            .line
+            .and_then(|line| text?.lines().nth(line.checked_sub(1)?))
+            .map(|line| line.trim_end_matches('\r'));
+        let title = Level::ERROR.primary_title(self.message.as_str());
+        let mut group = match source_line {
+            Some(source) => {
+                let span = caret_span(source, self.column.unwrap_or(1));
+                title.element(
+                    Snippet::source(source)
+                        .line_start(self.line.unwrap_or(1))
+                        .path(self.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            None => title.element(Origin::path(location.as_str())),
+        };
+        let at = if self.pointer.is_empty() {
+            "at the document itself".to_owned()
+        } else {
+            format!("at {} (#{})", self.path_as_written(), self.pointer)
+        };
+        group = group.element(Level::NOTE.message(at));
+        if let Some(operation) = &self.operation {
+            group = group.element(Level::NOTE.message(format!("in operation `{operation}`")));
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let report: [Group; 1] = [group];
+        Renderer::plain().render(&report).to_string()
+    }
+}
+
+/// The bytes of `line` to underline for a problem at 1-based character `column`: the key or
+/// scalar starting there (a quoted one to its closing quote), at least one character.
+fn caret_span(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(index, _)| index);
+    let rest = &line[start..];
+    let length = match rest.chars().next() {
+        Some(quote @ ('\'' | '"')) => rest[1..].find(quote).map_or(rest.len(), |end| end + 2),
+        Some('-') if rest.starts_with("- ") => 1,
+        Some(_) => rest
+            .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
+            .filter(|end| *end > 0)
+            .unwrap_or(rest.len()),
+        None => 0,
+    };
+    if length == 0 {
+        // Past the end of the line: underline its last character, if any.
+        return line.len().saturating_sub(1)..line.len();
+    }
+    start..start + length
+}
+
+/// Every problem of `error` rendered for people with [`Diagnostic::render`], the text of each
+/// spec file read with `text_of`; errors without diagnostics as their `Display` with causes.
+pub fn render_report(error: &CodegenError, text_of: impl Fn(&str) -> Option<String>) -> String {
+    let diagnostics = error.diagnostics();
+    if diagnostics.is_empty() {
+        let mut out = format!("error: {error}");
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            out.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        out.push('\n');
+        return out;
+    }
+    let mut texts: std::collections::BTreeMap<&str, Option<String>> = Default::default();
+    let mut out = String::new();
+    if diagnostics.len() > 1 {
+        out.push_str(&format!(
+            "{} problem(s) in the spec:\n\n",
+            diagnostics.len()
+        ));
+    }
+    for d in diagnostics {
+        let text = texts
+            .entry(d.file.as_str())
+            .or_insert_with(|| text_of(&d.file));
+        out.push_str(&d.render(text.as_deref()));
+        out.push_str("\n\n");
+    }
+    out
 }
 
 /// Why a generation run failed. Nothing is written when any of these is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum CodegenError {
-    #[error("cannot read spec file {file}: {source}")]
+    // The cause is the source, not part of the text, so a report of the chain names it once.
+    #[error("cannot read spec file {file}")]
     Read {
         file: String,
         #[source]
@@ -76,12 +201,15 @@ pub enum CodegenError {
     Format { file: String, message: String },
     #[error("the emitter left out {}: {}", .0.len(), .0.join(", "))]
     Incomplete(Vec<String>),
-    #[error("cannot write generated files to {path}: {source}")]
+    #[error("cannot write generated files to {path}")]
     Write {
         path: String,
         #[source]
         source: std::io::Error,
     },
+    /// The output folder holds files the generator did not write; nothing was written.
+    #[error("refusing to write generated files to {path}: {reason}")]
+    Refused { path: String, reason: String },
     #[error("{count} generated file(s) are stale:\n{diff}\nRun `{command}` to update them.")]
     Stale {
         count: usize,
@@ -106,4 +234,123 @@ fn render_list(list: &[Diagnostic]) -> String {
         .map(|d| format!("  - {d}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          $ref: '#/components/responses/Mising'\n";
+
+    fn located() -> Diagnostic {
+        let mut d = Diagnostic::new(
+            "spec.yaml",
+            "/paths/~1a~1{b}/get/responses/200/$ref",
+            "dangling reference: `#/components/responses/Mising` does not exist in this document",
+        );
+        d.line = Some(8);
+        d.column = Some(11);
+        d.operation = Some("getA".into());
+        d.help = Some("did you mean `#/components/responses/Missing`?".into());
+        d
+    }
+
+    #[test]
+    fn the_pointer_reads_as_the_path_was_written() {
+        assert_eq!(
+            located().path_as_written(),
+            "paths › /a/{b} › get › responses › 200 › $ref"
+        );
+        let tilde = Diagnostic::new("s", "/paths/~1a~0b", "m");
+        assert_eq!(tilde.path_as_written(), "paths › /a~b");
+        assert_eq!(
+            Diagnostic::new("s", "", "m").path_as_written(),
+            "the document itself"
+        );
+    }
+
+    #[test]
+    fn a_rendered_problem_shows_the_line_a_caret_the_operation_and_the_help() {
+        let rendered = located().render(Some(TEXT));
+        assert!(
+            rendered.starts_with("error: dangling reference"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("spec.yaml:8:11"), "{rendered}");
+        assert!(
+            rendered.contains("8 |           $ref: '#/components/responses/Mising'"),
+            "{rendered}"
+        );
+        let caret = rendered
+            .lines()
+            .find(|line| line.contains('^'))
+            .expect("a caret line");
+        assert_eq!(
+            caret.trim_start_matches([' ', '|']).trim_end(),
+            "^^^^",
+            "{rendered}"
+        );
+        assert_eq!(
+            caret.find('^'),
+            rendered
+                .lines()
+                .find(|l| l.contains("$ref"))
+                .unwrap()
+                .find('$')
+        );
+        assert!(
+            rendered.contains("paths › /a/{b} › get › responses › 200 › $ref"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("in operation `getA`"), "{rendered}");
+        assert!(
+            rendered.contains("help: did you mean `#/components/responses/Missing`?"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn without_a_line_the_file_is_named_and_display_stays_one_line() {
+        let mut d = located();
+        d.line = None;
+        d.column = None;
+        let rendered = d.render(Some(TEXT));
+        assert!(rendered.contains("spec.yaml"), "{rendered}");
+        assert!(!rendered.contains('^'), "{rendered}");
+        let shown = located().to_string();
+        assert_eq!(
+            shown,
+            "spec.yaml:8:11: at #/paths/~1a~1{b}/get/responses/200/$ref (operation `getA`): \
+             dangling reference: `#/components/responses/Mising` does not exist in this document; \
+             did you mean `#/components/responses/Missing`?"
+        );
+    }
+
+    #[test]
+    fn carets_cover_the_token_at_the_column() {
+        assert_eq!(caret_span("  name: x", 3), 2..6);
+        assert_eq!(caret_span("  'quoted key': x", 3), 2..14);
+        assert_eq!(caret_span("  - item", 3), 2..3);
+        assert_eq!(caret_span("ab", 9), 1..2);
+        assert_eq!(caret_span("  größe: x", 3), 2..9);
+    }
+
+    #[test]
+    fn a_report_renders_every_problem_and_errors_without_them_keep_their_causes() {
+        let error = CodegenError::Invalid(vec![
+            located(),
+            Diagnostic::new("spec.yaml", "/info", "second"),
+        ]);
+        let report = render_report(&error, |_| Some(TEXT.to_owned()));
+        assert!(report.starts_with("2 problem(s) in the spec:"), "{report}");
+        assert_eq!(report.matches("error: ").count(), 2, "{report}");
+        let read = CodegenError::Read {
+            file: "x.yaml".into(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "No such file"),
+        };
+        assert_eq!(
+            render_report(&read, |_| None),
+            "error: cannot read spec file x.yaml: No such file\n"
+        );
+    }
 }

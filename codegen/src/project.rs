@@ -2,7 +2,7 @@
 //! `cargo xtask regen`, `regen --check` and the freshness test all call [`regenerate`], so
 //! they can never disagree about what fresh means.
 
-use crate::write::{Changes, Mode, OwnedTree};
+use crate::write::{Changes, Mode, OwnedTree, SyncOptions};
 use crate::{CodegenError, CrateSettings, Generated, Options, RuntimeSource};
 use std::path::{Path, PathBuf};
 
@@ -15,28 +15,71 @@ pub const RUNTIME_DIR: &str = "runtime";
 /// The command that regenerates the client crate.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
-/// The repository root, found from this crate's manifest folder.
+/// The repository root of the checkout this process runs in. Cargo sets `CARGO_MANIFEST_DIR`
+/// at run time for `cargo run` and `cargo test`, so that is looked at first, then the current
+/// folder. A path baked in at compile time would name whichever checkout built the binary,
+/// and with a moved checkout or a target folder shared by two checkouts, that is the wrong one.
+///
+/// # Panics
+/// When neither place is inside the repository; [`try_repository_root`] says so as an error.
 pub fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("codegen sits inside the repository")
-        .to_path_buf()
+    try_repository_root().unwrap_or_else(|message| panic!("{message}"))
+}
+
+/// As [`repository_root`], with an error naming the places looked at.
+pub fn try_repository_root() -> Result<PathBuf, String> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let cwd = std::env::current_dir().ok();
+    find_repository_root(manifest_dir.as_deref(), cwd.as_deref()).ok_or_else(|| {
+        format!(
+            "cannot find the repository root (a folder with a `[workspace]` Cargo.toml and \
+             `codegen/Cargo.toml`) above CARGO_MANIFEST_DIR ({}) or the current folder ({}); \
+             run the command from inside the checkout",
+            manifest_dir.map_or("unset".to_owned(), |d| d.display().to_string()),
+            cwd.map_or("unknown".to_owned(), |d| d.display().to_string()),
+        )
+    })
+}
+
+/// The repository root above `manifest_dir`, else above `cwd`: the nearest folder whose
+/// `Cargo.toml` has a `[workspace]` table and that holds the generator (`codegen/`). Nested
+/// workspaces of their own, such as `bench/`, are walked past.
+pub fn find_repository_root(manifest_dir: Option<&Path>, cwd: Option<&Path>) -> Option<PathBuf> {
+    let is_root = |dir: &Path| {
+        dir.join("codegen/Cargo.toml").is_file()
+            && std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"))
+    };
+    [manifest_dir, cwd]
+        .into_iter()
+        .flatten()
+        .find_map(|start| start.ancestors().find(|dir| is_root(dir)))
+        .map(Path::to_path_buf)
 }
 
 /// Generates the client from the bundled spec and writes it, or checks it in [`Mode::Check`].
 pub fn regenerate(root: &Path, mode: Mode) -> Result<(Generated, Changes), CodegenError> {
-    let options = Options {
+    regenerate_with(root, mode, SyncOptions::default())
+}
+
+/// As [`regenerate`], with `options` for a client folder that has no manifest yet.
+pub fn regenerate_with(
+    root: &Path,
+    mode: Mode,
+    options: SyncOptions,
+) -> Result<(Generated, Changes), CodegenError> {
+    let generation = Options {
         spec_label: SPEC_PATH.to_owned(),
         command: REGEN_COMMAND.to_owned(),
         crate_settings: committed_crate(),
     };
-    let generated = crate::generate(&root.join(SPEC_PATH), &options)?;
+    let generated = crate::generate(&root.join(SPEC_PATH), &generation)?;
     let tree = OwnedTree {
         root: root.join(CLIENT_DIR),
         owned: PathBuf::from("."),
         command: REGEN_COMMAND.to_owned(),
     };
-    let changes = tree.sync(&generated.files, mode)?;
+    let changes = tree.sync_with(&generated.files, mode, options)?;
     Ok((generated, changes))
 }
 
@@ -65,3 +108,58 @@ pub fn committed_crate() -> CrateSettings {
 
 /// Where this repository is published; the published crates link to it.
 pub const REPOSITORY: &str = "https://github.com/atlas-snapshots-codegen/atlas-snapshots-codegen";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn fake_repository(dir: &Path) {
+        fs::create_dir_all(dir.join("codegen")).unwrap();
+        fs::create_dir_all(dir.join("xtask/src")).unwrap();
+        fs::create_dir_all(dir.join("bench/src")).unwrap();
+        fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"codegen\"]\n",
+        )
+        .unwrap();
+        fs::write(dir.join("codegen/Cargo.toml"), "[package]\n").unwrap();
+        fs::write(dir.join("xtask/Cargo.toml"), "[package]\n").unwrap();
+        // A workspace of its own inside the repository, as the benchmark is.
+        fs::write(dir.join("bench/Cargo.toml"), "[package]\n\n[workspace]\n").unwrap();
+    }
+
+    #[test]
+    fn the_root_is_found_at_run_time_from_the_manifest_folder_then_the_current_folder() {
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        fake_repository(first.path());
+        fake_repository(second.path());
+        let found =
+            |manifest: Option<&Path>, cwd: Option<&Path>| find_repository_root(manifest, cwd);
+
+        let xtask = first.path().join("xtask");
+        assert_eq!(
+            found(Some(&xtask), Some(second.path())),
+            Some(first.path().to_path_buf())
+        );
+        let bench = first.path().join("bench/src");
+        assert_eq!(found(Some(&bench), None), Some(first.path().to_path_buf()));
+        // A manifest folder outside any checkout (a crate using the library): the current folder.
+        let outside = tempfile::tempdir().unwrap();
+        let cwd = second.path().join("xtask/src");
+        assert_eq!(
+            found(Some(outside.path()), Some(&cwd)),
+            Some(second.path().to_path_buf())
+        );
+        assert_eq!(found(None, Some(&cwd)), Some(second.path().to_path_buf()));
+        assert_eq!(found(Some(outside.path()), None), None);
+    }
+
+    #[test]
+    fn this_process_finds_this_checkout() {
+        let root = try_repository_root().unwrap();
+        assert!(root.join(SPEC_PATH).is_file(), "{}", root.display());
+        assert!(root.join("codegen/src/project.rs").is_file());
+    }
+}

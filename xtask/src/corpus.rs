@@ -1,13 +1,15 @@
 //! `cargo xtask corpus DIR`: generates a standalone crate for every spec in a folder (through
 //! the same code path as `regen --spec --out`), runs `cargo check` on each with one shared
 //! target folder so dependencies build once, and prints a table. A warning fails a crate as
-//! surely as an error does; the first messages of each failure are shown.
+//! surely as an error does; the first messages of each failure are shown. With `--clippy`,
+//! each crate that checks clean is also linted with `cargo clippy -- -D warnings`.
+//! `cargo xtask peers` is this with `--clippy` on the peer specs in `../shared/peer-specs/`.
 
 use crate::regen;
 use anyhow::{bail, Context};
 use clap::Args;
 use codegen::project;
-use codegen::write::Mode;
+use codegen::write::{Mode, SyncOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -30,6 +32,35 @@ pub struct CorpusArgs {
     /// The shared `CARGO_TARGET_DIR` instead of `target/corpus-target/`.
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
+    /// Also run `cargo clippy -- -D warnings` on each crate that checks clean.
+    #[arg(long)]
+    clippy: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PeersArgs {
+    /// The folder of peer specs instead of `../shared/peer-specs/` beside the repository.
+    dir: Option<PathBuf>,
+    /// Generate the crates here instead of `target/peers/`.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The shared `CARGO_TARGET_DIR` instead of `target/corpus-target/`.
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+}
+
+/// Where the peer specs are, relative to the repository root.
+const PEER_SPECS: &str = "../shared/peer-specs";
+
+/// `cargo xtask peers`: the corpus run with clippy, over other people's APIs.
+pub fn run_peers(args: PeersArgs) -> anyhow::Result<ExitCode> {
+    let root = project::repository_root();
+    run(CorpusArgs {
+        dir: args.dir.unwrap_or_else(|| root.join(PEER_SPECS)),
+        out: Some(args.out.unwrap_or_else(|| root.join("target/peers"))),
+        target_dir: args.target_dir,
+        clippy: true,
+    })
 }
 
 /// What became of one spec.
@@ -44,10 +75,13 @@ struct Outcome {
 
 enum Verdict {
     Ok,
+    /// `cargo check` and `cargo clippy -- -D warnings` both clean.
+    OkLinted,
     /// Generation failed (or panicked): the message.
     NotGenerated(String),
     /// `cargo check` found errors or warnings in the generated crate.
     Diagnostics {
+        tool: &'static str,
         errors: usize,
         warnings: usize,
         first: Vec<String>,
@@ -58,16 +92,20 @@ enum Verdict {
 
 impl Verdict {
     fn passed(&self) -> bool {
-        matches!(self, Verdict::Ok)
+        matches!(self, Verdict::Ok | Verdict::OkLinted)
     }
 
     fn summary(&self) -> String {
         match self {
             Verdict::Ok => "ok".to_owned(),
+            Verdict::OkLinted => "ok+clippy".to_owned(),
             Verdict::NotGenerated(_) => "FAIL: generation".to_owned(),
             Verdict::Diagnostics {
-                errors, warnings, ..
-            } => format!("FAIL: {errors} error(s), {warnings} warning(s)"),
+                tool,
+                errors,
+                warnings,
+                ..
+            } => format!("FAIL: {tool}: {errors} error(s), {warnings} warning(s)"),
             Verdict::CheckFailed(_) => "FAIL: cargo check".to_owned(),
         }
     }
@@ -85,7 +123,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         let label = file_label(spec);
         print!("[{}/{}] {label}: ", index + 1, specs.len());
         let _ = std::io::stdout().flush();
-        let outcome = check_spec(&root, spec, out, &target_dir, label);
+        let outcome = check_spec(&root, spec, out, &target_dir, label, args.clippy);
         println!("{} in {:.1} s", outcome.verdict.summary(), outcome.seconds);
         outcomes.push(outcome);
     }
@@ -104,7 +142,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", message.trim_end());
                 }
             }
-            Verdict::Ok => {}
+            Verdict::Ok | Verdict::OkLinted => {}
         }
     }
     if failed.is_empty() {
@@ -178,7 +216,14 @@ fn file_label(spec: &Path) -> String {
 }
 
 /// Generates one spec's crate and checks it.
-fn check_spec(root: &Path, spec: &Path, out: &Path, target_dir: &Path, label: String) -> Outcome {
+fn check_spec(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    target_dir: &Path,
+    label: String,
+    clippy: bool,
+) -> Outcome {
     let started = Instant::now();
     let mut outcome = Outcome {
         spec: label,
@@ -189,15 +234,29 @@ fn check_spec(root: &Path, spec: &Path, out: &Path, target_dir: &Path, label: St
         verdict: Verdict::Ok,
     };
     // A panic in the generator is a bug to report, not a reason to lose the rest of the table.
-    let generated =
-        std::panic::catch_unwind(|| regen::standalone(root, spec, out, None, Mode::Write));
+    let generated = std::panic::catch_unwind(|| {
+        regen::standalone(
+            root,
+            spec,
+            out,
+            None,
+            Mode::Write,
+            SyncOptions { force: true },
+        )
+    });
     match generated {
         Ok(Ok((generated, ..))) => {
             let model = &generated.model;
             outcome.operations = Some(model.operations.len());
             outcome.schemas = Some(model.types.len());
             outcome.fallbacks = Some(model.notes.len());
-            outcome.verdict = cargo_check(root, out, target_dir);
+            outcome.verdict = cargo_check(root, out, target_dir, Lint::Check);
+            if clippy && outcome.verdict.passed() {
+                outcome.verdict = match cargo_check(root, out, target_dir, Lint::Clippy) {
+                    Verdict::Ok => Verdict::OkLinted,
+                    failed => failed,
+                };
+            }
         }
         Ok(Err(error)) => outcome.verdict = Verdict::NotGenerated(format!("{error:#}")),
         Err(panic) => {
@@ -213,19 +272,35 @@ fn check_spec(root: &Path, spec: &Path, out: &Path, target_dir: &Path, label: St
     outcome
 }
 
-/// `cargo check` of one generated crate, read from cargo's JSON messages. Dependencies are
-/// pinned to the workspace's lock file so they match what the runtime is tested with and are
-/// built once for all crates.
-fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path) -> Verdict {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lint {
+    Check,
+    /// `cargo clippy -- -D warnings`.
+    Clippy,
+}
+
+/// `cargo check` (or clippy) of one generated crate, read from cargo's JSON messages.
+/// Dependencies are pinned to the workspace's lock file so they match what the runtime is
+/// tested with and are built once for all crates.
+fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: Lint) -> Verdict {
     let lock = root.join("Cargo.lock");
     if let Err(e) = std::fs::copy(&lock, crate_dir.join("Cargo.lock")) {
         return Verdict::CheckFailed(format!("copying {}: {e}", lock.display()));
     }
     let manifest = crate_dir.join("Cargo.toml");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["check", "--message-format=json", "--manifest-path"])
-        .arg(&manifest)
+    let mut command = Command::new(cargo);
+    match lint {
+        Lint::Check => command.arg("check"),
+        Lint::Clippy => command.arg("clippy"),
+    };
+    command
+        .args(["--message-format=json", "--manifest-path"])
+        .arg(&manifest);
+    if lint == Lint::Clippy {
+        command.args(["--", "-D", "warnings"]);
+    }
+    let output = command
         .env("CARGO_TARGET_DIR", target_dir)
         .stdin(Stdio::null())
         .output();
@@ -269,6 +344,10 @@ fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path) -> Verdict {
     }
     if errors + warnings > 0 {
         Verdict::Diagnostics {
+            tool: match lint {
+                Lint::Check => "check",
+                Lint::Clippy => "clippy",
+            },
             errors,
             warnings,
             first,

@@ -35,6 +35,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate and `cargo check` a client for every spec in a folder, with a table of results.
     Corpus(corpus::CorpusArgs),
+    /// Generate crates for the peer specs (progenitor's test suite) and run `cargo check` and
+    /// `cargo clippy -- -D warnings` on each.
+    Peers(corpus::PeersArgs),
     /// Extract chosen operations, and the components they reach, from an upstream spec.
     Slice(slice::SliceArgs),
     /// Measure generation, compile, decode and list-all speed against progenitor; writes
@@ -49,10 +52,25 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // These act on the checkout they run in; a clean error beats a panic deep inside them.
+    if matches!(
+        cli.command,
+        Command::Regen(_)
+            | Command::Corpus(_)
+            | Command::Peers(_)
+            | Command::Bench(_)
+            | Command::Stub(_)
+    ) {
+        if let Err(message) = codegen::project::try_repository_root() {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Regen(args) => regen::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Corpus(args) => corpus::run(args),
+        Command::Peers(args) => corpus::run_peers(args),
         Command::Slice(args) => slice::run(args),
         Command::Bench(args) => bench::run(args),
         Command::PublicApi(args) => public_api::run(args),
@@ -61,8 +79,26 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            match error.downcast_ref::<codegen::CodegenError>() {
+                // Spec problems are shown with their source line, for people to fix.
+                Some(codegen_error) if !codegen_error.diagnostics().is_empty() => {
+                    eprint!(
+                        "{}",
+                        codegen::error::render_report(codegen_error, spec_text)
+                    );
+                }
+                _ => eprintln!("error: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The text of a spec file a diagnostic names, as the loader read it.
+fn spec_text(file: &str) -> Option<String> {
+    let (text, _) = codegen::load::read_text(std::path::Path::new(file)).ok()?;
+    Some(
+        text.strip_prefix('\u{feff}')
+            .map_or(text.clone(), str::to_owned),
+    )
 }

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use clap::Args;
 use codegen::project;
-use codegen::write::{Changes, Mode, OwnedTree};
+use codegen::write::{Changes, Mode, OwnedTree, SyncOptions};
 use codegen::{CrateSettings, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +22,10 @@ pub struct RegenArgs {
     /// Write a standalone crate into this folder (replaced as a whole).
     #[arg(long, requires = "spec")]
     out: Option<PathBuf>,
+    /// Write into a folder that holds no `.generated-files` manifest yet, replacing files at the
+    /// paths the generator writes; files at other paths are left alone.
+    #[arg(long)]
+    force: bool,
     /// Make the standalone crate depend on this published version of `atlas-runtime` instead
     /// of the runtime crate of this checkout.
     #[arg(long, requires = "out", value_name = "VERSION")]
@@ -34,10 +38,19 @@ pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
     let root = project::repository_root();
     let (generated, changes, target) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
-            standalone(&root, spec, out, args.runtime_version.as_deref(), mode)?
+            let options = SyncOptions { force: args.force };
+            standalone(
+                &root,
+                spec,
+                out,
+                args.runtime_version.as_deref(),
+                mode,
+                options,
+            )?
         }
         _ => {
-            let (generated, changes) = project::regenerate(&root, mode)?;
+            let options = SyncOptions { force: args.force };
+            let (generated, changes) = project::regenerate_with(&root, mode, options)?;
             (generated, changes, root.join(project::CLIENT_DIR))
         }
     };
@@ -112,6 +125,7 @@ pub(crate) fn standalone(
     out: &Path,
     runtime_version: Option<&str>,
     mode: Mode,
+    sync: SyncOptions,
 ) -> anyhow::Result<(codegen::Generated, Changes, PathBuf)> {
     let label = spec
         .file_name()
@@ -150,6 +164,6 @@ pub(crate) fn standalone(
         owned: PathBuf::from("."),
         command,
     };
-    let changes = tree.sync(&generated.files, mode)?;
+    let changes = tree.sync_with(&generated.files, mode, sync)?;
     Ok((generated, changes, out.to_path_buf()))
 }

@@ -4,7 +4,6 @@
 //! `--latency-ms`, credentials); `cargo xtask stub -- --help` lists them.
 
 use anyhow::Context;
-use std::path::Path;
 use std::process::{Command, ExitCode};
 
 #[derive(clap::Args)]
@@ -16,12 +15,11 @@ pub struct StubArgs {
 
 pub fn run(args: StubArgs) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The workspace root, wherever `cargo xtask` was started from.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask lives inside the workspace")?;
+    // The checkout this runs in, found at run time: a path baked in at compile time names the
+    // checkout that built the binary, which differs when two checkouts share a target folder.
+    let root = codegen::project::try_repository_root().map_err(anyhow::Error::msg)?;
     let status = Command::new(cargo)
-        .current_dir(root)
+        .current_dir(&root)
         .args([
             "run",
             "--quiet",

@@ -160,7 +160,8 @@ fn unreadable_spec_is_an_error() {
 #[test]
 fn standalone_crate_then_check() {
     let spec = repository().join("tests/fixtures/codegen/versions.yaml");
-    let (dir, out) = previous_output();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
     let args = [
         "--spec",
         spec.to_str().unwrap(),
@@ -178,6 +179,7 @@ fn standalone_crate_then_check() {
     assert_eq!(
         written,
         [
+            ".generated-files",
             "Cargo.toml",
             "src/lib.rs",
             "src/models.rs",
@@ -249,5 +251,178 @@ fn a_published_runtime_version_can_be_asked_for() {
     assert!(
         manifest.contains("name = \"api-2024-client\""),
         "{manifest}"
+    );
+}
+
+fn good_spec() -> PathBuf {
+    repository().join("tests/fixtures/codegen/versions.yaml")
+}
+
+fn regen_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("regen")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("xtask runs")
+}
+
+#[test]
+fn a_folder_the_generator_did_not_write_is_refused_and_left_as_it_was() {
+    let (dir, out) = previous_output();
+    fs::write(out.join("README.md"), "mine\n").unwrap();
+    let before = snapshot_of(dir.path());
+    let output = regen(&[
+        "--spec",
+        good_spec().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("refusing to write"), "{message}");
+    assert!(message.contains("not empty"), "{message}");
+    assert!(message.contains("`README.md`, `src`"), "{message}");
+    assert_eq!(snapshot_of(dir.path()), before, "nothing was written");
+}
+
+#[test]
+fn out_dot_in_an_empty_folder_generates_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = regen_in(
+        dir.path(),
+        &["--spec", good_spec().to_str().unwrap(), "--out", "."],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("Cargo.toml").is_file());
+    assert!(dir.path().join("src/lib.rs").is_file());
+    let manifest = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    // `.` names the folder it stands for, so the package is named after that folder.
+    let folder = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let expected = codegen::settings::package_name(&folder);
+    assert!(
+        manifest.contains(&format!("name = \"{expected}\"")),
+        "{manifest}"
+    );
+    // Running it again in place is a no-op, not an EBUSY.
+    let again = regen_in(
+        dir.path(),
+        &["--spec", good_spec().to_str().unwrap(), "--out", "."],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("no changes"));
+}
+
+#[test]
+fn out_dot_or_dot_dot_in_a_repository_is_refused_with_nothing_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    fs::create_dir_all(repo.join("src/sub")).unwrap();
+    fs::write(repo.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let before = snapshot_of(dir.path());
+    for (cwd, out) in [(repo.clone(), "."), (repo.join("src/sub"), "../..")] {
+        let output = regen_in(
+            &cwd,
+            &["--spec", good_spec().to_str().unwrap(), "--out", out],
+        );
+        assert!(!output.status.success(), "--out {out}");
+        let message = stderr(&output);
+        assert!(message.contains("refusing to write"), "{message}");
+        assert_eq!(
+            snapshot_of(dir.path()),
+            before,
+            "--out {out} left something"
+        );
+    }
+}
+
+#[test]
+fn target_and_dot_folders_in_the_output_survive_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    for folder in [".git", "target/debug"] {
+        fs::create_dir_all(out.join(folder)).unwrap();
+        fs::write(out.join(folder).join("keep"), folder).unwrap();
+    }
+    let spec = good_spec();
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let output = regen(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    fs::write(out.join("Cargo.lock"), "# not the generator's\n").unwrap();
+    let output = regen(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for folder in [".git", "target/debug"] {
+        assert_eq!(
+            fs::read_to_string(out.join(folder).join("keep")).unwrap(),
+            folder
+        );
+    }
+    assert!(out.join("Cargo.lock").exists());
+}
+
+#[test]
+fn a_missing_spec_names_the_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = regen(&[
+        "--spec",
+        "/nonexistent.yaml",
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(
+        message.matches("No such file or directory").count(),
+        1,
+        "{message}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing was created");
+}
+
+#[test]
+fn problems_are_shown_with_their_line_a_caret_the_path_and_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("typo.yaml");
+    fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /groups/{groupId}:\n    get:\n      operationId: getGroup\n      parameters:\n        - name: groupId\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Grop'\ncomponents:\n  schemas:\n    Group:\n      type: object\n",
+    )
+    .unwrap();
+    let output = regen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("typo.yaml:21:17"), "{message}");
+    assert!(
+        message.contains("21 |                 $ref: '#/components/schemas/Grop'"),
+        "{message}"
+    );
+    assert!(message.contains("|                 ^^^^\n"), "{message}");
+    assert!(
+        message.contains("at paths › /groups/{groupId} › get › responses › 200"),
+        "{message}"
+    );
+    assert!(message.contains("in operation `getGroup`"), "{message}");
+    assert!(
+        message.contains("help: did you mean `#/components/schemas/Group`?"),
+        "{message}"
     );
 }
