@@ -85,6 +85,66 @@ impl ::atlas_runtime::__private::de::Object for ApiError {
         })
     }
 }
+#[allow(deprecated)]
+impl ApiError {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiError::new(1, models::ErrorCode::AtlasBackupCancelShardRestoreJobNotAllowed).with_bad_request_detail(models::BadRequestDetail::new());
+    /// assert!(value.bad_request_detail.is_some());
+    /// ```
+    pub fn new(error: i32, error_code: self::ErrorCode) -> Self {
+        Self {
+            bad_request_detail: ::std::option::Option::None,
+            detail: ::std::option::Option::None,
+            error,
+            error_code,
+            parameters: ::std::option::Option::None,
+            reason: ::std::option::Option::None,
+        }
+    }
+    /// Sets `badRequestDetail`, which is otherwise left out.
+    #[must_use]
+    pub fn with_bad_request_detail(mut self, value: self::BadRequestDetail) -> Self {
+        self.bad_request_detail = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `detail`, which is otherwise left out.
+    #[must_use]
+    pub fn with_detail(mut self, value: ::std::string::String) -> Self {
+        self.detail = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn with_error(mut self, value: i32) -> Self {
+        self.error = value;
+        self
+    }
+    /// Sets `errorCode`.
+    #[must_use]
+    pub fn with_error_code(mut self, value: self::ErrorCode) -> Self {
+        self.error_code = value;
+        self
+    }
+    /// Sets `parameters`, which is otherwise left out.
+    #[must_use]
+    pub fn with_parameters(
+        mut self,
+        value: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `reason`, which is otherwise left out.
+    #[must_use]
+    pub fn with_reason(mut self, value: ::std::string::String) -> Self {
+        self.reason = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v2 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -202,6 +262,86 @@ impl ::atlas_runtime::__private::de::Object for BackupTenantSnapshot {
         })
     }
 }
+#[allow(deprecated)]
+impl BackupTenantSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::BackupTenantSnapshot::new().with_expiration(chrono::DateTime::UNIX_EPOCH);
+    /// assert!(value.expiration.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            expiration: ::std::option::Option::None,
+            finish_time: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            mongo_db_version: ::std::option::Option::None,
+            scheduled_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+        }
+    }
+    /// Sets `expiration`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expiration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `finishTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finish_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongoDBVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
+        self.mongo_db_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduledTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_scheduled_time(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.scheduled_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `startTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.start_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: self::BackupTenantSnapshotStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for BackupTenantSnapshot {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// Stage the snapshot workflow had reached when the request was served.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -309,6 +449,34 @@ impl ::atlas_runtime::__private::de::Object for BadRequestDetail {
         Ok(Self {
             fields: value_fields.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl BadRequestDetail {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::BadRequestDetail::new().with_fields(Vec::new());
+    /// assert!(value.fields.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            fields: ::std::option::Option::None,
+        }
+    }
+    /// Sets `fields`, which is otherwise left out.
+    #[must_use]
+    pub fn with_fields(mut self, value: ::std::vec::Vec<self::FieldViolation>) -> Self {
+        self.fields = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for BadRequestDetail {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
@@ -448,6 +616,34 @@ impl ::atlas_runtime::__private::de::Object for FieldViolation {
         })
     }
 }
+#[allow(deprecated)]
+impl FieldViolation {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::FieldViolation::new("example".to_owned(), "example".to_owned());
+    /// ```
+    pub fn new(
+        description: ::std::string::String,
+        field: ::std::string::String,
+    ) -> Self {
+        Self { description, field }
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+        self.description = value;
+        self
+    }
+    /// Sets `field`.
+    #[must_use]
+    pub fn with_field(mut self, value: ::std::string::String) -> Self {
+        self.field = value;
+        self
+    }
+}
 /// A backup snapshot taken of a Flex cluster.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -565,6 +761,86 @@ impl ::atlas_runtime::__private::de::Object for FlexBackupSnapshot20241113 {
         })
     }
 }
+#[allow(deprecated)]
+impl FlexBackupSnapshot20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::FlexBackupSnapshot20241113::new().with_expiration(chrono::DateTime::UNIX_EPOCH);
+    /// assert!(value.expiration.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            expiration: ::std::option::Option::None,
+            finish_time: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            mongo_db_version: ::std::option::Option::None,
+            scheduled_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+        }
+    }
+    /// Sets `expiration`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expiration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `finishTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finish_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongoDBVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
+        self.mongo_db_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduledTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_scheduled_time(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.scheduled_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `startTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.start_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for FlexBackupSnapshot20241113 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -676,6 +952,89 @@ impl ::atlas_runtime::__private::de::Object for LegacyServerlessBackupSnapshot {
             status: required(value_status, "status")?,
             storage_size_bytes: value_storage_size_bytes.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl LegacyServerlessBackupSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::LegacyServerlessBackupSnapshot::new("example".to_owned(), models::LegacyServerlessBackupSnapshotStatus::Queued).with_created_at(chrono::DateTime::UNIX_EPOCH);
+    /// assert!(value.created_at.is_some());
+    /// ```
+    pub fn new(
+        id: ::std::string::String,
+        status: self::LegacyServerlessBackupSnapshotStatus,
+    ) -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            id,
+            mongod_version: ::std::option::Option::None,
+            serverless_instance_name: ::std::option::Option::None,
+            snapshot_type: ::std::option::Option::None,
+            status,
+            storage_size_bytes: ::std::option::Option::None,
+        }
+    }
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `mongodVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
+        self.mongod_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serverlessInstanceName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_serverless_instance_name(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.serverless_instance_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_type(
+        mut self,
+        value: self::LegacyServerlessBackupSnapshotSnapshotType,
+    ) -> Self {
+        self.snapshot_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        value: self::LegacyServerlessBackupSnapshotStatus,
+    ) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets `storageSizeBytes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
+        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self
     }
 }
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
@@ -886,6 +1245,69 @@ impl ::atlas_runtime::__private::de::Object for LegacyTenantSnapshot {
         })
     }
 }
+#[allow(deprecated)]
+impl LegacyTenantSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::LegacyTenantSnapshot::new("example".to_owned(), models::LegacyTenantSnapshotStatus::Completed).with_finish_time(chrono::DateTime::UNIX_EPOCH);
+    /// assert!(value.finish_time.is_some());
+    /// ```
+    pub fn new(
+        id: ::std::string::String,
+        status: self::LegacyTenantSnapshotStatus,
+    ) -> Self {
+        Self {
+            finish_time: ::std::option::Option::None,
+            id,
+            mongo_db_version: ::std::option::Option::None,
+            scheduled_time: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            status,
+        }
+    }
+    /// Sets `finishTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finish_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `mongoDBVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
+        self.mongo_db_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduledTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_scheduled_time(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.scheduled_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `startTime`, which is otherwise left out.
+    #[must_use]
+    pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.start_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn with_status(mut self, value: self::LegacyTenantSnapshotStatus) -> Self {
+        self.status = value;
+        self
+    }
+}
 /// Where the snapshot stands in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1001,6 +1423,41 @@ impl ::atlas_runtime::__private::de::Object for Link {
         })
     }
 }
+#[allow(deprecated)]
+impl Link {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::Link::new().with_href("example".to_owned());
+    /// assert!(value.href.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            href: ::std::option::Option::None,
+            rel: ::std::option::Option::None,
+        }
+    }
+    /// Sets `href`, which is otherwise left out.
+    #[must_use]
+    pub fn with_href(mut self, value: ::std::string::String) -> Self {
+        self.href = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rel`, which is otherwise left out.
+    #[must_use]
+    pub fn with_rel(mut self, value: ::std::string::String) -> Self {
+        self.rel = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for Link {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// One page of Flex cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1058,6 +1515,45 @@ for PaginatedApiAtlasFlexBackupSnapshot20241113 {
             results: required(value_results, "results")?,
             total_count: value_total_count.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasFlexBackupSnapshot20241113::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::FlexBackupSnapshot20241113>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::FlexBackupSnapshot20241113>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One page of serverless instance snapshots.
@@ -1119,6 +1615,45 @@ for PaginatedApiAtlasServerlessBackupSnapshot {
         })
     }
 }
+#[allow(deprecated)]
+impl PaginatedApiAtlasServerlessBackupSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasServerlessBackupSnapshot::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::ServerlessBackupSnapshot>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::ServerlessBackupSnapshot>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One page of serverless instance snapshots from the v1.0 API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1175,6 +1710,45 @@ impl ::atlas_runtime::__private::de::Object for PaginatedLegacyServerlessBackupS
             results: required(value_results, "results")?,
             total_count: value_total_count.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedLegacyServerlessBackupSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedLegacyServerlessBackupSnapshot::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One page of M2/M5 cluster snapshots from the v1.0 API.
@@ -1235,6 +1809,45 @@ impl ::atlas_runtime::__private::de::Object for PaginatedLegacyTenantSnapshot {
         })
     }
 }
+#[allow(deprecated)]
+impl PaginatedLegacyTenantSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedLegacyTenantSnapshot::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::LegacyTenantSnapshot>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::LegacyTenantSnapshot>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One page of M2/M5 cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1292,6 +1905,51 @@ impl ::atlas_runtime::__private::de::Object for PaginatedTenantSnapshot {
             results: value_results.flatten(),
             total_count: value_total_count.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedTenantSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedTenantSnapshot::new().with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results: ::std::option::Option::None,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`, which is otherwise left out.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::BackupTenantSnapshot>,
+    ) -> Self {
+        self.results = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for PaginatedTenantSnapshot {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
@@ -1444,6 +2102,106 @@ impl ::atlas_runtime::__private::de::Object for ServerlessBackupSnapshot {
             status: value_status.flatten(),
             storage_size_bytes: value_storage_size_bytes.flatten(),
         })
+    }
+}
+#[allow(deprecated)]
+impl ServerlessBackupSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ServerlessBackupSnapshot::new().with_created_at(chrono::DateTime::UNIX_EPOCH);
+    /// assert!(value.created_at.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            created_at: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            frequency_type: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            mongod_version: ::std::option::Option::None,
+            serverless_instance_name: ::std::option::Option::None,
+            snapshot_type: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            storage_size_bytes: ::std::option::Option::None,
+        }
+    }
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: self::ServerlessBackupSnapshotFrequencyType,
+    ) -> Self {
+        self.frequency_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongodVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
+        self.mongod_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serverlessInstanceName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_serverless_instance_name(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.serverless_instance_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_type(
+        mut self,
+        value: self::ServerlessBackupSnapshotSnapshotType,
+    ) -> Self {
+        self.snapshot_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: self::ServerlessBackupSnapshotStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storageSizeBytes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
+        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for ServerlessBackupSnapshot {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// Schedule interval that produced the snapshot.

@@ -60,6 +60,11 @@ pub(crate) struct AuthConfig {
     digest_algorithm: DigestAlgorithm,
     service_account: Option<(String, String)>,
     token_lifetime: Duration,
+    /// Refusals of the token endpoint quote the `Authorization` header they were sent, as a
+    /// careless proxy or debug endpoint does.
+    echo_authorization: bool,
+    /// Bytes of filler added to each issued token answer.
+    token_answer_padding: usize,
 }
 
 impl Default for AuthConfig {
@@ -70,6 +75,8 @@ impl Default for AuthConfig {
             digest_algorithm: DigestAlgorithm::default(),
             service_account: None,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            echo_authorization: false,
+            token_answer_padding: 0,
         }
     }
 }
@@ -123,6 +130,18 @@ impl StandInBuilder {
     /// How long issued tokens last (announced as `expires_in`, and enforced); default one hour.
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.auth.token_lifetime = lifetime;
+        self
+    }
+
+    /// Makes the token endpoint's refusals quote the `Authorization` header they were sent.
+    pub fn echo_authorization_in_token_refusals(mut self) -> Self {
+        self.auth.echo_authorization = true;
+        self
+    }
+
+    /// Pads every issued token answer with this many bytes of filler (a `padding` field).
+    pub fn pad_token_answers(mut self, bytes: usize) -> Self {
+        self.auth.token_answer_padding = bytes;
         self
     }
 }
@@ -334,9 +353,18 @@ impl AuthState {
                 basic.as_deref() == Some(format!("{id}:{secret}").as_str())
             });
         if !known {
+            let description = if self.config.echo_authorization {
+                let sent = headers
+                    .get(AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                format!("Invalid client credentials in `Authorization: {sent}`.")
+            } else {
+                "Invalid client credentials.".to_owned()
+            };
             let mut response = json_response(
                 StatusCode::UNAUTHORIZED,
-                &json!({"error": "invalid_client", "error_description": "Invalid client credentials."}),
+                &json!({"error": "invalid_client", "error_description": description}),
             );
             response.headers_mut().insert(
                 WWW_AUTHENTICATE,
@@ -364,6 +392,7 @@ impl AuthState {
                 "access_token": token,
                 "expires_in": lifetime.as_secs(),
                 "token_type": "Bearer",
+                "padding": "x".repeat(self.config.token_answer_padding),
             }),
         )
     }

@@ -42,7 +42,10 @@ const PART_SIZE: usize = 64;
 
 /// The source files of the generated crate, each as the parts whose formatted texts make it up, in a
 /// fixed order.
-pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
+pub fn source_files<'m>(
+    model: &'m ApiModel,
+    crate_name: &'m str,
+) -> Vec<(&'static str, Vec<Part<'m>>)> {
     let current: Vec<&Operation> = model
         .operations
         .iter()
@@ -62,7 +65,7 @@ pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
                 quote!(#root)
             })],
         ),
-        ("models.rs", models(model)),
+        ("models.rs", models(model, crate_name)),
     ];
     let current_about = format!(
         "Operations of the current API (`{}`), negotiated by versioned media type.",
@@ -80,9 +83,8 @@ pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
     files
 }
 
-fn models(model: &ApiModel) -> Vec<Part<'_>> {
+fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
     let boxed = std::sync::Arc::new(boxed_fields(&model.types));
-    let built_by_callers = std::sync::Arc::new(request_types(model));
     let defs: Vec<&TypeDef> = model.types.values().collect();
     let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
         quote! {
@@ -94,11 +96,10 @@ fn models(model: &ApiModel) -> Vec<Part<'_>> {
     for chunk in defs.chunks(PART_SIZE) {
         let chunk = chunk.to_vec();
         let boxed = boxed.clone();
-        let built_by_callers = built_by_callers.clone();
         parts.push(Box::new(move || {
             let items = chunk
                 .iter()
-                .map(|def| model_item(model, def, &boxed, &built_by_callers));
+                .map(|def| model_item(model, def, &boxed, crate_name));
             quote!(#(#items)*)
         }));
     }
@@ -114,16 +115,17 @@ fn model_item(
     model: &ApiModel,
     def: &TypeDef,
     boxed: &BTreeMap<TypeName, BTreeSet<String>>,
-    built_by_callers: &BTreeSet<&TypeName>,
+    crate_name: &str,
 ) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => {
             let none = BTreeSet::new();
             let s = ModelStruct {
+                model,
                 def,
                 fields,
                 boxed: boxed.get(&def.name).unwrap_or(&none),
-                constructor: built_by_callers.contains(&def.name),
+                crate_name,
             };
             quote!(#s)
         }
@@ -170,38 +172,6 @@ fn deprecated(model: &ApiModel, ty: &TypeRef) -> bool {
         }
     }
     false
-}
-
-/// Every named type a request body contains, directly or through fields, items and aliases.
-fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
-    let mut found = BTreeSet::new();
-    let mut pending: Vec<&TypeRef> = model
-        .operations
-        .iter()
-        .flat_map(|op| op.request.iter().flat_map(|r| &r.contents))
-        .map(|content| &content.body)
-        .collect();
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::Named(name) => {
-                let Some(def) = model.types.get(name) else {
-                    continue;
-                };
-                if !found.insert(&def.name) {
-                    continue;
-                }
-                match &def.kind {
-                    TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
-                    TypeKind::Alias(target) => pending.push(target),
-                    TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| &v.ty)),
-                    TypeKind::Enum(_) => {}
-                }
-            }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Primitive(_) | TypeRef::Any => {}
-        }
-    }
-    found
 }
 
 fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {

@@ -29,7 +29,7 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
     let mut package = Table::new();
     package.insert("name", value(settings.package.as_str()));
     package.insert("version", value(settings.version.as_str()));
-    package.insert("edition", value("2021"));
+    package.insert("edition", value("2024"));
     package.insert("rust-version", value(settings.rust_version.as_str()));
     package.insert("description", value(settings.description.as_str()));
     package.insert("license", value(settings.license.as_str()));

@@ -8,6 +8,7 @@ mod crate_root;
 mod docs;
 mod files;
 mod manifest;
+mod model_builder;
 mod model_enum;
 mod model_struct;
 mod model_struct_de;
@@ -35,7 +36,8 @@ pub const MANIFEST: &str = "Cargo.toml";
 /// parts of the sources are emitted, parsed and formatted on all cores; each file is its parts'
 /// texts in order, so the output does not depend on how many threads there are.
 pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>, CodegenError> {
-    let files = files::source_files(model);
+    let crate_name = options.crate_settings.package.replace('-', "_");
+    let files = files::source_files(model, &crate_name);
     let jobs: Vec<(&str, &files::Part<'_>)> = files
         .iter()
         .flat_map(|(name, parts)| parts.iter().map(move |part| (*name, part)))

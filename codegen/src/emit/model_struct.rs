@@ -1,24 +1,26 @@
 //! A generated model struct: one field per schema property, serde names kept, optional and
 //! nullable properties as `Option`, unknown properties ignored on decode (see
-//! `model_struct_de`). Structs a request body contains get a constructor, since
+//! `model_struct_de`), and a constructor with setters (see `model_builder`), since
 //! `#[non_exhaustive]` forbids struct literals outside the crate.
 
 use super::docs::doc_attrs;
 use super::ident;
+use super::model_builder::ModelBuilder;
 use super::model_struct_de::StructDeserialize;
 use super::types::rust_type;
-use crate::model::{Field, TypeDef};
+use crate::model::{ApiModel, Field, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use std::collections::BTreeSet;
 
 pub struct ModelStruct<'m> {
+    pub model: &'m ApiModel,
     pub def: &'m TypeDef,
     pub fields: &'m [Field],
     /// Fields whose type leads back to this struct, and so must be boxed to have a size.
     pub boxed: &'m BTreeSet<String>,
-    /// Whether callers build values of this type (it is part of a request body).
-    pub constructor: bool,
+    /// The generated crate's library name, for doc examples.
+    pub crate_name: &'m str,
 }
 
 impl ToTokens for ModelStruct<'_> {
@@ -37,6 +39,13 @@ impl ToTokens for ModelStruct<'_> {
             def,
             fields: self.fields,
         };
+        let builder = ModelBuilder {
+            model: self.model,
+            def,
+            fields: self.fields,
+            boxed: self.boxed,
+            crate_name: self.crate_name,
+        };
         tokens.extend(quote! {
             #docs
             #deprecated
@@ -46,55 +55,7 @@ impl ToTokens for ModelStruct<'_> {
                 #(#fields,)*
             }
             #deserialize
-        });
-        if self.constructor {
-            self.constructor_tokens(tokens);
-        }
-    }
-}
-
-impl ModelStruct<'_> {
-    /// `new(required...)`: required properties as arguments, optional ones unset.
-    fn constructor_tokens(&self, tokens: &mut TokenStream) {
-        let name = ident(&self.def.name.0);
-        let mut args = Vec::new();
-        let mut inits = Vec::new();
-        for field in self.fields {
-            let field_ident = ident(&field.ident.0);
-            if !field.required || field.nullable {
-                inits.push(quote!(#field_ident: ::std::option::Option::None));
-                continue;
-            }
-            let ty = rust_type(&field.ty, &quote!(self));
-            args.push(quote!(#field_ident: #ty));
-            if self.boxed.contains(&field.name) {
-                inits.push(quote!(#field_ident: ::std::boxed::Box::new(#field_ident)));
-            } else {
-                inits.push(quote!(#field_ident));
-            }
-        }
-        let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        // With nothing required, `Default` is the idiomatic way to the same value.
-        let default = args.is_empty().then(|| {
-            quote! {
-                impl ::std::default::Default for #name {
-                    fn default() -> Self {
-                        Self::new()
-                    }
-                }
-            }
-        });
-        tokens.extend(quote! {
-            #[allow(deprecated)]
-            impl #name {
-                /// A value with every required property given and every optional one unset;
-                /// the public fields can be changed afterwards.
-                #too_many
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits,)* }
-                }
-            }
-            #default
+            #builder
         });
     }
 }

@@ -109,6 +109,49 @@ impl ::atlas_runtime::__private::de::Object for CustomCriteria {
         })
     }
 }
+#[allow(deprecated)]
+impl CustomCriteria {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::CustomCriteria::new("example".to_owned(), "example".to_owned()).with_alternatives(Vec::new());
+    /// assert!(value.alternatives.is_some());
+    /// ```
+    pub fn new(r#type: ::std::string::String, query: ::std::string::String) -> Self {
+        Self {
+            r#type,
+            alternatives: ::std::option::Option::None,
+            fallback: ::std::option::Option::None,
+            query,
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Sets `alternatives`, which is otherwise left out.
+    #[must_use]
+    pub fn with_alternatives(mut self, value: ::std::vec::Vec<self::Criteria>) -> Self {
+        self.alternatives = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fallback`, which is otherwise left out.
+    #[must_use]
+    pub fn with_fallback(mut self, value: self::Criteria) -> Self {
+        self.fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query`.
+    #[must_use]
+    pub fn with_query(mut self, value: ::std::string::String) -> Self {
+        self.query = value;
+        self
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
@@ -151,10 +194,27 @@ impl ::atlas_runtime::__private::de::Object for DailySchedule {
 }
 #[allow(deprecated)]
 impl DailySchedule {
-    /// A value with every required property given and every optional one unset;
-    /// the public fields can be changed afterwards.
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let _value = models::DailySchedule::new(1, "example".to_owned());
+    /// ```
     pub fn new(start_hour: i32, r#type: ::std::string::String) -> Self {
         Self { start_hour, r#type }
+    }
+    /// Sets `startHour`.
+    #[must_use]
+    pub fn with_start_hour(mut self, value: i32) -> Self {
+        self.start_hour = value;
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = value;
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -203,6 +263,42 @@ impl ::atlas_runtime::__private::de::Object for DateCriteria {
             date_field: value_date_field.flatten(),
             expire_after_days: required(value_expire_after_days, "expireAfterDays")?,
         })
+    }
+}
+#[allow(deprecated)]
+impl DateCriteria {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::DateCriteria::new("example".to_owned(), 1).with_date_field("example".to_owned());
+    /// assert!(value.date_field.is_some());
+    /// ```
+    pub fn new(r#type: ::std::string::String, expire_after_days: i32) -> Self {
+        Self {
+            r#type,
+            date_field: ::std::option::Option::None,
+            expire_after_days,
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Sets `dateField`, which is otherwise left out.
+    #[must_use]
+    pub fn with_date_field(mut self, value: ::std::string::String) -> Self {
+        self.date_field = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expireAfterDays`.
+    #[must_use]
+    pub fn with_expire_after_days(mut self, value: i32) -> Self {
+        self.expire_after_days = value;
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -273,6 +369,55 @@ impl ::atlas_runtime::__private::de::Object for GetUntypedResponse {
         })
     }
 }
+#[allow(deprecated)]
+impl GetUntypedResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::GetUntypedResponse::new().with_inline_members(serde_json::Value::Null);
+    /// assert!(value.inline_members.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            inline_members: ::std::option::Option::None,
+            missing_tag: ::std::option::Option::None,
+            not_an_object: ::std::option::Option::None,
+            self_mapped: ::std::option::Option::None,
+        }
+    }
+    /// Sets `inlineMembers`, which is otherwise left out.
+    #[must_use]
+    pub fn with_inline_members(mut self, value: ::serde_json::Value) -> Self {
+        self.inline_members = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `missingTag`, which is otherwise left out.
+    #[must_use]
+    pub fn with_missing_tag(mut self, value: self::MissingTag) -> Self {
+        self.missing_tag = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notAnObject`, which is otherwise left out.
+    #[must_use]
+    pub fn with_not_an_object(mut self, value: self::NotAnObject) -> Self {
+        self.not_an_object = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `selfMapped`, which is otherwise left out.
+    #[must_use]
+    pub fn with_self_mapped(mut self, value: self::SelfMapped) -> Self {
+        self.self_mapped = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for GetUntypedResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MissingTag {
@@ -305,6 +450,34 @@ impl ::atlas_runtime::__private::de::Object for MissingTag {
             }
         }
         Ok(Self { kind: value_kind.flatten() })
+    }
+}
+#[allow(deprecated)]
+impl MissingTag {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::MissingTag::new().with_kind("example".to_owned());
+    /// assert!(value.kind.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            kind: ::std::option::Option::None,
+        }
+    }
+    /// Sets `kind`, which is otherwise left out.
+    #[must_use]
+    pub fn with_kind(mut self, value: ::std::string::String) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for MissingTag {
+    fn default() -> Self {
+        Self::new()
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -343,6 +516,34 @@ impl ::atlas_runtime::__private::de::Object for NoKind {
         })
     }
 }
+#[allow(deprecated)]
+impl NoKind {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::NoKind::new().with_other("example".to_owned());
+    /// assert!(value.other.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            other: ::std::option::Option::None,
+        }
+    }
+    /// Sets `other`, which is otherwise left out.
+    #[must_use]
+    pub fn with_other(mut self, value: ::std::string::String) -> Self {
+        self.other = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for NoKind {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NotAnObject {
@@ -375,6 +576,34 @@ impl ::atlas_runtime::__private::de::Object for NotAnObject {
             }
         }
         Ok(Self { kind: value_kind.flatten() })
+    }
+}
+#[allow(deprecated)]
+impl NotAnObject {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::NotAnObject::new().with_kind("example".to_owned());
+    /// assert!(value.kind.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            kind: ::std::option::Option::None,
+        }
+    }
+    /// Sets `kind`, which is otherwise left out.
+    #[must_use]
+    pub fn with_kind(mut self, value: ::std::string::String) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for NotAnObject {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// Which variant a value is follows its `type` property; a value whose `type` is missing or not listed here decodes to `Unknown`.
@@ -458,6 +687,41 @@ impl ::atlas_runtime::__private::de::Object for SelfMapped {
         })
     }
 }
+#[allow(deprecated)]
+impl SelfMapped {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::SelfMapped::new().with_limit(1);
+    /// assert!(value.limit.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `limit`, which is otherwise left out.
+    #[must_use]
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`, which is otherwise left out.
+    #[must_use]
+    pub fn with_name(mut self, value: ::std::string::String) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for SelfMapped {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 pub type Text = ::std::string::String;
 #[deprecated(note = "deprecated in the API spec")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -505,12 +769,31 @@ impl ::atlas_runtime::__private::de::Object for WeeklySchedule {
 }
 #[allow(deprecated)]
 impl WeeklySchedule {
-    /// A value with every required property given and every optional one unset;
-    /// the public fields can be changed afterwards.
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use generated_client::models;
+    /// let value = models::WeeklySchedule::new("example".to_owned()).with_day_of_week(1);
+    /// assert!(value.day_of_week.is_some());
+    /// ```
     pub fn new(r#type: ::std::string::String) -> Self {
         Self {
             day_of_week: ::std::option::Option::None,
             r#type,
         }
+    }
+    /// Sets `dayOfWeek`, which is otherwise left out.
+    #[must_use]
+    pub fn with_day_of_week(mut self, value: i32) -> Self {
+        self.day_of_week = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = value;
+        self
     }
 }
