@@ -107,6 +107,13 @@ pub const SUNSET_EXTENSION: &str = "x-sunset";
 /// client and the differ can point users to it.
 pub const REPLACED_BY_EXTENSION: &str = "x-replaced-by";
 
+/// Operation extension of a get operation: the named waits for the resource it reads to reach
+/// a final state, each with `success` and `failure` lists of `{property, equals}` or
+/// `{property, present: true}` matchers. Atlas work such as a snapshot or a restore job ends
+/// minutes after the request that starts it, and only the spec knows which states are final,
+/// so the generator stays generic and emits one `wait_until_<name>` per entry.
+pub const WAITERS_EXTENSION: &str = "x-waiters";
+
 #[cfg(test)]
 mod tests {
     use super::*;

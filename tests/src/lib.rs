@@ -44,10 +44,12 @@
 //! ```
 
 pub mod auth;
+pub mod body_check;
 pub mod dataset;
 pub mod envelope;
 pub mod fault;
 pub mod ids;
+pub mod lifecycle;
 pub mod negotiate;
 pub mod record;
 pub mod server;

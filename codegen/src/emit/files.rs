@@ -13,6 +13,7 @@ use super::model_union::ModelUnion;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
+use super::waiter::WaiterMethods;
 use crate::model::{ApiGeneration, ApiModel, Operation, TypeDef, TypeKind, TypeName, TypeRef};
 use crate::{dialect, Options};
 use proc_macro2::TokenStream;
@@ -68,14 +69,14 @@ pub fn source_files(model: &ApiModel) -> Vec<(&'static str, Vec<Part<'_>>)> {
         "Operations of the current API (`{}`), negotiated by versioned media type.",
         dialect::CURRENT_PATH_PREFIX.trim_end_matches('/')
     );
-    files.push(("operations.rs", operations(current, current_about)));
+    files.push(("operations.rs", operations(model, current, current_about)));
     if has_legacy {
         let legacy_about = format!(
             "Operations of the deprecated v1.0 API (`{}`): plain `application/json`, Digest \
              authentication only.",
             dialect::LEGACY_PATH_PREFIX.trim_end_matches('/')
         );
-        files.push(("v1.rs", operations(legacy, legacy_about)));
+        files.push(("v1.rs", operations(model, legacy, legacy_about)));
     }
     files
 }
@@ -204,7 +205,7 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
     found
 }
 
-fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
+fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
     let ops = std::sync::Arc::new(ops);
     let patterns = std::sync::Arc::new(PatternTable::for_operations(ops.iter().copied()));
     let about = format!(" {about}");
@@ -217,6 +218,21 @@ fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
                 #![doc = #about]
                 #methods
             }
+        }));
+    }
+    if WaiterMethods::any(&ops) {
+        let ops = ops.clone();
+        parts.push(Box::new(move || {
+            let error_body = model
+                .error_body
+                .as_ref()
+                .map(|ty| rust_type(ty, &quote!(super::models)))
+                .unwrap_or_else(|| quote!(::serde_json::Value));
+            let waiters = WaiterMethods {
+                operations: &ops,
+                error_body,
+            };
+            quote!(#waiters)
         }));
     }
     for start in (0..ops.len()).step_by(PART_SIZE) {

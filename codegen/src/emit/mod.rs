@@ -16,6 +16,7 @@ mod pagination;
 mod params;
 mod recursion;
 mod types;
+mod waiter;
 
 use crate::error::CodegenError;
 use crate::model::ApiModel;

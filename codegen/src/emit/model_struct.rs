@@ -10,6 +10,7 @@ use super::types::rust_type;
 use crate::model::{Field, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 pub struct ModelStruct<'m> {
@@ -29,14 +30,12 @@ impl ToTokens for ModelStruct<'_> {
         let deprecated = def
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
-        let fields = self.fields.iter().map(|field| StructField {
+        let all = self.fields_as_typed();
+        let fields = all.iter().map(|field| StructField {
             field,
             boxed: self.boxed.contains(&field.name),
         });
-        let deserialize = StructDeserialize {
-            def,
-            fields: self.fields,
-        };
+        let deserialize = StructDeserialize { def, fields: &all };
         tokens.extend(quote! {
             #docs
             #deprecated
@@ -54,24 +53,53 @@ impl ToTokens for ModelStruct<'_> {
 }
 
 impl ModelStruct<'_> {
-    /// `new(required...)`: required properties as arguments, optional ones unset.
+    /// The fields as the struct declares them. In a struct callers build, a required read-only
+    /// property is an `Option`: the constructor cannot ask for what only the server sets, and
+    /// a caller's value would be ignored anyway.
+    fn fields_as_typed(&self) -> Cow<'_, [Field]> {
+        if !self.constructor || !self.fields.iter().any(|f| f.required && f.read_only) {
+            return Cow::Borrowed(self.fields);
+        }
+        Cow::Owned(
+            self.fields
+                .iter()
+                .map(|f| Field {
+                    required: f.required && !f.read_only,
+                    ..f.clone()
+                })
+                .collect(),
+        )
+    }
+
+    /// `new(required...)`: the properties a request must carry as arguments (not read-only
+    /// ones, which the server sets; write-only ones included), everything else unset.
     fn constructor_tokens(&self, tokens: &mut TokenStream) {
         let name = ident(&self.def.name.0);
         let mut args = Vec::new();
         let mut inits = Vec::new();
-        for field in self.fields {
+        for field in self.fields_as_typed().iter() {
             let field_ident = ident(&field.ident.0);
-            if !field.required || field.nullable {
+            if !field.sent_required || field.nullable {
                 inits.push(quote!(#field_ident: ::std::option::Option::None));
                 continue;
             }
             let ty = rust_type(&field.ty, &quote!(self));
             args.push(quote!(#field_ident: #ty));
-            if self.boxed.contains(&field.name) {
-                inits.push(quote!(#field_ident: ::std::boxed::Box::new(#field_ident)));
-            } else {
+            let boxed = self.boxed.contains(&field.name);
+            // A write-only property is optional in the struct, which also decodes responses.
+            let wrapped = !field.required;
+            if !boxed && !wrapped {
                 inits.push(quote!(#field_ident));
+                continue;
             }
+            let mut value = quote!(#field_ident);
+            if boxed {
+                value = quote!(::std::boxed::Box::new(#value));
+            }
+            if wrapped {
+                value = quote!(::std::option::Option::Some(#value));
+            }
+            inits.push(quote!(#field_ident: #value));
         }
         let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         // With nothing required, `Default` is the idiomatic way to the same value.
