@@ -188,6 +188,10 @@ impl Store {
                 }
             }
         }
+        // A new resource is taken now, not when the example was.
+        if object.contains_key("createdAt") {
+            object.insert("createdAt".into(), Value::from(now()));
+        }
         object.insert("id".into(), Value::from(id.clone()));
         object.insert(
             "links".into(),
@@ -380,7 +384,9 @@ mod tests {
         );
         assert_eq!(made["status"], "queued");
         assert_eq!(made["description"], "before");
-        assert_eq!(made["expiresAt"], "2025-05-06T07:10:21Z");
+        let created = made["createdAt"].as_str().unwrap();
+        assert_eq!(made["expiresAt"], shift(created, 2 * 86_400).unwrap());
+        assert_ne!(created, example["createdAt"], "taken now");
         let id = made["id"].as_str().unwrap().to_owned();
         let status = |store: &mut Store, id: &str| {
             store.poll(spec, CLUSTER_SNAPSHOT, PATH, id, 1).unwrap()["status"].clone()

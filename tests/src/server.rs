@@ -57,8 +57,9 @@ pub struct StandInBuilder {
 }
 
 impl StandInBuilder {
-    /// How many polls of its get operation a taken snapshot or a restore job stays at each
-    /// stage before it moves on (1 unless told otherwise); a large number keeps it running.
+    /// A taken snapshot or a restore job moves on to its next stage at every `polls`-th poll
+    /// of its get operation (every poll unless told otherwise); a large number keeps it
+    /// running.
     pub fn polls_per_stage(mut self, polls: u32) -> Self {
         self.polls_per_stage = polls.max(1);
         self
