@@ -773,3 +773,24 @@ async fn the_spec_body_examples_pass_the_server_checks() {
     }
     assert_eq!(checked, 6);
 }
+
+/// A poll that fails (here a 404: there is no such snapshot) ends the wait with the
+/// client's error as its source; and a wait can be spawned, since its future is `Send`.
+#[tokio::test]
+async fn a_failed_poll_ends_the_wait_with_the_request_error() {
+    let server = StandIn::start().await;
+    let client = client(&server);
+    let ended = tokio::spawn(async move {
+        let wait = client
+            .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, UNKNOWN_SNAPSHOT)
+            .policy(quick(Duration::from_secs(5)))
+            .wait();
+        wait.await.unwrap_err().to_string()
+    });
+    let message = ended.await.unwrap();
+    assert!(
+        message.contains("a poll of getClusterBackupSnapshot failed"),
+        "{message}"
+    );
+    assert_eq!(count_of(&server, "getClusterBackupSnapshot"), 1);
+}
