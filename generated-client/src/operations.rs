@@ -694,6 +694,51 @@ impl crate::Client {
             }),
         )
     }
+    /// Waits until the Flex snapshot is `COMPLETED`; a `FAILED` snapshot ends the wait with an error.
+    ///
+    /// Polls [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_flex_snapshot_completed(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::FlexBackupSnapshot20241113,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "flexSnapshotCompleted",
+            operation: "getFlexBackupSnapshot",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"COMPLETED\""),
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"FAILED\""),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let name = name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_flex_backup_snapshot(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
     /// Waits until the restore job is `COMPLETED`; a `FAILED` job ends the wait with an error.
     ///
     /// Polls [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).

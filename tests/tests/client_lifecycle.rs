@@ -794,3 +794,33 @@ async fn a_failed_poll_ends_the_wait_with_the_request_error() {
     );
     assert_eq!(count_of(&server, "getClusterBackupSnapshot"), 1);
 }
+
+/// Flex snapshots are taken on Atlas's schedule; their waiter reads the typed `status` enum
+/// as the spec writes it.
+#[tokio::test]
+async fn a_flex_snapshot_waiter_ends_on_its_typed_status() {
+    let server = StandIn::start().await;
+    let client = client(&server);
+    let done = client
+        .wait_until_flex_snapshot_completed(GROUP_ID, FLEX_CLUSTER, FLEX_SNAPSHOT)
+        .policy(quick(Duration::from_secs(5)))
+        .wait()
+        .await
+        .expect("the example snapshot is completed");
+    assert_eq!(done.id.as_deref(), Some(FLEX_SNAPSHOT));
+    server.inject(Fault::changed(
+        "getFlexBackupSnapshot",
+        "/status",
+        json!("FAILED"),
+    ));
+    let failed = client
+        .wait_until_flex_snapshot_completed(GROUP_ID, FLEX_CLUSTER, FLEX_SNAPSHOT)
+        .policy(quick(Duration::from_secs(5)))
+        .wait()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&failed, WaitError::Failed { state, .. } if state == r#"status = "FAILED""#),
+        "{failed:?}"
+    );
+}
