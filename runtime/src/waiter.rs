@@ -71,12 +71,13 @@ impl WaitPolicy {
         self
     }
 
-    /// The wait after poll number `poll` (counted from 1).
+    /// The wait after poll number `poll` (counted from 1): never longer than `max_interval`,
+    /// unless `interval` itself is.
     fn wait_after(&self, poll: u32) -> Duration {
         let factor = self.backoff.powi(poll.saturating_sub(1).min(64) as i32);
-        let wait = self.interval.as_secs_f64() * factor;
-        Duration::from_secs_f64(wait.min(self.max_interval.as_secs_f64()))
-            .min(self.max_interval.max(self.interval))
+        let cap = self.max_interval.max(self.interval).as_secs_f64();
+        // `min` keeps an overflowing product (infinity) at the cap.
+        Duration::from_secs_f64((self.interval.as_secs_f64() * factor).min(cap))
     }
 }
 
@@ -305,6 +306,18 @@ mod tests {
             fixed.wait_after(5),
             Duration::from_millis(100),
             "at least 1"
+        );
+        let huge = policy.clone().backoff(1e300);
+        assert_eq!(
+            huge.wait_after(64),
+            Duration::from_millis(500),
+            "no overflow"
+        );
+        let slow = policy.interval(Duration::from_secs(2));
+        assert_eq!(
+            slow.wait_after(3),
+            Duration::from_secs(2),
+            "the interval wins"
         );
     }
 
