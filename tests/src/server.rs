@@ -506,7 +506,8 @@ fn spec_response(
         serde_json::to_vec(&body)
     }
     .expect("a JSON value always serializes");
-    bytes_response(StatusCode::OK, chosen.content_type(), text)
+    let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
+    bytes_response(status, chosen.content_type(), text)
 }
 
 /// The request body as JSON (`null` when there is none), or the answer refusing it: a
@@ -621,7 +622,8 @@ fn kept_response(
                 None => path.to_owned(),
             };
             let made = store.create(spec, &op.id, kind, &at, &chosen.media.example, sent);
-            json_response(StatusCode::OK, chosen.content_type(), &made)
+            let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
+            json_response(status, chosen.content_type(), &made)
         }
         Action::Get(kind) => {
             found(store.poll(spec, kind, parent, id(kind), shared.polls_per_stage))

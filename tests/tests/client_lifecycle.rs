@@ -824,3 +824,45 @@ async fn a_flex_snapshot_waiter_ends_on_its_typed_status() {
         "{failed:?}"
     );
 }
+
+/// The curated spec has no 202, so a spec of its own shows the runtime path the generated
+/// `send()` of a 202 operation takes: the body is decoded, the status kept.
+#[tokio::test]
+async fn a_202_answer_decodes_its_body_and_keeps_its_status() {
+    use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
+    use workspace_tests::Spec;
+    let error = |status: u16, code: &str| json!({"content": {"application/json": {"example": {"error": status, "errorCode": code}}}});
+    let doc = json!({
+        "paths": {"/api/jobs": {"post": {
+            "operationId": "startJob",
+            "responses": {"202": {"content": {"application/json": {
+                "example": {"id": "j1", "state": "queued"}
+            }}}}
+        }}},
+        "components": {"responses": {
+            "unauthorized": error(401, "UNAUTHORIZED"),
+            "notFound": error(404, "RESOURCE_NOT_FOUND"),
+        }}
+    });
+    let spec: &'static Spec = Box::leak(Box::new(Spec::from_document(&doc).unwrap()));
+    assert_eq!(spec.operation("startJob").status, 202);
+    static START_JOB: OperationInfo = OperationInfo {
+        id: "startJob",
+        method: HttpMethod::Post,
+        path: "/api/jobs",
+        responses: &[MediaVersion {
+            version: None,
+            media_type: "application/json",
+        }],
+        requests: &[],
+        auth: &[],
+    };
+    let server = StandIn::builder().spec(spec).start().await;
+    let client = client(&server);
+    let accepted = Request::new(&client, &START_JOB)
+        .send::<Value, Value>()
+        .await
+        .expect("a 202 is a success");
+    assert_eq!(accepted.status().as_u16(), 202);
+    assert_eq!(*accepted.body(), json!({"id": "j1", "state": "queued"}));
+}
