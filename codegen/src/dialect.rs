@@ -112,6 +112,13 @@ pub const REPLACED_BY_EXTENSION: &str = "x-replaced-by";
 /// (the convention of Zalando's API guidelines, which spec tools pass through untouched).
 pub const EXTENSIBLE_ENUM_EXTENSION: &str = "x-extensible-enum";
 
+/// Operation extension of a get operation: the named waits for the resource it reads to reach
+/// a final state, each with `success` and `failure` lists of `{property, equals}` or
+/// `{property, present: true}` matchers. Atlas work such as a snapshot or a restore job ends
+/// minutes after the request that starts it, and only the spec knows which states are final,
+/// so the generator stays generic and emits one `wait_until_<name>` per entry.
+pub const WAITERS_EXTENSION: &str = "x-waiters";
+
 #[cfg(test)]
 mod tests {
     use super::*;

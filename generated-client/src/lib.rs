@@ -4,9 +4,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! MongoDB Atlas Backup Snapshots
 //!
-//! Read-only access to the backup snapshots that MongoDB Atlas keeps for its
-//! smaller deployment types: serverless instances, shared-tier (M2/M5)
-//! clusters, and the Flex clusters that supersede both.
+//! The backup snapshots that MongoDB Atlas keeps for its deployments, and
+//! the jobs that restore them: dedicated (M10 or larger) clusters, Flex
+//! clusters, and the serverless instances and shared-tier (M2/M5) clusters
+//! that Flex supersedes.
 //!
 //! Two generations of the Atlas Administration API are covered:
 //!
@@ -29,7 +30,21 @@
 //! Authorization: Bearer {access-token}
 //! ```
 //!
-//! All operations here only read data: none takes a request body.
+//! Operations that change something (take a snapshot, change its retention,
+//! delete it, start or cancel a restore job) send a JSON body, when they
+//! have one, with the same versioned media type in `Content-Type`.
+//!
+//! ## Waiters: `x-waiters`
+//!
+//! Snapshots and restore jobs finish minutes after the request that starts
+//! them. A get operation that reads such a resource may declare, under
+//! `x-waiters`, the states that end a wait for it. Each entry is named (the
+//! client method is `wait_until_<name>`) and lists `success` and `failure`
+//! matchers; a matcher names a top-level `property` of the answer and either
+//! the value it must `equal` (`equals`) or that it must be there at all
+//! (`present: true`). The first poll whose answer matches a `success`
+//! matcher ends the wait with that answer; one that matches a `failure`
+//! matcher ends it with an error; anything else means "not yet".
 //!
 //! Build a [`Client`] once with [`Client::builder`] and share it (cloning is cheap). Each
 //! operation is a method of the client that returns a request builder: required path parameters
@@ -46,7 +61,7 @@ pub mod v1;
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
     CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-    PagingProblem, ResponseValue, RetryPolicy, TokenError,
+    PagingProblem, ResponseValue, RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
 };
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it was built with are those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]

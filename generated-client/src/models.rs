@@ -4,6 +4,90 @@
 //! Every named type of the API: component schemas and the inline schemas that needed a
 //! name. Response models ignore fields they do not know; enums keep values they do not
 //! know in `Unknown`.
+/// BSON Timestamp
+///
+/// A point in the oplog: a second and an operation number within it.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ApiBsonTimestamp {
+    /// The second, as a date and time in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Operation number within that second.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub increment: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for ApiBsonTimestamp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for ApiBsonTimestamp {
+    const NAME: &'static str = "ApiBsonTimestamp";
+    const FIELDS: &'static [&'static str] = &["date", "increment"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_date = None;
+        let mut value_increment = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_date, "date")?,
+                1 => take(&mut map, &mut value_increment, "increment")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: value_date.flatten(),
+            increment: value_increment.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl ApiBsonTimestamp {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::ApiBsonTimestamp::new();
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            date: ::std::option::Option::None,
+            increment: ::std::option::Option::None,
+        }
+    }
+    /// Sets `date`, which is otherwise left out.
+    #[must_use]
+    pub fn with_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `increment`, which is otherwise left out.
+    #[must_use]
+    pub fn with_increment(mut self, value: i32) -> Self {
+        self.increment = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for ApiBsonTimestamp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// Body that Atlas returns with every error response.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -142,6 +226,182 @@ impl ApiError {
     #[must_use]
     pub fn with_reason(mut self, value: ::std::string::String) -> Self {
         self.reason = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A download address reachable through one private endpoint.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ApiPrivateDownloadDeliveryUrl {
+    /// Address to download the restored snapshot from, through the private endpoint.
+    #[serde(
+        rename = "deliveryUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivery_url: ::std::option::Option<::std::string::String>,
+    /// Identifier of the AWS interface endpoint the address is reachable through.
+    #[serde(
+        rename = "endpointId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub endpoint_id: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for ApiPrivateDownloadDeliveryUrl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for ApiPrivateDownloadDeliveryUrl {
+    const NAME: &'static str = "ApiPrivateDownloadDeliveryUrl";
+    const FIELDS: &'static [&'static str] = &["deliveryUrl", "endpointId"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_delivery_url = None;
+        let mut value_endpoint_id = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
+                1 => take(&mut map, &mut value_endpoint_id, "endpointId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            delivery_url: value_delivery_url.flatten(),
+            endpoint_id: value_endpoint_id.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl ApiPrivateDownloadDeliveryUrl {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiPrivateDownloadDeliveryUrl::new().with_delivery_url("example".to_owned());
+    /// assert!(value.delivery_url.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            delivery_url: ::std::option::Option::None,
+            endpoint_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `deliveryUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delivery_url(mut self, value: ::std::string::String) -> Self {
+        self.delivery_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `endpointId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_endpoint_id(mut self, value: ::std::string::String) -> Self {
+        self.endpoint_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for ApiPrivateDownloadDeliveryUrl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// A new retention for one snapshot.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct BackupSnapshotRetention {
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Unit of `retentionValue`: `days`, `weeks`, `months` or `years`.
+    #[serde(rename = "retentionUnit")]
+    pub retention_unit: ::std::string::String,
+    /// How long Atlas keeps the snapshot, counted in `retentionUnit`, from when it was taken.
+    #[serde(rename = "retentionValue")]
+    pub retention_value: i32,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for BackupSnapshotRetention {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for BackupSnapshotRetention {
+    const NAME: &'static str = "BackupSnapshotRetention";
+    const FIELDS: &'static [&'static str] = &[
+        "links",
+        "retentionUnit",
+        "retentionValue",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_retention_unit = None;
+        let mut value_retention_value = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
+                2 => take(&mut map, &mut value_retention_value, "retentionValue")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            retention_unit: required(value_retention_unit, "retentionUnit")?,
+            retention_value: required(value_retention_value, "retentionValue")?,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BackupSnapshotRetention {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::BackupSnapshotRetention::new("example".to_owned(), 1);
+    /// ```
+    pub fn new(retention_unit: ::std::string::String, retention_value: i32) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            retention_unit,
+            retention_value,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retentionUnit`.
+    #[must_use]
+    pub fn with_retention_unit(mut self, value: ::std::string::String) -> Self {
+        self.retention_unit = value;
+        self
+    }
+    /// Sets `retentionValue`.
+    #[must_use]
+    pub fn with_retention_value(mut self, value: i32) -> Self {
+        self.retention_value = value;
         self
     }
 }
@@ -479,6 +739,1824 @@ impl ::std::default::Default for BadRequestDetail {
         Self::new()
     }
 }
+/// What to take an on-demand snapshot of a dedicated cluster with.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupOnDemandSnapshotRequest {
+    /// Free-text note to keep with the snapshot.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Number of days Atlas keeps the snapshot before deleting it.
+    #[serde(
+        rename = "retentionInDays",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub retention_in_days: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupOnDemandSnapshotRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupOnDemandSnapshotRequest {
+    const NAME: &'static str = "DiskBackupOnDemandSnapshotRequest";
+    const FIELDS: &'static [&'static str] = &["description", "links", "retentionInDays"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_description = None;
+        let mut value_links = None;
+        let mut value_retention_in_days = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_description, "description")?,
+                1 => take(&mut map, &mut value_links, "links")?,
+                2 => take(&mut map, &mut value_retention_in_days, "retentionInDays")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            description: value_description.flatten(),
+            links: value_links.flatten(),
+            retention_in_days: value_retention_in_days.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupOnDemandSnapshotRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupOnDemandSnapshotRequest::new().with_description("example".to_owned());
+    /// assert!(value.description.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            retention_in_days: ::std::option::Option::None,
+        }
+    }
+    /// Sets `description`, which is otherwise left out.
+    #[must_use]
+    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+        self.description = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retentionInDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_retention_in_days(mut self, value: i32) -> Self {
+        self.retention_in_days = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupOnDemandSnapshotRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Replica Set Snapshot
+///
+/// A cloud backup snapshot of a replica set.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupReplicaSet {
+    /// Cloud provider that stores the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "cloudProvider",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_provider: ::std::option::Option<::std::string::String>,
+    /// Regions the snapshot was copied to, beyond the one it was taken in.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "copyRegions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When Atlas took the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-text note given when the snapshot was taken.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// When Atlas deletes the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "frequencyType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub frequency_type: ::std::option::Option<::std::string::String>,
+    /// Identifier of this resource, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the encryption key Atlas used when it took the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "masterKeyUUID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    /// MongoDB server version the snapshot was taken from.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "mongodVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mongod_version: ::std::option::Option<::std::string::String>,
+    /// Identifiers of the backup policy items that produced the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "policyItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Name of the replica set the snapshot was taken of.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "replicaSetName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub replica_set_name: ::std::option::Option<::std::string::String>,
+    /// Whether the snapshot was taken on schedule or on demand.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Storage the snapshot occupies, in bytes.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "storageSizeBytes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub storage_size_bytes: ::std::option::Option<i64>,
+    /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupReplicaSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupReplicaSet {
+    const NAME: &'static str = "DiskBackupReplicaSet";
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "copyRegions",
+        "createdAt",
+        "description",
+        "expiresAt",
+        "frequencyType",
+        "id",
+        "links",
+        "masterKeyUUID",
+        "mongodVersion",
+        "policyItems",
+        "replicaSetName",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+        "type",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_cloud_provider = None;
+        let mut value_copy_regions = None;
+        let mut value_created_at = None;
+        let mut value_description = None;
+        let mut value_expires_at = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_master_key_uuid = None;
+        let mut value_mongod_version = None;
+        let mut value_policy_items = None;
+        let mut value_replica_set_name = None;
+        let mut value_snapshot_type = None;
+        let mut value_status = None;
+        let mut value_storage_size_bytes = None;
+        let mut value_type = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_copy_regions, "copyRegions")?,
+                2 => take(&mut map, &mut value_created_at, "createdAt")?,
+                3 => take(&mut map, &mut value_description, "description")?,
+                4 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                5 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                6 => take(&mut map, &mut value_id, "id")?,
+                7 => take(&mut map, &mut value_links, "links")?,
+                8 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
+                9 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                10 => take(&mut map, &mut value_policy_items, "policyItems")?,
+                11 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
+                12 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                13 => take(&mut map, &mut value_status, "status")?,
+                14 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
+                15 => take(&mut map, &mut value_type, "type")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            copy_regions: value_copy_regions.flatten(),
+            created_at: value_created_at.flatten(),
+            description: value_description.flatten(),
+            expires_at: value_expires_at.flatten(),
+            frequency_type: value_frequency_type.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            master_key_uuid: value_master_key_uuid.flatten(),
+            mongod_version: value_mongod_version.flatten(),
+            policy_items: value_policy_items.flatten(),
+            replica_set_name: value_replica_set_name.flatten(),
+            snapshot_type: value_snapshot_type.flatten(),
+            status: value_status.flatten(),
+            storage_size_bytes: value_storage_size_bytes.flatten(),
+            r#type: value_type.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupReplicaSet {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupReplicaSet::new().with_cloud_provider("example".to_owned());
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: ::std::option::Option::None,
+            copy_regions: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            frequency_type: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            master_key_uuid: ::std::option::Option::None,
+            mongod_version: ::std::option::Option::None,
+            policy_items: ::std::option::Option::None,
+            replica_set_name: ::std::option::Option::None,
+            snapshot_type: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            storage_size_bytes: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
+        self.cloud_provider = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `copyRegions`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_regions(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.copy_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`, which is otherwise left out.
+    #[must_use]
+    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+        self.description = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
+        self.frequency_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `masterKeyUUID`, which is otherwise left out.
+    #[must_use]
+    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
+        self.master_key_uuid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongodVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
+        self.mongod_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_policy_items(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.policy_items = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `replicaSetName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
+        self.replica_set_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storageSizeBytes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
+        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`, which is otherwise left out.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupReplicaSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Where to download the restored data of one replica set.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupRestoreMember {
+    /// Address to download the restored data of this replica set from.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "downloadUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub download_url: ::std::option::Option<::std::string::String>,
+    /// Addresses to download the restored data from through private endpoints.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "privateDownloadDeliveryUrls",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub private_download_delivery_urls: ::std::option::Option<
+        ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+    >,
+    /// Name of the replica set.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "replicaSetName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub replica_set_name: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupRestoreMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupRestoreMember {
+    const NAME: &'static str = "DiskBackupRestoreMember";
+    const FIELDS: &'static [&'static str] = &[
+        "downloadUrl",
+        "privateDownloadDeliveryUrls",
+        "replicaSetName",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_download_url = None;
+        let mut value_private_download_delivery_urls = None;
+        let mut value_replica_set_name = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_download_url, "downloadUrl")?,
+                1 => {
+                    take(
+                        &mut map,
+                        &mut value_private_download_delivery_urls,
+                        "privateDownloadDeliveryUrls",
+                    )?
+                }
+                2 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            download_url: value_download_url.flatten(),
+            private_download_delivery_urls: value_private_download_delivery_urls
+                .flatten(),
+            replica_set_name: value_replica_set_name.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupRestoreMember {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupRestoreMember::new();
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            download_url: ::std::option::Option::None,
+            private_download_delivery_urls: ::std::option::Option::None,
+            replica_set_name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `downloadUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_download_url(mut self, value: ::std::string::String) -> Self {
+        self.download_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `privateDownloadDeliveryUrls`, which is otherwise left out.
+    #[must_use]
+    pub fn with_private_download_delivery_urls(
+        mut self,
+        value: ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+    ) -> Self {
+        self.private_download_delivery_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `replicaSetName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
+        self.replica_set_name = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupRestoreMember {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Sharded Cluster Snapshot
+///
+/// A cloud backup snapshot of a sharded cluster.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupShardedClusterSnapshot {
+    /// How the config servers of the sharded cluster are deployed.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "configServerType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub config_server_type: ::std::option::Option<::std::string::String>,
+    /// When Atlas took the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-text note given when the snapshot was taken.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// When Atlas deletes the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "frequencyType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub frequency_type: ::std::option::Option<::std::string::String>,
+    /// Identifier of this resource, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the encryption key Atlas used when it took the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "masterKeyUUID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    /// The snapshots taken of each shard and of the config servers.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub members: ::std::option::Option<
+        ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+    >,
+    /// MongoDB server version the snapshot was taken from.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "mongodVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mongod_version: ::std::option::Option<::std::string::String>,
+    /// Identifiers of the backup policy items that produced the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "policyItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Identifiers of the snapshots of each member of the sharded cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Whether the snapshot was taken on schedule or on demand.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Storage the snapshot occupies, in bytes.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "storageSizeBytes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub storage_size_bytes: ::std::option::Option<i64>,
+    /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupShardedClusterSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupShardedClusterSnapshot {
+    const NAME: &'static str = "DiskBackupShardedClusterSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "configServerType",
+        "createdAt",
+        "description",
+        "expiresAt",
+        "frequencyType",
+        "id",
+        "links",
+        "masterKeyUUID",
+        "members",
+        "mongodVersion",
+        "policyItems",
+        "snapshotIds",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+        "type",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_config_server_type = None;
+        let mut value_created_at = None;
+        let mut value_description = None;
+        let mut value_expires_at = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_master_key_uuid = None;
+        let mut value_members = None;
+        let mut value_mongod_version = None;
+        let mut value_policy_items = None;
+        let mut value_snapshot_ids = None;
+        let mut value_snapshot_type = None;
+        let mut value_status = None;
+        let mut value_storage_size_bytes = None;
+        let mut value_type = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_config_server_type, "configServerType")?,
+                1 => take(&mut map, &mut value_created_at, "createdAt")?,
+                2 => take(&mut map, &mut value_description, "description")?,
+                3 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                4 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                5 => take(&mut map, &mut value_id, "id")?,
+                6 => take(&mut map, &mut value_links, "links")?,
+                7 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
+                8 => take(&mut map, &mut value_members, "members")?,
+                9 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                10 => take(&mut map, &mut value_policy_items, "policyItems")?,
+                11 => take(&mut map, &mut value_snapshot_ids, "snapshotIds")?,
+                12 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                13 => take(&mut map, &mut value_status, "status")?,
+                14 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
+                15 => take(&mut map, &mut value_type, "type")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            config_server_type: value_config_server_type.flatten(),
+            created_at: value_created_at.flatten(),
+            description: value_description.flatten(),
+            expires_at: value_expires_at.flatten(),
+            frequency_type: value_frequency_type.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            master_key_uuid: value_master_key_uuid.flatten(),
+            members: value_members.flatten(),
+            mongod_version: value_mongod_version.flatten(),
+            policy_items: value_policy_items.flatten(),
+            snapshot_ids: value_snapshot_ids.flatten(),
+            snapshot_type: value_snapshot_type.flatten(),
+            status: value_status.flatten(),
+            storage_size_bytes: value_storage_size_bytes.flatten(),
+            r#type: value_type.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupShardedClusterSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupShardedClusterSnapshot::new().with_config_server_type("example".to_owned());
+    /// assert!(value.config_server_type.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            config_server_type: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            frequency_type: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            master_key_uuid: ::std::option::Option::None,
+            members: ::std::option::Option::None,
+            mongod_version: ::std::option::Option::None,
+            policy_items: ::std::option::Option::None,
+            snapshot_ids: ::std::option::Option::None,
+            snapshot_type: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            storage_size_bytes: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+        }
+    }
+    /// Sets `configServerType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
+        self.config_server_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`, which is otherwise left out.
+    #[must_use]
+    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+        self.description = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
+        self.frequency_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `masterKeyUUID`, which is otherwise left out.
+    #[must_use]
+    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
+        self.master_key_uuid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `members`, which is otherwise left out.
+    #[must_use]
+    pub fn with_members(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongodVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
+        self.mongod_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_policy_items(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.policy_items = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotIds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.snapshot_ids = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storageSizeBytes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
+        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`, which is otherwise left out.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupShardedClusterSnapshot {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The snapshot of one member of a sharded cluster.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupShardedClusterSnapshotMember {
+    /// Cloud provider that stores the member's snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(rename = "cloudProvider")]
+    pub cloud_provider: ::std::string::String,
+    /// Identifier of the member's snapshot, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: ::std::string::String,
+    /// Name of the shard or config server replica set.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(rename = "replicaSetName")]
+    pub replica_set_name: ::std::string::String,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupShardedClusterSnapshotMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupShardedClusterSnapshotMember {
+    const NAME: &'static str = "DiskBackupShardedClusterSnapshotMember";
+    const FIELDS: &'static [&'static str] = &["cloudProvider", "id", "replicaSetName"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_cloud_provider = None;
+        let mut value_id = None;
+        let mut value_replica_set_name = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_id, "id")?,
+                2 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            id: required(value_id, "id")?,
+            replica_set_name: required(value_replica_set_name, "replicaSetName")?,
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupShardedClusterSnapshotMember {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupShardedClusterSnapshotMember::new("example".to_owned(), "example".to_owned(), "example".to_owned());
+    /// ```
+    pub fn new(
+        cloud_provider: ::std::string::String,
+        id: ::std::string::String,
+        replica_set_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            id,
+            replica_set_name,
+        }
+    }
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `replicaSetName`.
+    #[must_use]
+    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
+        self.replica_set_name = value;
+        self
+    }
+}
+/// A cloud backup snapshot of a dedicated cluster: a replica set or a sharded cluster, as `type` says; the fields of the other kind are absent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshot {
+    /// Cloud provider that stores the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "cloudProvider",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_provider: ::std::option::Option<::std::string::String>,
+    /// How the config servers of the sharded cluster are deployed.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "configServerType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub config_server_type: ::std::option::Option<::std::string::String>,
+    /// Regions the snapshot was copied to, beyond the one it was taken in.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "copyRegions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When Atlas took the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-text note given when the snapshot was taken.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// When Atlas deletes the snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "frequencyType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub frequency_type: ::std::option::Option<::std::string::String>,
+    /// Identifier of this resource, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the encryption key Atlas used when it took the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "masterKeyUUID",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    /// The snapshots taken of each shard and of the config servers.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub members: ::std::option::Option<
+        ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+    >,
+    /// MongoDB server version the snapshot was taken from.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "mongodVersion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mongod_version: ::std::option::Option<::std::string::String>,
+    /// Identifiers of the backup policy items that produced the snapshot.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "policyItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Name of the replica set the snapshot was taken of.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "replicaSetName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub replica_set_name: ::std::option::Option<::std::string::String>,
+    /// Identifiers of the snapshots of each member of the sharded cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Whether the snapshot was taken on schedule or on demand.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Storage the snapshot occupies, in bytes.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "storageSizeBytes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub storage_size_bytes: ::std::option::Option<i64>,
+    /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupSnapshot {
+    const NAME: &'static str = "DiskBackupSnapshot";
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "configServerType",
+        "copyRegions",
+        "createdAt",
+        "description",
+        "expiresAt",
+        "frequencyType",
+        "id",
+        "links",
+        "masterKeyUUID",
+        "members",
+        "mongodVersion",
+        "policyItems",
+        "replicaSetName",
+        "snapshotIds",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+        "type",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_cloud_provider = None;
+        let mut value_config_server_type = None;
+        let mut value_copy_regions = None;
+        let mut value_created_at = None;
+        let mut value_description = None;
+        let mut value_expires_at = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_master_key_uuid = None;
+        let mut value_members = None;
+        let mut value_mongod_version = None;
+        let mut value_policy_items = None;
+        let mut value_replica_set_name = None;
+        let mut value_snapshot_ids = None;
+        let mut value_snapshot_type = None;
+        let mut value_status = None;
+        let mut value_storage_size_bytes = None;
+        let mut value_type = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_config_server_type, "configServerType")?,
+                2 => take(&mut map, &mut value_copy_regions, "copyRegions")?,
+                3 => take(&mut map, &mut value_created_at, "createdAt")?,
+                4 => take(&mut map, &mut value_description, "description")?,
+                5 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                6 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                7 => take(&mut map, &mut value_id, "id")?,
+                8 => take(&mut map, &mut value_links, "links")?,
+                9 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
+                10 => take(&mut map, &mut value_members, "members")?,
+                11 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
+                12 => take(&mut map, &mut value_policy_items, "policyItems")?,
+                13 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
+                14 => take(&mut map, &mut value_snapshot_ids, "snapshotIds")?,
+                15 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
+                16 => take(&mut map, &mut value_status, "status")?,
+                17 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
+                18 => take(&mut map, &mut value_type, "type")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            config_server_type: value_config_server_type.flatten(),
+            copy_regions: value_copy_regions.flatten(),
+            created_at: value_created_at.flatten(),
+            description: value_description.flatten(),
+            expires_at: value_expires_at.flatten(),
+            frequency_type: value_frequency_type.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            master_key_uuid: value_master_key_uuid.flatten(),
+            members: value_members.flatten(),
+            mongod_version: value_mongod_version.flatten(),
+            policy_items: value_policy_items.flatten(),
+            replica_set_name: value_replica_set_name.flatten(),
+            snapshot_ids: value_snapshot_ids.flatten(),
+            snapshot_type: value_snapshot_type.flatten(),
+            status: value_status.flatten(),
+            storage_size_bytes: value_storage_size_bytes.flatten(),
+            r#type: value_type.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshot::new().with_cloud_provider("example".to_owned());
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: ::std::option::Option::None,
+            config_server_type: ::std::option::Option::None,
+            copy_regions: ::std::option::Option::None,
+            created_at: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            frequency_type: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            master_key_uuid: ::std::option::Option::None,
+            members: ::std::option::Option::None,
+            mongod_version: ::std::option::Option::None,
+            policy_items: ::std::option::Option::None,
+            replica_set_name: ::std::option::Option::None,
+            snapshot_ids: ::std::option::Option::None,
+            snapshot_type: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            storage_size_bytes: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
+        self.cloud_provider = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `configServerType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
+        self.config_server_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `copyRegions`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_regions(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.copy_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`, which is otherwise left out.
+    #[must_use]
+    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+        self.description = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
+        self.frequency_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `masterKeyUUID`, which is otherwise left out.
+    #[must_use]
+    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
+        self.master_key_uuid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `members`, which is otherwise left out.
+    #[must_use]
+    pub fn with_members(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mongodVersion`, which is otherwise left out.
+    #[must_use]
+    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
+        self.mongod_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_policy_items(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.policy_items = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `replicaSetName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
+        self.replica_set_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotIds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.snapshot_ids = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storageSizeBytes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
+        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`, which is otherwise left out.
+    #[must_use]
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupSnapshot {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// A job that restores a snapshot of a dedicated cluster: into a cluster (`automated`, `pointInTime`) or as a download (`download`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotRestoreJob {
+    /// Whether the job was cancelled.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cancelled: ::std::option::Option<bool>,
+    /// Download details of each replica set, for a sharded cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub components: ::std::option::Option<
+        ::std::vec::Vec<self::DiskBackupRestoreMember>,
+    >,
+    /// How the data is delivered: `automated`, `download` or `pointInTime`.
+    #[serde(rename = "deliveryType")]
+    pub delivery_type: ::std::string::String,
+    /// Addresses to download the restored data from, for a `download` job.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "deliveryUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        rename = "desiredTimestamp",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
+    /// Whether the download addresses of the job have expired.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expired: ::std::option::Option<bool>,
+    /// When the download addresses stop working, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether the job failed.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub failed: ::std::option::Option<bool>,
+    /// When the job finished, in UTC; absent while it runs.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "finishedAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
+    #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
+    pub oplog_inc: ::std::option::Option<i32>,
+    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime` restore.
+    #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
+    pub oplog_ts: ::std::option::Option<i32>,
+    /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
+    #[serde(
+        rename = "pointInTimeUTCSeconds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub point_in_time_utc_seconds: ::std::option::Option<i32>,
+    /// Addresses to download the restored data from through private endpoints.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "privateDownloadDeliveryUrls",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub private_download_delivery_urls: ::std::option::Option<
+        ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+    >,
+    /// Identifier of the snapshot to restore, 24 hexadecimal digits.
+    #[serde(
+        rename = "snapshotId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    /// Name of the cluster to restore into; needed for `automated` and `pointInTime` restores.
+    #[serde(
+        rename = "targetClusterName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_cluster_name: ::std::option::Option<::std::string::String>,
+    /// Identifier of the project of `targetClusterName`; needed for `automated` and `pointInTime` restores.
+    #[serde(
+        rename = "targetGroupId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_group_id: ::std::option::Option<::std::string::String>,
+    /// When the restored snapshot was taken, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for DiskBackupSnapshotRestoreJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for DiskBackupSnapshotRestoreJob {
+    const NAME: &'static str = "DiskBackupSnapshotRestoreJob";
+    const FIELDS: &'static [&'static str] = &[
+        "cancelled",
+        "components",
+        "deliveryType",
+        "deliveryUrl",
+        "desiredTimestamp",
+        "expired",
+        "expiresAt",
+        "failed",
+        "finishedAt",
+        "id",
+        "links",
+        "oplogInc",
+        "oplogTs",
+        "pointInTimeUTCSeconds",
+        "privateDownloadDeliveryUrls",
+        "snapshotId",
+        "targetClusterName",
+        "targetGroupId",
+        "timestamp",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_cancelled = None;
+        let mut value_components = None;
+        let mut value_delivery_type = None;
+        let mut value_delivery_url = None;
+        let mut value_desired_timestamp = None;
+        let mut value_expired = None;
+        let mut value_expires_at = None;
+        let mut value_failed = None;
+        let mut value_finished_at = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_oplog_inc = None;
+        let mut value_oplog_ts = None;
+        let mut value_point_in_time_utc_seconds = None;
+        let mut value_private_download_delivery_urls = None;
+        let mut value_snapshot_id = None;
+        let mut value_target_cluster_name = None;
+        let mut value_target_group_id = None;
+        let mut value_timestamp = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cancelled, "cancelled")?,
+                1 => take(&mut map, &mut value_components, "components")?,
+                2 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
+                3 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
+                4 => take(&mut map, &mut value_desired_timestamp, "desiredTimestamp")?,
+                5 => take(&mut map, &mut value_expired, "expired")?,
+                6 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                7 => take(&mut map, &mut value_failed, "failed")?,
+                8 => take(&mut map, &mut value_finished_at, "finishedAt")?,
+                9 => take(&mut map, &mut value_id, "id")?,
+                10 => take(&mut map, &mut value_links, "links")?,
+                11 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
+                12 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
+                13 => {
+                    take(
+                        &mut map,
+                        &mut value_point_in_time_utc_seconds,
+                        "pointInTimeUTCSeconds",
+                    )?
+                }
+                14 => {
+                    take(
+                        &mut map,
+                        &mut value_private_download_delivery_urls,
+                        "privateDownloadDeliveryUrls",
+                    )?
+                }
+                15 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                16 => {
+                    take(&mut map, &mut value_target_cluster_name, "targetClusterName")?
+                }
+                17 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
+                18 => take(&mut map, &mut value_timestamp, "timestamp")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cancelled: value_cancelled.flatten(),
+            components: value_components.flatten(),
+            delivery_type: required(value_delivery_type, "deliveryType")?,
+            delivery_url: value_delivery_url.flatten(),
+            desired_timestamp: value_desired_timestamp.flatten(),
+            expired: value_expired.flatten(),
+            expires_at: value_expires_at.flatten(),
+            failed: value_failed.flatten(),
+            finished_at: value_finished_at.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            oplog_inc: value_oplog_inc.flatten(),
+            oplog_ts: value_oplog_ts.flatten(),
+            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
+            private_download_delivery_urls: value_private_download_delivery_urls
+                .flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            target_cluster_name: value_target_cluster_name.flatten(),
+            target_group_id: value_target_group_id.flatten(),
+            timestamp: value_timestamp.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl DiskBackupSnapshotRestoreJob {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotRestoreJob::new("example".to_owned()).with_oplog_inc(1);
+    /// assert!(value.oplog_inc.is_some());
+    /// ```
+    pub fn new(delivery_type: ::std::string::String) -> Self {
+        Self {
+            cancelled: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            delivery_type,
+            delivery_url: ::std::option::Option::None,
+            desired_timestamp: ::std::option::Option::None,
+            expired: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            failed: ::std::option::Option::None,
+            finished_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            oplog_inc: ::std::option::Option::None,
+            oplog_ts: ::std::option::Option::None,
+            point_in_time_utc_seconds: ::std::option::Option::None,
+            private_download_delivery_urls: ::std::option::Option::None,
+            snapshot_id: ::std::option::Option::None,
+            target_cluster_name: ::std::option::Option::None,
+            target_group_id: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cancelled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `components`, which is otherwise left out.
+    #[must_use]
+    pub fn with_components(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupRestoreMember>,
+    ) -> Self {
+        self.components = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deliveryType`.
+    #[must_use]
+    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+        self.delivery_type = value;
+        self
+    }
+    /// Sets `deliveryUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delivery_url(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.delivery_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `desiredTimestamp`, which is otherwise left out.
+    #[must_use]
+    pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
+        self.desired_timestamp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expired`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expired(mut self, value: bool) -> Self {
+        self.expired = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `failed`, which is otherwise left out.
+    #[must_use]
+    pub fn with_failed(mut self, value: bool) -> Self {
+        self.failed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `finishedAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finished_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `oplogInc`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_inc(mut self, value: i32) -> Self {
+        self.oplog_inc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `oplogTs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_ts(mut self, value: i32) -> Self {
+        self.oplog_ts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
+        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `privateDownloadDeliveryUrls`, which is otherwise left out.
+    #[must_use]
+    pub fn with_private_download_delivery_urls(
+        mut self,
+        value: ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+    ) -> Self {
+        self.private_download_delivery_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetClusterName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
+        self.target_cluster_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetGroupId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
+        self.target_group_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timestamp`, which is otherwise left out.
+    #[must_use]
+    pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.timestamp = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -641,6 +2719,709 @@ impl FieldViolation {
     #[must_use]
     pub fn with_field(mut self, value: ::std::string::String) -> Self {
         self.field = value;
+        self
+    }
+}
+/// Flex Backup Restore Job
+///
+/// A job that restores or downloads a snapshot of a Flex cluster.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FlexBackupRestoreJob20241113 {
+    /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "deliveryType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivery_type: ::std::option::Option<::std::string::String>,
+    /// When the download address stops working, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expirationDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the Flex cluster the snapshot was taken of.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "instanceName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the project of the Flex cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "projectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// When the restore finished, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "restoreFinishedDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the restore was asked for, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "restoreScheduledDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the restored snapshot was finished, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotFinishedDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the snapshot restored, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    /// Address to download the snapshot from, for a download.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_url: ::std::option::Option<::std::string::String>,
+    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`, `COMPLETED` or `FAILED`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "targetDeploymentItemName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
+    /// Identifier of the project of the target deployment.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "targetProjectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_project_id: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for FlexBackupRestoreJob20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for FlexBackupRestoreJob20241113 {
+    const NAME: &'static str = "FlexBackupRestoreJob20241113";
+    const FIELDS: &'static [&'static str] = &[
+        "deliveryType",
+        "expirationDate",
+        "id",
+        "instanceName",
+        "links",
+        "projectId",
+        "restoreFinishedDate",
+        "restoreScheduledDate",
+        "snapshotFinishedDate",
+        "snapshotId",
+        "snapshotUrl",
+        "status",
+        "targetDeploymentItemName",
+        "targetProjectId",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_delivery_type = None;
+        let mut value_expiration_date = None;
+        let mut value_id = None;
+        let mut value_instance_name = None;
+        let mut value_links = None;
+        let mut value_project_id = None;
+        let mut value_restore_finished_date = None;
+        let mut value_restore_scheduled_date = None;
+        let mut value_snapshot_finished_date = None;
+        let mut value_snapshot_id = None;
+        let mut value_snapshot_url = None;
+        let mut value_status = None;
+        let mut value_target_deployment_item_name = None;
+        let mut value_target_project_id = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
+                1 => take(&mut map, &mut value_expiration_date, "expirationDate")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_instance_name, "instanceName")?,
+                4 => take(&mut map, &mut value_links, "links")?,
+                5 => take(&mut map, &mut value_project_id, "projectId")?,
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_restore_finished_date,
+                        "restoreFinishedDate",
+                    )?
+                }
+                7 => {
+                    take(
+                        &mut map,
+                        &mut value_restore_scheduled_date,
+                        "restoreScheduledDate",
+                    )?
+                }
+                8 => {
+                    take(
+                        &mut map,
+                        &mut value_snapshot_finished_date,
+                        "snapshotFinishedDate",
+                    )?
+                }
+                9 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                10 => take(&mut map, &mut value_snapshot_url, "snapshotUrl")?,
+                11 => take(&mut map, &mut value_status, "status")?,
+                12 => {
+                    take(
+                        &mut map,
+                        &mut value_target_deployment_item_name,
+                        "targetDeploymentItemName",
+                    )?
+                }
+                13 => take(&mut map, &mut value_target_project_id, "targetProjectId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            delivery_type: value_delivery_type.flatten(),
+            expiration_date: value_expiration_date.flatten(),
+            id: value_id.flatten(),
+            instance_name: value_instance_name.flatten(),
+            links: value_links.flatten(),
+            project_id: value_project_id.flatten(),
+            restore_finished_date: value_restore_finished_date.flatten(),
+            restore_scheduled_date: value_restore_scheduled_date.flatten(),
+            snapshot_finished_date: value_snapshot_finished_date.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            snapshot_url: value_snapshot_url.flatten(),
+            status: value_status.flatten(),
+            target_deployment_item_name: value_target_deployment_item_name.flatten(),
+            target_project_id: value_target_project_id.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl FlexBackupRestoreJob20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::FlexBackupRestoreJob20241113::new().with_delivery_type("example".to_owned());
+    /// assert!(value.delivery_type.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            delivery_type: ::std::option::Option::None,
+            expiration_date: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            instance_name: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            project_id: ::std::option::Option::None,
+            restore_finished_date: ::std::option::Option::None,
+            restore_scheduled_date: ::std::option::Option::None,
+            snapshot_finished_date: ::std::option::Option::None,
+            snapshot_id: ::std::option::Option::None,
+            snapshot_url: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            target_deployment_item_name: ::std::option::Option::None,
+            target_project_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `deliveryType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+        self.delivery_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expirationDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expiration_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.expiration_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `instanceName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
+        self.instance_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `projectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
+        self.project_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `restoreFinishedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_finished_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.restore_finished_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `restoreScheduledDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_scheduled_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.restore_scheduled_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotFinishedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_finished_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.snapshot_finished_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetDeploymentItemName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_deployment_item_name(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.target_deployment_item_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetProjectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
+        self.target_project_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl ::std::default::Default for FlexBackupRestoreJob20241113 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// Create Flex Backup Restore Job
+///
+/// What to restore a snapshot of a Flex cluster into; the server-set fields come back in the answer.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FlexBackupRestoreJobCreate20241113 {
+    /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "deliveryType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivery_type: ::std::option::Option<::std::string::String>,
+    /// When the download address stops working, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expirationDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the Flex cluster the snapshot was taken of.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "instanceName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the project of the Flex cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "projectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// When the restore finished, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "restoreFinishedDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the restore was asked for, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "restoreScheduledDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the restored snapshot was finished, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotFinishedDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the snapshot restored, 24 hexadecimal digits.
+    ///
+    /// Only sent; the server never returns it.
+    #[serde(
+        rename = "snapshotId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    /// Address to download the snapshot from, for a download.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "snapshotUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_url: ::std::option::Option<::std::string::String>,
+    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`, `COMPLETED` or `FAILED`.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them.
+    ///
+    /// Only sent; the server never returns it.
+    #[serde(
+        rename = "targetDeploymentItemName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
+    /// Identifier of the project of the target deployment.
+    ///
+    /// Only sent; the server never returns it.
+    #[serde(
+        rename = "targetProjectId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_project_id: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for FlexBackupRestoreJobCreate20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for FlexBackupRestoreJobCreate20241113 {
+    const NAME: &'static str = "FlexBackupRestoreJobCreate20241113";
+    const FIELDS: &'static [&'static str] = &[
+        "deliveryType",
+        "expirationDate",
+        "id",
+        "instanceName",
+        "links",
+        "projectId",
+        "restoreFinishedDate",
+        "restoreScheduledDate",
+        "snapshotFinishedDate",
+        "snapshotId",
+        "snapshotUrl",
+        "status",
+        "targetDeploymentItemName",
+        "targetProjectId",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_delivery_type = None;
+        let mut value_expiration_date = None;
+        let mut value_id = None;
+        let mut value_instance_name = None;
+        let mut value_links = None;
+        let mut value_project_id = None;
+        let mut value_restore_finished_date = None;
+        let mut value_restore_scheduled_date = None;
+        let mut value_snapshot_finished_date = None;
+        let mut value_snapshot_id = None;
+        let mut value_snapshot_url = None;
+        let mut value_status = None;
+        let mut value_target_deployment_item_name = None;
+        let mut value_target_project_id = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
+                1 => take(&mut map, &mut value_expiration_date, "expirationDate")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_instance_name, "instanceName")?,
+                4 => take(&mut map, &mut value_links, "links")?,
+                5 => take(&mut map, &mut value_project_id, "projectId")?,
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_restore_finished_date,
+                        "restoreFinishedDate",
+                    )?
+                }
+                7 => {
+                    take(
+                        &mut map,
+                        &mut value_restore_scheduled_date,
+                        "restoreScheduledDate",
+                    )?
+                }
+                8 => {
+                    take(
+                        &mut map,
+                        &mut value_snapshot_finished_date,
+                        "snapshotFinishedDate",
+                    )?
+                }
+                9 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                10 => take(&mut map, &mut value_snapshot_url, "snapshotUrl")?,
+                11 => take(&mut map, &mut value_status, "status")?,
+                12 => {
+                    take(
+                        &mut map,
+                        &mut value_target_deployment_item_name,
+                        "targetDeploymentItemName",
+                    )?
+                }
+                13 => take(&mut map, &mut value_target_project_id, "targetProjectId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            delivery_type: value_delivery_type.flatten(),
+            expiration_date: value_expiration_date.flatten(),
+            id: value_id.flatten(),
+            instance_name: value_instance_name.flatten(),
+            links: value_links.flatten(),
+            project_id: value_project_id.flatten(),
+            restore_finished_date: value_restore_finished_date.flatten(),
+            restore_scheduled_date: value_restore_scheduled_date.flatten(),
+            snapshot_finished_date: value_snapshot_finished_date.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            snapshot_url: value_snapshot_url.flatten(),
+            status: value_status.flatten(),
+            target_deployment_item_name: value_target_deployment_item_name.flatten(),
+            target_project_id: value_target_project_id.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl FlexBackupRestoreJobCreate20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::FlexBackupRestoreJobCreate20241113::new("example".to_owned(), "example".to_owned()).with_target_project_id("example".to_owned());
+    /// assert!(value.target_project_id.is_some());
+    /// ```
+    pub fn new(
+        snapshot_id: ::std::string::String,
+        target_deployment_item_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            delivery_type: ::std::option::Option::None,
+            expiration_date: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            instance_name: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            project_id: ::std::option::Option::None,
+            restore_finished_date: ::std::option::Option::None,
+            restore_scheduled_date: ::std::option::Option::None,
+            snapshot_finished_date: ::std::option::Option::None,
+            snapshot_id: ::std::option::Option::Some(snapshot_id),
+            snapshot_url: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            target_deployment_item_name: ::std::option::Option::Some(
+                target_deployment_item_name,
+            ),
+            target_project_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `deliveryType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+        self.delivery_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expirationDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expiration_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.expiration_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `instanceName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
+        self.instance_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `projectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
+        self.project_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `restoreFinishedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_finished_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.restore_finished_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `restoreScheduledDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_scheduled_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.restore_scheduled_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotFinishedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_finished_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.snapshot_finished_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(mut self, value: ::std::string::String) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetDeploymentItemName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_deployment_item_name(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.target_deployment_item_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetProjectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
+        self.target_project_id = ::std::option::Option::Some(value);
         self
     }
 }
@@ -839,6 +3620,88 @@ impl FlexBackupSnapshot20241113 {
 impl ::std::default::Default for FlexBackupSnapshot20241113 {
     fn default() -> Self {
         Self::new()
+    }
+}
+/// Flex Backup Snapshot Download Create
+///
+/// Which snapshot of a Flex cluster to make downloadable.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FlexBackupSnapshotDownloadCreate20241113 {
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Identifier of the snapshot to download, 24 hexadecimal digits.
+    ///
+    /// Only sent; the server never returns it.
+    #[serde(
+        rename = "snapshotId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshotDownloadCreate20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for FlexBackupSnapshotDownloadCreate20241113 {
+    const NAME: &'static str = "FlexBackupSnapshotDownloadCreate20241113";
+    const FIELDS: &'static [&'static str] = &["links", "snapshotId"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{skip, take};
+        let mut value_links = None;
+        let mut value_snapshot_id = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl FlexBackupSnapshotDownloadCreate20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::FlexBackupSnapshotDownloadCreate20241113::new("example".to_owned());
+    /// ```
+    pub fn new(snapshot_id: ::std::string::String) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            snapshot_id: ::std::option::Option::Some(snapshot_id),
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_id = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
@@ -1458,6 +4321,104 @@ impl ::std::default::Default for Link {
         Self::new()
     }
 }
+/// One page of Flex cluster restore jobs.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// The restore jobs on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>,
+    /// Number of restore jobs across all pages. Missing when `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "totalCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    const NAME: &'static str = "PaginatedApiAtlasFlexBackupRestoreJob20241113";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasFlexBackupRestoreJob20241113::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One page of Flex cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1556,6 +4517,104 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self
     }
 }
+/// One page of serverless instance restore jobs.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasServerlessBackupRestoreJob {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// The restore jobs on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: ::std::vec::Vec<self::ServerlessBackupRestoreJob>,
+    /// Number of restore jobs across all pages. Missing when `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "totalCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupRestoreJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for PaginatedApiAtlasServerlessBackupRestoreJob {
+    const NAME: &'static str = "PaginatedApiAtlasServerlessBackupRestoreJob";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedApiAtlasServerlessBackupRestoreJob {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasServerlessBackupRestoreJob::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::ServerlessBackupRestoreJob>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::ServerlessBackupRestoreJob>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One page of serverless instance snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1643,6 +4702,300 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
     pub fn with_results(
         mut self,
         value: ::std::vec::Vec<self::ServerlessBackupSnapshot>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// One page of replica set snapshots.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PaginatedCloudBackupReplicaSet {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// The snapshots on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: ::std::vec::Vec<self::DiskBackupReplicaSet>,
+    /// Number of snapshots across all pages. Missing when `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "totalCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupReplicaSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for PaginatedCloudBackupReplicaSet {
+    const NAME: &'static str = "PaginatedCloudBackupReplicaSet";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedCloudBackupReplicaSet {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedCloudBackupReplicaSet::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::DiskBackupReplicaSet>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupReplicaSet>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// One page of dedicated-cluster restore jobs.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PaginatedCloudBackupRestoreJob {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// The restore jobs on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>,
+    /// Number of restore jobs across all pages. Missing when `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "totalCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupRestoreJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for PaginatedCloudBackupRestoreJob {
+    const NAME: &'static str = "PaginatedCloudBackupRestoreJob";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedCloudBackupRestoreJob {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedCloudBackupRestoreJob::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// One page of sharded cluster snapshots.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PaginatedCloudBackupShardedClusterSnapshot {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// The snapshots on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
+    /// Number of snapshots across all pages. Missing when `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "totalCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupShardedClusterSnapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object
+for PaginatedCloudBackupShardedClusterSnapshot {
+    const NAME: &'static str = "PaginatedCloudBackupShardedClusterSnapshot";
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl PaginatedCloudBackupShardedClusterSnapshot {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedCloudBackupShardedClusterSnapshot::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(
+        results: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
+    ) -> Self {
+        Self {
+            links: ::std::option::Option::None,
+            results,
+            total_count: ::std::option::Option::None,
+        }
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
     ) -> Self {
         self.results = value;
         self
@@ -1950,6 +5303,345 @@ impl PaginatedTenantSnapshot {
 impl ::std::default::Default for PaginatedTenantSnapshot {
     fn default() -> Self {
         Self::new()
+    }
+}
+/// A job that restores a snapshot of a serverless instance into a cluster.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct ServerlessBackupRestoreJob {
+    /// Whether the job was cancelled.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cancelled: ::std::option::Option<bool>,
+    /// How the data is delivered: `automated`, `download` or `pointInTime`.
+    #[serde(rename = "deliveryType")]
+    pub delivery_type: ::std::string::String,
+    /// Addresses to download the restored data from, for a `download` job.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "deliveryUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        rename = "desiredTimestamp",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
+    /// Whether the download addresses of the job have expired.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expired: ::std::option::Option<bool>,
+    /// When the download addresses stop working, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "expiresAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether the job failed.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub failed: ::std::option::Option<bool>,
+    /// When the job finished, in UTC; absent while it runs.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(
+        rename = "finishedAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
+    #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
+    pub oplog_inc: ::std::option::Option<i32>,
+    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime` restore.
+    #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
+    pub oplog_ts: ::std::option::Option<i32>,
+    /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
+    #[serde(
+        rename = "pointInTimeUTCSeconds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub point_in_time_utc_seconds: ::std::option::Option<i32>,
+    /// Identifier of the snapshot to restore, 24 hexadecimal digits.
+    #[serde(
+        rename = "snapshotId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    /// Name of the cluster to restore into.
+    #[serde(rename = "targetClusterName")]
+    pub target_cluster_name: ::std::string::String,
+    /// Identifier of the project of `targetClusterName`.
+    #[serde(rename = "targetGroupId")]
+    pub target_group_id: ::std::string::String,
+    /// When the restored snapshot was taken, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for ServerlessBackupRestoreJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::atlas_runtime::__private::de::object(deserializer)
+    }
+}
+#[allow(deprecated)]
+#[doc(hidden)]
+impl ::atlas_runtime::__private::de::Object for ServerlessBackupRestoreJob {
+    const NAME: &'static str = "ServerlessBackupRestoreJob";
+    const FIELDS: &'static [&'static str] = &[
+        "cancelled",
+        "deliveryType",
+        "deliveryUrl",
+        "desiredTimestamp",
+        "expired",
+        "expiresAt",
+        "failed",
+        "finishedAt",
+        "id",
+        "links",
+        "oplogInc",
+        "oplogTs",
+        "pointInTimeUTCSeconds",
+        "snapshotId",
+        "targetClusterName",
+        "targetGroupId",
+        "timestamp",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::atlas_runtime::__private::de::{required, skip, take};
+        let mut value_cancelled = None;
+        let mut value_delivery_type = None;
+        let mut value_delivery_url = None;
+        let mut value_desired_timestamp = None;
+        let mut value_expired = None;
+        let mut value_expires_at = None;
+        let mut value_failed = None;
+        let mut value_finished_at = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_oplog_inc = None;
+        let mut value_oplog_ts = None;
+        let mut value_point_in_time_utc_seconds = None;
+        let mut value_snapshot_id = None;
+        let mut value_target_cluster_name = None;
+        let mut value_target_group_id = None;
+        let mut value_timestamp = None;
+        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cancelled, "cancelled")?,
+                1 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
+                2 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
+                3 => take(&mut map, &mut value_desired_timestamp, "desiredTimestamp")?,
+                4 => take(&mut map, &mut value_expired, "expired")?,
+                5 => take(&mut map, &mut value_expires_at, "expiresAt")?,
+                6 => take(&mut map, &mut value_failed, "failed")?,
+                7 => take(&mut map, &mut value_finished_at, "finishedAt")?,
+                8 => take(&mut map, &mut value_id, "id")?,
+                9 => take(&mut map, &mut value_links, "links")?,
+                10 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
+                11 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
+                12 => {
+                    take(
+                        &mut map,
+                        &mut value_point_in_time_utc_seconds,
+                        "pointInTimeUTCSeconds",
+                    )?
+                }
+                13 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                14 => {
+                    take(&mut map, &mut value_target_cluster_name, "targetClusterName")?
+                }
+                15 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
+                16 => take(&mut map, &mut value_timestamp, "timestamp")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cancelled: value_cancelled.flatten(),
+            delivery_type: required(value_delivery_type, "deliveryType")?,
+            delivery_url: value_delivery_url.flatten(),
+            desired_timestamp: value_desired_timestamp.flatten(),
+            expired: value_expired.flatten(),
+            expires_at: value_expires_at.flatten(),
+            failed: value_failed.flatten(),
+            finished_at: value_finished_at.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            oplog_inc: value_oplog_inc.flatten(),
+            oplog_ts: value_oplog_ts.flatten(),
+            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            target_cluster_name: required(
+                value_target_cluster_name,
+                "targetClusterName",
+            )?,
+            target_group_id: required(value_target_group_id, "targetGroupId")?,
+            timestamp: value_timestamp.flatten(),
+        })
+    }
+}
+#[allow(deprecated)]
+impl ServerlessBackupRestoreJob {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ServerlessBackupRestoreJob::new("example".to_owned(), "example".to_owned(), "example".to_owned()).with_oplog_inc(1);
+    /// assert!(value.oplog_inc.is_some());
+    /// ```
+    pub fn new(
+        delivery_type: ::std::string::String,
+        target_cluster_name: ::std::string::String,
+        target_group_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            cancelled: ::std::option::Option::None,
+            delivery_type,
+            delivery_url: ::std::option::Option::None,
+            desired_timestamp: ::std::option::Option::None,
+            expired: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            failed: ::std::option::Option::None,
+            finished_at: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            links: ::std::option::Option::None,
+            oplog_inc: ::std::option::Option::None,
+            oplog_ts: ::std::option::Option::None,
+            point_in_time_utc_seconds: ::std::option::Option::None,
+            snapshot_id: ::std::option::Option::None,
+            target_cluster_name,
+            target_group_id,
+            timestamp: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cancelled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deliveryType`.
+    #[must_use]
+    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+        self.delivery_type = value;
+        self
+    }
+    /// Sets `deliveryUrl`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delivery_url(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.delivery_url = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `desiredTimestamp`, which is otherwise left out.
+    #[must_use]
+    pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
+        self.desired_timestamp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expired`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expired(mut self, value: bool) -> Self {
+        self.expired = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiresAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.expires_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `failed`, which is otherwise left out.
+    #[must_use]
+    pub fn with_failed(mut self, value: bool) -> Self {
+        self.failed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `finishedAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finished_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
+        self.links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `oplogInc`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_inc(mut self, value: i32) -> Self {
+        self.oplog_inc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `oplogTs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_ts(mut self, value: i32) -> Self {
+        self.oplog_ts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
+        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
+        self.snapshot_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targetClusterName`.
+    #[must_use]
+    pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
+        self.target_cluster_name = value;
+        self
+    }
+    /// Sets `targetGroupId`.
+    #[must_use]
+    pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
+        self.target_group_id = value;
+        self
+    }
+    /// Sets `timestamp`, which is otherwise left out.
+    #[must_use]
+    pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.timestamp = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
@@ -2397,6 +6089,18 @@ impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotStatus {
         self.as_str().to_owned()
     }
 }
+impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    type Item = self::FlexBackupRestoreJob20241113;
+    fn items(&self) -> &[self::FlexBackupRestoreJob20241113] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::FlexBackupRestoreJob20241113> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
 impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     type Item = self::FlexBackupSnapshot20241113;
     fn items(&self) -> &[self::FlexBackupSnapshot20241113] {
@@ -2409,12 +6113,48 @@ impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
+    type Item = self::ServerlessBackupRestoreJob;
+    fn items(&self) -> &[self::ServerlessBackupRestoreJob] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupRestoreJob> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
 impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
     type Item = self::ServerlessBackupSnapshot;
     fn items(&self) -> &[self::ServerlessBackupSnapshot] {
         &self.results
     }
     fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupSnapshot> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl ::atlas_runtime::Page for PaginatedCloudBackupReplicaSet {
+    type Item = self::DiskBackupReplicaSet;
+    fn items(&self) -> &[self::DiskBackupReplicaSet] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::DiskBackupReplicaSet> {
+        self.results
+    }
+    fn total_count(&self) -> ::std::option::Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+impl ::atlas_runtime::Page for PaginatedCloudBackupRestoreJob {
+    type Item = self::DiskBackupSnapshotRestoreJob;
+    fn items(&self) -> &[self::DiskBackupSnapshotRestoreJob] {
+        &self.results
+    }
+    fn into_items(self) -> ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob> {
         self.results
     }
     fn total_count(&self) -> ::std::option::Option<u64> {

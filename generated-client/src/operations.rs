@@ -3,6 +3,183 @@
 
 //! Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.
 impl crate::Client {
+    /// Cancel a restore job of a dedicated cluster
+    ///
+    /// Stops a restore job of a dedicated cluster that has not finished; the job stays listed as `cancelled`. The answer has no body. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn cancel_backup_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> CancelBackupRestoreJob<'_> {
+        CancelBackupRestoreJob::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            restore_job_id.into(),
+        )
+    }
+    /// Start restoring a snapshot of a dedicated cluster
+    ///
+    /// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in time, or as a download, as `deliveryType` says. Restoring into a cluster replaces its data. Poll `getBackupRestoreJob` (or wait with its waiter) until the job has finished. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn create_backup_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::DiskBackupSnapshotRestoreJob,
+    ) -> CreateBackupRestoreJob<'_> {
+        CreateBackupRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
+    }
+    /// Start restoring a snapshot of a Flex cluster
+    ///
+    /// Starts a job that restores a snapshot of a Flex cluster into a deployment, replacing its data. Poll `getFlexRestoreJob` (or wait with its waiter) until the job is `COMPLETED`. The caller needs the Project Backup Recovery Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn create_flex_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::FlexBackupRestoreJobCreate20241113,
+    ) -> CreateFlexRestoreJob<'_> {
+        CreateFlexRestoreJob::new(self, group_id.into(), name.into(), body)
+    }
+    /// Start restoring a snapshot of a serverless instance
+    ///
+    /// Starts a job that restores a snapshot of a serverless instance into a cluster, replacing its data. The caller needs the Project Owner role.
+    ///
+    ///
+    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `createFlexRestoreJob` instead.
+    ///
+    /// **Deprecated.** Sunset on 2026-01-22. Use `createFlexRestoreJob` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the serverless instance.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    #[deprecated(
+        note = "`createServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `createFlexRestoreJob` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn create_serverless_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::ServerlessBackupRestoreJob,
+    ) -> CreateServerlessRestoreJob<'_> {
+        CreateServerlessRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
+    }
+    /// Delete a snapshot of a dedicated cluster
+    ///
+    /// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn delete_cluster_backup_snapshot(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteClusterBackupSnapshot<'_> {
+        DeleteClusterBackupSnapshot::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+        )
+    }
+    /// Make a snapshot of a Flex cluster downloadable
+    ///
+    /// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that job, whose `snapshotUrl` serves the archive until `expirationDate`. The caller needs the Project Backup Export Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`, accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn download_flex_backup(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::FlexBackupSnapshotDownloadCreate20241113,
+    ) -> DownloadFlexBackup<'_> {
+        DownloadFlexBackup::new(self, group_id.into(), name.into(), body)
+    }
+    /// Get one restore job of a dedicated cluster
+    ///
+    /// Returns one restore job of a dedicated cluster, looked up by its identifier; `finishedAt` appears once it is done. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn get_backup_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetBackupRestoreJob<'_> {
+        GetBackupRestoreJob::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            restore_job_id.into(),
+        )
+    }
+    /// Get one snapshot of a sharded cluster
+    ///
+    /// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn get_backup_sharded_cluster(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetBackupShardedCluster<'_> {
+        GetBackupShardedCluster::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+        )
+    }
     /// Get one snapshot of an M2/M5 cluster
     ///
     /// Returns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its identifier. Flex clusters that began life through the clusters API, or were migrated from M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
@@ -35,6 +212,30 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+    /// Get one snapshot of a dedicated cluster
+    ///
+    /// Returns one cloud backup snapshot of a dedicated replica set cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn get_cluster_backup_snapshot(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetClusterBackupSnapshot<'_> {
+        GetClusterBackupSnapshot::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+        )
+    }
     /// Get one snapshot of a Flex cluster
     ///
     /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
@@ -58,6 +259,25 @@ impl crate::Client {
             name.into(),
             snapshot_id.into(),
         )
+    }
+    /// Get one restore job of a Flex cluster
+    ///
+    /// Returns one restore job of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn get_flex_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetFlexRestoreJob<'_> {
+        GetFlexRestoreJob::new(self, group_id.into(), name.into(), restore_job_id.into())
     }
     /// Get one snapshot of a serverless instance
     ///
@@ -90,6 +310,90 @@ impl crate::Client {
             cluster_name.into(),
             snapshot_id.into(),
         )
+    }
+    /// Get one restore job of a serverless instance
+    ///
+    /// Returns one restore job of a serverless instance, looked up by its identifier. The caller needs the Project Owner role.
+    ///
+    ///
+    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexRestoreJob` instead.
+    ///
+    /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexRestoreJob` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the serverless instance.
+    /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    #[deprecated(
+        note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn get_serverless_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetServerlessRestoreJob<'_> {
+        GetServerlessRestoreJob::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            restore_job_id.into(),
+        )
+    }
+    /// List restore jobs of a dedicated cluster
+    ///
+    /// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn list_backup_restore_jobs(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListBackupRestoreJobs<'_> {
+        ListBackupRestoreJobs::new(self, group_id.into(), cluster_name.into())
+    }
+    /// List snapshots of a sharded cluster
+    ///
+    /// Returns the cloud backup snapshots of a dedicated sharded cluster, each with the snapshots of its shards and config servers. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn list_backup_sharded_clusters(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListBackupShardedClusters<'_> {
+        ListBackupShardedClusters::new(self, group_id.into(), cluster_name.into())
+    }
+    /// List snapshots of a dedicated cluster
+    ///
+    /// Returns one page of the cloud backup snapshots of a dedicated replica set cluster. With `pointInTimeUtcSeconds`, or `oplogTs` and `oplogInc`, only the snapshots a point-in-time restore to that moment could start from are listed. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn list_backup_snapshots(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListBackupSnapshots<'_> {
+        ListBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
     /// List snapshots of an M2/M5 cluster
     ///
@@ -133,6 +437,23 @@ impl crate::Client {
     ) -> ListFlexBackupSnapshots<'_> {
         ListFlexBackupSnapshots::new(self, group_id.into(), name.into())
     }
+    /// List restore jobs of a Flex cluster
+    ///
+    /// Returns one page of the jobs that restore or download snapshots of a Flex cluster. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `name` (`name`): Name of the Flex cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn list_flex_restore_jobs(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFlexRestoreJobs<'_> {
+        ListFlexRestoreJobs::new(self, group_id.into(), name.into())
+    }
     /// List snapshots of a serverless instance
     ///
     /// Returns one page of the backup snapshots held for a serverless instance in the given project. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
@@ -157,6 +478,1103 @@ impl crate::Client {
         cluster_name: impl ::std::convert::Into<::std::string::String>,
     ) -> ListServerlessBackupSnapshots<'_> {
         ListServerlessBackupSnapshots::new(self, group_id.into(), cluster_name.into())
+    }
+    /// List restore jobs of a serverless instance
+    ///
+    /// Returns one page of the jobs that restore snapshots of a serverless instance. The caller needs the Project Owner role.
+    ///
+    ///
+    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexRestoreJobs` instead.
+    ///
+    /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexRestoreJobs` instead.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the serverless instance.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    #[deprecated(
+        note = "`listServerlessRestoreJobs` is deprecated and sunset on 2026-01-22; use `listFlexRestoreJobs` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn list_serverless_restore_jobs(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListServerlessRestoreJobs<'_> {
+        ListServerlessRestoreJobs::new(self, group_id.into(), cluster_name.into())
+    }
+    /// Take an on-demand snapshot of a dedicated cluster
+    ///
+    /// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot, usually `queued`; poll `getClusterBackupSnapshot` (or wait with its waiter) until it is `completed`. Atlas takes one on-demand snapshot at a time per cluster and at most one every 10 minutes, so a second request soon after is refused. The caller needs the Project Backup Creator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn take_snapshots(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::DiskBackupOnDemandSnapshotRequest,
+    ) -> TakeSnapshots<'_> {
+        TakeSnapshots::new(self, group_id.into(), cluster_name.into(), body)
+    }
+    /// Change how long a snapshot of a dedicated cluster is kept
+    ///
+    /// Sets a new retention for one snapshot of a dedicated cluster, counted from when it was taken; Atlas deletes the snapshot when it runs out. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn update_backup_snapshot(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        body: super::models::BackupSnapshotRetention,
+    ) -> UpdateBackupSnapshot<'_> {
+        UpdateBackupSnapshot::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+            body,
+        )
+    }
+}
+impl crate::Client {
+    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.
+    ///
+    /// Polls [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) until `finishedAt` is set, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or `cancelled` is `true`, or `expired` is `true`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_restore_job_finished(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::DiskBackupSnapshotRestoreJob,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "restoreJobFinished",
+            operation: "getBackupRestoreJob",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "finishedAt",
+                    test: ::atlas_runtime::__private::MatchTest::Present,
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "failed",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+                ::atlas_runtime::__private::Matcher {
+                    property: "cancelled",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+                ::atlas_runtime::__private::Matcher {
+                    property: "expired",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let restore_job_id = restore_job_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_backup_restore_job(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&restore_job_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+    /// Waits until the sharded cluster snapshot is `completed`; a `failed` snapshot ends the wait with an error.
+    ///
+    /// Polls [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster) until `status` is `"completed"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_sharded_cluster_snapshot_completed(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::DiskBackupShardedClusterSnapshot,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "shardedClusterSnapshotCompleted",
+            operation: "getBackupShardedCluster",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"completed\""),
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"failed\""),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_backup_sharded_cluster(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+    /// Waits until the snapshot is `completed`; a `failed` snapshot ends the wait with an error.
+    ///
+    /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot) until `status` is `"completed"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_cluster_snapshot_completed(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::DiskBackupReplicaSet,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "clusterSnapshotCompleted",
+            operation: "getClusterBackupSnapshot",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"completed\""),
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"failed\""),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_cluster_backup_snapshot(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+    /// Waits until the Flex snapshot is `COMPLETED`; a `FAILED` snapshot ends the wait with an error.
+    ///
+    /// Polls [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_flex_snapshot_completed(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::FlexBackupSnapshot20241113,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "flexSnapshotCompleted",
+            operation: "getFlexBackupSnapshot",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"COMPLETED\""),
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"FAILED\""),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let name = name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_flex_backup_snapshot(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+    /// Waits until the restore job is `COMPLETED`; a `FAILED` job ends the wait with an error.
+    ///
+    /// Polls [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    pub fn wait_until_flex_restore_job_completed(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::FlexBackupRestoreJob20241113,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "flexRestoreJobCompleted",
+            operation: "getFlexRestoreJob",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"COMPLETED\""),
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("\"FAILED\""),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let name = name.into();
+        let restore_job_id = restore_job_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_flex_restore_job(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&name),
+                        ::std::clone::Clone::clone(&restore_job_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.
+    ///
+    /// Polls [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job) until `finishedAt` is set, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or `cancelled` is `true`, or `expired` is `true`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    #[deprecated(
+        note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn wait_until_serverless_restore_job_finished(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::atlas_runtime::Waiter<
+        '_,
+        super::models::ServerlessBackupRestoreJob,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+            name: "serverlessRestoreJobFinished",
+            operation: "getServerlessRestoreJob",
+            success: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "finishedAt",
+                    test: ::atlas_runtime::__private::MatchTest::Present,
+                },
+            ],
+            failure: &[
+                ::atlas_runtime::__private::Matcher {
+                    property: "failed",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+                ::atlas_runtime::__private::Matcher {
+                    property: "cancelled",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+                ::atlas_runtime::__private::Matcher {
+                    property: "expired",
+                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let restore_job_id = restore_job_id.into();
+        ::atlas_runtime::Waiter::new(
+            &WAITER,
+            ::std::boxed::Box::new(move || {
+                let request = self
+                    .get_serverless_restore_job(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&restore_job_id),
+                    );
+                ::std::boxed::Box::pin(request.send())
+            }),
+        )
+    }
+}
+/// Cancel a restore job of a dedicated cluster
+///
+/// Stops a restore job of a dedicated cluster that has not finished; the job stays listed as `cancelled`. The answer has no body. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+///
+/// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CancelBackupRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    restore_job_id: ::std::string::String,
+}
+impl<'a> CancelBackupRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "cancelBackupRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        restore_job_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            restore_job_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "restoreJobId",
+                &self.restore_job_id,
+                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            );
+        request.send_empty().await
+    }
+}
+/// Start restoring a snapshot of a dedicated cluster
+///
+/// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in time, or as a download, as `deliveryType` says. Restoring into a cluster replaces its data. Poll `getBackupRestoreJob` (or wait with its waiter) until the job has finished. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+///
+/// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateBackupRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    body: super::models::DiskBackupSnapshotRestoreJob,
+}
+impl<'a> CreateBackupRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "createBackupRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        body: super::models::DiskBackupSnapshotRestoreJob,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.json_body(&self.body);
+        request.send().await
+    }
+}
+/// Start restoring a snapshot of a Flex cluster
+///
+/// Starts a job that restores a snapshot of a Flex cluster into a deployment, replacing its data. Poll `getFlexRestoreJob` (or wait with its waiter) until the job is `COMPLETED`. The caller needs the Project Backup Recovery Operator role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
+///
+/// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateFlexRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    name: ::std::string::String,
+    body: super::models::FlexBackupRestoreJobCreate20241113,
+}
+impl<'a> CreateFlexRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "createFlexRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        name: ::std::string::String,
+        body: super::models::FlexBackupRestoreJobCreate20241113,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            name,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.json_body(&self.body);
+        request.send().await
+    }
+}
+/// Start restoring a snapshot of a serverless instance
+///
+/// Starts a job that restores a snapshot of a serverless instance into a cluster, replacing its data. The caller needs the Project Owner role.
+///
+///
+/// Deprecated: Atlas retires this operation on 2026-01-22. Use `createFlexRestoreJob` instead.
+///
+/// **Deprecated.** Sunset on 2026-01-22. Use `createFlexRestoreJob` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the serverless instance.
+///
+/// Sends `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[deprecated(
+    note = "`createServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `createFlexRestoreJob` instead"
+)]
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateServerlessRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    body: super::models::ServerlessBackupRestoreJob,
+}
+#[allow(deprecated)]
+impl<'a> CreateServerlessRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "createServerlessRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        body: super::models::ServerlessBackupRestoreJob,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.json_body(&self.body);
+        request.send().await
+    }
+}
+/// Delete a snapshot of a dedicated cluster
+///
+/// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller needs the Project Backup Manager role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+///
+/// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteClusterBackupSnapshot<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    snapshot_id: ::std::string::String,
+}
+impl<'a> DeleteClusterBackupSnapshot<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "deleteClusterBackupSnapshot",
+        method: ::atlas_runtime::__private::HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        snapshot_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request.send_empty().await
+    }
+}
+/// Make a snapshot of a Flex cluster downloadable
+///
+/// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that job, whose `snapshotUrl` serves the archive until `expirationDate`. The caller needs the Project Backup Export Operator role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
+///
+/// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`, accepting `application/vnd.atlas.2024-11-13+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DownloadFlexBackup<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    name: ::std::string::String,
+    body: super::models::FlexBackupSnapshotDownloadCreate20241113,
+}
+impl<'a> DownloadFlexBackup<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "downloadFlexBackup",
+        method: ::atlas_runtime::__private::HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        name: ::std::string::String,
+        body: super::models::FlexBackupSnapshotDownloadCreate20241113,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            name,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.json_body(&self.body);
+        request.send().await
+    }
+}
+/// Get one restore job of a dedicated cluster
+///
+/// Returns one restore job of a dedicated cluster, looked up by its identifier; `finishedAt` appears once it is done. The caller needs the Project Backup Manager role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    restore_job_id: ::std::string::String,
+}
+impl<'a> GetBackupRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "getBackupRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        restore_job_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            restore_job_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "restoreJobId",
+                &self.restore_job_id,
+                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            );
+        request.send().await
+    }
+}
+/// Get one snapshot of a sharded cluster
+///
+/// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupShardedCluster<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    snapshot_id: ::std::string::String,
+}
+impl<'a> GetBackupShardedCluster<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "getBackupShardedCluster",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        snapshot_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupShardedClusterSnapshot>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request.send().await
     }
 }
 /// Get one snapshot of an M2/M5 cluster
@@ -286,6 +1704,101 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         request.send().await
     }
 }
+/// Get one snapshot of a dedicated cluster
+///
+/// Returns one cloud backup snapshot of a dedicated replica set cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetClusterBackupSnapshot<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    snapshot_id: ::std::string::String,
+}
+impl<'a> GetClusterBackupSnapshot<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "getClusterBackupSnapshot",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        snapshot_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request.send().await
+    }
+}
 /// Get one snapshot of a Flex cluster
 ///
 /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
@@ -402,6 +1915,97 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         if let ::std::option::Option::Some(value) = self.pretty {
             request.pretty(value);
         }
+        request.send().await
+    }
+}
+/// Get one restore job of a Flex cluster
+///
+/// Returns one restore job of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
+/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetFlexRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    name: ::std::string::String,
+    restore_job_id: ::std::string::String,
+}
+impl<'a> GetFlexRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "getFlexRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        name: ::std::string::String,
+        restore_job_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            name,
+            restore_job_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "restoreJobId",
+                &self.restore_job_id,
+                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            );
         request.send().await
     }
 }
@@ -528,6 +2132,643 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         }
         if let ::std::option::Option::Some(value) = self.pretty {
             request.pretty(value);
+        }
+        request.send().await
+    }
+}
+/// Get one restore job of a serverless instance
+///
+/// Returns one restore job of a serverless instance, looked up by its identifier. The caller needs the Project Owner role.
+///
+///
+/// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexRestoreJob` instead.
+///
+/// **Deprecated.** Sunset on 2026-01-22. Use `getFlexRestoreJob` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the serverless instance.
+/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[deprecated(
+    note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
+)]
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetServerlessRestoreJob<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    restore_job_id: ::std::string::String,
+}
+#[allow(deprecated)]
+impl<'a> GetServerlessRestoreJob<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "getServerlessRestoreJob",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        restore_job_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            restore_job_id,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "restoreJobId",
+                &self.restore_job_id,
+                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            );
+        request.send().await
+    }
+}
+/// List restore jobs of a dedicated cluster
+///
+/// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done. The caller needs the Project Backup Manager role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupRestoreJobs<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    include_count: ::std::option::Option<bool>,
+    items_per_page: ::std::option::Option<i32>,
+    page_num: ::std::option::Option<i32>,
+}
+impl<'a> ListBackupRestoreJobs<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "listBackupRestoreJobs",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            include_count: ::std::option::Option::None,
+            items_per_page: ::std::option::Option::None,
+            page_num: ::std::option::Option::None,
+        }
+    }
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedCloudBackupRestoreJob,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::DiskBackupSnapshotRestoreJob,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedCloudBackupRestoreJob,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::DiskBackupSnapshotRestoreJob,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupRestoreJob>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        if let ::std::option::Option::Some(value) = &self.include_count {
+            request.query_param("includeCount", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.items_per_page {
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
+                    ],
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.page_num {
+            request
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
+        }
+        request.send().await
+    }
+}
+/// List snapshots of a sharded cluster
+///
+/// Returns the cloud backup snapshots of a dedicated sharded cluster, each with the snapshots of its shards and config servers. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupShardedClusters<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+}
+impl<'a> ListBackupShardedClusters<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "listBackupShardedClusters",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedCloudBackupShardedClusterSnapshot,
+        >,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.send().await
+    }
+}
+/// List snapshots of a dedicated cluster
+///
+/// Returns one page of the cloud backup snapshots of a dedicated replica set cluster. With `pointInTimeUtcSeconds`, or `oplogTs` and `oplogInc`, only the snapshots a point-in-time restore to that moment could start from are listed. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupSnapshots<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    include_count: ::std::option::Option<bool>,
+    items_per_page: ::std::option::Option<i32>,
+    oplog_inc: ::std::option::Option<i64>,
+    oplog_ts: ::std::option::Option<i64>,
+    page_num: ::std::option::Option<i32>,
+    point_in_time_utc_seconds: ::std::option::Option<i64>,
+}
+impl<'a> ListBackupSnapshots<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "listBackupSnapshots",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            include_count: ::std::option::Option::None,
+            items_per_page: ::std::option::Option::None,
+            oplog_inc: ::std::option::Option::None,
+            oplog_ts: ::std::option::Option::None,
+            page_num: ::std::option::Option::None,
+            point_in_time_utc_seconds: ::std::option::Option::None,
+        }
+    }
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Operation number within the second given in `oplogTs`; with `oplogTs`, lists only the snapshots a point-in-time restore to that oplog entry could start from.
+    pub fn oplog_inc(mut self, value: i64) -> Self {
+        self.oplog_inc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Seconds since the UNIX epoch of an oplog entry; with `oplogInc`, lists only the snapshots a point-in-time restore to that entry could start from.
+    pub fn oplog_ts(mut self, value: i64) -> Self {
+        self.oplog_ts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore to that moment could start from.
+    pub fn point_in_time_utc_seconds(mut self, value: i64) -> Self {
+        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedCloudBackupReplicaSet,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedCloudBackupReplicaSet,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupReplicaSet>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        if let ::std::option::Option::Some(value) = &self.include_count {
+            request.query_param("includeCount", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.items_per_page {
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
+                    ],
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.oplog_inc {
+            request.query_param("oplogInc", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.oplog_ts {
+            request.query_param("oplogTs", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.page_num {
+            request
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.point_in_time_utc_seconds {
+            request.query_param("pointInTimeUtcSeconds", value, &[]);
         }
         request.send().await
     }
@@ -1010,6 +3251,223 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         request.send().await
     }
 }
+/// List restore jobs of a Flex cluster
+///
+/// Returns one page of the jobs that restore or download snapshots of a Flex cluster. The caller needs at least the Project Read Only role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `name` (`name`): Name of the Flex cluster.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListFlexRestoreJobs<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    name: ::std::string::String,
+    include_count: ::std::option::Option<bool>,
+    items_per_page: ::std::option::Option<i32>,
+    page_num: ::std::option::Option<i32>,
+}
+impl<'a> ListFlexRestoreJobs<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "listFlexRestoreJobs",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            name,
+            include_count: ::std::option::Option::None,
+            items_per_page: ::std::option::Option::None,
+            page_num: ::std::option::Option::None,
+        }
+    }
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::FlexBackupRestoreJob20241113,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::FlexBackupRestoreJob20241113,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
+        >,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "name",
+                &self.name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        if let ::std::option::Option::Some(value) = &self.include_count {
+            request.query_param("includeCount", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.items_per_page {
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
+                    ],
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.page_num {
+            request
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
+        }
+        request.send().await
+    }
+}
 /// List snapshots of a serverless instance
 ///
 /// Returns one page of the backup snapshots held for a serverless instance in the given project. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
@@ -1256,6 +3714,426 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         if let ::std::option::Option::Some(value) = self.pretty {
             request.pretty(value);
         }
+        request.send().await
+    }
+}
+/// List restore jobs of a serverless instance
+///
+/// Returns one page of the jobs that restore snapshots of a serverless instance. The caller needs the Project Owner role.
+///
+///
+/// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexRestoreJobs` instead.
+///
+/// **Deprecated.** Sunset on 2026-01-22. Use `listFlexRestoreJobs` instead.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the serverless instance.
+///
+/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[deprecated(
+    note = "`listServerlessRestoreJobs` is deprecated and sunset on 2026-01-22; use `listFlexRestoreJobs` instead"
+)]
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListServerlessRestoreJobs<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    include_count: ::std::option::Option<bool>,
+    items_per_page: ::std::option::Option<i32>,
+    page_num: ::std::option::Option<i32>,
+}
+#[allow(deprecated)]
+impl<'a> ListServerlessRestoreJobs<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "listServerlessRestoreJobs",
+        method: ::atlas_runtime::__private::HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            include_count: ::std::option::Option::None,
+            items_per_page: ::std::option::Option::None,
+            page_num: ::std::option::Option::None,
+        }
+    }
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages(
+            walk,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order; see [`Self::pages`].
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::ServerlessBackupRestoreJob,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages())
+    }
+    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
+    pub fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            ::atlas_runtime::ResponseValue<
+                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
+            >,
+            super::Error,
+        >,
+    > + 'a {
+        let first = self.page_num.map_or(1, i64::from);
+        let size = self.items_per_page.map_or(100i64, i64::from);
+        let walk = ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            first,
+            size,
+        );
+        ::atlas_runtime::__private::pages_concurrent(
+            walk,
+            limit,
+            move |page| {
+                let mut request = self.clone();
+                request.page_num = ::std::option::Option::Some(
+                    i32::try_from(page).unwrap_or(i32::MAX),
+                );
+                request.send()
+            },
+        )
+    }
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
+    pub fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::models::ServerlessBackupRestoreJob,
+            super::Error,
+        >,
+    > + 'a {
+        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
+        >,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        if let ::std::option::Option::Some(value) = &self.include_count {
+            request.query_param("includeCount", value, &[]);
+        }
+        if let ::std::option::Option::Some(value) = &self.items_per_page {
+            request
+                .query_param(
+                    "itemsPerPage",
+                    value,
+                    &[
+                        ::atlas_runtime::__private::Check::Minimum(1f64),
+                        ::atlas_runtime::__private::Check::Maximum(500f64),
+                    ],
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.page_num {
+            request
+                .query_param(
+                    "pageNum",
+                    value,
+                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
+                );
+        }
+        request.send().await
+    }
+}
+/// Take an on-demand snapshot of a dedicated cluster
+///
+/// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot, usually `queued`; poll `getClusterBackupSnapshot` (or wait with its waiter) until it is `completed`. Atlas takes one on-demand snapshot at a time per cluster and at most one every 10 minutes, so a second request soon after is refused. The caller needs the Project Backup Creator role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+///
+/// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct TakeSnapshots<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    body: super::models::DiskBackupOnDemandSnapshotRequest,
+}
+impl<'a> TakeSnapshots<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "takeSnapshots",
+        method: ::atlas_runtime::__private::HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        body: super::models::DiskBackupOnDemandSnapshotRequest,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request.json_body(&self.body);
+        request.send().await
+    }
+}
+/// Change how long a snapshot of a dedicated cluster is kept
+///
+/// Sets a new retention for one snapshot of a dedicated cluster, counted from when it was taken; Atlas deletes the snapshot when it runs out. The caller needs the Project Backup Manager role.
+///
+/// Parameters:
+///
+/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+///
+/// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpdateBackupSnapshot<'a> {
+    client: &'a crate::Client,
+    group_id: ::std::string::String,
+    cluster_name: ::std::string::String,
+    snapshot_id: ::std::string::String,
+    body: super::models::BackupSnapshotRetention,
+}
+impl<'a> UpdateBackupSnapshot<'a> {
+    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+        id: "updateBackupSnapshot",
+        method: ::atlas_runtime::__private::HttpMethod::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+        responses: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[
+            ::atlas_runtime::__private::MediaVersion {
+                version: ::std::option::Option::Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        auth: &[
+            ::atlas_runtime::AuthScheme {
+                name: "ServiceAccounts",
+                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+            },
+            ::atlas_runtime::AuthScheme {
+                name: "DigestAuth",
+                kind: ::atlas_runtime::AuthKind::HttpDigest,
+            },
+        ],
+    };
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: ::std::string::String,
+        cluster_name: ::std::string::String,
+        snapshot_id: ::std::string::String,
+        body: super::models::BackupSnapshotRetention,
+    ) -> Self {
+        Self {
+            client,
+            group_id,
+            cluster_name,
+            snapshot_id,
+            body,
+        }
+    }
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
+        super::Error,
+    > {
+        let mut request = ::atlas_runtime::__private::Request::new(
+            self.client,
+            &Self::OPERATION,
+        );
+        request
+            .path_param(
+                "groupId",
+                &self.group_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request
+            .path_param(
+                "clusterName",
+                &self.cluster_name,
+                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            );
+        request
+            .path_param(
+                "snapshotId",
+                &self.snapshot_id,
+                &[
+                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::MinLength(24usize),
+                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                ],
+            );
+        request.json_body(&self.body);
         request.send().await
     }
 }

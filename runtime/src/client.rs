@@ -113,7 +113,7 @@ impl BaseClient {
         self.inner.api_version.as_deref()
     }
 
-    /// How GET requests are retried.
+    /// How requests are retried (see [`RetryPolicy`] for which methods when).
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
@@ -225,8 +225,9 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// How GET requests are retried after a 429, a 5xx, a timeout or a failed connection
-    /// (default: [`RetryPolicy::default`], 3 attempts; [`RetryPolicy::disabled`] for one).
+    /// How requests are retried after a 429, a 5xx, a timeout or a failed connection, as far
+    /// as their method allows (see [`RetryPolicy`]; default: [`RetryPolicy::default`], 3
+    /// attempts; [`RetryPolicy::disabled`] for one).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self

@@ -76,23 +76,41 @@ impl OperationInfo {
         &self,
         pin: Option<&str>,
     ) -> Result<Option<&'static MediaVersion>, Vec<&'static str>> {
-        if self.responses.is_empty() {
-            return Ok(None);
-        }
-        let unversioned = self.responses.iter().rev().find(|m| m.version.is_none());
-        let versioned = self.responses.iter().filter(|m| m.version.is_some());
-        let chosen = match pin {
-            None => versioned.max_by_key(|m| m.version),
-            Some(pin) => versioned
-                .filter(|m| m.version.is_some_and(|v| v <= pin))
-                .max_by_key(|m| m.version),
-        };
-        match (chosen, unversioned) {
-            (Some(m), _) => Ok(Some(m)),
-            // Plain JSON operations (the v1.0 API) are not versioned, so any pin accepts them.
-            (None, Some(m)) => Ok(Some(m)),
-            (None, None) => Err(self.responses.iter().filter_map(|m| m.version).collect()),
-        }
+        negotiate_among(self.responses, pin)
+    }
+
+    /// The request body media type for a client pinned to `pin`, chosen as
+    /// [`negotiate`](Self::negotiate) chooses the `Accept` type: Atlas reads a body in the
+    /// resource version its `Content-Type` names, so the same pin must decide both.
+    pub fn negotiate_request(
+        &self,
+        pin: Option<&str>,
+    ) -> Result<Option<&'static MediaVersion>, Vec<&'static str>> {
+        negotiate_among(self.requests, pin)
+    }
+}
+
+/// The newest of `media` not newer than `pin` (any with no pin), falling back to plain JSON.
+fn negotiate_among(
+    media: &'static [MediaVersion],
+    pin: Option<&str>,
+) -> Result<Option<&'static MediaVersion>, Vec<&'static str>> {
+    if media.is_empty() {
+        return Ok(None);
+    }
+    let unversioned = media.iter().rev().find(|m| m.version.is_none());
+    let versioned = media.iter().filter(|m| m.version.is_some());
+    let chosen = match pin {
+        None => versioned.max_by_key(|m| m.version),
+        Some(pin) => versioned
+            .filter(|m| m.version.is_some_and(|v| v <= pin))
+            .max_by_key(|m| m.version),
+    };
+    match (chosen, unversioned) {
+        (Some(m), _) => Ok(Some(m)),
+        // Plain JSON operations (the v1.0 API) are not versioned, so any pin accepts them.
+        (None, Some(m)) => Ok(Some(m)),
+        (None, None) => Err(media.iter().filter_map(|m| m.version).collect()),
     }
 }
 
@@ -155,9 +173,40 @@ mod tests {
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
-        requests: &[],
+        requests: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
         auth: &[],
     };
+
+    #[test]
+    fn request_bodies_are_negotiated_with_the_same_pin() {
+        let pick = |pin| OP.negotiate_request(pin).map(|m| m.and_then(|m| m.version));
+        assert_eq!(pick(None), Ok(Some("2025-03-12")));
+        assert_eq!(pick(Some("2025-03-11")), Ok(Some("2023-01-01")));
+        // With that pin the answer is 2024-11-13 and the body 2023-01-01: each list has its own
+        // newest version not newer than the pin.
+        assert_eq!(
+            OP.negotiate(Some("2025-03-11")).unwrap().unwrap().version,
+            Some("2024-11-13")
+        );
+        assert_eq!(
+            pick(Some("2022-01-01")),
+            Err(vec!["2023-01-01", "2025-03-12"])
+        );
+        let bodiless = OperationInfo {
+            requests: &[],
+            ..OP
+        };
+        assert_eq!(bodiless.negotiate_request(Some("2024-01-01")), Ok(None));
+    }
 
     #[test]
     fn picks_the_newest_version_not_newer_than_the_pin() {

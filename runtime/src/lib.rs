@@ -3,13 +3,15 @@
 //! request builders, models) and depend on this crate for the rest.
 //!
 //! Users of a generated crate meet these types through it: the client and its builder,
-//! [`Credentials`], [`RetryPolicy`], [`ResponseValue`], [`Error`] and its parts, and the page
-//! streams of list operations. What the generated code needs but users never name sits in a
+//! [`Credentials`], [`RetryPolicy`], [`ResponseValue`], [`Error`] and its parts, the page
+//! streams of list operations, and the [`Waiter`]s of long-running work with their
+//! [`WaitPolicy`] and [`WaitError`]. What the generated code needs but users never name sits in a
 //! hidden `__private` module, which may change in any release.
 //!
 //! The modules depend on one another in one direction only (a test checks it):
 //! descriptors and the Atlas dialect → parameter checks and credentials → authentication →
-//! errors → responses → answers → retries → client → requests → pages.
+//! errors → responses → answers → retries → client → requests → pages; waiters use only errors
+//! and responses.
 
 mod answer;
 mod auth;
@@ -26,6 +28,7 @@ mod pages;
 mod request;
 mod response;
 mod retry;
+mod waiter;
 
 pub use auth::{AuthError, TokenError};
 pub use check::InvalidParameter;
@@ -39,6 +42,7 @@ pub use error::{ApiErrorBody, Error, ErrorChain, PagingProblem};
 pub use pages::Page;
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
+pub use waiter::{WaitError, WaitPolicy, Waiter};
 
 /// The HTTP types that appear in this crate's API, so that users need not depend on the HTTP
 /// crates themselves.
@@ -59,4 +63,5 @@ pub mod __private {
     pub use crate::pages::{items, pages, pages_concurrent, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;
+    pub use crate::waiter::{MatchTest, Matcher, WaiterInfo};
 }

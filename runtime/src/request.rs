@@ -184,14 +184,19 @@ impl<'c> Request<'c> {
                 available,
             })?;
         let accept_type = accept.map_or("application/json", |m| m.media_type);
+        let body = self.body.and_then(Result::ok);
+        let content_type = match &body {
+            Some(_) => Some(content_type(op, pin)?),
+            None => None,
+        };
         let prepared = Prepared::new(
             op,
             self.client.endpoint(&self.path),
             &self.query,
             &self.headers,
             accept_type,
-            accept.and_then(|m| m.version),
-            self.body.and_then(Result::ok),
+            content_type,
+            body,
         )?;
         let target = Target {
             operation: op.id,
@@ -290,6 +295,23 @@ impl<'c> Request<'c> {
     }
 }
 
+/// The `Content-Type` of a request body: the request media type the client's pin picks, as for
+/// `Accept`; plain JSON when the spec names none. A pin older than every version of the body is
+/// refused before sending, like one older than every version of the answer.
+fn content_type<E: ApiErrorBody>(
+    op: &'static OperationInfo,
+    pin: Option<&str>,
+) -> Result<&'static str, Error<E>> {
+    let chosen = op
+        .negotiate_request(pin)
+        .map_err(|available| Error::UnsupportedVersion {
+            operation: op.id,
+            pinned: pin.unwrap_or_default().to_owned(),
+            available,
+        })?;
+    Ok(chosen.map_or("application/json", |m| m.media_type))
+}
+
 /// A request ready to go out: method, URL with its query, headers and body bytes. Kept whole
 /// so each attempt can build a fresh `reqwest` request from it.
 #[derive(Debug)]
@@ -307,7 +329,7 @@ impl Prepared {
         query: &[(&'static str, String)],
         header_params: &[(&'static str, String)],
         accept: &'static str,
-        version: Option<&'static str>,
+        content_type: Option<&'static str>,
         body: Option<Vec<u8>>,
     ) -> Result<Prepared, Error<E>> {
         if !query.is_empty() {
@@ -337,13 +359,7 @@ impl Prepared {
                 }
             }
         }
-        if body.is_some() {
-            let content_type = op
-                .requests
-                .iter()
-                .rev()
-                .find(|m| m.version.is_none() || m.version == version)
-                .map_or("application/json", |m| m.media_type);
+        if let Some(content_type) = content_type {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         Ok(Prepared {

@@ -1,17 +1,21 @@
-//! Retrying reads: which outcomes of an attempt are worth another one, and how long to wait
-//! before it (the server's `Retry-After`, or a jittered exponential backoff), bounded by a
-//! [`RetryPolicy`] set on the client builder.
+//! Retrying requests: which outcomes of an attempt are worth another one for which method, and
+//! how long to wait before it (the server's `Retry-After`, or a jittered exponential backoff),
+//! bounded by a [`RetryPolicy`] set on the client builder.
 
 use crate::descriptor::HttpMethod;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use std::time::{Duration, SystemTime};
 
-/// How a client retries GET requests that met a 429, a 5xx, a timeout or a failed connection.
+/// How a client retries requests that met a 429, a 5xx, a timeout or a failed connection.
 ///
-/// Other 4xx statuses are never retried, and neither are other methods, whose effects a retry
-/// could repeat. The default makes 3 attempts in all, waiting about 250 ms and then 500 ms in
-/// between; [`RetryPolicy::disabled`] makes one.
+/// GET, PUT and DELETE ask for the same end state however often they are sent, so they are
+/// retried on any of these. POST and PATCH may not be (a second snapshot, a second restore
+/// job), so they are retried only when the request provably was not processed: the connection
+/// was never made, or Atlas answered 429 with a `Retry-After`. A timeout after sending, a
+/// broken connection or a 5xx may come after Atlas acted, and are returned as they are.
+/// Other 4xx statuses are never retried. The default makes 3 attempts in all, waiting about
+/// 250 ms and then 500 ms in between; [`RetryPolicy::disabled`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -92,9 +96,9 @@ impl RetryPolicy {
         half + half.mul_f64(jitter.clamp(0.0, 1.0))
     }
 
-    /// What to do after attempt number `attempt` (counted from 1): wait and try again, or let
-    /// the outcome stand because it is not worth retrying, the method is not a GET or the
-    /// attempts are used up, or give up because the server asked for a longer wait than the
+    /// What to do after attempt number `attempt` (counted from 1): wait and try again, let the
+    /// outcome stand (it is not worth retrying for this method, see [`RetryPolicy`], or the
+    /// attempts are used up), or give up because the server asked for a longer wait than the
     /// policy allows. A `Retry-After` of zero or in the past gets the policy's backoff, so a
     /// server cannot make the client retry at once.
     pub(crate) fn decide(
@@ -104,17 +108,29 @@ impl RetryPolicy {
         outcome: Outcome<'_>,
         now: SystemTime,
     ) -> Decision {
-        if method != HttpMethod::Get || attempt >= self.max_attempts {
+        if attempt >= self.max_attempts {
             return Decision::Stop;
         }
         let backoff = || self.backoff(attempt, fastrand::f64());
+        let after = |headers: &HeaderMap| match retry_after(headers, now) {
+            Some(wait) if wait > self.max_retry_after => Some(Decision::WaitTooLong(wait)),
+            Some(wait) if !wait.is_zero() => Some(Decision::Retry(wait)),
+            Some(_) => Some(Decision::Retry(backoff())),
+            None => None,
+        };
+        if !idempotent(method) {
+            return match outcome {
+                // A 429 that says when to come back was refused before any work was done.
+                Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, headers) => {
+                    after(headers).unwrap_or(Decision::Stop)
+                }
+                Outcome::Failed(error) if never_sent(error) => Decision::Retry(backoff()),
+                _ => Decision::Stop,
+            };
+        }
         match outcome {
             Outcome::Answered(status, headers) if retryable_status(status) => {
-                match retry_after(headers, now) {
-                    Some(wait) if wait > self.max_retry_after => Decision::WaitTooLong(wait),
-                    Some(wait) if !wait.is_zero() => Decision::Retry(wait),
-                    _ => Decision::Retry(backoff()),
-                }
+                after(headers).unwrap_or_else(|| Decision::Retry(backoff()))
             }
             Outcome::Answered(..) => Decision::Stop,
             Outcome::Failed(error) if retryable_failure(error) => Decision::Retry(backoff()),
@@ -126,6 +142,21 @@ impl RetryPolicy {
     pub(crate) fn retry_after_cap(&self) -> Duration {
         self.max_retry_after
     }
+
+    /// The wait [`decide`](Self::decide) asks for, `None` when it does not retry.
+    #[cfg(test)]
+    fn delay(
+        &self,
+        method: HttpMethod,
+        attempt: u32,
+        outcome: Outcome<'_>,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        match self.decide(method, attempt, outcome, now) {
+            Decision::Retry(wait) => Some(wait),
+            Decision::Stop | Decision::WaitTooLong(_) => None,
+        }
+    }
 }
 
 /// What to do after an attempt.
@@ -136,6 +167,21 @@ pub(crate) enum Decision {
     Stop,
     /// The server asked to wait this long, more than the policy allows.
     WaitTooLong(Duration),
+}
+
+/// Methods whose repetition leaves the resource as one request would (RFC 9110, 9.2.2).
+fn idempotent(method: HttpMethod) -> bool {
+    matches!(
+        method,
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
+    )
+}
+
+/// A failure to make the connection at all (refused, unreachable, no handshake): nothing of
+/// the request reached the server. A connect timeout is one too; a timeout once connected is
+/// not, since the request may have been read.
+fn never_sent(error: &reqwest::Error) -> bool {
+    error.is_connect()
 }
 
 /// Too many requests, or a server-side failure that may be gone by the next attempt.
@@ -227,77 +273,177 @@ mod tests {
         assert_eq!(parse("1.5"), None);
     }
 
-    /// The wait `decide` asks for, `None` when it does not retry.
-    fn delay(
-        policy: &RetryPolicy,
-        method: HttpMethod,
-        attempt: u32,
-        status: StatusCode,
-        headers: &HeaderMap,
-    ) -> Option<Duration> {
-        match policy.decide(
-            method,
-            attempt,
-            Outcome::Answered(status, headers),
-            SystemTime::now(),
-        ) {
-            Decision::Retry(wait) => Some(wait),
-            Decision::Stop | Decision::WaitTooLong(_) => None,
-        }
-    }
-
     #[test]
-    fn only_gets_with_a_retryable_status_are_retried_while_attempts_remain() {
+    fn idempotent_methods_with_a_retryable_status_are_retried_while_attempts_remain() {
         let policy = policy().max_attempts(3);
+        let now = SystemTime::now();
         let headers = HeaderMap::new();
         let delay = |method, attempt, status: u16| {
             let status = StatusCode::from_u16(status).unwrap();
-            delay(&policy, method, attempt, status, &headers)
+            policy.delay(method, attempt, Outcome::Answered(status, &headers), now)
         };
         for status in [429, 500, 502, 503, 504] {
             assert!(delay(HttpMethod::Get, 1, status).is_some(), "{status}");
             assert!(delay(HttpMethod::Get, 2, status).is_some(), "{status}");
             assert_eq!(delay(HttpMethod::Get, 3, status), None, "attempts used up");
+            assert!(delay(HttpMethod::Put, 1, status).is_some(), "PUT {status}");
+            assert!(
+                delay(HttpMethod::Delete, 1, status).is_some(),
+                "DELETE {status}"
+            );
             assert_eq!(delay(HttpMethod::Post, 1, status), None, "POST {status}");
-            assert_eq!(delay(HttpMethod::Delete, 1, status), None);
+            assert_eq!(delay(HttpMethod::Patch, 1, status), None, "PATCH {status}");
         }
         for status in [200, 400, 401, 403, 404, 406, 409, 410] {
             assert_eq!(delay(HttpMethod::Get, 1, status), None, "{status}");
         }
         let once = RetryPolicy::disabled();
         let status = StatusCode::SERVICE_UNAVAILABLE;
-        assert_eq!(delay_of(&once, status, &headers), None);
-    }
-
-    fn delay_of(policy: &RetryPolicy, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
-        delay(policy, HttpMethod::Get, 1, status, headers)
+        assert_eq!(
+            once.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            None
+        );
     }
 
     #[test]
-    fn retry_after_replaces_the_backoff_unless_it_is_too_long_or_already_past() {
+    fn posts_and_patches_are_retried_only_on_a_429_that_says_when() {
+        let policy = policy().max_retry_after(Duration::from_secs(5));
+        let now = SystemTime::now();
+        let mut headers = HeaderMap::new();
+        let answered = |status: u16, headers: &HeaderMap, method| {
+            let status = StatusCode::from_u16(status).unwrap();
+            policy.delay(method, 1, Outcome::Answered(status, headers), now)
+        };
+        for method in [HttpMethod::Post, HttpMethod::Patch] {
+            assert_eq!(answered(429, &headers, method), None, "no Retry-After");
+        }
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
+        for method in [HttpMethod::Post, HttpMethod::Patch] {
+            assert_eq!(
+                answered(429, &headers, method),
+                Some(Duration::from_secs(2))
+            );
+            // A 503 may come after the work was done, whatever it asks for.
+            assert_eq!(answered(503, &headers, method), None);
+            assert_eq!(answered(500, &headers, method), None);
+        }
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("9"));
+        assert_eq!(answered(429, &headers, HttpMethod::Post), None, "too long");
+        let last = policy.max_attempts(1);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(
+            last.delay(
+                HttpMethod::Post,
+                1,
+                Outcome::Answered(status, &headers),
+                now
+            ),
+            None,
+            "attempts used up"
+        );
+    }
+
+    /// A real connection failure (nothing listens on the port) and a real timeout once
+    /// connected (a listener that never answers), as reqwest reports them.
+    #[tokio::test]
+    async fn posts_are_retried_after_a_refused_connection_but_not_after_a_timeout() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused_at = format!("http://{}/", closed.local_addr().unwrap());
+        drop(closed);
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let silent_at = format!("http://{}/", silent.local_addr().unwrap());
+        let keep = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = silent.accept().await {
+                held.push(stream);
+            }
+        });
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let refused = http.post(&refused_at).body("{}").send().await.unwrap_err();
+        let timed_out = http.post(&silent_at).body("{}").send().await.unwrap_err();
+        keep.abort();
+        assert!(refused.is_connect(), "{refused:?}");
+        assert!(
+            timed_out.is_timeout() && !timed_out.is_connect(),
+            "{timed_out:?}"
+        );
+        let policy = policy();
+        let now = SystemTime::now();
+        for method in [HttpMethod::Post, HttpMethod::Patch] {
+            assert!(policy
+                .delay(method, 1, Outcome::Failed(&refused), now)
+                .is_some());
+            assert_eq!(
+                policy.delay(method, 1, Outcome::Failed(&timed_out), now),
+                None
+            );
+        }
+        for method in [HttpMethod::Get, HttpMethod::Put, HttpMethod::Delete] {
+            assert!(policy
+                .delay(method, 1, Outcome::Failed(&refused), now)
+                .is_some());
+            assert!(policy
+                .delay(method, 1, Outcome::Failed(&timed_out), now)
+                .is_some());
+        }
+    }
+
+    #[test]
+    fn retry_after_replaces_the_backoff_unless_it_is_too_long() {
         let policy = policy().max_retry_after(Duration::from_secs(5));
         let now = SystemTime::now();
         let mut headers = HeaderMap::new();
         let status = StatusCode::TOO_MANY_REQUESTS;
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
         assert_eq!(
-            delay_of(&policy, status, &headers),
+            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
             Some(Duration::from_secs(3))
         );
         headers.insert(RETRY_AFTER, HeaderValue::from_static("6"));
         assert_eq!(
-            policy.decide(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
-            Decision::WaitTooLong(Duration::from_secs(6)),
-            "a longer wait than allowed is given up, and said so"
+            policy.delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now),
+            None
         );
-        let backoff_band = Duration::from_millis(50)..Duration::from_millis(100);
-        for value in ["later", "0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
-            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
-            let waited = delay_of(&policy, status, &headers).unwrap();
-            assert!(
-                backoff_band.contains(&waited),
-                "Retry-After {value:?} falls back to the backoff: {waited:?}"
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("later"));
+        let waited = policy
+            .delay(HttpMethod::Get, 1, Outcome::Answered(status, &headers), now)
+            .unwrap();
+        assert!(
+            (Duration::from_millis(50)..Duration::from_millis(100)).contains(&waited),
+            "an unreadable Retry-After falls back to the backoff: {waited:?}"
+        );
+    }
+
+    #[test]
+    fn a_retry_after_too_long_is_said_and_one_in_the_past_gets_the_backoff() {
+        let policy = policy().max_retry_after(Duration::from_secs(5));
+        let now = SystemTime::now();
+        let mut headers = HeaderMap::new();
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("6"));
+        for method in [HttpMethod::Get, HttpMethod::Post] {
+            assert_eq!(
+                policy.decide(method, 1, Outcome::Answered(status, &headers), now),
+                Decision::WaitTooLong(Duration::from_secs(6)),
+                "{method}"
             );
+        }
+        let backoff_band = Duration::from_millis(50)..Duration::from_millis(100);
+        for value in ["0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            for method in [HttpMethod::Get, HttpMethod::Post] {
+                let waited = policy
+                    .delay(method, 1, Outcome::Answered(status, &headers), now)
+                    .unwrap();
+                assert!(
+                    backoff_band.contains(&waited),
+                    "{method}: Retry-After {value:?} falls back to the backoff: {waited:?}"
+                );
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Support for the workspace's end-to-end tests: a stand-in MongoDB Atlas server that answers
-//! every operation of `spec/atlas-snapshots.yaml` with the spec's own examples, records what it
-//! receives and can be told to misbehave, so the committed `atlas-snapshots` client can be
-//! exercised over real HTTP on `127.0.0.1` without reaching Atlas.
+//! every operation of `spec/atlas-snapshots.yaml` with the spec's own examples, keeps the
+//! snapshots and restore jobs that write operations change (see [`lifecycle`]), checks request
+//! bodies against the spec ([`body_check`]), records what it receives and can be told to
+//! misbehave, so the committed `atlas-snapshots` client can be exercised over real HTTP on
+//! `127.0.0.1` without reaching Atlas.
 //!
 //! ```no_run
 //! # async fn run() {
@@ -44,10 +46,12 @@
 //! ```
 
 pub mod auth;
+pub mod body_check;
 pub mod dataset;
 pub mod envelope;
 pub mod fault;
 pub mod ids;
+pub mod lifecycle;
 pub mod negotiate;
 pub mod record;
 pub mod server;

@@ -1,6 +1,6 @@
 //! The requests the stand-in server received, kept in arrival order so tests can check what a
-//! client actually put on the wire: method, raw path, raw and decoded query, headers, and
-//! which spec operation the route belongs to.
+//! client actually put on the wire: method, raw path, raw and decoded query, headers, body,
+//! and which spec operation the route belongs to.
 
 use axum::http::HeaderMap;
 
@@ -18,6 +18,8 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The `operationId` whose route matched; `None` for a path the spec does not have.
     pub operation: Option<String>,
+    /// The body exactly as sent; empty when there was none.
+    pub body: Vec<u8>,
 }
 
 impl RecordedRequest {
@@ -33,6 +35,16 @@ impl RecordedRequest {
             .filter(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
             .collect()
+    }
+
+    /// The body as JSON.
+    ///
+    /// # Panics
+    /// When the body is not JSON: a test asking for it expects JSON.
+    pub fn body_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("the body of {} {} is not JSON: {e}", self.method, self.path)
+        })
     }
 
     /// The single value of a query parameter.

@@ -4,22 +4,29 @@
 //! `includeCount=false`, answers an unknown snapshot id with the spec's `notFound` example,
 //! sends `RateLimit-*` headers, records every request and plays injected [`Fault`]s.
 //!
+//! The write operations check their body against the spec (400 with the problems, 415 for
+//! another `Content-Type`) and change the resources kept in [`Store`]: taken snapshots and
+//! restore jobs progress over a few polls of their get operation.
+//!
 //! The answering steps are separate functions (`answer_operation` and what it calls) so that
 //! authentication schemes, an `envelope`, generated snapshot sets and further faults can be
 //! added as steps of their own.
 
 use crate::auth::{AuthConfig, AuthState};
+use crate::body_check;
 use crate::dataset::Dataset;
 use crate::envelope;
 use crate::fault::Fault;
+use crate::lifecycle::{self, Action, Refusal, Store};
 use crate::negotiate::{negotiate, Chosen};
 use crate::record::RecordedRequest;
 use crate::spec::{Spec, SpecOperation};
+use axum::body::Bytes;
 use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{on, post, MethodFilter};
 use axum::Router;
 use serde_json::{json, Value};
@@ -46,9 +53,18 @@ pub struct StandInBuilder {
     dataset: Option<Dataset>,
     latency: Duration,
     port: u16,
+    polls_per_stage: u32,
 }
 
 impl StandInBuilder {
+    /// A taken snapshot or a restore job moves on to its next stage at every `polls`-th poll
+    /// of its get operation (every poll unless told otherwise); a large number keeps it
+    /// running.
+    pub fn polls_per_stage(mut self, polls: u32) -> Self {
+        self.polls_per_stage = polls.max(1);
+        self
+    }
+
     /// Every list operation serves a list of `n` snapshots generated from its example item
     /// (unique ids, paged with `totalCount` and links), and its get operation finds them.
     pub fn list_size(mut self, n: u64) -> Self {
@@ -96,6 +112,8 @@ impl StandInBuilder {
             served: AtomicU64::new(0),
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            store: Mutex::new(Store::default()),
+            polls_per_stage: self.polls_per_stage,
         });
         let app = router(shared.clone());
         let task = tokio::spawn(async move {
@@ -139,6 +157,7 @@ impl StandIn {
             dataset: None,
             latency: Duration::ZERO,
             port: 0,
+            polls_per_stage: 1,
         }
     }
 
@@ -207,6 +226,16 @@ impl StandIn {
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
     }
+
+    /// The next snapshot or restore job `operation` (a create operation) makes ends in its
+    /// failure state instead of finishing.
+    pub fn fail_next(&self, operation: &str) {
+        assert!(
+            matches!(lifecycle::action(operation), Some(Action::Create(..))),
+            "`{operation}` creates nothing the stand-in keeps"
+        );
+        lock(&self.shared.store).fail_next(operation);
+    }
 }
 
 impl Drop for StandIn {
@@ -229,6 +258,8 @@ pub(crate) struct Shared {
     served: AtomicU64,
     requests: Mutex<Vec<RecordedRequest>>,
     faults: Mutex<Vec<Fault>>,
+    store: Mutex<Store>,
+    polls_per_stage: u32,
 }
 
 impl Shared {
@@ -284,8 +315,9 @@ fn router(shared: Arc<Shared>) -> Router {
                 move |State(shared): State<Arc<Shared>>,
                       Path(params): Path<BTreeMap<String, String>>,
                       uri: Uri,
-                      headers: HeaderMap| async move {
-                    answer_operation(&shared, op, &params, &uri, &headers).await
+                      headers: HeaderMap,
+                      body: Bytes| async move {
+                    answer_operation(&shared, op, &params, &uri, &headers, &body).await
                 },
             ),
         );
@@ -316,15 +348,22 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         .map(|Query(pairs)| pairs)
         .unwrap_or_default();
     let _in_flight = InFlight::enter(&shared);
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
     lock(&shared.requests).push(RecordedRequest {
-        method: request.method().as_str().to_owned(),
-        path: uri.path().to_owned(),
-        query: uri.query().map(str::to_owned),
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
         query_pairs,
-        headers: request.headers().clone(),
+        headers: parts.headers.clone(),
         operation,
+        body: body.to_vec(),
     });
-    next.run(request).await
+    next.run(Request::from_parts(parts, axum::body::Body::from(body)))
+        .await
 }
 
 /// Counts a request as in flight until it is answered (or abandoned).
@@ -362,6 +401,7 @@ async fn answer_operation(
     params: &BTreeMap<String, String>,
     uri: &Uri,
     headers: &HeaderMap,
+    body: &[u8],
 ) -> Response {
     // A refused request is not served: it counts against no rate limit and uses no fault.
     let unauthorized = shared.spec.error_example("unauthorized");
@@ -377,7 +417,7 @@ async fn answer_operation(
     let mut response = match &fault {
         Some(fault) if !fault.answers_as_spec() => fault_response(fault, chosen.as_ref().ok()),
         _ => {
-            let mut answer = spec_response(shared, op, params, uri, chosen);
+            let mut answer = spec_response(shared, op, params, uri, headers, body, chosen);
             if let Some(fault) = &fault {
                 answer = fault.apply_changes(answer).await;
             }
@@ -412,6 +452,8 @@ fn spec_response(
     op: &SpecOperation,
     params: &BTreeMap<String, String>,
     uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
     chosen: Result<Chosen<'_>, crate::negotiate::NotAcceptable>,
 ) -> Response {
     let chosen = match chosen {
@@ -432,6 +474,16 @@ fn spec_response(
         Ok(query) => query,
         Err(problem) => return problem.response(),
     };
+    let sent = match read_body(op, headers, body) {
+        Ok(sent) => sent,
+        Err(refused) => return refused,
+    };
+    if let Some(action) = lifecycle::action(&op.id) {
+        return kept_response(shared, op, action, params, uri, &query, &chosen, &sent);
+    }
+    if op.status == 204 {
+        return no_content();
+    }
     let body = match params.get("snapshotId") {
         Some(id) => match find_snapshot(shared, op, chosen.version(), id) {
             Some(snapshot) => snapshot,
@@ -454,7 +506,142 @@ fn spec_response(
         serde_json::to_vec(&body)
     }
     .expect("a JSON value always serializes");
-    bytes_response(StatusCode::OK, chosen.content_type(), text)
+    let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
+    bytes_response(status, chosen.content_type(), text)
+}
+
+/// The request body as JSON (`null` when there is none), or the answer refusing it: a
+/// `Content-Type` the operation does not take (415), or a body its schema does not allow
+/// (400, every problem listed in `badRequestDetail`).
+#[allow(clippy::result_large_err)]
+fn read_body(op: &SpecOperation, headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
+    let Some(spec) = &op.request_body else {
+        return Ok(Value::Null);
+    };
+    if body.is_empty() && !spec.required {
+        return Ok(Value::Null);
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some((_, schema)) = spec.media.iter().find(|(media, _)| media == content_type) else {
+        let takes: Vec<&str> = spec.media.iter().map(|(m, _)| m.as_str()).collect();
+        let body = api_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            &format!(
+                "{} takes a body of type {}, not `{content_type}`.",
+                op.id,
+                takes.join(" or ")
+            ),
+        );
+        return Err(json_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "application/json",
+            &body,
+        ));
+    };
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(e) => {
+            let mut body = api_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                &format!("The request body is not JSON: {e}."),
+            );
+            body["badRequestDetail"] = json!({"fields": []});
+            return Err(json_response(
+                StatusCode::BAD_REQUEST,
+                "application/json",
+                &body,
+            ));
+        }
+    };
+    let problems = body_check::check(schema, &value);
+    if problems.is_empty() {
+        return Ok(value);
+    }
+    let mut answer = api_error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_ATTRIBUTE",
+        &format!("The request body of {} is invalid.", op.id),
+    );
+    answer["badRequestDetail"] = json!({
+        "fields": problems
+            .iter()
+            .map(|p| json!({"description": p.description, "field": p.field}))
+            .collect::<Vec<_>>()
+    });
+    Err(json_response(
+        StatusCode::BAD_REQUEST,
+        "application/json",
+        &answer,
+    ))
+}
+
+/// The answer of an operation on kept resources (see [`lifecycle`]).
+#[allow(clippy::too_many_arguments)]
+fn kept_response(
+    shared: &Shared,
+    op: &SpecOperation,
+    action: Action,
+    params: &BTreeMap<String, String>,
+    uri: &Uri,
+    query: &QueryValues,
+    chosen: &Chosen<'_>,
+    sent: &Value,
+) -> Response {
+    let spec = shared.spec;
+    let path = uri.path();
+    let parent = path.rsplit_once('/').map_or(path, |(parent, _)| parent);
+    let id = |kind: lifecycle::Kind| params.get(kind.id_param).map_or("", String::as_str);
+    let mut store = lock(&shared.store);
+    let found = |value: Option<Value>| match value {
+        Some(value) => json_response(StatusCode::OK, chosen.content_type(), &value),
+        None => error_example(shared, StatusCode::NOT_FOUND, "notFound"),
+    };
+    let done = |result: Result<(), Refusal>| match result {
+        Ok(()) => no_content(),
+        Err(Refusal::NotFound) => error_example(shared, StatusCode::NOT_FOUND, "notFound"),
+        Err(Refusal::Finished) => {
+            error_example(shared, StatusCode::METHOD_NOT_ALLOWED, "methodNotAllowed")
+        }
+    };
+    match action {
+        Action::List(kind) => {
+            let mut example = chosen.media.example.clone();
+            let results = store.list(spec, kind, path);
+            example["totalCount"] = Value::from(results.len());
+            example["results"] = Value::Array(results);
+            json_response(StatusCode::OK, chosen.content_type(), &page(example, query))
+        }
+        Action::Create(kind, segment) => {
+            let at = match segment {
+                Some(segment) => format!("{parent}/{segment}"),
+                None => path.to_owned(),
+            };
+            let made = store.create(spec, &op.id, kind, &at, &chosen.media.example, sent);
+            let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
+            json_response(status, chosen.content_type(), &made)
+        }
+        Action::Get(kind) => {
+            found(store.poll(spec, kind, parent, id(kind), shared.polls_per_stage))
+        }
+        Action::UpdateRetention(kind) => found(
+            store
+                .update_retention(spec, kind, parent, id(kind), sent)
+                .ok(),
+        ),
+        Action::Delete(kind) => done(store.delete(spec, kind, parent, id(kind))),
+        Action::Cancel(kind) => done(store.cancel(spec, kind, parent, id(kind))),
+    }
+}
+
+fn no_content() -> Response {
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
 }
 
 /// The query parameters the operation declares, checked against their schema's bounds, with

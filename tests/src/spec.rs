@@ -1,6 +1,7 @@
 //! What the stand-in server and the tests read from `spec/atlas-snapshots.yaml`: every
-//! operation with its method, path template, path-parameter patterns, media types and their
-//! 200 examples, and the shared error examples (`components/responses`). The spec is the
+//! operation with its method, path template, path-parameter patterns, success status, media
+//! types and their examples, request body schema, and the shared error examples
+//! (`components/responses`). The spec is the
 //! single source of the answers, so the server follows it when it changes.
 
 use serde_json::{Map, Value};
@@ -51,15 +52,26 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// One media type of a 200 response, with its example.
+/// One media type of the success response, with its example.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaExample {
     /// `application/vnd.atlas.2024-11-13+json` or `application/json`.
     pub media_type: String,
     /// The version date a versioned Atlas media type names; `None` for plain JSON.
     pub version: Option<String>,
-    /// The `example:` of that media type, as JSON.
+    /// The `example:` of that media type, as JSON; `null` for a 204, which has no body.
     pub example: Value,
+}
+
+/// The request body an operation takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBodySpec {
+    pub required: bool,
+    /// Its media types in the spec's order, each with its schema, every `$ref` in it
+    /// replaced by what it points to.
+    pub media: Vec<(String, Value)>,
+    /// The `example:` of the first media type.
+    pub example: Option<Value>,
 }
 
 /// A path parameter and the pattern its schema gives, if any.
@@ -91,8 +103,11 @@ pub struct SpecOperation {
     pub deprecated: bool,
     pub path_params: Vec<PathParam>,
     pub query_params: Vec<QueryParam>,
-    /// 200 media types in the spec's order.
+    /// The success status: 200, or 202 or 204 for an operation that answers only that.
+    pub status: u16,
+    /// Success media types in the spec's order.
     pub media: Vec<MediaExample>,
+    pub request_body: Option<RequestBodySpec>,
 }
 
 impl SpecOperation {
@@ -127,7 +142,7 @@ impl SpecOperation {
         let newest = self.versions().last().map(|v| v.to_string());
         self.example(newest.as_deref())
             .or_else(|| self.media.first().map(|m| &m.example))
-            .expect("every operation has a 200 media type (checked when loading)")
+            .expect("every operation has a success media type (checked when loading)")
     }
 
     /// The query parameter called `name`.
@@ -292,22 +307,28 @@ fn read_operation(
             _ => {}
         }
     }
-    let ok = op
-        .pointer("/responses/200")
-        .ok_or_else(|| shape(&here, "no 200 response"))?;
+    let (status, ok) = ["200", "202", "204"]
+        .iter()
+        .find_map(|status| Some((*status, op.pointer(&format!("/responses/{status}"))?)))
+        .ok_or_else(|| shape(&here, "no 200, 202 or 204 response"))?;
     let ok = resolve(doc, ok)?;
     let content = ok
         .get("content")
         .and_then(Value::as_object)
-        .ok_or_else(|| shape(&format!("{here}/responses/200"), "no content"))?;
+        .ok_or_else(|| shape(&format!("{here}/responses/{status}"), "no content"))?;
     let mut media = Vec::new();
     for (media_type, body) in content {
-        let example = body.get("example").cloned().ok_or_else(|| {
-            shape(
-                &format!("{here}/responses/200/content/{}", escape(media_type)),
-                "no example",
-            )
-        })?;
+        let example = match body.get("example") {
+            Some(example) => example.clone(),
+            // A 204 has no body, so nothing to give an example of.
+            None if status == "204" => Value::Null,
+            None => {
+                return Err(shape(
+                    &format!("{here}/responses/{status}/content/{}", escape(media_type)),
+                    "no example",
+                ))
+            }
+        };
         media.push(MediaExample {
             media_type: media_type.clone(),
             version: media_version(media_type).map(str::to_owned),
@@ -316,10 +337,14 @@ fn read_operation(
     }
     if media.is_empty() {
         return Err(shape(
-            &format!("{here}/responses/200/content"),
+            &format!("{here}/responses/{status}/content"),
             "no media type",
         ));
     }
+    let request_body = match op.get("requestBody") {
+        Some(body) => Some(read_request_body(doc, resolve(doc, body)?, &here)?),
+        None => None,
+    };
     Ok(SpecOperation {
         id,
         method: method.to_ascii_uppercase(),
@@ -330,7 +355,57 @@ fn read_operation(
             .unwrap_or(false),
         path_params,
         query_params,
+        status: status.parse().expect("one of three status codes"),
         media,
+        request_body,
+    })
+}
+
+fn read_request_body(doc: &Value, body: &Value, here: &str) -> Result<RequestBodySpec, SpecError> {
+    let content = body
+        .get("content")
+        .and_then(Value::as_object)
+        .ok_or_else(|| shape(&format!("{here}/requestBody"), "no content"))?;
+    let mut media = Vec::new();
+    let mut example = None;
+    for (media_type, entry) in content {
+        let schema = entry
+            .get("schema")
+            .ok_or_else(|| shape(&format!("{here}/requestBody"), "no schema"))?;
+        media.push((media_type.clone(), inline_refs(doc, schema, 0)?));
+        if example.is_none() {
+            example = entry.get("example").cloned();
+        }
+    }
+    Ok(RequestBodySpec {
+        required: body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        media,
+        example,
+    })
+}
+
+/// `value` with every local `$ref` in it replaced by its target, recursively.
+fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, SpecError> {
+    if depth > 32 {
+        return Err(shape("$ref", "references nest too deep"));
+    }
+    let value = resolve(doc, value)?;
+    Ok(match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), inline_refs(doc, v, depth + 1)?)))
+                .collect::<Result<_, SpecError>>()?,
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| inline_refs(doc, v, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        other => other.clone(),
     })
 }
 
@@ -438,7 +513,7 @@ mod tests {
         let spec = Spec::shared();
         assert_eq!(
             spec.operations.len(),
-            10,
+            28,
             "{:?}",
             spec.operations.iter().map(|o| &o.id).collect::<Vec<_>>()
         );
@@ -470,6 +545,22 @@ mod tests {
         assert_eq!(
             spec.error_example("notFound")["errorCode"],
             "RESOURCE_NOT_FOUND"
+        );
+        let delete = spec.operation("deleteClusterBackupSnapshot");
+        assert_eq!(
+            (delete.status, delete.media[0].example.clone()),
+            (204, Value::Null)
+        );
+        assert!(delete.request_body.is_none());
+        let take = spec.operation("takeSnapshots");
+        assert_eq!(take.status, 200);
+        let body = take.request_body.as_ref().unwrap();
+        assert!(body.required);
+        let (media_type, schema) = &body.media[0];
+        assert_eq!(media_type, "application/vnd.atlas.2023-01-01+json");
+        assert_eq!(
+            schema["properties"]["links"]["items"]["properties"]["rel"]["type"], "string",
+            "references are inlined"
         );
     }
 

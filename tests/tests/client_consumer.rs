@@ -184,3 +184,89 @@ async fn client_errors_come_through_with_their_status() {
     );
     assert_eq!(server.request_count(), 1);
 }
+
+/// The backup workflow of the example program, step by step against the stand-in, which
+/// keeps the snapshot and the restore job and moves them on as they are polled.
+#[tokio::test]
+async fn the_lifecycle_workflow_takes_waits_retains_restores_and_deletes() {
+    use atlas_snapshots::WaitPolicy;
+    use snapshot_consumer::lifecycle::{run, Plan, Step};
+    use std::time::Duration;
+
+    let server = StandIn::builder().polls_per_stage(2).start().await;
+    let client = server.client_builder().build().unwrap();
+    let plan = Plan {
+        group_id: GROUP_ID.to_owned(),
+        cluster: DEDICATED_CLUSTER.to_owned(),
+        restore_into: "staging-rs".to_owned(),
+        keep_days: 7,
+        shortened_days: 1,
+        wait: WaitPolicy::new()
+            .interval(Duration::from_millis(5))
+            .deadline(Duration::from_secs(5)),
+    };
+    let mut printed = Vec::new();
+    let steps = run(&client, &plan, |step| printed.push(step.to_string()))
+        .await
+        .expect("the workflow runs to its end");
+    let Step::Taken { snapshot, status } = &steps[0] else {
+        panic!("{steps:?}");
+    };
+    assert_eq!(status, "queued");
+    let names: Vec<&str> = steps
+        .iter()
+        .map(|s| match s {
+            Step::Taken { .. } => "taken",
+            Step::Completed { .. } => "completed",
+            Step::RetentionShortened { .. } => "retention",
+            Step::Listed { .. } => "listed",
+            Step::RestoreStarted { .. } => "restore",
+            Step::RestoreFinished { .. } => "restored",
+            Step::Deleted { .. } => "deleted",
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "taken",
+            "completed",
+            "retention",
+            "listed",
+            "restore",
+            "restored",
+            "deleted"
+        ]
+    );
+    assert_eq!(printed.len(), 7);
+    assert!(printed[2].contains("now expires at"), "{}", printed[2]);
+    let Step::Listed { snapshots } = &steps[3] else {
+        panic!("{steps:?}");
+    };
+    assert!(
+        snapshots.contains(&(snapshot.clone(), "completed".to_owned())),
+        "{snapshots:?}"
+    );
+    let operations: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.operation)
+        .collect();
+    // Each stage lasts two polls, the answer to the take counting as the first `queued` one:
+    // queued, inProgress, inProgress, completed; the restore job runs, then has finished.
+    let polls = |id: &str| operations.iter().filter(|o| *o == id).count();
+    assert_eq!(polls("getClusterBackupSnapshot"), 4);
+    assert_eq!(polls("getBackupRestoreJob"), 2);
+    assert_eq!(
+        operations.first().map(String::as_str),
+        Some("takeSnapshots")
+    );
+    assert_eq!(
+        operations.last().map(String::as_str),
+        Some("deleteClusterBackupSnapshot")
+    );
+    let gone = client
+        .get_cluster_backup_snapshot(GROUP_ID, DEDICATED_CLUSTER, snapshot.as_str())
+        .send()
+        .await;
+    assert!(gone.is_err(), "{gone:?}");
+}

@@ -430,12 +430,17 @@ async fn get_tenant_backup_snapshot_v1_decodes_the_spec_example() {
 }
 
 /// One call of every operation; then each recorded request is checked against the spec:
-/// the path with the arguments filled in, the media type in `Accept` (and the literal one the
-/// operation is documented with), the Digest answer, and the response's `Content-Type` and
-/// rate-limit headers.
+/// the method, the path with the arguments filled in, the media type in `Accept` (and the
+/// literal one the operation is documented with), the `Content-Type` of a body, the Digest
+/// answer, and the response's `Content-Type` (none for a 204) and rate-limit headers.
 #[tokio::test]
 #[allow(deprecated)]
 async fn every_operation_sends_its_path_media_type_and_credentials() {
+    use atlas_snapshots::models::{
+        BackupSnapshotRetention, DiskBackupOnDemandSnapshotRequest, DiskBackupSnapshotRestoreJob,
+        FlexBackupRestoreJobCreate20241113, FlexBackupSnapshotDownloadCreate20241113,
+        ServerlessBackupRestoreJob,
+    };
     let server = StandIn::builder()
         .rate_limit(50)
         .require_digest("test-public-key", "test-private-key")
@@ -448,13 +453,14 @@ async fn every_operation_sends_its_path_media_type_and_credentials() {
         ($call:expr) => {{
             let response = $call.send().await.expect("every example decodes");
             content_types.push(
-                response.headers()["content-type"]
-                    .to_str()
-                    .unwrap()
-                    .to_owned(),
+                response
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap().to_owned()),
             );
             assert_eq!(response.rate_limit_limit(), Some(50));
             remaining.push(response.rate_limit_remaining());
+            response
         }};
     }
     call!(client.list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER));
@@ -475,51 +481,196 @@ async fn every_operation_sends_its_path_media_type_and_credentials() {
     ));
     call!(client.list_tenant_backup_snapshots_v1(GROUP_ID, TENANT_CLUSTER));
     call!(client.get_tenant_backup_snapshot_v1(GROUP_ID, TENANT_CLUSTER, TENANT_SNAPSHOT));
+    call!(client.list_backup_snapshots(GROUP_ID, DEDICATED_CLUSTER));
+    call!(client.take_snapshots(
+        GROUP_ID,
+        DEDICATED_CLUSTER,
+        DiskBackupOnDemandSnapshotRequest::new()
+    ));
+    call!(client.get_cluster_backup_snapshot(GROUP_ID, DEDICATED_CLUSTER, DEDICATED_SNAPSHOT));
+    call!(client.update_backup_snapshot(
+        GROUP_ID,
+        DEDICATED_CLUSTER,
+        DEDICATED_SNAPSHOT,
+        BackupSnapshotRetention::new("days".into(), 3)
+    ));
+    call!(client.delete_cluster_backup_snapshot(GROUP_ID, DEDICATED_CLUSTER, DEDICATED_SNAPSHOT));
+    call!(client.list_backup_sharded_clusters(GROUP_ID, SHARDED_CLUSTER));
+    call!(client.get_backup_sharded_cluster(GROUP_ID, SHARDED_CLUSTER, SHARDED_SNAPSHOT));
+    call!(client.list_backup_restore_jobs(GROUP_ID, DEDICATED_CLUSTER));
+    let started = call!(client.create_backup_restore_job(
+        GROUP_ID,
+        DEDICATED_CLUSTER,
+        DiskBackupSnapshotRestoreJob::new("download".into())
+    ));
+    let started = started.id.clone().expect("a new job has an id");
+    call!(client.get_backup_restore_job(GROUP_ID, DEDICATED_CLUSTER, RESTORE_JOB));
+    call!(client.cancel_backup_restore_job(GROUP_ID, DEDICATED_CLUSTER, &*started));
+    call!(client.download_flex_backup(
+        GROUP_ID,
+        FLEX_CLUSTER,
+        FlexBackupSnapshotDownloadCreate20241113::new(FLEX_SNAPSHOT.into())
+    ));
+    call!(client.list_flex_restore_jobs(GROUP_ID, FLEX_CLUSTER));
+    call!(client.create_flex_restore_job(
+        GROUP_ID,
+        FLEX_CLUSTER,
+        FlexBackupRestoreJobCreate20241113::new(FLEX_SNAPSHOT.into(), "copy".into())
+    ));
+    call!(client.get_flex_restore_job(GROUP_ID, FLEX_CLUSTER, FLEX_RESTORE_JOB));
+    call!(client.list_serverless_restore_jobs(GROUP_ID, SERVERLESS_INSTANCE));
+    call!(client.create_serverless_restore_job(
+        GROUP_ID,
+        SERVERLESS_INSTANCE,
+        ServerlessBackupRestoreJob::new("automated".into(), "copy".into(), GROUP_ID.into())
+    ));
+    call!(client.get_serverless_restore_job(GROUP_ID, SERVERLESS_INSTANCE, SERVERLESS_RESTORE_JOB));
 
-    let expected_accept = [
-        ("listFlexBackupSnapshots", FLEX_MEDIA),
-        ("getFlexBackupSnapshot", FLEX_MEDIA),
-        ("listServerlessBackupSnapshots", V2023_MEDIA),
-        ("getServerlessBackupSnapshot", V2023_MEDIA),
-        ("listClusterBackupSnapshots", V2023_MEDIA),
-        ("getBackupTenantSnapshot", V2023_MEDIA),
-        ("listServerlessBackupSnapshotsV1", JSON),
-        ("getServerlessBackupSnapshotV1", JSON),
-        ("listTenantBackupSnapshotsV1", JSON),
-        ("getTenantBackupSnapshotV1", JSON),
+    // Operation, `Accept`, and the values of the path's deployment and resource parameters.
+    let expected: [(&str, &str, &str, &str); 28] = [
+        ("listFlexBackupSnapshots", FLEX_MEDIA, FLEX_CLUSTER, ""),
+        (
+            "getFlexBackupSnapshot",
+            FLEX_MEDIA,
+            FLEX_CLUSTER,
+            FLEX_SNAPSHOT,
+        ),
+        (
+            "listServerlessBackupSnapshots",
+            V2023_MEDIA,
+            SERVERLESS_INSTANCE,
+            "",
+        ),
+        (
+            "getServerlessBackupSnapshot",
+            V2023_MEDIA,
+            SERVERLESS_INSTANCE,
+            SERVERLESS_SNAPSHOT,
+        ),
+        (
+            "listClusterBackupSnapshots",
+            V2023_MEDIA,
+            TENANT_CLUSTER,
+            "",
+        ),
+        (
+            "getBackupTenantSnapshot",
+            V2023_MEDIA,
+            TENANT_CLUSTER,
+            TENANT_SNAPSHOT,
+        ),
+        (
+            "listServerlessBackupSnapshotsV1",
+            JSON,
+            SERVERLESS_INSTANCE,
+            "",
+        ),
+        (
+            "getServerlessBackupSnapshotV1",
+            JSON,
+            SERVERLESS_INSTANCE,
+            SERVERLESS_SNAPSHOT,
+        ),
+        ("listTenantBackupSnapshotsV1", JSON, TENANT_CLUSTER, ""),
+        (
+            "getTenantBackupSnapshotV1",
+            JSON,
+            TENANT_CLUSTER,
+            TENANT_SNAPSHOT,
+        ),
+        ("listBackupSnapshots", V2023_MEDIA, DEDICATED_CLUSTER, ""),
+        ("takeSnapshots", V2023_MEDIA, DEDICATED_CLUSTER, ""),
+        (
+            "getClusterBackupSnapshot",
+            V2023_MEDIA,
+            DEDICATED_CLUSTER,
+            DEDICATED_SNAPSHOT,
+        ),
+        (
+            "updateBackupSnapshot",
+            V2023_MEDIA,
+            DEDICATED_CLUSTER,
+            DEDICATED_SNAPSHOT,
+        ),
+        (
+            "deleteClusterBackupSnapshot",
+            V2023_MEDIA,
+            DEDICATED_CLUSTER,
+            DEDICATED_SNAPSHOT,
+        ),
+        (
+            "listBackupShardedClusters",
+            V2023_MEDIA,
+            SHARDED_CLUSTER,
+            "",
+        ),
+        (
+            "getBackupShardedCluster",
+            V2023_MEDIA,
+            SHARDED_CLUSTER,
+            SHARDED_SNAPSHOT,
+        ),
+        ("listBackupRestoreJobs", V2023_MEDIA, DEDICATED_CLUSTER, ""),
+        ("createBackupRestoreJob", V2023_MEDIA, DEDICATED_CLUSTER, ""),
+        (
+            "getBackupRestoreJob",
+            V2023_MEDIA,
+            DEDICATED_CLUSTER,
+            RESTORE_JOB,
+        ),
+        (
+            "cancelBackupRestoreJob",
+            V2023_MEDIA,
+            DEDICATED_CLUSTER,
+            &started,
+        ),
+        ("downloadFlexBackup", FLEX_MEDIA, FLEX_CLUSTER, ""),
+        ("listFlexRestoreJobs", FLEX_MEDIA, FLEX_CLUSTER, ""),
+        ("createFlexRestoreJob", FLEX_MEDIA, FLEX_CLUSTER, ""),
+        (
+            "getFlexRestoreJob",
+            FLEX_MEDIA,
+            FLEX_CLUSTER,
+            FLEX_RESTORE_JOB,
+        ),
+        (
+            "listServerlessRestoreJobs",
+            V2023_MEDIA,
+            SERVERLESS_INSTANCE,
+            "",
+        ),
+        (
+            "createServerlessRestoreJob",
+            V2023_MEDIA,
+            SERVERLESS_INSTANCE,
+            "",
+        ),
+        (
+            "getServerlessRestoreJob",
+            V2023_MEDIA,
+            SERVERLESS_INSTANCE,
+            SERVERLESS_RESTORE_JOB,
+        ),
     ];
     // The first call met the Digest challenge (a 401 the rate limit does not count); every
     // request after it answers the challenge.
     let mut requests = server.requests();
     assert_eq!(requests.remove(0).header("authorization"), None);
-    assert_eq!(requests.len(), expected_accept.len());
+    assert_eq!(requests.len(), expected.len());
     let spec = server.spec();
-    for ((request, (operation, accept)), content_type) in
-        requests.iter().zip(expected_accept).zip(&content_types)
+    for ((request, (operation, accept, deployment, resource)), content_type) in
+        requests.iter().zip(expected).zip(&content_types)
     {
         let op = spec.operation(operation);
         assert_eq!(request.operation.as_deref(), Some(operation));
-        assert_eq!(request.method, "GET");
+        assert_eq!(request.method, op.method, "{operation}");
         let expected_path = op.path_with(&[
             ("groupId", GROUP_ID),
-            ("name", FLEX_CLUSTER),
-            (
-                "clusterName",
-                if op.path.contains("/serverless/") {
-                    SERVERLESS_INSTANCE
-                } else {
-                    TENANT_CLUSTER
-                },
-            ),
-            ("instanceName", SERVERLESS_INSTANCE),
-            (
-                "snapshotId",
-                match operation {
-                    o if o.contains("Flex") => FLEX_SNAPSHOT,
-                    o if o.contains("Serverless") => SERVERLESS_SNAPSHOT,
-                    _ => TENANT_SNAPSHOT,
-                },
-            ),
+            ("name", deployment),
+            ("clusterName", deployment),
+            ("instanceName", deployment),
+            ("snapshotId", resource),
+            ("restoreJobId", resource),
         ]);
         assert_eq!(request.path, expected_path, "{operation}");
         assert_eq!(request.query, None, "{operation} sends no query by default");
@@ -529,8 +680,12 @@ async fn every_operation_sends_its_path_media_type_and_credentials() {
             op.media.first().map(|m| m.media_type.as_str()),
             "{operation}: the documented media type"
         );
+        let body_type = op.request_body.as_ref().map(|b| b.media[0].0.as_str());
+        assert_eq!(request.header("content-type"), body_type, "{operation}");
+        let answered = (op.status != 204).then_some(accept);
         assert_eq!(
-            content_type, accept,
+            content_type.as_deref(),
+            answered,
             "{operation}: the answer's Content-Type"
         );
         let answer = request.header("authorization").unwrap_or_default();
@@ -543,12 +698,12 @@ async fn every_operation_sends_its_path_media_type_and_credentials() {
     }
     assert_eq!(
         remaining,
-        (40..50).rev().map(Some).collect::<Vec<_>>(),
+        (22..50).rev().map(Some).collect::<Vec<_>>(),
         "RateLimit-Remaining counts down"
     );
 
     // Every operation of the spec was called: a new operation needs a test here.
-    let called: BTreeSet<&str> = expected_accept.iter().map(|(op, _)| *op).collect();
+    let called: BTreeSet<&str> = expected.iter().map(|(op, ..)| *op).collect();
     let documented: BTreeSet<&str> = spec.operations.iter().map(|op| op.id.as_str()).collect();
     assert_eq!(called, documented);
 }

@@ -1,6 +1,7 @@
 //! How the committed client copes with a server that misbehaves: GETs are retried after a
-//! 429 (waiting out `Retry-After`), a 5xx, a timeout or a broken connection, and nothing else
-//! is; the last error comes back when the attempts run out; cut-off and malformed bodies,
+//! 429 (waiting out `Retry-After`), a 5xx, a timeout or a broken connection, a POST that may
+//! have been processed is not (the rules for every method: `client_lifecycle.rs`); the last
+//! error comes back when the attempts run out; cut-off and malformed bodies,
 //! enum values the spec does not list, and refused API versions each end in a typed answer
 //! naming the operation; and every attempt is traced in a span of its own.
 
@@ -204,7 +205,7 @@ static CREATE_THING: OperationInfo = OperationInfo {
 };
 
 #[tokio::test]
-async fn a_post_is_never_retried() {
+async fn a_post_is_not_retried_after_a_503() {
     let server = StandIn::builder().spec(spec_with_a_post()).start().await;
     let client = client(&server, quick_retries(3));
     server.inject(Fault::on("createThing").status(503).raw("busy"));

@@ -65,6 +65,13 @@ fn nested_and_referenced_schemas() {
     insta::assert_snapshot!(render_fixture("nested.yaml"));
 }
 
+/// `x-waiters` on a get operation becomes a `wait_until_…` method; a 202 with a body decodes
+/// it, a 204 is `()`, and a required read-only property is not a constructor argument.
+#[test]
+fn waiters_202_and_204() {
+    insta::assert_snapshot!(render_fixture("waiters.yaml"));
+}
+
 #[test]
 fn pagination() {
     insta::assert_snapshot!(render_fixture("pagination.yaml"));

@@ -136,6 +136,27 @@ fn unsupported_constructs_are_all_reported_at_once() {
 }
 
 #[test]
+fn malformed_waiters_are_all_reported_at_their_pointers() {
+    let message = fails_cleanly("malformed_waiters.yaml");
+    assert!(message.contains("3 problem(s)"), "{message}");
+    let get = "#/paths/~1jobs~1{jobId}/get/x-waiters";
+    assert!(
+        message.contains(&format!("{get}/jobDone/success/0")),
+        "a state with neither `equals` nor `present`: {message}"
+    );
+    assert!(
+        message.contains("error: has no `success` states")
+            && message.contains(&format!("({get}/jobGone)")),
+        "{message}"
+    );
+    assert!(
+        message.contains("error: only a get operation can be polled")
+            && message.contains("(#/paths/~1jobs~1{jobId}/delete/x-waiters)"),
+        "{message}"
+    );
+}
+
+#[test]
 fn unreadable_spec_is_an_error() {
     let (dir, out) = previous_output();
     let output = regen(&[

@@ -74,7 +74,7 @@ impl ToTokens for CrateRoot<'_> {
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
                 CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-                PagingProblem, ResponseValue, RetryPolicy, TokenError,
+                PagingProblem, ResponseValue, RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
             };
 
             #[doc = #client_doc]

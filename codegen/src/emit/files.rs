@@ -13,6 +13,7 @@ use super::model_union::ModelUnion;
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
+use super::waiter::WaiterMethods;
 use crate::model::{ApiGeneration, ApiModel, Operation, TypeDef, TypeKind, TypeName, TypeRef};
 use crate::{dialect, Options};
 use proc_macro2::TokenStream;
@@ -71,20 +72,21 @@ pub fn source_files<'m>(
         "Operations of the current API (`{}`), negotiated by versioned media type.",
         dialect::CURRENT_PATH_PREFIX.trim_end_matches('/')
     );
-    files.push(("operations.rs", operations(current, current_about)));
+    files.push(("operations.rs", operations(model, current, current_about)));
     if has_legacy {
         let legacy_about = format!(
             "Operations of the deprecated v1.0 API (`{}`): plain `application/json`, Digest \
              authentication only.",
             dialect::LEGACY_PATH_PREFIX.trim_end_matches('/')
         );
-        files.push(("v1.rs", operations(legacy, legacy_about)));
+        files.push(("v1.rs", operations(model, legacy, legacy_about)));
     }
     files
 }
 
 fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
     let boxed = std::sync::Arc::new(boxed_fields(&model.types));
+    let sent = std::sync::Arc::new(request_types(model));
     let defs: Vec<&TypeDef> = model.types.values().collect();
     let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
         quote! {
@@ -95,11 +97,11 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
     })];
     for chunk in defs.chunks(PART_SIZE) {
         let chunk = chunk.to_vec();
-        let boxed = boxed.clone();
+        let (boxed, sent) = (boxed.clone(), sent.clone());
         parts.push(Box::new(move || {
             let items = chunk
                 .iter()
-                .map(|def| model_item(model, def, &boxed, crate_name));
+                .map(|def| model_item(model, def, &boxed, &sent, crate_name));
             quote!(#(#items)*)
         }));
     }
@@ -115,6 +117,7 @@ fn model_item(
     model: &ApiModel,
     def: &TypeDef,
     boxed: &BTreeMap<TypeName, BTreeSet<String>>,
+    sent: &BTreeSet<&TypeName>,
     crate_name: &str,
 ) -> TokenStream {
     match &def.kind {
@@ -126,6 +129,7 @@ fn model_item(
                 fields,
                 boxed: boxed.get(&def.name).unwrap_or(&none),
                 crate_name,
+                request: sent.contains(&def.name),
             };
             quote!(#s)
         }
@@ -174,7 +178,39 @@ fn deprecated(model: &ApiModel, ty: &TypeRef) -> bool {
     false
 }
 
-fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
+/// Every named type a request body contains, directly or through fields, items and aliases.
+fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
+    let mut found = BTreeSet::new();
+    let mut pending: Vec<&TypeRef> = model
+        .operations
+        .iter()
+        .flat_map(|op| op.request.iter().flat_map(|r| &r.contents))
+        .map(|content| &content.body)
+        .collect();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                let Some(def) = model.types.get(name) else {
+                    continue;
+                };
+                if !found.insert(&def.name) {
+                    continue;
+                }
+                match &def.kind {
+                    TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
+                    TypeKind::Alias(target) => pending.push(target),
+                    TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| &v.ty)),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Primitive(_) | TypeRef::Any => {}
+        }
+    }
+    found
+}
+
+fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
     let ops = std::sync::Arc::new(ops);
     let patterns = std::sync::Arc::new(PatternTable::for_operations(ops.iter().copied()));
     let about = format!(" {about}");
@@ -187,6 +223,21 @@ fn operations<'m>(ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
                 #![doc = #about]
                 #methods
             }
+        }));
+    }
+    if WaiterMethods::any(&ops) {
+        let ops = ops.clone();
+        parts.push(Box::new(move || {
+            let error_body = model
+                .error_body
+                .as_ref()
+                .map(|ty| rust_type(ty, &quote!(super::models)))
+                .unwrap_or_else(|| quote!(::serde_json::Value));
+            let waiters = WaiterMethods {
+                operations: &ops,
+                error_body,
+            };
+            quote!(#waiters)
         }));
     }
     for start in (0..ops.len()).step_by(PART_SIZE) {

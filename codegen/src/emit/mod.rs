@@ -17,6 +17,7 @@ mod pagination;
 mod params;
 mod recursion;
 mod types;
+mod waiter;
 
 use crate::error::CodegenError;
 use crate::model::ApiModel;

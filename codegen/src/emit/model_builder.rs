@@ -18,6 +18,9 @@ pub struct ModelBuilder<'m> {
     pub boxed: &'m BTreeSet<String>,
     /// The generated crate's library name, for the doc example.
     pub crate_name: &'m str,
+    /// Whether callers send values of this type: `new` then asks for what a request must carry
+    /// (write-only properties included, read-only ones not) rather than what an answer holds.
+    pub request: bool,
 }
 
 /// How deep the doc example builds nested required structs before it gives up on an example.
@@ -30,17 +33,28 @@ impl ToTokens for ModelBuilder<'_> {
         let mut inits = Vec::new();
         for field in self.fields {
             let field_ident = ident(&field.ident.0);
-            if !required(field) {
+            if !takes(field, self.request) {
                 inits.push(quote!(#field_ident: ::std::option::Option::None));
                 continue;
             }
             let ty = rust_type(&field.ty, &quote!(self));
             args.push(quote!(#field_ident: #ty));
-            if self.boxed.contains(&field.name) {
-                inits.push(quote!(#field_ident: ::std::boxed::Box::new(#field_ident)));
-            } else {
+            let boxed = self.boxed.contains(&field.name);
+            // A write-only property is optional in the struct, which also decodes answers.
+            let wrapped = optional(field);
+            if !boxed && !wrapped {
+                // Field shorthand, as clippy asks for.
                 inits.push(quote!(#field_ident));
+                continue;
             }
+            let mut value = quote!(#field_ident);
+            if boxed {
+                value = quote!(::std::boxed::Box::new(#value));
+            }
+            if wrapped {
+                value = quote!(::std::option::Option::Some(#value));
+            }
+            inits.push(quote!(#field_ident: #value));
         }
         let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let setters = self.fields.iter().map(|field| self.setter(field));
@@ -83,9 +97,19 @@ impl ToTokens for ModelBuilder<'_> {
     }
 }
 
-/// Whether `new` takes the field: required, and never absent.
-fn required(field: &Field) -> bool {
-    field.required && !field.nullable
+/// Whether the struct holds the field as an `Option`.
+fn optional(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// Whether `new` takes the field: what a request must carry for a type callers send, what is
+/// never absent otherwise.
+fn takes(field: &Field, request: bool) -> bool {
+    if request {
+        field.sent_required && !field.nullable
+    } else {
+        !optional(field)
+    }
 }
 
 impl ModelBuilder<'_> {
@@ -102,7 +126,7 @@ impl ModelBuilder<'_> {
             }
         };
         let value = boxed(quote!(value));
-        let (value, doc) = if required(field) {
+        let (value, doc) = if !optional(field) {
             (value, format!(" Sets `{}`.", field.name))
         } else {
             (
@@ -127,16 +151,27 @@ impl ModelBuilder<'_> {
     /// The lines of a doc example that builds a value: `new` with a value for each required
     /// property, then one setter. `None` where some required value cannot be written simply.
     fn example(&self) -> Option<Vec<String>> {
-        let call = new_call(self.model, self.fields, &self.def.name.0, EXAMPLE_DEPTH)?;
+        let call = new_call(
+            self.model,
+            self.fields,
+            &self.def.name.0,
+            self.request,
+            EXAMPLE_DEPTH,
+        )?;
         let mut lines = vec![format!("use {}::models;", self.crate_name)];
         if self.def.deprecated {
             lines.insert(0, "# #![allow(deprecated)]".to_owned());
         }
-        let optional = self.fields.iter().find_map(|field| {
-            let value =
-                (!required(field)).then(|| example_value(self.model, &field.ty, EXAMPLE_DEPTH));
-            Some((field, value??))
-        });
+        // A property callers would set: in a type they send, not one only the server sets.
+        let optional = self
+            .fields
+            .iter()
+            .filter(|field| !(self.request && field.read_only))
+            .find_map(|field| {
+                let value = (!takes(field, self.request))
+                    .then(|| example_value(self.model, &field.ty, EXAMPLE_DEPTH));
+                Some((field, value??))
+            });
         match optional {
             Some((field, value)) => {
                 let bare = field.ident.0.strip_prefix("r#").unwrap_or(&field.ident.0);
@@ -150,10 +185,16 @@ impl ModelBuilder<'_> {
 }
 
 /// `Name::new(...)` with a value for each required field.
-fn new_call(model: &ApiModel, fields: &[Field], name: &str, depth: usize) -> Option<String> {
+fn new_call(
+    model: &ApiModel,
+    fields: &[Field],
+    name: &str,
+    request: bool,
+    depth: usize,
+) -> Option<String> {
     let args = fields
         .iter()
-        .filter(|f| required(f))
+        .filter(|f| takes(f, request))
         .map(|f| example_value(model, &f.ty, depth))
         .collect::<Option<Vec<String>>>()?;
     Some(format!("models::{name}::new({})", args.join(", ")))
@@ -180,8 +221,12 @@ fn example_value(model: &ApiModel, ty: &TypeRef, depth: usize) -> Option<String>
                     let first = variants.first()?;
                     format!("models::{}::{}", name.0, first.ident.0)
                 }
-                TypeKind::Struct(fields) if depth > 0 => {
-                    new_call(model, fields, &name.0, depth - 1)?
+                // A nested struct's `new` is the answer form unless it is sent; the example
+                // stays on the safe side and gives up on nested request types.
+                TypeKind::Struct(fields)
+                    if depth > 0 && !fields.iter().any(|f| f.read_only || f.write_only) =>
+                {
+                    new_call(model, fields, &name.0, false, depth - 1)?
                 }
                 TypeKind::Alias(target) if depth > 0 => example_value(model, target, depth - 1)?,
                 _ => return None,

@@ -11,6 +11,7 @@ use super::types::rust_type;
 use crate::model::{ApiModel, Field, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 pub struct ModelStruct<'m> {
@@ -21,6 +22,8 @@ pub struct ModelStruct<'m> {
     pub boxed: &'m BTreeSet<String>,
     /// The generated crate's library name, for doc examples.
     pub crate_name: &'m str,
+    /// Whether callers send values of this type (it is part of a request body).
+    pub request: bool,
 }
 
 impl ToTokens for ModelStruct<'_> {
@@ -31,20 +34,19 @@ impl ToTokens for ModelStruct<'_> {
         let deprecated = def
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
-        let fields = self.fields.iter().map(|field| StructField {
+        let all = self.fields_as_typed();
+        let fields = all.iter().map(|field| StructField {
             field,
             boxed: self.boxed.contains(&field.name),
         });
-        let deserialize = StructDeserialize {
-            def,
-            fields: self.fields,
-        };
+        let deserialize = StructDeserialize { def, fields: &all };
         let builder = ModelBuilder {
             model: self.model,
             def,
-            fields: self.fields,
+            fields: &all,
             boxed: self.boxed,
             crate_name: self.crate_name,
+            request: self.request,
         };
         tokens.extend(quote! {
             #docs
@@ -57,6 +59,26 @@ impl ToTokens for ModelStruct<'_> {
             #deserialize
             #builder
         });
+    }
+}
+
+impl ModelStruct<'_> {
+    /// The fields as the struct declares them. In a struct callers send, a required read-only
+    /// property is an `Option`: the constructor cannot ask for what only the server sets, and
+    /// a caller's value would be ignored anyway.
+    fn fields_as_typed(&self) -> Cow<'_, [Field]> {
+        if !self.request || !self.fields.iter().any(|f| f.required && f.read_only) {
+            return Cow::Borrowed(self.fields);
+        }
+        Cow::Owned(
+            self.fields
+                .iter()
+                .map(|f| Field {
+                    required: f.required && !f.read_only,
+                    ..f.clone()
+                })
+                .collect(),
+        )
     }
 }
 

@@ -152,6 +152,36 @@ pub struct Operation {
     /// requirement), so that a client then sends whatever credentials it has.
     pub auth: Vec<AuthOption>,
     pub pagination: Option<Pagination>,
+    /// The waits for the resource this (get) operation reads, from `x-waiters`.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A wait, by polling one get operation, for the resource it reads to reach a final state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// The name in the spec, such as `clusterSnapshotCompleted`.
+    pub name: String,
+    /// The client method: `wait_until_<name>`.
+    pub method_name: FieldName,
+    pub description: Option<String>,
+    pub success: Vec<WaitMatcher>,
+    pub failure: Vec<WaitMatcher>,
+}
+
+/// A state: a top-level property of the answer and what it must be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitMatcher {
+    /// Name on the wire.
+    pub property: String,
+    pub test: WaitTest,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitTest {
+    /// The property equals this JSON value.
+    Equals(serde_json::Value),
+    /// The property is there and not `null`.
+    Present,
 }
 
 impl Operation {
@@ -372,7 +402,11 @@ pub struct Field {
     pub name: String,
     pub ident: FieldName,
     pub ty: TypeRef,
+    /// Required when decoding a response (never for a write-only property).
     pub required: bool,
+    /// Required when a caller sends the object in a request body (never for a read-only
+    /// property).
+    pub sent_required: bool,
     pub nullable: bool,
     pub read_only: bool,
     pub write_only: bool,

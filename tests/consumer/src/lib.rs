@@ -1,8 +1,11 @@
 //! A small downstream user of the `atlas-snapshots` client, written only against its public
 //! API: it finds the most recent completed backup snapshot of a Flex cluster by walking every
-//! page of `listFlexBackupSnapshots` through the client's `items()` stream. It exists to prove
-//! the committed crate is usable as an ordinary dependency, and to catch public-API breaks
-//! that the crate's own tests would not.
+//! page of `listFlexBackupSnapshots` through the client's `items()` stream; and it runs the
+//! backup [`lifecycle`] of a dedicated cluster (take, wait, retain, list, restore, wait,
+//! delete). It exists to prove the committed crate is usable as an ordinary dependency, and to
+//! catch public-API breaks that the crate's own tests would not.
+
+pub mod lifecycle;
 
 use atlas_snapshots::models::FlexBackupSnapshot20241113;
 use atlas_snapshots::Client;

@@ -20,6 +20,9 @@ struct Args {
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// A taken snapshot or a restore job moves on to its next stage at every N-th poll.
+    #[arg(long, default_value_t = 2)]
+    polls_per_stage: u32,
     /// Require `Authorization: Bearer <TOKEN>`.
     #[arg(long, value_name = "TOKEN")]
     bearer_token: Option<String>,
@@ -37,7 +40,8 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut builder = StandIn::builder()
         .port(args.port)
-        .latency(Duration::from_millis(args.latency_ms));
+        .latency(Duration::from_millis(args.latency_ms))
+        .polls_per_stage(args.polls_per_stage);
     if let Some(size) = args.list_size {
         builder = builder.list_size(size);
     }

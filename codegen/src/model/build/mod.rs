@@ -4,7 +4,8 @@
 //!
 //! The parts: [`operation`] assembles each operation from its [`parameters`], its
 //! [`request_body`] and its [`responses`]; [`security`] reads the schemes that authorize it;
-//! [`media`] reads media types; [`components`] follows `#/components` references.
+//! [`media`] reads media types; [`components`] follows `#/components` references; [`waiters`]
+//! reads the `x-waiters` of get operations.
 
 mod components;
 mod media;
@@ -13,6 +14,7 @@ mod parameters;
 mod request_body;
 mod responses;
 mod security;
+mod waiters;
 
 use super::schema::SchemaCx;
 use super::{ApiModel, HttpMethod, Operation, TypeRef};

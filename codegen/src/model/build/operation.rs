@@ -88,8 +88,10 @@ impl OperationBuilder<'_, '_> {
             security,
             auth,
             pagination: None,
+            waiters: Vec::new(),
         };
         operation.pagination = detect_pagination(&operation, &self.cx.types);
+        operation.waiters = self.waiters(&operation, op, method_scope);
         Some(operation)
     }
 

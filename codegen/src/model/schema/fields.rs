@@ -56,6 +56,7 @@ impl<'s> SchemaCx<'s> {
                     .is_some_and(|s| s.schema_data.nullable),
             };
             let write_only = data.is_some_and(|d| d.write_only);
+            let read_only = data.is_some_and(|d| d.read_only);
             fields.push(Field {
                 name: wire.clone(),
                 ident: FieldName(ident),
@@ -63,8 +64,11 @@ impl<'s> SchemaCx<'s> {
                 // A write-only property is never in a response, so it cannot be required when
                 // decoding one.
                 required: required.contains(wire) && !write_only,
+                // A read-only property is never sent, so a caller building a request body
+                // cannot be asked for it.
+                sent_required: required.contains(wire) && !read_only,
                 nullable,
-                read_only: data.is_some_and(|d| d.read_only),
+                read_only,
                 write_only,
                 deprecated: data.is_some_and(|d| d.deprecated),
                 description: data.and_then(|d| d.description.clone()),

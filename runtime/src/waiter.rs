@@ -1,0 +1,348 @@
+//! Waiting for long-running work (a snapshot being taken, a restore job running): a generated
+//! `wait_until_…` method polls a get operation under a [`WaitPolicy`] until the answer matches
+//! one of the success or failure states the spec declares in `x-waiters`, or the deadline
+//! passes. Each poll is an ordinary request, with the client's retries; each emits a `tracing`
+//! event.
+
+use crate::error::{ApiErrorBody, Error};
+use crate::response::ResponseValue;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+/// How often and how long a waiter polls.
+///
+/// The first poll goes out at once; the wait before each further one starts at
+/// [`interval`](Self::interval) and grows by [`backoff`](Self::backoff) up to
+/// [`max_interval`](Self::max_interval). Once [`deadline`](Self::deadline) has passed since
+/// the first poll, the wait ends with [`WaitError::Deadline`]. The default polls after 5 s,
+/// then 1.5 times longer each time up to 60 s, for at most 30 minutes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitPolicy {
+    interval: Duration,
+    max_interval: Duration,
+    backoff: f64,
+    deadline: Duration,
+}
+
+impl Default for WaitPolicy {
+    fn default() -> Self {
+        WaitPolicy {
+            interval: Duration::from_secs(5),
+            max_interval: Duration::from_secs(60),
+            backoff: 1.5,
+            deadline: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl WaitPolicy {
+    /// The default policy; see [`WaitPolicy`].
+    pub fn new() -> Self {
+        WaitPolicy::default()
+    }
+
+    /// The wait after the first poll.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// The longest wait between two polls.
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// The factor each wait grows by (at least 1: 1 polls at a fixed interval).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.backoff = if factor.is_finite() {
+            factor.max(1.0)
+        } else {
+            1.0
+        };
+        self
+    }
+
+    /// How long after the first poll the wait gives up.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The wait after poll number `poll` (counted from 1): never longer than `max_interval`,
+    /// unless `interval` itself is.
+    fn wait_after(&self, poll: u32) -> Duration {
+        let factor = self.backoff.powi(poll.saturating_sub(1).min(64) as i32);
+        let cap = self.max_interval.max(self.interval).as_secs_f64();
+        // `min` keeps an overflowing product (infinity) at the cap.
+        Duration::from_secs_f64((self.interval.as_secs_f64() * factor).min(cap))
+    }
+}
+
+/// What a waiter looks for, as the spec's `x-waiters` declares it; emitted by the generator.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaiterInfo {
+    /// The waiter's name in the spec, such as `clusterSnapshotCompleted`.
+    pub name: &'static str,
+    /// The get operation it polls.
+    pub operation: &'static str,
+    pub success: &'static [Matcher],
+    pub failure: &'static [Matcher],
+}
+
+/// One state: a top-level property of the answer, and what it must be.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Matcher {
+    /// The property's name on the wire.
+    pub property: &'static str,
+    pub test: MatchTest,
+}
+
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchTest {
+    /// The property equals this JSON value, written as JSON text (`"completed"`, `true`).
+    Equals(&'static str),
+    /// The property is there (and not `null`).
+    Present,
+}
+
+impl Matcher {
+    fn matches(&self, body: &serde_json::Value) -> bool {
+        let Some(value) = body.get(self.property).filter(|v| !v.is_null()) else {
+            return false;
+        };
+        match self.test {
+            MatchTest::Present => true,
+            MatchTest::Equals(json) => {
+                serde_json::from_str::<serde_json::Value>(json).is_ok_and(|want| *value == want)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.test {
+            MatchTest::Equals(json) => write!(f, "{} = {json}", self.property),
+            MatchTest::Present => write!(f, "{} is set", self.property),
+        }
+    }
+}
+
+/// Why a wait ended without reaching a success state.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError<T: fmt::Debug, E: ApiErrorBody = serde_json::Value> {
+    /// The resource reached a failure state; `last` is the answer that showed it.
+    #[error("{waiter}: {operation} reached a failure state ({state}) after {polls} poll(s)")]
+    Failed {
+        waiter: &'static str,
+        operation: &'static str,
+        /// The failure state that matched, such as `status = "failed"`.
+        state: String,
+        polls: u32,
+        last: Box<ResponseValue<T>>,
+    },
+    /// The deadline passed with the resource in neither a success nor a failure state.
+    #[error("{waiter}: {operation} was still not done after {polls} poll(s) in {waited:?}")]
+    Deadline {
+        waiter: &'static str,
+        operation: &'static str,
+        polls: u32,
+        waited: Duration,
+        last: Box<ResponseValue<T>>,
+    },
+    /// A poll failed (after the client's own retries).
+    #[error("{waiter}: a poll of {operation} failed")]
+    Poll {
+        waiter: &'static str,
+        operation: &'static str,
+        #[source]
+        source: Error<E>,
+    },
+    /// An answer could not be read as JSON to look for the states.
+    #[error("{waiter}: the answer of {operation} could not be inspected: {reason}")]
+    Inspect {
+        waiter: &'static str,
+        operation: &'static str,
+        reason: String,
+    },
+}
+
+type Poll<'a, T, E> = Box<
+    dyn FnMut() -> Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>>
+        + Send
+        + 'a,
+>;
+
+/// A wait for one resource, returned by a generated `wait_until_…` method; nothing is sent
+/// until [`wait`](Self::wait) is awaited.
+#[must_use = "a waiter does nothing until `wait` is awaited"]
+pub struct Waiter<'a, T, E: ApiErrorBody> {
+    info: &'static WaiterInfo,
+    policy: WaitPolicy,
+    poll: Poll<'a, T, E>,
+}
+
+impl<T, E: ApiErrorBody> fmt::Debug for Waiter<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("waiter", &self.info.name)
+            .field("operation", &self.info.operation)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T, E> Waiter<'a, T, E>
+where
+    T: serde::Serialize + fmt::Debug,
+    E: ApiErrorBody,
+{
+    #[doc(hidden)]
+    pub fn new(info: &'static WaiterInfo, poll: Poll<'a, T, E>) -> Self {
+        Waiter {
+            info,
+            policy: WaitPolicy::default(),
+            poll,
+        }
+    }
+
+    /// Polls with this policy instead of the default one.
+    pub fn policy(mut self, policy: WaitPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Polls until a success state (its answer is returned), a failure state or the
+    /// deadline (an error).
+    pub async fn wait(mut self) -> Result<ResponseValue<T>, WaitError<T, E>> {
+        let info = self.info;
+        let started = Instant::now();
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            let answer = (self.poll)().await.map_err(|source| WaitError::Poll {
+                waiter: info.name,
+                operation: info.operation,
+                source,
+            })?;
+            let body = serde_json::to_value(answer.body()).map_err(|e| WaitError::Inspect {
+                waiter: info.name,
+                operation: info.operation,
+                reason: e.to_string(),
+            })?;
+            let success = info.success.iter().find(|m| m.matches(&body));
+            let failure = info.failure.iter().find(|m| m.matches(&body));
+            let waited = started.elapsed();
+            let state = match (success, failure) {
+                (Some(m), _) => format!("success: {m}"),
+                (None, Some(m)) => format!("failure: {m}"),
+                (None, None) => "pending".to_owned(),
+            };
+            tracing::info!(
+                waiter = info.name,
+                operation = info.operation,
+                poll = polls,
+                waited_ms = waited.as_millis() as u64,
+                state = state.as_str(),
+                "polled"
+            );
+            if success.is_some() {
+                return Ok(answer);
+            }
+            if let Some(failure) = failure {
+                return Err(WaitError::Failed {
+                    waiter: info.name,
+                    operation: info.operation,
+                    state: failure.to_string(),
+                    polls,
+                    last: Box::new(answer),
+                });
+            }
+            let Some(left) = self
+                .policy
+                .deadline
+                .checked_sub(waited)
+                .filter(|l| !l.is_zero())
+            else {
+                return Err(WaitError::Deadline {
+                    waiter: info.name,
+                    operation: info.operation,
+                    polls,
+                    waited,
+                    last: Box::new(answer),
+                });
+            };
+            // The last poll goes out at the deadline, not after it.
+            tokio::time::sleep(self.policy.wait_after(polls).min(left)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn waits_grow_by_the_backoff_up_to_the_cap() {
+        let policy = WaitPolicy::new()
+            .interval(Duration::from_millis(100))
+            .backoff(2.0)
+            .max_interval(Duration::from_millis(500));
+        let ms = |poll| policy.wait_after(poll).as_millis();
+        assert_eq!(
+            [ms(1), ms(2), ms(3), ms(4), ms(60)],
+            [100, 200, 400, 500, 500]
+        );
+        let fixed = policy.clone().backoff(0.5);
+        assert_eq!(
+            fixed.wait_after(5),
+            Duration::from_millis(100),
+            "at least 1"
+        );
+        let huge = policy.clone().backoff(1e300);
+        assert_eq!(
+            huge.wait_after(64),
+            Duration::from_millis(500),
+            "no overflow"
+        );
+        let slow = policy.interval(Duration::from_secs(2));
+        assert_eq!(
+            slow.wait_after(3),
+            Duration::from_secs(2),
+            "the interval wins"
+        );
+    }
+
+    #[test]
+    fn matchers_compare_json_values_or_presence() {
+        let equals = Matcher {
+            property: "status",
+            test: MatchTest::Equals("\"completed\""),
+        };
+        let flag = Matcher {
+            property: "failed",
+            test: MatchTest::Equals("true"),
+        };
+        let present = Matcher {
+            property: "finishedAt",
+            test: MatchTest::Present,
+        };
+        assert!(equals.matches(&json!({"status": "completed"})));
+        assert!(!equals.matches(&json!({"status": "COMPLETED"})));
+        assert!(!equals.matches(&json!({})));
+        assert!(flag.matches(&json!({"failed": true})));
+        assert!(!flag.matches(&json!({"failed": "true"})));
+        assert!(present.matches(&json!({"finishedAt": "2025-05-04T08:02:44Z"})));
+        assert!(!present.matches(&json!({"finishedAt": null})));
+        assert_eq!(equals.to_string(), "status = \"completed\"");
+        assert_eq!(present.to_string(), "finishedAt is set");
+    }
+}
