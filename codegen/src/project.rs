@@ -98,6 +98,8 @@ pub fn committed_crate() -> CrateSettings {
         workspace_member: true,
         publish: true,
         repository: Some(REPOSITORY.to_owned()),
+        // Hand-written beside the generated files: the crate's docs, with examples that compile.
+        readme: Some("README.md".to_owned()),
         keywords: ["mongodb", "atlas", "backup", "snapshot", "api-client"]
             .map(str::to_owned)
             .to_vec(),

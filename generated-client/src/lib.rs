@@ -2,56 +2,7 @@
 // Do not edit: change the spec or the generator, then run `cargo xtask regen` again.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! MongoDB Atlas Backup Snapshots
-//!
-//! The backup snapshots that MongoDB Atlas keeps for its deployments, and
-//! the jobs that restore them: dedicated (M10 or larger) clusters, Flex
-//! clusters, and the serverless instances and shared-tier (M2/M5) clusters
-//! that Flex supersedes.
-//!
-//! Two generations of the Atlas Administration API are covered:
-//!
-//! - **v2** (`/api/atlas/v2/...`): each operation names a resource version in
-//!   the `Accept` header and accepts either a service-account bearer token
-//!   or HTTP Digest credentials.
-//! - **v1.0** (`/api/atlas/v1.0/...`): the older, deprecated generation. It
-//!   answers with plain `application/json` and accepts HTTP Digest
-//!   credentials only.
-//!
-//! The serverless and shared-tier operations of both generations are
-//! deprecated; each names its Flex replacement in `x-replaced-by` and its
-//! retirement date in `x-sunset`. A v2 request for Flex snapshots looks
-//! like this:
-//!
-//! ```text
-//! GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots HTTP/1.1
-//! Host: cloud.mongodb.com
-//! Accept: application/vnd.atlas.2024-11-13+json
-//! Authorization: Bearer {access-token}
-//! ```
-//!
-//! Operations that change something (take a snapshot, change its retention,
-//! delete it, start or cancel a restore job) send a JSON body, when they
-//! have one, with the same versioned media type in `Content-Type`.
-//!
-//! ## Waiters: `x-waiters`
-//!
-//! Snapshots and restore jobs finish minutes after the request that starts
-//! them. A get operation that reads such a resource may declare, under
-//! `x-waiters`, the states that end a wait for it. Each entry is named (the
-//! client method is `wait_until_<name>`) and lists `success` and `failure`
-//! matchers; a matcher names a top-level `property` of the answer and either
-//! the value it must `equal` (`equals`) or that it must be there at all
-//! (`present: true`). The first poll whose answer matches a `success`
-//! matcher ends the wait with that answer; one that matches a `failure`
-//! matcher ends it with an error; anything else means "not yet".
-//!
-//! Build a [`Client`] once with [`Client::builder`] and share it (cloning is cheap). Each
-//! operation is a method of the client that returns a request builder: required path parameters
-//! are arguments, optional parameters are setters, and `send()` checks every value against the
-//! spec before anything is sent. List operations also walk every page with `pages()` and
-//! `items()`. Every operation fails with [`Error`], which tells invalid requests, transport
-//! failures and the API's own errors apart.
+#![doc = include_str!("../README.md")]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]

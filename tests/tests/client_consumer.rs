@@ -270,3 +270,24 @@ async fn the_lifecycle_workflow_takes_waits_retains_restores_and_deletes() {
         .await;
     assert!(gone.is_err(), "{gone:?}");
 }
+
+#[tokio::test]
+async fn a_missing_cluster_is_no_snapshot_for_the_consumer() {
+    let server = StandIn::start().await;
+    server.inject(
+        Fault::on("listFlexBackupSnapshots")
+            .status(404)
+            .json(server.spec().error_example("notFound")),
+    );
+    let client = server.client_builder().build().unwrap();
+    let found = snapshot_consumer::latest_completed_snapshot_or_none(&client, GROUP_ID, "gone")
+        .await
+        .expect("a 404 with RESOURCE_NOT_FOUND is no snapshot");
+    assert_eq!(found, None);
+    // Other failures stay errors.
+    server.clear_faults();
+    server.inject(Fault::on("listFlexBackupSnapshots").status(500).raw("oops"));
+    let failed =
+        snapshot_consumer::latest_completed_snapshot_or_none(&client, GROUP_ID, FLEX_CLUSTER).await;
+    assert!(failed.is_err());
+}

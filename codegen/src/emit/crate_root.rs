@@ -14,6 +14,8 @@ pub struct CrateRoot<'m> {
     pub model: &'m ApiModel,
     /// Whether the spec has v1.0 operations, emitted into `v1.rs`.
     pub has_legacy: bool,
+    /// A README beside the manifest that is the crate's docs, instead of the spec's texts.
+    pub readme: Option<&'m str>,
 }
 
 /// How to use a generated crate, the same for every API: said once in the crate docs. Written
@@ -31,15 +33,26 @@ const USAGE: &[&str] = &[
 impl ToTokens for CrateRoot<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let model = self.model;
-        let docs = inner_doc_attrs([Some(model.title.as_str()), model.description.as_deref()]);
-        let usage = USAGE.iter().map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            quote!(#![doc = #line])
-        });
+        let docs = match self.readme {
+            // Written for people with examples that compile, so it stands as it is.
+            Some(readme) => {
+                let path = format!("../{readme}");
+                quote!(#![doc = include_str!(#path)])
+            }
+            None => {
+                let docs =
+                    inner_doc_attrs([Some(model.title.as_str()), model.description.as_deref()]);
+                let usage = USAGE.iter().map(|line| {
+                    let line = if line.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {line}")
+                    };
+                    quote!(#![doc = #line])
+                });
+                quote!(#docs #(#usage)*)
+            }
+        };
         let legacy = self.has_legacy.then(|| {
             quote! {
                 #[rustfmt::skip]
@@ -62,7 +75,6 @@ impl ToTokens for CrateRoot<'_> {
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             #docs
-            #(#usage)*
 
             // The modules are formatted by the generator (prettyplease), not by rustfmt.
             #[rustfmt::skip]

@@ -46,6 +46,7 @@ const PART_SIZE: usize = 64;
 pub fn source_files<'m>(
     model: &'m ApiModel,
     crate_name: &'m str,
+    readme: Option<&'m str>,
 ) -> Vec<(&'static str, Vec<Part<'m>>)> {
     let current: Vec<&Operation> = model
         .operations
@@ -62,7 +63,11 @@ pub fn source_files<'m>(
         (
             "lib.rs",
             vec![Box::new(move || {
-                let root = CrateRoot { model, has_legacy };
+                let root = CrateRoot {
+                    model,
+                    has_legacy,
+                    readme,
+                };
                 quote!(#root)
             })],
         ),

@@ -38,7 +38,8 @@ pub const MANIFEST: &str = "Cargo.toml";
 /// texts in order, so the output does not depend on how many threads there are.
 pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>, CodegenError> {
     let crate_name = options.crate_settings.package.replace('-', "_");
-    let files = files::source_files(model, &crate_name);
+    let readme = options.crate_settings.readme.as_deref();
+    let files = files::source_files(model, &crate_name, readme);
     let jobs: Vec<(&str, &files::Part<'_>)> = files
         .iter()
         .flat_map(|(name, parts)| parts.iter().map(move |part| (*name, part)))

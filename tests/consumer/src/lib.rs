@@ -7,7 +7,7 @@
 
 pub mod lifecycle;
 
-use atlas_snapshots::models::FlexBackupSnapshot20241113;
+use atlas_snapshots::models::{ErrorCode, FlexBackupSnapshot20241113};
 use atlas_snapshots::Client;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -71,6 +71,25 @@ impl From<atlas_snapshots::Error> for SnapshotError {
     }
 }
 
+/// The completed snapshot of Flex cluster `name` in project `group` that finished last; `None`
+/// when it has none, and also when the cluster or project does not exist (Atlas's
+/// `RESOURCE_NOT_FOUND`, matched by its typed code).
+pub async fn latest_completed_snapshot_or_none(
+    client: &Client,
+    group: &str,
+    name: &str,
+) -> Result<Option<SnapshotSummary>, SnapshotError> {
+    match latest_completed_snapshot(client, group, name).await {
+        Err(SnapshotError::Atlas(error)) if not_found(&error) => Ok(None),
+        other => other,
+    }
+}
+
+/// Whether Atlas said the thing asked for does not exist.
+pub fn not_found(error: &atlas_snapshots::Error) -> bool {
+    error.error_code() == Some(&ErrorCode::ResourceNotFound)
+}
+
 /// The completed snapshot of Flex cluster `name` in project `group` that finished last, if any.
 pub async fn latest_completed_snapshot(
     client: &Client,
@@ -131,3 +150,50 @@ fn summarize(
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeExamples;
+
+#[cfg(test)]
+mod tests {
+    //! The summary logic tested with values built as a user of the crate builds them: model
+    //! builders and a hand-made error, no server.
+    use super::*;
+    use atlas_snapshots::http::{HeaderMap, StatusCode};
+    use atlas_snapshots::models::ApiError;
+
+    fn snapshot(status: &str) -> FlexBackupSnapshot20241113 {
+        FlexBackupSnapshot20241113::new()
+            .with_id("68170289f1a2b3c4d5e60c22".to_owned())
+            .with_status(status.to_owned())
+    }
+
+    #[test]
+    fn only_completed_snapshots_are_summarized() {
+        let finished = DateTime::<Utc>::UNIX_EPOCH;
+        let done = snapshot(COMPLETED).with_finish_time(finished);
+        let summary = summarize(&done).unwrap().unwrap();
+        assert_eq!(summary.id, "68170289f1a2b3c4d5e60c22");
+        assert_eq!(summary.finished_at, finished);
+        assert_eq!(summarize(&snapshot("QUEUED")).unwrap(), None);
+        assert!(matches!(
+            summarize(&snapshot(COMPLETED)),
+            Err(SnapshotError::Incomplete {
+                missing: "finishTime",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_missing_resource_is_told_by_its_error_code() {
+        let api_error = |code: ErrorCode| atlas_snapshots::Error::Api {
+            operation: "listFlexBackupSnapshots",
+            method: "GET",
+            path: "/api/atlas/v2/groups/x/flexClusters/y/backup/snapshots".to_owned(),
+            status: StatusCode::NOT_FOUND,
+            headers: Box::new(HeaderMap::new()),
+            body: Box::new(ApiError::new(404, code)),
+        };
+        assert!(not_found(&api_error(ErrorCode::ResourceNotFound)));
+        assert!(!not_found(&api_error(ErrorCode::ClusterNotFound)));
+        assert!(!not_found(&api_error(ErrorCode::from("SOMETHING_NEW"))));
+    }
+}
