@@ -82,6 +82,8 @@ pub enum CodegenError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{file}: {message}")]
+    Release { file: String, message: String },
     #[error("{count} generated file(s) are stale:\n{diff}\nRun `{command}` to update them.")]
     Stale {
         count: usize,

@@ -4,8 +4,10 @@
 mod bench;
 mod corpus;
 mod diff;
+mod emitted;
 mod public_api;
 mod regen;
+mod release;
 mod slice;
 mod stub;
 
@@ -43,6 +45,9 @@ enum Command {
     /// Record the public API of the client and runtime crates in `tests/public-api/`, or check
     /// it with `--check`.
     PublicApi(public_api::PublicApiArgs),
+    /// Release the client crate: bump its version by the differ's verdict against the spec of
+    /// the last release, write the `CHANGELOG.md` section, record the release and regenerate.
+    Release(release::ReleaseArgs),
     /// Serve the stand-in Atlas server on 127.0.0.1 for trying the client by hand.
     Stub(stub::StubArgs),
 }
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
         Command::Slice(args) => slice::run(args),
         Command::Bench(args) => bench::run(args),
         Command::PublicApi(args) => public_api::run(args),
+        Command::Release(args) => release::run(args),
         Command::Stub(args) => stub::run(args),
     };
     match result {
