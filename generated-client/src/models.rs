@@ -203,7 +203,7 @@ impl ::atlas_runtime::__private::de::Object for BackupTenantSnapshot {
     }
 }
 /// Stage the snapshot workflow had reached when the request was served.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BackupTenantSnapshotStatus {
     /// `PENDING`
@@ -312,7 +312,7 @@ impl ::atlas_runtime::__private::de::Object for BadRequestDetail {
     }
 }
 /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED`
@@ -679,7 +679,7 @@ impl ::atlas_runtime::__private::de::Object for LegacyServerlessBackupSnapshot {
     }
 }
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyServerlessBackupSnapshotSnapshotType {
     /// `scheduled`
@@ -735,7 +735,7 @@ for LegacyServerlessBackupSnapshotSnapshotType {
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyServerlessBackupSnapshotStatus {
     /// `queued`
@@ -887,7 +887,7 @@ impl ::atlas_runtime::__private::de::Object for LegacyTenantSnapshot {
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyTenantSnapshotStatus {
     /// `COMPLETED`
@@ -1447,7 +1447,7 @@ impl ::atlas_runtime::__private::de::Object for ServerlessBackupSnapshot {
     }
 }
 /// Schedule interval that produced the snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotFrequencyType {
     /// `hourly`
@@ -1514,7 +1514,7 @@ impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequenc
     }
 }
 /// Whether the snapshot was requested by a user or taken on schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {
     /// `onDemand`
@@ -1573,7 +1573,7 @@ impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshot
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotStatus {
     /// `queued`
