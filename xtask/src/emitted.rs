@@ -90,7 +90,17 @@ fn collect(prefix: &str, list: &[syn::Item], items: &mut Items) {
                 }
             }
             syn::Item::Impl(i) => {
-                let self_ty = format!("{prefix}{}", tokens(&i.self_ty));
+                // Named without generics (`ListThings`, not `ListThings < 'a >`), as the
+                // types themselves are.
+                let self_ty = match &*i.self_ty {
+                    syn::Type::Path(path) => path
+                        .path
+                        .segments
+                        .last()
+                        .map_or_else(|| tokens(&i.self_ty), |s| s.ident.to_string()),
+                    other => tokens(other),
+                };
+                let self_ty = format!("{prefix}{self_ty}");
                 match &i.trait_ {
                     // A trait impl is public as a whole, whatever its items say.
                     Some((_, path, _)) => {
@@ -198,8 +208,8 @@ mod tests {
         #[derive(Debug, Clone, PartialEq, PartialOrd)]
         #[non_exhaustive]
         pub enum Status { Active, Unknown(String) }
-        pub struct ListThings { client: u8, pub page: Option<i32> }
-        impl ListThings {
+        pub struct ListThings<'a> { client: &'a u8, pub page: Option<i32> }
+        impl<'a> ListThings<'a> {
             pub fn page_num(mut self, value: i32) -> Self { self }
             pub async fn send(self) -> Result<Thing, Error> { todo!() }
             fn private(&self) {}
