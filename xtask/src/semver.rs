@@ -527,6 +527,60 @@ mod tests {
     }
 
     #[test]
+    fn the_baseline_is_the_previous_release_unless_changes_are_unreleased() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let spec = root.join(project::SPEC_PATH);
+        std::fs::create_dir_all(spec.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(root.join("release")).unwrap();
+        let record = |entries: &[(&str, &[u8])]| {
+            let text: String = entries
+                .iter()
+                .map(|(version, spec)| {
+                    format!(
+                        "[[release]]\nversion = \"{version}\"\ndate = \"2026-12-01\"\nspec = \"release/specs/{version}.yaml\"\nspec_sha256 = \"{}\"\n\n",
+                        crate::release::sha256_hex(spec)
+                    )
+                })
+                .collect();
+            std::fs::write(root.join(project::RELEASES_PATH), text).unwrap();
+        };
+        std::fs::write(&spec, "one").unwrap();
+        record(&[("0.1.0", b"one")]);
+        let (base, current, why) = baseline(root).unwrap();
+        assert_eq!(
+            (base.version.as_str(), current.version.as_str()),
+            ("0.1.0", "0.1.0")
+        );
+        assert_eq!(why, "the first release");
+
+        record(&[("0.1.0", b"one"), ("0.2.0", b"two")]);
+        std::fs::write(&spec, "two").unwrap();
+        let (base, current, why) = baseline(root).unwrap();
+        assert_eq!(
+            (base.version.as_str(), current.version.as_str()),
+            ("0.1.0", "0.2.0")
+        );
+        assert_eq!(why, "the previous release");
+        assert_eq!(
+            allowed(&base.version, &current.version).unwrap(),
+            Semver::Major
+        );
+
+        std::fs::write(&spec, "three").unwrap();
+        let (base, current, why) = baseline(root).unwrap();
+        assert_eq!(
+            (base.version.as_str(), current.version.as_str()),
+            ("0.2.0", "0.2.0")
+        );
+        assert_eq!(why, "the spec has changes not released yet");
+        assert_eq!(
+            allowed(&base.version, &current.version).unwrap(),
+            Semver::Patch
+        );
+    }
+
+    #[test]
     fn version_bumps_allow_what_cargo_allows() {
         for (from, to, effect) in [
             ("0.1.0", "0.2.0", Semver::Major),
