@@ -210,6 +210,9 @@ pub enum CodegenError {
     /// The output folder holds files the generator did not write; nothing was written.
     #[error("refusing to write generated files to {path}: {reason}")]
     Refused { path: String, reason: String },
+    /// A release could not be recorded or read.
+    #[error("{file}: {message}")]
+    Release { file: String, message: String },
     #[error("{count} generated file(s) are stale:\n{diff}\nRun `{command}` to update them.")]
     Stale {
         count: usize,

@@ -603,7 +603,7 @@ impl ::std::default::Default for BackupTenantSnapshot {
     }
 }
 /// Stage the snapshot workflow had reached when the request was served.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BackupTenantSnapshotStatus {
     /// `PENDING`
@@ -2558,7 +2558,7 @@ impl DiskBackupSnapshotRestoreJob {
     }
 }
 /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED`
@@ -3901,7 +3901,7 @@ impl LegacyServerlessBackupSnapshot {
     }
 }
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyServerlessBackupSnapshotSnapshotType {
     /// `scheduled`
@@ -3957,7 +3957,7 @@ for LegacyServerlessBackupSnapshotSnapshotType {
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyServerlessBackupSnapshotStatus {
     /// `queued`
@@ -4172,7 +4172,7 @@ impl LegacyTenantSnapshot {
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyTenantSnapshotStatus {
     /// `COMPLETED`
@@ -5897,7 +5897,7 @@ impl ::std::default::Default for ServerlessBackupSnapshot {
     }
 }
 /// Schedule interval that produced the snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotFrequencyType {
     /// `hourly`
@@ -5964,7 +5964,7 @@ impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequenc
     }
 }
 /// Whether the snapshot was requested by a user or taken on schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {
     /// `onDemand`
@@ -6023,7 +6023,7 @@ impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshot
     }
 }
 /// Where the snapshot stands in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotStatus {
     /// `queued`

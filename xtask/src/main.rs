@@ -4,8 +4,11 @@
 mod bench;
 mod corpus;
 mod diff;
+mod emitted;
 mod public_api;
 mod regen;
+mod release;
+mod semver;
 mod slice;
 mod stub;
 
@@ -46,6 +49,15 @@ enum Command {
     /// Record the public API of the client and runtime crates in `tests/public-api/`, or check
     /// it with `--check`.
     PublicApi(public_api::PublicApiArgs),
+    /// Release the client crate: bump its version by the differ's verdict against the spec of
+    /// the last release, write the `CHANGELOG.md` section, record the release and regenerate.
+    Release(release::ReleaseArgs),
+    /// Check that the committed crate's version covers what changed since the last release,
+    /// on the compiled crates: public-API diff and cargo-semver-checks.
+    SemverCheck(semver::SemverCheckArgs),
+    /// Check the differ's predicted semver effect against the compiled crates of fixture pairs
+    /// and of tags sliced out of upstream revisions.
+    SemverAgree(semver::SemverAgreeArgs),
     /// Serve the stand-in Atlas server on 127.0.0.1 for trying the client by hand.
     Stub(stub::StubArgs),
 }
@@ -74,6 +86,9 @@ fn main() -> ExitCode {
         Command::Slice(args) => slice::run(args),
         Command::Bench(args) => bench::run(args),
         Command::PublicApi(args) => public_api::run(args),
+        Command::Release(args) => release::run(args),
+        Command::SemverCheck(args) => semver::check(args),
+        Command::SemverAgree(args) => semver::agree(args),
         Command::Stub(args) => stub::run(args),
     };
     match result {

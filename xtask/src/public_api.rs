@@ -24,7 +24,7 @@ const CRATES: &[(&str, &str)] = &[
 const SNAPSHOT_DIR: &str = "tests/public-api";
 
 /// The target folder for rustdoc's JSON, relative to the repository root.
-const TARGET_DIR: &str = "target/public-api";
+pub(crate) const TARGET_DIR: &str = "target/public-api";
 
 #[derive(Args, Debug)]
 pub struct PublicApiArgs {
@@ -75,14 +75,33 @@ pub fn run(args: PublicApiArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The public items of one workspace crate, one a line, each under the item it belongs to.
-/// Blanket and auto-trait impls are left out: they follow from the items and would only repeat
-/// the standard library.
 fn listing(root: &Path, package: &str, library: &str) -> anyhow::Result<String> {
+    let json = rustdoc_json(root, None, package, library)?;
+    listing_from_json(&json)
+}
+
+/// Builds rustdoc's JSON for `package` (of this workspace, or of the crate whose manifest is
+/// `manifest`) in [`TARGET_DIR`] and returns where it is. The file is named after the library,
+/// so the next build of a crate of the same name replaces it.
+pub(crate) fn rustdoc_json(
+    root: &Path,
+    manifest: Option<&Path>,
+    package: &str,
+    library: &str,
+) -> anyhow::Result<PathBuf> {
     let target = root.join(TARGET_DIR);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(root)
-        .args(["doc", "--no-deps", "--locked", "--quiet", "-p", package])
+        .args(["doc", "--no-deps", "--quiet", "-p", package]);
+    match manifest {
+        // A standalone crate carries a copy of the workspace's lock file, which its own
+        // resolution trims; `--locked` would refuse that.
+        Some(manifest) => command.arg("--manifest-path").arg(manifest),
+        None => command.arg("--locked"),
+    };
+    let status = command
         .env("RUSTC_BOOTSTRAP", "1")
         .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json")
         .env("CARGO_TARGET_DIR", &target)
@@ -91,8 +110,13 @@ fn listing(root: &Path, package: &str, library: &str) -> anyhow::Result<String> 
     if !status.success() {
         bail!("cargo doc -p {package} failed");
     }
-    let json: PathBuf = target.join("doc").join(format!("{library}.json"));
-    let api = public_api::Builder::from_rustdoc_json(&json)
+    Ok(target.join("doc").join(format!("{library}.json")))
+}
+
+/// The public items in a rustdoc JSON file, one a line. Blanket and auto-trait impls are left
+/// out: they follow from the items and would only repeat the standard library.
+pub(crate) fn listing_from_json(json: &Path) -> anyhow::Result<String> {
+    let api = public_api::Builder::from_rustdoc_json(json)
         .omit_blanket_impls(true)
         .omit_auto_trait_impls(true)
         .build()

@@ -62,8 +62,51 @@ pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
             Ok(diff) => print!("{}", differ::report::summary(&diff)),
             Err(reason) => println!("public API change unknown: {reason}"),
         }
+        // The spec diff cannot see what the emitter changed; the emitted items can.
+        match committed_items(&root) {
+            Ok(old) => {
+                let new = crate::emitted::public_items(
+                    generated
+                        .files
+                        .iter()
+                        .map(|f| (f.path.as_str(), f.contents.as_str())),
+                );
+                print!("{}", crate::emitted::Delta::between(&old, &new).summary(8));
+            }
+            Err(reason) => println!("generated items change unknown: {reason}"),
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The public items of the client crate's sources as committed at git HEAD.
+fn committed_items(root: &Path) -> Result<crate::emitted::Items, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+        }
+        String::from_utf8(output.stdout).map_err(|e| e.to_string())
+    };
+    let dir = format!("{}/src", project::CLIENT_DIR);
+    let listing = git(&["ls-tree", "-r", "--name-only", "HEAD", &dir])?;
+    let mut files = Vec::new();
+    for path in listing.lines().filter(|p| p.ends_with(".rs")) {
+        let text = git(&["show", &format!("HEAD:{path}")])?;
+        let inside = path
+            .strip_prefix(&format!("{}/", project::CLIENT_DIR))
+            .unwrap_or(path)
+            .to_owned();
+        files.push((inside, text));
+    }
+    Ok(crate::emitted::public_items(
+        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    ))
 }
 
 fn print_summary(

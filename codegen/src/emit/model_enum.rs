@@ -1,5 +1,11 @@
 //! A generated string enum. It never fails to decode: a value the spec does not list (yet)
 //! lands in `Unknown`, and `#[non_exhaustive]` lets later versions add variants.
+//!
+//! No `PartialOrd`/`Ord`: a derived order is the declaration order with `Unknown` last, which
+//! means nothing on the wire and changes silently whenever the API adds a value (a value that
+//! decoded as `Unknown` sorts after every other one, and in the middle once a later crate
+//! version knows it). No semver tool reports that: cargo-semver-checks compares only the
+//! relative order of the variants both versions have. `Hash` and `Eq` cover sets and map keys.
 
 use super::docs::doc_attrs;
 use super::ident;
@@ -30,7 +36,7 @@ impl ToTokens for ModelEnum<'_> {
         tokens.extend(quote! {
             #docs
             #deprecated
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variant_docs #idents,)*
