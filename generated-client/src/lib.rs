@@ -12,7 +12,8 @@ pub mod v1;
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
     CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-    PagingProblem, ResponseValue, RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
+    PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
+    WaitPolicy, Waiter,
 };
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it was built with are those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]

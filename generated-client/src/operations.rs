@@ -857,6 +857,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelBackupRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
@@ -892,10 +893,17 @@ impl<'a> CancelBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -905,6 +913,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -944,6 +953,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateBackupRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     body: super::models::DiskBackupSnapshotRestoreJob,
@@ -984,10 +994,17 @@ impl<'a> CreateBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1000,6 +1017,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1034,6 +1052,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateFlexRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     body: super::models::FlexBackupRestoreJobCreate20241113,
@@ -1074,10 +1093,17 @@ impl<'a> CreateFlexRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1090,6 +1116,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1132,6 +1159,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateServerlessRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     body: super::models::ServerlessBackupRestoreJob,
@@ -1173,10 +1201,17 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1189,6 +1224,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1224,6 +1260,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -1259,10 +1296,17 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1272,6 +1316,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1315,6 +1360,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadFlexBackup<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     body: super::models::FlexBackupSnapshotDownloadCreate20241113,
@@ -1355,10 +1401,17 @@ impl<'a> DownloadFlexBackup<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1371,6 +1424,7 @@ impl<'a> DownloadFlexBackup<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1406,6 +1460,7 @@ impl<'a> DownloadFlexBackup<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
@@ -1441,10 +1496,17 @@ impl<'a> GetBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1457,6 +1519,7 @@ impl<'a> GetBackupRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1497,6 +1560,7 @@ impl<'a> GetBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupShardedCluster<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -1532,10 +1596,17 @@ impl<'a> GetBackupShardedCluster<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1548,6 +1619,7 @@ impl<'a> GetBackupShardedCluster<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1599,6 +1671,7 @@ impl<'a> GetBackupShardedCluster<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupTenantSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -1637,6 +1710,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -1658,6 +1732,12 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1669,6 +1749,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1719,6 +1800,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -1754,10 +1836,17 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1770,6 +1859,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1814,6 +1904,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexBackupSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -1851,6 +1942,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             snapshot_id,
@@ -1872,6 +1964,12 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1883,6 +1981,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -1933,6 +2032,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     restore_job_id: ::std::string::String,
@@ -1968,10 +2068,17 @@ impl<'a> GetFlexRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             restore_job_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -1984,6 +2091,7 @@ impl<'a> GetFlexRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2031,6 +2139,7 @@ impl<'a> GetFlexRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessBackupSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -2069,6 +2178,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -2090,6 +2200,12 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2101,6 +2217,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2159,6 +2276,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessRestoreJob<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
@@ -2195,10 +2313,17 @@ impl<'a> GetServerlessRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -2211,6 +2336,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2250,6 +2376,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupRestoreJobs<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     include_count: ::std::option::Option<bool>,
@@ -2286,6 +2413,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: ::std::option::Option::None,
@@ -2312,6 +2440,12 @@ impl<'a> ListBackupRestoreJobs<'a> {
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
         self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -2410,6 +2544,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2465,6 +2600,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupShardedClusters<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
 }
@@ -2498,9 +2634,16 @@ impl<'a> ListBackupShardedClusters<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -2515,6 +2658,7 @@ impl<'a> ListBackupShardedClusters<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2548,6 +2692,7 @@ impl<'a> ListBackupShardedClusters<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupSnapshots<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     include_count: ::std::option::Option<bool>,
@@ -2587,6 +2732,7 @@ impl<'a> ListBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: ::std::option::Option::None,
@@ -2631,6 +2777,12 @@ impl<'a> ListBackupSnapshots<'a> {
     /// Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore to that moment could start from.
     pub fn point_in_time_utc_seconds(mut self, value: i64) -> Self {
         self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -2723,6 +2875,7 @@ impl<'a> ListBackupSnapshots<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -2794,6 +2947,7 @@ impl<'a> ListBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClusterBackupSnapshots<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     envelope: ::std::option::Option<bool>,
@@ -2833,6 +2987,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: ::std::option::Option::None,
@@ -2875,6 +3030,12 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -2963,6 +3124,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -3024,6 +3186,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexBackupSnapshots<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     envelope: ::std::option::Option<bool>,
@@ -3062,6 +3225,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             envelope: ::std::option::Option::None,
@@ -3104,6 +3268,12 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3204,6 +3374,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -3265,6 +3436,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexRestoreJobs<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     name: ::std::string::String,
     include_count: ::std::option::Option<bool>,
@@ -3301,6 +3473,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
             include_count: ::std::option::Option::None,
@@ -3327,6 +3500,12 @@ impl<'a> ListFlexRestoreJobs<'a> {
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
         self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3427,6 +3606,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -3489,6 +3669,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessBackupSnapshots<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     envelope: ::std::option::Option<bool>,
@@ -3528,6 +3709,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: ::std::option::Option::None,
@@ -3570,6 +3752,12 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3670,6 +3858,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -3739,6 +3928,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessRestoreJobs<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     include_count: ::std::option::Option<bool>,
@@ -3776,6 +3966,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: ::std::option::Option::None,
@@ -3802,6 +3993,12 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
         self.page_num = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3902,6 +4099,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -3957,6 +4155,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct TakeSnapshots<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     body: super::models::DiskBackupOnDemandSnapshotRequest,
@@ -3997,10 +4196,17 @@ impl<'a> TakeSnapshots<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -4013,6 +4219,7 @@ impl<'a> TakeSnapshots<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -4048,6 +4255,7 @@ impl<'a> TakeSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateBackupSnapshot<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -4090,11 +4298,18 @@ impl<'a> UpdateBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
             body,
         }
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
     }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
@@ -4107,6 +4322,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",

@@ -140,6 +140,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessBackupSnapshotV1<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     instance_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -174,6 +175,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             instance_name,
             snapshot_id,
@@ -195,6 +197,12 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -206,6 +214,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -263,6 +272,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTenantBackupSnapshotV1<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
@@ -297,6 +307,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -318,6 +329,12 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
+        self
+    }
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -329,6 +346,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -385,6 +403,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     instance_name: ::std::string::String,
     envelope: ::std::option::Option<bool>,
@@ -420,6 +439,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             instance_name,
             envelope: ::std::option::Option::None,
@@ -462,6 +482,12 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -562,6 +588,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
@@ -630,6 +657,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListTenantBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
+    request_options: ::atlas_runtime::RequestOptions,
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
     envelope: ::std::option::Option<bool>,
@@ -665,6 +693,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ) -> Self {
         Self {
             client,
+            request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: ::std::option::Option::None,
@@ -707,6 +736,12 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
         self.pretty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = options;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -795,6 +830,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             self.client,
             &Self::OPERATION,
         );
+        request.options(&self.request_options);
         request
             .path_param(
                 "groupId",

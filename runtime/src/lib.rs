@@ -24,6 +24,7 @@ pub mod de;
 mod descriptor;
 mod dialect;
 mod error;
+mod options;
 mod pages;
 mod request;
 mod response;
@@ -39,6 +40,7 @@ pub use dialect::{
     ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY, TOKEN_PATH,
 };
 pub use error::{ApiErrorBody, Error, ErrorChain, PagingProblem};
+pub use options::RequestOptions;
 pub use pages::Page;
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;

@@ -8,11 +8,12 @@ use crate::client::BaseClient;
 use crate::descriptor::OperationInfo;
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
+use crate::options::RequestOptions;
 use crate::response::{RawResponse, ResponseValue};
 use crate::retry::{Decision, Outcome};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use std::time::SystemTime;
 use tracing::Instrument;
 
@@ -37,6 +38,7 @@ pub struct Request<'c> {
     problems: Vec<InvalidParameter>,
     /// `envelope=true` was asked for, so answers come wrapped.
     enveloped: bool,
+    options: RequestOptions,
 }
 
 impl<'c> Request<'c> {
@@ -51,7 +53,13 @@ impl<'c> Request<'c> {
             body: None,
             problems: Vec::new(),
             enveloped: false,
+            options: RequestOptions::default(),
         }
+    }
+
+    /// Settings for this request only, over the client's.
+    pub fn options(&mut self, options: &RequestOptions) {
+        self.options = options.clone();
     }
 
     fn checked(
@@ -169,13 +177,23 @@ impl<'c> Request<'c> {
                 reason: reason.clone(),
             });
         }
+        if let Some(reason) = self.options.problem() {
+            self.problems.push(InvalidParameter {
+                name: "request_options".to_owned(),
+                value: String::new(),
+                reason,
+            });
+        }
         if !self.problems.is_empty() {
             return Err(Error::InvalidRequest {
                 operation: op.id,
                 problems: self.problems,
             });
         }
-        let pin = self.client.api_version();
+        let pin = self
+            .options
+            .pinned_version()
+            .or_else(|| self.client.api_version());
         let accept = op
             .negotiate(pin)
             .map_err(|available| Error::UnsupportedVersion {
@@ -189,7 +207,7 @@ impl<'c> Request<'c> {
             Some(_) => Some(content_type(op, pin)?),
             None => None,
         };
-        let prepared = Prepared::new(
+        let mut prepared = Prepared::new(
             op,
             self.client.endpoint(&self.path),
             &self.query,
@@ -198,6 +216,7 @@ impl<'c> Request<'c> {
             content_type,
             body,
         )?;
+        prepared.customize(op, &self.options)?;
         let target = Target {
             operation: op.id,
             method,
@@ -205,7 +224,11 @@ impl<'c> Request<'c> {
             accept: accept_type,
             version: accept.and_then(|m| m.version),
         };
-        let policy = self.client.retry_policy();
+        let policy = self
+            .options
+            .retry
+            .as_ref()
+            .unwrap_or_else(|| self.client.retry_policy());
         let limit = self.client.limits().max_body_size;
         let mut attempt: u32 = 1;
         loop {
@@ -320,9 +343,44 @@ struct Prepared {
     url: url::Url,
     headers: HeaderMap,
     body: Option<Bytes>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl Prepared {
+    /// Adds a request's own timeout and extra headers; the headers the client sets stay its own.
+    fn customize<E: ApiErrorBody>(
+        &mut self,
+        op: &'static OperationInfo,
+        options: &RequestOptions,
+    ) -> Result<(), Error<E>> {
+        self.timeout = options.timeout;
+        for (name, value) in &options.headers {
+            let parsed = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            );
+            let reason = match parsed {
+                (Ok(name), _) if [ACCEPT, CONTENT_TYPE, AUTHORIZATION].contains(&name) => {
+                    "is set by the client"
+                }
+                (Ok(name), Ok(value)) => {
+                    self.headers.append(name, value);
+                    continue;
+                }
+                _ => "cannot be sent as an HTTP header",
+            };
+            return Err(Error::InvalidRequest {
+                operation: op.id,
+                problems: vec![InvalidParameter {
+                    name: name.clone(),
+                    value: value.clone(),
+                    reason: reason.to_owned(),
+                }],
+            });
+        }
+        Ok(())
+    }
+
     fn new<E: ApiErrorBody>(
         op: &'static OperationInfo,
         mut url: url::Url,
@@ -367,14 +425,18 @@ impl Prepared {
             url,
             headers,
             body: body.map(Bytes::from),
+            timeout: None,
         })
     }
 
     /// A new `reqwest` request of these parts, without credentials.
     fn to_request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
-        let request = http
+        let mut request = http
             .request(self.method.clone(), self.url.clone())
             .headers(self.headers.clone());
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
         match &self.body {
             Some(body) => request.body(body.clone()),
             None => request,

@@ -158,12 +158,6 @@ impl ToTokens for RequestBuilder<'_, '_> {
         });
         let (output, finish) = response_handling(op, &models);
         let page_methods = super::pagination::page_methods(op);
-        // Only a request that gets parameters or a body needs to be mutable.
-        let binding = if op.params.is_empty() && op.request.is_none() {
-            quote!(request)
-        } else {
-            quote!(mut request)
-        };
 
         tokens.extend(quote! {
             #docs
@@ -172,6 +166,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             #[must_use = "a request does nothing until `send` is awaited"]
             pub struct #name<'a> {
                 client: &'a crate::Client,
+                request_options: ::atlas_runtime::RequestOptions,
                 #(#fields,)*
             }
 
@@ -183,16 +178,28 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 #too_many
                 pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {
-                    Self { client, #(#field_inits),* }
+                    Self {
+                        client,
+                        request_options: ::atlas_runtime::RequestOptions::new(),
+                        #(#field_inits),*
+                    }
                 }
 
                 #(#setters)*
+
+                /// Settings for this request only (timeout, retry policy, API version pin, extra
+                /// headers); the client's settings stay as they are.
+                pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
+                    self.request_options = options;
+                    self
+                }
 
                 #page_methods
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
-                    let #binding = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
+                    let mut request = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
+                    request.options(&self.request_options);
                     #(#fill)*
                     #body_fill
                     #finish

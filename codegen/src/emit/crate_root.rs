@@ -86,7 +86,8 @@ impl ToTokens for CrateRoot<'_> {
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
                 CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-                PagingProblem, ResponseValue, RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
+                PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
+                WaitPolicy, Waiter,
             };
 
             #[doc = #client_doc]
