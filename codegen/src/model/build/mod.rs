@@ -31,6 +31,9 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     let security_schemes = security_schemes(spec);
     let mut builder_scope = NameScope::new();
     let mut method_scope = NameScope::new();
+    for name in crate::emit::CLIENT_NAMES {
+        method_scope.reserve(name);
+    }
     let mut operations = Vec::new();
     for (path, item) in spec.openapi.paths.iter() {
         let item_pointer = format!("/paths/{}", escape_pointer(path));

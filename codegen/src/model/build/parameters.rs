@@ -53,6 +53,12 @@ impl OperationBuilder<'_, '_> {
         }
 
         let mut scope = NameScope::new();
+        for name in crate::emit::BUILDER_NAMES
+            .iter()
+            .chain(crate::emit::PAGINATION_NAMES)
+        {
+            scope.reserve(name);
+        }
         let mut out = Vec::new();
         let template = crate::validate::template_names(path);
         let mut ordered: Vec<_> = merged.into_iter().collect();
@@ -69,12 +75,21 @@ impl OperationBuilder<'_, '_> {
                 Ok(wanted) => {
                     let (given, collision) = scope.claim(&name, wanted);
                     if let Some(c) = collision {
-                        self.cx.notes.push(Note {
-                            pointer: pointer.clone(),
-                            message: format!(
+                        let message = if c.first.is_empty() {
+                            format!(
+                                "parameter `{}` would be `{}`, which the request builder defines \
+                                 itself; it is named `{}`",
+                                c.second, c.wanted, c.given
+                            )
+                        } else {
+                            format!(
                                 "parameters `{}` and `{}` both become `{}`; the second is named `{}`",
                                 c.first, c.second, c.wanted, c.given
-                            ),
+                            )
+                        };
+                        self.cx.notes.push(Note {
+                            pointer: pointer.clone(),
+                            message,
                         });
                     }
                     given
@@ -157,6 +172,56 @@ paths:
             ]
         );
         assert_eq!(params[3].description.as_deref(), Some("own"));
+    }
+
+    #[test]
+    fn parameters_and_operations_are_named_around_what_the_generated_code_defines() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: new
+      parameters:
+        - {name: client, in: query, schema: {type: string}}
+        - {name: send, in: query, schema: {type: string}}
+        - {name: pages, in: query, schema: {type: string}}
+        - {name: request, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    post:
+      operationId: base_url
+      responses: {'200': {description: ok}}
+"#,
+        );
+        let op = |id: &str| model.operations.iter().find(|o| o.id.0 == id).unwrap();
+        let idents: Vec<(&str, &str)> = op("new")
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.ident.as_str()))
+            .collect();
+        assert_eq!(
+            idents,
+            [
+                ("client", "client_2"),
+                ("pages", "pages_2"),
+                ("request", "request"),
+                ("send", "send_2"),
+            ]
+        );
+        assert_eq!(op("new").method_name.0, "new_2");
+        assert_eq!(op("base_url").method_name.0, "base_url_2");
+        let notes: Vec<&str> = model.notes.iter().map(|n| n.message.as_str()).collect();
+        for expected in [
+            "parameter `client` would be `client`, which the request builder defines itself; it \
+             is named `client_2`",
+            "operation `new` would be method `new`, which the generated `Client` defines itself; \
+             it is named `new_2`",
+        ] {
+            assert!(notes.contains(&expected), "{notes:#?}");
+        }
+        assert_eq!(notes.len(), 5, "{notes:#?}");
     }
 
     #[test]
