@@ -43,13 +43,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ),
     ("088-type-integr", UNKNOWN_TYPES),
     ("089-type-strnig", UNKNOWN_TYPES),
-    ("116-bidi-in-description", DOC_TEXT),
-    ("117-control-characters-in-description", DOC_TEXT),
-    (
-        "119-multiline-title",
-        "never emit code that does not compile: a multi-line `info.title` ends the \
-         `// @generated` header comment early (emit/)",
-    ),
     ("131-extensions-everywhere", EXAMPLES_ARE_DATA),
     (
         "138-parameter-ref-chain-20",
@@ -76,8 +69,6 @@ const INNER_POINTERS: &str = "every cycle is handled: a `$ref` into a schema's i
      type (model)";
 const UNKNOWN_TYPES: &str =
     "nothing silent: unknown `type` values are located errors listing what is allowed (model)";
-const DOC_TEXT: &str =
-    "control and bidi characters in descriptions are escaped in docs (emit/docs.rs)";
 
 /// Warnings tolerated in these files of a generated crate, and the issue 14 item that ends them.
 /// Errors are never tolerated. An entry no crate needs any more must be removed.

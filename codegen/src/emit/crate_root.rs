@@ -66,7 +66,7 @@ impl ToTokens for CrateRoot<'_> {
         let error_impl = error_body_impl(model);
         let base_url = model.base_url.clone().unwrap_or_default();
         let versions: Vec<String> = model.api_versions().into_iter().map(|v| v.0).collect();
-        let title = &model.title;
+        let title = super::docs::one_line(&model.title);
         let client_doc = format!(
             " A client of the {title} API. Operations are its methods; the settings it was \
              built with are those of the [`BaseClient`] it dereferences to."
