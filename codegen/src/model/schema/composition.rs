@@ -17,7 +17,12 @@ impl<'s> SchemaCx<'s> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                Shape::Enum(values)
+                if values.is_empty() {
+                    // An enum of nothing but `Unknown` would read every value as unknown.
+                    Shape::Untyped("its `enum` lists no string, only `null`".to_owned())
+                } else {
+                    Shape::Enum(values)
+                }
             }
             // An open list of values: typed like an enum, whose `Unknown` arm is then expected.
             SchemaKind::Type(Type::String(_)) if extensible_enum(schema).is_some() => {
