@@ -31,11 +31,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "never emit code that does not compile: a query parameter that is a list of objects \
          has no `ParamValue` (emit/params.rs, runtime)",
     ),
-    (
-        "120-server-url-variables",
-        "nothing silent: server URL variables are substituted by their defaults, with a note \
-         (model, emit/)",
-    ),
 ];
 
 /// Warnings tolerated in these files of a generated crate, and the issue 14 item that ends them.
