@@ -5,7 +5,9 @@ use super::super::schema::SchemaRef;
 use super::components::resolve_component;
 use super::operation::OperationBuilder;
 use crate::dialect::param_role;
-use crate::model::{FieldName, Note, ParamLocation, Parameter};
+use crate::model::{
+    FieldName, Note, ParamLocation, Parameter, TypeDef, TypeKind, TypeName, TypeRef,
+};
 use crate::names::{self, NameScope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 use std::collections::BTreeMap;
@@ -108,6 +110,21 @@ impl OperationBuilder<'_, '_> {
             let ty = self
                 .cx
                 .type_ref(SchemaRef::from(schema), &hint, &schema_pointer);
+            let ty = if sendable(&ty, &self.cx.types) {
+                ty
+            } else {
+                self.cx.notes.push(Note {
+                    pointer: schema_pointer.clone(),
+                    message: format!(
+                        "parameter `{name}` holds objects or maps, which have no encoding in a \
+                         URL or header here; generated as `serde_json::Value`, sent as JSON text"
+                    ),
+                });
+                match ty {
+                    TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Any)),
+                    _ => TypeRef::Any,
+                }
+            };
             let resolved = self.cx.resolve_schema(schema);
             let constraints = resolved
                 .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
@@ -131,9 +148,32 @@ impl OperationBuilder<'_, '_> {
     }
 }
 
+/// Whether a parameter of this type can be written into a URL or header: a primitive, an enum,
+/// any JSON value (as JSON text), or a list of those (one value per item).
+fn sendable(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>) -> bool {
+    fn single(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>, depth: usize) -> bool {
+        match ty {
+            TypeRef::Primitive(_) | TypeRef::Any => true,
+            TypeRef::Named(name) => match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(_)) => true,
+                // Alias chains are bounded by validation's reference limit.
+                Some(TypeKind::Alias(target)) => {
+                    depth < crate::validate::MAX_REF_HOPS && single(target, types, depth + 1)
+                }
+                _ => false,
+            },
+            TypeRef::Array(_) | TypeRef::Map(_) => false,
+        }
+    }
+    match ty {
+        TypeRef::Array(item) => single(item, types, 0),
+        other => single(other, types, 0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::model::{ParamLocation, ParamRole};
+    use crate::model::{ParamLocation, ParamRole, TypeName, TypeRef};
 
     #[test]
     fn operation_parameters_override_shared_ones_and_come_in_order() {
@@ -222,6 +262,54 @@ paths:
             assert!(notes.contains(&expected), "{notes:#?}");
         }
         assert_eq!(notes.len(), 5, "{notes:#?}");
+    }
+
+    #[test]
+    fn parameters_of_objects_or_maps_are_json_values_with_a_note() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: filter, in: query, schema: {type: array, items: {type: object, properties: {a: {type: string}}}}}
+        - {name: labels, in: query, schema: {type: object, additionalProperties: {type: string}}}
+        - {name: kinds, in: query, schema: {type: array, items: {$ref: '#/components/schemas/Kind'}}}
+        - {name: when, in: query, schema: {$ref: '#/components/schemas/When'}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Kind: {type: string, enum: [a, b]}
+    When: {$ref: '#/components/schemas/Kind'}
+"#,
+        );
+        let types: Vec<(&str, &TypeRef)> = model.operations[0]
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), &p.ty))
+            .collect();
+        let kind = TypeRef::Named(TypeName("Kind".into()));
+        let when = TypeRef::Named(TypeName("When".into()));
+        assert_eq!(
+            types,
+            [
+                ("filter", &TypeRef::Array(Box::new(TypeRef::Any))),
+                ("kinds", &TypeRef::Array(Box::new(kind))),
+                ("labels", &TypeRef::Any),
+                ("when", &when),
+            ]
+        );
+        let noted: Vec<&str> = model.notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(
+            noted,
+            [
+                "/paths/~1things/get/parameters/0/schema",
+                "/paths/~1things/get/parameters/1/schema"
+            ]
+        );
     }
 
     #[test]
