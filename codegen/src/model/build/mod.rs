@@ -4,9 +4,11 @@
 //!
 //! The parts: [`operation`] assembles each operation from its [`parameters`], its
 //! [`request_body`] and its [`responses`]; [`security`] reads the schemes that authorize it;
-//! [`media`] reads media types; [`components`] follows `#/components` references.
+//! [`media`] reads media types; [`components`] follows `#/components` references; [`keys`]
+//! notes the keys OpenAPI does not define.
 
 mod components;
+mod keys;
 mod media;
 mod operation;
 mod parameters;
@@ -27,6 +29,7 @@ use security::security_schemes;
 pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenError> {
     let spec = validated.spec();
     let mut cx = SchemaCx::new(spec);
+    cx.notes.extend(keys::unknown_keys(&spec.raw));
     cx.define_components();
     let security_schemes = security_schemes(spec);
     let mut builder_scope = NameScope::new();
