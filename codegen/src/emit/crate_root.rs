@@ -71,8 +71,16 @@ impl ToTokens for CrateRoot<'_> {
             " A client of the {title} API. Operations are its methods; the settings it was \
              built with are those of the [`BaseClient`] it dereferences to."
         );
+        // rustc's drop check descends one level per nested type and per box or list around it;
+        // a chain of hundreds of structs (a ring of references) passes its default limit of 128.
+        let depth = 4 * model.types.len();
+        let recursion_limit = (depth > 128).then(|| {
+            let limit = depth.to_string();
+            quote!(#![recursion_limit = #limit])
+        });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
+            #recursion_limit
             #docs
             #(#usage)*
 

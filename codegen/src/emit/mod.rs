@@ -288,4 +288,34 @@ paths:
         let reserved: BTreeSet<String> = CLIENT_NAMES.iter().map(|n| (*n).to_owned()).collect();
         assert_eq!(names, reserved);
     }
+
+    /// A long chain of nested types gets a recursion limit that rustc's drop check can follow it
+    /// in; a small crate keeps rustc's default.
+    #[test]
+    fn the_recursion_limit_grows_with_the_types() {
+        let root_of = |schemas: usize| {
+            let mut text = String::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+            );
+            for i in 0..schemas {
+                let next = (i + 1) % schemas;
+                text.push_str(&format!(
+                    "    Ring{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/Ring{next}'}}}}}}\n"
+                ));
+            }
+            let model = model_of(&text);
+            crate_root::CrateRoot {
+                model: &model,
+                has_legacy: false,
+            }
+            .into_token_stream()
+            .to_string()
+        };
+        assert!(!root_of(32).contains("recursion_limit"));
+        assert!(
+            root_of(40).contains("# ! [recursion_limit = \"160\"]"),
+            "{}",
+            root_of(40)
+        );
+    }
 }
