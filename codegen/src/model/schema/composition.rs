@@ -51,6 +51,19 @@ impl<'s> SchemaCx<'s> {
                     .collect();
                 Shape::Enum(values)
             }
+            // Values of several JSON types have no one Rust type; said, not guessed.
+            SchemaKind::Any(any) if any.typ.is_none() && !any.enumeration.is_empty() => {
+                let others: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter(|v| !v.is_string())
+                    .map(|v| format!("`{v}`"))
+                    .collect();
+                Shape::Untyped(format!(
+                    "its `enum` has no `type` and values that are not strings ({})",
+                    others.join(", ")
+                ))
+            }
             _ => Shape::Anonymous,
         }
     }

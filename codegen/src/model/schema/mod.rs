@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn null_in_a_string_enum_is_noted_and_an_enum_of_only_null_is_any_value() {
         let model = super::model_of(
-            "Letters: {type: string, enum: [a, null]}\nNull: {type: string, enum: [null]}",
+            "Letters: {type: string, enum: [a, null]}\nNull: {type: string, enum: [null]}\nMixed: {enum: [a, 1, true]}",
         );
         let notes: Vec<(&str, &str)> = model
             .notes
@@ -480,6 +480,11 @@ mod tests {
                     "/components/schemas/Letters/enum",
                     "`null` in `enum` is not a string and gets no variant; a null value needs \
                      `nullable: true`"
+                ),
+                (
+                    "/components/schemas/Mixed",
+                    "its `enum` has no `type` and values that are not strings (`1`, `true`): \
+                     generated as `serde_json::Value`"
                 ),
                 (
                     "/components/schemas/Null",
