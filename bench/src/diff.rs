@@ -1,6 +1,7 @@
 //! `cargo xtask diff` of the two full upstream specs: the comparison alone
-//! (`differ::diff_models` on loaded models, in process) and the whole process (release
-//! `xtask diff OLD NEW`: load both, compare, render the text report).
+//! (`differ::diff_models` on loaded models, in process), the whole process (release
+//! `xtask diff OLD NEW`: load both, compare, render the text report), and the command as users
+//! type it, `cargo xtask diff OLD NEW` through the alias (a debug build, warm).
 
 use crate::paths::Paths;
 use crate::process;
@@ -17,6 +18,8 @@ pub struct Diff {
     pub compare: Timing,
     pub load_one: Timing,
     pub whole_process: Timing,
+    /// `cargo xtask diff OLD NEW` in the repository, through the alias's debug build.
+    pub through_alias: Timing,
     pub changed_operations: usize,
     pub changes: usize,
 }
@@ -53,10 +56,26 @@ pub fn measure(paths: &Paths, runs: usize) -> anyhow::Result<Diff> {
             .arg(&new_path);
         whole.push(process::time(&mut command, "xtask diff")?);
     }
+    let alias = || {
+        let mut command = Command::new(process::cargo());
+        command
+            .current_dir(&paths.root)
+            .args(["xtask", "diff"])
+            .arg(&old_path)
+            .arg(&new_path);
+        command
+    };
+    // Untimed: builds the debug xtask if it is not built yet, so the runs measure a warm build.
+    process::time(&mut alias(), "cargo xtask diff (warm-up)")?;
+    let mut aliased = Vec::new();
+    for _ in 0..runs {
+        aliased.push(process::time(&mut alias(), "cargo xtask diff")?);
+    }
     Ok(Diff {
         compare: Timing::of(&compares),
         load_one: Timing::of(&loads),
         whole_process: Timing::of(&whole),
+        through_alias: Timing::of(&aliased),
         changed_operations: diff.operations.len(),
         changes: diff.changes().count(),
     })

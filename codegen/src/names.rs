@@ -132,6 +132,17 @@ pub fn version_variant(version: &str) -> String {
     format!("V{cleaned}")
 }
 
+/// The candidate nearest to a misspelt `word`, when one is close enough to be the one meant
+/// (for a "did you mean").
+pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let (best, score) = candidates
+        .iter()
+        .map(|c| (*c, strsim::jaro_winkler(word, c)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    // Below this, names share too little to be the one meant.
+    (score >= 0.8).then_some(best)
+}
+
 fn starts_with_digit(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
@@ -299,6 +310,19 @@ mod tests {
                 "variant name of {raw:?}"
             );
         }
+    }
+
+    #[test]
+    fn nearest_names_for_did_you_mean() {
+        let types = ["array", "boolean", "integer", "number", "object", "string"];
+        assert_eq!(nearest("integr", &types), Some("integer"));
+        assert_eq!(nearest("strnig", &types), Some("string"));
+        assert_eq!(
+            nearest("descripton", &["description", "title"]),
+            Some("description")
+        );
+        assert_eq!(nearest("zzz", &types), None);
+        assert_eq!(nearest("integer", &[]), None);
     }
 
     #[test]

@@ -39,33 +39,86 @@ pub fn validate(spec: &LoadedSpec) -> Result<ValidatedSpec<'_>, CodegenError> {
     }
 }
 
-/// Every `$ref` must be local (`#/...`) and point at something that exists.
+/// Keys of OpenAPI and schema objects whose values are literal data, never references.
+const DATA_KEYS: &[&str] = &["const", "default", "enum", "example"];
+
+/// Keys whose values are maps from names (property names, component names, paths, statuses,
+/// media types) to objects: a child named `example` or `enum` there is an object, not data.
+const NAMED_MAPS: &[&str] = &[
+    "callbacks",
+    "content",
+    "encoding",
+    "headers",
+    "links",
+    "mapping",
+    "parameters",
+    "paths",
+    "patternProperties",
+    "properties",
+    "requestBodies",
+    "responses",
+    "schemas",
+    "securitySchemes",
+    "variables",
+];
+
+/// Every `$ref` must be local (`#/...`) and point at something that exists. Example values and
+/// `x-` extension values are data, where a `$ref` key is just a key, so they are not looked into.
 fn check_refs(spec: &LoadedSpec, node: &Value, pointer: String, out: &mut Vec<Diagnostic>) {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
-                let here = format!("{pointer}/$ref");
-                match target.strip_prefix('#') {
-                    Some(local) if resolve(&spec.raw, local).is_some() => {}
-                    Some(_) => out.push(Diagnostic::new(
-                        &spec.file,
-                        here,
-                        format!("dangling reference: `{target}` does not exist in this document"),
-                    )),
-                    None => out.push(Diagnostic::new(
-                        &spec.file,
-                        here,
-                        format!("unsupported construct: external reference `{target}`; only references within the document (`#/...`) are supported"),
-                    )),
-                }
+                check_ref(spec, target, format!("{pointer}/$ref"), out);
             }
             for (key, value) in map {
-                check_refs(
-                    spec,
-                    value,
-                    format!("{pointer}/{}", escape_pointer(key)),
-                    out,
-                );
+                let here = format!("{pointer}/{}", escape_pointer(key));
+                if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
+                match (key.as_str(), value) {
+                    // An Example Object may be a reference to `#/components/examples/...`; only
+                    // its `value` is data. A schema's `examples` (a list) is data throughout.
+                    ("examples", Value::Object(examples)) => {
+                        for (name, example) in examples {
+                            if let Some(Value::String(target)) = example.get("$ref") {
+                                let at = format!("{here}/{}/$ref", escape_pointer(name));
+                                check_ref(spec, target, at, out);
+                            }
+                        }
+                    }
+                    ("examples", _) => {}
+                    ("discriminator", Value::Object(discriminator)) => {
+                        let mapping = discriminator.get("mapping").and_then(Value::as_object);
+                        for (name, target) in mapping.into_iter().flatten() {
+                            let Some(target) = target.as_str() else {
+                                continue;
+                            };
+                            // A bare name means the schema of that name in the components.
+                            let target = if target.starts_with('#') {
+                                target.to_owned()
+                            } else {
+                                format!("#/components/schemas/{}", escape_pointer(target))
+                            };
+                            let at = format!("{here}/mapping/{}", escape_pointer(name));
+                            check_ref(spec, &target, at, out);
+                        }
+                    }
+                    (key, Value::Object(named)) if NAMED_MAPS.contains(&key) => {
+                        for (name, entry) in named {
+                            // `paths` and `responses` may hold extensions beside their entries.
+                            if name.starts_with("x-") && matches!(key, "paths" | "responses") {
+                                continue;
+                            }
+                            check_refs(
+                                spec,
+                                entry,
+                                format!("{here}/{}", escape_pointer(name)),
+                                out,
+                            );
+                        }
+                    }
+                    _ => check_refs(spec, value, here, out),
+                }
             }
         }
         Value::Array(items) => {
@@ -75,6 +128,60 @@ fn check_refs(spec: &LoadedSpec, node: &Value, pointer: String, out: &mut Vec<Di
         }
         _ => {}
     }
+}
+
+/// The most `$ref`s followed from one reference to what it means. Validation refuses longer
+/// chains (and cycles), so every later step follows references with this same bound and never
+/// stops short.
+pub const MAX_REF_HOPS: usize = 32;
+
+fn check_ref(spec: &LoadedSpec, target: &str, here: String, out: &mut Vec<Diagnostic>) {
+    match target.strip_prefix('#') {
+        Some(local) if resolve(&spec.raw, local).is_some() => {
+            if let Some(problem) = chain_problem(&spec.raw, target) {
+                out.push(Diagnostic::new(&spec.file, here, problem));
+            }
+        }
+        Some(_) => out.push(Diagnostic::new(
+            &spec.file,
+            here,
+            format!("dangling reference: `{target}` does not exist in this document"),
+        )),
+        None => out.push(Diagnostic::new(
+            &spec.file,
+            here,
+            format!("unsupported construct: external reference `{target}`; only references within the document (`#/...`) are supported"),
+        )),
+    }
+}
+
+/// What is wrong with the chain of references starting at `target`, when it never reaches
+/// something that is not a reference: a cycle, or more than [`MAX_REF_HOPS`] hops.
+fn chain_problem(root: &Value, target: &str) -> Option<String> {
+    let mut chain = vec![target.to_owned()];
+    let mut node = resolve(root, target.strip_prefix('#')?)?;
+    while let Some(next) = node.get("$ref").and_then(Value::as_str) {
+        // A dangling or external link is reported where it is written.
+        let found = resolve(root, next.strip_prefix('#')?)?;
+        if chain.iter().any(|seen| seen == next) {
+            chain.push(next.to_owned());
+            let shown: Vec<String> = chain.iter().map(|t| format!("`{t}`")).collect();
+            return Some(format!(
+                "reference cycle: {} never reaches a definition; one of them must define what \
+                 the others refer to",
+                shown.join(" → ")
+            ));
+        }
+        chain.push(next.to_owned());
+        if chain.len() > MAX_REF_HOPS {
+            return Some(format!(
+                "chain of references too long: more than {MAX_REF_HOPS} `$ref`s from `{target}` \
+                 (through `{next}`) without reaching a definition"
+            ));
+        }
+        node = found;
+    }
+    None
 }
 
 /// Resolves a local JSON pointer (the part after `#`) in the raw document.
@@ -92,8 +199,8 @@ pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
 
 /// Follows `$ref`s (local ones, already checked) until a node without one.
 pub fn deref<'v>(root: &'v Value, mut node: &'v Value) -> &'v Value {
-    // A cycle of references would loop forever; bound the chase.
-    for _ in 0..32 {
+    // Validation has refused cycles and longer chains; the bound keeps this total regardless.
+    for _ in 0..MAX_REF_HOPS {
         match node
             .get("$ref")
             .and_then(Value::as_str)
@@ -312,6 +419,110 @@ mod tests {
                 ("/paths/~1a~1{id}/get", Some(5)),
                 ("/paths/~1a~1{id}/put", Some(7)),
             ]
+        );
+    }
+
+    #[test]
+    fn examples_and_extensions_are_data_and_mapping_targets_are_references() {
+        let spec = load(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+x-top: {$ref: '#/nowhere'}
+paths:
+  x-paths: {$ref: '#/nowhere'}
+  /a:
+    get:
+      operationId: a
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+              examples:
+                data: {value: {$ref: 'not-a-reference.json'}}
+                shared: {$ref: '#/components/examples/Missing'}
+components:
+  schemas:
+    Pet:
+      type: object
+      x-schema: {$ref: '#/nowhere'}
+      example: {$ref: '#/nowhere'}
+      properties:
+        example: {$ref: '#/components/schemas/Gone'}
+        kind: {type: string, default: {$ref: '#/nowhere'}}
+      discriminator:
+        propertyName: kind
+        mapping:
+          cat: Pet
+          dog: Dog
+          fish: '#/components/schemas/Fish'
+"##,
+        );
+        let Err(CodegenError::Invalid(problems)) = validate(&spec) else {
+            panic!("an invalid spec passed");
+        };
+        let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/Pet/discriminator/mapping/dog",
+                "/components/schemas/Pet/discriminator/mapping/fish",
+                "/components/schemas/Pet/properties/example/$ref",
+                "/paths/~1a/get/responses/200/content/application~1json/examples/shared/$ref",
+            ]
+        );
+    }
+
+    #[test]
+    fn reference_cycles_and_chains_past_the_limit_are_refused_where_they_start() {
+        let mut text = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Loop: {$ref: '#/components/schemas/Loop'}\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n  parameters:\n",
+        );
+        // `P0` → ... → `P32` is one hop too many; `Q0` → ... → `Q31` reaches `Q32` in the limit.
+        for (name, hops) in [("P", MAX_REF_HOPS + 1), ("Q", MAX_REF_HOPS)] {
+            for i in 0..hops {
+                text.push_str(&format!(
+                    "    {name}{i}: {{$ref: '#/components/parameters/{name}{}'}}\n",
+                    i + 1
+                ));
+            }
+            text.push_str(&format!(
+                "    {name}{hops}: {{name: p, in: query, schema: {{type: string}}}}\n"
+            ));
+        }
+        let spec = load(&text);
+        let Err(CodegenError::Invalid(problems)) = validate(&spec) else {
+            panic!("an invalid spec passed");
+        };
+        let read: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| {
+                (
+                    p.pointer.as_str(),
+                    p.message.split(':').next().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    "/components/parameters/P0/$ref",
+                    "chain of references too long"
+                ),
+                ("/components/schemas/A/$ref", "reference cycle"),
+                ("/components/schemas/B/$ref", "reference cycle"),
+                ("/components/schemas/Loop/$ref", "reference cycle"),
+            ]
+        );
+        assert!(
+            problems[1].message.contains(
+                "`#/components/schemas/B` → `#/components/schemas/A` → `#/components/schemas/B`"
+            ),
+            "{}",
+            problems[1].message
         );
     }
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator, then run `cargo xtask regen` again.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![recursion_limit = "164"]
 #![doc = include_str!("../README.md")]
 #[rustfmt::skip]
 pub mod models;

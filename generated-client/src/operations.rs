@@ -901,8 +901,8 @@ impl<'a> CancelBackupRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1002,8 +1002,8 @@ impl<'a> CreateBackupRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1101,8 +1101,8 @@ impl<'a> CreateFlexRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1209,8 +1209,8 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1304,8 +1304,8 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1409,8 +1409,8 @@ impl<'a> DownloadFlexBackup<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1504,8 +1504,8 @@ impl<'a> GetBackupRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1604,8 +1604,8 @@ impl<'a> GetBackupShardedCluster<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1734,8 +1734,8 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1844,8 +1844,8 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -1966,8 +1966,8 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -2076,8 +2076,8 @@ impl<'a> GetFlexRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -2202,8 +2202,8 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -2321,8 +2321,8 @@ impl<'a> GetServerlessRestoreJob<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -2444,8 +2444,8 @@ impl<'a> ListBackupRestoreJobs<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -2641,8 +2641,8 @@ impl<'a> ListBackupShardedClusters<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -2781,8 +2781,8 @@ impl<'a> ListBackupSnapshots<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3034,8 +3034,8 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3272,8 +3272,8 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3504,8 +3504,8 @@ impl<'a> ListFlexRestoreJobs<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3756,8 +3756,8 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -3997,8 +3997,8 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -4204,8 +4204,8 @@ impl<'a> TakeSnapshots<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -4307,8 +4307,8 @@ impl<'a> UpdateBackupSnapshot<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.

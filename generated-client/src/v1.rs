@@ -199,8 +199,8 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -331,8 +331,8 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Validates the parameters, sends the request and decodes the response.
@@ -486,8 +486,8 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
@@ -740,8 +740,8 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     }
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-        self.request_options = options;
+    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+        self.request_options = value;
         self
     }
     /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.

@@ -13,6 +13,11 @@ use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
+/// Names the request builder defines itself: its `client` and `body` fields (also `new`'s
+/// arguments) and its `new`, `body` and `send` methods. A parameter's field and setter would
+/// clash with them, so the model names parameters around this list.
+pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
+
 pub struct RequestBuilder<'m, 'p> {
     pub op: &'m Operation,
     pub patterns: &'p PatternTable,
@@ -189,8 +194,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 /// Settings for this request only (timeout, retry policy, API version pin, extra
                 /// headers); the client's settings stay as they are.
-                pub fn request_options(mut self, options: ::atlas_runtime::RequestOptions) -> Self {
-                    self.request_options = options;
+                pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+                    self.request_options = value;
                     self
                 }
 

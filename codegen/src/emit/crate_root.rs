@@ -9,6 +9,18 @@ use crate::model::{ApiModel, Primitive, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
+/// Methods of the generated `Client`: its own `builder` and `new`, and the public methods of the
+/// runtime's `BaseClient` it dereferences to. An operation's method with one of these names would
+/// not compile or would hide the setting, so the model names operations around this list.
+pub const CLIENT_NAMES: &[&str] = &[
+    "api_version",
+    "base_url",
+    "builder",
+    "credential_kind",
+    "new",
+    "retry_policy",
+];
+
 /// The crate root of one generated crate.
 pub struct CrateRoot<'m> {
     pub model: &'m ApiModel,
@@ -67,13 +79,21 @@ impl ToTokens for CrateRoot<'_> {
         let error_impl = error_body_impl(model);
         let base_url = model.base_url.clone().unwrap_or_default();
         let versions: Vec<String> = model.api_versions().into_iter().map(|v| v.0).collect();
-        let title = &model.title;
+        let title = super::docs::one_line(&model.title);
         let client_doc = format!(
             " A client of the {title} API. Operations are its methods; the settings it was \
              built with are those of the [`BaseClient`] it dereferences to."
         );
+        // rustc's drop check descends one level per nested type and per box or list around it;
+        // a chain of hundreds of structs (a ring of references) passes its default limit of 128.
+        let depth = 4 * model.types.len();
+        let recursion_limit = (depth > 128).then(|| {
+            let limit = depth.to_string();
+            quote!(#![recursion_limit = #limit])
+        });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
+            #recursion_limit
             #docs
 
             // The modules are formatted by the generator (prettyplease), not by rustfmt.

@@ -44,8 +44,38 @@ fn doc_lines<'a>(
     lines.into_iter()
 }
 
+/// Characters that reorder how text is shown (the bidi embeddings, overrides, isolates and
+/// marks): rustc denies them in comments, and they can make a doc read unlike the code it sits on.
+const BIDI: &[char] = &[
+    '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
+    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Writes control characters (other than line breaks and tabs) and bidi characters as visible
+/// `\u{..}` escapes; carriage returns become line breaks, since rustc refuses a bare CR in a doc
+/// comment.
+pub fn escape_invisible(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\n' && c != '\t') || BIDI.contains(&c) {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Spec text for a one-line comment or phrase (a title in the `@generated` header): its lines
+/// joined by spaces, invisible characters escaped.
+pub fn one_line(text: &str) -> String {
+    escape_invisible(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Rewrites one Markdown text for rustdoc.
 pub fn sanitize(text: &str) -> String {
+    let text = escape_invisible(text);
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut in_indented = false;
@@ -202,7 +232,30 @@ fn markdown_link_len(text: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{one_line, sanitize};
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_escaped() {
+        let table = [
+            ("Trojan \u{202E} source", "Trojan \\u{202e} source"),
+            (
+                "isolate \u{2066}here\u{2069}",
+                "isolate \\u{2066}here\\u{2069}",
+            ),
+            (
+                "bell \u{7} escape \u{1b}[31m",
+                "bell \\u{0007} escape \\u{001b}\\[31m",
+            ),
+            ("line one\rline two\r\nthree", "line one\nline two\nthree"),
+            ("tab\tkept", "tab\tkept"),
+            ("`code \u{202E}`", "`code \\u{202e}`"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(sanitize(input), expected, "sanitizing {input:?}");
+        }
+        assert_eq!(one_line("Case\nover lines\r\n"), "Case over lines");
+        assert_eq!(one_line("a\u{202E}b"), "a\\u{202e}b");
+    }
 
     #[test]
     fn sanitizes_markdown_for_rustdoc() {

@@ -27,8 +27,9 @@ pub fn header(model: &ApiModel, options: &Options) -> String {
          // Do not edit: change the spec or the generator, then run `{command}` again.\n\n",
         command = options.command,
         spec = options.spec_label,
-        title = model.title,
-        version = model.version,
+        // A line break or bidi character in the spec's text would end or disguise the comment.
+        title = super::docs::one_line(&model.title),
+        version = super::docs::one_line(&model.version),
     )
 }
 

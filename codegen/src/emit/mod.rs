@@ -19,6 +19,10 @@ mod recursion;
 mod types;
 mod waiter;
 
+pub(crate) use builder::BUILDER_NAMES;
+pub(crate) use crate_root::CLIENT_NAMES;
+pub(crate) use pagination::PAGINATION_NAMES;
+
 use crate::error::CodegenError;
 use crate::model::ApiModel;
 use crate::write::OutputFile;
@@ -144,5 +148,180 @@ fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn model_of(text: &str) -> ApiModel {
+        let spec = crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml)
+            .expect("the spec loads");
+        crate::model::build_model(&crate::validate::validate(&spec).expect("the spec is valid"))
+            .expect("the model builds")
+    }
+
+    /// Field, method and argument names of the items in `tokens` (`self` left out).
+    fn defined_names(tokens: proc_macro2::TokenStream) -> BTreeSet<String> {
+        let file: syn::File = syn::parse2(tokens).expect("the emitted code parses");
+        let mut names = BTreeSet::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(s) => names.extend(
+                    s.fields
+                        .iter()
+                        .filter_map(|f| Some(f.ident.as_ref()?.to_string())),
+                ),
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    for item in &block.items {
+                        let syn::ImplItem::Fn(f) = item else { continue };
+                        names.insert(f.sig.ident.to_string());
+                        for input in &f.sig.inputs {
+                            if let syn::FnArg::Typed(arg) = input {
+                                names.insert(arg.pat.to_token_stream().to_string());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// Every name a request builder defines besides its parameters' is in the reserved lists the
+    /// model names parameters around, so a parameter cannot take one.
+    #[test]
+    fn the_builder_defines_only_reserved_names_besides_its_parameters() {
+        let model = model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /groups/{groupId}/things:
+    post:
+      operationId: listThings
+      parameters:
+        - {name: groupId, in: path, required: true, schema: {type: string}}
+        - {name: pageNum, in: query, schema: {type: integer, format: int32}}
+        - {name: itemsPerPage, in: query, schema: {type: integer, format: int32}}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: {type: array, items: {type: string}}
+                  totalCount: {type: integer}
+"#,
+        );
+        let op = &model.operations[0];
+        assert!(op.pagination.is_some(), "the operation pages");
+        let patterns = params::PatternTable::for_operations([op]);
+        let builder = builder::RequestBuilder {
+            op,
+            patterns: &patterns,
+        };
+        let mut names = defined_names(builder.into_token_stream());
+        for param in &op.params {
+            assert!(
+                names.remove(&param.ident.0),
+                "no field or setter {}",
+                param.ident.0
+            );
+        }
+        // Arguments of the setters and of the concurrent pagination methods: a parameter with
+        // one of these names only shadows them inside its own setter.
+        names.remove("value");
+        names.remove("limit");
+        let reserved: BTreeSet<String> = BUILDER_NAMES
+            .iter()
+            .chain(PAGINATION_NAMES)
+            .map(|name| (*name).to_owned())
+            .collect();
+        assert_eq!(names, reserved);
+    }
+
+    /// The generated `Client`'s own methods and the public methods of the runtime's `BaseClient`
+    /// it dereferences to are exactly the names operations are kept from.
+    #[test]
+    fn the_client_defines_only_reserved_names() {
+        let model = model_of("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let root = crate_root::CrateRoot {
+            model: &model,
+            has_legacy: false,
+            readme: None,
+        };
+        let mut names: BTreeSet<String> = defined_names(root.into_token_stream())
+            .into_iter()
+            .filter(|name| name != "base")
+            .collect();
+        let runtime =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src/client.rs");
+        let text = std::fs::read_to_string(&runtime).expect("the runtime's client source");
+        let file = syn::parse_file(&text).expect("the runtime's client parses");
+        let mut base_methods = 0;
+        for item in &file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_base =
+                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("BaseClient"));
+            if !is_base || block.trait_.is_some() {
+                continue;
+            }
+            for item in &block.items {
+                let syn::ImplItem::Fn(f) = item else { continue };
+                if matches!(f.vis, syn::Visibility::Public(_)) {
+                    names.insert(f.sig.ident.to_string());
+                    base_methods += 1;
+                }
+            }
+        }
+        assert!(
+            base_methods >= 4,
+            "found {base_methods} public BaseClient methods"
+        );
+        let reserved: BTreeSet<String> = CLIENT_NAMES.iter().map(|n| (*n).to_owned()).collect();
+        assert_eq!(names, reserved);
+    }
+
+    /// A long chain of nested types gets a recursion limit that rustc's drop check can follow it
+    /// in; a small crate keeps rustc's default.
+    #[test]
+    fn the_recursion_limit_grows_with_the_types() {
+        let root_of = |schemas: usize| {
+            let mut text = String::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+            );
+            for i in 0..schemas {
+                let next = (i + 1) % schemas;
+                text.push_str(&format!(
+                    "    Ring{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/Ring{next}'}}}}}}\n"
+                ));
+            }
+            let model = model_of(&text);
+            crate_root::CrateRoot {
+                model: &model,
+                has_legacy: false,
+                readme: None,
+            }
+            .into_token_stream()
+            .to_string()
+        };
+        assert!(!root_of(32).contains("recursion_limit"));
+        assert!(
+            root_of(40).contains("# ! [recursion_limit = \"160\"]"),
+            "{}",
+            root_of(40)
+        );
     }
 }

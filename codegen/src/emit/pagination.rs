@@ -105,6 +105,11 @@ fn page_impl(
     }
 }
 
+/// The methods [`page_methods`] adds to a list operation's builder. Parameters are named around
+/// them in every operation, since whether an operation pages is found after its parameters are
+/// named.
+pub const PAGINATION_NAMES: &[&str] = &["items", "items_concurrent", "pages", "pages_concurrent"];
+
 /// `pages()`, `items()`, `pages_concurrent()` and `items_concurrent()` for the builder of a
 /// list operation.
 pub fn page_methods(op: &Operation) -> TokenStream {

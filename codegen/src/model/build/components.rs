@@ -34,8 +34,8 @@ pub(super) fn resolve_component<'s, T: Component>(
     mut item: &'s ReferenceOr<T>,
 ) -> Option<&'s T> {
     let components = spec.openapi.components.as_ref();
-    // Bounded: a cycle of component references would otherwise never end.
-    for _ in 0..16 {
+    // Validation has refused cycles and chains longer than the bound.
+    for _ in 0..=crate::validate::MAX_REF_HOPS {
         match item {
             ReferenceOr::Item(found) => return Some(found),
             ReferenceOr::Reference { reference } => {

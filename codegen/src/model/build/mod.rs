@@ -5,9 +5,10 @@
 //! The parts: [`operation`] assembles each operation from its [`parameters`], its
 //! [`request_body`] and its [`responses`]; [`security`] reads the schemes that authorize it;
 //! [`media`] reads media types; [`components`] follows `#/components` references; [`waiters`]
-//! reads the `x-waiters` of get operations.
+//! reads the `x-waiters` of get operations; [`keys`] notes the keys OpenAPI does not define.
 
 mod components;
+mod keys;
 mod media;
 mod operation;
 mod parameters;
@@ -29,10 +30,14 @@ use security::security_schemes;
 pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenError> {
     let spec = validated.spec();
     let mut cx = SchemaCx::new(spec);
+    cx.notes.extend(keys::unknown_keys(&spec.raw));
     cx.define_components();
     let security_schemes = security_schemes(spec);
     let mut builder_scope = NameScope::new();
     let mut method_scope = NameScope::new();
+    for name in crate::emit::CLIENT_NAMES {
+        method_scope.reserve(name);
+    }
     let mut operations = Vec::new();
     for (path, item) in spec.openapi.paths.iter() {
         let item_pointer = format!("/paths/{}", escape_pointer(path));
@@ -66,6 +71,21 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     operations.sort_by(|a, b| a.id.cmp(&b.id));
 
     let error_body = shared_error_body(&operations);
+    let base_url = spec.openapi.servers.first().map(|server| {
+        let (url, substituted) = server_url(server);
+        if !substituted.is_empty() {
+            cx.notes.push(super::Note {
+                pointer: "/servers/0/url".to_owned(),
+                message: format!(
+                    "the server URL `{}` has variables; the base URL is `{url}`, with their \
+                     defaults: {}",
+                    server.url,
+                    substituted.join(", ")
+                ),
+            });
+        }
+        url
+    });
     let SchemaCx {
         types,
         notes,
@@ -83,7 +103,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        base_url: spec.openapi.servers.first().map(|s| s.url.clone()),
+        base_url,
         operations,
         types,
         security_schemes,
@@ -91,6 +111,31 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         notes,
         fixups,
     })
+}
+
+/// A server's URL with each `{variable}` replaced by its default, and the replacements made
+/// (`scheme = https`). A name without a variable is left as written.
+fn server_url(server: &openapiv3::Server) -> (String, Vec<String>) {
+    let mut url = String::new();
+    let mut substituted = Vec::new();
+    let mut rest = server.url.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 1..close];
+        url.push_str(&rest[..open]);
+        match server.variables.as_ref().and_then(|v| v.get(name)) {
+            Some(variable) => {
+                url.push_str(&variable.default);
+                substituted.push(format!("`{name}` = `{}`", variable.default));
+            }
+            None => url.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    url.push_str(rest);
+    (url, substituted)
 }
 
 fn http_method(method: &str) -> Option<HttpMethod> {
@@ -123,6 +168,43 @@ fn model_of(text: &str) -> ApiModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_variables_take_their_defaults_with_a_note() {
+        let model = model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers:
+  - url: '{scheme}://{host}/api/{undeclared}'
+    variables:
+      scheme: {default: https, enum: [https, http]}
+      host: {default: api.example.com}
+paths: {}
+"#,
+        );
+        assert_eq!(
+            model.base_url.as_deref(),
+            Some("https://api.example.com/api/{undeclared}")
+        );
+        let notes: Vec<(&str, &str)> = model
+            .notes
+            .iter()
+            .map(|n| (n.pointer.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [(
+                "/servers/0/url",
+                "the server URL `{scheme}://{host}/api/{undeclared}` has variables; the base URL \
+                 is `https://api.example.com/api/{undeclared}`, with their defaults: `scheme` = \
+                 `https`, `host` = `api.example.com`"
+            )]
+        );
+        let plain = model_of("openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.test'}]\npaths: {}\n");
+        assert_eq!(plain.base_url.as_deref(), Some("https://x.test"));
+        assert!(plain.notes.is_empty());
+    }
 
     #[test]
     fn the_model_logs_the_fixups_that_applied() {

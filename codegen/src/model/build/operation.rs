@@ -105,12 +105,21 @@ impl OperationBuilder<'_, '_> {
             Ok(wanted) => {
                 let (given, collision) = scope.claim(raw, wanted);
                 if let Some(c) = collision {
-                    self.cx.notes.push(Note {
-                        pointer: self.pointer.to_owned(),
-                        message: format!(
+                    let message = if c.first.is_empty() {
+                        format!(
+                            "operation `{}` would be method `{}`, which the generated `Client` \
+                             defines itself; it is named `{}`",
+                            c.second, c.wanted, c.given
+                        )
+                    } else {
+                        format!(
                             "operations `{}` and `{}` both become `{}`; the second is named `{}`",
                             c.first, c.second, c.wanted, c.given
-                        ),
+                        )
+                    };
+                    self.cx.notes.push(Note {
+                        pointer: self.pointer.to_owned(),
+                        message,
                     });
                 }
                 Some(given)

@@ -5,7 +5,9 @@ use super::super::schema::SchemaRef;
 use super::components::resolve_component;
 use super::operation::OperationBuilder;
 use crate::dialect::param_role;
-use crate::model::{FieldName, Note, ParamLocation, Parameter};
+use crate::model::{
+    FieldName, Note, ParamLocation, Parameter, TypeDef, TypeKind, TypeName, TypeRef,
+};
 use crate::names::{self, NameScope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 use std::collections::BTreeMap;
@@ -53,6 +55,12 @@ impl OperationBuilder<'_, '_> {
         }
 
         let mut scope = NameScope::new();
+        for name in crate::emit::BUILDER_NAMES
+            .iter()
+            .chain(crate::emit::PAGINATION_NAMES)
+        {
+            scope.reserve(name);
+        }
         let mut out = Vec::new();
         let template = crate::validate::template_names(path);
         let mut ordered: Vec<_> = merged.into_iter().collect();
@@ -69,12 +77,21 @@ impl OperationBuilder<'_, '_> {
                 Ok(wanted) => {
                     let (given, collision) = scope.claim(&name, wanted);
                     if let Some(c) = collision {
-                        self.cx.notes.push(Note {
-                            pointer: pointer.clone(),
-                            message: format!(
+                        let message = if c.first.is_empty() {
+                            format!(
+                                "parameter `{}` would be `{}`, which the request builder defines \
+                                 itself; it is named `{}`",
+                                c.second, c.wanted, c.given
+                            )
+                        } else {
+                            format!(
                                 "parameters `{}` and `{}` both become `{}`; the second is named `{}`",
                                 c.first, c.second, c.wanted, c.given
-                            ),
+                            )
+                        };
+                        self.cx.notes.push(Note {
+                            pointer: pointer.clone(),
+                            message,
                         });
                     }
                     given
@@ -93,6 +110,21 @@ impl OperationBuilder<'_, '_> {
             let ty = self
                 .cx
                 .type_ref(SchemaRef::from(schema), &hint, &schema_pointer);
+            let ty = if sendable(&ty, &self.cx.types) {
+                ty
+            } else {
+                self.cx.notes.push(Note {
+                    pointer: schema_pointer.clone(),
+                    message: format!(
+                        "parameter `{name}` holds objects or maps, which have no encoding in a \
+                         URL or header here; generated as `serde_json::Value`, sent as JSON text"
+                    ),
+                });
+                match ty {
+                    TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Any)),
+                    _ => TypeRef::Any,
+                }
+            };
             let resolved = self.cx.resolve_schema(schema);
             let constraints = resolved
                 .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
@@ -116,9 +148,32 @@ impl OperationBuilder<'_, '_> {
     }
 }
 
+/// Whether a parameter of this type can be written into a URL or header: a primitive, an enum,
+/// any JSON value (as JSON text), or a list of those (one value per item).
+fn sendable(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>) -> bool {
+    fn single(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>, depth: usize) -> bool {
+        match ty {
+            TypeRef::Primitive(_) | TypeRef::Any => true,
+            TypeRef::Named(name) => match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(_)) => true,
+                // Alias chains are bounded by validation's reference limit.
+                Some(TypeKind::Alias(target)) => {
+                    depth < crate::validate::MAX_REF_HOPS && single(target, types, depth + 1)
+                }
+                _ => false,
+            },
+            TypeRef::Array(_) | TypeRef::Map(_) => false,
+        }
+    }
+    match ty {
+        TypeRef::Array(item) => single(item, types, 0),
+        other => single(other, types, 0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::model::{ParamLocation, ParamRole};
+    use crate::model::{ParamLocation, ParamRole, TypeName, TypeRef};
 
     #[test]
     fn operation_parameters_override_shared_ones_and_come_in_order() {
@@ -157,6 +212,104 @@ paths:
             ]
         );
         assert_eq!(params[3].description.as_deref(), Some("own"));
+    }
+
+    #[test]
+    fn parameters_and_operations_are_named_around_what_the_generated_code_defines() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: new
+      parameters:
+        - {name: client, in: query, schema: {type: string}}
+        - {name: send, in: query, schema: {type: string}}
+        - {name: pages, in: query, schema: {type: string}}
+        - {name: request, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    post:
+      operationId: base_url
+      responses: {'200': {description: ok}}
+"#,
+        );
+        let op = |id: &str| model.operations.iter().find(|o| o.id.0 == id).unwrap();
+        let idents: Vec<(&str, &str)> = op("new")
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.ident.as_str()))
+            .collect();
+        assert_eq!(
+            idents,
+            [
+                ("client", "client_2"),
+                ("pages", "pages_2"),
+                ("request", "request"),
+                ("send", "send_2"),
+            ]
+        );
+        assert_eq!(op("new").method_name.0, "new_2");
+        assert_eq!(op("base_url").method_name.0, "base_url_2");
+        let notes: Vec<&str> = model.notes.iter().map(|n| n.message.as_str()).collect();
+        for expected in [
+            "parameter `client` would be `client`, which the request builder defines itself; it \
+             is named `client_2`",
+            "operation `new` would be method `new`, which the generated `Client` defines itself; \
+             it is named `new_2`",
+        ] {
+            assert!(notes.contains(&expected), "{notes:#?}");
+        }
+        assert_eq!(notes.len(), 5, "{notes:#?}");
+    }
+
+    #[test]
+    fn parameters_of_objects_or_maps_are_json_values_with_a_note() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: filter, in: query, schema: {type: array, items: {type: object, properties: {a: {type: string}}}}}
+        - {name: labels, in: query, schema: {type: object, additionalProperties: {type: string}}}
+        - {name: kinds, in: query, schema: {type: array, items: {$ref: '#/components/schemas/Kind'}}}
+        - {name: when, in: query, schema: {$ref: '#/components/schemas/When'}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Kind: {type: string, enum: [a, b]}
+    When: {$ref: '#/components/schemas/Kind'}
+"#,
+        );
+        let types: Vec<(&str, &TypeRef)> = model.operations[0]
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), &p.ty))
+            .collect();
+        let kind = TypeRef::Named(TypeName("Kind".into()));
+        let when = TypeRef::Named(TypeName("When".into()));
+        assert_eq!(
+            types,
+            [
+                ("filter", &TypeRef::Array(Box::new(TypeRef::Any))),
+                ("kinds", &TypeRef::Array(Box::new(kind))),
+                ("labels", &TypeRef::Any),
+                ("when", &when),
+            ]
+        );
+        let noted: Vec<&str> = model.notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(
+            noted,
+            [
+                "/paths/~1things/get/parameters/0/schema",
+                "/paths/~1things/get/parameters/1/schema"
+            ]
+        );
     }
 
     #[test]

@@ -17,7 +17,12 @@ impl<'s> SchemaCx<'s> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                Shape::Enum(values)
+                if values.is_empty() {
+                    // An enum of nothing but `Unknown` would read every value as unknown.
+                    Shape::Untyped("its `enum` lists no string, only `null`".to_owned())
+                } else {
+                    Shape::Enum(values)
+                }
             }
             // An open list of values: typed like an enum, whose `Unknown` arm is then expected.
             SchemaKind::Type(Type::String(_)) if extensible_enum(schema).is_some() => {
@@ -45,6 +50,19 @@ impl<'s> SchemaCx<'s> {
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect();
                 Shape::Enum(values)
+            }
+            // Values of several JSON types have no one Rust type; said, not guessed.
+            SchemaKind::Any(any) if any.typ.is_none() && !any.enumeration.is_empty() => {
+                let others: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter(|v| !v.is_string())
+                    .map(|v| format!("`{v}`"))
+                    .collect();
+                Shape::Untyped(format!(
+                    "its `enum` has no `type` and values that are not strings ({})",
+                    others.join(", ")
+                ))
             }
             _ => Shape::Anonymous,
         }

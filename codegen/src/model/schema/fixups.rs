@@ -92,6 +92,15 @@ impl<'s> SchemaCx<'s> {
                 ignored.typ
             ));
         }
+        if !ignored.dropped_members.is_empty() {
+            let members = ignored.dropped_members.join(", ");
+            let typ = ignored.typ;
+            sentences.push(if ignored.dropped_members.len() == 1 {
+                format!("`enum` member {members} is not of type `{typ}` and is left out")
+            } else {
+                format!("`enum` members {members} are not of type `{typ}` and are left out")
+            });
+        }
         if !sentences.is_empty() {
             self.notes.push(Note {
                 pointer: pointer.to_owned(),
@@ -150,6 +159,20 @@ fn declared_type(schema: &Schema) -> Option<(Schema, Ignored)> {
         ("maxProperties", any.max_properties.is_some()),
     ];
     let enum_keyword = [("enum", !any.enumeration.is_empty())];
+    // Members of another type than the declared one (`1` in a string enum) cannot be variants.
+    let fits = |value: &serde_json::Value| match typ {
+        "string" => value.is_string(),
+        "integer" => value.as_i64().is_some(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        _ => true,
+    };
+    let dropped_members: Vec<String> = any
+        .enumeration
+        .iter()
+        .filter(|value| !fits(value))
+        .map(|value| format!("`{value}`"))
+        .collect();
     let mut fixups = vec![Fixup::DeclaredType];
     let mut not_whole: Vec<&'static str> = Vec::new();
     let (typ, kind, ignored): (&'static str, Type, Vec<&[(&'static str, bool)]>) = match typ {
@@ -274,6 +297,7 @@ fn declared_type(schema: &Schema) -> Option<(Schema, Ignored)> {
             typ,
             not_applicable,
             not_whole,
+            dropped_members,
             fixups,
         },
     ))
@@ -319,6 +343,8 @@ pub(crate) struct Ignored {
     not_applicable: Vec<&'static str>,
     /// Integer bounds with a fraction (`minimum: 0.5`).
     not_whole: Vec<&'static str>,
+    /// `enum` members of another type, as written (`` `1` ``).
+    dropped_members: Vec<String>,
     fixups: Vec<Fixup>,
 }
 
@@ -448,5 +474,30 @@ mod tests {
         log.record(Fixup::DeclaredType);
         assert_eq!(log.count(Fixup::DeclaredType), 2);
         assert_eq!(log.never_applied(), [Fixup::FractionalIntegerBounds]);
+    }
+
+    #[test]
+    fn enum_members_of_another_type_are_noted() {
+        let model = super::super::model_of(
+            "Switch: {type: string, enum: [on, off, 1, true, null]}\nCount: {type: integer, enum: [1, two]}",
+        );
+        let notes: Vec<(&str, &str)> = model
+            .notes
+            .iter()
+            .map(|n| (n.pointer.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "/components/schemas/Count",
+                    "`enum` member `\"two\"` is not of type `integer` and is left out"
+                ),
+                (
+                    "/components/schemas/Switch",
+                    "`enum` members `1`, `true`, `null` are not of type `string` and are left out"
+                ),
+            ]
+        );
     }
 }

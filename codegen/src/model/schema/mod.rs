@@ -28,6 +28,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// The values of a schema's `type` in OpenAPI 3.0.
+const SCHEMA_TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
+
 /// State shared while converting the schemas of one spec.
 pub(crate) struct SchemaCx<'s> {
     pub spec: &'s LoadedSpec,
@@ -41,6 +44,9 @@ pub(crate) struct SchemaCx<'s> {
     unsupported_patterns: BTreeSet<String>,
     /// How often each fix-up applied.
     pub fixups: FixupLog,
+    /// References into a schema's interior being converted right now: one met again from
+    /// inside its own target would be converted forever.
+    interior_in_progress: Vec<String>,
 }
 
 /// A schema seen through a reference or inline, with the pointer where it was written.
@@ -79,6 +85,7 @@ impl<'s> SchemaCx<'s> {
             problems: Vec::new(),
             unsupported_patterns: BTreeSet::new(),
             fixups: FixupLog::default(),
+            interior_in_progress: Vec::new(),
         };
         let names: Vec<String> = spec
             .openapi
@@ -139,7 +146,7 @@ impl<'s> SchemaCx<'s> {
         's: 'a,
     {
         let mut current = schema;
-        for _ in 0..16 {
+        for _ in 0..=crate::validate::MAX_REF_HOPS {
             match current {
                 ReferenceOr::Item(schema) => return Some(schema),
                 ReferenceOr::Reference { reference } => {
@@ -156,7 +163,7 @@ impl<'s> SchemaCx<'s> {
     fn component_schema(&self, reference: &str) -> Option<&'s Schema> {
         let spec = self.spec;
         let mut target = reference;
-        for _ in 0..16 {
+        for _ in 0..=crate::validate::MAX_REF_HOPS {
             let name = unescape_pointer(target.strip_prefix(COMPONENT_PREFIX)?);
             match spec.openapi.components.as_ref()?.schemas.get(&name)? {
                 ReferenceOr::Item(schema) => return Some(schema),
@@ -181,15 +188,42 @@ impl<'s> SchemaCx<'s> {
                 return TypeRef::Named(type_name.clone());
             }
         }
+        if !is_schema_position(target) {
+            self.problems.push(Diagnostic::new(
+                &self.spec.file,
+                format!("{pointer}/$ref"),
+                format!(
+                    "reference `{target}` does not point at a schema; a schema reference points \
+                     into `#/components/schemas/...` or at the `schema` of a parameter, header \
+                     or media type"
+                ),
+            ));
+            return TypeRef::Any;
+        }
         // A reference into the middle of a document: convert the target inline.
         let resolved = target
             .strip_prefix('#')
             .and_then(|p| crate::validate::resolve(&self.spec.raw, p))
             .and_then(|v| serde_json::from_value::<Schema>(v.clone()).ok());
         match resolved {
+            Some(_) if self.interior_in_progress.iter().any(|t| t == target) => {
+                self.problems.push(Diagnostic::new(
+                    &self.spec.file,
+                    format!("{pointer}/$ref"),
+                    format!(
+                        "reference `{target}` reaches itself from inside the schema it points \
+                         into; a recursive schema needs a name: move it to \
+                         `#/components/schemas/` and refer to it there"
+                    ),
+                ));
+                TypeRef::Any
+            }
             Some(schema) => {
                 let hint = target.rsplit('/').next().unwrap_or("Inline").to_owned();
-                self.inline(&schema, &hint, target.trim_start_matches('#'))
+                self.interior_in_progress.push(target.to_owned());
+                let ty = self.inline(&schema, &hint, target.trim_start_matches('#'));
+                self.interior_in_progress.pop();
+                ty
             }
             None => {
                 self.problems.push(Diagnostic::new(
@@ -203,6 +237,9 @@ impl<'s> SchemaCx<'s> {
     }
 
     fn inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        if !self.known_type(schema, pointer) {
+            return TypeRef::Any;
+        }
         let schema = self.normalized(schema, pointer);
         if let Some(union) = self.tagged_union(&schema, pointer) {
             return self.define_named(&schema, TypeKind::Union(union), hint, pointer);
@@ -217,6 +254,33 @@ impl<'s> SchemaCx<'s> {
         }
     }
 
+    /// Whether the schema's `type` is one OpenAPI 3.0 defines; a misspelt one (`integr`) is a
+    /// problem at the `type` key, since reading it as any JSON value would hide the mistake.
+    fn known_type(&mut self, schema: &Schema, pointer: &str) -> bool {
+        let openapiv3::SchemaKind::Any(any) = &schema.schema_kind else {
+            return true;
+        };
+        let Some(typ) = any.typ.as_deref() else {
+            return true;
+        };
+        if SCHEMA_TYPES.contains(&typ) {
+            return true;
+        }
+        let listed: Vec<String> = SCHEMA_TYPES.iter().map(|t| format!("`{t}`")).collect();
+        let mut problem = Diagnostic::new(
+            &self.spec.file,
+            format!("{pointer}/type"),
+            format!(
+                "unknown schema type `{typ}`; the types are {}",
+                listed.join(", ")
+            ),
+        );
+        problem.help =
+            crate::names::nearest(typ, SCHEMA_TYPES).map(|t| format!("did you mean `{t}`?"));
+        self.problems.push(problem);
+        false
+    }
+
     /// The documented fallback for what the generator cannot type, with a note saying where.
     fn untyped(&mut self, reason: String, pointer: &str) -> TypeRef {
         self.notes.push(Note {
@@ -228,6 +292,9 @@ impl<'s> SchemaCx<'s> {
 
     /// What a named schema becomes: a struct, an enum, or an alias of another type.
     fn kind_of(&mut self, name: &TypeName, schema: &Schema, pointer: &str) -> TypeKind {
+        if !self.known_type(schema, pointer) {
+            return TypeKind::Alias(TypeRef::Any);
+        }
         let schema = self.normalized(schema, pointer);
         if let Some(union) = self.tagged_union(&schema, pointer) {
             return TypeKind::Union(union);
@@ -245,6 +312,17 @@ impl<'s> SchemaCx<'s> {
     ) -> TypeKind {
         match shape {
             Shape::Enum(values) => {
+                if let openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
+                {
+                    if s.enumeration.contains(&None) {
+                        self.notes.push(Note {
+                            pointer: format!("{pointer}/enum"),
+                            message: "`null` in `enum` is not a string and gets no variant; a \
+                                      null value needs `nullable: true`"
+                                .to_owned(),
+                        });
+                    }
+                }
                 let (variants, collisions) = enum_variants(&values);
                 for c in collisions {
                     self.notes.push(Note {
@@ -276,6 +354,16 @@ impl<'s> SchemaCx<'s> {
     }
 }
 
+/// Whether a local reference names a place where a schema is written: a component schema or
+/// something inside one, or the `schema` of a parameter, header or media type (and inside it).
+fn is_schema_position(target: &str) -> bool {
+    let Some(pointer) = target.strip_prefix('#') else {
+        return false;
+    };
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    matches!(segments.as_slice(), ["components", "schemas", _, ..]) || segments.contains(&"schema")
+}
+
 /// The model of a spec made of `components.schemas` only, for the parts' tests.
 #[cfg(test)]
 fn model_of(schemas_yaml: &str) -> crate::model::ApiModel {
@@ -288,4 +376,130 @@ fn model_of(schemas_yaml: &str) -> crate::model::ApiModel {
     );
     let spec = crate::load::load_text("s.yaml", text, crate::load::Format::Yaml).unwrap();
     crate::model::build_model(&crate::validate::validate(&spec).unwrap()).unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::CodegenError;
+
+    /// The problems building the model of these component schemas finds: (pointer, message,
+    /// help).
+    fn problems_of(schemas_yaml: &str) -> Vec<(String, String, Option<String>)> {
+        let indented: String = schemas_yaml
+            .lines()
+            .map(|line| format!("    {line}\n"))
+            .collect();
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{indented}"
+        );
+        let spec = crate::load::load_text("s.yaml", text, crate::load::Format::Yaml).unwrap();
+        match crate::model::build_model(&crate::validate::validate(&spec).unwrap()) {
+            Ok(_) => Vec::new(),
+            Err(CodegenError::Invalid(problems)) => problems
+                .into_iter()
+                .map(|p| (p.pointer, p.message, p.help))
+                .collect(),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_type_is_a_problem_at_its_key_with_the_nearest_type() {
+        let problems = problems_of(
+            "Thing:\n  type: object\n  properties:\n    count: {type: integr}\nOther: {type: strnig}\nFine: {type: integer}",
+        );
+        let types = "the types are `array`, `boolean`, `integer`, `number`, `object`, `string`";
+        assert_eq!(
+            problems,
+            [
+                (
+                    "/components/schemas/Other/type".to_owned(),
+                    format!("unknown schema type `strnig`; {types}"),
+                    Some("did you mean `string`?".to_owned()),
+                ),
+                (
+                    "/components/schemas/Thing/properties/count/type".to_owned(),
+                    format!("unknown schema type `integr`; {types}"),
+                    Some("did you mean `integer`?".to_owned()),
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reference_to_what_is_not_a_schema_is_a_problem() {
+        let problems = problems_of(
+            "Thing:\n  type: object\n  properties:\n    a: {$ref: '#/info'}\n    b: {$ref: '#'}\n    c: {$ref: '#/components/schemas/Thing/properties/d'}\n    d: {type: string}",
+        );
+        let read: Vec<&str> = problems.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(
+            read,
+            [
+                "/components/schemas/Thing/properties/a/$ref",
+                "/components/schemas/Thing/properties/b/$ref"
+            ]
+        );
+        assert!(
+            problems[0]
+                .1
+                .starts_with("reference `#/info` does not point at a schema; a schema reference points into `#/components/schemas/...`"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_reference_into_a_schema_that_reaches_itself_is_a_problem() {
+        let problems = problems_of(
+            "Tree:\n  type: object\n  properties:\n    child:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Tree/properties/child'}\nForest:\n  type: array\n  items:\n    type: object\n    properties:\n      children: {type: array, items: {$ref: '#/components/schemas/Forest/items'}}",
+        );
+        let read: Vec<&str> = problems.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(
+            read,
+            [
+                "/components/schemas/Forest/items/properties/children/items/$ref",
+                "/components/schemas/Tree/properties/child/properties/next/$ref"
+            ]
+        );
+        assert!(problems[0].1.contains("reaches itself"), "{problems:?}");
+    }
+
+    #[test]
+    fn null_in_a_string_enum_is_noted_and_an_enum_of_only_null_is_any_value() {
+        let model = super::model_of(
+            "Letters: {type: string, enum: [a, null]}\nNull: {type: string, enum: [null]}\nMixed: {enum: [a, 1, true]}",
+        );
+        let notes: Vec<(&str, &str)> = model
+            .notes
+            .iter()
+            .map(|n| (n.pointer.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "/components/schemas/Letters/enum",
+                    "`null` in `enum` is not a string and gets no variant; a null value needs \
+                     `nullable: true`"
+                ),
+                (
+                    "/components/schemas/Mixed",
+                    "its `enum` has no `type` and values that are not strings (`1`, `true`): \
+                     generated as `serde_json::Value`"
+                ),
+                (
+                    "/components/schemas/Null",
+                    "its `enum` lists no string, only `null`: generated as `serde_json::Value`"
+                ),
+            ]
+        );
+        let kind = |name: &str| &model.types[&crate::model::TypeName(name.to_owned())].kind;
+        assert!(matches!(
+            kind("Null"),
+            crate::model::TypeKind::Alias(crate::model::TypeRef::Any)
+        ));
+        let crate::model::TypeKind::Enum(variants) = kind("Letters") else {
+            panic!("`Letters` is not an enum");
+        };
+        assert_eq!(variants.len(), 1);
+    }
 }
