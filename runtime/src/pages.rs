@@ -617,20 +617,27 @@ mod tests {
         assert_eq!(results.len(), 3);
     }
 
-    #[test]
-    fn the_page_cap_stops_endless_lists_before_asking_for_more() {
-        let endless = |page: i64| {
+    /// Full pages of fresh numbers for every page number, claiming `total` items.
+    fn never_ending(
+        total: Option<u64>,
+    ) -> impl FnMut(i64) -> std::future::Ready<Result<ResponseValue<Numbers>, Error>> {
+        move |page| {
             let start = (page as u32 - 1) * 5;
             let body = Numbers {
                 items: (start..start + 5).collect(),
-                total: None,
+                total,
             };
-            std::future::ready(Ok::<_, Error>(ResponseValue::new(
+            std::future::ready(Ok(ResponseValue::new(
                 StatusCode::OK,
                 HeaderMap::new(),
                 body,
             )))
-        };
+        }
+    }
+
+    #[test]
+    fn the_page_cap_stops_endless_lists_before_asking_for_more() {
+        let endless = never_ending(None);
         let capped = Walk {
             max_pages: 3,
             ..walk(1, 5)
@@ -641,18 +648,7 @@ mod tests {
             problem(&results[3]),
             Some((4, PagingProblem::Cap { pages: 3 }))
         );
-        let counted = |page: i64| {
-            let start = (page as u32 - 1) * 5;
-            let body = Numbers {
-                items: (start..start + 5).collect(),
-                total: Some(1_000_000),
-            };
-            std::future::ready(Ok::<_, Error>(ResponseValue::new(
-                StatusCode::OK,
-                HeaderMap::new(),
-                body,
-            )))
-        };
+        let counted = never_ending(Some(1_000_000));
         let results = collect(pages_concurrent(capped, 8, counted));
         assert_eq!(results.len(), 4, "three pages, then the cap");
         assert!(results[..3].iter().all(Result::is_ok));
