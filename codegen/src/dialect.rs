@@ -61,6 +61,9 @@ pub const RESULTS_FIELD: &str = "results";
 /// The field of an Atlas list page that counts the items of all pages, when reported.
 pub const TOTAL_COUNT_FIELD: &str = "totalCount";
 
+/// The field of Atlas's error body that holds the machine-readable error code.
+pub const ERROR_CODE_FIELD: &str = "errorCode";
+
 /// With `envelope=true`, Atlas answers 200 and puts the real status in the body, for clients
 /// that cannot read the status line; a client that sends it must open the envelope to see the
 /// answer the server would have given.

@@ -10,6 +10,9 @@ pub mod models;
 pub mod operations;
 #[rustfmt::skip]
 pub mod v1;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
     CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,

@@ -863,7 +863,7 @@ pub struct CancelBackupRestoreJob<'a> {
     restore_job_id: ::std::string::String,
 }
 impl<'a> CancelBackupRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "cancelBackupRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -959,7 +959,7 @@ pub struct CreateBackupRestoreJob<'a> {
     body: super::models::DiskBackupSnapshotRestoreJob,
 }
 impl<'a> CreateBackupRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "createBackupRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -1058,7 +1058,7 @@ pub struct CreateFlexRestoreJob<'a> {
     body: super::models::FlexBackupRestoreJobCreate20241113,
 }
 impl<'a> CreateFlexRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "createFlexRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -1166,7 +1166,7 @@ pub struct CreateServerlessRestoreJob<'a> {
 }
 #[allow(deprecated)]
 impl<'a> CreateServerlessRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "createServerlessRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -1266,7 +1266,7 @@ pub struct DeleteClusterBackupSnapshot<'a> {
     snapshot_id: ::std::string::String,
 }
 impl<'a> DeleteClusterBackupSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "deleteClusterBackupSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -1366,7 +1366,7 @@ pub struct DownloadFlexBackup<'a> {
     body: super::models::FlexBackupSnapshotDownloadCreate20241113,
 }
 impl<'a> DownloadFlexBackup<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "downloadFlexBackup",
         method: ::atlas_runtime::__private::HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
@@ -1466,7 +1466,7 @@ pub struct GetBackupRestoreJob<'a> {
     restore_job_id: ::std::string::String,
 }
 impl<'a> GetBackupRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -1566,7 +1566,7 @@ pub struct GetBackupShardedCluster<'a> {
     snapshot_id: ::std::string::String,
 }
 impl<'a> GetBackupShardedCluster<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupShardedCluster",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
@@ -1680,7 +1680,7 @@ pub struct GetBackupTenantSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupTenantSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
@@ -1806,7 +1806,7 @@ pub struct GetClusterBackupSnapshot<'a> {
     snapshot_id: ::std::string::String,
 }
 impl<'a> GetClusterBackupSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getClusterBackupSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -1912,7 +1912,7 @@ pub struct GetFlexBackupSnapshot<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> GetFlexBackupSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getFlexBackupSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
@@ -2038,7 +2038,7 @@ pub struct GetFlexRestoreJob<'a> {
     restore_job_id: ::std::string::String,
 }
 impl<'a> GetFlexRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getFlexRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
@@ -2148,7 +2148,7 @@ pub struct GetServerlessBackupSnapshot<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getServerlessBackupSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
@@ -2283,7 +2283,7 @@ pub struct GetServerlessRestoreJob<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessRestoreJob<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getServerlessRestoreJob",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -2384,7 +2384,7 @@ pub struct ListBackupRestoreJobs<'a> {
     page_num: ::std::option::Option<i32>,
 }
 impl<'a> ListBackupRestoreJobs<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupRestoreJobs",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -2605,7 +2605,7 @@ pub struct ListBackupShardedClusters<'a> {
     cluster_name: ::std::string::String,
 }
 impl<'a> ListBackupShardedClusters<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupShardedClusters",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
@@ -2703,7 +2703,7 @@ pub struct ListBackupSnapshots<'a> {
     point_in_time_utc_seconds: ::std::option::Option<i64>,
 }
 impl<'a> ListBackupSnapshots<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupSnapshots",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -2958,7 +2958,7 @@ pub struct ListClusterBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listClusterBackupSnapshots",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
@@ -3196,7 +3196,7 @@ pub struct ListFlexBackupSnapshots<'a> {
     pretty: ::std::option::Option<bool>,
 }
 impl<'a> ListFlexBackupSnapshots<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listFlexBackupSnapshots",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
@@ -3444,7 +3444,7 @@ pub struct ListFlexRestoreJobs<'a> {
     page_num: ::std::option::Option<i32>,
 }
 impl<'a> ListFlexRestoreJobs<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listFlexRestoreJobs",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -3680,7 +3680,7 @@ pub struct ListServerlessBackupSnapshots<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listServerlessBackupSnapshots",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
@@ -3937,7 +3937,7 @@ pub struct ListServerlessRestoreJobs<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessRestoreJobs<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listServerlessRestoreJobs",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -4161,7 +4161,7 @@ pub struct TakeSnapshots<'a> {
     body: super::models::DiskBackupOnDemandSnapshotRequest,
 }
 impl<'a> TakeSnapshots<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "takeSnapshots",
         method: ::atlas_runtime::__private::HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -4262,7 +4262,7 @@ pub struct UpdateBackupSnapshot<'a> {
     body: super::models::BackupSnapshotRetention,
 }
 impl<'a> UpdateBackupSnapshot<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "updateBackupSnapshot",
         method: ::atlas_runtime::__private::HttpMethod::Patch,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",

@@ -149,7 +149,7 @@ pub struct GetServerlessBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshotV1<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getServerlessBackupSnapshotV1",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
@@ -281,7 +281,7 @@ pub struct GetTenantBackupSnapshotV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> GetTenantBackupSnapshotV1<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getTenantBackupSnapshotV1",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
@@ -414,7 +414,7 @@ pub struct ListServerlessBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshotsV1<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listServerlessBackupSnapshotsV1",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
@@ -668,7 +668,7 @@ pub struct ListTenantBackupSnapshotsV1<'a> {
 }
 #[allow(deprecated)]
 impl<'a> ListTenantBackupSnapshotsV1<'a> {
-    const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listTenantBackupSnapshotsV1",
         method: ::atlas_runtime::__private::HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",

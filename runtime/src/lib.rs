@@ -24,6 +24,8 @@ pub mod de;
 mod descriptor;
 mod dialect;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod options;
 mod pages;
 mod request;
@@ -62,6 +64,9 @@ pub mod __private {
     pub use crate::client::ApiClient;
     pub use crate::de;
     pub use crate::descriptor::{HttpMethod, MediaVersion, OperationInfo};
+    pub use crate::dialect::{
+        ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD,
+    };
     pub use crate::pages::{items, pages, pages_concurrent, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;

@@ -298,7 +298,8 @@ fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: Lint) -> 
         .args(["--message-format=json", "--manifest-path"])
         .arg(&manifest);
     if lint == Lint::Clippy {
-        command.args(["--", "-D", "warnings"]);
+        // The peers' run also lints the typed mocks, which only the `mock` feature compiles.
+        command.args(["--features", "mock", "--", "-D", "warnings"]);
     }
     let output = command
         .env("CARGO_TARGET_DIR", target_dir)

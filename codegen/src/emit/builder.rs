@@ -179,7 +179,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             impl<'a> #name<'a> {
                 // What the runtime needs to know of this operation: id, method, path, media
                 // types and the security schemes that may authorize it.
-                const OPERATION: ::atlas_runtime::__private::OperationInfo = #info;
+                pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = #info;
 
                 #too_many
                 pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {

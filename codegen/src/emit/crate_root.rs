@@ -102,6 +102,9 @@ impl ToTokens for CrateRoot<'_> {
             #[rustfmt::skip]
             pub mod operations;
             #legacy
+            #[cfg(feature = "mock")]
+            #[rustfmt::skip]
+            pub mod mock;
 
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
@@ -192,7 +195,7 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
         })
     };
     let code_field = fields.iter().find(|f| {
-        f.name == "errorCode"
+        f.name == crate::dialect::ERROR_CODE_FIELD
             && match &f.ty {
                 TypeRef::Primitive(Primitive::String) => true,
                 TypeRef::Named(code) => model

@@ -1,12 +1,14 @@
 //! Which constructs go into which source file of the generated crate: `lib.rs` (the crate root),
-//! `models.rs` (every named type), `operations.rs` (current operations) and `v1.rs` (the
-//! deprecated v1.0 operations, when the spec has any).
+//! `models.rs` (every named type), `operations.rs` (current operations), `v1.rs` (the
+//! deprecated v1.0 operations, when the spec has any) and `mock.rs` (the typed mocks, behind
+//! the `mock` feature).
 
 use super::builder::{RequestBuilder, ResponseEnum};
 use super::client_impl::ClientMethods;
 use super::crate_root::CrateRoot;
 use super::docs::doc_attrs;
 use super::ident;
+use super::mock::MockModule;
 use super::model_enum::ModelEnum;
 use super::model_struct::ModelStruct;
 use super::model_union::ModelUnion;
@@ -87,6 +89,13 @@ pub fn source_files<'m>(
         );
         files.push(("v1.rs", operations(model, legacy, legacy_about)));
     }
+    files.push((
+        "mock.rs",
+        vec![Box::new(move || {
+            let mock = MockModule { model };
+            quote!(#mock)
+        })],
+    ));
     files
 }
 

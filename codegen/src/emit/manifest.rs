@@ -53,8 +53,11 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
     }
     doc.insert("package", Item::Table(package));
     if settings.publish {
-        // docs.rs builds the default features; the TLS choice does not change the API.
+        // docs.rs builds the default features (the TLS choice does not change the API) and the
+        // typed mocks, which users read about there.
         let mut docs_rs = Table::new();
+        let features: Array = ["mock"].into_iter().collect();
+        docs_rs.insert("features", value(features));
         let args: Array = ["--cfg", "docsrs"].into_iter().collect();
         docs_rs.insert("rustdoc-args", value(args));
         let mut metadata = Table::new();
@@ -110,6 +113,8 @@ fn features() -> Table {
         let forwarded: Array = [format!("atlas-runtime/{feature}")].into_iter().collect();
         features.insert(feature, value(forwarded));
     }
+    let mock: Array = ["atlas-runtime/mock"].into_iter().collect();
+    features.insert("mock", value(mock));
     features
 }
 

@@ -8,6 +8,7 @@ mod crate_root;
 mod docs;
 mod files;
 mod manifest;
+mod mock;
 mod model_builder;
 mod model_enum;
 mod model_struct;

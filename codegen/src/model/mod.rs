@@ -313,6 +313,9 @@ pub struct ErrorResponse {
     pub media_type: Option<String>,
     pub body: Option<TypeRef>,
     pub headers: Vec<String>,
+    /// The `errorCode` of the response's example (Atlas error bodies carry one), which tells
+    /// the typed mocks the status that goes with a code.
+    pub example_code: Option<String>,
 }
 
 /// How a list operation pages: which query parameters advance it and where the items are.

@@ -40,6 +40,15 @@ pub(crate) const ENVELOPE_PARAM: &str = "envelope";
 /// The query parameter that asks Atlas to indent its JSON; it changes no meaning.
 pub(crate) const PRETTY_PARAM: &str = "pretty";
 
+/// The query parameter of a list operation that names the page, counting from 1.
+pub const PAGE_NUM_PARAM: &str = "pageNum";
+/// The query parameter of a list operation that sets the page size.
+pub const ITEMS_PER_PAGE_PARAM: &str = "itemsPerPage";
+/// The field of a page that holds its items.
+pub const RESULTS_FIELD: &str = "results";
+/// The field of a page that counts the items of all pages.
+pub const TOTAL_COUNT_FIELD: &str = "totalCount";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,28 @@ use super::super::schema::SchemaRef;
 use super::components::resolve_component;
 use super::media::{is_json, version_suffix};
 use super::operation::OperationBuilder;
-use crate::dialect::media_type_version;
+use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
 use crate::model::{ErrorResponse, Note, SuccessResponse, TypeRef};
 use openapiv3::StatusCode;
+
+/// The `errorCode` of an error response's example: the `example`, else the first of its
+/// `examples` (with a `$ref` to a component example followed once).
+fn example_error_code(spec: &openapiv3::OpenAPI, content: &openapiv3::MediaType) -> Option<String> {
+    let from = |value: &serde_json::Value| Some(value.get(ERROR_CODE_FIELD)?.as_str()?.to_owned());
+    if let Some(example) = &content.example {
+        return from(example);
+    }
+    let first = content.examples.values().next()?;
+    let example = match first {
+        openapiv3::ReferenceOr::Item(example) => example,
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/examples/")?;
+            spec.components.as_ref()?.examples.get(name)?.as_item()?
+        }
+    };
+    from(example.value.as_ref()?)
+}
 
 impl OperationBuilder<'_, '_> {
     pub(super) fn responses(
@@ -65,7 +83,10 @@ impl OperationBuilder<'_, '_> {
                     });
                 }
             } else if code >= 400 {
-                let (media_type, body) = match response.content.iter().find(|(m, _)| is_json(m)) {
+                let json = response.content.iter().find(|(m, _)| is_json(m));
+                let example_code =
+                    json.and_then(|(_, content)| example_error_code(&spec.openapi, content));
+                let (media_type, body) = match json {
                     Some((media_type, content)) => {
                         let content_pointer =
                             format!("{pointer}/content/{}/schema", escape_pointer(media_type));
@@ -83,6 +104,7 @@ impl OperationBuilder<'_, '_> {
                     media_type,
                     body,
                     headers,
+                    example_code,
                 });
             }
         }

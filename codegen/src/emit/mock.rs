@@ -1,0 +1,291 @@
+//! The generated `mock.rs` (behind the crate's `mock` feature): a `MockServer` with one method
+//! per operation that returns the runtime's typed `Expectation`, and for each operation the
+//! table the runtime checks requests against (parameters with their checks, documented error
+//! codes, success status, body decoder, page size).
+
+use super::builder::deprecated_attr;
+use super::ident;
+use super::params::{checks_for, item_count_checks, PatternTable};
+use super::types::{distinct_received, rust_type, setter_type, Body};
+use crate::model::{
+    ApiGeneration, ApiModel, Operation, ParamLocation, Parameter, Primitive, TypeRef,
+};
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+use std::collections::BTreeMap;
+
+/// The whole `mock.rs`.
+pub struct MockModule<'m> {
+    pub model: &'m ApiModel,
+}
+
+impl ToTokens for MockModule<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let model = self.model;
+        let operations: Vec<&Operation> = model.operations.iter().collect();
+        let patterns = PatternTable::for_operations(operations.iter().copied());
+        let error_body = model
+            .error_body
+            .as_ref()
+            .map(|ty| rust_type(ty, &quote!(crate::models)))
+            .unwrap_or_else(|| quote!(::serde_json::Value));
+        let code = quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code);
+        let methods = operations.iter().map(|op| MockMethod { op, code: &code });
+        let tables = operations.iter().map(|op| MockTable {
+            op,
+            patterns: &patterns,
+        });
+        let errors = api_errors(&operations)
+            .into_iter()
+            .map(|(code, status)| quote!((#status, #code)));
+        tokens.extend(quote! {
+            //! Typed mocks of the operations, for the tests of code that uses this crate (feature
+            //! `mock`). [`MockServer`] has one method per operation, named like the client's; it
+            //! returns an [`Expectation`] that answers the operation with a typed body
+            //! (`responds`, or `responds_items` for every page of a list) or error code
+            //! (`fails`). Requests are checked as the API would check them (credentials, the
+            //! versioned `Accept`, parameter patterns and limits, the request body), and a
+            //! request the API would refuse fails the test when the server is dropped.
+
+            pub use ::atlas_runtime::mock::{Expectation, Violation};
+
+            #patterns
+
+            /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
+            /// [`Client`](crate::Client) at it with [`MockServer::client`] or
+            /// [`MockServer::client_builder`]; its other methods come from the runtime's
+            /// server it dereferences to (`uri`, `violations`, …).
+            #[derive(Debug)]
+            pub struct MockServer {
+                inner: ::atlas_runtime::mock::MockServer,
+            }
+
+            impl MockServer {
+                /// Starts a server with no expectations.
+                pub async fn start() -> Self {
+                    MockServer { inner: ::atlas_runtime::mock::MockServer::start(API_ERRORS).await }
+                }
+
+                /// Client settings with the server's URL as base URL, to add credentials to.
+                pub fn client_builder(&self) -> crate::ClientBuilder {
+                    crate::Client::builder().base_url(self.inner.uri())
+                }
+
+                /// A client of the server with a bearer token.
+                ///
+                /// # Panics
+                /// Never for the server's own URL.
+                pub fn client(&self) -> crate::Client {
+                    self.client_builder()
+                        .bearer_token("mock-token")
+                        .build()
+                        .expect("the mock server's URL is a valid base URL")
+                }
+
+                #(#methods)*
+            }
+
+            impl ::std::ops::Deref for MockServer {
+                type Target = ::atlas_runtime::mock::MockServer;
+
+                fn deref(&self) -> &Self::Target {
+                    &self.inner
+                }
+            }
+
+            /// The status of every error code the spec's error examples show.
+            const API_ERRORS: &[(u16, &str)] = &[#(#errors),*];
+
+            #(#tables)*
+        });
+    }
+}
+
+/// Every `(code, status)` the operations' error examples show, once each; a code shown with
+/// several statuses keeps the lowest.
+fn api_errors(operations: &[&Operation]) -> BTreeMap<String, u16> {
+    let mut errors = BTreeMap::new();
+    for op in operations {
+        for error in &op.errors {
+            if let Some(code) = &error.example_code {
+                let status = errors.entry(code.clone()).or_insert(error.status);
+                *status = (*status).min(error.status);
+            }
+        }
+    }
+    errors
+}
+
+/// The name of an operation's table: the builder's name in upper snake case.
+fn table_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", names::const_name(&op.builder_name.0))
+}
+
+/// Path parameters in the order of the path template.
+fn path_params(op: &Operation) -> Vec<&Parameter> {
+    op.path
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .filter_map(|name| {
+            op.params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && p.name == name)
+        })
+        .collect()
+}
+
+/// The body type an expectation answers with: the operation's success body where it has one
+/// type in every version, JSON otherwise (an answer in versions of different types, or bytes).
+fn answer_type(op: &Operation) -> TokenStream {
+    let models = quote!(crate::models);
+    match distinct_received(op).as_slice() {
+        [] => quote!(()),
+        [Body::Json(ty)] => rust_type(ty, &models),
+        _ => quote!(::serde_json::Value),
+    }
+}
+
+struct MockMethod<'m> {
+    op: &'m Operation,
+    code: &'m TokenStream,
+}
+
+impl ToTokens for MockMethod<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let op = self.op;
+        let method = ident(&op.method_name.0);
+        let table = table_name(op);
+        let answer = answer_type(op);
+        let code = self.code;
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        for param in path_params(op) {
+            let name = ident(&param.ident.0);
+            let (ty, convert) = setter_type(&param.ty, &quote!(crate::models));
+            args.push(quote!(#name: #ty));
+            values.push(match &param.ty {
+                TypeRef::Primitive(Primitive::String) => quote!(#name #convert),
+                _ => quote!(::atlas_runtime::__private::ParamValue::to_param(&#name)),
+            });
+        }
+        let given = if args.is_empty() {
+            ""
+        } else {
+            " for these path parameters"
+        };
+        let doc = format!(
+            " Expects `{} {}` (`{}`){given}, as [`Client::{}`](crate::Client::{}) sends it.",
+            op.http_method.as_str(),
+            op.path,
+            op.id,
+            op.method_name.0,
+            op.method_name.0
+        );
+        let allow_deprecated = deprecated_attr(op).map(|_| quote!(#[allow(deprecated)]));
+        tokens.extend(quote! {
+            #[doc = #doc]
+            #allow_deprecated
+            pub fn #method(&self, #(#args),*) -> Expectation<'_, #answer, #code> {
+                self.inner.expect(&#table, ::std::vec![#(#values),*])
+            }
+        });
+    }
+}
+
+struct MockTable<'m, 'p> {
+    op: &'m Operation,
+    patterns: &'p PatternTable,
+}
+
+impl ToTokens for MockTable<'_, '_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let op = self.op;
+        let name = table_name(op);
+        let module = match op.generation {
+            ApiGeneration::Current => quote!(operations),
+            ApiGeneration::Legacy => quote!(v1),
+        };
+        let builder = ident(&op.builder_name.0);
+        let params = op
+            .params
+            .iter()
+            .filter(|p| matches!(p.location, ParamLocation::Path | ParamLocation::Query))
+            .map(|param| self.param(param));
+        let errors = op
+            .errors
+            .iter()
+            .filter_map(|e| Some((e.status, e.example_code.as_deref()?)))
+            .map(|(status, code)| quote!((#status, #code)));
+        let status = op.responses.iter().map(|r| r.status).min().unwrap_or(200);
+        let body = match op.request.as_ref().and_then(|r| r.contents.last()) {
+            Some(content) => {
+                let ty = rust_type(&content.body, &quote!(crate::models));
+                quote!(::std::option::Option::Some(::atlas_runtime::mock::decodes::<#ty>))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let page_size = match op
+            .pagination
+            .as_ref()
+            .and_then(|p| op.params.iter().find(|param| param.name == p.size_param))
+        {
+            Some(size) => {
+                let size = size
+                    .default
+                    .as_ref()
+                    .and_then(|d| d.as_i64())
+                    .unwrap_or(100);
+                quote!(::std::option::Option::Some(#size))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let doc = format!(" What the mock checks of `{}`.", op.id);
+        let allow_deprecated = deprecated_attr(op).map(|_| quote!(#[allow(deprecated)]));
+        tokens.extend(quote! {
+            #[doc = #doc]
+            #allow_deprecated
+            static #name: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+                info: &crate::#module::#builder::OPERATION,
+                params: &[#(#params),*],
+                errors: &[#(#errors),*],
+                status: #status,
+                body: #body,
+                page_size: #page_size,
+            };
+        });
+    }
+}
+
+impl MockTable<'_, '_> {
+    fn param(&self, param: &Parameter) -> TokenStream {
+        let name = &param.name;
+        let location = match param.location {
+            ParamLocation::Path => quote!(Path),
+            _ => quote!(Query),
+        };
+        let (item, repeated) = match &param.ty {
+            TypeRef::Array(item) => (&**item, true),
+            other => (other, false),
+        };
+        let kind = match item {
+            TypeRef::Primitive(Primitive::I32 | Primitive::I64) => quote!(Integer),
+            TypeRef::Primitive(Primitive::F32 | Primitive::F64) => quote!(Number),
+            TypeRef::Primitive(Primitive::Bool) => quote!(Boolean),
+            _ => quote!(Text),
+        };
+        let mut checks = checks_for(param, self.patterns);
+        checks.extend(item_count_checks(param));
+        let required = param.required;
+        quote! {
+            ::atlas_runtime::mock::MockParam {
+                name: #name,
+                location: ::atlas_runtime::mock::ParamIn::#location,
+                required: #required,
+                kind: ::atlas_runtime::mock::ValueKind::#kind,
+                repeated: #repeated,
+                checks: &[#(#checks),*],
+            }
+        }
+    }
+}
