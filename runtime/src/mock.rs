@@ -87,6 +87,7 @@ pub fn decodes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), Strin
 
 /// A request the real API would have refused, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The spec's `operationId`.
     pub operation: &'static str,

@@ -94,7 +94,9 @@ pub(crate) fn rustdoc_json(
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["doc", "--no-deps", "--quiet", "-p", package]);
+        .args(["doc", "--no-deps", "--quiet", "-p", package])
+        // The typed mocks are public API too: users' tests depend on them.
+        .args(["--features", "mock"]);
     match manifest {
         // A standalone crate carries a copy of the workspace's lock file, which its own
         // resolution trims; `--locked` would refuse that.
