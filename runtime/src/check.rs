@@ -12,6 +12,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern from its source text; it is compiled on the first check, not here.
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
@@ -19,6 +20,7 @@ impl Pattern {
         }
     }
 
+    /// The regular expression as the spec writes it.
     pub fn source(&self) -> &'static str {
         self.source
     }
@@ -45,14 +47,23 @@ impl fmt::Debug for Pattern {
 /// One constraint on a parameter value.
 #[derive(Debug, Clone, Copy)]
 pub enum Check {
+    /// The value, as text, matches the regular expression (anywhere, unless it is anchored).
     Pattern(&'static Pattern),
+    /// The value, as text, has at least this many characters.
     MinLength(usize),
+    /// The value, as text, has at most this many characters.
     MaxLength(usize),
+    /// A numeric value is at least this.
     Minimum(f64),
+    /// A numeric value is at most this.
     Maximum(f64),
+    /// A numeric value is greater than this.
     ExclusiveMinimum(f64),
+    /// A numeric value is less than this.
     ExclusiveMaximum(f64),
+    /// An array parameter has at least this many items.
     MinItems(usize),
+    /// An array parameter has at most this many items.
     MaxItems(usize),
 }
 
@@ -63,6 +74,7 @@ pub struct InvalidParameter {
     pub name: String,
     /// The offending value, as it would have been sent.
     pub value: String,
+    /// Why it was refused, such as `is longer than 64 characters`.
     pub reason: String,
 }
 

@@ -8,14 +8,20 @@ use std::fmt;
 /// The HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpMethod {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `PATCH`.
     Patch,
+    /// `DELETE`.
     Delete,
 }
 
 impl HttpMethod {
+    /// The method as it goes on the wire, such as `GET`.
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -48,6 +54,8 @@ impl fmt::Display for HttpMethod {
 pub struct MediaVersion {
     /// The version date (`2023-01-01`) of a versioned media type; `None` for plain JSON.
     pub version: Option<&'static str>,
+    /// The media type sent in `Accept` or `Content-Type`, such as
+    /// `application/vnd.atlas.2023-01-01+json`.
     pub media_type: &'static str,
 }
 
@@ -56,6 +64,7 @@ pub struct MediaVersion {
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub id: &'static str,
+    /// The operation's HTTP method.
     pub method: HttpMethod,
     /// The path template, with `{name}` placeholders.
     pub path: &'static str,
@@ -119,6 +128,7 @@ fn negotiate_among(
 pub struct AuthScheme {
     /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
     pub name: &'static str,
+    /// What kind of scheme it is, which decides the credentials that can serve it.
     pub kind: AuthKind,
 }
 
@@ -126,11 +136,16 @@ pub struct AuthScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthKind {
+    /// HTTP Digest, which Atlas's programmatic API keys use.
     HttpDigest,
+    /// An HTTP bearer token, as service accounts and access tokens send.
     HttpBearer,
+    /// HTTP Basic, which no credentials of this client can serve.
     HttpBasic,
     /// OAuth 2.0 with the client-credentials flow.
     OAuth2ClientCredentials,
+    /// An OpenAPI `apiKey` scheme (a key in a header, query parameter or cookie), which no
+    /// credentials of this client can serve; Atlas's programmatic API keys are HTTP Digest.
     ApiKey,
     /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
     Other,

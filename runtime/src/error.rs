@@ -69,15 +69,21 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// A parameter failed its checks; nothing was sent.
     #[error("{operation}: invalid request, nothing was sent: {}", list(problems))]
     InvalidRequest {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// Every parameter that failed, each with its value and why.
         problems: Vec<InvalidParameter>,
     },
 
     /// The client is pinned to an API version older than every version of the operation.
     #[error("{operation}: no API version at or before {pinned}; the operation offers {}", available.join(", "))]
     UnsupportedVersion {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The version date the request was pinned to, by its options or by the client.
         pinned: String,
+        /// The version dates the operation offers (for its answer or its request body),
+        /// oldest first.
         available: Vec<&'static str>,
     },
 
@@ -85,8 +91,11 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// API keys only); nothing was sent.
     #[error("{operation}: the client's {credentials} cannot authorize this operation, which accepts {}; nothing was sent", schemes(accepted))]
     CredentialsNotAccepted {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The kind of credentials the client holds.
         credentials: CredentialKind,
+        /// The security schemes the spec lists for the operation.
         accepted: &'static [AuthScheme],
     },
 
@@ -94,8 +103,11 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// could be had, or the server's Digest challenge could not be answered.
     #[error("{operation}: {method} {path}: authentication failed")]
     Auth {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
         /// Boxed, so that `Result<_, Error>` stays small.
         #[source]
@@ -105,9 +117,13 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// The request could not be sent or the response not received (connection, timeout, TLS).
     #[error("{operation}: {method} {path}: no answer from the server")]
     Transport {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// What failed; it names no URL, since the query is the caller's business.
         #[source]
         source: reqwest::Error,
     },
@@ -115,10 +131,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// The server answered with an error status and a body of the documented error type.
     #[error("{operation}: {method} {path} returned {status}{}", describe(body.as_ref()))]
     Api {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The headers of the answer.
         headers: Box<HeaderMap>,
         /// Boxed, so that `Result<_, Error>` stays small whatever the body type.
         body: Box<E>,
@@ -128,26 +149,38 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// version it does not know or serve for this resource, 410 Gone for one it retired.
     #[error("{operation}: {method} {path} returned {status}: the server refused the requested version {requested}{}", body.as_deref().map(describe).unwrap_or_default())]
     VersionRejected {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The status the server answered with: 406 or 410.
         status: StatusCode,
         /// The media type sent in `Accept`, such as `application/vnd.atlas.2024-11-13+json`.
         requested: &'static str,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
+        /// The first 200 characters of the body, with the client's secrets cut out.
         excerpt: String,
     },
 
     /// A response body could not be decoded into the documented type.
     #[error("{operation}: {method} {path} returned {status} with a body that is not a valid `{expected}` (body starts with {excerpt:?})")]
     Decode {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The success status the server answered with.
         status: StatusCode,
+        /// The name of the type the body should have been, such as `DiskBackupSnapshot`.
         expected: &'static str,
+        /// The first 200 characters of the body.
         excerpt: String,
+        /// Why decoding failed, with the line and column in the body.
         #[source]
         source: serde_json::Error,
     },
@@ -157,10 +190,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// at the limit.
     #[error("{operation}: {method} {path} returned {status} with a body larger than the {limit} bytes the client accepts")]
     BodyTooLarge {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The client's limit, in bytes.
         limit: usize,
     },
 
@@ -168,11 +206,17 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// ([`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)).
     #[error("{operation}: {method} {path} returned {status} and asked to wait {} s before retrying, longer than the {} s the retry policy allows", asked.as_secs(), allowed.as_secs())]
     RetryAfterTooLong {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The status of the answer that asked to wait, such as 429 or 503.
         status: StatusCode,
+        /// How long the server's `Retry-After` asked to wait.
         asked: std::time::Duration,
+        /// The longest wait the retry policy accepts.
         allowed: std::time::Duration,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
@@ -183,19 +227,28 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// or the walk reached the client's page cap. The pages before were delivered.
     #[error("{operation}: stopped walking the list at page {page}: {problem}")]
     Paging {
+        /// The `operationId` of the list operation.
         operation: &'static str,
+        /// The number (from 1) of the page the walk stopped at; its items were not delivered.
         page: i64,
+        /// Why the walk stopped.
         problem: PagingProblem,
     },
 
     /// The server answered with an error status and a body that is not the error type.
     #[error("{operation}: {method} {path} returned {status} (body starts with {excerpt:?})")]
     UnexpectedStatus {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method, such as `GET`.
         method: &'static str,
+        /// The request path with its parameters filled in, without the query.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The headers of the answer.
         headers: Box<HeaderMap>,
+        /// The first 200 characters of the body, with the client's secrets cut out.
         excerpt: String,
     },
 }
@@ -313,9 +366,15 @@ pub enum PagingProblem {
     /// The page held the same items as the one before: a server that ignores the page number.
     Repeated,
     /// The list's count (`totalCount`, from the first page) allows only this many pages.
-    MoreThanCounted { pages: u64 },
+    MoreThanCounted {
+        /// How many pages the count allows, from the walk's first page on.
+        pages: u64,
+    },
     /// The client's cap on pages per walk.
-    Cap { pages: u64 },
+    Cap {
+        /// The cap ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+        pages: u64,
+    },
 }
 
 impl std::fmt::Display for PagingProblem {

@@ -24,18 +24,22 @@ impl<T> ResponseValue<T> {
         }
     }
 
+    /// The status the server answered with, such as 200 or 202.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The headers of the answer.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
     }
 
+    /// The decoded body, without the status and headers.
     pub fn into_inner(self) -> T {
         self.body
     }
@@ -97,14 +101,17 @@ impl RawResponse {
             .or(self.version)
     }
 
+    /// The success status the server answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The headers of the answer.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The body as it came, not yet decoded.
     pub fn bytes(&self) -> &Bytes {
         &self.body
     }
