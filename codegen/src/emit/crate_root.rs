@@ -93,12 +93,16 @@ impl ToTokens for CrateRoot<'_> {
         });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
+            // Every public item carries docs, from the spec or from the generator.
+            #![warn(missing_docs)]
             #recursion_limit
             #docs
 
             // The modules are formatted by the generator (prettyplease), not by rustfmt.
             #[rustfmt::skip]
             pub mod models;
+            #[rustfmt::skip]
+            mod decode;
             #[rustfmt::skip]
             pub mod operations;
             #legacy

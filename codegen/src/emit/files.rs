@@ -1,15 +1,16 @@
 //! Which constructs go into which source file of the generated crate: `lib.rs` (the crate root),
-//! `models.rs` (every named type), `operations.rs` (current operations) and `v1.rs` (the
-//! deprecated v1.0 operations, when the spec has any).
+//! `models.rs` (every named type), `decode.rs` (their written-out `Deserialize` impls),
+//! `operations.rs` (current operations) and `v1.rs` (the deprecated v1.0 operations, when the
+//! spec has any).
 
 use super::builder::{RequestBuilder, ResponseEnum};
 use super::client_impl::ClientMethods;
 use super::crate_root::CrateRoot;
-use super::docs::doc_attrs;
 use super::ident;
-use super::model_enum::ModelEnum;
-use super::model_struct::ModelStruct;
-use super::model_union::ModelUnion;
+use super::model_enum::{EnumDeserialize, ModelEnum};
+use super::model_struct::{fields_as_typed, ModelStruct};
+use super::model_struct_de::StructDeserialize;
+use super::model_union::{ModelUnion, UnionDeserialize};
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
@@ -73,6 +74,7 @@ pub fn source_files<'m>(
             })],
         ),
         ("models.rs", models(model, crate_name)),
+        ("decode.rs", decoders(model)),
     ];
     let current_about = format!(
         "Operations of the current API (`{}`), negotiated by versioned media type.",
@@ -118,6 +120,60 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
     parts
 }
 
+/// The `Deserialize` impls of the named types, written out: one short `from_map` per struct over
+/// the runtime's shared decoding code.
+fn decoders(model: &ApiModel) -> Vec<Part<'_>> {
+    let sent = std::sync::Arc::new(request_types(model));
+    let defs: Vec<&TypeDef> = model.types.values().collect();
+    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+        quote! {
+            //! The `Deserialize` impls of the models in [`models`](super::models), written out
+            //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
+            //! names and a `from_map` that stores each property) and decodes through
+            //! `atlas_runtime::__private::de::object`, the one visitor all of them share:
+            //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
+            //! visitor for every struct, and across hundreds of models that code was most of the
+            //! time it took to type-check the crate.
+        }
+    })];
+    for chunk in defs.chunks(PART_SIZE) {
+        let chunk = chunk.to_vec();
+        let sent = sent.clone();
+        parts.push(Box::new(move || {
+            let items = chunk.iter().map(|def| decoder(model, def, &sent));
+            quote!(#(#items)*)
+        }));
+    }
+    parts
+}
+
+/// The `Deserialize` impl of one named type (none for an alias).
+fn decoder(model: &ApiModel, def: &TypeDef, sent: &BTreeSet<&TypeName>) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let fields = fields_as_typed(fields, sent.contains(&def.name));
+            let d = StructDeserialize {
+                def,
+                fields: &fields,
+            };
+            quote!(#d)
+        }
+        TypeKind::Enum(_) => {
+            let d = EnumDeserialize { def };
+            quote!(#d)
+        }
+        TypeKind::Union(union) => {
+            let d = UnionDeserialize {
+                def,
+                union,
+                deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),
+            };
+            quote!(#d)
+        }
+        TypeKind::Alias(_) => TokenStream::new(),
+    }
+}
+
 /// The item of one named type.
 fn model_item(
     model: &ApiModel,
@@ -154,7 +210,7 @@ fn model_item(
         TypeKind::Alias(target) => {
             let name = ident(&def.name.0);
             let ty = rust_type(target, &quote!(self));
-            let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+            let docs = super::docs::type_doc_attrs(def);
             quote! {
                 #docs
                 pub type #name = #ty;
@@ -224,7 +280,10 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     {
         let ops = ops.clone();
         parts.push(Box::new(move || {
-            let methods = ClientMethods { operations: &ops };
+            let methods = ClientMethods {
+                model,
+                operations: &ops,
+            };
             quote! {
                 #![doc = #about]
                 #methods
@@ -240,6 +299,7 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
                 .map(|ty| rust_type(ty, &quote!(super::models)))
                 .unwrap_or_else(|| quote!(::serde_json::Value));
             let waiters = WaiterMethods {
+                model,
                 operations: &ops,
                 error_body,
             };

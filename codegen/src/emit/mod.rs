@@ -62,7 +62,12 @@ pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>
     }];
     for (name, parts) in &files {
         let mut contents = files::header(model, options);
+        let mut first = true;
         for (text, types) in texts.by_ref().take(parts.len()) {
+            // Each part ends with an item; the next one starts after a blank line.
+            if !text.is_empty() && !std::mem::take(&mut first) {
+                contents.push('\n');
+            }
             contents.push_str(&text);
             defined.extend(types);
         }
