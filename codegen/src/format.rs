@@ -98,10 +98,11 @@ fn blank_between(previous: &str, line: &str) -> bool {
     if !ITEM_STARTS.iter().any(|start| l.starts_with(start)) {
         return false;
     }
-    // `use` declarations stay together, and so do `mod` declarations.
+    // `use` declarations stay together, and so do `mod` declarations and a trait impl's types.
     let uses = |s: &str| s.starts_with("use ") || s.starts_with("pub use ");
     let mods = |s: &str| s.starts_with("mod ") || s.starts_with("pub mod ");
-    !(uses(p) && uses(l) || mods(p) && (mods(l) || l == "#[rustfmt::skip]"))
+    let types = |s: &str| s.starts_with("type ");
+    !(uses(p) && uses(l) || types(p) && types(l) || mods(p) && (mods(l) || l == "#[rustfmt::skip]"))
 }
 
 /// A doc comment line split into its prefix (indentation and `/// ` or `//! `) and its text.

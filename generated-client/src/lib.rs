@@ -17,9 +17,9 @@ pub mod v1;
 
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-    PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
-    WaitPolicy, Waiter,
+    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
+    ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy,
+    TokenError, WaitError, WaitPolicy, Waiter,
 };
 
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it

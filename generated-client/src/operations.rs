@@ -2554,102 +2554,6 @@ impl<'a> ListBackupRestoreJobs<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::DiskBackupSnapshotRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::DiskBackupSnapshotRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2701,6 +2605,32 @@ impl<'a> ListBackupRestoreJobs<'a> {
                 );
         }
         request.send().await
+    }
+}
+
+impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
+    type Page = super::models::PaginatedCloudBackupRestoreJob;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -2911,96 +2841,6 @@ impl<'a> ListBackupSnapshots<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupReplicaSet,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupReplicaSet,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3061,6 +2901,32 @@ impl<'a> ListBackupSnapshots<'a> {
             request.query_param("pointInTimeUtcSeconds", value, &[]);
         }
         request.send().await
+    }
+}
+
+impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
+    type Page = super::models::PaginatedCloudBackupReplicaSet;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -3176,92 +3042,6 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3319,6 +3099,33 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             request.pretty(value);
         }
         request.send().await
+    }
+}
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
+    type Page = super::models::PaginatedTenantSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -3433,102 +3240,6 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupSnapshot20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupSnapshot20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3588,6 +3299,32 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             request.pretty(value);
         }
         request.send().await
+    }
+}
+
+impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
+    type Page = super::models::PaginatedApiAtlasFlexBackupSnapshot20241113;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -3679,102 +3416,6 @@ impl<'a> ListFlexRestoreJobs<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupRestoreJob20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupRestoreJob20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3828,6 +3469,32 @@ impl<'a> ListFlexRestoreJobs<'a> {
                 );
         }
         request.send().await
+    }
+}
+
+impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
+    type Page = super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -3943,102 +3610,6 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4098,6 +3669,33 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             request.pretty(value);
         }
         request.send().await
+    }
+}
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
+    type Page = super::models::PaginatedApiAtlasServerlessBackupSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -4190,102 +3788,6 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4339,6 +3841,33 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                 );
         }
         request.send().await
+    }
+}
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
+    type Page = super::models::PaginatedApiAtlasServerlessBackupRestoreJob;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 

@@ -508,102 +508,6 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedLegacyServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::LegacyServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedLegacyServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::LegacyServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -663,6 +567,33 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             request.pretty(value);
         }
         request.send().await
+    }
+}
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
+    type Page = super::models::PaginatedLegacyServerlessBackupSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 
@@ -774,92 +705,6 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         self
     }
 
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the
-    /// previous one was consumed. The stream ends after the last page (by `totalCount`, or a short
-    /// page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`,
-    /// fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still
-    /// arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the
-    /// first page, the pages are fetched one at a time. An error ends the stream after every page
-    /// before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
-    /// [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::LegacyTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
-
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -917,6 +762,33 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             request.pretty(value);
         }
         request.send().await
+    }
+}
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
+    type Page = super::models::PaginatedLegacyTenantSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
     }
 }
 

@@ -23,6 +23,8 @@ pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options",
 pub struct RequestBuilder<'m, 'p> {
     pub op: &'m Operation,
     pub patterns: &'p PatternTable,
+    /// The error body type, as the crate's `Error` alias names it.
+    pub error_body: &'p TokenStream,
 }
 
 /// Parameters the client method takes positionally: path parameters, then required query and
@@ -210,7 +212,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
-        let page_methods = super::pagination::page_methods(op);
+        let list_request = super::pagination::list_request_impl(op, self.error_body);
 
         tokens.extend(quote! {
             #docs
@@ -246,8 +248,6 @@ impl ToTokens for RequestBuilder<'_, '_> {
                     self
                 }
 
-                #page_methods
-
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
                     let mut request = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
@@ -257,6 +257,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
                     #finish
                 }
             }
+
+            #list_request
         });
     }
 }

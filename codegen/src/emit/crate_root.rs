@@ -37,9 +37,10 @@ const USAGE: &[&str] = &[
     "Build a [`Client`] once with [`Client::builder`] and share it (cloning is cheap). Each",
     "operation is a method of the client that returns a request builder: required path parameters",
     "are arguments, optional parameters are setters, and `send()` checks every value against the",
-    "spec before anything is sent. List operations also walk every page with `pages()` and",
-    "`items()`. Every operation fails with [`Error`], which tells invalid requests, transport",
-    "failures and the API's own errors apart.",
+    "spec before anything is sent. The builders of list operations also walk every page with",
+    "`pages()` and `items()` of [`ListRequest`] (bring it into scope with `use`). Every",
+    "operation fails with [`Error`], which tells invalid requests, transport failures and the",
+    "API's own errors apart.",
 ];
 
 impl ToTokens for CrateRoot<'_> {
@@ -109,8 +110,8 @@ impl ToTokens for CrateRoot<'_> {
 
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-                PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
+                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
+                ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
                 WaitPolicy, Waiter,
             };
 

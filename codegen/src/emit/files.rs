@@ -293,11 +293,7 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     if WaiterMethods::any(&ops) {
         let ops = ops.clone();
         parts.push(Box::new(move || {
-            let error_body = model
-                .error_body
-                .as_ref()
-                .map(|ty| rust_type(ty, &quote!(super::models)))
-                .unwrap_or_else(|| quote!(::serde_json::Value));
+            let error_body = error_body_type(model);
             let waiters = WaiterMethods {
                 model,
                 operations: &ops,
@@ -309,10 +305,12 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     for start in (0..ops.len()).step_by(PART_SIZE) {
         let (ops, patterns) = (ops.clone(), patterns.clone());
         parts.push(Box::new(move || {
+            let error_body = error_body_type(model);
             let chunk = &ops[start..(start + PART_SIZE).min(ops.len())];
             let builders = chunk.iter().map(|op| RequestBuilder {
                 op,
                 patterns: &patterns,
+                error_body: &error_body,
             });
             quote!(#(#builders)*)
         }));
@@ -326,4 +324,13 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
         }
     }));
     parts
+}
+
+/// The error body type of the crate's `Error`, as named from an operations module.
+fn error_body_type(model: &ApiModel) -> TokenStream {
+    model
+        .error_body
+        .as_ref()
+        .map(|ty| rust_type(ty, &quote!(super::models)))
+        .unwrap_or_else(|| quote!(::serde_json::Value))
 }

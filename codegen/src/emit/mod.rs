@@ -231,9 +231,11 @@ paths:
         let op = &model.operations[0];
         assert!(op.pagination.is_some(), "the operation pages");
         let patterns = params::PatternTable::for_operations([op]);
+        let error_body = quote::quote!(::serde_json::Value);
         let builder = builder::RequestBuilder {
             op,
             patterns: &patterns,
+            error_body: &error_body,
         };
         let mut names = defined_names(builder.into_token_stream());
         for param in &op.params {
@@ -243,16 +245,35 @@ paths:
                 param.ident.0
             );
         }
-        // Arguments of the setters and of the concurrent pagination methods: a parameter with
-        // one of these names only shadows them inside its own setter.
+        // The argument of the setters: a parameter with this name only shadows it inside its
+        // own setter.
         names.remove("value");
-        names.remove("limit");
         let reserved: BTreeSet<String> = BUILDER_NAMES
             .iter()
-            .chain(PAGINATION_NAMES)
             .map(|name| (*name).to_owned())
             .collect();
         assert_eq!(names, reserved);
+        // The builder pages through the runtime's trait, whose methods users call by these
+        // names: a setter of the same name would hide them.
+        let runtime =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src/pages.rs");
+        let text = std::fs::read_to_string(&runtime).expect("the runtime's pages source");
+        let file = syn::parse_file(&text).expect("the runtime's pages parse");
+        let called: BTreeSet<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Trait(t) if t.ident == "ListRequest" => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| &t.items)
+            .filter_map(|item| match item {
+                syn::TraitItem::Fn(f) if f.default.is_some() => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let paging: BTreeSet<String> = PAGINATION_NAMES.iter().map(|n| (*n).to_owned()).collect();
+        assert_eq!(called, paging);
     }
 
     /// The generated `Client`'s own methods and the public methods of the runtime's `BaseClient`
