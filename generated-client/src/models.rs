@@ -2325,6 +2325,10 @@ impl ::std::default::Default for FlexBackupRestoreJob20241113 {
     }
 }
 
+/// The current version of this type, [`FlexBackupRestoreJob20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupRestoreJob = self::FlexBackupRestoreJob20241113;
+
 /// Create Flex Backup Restore Job
 ///
 /// What to restore a snapshot of a Flex cluster into; the server-set fields come back in the
@@ -2587,6 +2591,10 @@ impl FlexBackupRestoreJobCreate20241113 {
     }
 }
 
+/// The current version of this type, [`FlexBackupRestoreJobCreate20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupRestoreJobCreate = self::FlexBackupRestoreJobCreate20241113;
+
 /// A backup snapshot taken of a Flex cluster.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2736,6 +2744,10 @@ impl ::std::default::Default for FlexBackupSnapshot20241113 {
     }
 }
 
+/// The current version of this type, [`FlexBackupSnapshot20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupSnapshot = self::FlexBackupSnapshot20241113;
+
 /// Flex Backup Snapshot Download Create
 ///
 /// Which snapshot of a Flex cluster to make downloadable.
@@ -2787,6 +2799,10 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
         self
     }
 }
+
+/// The current version of this type, [`FlexBackupSnapshotDownloadCreate20241113`] (the only one,
+/// dated 2024-11-13), by its name without the date.
+pub type FlexBackupSnapshotDownloadCreate = self::FlexBackupSnapshotDownloadCreate20241113;
 
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3331,6 +3347,10 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     }
 }
 
+/// The current version of this type, [`PaginatedApiAtlasFlexBackupRestoreJob20241113`] (the only
+/// one, dated 2024-11-13), by its name without the date.
+pub type PaginatedApiAtlasFlexBackupRestoreJob = self::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+
 /// One page of Flex cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3397,6 +3417,10 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self
     }
 }
+
+/// The current version of this type, [`PaginatedApiAtlasFlexBackupSnapshot20241113`] (the only one,
+/// dated 2024-11-13), by its name without the date.
+pub type PaginatedApiAtlasFlexBackupSnapshot = self::PaginatedApiAtlasFlexBackupSnapshot20241113;
 
 /// One page of serverless instance restore jobs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

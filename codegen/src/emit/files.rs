@@ -103,13 +103,28 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
             //! know in `Unknown`.
         }
     })];
+    let aliases = std::sync::Arc::new(dated_aliases(model));
     for chunk in defs.chunks(PART_SIZE) {
         let chunk = chunk.to_vec();
-        let (boxed, sent) = (boxed.clone(), sent.clone());
+        let (boxed, sent, aliases) = (boxed.clone(), sent.clone(), aliases.clone());
         parts.push(Box::new(move || {
-            let items = chunk
-                .iter()
-                .map(|def| model_item(model, def, &boxed, &sent, crate_name));
+            let items = chunk.iter().map(|def| {
+                let item = model_item(model, def, &boxed, &sent, crate_name);
+                let alias = aliases.get(&def.name).map(|(alias, date)| {
+                    let target = &def.name.0;
+                    let alias_ident = ident(alias);
+                    let target_ident = ident(target);
+                    let doc = format!(
+                        " The current version of this type, [`{target}`] (the only one, dated \
+                         {date}), by its name without the date."
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        pub type #alias_ident = self::#target_ident;
+                    }
+                });
+                quote!(#item #alias)
+            });
             quote!(#(#items)*)
         }));
     }
@@ -118,6 +133,51 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
         quote!(#pages)
     }));
     parts
+}
+
+/// Plain names for types whose name ends in a version date (`FlexBackupSnapshot20241113`, from
+/// Atlas's dated schema names): type name → (alias, the date as `YYYY-MM-DD`). Only where the
+/// type is the one version of its name (with two dated versions, neither is the obvious one),
+/// is not deprecated, and the plain name is not a type of its own.
+pub fn dated_aliases(model: &ApiModel) -> BTreeMap<TypeName, (String, String)> {
+    let mut by_stem: BTreeMap<&str, Vec<(&TypeDef, &str)>> = BTreeMap::new();
+    for def in model.types.values() {
+        let name = def.name.0.as_str();
+        let Some(split) = name.len().checked_sub(8) else {
+            continue;
+        };
+        let (stem, date) = name.split_at(split);
+        if stem.is_empty() || !stem.ends_with(|c: char| c.is_ascii_alphabetic()) || !is_date(date) {
+            continue;
+        }
+        by_stem.entry(stem).or_default().push((def, date));
+    }
+    let mut aliases = BTreeMap::new();
+    for (stem, versions) in by_stem {
+        let [(def, date)] = versions.as_slice() else {
+            continue;
+        };
+        if def.deprecated
+            || crate::names::is_keyword(stem)
+            || model.types.contains_key(&TypeName(stem.to_owned()))
+        {
+            continue;
+        }
+        let date = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
+        aliases.insert(def.name.clone(), (stem.to_owned(), date));
+    }
+    aliases
+}
+
+/// Whether eight characters are a date `YYYYMMDD` (years 1900 to 2099).
+fn is_date(text: &str) -> bool {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    matches!(number(0..2), 19 | 20)
+        && (1..=12).contains(&number(4..6))
+        && (1..=31).contains(&number(6..8))
 }
 
 /// The `Deserialize` impls of the named types, written out: one short `from_map` per struct over

@@ -320,6 +320,52 @@ paths:
         assert_eq!(names, reserved);
     }
 
+    /// A type named with a version date gets a plain alias only where it is the one version of
+    /// its name, is not deprecated and the plain name is free.
+    #[test]
+    fn dated_types_get_a_plain_alias_where_the_name_is_free_and_unambiguous() {
+        let model = model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing20240101: {type: object, properties: {a: {type: string}}}
+    Thing: {type: object, properties: {b: {type: string}}}
+    Other20240101: {type: object, properties: {a: {type: string}}}
+    Two20230101: {type: object, properties: {a: {type: string}}}
+    Two20241113: {type: object, properties: {a: {type: string}}}
+    Old20240101: {type: object, deprecated: true, properties: {a: {type: string}}}
+    Month20241301: {type: object, properties: {a: {type: string}}}
+"#,
+        );
+        let aliases = files::dated_aliases(&model);
+        let found: Vec<(&str, &str, &str)> = aliases
+            .iter()
+            .map(|(target, (alias, date))| (target.0.as_str(), alias.as_str(), date.as_str()))
+            .collect();
+        assert_eq!(found, [("Other20240101", "Other", "2024-01-01")]);
+        let files = files::source_files(&model, "c", None);
+        let (_, parts) = files
+            .iter()
+            .find(|(name, _)| *name == "models.rs")
+            .expect("a models file");
+        let text: String = parts.iter().map(|part| part().to_string()).collect();
+        assert!(
+            text.contains("pub type Other = self :: Other20240101 ;"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("pub type Thing ="),
+            "the plain name is taken"
+        );
+        assert!(
+            !text.contains("pub type Two ="),
+            "two versions, neither is the plain one"
+        );
+    }
+
     /// A long chain of nested types gets a recursion limit that rustc's drop check can follow it
     /// in; a small crate keeps rustc's default.
     #[test]

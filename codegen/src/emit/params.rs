@@ -121,13 +121,16 @@ fn content_name(pattern: &str) -> String {
         "a-zA-Z0-9" | "A-Za-z0-9" | "a-z0-9" => "ALNUM",
         _ => return "SHARED".to_owned(),
     };
-    let count = count
+    if matches!(count, "" | "+" | "*") {
+        return kind.to_owned();
+    }
+    match count
         .strip_prefix('{')
         .and_then(|c| c.strip_suffix('}'))
-        .filter(|c| c.bytes().all(|b| b.is_ascii_digit() || b == b','));
-    match count {
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit() || b == b','))
+    {
         Some(n) => format!("{kind}{}", n.replace(',', "_")),
-        None => kind.to_owned(),
+        None => "SHARED".to_owned(),
     }
 }
 
@@ -203,4 +206,33 @@ pub fn item_count_checks(param: &Parameter) -> Vec<TokenStream> {
         checks.push(quote!(::atlas_runtime::__private::Check::MaxItems(#n)));
     }
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{content_name, pattern_stem};
+    use std::collections::BTreeSet;
+
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn patterns_are_named_by_role_or_content() {
+        let hex = "^([a-f0-9]{24})$";
+        let table = [
+            (hex, names(&["groupId"]), "GROUP_ID"),
+            (hex, names(&["groupId", "snapshotId", "restoreJobId"]), "ID"),
+            (hex, names(&["groupId", "restoreJobId"]), "ID"),
+            ("^[a-z]+$", names(&["clusterName", "name"]), "NAME"),
+            (hex, names(&["groupId", "name"]), "HEX24"),
+            ("^(a|b)$", names(&["one", "two"]), "SHARED"),
+        ];
+        for (pattern, params, expected) in table {
+            assert_eq!(pattern_stem(pattern, &params), expected, "{params:?}");
+        }
+        assert_eq!(content_name("^[0-9]{1,3}$"), "DIGITS1_3");
+        assert_eq!(content_name("^[a-zA-Z0-9]+$"), "ALNUM");
+        assert_eq!(content_name("^[a-z]+-[0-9]+$"), "SHARED");
+    }
 }
