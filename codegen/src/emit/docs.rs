@@ -37,11 +37,30 @@ pub fn type_doc_attrs(def: &TypeDef) -> TokenStream {
                     format!("The values of the `{}` property.", one_line(&p))
                 }
                 (_, Some(p)) => format!("The value of the `{}` property.", one_line(&p)),
-                (_, None) => format!("A schema of the API, at `{}`.", one_line(&def.pointer)),
+                (_, None) => format!("A schema of the API: {}.", describe_pointer(&def.pointer)),
             }
         }
     };
     doc_attrs([Some(line.as_str())])
+}
+
+/// Where a JSON pointer into a spec leads, for people: ``the `GET /jobs` operation's
+/// `parameters/1/schema` `` for a pointer under `paths`, the pointer itself otherwise.
+fn describe_pointer(pointer: &str) -> String {
+    let segments: Vec<String> = pointer
+        .trim_start_matches('#')
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| one_line(&s.replace("~1", "/").replace("~0", "~")))
+        .collect();
+    match segments.as_slice() {
+        [paths, path, method, rest @ ..] if paths == "paths" && !rest.is_empty() => format!(
+            "the `{} {path}` operation's `{}`",
+            method.to_ascii_uppercase(),
+            rest.join("/")
+        ),
+        _ => format!("`{}`", one_line(pointer)),
+    }
 }
 
 /// The first paragraph of a text, for a line that points at a longer description elsewhere.

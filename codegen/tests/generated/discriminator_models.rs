@@ -183,8 +183,8 @@ impl DateCriteria {
     }
 }
 
-/// A schema of the API, at
-/// `/paths/~1api~1atlas~1v2~1untyped/get/responses/200/content/application~1vnd.atlas.2023-01-01+json/schema`.
+/// A schema of the API: the `GET /api/atlas/v2/untyped` operation's
+/// `responses/200/content/application/vnd.atlas.2023-01-01+json/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GetUntypedResponse {
