@@ -10,6 +10,7 @@
 use crate::hand;
 use crate::stats::Timing;
 use anyhow::{bail, Context};
+use atlas_snapshots::ListRequest;
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! The tagged unions the generator emits, compiled and run: the models generated from
-//! `tests/fixtures/codegen/discriminator.yaml` are kept in `tests/generated/` (checked fresh
-//! here, like the committed client) and decoded from and encoded to JSON.
+//! `tests/fixtures/codegen/discriminator.yaml` and their decoders are kept in `tests/generated/`
+//! (checked fresh here, like the committed client) and decoded from and encoded to JSON.
 
 use codegen::project::repository_root;
 use codegen::Options;
@@ -11,14 +11,29 @@ pub mod models {
     include!("generated/discriminator_models.rs");
 }
 
+/// Their `Deserialize` impls, which name the models as `super::models`.
+mod decode {
+    include!("generated/discriminator_decode.rs");
+}
+
 use models::{Criteria, Schedule};
 
 const FIXTURE: &str = "tests/fixtures/codegen/discriminator.yaml";
-const GENERATED: &str = "codegen/tests/generated/discriminator_models.rs";
+/// The generated files this test includes, and where they are kept.
+const GENERATED: &[(&str, &str)] = &[
+    (
+        "/models.rs",
+        "codegen/tests/generated/discriminator_models.rs",
+    ),
+    (
+        "/decode.rs",
+        "codegen/tests/generated/discriminator_decode.rs",
+    ),
+];
 const COMMAND: &str = "cargo test -p codegen --test decode_unions";
 
-/// The included file must be what the generator emits today; a stale one is rewritten, and the
-/// test fails so that the next run compiles the fresh one.
+/// The included files must be what the generator emits today; stale ones are rewritten, and the
+/// test fails so that the next run compiles the fresh ones.
 #[test]
 fn included_models_are_fresh() {
     let root = repository_root();
@@ -28,23 +43,30 @@ fn included_models_are_fresh() {
         crate_settings: codegen::CrateSettings::default(),
     };
     let generated = codegen::generate(&root.join(FIXTURE), &options).unwrap();
-    let models = generated
-        .files
-        .iter()
-        .find(|f| f.path.ends_with("/models.rs"))
-        .expect("a models file");
-    let wanted: String = models
-        .contents
-        .lines()
-        .filter(|line| !line.starts_with("//!"))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    let path = root.join(GENERATED);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current != wanted {
-        std::fs::write(&path, &wanted).unwrap();
-        panic!("{GENERATED} was stale and has been rewritten; run `{COMMAND}` again");
+    let mut stale = Vec::new();
+    for (suffix, kept) in GENERATED {
+        let file = generated
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("a {suffix} file"));
+        let wanted: String = file
+            .contents
+            .lines()
+            .filter(|line| !line.starts_with("//!"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let path = root.join(kept);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current != wanted {
+            std::fs::write(&path, &wanted).unwrap();
+            stale.push(*kept);
+        }
     }
+    assert!(
+        stale.is_empty(),
+        "{stale:?} were stale and have been rewritten; run `{COMMAND}` again"
+    );
 }
 
 #[test]

@@ -2,75 +2,99 @@
 // Do not edit: change the spec or the generator, then run `cargo xtask regen` again.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![warn(missing_docs)]
 #![recursion_limit = "164"]
 #![doc = include_str!("../README.md")]
+
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+mod decode;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
 pub mod v1;
+
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use ::atlas_runtime::{
     http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-    PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
-    WaitPolicy, Waiter,
+    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
+    ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy,
+    TokenError, WaitError, WaitPolicy, Waiter,
 };
-/// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it was built with are those of the [`BaseClient`] it dereferences to.
+
+/// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it
+/// was built with are those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]
 pub struct Client {
     base: ::atlas_runtime::BaseClient,
 }
+
 /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
 /// retries. Made by [`Client::builder`].
 pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+
 impl Client {
     /// Settings for a client, starting from the defaults: the spec's server, no
     /// credentials, the newest version of each operation.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
+
     /// A client of `base_url` with default settings and no credentials.
     pub fn new(base_url: &str) -> ::std::result::Result<Self, BuildError> {
         Self::builder().base_url(base_url).build()
     }
 }
+
 impl ::std::ops::Deref for Client {
     type Target = ::atlas_runtime::BaseClient;
+
     fn deref(&self) -> &Self::Target {
         &self.base
     }
 }
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ApiClient for Client {
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
+
     fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
         Client { base }
     }
 }
+
 /// The error every operation returns: the runtime's error with this API's error body.
 pub type Error = ::atlas_runtime::Error<models::ApiError>;
+
 /// The server the spec names, used when a client is built without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
 /// Resource version dates that operations of this crate offer, oldest first.
 pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-11-13"];
+
 impl ::atlas_runtime::ApiErrorBody for models::ApiError {
     type Code = models::ErrorCode;
+
     fn code(&self) -> ::std::option::Option<&Self::Code> {
         ::std::option::Option::Some(&self.error_code)
     }
+
     fn error_code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.error_code.as_str())
     }
+
     fn detail(&self) -> ::std::option::Option<&str> {
         self.detail.as_deref()
     }
+
     fn reason(&self) -> ::std::option::Option<&str> {
         self.reason.as_deref()
     }

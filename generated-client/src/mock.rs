@@ -8,15 +8,19 @@
 //! (`fails`). Requests are checked as the API would check them (credentials, the
 //! versioned `Accept`, parameter patterns and limits, the request body), and a
 //! request the API would refuse fails the test when the server is dropped.
+
 pub use ::atlas_runtime::mock::{Expectation, Violation};
-/// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static CLUSTER_NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-);
-/// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
+
+/// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
+static ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^([a-f0-9]{24})$",
 );
+
+/// The pattern of `clusterName`, `instanceName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
+static NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
+    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+);
+
 /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
 /// [`Client`](crate::Client) at it with [`MockServer::client`] or
 /// [`MockServer::client_builder`]; its other methods come from the runtime's
@@ -25,6 +29,7 @@ static GROUP_ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::
 pub struct MockServer {
     inner: ::atlas_runtime::mock::MockServer,
 }
+
 impl MockServer {
     /// Starts a server with no expectations.
     pub async fn start() -> Self {
@@ -32,10 +37,12 @@ impl MockServer {
             inner: ::atlas_runtime::mock::MockServer::start(API_ERRORS).await,
         }
     }
+
     /// Client settings with the server's URL as base URL, to add credentials to.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.inner.uri())
     }
+
     /// A client of the server with a bearer token.
     ///
     /// # Panics
@@ -46,7 +53,11 @@ impl MockServer {
             .build()
             .expect("the mock server's URL is a valid base URL")
     }
-    /// Expects `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}` (`cancelBackupRestoreJob`) for these path parameters, as [`Client::cancel_backup_restore_job`](crate::Client::cancel_backup_restore_job) sends it.
+
+    /// Expects
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`
+    /// (`cancelBackupRestoreJob`) for these path parameters, as
+    /// [`Client::cancel_backup_restore_job`](crate::Client::cancel_backup_restore_job) sends it.
     pub fn cancel_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -63,7 +74,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), restore_job_id.into()],
             )
     }
-    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs` (`createBackupRestoreJob`) for these path parameters, as [`Client::create_backup_restore_job`](crate::Client::create_backup_restore_job) sends it.
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`
+    /// (`createBackupRestoreJob`) for these path parameters, as
+    /// [`Client::create_backup_restore_job`](crate::Client::create_backup_restore_job) sends it.
     pub fn create_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -79,7 +93,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs` (`createFlexRestoreJob`) for these path parameters, as [`Client::create_flex_restore_job`](crate::Client::create_flex_restore_job) sends it.
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`
+    /// (`createFlexRestoreJob`) for these path parameters, as
+    /// [`Client::create_flex_restore_job`](crate::Client::create_flex_restore_job) sends it.
     pub fn create_flex_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -92,7 +109,11 @@ impl MockServer {
         self.inner
             .expect(&CREATE_FLEX_RESTORE_JOB, ::std::vec![group_id.into(), name.into()])
     }
-    /// Expects `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs` (`createServerlessRestoreJob`) for these path parameters, as [`Client::create_serverless_restore_job`](crate::Client::create_serverless_restore_job) sends it.
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`
+    /// (`createServerlessRestoreJob`) for these path parameters, as
+    /// [`Client::create_serverless_restore_job`](crate::Client::create_serverless_restore_job)
+    /// sends it.
     #[allow(deprecated)]
     pub fn create_serverless_restore_job(
         &self,
@@ -109,7 +130,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}` (`deleteClusterBackupSnapshot`) for these path parameters, as [`Client::delete_cluster_backup_snapshot`](crate::Client::delete_cluster_backup_snapshot) sends it.
+
+    /// Expects
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`
+    /// (`deleteClusterBackupSnapshot`) for these path parameters, as
+    /// [`Client::delete_cluster_backup_snapshot`](crate::Client::delete_cluster_backup_snapshot)
+    /// sends it.
     pub fn delete_cluster_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -126,7 +152,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download` (`downloadFlexBackup`) for these path parameters, as [`Client::download_flex_backup`](crate::Client::download_flex_backup) sends it.
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`
+    /// (`downloadFlexBackup`) for these path parameters, as
+    /// [`Client::download_flex_backup`](crate::Client::download_flex_backup) sends it.
     pub fn download_flex_backup(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -139,7 +168,11 @@ impl MockServer {
         self.inner
             .expect(&DOWNLOAD_FLEX_BACKUP, ::std::vec![group_id.into(), name.into()])
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}` (`getBackupRestoreJob`) for these path parameters, as [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`
+    /// (`getBackupRestoreJob`) for these path parameters, as
+    /// [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) sends it.
     pub fn get_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -156,7 +189,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), restore_job_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}` (`getBackupShardedCluster`) for these path parameters, as [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`
+    /// (`getBackupShardedCluster`) for these path parameters, as
+    /// [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster) sends it.
     pub fn get_backup_sharded_cluster(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -173,7 +210,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}` (`getBackupTenantSnapshot`) for these path parameters, as [`Client::get_backup_tenant_snapshot`](crate::Client::get_backup_tenant_snapshot) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`
+    /// (`getBackupTenantSnapshot`) for these path parameters, as
+    /// [`Client::get_backup_tenant_snapshot`](crate::Client::get_backup_tenant_snapshot) sends it.
     #[allow(deprecated)]
     pub fn get_backup_tenant_snapshot(
         &self,
@@ -191,7 +232,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}` (`getClusterBackupSnapshot`) for these path parameters, as [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`
+    /// (`getClusterBackupSnapshot`) for these path parameters, as
+    /// [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot) sends
+    /// it.
     pub fn get_cluster_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -208,7 +254,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}` (`getFlexBackupSnapshot`) for these path parameters, as [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`
+    /// (`getFlexBackupSnapshot`) for these path parameters, as
+    /// [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) sends it.
     pub fn get_flex_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -225,7 +275,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}` (`getFlexRestoreJob`) for these path parameters, as [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`
+    /// (`getFlexRestoreJob`) for these path parameters, as
+    /// [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) sends it.
     pub fn get_flex_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -242,7 +296,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), name.into(), restore_job_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}` (`getServerlessBackupSnapshot`) for these path parameters, as [`Client::get_serverless_backup_snapshot`](crate::Client::get_serverless_backup_snapshot) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`
+    /// (`getServerlessBackupSnapshot`) for these path parameters, as
+    /// [`Client::get_serverless_backup_snapshot`](crate::Client::get_serverless_backup_snapshot)
+    /// sends it.
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot(
         &self,
@@ -260,7 +319,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}` (`getServerlessBackupSnapshotV1`) for these path parameters, as [`Client::get_serverless_backup_snapshot_v1`](crate::Client::get_serverless_backup_snapshot_v1) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}`
+    /// (`getServerlessBackupSnapshotV1`) for these path parameters, as
+    /// [`Client::get_serverless_backup_snapshot_v1`](crate::Client::get_serverless_backup_snapshot_v1)
+    /// sends it.
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot_v1(
         &self,
@@ -278,7 +342,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), instance_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}` (`getServerlessRestoreJob`) for these path parameters, as [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`
+    /// (`getServerlessRestoreJob`) for these path parameters, as
+    /// [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job) sends it.
     #[allow(deprecated)]
     pub fn get_serverless_restore_job(
         &self,
@@ -296,7 +364,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), restore_job_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}` (`getTenantBackupSnapshotV1`) for these path parameters, as [`Client::get_tenant_backup_snapshot_v1`](crate::Client::get_tenant_backup_snapshot_v1) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`
+    /// (`getTenantBackupSnapshotV1`) for these path parameters, as
+    /// [`Client::get_tenant_backup_snapshot_v1`](crate::Client::get_tenant_backup_snapshot_v1)
+    /// sends it.
     #[allow(deprecated)]
     pub fn get_tenant_backup_snapshot_v1(
         &self,
@@ -314,7 +387,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs` (`listBackupRestoreJobs`) for these path parameters, as [`Client::list_backup_restore_jobs`](crate::Client::list_backup_restore_jobs) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`
+    /// (`listBackupRestoreJobs`) for these path parameters, as
+    /// [`Client::list_backup_restore_jobs`](crate::Client::list_backup_restore_jobs) sends it.
     pub fn list_backup_restore_jobs(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -330,7 +406,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters` (`listBackupShardedClusters`) for these path parameters, as [`Client::list_backup_sharded_clusters`](crate::Client::list_backup_sharded_clusters) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`
+    /// (`listBackupShardedClusters`) for these path parameters, as
+    /// [`Client::list_backup_sharded_clusters`](crate::Client::list_backup_sharded_clusters) sends
+    /// it.
     pub fn list_backup_sharded_clusters(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -346,7 +427,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots` (`listBackupSnapshots`) for these path parameters, as [`Client::list_backup_snapshots`](crate::Client::list_backup_snapshots) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`
+    /// (`listBackupSnapshots`) for these path parameters, as
+    /// [`Client::list_backup_snapshots`](crate::Client::list_backup_snapshots) sends it.
     pub fn list_backup_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -362,7 +446,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots` (`listClusterBackupSnapshots`) for these path parameters, as [`Client::list_cluster_backup_snapshots`](crate::Client::list_cluster_backup_snapshots) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`
+    /// (`listClusterBackupSnapshots`) for these path parameters, as
+    /// [`Client::list_cluster_backup_snapshots`](crate::Client::list_cluster_backup_snapshots)
+    /// sends it.
     #[allow(deprecated)]
     pub fn list_cluster_backup_snapshots(
         &self,
@@ -379,7 +467,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots` (`listFlexBackupSnapshots`) for these path parameters, as [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`
+    /// (`listFlexBackupSnapshots`) for these path parameters, as
+    /// [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) sends it.
     pub fn list_flex_backup_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -395,7 +486,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs` (`listFlexRestoreJobs`) for these path parameters, as [`Client::list_flex_restore_jobs`](crate::Client::list_flex_restore_jobs) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`
+    /// (`listFlexRestoreJobs`) for these path parameters, as
+    /// [`Client::list_flex_restore_jobs`](crate::Client::list_flex_restore_jobs) sends it.
     pub fn list_flex_restore_jobs(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -408,7 +502,11 @@ impl MockServer {
         self.inner
             .expect(&LIST_FLEX_RESTORE_JOBS, ::std::vec![group_id.into(), name.into()])
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots` (`listServerlessBackupSnapshots`) for these path parameters, as [`Client::list_serverless_backup_snapshots`](crate::Client::list_serverless_backup_snapshots) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`
+    /// (`listServerlessBackupSnapshots`) for these path parameters, as
+    /// [`Client::list_serverless_backup_snapshots`](crate::Client::list_serverless_backup_snapshots)
+    /// sends it.
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots(
         &self,
@@ -425,7 +523,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots` (`listServerlessBackupSnapshotsV1`) for these path parameters, as [`Client::list_serverless_backup_snapshots_v1`](crate::Client::list_serverless_backup_snapshots_v1) sends it.
+
+    /// Expects `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots`
+    /// (`listServerlessBackupSnapshotsV1`) for these path parameters, as
+    /// [`Client::list_serverless_backup_snapshots_v1`](crate::Client::list_serverless_backup_snapshots_v1)
+    /// sends it.
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots_v1(
         &self,
@@ -442,7 +544,11 @@ impl MockServer {
                 ::std::vec![group_id.into(), instance_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs` (`listServerlessRestoreJobs`) for these path parameters, as [`Client::list_serverless_restore_jobs`](crate::Client::list_serverless_restore_jobs) sends it.
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`
+    /// (`listServerlessRestoreJobs`) for these path parameters, as
+    /// [`Client::list_serverless_restore_jobs`](crate::Client::list_serverless_restore_jobs) sends
+    /// it.
     #[allow(deprecated)]
     pub fn list_serverless_restore_jobs(
         &self,
@@ -459,7 +565,12 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots` (`listTenantBackupSnapshotsV1`) for these path parameters, as [`Client::list_tenant_backup_snapshots_v1`](crate::Client::list_tenant_backup_snapshots_v1) sends it.
+
+    /// Expects
+    /// `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`
+    /// (`listTenantBackupSnapshotsV1`) for these path parameters, as
+    /// [`Client::list_tenant_backup_snapshots_v1`](crate::Client::list_tenant_backup_snapshots_v1)
+    /// sends it.
     #[allow(deprecated)]
     pub fn list_tenant_backup_snapshots_v1(
         &self,
@@ -476,7 +587,10 @@ impl MockServer {
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
     }
-    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots` (`takeSnapshots`) for these path parameters, as [`Client::take_snapshots`](crate::Client::take_snapshots) sends it.
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`
+    /// (`takeSnapshots`) for these path parameters, as
+    /// [`Client::take_snapshots`](crate::Client::take_snapshots) sends it.
     pub fn take_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -489,7 +603,11 @@ impl MockServer {
         self.inner
             .expect(&TAKE_SNAPSHOTS, ::std::vec![group_id.into(), cluster_name.into()])
     }
-    /// Expects `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}` (`updateBackupSnapshot`) for these path parameters, as [`Client::update_backup_snapshot`](crate::Client::update_backup_snapshot) sends it.
+
+    /// Expects
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`
+    /// (`updateBackupSnapshot`) for these path parameters, as
+    /// [`Client::update_backup_snapshot`](crate::Client::update_backup_snapshot) sends it.
     pub fn update_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -507,12 +625,15 @@ impl MockServer {
             )
     }
 }
+
 impl ::std::ops::Deref for MockServer {
     type Target = ::atlas_runtime::mock::MockServer;
+
     fn deref(&self) -> &Self::Target {
         &self.inner
     }
 }
+
 /// The status of every error code the spec's error examples show.
 const API_ERRORS: &[(u16, &str)] = &[
     (405u16, "CANNOT_CANCEL_FINISHED_RESTORE_JOB"),
@@ -524,6 +645,7 @@ const API_ERRORS: &[(u16, &str)] = &[
     (403u16, "USER_UNAUTHORIZED"),
     (400u16, "VALIDATION_ERROR"),
 ];
+
 /// What the mock checks of `cancelBackupRestoreJob`.
 static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::CancelBackupRestoreJob::OPERATION,
@@ -535,7 +657,7 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -546,7 +668,7 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "restoreJobId",
@@ -554,7 +676,7 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -570,6 +692,7 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `createBackupRestoreJob`.
 static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::CreateBackupRestoreJob::OPERATION,
@@ -581,7 +704,7 @@ static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -592,7 +715,7 @@ static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -610,6 +733,7 @@ static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
     ),
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `createFlexRestoreJob`.
 static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::CreateFlexRestoreJob::OPERATION,
@@ -621,7 +745,7 @@ static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_r
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -632,7 +756,7 @@ static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_r
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -652,6 +776,7 @@ static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_r
     ),
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `createServerlessRestoreJob`.
 #[allow(deprecated)]
 static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -664,7 +789,7 @@ static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::a
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -675,7 +800,7 @@ static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::a
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -693,6 +818,7 @@ static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::a
     ),
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `deleteClusterBackupSnapshot`.
 static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::DeleteClusterBackupSnapshot::OPERATION,
@@ -704,7 +830,7 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -715,7 +841,7 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -724,7 +850,7 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -742,6 +868,7 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `downloadFlexBackup`.
 static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::DownloadFlexBackup::OPERATION,
@@ -753,7 +880,7 @@ static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runt
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -764,7 +891,7 @@ static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runt
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -784,6 +911,7 @@ static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runt
     ),
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getBackupRestoreJob`.
 static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::GetBackupRestoreJob::OPERATION,
@@ -795,7 +923,7 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -806,7 +934,7 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "restoreJobId",
@@ -814,7 +942,7 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -828,6 +956,7 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getBackupShardedCluster`.
 static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::GetBackupShardedCluster::OPERATION,
@@ -839,7 +968,7 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -850,7 +979,7 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -859,7 +988,7 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -877,6 +1006,7 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getBackupTenantSnapshot`.
 #[allow(deprecated)]
 static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -889,7 +1019,7 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -900,7 +1030,7 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -909,7 +1039,7 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -943,6 +1073,7 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getClusterBackupSnapshot`.
 static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::GetClusterBackupSnapshot::OPERATION,
@@ -954,7 +1085,7 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -965,7 +1096,7 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -974,7 +1105,7 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -992,6 +1123,7 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getFlexBackupSnapshot`.
 static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::GetFlexBackupSnapshot::OPERATION,
@@ -1003,7 +1135,7 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1014,7 +1146,7 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -1023,7 +1155,7 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1057,6 +1189,7 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getFlexRestoreJob`.
 static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::GetFlexRestoreJob::OPERATION,
@@ -1068,7 +1201,7 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1079,7 +1212,7 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "restoreJobId",
@@ -1087,7 +1220,7 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -1102,6 +1235,7 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getServerlessBackupSnapshot`.
 #[allow(deprecated)]
 static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1114,7 +1248,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1125,7 +1259,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -1134,7 +1268,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1168,6 +1302,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getServerlessBackupSnapshotV1`.
 #[allow(deprecated)]
 static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1180,7 +1315,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1191,7 +1326,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -1200,7 +1335,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1234,6 +1369,7 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getServerlessRestoreJob`.
 #[allow(deprecated)]
 static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1246,7 +1382,7 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1257,7 +1393,7 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "restoreJobId",
@@ -1265,7 +1401,7 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -1280,6 +1416,7 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `getTenantBackupSnapshotV1`.
 #[allow(deprecated)]
 static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1292,7 +1429,7 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1303,7 +1440,7 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -1312,7 +1449,7 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1346,6 +1483,7 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `listBackupRestoreJobs`.
 static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::ListBackupRestoreJobs::OPERATION,
@@ -1357,7 +1495,7 @@ static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1368,7 +1506,7 @@ static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "includeCount",
@@ -1409,6 +1547,7 @@ static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listBackupShardedClusters`.
 static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::ListBackupShardedClusters::OPERATION,
@@ -1420,7 +1559,7 @@ static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::at
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1431,7 +1570,7 @@ static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::at
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -1446,6 +1585,7 @@ static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::at
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `listBackupSnapshots`.
 static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::ListBackupSnapshots::OPERATION,
@@ -1457,7 +1597,7 @@ static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_run
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1468,7 +1608,7 @@ static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_run
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "includeCount",
@@ -1534,6 +1674,7 @@ static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_run
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listClusterBackupSnapshots`.
 #[allow(deprecated)]
 static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1546,7 +1687,7 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::a
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1557,7 +1698,7 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::a
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "envelope",
@@ -1615,6 +1756,7 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::a
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listFlexBackupSnapshots`.
 static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::ListFlexBackupSnapshots::OPERATION,
@@ -1626,7 +1768,7 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atla
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1637,7 +1779,7 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atla
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "envelope",
@@ -1695,6 +1837,7 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atla
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listFlexRestoreJobs`.
 static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::ListFlexRestoreJobs::OPERATION,
@@ -1706,7 +1849,7 @@ static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1717,7 +1860,7 @@ static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "includeCount",
@@ -1759,6 +1902,7 @@ static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_ru
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listServerlessBackupSnapshots`.
 #[allow(deprecated)]
 static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1771,7 +1915,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = 
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1782,7 +1926,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = 
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "envelope",
@@ -1840,6 +1984,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = 
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listServerlessBackupSnapshotsV1`.
 #[allow(deprecated)]
 static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1852,7 +1997,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1863,7 +2008,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "envelope",
@@ -1921,6 +2066,7 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listServerlessRestoreJobs`.
 #[allow(deprecated)]
 static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1933,7 +2079,7 @@ static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::at
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -1944,7 +2090,7 @@ static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::at
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "includeCount",
@@ -1986,6 +2132,7 @@ static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::at
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `listTenantBackupSnapshotsV1`.
 #[allow(deprecated)]
 static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
@@ -1998,7 +2145,7 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = :
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -2009,7 +2156,7 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = :
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "envelope",
@@ -2067,6 +2214,7 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = :
     body: ::std::option::Option::None,
     page_size: ::std::option::Option::Some(100i64),
 };
+
 /// What the mock checks of `takeSnapshots`.
 static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::TakeSnapshots::OPERATION,
@@ -2078,7 +2226,7 @@ static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::m
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -2089,7 +2237,7 @@ static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::m
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -2108,6 +2256,7 @@ static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::m
     ),
     page_size: ::std::option::Option::None,
 };
+
 /// What the mock checks of `updateBackupSnapshot`.
 static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
     info: &crate::operations::UpdateBackupSnapshot::OPERATION,
@@ -2119,7 +2268,7 @@ static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],
@@ -2130,7 +2279,7 @@ static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             required: true,
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
         },
         ::atlas_runtime::mock::MockParam {
             name: "snapshotId",
@@ -2139,7 +2288,7 @@ static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_ru
             kind: ::atlas_runtime::mock::ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                 ::atlas_runtime::__private::Check::MinLength(24usize),
                 ::atlas_runtime::__private::Check::MaxLength(24usize),
             ],

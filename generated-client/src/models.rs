@@ -4,6 +4,7 @@
 //! Every named type of the API: component schemas and the inline schemas that needed a
 //! name. Response models ignore fields they do not know; enums keep values they do not
 //! know in `Unknown`.
+
 /// BSON Timestamp
 ///
 /// A point in the oplog: a second and an operation number within it.
@@ -21,39 +22,7 @@ pub struct ApiBsonTimestamp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub increment: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for ApiBsonTimestamp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for ApiBsonTimestamp {
-    const NAME: &'static str = "ApiBsonTimestamp";
-    const FIELDS: &'static [&'static str] = &["date", "increment"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_date = None;
-        let mut value_increment = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_date, "date")?,
-                1 => take(&mut map, &mut value_increment, "increment")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: value_date.flatten(),
-            increment: value_increment.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl ApiBsonTimestamp {
     /// A value with every required property given and every optional one unset; the
@@ -69,12 +38,14 @@ impl ApiBsonTimestamp {
             increment: ::std::option::Option::None,
         }
     }
+
     /// Sets `date`, which is otherwise left out.
     #[must_use]
     pub fn with_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `increment`, which is otherwise left out.
     #[must_use]
     pub fn with_increment(mut self, value: i32) -> Self {
@@ -82,16 +53,19 @@ impl ApiBsonTimestamp {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for ApiBsonTimestamp {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Body that Atlas returns with every error response.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiError {
+    /// Field-level reasons why a request was rejected.
     #[serde(
         rename = "badRequestDetail",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -104,6 +78,9 @@ pub struct ApiError {
     ///
     /// Set by the server; ignored when sent.
     pub error: i32,
+    /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and
+    /// restore endpoints are known to answer with; Atlas defines many more and adds new ones
+    /// without a new API version, so a client must accept codes it does not know.
     #[serde(rename = "errorCode")]
     pub error_code: self::ErrorCode,
     /// Values that complete the error message, in order.
@@ -117,58 +94,7 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for ApiError {
-    const NAME: &'static str = "ApiError";
-    const FIELDS: &'static [&'static str] = &[
-        "badRequestDetail",
-        "detail",
-        "error",
-        "errorCode",
-        "parameters",
-        "reason",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_bad_request_detail = None;
-        let mut value_detail = None;
-        let mut value_error = None;
-        let mut value_error_code = None;
-        let mut value_parameters = None;
-        let mut value_reason = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_bad_request_detail, "badRequestDetail")?,
-                1 => take(&mut map, &mut value_detail, "detail")?,
-                2 => take(&mut map, &mut value_error, "error")?,
-                3 => take(&mut map, &mut value_error_code, "errorCode")?,
-                4 => take(&mut map, &mut value_parameters, "parameters")?,
-                5 => take(&mut map, &mut value_reason, "reason")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bad_request_detail: value_bad_request_detail.flatten(),
-            detail: value_detail.flatten(),
-            error: required(value_error, "error")?,
-            error_code: required(value_error_code, "errorCode")?,
-            parameters: value_parameters.flatten(),
-            reason: value_reason.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl ApiError {
     /// A value with every required property given and every optional one unset; the
@@ -189,30 +115,35 @@ impl ApiError {
             reason: ::std::option::Option::None,
         }
     }
+
     /// Sets `badRequestDetail`, which is otherwise left out.
     #[must_use]
     pub fn with_bad_request_detail(mut self, value: self::BadRequestDetail) -> Self {
         self.bad_request_detail = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `detail`, which is otherwise left out.
     #[must_use]
     pub fn with_detail(mut self, value: ::std::string::String) -> Self {
         self.detail = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `error`.
     #[must_use]
     pub fn with_error(mut self, value: i32) -> Self {
         self.error = value;
         self
     }
+
     /// Sets `errorCode`.
     #[must_use]
     pub fn with_error_code(mut self, value: self::ErrorCode) -> Self {
         self.error_code = value;
         self
     }
+
     /// Sets `parameters`, which is otherwise left out.
     #[must_use]
     pub fn with_parameters(
@@ -222,6 +153,7 @@ impl ApiError {
         self.parameters = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `reason`, which is otherwise left out.
     #[must_use]
     pub fn with_reason(mut self, value: ::std::string::String) -> Self {
@@ -229,6 +161,7 @@ impl ApiError {
         self
     }
 }
+
 /// A download address reachable through one private endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -246,39 +179,7 @@ pub struct ApiPrivateDownloadDeliveryUrl {
     )]
     pub endpoint_id: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for ApiPrivateDownloadDeliveryUrl {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for ApiPrivateDownloadDeliveryUrl {
-    const NAME: &'static str = "ApiPrivateDownloadDeliveryUrl";
-    const FIELDS: &'static [&'static str] = &["deliveryUrl", "endpointId"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_delivery_url = None;
-        let mut value_endpoint_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
-                1 => take(&mut map, &mut value_endpoint_id, "endpointId")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            delivery_url: value_delivery_url.flatten(),
-            endpoint_id: value_endpoint_id.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl ApiPrivateDownloadDeliveryUrl {
     /// A value with every required property given and every optional one unset; the
@@ -295,12 +196,14 @@ impl ApiPrivateDownloadDeliveryUrl {
             endpoint_id: ::std::option::Option::None,
         }
     }
+
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_delivery_url(mut self, value: ::std::string::String) -> Self {
         self.delivery_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `endpointId`, which is otherwise left out.
     #[must_use]
     pub fn with_endpoint_id(mut self, value: ::std::string::String) -> Self {
@@ -308,12 +211,14 @@ impl ApiPrivateDownloadDeliveryUrl {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for ApiPrivateDownloadDeliveryUrl {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// A new retention for one snapshot.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -330,46 +235,7 @@ pub struct BackupSnapshotRetention {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for BackupSnapshotRetention {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for BackupSnapshotRetention {
-    const NAME: &'static str = "BackupSnapshotRetention";
-    const FIELDS: &'static [&'static str] = &[
-        "links",
-        "retentionUnit",
-        "retentionValue",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_retention_unit = None;
-        let mut value_retention_value = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
-                2 => take(&mut map, &mut value_retention_value, "retentionValue")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            retention_unit: required(value_retention_unit, "retentionUnit")?,
-            retention_value: required(value_retention_value, "retentionValue")?,
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl BackupSnapshotRetention {
     /// A value with every required property given and every optional one unset; the
@@ -386,18 +252,21 @@ impl BackupSnapshotRetention {
             retention_value,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `retentionUnit`.
     #[must_use]
     pub fn with_retention_unit(mut self, value: ::std::string::String) -> Self {
         self.retention_unit = value;
         self
     }
+
     /// Sets `retentionValue`.
     #[must_use]
     pub fn with_retention_value(mut self, value: i32) -> Self {
@@ -405,6 +274,7 @@ impl BackupSnapshotRetention {
         self
     }
 }
+
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v2 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -462,66 +332,7 @@ pub struct BackupTenantSnapshot {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<self::BackupTenantSnapshotStatus>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for BackupTenantSnapshot {
-    const NAME: &'static str = "BackupTenantSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "expiration",
-        "finishTime",
-        "id",
-        "links",
-        "mongoDBVersion",
-        "scheduledTime",
-        "startTime",
-        "status",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_expiration = None;
-        let mut value_finish_time = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_mongo_db_version = None;
-        let mut value_scheduled_time = None;
-        let mut value_start_time = None;
-        let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_expiration, "expiration")?,
-                1 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                2 => take(&mut map, &mut value_id, "id")?,
-                3 => take(&mut map, &mut value_links, "links")?,
-                4 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
-                5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                6 => take(&mut map, &mut value_start_time, "startTime")?,
-                7 => take(&mut map, &mut value_status, "status")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            expiration: value_expiration.flatten(),
-            finish_time: value_finish_time.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            mongo_db_version: value_mongo_db_version.flatten(),
-            scheduled_time: value_scheduled_time.flatten(),
-            start_time: value_start_time.flatten(),
-            status: value_status.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl BackupTenantSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -544,36 +355,42 @@ impl BackupTenantSnapshot {
             status: ::std::option::Option::None,
         }
     }
+
     /// Sets `expiration`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expiration = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.finish_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
         self.mongo_db_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `scheduledTime`, which is otherwise left out.
     #[must_use]
     pub fn with_scheduled_time(
@@ -583,12 +400,14 @@ impl BackupTenantSnapshot {
         self.scheduled_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.start_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: self::BackupTenantSnapshotStatus) -> Self {
@@ -596,12 +415,14 @@ impl BackupTenantSnapshot {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for BackupTenantSnapshot {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Stage the snapshot workflow had reached when the request was served.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -619,6 +440,7 @@ pub enum BackupTenantSnapshotStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl BackupTenantSnapshotStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -632,6 +454,7 @@ impl BackupTenantSnapshotStatus {
         }
     }
 }
+
 impl ::std::convert::From<&str> for BackupTenantSnapshotStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -644,11 +467,13 @@ impl ::std::convert::From<&str> for BackupTenantSnapshotStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for BackupTenantSnapshotStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for BackupTenantSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -657,22 +482,14 @@ impl ::serde::Serialize for BackupTenantSnapshotStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BackupTenantSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// Field-level reasons why a request was rejected.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -681,36 +498,7 @@ pub struct BadRequestDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<self::FieldViolation>>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for BadRequestDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for BadRequestDetail {
-    const NAME: &'static str = "BadRequestDetail";
-    const FIELDS: &'static [&'static str] = &["fields"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_fields = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_fields, "fields")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            fields: value_fields.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl BadRequestDetail {
     /// A value with every required property given and every optional one unset; the
@@ -726,6 +514,7 @@ impl BadRequestDetail {
             fields: ::std::option::Option::None,
         }
     }
+
     /// Sets `fields`, which is otherwise left out.
     #[must_use]
     pub fn with_fields(mut self, value: ::std::vec::Vec<self::FieldViolation>) -> Self {
@@ -733,12 +522,14 @@ impl BadRequestDetail {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for BadRequestDetail {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// What to take an on-demand snapshot of a dedicated cluster with.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -758,42 +549,7 @@ pub struct DiskBackupOnDemandSnapshotRequest {
     )]
     pub retention_in_days: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupOnDemandSnapshotRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupOnDemandSnapshotRequest {
-    const NAME: &'static str = "DiskBackupOnDemandSnapshotRequest";
-    const FIELDS: &'static [&'static str] = &["description", "links", "retentionInDays"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_description = None;
-        let mut value_links = None;
-        let mut value_retention_in_days = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_description, "description")?,
-                1 => take(&mut map, &mut value_links, "links")?,
-                2 => take(&mut map, &mut value_retention_in_days, "retentionInDays")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            description: value_description.flatten(),
-            links: value_links.flatten(),
-            retention_in_days: value_retention_in_days.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupOnDemandSnapshotRequest {
     /// A value with every required property given and every optional one unset; the
@@ -811,18 +567,21 @@ impl DiskBackupOnDemandSnapshotRequest {
             retention_in_days: ::std::option::Option::None,
         }
     }
+
     /// Sets `description`, which is otherwise left out.
     #[must_use]
     pub fn with_description(mut self, value: ::std::string::String) -> Self {
         self.description = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `retentionInDays`, which is otherwise left out.
     #[must_use]
     pub fn with_retention_in_days(mut self, value: i32) -> Self {
@@ -830,12 +589,14 @@ impl DiskBackupOnDemandSnapshotRequest {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for DiskBackupOnDemandSnapshotRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Replica Set Snapshot
 ///
 /// A cloud backup snapshot of a replica set.
@@ -937,7 +698,8 @@ pub struct DiskBackupReplicaSet {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
-    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
+    /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -956,98 +718,7 @@ pub struct DiskBackupReplicaSet {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupReplicaSet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupReplicaSet {
-    const NAME: &'static str = "DiskBackupReplicaSet";
-    const FIELDS: &'static [&'static str] = &[
-        "cloudProvider",
-        "copyRegions",
-        "createdAt",
-        "description",
-        "expiresAt",
-        "frequencyType",
-        "id",
-        "links",
-        "masterKeyUUID",
-        "mongodVersion",
-        "policyItems",
-        "replicaSetName",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-        "type",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_cloud_provider = None;
-        let mut value_copy_regions = None;
-        let mut value_created_at = None;
-        let mut value_description = None;
-        let mut value_expires_at = None;
-        let mut value_frequency_type = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_master_key_uuid = None;
-        let mut value_mongod_version = None;
-        let mut value_policy_items = None;
-        let mut value_replica_set_name = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
-                1 => take(&mut map, &mut value_copy_regions, "copyRegions")?,
-                2 => take(&mut map, &mut value_created_at, "createdAt")?,
-                3 => take(&mut map, &mut value_description, "description")?,
-                4 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                5 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                6 => take(&mut map, &mut value_id, "id")?,
-                7 => take(&mut map, &mut value_links, "links")?,
-                8 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
-                9 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                10 => take(&mut map, &mut value_policy_items, "policyItems")?,
-                11 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
-                12 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                13 => take(&mut map, &mut value_status, "status")?,
-                14 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                15 => take(&mut map, &mut value_type, "type")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cloud_provider: value_cloud_provider.flatten(),
-            copy_regions: value_copy_regions.flatten(),
-            created_at: value_created_at.flatten(),
-            description: value_description.flatten(),
-            expires_at: value_expires_at.flatten(),
-            frequency_type: value_frequency_type.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            master_key_uuid: value_master_key_uuid.flatten(),
-            mongod_version: value_mongod_version.flatten(),
-            policy_items: value_policy_items.flatten(),
-            replica_set_name: value_replica_set_name.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: value_status.flatten(),
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-            r#type: value_type.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupReplicaSet {
     /// A value with every required property given and every optional one unset; the
@@ -1078,12 +749,14 @@ impl DiskBackupReplicaSet {
             r#type: ::std::option::Option::None,
         }
     }
+
     /// Sets `cloudProvider`, which is otherwise left out.
     #[must_use]
     pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
         self.cloud_provider = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `copyRegions`, which is otherwise left out.
     #[must_use]
     pub fn with_copy_regions(
@@ -1093,54 +766,63 @@ impl DiskBackupReplicaSet {
         self.copy_regions = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.created_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `description`, which is otherwise left out.
     #[must_use]
     pub fn with_description(mut self, value: ::std::string::String) -> Self {
         self.description = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
     pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
         self.frequency_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
     pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
         self.master_key_uuid = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
         self.mongod_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
     pub fn with_policy_items(
@@ -1150,30 +832,35 @@ impl DiskBackupReplicaSet {
         self.policy_items = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
     pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
         self.replica_set_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
         self.snapshot_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
         self.storage_size_bytes = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`, which is otherwise left out.
     #[must_use]
     pub fn with_type(mut self, value: ::std::string::String) -> Self {
@@ -1181,12 +868,14 @@ impl DiskBackupReplicaSet {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for DiskBackupReplicaSet {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Where to download the restored data of one replica set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1218,53 +907,7 @@ pub struct DiskBackupRestoreMember {
     )]
     pub replica_set_name: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupRestoreMember {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupRestoreMember {
-    const NAME: &'static str = "DiskBackupRestoreMember";
-    const FIELDS: &'static [&'static str] = &[
-        "downloadUrl",
-        "privateDownloadDeliveryUrls",
-        "replicaSetName",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_download_url = None;
-        let mut value_private_download_delivery_urls = None;
-        let mut value_replica_set_name = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_download_url, "downloadUrl")?,
-                1 => {
-                    take(
-                        &mut map,
-                        &mut value_private_download_delivery_urls,
-                        "privateDownloadDeliveryUrls",
-                    )?
-                }
-                2 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            download_url: value_download_url.flatten(),
-            private_download_delivery_urls: value_private_download_delivery_urls
-                .flatten(),
-            replica_set_name: value_replica_set_name.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupRestoreMember {
     /// A value with every required property given and every optional one unset; the
@@ -1281,12 +924,14 @@ impl DiskBackupRestoreMember {
             replica_set_name: ::std::option::Option::None,
         }
     }
+
     /// Sets `downloadUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_download_url(mut self, value: ::std::string::String) -> Self {
         self.download_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `privateDownloadDeliveryUrls`, which is otherwise left out.
     #[must_use]
     pub fn with_private_download_delivery_urls(
@@ -1296,6 +941,7 @@ impl DiskBackupRestoreMember {
         self.private_download_delivery_urls = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
     pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
@@ -1303,12 +949,14 @@ impl DiskBackupRestoreMember {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for DiskBackupRestoreMember {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Sharded Cluster Snapshot
 ///
 /// A cloud backup snapshot of a sharded cluster.
@@ -1409,7 +1057,8 @@ pub struct DiskBackupShardedClusterSnapshot {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
-    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
+    /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1428,98 +1077,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupShardedClusterSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupShardedClusterSnapshot {
-    const NAME: &'static str = "DiskBackupShardedClusterSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "configServerType",
-        "createdAt",
-        "description",
-        "expiresAt",
-        "frequencyType",
-        "id",
-        "links",
-        "masterKeyUUID",
-        "members",
-        "mongodVersion",
-        "policyItems",
-        "snapshotIds",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-        "type",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_config_server_type = None;
-        let mut value_created_at = None;
-        let mut value_description = None;
-        let mut value_expires_at = None;
-        let mut value_frequency_type = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_master_key_uuid = None;
-        let mut value_members = None;
-        let mut value_mongod_version = None;
-        let mut value_policy_items = None;
-        let mut value_snapshot_ids = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_config_server_type, "configServerType")?,
-                1 => take(&mut map, &mut value_created_at, "createdAt")?,
-                2 => take(&mut map, &mut value_description, "description")?,
-                3 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                4 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                5 => take(&mut map, &mut value_id, "id")?,
-                6 => take(&mut map, &mut value_links, "links")?,
-                7 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
-                8 => take(&mut map, &mut value_members, "members")?,
-                9 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                10 => take(&mut map, &mut value_policy_items, "policyItems")?,
-                11 => take(&mut map, &mut value_snapshot_ids, "snapshotIds")?,
-                12 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                13 => take(&mut map, &mut value_status, "status")?,
-                14 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                15 => take(&mut map, &mut value_type, "type")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            config_server_type: value_config_server_type.flatten(),
-            created_at: value_created_at.flatten(),
-            description: value_description.flatten(),
-            expires_at: value_expires_at.flatten(),
-            frequency_type: value_frequency_type.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            master_key_uuid: value_master_key_uuid.flatten(),
-            members: value_members.flatten(),
-            mongod_version: value_mongod_version.flatten(),
-            policy_items: value_policy_items.flatten(),
-            snapshot_ids: value_snapshot_ids.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: value_status.flatten(),
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-            r#type: value_type.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupShardedClusterSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -1550,54 +1108,63 @@ impl DiskBackupShardedClusterSnapshot {
             r#type: ::std::option::Option::None,
         }
     }
+
     /// Sets `configServerType`, which is otherwise left out.
     #[must_use]
     pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
         self.config_server_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.created_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `description`, which is otherwise left out.
     #[must_use]
     pub fn with_description(mut self, value: ::std::string::String) -> Self {
         self.description = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
     pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
         self.frequency_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
     pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
         self.master_key_uuid = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `members`, which is otherwise left out.
     #[must_use]
     pub fn with_members(
@@ -1607,12 +1174,14 @@ impl DiskBackupShardedClusterSnapshot {
         self.members = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
         self.mongod_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
     pub fn with_policy_items(
@@ -1622,6 +1191,7 @@ impl DiskBackupShardedClusterSnapshot {
         self.policy_items = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotIds`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_ids(
@@ -1631,24 +1201,28 @@ impl DiskBackupShardedClusterSnapshot {
         self.snapshot_ids = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
         self.snapshot_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
         self.storage_size_bytes = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`, which is otherwise left out.
     #[must_use]
     pub fn with_type(mut self, value: ::std::string::String) -> Self {
@@ -1656,12 +1230,14 @@ impl DiskBackupShardedClusterSnapshot {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for DiskBackupShardedClusterSnapshot {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The snapshot of one member of a sharded cluster.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1681,42 +1257,7 @@ pub struct DiskBackupShardedClusterSnapshotMember {
     #[serde(rename = "replicaSetName")]
     pub replica_set_name: ::std::string::String,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupShardedClusterSnapshotMember {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupShardedClusterSnapshotMember {
-    const NAME: &'static str = "DiskBackupShardedClusterSnapshotMember";
-    const FIELDS: &'static [&'static str] = &["cloudProvider", "id", "replicaSetName"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_cloud_provider = None;
-        let mut value_id = None;
-        let mut value_replica_set_name = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
-                1 => take(&mut map, &mut value_id, "id")?,
-                2 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
-            id: required(value_id, "id")?,
-            replica_set_name: required(value_replica_set_name, "replicaSetName")?,
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupShardedClusterSnapshotMember {
     /// A value with every required property given and every optional one unset; the
@@ -1737,18 +1278,21 @@ impl DiskBackupShardedClusterSnapshotMember {
             replica_set_name,
         }
     }
+
     /// Sets `cloudProvider`.
     #[must_use]
     pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
         self.cloud_provider = value;
         self
     }
+
     /// Sets `id`.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = value;
         self
     }
+
     /// Sets `replicaSetName`.
     #[must_use]
     pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
@@ -1756,7 +1300,9 @@ impl DiskBackupShardedClusterSnapshotMember {
         self
     }
 }
-/// A cloud backup snapshot of a dedicated cluster: a replica set or a sharded cluster, as `type` says; the fields of the other kind are absent.
+
+/// A cloud backup snapshot of a dedicated cluster: a replica set or a sharded cluster, as `type`
+/// says; the fields of the other kind are absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshot {
@@ -1878,7 +1424,8 @@ pub struct DiskBackupSnapshot {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
-    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`, `completed` or `failed`.
+    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
+    /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1897,110 +1444,7 @@ pub struct DiskBackupSnapshot {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupSnapshot {
-    const NAME: &'static str = "DiskBackupSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "cloudProvider",
-        "configServerType",
-        "copyRegions",
-        "createdAt",
-        "description",
-        "expiresAt",
-        "frequencyType",
-        "id",
-        "links",
-        "masterKeyUUID",
-        "members",
-        "mongodVersion",
-        "policyItems",
-        "replicaSetName",
-        "snapshotIds",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-        "type",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_cloud_provider = None;
-        let mut value_config_server_type = None;
-        let mut value_copy_regions = None;
-        let mut value_created_at = None;
-        let mut value_description = None;
-        let mut value_expires_at = None;
-        let mut value_frequency_type = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_master_key_uuid = None;
-        let mut value_members = None;
-        let mut value_mongod_version = None;
-        let mut value_policy_items = None;
-        let mut value_replica_set_name = None;
-        let mut value_snapshot_ids = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
-                1 => take(&mut map, &mut value_config_server_type, "configServerType")?,
-                2 => take(&mut map, &mut value_copy_regions, "copyRegions")?,
-                3 => take(&mut map, &mut value_created_at, "createdAt")?,
-                4 => take(&mut map, &mut value_description, "description")?,
-                5 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                6 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                7 => take(&mut map, &mut value_id, "id")?,
-                8 => take(&mut map, &mut value_links, "links")?,
-                9 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
-                10 => take(&mut map, &mut value_members, "members")?,
-                11 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                12 => take(&mut map, &mut value_policy_items, "policyItems")?,
-                13 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
-                14 => take(&mut map, &mut value_snapshot_ids, "snapshotIds")?,
-                15 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                16 => take(&mut map, &mut value_status, "status")?,
-                17 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                18 => take(&mut map, &mut value_type, "type")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cloud_provider: value_cloud_provider.flatten(),
-            config_server_type: value_config_server_type.flatten(),
-            copy_regions: value_copy_regions.flatten(),
-            created_at: value_created_at.flatten(),
-            description: value_description.flatten(),
-            expires_at: value_expires_at.flatten(),
-            frequency_type: value_frequency_type.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            master_key_uuid: value_master_key_uuid.flatten(),
-            members: value_members.flatten(),
-            mongod_version: value_mongod_version.flatten(),
-            policy_items: value_policy_items.flatten(),
-            replica_set_name: value_replica_set_name.flatten(),
-            snapshot_ids: value_snapshot_ids.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: value_status.flatten(),
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-            r#type: value_type.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -2034,18 +1478,21 @@ impl DiskBackupSnapshot {
             r#type: ::std::option::Option::None,
         }
     }
+
     /// Sets `cloudProvider`, which is otherwise left out.
     #[must_use]
     pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
         self.cloud_provider = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `configServerType`, which is otherwise left out.
     #[must_use]
     pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
         self.config_server_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `copyRegions`, which is otherwise left out.
     #[must_use]
     pub fn with_copy_regions(
@@ -2055,48 +1502,56 @@ impl DiskBackupSnapshot {
         self.copy_regions = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.created_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `description`, which is otherwise left out.
     #[must_use]
     pub fn with_description(mut self, value: ::std::string::String) -> Self {
         self.description = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
     pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
         self.frequency_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
     pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
         self.master_key_uuid = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `members`, which is otherwise left out.
     #[must_use]
     pub fn with_members(
@@ -2106,12 +1561,14 @@ impl DiskBackupSnapshot {
         self.members = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
         self.mongod_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
     pub fn with_policy_items(
@@ -2121,12 +1578,14 @@ impl DiskBackupSnapshot {
         self.policy_items = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
     pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
         self.replica_set_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotIds`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_ids(
@@ -2136,24 +1595,28 @@ impl DiskBackupSnapshot {
         self.snapshot_ids = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
         self.snapshot_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
         self.storage_size_bytes = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`, which is otherwise left out.
     #[must_use]
     pub fn with_type(mut self, value: ::std::string::String) -> Self {
@@ -2161,13 +1624,16 @@ impl DiskBackupSnapshot {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for DiskBackupSnapshot {
     fn default() -> Self {
         Self::new()
     }
 }
-/// A job that restores a snapshot of a dedicated cluster: into a cluster (`automated`, `pointInTime`) or as a download (`download`).
+
+/// A job that restores a snapshot of a dedicated cluster: into a cluster (`automated`,
+/// `pointInTime`) or as a download (`download`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotRestoreJob {
@@ -2194,6 +1660,7 @@ pub struct DiskBackupSnapshotRestoreJob {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A point in the oplog: a second and an operation number within it.
     #[serde(
         rename = "desiredTimestamp",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2238,7 +1705,8 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
     #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_inc: ::std::option::Option<i32>,
-    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime` restore.
+    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
+    /// restore.
     #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_ts: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
@@ -2269,7 +1737,8 @@ pub struct DiskBackupSnapshotRestoreJob {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub target_cluster_name: ::std::option::Option<::std::string::String>,
-    /// Identifier of the project of `targetClusterName`; needed for `automated` and `pointInTime` restores.
+    /// Identifier of the project of `targetClusterName`; needed for `automated` and `pointInTime`
+    /// restores.
     #[serde(
         rename = "targetGroupId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2281,125 +1750,7 @@ pub struct DiskBackupSnapshotRestoreJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for DiskBackupSnapshotRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for DiskBackupSnapshotRestoreJob {
-    const NAME: &'static str = "DiskBackupSnapshotRestoreJob";
-    const FIELDS: &'static [&'static str] = &[
-        "cancelled",
-        "components",
-        "deliveryType",
-        "deliveryUrl",
-        "desiredTimestamp",
-        "expired",
-        "expiresAt",
-        "failed",
-        "finishedAt",
-        "id",
-        "links",
-        "oplogInc",
-        "oplogTs",
-        "pointInTimeUTCSeconds",
-        "privateDownloadDeliveryUrls",
-        "snapshotId",
-        "targetClusterName",
-        "targetGroupId",
-        "timestamp",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_cancelled = None;
-        let mut value_components = None;
-        let mut value_delivery_type = None;
-        let mut value_delivery_url = None;
-        let mut value_desired_timestamp = None;
-        let mut value_expired = None;
-        let mut value_expires_at = None;
-        let mut value_failed = None;
-        let mut value_finished_at = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_oplog_inc = None;
-        let mut value_oplog_ts = None;
-        let mut value_point_in_time_utc_seconds = None;
-        let mut value_private_download_delivery_urls = None;
-        let mut value_snapshot_id = None;
-        let mut value_target_cluster_name = None;
-        let mut value_target_group_id = None;
-        let mut value_timestamp = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cancelled, "cancelled")?,
-                1 => take(&mut map, &mut value_components, "components")?,
-                2 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
-                3 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
-                4 => take(&mut map, &mut value_desired_timestamp, "desiredTimestamp")?,
-                5 => take(&mut map, &mut value_expired, "expired")?,
-                6 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                7 => take(&mut map, &mut value_failed, "failed")?,
-                8 => take(&mut map, &mut value_finished_at, "finishedAt")?,
-                9 => take(&mut map, &mut value_id, "id")?,
-                10 => take(&mut map, &mut value_links, "links")?,
-                11 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
-                12 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
-                13 => {
-                    take(
-                        &mut map,
-                        &mut value_point_in_time_utc_seconds,
-                        "pointInTimeUTCSeconds",
-                    )?
-                }
-                14 => {
-                    take(
-                        &mut map,
-                        &mut value_private_download_delivery_urls,
-                        "privateDownloadDeliveryUrls",
-                    )?
-                }
-                15 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
-                16 => {
-                    take(&mut map, &mut value_target_cluster_name, "targetClusterName")?
-                }
-                17 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
-                18 => take(&mut map, &mut value_timestamp, "timestamp")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cancelled: value_cancelled.flatten(),
-            components: value_components.flatten(),
-            delivery_type: required(value_delivery_type, "deliveryType")?,
-            delivery_url: value_delivery_url.flatten(),
-            desired_timestamp: value_desired_timestamp.flatten(),
-            expired: value_expired.flatten(),
-            expires_at: value_expires_at.flatten(),
-            failed: value_failed.flatten(),
-            finished_at: value_finished_at.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            oplog_inc: value_oplog_inc.flatten(),
-            oplog_ts: value_oplog_ts.flatten(),
-            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
-            private_download_delivery_urls: value_private_download_delivery_urls
-                .flatten(),
-            snapshot_id: value_snapshot_id.flatten(),
-            target_cluster_name: value_target_cluster_name.flatten(),
-            target_group_id: value_target_group_id.flatten(),
-            timestamp: value_timestamp.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl DiskBackupSnapshotRestoreJob {
     /// A value with every required property given and every optional one unset; the
@@ -2433,12 +1784,14 @@ impl DiskBackupSnapshotRestoreJob {
             timestamp: ::std::option::Option::None,
         }
     }
+
     /// Sets `cancelled`, which is otherwise left out.
     #[must_use]
     pub fn with_cancelled(mut self, value: bool) -> Self {
         self.cancelled = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `components`, which is otherwise left out.
     #[must_use]
     pub fn with_components(
@@ -2448,12 +1801,14 @@ impl DiskBackupSnapshotRestoreJob {
         self.components = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `deliveryType`.
     #[must_use]
     pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
         self.delivery_type = value;
         self
     }
+
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_delivery_url(
@@ -2463,66 +1818,77 @@ impl DiskBackupSnapshotRestoreJob {
         self.delivery_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `desiredTimestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
         self.desired_timestamp = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expired`, which is otherwise left out.
     #[must_use]
     pub fn with_expired(mut self, value: bool) -> Self {
         self.expired = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `failed`, which is otherwise left out.
     #[must_use]
     pub fn with_failed(mut self, value: bool) -> Self {
         self.failed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `finishedAt`, which is otherwise left out.
     #[must_use]
     pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.finished_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `oplogInc`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_inc(mut self, value: i32) -> Self {
         self.oplog_inc = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `oplogTs`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_ts(mut self, value: i32) -> Self {
         self.oplog_ts = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
     #[must_use]
     pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
         self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `privateDownloadDeliveryUrls`, which is otherwise left out.
     #[must_use]
     pub fn with_private_download_delivery_urls(
@@ -2532,24 +1898,28 @@ impl DiskBackupSnapshotRestoreJob {
         self.private_download_delivery_urls = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetClusterName`, which is otherwise left out.
     #[must_use]
     pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
         self.target_cluster_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetGroupId`, which is otherwise left out.
     #[must_use]
     pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
         self.target_group_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `timestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -2557,7 +1927,10 @@ impl DiskBackupSnapshotRestoreJob {
         self
     }
 }
-/// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore endpoints are known to answer with; Atlas defines many more and adds new ones without a new API version, so a client must accept codes it does not know.
+
+/// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore
+/// endpoints are known to answer with; Atlas defines many more and adds new ones without a new API
+/// version, so a client must accept codes it does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -2584,6 +1957,7 @@ pub enum ErrorCode {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl ErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2604,6 +1978,7 @@ impl ErrorCode {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -2623,11 +1998,13 @@ impl ::std::convert::From<&str> for ErrorCode {
         }
     }
 }
+
 impl ::std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2636,22 +2013,14 @@ impl ::serde::Serialize for ErrorCode {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ErrorCode {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// One request element that failed validation, and why.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2661,39 +2030,7 @@ pub struct FieldViolation {
     /// Path to the offending element of the request.
     pub field: ::std::string::String,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for FieldViolation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for FieldViolation {
-    const NAME: &'static str = "FieldViolation";
-    const FIELDS: &'static [&'static str] = &["description", "field"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_description = None;
-        let mut value_field = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_description, "description")?,
-                1 => take(&mut map, &mut value_field, "field")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            description: required(value_description, "description")?,
-            field: required(value_field, "field")?,
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl FieldViolation {
     /// A value with every required property given and every optional one unset; the
@@ -2709,12 +2046,14 @@ impl FieldViolation {
     ) -> Self {
         Self { description, field }
     }
+
     /// Sets `description`.
     #[must_use]
     pub fn with_description(mut self, value: ::std::string::String) -> Self {
         self.description = value;
         self
     }
+
     /// Sets `field`.
     #[must_use]
     pub fn with_field(mut self, value: ::std::string::String) -> Self {
@@ -2722,6 +2061,7 @@ impl FieldViolation {
         self
     }
 }
+
 /// Flex Backup Restore Job
 ///
 /// A job that restores or downloads a snapshot of a Flex cluster.
@@ -2810,12 +2150,14 @@ pub struct FlexBackupRestoreJob20241113 {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_url: ::std::option::Option<::std::string::String>,
-    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`, `COMPLETED` or `FAILED`.
+    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
+    /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them.
+    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
+    /// only, 1 to 64 of them.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -2832,114 +2174,7 @@ pub struct FlexBackupRestoreJob20241113 {
     )]
     pub target_project_id: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for FlexBackupRestoreJob20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for FlexBackupRestoreJob20241113 {
-    const NAME: &'static str = "FlexBackupRestoreJob20241113";
-    const FIELDS: &'static [&'static str] = &[
-        "deliveryType",
-        "expirationDate",
-        "id",
-        "instanceName",
-        "links",
-        "projectId",
-        "restoreFinishedDate",
-        "restoreScheduledDate",
-        "snapshotFinishedDate",
-        "snapshotId",
-        "snapshotUrl",
-        "status",
-        "targetDeploymentItemName",
-        "targetProjectId",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_delivery_type = None;
-        let mut value_expiration_date = None;
-        let mut value_id = None;
-        let mut value_instance_name = None;
-        let mut value_links = None;
-        let mut value_project_id = None;
-        let mut value_restore_finished_date = None;
-        let mut value_restore_scheduled_date = None;
-        let mut value_snapshot_finished_date = None;
-        let mut value_snapshot_id = None;
-        let mut value_snapshot_url = None;
-        let mut value_status = None;
-        let mut value_target_deployment_item_name = None;
-        let mut value_target_project_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
-                1 => take(&mut map, &mut value_expiration_date, "expirationDate")?,
-                2 => take(&mut map, &mut value_id, "id")?,
-                3 => take(&mut map, &mut value_instance_name, "instanceName")?,
-                4 => take(&mut map, &mut value_links, "links")?,
-                5 => take(&mut map, &mut value_project_id, "projectId")?,
-                6 => {
-                    take(
-                        &mut map,
-                        &mut value_restore_finished_date,
-                        "restoreFinishedDate",
-                    )?
-                }
-                7 => {
-                    take(
-                        &mut map,
-                        &mut value_restore_scheduled_date,
-                        "restoreScheduledDate",
-                    )?
-                }
-                8 => {
-                    take(
-                        &mut map,
-                        &mut value_snapshot_finished_date,
-                        "snapshotFinishedDate",
-                    )?
-                }
-                9 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
-                10 => take(&mut map, &mut value_snapshot_url, "snapshotUrl")?,
-                11 => take(&mut map, &mut value_status, "status")?,
-                12 => {
-                    take(
-                        &mut map,
-                        &mut value_target_deployment_item_name,
-                        "targetDeploymentItemName",
-                    )?
-                }
-                13 => take(&mut map, &mut value_target_project_id, "targetProjectId")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            delivery_type: value_delivery_type.flatten(),
-            expiration_date: value_expiration_date.flatten(),
-            id: value_id.flatten(),
-            instance_name: value_instance_name.flatten(),
-            links: value_links.flatten(),
-            project_id: value_project_id.flatten(),
-            restore_finished_date: value_restore_finished_date.flatten(),
-            restore_scheduled_date: value_restore_scheduled_date.flatten(),
-            snapshot_finished_date: value_snapshot_finished_date.flatten(),
-            snapshot_id: value_snapshot_id.flatten(),
-            snapshot_url: value_snapshot_url.flatten(),
-            status: value_status.flatten(),
-            target_deployment_item_name: value_target_deployment_item_name.flatten(),
-            target_project_id: value_target_project_id.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl FlexBackupRestoreJob20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -2968,12 +2203,14 @@ impl FlexBackupRestoreJob20241113 {
             target_project_id: ::std::option::Option::None,
         }
     }
+
     /// Sets `deliveryType`, which is otherwise left out.
     #[must_use]
     pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
         self.delivery_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expirationDate`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration_date(
@@ -2983,30 +2220,35 @@ impl FlexBackupRestoreJob20241113 {
         self.expiration_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `instanceName`, which is otherwise left out.
     #[must_use]
     pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
         self.instance_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `projectId`, which is otherwise left out.
     #[must_use]
     pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
         self.project_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `restoreFinishedDate`, which is otherwise left out.
     #[must_use]
     pub fn with_restore_finished_date(
@@ -3016,6 +2258,7 @@ impl FlexBackupRestoreJob20241113 {
         self.restore_finished_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `restoreScheduledDate`, which is otherwise left out.
     #[must_use]
     pub fn with_restore_scheduled_date(
@@ -3025,6 +2268,7 @@ impl FlexBackupRestoreJob20241113 {
         self.restore_scheduled_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotFinishedDate`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_finished_date(
@@ -3034,24 +2278,28 @@ impl FlexBackupRestoreJob20241113 {
         self.snapshot_finished_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
         self.snapshot_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetDeploymentItemName`, which is otherwise left out.
     #[must_use]
     pub fn with_target_deployment_item_name(
@@ -3061,6 +2309,7 @@ impl FlexBackupRestoreJob20241113 {
         self.target_deployment_item_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetProjectId`, which is otherwise left out.
     #[must_use]
     pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
@@ -3068,15 +2317,22 @@ impl FlexBackupRestoreJob20241113 {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for FlexBackupRestoreJob20241113 {
     fn default() -> Self {
         Self::new()
     }
 }
+
+/// The current version of this type, [`FlexBackupRestoreJob20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupRestoreJob = self::FlexBackupRestoreJob20241113;
+
 /// Create Flex Backup Restore Job
 ///
-/// What to restore a snapshot of a Flex cluster into; the server-set fields come back in the answer.
+/// What to restore a snapshot of a Flex cluster into; the server-set fields come back in the
+/// answer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FlexBackupRestoreJobCreate20241113 {
@@ -3162,12 +2418,14 @@ pub struct FlexBackupRestoreJobCreate20241113 {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_url: ::std::option::Option<::std::string::String>,
-    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`, `COMPLETED` or `FAILED`.
+    /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
+    /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them.
+    /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
+    /// only, 1 to 64 of them.
     ///
     /// Only sent; the server never returns it.
     #[serde(
@@ -3184,114 +2442,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     )]
     pub target_project_id: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for FlexBackupRestoreJobCreate20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for FlexBackupRestoreJobCreate20241113 {
-    const NAME: &'static str = "FlexBackupRestoreJobCreate20241113";
-    const FIELDS: &'static [&'static str] = &[
-        "deliveryType",
-        "expirationDate",
-        "id",
-        "instanceName",
-        "links",
-        "projectId",
-        "restoreFinishedDate",
-        "restoreScheduledDate",
-        "snapshotFinishedDate",
-        "snapshotId",
-        "snapshotUrl",
-        "status",
-        "targetDeploymentItemName",
-        "targetProjectId",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_delivery_type = None;
-        let mut value_expiration_date = None;
-        let mut value_id = None;
-        let mut value_instance_name = None;
-        let mut value_links = None;
-        let mut value_project_id = None;
-        let mut value_restore_finished_date = None;
-        let mut value_restore_scheduled_date = None;
-        let mut value_snapshot_finished_date = None;
-        let mut value_snapshot_id = None;
-        let mut value_snapshot_url = None;
-        let mut value_status = None;
-        let mut value_target_deployment_item_name = None;
-        let mut value_target_project_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
-                1 => take(&mut map, &mut value_expiration_date, "expirationDate")?,
-                2 => take(&mut map, &mut value_id, "id")?,
-                3 => take(&mut map, &mut value_instance_name, "instanceName")?,
-                4 => take(&mut map, &mut value_links, "links")?,
-                5 => take(&mut map, &mut value_project_id, "projectId")?,
-                6 => {
-                    take(
-                        &mut map,
-                        &mut value_restore_finished_date,
-                        "restoreFinishedDate",
-                    )?
-                }
-                7 => {
-                    take(
-                        &mut map,
-                        &mut value_restore_scheduled_date,
-                        "restoreScheduledDate",
-                    )?
-                }
-                8 => {
-                    take(
-                        &mut map,
-                        &mut value_snapshot_finished_date,
-                        "snapshotFinishedDate",
-                    )?
-                }
-                9 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
-                10 => take(&mut map, &mut value_snapshot_url, "snapshotUrl")?,
-                11 => take(&mut map, &mut value_status, "status")?,
-                12 => {
-                    take(
-                        &mut map,
-                        &mut value_target_deployment_item_name,
-                        "targetDeploymentItemName",
-                    )?
-                }
-                13 => take(&mut map, &mut value_target_project_id, "targetProjectId")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            delivery_type: value_delivery_type.flatten(),
-            expiration_date: value_expiration_date.flatten(),
-            id: value_id.flatten(),
-            instance_name: value_instance_name.flatten(),
-            links: value_links.flatten(),
-            project_id: value_project_id.flatten(),
-            restore_finished_date: value_restore_finished_date.flatten(),
-            restore_scheduled_date: value_restore_scheduled_date.flatten(),
-            snapshot_finished_date: value_snapshot_finished_date.flatten(),
-            snapshot_id: value_snapshot_id.flatten(),
-            snapshot_url: value_snapshot_url.flatten(),
-            status: value_status.flatten(),
-            target_deployment_item_name: value_target_deployment_item_name.flatten(),
-            target_project_id: value_target_project_id.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl FlexBackupRestoreJobCreate20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -3325,12 +2476,14 @@ impl FlexBackupRestoreJobCreate20241113 {
             target_project_id: ::std::option::Option::None,
         }
     }
+
     /// Sets `deliveryType`, which is otherwise left out.
     #[must_use]
     pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
         self.delivery_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expirationDate`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration_date(
@@ -3340,30 +2493,35 @@ impl FlexBackupRestoreJobCreate20241113 {
         self.expiration_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `instanceName`, which is otherwise left out.
     #[must_use]
     pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
         self.instance_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `projectId`, which is otherwise left out.
     #[must_use]
     pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
         self.project_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `restoreFinishedDate`, which is otherwise left out.
     #[must_use]
     pub fn with_restore_finished_date(
@@ -3373,6 +2531,7 @@ impl FlexBackupRestoreJobCreate20241113 {
         self.restore_finished_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `restoreScheduledDate`, which is otherwise left out.
     #[must_use]
     pub fn with_restore_scheduled_date(
@@ -3382,6 +2541,7 @@ impl FlexBackupRestoreJobCreate20241113 {
         self.restore_scheduled_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotFinishedDate`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_finished_date(
@@ -3391,24 +2551,28 @@ impl FlexBackupRestoreJobCreate20241113 {
         self.snapshot_finished_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
         self.snapshot_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetDeploymentItemName`, which is otherwise left out.
     #[must_use]
     pub fn with_target_deployment_item_name(
@@ -3418,6 +2582,7 @@ impl FlexBackupRestoreJobCreate20241113 {
         self.target_deployment_item_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetProjectId`, which is otherwise left out.
     #[must_use]
     pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
@@ -3425,6 +2590,11 @@ impl FlexBackupRestoreJobCreate20241113 {
         self
     }
 }
+
+/// The current version of this type, [`FlexBackupRestoreJobCreate20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupRestoreJobCreate = self::FlexBackupRestoreJobCreate20241113;
+
 /// A backup snapshot taken of a Flex cluster.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3476,72 +2646,14 @@ pub struct FlexBackupSnapshot20241113 {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Stage the snapshot workflow had reached when the request was served, for example `COMPLETED`.
+    /// Stage the snapshot workflow had reached when the request was served, for example
+    /// `COMPLETED`.
     ///
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshot20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for FlexBackupSnapshot20241113 {
-    const NAME: &'static str = "FlexBackupSnapshot20241113";
-    const FIELDS: &'static [&'static str] = &[
-        "expiration",
-        "finishTime",
-        "id",
-        "links",
-        "mongoDBVersion",
-        "scheduledTime",
-        "startTime",
-        "status",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_expiration = None;
-        let mut value_finish_time = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_mongo_db_version = None;
-        let mut value_scheduled_time = None;
-        let mut value_start_time = None;
-        let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_expiration, "expiration")?,
-                1 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                2 => take(&mut map, &mut value_id, "id")?,
-                3 => take(&mut map, &mut value_links, "links")?,
-                4 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
-                5 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                6 => take(&mut map, &mut value_start_time, "startTime")?,
-                7 => take(&mut map, &mut value_status, "status")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            expiration: value_expiration.flatten(),
-            finish_time: value_finish_time.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            mongo_db_version: value_mongo_db_version.flatten(),
-            scheduled_time: value_scheduled_time.flatten(),
-            start_time: value_start_time.flatten(),
-            status: value_status.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl FlexBackupSnapshot20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -3564,36 +2676,42 @@ impl FlexBackupSnapshot20241113 {
             status: ::std::option::Option::None,
         }
     }
+
     /// Sets `expiration`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expiration = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.finish_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
         self.mongo_db_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `scheduledTime`, which is otherwise left out.
     #[must_use]
     pub fn with_scheduled_time(
@@ -3603,12 +2721,14 @@ impl FlexBackupSnapshot20241113 {
         self.scheduled_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.start_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: ::std::string::String) -> Self {
@@ -3616,12 +2736,18 @@ impl FlexBackupSnapshot20241113 {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for FlexBackupSnapshot20241113 {
     fn default() -> Self {
         Self::new()
     }
 }
+
+/// The current version of this type, [`FlexBackupSnapshot20241113`] (the only one, dated
+/// 2024-11-13), by its name without the date.
+pub type FlexBackupSnapshot = self::FlexBackupSnapshot20241113;
+
 /// Flex Backup Snapshot Download Create
 ///
 /// Which snapshot of a Flex cluster to make downloadable.
@@ -3642,40 +2768,7 @@ pub struct FlexBackupSnapshotDownloadCreate20241113 {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for FlexBackupSnapshotDownloadCreate20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for FlexBackupSnapshotDownloadCreate20241113 {
-    const NAME: &'static str = "FlexBackupSnapshotDownloadCreate20241113";
-    const FIELDS: &'static [&'static str] = &["links", "snapshotId"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_links = None;
-        let mut value_snapshot_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            snapshot_id: value_snapshot_id.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl FlexBackupSnapshotDownloadCreate20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -3691,12 +2784,14 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
             snapshot_id: ::std::option::Option::Some(snapshot_id),
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
@@ -3704,6 +2799,11 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
         self
     }
 }
+
+/// The current version of this type, [`FlexBackupSnapshotDownloadCreate20241113`] (the only one,
+/// dated 2024-11-13), by its name without the date.
+pub type FlexBackupSnapshotDownloadCreate = self::FlexBackupSnapshotDownloadCreate20241113;
+
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3751,72 +2851,7 @@ pub struct LegacyServerlessBackupSnapshot {
     )]
     pub storage_size_bytes: ::std::option::Option<i64>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for LegacyServerlessBackupSnapshot {
-    const NAME: &'static str = "LegacyServerlessBackupSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "createdAt",
-        "expiresAt",
-        "id",
-        "mongodVersion",
-        "serverlessInstanceName",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_created_at = None;
-        let mut value_expires_at = None;
-        let mut value_id = None;
-        let mut value_mongod_version = None;
-        let mut value_serverless_instance_name = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_created_at, "createdAt")?,
-                1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                2 => take(&mut map, &mut value_id, "id")?,
-                3 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                4 => {
-                    take(
-                        &mut map,
-                        &mut value_serverless_instance_name,
-                        "serverlessInstanceName",
-                    )?
-                }
-                5 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                6 => take(&mut map, &mut value_status, "status")?,
-                7 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            created_at: value_created_at.flatten(),
-            expires_at: value_expires_at.flatten(),
-            id: required(value_id, "id")?,
-            mongod_version: value_mongod_version.flatten(),
-            serverless_instance_name: value_serverless_instance_name.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: required(value_status, "status")?,
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl LegacyServerlessBackupSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -3842,30 +2877,35 @@ impl LegacyServerlessBackupSnapshot {
             storage_size_bytes: ::std::option::Option::None,
         }
     }
+
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.created_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = value;
         self
     }
+
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
         self.mongod_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `serverlessInstanceName`, which is otherwise left out.
     #[must_use]
     pub fn with_serverless_instance_name(
@@ -3875,6 +2915,7 @@ impl LegacyServerlessBackupSnapshot {
         self.serverless_instance_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_type(
@@ -3884,6 +2925,7 @@ impl LegacyServerlessBackupSnapshot {
         self.snapshot_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`.
     #[must_use]
     pub fn with_status(
@@ -3893,6 +2935,7 @@ impl LegacyServerlessBackupSnapshot {
         self.status = value;
         self
     }
+
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
@@ -3900,6 +2943,7 @@ impl LegacyServerlessBackupSnapshot {
         self
     }
 }
+
 /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3909,6 +2953,7 @@ pub enum LegacyServerlessBackupSnapshotSnapshotType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl LegacyServerlessBackupSnapshotSnapshotType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3918,6 +2963,7 @@ impl LegacyServerlessBackupSnapshotSnapshotType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for LegacyServerlessBackupSnapshotSnapshotType {
     fn from(value: &str) -> Self {
         match value {
@@ -3926,11 +2972,13 @@ impl ::std::convert::From<&str> for LegacyServerlessBackupSnapshotSnapshotType {
         }
     }
 }
+
 impl ::std::fmt::Display for LegacyServerlessBackupSnapshotSnapshotType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for LegacyServerlessBackupSnapshotSnapshotType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3939,16 +2987,7 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotSnapshotType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotSnapshotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue
 for LegacyServerlessBackupSnapshotSnapshotType {
@@ -3956,6 +2995,7 @@ for LegacyServerlessBackupSnapshotSnapshotType {
         self.as_str().to_owned()
     }
 }
+
 /// Where the snapshot stands in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3971,6 +3011,7 @@ pub enum LegacyServerlessBackupSnapshotStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl LegacyServerlessBackupSnapshotStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3983,6 +3024,7 @@ impl LegacyServerlessBackupSnapshotStatus {
         }
     }
 }
+
 impl ::std::convert::From<&str> for LegacyServerlessBackupSnapshotStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3994,11 +3036,13 @@ impl ::std::convert::From<&str> for LegacyServerlessBackupSnapshotStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for LegacyServerlessBackupSnapshotStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for LegacyServerlessBackupSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4007,22 +3051,14 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LegacyServerlessBackupSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v1.0 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4056,58 +3092,7 @@ pub struct LegacyTenantSnapshot {
     /// Where the snapshot stands in its lifecycle.
     pub status: self::LegacyTenantSnapshotStatus,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for LegacyTenantSnapshot {
-    const NAME: &'static str = "LegacyTenantSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "finishTime",
-        "id",
-        "mongoDBVersion",
-        "scheduledTime",
-        "startTime",
-        "status",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_finish_time = None;
-        let mut value_id = None;
-        let mut value_mongo_db_version = None;
-        let mut value_scheduled_time = None;
-        let mut value_start_time = None;
-        let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_finish_time, "finishTime")?,
-                1 => take(&mut map, &mut value_id, "id")?,
-                2 => take(&mut map, &mut value_mongo_db_version, "mongoDBVersion")?,
-                3 => take(&mut map, &mut value_scheduled_time, "scheduledTime")?,
-                4 => take(&mut map, &mut value_start_time, "startTime")?,
-                5 => take(&mut map, &mut value_status, "status")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            finish_time: value_finish_time.flatten(),
-            id: required(value_id, "id")?,
-            mongo_db_version: value_mongo_db_version.flatten(),
-            scheduled_time: value_scheduled_time.flatten(),
-            start_time: value_start_time.flatten(),
-            status: required(value_status, "status")?,
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl LegacyTenantSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -4131,24 +3116,28 @@ impl LegacyTenantSnapshot {
             status,
         }
     }
+
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.finish_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = value;
         self
     }
+
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
         self.mongo_db_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `scheduledTime`, which is otherwise left out.
     #[must_use]
     pub fn with_scheduled_time(
@@ -4158,12 +3147,14 @@ impl LegacyTenantSnapshot {
         self.scheduled_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.start_time = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`.
     #[must_use]
     pub fn with_status(mut self, value: self::LegacyTenantSnapshotStatus) -> Self {
@@ -4171,6 +3162,7 @@ impl LegacyTenantSnapshot {
         self
     }
 }
+
 /// Where the snapshot stands in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4188,6 +3180,7 @@ pub enum LegacyTenantSnapshotStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl LegacyTenantSnapshotStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4201,6 +3194,7 @@ impl LegacyTenantSnapshotStatus {
         }
     }
 }
+
 impl ::std::convert::From<&str> for LegacyTenantSnapshotStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4213,11 +3207,13 @@ impl ::std::convert::From<&str> for LegacyTenantSnapshotStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for LegacyTenantSnapshotStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for LegacyTenantSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4226,22 +3222,14 @@ impl ::serde::Serialize for LegacyTenantSnapshotStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LegacyTenantSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// A link from this resource to itself or to a related resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4253,39 +3241,7 @@ pub struct Link {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for Link {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for Link {
-    const NAME: &'static str = "Link";
-    const FIELDS: &'static [&'static str] = &["href", "rel"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_href = None;
-        let mut value_rel = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_href, "href")?,
-                1 => take(&mut map, &mut value_rel, "rel")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            href: value_href.flatten(),
-            rel: value_rel.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl Link {
     /// A value with every required property given and every optional one unset; the
@@ -4302,12 +3258,14 @@ impl Link {
             rel: ::std::option::Option::None,
         }
     }
+
     /// Sets `href`, which is otherwise left out.
     #[must_use]
     pub fn with_href(mut self, value: ::std::string::String) -> Self {
         self.href = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `rel`, which is otherwise left out.
     #[must_use]
     pub fn with_rel(mut self, value: ::std::string::String) -> Self {
@@ -4315,12 +3273,14 @@ impl Link {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for Link {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// One page of Flex cluster restore jobs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4343,43 +3303,7 @@ pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
-    const NAME: &'static str = "PaginatedApiAtlasFlexBackupRestoreJob20241113";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -4397,12 +3321,14 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4412,6 +3338,7 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4419,6 +3346,11 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
         self
     }
 }
+
+/// The current version of this type, [`PaginatedApiAtlasFlexBackupRestoreJob20241113`] (the only
+/// one, dated 2024-11-13), by its name without the date.
+pub type PaginatedApiAtlasFlexBackupRestoreJob = self::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+
 /// One page of Flex cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4432,7 +3364,8 @@ pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     ///
     /// Set by the server; ignored when sent.
     pub results: ::std::vec::Vec<self::FlexBackupSnapshot20241113>,
-    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when `includeCount` is false.
+    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -4441,43 +3374,7 @@ pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasFlexBackupSnapshot20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for PaginatedApiAtlasFlexBackupSnapshot20241113 {
-    const NAME: &'static str = "PaginatedApiAtlasFlexBackupSnapshot20241113";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// A value with every required property given and every optional one unset; the
@@ -4495,12 +3392,14 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4510,6 +3409,7 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4517,6 +3417,11 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
         self
     }
 }
+
+/// The current version of this type, [`PaginatedApiAtlasFlexBackupSnapshot20241113`] (the only one,
+/// dated 2024-11-13), by its name without the date.
+pub type PaginatedApiAtlasFlexBackupSnapshot = self::PaginatedApiAtlasFlexBackupSnapshot20241113;
+
 /// One page of serverless instance restore jobs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4539,43 +3444,7 @@ pub struct PaginatedApiAtlasServerlessBackupRestoreJob {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for PaginatedApiAtlasServerlessBackupRestoreJob {
-    const NAME: &'static str = "PaginatedApiAtlasServerlessBackupRestoreJob";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedApiAtlasServerlessBackupRestoreJob {
     /// A value with every required property given and every optional one unset; the
@@ -4593,12 +3462,14 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4608,6 +3479,7 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4615,6 +3487,7 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
         self
     }
 }
+
 /// One page of serverless instance snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4628,7 +3501,8 @@ pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     ///
     /// Set by the server; ignored when sent.
     pub results: ::std::vec::Vec<self::ServerlessBackupSnapshot>,
-    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when `includeCount` is false.
+    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -4637,43 +3511,7 @@ pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for PaginatedApiAtlasServerlessBackupSnapshot {
-    const NAME: &'static str = "PaginatedApiAtlasServerlessBackupSnapshot";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedApiAtlasServerlessBackupSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -4691,12 +3529,14 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4706,6 +3546,7 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4713,6 +3554,7 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
         self
     }
 }
+
 /// One page of replica set snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4735,42 +3577,7 @@ pub struct PaginatedCloudBackupReplicaSet {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupReplicaSet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for PaginatedCloudBackupReplicaSet {
-    const NAME: &'static str = "PaginatedCloudBackupReplicaSet";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedCloudBackupReplicaSet {
     /// A value with every required property given and every optional one unset; the
@@ -4788,12 +3595,14 @@ impl PaginatedCloudBackupReplicaSet {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4803,6 +3612,7 @@ impl PaginatedCloudBackupReplicaSet {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4810,6 +3620,7 @@ impl PaginatedCloudBackupReplicaSet {
         self
     }
 }
+
 /// One page of dedicated-cluster restore jobs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4832,42 +3643,7 @@ pub struct PaginatedCloudBackupRestoreJob {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for PaginatedCloudBackupRestoreJob {
-    const NAME: &'static str = "PaginatedCloudBackupRestoreJob";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedCloudBackupRestoreJob {
     /// A value with every required property given and every optional one unset; the
@@ -4885,12 +3661,14 @@ impl PaginatedCloudBackupRestoreJob {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -4900,6 +3678,7 @@ impl PaginatedCloudBackupRestoreJob {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -4907,6 +3686,7 @@ impl PaginatedCloudBackupRestoreJob {
         self
     }
 }
+
 /// One page of sharded cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4929,43 +3709,7 @@ pub struct PaginatedCloudBackupShardedClusterSnapshot {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedCloudBackupShardedClusterSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for PaginatedCloudBackupShardedClusterSnapshot {
-    const NAME: &'static str = "PaginatedCloudBackupShardedClusterSnapshot";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedCloudBackupShardedClusterSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -4985,12 +3729,14 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -5000,6 +3746,7 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -5007,6 +3754,7 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
         self
     }
 }
+
 /// One page of serverless instance snapshots from the v1.0 API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5020,7 +3768,8 @@ pub struct PaginatedLegacyServerlessBackupSnapshot {
     ///
     /// Set by the server; ignored when sent.
     pub results: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>,
-    /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when `includeCount` is false.
+    /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when
+    /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -5029,42 +3778,7 @@ pub struct PaginatedLegacyServerlessBackupSnapshot {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for PaginatedLegacyServerlessBackupSnapshot {
-    const NAME: &'static str = "PaginatedLegacyServerlessBackupSnapshot";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedLegacyServerlessBackupSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -5082,12 +3796,14 @@ impl PaginatedLegacyServerlessBackupSnapshot {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -5097,6 +3813,7 @@ impl PaginatedLegacyServerlessBackupSnapshot {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -5104,6 +3821,7 @@ impl PaginatedLegacyServerlessBackupSnapshot {
         self
     }
 }
+
 /// One page of M2/M5 cluster snapshots from the v1.0 API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5117,7 +3835,8 @@ pub struct PaginatedLegacyTenantSnapshot {
     ///
     /// Set by the server; ignored when sent.
     pub results: ::std::vec::Vec<self::LegacyTenantSnapshot>,
-    /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when `includeCount` is false.
+    /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when
+    /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -5126,42 +3845,7 @@ pub struct PaginatedLegacyTenantSnapshot {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedLegacyTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for PaginatedLegacyTenantSnapshot {
-    const NAME: &'static str = "PaginatedLegacyTenantSnapshot";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: required(value_results, "results")?,
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedLegacyTenantSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -5179,12 +3863,14 @@ impl PaginatedLegacyTenantSnapshot {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`.
     #[must_use]
     pub fn with_results(
@@ -5194,6 +3880,7 @@ impl PaginatedLegacyTenantSnapshot {
         self.results = value;
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -5201,6 +3888,7 @@ impl PaginatedLegacyTenantSnapshot {
         self
     }
 }
+
 /// One page of M2/M5 cluster snapshots.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5215,7 +3903,8 @@ pub struct PaginatedTenantSnapshot {
     /// Set by the server; ignored when sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<self::BackupTenantSnapshot>>,
-    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when `includeCount` is false.
+    /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
     #[serde(
@@ -5224,42 +3913,7 @@ pub struct PaginatedTenantSnapshot {
     )]
     pub total_count: ::std::option::Option<i32>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for PaginatedTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for PaginatedTenantSnapshot {
-    const NAME: &'static str = "PaginatedTenantSnapshot";
-    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_links = None;
-        let mut value_results = None;
-        let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_links, "links")?,
-                1 => take(&mut map, &mut value_results, "results")?,
-                2 => take(&mut map, &mut value_total_count, "totalCount")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            links: value_links.flatten(),
-            results: value_results.flatten(),
-            total_count: value_total_count.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl PaginatedTenantSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -5277,12 +3931,14 @@ impl PaginatedTenantSnapshot {
             total_count: ::std::option::Option::None,
         }
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `results`, which is otherwise left out.
     #[must_use]
     pub fn with_results(
@@ -5292,6 +3948,7 @@ impl PaginatedTenantSnapshot {
         self.results = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
@@ -5299,12 +3956,14 @@ impl PaginatedTenantSnapshot {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for PaginatedTenantSnapshot {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// A job that restores a snapshot of a serverless instance into a cluster.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5325,6 +3984,7 @@ pub struct ServerlessBackupRestoreJob {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// A point in the oplog: a second and an operation number within it.
     #[serde(
         rename = "desiredTimestamp",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5369,7 +4029,8 @@ pub struct ServerlessBackupRestoreJob {
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
     #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_inc: ::std::option::Option<i32>,
-    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime` restore.
+    /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
+    /// restore.
     #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_ts: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
@@ -5396,113 +4057,7 @@ pub struct ServerlessBackupRestoreJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for ServerlessBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for ServerlessBackupRestoreJob {
-    const NAME: &'static str = "ServerlessBackupRestoreJob";
-    const FIELDS: &'static [&'static str] = &[
-        "cancelled",
-        "deliveryType",
-        "deliveryUrl",
-        "desiredTimestamp",
-        "expired",
-        "expiresAt",
-        "failed",
-        "finishedAt",
-        "id",
-        "links",
-        "oplogInc",
-        "oplogTs",
-        "pointInTimeUTCSeconds",
-        "snapshotId",
-        "targetClusterName",
-        "targetGroupId",
-        "timestamp",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
-        let mut value_cancelled = None;
-        let mut value_delivery_type = None;
-        let mut value_delivery_url = None;
-        let mut value_desired_timestamp = None;
-        let mut value_expired = None;
-        let mut value_expires_at = None;
-        let mut value_failed = None;
-        let mut value_finished_at = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_oplog_inc = None;
-        let mut value_oplog_ts = None;
-        let mut value_point_in_time_utc_seconds = None;
-        let mut value_snapshot_id = None;
-        let mut value_target_cluster_name = None;
-        let mut value_target_group_id = None;
-        let mut value_timestamp = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cancelled, "cancelled")?,
-                1 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
-                2 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
-                3 => take(&mut map, &mut value_desired_timestamp, "desiredTimestamp")?,
-                4 => take(&mut map, &mut value_expired, "expired")?,
-                5 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                6 => take(&mut map, &mut value_failed, "failed")?,
-                7 => take(&mut map, &mut value_finished_at, "finishedAt")?,
-                8 => take(&mut map, &mut value_id, "id")?,
-                9 => take(&mut map, &mut value_links, "links")?,
-                10 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
-                11 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
-                12 => {
-                    take(
-                        &mut map,
-                        &mut value_point_in_time_utc_seconds,
-                        "pointInTimeUTCSeconds",
-                    )?
-                }
-                13 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
-                14 => {
-                    take(&mut map, &mut value_target_cluster_name, "targetClusterName")?
-                }
-                15 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
-                16 => take(&mut map, &mut value_timestamp, "timestamp")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cancelled: value_cancelled.flatten(),
-            delivery_type: required(value_delivery_type, "deliveryType")?,
-            delivery_url: value_delivery_url.flatten(),
-            desired_timestamp: value_desired_timestamp.flatten(),
-            expired: value_expired.flatten(),
-            expires_at: value_expires_at.flatten(),
-            failed: value_failed.flatten(),
-            finished_at: value_finished_at.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            oplog_inc: value_oplog_inc.flatten(),
-            oplog_ts: value_oplog_ts.flatten(),
-            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
-            snapshot_id: value_snapshot_id.flatten(),
-            target_cluster_name: required(
-                value_target_cluster_name,
-                "targetClusterName",
-            )?,
-            target_group_id: required(value_target_group_id, "targetGroupId")?,
-            timestamp: value_timestamp.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl ServerlessBackupRestoreJob {
     /// A value with every required property given and every optional one unset; the
@@ -5538,18 +4093,21 @@ impl ServerlessBackupRestoreJob {
             timestamp: ::std::option::Option::None,
         }
     }
+
     /// Sets `cancelled`, which is otherwise left out.
     #[must_use]
     pub fn with_cancelled(mut self, value: bool) -> Self {
         self.cancelled = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `deliveryType`.
     #[must_use]
     pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
         self.delivery_type = value;
         self
     }
+
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
     pub fn with_delivery_url(
@@ -5559,84 +4117,98 @@ impl ServerlessBackupRestoreJob {
         self.delivery_url = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `desiredTimestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
         self.desired_timestamp = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expired`, which is otherwise left out.
     #[must_use]
     pub fn with_expired(mut self, value: bool) -> Self {
         self.expired = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `failed`, which is otherwise left out.
     #[must_use]
     pub fn with_failed(mut self, value: bool) -> Self {
         self.failed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `finishedAt`, which is otherwise left out.
     #[must_use]
     pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.finished_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `oplogInc`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_inc(mut self, value: i32) -> Self {
         self.oplog_inc = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `oplogTs`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_ts(mut self, value: i32) -> Self {
         self.oplog_ts = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
     #[must_use]
     pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
         self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `targetClusterName`.
     #[must_use]
     pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
         self.target_cluster_name = value;
         self
     }
+
     /// Sets `targetGroupId`.
     #[must_use]
     pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
         self.target_group_id = value;
         self
     }
+
     /// Sets `timestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -5644,6 +4216,7 @@ impl ServerlessBackupRestoreJob {
         self
     }
 }
+
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -5722,80 +4295,7 @@ pub struct ServerlessBackupSnapshot {
     )]
     pub storage_size_bytes: ::std::option::Option<i64>,
 }
-#[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
-    }
-}
-#[allow(deprecated)]
-#[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for ServerlessBackupSnapshot {
-    const NAME: &'static str = "ServerlessBackupSnapshot";
-    const FIELDS: &'static [&'static str] = &[
-        "createdAt",
-        "expiresAt",
-        "frequencyType",
-        "id",
-        "links",
-        "mongodVersion",
-        "serverlessInstanceName",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-    ];
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
-        let mut value_created_at = None;
-        let mut value_expires_at = None;
-        let mut value_frequency_type = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_mongod_version = None;
-        let mut value_serverless_instance_name = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_created_at, "createdAt")?,
-                1 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                2 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                3 => take(&mut map, &mut value_id, "id")?,
-                4 => take(&mut map, &mut value_links, "links")?,
-                5 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                6 => {
-                    take(
-                        &mut map,
-                        &mut value_serverless_instance_name,
-                        "serverlessInstanceName",
-                    )?
-                }
-                7 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                8 => take(&mut map, &mut value_status, "status")?,
-                9 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                _ => skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            created_at: value_created_at.flatten(),
-            expires_at: value_expires_at.flatten(),
-            frequency_type: value_frequency_type.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            mongod_version: value_mongod_version.flatten(),
-            serverless_instance_name: value_serverless_instance_name.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: value_status.flatten(),
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-        })
-    }
-}
+
 #[allow(deprecated)]
 impl ServerlessBackupSnapshot {
     /// A value with every required property given and every optional one unset; the
@@ -5820,18 +4320,21 @@ impl ServerlessBackupSnapshot {
             storage_size_bytes: ::std::option::Option::None,
         }
     }
+
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.created_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.expires_at = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
     pub fn with_frequency_type(
@@ -5841,24 +4344,28 @@ impl ServerlessBackupSnapshot {
         self.frequency_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `id`, which is otherwise left out.
     #[must_use]
     pub fn with_id(mut self, value: ::std::string::String) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `links`, which is otherwise left out.
     #[must_use]
     pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
         self.links = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
     pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
         self.mongod_version = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `serverlessInstanceName`, which is otherwise left out.
     #[must_use]
     pub fn with_serverless_instance_name(
@@ -5868,6 +4375,7 @@ impl ServerlessBackupSnapshot {
         self.serverless_instance_name = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
     pub fn with_snapshot_type(
@@ -5877,12 +4385,14 @@ impl ServerlessBackupSnapshot {
         self.snapshot_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `status`, which is otherwise left out.
     #[must_use]
     pub fn with_status(mut self, value: self::ServerlessBackupSnapshotStatus) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
@@ -5890,12 +4400,14 @@ impl ServerlessBackupSnapshot {
         self
     }
 }
+
 #[allow(deprecated)]
 impl ::std::default::Default for ServerlessBackupSnapshot {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// Schedule interval that produced the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5911,6 +4423,7 @@ pub enum ServerlessBackupSnapshotFrequencyType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl ServerlessBackupSnapshotFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5923,6 +4436,7 @@ impl ServerlessBackupSnapshotFrequencyType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ServerlessBackupSnapshotFrequencyType {
     fn from(value: &str) -> Self {
         match value {
@@ -5934,11 +4448,13 @@ impl ::std::convert::From<&str> for ServerlessBackupSnapshotFrequencyType {
         }
     }
 }
+
 impl ::std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ServerlessBackupSnapshotFrequencyType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5947,22 +4463,14 @@ impl ::serde::Serialize for ServerlessBackupSnapshotFrequencyType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequencyType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// Whether the snapshot was requested by a user or taken on schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5974,6 +4482,7 @@ pub enum ServerlessBackupSnapshotSnapshotType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl ServerlessBackupSnapshotSnapshotType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5984,6 +4493,7 @@ impl ServerlessBackupSnapshotSnapshotType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ServerlessBackupSnapshotSnapshotType {
     fn from(value: &str) -> Self {
         match value {
@@ -5993,11 +4503,13 @@ impl ::std::convert::From<&str> for ServerlessBackupSnapshotSnapshotType {
         }
     }
 }
+
 impl ::std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ServerlessBackupSnapshotSnapshotType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6006,22 +4518,14 @@ impl ::serde::Serialize for ServerlessBackupSnapshotSnapshotType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshotType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 /// Where the snapshot stands in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6037,6 +4541,7 @@ pub enum ServerlessBackupSnapshotStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(::std::string::String),
 }
+
 impl ServerlessBackupSnapshotStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6049,6 +4554,7 @@ impl ServerlessBackupSnapshotStatus {
         }
     }
 }
+
 impl ::std::convert::From<&str> for ServerlessBackupSnapshotStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6060,11 +4566,13 @@ impl ::std::convert::From<&str> for ServerlessBackupSnapshotStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for ServerlessBackupSnapshotStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for ServerlessBackupSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6073,126 +4581,153 @@ impl ::serde::Serialize for ServerlessBackupSnapshotStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotStatus {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     type Item = self::FlexBackupRestoreJob20241113;
+
     fn items(&self) -> &[self::FlexBackupRestoreJob20241113] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::FlexBackupRestoreJob20241113> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     type Item = self::FlexBackupSnapshot20241113;
+
     fn items(&self) -> &[self::FlexBackupSnapshot20241113] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::FlexBackupSnapshot20241113> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
     type Item = self::ServerlessBackupRestoreJob;
+
     fn items(&self) -> &[self::ServerlessBackupRestoreJob] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupRestoreJob> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
     type Item = self::ServerlessBackupSnapshot;
+
     fn items(&self) -> &[self::ServerlessBackupSnapshot] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupSnapshot> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedCloudBackupReplicaSet {
     type Item = self::DiskBackupReplicaSet;
+
     fn items(&self) -> &[self::DiskBackupReplicaSet] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::DiskBackupReplicaSet> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedCloudBackupRestoreJob {
     type Item = self::DiskBackupSnapshotRestoreJob;
+
     fn items(&self) -> &[self::DiskBackupSnapshotRestoreJob] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
     type Item = self::LegacyServerlessBackupSnapshot;
+
     fn items(&self) -> &[self::LegacyServerlessBackupSnapshot] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::LegacyServerlessBackupSnapshot> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedLegacyTenantSnapshot {
     type Item = self::LegacyTenantSnapshot;
+
     fn items(&self) -> &[self::LegacyTenantSnapshot] {
         &self.results
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::LegacyTenantSnapshot> {
         self.results
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
+
 impl ::atlas_runtime::Page for PaginatedTenantSnapshot {
     type Item = self::BackupTenantSnapshot;
+
     fn items(&self) -> &[self::BackupTenantSnapshot] {
         self.results.as_deref().unwrap_or_default()
     }
+
     fn into_items(self) -> ::std::vec::Vec<self::BackupTenantSnapshot> {
         self.results.unwrap_or_default()
     }
+
     fn total_count(&self) -> ::std::option::Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }

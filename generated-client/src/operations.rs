@@ -2,18 +2,24 @@
 // Do not edit: change the spec or the generator, then run `cargo xtask regen` again.
 
 //! Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.
+
 impl crate::Client {
     /// Cancel a restore job of a dedicated cluster
     ///
-    /// Stops a restore job of a dedicated cluster that has not finished; the job stays listed as `cancelled`. The answer has no body. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+    /// Stops a restore job of a dedicated cluster that has not finished; the job stays listed as
+    /// `cancelled`. The answer has no body. The caller needs the Project Backup Recovery Operator
+    /// or Project Backup Export Operator role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
     ///
-    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn cancel_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -27,16 +33,22 @@ impl crate::Client {
             restore_job_id.into(),
         )
     }
+
     /// Start restoring a snapshot of a dedicated cluster
     ///
-    /// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in time, or as a download, as `deliveryType` says. Restoring into a cluster replaces its data. Poll `getBackupRestoreJob` (or wait with its waiter) until the job has finished. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+    /// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in
+    /// time, or as a download, as `deliveryType` says. Restoring into a cluster replaces its data.
+    /// Poll `getBackupRestoreJob` (or wait with its waiter) until the job has finished. The caller
+    /// needs the Project Backup Recovery Operator or Project Backup Export Operator role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
-    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn create_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -45,16 +57,21 @@ impl crate::Client {
     ) -> CreateBackupRestoreJob<'_> {
         CreateBackupRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
     }
+
     /// Start restoring a snapshot of a Flex cluster
     ///
-    /// Starts a job that restores a snapshot of a Flex cluster into a deployment, replacing its data. Poll `getFlexRestoreJob` (or wait with its waiter) until the job is `COMPLETED`. The caller needs the Project Backup Recovery Operator role.
+    /// Starts a job that restores a snapshot of a Flex cluster into a deployment, replacing its
+    /// data. Poll `getFlexRestoreJob` (or wait with its waiter) until the job is `COMPLETED`. The
+    /// caller needs the Project Backup Recovery Operator role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     ///
-    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn create_flex_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -63,23 +80,22 @@ impl crate::Client {
     ) -> CreateFlexRestoreJob<'_> {
         CreateFlexRestoreJob::new(self, group_id.into(), name.into(), body)
     }
+
     /// Start restoring a snapshot of a serverless instance
     ///
-    /// Starts a job that restores a snapshot of a serverless instance into a cluster, replacing its data. The caller needs the Project Owner role.
-    ///
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `createFlexRestoreJob` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-22. Use `createFlexRestoreJob` instead.
+    /// Starts a job that restores a snapshot of a serverless instance into a cluster, replacing its
+    /// data. The caller needs the Project Owner role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     ///
-    /// Sends `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`createServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `createFlexRestoreJob` instead"
+        note = "Sunset on 2026-01-22; use [`Client::create_flex_restore_job`](crate::Client::create_flex_restore_job) instead."
     )]
     #[allow(deprecated)]
     pub fn create_serverless_restore_job(
@@ -90,17 +106,22 @@ impl crate::Client {
     ) -> CreateServerlessRestoreJob<'_> {
         CreateServerlessRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
     }
+
     /// Delete a snapshot of a dedicated cluster
     ///
-    /// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller needs the Project Backup Manager role.
+    /// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller
+    /// needs the Project Backup Manager role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn delete_cluster_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -114,16 +135,21 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Make a snapshot of a Flex cluster downloadable
     ///
-    /// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that job, whose `snapshotUrl` serves the archive until `expirationDate`. The caller needs the Project Backup Export Operator role.
+    /// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that
+    /// job, whose `snapshotUrl` serves the archive until `expirationDate`. The caller needs the
+    /// Project Backup Export Operator role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     ///
-    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`, accepting
+    /// `application/vnd.atlas.2024-11-13+json`.
     pub fn download_flex_backup(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -132,17 +158,22 @@ impl crate::Client {
     ) -> DownloadFlexBackup<'_> {
         DownloadFlexBackup::new(self, group_id.into(), name.into(), body)
     }
+
     /// Get one restore job of a dedicated cluster
     ///
-    /// Returns one restore job of a dedicated cluster, looked up by its identifier; `finishedAt` appears once it is done. The caller needs the Project Backup Manager role.
+    /// Returns one restore job of a dedicated cluster, looked up by its identifier; `finishedAt`
+    /// appears once it is done. The caller needs the Project Backup Manager role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_backup_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -156,17 +187,22 @@ impl crate::Client {
             restore_job_id.into(),
         )
     }
+
     /// Get one snapshot of a sharded cluster
     ///
-    /// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    /// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its
+    /// identifier. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_backup_sharded_cluster(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -180,23 +216,25 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Get one snapshot of an M2/M5 cluster
     ///
-    /// Returns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its identifier. Flex clusters that began life through the clusters API, or were migrated from M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-15. Use `getFlexBackupSnapshot` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
+    /// Returns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its
+    /// identifier. Flex clusters that began life through the clusters API, or were migrated from
+    /// M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`getBackupTenantSnapshot` is deprecated and sunset on 2026-01-15; use `getFlexBackupSnapshot` instead"
+        note = "Sunset on 2026-01-15; use [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) instead."
     )]
     #[allow(deprecated)]
     pub fn get_backup_tenant_snapshot(
@@ -212,17 +250,22 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Get one snapshot of a dedicated cluster
     ///
-    /// Returns one cloud backup snapshot of a dedicated replica set cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    /// Returns one cloud backup snapshot of a dedicated replica set cluster, looked up by its
+    /// identifier. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_cluster_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -236,17 +279,22 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Get one snapshot of a Flex cluster
     ///
-    /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller
+    /// needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn get_flex_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -260,17 +308,22 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Get one restore job of a Flex cluster
     ///
-    /// Returns one restore job of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+    /// Returns one restore job of a Flex cluster, looked up by its identifier. The caller needs at
+    /// least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn get_flex_restore_job(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -279,23 +332,25 @@ impl crate::Client {
     ) -> GetFlexRestoreJob<'_> {
         GetFlexRestoreJob::new(self, group_id.into(), name.into(), restore_job_id.into())
     }
+
     /// Get one snapshot of a serverless instance
     ///
-    /// Returns a single backup snapshot of a serverless instance, looked up by its identifier. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexBackupSnapshot` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
+    /// Returns a single backup snapshot of a serverless instance, looked up by its identifier. Flex
+    /// clusters that began life through the serverless API, or were converted from serverless
+    /// instances, are served too. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`getServerlessBackupSnapshot` is deprecated and sunset on 2026-01-22; use `getFlexBackupSnapshot` instead"
+        note = "Sunset on 2026-01-22; use [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) instead."
     )]
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot(
@@ -311,24 +366,24 @@ impl crate::Client {
             snapshot_id.into(),
         )
     }
+
     /// Get one restore job of a serverless instance
     ///
-    /// Returns one restore job of a serverless instance, looked up by its identifier. The caller needs the Project Owner role.
-    ///
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexRestoreJob` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-22. Use `getFlexRestoreJob` instead.
+    /// Returns one restore job of a serverless instance, looked up by its identifier. The caller
+    /// needs the Project Owner role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     /// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
+        note = "Sunset on 2026-01-22; use [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) instead."
     )]
     #[allow(deprecated)]
     pub fn get_serverless_restore_job(
@@ -344,16 +399,20 @@ impl crate::Client {
             restore_job_id.into(),
         )
     }
+
     /// List restore jobs of a dedicated cluster
     ///
-    /// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done. The caller needs the Project Backup Manager role.
+    /// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done.
+    /// The caller needs the Project Backup Manager role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_restore_jobs(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -361,16 +420,21 @@ impl crate::Client {
     ) -> ListBackupRestoreJobs<'_> {
         ListBackupRestoreJobs::new(self, group_id.into(), cluster_name.into())
     }
+
     /// List snapshots of a sharded cluster
     ///
-    /// Returns the cloud backup snapshots of a dedicated sharded cluster, each with the snapshots of its shards and config servers. The caller needs at least the Project Read Only role.
+    /// Returns the cloud backup snapshots of a dedicated sharded cluster, each with the snapshots
+    /// of its shards and config servers. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_sharded_clusters(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -378,16 +442,22 @@ impl crate::Client {
     ) -> ListBackupShardedClusters<'_> {
         ListBackupShardedClusters::new(self, group_id.into(), cluster_name.into())
     }
+
     /// List snapshots of a dedicated cluster
     ///
-    /// Returns one page of the cloud backup snapshots of a dedicated replica set cluster. With `pointInTimeUtcSeconds`, or `oplogTs` and `oplogInc`, only the snapshots a point-in-time restore to that moment could start from are listed. The caller needs at least the Project Read Only role.
+    /// Returns one page of the cloud backup snapshots of a dedicated replica set cluster. With
+    /// `pointInTimeUtcSeconds`, or `oplogTs` and `oplogInc`, only the snapshots a point-in-time
+    /// restore to that moment could start from are listed. The caller needs at least the Project
+    /// Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -395,22 +465,23 @@ impl crate::Client {
     ) -> ListBackupSnapshots<'_> {
         ListBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
+
     /// List snapshots of an M2/M5 cluster
     ///
-    /// Returns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project. Flex clusters that began life through the clusters API, or were migrated from M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-15. Use `listFlexBackupSnapshots` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
+    /// Returns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project.
+    /// Flex clusters that began life through the clusters API, or were migrated from M2/M5
+    /// clusters, are served too. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`listClusterBackupSnapshots` is deprecated and sunset on 2026-01-15; use `listFlexBackupSnapshots` instead"
+        note = "Sunset on 2026-01-15; use [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) instead."
     )]
     #[allow(deprecated)]
     pub fn list_cluster_backup_snapshots(
@@ -420,16 +491,20 @@ impl crate::Client {
     ) -> ListClusterBackupSnapshots<'_> {
         ListClusterBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
+
     /// List snapshots of a Flex cluster
     ///
-    /// Returns one page of the backup snapshots held for a Flex cluster in the given project. The caller needs at least the Project Read Only role.
+    /// Returns one page of the backup snapshots held for a Flex cluster in the given project. The
+    /// caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`, accepting
+    /// `application/vnd.atlas.2024-11-13+json`.
     pub fn list_flex_backup_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -437,16 +512,20 @@ impl crate::Client {
     ) -> ListFlexBackupSnapshots<'_> {
         ListFlexBackupSnapshots::new(self, group_id.into(), name.into())
     }
+
     /// List restore jobs of a Flex cluster
     ///
-    /// Returns one page of the jobs that restore or download snapshots of a Flex cluster. The caller needs at least the Project Read Only role.
+    /// Returns one page of the jobs that restore or download snapshots of a Flex cluster. The
+    /// caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `name` (`name`): Name of the Flex cluster.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting
+    /// `application/vnd.atlas.2024-11-13+json`.
     pub fn list_flex_restore_jobs(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -454,22 +533,23 @@ impl crate::Client {
     ) -> ListFlexRestoreJobs<'_> {
         ListFlexRestoreJobs::new(self, group_id.into(), name.into())
     }
+
     /// List snapshots of a serverless instance
     ///
-    /// Returns one page of the backup snapshots held for a serverless instance in the given project. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexBackupSnapshots` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
+    /// Returns one page of the backup snapshots held for a serverless instance in the given
+    /// project. Flex clusters that began life through the serverless API, or were converted from
+    /// serverless instances, are served too. The caller needs at least the Project Read Only role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`listServerlessBackupSnapshots` is deprecated and sunset on 2026-01-22; use `listFlexBackupSnapshots` instead"
+        note = "Sunset on 2026-01-22; use [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) instead."
     )]
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots(
@@ -479,23 +559,22 @@ impl crate::Client {
     ) -> ListServerlessBackupSnapshots<'_> {
         ListServerlessBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
+
     /// List restore jobs of a serverless instance
     ///
-    /// Returns one page of the jobs that restore snapshots of a serverless instance. The caller needs the Project Owner role.
-    ///
-    ///
-    /// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexRestoreJobs` instead.
-    ///
-    /// **Deprecated.** Sunset on 2026-01-22. Use `listFlexRestoreJobs` instead.
+    /// Returns one page of the jobs that restore snapshots of a serverless instance. The caller
+    /// needs the Project Owner role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the serverless instance.
     ///
-    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     #[deprecated(
-        note = "`listServerlessRestoreJobs` is deprecated and sunset on 2026-01-22; use `listFlexRestoreJobs` instead"
+        note = "Sunset on 2026-01-22; use [`Client::list_flex_restore_jobs`](crate::Client::list_flex_restore_jobs) instead."
     )]
     #[allow(deprecated)]
     pub fn list_serverless_restore_jobs(
@@ -505,16 +584,23 @@ impl crate::Client {
     ) -> ListServerlessRestoreJobs<'_> {
         ListServerlessRestoreJobs::new(self, group_id.into(), cluster_name.into())
     }
+
     /// Take an on-demand snapshot of a dedicated cluster
     ///
-    /// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot, usually `queued`; poll `getClusterBackupSnapshot` (or wait with its waiter) until it is `completed`. Atlas takes one on-demand snapshot at a time per cluster and at most one every 10 minutes, so a second request soon after is refused. The caller needs the Project Backup Creator role.
+    /// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot,
+    /// usually `queued`; poll `getClusterBackupSnapshot` (or wait with its waiter) until it is
+    /// `completed`. Atlas takes one on-demand snapshot at a time per cluster and at most one every
+    /// 10 minutes, so a second request soon after is refused. The caller needs the Project Backup
+    /// Creator role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
-    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn take_snapshots(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -523,17 +609,23 @@ impl crate::Client {
     ) -> TakeSnapshots<'_> {
         TakeSnapshots::new(self, group_id.into(), cluster_name.into(), body)
     }
+
     /// Change how long a snapshot of a dedicated cluster is kept
     ///
-    /// Sets a new retention for one snapshot of a dedicated cluster, counted from when it was taken; Atlas deletes the snapshot when it runs out. The caller needs the Project Backup Manager role.
+    /// Sets a new retention for one snapshot of a dedicated cluster, counted from when it was
+    /// taken; Atlas deletes the snapshot when it runs out. The caller needs the Project Backup
+    /// Manager role.
     ///
     /// Parameters:
     ///
-    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
     ///
-    /// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+    /// Sends
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn update_backup_snapshot(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -550,10 +642,17 @@ impl crate::Client {
         )
     }
 }
+
 impl crate::Client {
-    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.
+    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or
+    /// `expired` ends the wait with an error.
     ///
-    /// Polls [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) until `finishedAt` is set, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or `cancelled` is `true`, or `expired` is `true`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) until
+    /// `finishedAt` is set, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or
+    /// `cancelled` is `true`, or `expired` is `true`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline
+    /// passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_restore_job_finished(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -604,9 +703,15 @@ impl crate::Client {
             }),
         )
     }
-    /// Waits until the sharded cluster snapshot is `completed`; a `failed` snapshot ends the wait with an error.
+
+    /// Waits until the sharded cluster snapshot is `completed`; a `failed` snapshot ends the wait
+    /// with an error.
     ///
-    /// Polls [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster) until `status` is `"completed"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster)
+    /// until `status` is `"completed"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives
+    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_sharded_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -649,9 +754,14 @@ impl crate::Client {
             }),
         )
     }
+
     /// Waits until the snapshot is `completed`; a `failed` snapshot ends the wait with an error.
     ///
-    /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot) until `status` is `"completed"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot)
+    /// until `status` is `"completed"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives
+    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -694,9 +804,15 @@ impl crate::Client {
             }),
         )
     }
-    /// Waits until the Flex snapshot is `COMPLETED`; a `FAILED` snapshot ends the wait with an error.
+
+    /// Waits until the Flex snapshot is `COMPLETED`; a `FAILED` snapshot ends the wait with an
+    /// error.
     ///
-    /// Polls [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) until
+    /// `status` is `"COMPLETED"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives
+    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_flex_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -739,9 +855,14 @@ impl crate::Client {
             }),
         )
     }
+
     /// Waits until the restore job is `COMPLETED`; a `FAILED` job ends the wait with an error.
     ///
-    /// Polls [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) until `status` is `"COMPLETED"`, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) until `status`
+    /// is `"COMPLETED"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives
+    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_flex_restore_job_completed(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -784,11 +905,18 @@ impl crate::Client {
             }),
         )
     }
-    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.
+
+    /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or
+    /// `expired` ends the wait with an error.
     ///
-    /// Polls [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job) until `finishedAt` is set, and returns that answer. Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or `cancelled` is `true`, or `expired` is `true`. Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// Polls [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job)
+    /// until `finishedAt` is set, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or
+    /// `cancelled` is `true`, or `expired` is `true`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline
+    /// passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     #[deprecated(
-        note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
+        note = "Sunset on 2026-01-22; use [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) instead."
     )]
     #[allow(deprecated)]
     pub fn wait_until_serverless_restore_job_finished(
@@ -842,17 +970,12 @@ impl crate::Client {
         )
     }
 }
+
 /// Cancel a restore job of a dedicated cluster
 ///
-/// Stops a restore job of a dedicated cluster that has not finished; the job stays listed as `cancelled`. The answer has no body. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+/// Built by [`Client::cancel_backup_restore_job`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
-///
-/// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::cancel_backup_restore_job`]: crate::Client::cancel_backup_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelBackupRestoreJob<'a> {
@@ -862,6 +985,7 @@ pub struct CancelBackupRestoreJob<'a> {
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
 }
+
 impl<'a> CancelBackupRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "cancelBackupRestoreJob",
@@ -885,6 +1009,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -899,12 +1024,14 @@ impl<'a> CancelBackupRestoreJob<'a> {
             restore_job_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -919,7 +1046,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -928,27 +1055,23 @@ impl<'a> CancelBackupRestoreJob<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
             );
         request.send_empty().await
     }
 }
+
 /// Start restoring a snapshot of a dedicated cluster
 ///
-/// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in time, or as a download, as `deliveryType` says. Restoring into a cluster replaces its data. Poll `getBackupRestoreJob` (or wait with its waiter) until the job has finished. The caller needs the Project Backup Recovery Operator or Project Backup Export Operator role.
+/// Built by [`Client::create_backup_restore_job`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-///
-/// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::create_backup_restore_job`]: crate::Client::create_backup_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateBackupRestoreJob<'a> {
@@ -958,6 +1081,7 @@ pub struct CreateBackupRestoreJob<'a> {
     cluster_name: ::std::string::String,
     body: super::models::DiskBackupSnapshotRestoreJob,
 }
+
 impl<'a> CreateBackupRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "createBackupRestoreJob",
@@ -986,6 +1110,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1000,12 +1125,14 @@ impl<'a> CreateBackupRestoreJob<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1023,7 +1150,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1032,22 +1159,18 @@ impl<'a> CreateBackupRestoreJob<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
     }
 }
+
 /// Start restoring a snapshot of a Flex cluster
 ///
-/// Starts a job that restores a snapshot of a Flex cluster into a deployment, replacing its data. Poll `getFlexRestoreJob` (or wait with its waiter) until the job is `COMPLETED`. The caller needs the Project Backup Recovery Operator role.
+/// Built by [`Client::create_flex_restore_job`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-///
-/// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::create_flex_restore_job`]: crate::Client::create_flex_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateFlexRestoreJob<'a> {
@@ -1057,6 +1180,7 @@ pub struct CreateFlexRestoreJob<'a> {
     name: ::std::string::String,
     body: super::models::FlexBackupRestoreJobCreate20241113,
 }
+
 impl<'a> CreateFlexRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "createFlexRestoreJob",
@@ -1085,6 +1209,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1099,12 +1224,14 @@ impl<'a> CreateFlexRestoreJob<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1122,7 +1249,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1131,30 +1258,18 @@ impl<'a> CreateFlexRestoreJob<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
     }
 }
+
 /// Start restoring a snapshot of a serverless instance
 ///
-/// Starts a job that restores a snapshot of a serverless instance into a cluster, replacing its data. The caller needs the Project Owner role.
+/// Built by [`Client::create_serverless_restore_job`].
 ///
-///
-/// Deprecated: Atlas retires this operation on 2026-01-22. Use `createFlexRestoreJob` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-22. Use `createFlexRestoreJob` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the serverless instance.
-///
-/// Sends `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`createServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `createFlexRestoreJob` instead"
-)]
+/// [`Client::create_serverless_restore_job`]: crate::Client::create_serverless_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateServerlessRestoreJob<'a> {
@@ -1164,6 +1279,7 @@ pub struct CreateServerlessRestoreJob<'a> {
     cluster_name: ::std::string::String,
     body: super::models::ServerlessBackupRestoreJob,
 }
+
 #[allow(deprecated)]
 impl<'a> CreateServerlessRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -1193,6 +1309,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1207,12 +1324,14 @@ impl<'a> CreateServerlessRestoreJob<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1230,7 +1349,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1239,23 +1358,18 @@ impl<'a> CreateServerlessRestoreJob<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
     }
 }
+
 /// Delete a snapshot of a dedicated cluster
 ///
-/// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller needs the Project Backup Manager role.
+/// Built by [`Client::delete_cluster_backup_snapshot`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::delete_cluster_backup_snapshot`]: crate::Client::delete_cluster_backup_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteClusterBackupSnapshot<'a> {
@@ -1265,6 +1379,7 @@ pub struct DeleteClusterBackupSnapshot<'a> {
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
 }
+
 impl<'a> DeleteClusterBackupSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "deleteClusterBackupSnapshot",
@@ -1288,6 +1403,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1302,12 +1418,14 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
             snapshot_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1322,7 +1440,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1331,14 +1449,14 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1346,16 +1464,12 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
         request.send_empty().await
     }
 }
+
 /// Make a snapshot of a Flex cluster downloadable
 ///
-/// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that job, whose `snapshotUrl` serves the archive until `expirationDate`. The caller needs the Project Backup Export Operator role.
+/// Built by [`Client::download_flex_backup`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-///
-/// Sends `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::download_flex_backup`]: crate::Client::download_flex_backup
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadFlexBackup<'a> {
@@ -1365,6 +1479,7 @@ pub struct DownloadFlexBackup<'a> {
     name: ::std::string::String,
     body: super::models::FlexBackupSnapshotDownloadCreate20241113,
 }
+
 impl<'a> DownloadFlexBackup<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "downloadFlexBackup",
@@ -1393,6 +1508,7 @@ impl<'a> DownloadFlexBackup<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1407,12 +1523,14 @@ impl<'a> DownloadFlexBackup<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1430,7 +1548,7 @@ impl<'a> DownloadFlexBackup<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1439,23 +1557,18 @@ impl<'a> DownloadFlexBackup<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
     }
 }
+
 /// Get one restore job of a dedicated cluster
 ///
-/// Returns one restore job of a dedicated cluster, looked up by its identifier; `finishedAt` appears once it is done. The caller needs the Project Backup Manager role.
+/// Built by [`Client::get_backup_restore_job`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::get_backup_restore_job`]: crate::Client::get_backup_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupRestoreJob<'a> {
@@ -1465,6 +1578,7 @@ pub struct GetBackupRestoreJob<'a> {
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
 }
+
 impl<'a> GetBackupRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupRestoreJob",
@@ -1488,6 +1602,7 @@ impl<'a> GetBackupRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1502,12 +1617,14 @@ impl<'a> GetBackupRestoreJob<'a> {
             restore_job_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1525,7 +1642,7 @@ impl<'a> GetBackupRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1534,28 +1651,23 @@ impl<'a> GetBackupRestoreJob<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
 }
+
 /// Get one snapshot of a sharded cluster
 ///
-/// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_backup_sharded_cluster`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::get_backup_sharded_cluster`]: crate::Client::get_backup_sharded_cluster
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupShardedCluster<'a> {
@@ -1565,6 +1677,7 @@ pub struct GetBackupShardedCluster<'a> {
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
 }
+
 impl<'a> GetBackupShardedCluster<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getBackupShardedCluster",
@@ -1588,6 +1701,7 @@ impl<'a> GetBackupShardedCluster<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1602,12 +1716,14 @@ impl<'a> GetBackupShardedCluster<'a> {
             snapshot_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1625,7 +1741,7 @@ impl<'a> GetBackupShardedCluster<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1634,14 +1750,14 @@ impl<'a> GetBackupShardedCluster<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1649,24 +1765,12 @@ impl<'a> GetBackupShardedCluster<'a> {
         request.send().await
     }
 }
+
 /// Get one snapshot of an M2/M5 cluster
 ///
-/// Returns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its identifier. Flex clusters that began life through the clusters API, or were migrated from M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_backup_tenant_snapshot`].
 ///
-/// Deprecated: Atlas retires this operation on 2026-01-15. Use `getFlexBackupSnapshot` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-15. Use `getFlexBackupSnapshot` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`getBackupTenantSnapshot` is deprecated and sunset on 2026-01-15; use `getFlexBackupSnapshot` instead"
-)]
+/// [`Client::get_backup_tenant_snapshot`]: crate::Client::get_backup_tenant_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupTenantSnapshot<'a> {
@@ -1678,6 +1782,7 @@ pub struct GetBackupTenantSnapshot<'a> {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -1702,6 +1807,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1718,13 +1824,18 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -1732,12 +1843,14 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1755,7 +1868,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1764,14 +1877,14 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1785,17 +1898,12 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         request.send().await
     }
 }
+
 /// Get one snapshot of a dedicated cluster
 ///
-/// Returns one cloud backup snapshot of a dedicated replica set cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_cluster_backup_snapshot`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::get_cluster_backup_snapshot`]: crate::Client::get_cluster_backup_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetClusterBackupSnapshot<'a> {
@@ -1805,6 +1913,7 @@ pub struct GetClusterBackupSnapshot<'a> {
     cluster_name: ::std::string::String,
     snapshot_id: ::std::string::String,
 }
+
 impl<'a> GetClusterBackupSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getClusterBackupSnapshot",
@@ -1828,6 +1937,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1842,12 +1952,14 @@ impl<'a> GetClusterBackupSnapshot<'a> {
             snapshot_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1865,7 +1977,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1874,14 +1986,14 @@ impl<'a> GetClusterBackupSnapshot<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1889,17 +2001,12 @@ impl<'a> GetClusterBackupSnapshot<'a> {
         request.send().await
     }
 }
+
 /// Get one snapshot of a Flex cluster
 ///
-/// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_flex_backup_snapshot`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::get_flex_backup_snapshot`]: crate::Client::get_flex_backup_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexBackupSnapshot<'a> {
@@ -1911,6 +2018,7 @@ pub struct GetFlexBackupSnapshot<'a> {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl<'a> GetFlexBackupSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getFlexBackupSnapshot",
@@ -1934,6 +2042,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -1950,13 +2059,18 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -1964,12 +2078,14 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1987,7 +2103,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -1996,14 +2112,14 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2017,17 +2133,12 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         request.send().await
     }
 }
+
 /// Get one restore job of a Flex cluster
 ///
-/// Returns one restore job of a Flex cluster, looked up by its identifier. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_flex_restore_job`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::get_flex_restore_job`]: crate::Client::get_flex_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexRestoreJob<'a> {
@@ -2037,6 +2148,7 @@ pub struct GetFlexRestoreJob<'a> {
     name: ::std::string::String,
     restore_job_id: ::std::string::String,
 }
+
 impl<'a> GetFlexRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "getFlexRestoreJob",
@@ -2060,6 +2172,7 @@ impl<'a> GetFlexRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2074,12 +2187,14 @@ impl<'a> GetFlexRestoreJob<'a> {
             restore_job_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2097,7 +2212,7 @@ impl<'a> GetFlexRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2106,35 +2221,23 @@ impl<'a> GetFlexRestoreJob<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
 }
+
 /// Get one snapshot of a serverless instance
 ///
-/// Returns a single backup snapshot of a serverless instance, looked up by its identifier. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
+/// Built by [`Client::get_serverless_backup_snapshot`].
 ///
-/// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexBackupSnapshot` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-22. Use `getFlexBackupSnapshot` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the serverless instance.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`getServerlessBackupSnapshot` is deprecated and sunset on 2026-01-22; use `getFlexBackupSnapshot` instead"
-)]
+/// [`Client::get_serverless_backup_snapshot`]: crate::Client::get_serverless_backup_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessBackupSnapshot<'a> {
@@ -2146,6 +2249,7 @@ pub struct GetServerlessBackupSnapshot<'a> {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -2170,6 +2274,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2186,13 +2291,18 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -2200,12 +2310,14 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2223,7 +2335,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2232,14 +2344,14 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2253,25 +2365,12 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         request.send().await
     }
 }
+
 /// Get one restore job of a serverless instance
 ///
-/// Returns one restore job of a serverless instance, looked up by its identifier. The caller needs the Project Owner role.
+/// Built by [`Client::get_serverless_restore_job`].
 ///
-///
-/// Deprecated: Atlas retires this operation on 2026-01-22. Use `getFlexRestoreJob` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-22. Use `getFlexRestoreJob` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the serverless instance.
-/// - `restore_job_id` (`restoreJobId`): Identifier of the restore job, 24 hexadecimal digits.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`getServerlessRestoreJob` is deprecated and sunset on 2026-01-22; use `getFlexRestoreJob` instead"
-)]
+/// [`Client::get_serverless_restore_job`]: crate::Client::get_serverless_restore_job
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessRestoreJob<'a> {
@@ -2281,6 +2380,7 @@ pub struct GetServerlessRestoreJob<'a> {
     cluster_name: ::std::string::String,
     restore_job_id: ::std::string::String,
 }
+
 #[allow(deprecated)]
 impl<'a> GetServerlessRestoreJob<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -2305,6 +2405,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2319,12 +2420,14 @@ impl<'a> GetServerlessRestoreJob<'a> {
             restore_job_id,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2342,7 +2445,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2351,27 +2454,23 @@ impl<'a> GetServerlessRestoreJob<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
 }
+
 /// List restore jobs of a dedicated cluster
 ///
-/// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done. The caller needs the Project Backup Manager role.
+/// Built by [`Client::list_backup_restore_jobs`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::list_backup_restore_jobs`]: crate::Client::list_backup_restore_jobs
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupRestoreJobs<'a> {
@@ -2383,6 +2482,7 @@ pub struct ListBackupRestoreJobs<'a> {
     items_per_page: ::std::option::Option<i32>,
     page_num: ::std::option::Option<i32>,
 }
+
 impl<'a> ListBackupRestoreJobs<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupRestoreJobs",
@@ -2406,6 +2506,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2421,6 +2522,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
             page_num: ::std::option::Option::None,
         }
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -2428,6 +2530,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -2435,6 +2538,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -2442,97 +2546,14 @@ impl<'a> ListBackupRestoreJobs<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::DiskBackupSnapshotRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::DiskBackupSnapshotRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2550,7 +2571,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2559,7 +2580,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -2586,16 +2607,38 @@ impl<'a> ListBackupRestoreJobs<'a> {
         request.send().await
     }
 }
+
+impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
+    type Page = super::models::PaginatedCloudBackupRestoreJob;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List snapshots of a sharded cluster
 ///
-/// Returns the cloud backup snapshots of a dedicated sharded cluster, each with the snapshots of its shards and config servers. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_backup_sharded_clusters`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::list_backup_sharded_clusters`]: crate::Client::list_backup_sharded_clusters
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupShardedClusters<'a> {
@@ -2604,6 +2647,7 @@ pub struct ListBackupShardedClusters<'a> {
     group_id: ::std::string::String,
     cluster_name: ::std::string::String,
 }
+
 impl<'a> ListBackupShardedClusters<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupShardedClusters",
@@ -2627,6 +2671,7 @@ impl<'a> ListBackupShardedClusters<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2639,12 +2684,14 @@ impl<'a> ListBackupShardedClusters<'a> {
             cluster_name,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2664,7 +2711,7 @@ impl<'a> ListBackupShardedClusters<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2673,21 +2720,17 @@ impl<'a> ListBackupShardedClusters<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.send().await
     }
 }
+
 /// List snapshots of a dedicated cluster
 ///
-/// Returns one page of the cloud backup snapshots of a dedicated replica set cluster. With `pointInTimeUtcSeconds`, or `oplogTs` and `oplogInc`, only the snapshots a point-in-time restore to that moment could start from are listed. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_backup_snapshots`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::list_backup_snapshots`]: crate::Client::list_backup_snapshots
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupSnapshots<'a> {
@@ -2702,6 +2745,7 @@ pub struct ListBackupSnapshots<'a> {
     page_num: ::std::option::Option<i32>,
     point_in_time_utc_seconds: ::std::option::Option<i64>,
 }
+
 impl<'a> ListBackupSnapshots<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listBackupSnapshots",
@@ -2725,6 +2769,7 @@ impl<'a> ListBackupSnapshots<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2743,6 +2788,7 @@ impl<'a> ListBackupSnapshots<'a> {
             point_in_time_utc_seconds: ::std::option::Option::None,
         }
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -2750,6 +2796,7 @@ impl<'a> ListBackupSnapshots<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -2757,16 +2804,21 @@ impl<'a> ListBackupSnapshots<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
-    /// Operation number within the second given in `oplogTs`; with `oplogTs`, lists only the snapshots a point-in-time restore to that oplog entry could start from.
+
+    /// Operation number within the second given in `oplogTs`; with `oplogTs`, lists only the
+    /// snapshots a point-in-time restore to that oplog entry could start from.
     pub fn oplog_inc(mut self, value: i64) -> Self {
         self.oplog_inc = ::std::option::Option::Some(value);
         self
     }
-    /// Seconds since the UNIX epoch of an oplog entry; with `oplogInc`, lists only the snapshots a point-in-time restore to that entry could start from.
+
+    /// Seconds since the UNIX epoch of an oplog entry; with `oplogInc`, lists only the snapshots a
+    /// point-in-time restore to that entry could start from.
     pub fn oplog_ts(mut self, value: i64) -> Self {
         self.oplog_ts = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -2774,96 +2826,21 @@ impl<'a> ListBackupSnapshots<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
-    /// Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore to that moment could start from.
+
+    /// Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore
+    /// to that moment could start from.
     pub fn point_in_time_utc_seconds(mut self, value: i64) -> Self {
         self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupReplicaSet,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedCloudBackupReplicaSet,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::DiskBackupReplicaSet, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2881,7 +2858,7 @@ impl<'a> ListBackupSnapshots<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -2890,7 +2867,7 @@ impl<'a> ListBackupSnapshots<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -2926,23 +2903,38 @@ impl<'a> ListBackupSnapshots<'a> {
         request.send().await
     }
 }
+
+impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
+    type Page = super::models::PaginatedCloudBackupReplicaSet;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List snapshots of an M2/M5 cluster
 ///
-/// Returns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project. Flex clusters that began life through the clusters API, or were migrated from M2/M5 clusters, are served too. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_cluster_backup_snapshots`].
 ///
-/// Deprecated: Atlas retires this operation on 2026-01-15. Use `listFlexBackupSnapshots` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-15. Use `listFlexBackupSnapshots` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the shared-tier (M2 or M5) cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`listClusterBackupSnapshots` is deprecated and sunset on 2026-01-15; use `listFlexBackupSnapshots` instead"
-)]
+/// [`Client::list_cluster_backup_snapshots`]: crate::Client::list_cluster_backup_snapshots
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClusterBackupSnapshots<'a> {
@@ -2956,6 +2948,7 @@ pub struct ListClusterBackupSnapshots<'a> {
     page_num: ::std::option::Option<i32>,
     pretty: ::std::option::Option<bool>,
 }
+
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -2980,6 +2973,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -2997,13 +2991,18 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -3011,6 +3010,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -3018,6 +3018,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -3025,6 +3026,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -3032,87 +3034,14 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<super::models::BackupTenantSnapshot, super::Error>,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3130,7 +3059,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -3139,7 +3068,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = self.envelope {
             request.envelope(value);
@@ -3172,16 +3101,39 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         request.send().await
     }
 }
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
+    type Page = super::models::PaginatedTenantSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List snapshots of a Flex cluster
 ///
-/// Returns one page of the backup snapshots held for a Flex cluster in the given project. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_flex_backup_snapshots`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::list_flex_backup_snapshots`]: crate::Client::list_flex_backup_snapshots
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexBackupSnapshots<'a> {
@@ -3195,6 +3147,7 @@ pub struct ListFlexBackupSnapshots<'a> {
     page_num: ::std::option::Option<i32>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl<'a> ListFlexBackupSnapshots<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listFlexBackupSnapshots",
@@ -3218,6 +3171,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -3235,13 +3189,18 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -3249,6 +3208,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -3256,6 +3216,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -3263,6 +3224,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -3270,97 +3232,14 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupSnapshot20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupSnapshot20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3380,7 +3259,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -3389,7 +3268,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = self.envelope {
             request.envelope(value);
@@ -3422,16 +3301,38 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         request.send().await
     }
 }
+
+impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
+    type Page = super::models::PaginatedApiAtlasFlexBackupSnapshot20241113;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List restore jobs of a Flex cluster
 ///
-/// Returns one page of the jobs that restore or download snapshots of a Flex cluster. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_flex_restore_jobs`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `name` (`name`): Name of the Flex cluster.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`, accepting `application/vnd.atlas.2024-11-13+json`.
+/// [`Client::list_flex_restore_jobs`]: crate::Client::list_flex_restore_jobs
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexRestoreJobs<'a> {
@@ -3443,6 +3344,7 @@ pub struct ListFlexRestoreJobs<'a> {
     items_per_page: ::std::option::Option<i32>,
     page_num: ::std::option::Option<i32>,
 }
+
 impl<'a> ListFlexRestoreJobs<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "listFlexRestoreJobs",
@@ -3466,6 +3368,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -3481,6 +3384,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
             page_num: ::std::option::Option::None,
         }
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -3488,6 +3392,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -3495,6 +3400,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -3502,97 +3408,14 @@ impl<'a> ListFlexRestoreJobs<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupRestoreJob20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::FlexBackupRestoreJob20241113,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3612,7 +3435,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -3621,7 +3444,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
             .path_param(
                 "name",
                 &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -3648,23 +3471,38 @@ impl<'a> ListFlexRestoreJobs<'a> {
         request.send().await
     }
 }
+
+impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
+    type Page = super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List snapshots of a serverless instance
 ///
-/// Returns one page of the backup snapshots held for a serverless instance in the given project. Flex clusters that began life through the serverless API, or were converted from serverless instances, are served too. The caller needs at least the Project Read Only role.
+/// Built by [`Client::list_serverless_backup_snapshots`].
 ///
-/// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexBackupSnapshots` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-22. Use `listFlexBackupSnapshots` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the serverless instance.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`listServerlessBackupSnapshots` is deprecated and sunset on 2026-01-22; use `listFlexBackupSnapshots` instead"
-)]
+/// [`Client::list_serverless_backup_snapshots`]: crate::Client::list_serverless_backup_snapshots
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessBackupSnapshots<'a> {
@@ -3678,6 +3516,7 @@ pub struct ListServerlessBackupSnapshots<'a> {
     page_num: ::std::option::Option<i32>,
     pretty: ::std::option::Option<bool>,
 }
+
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -3702,6 +3541,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -3719,13 +3559,18 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             pretty: ::std::option::Option::None,
         }
     }
-    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding the HTTP status code, for clients that cannot read the status line or the response headers. List operations use their `results` object as the envelope. The response schemas in this document describe the body without the envelope.
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
         self.envelope = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -3733,6 +3578,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -3740,6 +3586,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -3747,6 +3594,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// When true, the JSON response body is indented for reading.
     ///
     /// Default on the server: `false`.
@@ -3754,97 +3602,14 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         self.pretty = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupSnapshot,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupSnapshot,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3864,7 +3629,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -3873,7 +3638,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = self.envelope {
             request.envelope(value);
@@ -3906,24 +3671,39 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         request.send().await
     }
 }
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
+    type Page = super::models::PaginatedApiAtlasServerlessBackupSnapshot;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// List restore jobs of a serverless instance
 ///
-/// Returns one page of the jobs that restore snapshots of a serverless instance. The caller needs the Project Owner role.
+/// Built by [`Client::list_serverless_restore_jobs`].
 ///
-///
-/// Deprecated: Atlas retires this operation on 2026-01-22. Use `listFlexRestoreJobs` instead.
-///
-/// **Deprecated.** Sunset on 2026-01-22. Use `listFlexRestoreJobs` instead.
-///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the serverless instance.
-///
-/// Sends `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`, accepting `application/vnd.atlas.2023-01-01+json`.
-#[deprecated(
-    note = "`listServerlessRestoreJobs` is deprecated and sunset on 2026-01-22; use `listFlexRestoreJobs` instead"
-)]
+/// [`Client::list_serverless_restore_jobs`]: crate::Client::list_serverless_restore_jobs
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessRestoreJobs<'a> {
@@ -3935,6 +3715,7 @@ pub struct ListServerlessRestoreJobs<'a> {
     items_per_page: ::std::option::Option<i32>,
     page_num: ::std::option::Option<i32>,
 }
+
 #[allow(deprecated)]
 impl<'a> ListServerlessRestoreJobs<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
@@ -3959,6 +3740,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -3974,6 +3756,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
             page_num: ::std::option::Option::None,
         }
     }
+
     /// When true, the response reports the total number of matching items in `totalCount`.
     ///
     /// Default on the server: `true`.
@@ -3981,6 +3764,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         self.include_count = ::std::option::Option::Some(value);
         self
     }
+
     /// Maximum number of items on one page of results.
     ///
     /// Default on the server: `100`.
@@ -3988,6 +3772,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         self.items_per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Which page of results to return, counting from 1.
     ///
     /// Default on the server: `1`.
@@ -3995,97 +3780,14 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         self.page_num = ::std::option::Option::Some(value);
         self
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
-    /// Streams every page, from the one set with `page_num` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.
-    pub fn pages(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages(
-            walk,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order; see [`Self::pages`].
-    pub fn items(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages())
-    }
-    /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-    pub fn pages_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::atlas_runtime::ResponseValue<
-                super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
-            >,
-            super::Error,
-        >,
-    > + 'a {
-        let first = self.page_num.map_or(1, i64::from);
-        let size = self.items_per_page.map_or(100i64, i64::from);
-        let walk = ::atlas_runtime::__private::Walk::new(
-            self.client,
-            &Self::OPERATION,
-            first,
-            size,
-        );
-        ::atlas_runtime::__private::pages_concurrent(
-            walk,
-            limit,
-            move |page| {
-                let mut request = self.clone();
-                request.page_num = ::std::option::Option::Some(
-                    i32::try_from(page).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-        )
-    }
-    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-    pub fn items_concurrent(
-        self,
-        limit: usize,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            super::models::ServerlessBackupRestoreJob,
-            super::Error,
-        >,
-    > + 'a {
-        ::atlas_runtime::__private::items(self.pages_concurrent(limit))
-    }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4105,7 +3807,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -4114,7 +3816,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         if let ::std::option::Option::Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -4141,16 +3843,39 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         request.send().await
     }
 }
+
+#[allow(deprecated)]
+impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
+    type Page = super::models::PaginatedApiAtlasServerlessBackupRestoreJob;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_runtime::__private::Walk {
+        ::atlas_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = ::std::option::Option::Some(
+            i32::try_from(page).unwrap_or(i32::MAX),
+        );
+        self.send()
+    }
+}
+
 /// Take an on-demand snapshot of a dedicated cluster
 ///
-/// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot, usually `queued`; poll `getClusterBackupSnapshot` (or wait with its waiter) until it is `completed`. Atlas takes one on-demand snapshot at a time per cluster and at most one every 10 minutes, so a second request soon after is refused. The caller needs the Project Backup Creator role.
+/// Built by [`Client::take_snapshots`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-///
-/// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::take_snapshots`]: crate::Client::take_snapshots
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct TakeSnapshots<'a> {
@@ -4160,6 +3885,7 @@ pub struct TakeSnapshots<'a> {
     cluster_name: ::std::string::String,
     body: super::models::DiskBackupOnDemandSnapshotRequest,
 }
+
 impl<'a> TakeSnapshots<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "takeSnapshots",
@@ -4188,6 +3914,7 @@ impl<'a> TakeSnapshots<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -4202,12 +3929,14 @@ impl<'a> TakeSnapshots<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4225,7 +3954,7 @@ impl<'a> TakeSnapshots<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -4234,23 +3963,18 @@ impl<'a> TakeSnapshots<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
     }
 }
+
 /// Change how long a snapshot of a dedicated cluster is kept
 ///
-/// Sets a new retention for one snapshot of a dedicated cluster, counted from when it was taken; Atlas deletes the snapshot when it runs out. The caller needs the Project Backup Manager role.
+/// Built by [`Client::update_backup_snapshot`].
 ///
-/// Parameters:
-///
-/// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`.
-/// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
-/// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
-///
-/// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`, accepting `application/vnd.atlas.2023-01-01+json`.
+/// [`Client::update_backup_snapshot`]: crate::Client::update_backup_snapshot
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateBackupSnapshot<'a> {
@@ -4261,6 +3985,7 @@ pub struct UpdateBackupSnapshot<'a> {
     snapshot_id: ::std::string::String,
     body: super::models::BackupSnapshotRetention,
 }
+
 impl<'a> UpdateBackupSnapshot<'a> {
     pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
         id: "updateBackupSnapshot",
@@ -4289,6 +4014,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
             },
         ],
     };
+
     pub(crate) fn new(
         client: &'a crate::Client,
         group_id: ::std::string::String,
@@ -4305,12 +4031,14 @@ impl<'a> UpdateBackupSnapshot<'a> {
             body,
         }
     }
+
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
     pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
         self.request_options = value;
         self
     }
+
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4328,7 +4056,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -4337,14 +4065,14 @@ impl<'a> UpdateBackupSnapshot<'a> {
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&CLUSTER_NAME_PATTERN)],
+                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&GROUP_ID_PATTERN),
+                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
                     ::atlas_runtime::__private::Check::MinLength(24usize),
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
@@ -4353,11 +4081,13 @@ impl<'a> UpdateBackupSnapshot<'a> {
         request.send().await
     }
 }
-/// `^[a-zA-Z0-9][a-zA-Z0-9-]*$`
-static CLUSTER_NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-);
-/// `^([a-f0-9]{24})$`
-static GROUP_ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
+
+/// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
+static ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
     "^([a-f0-9]{24})$",
+);
+
+/// The pattern of `clusterName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
+static NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
+    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
 );

@@ -4,9 +4,9 @@
 //!
 //! Users of a generated crate meet these types through it: the client and its builder,
 //! [`Credentials`], [`RetryPolicy`], [`ResponseValue`], [`Error`] and its parts, the page
-//! streams of list operations, and the [`Waiter`]s of long-running work with their
-//! [`WaitPolicy`] and [`WaitError`]. What the generated code needs but users never name sits in a
-//! hidden `__private` module, which may change in any release.
+//! streams of list operations ([`ListRequest`]), and the [`Waiter`]s of long-running work with
+//! their [`WaitPolicy`] and [`WaitError`]. What the generated code needs but users never name
+//! sits in a hidden `__private` module, which may change in any release.
 //!
 //! The modules depend on one another in one direction only (a test checks it):
 //! descriptors and the Atlas dialect → parameter checks and credentials → authentication →
@@ -43,7 +43,7 @@ pub use dialect::{
 };
 pub use error::{ApiErrorBody, Error, ErrorChain, PagingProblem};
 pub use options::RequestOptions;
-pub use pages::Page;
+pub use pages::{ListRequest, Page};
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
 pub use waiter::{WaitError, WaitPolicy, Waiter};
@@ -67,7 +67,7 @@ pub mod __private {
     pub use crate::dialect::{
         ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD,
     };
-    pub use crate::pages::{items, pages, pages_concurrent, Walk};
+    pub use crate::pages::{PageResult, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;
     pub use crate::waiter::{MatchTest, Matcher, WaiterInfo};

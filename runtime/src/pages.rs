@@ -1,4 +1,5 @@
-//! Walking a paginated list: `pages()` streams whole pages, `items()` the items in them. Pages
+//! Walking a paginated list. The request builder of every list operation implements
+//! [`ListRequest`], whose `pages()` streams whole pages and `items()` the items in them. Pages
 //! are fetched lazily, one at a time, so at most one page is held in memory; the walk stops at
 //! `totalCount`, on a short page, or on the first error, after everything fetched before it
 //! was delivered.
@@ -6,6 +7,10 @@
 //! `pages_concurrent()` reads `totalCount` from the first page and then fetches the pages it
 //! implies with up to `limit` requests in flight, yielding them in order, so at most `limit`
 //! pages are held at once. Without a `totalCount` it walks one page at a time like `pages()`.
+//!
+//! A generated builder implements only what is particular to its operation: where its walk
+//! starts ([`ListRequest::walk`]) and how to send it for one page number
+//! ([`ListRequest::send_page`]); the four walks are written here once.
 
 use crate::client::BaseClient;
 use crate::descriptor::OperationInfo;
@@ -17,6 +22,7 @@ use std::future::Future;
 
 /// One page of a paginated list response.
 pub trait Page {
+    /// What the list holds.
     type Item;
     /// The items of this page.
     fn items(&self) -> &[Self::Item];
@@ -25,6 +31,71 @@ pub trait Page {
     /// How many items the whole list has, when the server counted them.
     fn total_count(&self) -> Option<u64>;
 }
+
+/// The request builder of a list operation: besides `send()`, which fetches the one page its
+/// parameters name, it walks the whole list, starting at the page set with its page-number
+/// setter (default 1) in pages of the size set with its page-size setter (default: the
+/// server's). Bring the trait into scope to call these methods; every generated crate
+/// re-exports it at its root (`use atlas_snapshots::ListRequest;`).
+pub trait ListRequest: Clone + Sized {
+    /// The page model `send()` answers with.
+    type Page: Page<Item: PartialEq + Clone>;
+    /// The API's error body, as in the crate's `Error`.
+    type ErrorBody: ApiErrorBody;
+
+    /// Where the walk starts and how far it may go. Generated; not for callers.
+    #[doc(hidden)]
+    fn walk(&self) -> Walk;
+
+    /// Sends this request for page `page`. Generated; not for callers.
+    #[doc(hidden)]
+    fn send_page(self, page: i64) -> impl Future<Output = PageResult<Self>>;
+
+    /// Streams every page, from the one the request names on, fetching each when the previous
+    /// one was consumed. The stream ends after the last page (by `totalCount`, or a short page)
+    /// or after the first error; a server whose pages do not end (a page repeated, more pages
+    /// than the first page counted, more than the client's `max_pages`) ends it with
+    /// [`Error::Paging`].
+    fn pages(
+        self,
+    ) -> impl Stream<Item = Result<ResponseValue<Self::Page>, Error<Self::ErrorBody>>> {
+        let walk = self.walk();
+        pages(walk, move |page| self.clone().send_page(page))
+    }
+
+    /// Streams the items of every page, in order; see [`ListRequest::pages`].
+    fn items(
+        self,
+    ) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error<Self::ErrorBody>>> {
+        items(self.pages())
+    }
+
+    /// Streams every page like [`ListRequest::pages`], but once the first page reports
+    /// `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least
+    /// 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a
+    /// `totalCount` in the first page, the pages are fetched one at a time. An error ends the
+    /// stream after every page before it.
+    fn pages_concurrent(
+        self,
+        limit: usize,
+    ) -> impl Stream<Item = Result<ResponseValue<Self::Page>, Error<Self::ErrorBody>>> {
+        let walk = self.walk();
+        pages_concurrent(walk, limit, move |page| self.clone().send_page(page))
+    }
+
+    /// Streams the items of every page, in order, fetching up to `limit` pages at once; see
+    /// [`ListRequest::pages_concurrent`].
+    fn items_concurrent(
+        self,
+        limit: usize,
+    ) -> impl Stream<Item = Result<<Self::Page as Page>::Item, Error<Self::ErrorBody>>> {
+        items(self.pages_concurrent(limit))
+    }
+}
+
+/// What sending a list request for one page gives: the page, or the error that stops the walk.
+pub type PageResult<L> =
+    Result<ResponseValue<<L as ListRequest>::Page>, Error<<L as ListRequest>::ErrorBody>>;
 
 /// Where a walk over a list starts, and how far it may go.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@
 //! and credentials a server echoes back never reach an error message.
 
 use atlas_snapshots::{
-    AuthError, Client, Error, ErrorChain, PagingProblem, RetryPolicy, TokenError,
+    AuthError, Client, Error, ErrorChain, ListRequest, PagingProblem, RetryPolicy, TokenError,
 };
 use base64::Engine;
 use futures_util::{StreamExt, TryStreamExt};

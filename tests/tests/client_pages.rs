@@ -3,6 +3,7 @@
 //! order, the walk stops at `totalCount` or on a short page, pages are fetched only when
 //! needed, and an error ends the stream.
 
+use atlas_snapshots::ListRequest;
 use futures_util::{StreamExt, TryStreamExt};
 use std::pin::pin;
 use workspace_tests::ids::*;

@@ -4,7 +4,7 @@
 //! walk without `totalCount`, and a failed page delivered after every page before it. Also
 //! `envelope=true` answers, which decode into the same types as plain ones.
 
-use atlas_snapshots::{Client, Error};
+use atlas_snapshots::{Client, Error, ListRequest};
 use futures_util::{StreamExt, TryStreamExt};
 use std::time::Duration;
 use workspace_tests::ids::*;

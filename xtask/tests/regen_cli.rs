@@ -202,6 +202,7 @@ fn standalone_crate_then_check() {
         [
             ".generated-files",
             "Cargo.toml",
+            "src/decode.rs",
             "src/lib.rs",
             "src/models.rs",
             "src/operations.rs",

@@ -8,7 +8,9 @@ use super::params::{checks_for, PatternTable};
 use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
 };
-use crate::model::{Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeRef};
+use crate::model::{
+    ApiModel, Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeRef,
+};
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
@@ -21,6 +23,8 @@ pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options",
 pub struct RequestBuilder<'m, 'p> {
     pub op: &'m Operation,
     pub patterns: &'p PatternTable,
+    /// The error body type, as the crate's `Error` alias names it.
+    pub error_body: &'p TokenStream,
 }
 
 /// Parameters the client method takes positionally: path parameters, then required query and
@@ -52,24 +56,56 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         wire.push_str(&format!(", accepting {}", versions.join(", ")));
     }
     wire.push('.');
-    let deprecation = op.deprecation.as_ref().map(|d| {
-        let mut text = "**Deprecated.**".to_owned();
-        if let Some(sunset) = &d.sunset {
-            text.push_str(&format!(" Sunset on {sunset}."));
-        }
-        if let Some(replacement) = &d.replaced_by {
-            text.push_str(&format!(" Use `{replacement}` instead."));
-        }
-        text
-    });
     let params = parameter_list(op);
     doc_attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
-        deprecation.as_deref(),
         params.as_deref(),
         Some(&wire),
     ])
+}
+
+/// An intra-doc link to the client method of an operation, as seen from any module of the
+/// generated crate: ``[`Client::name`](crate::Client::name)``.
+pub fn method_link(op: &Operation) -> String {
+    let name = op.method_name.0.trim_start_matches("r#");
+    format!("[`Client::{name}`](crate::Client::{})", op.method_name.0)
+}
+
+/// A builder's docs: the operation's summary (or the first sentence of its description) and the
+/// method that builds it; everything else is said once, on that method.
+fn builder_docs(op: &Operation) -> TokenStream {
+    let summary = op
+        .summary
+        .as_deref()
+        .or_else(|| op.description.as_deref().and_then(first_sentence))
+        .map(super::docs::one_line)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("The request of `{}`.", op.id.0));
+    // A reference-style link keeps the sentence short wherever the method's name is long.
+    let name = op.method_name.0.trim_start_matches("r#");
+    let built_by = format!(" Built by [`Client::{name}`].");
+    let target = format!(" [`Client::{name}`]: crate::Client::{}", op.method_name.0);
+    let summary = doc_attrs([Some(summary.as_str())]);
+    quote! {
+        #summary
+        #[doc = ""]
+        #[doc = #built_by]
+        #[doc = ""]
+        #[doc = #target]
+    }
+}
+
+/// The first sentence of a text: up to the first period followed by whitespace, or its first
+/// line.
+fn first_sentence(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let line = text.lines().next()?;
+    let end = line
+        .match_indices(". ")
+        .next()
+        .map_or(line.len(), |(i, _)| i + 1);
+    Some(&line[..end])
 }
 
 /// A Markdown list of the parameters the client method takes positionally, with their docs.
@@ -89,16 +125,27 @@ fn parameter_list(op: &Operation) -> Option<String> {
     (!items.is_empty()).then(|| format!("Parameters:\n\n{}", items.join("\n")))
 }
 
-/// `#[deprecated(...)]` for a deprecated operation, naming its sunset and its replacement.
-pub fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+/// `#[deprecated(...)]` for a deprecated operation: the one place its deprecation is said,
+/// with its sunset and a link to the method of the operation that replaces it (its
+/// `operationId` when the spec has no such operation).
+pub fn deprecated_attr(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
     let d = op.deprecation.as_ref()?;
-    let mut note = format!("`{}` is deprecated", op.id);
-    if let Some(sunset) = &d.sunset {
-        note.push_str(&format!(" and sunset on {sunset}"));
-    }
+    let mut note = match &d.sunset {
+        Some(sunset) => format!(
+            "Sunset on {}",
+            super::docs::sanitize(&super::docs::one_line(sunset))
+        ),
+        None => "Deprecated in the API spec".to_owned(),
+    };
     if let Some(replacement) = &d.replaced_by {
-        note.push_str(&format!("; use `{replacement}` instead"));
+        let link = model
+            .operations
+            .iter()
+            .find(|other| other.id == *replacement)
+            .map_or_else(|| format!("`{}`", replacement.0), method_link);
+        note.push_str(&format!("; use {link} instead"));
     }
+    note.push('.');
     Some(quote!(#[deprecated(note = #note)]))
 }
 
@@ -107,9 +154,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let op = self.op;
         let models = quote!(super::models);
         let name = ident(&op.builder_name.0);
-        let docs = operation_docs(op);
-        let deprecated = deprecated_attr(op);
-        let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+        let docs = builder_docs(op);
+        // Said once, on the client method that builds this.
+        let allow_deprecated = op
+            .deprecation
+            .is_some()
+            .then(|| quote!(#[allow(deprecated)]));
 
         let mut fields = Vec::new();
         let mut field_inits = Vec::new();
@@ -162,11 +212,10 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
-        let page_methods = super::pagination::page_methods(op);
+        let list_request = super::pagination::list_request_impl(op, self.error_body);
 
         tokens.extend(quote! {
             #docs
-            #deprecated
             #[derive(Debug, Clone)]
             #[must_use = "a request does nothing until `send` is awaited"]
             pub struct #name<'a> {
@@ -199,8 +248,6 @@ impl ToTokens for RequestBuilder<'_, '_> {
                     self
                 }
 
-                #page_methods
-
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
                     let mut request = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
@@ -210,6 +257,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
                     #finish
                 }
             }
+
+            #list_request
         });
     }
 }
@@ -288,7 +337,14 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
         .default
         .as_ref()
         .map(|d| format!("Default on the server: `{d}`."));
-    let docs = doc_attrs([param.description.as_deref(), default.as_deref()]);
+    let described = param
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty());
+    let fallback = described
+        .is_none()
+        .then(|| format!("Sets `{}`.", super::docs::one_line(&param.name)));
+    let docs = doc_attrs([described.or(fallback.as_deref()), default.as_deref()]);
     let deprecated = param
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));

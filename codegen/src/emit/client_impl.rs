@@ -4,17 +4,21 @@
 use super::builder::{body_type, deprecated_attr, operation_docs, positional};
 use super::ident;
 use super::types::setter_type;
-use crate::model::Operation;
+use crate::model::{ApiModel, Operation};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 pub struct ClientMethods<'m> {
+    pub model: &'m ApiModel,
     pub operations: &'m [&'m Operation],
 }
 
 impl ToTokens for ClientMethods<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        let methods = self.operations.iter().map(|op| ClientMethod { op });
+        let methods = self.operations.iter().map(|op| ClientMethod {
+            model: self.model,
+            op,
+        });
         tokens.extend(quote! {
             impl crate::Client {
                 #(#methods)*
@@ -24,6 +28,7 @@ impl ToTokens for ClientMethods<'_> {
 }
 
 struct ClientMethod<'m> {
+    model: &'m ApiModel,
     op: &'m Operation,
 }
 
@@ -34,7 +39,7 @@ impl ToTokens for ClientMethod<'_> {
         let method = ident(&op.method_name.0);
         let builder = ident(&op.builder_name.0);
         let docs = operation_docs(op);
-        let deprecated = deprecated_attr(op);
+        let deprecated = deprecated_attr(self.model, op);
         let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
         let mut args = Vec::new();
         let mut values = Vec::new();

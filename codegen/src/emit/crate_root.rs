@@ -37,9 +37,10 @@ const USAGE: &[&str] = &[
     "Build a [`Client`] once with [`Client::builder`] and share it (cloning is cheap). Each",
     "operation is a method of the client that returns a request builder: required path parameters",
     "are arguments, optional parameters are setters, and `send()` checks every value against the",
-    "spec before anything is sent. List operations also walk every page with `pages()` and",
-    "`items()`. Every operation fails with [`Error`], which tells invalid requests, transport",
-    "failures and the API's own errors apart.",
+    "spec before anything is sent. The builders of list operations also walk every page with",
+    "`pages()` and `items()` of [`ListRequest`] (bring it into scope with `use`). Every",
+    "operation fails with [`Error`], which tells invalid requests, transport failures and the",
+    "API's own errors apart.",
 ];
 
 impl ToTokens for CrateRoot<'_> {
@@ -93,12 +94,16 @@ impl ToTokens for CrateRoot<'_> {
         });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
+            // Every public item carries docs, from the spec or from the generator.
+            #![warn(missing_docs)]
             #recursion_limit
             #docs
 
             // The modules are formatted by the generator (prettyplease), not by rustfmt.
             #[rustfmt::skip]
             pub mod models;
+            #[rustfmt::skip]
+            mod decode;
             #[rustfmt::skip]
             pub mod operations;
             #legacy
@@ -108,8 +113,8 @@ impl ToTokens for CrateRoot<'_> {
 
             pub use ::atlas_runtime::{
                 http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter, Page,
-                PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
+                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
+                ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
                 WaitPolicy, Waiter,
             };
 

@@ -3,6 +3,7 @@
 //! code blocks are fenced as `text`, bare URLs become autolinks, and brackets or angle brackets
 //! that rustdoc would read as links or HTML are escaped.
 
+use crate::model::{TypeDef, TypeKind, TypeOrigin};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,6 +12,61 @@ use quote::quote;
 pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let lines = doc_lines(paragraphs).map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
+}
+
+/// The docs of a named type: its title and description, or a line saying where in the spec it
+/// comes from when it has neither, so every public type is documented.
+pub fn type_doc_attrs(def: &TypeDef) -> TokenStream {
+    let has_text = [&def.title, &def.description]
+        .into_iter()
+        .flatten()
+        .any(|t| !t.trim().is_empty());
+    if has_text {
+        return doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+    }
+    let line = match &def.origin {
+        TypeOrigin::Component(name) => format!("The `{}` schema of the API.", one_line(name)),
+        TypeOrigin::Inline => {
+            let property = def
+                .pointer
+                .rsplit_once("/properties/")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
+                .map(|p| p.replace("~1", "/").replace("~0", "~"));
+            match (&def.kind, property) {
+                (TypeKind::Enum(_), Some(p)) => {
+                    format!("The values of the `{}` property.", one_line(&p))
+                }
+                (_, Some(p)) => format!("The value of the `{}` property.", one_line(&p)),
+                (_, None) => format!("A schema of the API: {}.", describe_pointer(&def.pointer)),
+            }
+        }
+    };
+    doc_attrs([Some(line.as_str())])
+}
+
+/// Where a JSON pointer into a spec leads, for people: ``the `GET /jobs` operation's
+/// `parameters/1/schema` `` for a pointer under `paths`, the pointer itself otherwise.
+fn describe_pointer(pointer: &str) -> String {
+    let segments: Vec<String> = pointer
+        .trim_start_matches('#')
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| one_line(&s.replace("~1", "/").replace("~0", "~")))
+        .collect();
+    match segments.as_slice() {
+        [paths, path, method, rest @ ..] if paths == "paths" && !rest.is_empty() => format!(
+            "the `{} {path}` operation's `{}`",
+            method.to_ascii_uppercase(),
+            rest.join("/")
+        ),
+        _ => format!("`{}`", one_line(pointer)),
+    }
+}
+
+/// The first paragraph of a text, for a line that points at a longer description elsewhere.
+pub fn first_paragraph(text: &str) -> &str {
+    let text = text.trim();
+    text.split("\n\n").next().unwrap_or(text).trim()
 }
 
 /// As [`doc_attrs`], as inner attributes (`//!`) documenting the enclosing module.

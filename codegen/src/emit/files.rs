@@ -1,17 +1,17 @@
 //! Which constructs go into which source file of the generated crate: `lib.rs` (the crate root),
-//! `models.rs` (every named type), `operations.rs` (current operations), `v1.rs` (the
-//! deprecated v1.0 operations, when the spec has any) and `mock.rs` (the typed mocks, behind
-//! the `mock` feature).
+//! `models.rs` (every named type), `decode.rs` (their written-out `Deserialize` impls),
+//! `operations.rs` (current operations), `v1.rs` (the deprecated v1.0 operations, when the
+//! spec has any) and `mock.rs` (the typed mocks, behind the `mock` feature).
 
 use super::builder::{RequestBuilder, ResponseEnum};
 use super::client_impl::ClientMethods;
 use super::crate_root::CrateRoot;
-use super::docs::doc_attrs;
 use super::ident;
 use super::mock::MockModule;
-use super::model_enum::ModelEnum;
-use super::model_struct::ModelStruct;
-use super::model_union::ModelUnion;
+use super::model_enum::{EnumDeserialize, ModelEnum};
+use super::model_struct::{fields_as_typed, ModelStruct};
+use super::model_struct_de::StructDeserialize;
+use super::model_union::{ModelUnion, UnionDeserialize};
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
@@ -75,6 +75,7 @@ pub fn source_files<'m>(
             })],
         ),
         ("models.rs", models(model, crate_name)),
+        ("decode.rs", decoders(model)),
     ];
     let current_about = format!(
         "Operations of the current API (`{}`), negotiated by versioned media type.",
@@ -110,13 +111,28 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
             //! know in `Unknown`.
         }
     })];
+    let aliases = std::sync::Arc::new(dated_aliases(model));
     for chunk in defs.chunks(PART_SIZE) {
         let chunk = chunk.to_vec();
-        let (boxed, sent) = (boxed.clone(), sent.clone());
+        let (boxed, sent, aliases) = (boxed.clone(), sent.clone(), aliases.clone());
         parts.push(Box::new(move || {
-            let items = chunk
-                .iter()
-                .map(|def| model_item(model, def, &boxed, &sent, crate_name));
+            let items = chunk.iter().map(|def| {
+                let item = model_item(model, def, &boxed, &sent, crate_name);
+                let alias = aliases.get(&def.name).map(|(alias, date)| {
+                    let target = &def.name.0;
+                    let alias_ident = ident(alias);
+                    let target_ident = ident(target);
+                    let doc = format!(
+                        " The current version of this type, [`{target}`] (the only one, dated \
+                         {date}), by its name without the date."
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        pub type #alias_ident = self::#target_ident;
+                    }
+                });
+                quote!(#item #alias)
+            });
             quote!(#(#items)*)
         }));
     }
@@ -125,6 +141,105 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
         quote!(#pages)
     }));
     parts
+}
+
+/// Plain names for types whose name ends in a version date (`FlexBackupSnapshot20241113`, from
+/// Atlas's dated schema names): type name → (alias, the date as `YYYY-MM-DD`). Only where the
+/// type is the one version of its name (with two dated versions, neither is the obvious one),
+/// is not deprecated, and the plain name is not a type of its own.
+pub fn dated_aliases(model: &ApiModel) -> BTreeMap<TypeName, (String, String)> {
+    let mut by_stem: BTreeMap<&str, Vec<(&TypeDef, &str)>> = BTreeMap::new();
+    for def in model.types.values() {
+        let name = def.name.0.as_str();
+        let Some(split) = name.len().checked_sub(8) else {
+            continue;
+        };
+        let (stem, date) = name.split_at(split);
+        if stem.is_empty() || !stem.ends_with(|c: char| c.is_ascii_alphabetic()) || !is_date(date) {
+            continue;
+        }
+        by_stem.entry(stem).or_default().push((def, date));
+    }
+    let mut aliases = BTreeMap::new();
+    for (stem, versions) in by_stem {
+        let [(def, date)] = versions.as_slice() else {
+            continue;
+        };
+        if def.deprecated
+            || crate::names::is_keyword(stem)
+            || model.types.contains_key(&TypeName(stem.to_owned()))
+        {
+            continue;
+        }
+        let date = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
+        aliases.insert(def.name.clone(), (stem.to_owned(), date));
+    }
+    aliases
+}
+
+/// Whether eight characters are a date `YYYYMMDD` (years 1900 to 2099).
+fn is_date(text: &str) -> bool {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    matches!(number(0..2), 19 | 20)
+        && (1..=12).contains(&number(4..6))
+        && (1..=31).contains(&number(6..8))
+}
+
+/// The `Deserialize` impls of the named types, written out: one short `from_map` per struct over
+/// the runtime's shared decoding code.
+fn decoders(model: &ApiModel) -> Vec<Part<'_>> {
+    let sent = std::sync::Arc::new(request_types(model));
+    let defs: Vec<&TypeDef> = model.types.values().collect();
+    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+        quote! {
+            //! The `Deserialize` impls of the models in [`models`](super::models), written out
+            //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
+            //! names and a `from_map` that stores each property) and decodes through
+            //! `atlas_runtime::__private::de::object`, the one visitor all of them share:
+            //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
+            //! visitor for every struct, and across hundreds of models that code was most of the
+            //! time it took to type-check the crate.
+        }
+    })];
+    for chunk in defs.chunks(PART_SIZE) {
+        let chunk = chunk.to_vec();
+        let sent = sent.clone();
+        parts.push(Box::new(move || {
+            let items = chunk.iter().map(|def| decoder(model, def, &sent));
+            quote!(#(#items)*)
+        }));
+    }
+    parts
+}
+
+/// The `Deserialize` impl of one named type (none for an alias).
+fn decoder(model: &ApiModel, def: &TypeDef, sent: &BTreeSet<&TypeName>) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let fields = fields_as_typed(fields, sent.contains(&def.name));
+            let d = StructDeserialize {
+                def,
+                fields: &fields,
+            };
+            quote!(#d)
+        }
+        TypeKind::Enum(_) => {
+            let d = EnumDeserialize { def };
+            quote!(#d)
+        }
+        TypeKind::Union(union) => {
+            let d = UnionDeserialize {
+                def,
+                union,
+                deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),
+            };
+            quote!(#d)
+        }
+        TypeKind::Alias(_) => TokenStream::new(),
+    }
 }
 
 /// The item of one named type.
@@ -163,7 +278,7 @@ fn model_item(
         TypeKind::Alias(target) => {
             let name = ident(&def.name.0);
             let ty = rust_type(target, &quote!(self));
-            let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+            let docs = super::docs::type_doc_attrs(def);
             quote! {
                 #docs
                 pub type #name = #ty;
@@ -233,7 +348,10 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     {
         let ops = ops.clone();
         parts.push(Box::new(move || {
-            let methods = ClientMethods { operations: &ops };
+            let methods = ClientMethods {
+                model,
+                operations: &ops,
+            };
             quote! {
                 #![doc = #about]
                 #methods
@@ -243,12 +361,9 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     if WaiterMethods::any(&ops) {
         let ops = ops.clone();
         parts.push(Box::new(move || {
-            let error_body = model
-                .error_body
-                .as_ref()
-                .map(|ty| rust_type(ty, &quote!(super::models)))
-                .unwrap_or_else(|| quote!(::serde_json::Value));
+            let error_body = error_body_type(model);
             let waiters = WaiterMethods {
+                model,
                 operations: &ops,
                 error_body,
             };
@@ -258,10 +373,12 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     for start in (0..ops.len()).step_by(PART_SIZE) {
         let (ops, patterns) = (ops.clone(), patterns.clone());
         parts.push(Box::new(move || {
+            let error_body = error_body_type(model);
             let chunk = &ops[start..(start + PART_SIZE).min(ops.len())];
             let builders = chunk.iter().map(|op| RequestBuilder {
                 op,
                 patterns: &patterns,
+                error_body: &error_body,
             });
             quote!(#(#builders)*)
         }));
@@ -275,4 +392,13 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
         }
     }));
     parts
+}
+
+/// The error body type of the crate's `Error`, as named from an operations module.
+fn error_body_type(model: &ApiModel) -> TokenStream {
+    model
+        .error_body
+        .as_ref()
+        .map(|ty| rust_type(ty, &quote!(super::models)))
+        .unwrap_or_else(|| quote!(::serde_json::Value))
 }

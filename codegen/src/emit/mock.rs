@@ -3,7 +3,6 @@
 //! table the runtime checks requests against (parameters with their checks, documented error
 //! codes, success status, body decoder, page size).
 
-use super::builder::deprecated_attr;
 use super::ident;
 use super::params::{checks_for, item_count_checks, PatternTable};
 use super::types::{distinct_received, rust_type, setter_type, Body};
@@ -182,7 +181,7 @@ impl ToTokens for MockMethod<'_> {
             op.method_name.0,
             op.method_name.0
         );
-        let allow_deprecated = deprecated_attr(op).map(|_| quote!(#[allow(deprecated)]));
+        let allow_deprecated = op.deprecation.as_ref().map(|_| quote!(#[allow(deprecated)]));
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated
@@ -241,7 +240,7 @@ impl ToTokens for MockTable<'_, '_> {
             None => quote!(::std::option::Option::None),
         };
         let doc = format!(" What the mock checks of `{}`.", op.id);
-        let allow_deprecated = deprecated_attr(op).map(|_| quote!(#[allow(deprecated)]));
+        let allow_deprecated = op.deprecation.as_ref().map(|_| quote!(#[allow(deprecated)]));
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated

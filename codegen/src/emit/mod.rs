@@ -63,7 +63,12 @@ pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>
     }];
     for (name, parts) in &files {
         let mut contents = files::header(model, options);
+        let mut first = true;
         for (text, types) in texts.by_ref().take(parts.len()) {
+            // Each part ends with an item; the next one starts after a blank line.
+            if !text.is_empty() && !std::mem::take(&mut first) {
+                contents.push('\n');
+            }
             contents.push_str(&text);
             defined.extend(types);
         }
@@ -227,9 +232,11 @@ paths:
         let op = &model.operations[0];
         assert!(op.pagination.is_some(), "the operation pages");
         let patterns = params::PatternTable::for_operations([op]);
+        let error_body = quote::quote!(::serde_json::Value);
         let builder = builder::RequestBuilder {
             op,
             patterns: &patterns,
+            error_body: &error_body,
         };
         let mut names = defined_names(builder.into_token_stream());
         for param in &op.params {
@@ -239,16 +246,35 @@ paths:
                 param.ident.0
             );
         }
-        // Arguments of the setters and of the concurrent pagination methods: a parameter with
-        // one of these names only shadows them inside its own setter.
+        // The argument of the setters: a parameter with this name only shadows it inside its
+        // own setter.
         names.remove("value");
-        names.remove("limit");
         let reserved: BTreeSet<String> = BUILDER_NAMES
             .iter()
-            .chain(PAGINATION_NAMES)
             .map(|name| (*name).to_owned())
             .collect();
         assert_eq!(names, reserved);
+        // The builder pages through the runtime's trait, whose methods users call by these
+        // names: a setter of the same name would hide them.
+        let runtime =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src/pages.rs");
+        let text = std::fs::read_to_string(&runtime).expect("the runtime's pages source");
+        let file = syn::parse_file(&text).expect("the runtime's pages parse");
+        let called: BTreeSet<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Trait(t) if t.ident == "ListRequest" => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| &t.items)
+            .filter_map(|item| match item {
+                syn::TraitItem::Fn(f) if f.default.is_some() => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        let paging: BTreeSet<String> = PAGINATION_NAMES.iter().map(|n| (*n).to_owned()).collect();
+        assert_eq!(called, paging);
     }
 
     /// The generated `Client`'s own methods and the public methods of the runtime's `BaseClient`
@@ -293,6 +319,52 @@ paths:
         );
         let reserved: BTreeSet<String> = CLIENT_NAMES.iter().map(|n| (*n).to_owned()).collect();
         assert_eq!(names, reserved);
+    }
+
+    /// A type named with a version date gets a plain alias only where it is the one version of
+    /// its name, is not deprecated and the plain name is free.
+    #[test]
+    fn dated_types_get_a_plain_alias_where_the_name_is_free_and_unambiguous() {
+        let model = model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing20240101: {type: object, properties: {a: {type: string}}}
+    Thing: {type: object, properties: {b: {type: string}}}
+    Other20240101: {type: object, properties: {a: {type: string}}}
+    Two20230101: {type: object, properties: {a: {type: string}}}
+    Two20241113: {type: object, properties: {a: {type: string}}}
+    Old20240101: {type: object, deprecated: true, properties: {a: {type: string}}}
+    Month20241301: {type: object, properties: {a: {type: string}}}
+"#,
+        );
+        let aliases = files::dated_aliases(&model);
+        let found: Vec<(&str, &str, &str)> = aliases
+            .iter()
+            .map(|(target, (alias, date))| (target.0.as_str(), alias.as_str(), date.as_str()))
+            .collect();
+        assert_eq!(found, [("Other20240101", "Other", "2024-01-01")]);
+        let files = files::source_files(&model, "c", None);
+        let (_, parts) = files
+            .iter()
+            .find(|(name, _)| *name == "models.rs")
+            .expect("a models file");
+        let text: String = parts.iter().map(|part| part().to_string()).collect();
+        assert!(
+            text.contains("pub type Other = self :: Other20240101 ;"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("pub type Thing ="),
+            "the plain name is taken"
+        );
+        assert!(
+            !text.contains("pub type Two ="),
+            "two versions, neither is the plain one"
+        );
     }
 
     /// A long chain of nested types gets a recursion limit that rustc's drop check can follow it

@@ -7,7 +7,7 @@
 //! version knows it). No semver tool reports that: cargo-semver-checks compares only the
 //! relative order of the variants both versions have. `Hash` and `Eq` cover sets and map keys.
 
-use super::docs::doc_attrs;
+use super::docs::type_doc_attrs;
 use super::ident;
 use crate::model::{EnumVariant, TypeDef};
 use proc_macro2::TokenStream;
@@ -22,7 +22,7 @@ impl ToTokens for ModelEnum<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let def = self.def;
         let name = ident(&def.name.0);
-        let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+        let docs = type_doc_attrs(def);
         let deprecated = def
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
@@ -80,18 +80,31 @@ impl ToTokens for ModelEnum<'_> {
             }
 
             #allow_deprecated
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok(Self::from(value.as_str()))
-                }
-            }
-
-            #allow_deprecated
             #[doc(hidden)]
             impl ::atlas_runtime::__private::ParamValue for #name {
                 fn to_param(&self) -> ::std::string::String {
                     self.as_str().to_owned()
+                }
+            }
+        });
+    }
+}
+
+/// The `Deserialize` impl of a string enum, in `decode.rs`: any string decodes, through `From`.
+pub struct EnumDeserialize<'m> {
+    pub def: &'m TypeDef,
+}
+
+impl ToTokens for EnumDeserialize<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = ident(&self.def.name.0);
+        let allow_deprecated = self.def.deprecated.then(|| quote!(#[allow(deprecated)]));
+        tokens.extend(quote! {
+            #allow_deprecated
+            impl<'de> ::serde::Deserialize<'de> for super::models::#name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    ::std::result::Result::Ok(Self::from(value.as_str()))
                 }
             }
         });

@@ -1,14 +1,13 @@
 //! A generated model struct: one field per schema property, serde names kept, optional and
 //! nullable properties as `Option`, unknown properties ignored on decode (see
-//! `model_struct_de`), and a constructor with setters (see `model_builder`), since
+//! `model_struct_de`, emitted into `decode.rs`), and a constructor with setters (see `model_builder`), since
 //! `#[non_exhaustive]` forbids struct literals outside the crate.
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, first_paragraph, type_doc_attrs};
 use super::ident;
 use super::model_builder::ModelBuilder;
-use super::model_struct_de::StructDeserialize;
 use super::types::rust_type;
-use crate::model::{ApiModel, Field, TypeDef};
+use crate::model::{ApiModel, Field, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use std::borrow::Cow;
@@ -30,16 +29,16 @@ impl ToTokens for ModelStruct<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let def = self.def;
         let name = ident(&def.name.0);
-        let docs = doc_attrs([def.title.as_deref(), def.description.as_deref()]);
+        let docs = type_doc_attrs(def);
         let deprecated = def
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
         let all = self.fields_as_typed();
         let fields = all.iter().map(|field| StructField {
+            model: self.model,
             field,
             boxed: self.boxed.contains(&field.name),
         });
-        let deserialize = StructDeserialize { def, fields: &all };
         let builder = ModelBuilder {
             model: self.model,
             def,
@@ -56,33 +55,37 @@ impl ToTokens for ModelStruct<'_> {
             pub struct #name {
                 #(#fields,)*
             }
-            #deserialize
             #builder
         });
     }
 }
 
 impl ModelStruct<'_> {
-    /// The fields as the struct declares them. In a struct callers send, a required read-only
-    /// property is an `Option`: the constructor cannot ask for what only the server sets, and
-    /// a caller's value would be ignored anyway.
     fn fields_as_typed(&self) -> Cow<'_, [Field]> {
-        if !self.request || !self.fields.iter().any(|f| f.required && f.read_only) {
-            return Cow::Borrowed(self.fields);
-        }
-        Cow::Owned(
-            self.fields
-                .iter()
-                .map(|f| Field {
-                    required: f.required && !f.read_only,
-                    ..f.clone()
-                })
-                .collect(),
-        )
+        fields_as_typed(self.fields, self.request)
     }
 }
 
+/// The fields as the struct declares them. In a struct callers send (`request`), a required
+/// read-only property is an `Option`: the constructor cannot ask for what only the server sets,
+/// and a caller's value would be ignored anyway.
+pub fn fields_as_typed(fields: &[Field], request: bool) -> Cow<'_, [Field]> {
+    if !request || !fields.iter().any(|f| f.required && f.read_only) {
+        return Cow::Borrowed(fields);
+    }
+    Cow::Owned(
+        fields
+            .iter()
+            .map(|f| Field {
+                required: f.required && !f.read_only,
+                ..f.clone()
+            })
+            .collect(),
+    )
+}
+
 struct StructField<'m> {
+    model: &'m ApiModel,
     field: &'m Field,
     boxed: bool,
 }
@@ -110,7 +113,14 @@ impl ToTokens for StructField<'_> {
             (_, true) => Some("Only sent; the server never returns it."),
             _ => None,
         };
-        let docs = doc_attrs([field.description.as_deref(), access]);
+        let described = field
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty());
+        let fallback = described
+            .is_none()
+            .then(|| field_fallback_doc(self.model, field));
+        let docs = doc_attrs([described.or(fallback.as_deref()), access]);
         let deprecated = field
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
@@ -134,4 +144,27 @@ fn field_type(field: &Field, boxed: bool) -> TokenStream {
         ty = quote!(::std::option::Option<#ty>);
     }
     ty
+}
+
+/// A line for a field the spec does not describe: the first paragraph of the description (or
+/// the title) of the type it holds, or its wire name.
+fn field_fallback_doc(model: &ApiModel, field: &Field) -> String {
+    let mut ty = &field.ty;
+    while let TypeRef::Array(inner) | TypeRef::Map(inner) = ty {
+        ty = inner;
+    }
+    let described = match ty {
+        TypeRef::Named(name) => model.types.get(name).and_then(|def| {
+            def.description
+                .as_deref()
+                .map(first_paragraph)
+                .or(def.title.as_deref())
+                .filter(|t| !t.trim().is_empty())
+        }),
+        _ => None,
+    };
+    match described {
+        Some(text) => text.to_owned(),
+        None => format!("The `{}` property.", super::docs::one_line(&field.name)),
+    }
 }

@@ -1,7 +1,8 @@
 //! The `Deserialize` impl of a generated model struct, written out instead of derived (why:
-//! see the runtime's `de` module). The struct implements `de::Object`: its name, its wire names
-//! and a `from_map` that numbers each key by its place among the wire names and stores the
-//! value; everything that needs no per-struct code is the runtime's.
+//! see the runtime's `de` module), in the generated `decode.rs`. The struct implements
+//! `de::Object`: its name, its wire names and a `from_map` that numbers each key by its place
+//! among the wire names and stores the value; everything that needs no per-struct code is the
+//! runtime's.
 
 use super::ident;
 use crate::model::{Field, TypeDef};
@@ -16,6 +17,7 @@ pub struct StructDeserialize<'m> {
 impl ToTokens for StructDeserialize<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let name = ident(&self.def.name.0);
+        let name = quote!(super::models::#name);
         let rust_name = &self.def.name.0;
         let wire: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
         // `value_` keeps the slots apart from `map`, `fields` and `index`, whatever the

@@ -35,8 +35,6 @@ impl ToTokens for ModelUnion<'_> {
         let deprecated = def
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
-        let allow_deprecated =
-            (def.deprecated || self.deprecated_subtype).then(|| quote!(#[allow(deprecated)]));
         let allow_in_definition = self
             .deprecated_subtype
             .then(|| quote!(#[allow(deprecated)]));
@@ -64,7 +62,29 @@ impl ToTokens for ModelUnion<'_> {
                 #[doc = #unknown_doc]
                 Unknown(::serde_json::Value),
             }
+        });
+    }
+}
 
+/// The `Deserialize` impl of a tagged union, in `decode.rs`.
+pub struct UnionDeserialize<'m> {
+    pub def: &'m TypeDef,
+    pub union: &'m TaggedUnion,
+    /// Whether a subtype is deprecated: naming it must not warn.
+    pub deprecated_subtype: bool,
+}
+
+impl ToTokens for UnionDeserialize<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let name = ident(&self.def.name.0);
+        let name = quote!(super::models::#name);
+        let property = self.union.property.as_str();
+        let allow_deprecated =
+            (self.def.deprecated || self.deprecated_subtype).then(|| quote!(#[allow(deprecated)]));
+        let variants = &self.union.variants;
+        let idents: Vec<_> = variants.iter().map(|v| ident(&v.ident.0)).collect();
+        let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
+        tokens.extend(quote! {
             #allow_deprecated
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {

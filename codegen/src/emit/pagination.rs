@@ -1,7 +1,7 @@
-//! Paginated lists: `impl Page` for each page model, and the `pages()` / `items()` methods of
-//! the request builders of list operations, which walk every page lazily, with their
-//! `pages_concurrent(limit)` / `items_concurrent(limit)` variants, which fetch up to `limit`
-//! pages at once when the first page gives the total.
+//! Paginated lists: `impl Page` for each page model, and `impl ListRequest` for the request
+//! builder of each list operation. The runtime's `ListRequest` trait has the walks (`pages()`,
+//! `items()` and their concurrent forms) and their docs, once; a builder says only where its
+//! walk starts and how to send it for one page number.
 
 use super::ident;
 use super::types::rust_type;
@@ -105,14 +105,15 @@ fn page_impl(
     }
 }
 
-/// The methods [`page_methods`] adds to a list operation's builder. Parameters are named around
-/// them in every operation, since whether an operation pages is found after its parameters are
-/// named.
+/// The methods of the runtime's `ListRequest` that users call on a list operation's builder.
+/// Parameters are named around them in every operation, since whether an operation pages is
+/// found after its parameters are named, and a setter of the same name would hide the trait's
+/// method.
 pub const PAGINATION_NAMES: &[&str] = &["items", "items_concurrent", "pages", "pages_concurrent"];
 
-/// `pages()`, `items()`, `pages_concurrent()` and `items_concurrent()` for the builder of a
-/// list operation.
-pub fn page_methods(op: &Operation) -> TokenStream {
+/// `impl ListRequest` for the builder of a list operation: where the walk starts, in pages of
+/// which size, and how to send the request for one page number.
+pub fn list_request_impl(op: &Operation, error_body: &TokenStream) -> TokenStream {
     let (Some(pagination), Some(page)) = (&op.pagination, page_type(op)) else {
         return TokenStream::new();
     };
@@ -148,44 +149,28 @@ pub fn page_methods(op: &Operation) -> TokenStream {
         _ => return TokenStream::new(),
     };
     let page = ident(&page.0);
-    let item = rust_type(&pagination.item, &quote!(super::models));
-    let page_doc = format!(
-        " Streams every page, from the one set with `{}` (default 1) on, fetching each when the previous one was consumed. The stream ends after the last page (by `totalCount`, or a short page) or after the first error.",
-        page_param.ident.0
-    );
+    let name = ident(&op.builder_name.0);
+    let allow_deprecated = op
+        .deprecation
+        .is_some()
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[doc = #page_doc]
-        pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
-            let first = #first;
-            let size = #size;
-            let walk = ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, first, size);
-            ::atlas_runtime::__private::pages(walk, move |page| {
-                let mut request = self.clone();
-                request.#page_field = ::std::option::Option::Some(#next);
-                request.send()
-            })
-        }
+        #allow_deprecated
+        impl<'a> ::atlas_runtime::ListRequest for #name<'a> {
+            type Page = super::models::#page;
+            type ErrorBody = #error_body;
 
-        /// Streams the items of every page, in order; see [`Self::pages`].
-        pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
-            ::atlas_runtime::__private::items(self.pages())
-        }
+            fn walk(&self) -> ::atlas_runtime::__private::Walk {
+                ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, #first, #size)
+            }
 
-        /// Streams every page like [`Self::pages`], but once the first page reports `totalCount`, fetches the remaining pages with up to `limit` requests in flight (at least 1). Pages still arrive in order, and at most `limit` of them are held at once. Without a `totalCount` in the first page, the pages are fetched one at a time. An error ends the stream after every page before it.
-        pub fn pages_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<::atlas_runtime::ResponseValue<super::models::#page>, super::Error>> + 'a {
-            let first = #first;
-            let size = #size;
-            let walk = ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, first, size);
-            ::atlas_runtime::__private::pages_concurrent(walk, limit, move |page| {
-                let mut request = self.clone();
-                request.#page_field = ::std::option::Option::Some(#next);
-                request.send()
-            })
-        }
-
-        /// Streams the items of every page, in order, fetching up to `limit` pages at once; see [`Self::pages_concurrent`].
-        pub fn items_concurrent(self, limit: usize) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + 'a {
-            ::atlas_runtime::__private::items(self.pages_concurrent(limit))
+            fn send_page(
+                mut self,
+                page: i64,
+            ) -> impl ::std::future::Future<Output = ::atlas_runtime::__private::PageResult<Self>> {
+                self.#page_field = ::std::option::Option::Some(#next);
+                self.send()
+            }
         }
     }
 }

@@ -6,13 +6,16 @@ use crate::model::{Constraints, Note, Operation, Parameter};
 use crate::names::{self, NameScope};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The `static` patterns of one generated file, one per distinct regular expression.
+/// The `static` patterns of one generated file, one per distinct regular expression, named by
+/// the role of the parameters that use it (`GROUP_ID_PATTERN` for `groupId` alone, `ID_PATTERN`
+/// for `groupId` and `snapshotId`) or, when their names share no last word, by its content
+/// (`HEX24_PATTERN`).
 #[derive(Default)]
 pub struct PatternTable {
-    /// Pattern source → name of its static.
-    by_source: BTreeMap<String, String>,
+    /// Pattern source → name of its static and the wire names of the parameters that use it.
+    by_source: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Patterns the `regex` crate cannot compile: their checks are left out, with a note.
     pub skipped: Vec<Note>,
 }
@@ -21,32 +24,113 @@ impl PatternTable {
     /// Collects the patterns of every parameter of the given operations.
     pub fn for_operations<'m>(operations: impl IntoIterator<Item = &'m Operation>) -> Self {
         let mut table = PatternTable::default();
-        let mut scope = NameScope::new();
+        let mut users: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        let mut refused = BTreeSet::new();
         for op in operations {
             for param in &op.params {
                 let Some(pattern) = &param.constraints.pattern else {
                     continue;
                 };
-                if table.by_source.contains_key(pattern) {
+                if refused.contains(pattern.as_str()) {
                     continue;
                 }
-                if let Err(e) = regex::Regex::new(pattern) {
-                    table.skipped.push(Note {
-                        pointer: format!("{}/parameters/{}", op.pointer, param.name),
-                        message: format!("pattern `{pattern}` is not supported by the `regex` crate and is not checked: {e}"),
-                    });
-                    continue;
+                if !users.contains_key(pattern.as_str()) {
+                    if let Err(e) = regex::Regex::new(pattern) {
+                        table.skipped.push(Note {
+                            pointer: format!("{}/parameters/{}", op.pointer, param.name),
+                            message: format!("pattern `{pattern}` is not supported by the `regex` crate and is not checked: {e}"),
+                        });
+                        refused.insert(pattern.as_str());
+                        continue;
+                    }
                 }
-                let wanted = format!("{}_PATTERN", names::const_name(&param.name));
-                let (given, _) = scope.claim(pattern, wanted);
-                table.by_source.insert(pattern.clone(), given);
+                users
+                    .entry(pattern.as_str())
+                    .or_default()
+                    .insert(param.name.clone());
             }
+        }
+        // Names are claimed in the order of the pattern sources, so they do not depend on the
+        // order operations were visited in.
+        let mut scope = NameScope::new();
+        for (pattern, params) in users {
+            let wanted = format!("{}_PATTERN", pattern_stem(pattern, &params));
+            let (given, _) = scope.claim(pattern, wanted);
+            table.by_source.insert(pattern.to_owned(), (given, params));
         }
         table
     }
 
     fn name_of(&self, pattern: &str) -> Option<&str> {
-        self.by_source.get(pattern).map(String::as_str)
+        self.by_source.get(pattern).map(|(name, _)| name.as_str())
+    }
+}
+
+/// The name of a pattern without `_PATTERN`: the parameter's name when one parameter uses it,
+/// the last words all their names share, or what it matches.
+fn pattern_stem(pattern: &str, params: &BTreeSet<String>) -> String {
+    let words: Vec<Vec<String>> = params
+        .iter()
+        .map(|name| {
+            names::const_name(name)
+                .split('_')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    let Some(first) = words.first() else {
+        return content_name(pattern);
+    };
+    let shared = (0..first.len())
+        .take_while(|&n| {
+            words
+                .iter()
+                .all(|w| w.len() > n && w[w.len() - 1 - n] == first[first.len() - 1 - n])
+        })
+        .count();
+    if shared == 0 {
+        return content_name(pattern);
+    }
+    let stem = first[first.len() - shared..].join("_");
+    if stem.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("P_{stem}")
+    } else {
+        stem
+    }
+}
+
+/// A name for what a pattern matches, when it is one character class repeated
+/// (`^([a-f0-9]{24})$` is `HEX24`); `SHARED` otherwise.
+fn content_name(pattern: &str) -> String {
+    let inner = pattern.trim_start_matches('^').trim_end_matches('$');
+    let inner = inner
+        .strip_prefix('(')
+        .and_then(|i| i.strip_suffix(')'))
+        .unwrap_or(inner);
+    let Some((class, count)) = inner
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+    else {
+        return "SHARED".to_owned();
+    };
+    let kind = match class {
+        "a-f0-9" | "0-9a-f" | "a-fA-F0-9" | "0-9a-fA-F" | "A-Fa-f0-9" | "a-fA-F\\d" => "HEX",
+        "0-9" | "\\d" => "DIGITS",
+        "a-z" | "A-Z" | "a-zA-Z" => "LETTERS",
+        "a-zA-Z0-9" | "A-Za-z0-9" | "a-z0-9" => "ALNUM",
+        _ => return "SHARED".to_owned(),
+    };
+    if matches!(count, "" | "+" | "*") {
+        return kind.to_owned();
+    }
+    match count
+        .strip_prefix('{')
+        .and_then(|c| c.strip_suffix('}'))
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit() || b == b','))
+    {
+        Some(n) => format!("{kind}{}", n.replace(',', "_")),
+        None => "SHARED".to_owned(),
     }
 }
 
@@ -54,10 +138,16 @@ impl ToTokens for PatternTable {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         // Sorted by name so the output does not depend on the order operations were visited.
         let mut entries: Vec<_> = self.by_source.iter().collect();
-        entries.sort_by(|a, b| a.1.cmp(b.1));
-        for (source, name) in entries {
+        entries.sort_by(|a, b| a.1 .0.cmp(&b.1 .0));
+        for (source, (name, params)) in entries {
             let name = ident(name);
-            let doc = format!(" `{source}`");
+            let users: Vec<String> = params.iter().map(|p| format!("`{p}`")).collect();
+            let users = match users.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            let doc = format!(" The pattern of {users}: `{source}`.");
             tokens.extend(quote! {
                 #[doc = #doc]
                 static #name: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(#source);
@@ -116,4 +206,33 @@ pub fn item_count_checks(param: &Parameter) -> Vec<TokenStream> {
         checks.push(quote!(::atlas_runtime::__private::Check::MaxItems(#n)));
     }
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{content_name, pattern_stem};
+    use std::collections::BTreeSet;
+
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn patterns_are_named_by_role_or_content() {
+        let hex = "^([a-f0-9]{24})$";
+        let table = [
+            (hex, names(&["groupId"]), "GROUP_ID"),
+            (hex, names(&["groupId", "snapshotId", "restoreJobId"]), "ID"),
+            (hex, names(&["groupId", "restoreJobId"]), "ID"),
+            ("^[a-z]+$", names(&["clusterName", "name"]), "NAME"),
+            (hex, names(&["groupId", "name"]), "HEX24"),
+            ("^(a|b)$", names(&["one", "two"]), "SHARED"),
+        ];
+        for (pattern, params, expected) in table {
+            assert_eq!(pattern_stem(pattern, &params), expected, "{params:?}");
+        }
+        assert_eq!(content_name("^[0-9]{1,3}$"), "DIGITS1_3");
+        assert_eq!(content_name("^[a-zA-Z0-9]+$"), "ALNUM");
+        assert_eq!(content_name("^[a-z]+-[0-9]+$"), "SHARED");
+    }
 }

@@ -6,11 +6,12 @@ use super::builder::{deprecated_attr, positional};
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::{rust_type, setter_type};
-use crate::model::{Operation, WaitMatcher, WaitTest, Waiter};
+use crate::model::{ApiModel, Operation, WaitMatcher, WaitTest, Waiter};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 pub struct WaiterMethods<'m> {
+    pub model: &'m ApiModel,
     pub operations: &'m [&'m Operation],
     /// The error body type, as the crate's `Error` alias names it.
     pub error_body: TokenStream,
@@ -26,6 +27,7 @@ impl ToTokens for WaiterMethods<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let methods = self.operations.iter().flat_map(|op| {
             op.waiters.iter().map(move |waiter| WaiterMethod {
+                model: self.model,
                 op,
                 waiter,
                 error_body: &self.error_body,
@@ -40,6 +42,7 @@ impl ToTokens for WaiterMethods<'_> {
 }
 
 struct WaiterMethod<'m> {
+    model: &'m ApiModel,
     op: &'m Operation,
     waiter: &'m Waiter,
     error_body: &'m TokenStream,
@@ -119,7 +122,7 @@ impl ToTokens for WaiterMethod<'_> {
             #[doc = ""]
             #[doc = #how]
         };
-        let deprecated = deprecated_attr(op);
+        let deprecated = deprecated_attr(self.model, op);
         let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
         let name = &waiter.name;
         let id = &op.id.0;

@@ -14,7 +14,7 @@
 use atlas_snapshots::models::{
     BackupTenantSnapshot, FlexBackupSnapshot20241113, ServerlessBackupSnapshot,
 };
-use atlas_snapshots::{Client, ClientBuilder};
+use atlas_snapshots::{Client, ClientBuilder, ListRequest};
 use clap::{Parser, ValueEnum};
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;

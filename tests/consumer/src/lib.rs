@@ -8,7 +8,7 @@
 pub mod lifecycle;
 
 use atlas_snapshots::models::{ErrorCode, FlexBackupSnapshot20241113};
-use atlas_snapshots::Client;
+use atlas_snapshots::{Client, ListRequest};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use std::fmt;
