@@ -25,6 +25,9 @@ pub struct CrateSettings {
     /// own, so the crate builds wherever it is written.
     pub workspace_member: bool,
     pub publish: bool,
+    /// A cargo feature per tag: each tag's operations, and the models only they reach, are
+    /// compiled only with its feature (all of them with `full`, a default feature).
+    pub features_per_tag: bool,
 }
 
 /// Where the generated crate's runtime dependency, `atlas-runtime`, comes from.
@@ -58,6 +61,7 @@ impl Default for CrateSettings {
             runtime: RuntimeSource::Version(RUNTIME_VERSION.to_owned()),
             workspace_member: false,
             publish: false,
+            features_per_tag: false,
         }
     }
 }

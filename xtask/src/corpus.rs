@@ -35,6 +35,10 @@ pub struct CorpusArgs {
     /// Also run `cargo clippy -- -D warnings` on each crate that checks clean.
     #[arg(long)]
     clippy: bool,
+    /// Generate the crates with a feature per tag (`regen --features-per-tag`): `cargo check`
+    /// then builds the full feature set, and one build more has a single tag on.
+    #[arg(long)]
+    per_tag: bool,
 }
 
 #[derive(Args, Debug)]
@@ -60,6 +64,7 @@ pub fn run_peers(args: PeersArgs) -> anyhow::Result<ExitCode> {
         out: Some(args.out.unwrap_or_else(|| root.join("target/peers"))),
         target_dir: args.target_dir,
         clippy: true,
+        per_tag: false,
     })
 }
 
@@ -77,6 +82,8 @@ enum Verdict {
     Ok,
     /// `cargo check` and `cargo clippy -- -D warnings` both clean.
     OkLinted,
+    /// `cargo check` clean with every tag and with only this one.
+    OkWithTag(String),
     /// Generation failed (or panicked): the message.
     NotGenerated(String),
     /// `cargo check` found errors or warnings in the generated crate.
@@ -92,13 +99,17 @@ enum Verdict {
 
 impl Verdict {
     fn passed(&self) -> bool {
-        matches!(self, Verdict::Ok | Verdict::OkLinted)
+        matches!(
+            self,
+            Verdict::Ok | Verdict::OkLinted | Verdict::OkWithTag(_)
+        )
     }
 
     fn summary(&self) -> String {
         match self {
             Verdict::Ok => "ok".to_owned(),
             Verdict::OkLinted => "ok+clippy".to_owned(),
+            Verdict::OkWithTag(feature) => format!("ok, and ok with only `{feature}`"),
             Verdict::NotGenerated(_) => "FAIL: generation".to_owned(),
             Verdict::Diagnostics {
                 tool,
@@ -123,7 +134,15 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         let label = file_label(spec);
         print!("[{}/{}] {label}: ", index + 1, specs.len());
         let _ = std::io::stdout().flush();
-        let outcome = check_spec(&root, spec, out, &target_dir, label, args.clippy);
+        let outcome = check_spec(
+            &root,
+            spec,
+            out,
+            &target_dir,
+            label,
+            args.clippy,
+            args.per_tag,
+        );
         println!("{} in {:.1} s", outcome.verdict.summary(), outcome.seconds);
         outcomes.push(outcome);
     }
@@ -142,7 +161,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", message.trim_end());
                 }
             }
-            Verdict::Ok | Verdict::OkLinted => {}
+            Verdict::Ok | Verdict::OkLinted | Verdict::OkWithTag(_) => {}
         }
     }
     if failed.is_empty() {
@@ -223,6 +242,7 @@ fn check_spec(
     target_dir: &Path,
     label: String,
     clippy: bool,
+    per_tag: bool,
 ) -> Outcome {
     let started = Instant::now();
     let mut outcome = Outcome {
@@ -240,6 +260,7 @@ fn check_spec(
             spec,
             out,
             None,
+            per_tag,
             Mode::Write,
             SyncOptions { force: true },
         )
@@ -250,12 +271,21 @@ fn check_spec(
             outcome.operations = Some(model.operations.len());
             outcome.schemas = Some(model.types.len());
             outcome.fallbacks = Some(model.notes.len());
-            outcome.verdict = cargo_check(root, out, target_dir, Lint::Check);
+            outcome.verdict = cargo_check(root, out, target_dir, &Lint::Check);
             if clippy && outcome.verdict.passed() {
-                outcome.verdict = match cargo_check(root, out, target_dir, Lint::Clippy) {
+                outcome.verdict = match cargo_check(root, out, target_dir, &Lint::Clippy) {
                     Verdict::Ok => Verdict::OkLinted,
                     failed => failed,
                 };
+            }
+            if let Some(feature) = per_tag.then(|| single_tag(model)).flatten() {
+                if outcome.verdict.passed() {
+                    let lint = Lint::SingleTag(feature.clone());
+                    outcome.verdict = match cargo_check(root, out, target_dir, &lint) {
+                        Verdict::Ok => Verdict::OkWithTag(feature),
+                        failed => failed,
+                    };
+                }
             }
         }
         Ok(Err(error)) => outcome.verdict = Verdict::NotGenerated(format!("{error:#}")),
@@ -272,17 +302,33 @@ fn check_spec(
     outcome
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The tag feature the single-tag build turns on: the Flex snapshots' where the revision has
+/// that tag (it is the smallest tag users are known to want alone), else the first.
+fn single_tag(model: &codegen::model::ApiModel) -> Option<String> {
+    let features = codegen::emit::tag_features(model);
+    features
+        .iter()
+        .find(|(_, tag)| tag.as_str() == SINGLE_TAG)
+        .or_else(|| features.iter().next())
+        .map(|(feature, _)| feature.clone())
+}
+
+/// The tag of Atlas's Flex backup operations.
+const SINGLE_TAG: &str = "Flex Snapshots";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Lint {
     Check,
     /// `cargo clippy -- -D warnings`.
     Clippy,
+    /// `cargo check` with only this tag's feature on (and the default TLS).
+    SingleTag(String),
 }
 
 /// `cargo check` (or clippy) of one generated crate, read from cargo's JSON messages.
 /// Dependencies are pinned to the workspace's lock file so they match what the runtime is
 /// tested with and are built once for all crates.
-fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: Lint) -> Verdict {
+fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: &Lint) -> Verdict {
     let lock = root.join("Cargo.lock");
     if let Err(e) = std::fs::copy(&lock, crate_dir.join("Cargo.lock")) {
         return Verdict::CheckFailed(format!("copying {}: {e}", lock.display()));
@@ -291,13 +337,18 @@ fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: Lint) -> 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     match lint {
-        Lint::Check => command.arg("check"),
+        Lint::Check | Lint::SingleTag(_) => command.arg("check"),
         Lint::Clippy => command.arg("clippy"),
     };
     command
         .args(["--message-format=json", "--manifest-path"])
         .arg(&manifest);
-    if lint == Lint::Clippy {
+    if let Lint::SingleTag(feature) = lint {
+        command
+            .arg("--no-default-features")
+            .args(["--features", &format!("rustls,{feature}")]);
+    }
+    if *lint == Lint::Clippy {
         // The peers' run also lints the typed mocks, which only the `mock` feature compiles.
         command.args(["--features", "mock", "--", "-D", "warnings"]);
     }
@@ -348,6 +399,7 @@ fn cargo_check(root: &Path, crate_dir: &Path, target_dir: &Path, lint: Lint) -> 
             tool: match lint {
                 Lint::Check => "check",
                 Lint::Clippy => "clippy",
+                Lint::SingleTag(_) => "check of one tag",
             },
             errors,
             warnings,

@@ -30,6 +30,10 @@ pub struct RegenArgs {
     /// of the runtime crate of this checkout.
     #[arg(long, requires = "out", value_name = "VERSION")]
     runtime_version: Option<String>,
+    /// Give the standalone crate a cargo feature per tag: each tag's operations, and the models
+    /// only they use, compile only with its feature; `full` (a default feature) enables all.
+    #[arg(long, requires = "out")]
+    features_per_tag: bool,
 }
 
 pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
@@ -44,6 +48,7 @@ pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
                 spec,
                 out,
                 args.runtime_version.as_deref(),
+                args.features_per_tag,
                 mode,
                 options,
             )?
@@ -167,6 +172,7 @@ pub(crate) fn standalone(
     spec: &Path,
     out: &Path,
     runtime_version: Option<&str>,
+    features_per_tag: bool,
     mode: Mode,
     sync: SyncOptions,
 ) -> anyhow::Result<(codegen::Generated, Changes, PathBuf)> {
@@ -175,9 +181,14 @@ pub(crate) fn standalone(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let command = format!(
-        "cargo xtask regen --spec {} --out {}",
+        "cargo xtask regen --spec {} --out {}{}",
         spec.display(),
-        out.display()
+        out.display(),
+        if features_per_tag {
+            " --features-per-tag"
+        } else {
+            ""
+        }
     );
     let runtime = match runtime_version {
         Some(version) => RuntimeSource::Version(version.to_owned()),
@@ -198,6 +209,7 @@ pub(crate) fn standalone(
         crate_settings: CrateSettings {
             package: codegen::settings::package_name_for(out),
             runtime,
+            features_per_tag,
             ..CrateSettings::default()
         },
     };

@@ -5,11 +5,198 @@
 //! crate root names (the error body) is always compiled; models no operation reaches are
 //! compiled with `full`, which turns on every tag.
 
-use crate::model::{ApiModel, Operation, OperationId, TypeKind, TypeName, TypeRef};
+use crate::model::{ApiGeneration, ApiModel, Operation, OperationId, TypeKind, TypeName, TypeRef};
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The gate of each item of the generated files, by the name the item defines (or implements
+/// for), looked up when the files are formatted: the emitters stay as they are, and a crate
+/// with a feature per tag differs from one without only by `#[cfg]` attributes.
+#[derive(Debug, Clone, Default)]
+pub struct ItemGates {
+    /// Models, by type name (and the plain alias of a dated one).
+    models: BTreeMap<String, Gate>,
+    /// Request builders and response enums, by type name.
+    builders: BTreeMap<String, Gate>,
+    /// Client and mock-server methods, by method name.
+    methods: BTreeMap<String, Gate>,
+    /// The mock's per-operation tables, by static name.
+    mock_tables: BTreeMap<String, Gate>,
+    /// Pattern statics, by the file they are in and the regular expression they hold: each
+    /// file has its own, used by the operations of that file only.
+    patterns: BTreeMap<(&'static str, String), Gate>,
+}
+
+impl ItemGates {
+    /// The gates of every item `model` generates, under `gates`.
+    pub fn new(model: &ApiModel, gates: &Gates) -> Self {
+        let mut items = ItemGates::default();
+        if !gates.enabled() {
+            return items;
+        }
+        for name in model.types.keys() {
+            items.models.insert(name.0.clone(), gates.model(name));
+        }
+        for (target, (alias, _)) in super::files::dated_aliases(model) {
+            items.models.insert(alias, gates.model(&target));
+        }
+        let mut patterns: BTreeMap<(&'static str, String), Vec<Gate>> = BTreeMap::new();
+        for op in &model.operations {
+            let gate = gates.operation(op);
+            let builder = &op.builder_name.0;
+            items.builders.insert(builder.clone(), gate.clone());
+            let response_enum = super::builder::response_enum_name(op).to_string();
+            items.builders.insert(response_enum, gate.clone());
+            items.methods.insert(op.method_name.0.clone(), gate.clone());
+            for waiter in &op.waiters {
+                items
+                    .methods
+                    .insert(waiter.method_name.0.clone(), gate.clone());
+            }
+            items
+                .mock_tables
+                .insert(crate::names::const_name(builder), gate.clone());
+            let file = match op.generation {
+                ApiGeneration::Current => "operations.rs",
+                ApiGeneration::Legacy => "v1.rs",
+            };
+            for param in &op.params {
+                if let Some(pattern) = &param.constraints.pattern {
+                    for file in [file, "mock.rs"] {
+                        let key = (file, pattern.clone());
+                        patterns.entry(key).or_default().push(gate.clone());
+                    }
+                }
+            }
+        }
+        items.patterns = patterns
+            .into_iter()
+            .map(|(key, gates)| (key, Gate::any_of(&gates)))
+            .collect();
+        items
+    }
+
+    /// Puts the `#[cfg]` of its gate on each item of `file` (the file `name` of `src/`), and on
+    /// each method of the client's and the mock server's `impl` blocks.
+    pub fn apply(&self, name: &str, file: &mut syn::File) {
+        if self.models.is_empty() && self.builders.is_empty() {
+            return;
+        }
+        let names = match name {
+            "models.rs" | "decode.rs" => &self.models,
+            "operations.rs" | "v1.rs" => &self.builders,
+            "mock.rs" => &self.mock_tables,
+            _ => return,
+        };
+        for item in &mut file.items {
+            let gate = match &mut *item {
+                syn::Item::Static(s) if is_pattern(&s.ty) => pattern_source(&s.expr)
+                    .and_then(|source| self.patterns.get(&(static_file(name), source))),
+                syn::Item::Impl(block) => {
+                    let gate = self_name(&block.self_ty).and_then(|n| names.get(&n));
+                    if gate.is_none() {
+                        self.gate_methods(block);
+                    }
+                    gate
+                }
+                other => item_name(other).and_then(|n| names.get(&n)),
+            };
+            if let Some(attrs) = gate.and_then(attrs_of) {
+                push_attrs(item, attrs);
+            }
+        }
+    }
+
+    fn gate_methods(&self, block: &mut syn::ItemImpl) {
+        for item in &mut block.items {
+            if let syn::ImplItem::Fn(method) = item {
+                let gate = self.methods.get(&method.sig.ident.to_string());
+                if let Some(attrs) = gate.and_then(attrs_of) {
+                    method.attrs.splice(0..0, attrs);
+                }
+            }
+        }
+    }
+}
+
+/// The file name as the pattern table keys it.
+fn static_file(name: &str) -> &'static str {
+    match name {
+        "v1.rs" => "v1.rs",
+        "mock.rs" => "mock.rs",
+        _ => "operations.rs",
+    }
+}
+
+/// The `#[cfg]` attribute of a gate; none for [`Gate::Always`].
+fn attrs_of(gate: &Gate) -> Option<Vec<syn::Attribute>> {
+    if *gate == Gate::Always {
+        return None;
+    }
+    let tokens = quote!(#gate);
+    let parsed: syn::File = syn::parse2(quote!(#tokens struct Carrier;)).ok()?;
+    match parsed.items.into_iter().next()? {
+        syn::Item::Struct(carrier) => Some(carrier.attrs),
+        _ => None,
+    }
+}
+
+fn push_attrs(item: &mut syn::Item, attrs: Vec<syn::Attribute>) {
+    let target = match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Union(i) => &mut i.attrs,
+        _ => return,
+    };
+    target.splice(0..0, attrs);
+}
+
+/// The name an item defines.
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Const(i) => &i.ident,
+        syn::Item::Enum(i) => &i.ident,
+        syn::Item::Static(i) => &i.ident,
+        syn::Item::Struct(i) => &i.ident,
+        syn::Item::Type(i) => &i.ident,
+        syn::Item::Union(i) => &i.ident,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+/// The name of the type an `impl` block is for: the last segment of its path.
+fn self_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_pattern(ty: &syn::Type) -> bool {
+    self_name(ty).as_deref() == Some("Pattern")
+}
+
+/// The regular expression of `Pattern::new("…")`.
+fn pattern_source(expr: &syn::Expr) -> Option<String> {
+    let syn::Expr::Call(call) = expr else {
+        return None;
+    };
+    match call.args.first()? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.value()),
+        _ => None,
+    }
+}
 
 /// The feature that turns on every tag.
 pub const FULL: &str = "full";
@@ -18,7 +205,20 @@ pub const FULL: &str = "full";
 const UNTAGGED: &str = "untagged";
 
 /// Feature names the generated manifest already uses for something else.
-const TAKEN: &[&str] = &["default", FULL, "mock", "rustls", "rustls-native-roots", "native-tls"];
+const TAKEN: &[&str] = &[
+    "default",
+    FULL,
+    "mock",
+    "rustls",
+    "rustls-native-roots",
+    "native-tls",
+];
+
+/// The features a crate generated with a feature per tag has, one per tag: feature → tag (the
+/// tag is empty for the operations without one).
+pub fn tag_features(model: &ApiModel) -> BTreeMap<String, String> {
+    Gates::per_tag(model).features
+}
 
 /// When one item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +250,16 @@ impl Gate {
 
 impl ToTokens for Gate {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        if let Gate::Any(features) = self {
-            let features = features.iter();
-            tokens.extend(quote!(#[cfg(any(#(feature = #features),*))]));
+        match self {
+            Gate::Always => {}
+            Gate::Any(features) if features.len() == 1 => {
+                let feature = features.iter().next();
+                tokens.extend(quote!(#[cfg(feature = #feature)]));
+            }
+            Gate::Any(features) => {
+                let features = features.iter();
+                tokens.extend(quote!(#[cfg(any(#(feature = #features),*))]));
+            }
         }
     }
 }
@@ -80,11 +287,17 @@ impl Gates {
             let features: BTreeSet<String> = if op.tags.is_empty() {
                 [UNTAGGED.to_owned()].into()
             } else {
-                op.tags.iter().map(|tag| feature_name(tag, &mut names)).collect()
+                op.tags
+                    .iter()
+                    .map(|tag| feature_name(tag, &mut names))
+                    .collect()
             };
             gates.operations.insert(op.id.clone(), Gate::Any(features));
         }
-        gates.features = names.into_iter().map(|(tag, feature)| (feature, tag)).collect();
+        gates.features = names
+            .into_iter()
+            .map(|(tag, feature)| (feature, tag))
+            .collect();
         if model.operations.iter().any(|op| op.tags.is_empty()) {
             gates.features.insert(UNTAGGED.to_owned(), String::new());
         }
@@ -143,7 +356,9 @@ impl Gates {
                     match &def.kind {
                         TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
                         TypeKind::Alias(target) => pending.push(target),
-                        TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| &v.ty)),
+                        TypeKind::Union(union) => {
+                            pending.extend(union.variants.iter().map(|v| &v.ty))
+                        }
                         TypeKind::Enum(_) => {}
                     }
                 }
@@ -159,7 +374,11 @@ fn roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
     op.params
         .iter()
         .map(|p| &p.ty)
-        .chain(op.request.iter().flat_map(|r| r.contents.iter().map(|c| &c.body)))
+        .chain(
+            op.request
+                .iter()
+                .flat_map(|r| r.contents.iter().map(|c| &c.body)),
+        )
         .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
         .chain(op.errors.iter().filter_map(|e| e.body.as_ref()))
 }
@@ -193,11 +412,86 @@ mod tests {
     fn tags_become_distinct_feature_names() {
         let mut names = BTreeMap::new();
         assert_eq!(feature_name("Flex Snapshots", &mut names), "flex-snapshots");
-        assert_eq!(feature_name("flex snapshots", &mut names), "flex-snapshots-2");
+        assert_eq!(
+            feature_name("flex snapshots", &mut names),
+            "flex-snapshots-2"
+        );
         assert_eq!(feature_name("Flex Snapshots", &mut names), "flex-snapshots");
         assert_eq!(feature_name("Mock", &mut names), "mock-tag");
         assert_eq!(feature_name("full", &mut names), "full-tag");
         assert_eq!(feature_name("!!", &mut names), "tag");
+    }
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      tags: [Alpha]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/OnlyA"}
+        "404":
+          description: missing
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Problem"}
+  /b:
+    get:
+      operationId: getB
+      tags: [Beta]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/OnlyB"}
+components:
+  schemas:
+    Shared: {type: object, properties: {x: {type: string}}}
+    OnlyA: {type: object, properties: {s: {$ref: "#/components/schemas/Shared"}}}
+    OnlyB: {type: object, properties: {s: {$ref: "#/components/schemas/Shared"}}}
+    Unused: {type: object, properties: {y: {type: string}}}
+    Problem: {type: object, properties: {detail: {type: string}}}
+"##;
+
+    fn gate(features: &[&str]) -> Gate {
+        Gate::Any(features.iter().map(|f| (*f).to_owned()).collect())
+    }
+
+    #[test]
+    fn models_are_compiled_by_the_tags_that_reach_them() {
+        let spec = crate::load::load_text("s.yaml", SPEC.into(), crate::load::Format::Yaml)
+            .expect("the spec loads");
+        let model = crate::model::build_model(
+            &crate::validate::validate(&spec).expect("the spec is valid"),
+        )
+        .expect("the model builds");
+        let gates = Gates::per_tag(&model);
+        let of = |name: &str| gates.model(&TypeName(name.to_owned()));
+        assert_eq!(of("OnlyA"), gate(&["alpha"]));
+        assert_eq!(of("OnlyB"), gate(&["beta"]));
+        // Shared by both tags: on when either is.
+        assert_eq!(of("Shared"), gate(&["alpha", "beta"]));
+        // Reached by no operation: only with every tag on.
+        assert_eq!(of("Unused"), gate(&[FULL]));
+        // The error body: the crate root's `Error` names it, so it is always compiled.
+        assert_eq!(
+            model.error_body,
+            Some(TypeRef::Named(TypeName("Problem".to_owned())))
+        );
+        assert_eq!(of("Problem"), Gate::Always);
+        assert_eq!(gates.features.keys().collect::<Vec<_>>(), ["alpha", "beta"]);
+        assert!(!Gates::none().enabled());
+        assert_eq!(
+            Gates::none().model(&TypeName("OnlyA".to_owned())),
+            Gate::Always
+        );
     }
 
     #[test]
@@ -209,7 +503,10 @@ mod tests {
             Gate::Any(["a".to_owned(), "b".to_owned()].into())
         );
         assert_eq!(Gate::any_of([&a, &Gate::Always]), Gate::Always);
-        assert_eq!(quote!(#a).to_string(), quote!(#[cfg(any(feature = "a"))]).to_string());
+        assert_eq!(
+            quote!(#a).to_string(),
+            quote!(#[cfg(feature = "a")]).to_string()
+        );
         let always = Gate::Always;
         assert!(quote!(#always).is_empty());
     }

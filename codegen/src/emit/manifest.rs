@@ -4,6 +4,7 @@
 //! the package name or path holds.
 
 use crate::{CrateSettings, RuntimeSource};
+use std::collections::BTreeMap;
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
 
 /// The crates generated code names besides the runtime, with the versions the runtime itself
@@ -24,7 +25,13 @@ fn default_features(name: &str) -> bool {
 }
 
 /// The manifest text, `header` lines first as TOML comments.
-pub fn manifest(settings: &CrateSettings, header: &str) -> String {
+/// `tag_features` maps the feature of each tag to the tag, for a crate generated with a feature
+/// per tag (empty otherwise).
+pub fn manifest(
+    settings: &CrateSettings,
+    header: &str,
+    tag_features: &BTreeMap<String, String>,
+) -> String {
     let mut doc = DocumentMut::new();
     let mut package = Table::new();
     package.insert("name", value(settings.package.as_str()));
@@ -91,7 +98,7 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
         dependencies.insert(name, dependency_item(dependency));
     }
     doc.insert("dependencies", Item::Table(dependencies));
-    doc.insert("features", Item::Table(features()));
+    doc.insert("features", Item::Table(features(tag_features)));
     let comments: String = header
         .lines()
         .map(|line| match line.strip_prefix("//") {
@@ -105,9 +112,12 @@ pub fn manifest(settings: &CrateSettings, header: &str) -> String {
 /// The runtime's TLS choices, passed through so users pick them on the generated crate.
 const TLS_FEATURES: &[&str] = &["rustls", "rustls-native-roots", "native-tls"];
 
-fn features() -> Table {
+fn features(tag_features: &BTreeMap<String, String>) -> Table {
     let mut features = Table::new();
-    let default: Array = ["rustls"].into_iter().collect();
+    let mut default: Array = ["rustls"].into_iter().collect();
+    if !tag_features.is_empty() {
+        default.push(super::gates::FULL);
+    }
     features.insert("default", value(default));
     for feature in TLS_FEATURES {
         let forwarded: Array = [format!("atlas-runtime/{feature}")].into_iter().collect();
@@ -115,6 +125,24 @@ fn features() -> Table {
     }
     let mock: Array = ["atlas-runtime/mock"].into_iter().collect();
     features.insert("mock", value(mock));
+    if !tag_features.is_empty() {
+        let all: Array = tag_features.keys().map(String::as_str).collect();
+        features.insert(super::gates::FULL, value(all));
+        for (feature, tag) in tag_features {
+            features.insert(feature, value(Array::new()));
+            let about = if tag.is_empty() {
+                "\n# The operations without a tag, and the models only they use.\n".to_owned()
+            } else {
+                format!(
+                    "\n# The operations of the tag `{}`, and the models only they use.\n",
+                    super::docs::one_line(tag)
+                )
+            };
+            if let Some(mut key) = features.key_mut(feature) {
+                key.leaf_decor_mut().set_prefix(about);
+            }
+        }
+    }
     features
 }
 
@@ -167,6 +195,7 @@ mod tests {
                 },
             ),
             "// @generated\n",
+            &BTreeMap::new(),
         );
         let doc: DocumentMut = by_path.parse().unwrap();
         assert!(by_path.starts_with("# @generated\n"), "{by_path}");
@@ -179,6 +208,7 @@ mod tests {
         let by_version = manifest(
             &settings("my-client", RuntimeSource::Version("0.3".to_owned())),
             "",
+            &BTreeMap::new(),
         );
         let doc: DocumentMut = by_version.parse().unwrap();
         assert_eq!(
@@ -209,8 +239,40 @@ mod tests {
             workspace_member: true,
             ..CrateSettings::default()
         };
-        let doc: DocumentMut = manifest(&member, "").parse().unwrap();
+        let doc: DocumentMut = manifest(&member, "", &BTreeMap::new()).parse().unwrap();
         assert!(doc.get("workspace").is_none());
         assert_eq!(doc["package"]["publish"].as_bool(), Some(false));
+    }
+
+    #[test]
+    fn tag_features_are_listed_and_full_turns_them_all_on() {
+        let tags: BTreeMap<String, String> = [
+            ("flex-snapshots".to_owned(), "Flex Snapshots".to_owned()),
+            ("untagged".to_owned(), String::new()),
+        ]
+        .into();
+        let text = manifest(&CrateSettings::default(), "", &tags);
+        let doc: DocumentMut = text.parse().unwrap();
+        let list = |key: &str| -> Vec<String> {
+            doc["features"][key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(list("default"), ["rustls", "full"]);
+        assert_eq!(list("full"), ["flex-snapshots", "untagged"]);
+        assert!(list("flex-snapshots").is_empty());
+        assert!(
+            text.contains("# The operations of the tag `Flex Snapshots`"),
+            "{text}"
+        );
+        assert!(text.contains("# The operations without a tag"), "{text}");
+        // Without tags, nothing of it.
+        let plain: DocumentMut = manifest(&CrateSettings::default(), "", &BTreeMap::new())
+            .parse()
+            .unwrap();
+        assert!(plain["features"].get("full").is_none());
     }
 }

@@ -181,7 +181,10 @@ impl ToTokens for MockMethod<'_> {
             op.method_name.0,
             op.method_name.0
         );
-        let allow_deprecated = op.deprecation.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        let allow_deprecated = op
+            .deprecation
+            .as_ref()
+            .map(|_| quote!(#[allow(deprecated)]));
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated
@@ -240,7 +243,10 @@ impl ToTokens for MockTable<'_, '_> {
             None => quote!(::std::option::Option::None),
         };
         let doc = format!(" What the mock checks of `{}`.", op.id);
-        let allow_deprecated = op.deprecation.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        let allow_deprecated = op
+            .deprecation
+            .as_ref()
+            .map(|_| quote!(#[allow(deprecated)]));
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated

@@ -7,6 +7,9 @@ mod client_impl;
 mod crate_root;
 mod docs;
 mod files;
+mod gates;
+
+pub use gates::tag_features;
 mod manifest;
 mod mock;
 mod model_builder;
@@ -45,13 +48,20 @@ pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>
     let crate_name = options.crate_settings.package.replace('-', "_");
     let readme = options.crate_settings.readme.as_deref();
     let files = files::source_files(model, &crate_name, readme);
+    let gates = if options.crate_settings.features_per_tag {
+        gates::Gates::per_tag(model)
+    } else {
+        gates::Gates::none()
+    };
+    let item_gates = gates::ItemGates::new(model, &gates);
     let jobs: Vec<(&str, &files::Part<'_>)> = files
         .iter()
         .flat_map(|(name, parts)| parts.iter().map(move |part| (*name, part)))
         .collect();
     let formatted = run_parallel(&jobs, |(name, part)| {
         let path = format!("{SOURCE_DIR}/{name}");
-        let parsed = crate::format::parse_file(&path, part())?;
+        let mut parsed = crate::format::parse_file(&path, part())?;
+        item_gates.apply(name, &mut parsed);
         let defined: Vec<String> = parsed.items.iter().filter_map(defined_type).collect();
         Ok((crate::format::format_file(&parsed), defined))
     })?;
@@ -59,7 +69,11 @@ pub fn emit_files(model: &ApiModel, options: &Options) -> Result<Vec<OutputFile>
     let mut defined = BTreeSet::new();
     let mut out = vec![OutputFile {
         path: MANIFEST.to_owned(),
-        contents: manifest::manifest(&options.crate_settings, &files::header(model, options)),
+        contents: manifest::manifest(
+            &options.crate_settings,
+            &files::header(model, options),
+            &gates.features,
+        ),
     }];
     for (name, parts) in &files {
         let mut contents = files::header(model, options);
