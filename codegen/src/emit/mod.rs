@@ -3,6 +3,7 @@
 //! only decides which constructs go into which file, and asserts that nothing was left out.
 
 mod builder;
+pub mod cli;
 mod client_impl;
 mod crate_root;
 mod docs;
