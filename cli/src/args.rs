@@ -139,17 +139,22 @@ pub fn many<T: Clone + Send + Sync + 'static>(matches: &ArgMatches, id: &str) ->
         .unwrap_or_default()
 }
 
-/// `--file PATH`: the request body, as JSON; `-` reads standard input.
-pub fn file(required: bool) -> Arg {
+/// `--file PATH`: the request body, as JSON; `-` reads standard input. `about` is what the spec
+/// says of the body.
+pub fn file(required: bool, about: &'static str) -> Arg {
+    let mut help = "The request body as JSON, from this file or from standard input with `-`; it \
+                    is checked against the operation's body type before anything is sent."
+        .to_owned();
+    if !about.is_empty() {
+        help.push(' ');
+        help.push_str(about);
+    }
     Arg::new("file")
         .long("file")
         .short('f')
         .value_name("PATH")
         .required(required)
-        .help(
-            "The request body as JSON, from this file or from standard input with `-`; it is \
-             checked against the operation's body type before anything is sent",
-        )
+        .help(help)
 }
 
 /// `--all` and `--concurrency N` of list operations.
@@ -186,18 +191,22 @@ pub fn paging(matches: &ArgMatches) -> Paging {
     }
 }
 
-/// `--wait [NAME]`, `--wait-timeout` and `--wait-interval` of get operations with waiters.
-pub fn wait_flags(names: &'static [&'static str]) -> [Arg; 3] {
+/// `--wait [WAITER]`, `--wait-timeout` and `--wait-interval` of get operations with waiters,
+/// given as `(name, what the spec says it waits for)`, the default first.
+pub fn wait_flags(waiters: &'static [(&'static str, &'static str)]) -> [Arg; 3] {
+    let values = waiters
+        .iter()
+        .map(|(name, about)| clap::builder::PossibleValue::new(*name).help(*about));
     [
         Arg::new("wait")
             .long("wait")
             .value_name("WAITER")
             .num_args(0..=1)
-            .default_missing_value(names[0])
-            .value_parser(PossibleValuesParser::new(names))
+            .default_missing_value(waiters[0].0)
+            .value_parser(PossibleValuesParser::new(values))
             .help(format!(
-                "Poll until the resource reaches its final state and print it then (default waiter: {})",
-                names[0]
+                "Poll until the resource reaches its final state, then print it (default waiter: {})",
+                waiters[0].0
             )),
         Arg::new("wait-timeout")
             .long("wait-timeout")

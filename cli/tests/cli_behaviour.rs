@@ -34,7 +34,12 @@ fn json_is_the_default_off_a_terminal_and_table_and_csv_are_asked_for() {
     assert!(!results.is_empty());
     let first_id = results[0]["id"].as_str().unwrap();
 
-    let table = support::stdout(&list_flex(&server).args(["--output", "table"]).output().unwrap());
+    let table = support::stdout(
+        &list_flex(&server)
+            .args(["--output", "table"])
+            .output()
+            .unwrap(),
+    );
     let mut lines = table.lines();
     let header = lines.next().unwrap();
     assert!(header.starts_with("ID  "), "{table}");
@@ -46,18 +51,30 @@ fn json_is_the_default_off_a_terminal_and_table_and_csv_are_asked_for() {
     let csv = support::stdout(&list_flex(&server).args(["-o", "csv"]).output().unwrap());
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("id,"), "{csv}");
-    assert!(lines.next().unwrap().starts_with(&format!("{first_id},")), "{csv}");
+    assert!(
+        lines.next().unwrap().starts_with(&format!("{first_id},")),
+        "{csv}"
+    );
 
     // One resource: fields and values.
     let one = server
         .cli()
-        .args(["flex-snapshots", "get-flex-backup-snapshot", "--group-id", GROUP])
+        .args([
+            "flex-snapshots",
+            "get-flex-backup-snapshot",
+            "--group-id",
+            GROUP,
+        ])
         .args(["--name", CLUSTER, "--snapshot-id", first_id, "-o", "table"])
         .output()
         .unwrap();
     let text = support::stdout(&one);
     assert!(text.starts_with("FIELD"), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("id ") && l.ends_with(first_id)), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("id ") && l.ends_with(first_id)),
+        "{text}"
+    );
 }
 
 #[test]
@@ -82,10 +99,22 @@ fn all_walks_every_page_one_after_another_or_several_at_once() {
         .collect();
     assert_eq!(pages, ["1", "2", "3"]);
     // Not a terminal: no progress bar on stderr.
-    assert!(!support::stderr(&output).contains("items"), "{}", support::stderr(&output));
+    assert!(
+        !support::stderr(&output).contains("items"),
+        "{}",
+        support::stderr(&output)
+    );
 
     let output = list_flex(&server)
-        .args(["--all", "--items-per-page", "50", "--concurrency", "3", "-o", "csv"])
+        .args([
+            "--all",
+            "--items-per-page",
+            "50",
+            "--concurrency",
+            "3",
+            "-o",
+            "csv",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", support::stderr(&output));
@@ -97,20 +126,87 @@ fn all_walks_every_page_one_after_another_or_several_at_once() {
 fn values_the_spec_does_not_allow_are_usage_errors_and_nothing_is_sent() {
     let server = Server::start();
     let cases: &[&[&str]] = &[
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", "not-hex", "--name", CLUSTER],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP, "--name", "-bad"],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP, "--name", CLUSTER, "--items-per-page", "501"],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP, "--name", CLUSTER, "--page-num", "0"],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP, "--name", CLUSTER, "--include-count", "maybe"],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP],
-        &["flex-snapshots", "list-flex-backup-snapshots", "--group-id", GROUP, "--name", CLUSTER, "--concurrency", "2"],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            "not-hex",
+            "--name",
+            CLUSTER,
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+            "--name",
+            "-bad",
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+            "--name",
+            CLUSTER,
+            "--items-per-page",
+            "501",
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+            "--name",
+            CLUSTER,
+            "--page-num",
+            "0",
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+            "--name",
+            CLUSTER,
+            "--include-count",
+            "maybe",
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+        ],
+        &[
+            "flex-snapshots",
+            "list-flex-backup-snapshots",
+            "--group-id",
+            GROUP,
+            "--name",
+            CLUSTER,
+            "--concurrency",
+            "2",
+        ],
         &["flex-snapshots", "no-such-operation"],
-        &["cloud-backup-snapshots", "take-snapshots", "--group-id", GROUP, "--cluster-name", CLUSTER],
+        &[
+            "cloud-backup-snapshots",
+            "take-snapshots",
+            "--group-id",
+            GROUP,
+            "--cluster-name",
+            CLUSTER,
+        ],
         &["flex-snapshots"],
     ];
     for args in cases {
         let output = server.cli().args(*args).output().unwrap();
-        assert_eq!(code(&output), Some(2), "{args:?}: {}", support::stderr(&output));
+        assert_eq!(
+            code(&output),
+            Some(2),
+            "{args:?}: {}",
+            support::stderr(&output)
+        );
         assert!(!support::stderr(&output).is_empty(), "{args:?}");
     }
     assert_eq!(server.stand_in.request_count(), 0);
@@ -121,8 +217,13 @@ fn a_body_is_read_from_a_file_or_stdin_and_checked_against_its_type_before_sendi
     let server = Server::start();
     let take = |server: &Server| {
         let mut cmd = server.cli();
-        cmd.args(["cloud-backup-snapshots", "take-snapshots", "--group-id", GROUP])
-            .args(["--cluster-name", CLUSTER]);
+        cmd.args([
+            "cloud-backup-snapshots",
+            "take-snapshots",
+            "--group-id",
+            GROUP,
+        ])
+        .args(["--cluster-name", CLUSTER]);
         cmd
     };
     let output = take(&server)
@@ -145,10 +246,18 @@ fn a_body_is_read_from_a_file_or_stdin_and_checked_against_its_type_before_sendi
     assert_eq!(code(&output), Some(3), "{}", support::stderr(&output));
     assert!(support::stderr(&output).contains("body.json is not a valid request body"));
 
-    let output = take(&server).args(["--file", "-"]).write_stdin("not json").output().unwrap();
+    let output = take(&server)
+        .args(["--file", "-"])
+        .write_stdin("not json")
+        .output()
+        .unwrap();
     assert_eq!(code(&output), Some(3));
 
-    let output = take(&server).arg("--file").arg(dir.path().join("missing.json")).output().unwrap();
+    let output = take(&server)
+        .arg("--file")
+        .arg(dir.path().join("missing.json"))
+        .output()
+        .unwrap();
     assert_eq!(code(&output), Some(1), "{}", support::stderr(&output));
     assert_eq!(server.stand_in.request_count(), 0);
 }
@@ -161,7 +270,12 @@ fn dry_run_masks_every_secret_and_shows_the_negotiated_media_types() {
         .env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", "public-part")
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", "private-part")
-        .args(["cloud-backup-snapshots", "take-snapshots", "--group-id", GROUP])
+        .args([
+            "cloud-backup-snapshots",
+            "take-snapshots",
+            "--group-id",
+            GROUP,
+        ])
         .args(["--cluster-name", CLUSTER, "--file", "-", "--dry-run"])
         .args(["--api-version", "2023-06-01"])
         .write_stdin(r#"{"retentionInDays":3}"#)
@@ -194,7 +308,10 @@ fn dry_run_masks_every_secret_and_shows_the_negotiated_media_types() {
         .output()
         .unwrap();
     let text = support::stdout(&output);
-    assert!(text.contains("?includeCount=true&itemsPerPage=7'"), "{text}");
+    assert!(
+        text.contains("?includeCount=true&itemsPerPage=7'"),
+        "{text}"
+    );
     assert!(text.contains("Authorization: Bearer ****"), "{text}");
     assert!(!text.contains("hidden-secret"));
     assert_eq!(server.stand_in.token_requests(), 0);
@@ -206,7 +323,12 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
     let server = Server::start();
     let output = server
         .cli()
-        .args(["cloud-backup-snapshots", "take-snapshots", "--group-id", GROUP])
+        .args([
+            "cloud-backup-snapshots",
+            "take-snapshots",
+            "--group-id",
+            GROUP,
+        ])
         .args(["--cluster-name", CLUSTER, "--file", "-"])
         .write_stdin(r#"{"retentionInDays":1}"#)
         .output()
@@ -216,8 +338,13 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
     let id = taken["id"].as_str().unwrap();
     let get = |server: &Server| {
         let mut cmd = server.cli();
-        cmd.args(["cloud-backup-snapshots", "get-cluster-backup-snapshot", "--group-id", GROUP])
-            .args(["--cluster-name", CLUSTER, "--snapshot-id", id]);
+        cmd.args([
+            "cloud-backup-snapshots",
+            "get-cluster-backup-snapshot",
+            "--group-id",
+            GROUP,
+        ])
+        .args(["--cluster-name", CLUSTER, "--snapshot-id", id]);
         cmd
     };
     server.stand_in.take_requests();
@@ -239,7 +366,12 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
         .unwrap();
     let output = server
         .cli()
-        .args(["flex-restore-jobs", "create-flex-restore-job", "--group-id", GROUP])
+        .args([
+            "flex-restore-jobs",
+            "create-flex-restore-job",
+            "--group-id",
+            GROUP,
+        ])
         .args(["--name", CLUSTER, "--file", "-"])
         .write_stdin(body.to_string())
         .output()
@@ -247,8 +379,18 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
     let job: Value = support::json(&output);
     let output = server
         .cli()
-        .args(["flex-restore-jobs", "get-flex-restore-job", "--group-id", GROUP])
-        .args(["--name", CLUSTER, "--restore-job-id", job["id"].as_str().unwrap()])
+        .args([
+            "flex-restore-jobs",
+            "get-flex-restore-job",
+            "--group-id",
+            GROUP,
+        ])
+        .args([
+            "--name",
+            CLUSTER,
+            "--restore-job-id",
+            job["id"].as_str().unwrap(),
+        ])
         .args(["--wait", "--wait-interval", "0.01"])
         .output()
         .unwrap();
@@ -283,20 +425,36 @@ fn exit_codes_say_what_kind_of_failure_it_was() {
     let missing = authorized(
         server
             .cli()
-            .args(["cloud-backup-snapshots", "get-cluster-backup-snapshot", "--group-id", GROUP])
-            .args(["--cluster-name", CLUSTER, "--snapshot-id", "0123456789abcdef00000000"]),
+            .args([
+                "cloud-backup-snapshots",
+                "get-cluster-backup-snapshot",
+                "--group-id",
+                GROUP,
+            ])
+            .args([
+                "--cluster-name",
+                CLUSTER,
+                "--snapshot-id",
+                "0123456789abcdef00000000",
+            ]),
     );
     assert_eq!(code(&missing), Some(5), "{}", support::stderr(&missing));
 
-    server.stand_in.inject(Fault::on("listFlexBackupSnapshots").status(400).times(1));
+    server
+        .stand_in
+        .inject(Fault::on("listFlexBackupSnapshots").status(400).times(1));
     let bad = authorized(&mut list_flex(&server));
     assert_eq!(code(&bad), Some(3), "{}", support::stderr(&bad));
 
-    server.stand_in.inject(Fault::on("listFlexBackupSnapshots").status(409).times(1));
+    server
+        .stand_in
+        .inject(Fault::on("listFlexBackupSnapshots").status(409).times(1));
     let conflict = authorized(&mut list_flex(&server));
     assert_eq!(code(&conflict), Some(6), "{}", support::stderr(&conflict));
 
-    server.stand_in.inject(Fault::malformed_json("listFlexBackupSnapshots").times(1));
+    server
+        .stand_in
+        .inject(Fault::malformed_json("listFlexBackupSnapshots").times(1));
     let garbled = authorized(&mut list_flex(&server));
     assert_eq!(code(&garbled), Some(6), "{}", support::stderr(&garbled));
 
@@ -311,7 +469,10 @@ fn exit_codes_say_what_kind_of_failure_it_was() {
 #[test]
 fn an_unpinned_api_version_and_a_deprecated_operation_are_warned_about_on_stderr() {
     let server = Server::start();
-    let output = list_flex(&server).env_remove("MONGODB_ATLAS_API_VERSION").output().unwrap();
+    let output = list_flex(&server)
+        .env_remove("MONGODB_ATLAS_API_VERSION")
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let warning = support::stderr(&output);
     assert!(warning.contains("warning: no --api-version"), "{warning}");
@@ -323,11 +484,20 @@ fn an_unpinned_api_version_and_a_deprecated_operation_are_warned_about_on_stderr
 
     let deprecated = server
         .cli()
-        .args(["serverless-snapshots", "list-serverless-backup-snapshots", "--group-id", GROUP])
+        .args([
+            "serverless-snapshots",
+            "list-serverless-backup-snapshots",
+            "--group-id",
+            GROUP,
+        ])
         .args(["--cluster-name", CLUSTER])
         .output()
         .unwrap();
-    assert!(deprecated.status.success(), "{}", support::stderr(&deprecated));
+    assert!(
+        deprecated.status.success(),
+        "{}",
+        support::stderr(&deprecated)
+    );
     let warning = support::stderr(&deprecated);
     assert!(
         warning.contains("is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead"),
@@ -354,7 +524,10 @@ fn secrets_from_the_environment_never_show_in_help() {
 #[test]
 fn completions_and_the_man_page_are_generated() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let output = support::bare().args(["completions", shell]).output().unwrap();
+        let output = support::bare()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{shell}");
         assert!(
             support::stdout(&output).contains("list-flex-backup-snapshots"),
@@ -364,7 +537,10 @@ fn completions_and_the_man_page_are_generated() {
     let output = support::bare().arg("man").output().unwrap();
     assert!(output.status.success());
     let man = support::stdout(&output);
-    assert!(man.starts_with(".ie") || man.contains(".TH atlas-snapshots"), "{man}");
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH atlas-snapshots"),
+        "{man}"
+    );
     assert!(man.contains("Exit codes"), "{man}");
     // Hidden: the everyday help lists the API's groups only.
     let help = support::stdout(&support::bare().arg("--help").output().unwrap());

@@ -375,7 +375,12 @@ mod create_backup_restore_job {
                         args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
                     ),
             )
-            .arg(args::file(true))
+            .arg(
+                args::file(
+                    true,
+                    "Which snapshot to restore, and where to. [a `DiskBackupSnapshotRestoreJob`]",
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -461,7 +466,12 @@ mod create_flex_restore_job {
                         args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
                     ),
             )
-            .arg(args::file(true))
+            .arg(
+                args::file(
+                    true,
+                    "Which snapshot to restore, and where to. [a `FlexBackupRestoreJobCreate20241113`]",
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -546,7 +556,12 @@ mod create_serverless_restore_job {
                         args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
                     ),
             )
-            .arg(args::file(true))
+            .arg(
+                args::file(
+                    true,
+                    "Which snapshot to restore, and where to. [a `ServerlessBackupRestoreJob`]",
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     #[allow(deprecated)]
@@ -727,7 +742,12 @@ mod download_flex_backup {
                         args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
                     ),
             )
-            .arg(args::file(true))
+            .arg(
+                args::file(
+                    true,
+                    "Which snapshot to make downloadable. [a `FlexBackupSnapshotDownloadCreate20241113`]",
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -813,7 +833,16 @@ mod get_backup_restore_job {
                     .required(true)
                     .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
             )
-            .args(args::wait_flags(&["restore-job-finished"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "restore-job-finished",
+                            "Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -934,7 +963,16 @@ mod get_backup_sharded_cluster {
                             .max_length(24),
                     ),
             )
-            .args(args::wait_flags(&["sharded-cluster-snapshot-completed"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "sharded-cluster-snapshot-completed",
+                            "Waits until the sharded cluster snapshot is `completed`; a `failed` snapshot ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -1151,7 +1189,16 @@ mod get_cluster_backup_snapshot {
                             .max_length(24),
                     ),
             )
-            .args(args::wait_flags(&["cluster-snapshot-completed"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "cluster-snapshot-completed",
+                            "Waits until the snapshot is `completed`; a `failed` snapshot ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -1269,7 +1316,16 @@ mod get_flex_backup_snapshot {
                             .max_length(24),
                     ),
             )
-            .args(args::wait_flags(&["flex-snapshot-completed"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "flex-snapshot-completed",
+                            "Waits until the Flex snapshot is `COMPLETED`; a `FAILED` snapshot ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -1375,7 +1431,16 @@ mod get_flex_restore_job {
                     .required(true)
                     .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
             )
-            .args(args::wait_flags(&["flex-restore-job-completed"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "flex-restore-job-completed",
+                            "Waits until the restore job is `COMPLETED`; a `FAILED` job ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -1685,7 +1750,16 @@ mod get_serverless_restore_job {
                     .required(true)
                     .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
             )
-            .args(args::wait_flags(&["serverless-restore-job-finished"]))
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "serverless-restore-job-finished",
+                            "Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     #[allow(deprecated)]
@@ -3322,7 +3396,12 @@ mod take_snapshots {
                         args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
                     ),
             )
-            .arg(args::file(true))
+            .arg(
+                args::file(
+                    true,
+                    "The note and retention of the new snapshot. [a `DiskBackupOnDemandSnapshotRequest`]",
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -3421,7 +3500,7 @@ mod update_backup_snapshot {
                             .max_length(24),
                     ),
             )
-            .arg(args::file(true))
+            .arg(args::file(true, "The new retention. [a `BackupSnapshotRetention`]"))
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(

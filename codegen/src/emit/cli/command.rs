@@ -99,15 +99,32 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
     }
     if let Some(request) = &op.request {
         let required = request.required;
-        args.push(quote!(args::file(#required)));
+        let mut about = request
+            .description
+            .as_deref()
+            .map(one_line)
+            .unwrap_or_default();
+        if let Some(crate::model::TypeRef::Named(name)) =
+            request.contents.last().map(|content| &content.body)
+        {
+            if !about.is_empty() {
+                about.push(' ');
+            }
+            about.push_str(&format!("[a `{name}`]"));
+        }
+        args.push(quote!(args::file(#required, #about)));
     }
     let mut shared: Vec<TokenStream> = Vec::new();
     if op.pagination.is_some() {
         shared.push(quote!(args::paging_flags()));
     }
     if !op.waiters.is_empty() {
-        let names = op.waiters.iter().map(|w| w.name.to_kebab_case());
-        shared.push(quote!(args::wait_flags(&[#(#names),*])));
+        let waiters = op.waiters.iter().map(|w| {
+            let name = w.name.to_kebab_case();
+            let about = w.description.as_deref().map(one_line).unwrap_or_default();
+            quote!((#name, #about))
+        });
+        shared.push(quote!(args::wait_flags(&[#(#waiters),*])));
     }
     quote! {
         /// The command: its flags and help.
