@@ -57,7 +57,9 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
         (Some(_), Some(sunset)) => format!("[deprecated, sunset {sunset}] {summary}"),
         (Some(_), None) => format!("[deprecated] {summary}"),
         _ => summary.clone(),
-    };
+    }
+    .trim_end()
+    .to_owned();
     let mut long: Vec<String> = Vec::new();
     if !summary.is_empty() {
         long.push(summary);
@@ -81,11 +83,12 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
         let help = flag.help();
         let parser = flag.parser(client);
         let required = flag.param.required;
+        let help = (!help.is_empty()).then(|| quote!(.help(#help)));
         let mut arg = quote! {
             ::clap::Arg::new(#id)
                 .long(#id)
                 .value_name(#value_name)
-                .help(#help)
+                #help
                 .required(#required)
                 .value_parser(#parser)
         };

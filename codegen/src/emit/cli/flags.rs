@@ -179,6 +179,7 @@ impl Flag<'_> {
     pub fn wire(&self, value: TokenStream) -> TokenStream {
         match &self.value {
             Value::Json(_) => quote!(args::json_text(#value)),
+            Value::Parsed(TypeRef::Primitive(Primitive::DateTime)) => quote!((#value).to_rfc3339()),
             _ => quote!(::std::string::ToString::to_string(#value)),
         }
     }
