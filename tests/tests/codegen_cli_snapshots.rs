@@ -28,6 +28,12 @@ fn cli_of_required_optional_array_and_header_parameters() {
     insta::assert_snapshot!(render("parameters.yaml"));
 }
 
+/// Parameters and operations named after keywords, and names that collide.
+#[test]
+fn cli_of_keywords_and_collisions() {
+    insta::assert_snapshot!(render("keywords.yaml"));
+}
+
 #[test]
 fn cli_of_enums() {
     insta::assert_snapshot!(render("enums.yaml"));

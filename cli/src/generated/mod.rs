@@ -12,9 +12,10 @@ pub const OPERATIONS: usize = 28usize;
 /// The groups of subcommands, one per tag, in the order the spec declares its tags.
 pub fn groups() -> ::std::vec::Vec<::clap::Command> {
     ::std::vec![
-        flex_snapshots(), serverless_snapshots(), shared_tier_snapshots(),
-        cloud_backup_snapshots(), cloud_backup_restore_jobs(), flex_restore_jobs(),
-        serverless_restore_jobs(), legacy_snapshots()
+        group_flex_snapshots(), group_serverless_snapshots(),
+        group_shared_tier_snapshots(), group_cloud_backup_snapshots(),
+        group_cloud_backup_restore_jobs(), group_flex_restore_jobs(),
+        group_serverless_restore_jobs(), group_legacy_snapshots()
     ]
 }
 /// Runs the operation a command line names by its group and command.
@@ -113,7 +114,7 @@ pub async fn run(
     }
 }
 /// The `flex-snapshots` group: operations tagged Flex Snapshots.
-fn flex_snapshots() -> ::clap::Command {
+fn group_flex_snapshots() -> ::clap::Command {
     ::clap::Command::new("flex-snapshots")
         .about(
             "Snapshots of Flex clusters. These operations replace the serverless and shared-tier snapshot operations.",
@@ -127,7 +128,7 @@ fn flex_snapshots() -> ::clap::Command {
         ])
 }
 /// The `serverless-snapshots` group: operations tagged Serverless Snapshots.
-fn serverless_snapshots() -> ::clap::Command {
+fn group_serverless_snapshots() -> ::clap::Command {
     ::clap::Command::new("serverless-snapshots")
         .about(
             "Snapshots of serverless instances through the v2 API. Deprecated in favour of the Flex snapshot operations.",
@@ -140,7 +141,7 @@ fn serverless_snapshots() -> ::clap::Command {
         ])
 }
 /// The `shared-tier-snapshots` group: operations tagged Shared-Tier Snapshots.
-fn shared_tier_snapshots() -> ::clap::Command {
+fn group_shared_tier_snapshots() -> ::clap::Command {
     ::clap::Command::new("shared-tier-snapshots")
         .about(
             "Snapshots of shared-tier M2 and M5 clusters through the v2 API. Deprecated in favour of the Flex snapshot operations.",
@@ -153,7 +154,7 @@ fn shared_tier_snapshots() -> ::clap::Command {
         ])
 }
 /// The `cloud-backup-snapshots` group: operations tagged Cloud Backup Snapshots.
-fn cloud_backup_snapshots() -> ::clap::Command {
+fn group_cloud_backup_snapshots() -> ::clap::Command {
     ::clap::Command::new("cloud-backup-snapshots")
         .about(
             "Cloud backup snapshots of dedicated (M10 or larger) clusters, replica sets and sharded clusters: list, take on demand, change retention and delete.",
@@ -171,7 +172,7 @@ fn cloud_backup_snapshots() -> ::clap::Command {
         ])
 }
 /// The `cloud-backup-restore-jobs` group: operations tagged Cloud Backup Restore Jobs.
-fn cloud_backup_restore_jobs() -> ::clap::Command {
+fn group_cloud_backup_restore_jobs() -> ::clap::Command {
     ::clap::Command::new("cloud-backup-restore-jobs")
         .about(
             "Jobs that restore snapshots of dedicated clusters into a cluster, to a point in time, or as a download.",
@@ -186,7 +187,7 @@ fn cloud_backup_restore_jobs() -> ::clap::Command {
         ])
 }
 /// The `flex-restore-jobs` group: operations tagged Flex Restore Jobs.
-fn flex_restore_jobs() -> ::clap::Command {
+fn group_flex_restore_jobs() -> ::clap::Command {
     ::clap::Command::new("flex-restore-jobs")
         .about("Jobs that restore snapshots of Flex clusters into a deployment.")
         .subcommand_required(true)
@@ -198,7 +199,7 @@ fn flex_restore_jobs() -> ::clap::Command {
         ])
 }
 /// The `serverless-restore-jobs` group: operations tagged Serverless Restore Jobs.
-fn serverless_restore_jobs() -> ::clap::Command {
+fn group_serverless_restore_jobs() -> ::clap::Command {
     ::clap::Command::new("serverless-restore-jobs")
         .about(
             "Jobs that restore snapshots of serverless instances through the v2 API. Deprecated in favour of the Flex restore job operations.",
@@ -212,7 +213,7 @@ fn serverless_restore_jobs() -> ::clap::Command {
         ])
 }
 /// The `legacy-snapshots` group: operations tagged Legacy Snapshots.
-fn legacy_snapshots() -> ::clap::Command {
+fn group_legacy_snapshots() -> ::clap::Command {
     ::clap::Command::new("legacy-snapshots")
         .about(
             "Serverless and M2/M5 snapshot operations of the deprecated v1.0 API, which returns plain JSON and accepts HTTP Digest credentials only.",

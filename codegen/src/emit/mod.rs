@@ -145,7 +145,7 @@ fn check_complete(model: &ApiModel, defined: &BTreeSet<String>) -> Result<(), Co
 }
 
 /// An identifier from a name the `names` module already proved valid; `r#` names are raw.
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => Ident::new(name, proc_macro2::Span::call_site()),

@@ -7,9 +7,15 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The name of a group's function: `group_` and the group in snake case, so that no tag can
+/// make it a keyword.
+pub(super) fn group_fn_name(group: &Group<'_>) -> proc_macro2::Ident {
+    format_ident!("group_{}", group.name.replace('-', "_"))
+}
+
 /// The function returning a group's command, with its operations as subcommands.
 pub(super) fn group_fn(group: &Group<'_>) -> TokenStream {
-    let f = format_ident!("{}", group.name.replace('-', "_"));
+    let f = group_fn_name(group);
     let name = &group.name;
     let about = group
         .description
@@ -60,6 +66,7 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
     }
     .trim_end()
     .to_owned();
+    let about = (!about.is_empty()).then(|| quote!(.about(#about)));
     let mut long: Vec<String> = Vec::new();
     if !summary.is_empty() {
         long.push(summary);
@@ -133,7 +140,7 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
         /// The command: its flags and help.
         pub fn command() -> ::clap::Command {
             ::clap::Command::new(#name)
-                .about(#about)
+                #about
                 .long_about(#long_about)
                 #(.arg(#args))*
                 #(.args(#shared))*

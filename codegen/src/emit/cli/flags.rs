@@ -54,7 +54,11 @@ pub enum Value<'m> {
 
 /// The flags of an operation's parameters, in the model's order. The parameters the client sets
 /// itself (Atlas's `envelope` and `pretty`) have none.
+///
+/// Two wire names that are one in kebab case (`Self` and `self`) take the Rust names the client
+/// gave them instead (`self` and `self-2`), which are unique.
 pub fn flags<'m>(model: &'m ApiModel, op: &'m Operation) -> Vec<Flag<'m>> {
+    let mut taken: Vec<String> = RESERVED.iter().map(|r| (*r).to_owned()).collect();
     op.params
         .iter()
         .filter(|p| p.role == ParamRole::Plain)
@@ -63,6 +67,13 @@ pub fn flags<'m>(model: &'m ApiModel, op: &'m Operation) -> Vec<Flag<'m>> {
             if RESERVED.contains(&name.as_str()) {
                 name = format!("param-{name}");
             }
+            if taken.contains(&name) {
+                name = param.ident.0.trim_start_matches("r#").to_kebab_case();
+            }
+            while taken.contains(&name) {
+                name.push('-');
+            }
+            taken.push(name.clone());
             let (item, many) = match &param.ty {
                 TypeRef::Array(item) => (&**item, true),
                 other => (other, false),

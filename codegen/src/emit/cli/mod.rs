@@ -43,7 +43,7 @@ pub(crate) struct CliOperation<'m> {
 impl CliOperation<'_> {
     /// The module holding the operation's command and run function.
     fn module(&self) -> proc_macro2::Ident {
-        format_ident!("{}", self.op.method_name.0.trim_start_matches("r#"))
+        super::ident(&self.op.method_name.0)
     }
 }
 
@@ -130,7 +130,7 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
 
     let group_fns = groups.iter().map(|g| command::group_fn(g));
     let group_calls = groups.iter().map(|g| {
-        let f = format_ident!("{}", g.name.replace('-', "_"));
+        let f = command::group_fn_name(g);
         quote!(#f())
     });
     let arms = groups.iter().flat_map(|g| g.operations.iter()).map(|op| {

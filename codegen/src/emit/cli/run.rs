@@ -57,8 +57,9 @@ pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
     }
 }
 
+/// The local variable of a flag's value: the parameter's Rust name, raw where a keyword.
 fn local(flag: &Flag<'_>) -> Ident {
-    format_ident!("{}", flag.param.ident.0.trim_start_matches("r#"))
+    crate::emit::ident(&flag.param.ident.0)
 }
 
 /// `pub async fn run(context, matches)` of one operation.
@@ -145,7 +146,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             .collect();
         let arms = op.waiters.iter().map(|waiter| {
             let name = waiter.name.to_kebab_case();
-            let method = format_ident!("{}", waiter.method_name.0);
+            let method = crate::emit::ident(&waiter.method_name.0);
             quote! {
                 #name => context
                     .client()
@@ -166,7 +167,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             }
         }
     });
-    let method = format_ident!("{}", op.method_name.0.trim_start_matches("r#"));
+    let method = crate::emit::ident(&op.method_name.0);
     let mut positional: Vec<TokenStream> = cli
         .flags
         .iter()
@@ -181,7 +182,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
     }
     let setters = cli.flags.iter().filter(|f| !f.param.required).map(|f| {
         let var = local(f);
-        let setter = format_ident!("{}", f.param.ident.0.trim_start_matches("r#"));
+        let setter = crate::emit::ident(&f.param.ident.0);
         quote! {
             if let ::std::option::Option::Some(value) = #var {
                 request = request.#setter(value);
