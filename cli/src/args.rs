@@ -191,8 +191,9 @@ pub fn paging(matches: &ArgMatches) -> Paging {
     }
 }
 
-/// `--wait [WAITER]`, `--wait-timeout` and `--wait-interval` of get operations with waiters,
-/// given as `(name, what the spec says it waits for)`, the default first.
+/// `--wait [WAITER]`, `--wait-timeout` and `--wait-interval` of get operations with waiters and
+/// of the create operations whose resource they read, given as `(name, what the spec says it
+/// waits for)`, the default first.
 pub fn wait_flags(waiters: &'static [(&'static str, &'static str)]) -> [Arg; 3] {
     let values = waiters
         .iter()
@@ -221,4 +222,21 @@ pub fn wait_flags(waiters: &'static [(&'static str, &'static str)]) -> [Arg; 3] 
             .value_parser(parsed::<f64>())
             .help("With --wait: seconds before the first poll repeats (default 5, growing to 60)"),
     ]
+}
+
+/// The id of a resource an answer describes, whether the model field is required or not.
+pub trait ResourceId {
+    fn resource_id(&self) -> Option<String>;
+}
+
+impl ResourceId for String {
+    fn resource_id(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl ResourceId for Option<String> {
+    fn resource_id(&self) -> Option<String> {
+        self.clone()
+    }
 }

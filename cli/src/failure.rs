@@ -66,6 +66,14 @@ impl Failure {
         Failure::new(Class::Usage, format!("unknown waiter `{name}`"))
     }
 
+    /// A create answer without the id `--wait` needs to follow it.
+    pub fn no_id(operation: &str) -> Self {
+        Failure::new(
+            Class::Api,
+            format!("the answer of `{operation}` has no `id`, so --wait cannot follow it"),
+        )
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.class as u8)
     }

@@ -319,7 +319,7 @@ fn dry_run_masks_every_secret_and_shows_the_negotiated_media_types() {
 }
 
 #[test]
-fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
+fn wait_polls_the_waiter_until_the_resource_is_done_after_a_get_or_a_create() {
     let server = Server::start();
     let output = server
         .cli()
@@ -355,6 +355,32 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
     assert!(output.status.success(), "{}", support::stderr(&output));
     assert_eq!(support::json(&output)["status"], "completed");
     assert!(server.stand_in.take_requests().len() > 1);
+
+    // A create operation follows what it made with the waiter of the get operation beside it.
+    let output = server
+        .cli()
+        .args([
+            "cloud-backup-snapshots",
+            "take-snapshots",
+            "--group-id",
+            GROUP,
+        ])
+        .args([
+            "--cluster-name",
+            CLUSTER,
+            "--file",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.01",
+        ])
+        .write_stdin(r#"{"retentionInDays":1}"#)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let done = support::json(&output);
+    assert_eq!(done["status"], "completed");
+    assert_ne!(done["id"], taken["id"]);
 
     // A restore job that fails ends the wait with its own exit code.
     server.stand_in.fail_next("createFlexRestoreJob");
@@ -395,6 +421,11 @@ fn wait_polls_the_waiter_until_the_snapshot_is_completed() {
         .output()
         .unwrap();
     assert_eq!(code(&output), Some(8), "{}", support::stderr(&output));
+    assert!(
+        support::stderr(&output).contains("FAILED"),
+        "{}",
+        support::stderr(&output)
+    );
 }
 
 #[test]

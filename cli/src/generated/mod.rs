@@ -382,6 +382,16 @@ mod create_backup_restore_job {
                     "Which snapshot to restore, and where to. [a `DiskBackupSnapshotRestoreJob`]",
                 ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "restore-job-finished",
+                            "Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -405,8 +415,32 @@ mod create_backup_restore_job {
         context.check_credentials()?;
         let request = context
             .client()
-            .create_backup_restore_job(group_id, cluster_name, body);
+            .create_backup_restore_job(
+                ::std::clone::Clone::clone(&group_id),
+                ::std::clone::Clone::clone(&cluster_name),
+                body,
+            );
         let answer = request.send().await?;
+        if let ::std::option::Option::Some(waiter) = args::optional::<
+            ::std::string::String,
+        >(matches, "wait") {
+            let id = args::ResourceId::resource_id(&answer.body().id)
+                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+            let answer = match waiter.as_str() {
+                "restore-job-finished" => {
+                    context
+                        .client()
+                        .wait_until_restore_job_finished(group_id, cluster_name, id)
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => {
+                    return ::std::result::Result::Err(Failure::unknown_waiter(other));
+                }
+            };
+            return context.print(answer.body());
+        }
         context.print(answer.body())
     }
 }
@@ -473,6 +507,16 @@ mod create_flex_restore_job {
                     "Which snapshot to restore, and where to. [a `FlexBackupRestoreJobCreate20241113`]",
                 ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "flex-restore-job-completed",
+                            "Waits until the restore job is `COMPLETED`; a `FAILED` job ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -491,8 +535,34 @@ mod create_flex_restore_job {
             return ::std::result::Result::Ok(());
         }
         context.check_credentials()?;
-        let request = context.client().create_flex_restore_job(group_id, name, body);
+        let request = context
+            .client()
+            .create_flex_restore_job(
+                ::std::clone::Clone::clone(&group_id),
+                ::std::clone::Clone::clone(&name),
+                body,
+            );
         let answer = request.send().await?;
+        if let ::std::option::Option::Some(waiter) = args::optional::<
+            ::std::string::String,
+        >(matches, "wait") {
+            let id = args::ResourceId::resource_id(&answer.body().id)
+                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+            let answer = match waiter.as_str() {
+                "flex-restore-job-completed" => {
+                    context
+                        .client()
+                        .wait_until_flex_restore_job_completed(group_id, name, id)
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => {
+                    return ::std::result::Result::Err(Failure::unknown_waiter(other));
+                }
+            };
+            return context.print(answer.body());
+        }
         context.print(answer.body())
     }
 }
@@ -563,6 +633,16 @@ mod create_serverless_restore_job {
                     "Which snapshot to restore, and where to. [a `ServerlessBackupRestoreJob`]",
                 ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "serverless-restore-job-finished",
+                            "Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or `expired` ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     #[allow(deprecated)]
@@ -587,8 +667,36 @@ mod create_serverless_restore_job {
         context.check_credentials()?;
         let request = context
             .client()
-            .create_serverless_restore_job(group_id, cluster_name, body);
+            .create_serverless_restore_job(
+                ::std::clone::Clone::clone(&group_id),
+                ::std::clone::Clone::clone(&cluster_name),
+                body,
+            );
         let answer = request.send().await?;
+        if let ::std::option::Option::Some(waiter) = args::optional::<
+            ::std::string::String,
+        >(matches, "wait") {
+            let id = args::ResourceId::resource_id(&answer.body().id)
+                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+            let answer = match waiter.as_str() {
+                "serverless-restore-job-finished" => {
+                    context
+                        .client()
+                        .wait_until_serverless_restore_job_finished(
+                            group_id,
+                            cluster_name,
+                            id,
+                        )
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => {
+                    return ::std::result::Result::Err(Failure::unknown_waiter(other));
+                }
+            };
+            return context.print(answer.body());
+        }
         context.print(answer.body())
     }
 }
@@ -3403,6 +3511,16 @@ mod take_snapshots {
                     "The note and retention of the new snapshot. [a `DiskBackupOnDemandSnapshotRequest`]",
                 ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "cluster-snapshot-completed",
+                            "Waits until the snapshot is `completed`; a `failed` snapshot ends the wait with an error.",
+                        ),
+                    ],
+                ),
+            )
     }
     /// Runs the operation with the flags of a parsed command line.
     pub async fn run(
@@ -3424,8 +3542,38 @@ mod take_snapshots {
             return ::std::result::Result::Ok(());
         }
         context.check_credentials()?;
-        let request = context.client().take_snapshots(group_id, cluster_name, body);
+        let request = context
+            .client()
+            .take_snapshots(
+                ::std::clone::Clone::clone(&group_id),
+                ::std::clone::Clone::clone(&cluster_name),
+                body,
+            );
         let answer = request.send().await?;
+        if let ::std::option::Option::Some(waiter) = args::optional::<
+            ::std::string::String,
+        >(matches, "wait") {
+            let id = args::ResourceId::resource_id(&answer.body().id)
+                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+            let answer = match waiter.as_str() {
+                "cluster-snapshot-completed" => {
+                    context
+                        .client()
+                        .wait_until_cluster_snapshot_completed(
+                            group_id,
+                            cluster_name,
+                            id,
+                        )
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => {
+                    return ::std::result::Result::Err(Failure::unknown_waiter(other));
+                }
+            };
+            return context.print(answer.body());
+        }
         context.print(answer.body())
     }
 }

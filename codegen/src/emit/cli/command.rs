@@ -128,8 +128,12 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
     if op.pagination.is_some() {
         shared.push(quote!(args::paging_flags()));
     }
-    if !op.waiters.is_empty() {
-        let waiters = op.waiters.iter().map(|w| {
+    let waiters = match &cli.follow {
+        Some(follow) => &follow.get.waiters,
+        None => &op.waiters,
+    };
+    if !waiters.is_empty() {
+        let waiters = waiters.iter().map(|w| {
             let name = w.name.to_kebab_case();
             let about = w.description.as_deref().map(one_line).unwrap_or_default();
             quote!((#name, #about))

@@ -38,6 +38,45 @@ pub(crate) struct CliOperation<'m> {
     pub flags: Vec<flags::Flag<'m>>,
     /// `group name` of the operation that replaces this deprecated one, when the spec has it.
     pub replacement: Option<String>,
+    /// For an operation that creates a resource, how `--wait` follows it to its final state.
+    pub follow: Option<Follow<'m>>,
+}
+
+/// How to wait for what a create operation made: the get operation at the create's path plus
+/// one id parameter, when it has waiters, polled with the `id` of the create's answer. This is
+/// the Atlas layout (`POST …/snapshots` answers the snapshot, `GET …/snapshots/{snapshotId}`
+/// reads it), checked on the model rather than assumed: no such get operation, or no string `id`
+/// in the answer, and the create operation has no `--wait`.
+pub(crate) struct Follow<'m> {
+    pub get: &'m Operation,
+    /// The Rust name of the answer's `id` field.
+    pub id_field: String,
+}
+
+fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
+    if op.http_method != crate::model::HttpMethod::Post {
+        return None;
+    }
+    let get = model.operations.iter().find(|get| {
+        get.http_method == crate::model::HttpMethod::Get
+            && !get.waiters.is_empty()
+            && get.path.strip_prefix(op.path.as_str()).is_some_and(|rest| {
+                rest.starts_with("/{") && rest.ends_with('}') && rest[1..].matches('{').count() == 1
+            })
+    })?;
+    let Some(crate::model::TypeRef::Named(body)) = op.newest_response()?.body.as_ref() else {
+        return None;
+    };
+    let crate::model::TypeKind::Struct(fields) = &model.types.get(body)?.kind else {
+        return None;
+    };
+    let id = fields.iter().find(|f| {
+        f.name == "id" && f.ty == crate::model::TypeRef::Primitive(crate::model::Primitive::String)
+    })?;
+    Some(Follow {
+        get,
+        id_field: id.ident.0.clone(),
+    })
 }
 
 impl CliOperation<'_> {
@@ -94,6 +133,7 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
                 .and_then(|d| d.replaced_by.as_ref())
                 .and_then(|id| model.operations.iter().find(|o| &o.id == id))
                 .map(|o| format!("{} {}", group_name(o), o.id.0.to_kebab_case())),
+            follow: follow(model, op),
         })
         .collect();
     // Groups in the order the spec declares its tags, then tags it never declared, by name.

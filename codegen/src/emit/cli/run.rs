@@ -174,7 +174,12 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         .filter(|f| f.param.required)
         .map(|f| {
             let var = local(f);
-            quote!(#var)
+            // A create that `--wait` follows still needs its path after sending.
+            if cli.follow.is_some() && f.param.location == ParamLocation::Path {
+                quote!(::std::clone::Clone::clone(&#var))
+            } else {
+                quote!(#var)
+            }
         })
         .collect();
     if op.request.as_ref().is_some_and(|r| r.required) {
@@ -204,6 +209,38 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
                     return context.print_items(request.items_concurrent(limit)).await;
                 }
                 args::Paging::One => {}
+            }
+        }
+    });
+    let follow = cli.follow.as_ref().map(|follow| {
+        let id = crate::emit::ident(&follow.id_field);
+        let path_args: Vec<Ident> = cli
+            .flags
+            .iter()
+            .filter(|f| f.param.location == ParamLocation::Path)
+            .map(local)
+            .collect();
+        let arms = follow.get.waiters.iter().map(|waiter| {
+            let name = waiter.name.to_kebab_case();
+            let method = crate::emit::ident(&waiter.method_name.0);
+            quote! {
+                #name => context
+                    .client()
+                    .#method(#(#path_args,)* id)
+                    .policy(context.wait_policy(matches))
+                    .wait()
+                    .await?,
+            }
+        });
+        quote! {
+            if let ::std::option::Option::Some(waiter) = args::optional::<::std::string::String>(matches, "wait") {
+                let id = args::ResourceId::resource_id(&answer.body().#id)
+                    .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                let answer = match waiter.as_str() {
+                    #(#arms)*
+                    other => return ::std::result::Result::Err(Failure::unknown_waiter(other)),
+                };
+                return context.print(answer.body());
             }
         }
     });
@@ -248,6 +285,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             #optional_body
             #paging
             let answer = request.send().await?;
+            #follow
             #print
         }
     }
