@@ -36,6 +36,11 @@ fn root() -> Command {
             generated::OPERATIONS
         ))
         .after_help(failure::EXIT_CODES)
+        .after_long_help(format!(
+            "Operations:\n{}\n\n{}",
+            generated::OPERATION_LIST,
+            failure::EXIT_CODES
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(global(

@@ -109,6 +109,17 @@ fn every_operation_is_one_command_and_nothing_else_is() {
     wanted.sort();
     offered.sort();
     assert_eq!(offered, wanted);
+    // The root's --help lists every one.
+    let output = support::bare().arg("--help").output().unwrap();
+    let help = support::stdout(&output);
+    for (group, command) in &commands {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{command} ")))
+            .unwrap_or_else(|| panic!("`{command}` not in\n{help}"));
+        assert!(line.len() > command.len() + 6, "no summary: {line}");
+        assert!(help.contains(&format!("\n  {group}\n")), "{group}");
+    }
 }
 
 #[test]

@@ -111,6 +111,32 @@ pub fn cli_files(
     }])
 }
 
+/// The groups and their commands, one a line, the summaries lined up. Deprecation is left to
+/// each group's and command's help, so that the lines stay short enough not to wrap.
+fn operation_list(groups: &[Group<'_>]) -> String {
+    let width = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| op.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    for group in groups {
+        lines.push(format!("  {}", group.name));
+        for op in &group.operations {
+            let summary = op
+                .op
+                .summary
+                .as_deref()
+                .map(super::docs::one_line)
+                .unwrap_or_default();
+            let line = format!("    {:width$}  {summary}", op.name);
+            lines.push(line.trim_end().to_owned());
+        }
+    }
+    lines.join("\n")
+}
+
 fn group_name(op: &Operation) -> String {
     op.tags
         .first()
@@ -204,6 +230,7 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
         }
     });
     let count = operations.len();
+    let list = operation_list(&groups);
     quote! {
         //! The subcommands of the command-line client, generated from the spec: one group per tag,
         //! one command per operation with a flag per parameter, and the code that runs it through
@@ -215,6 +242,9 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
 
         /// How many operations the command line offers.
         pub const OPERATIONS: usize = #count;
+
+        /// Every operation by group, with its summary, for the root command's `--help`.
+        pub const OPERATION_LIST: &str = #list;
 
         /// The groups of subcommands, one per tag, in the order the spec declares its tags.
         pub fn groups() -> ::std::vec::Vec<::clap::Command> {
