@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 pub const SPEC_PATH: &str = "spec/atlas-snapshots.yaml";
 /// The client crate, relative to the repository root.
 pub const CLIENT_DIR: &str = "generated-client";
+/// The command-line client crate, relative to the repository root; the generator owns its
+/// `src/generated/` folder and nothing else in it.
+pub const CLI_DIR: &str = "cli";
 /// The runtime crate every generated crate depends on, relative to the repository root.
 pub const RUNTIME_DIR: &str = "runtime";
 /// The command that regenerates the client crate.
@@ -83,9 +86,32 @@ pub fn regenerate_with(
         owned: PathBuf::from("."),
         command: REGEN_COMMAND.to_owned(),
     };
-    let changes = tree.sync_with(&generated.files, mode, options)?;
+    let mut changes = tree.sync_with(&generated.files, mode, options)?;
+    // The command-line client is generated from the same model, into the crate beside it; its
+    // changes are listed with the client's, relative to the client's folder.
+    let cli_files = crate::emit::cli::cli_files(&generated.model, &generation, CLIENT_CRATE)?;
+    let cli_tree = OwnedTree {
+        root: root.join(CLI_DIR),
+        owned: PathBuf::from(crate::emit::cli::OWNED_DIR),
+        command: REGEN_COMMAND.to_owned(),
+    };
+    let cli_changes = cli_tree.sync_with(&cli_files, mode, options)?;
+    let beside = |path: String| format!("../{CLI_DIR}/{path}");
+    changes
+        .added
+        .extend(cli_changes.added.into_iter().map(beside));
+    changes
+        .modified
+        .extend(cli_changes.modified.into_iter().map(beside));
+    changes
+        .removed
+        .extend(cli_changes.removed.into_iter().map(beside));
+    changes.unchanged += cli_changes.unchanged;
     Ok((generated, changes))
 }
+
+/// The Rust name of the committed client crate, which the command-line client calls.
+const CLIENT_CRATE: &str = "atlas_snapshots";
 
 /// The committed client: a member of this workspace, with the runtime beside it, at the version
 /// of the newest release recorded under `root`.

@@ -3,6 +3,7 @@
 //! only decides which constructs go into which file, and asserts that nothing was left out.
 
 mod builder;
+pub mod cli;
 mod client_impl;
 mod crate_root;
 mod docs;
@@ -164,7 +165,7 @@ fn check_complete(model: &ApiModel, defined: &BTreeSet<String>) -> Result<(), Co
 }
 
 /// An identifier from a name the `names` module already proved valid; `r#` names are raw.
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => Ident::new(name, proc_macro2::Span::call_site()),

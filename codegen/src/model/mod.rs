@@ -56,6 +56,8 @@ pub struct ApiModel {
     pub description: Option<String>,
     /// The first server URL of the spec, if it names one.
     pub base_url: Option<String>,
+    /// The spec's top-level tags, in its order: what each group of operations is about.
+    pub tags: Vec<Tag>,
     /// Sorted by operation id.
     pub operations: Vec<Operation>,
     /// Named types: component schemas and the inline schemas that needed a name.
@@ -81,6 +83,13 @@ impl ApiModel {
         all.dedup();
         all
     }
+}
+
+/// A tag the spec declares at its top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
 }
 
 /// A fallback or a guess the generator made, with where and what would settle it.

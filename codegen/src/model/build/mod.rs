@@ -104,6 +104,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         version: info.version.clone(),
         description: info.description.clone(),
         base_url,
+        tags: info_tags(&spec.openapi.tags),
         operations,
         types,
         security_schemes,
@@ -111,6 +112,15 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         notes,
         fixups,
     })
+}
+
+fn info_tags(tags: &[openapiv3::Tag]) -> Vec<super::Tag> {
+    tags.iter()
+        .map(|tag| super::Tag {
+            name: tag.name.clone(),
+            description: tag.description.clone(),
+        })
+        .collect()
 }
 
 /// A server's URL with each `{variable}` replaced by its default, and the replacements made

@@ -1,0 +1,326 @@
+//! What every generated command runs with: the client built from the global flags, the
+//! request record that `--dry-run` prints, the request body read from `--file`, and the
+//! printing of answers in the chosen output format.
+
+use crate::failure::{Class, Failure};
+use crate::output::Format;
+use atlas_snapshots::{Client, WaitPolicy};
+use clap::ArgMatches;
+use futures_util::{Stream, StreamExt};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::io::{IsTerminal, Read, Write};
+use std::time::Duration;
+
+/// What the generated code tells about one operation.
+pub struct Call {
+    pub operation: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The success media types, `(version, media type)`, oldest first.
+    pub accept: &'static [(Option<&'static str>, &'static str)],
+    /// The request body media types, the same way.
+    pub content: &'static [(Option<&'static str>, &'static str)],
+    /// The warning a deprecated operation prints.
+    pub deprecation: Option<&'static str>,
+}
+
+/// The request one command line makes, as `--dry-run` prints it.
+pub struct Wire {
+    pub call: &'static Call,
+    pub path: Vec<(&'static str, String)>,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<String>,
+}
+
+impl Wire {
+    pub fn path(&mut self, name: &'static str, value: String) {
+        self.path.push((name, value));
+    }
+
+    pub fn query(&mut self, name: &'static str, value: String) {
+        self.query.push((name, value));
+    }
+
+    #[allow(
+        dead_code,
+        reason = "for header parameters, which this spec does not have"
+    )]
+    pub fn header(&mut self, name: &'static str, value: String) {
+        self.headers.push((name, value));
+    }
+
+    pub fn body<T: Serialize>(&mut self, body: &T) -> Result<(), Failure> {
+        let text = serde_json::to_string(body)
+            .map_err(|e| Failure::new(Class::InvalidRequest, format!("the body: {e}")))?;
+        self.body = Some(text);
+        Ok(())
+    }
+}
+
+/// Which credentials the client holds, for `--dry-run` (secrets are never kept here).
+#[derive(Debug, Clone)]
+pub enum Auth {
+    None,
+    Digest { public_key: String },
+    ServiceAccount,
+    AccessToken,
+}
+
+pub struct Context {
+    client: Client,
+    pub base_url: String,
+    pub auth: Auth,
+    pub api_version: Option<String>,
+    format: Format,
+    dry_run: bool,
+}
+
+/// The newest of `media` not newer than `pin` (any, with no pin), else the unversioned one:
+/// the choice the client makes when it sends.
+pub fn negotiate(
+    media: &'static [(Option<&'static str>, &'static str)],
+    pin: Option<&str>,
+) -> Option<&'static (Option<&'static str>, &'static str)> {
+    let versioned = media
+        .iter()
+        .filter(|(v, _)| v.is_some_and(|v| pin.is_none_or(|pin| v <= pin)))
+        .max_by_key(|(v, _)| *v);
+    versioned.or_else(|| media.iter().rev().find(|(v, _)| v.is_none()))
+}
+
+impl Context {
+    /// The client and settings the global flags describe.
+    pub fn from_matches(matches: &ArgMatches) -> Result<Self, Failure> {
+        let text = |id: &str| {
+            matches
+                .get_one::<String>(id)
+                .filter(|v| !v.is_empty())
+                .cloned()
+        };
+        let base_url =
+            text("base-url").unwrap_or_else(|| atlas_snapshots::DEFAULT_BASE_URL.to_owned());
+        let mut builder = Client::builder().base_url(base_url.clone());
+        let pair = |a: &str, b: &str| match (text(a), text(b)) {
+            (Some(x), Some(y)) => Ok(Some((x, y))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(Failure::new(Class::Usage, format!("--{a} needs --{b} too"))),
+            (None, Some(_)) => Err(Failure::new(Class::Usage, format!("--{b} needs --{a} too"))),
+        };
+        let auth = if let Some(token) = text("access-token") {
+            builder = builder.bearer_token(token);
+            Auth::AccessToken
+        } else if let Some((id, secret)) = pair("client-id", "client-secret")? {
+            builder = builder.service_account(id, secret);
+            Auth::ServiceAccount
+        } else if let Some((public_key, private_key)) = pair("public-key", "private-key")? {
+            builder = builder.digest_auth(public_key.clone(), private_key);
+            Auth::Digest { public_key }
+        } else {
+            Auth::None
+        };
+        let api_version = text("api-version");
+        if let Some(version) = &api_version {
+            builder = builder.api_version(version.clone());
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Failure::new(Class::Usage, atlas_snapshots::ErrorChain(&e).to_string()))?;
+        let format = matches
+            .get_one::<Format>("output")
+            .copied()
+            .unwrap_or_else(|| {
+                if std::io::stdout().is_terminal() {
+                    Format::Table
+                } else {
+                    Format::Json
+                }
+            });
+        Ok(Context {
+            client,
+            base_url,
+            auth,
+            api_version,
+            format,
+            dry_run: matches.get_flag("dry-run"),
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Starts the record of a request, with the warnings the operation deserves: deprecated,
+    /// or sent with no `--api-version` pinned.
+    pub fn start(&self, call: &'static Call) -> Wire {
+        if let Some(warning) = call.deprecation {
+            eprintln!("warning: {warning}");
+        }
+        if self.api_version.is_none() {
+            if let Some((Some(version), _)) = negotiate(call.accept, None) {
+                eprintln!(
+                    "warning: no --api-version (or MONGODB_ATLAS_API_VERSION) given, so the newest \
+                     version of `{}`, {version}, is used; pin one so that a new API version \
+                     cannot change what scripts read",
+                    call.operation
+                );
+            }
+        }
+        Wire {
+            call,
+            path: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// With `--dry-run`, prints the request as a curl command and says so.
+    pub fn dry_run(&self, wire: &Wire) -> bool {
+        if self.dry_run {
+            println!("{}", crate::curl::command(self, wire));
+        }
+        self.dry_run
+    }
+
+    /// Fails before sending when no credentials were given.
+    pub fn check_credentials(&self) -> Result<(), Failure> {
+        match self.auth {
+            Auth::None => Err(Failure::new(
+                Class::Auth,
+                "no credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET \
+                 (service account), MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY \
+                 (API key) or MONGODB_ATLAS_ACCESS_TOKEN, or the matching flags",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The required request body from `--file`.
+    pub fn body<T: DeserializeOwned>(&self, matches: &ArgMatches) -> Result<T, Failure> {
+        self.optional_body(matches)?
+            .ok_or_else(|| Failure::new(Class::Usage, "--file is required"))
+    }
+
+    /// The request body from `--file`, parsed into the operation's body type.
+    pub fn optional_body<T: DeserializeOwned>(
+        &self,
+        matches: &ArgMatches,
+    ) -> Result<Option<T>, Failure> {
+        let Some(path) = matches.get_one::<String>("file") else {
+            return Ok(None);
+        };
+        let (shown, text) = if path == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::new(Class::Local, format!("standard input: {e}")))?;
+            ("standard input".to_owned(), text)
+        } else {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::new(Class::Local, format!("{path}: {e}")))?;
+            (path.clone(), text)
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| {
+            Failure::new(
+                Class::InvalidRequest,
+                format!("{shown} is not a valid request body: {e}"),
+            )
+        })
+    }
+
+    /// The polling policy of `--wait`.
+    pub fn wait_policy(&self, matches: &ArgMatches) -> WaitPolicy {
+        let mut policy = WaitPolicy::new();
+        if let Some(seconds) = matches.get_one::<u64>("wait-timeout") {
+            policy = policy.deadline(Duration::from_secs(*seconds));
+        }
+        if let Some(seconds) = matches.get_one::<f64>("wait-interval") {
+            let interval = Duration::from_secs_f64(seconds.max(0.0));
+            policy = policy
+                .interval(interval)
+                .max_interval(interval.max(Duration::from_secs(60)));
+        }
+        policy
+    }
+
+    /// Prints one answer.
+    pub fn print<T: Serialize>(&self, body: &T) -> Result<(), Failure> {
+        let value = serde_json::to_value(body)
+            .map_err(|e| Failure::new(Class::Local, format!("the answer: {e}")))?;
+        self.write(&crate::output::render(self.format, &value))
+    }
+
+    /// Prints every item of a walk over all pages, with a progress bar on a terminal.
+    pub async fn print_items<T, S>(&self, items: S) -> Result<(), Failure>
+    where
+        T: Serialize,
+        S: Stream<Item = Result<T, atlas_snapshots::Error>>,
+    {
+        let progress = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {pos} items ({elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            Some(bar)
+        } else {
+            None
+        };
+        let mut all = Vec::new();
+        let mut items = std::pin::pin!(items);
+        while let Some(item) = items.next().await {
+            let item = match item {
+                Ok(item) => item,
+                Err(error) => {
+                    if let Some(bar) = &progress {
+                        bar.abandon();
+                    }
+                    return Err(error.into());
+                }
+            };
+            all.push(
+                serde_json::to_value(&item)
+                    .map_err(|e| Failure::new(Class::Local, format!("an item: {e}")))?,
+            );
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+        }
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        self.write(&crate::output::render(
+            self.format,
+            &serde_json::Value::Array(all),
+        ))
+    }
+
+    /// An answer without a body: a line on stderr, nothing on stdout.
+    pub fn done(&self, status: atlas_snapshots::http::StatusCode) -> Result<(), Failure> {
+        eprintln!("done: {status}");
+        Ok(())
+    }
+
+    /// An answer that is not JSON: its bytes, as received.
+    #[allow(
+        dead_code,
+        reason = "for answers that are not JSON, which this spec does not have"
+    )]
+    pub fn write_bytes(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Failure::new(Class::Local, format!("standard output: {e}")))
+    }
+
+    fn write(&self, text: &str) -> Result<(), Failure> {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{text}")
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Failure::new(Class::Local, format!("standard output: {e}")))
+    }
+}

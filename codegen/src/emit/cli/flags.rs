@@ -1,0 +1,256 @@
+//! The flag of each parameter: its name (the wire name in kebab case), the Rust type clap hands
+//! back, the value parser that rejects what the spec does not allow (pattern, length, range,
+//! enum values) before anything is sent, and the help text.
+
+use crate::model::{ApiModel, Operation, ParamRole, Parameter, Primitive, TypeKind, TypeRef};
+use heck::ToKebabCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// Flags every operation command may have besides its parameters (hand-written in the crate's
+/// `args` module), and clap's own; a parameter whose flag would collide gets a `param-` prefix.
+pub const RESERVED: &[&str] = &[
+    "help",
+    "version",
+    "all",
+    "concurrency",
+    "file",
+    "wait",
+    "wait-timeout",
+    "wait-interval",
+    "dry-run",
+    "output",
+    "api-version",
+    "base-url",
+    "public-key",
+    "private-key",
+    "client-id",
+    "client-secret",
+    "access-token",
+];
+
+pub struct Flag<'m> {
+    pub param: &'m Parameter,
+    /// The flag without its dashes; also its clap id.
+    pub name: String,
+    pub value: Value<'m>,
+    /// An array parameter: the flag is repeated, one item each time.
+    pub many: bool,
+}
+
+/// What one value of a flag is.
+pub enum Value<'m> {
+    Text,
+    Int(Primitive),
+    Float(Primitive),
+    Bool,
+    /// A named enum: its wire values.
+    Enum(&'m TypeRef, Vec<&'m str>),
+    /// Dates and times, parsed with `FromStr`.
+    Parsed(&'m TypeRef),
+    /// Anything else, given as JSON.
+    Json(&'m TypeRef),
+}
+
+/// The flags of an operation's parameters, in the model's order. The parameters the client sets
+/// itself (Atlas's `envelope` and `pretty`) have none.
+///
+/// Two wire names that are one in kebab case (`Self` and `self`) take the Rust names the client
+/// gave them instead (`self` and `self-2`), which are unique.
+pub fn flags<'m>(model: &'m ApiModel, op: &'m Operation) -> Vec<Flag<'m>> {
+    let mut taken: Vec<String> = RESERVED.iter().map(|r| (*r).to_owned()).collect();
+    op.params
+        .iter()
+        .filter(|p| p.role == ParamRole::Plain)
+        .map(|param| {
+            let mut name = param.name.to_kebab_case();
+            if RESERVED.contains(&name.as_str()) {
+                name = format!("param-{name}");
+            }
+            if taken.contains(&name) {
+                name = param.ident.0.trim_start_matches("r#").to_kebab_case();
+            }
+            while taken.contains(&name) {
+                name.push('-');
+            }
+            taken.push(name.clone());
+            let (item, many) = match &param.ty {
+                TypeRef::Array(item) => (&**item, true),
+                other => (other, false),
+            };
+            Flag {
+                param,
+                name,
+                value: value_of(model, item),
+                many,
+            }
+        })
+        .collect()
+}
+
+fn value_of<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Value<'m> {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => Value::Text,
+        TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64)) => Value::Int(*p),
+        TypeRef::Primitive(p @ (Primitive::F32 | Primitive::F64)) => Value::Float(*p),
+        TypeRef::Primitive(Primitive::Bool) => Value::Bool,
+        TypeRef::Primitive(Primitive::Date | Primitive::DateTime) => Value::Parsed(ty),
+        TypeRef::Named(name) => match model.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum(variants)) => {
+                Value::Enum(ty, variants.iter().map(|v| v.value.as_str()).collect())
+            }
+            Some(TypeKind::Alias(target)) => value_of(model, target),
+            _ => Value::Json(ty),
+        },
+        _ => Value::Json(ty),
+    }
+}
+
+impl Flag<'_> {
+    /// The type of one value as clap hands it back.
+    pub fn item_type(&self, client: &proc_macro2::Ident) -> TokenStream {
+        match &self.value {
+            Value::Text => quote!(::std::string::String),
+            Value::Int(p) | Value::Float(p) => {
+                super::super::types::rust_type(&TypeRef::Primitive(*p), &quote!(::#client::models))
+            }
+            Value::Bool => quote!(bool),
+            Value::Enum(ty, _) | Value::Parsed(ty) | Value::Json(ty) => {
+                super::super::types::rust_type(ty, &quote!(::#client::models))
+            }
+        }
+    }
+
+    /// The value parser of one value.
+    pub fn parser(&self, client: &proc_macro2::Ident) -> TokenStream {
+        let c = &self.param.constraints;
+        match &self.value {
+            Value::Text => {
+                let mut parser = quote!(args::Text::new());
+                if let Some(pattern) = &c.pattern {
+                    parser.extend(quote!(.pattern(#pattern)));
+                }
+                if let Some(min) = c.min_length {
+                    let min = Literal::usize_unsuffixed(min);
+                    parser.extend(quote!(.min_length(#min)));
+                }
+                if let Some(max) = c.max_length {
+                    let max = Literal::usize_unsuffixed(max);
+                    parser.extend(quote!(.max_length(#max)));
+                }
+                parser
+            }
+            Value::Int(_) => {
+                let ty = self.item_type(client);
+                let bound = |value: Option<f64>, exclusive: bool, step: f64| {
+                    value.map(|v| {
+                        let v = if exclusive { v + step } else { v };
+                        let v = if step > 0.0 { v.ceil() } else { v.floor() };
+                        // Ranges of clap's integer parsers are i64.
+                        Literal::i64_unsuffixed(v as i64)
+                    })
+                };
+                let low = bound(c.minimum, c.exclusive_minimum, 1.0);
+                let high = bound(c.maximum, c.exclusive_maximum, -1.0);
+                match (low, high) {
+                    (None, None) => quote!(::clap::value_parser!(#ty)),
+                    (Some(low), None) => quote!(::clap::value_parser!(#ty).range(#low..)),
+                    (None, Some(high)) => quote!(::clap::value_parser!(#ty).range(..=#high)),
+                    (Some(low), Some(high)) => {
+                        quote!(::clap::value_parser!(#ty).range(#low..=#high))
+                    }
+                }
+            }
+            Value::Float(_) => {
+                let ty = self.item_type(client);
+                quote!(::clap::value_parser!(#ty))
+            }
+            Value::Bool => quote!(::clap::value_parser!(bool)),
+            Value::Enum(_, values) => {
+                let ty = self.item_type(client);
+                quote! {
+                    ::clap::builder::TypedValueParser::map(
+                        ::clap::builder::PossibleValuesParser::new([#(#values),*]),
+                        |value: ::std::string::String| #ty::from(value.as_str()),
+                    )
+                }
+            }
+            Value::Parsed(_) => {
+                let ty = self.item_type(client);
+                quote!(args::parsed::<#ty>())
+            }
+            Value::Json(_) => {
+                let ty = self.item_type(client);
+                quote!(args::json::<#ty>())
+            }
+        }
+    }
+
+    /// The text of a value as it goes on the wire, for `--dry-run`.
+    pub fn wire(&self, value: TokenStream) -> TokenStream {
+        match &self.value {
+            Value::Json(_) => quote!(args::json_text(#value)),
+            Value::Parsed(TypeRef::Primitive(Primitive::DateTime)) => quote!((#value).to_rfc3339()),
+            _ => quote!(::std::string::ToString::to_string(#value)),
+        }
+    }
+
+    /// The placeholder shown in help (`GROUP_ID`).
+    pub fn value_name(&self) -> String {
+        match &self.value {
+            Value::Bool => "BOOL".to_owned(),
+            _ => self.name.replace('-', "_").to_ascii_uppercase(),
+        }
+    }
+
+    /// The help text: the spec's description, then what the value must be.
+    pub fn help(&self) -> String {
+        let param = self.param;
+        let mut text = param
+            .description
+            .as_deref()
+            .map(super::super::docs::one_line)
+            .unwrap_or_default();
+        let c = &param.constraints;
+        let mut rules: Vec<String> = Vec::new();
+        if let Some(pattern) = &c.pattern {
+            rules.push(format!("matches `{pattern}`"));
+        }
+        match (c.min_length, c.max_length) {
+            (Some(min), Some(max)) if min == max => rules.push(format!("{min} characters")),
+            (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
+            (Some(min), None) => rules.push(format!("at least {min} characters")),
+            (None, Some(max)) => rules.push(format!("at most {max} characters")),
+            (None, None) => {}
+        }
+        let number = |v: f64| {
+            if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}")
+            }
+        };
+        match (c.minimum, c.maximum) {
+            (Some(min), Some(max)) => rules.push(format!("{} to {}", number(min), number(max))),
+            (Some(min), None) => rules.push(format!("at least {}", number(min))),
+            (None, Some(max)) => rules.push(format!("at most {}", number(max))),
+            (None, None) => {}
+        }
+        if let Some(default) = &param.default {
+            rules.push(format!("server default: {default}"));
+        }
+        if self.many {
+            rules.push("repeat the flag for each value".to_owned());
+        }
+        if param.deprecated {
+            rules.push("deprecated".to_owned());
+        }
+        if !rules.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&format!("[{}]", rules.join("; ")));
+        }
+        text
+    }
+}

@@ -1,0 +1,278 @@
+//! The generated command-line client: from the same model as the client crate, the clap
+//! definitions of one subcommand group per tag and one subcommand per operation, and for each
+//! operation the code that turns its parsed flags into a call of the generated client. The
+//! binary's hand-written part (global flags, credentials, output formats, exit codes) lives in
+//! the `cli` crate beside this file's output and is not generated.
+//!
+//! [`flags`] decides each parameter's flag, [`command`] emits the clap `Command` of an
+//! operation and of a group, [`run`] emits the function that runs an operation.
+
+mod command;
+mod flags;
+mod run;
+
+use crate::error::CodegenError;
+use crate::model::{ApiModel, Operation};
+use crate::write::OutputFile;
+use crate::Options;
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The one generated source file of the command-line crate, relative to the crate folder.
+pub const SOURCE: &str = "src/generated/mod.rs";
+
+/// The folder the generator owns inside the command-line crate.
+pub const OWNED_DIR: &str = "src/generated";
+
+/// The group of the operations the spec gives no tag.
+const UNTAGGED: &str = "other";
+
+/// One operation as the command line offers it.
+pub(crate) struct CliOperation<'m> {
+    pub op: &'m Operation,
+    /// The group subcommand: the operation's first tag, in kebab case.
+    pub group: String,
+    /// The subcommand: the operation id in kebab case.
+    pub name: String,
+    pub flags: Vec<flags::Flag<'m>>,
+    /// `group name` of the operation that replaces this deprecated one, when the spec has it.
+    pub replacement: Option<String>,
+    /// For an operation that creates a resource, how `--wait` follows it to its final state.
+    pub follow: Option<Follow<'m>>,
+}
+
+/// How to wait for what a create operation made: the get operation at the create's path plus
+/// one id parameter, when it has waiters, polled with the `id` of the create's answer. This is
+/// the Atlas layout (`POST …/snapshots` answers the snapshot, `GET …/snapshots/{snapshotId}`
+/// reads it), checked on the model rather than assumed: no such get operation, or no string `id`
+/// in the answer, and the create operation has no `--wait`.
+pub(crate) struct Follow<'m> {
+    pub get: &'m Operation,
+    /// The Rust name of the answer's `id` field.
+    pub id_field: String,
+}
+
+fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
+    if op.http_method != crate::model::HttpMethod::Post {
+        return None;
+    }
+    let get = model.operations.iter().find(|get| {
+        get.http_method == crate::model::HttpMethod::Get
+            && !get.waiters.is_empty()
+            && get.path.strip_prefix(op.path.as_str()).is_some_and(|rest| {
+                rest.starts_with("/{") && rest.ends_with('}') && rest[1..].matches('{').count() == 1
+            })
+    })?;
+    let Some(crate::model::TypeRef::Named(body)) = op.newest_response()?.body.as_ref() else {
+        return None;
+    };
+    let crate::model::TypeKind::Struct(fields) = &model.types.get(body)?.kind else {
+        return None;
+    };
+    let id = fields.iter().find(|f| {
+        f.name == "id" && f.ty == crate::model::TypeRef::Primitive(crate::model::Primitive::String)
+    })?;
+    Some(Follow {
+        get,
+        id_field: id.ident.0.clone(),
+    })
+}
+
+impl CliOperation<'_> {
+    /// The module holding the operation's command and run function.
+    fn module(&self) -> proc_macro2::Ident {
+        super::ident(&self.op.method_name.0)
+    }
+}
+
+/// A group of subcommands: one tag.
+struct Group<'m> {
+    name: String,
+    tag: String,
+    description: Option<&'m str>,
+    operations: Vec<&'m CliOperation<'m>>,
+}
+
+/// Emits and formats the command-line crate's generated file. `client_crate` is the Rust name
+/// of the client crate the generated code calls (`atlas_snapshots`).
+pub fn cli_files(
+    model: &ApiModel,
+    options: &Options,
+    client_crate: &str,
+) -> Result<Vec<OutputFile>, CodegenError> {
+    let tokens = cli_tokens(model, client_crate);
+    let parsed = crate::format::parse_file(SOURCE, tokens)?;
+    let mut contents = super::files::header(model, options);
+    contents.push_str(&crate::format::format_file(&parsed));
+    Ok(vec![OutputFile {
+        path: SOURCE.to_owned(),
+        contents,
+    }])
+}
+
+/// The groups and their commands, one a line, the summaries lined up. Deprecation is left to
+/// each group's and command's help, so that the lines stay short enough not to wrap.
+fn operation_list(groups: &[Group<'_>]) -> String {
+    let width = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| op.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    for group in groups {
+        lines.push(format!("  {}", group.name));
+        for op in &group.operations {
+            let summary = op
+                .op
+                .summary
+                .as_deref()
+                .map(super::docs::one_line)
+                .unwrap_or_default();
+            let line = format!("    {:width$}  {summary}", op.name);
+            lines.push(line.trim_end().to_owned());
+        }
+    }
+    lines.join("\n")
+}
+
+fn group_name(op: &Operation) -> String {
+    op.tags
+        .first()
+        .map_or_else(|| UNTAGGED.to_owned(), |tag| tag.to_kebab_case())
+}
+
+fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
+    let client = format_ident!("{}", client_crate);
+    let operations: Vec<CliOperation<'_>> = model
+        .operations
+        .iter()
+        .map(|op| CliOperation {
+            op,
+            group: group_name(op),
+            name: op.id.0.to_kebab_case(),
+            flags: flags::flags(model, op),
+            replacement: op
+                .deprecation
+                .as_ref()
+                .and_then(|d| d.replaced_by.as_ref())
+                .and_then(|id| model.operations.iter().find(|o| &o.id == id))
+                .map(|o| format!("{} {}", group_name(o), o.id.0.to_kebab_case())),
+            follow: follow(model, op),
+        })
+        .collect();
+    // Groups in the order the spec declares its tags, then tags it never declared, by name.
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for op in &operations {
+        let tag = op
+            .op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| UNTAGGED.to_owned());
+        match groups.iter_mut().find(|g| g.name == op.group) {
+            Some(group) => group.operations.push(op),
+            None => groups.push(Group {
+                name: op.group.clone(),
+                description: model
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.description.as_deref()),
+                tag,
+                operations: vec![op],
+            }),
+        }
+    }
+    let declared = |group: &Group<'_>| {
+        model
+            .tags
+            .iter()
+            .position(|t| t.name == group.tag)
+            .unwrap_or(usize::MAX)
+    };
+    groups.sort_by(|a, b| declared(a).cmp(&declared(b)).then(a.name.cmp(&b.name)));
+
+    let group_fns = groups.iter().map(|g| command::group_fn(g));
+    let group_calls = groups.iter().map(|g| {
+        let f = command::group_fn_name(g);
+        quote!(#f())
+    });
+    let arms = groups.iter().flat_map(|g| g.operations.iter()).map(|op| {
+        let (group, name, module) = (&op.group, &op.name, op.module());
+        quote!((#group, #name) => #module::run(context, matches).await,)
+    });
+    let modules = operations.iter().map(|op| {
+        let module = op.module();
+        let doc = format!(
+            " `{}`: {}",
+            op.op.id,
+            op.op
+                .summary
+                .as_deref()
+                .map_or(String::new(), super::docs::one_line)
+        );
+        let command = command::operation_fn(op, &client);
+        let run = run::run_fn(op, &client);
+        let call = run::call_const(op);
+        // `--all` walks the pages through the client's `ListRequest` trait.
+        let list_request = op
+            .op
+            .pagination
+            .is_some()
+            .then(|| quote!(use ::#client::ListRequest as _;));
+        quote! {
+            #[doc = #doc]
+            mod #module {
+                use crate::args;
+                use crate::context::{Call, Context};
+                use crate::failure::Failure;
+                #list_request
+
+                #call
+                #command
+                #run
+            }
+        }
+    });
+    let count = operations.len();
+    let list = operation_list(&groups);
+    quote! {
+        //! The subcommands of the command-line client, generated from the spec: one group per tag,
+        //! one command per operation with a flag per parameter, and the code that runs it through
+        //! the generated client. Global flags, credentials, output and exit codes are hand-written
+        //! in the crate's other modules.
+
+        use crate::context::Context;
+        use crate::failure::Failure;
+
+        /// How many operations the command line offers.
+        pub const OPERATIONS: usize = #count;
+
+        /// Every operation by group, with its summary, for the root command's `--help`.
+        pub const OPERATION_LIST: &str = #list;
+
+        /// The groups of subcommands, one per tag, in the order the spec declares its tags.
+        pub fn groups() -> ::std::vec::Vec<::clap::Command> {
+            ::std::vec![#(#group_calls),*]
+        }
+
+        /// Runs the operation a command line names by its group and command.
+        pub async fn run(
+            context: &Context,
+            group: &str,
+            command: &str,
+            matches: &::clap::ArgMatches,
+        ) -> ::std::result::Result<(), Failure> {
+            match (group, command) {
+                #(#arms)*
+                _ => ::std::result::Result::Err(Failure::unknown_command(group, command)),
+            }
+        }
+
+        #(#group_fns)*
+
+        #(#modules)*
+    }
+}

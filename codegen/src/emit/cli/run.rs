@@ -1,0 +1,292 @@
+//! The function that runs one operation: it reads the flags, records the request for
+//! `--dry-run`, then either waits with the operation's waiter (`--wait`), walks every page
+//! (`--all`), or sends it once, and prints the answer.
+
+use super::flags::Flag;
+use super::CliOperation;
+use crate::model::ParamLocation;
+use heck::ToKebabCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// The operation's `CALL`: what `--dry-run` and the warnings need to know of it.
+pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
+    let op = cli.op;
+    let id = &op.id.0;
+    let method = op.http_method.as_str();
+    let path = &op.path;
+    let media = |version: Option<&str>, media_type: &str| {
+        let version = match version {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!((#version, #media_type))
+    };
+    let accept = op
+        .responses
+        .iter()
+        .filter(|r| !r.media_type.is_empty())
+        .map(|r| media(r.version.as_ref().map(|v| v.0.as_str()), &r.media_type));
+    let content = op
+        .request
+        .iter()
+        .flat_map(|r| &r.contents)
+        .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
+    let deprecation = match &op.deprecation {
+        Some(d) => {
+            let mut text = format!("`{}` is deprecated", cli.name);
+            if let Some(sunset) = &d.sunset {
+                text.push_str(&format!(" and Atlas retires it on {sunset}"));
+            }
+            if let Some(replacement) = &cli.replacement {
+                text.push_str(&format!("; use `{replacement}` instead"));
+            }
+            quote!(::std::option::Option::Some(#text))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        const CALL: Call = Call {
+            operation: #id,
+            method: #method,
+            path: #path,
+            accept: &[#(#accept),*],
+            content: &[#(#content),*],
+            deprecation: #deprecation,
+        };
+    }
+}
+
+/// The local variable of a flag's value: the parameter's Rust name, raw where a keyword.
+fn local(flag: &Flag<'_>) -> Ident {
+    crate::emit::ident(&flag.param.ident.0)
+}
+
+/// `pub async fn run(context, matches)` of one operation.
+pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
+    let op = cli.op;
+    let models = quote!(::#client::models);
+    let mut reads = Vec::new();
+    for flag in &cli.flags {
+        let var = local(flag);
+        let id = &flag.name;
+        let ty = flag.item_type(client);
+        let wire_name = &flag.param.name;
+        let record = match flag.param.location {
+            ParamLocation::Path => format_ident!("path"),
+            ParamLocation::Query => format_ident!("query"),
+            ParamLocation::Header => format_ident!("header"),
+        };
+        let read = match (flag.many, flag.param.required) {
+            (false, true) => {
+                let wire = flag.wire(quote!(&#var));
+                quote! {
+                    let #var: #ty = args::required(matches, #id);
+                    wire.#record(#wire_name, #wire);
+                }
+            }
+            (false, false) => {
+                let wire = flag.wire(quote!(value));
+                quote! {
+                    let #var: ::std::option::Option<#ty> = args::optional(matches, #id);
+                    if let ::std::option::Option::Some(value) = &#var {
+                        wire.#record(#wire_name, #wire);
+                    }
+                }
+            }
+            (true, required) => {
+                let wire = flag.wire(quote!(value));
+                let read = quote! {
+                    let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);
+                    for value in &#var {
+                        wire.#record(#wire_name, #wire);
+                    }
+                };
+                if required {
+                    read
+                } else {
+                    quote! {
+                        #read
+                        let #var = (!#var.is_empty()).then_some(#var);
+                    }
+                }
+            }
+        };
+        reads.push(read);
+    }
+    let body = op.request.as_ref().map(|request| {
+        let ty = super::super::types::rust_type(
+            &request
+                .contents
+                .last()
+                .expect("a request body has a media type")
+                .body,
+            &models,
+        );
+        if request.required {
+            quote! {
+                let body: #ty = context.body(matches)?;
+                wire.body(&body)?;
+            }
+        } else {
+            quote! {
+                let body: ::std::option::Option<#ty> = context.optional_body(matches)?;
+                if let ::std::option::Option::Some(body) = &body {
+                    wire.body(body)?;
+                }
+            }
+        }
+    });
+    let wait = (!op.waiters.is_empty()).then(|| {
+        let path_args: Vec<Ident> = cli
+            .flags
+            .iter()
+            .filter(|f| f.param.location == ParamLocation::Path)
+            .map(local)
+            .collect();
+        let arms = op.waiters.iter().map(|waiter| {
+            let name = waiter.name.to_kebab_case();
+            let method = crate::emit::ident(&waiter.method_name.0);
+            quote! {
+                #name => context
+                    .client()
+                    .#method(#(#path_args),*)
+                    .policy(context.wait_policy(matches))
+                    .wait()
+                    .await?,
+            }
+        });
+        quote! {
+            if let ::std::option::Option::Some(waiter) = args::optional::<::std::string::String>(matches, "wait") {
+                context.check_credentials()?;
+                let answer = match waiter.as_str() {
+                    #(#arms)*
+                    other => return ::std::result::Result::Err(Failure::unknown_waiter(other)),
+                };
+                return context.print(answer.body());
+            }
+        }
+    });
+    let method = crate::emit::ident(&op.method_name.0);
+    let mut positional: Vec<TokenStream> = cli
+        .flags
+        .iter()
+        .filter(|f| f.param.required)
+        .map(|f| {
+            let var = local(f);
+            // A create that `--wait` follows still needs its path after sending.
+            if cli.follow.is_some() && f.param.location == ParamLocation::Path {
+                quote!(::std::clone::Clone::clone(&#var))
+            } else {
+                quote!(#var)
+            }
+        })
+        .collect();
+    if op.request.as_ref().is_some_and(|r| r.required) {
+        positional.push(quote!(body));
+    }
+    let setters = cli.flags.iter().filter(|f| !f.param.required).map(|f| {
+        let var = local(f);
+        let setter = crate::emit::ident(&f.param.ident.0);
+        quote! {
+            if let ::std::option::Option::Some(value) = #var {
+                request = request.#setter(value);
+            }
+        }
+    });
+    let optional_body = op.request.as_ref().filter(|r| !r.required).map(|_| {
+        quote! {
+            if let ::std::option::Option::Some(body) = body {
+                request = request.body(body);
+            }
+        }
+    });
+    let paging = op.pagination.as_ref().map(|_| {
+        quote! {
+            match args::paging(matches) {
+                args::Paging::All => return context.print_items(request.items()).await,
+                args::Paging::Concurrent(limit) => {
+                    return context.print_items(request.items_concurrent(limit)).await;
+                }
+                args::Paging::One => {}
+            }
+        }
+    });
+    let follow = cli.follow.as_ref().map(|follow| {
+        let id = crate::emit::ident(&follow.id_field);
+        let path_args: Vec<Ident> = cli
+            .flags
+            .iter()
+            .filter(|f| f.param.location == ParamLocation::Path)
+            .map(local)
+            .collect();
+        let arms = follow.get.waiters.iter().map(|waiter| {
+            let name = waiter.name.to_kebab_case();
+            let method = crate::emit::ident(&waiter.method_name.0);
+            quote! {
+                #name => context
+                    .client()
+                    .#method(#(#path_args,)* id)
+                    .policy(context.wait_policy(matches))
+                    .wait()
+                    .await?,
+            }
+        });
+        quote! {
+            if let ::std::option::Option::Some(waiter) = args::optional::<::std::string::String>(matches, "wait") {
+                let id = args::ResourceId::resource_id(&answer.body().#id)
+                    .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                let answer = match waiter.as_str() {
+                    #(#arms)*
+                    other => return ::std::result::Result::Err(Failure::unknown_waiter(other)),
+                };
+                return context.print(answer.body());
+            }
+        }
+    });
+    let print = match op.newest_response() {
+        Some(response)
+            if response.media_type.is_empty()
+                || response.body.is_none() && response.media_type.contains("json") =>
+        {
+            quote!(context.done(answer.status()))
+        }
+        Some(response) if !response.media_type.contains("json") => {
+            quote!(context.write_bytes(answer.body()))
+        }
+        _ => quote!(context.print(answer.body())),
+    };
+    let wire_mut = (!cli.flags.is_empty() || op.request.is_some()).then(|| quote!(mut));
+    let deprecated = op
+        .deprecation
+        .is_some()
+        .then(|| quote!(#[allow(deprecated)]));
+    let mutable = (!cli.flags.iter().all(|f| f.param.required) || optional_body.is_some())
+        .then(|| quote!(mut));
+    quote! {
+        /// Runs the operation with the flags of a parsed command line.
+        #deprecated
+        pub async fn run(
+            context: &Context,
+            matches: &::clap::ArgMatches,
+        ) -> ::std::result::Result<(), Failure> {
+            let #wire_mut wire = context.start(&CALL);
+            #(#reads)*
+            #body
+            if context.dry_run(&wire) {
+                return ::std::result::Result::Ok(());
+            }
+            #wait
+            context.check_credentials()?;
+            let #mutable request = context
+                .client()
+                .#method(#(#positional),*);
+            #(#setters)*
+            #optional_body
+            #paging
+            let answer = request.send().await?;
+            #follow
+            #print
+        }
+    }
+}
