@@ -12,6 +12,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern of the regular expression `source`, compiled when first used.
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
@@ -19,6 +20,7 @@ impl Pattern {
         }
     }
 
+    /// The regular expression, as the spec writes it.
     pub fn source(&self) -> &'static str {
         self.source
     }
@@ -45,14 +47,23 @@ impl fmt::Debug for Pattern {
 /// One constraint on a parameter value.
 #[derive(Debug, Clone, Copy)]
 pub enum Check {
+    /// The value matches the regular expression.
     Pattern(&'static Pattern),
+    /// The value has at least this many characters.
     MinLength(usize),
+    /// The value has at most this many characters.
     MaxLength(usize),
+    /// The value is at least this.
     Minimum(f64),
+    /// The value is at most this.
     Maximum(f64),
+    /// The value is more than this.
     ExclusiveMinimum(f64),
+    /// The value is less than this.
     ExclusiveMaximum(f64),
+    /// The list has at least this many items.
     MinItems(usize),
+    /// The list has at most this many items.
     MaxItems(usize),
 }
 
@@ -63,6 +74,7 @@ pub struct InvalidParameter {
     pub name: String,
     /// The offending value, as it would have been sent.
     pub value: String,
+    /// What was wrong with the value.
     pub reason: String,
 }
 

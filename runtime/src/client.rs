@@ -92,12 +92,21 @@ impl fmt::Debug for BaseClient {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The base URL does not parse, or is not an http or https URL.
     #[error("invalid base URL {url:?}: {reason}")]
-    BaseUrl { url: String, reason: String },
+    BaseUrl {
+        /// The base URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The API version pin is not a version date.
     #[error("invalid API version {0:?}: expected a date such as 2023-01-01")]
     ApiVersion(String),
+    /// The HTTP client could not be built (TLS set-up, for one).
     #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
+    /// The credentials could not be read from the environment.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
 }

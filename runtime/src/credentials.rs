@@ -212,6 +212,7 @@ impl Credentials {
         })
     }
 
+    /// What kind of credentials these are.
     pub fn kind(&self) -> CredentialKind {
         match &self.kind {
             CredentialsInner::Digest { .. } => CredentialKind::Digest,
@@ -252,11 +253,15 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
+    /// Neither pair of variables is set.
     #[error("no Atlas credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (service account) or {ENV_PUBLIC_API_KEY} and {ENV_PRIVATE_API_KEY} (API key)")]
     Missing,
+    /// One variable of a pair is set, the other is not.
     #[error("{set} is set but {unset} is not")]
     Incomplete {
+        /// The variable that is set.
         set: &'static str,
+        /// The variable of the same pair that is not.
         unset: &'static str,
     },
 }

@@ -8,14 +8,20 @@ use std::fmt;
 /// The HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpMethod {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `PATCH`.
     Patch,
+    /// `DELETE`.
     Delete,
 }
 
 impl HttpMethod {
+    /// The method as HTTP writes it: `GET`, `POST`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -48,6 +54,7 @@ impl fmt::Display for HttpMethod {
 pub struct MediaVersion {
     /// The version date (`2023-01-01`) of a versioned media type; `None` for plain JSON.
     pub version: Option<&'static str>,
+    /// The media type, such as `application/vnd.atlas.2023-01-01+json`.
     pub media_type: &'static str,
 }
 
@@ -56,6 +63,7 @@ pub struct MediaVersion {
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub id: &'static str,
+    /// The HTTP method.
     pub method: HttpMethod,
     /// The path template, with `{name}` placeholders.
     pub path: &'static str,
@@ -119,6 +127,7 @@ fn negotiate_among(
 pub struct AuthScheme {
     /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
     pub name: &'static str,
+    /// What kind of scheme it is.
     pub kind: AuthKind,
 }
 
@@ -126,11 +135,15 @@ pub struct AuthScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthKind {
+    /// HTTP Digest authentication (Atlas API keys).
     HttpDigest,
+    /// An HTTP bearer token.
     HttpBearer,
+    /// HTTP Basic authentication.
     HttpBasic,
     /// OAuth 2.0 with the client-credentials flow.
     OAuth2ClientCredentials,
+    /// An API key in a header, query parameter or cookie.
     ApiKey,
     /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
     Other,

@@ -69,15 +69,20 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// A parameter failed its checks; nothing was sent.
     #[error("{operation}: invalid request, nothing was sent: {}", list(problems))]
     InvalidRequest {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// Every parameter that failed, with what was wrong with it.
         problems: Vec<InvalidParameter>,
     },
 
     /// The client is pinned to an API version older than every version of the operation.
     #[error("{operation}: no API version at or before {pinned}; the operation offers {}", available.join(", "))]
     UnsupportedVersion {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The API version the client or the request is pinned to.
         pinned: String,
+        /// The versions the operation offers.
         available: Vec<&'static str>,
     },
 
@@ -85,8 +90,11 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// API keys only); nothing was sent.
     #[error("{operation}: the client's {credentials} cannot authorize this operation, which accepts {}; nothing was sent", schemes(accepted))]
     CredentialsNotAccepted {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The kind of credentials the client holds.
         credentials: CredentialKind,
+        /// The security schemes the operation accepts.
         accepted: &'static [AuthScheme],
     },
 
@@ -94,8 +102,11 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// could be had, or the server's Digest challenge could not be answered.
     #[error("{operation}: {method} {path}: authentication failed")]
     Auth {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
         /// Boxed, so that `Result<_, Error>` stays small.
         #[source]
@@ -105,9 +116,13 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// The request could not be sent or the response not received (connection, timeout, TLS).
     #[error("{operation}: {method} {path}: no answer from the server")]
     Transport {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
@@ -115,10 +130,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// The server answered with an error status and a body of the documented error type.
     #[error("{operation}: {method} {path} returned {status}{}", describe(body.as_ref()))]
     Api {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The answer's headers.
         headers: Box<HeaderMap>,
         /// Boxed, so that `Result<_, Error>` stays small whatever the body type.
         body: Box<E>,
@@ -128,26 +148,38 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// version it does not know or serve for this resource, 410 Gone for one it retired.
     #[error("{operation}: {method} {path} returned {status}: the server refused the requested version {requested}{}", body.as_deref().map(describe).unwrap_or_default())]
     VersionRejected {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
         /// The media type sent in `Accept`, such as `application/vnd.atlas.2024-11-13+json`.
         requested: &'static str,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
     },
 
     /// A response body could not be decoded into the documented type.
     #[error("{operation}: {method} {path} returned {status} with a body that is not a valid `{expected}` (body starts with {excerpt:?})")]
     Decode {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The Rust type the body should have decoded into.
         expected: &'static str,
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
+        /// The JSON decoder's error.
         #[source]
         source: serde_json::Error,
     },
@@ -157,10 +189,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// at the limit.
     #[error("{operation}: {method} {path} returned {status} with a body larger than the {limit} bytes the client accepts")]
     BodyTooLarge {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The most bytes of a body the client accepts.
         limit: usize,
     },
 
@@ -168,11 +205,17 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// ([`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)).
     #[error("{operation}: {method} {path} returned {status} and asked to wait {} s before retrying, longer than the {} s the retry policy allows", asked.as_secs(), allowed.as_secs())]
     RetryAfterTooLong {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// How long the server asked to wait (`Retry-After`).
         asked: std::time::Duration,
+        /// The longest wait the retry policy allows.
         allowed: std::time::Duration,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
@@ -183,19 +226,28 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// or the walk reached the client's page cap. The pages before were delivered.
     #[error("{operation}: stopped walking the list at page {page}: {problem}")]
     Paging {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The number of the page the walk stopped at.
         page: i64,
+        /// Why the walk stopped.
         problem: PagingProblem,
     },
 
     /// The server answered with an error status and a body that is not the error type.
     #[error("{operation}: {method} {path} returned {status} (body starts with {excerpt:?})")]
     UnexpectedStatus {
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The HTTP method of the request.
         method: &'static str,
+        /// The path of the request, with its parameters filled in.
         path: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// The answer's headers.
         headers: Box<HeaderMap>,
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
     },
 }
@@ -313,9 +365,15 @@ pub enum PagingProblem {
     /// The page held the same items as the one before: a server that ignores the page number.
     Repeated,
     /// The list's count (`totalCount`, from the first page) allows only this many pages.
-    MoreThanCounted { pages: u64 },
+    MoreThanCounted {
+        /// How many pages the count allows.
+        pages: u64,
+    },
     /// The client's cap on pages per walk.
-    Cap { pages: u64 },
+    Cap {
+        /// The cap: the most pages one walk fetches.
+        pages: u64,
+    },
 }
 
 impl std::fmt::Display for PagingProblem {

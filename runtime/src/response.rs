@@ -24,18 +24,22 @@ impl<T> ResponseValue<T> {
         }
     }
 
+    /// The status the server answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The answer's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
     }
 
+    /// The decoded body, taken out of the response.
     pub fn into_inner(self) -> T {
         self.body
     }
@@ -97,14 +101,17 @@ impl RawResponse {
             .or(self.version)
     }
 
+    /// The status the server answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The answer's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The body as received.
     pub fn bytes(&self) -> &Bytes {
         &self.body
     }

@@ -141,35 +141,50 @@ pub enum WaitError<T: fmt::Debug, E: ApiErrorBody = serde_json::Value> {
     /// The resource reached a failure state; `last` is the answer that showed it.
     #[error("{waiter}: {operation} reached a failure state ({state}) after {polls} poll(s)")]
     Failed {
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
+        /// The `operationId` of the operation.
         operation: &'static str,
         /// The failure state that matched, such as `status = "failed"`.
         state: String,
+        /// How many times the operation was polled.
         polls: u32,
+        /// The last answer.
         last: Box<ResponseValue<T>>,
     },
     /// The deadline passed with the resource in neither a success nor a failure state.
     #[error("{waiter}: {operation} was still not done after {polls} poll(s) in {waited:?}")]
     Deadline {
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// How many times the operation was polled.
         polls: u32,
+        /// How long the waiter waited.
         waited: Duration,
+        /// The last answer.
         last: Box<ResponseValue<T>>,
     },
     /// A poll failed (after the client's own retries).
     #[error("{waiter}: a poll of {operation} failed")]
     Poll {
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// The poll's error.
         #[source]
         source: Error<E>,
     },
     /// An answer could not be read as JSON to look for the states.
     #[error("{waiter}: the answer of {operation} could not be inspected: {reason}")]
     Inspect {
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
+        /// The `operationId` of the operation.
         operation: &'static str,
+        /// Why the answer could not be read.
         reason: String,
     },
 }

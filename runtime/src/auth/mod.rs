@@ -31,10 +31,16 @@ pub enum AuthError {
     Token(#[from] TokenError),
     /// The server's Digest challenge could not be answered.
     #[error("cannot answer the server's Digest challenge: {reason}")]
-    Digest { reason: String },
+    Digest {
+        /// Why it could not be answered.
+        reason: String,
+    },
     /// The credentials hold characters an HTTP header cannot carry.
     #[error("the {kind} cannot be sent in an HTTP header")]
-    Header { kind: CredentialKind },
+    Header {
+        /// The kind of credentials that hold such characters.
+        kind: CredentialKind,
+    },
 }
 
 /// A client's credentials together with what it learnt using them: the server's Digest

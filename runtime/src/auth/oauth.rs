@@ -24,14 +24,18 @@ pub enum TokenError {
     /// The token endpoint could not be reached or did not answer.
     #[error("token request to {token_url} failed")]
     Transport {
+        /// The token endpoint that was asked.
         token_url: String,
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
     /// The token endpoint answered with an error status.
     #[error("token request to {token_url} returned {status}{}", describe(error.as_deref(), description.as_deref()))]
     Refused {
+        /// The token endpoint that was asked.
         token_url: String,
+        /// The status the server answered with.
         status: StatusCode,
         /// The OAuth `error` code, such as `invalid_client`.
         error: Option<String>,
@@ -41,8 +45,11 @@ pub enum TokenError {
     /// The token endpoint answered, but not with a usable bearer token.
     #[error("token request to {token_url} returned {status} without a usable token: {problem}")]
     Malformed {
+        /// The token endpoint that was asked.
         token_url: String,
+        /// The status the server answered with.
         status: StatusCode,
+        /// What was wrong with the answer.
         problem: String,
     },
 }
