@@ -337,14 +337,9 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
         .default
         .as_ref()
         .map(|d| format!("Default on the server: `{d}`."));
-    let described = param
-        .description
-        .as_deref()
-        .filter(|d| !d.trim().is_empty());
-    let fallback = described
-        .is_none()
-        .then(|| format!("Sets `{}`.", super::docs::one_line(&param.name)));
-    let docs = doc_attrs([described.or(fallback.as_deref()), default.as_deref()]);
+    let fallback = format!("Sets `{}`.", super::docs::one_line(&param.name));
+    let described = super::docs::non_empty(param.description.as_deref()).unwrap_or(&fallback);
+    let docs = doc_attrs([Some(described), default.as_deref()]);
     let deprecated = param
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
