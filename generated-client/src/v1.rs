@@ -397,7 +397,8 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 
 /// List snapshots of a serverless instance (v1.0)
 ///
-/// Built by [`Client::list_serverless_backup_snapshots_v1`].
+/// Built by [`Client::list_serverless_backup_snapshots_v1`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_serverless_backup_snapshots_v1`]:
 /// crate::Client::list_serverless_backup_snapshots_v1
@@ -595,7 +596,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
 
 /// List snapshots of an M2/M5 cluster (v1.0)
 ///
-/// Built by [`Client::list_tenant_backup_snapshots_v1`].
+/// Built by [`Client::list_tenant_backup_snapshots_v1`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_tenant_backup_snapshots_v1`]: crate::Client::list_tenant_backup_snapshots_v1
 #[derive(Debug, Clone)]

@@ -74,7 +74,7 @@ pub fn method_link(op: &Operation) -> String {
 
 /// A builder's docs: the operation's summary (or the first sentence of its description) and the
 /// method that builds it; everything else is said once, on that method.
-fn builder_docs(op: &Operation) -> TokenStream {
+fn builder_docs(op: &Operation, pages: bool) -> TokenStream {
     let summary = op
         .summary
         .as_deref()
@@ -84,7 +84,14 @@ fn builder_docs(op: &Operation) -> TokenStream {
         .unwrap_or_else(|| format!("The request of `{}`.", op.id.0));
     // A reference-style link keeps the sentence short wherever the method's name is long.
     let name = op.method_name.0.trim_start_matches("r#");
-    let built_by = format!(" Built by [`Client::{name}`].");
+    let built_by = if pages {
+        format!(
+            " Built by [`Client::{name}`]; walks every page with \
+             [`ListRequest`](crate::ListRequest)."
+        )
+    } else {
+        format!(" Built by [`Client::{name}`].")
+    };
     let target = format!(" [`Client::{name}`]: crate::Client::{}", op.method_name.0);
     let summary = doc_attrs([Some(summary.as_str())]);
     quote! {
@@ -154,7 +161,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let op = self.op;
         let models = quote!(super::models);
         let name = ident(&op.builder_name.0);
-        let docs = builder_docs(op);
+        let list_request = super::pagination::list_request_impl(op, self.error_body);
+        let docs = builder_docs(op, !list_request.is_empty());
         // Said once, on the client method that builds this.
         let allow_deprecated = op
             .deprecation
@@ -212,7 +220,6 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
-        let list_request = super::pagination::list_request_impl(op, self.error_body);
 
         tokens.extend(quote! {
             #docs
