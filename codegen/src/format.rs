@@ -63,7 +63,7 @@ pub fn layout(text: &str) -> String {
                 let body_start = body.trim_start();
                 if body_start.starts_with("```") {
                     in_fence = !in_fence;
-                } else if !in_fence && line.chars().count() > WIDTH {
+                } else if !in_fence && line.len() > WIDTH && line.chars().count() > WIDTH {
                     wrap(prefix, body, &mut out);
                     continue;
                 }

@@ -2468,7 +2468,8 @@ impl<'a> GetServerlessRestoreJob<'a> {
 
 /// List restore jobs of a dedicated cluster
 ///
-/// Built by [`Client::list_backup_restore_jobs`].
+/// Built by [`Client::list_backup_restore_jobs`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_backup_restore_jobs`]: crate::Client::list_backup_restore_jobs
 #[derive(Debug, Clone)]
@@ -2728,7 +2729,8 @@ impl<'a> ListBackupShardedClusters<'a> {
 
 /// List snapshots of a dedicated cluster
 ///
-/// Built by [`Client::list_backup_snapshots`].
+/// Built by [`Client::list_backup_snapshots`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_backup_snapshots`]: crate::Client::list_backup_snapshots
 #[derive(Debug, Clone)]
@@ -2932,7 +2934,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
 
 /// List snapshots of an M2/M5 cluster
 ///
-/// Built by [`Client::list_cluster_backup_snapshots`].
+/// Built by [`Client::list_cluster_backup_snapshots`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_cluster_backup_snapshots`]: crate::Client::list_cluster_backup_snapshots
 #[derive(Debug, Clone)]
@@ -3131,7 +3134,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
 
 /// List snapshots of a Flex cluster
 ///
-/// Built by [`Client::list_flex_backup_snapshots`].
+/// Built by [`Client::list_flex_backup_snapshots`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_flex_backup_snapshots`]: crate::Client::list_flex_backup_snapshots
 #[derive(Debug, Clone)]
@@ -3330,7 +3334,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
 
 /// List restore jobs of a Flex cluster
 ///
-/// Built by [`Client::list_flex_restore_jobs`].
+/// Built by [`Client::list_flex_restore_jobs`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_flex_restore_jobs`]: crate::Client::list_flex_restore_jobs
 #[derive(Debug, Clone)]
@@ -3500,7 +3505,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
 
 /// List snapshots of a serverless instance
 ///
-/// Built by [`Client::list_serverless_backup_snapshots`].
+/// Built by [`Client::list_serverless_backup_snapshots`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_serverless_backup_snapshots`]: crate::Client::list_serverless_backup_snapshots
 #[derive(Debug, Clone)]
@@ -3701,7 +3707,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
 
 /// List restore jobs of a serverless instance
 ///
-/// Built by [`Client::list_serverless_restore_jobs`].
+/// Built by [`Client::list_serverless_restore_jobs`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_serverless_restore_jobs`]: crate::Client::list_serverless_restore_jobs
 #[derive(Debug, Clone)]

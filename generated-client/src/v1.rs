@@ -10,10 +10,9 @@ impl crate::Client {
     /// Returns a single backup snapshot of a serverless instance, looked up by its identifier. The
     /// API key needs at least the Project Read Only role.
     ///
-    /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value
-    /// given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are
-    /// retired, since this operation reads the same serverless snapshots. Use
-    /// `getFlexBackupSnapshot` instead.
+    /// The v1.0 API publishes no removal date for this operation: its sunset is the date on which
+    /// the v2 serverless snapshot operations are retired, since this operation reads the same
+    /// serverless snapshots.
     ///
     /// Parameters:
     ///
@@ -48,9 +47,8 @@ impl crate::Client {
     /// Returns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its
     /// identifier. The API key needs at least the Project Read Only role.
     ///
-    /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value
-    /// given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired,
-    /// since this operation reads the same snapshots. Use `getFlexBackupSnapshot` instead.
+    /// The v1.0 API publishes no removal date for this operation: its sunset is the date on which
+    /// the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots.
     ///
     /// Parameters:
     ///
@@ -86,10 +84,9 @@ impl crate::Client {
     /// project, ordered from the most recent `createdAt` to the oldest. The API key needs at least
     /// the Project Read Only role.
     ///
-    /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value
-    /// given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are
-    /// retired, since this operation reads the same serverless snapshots. Use
-    /// `listFlexBackupSnapshots` instead.
+    /// The v1.0 API publishes no removal date for this operation: its sunset is the date on which
+    /// the v2 serverless snapshot operations are retired, since this operation reads the same
+    /// serverless snapshots.
     ///
     /// Parameters:
     ///
@@ -116,9 +113,8 @@ impl crate::Client {
     /// Returns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project.
     /// The API key needs at least the Project Read Only role.
     ///
-    /// Deprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value
-    /// given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired,
-    /// since this operation reads the same snapshots. Use `listFlexBackupSnapshots` instead.
+    /// The v1.0 API publishes no removal date for this operation: its sunset is the date on which
+    /// the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots.
     ///
     /// Parameters:
     ///
@@ -401,7 +397,8 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 
 /// List snapshots of a serverless instance (v1.0)
 ///
-/// Built by [`Client::list_serverless_backup_snapshots_v1`].
+/// Built by [`Client::list_serverless_backup_snapshots_v1`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_serverless_backup_snapshots_v1`]:
 /// crate::Client::list_serverless_backup_snapshots_v1
@@ -599,7 +596,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
 
 /// List snapshots of an M2/M5 cluster (v1.0)
 ///
-/// Built by [`Client::list_tenant_backup_snapshots_v1`].
+/// Built by [`Client::list_tenant_backup_snapshots_v1`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
 ///
 /// [`Client::list_tenant_backup_snapshots_v1`]: crate::Client::list_tenant_backup_snapshots_v1
 #[derive(Debug, Clone)]

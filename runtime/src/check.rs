@@ -12,7 +12,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// A pattern from its source text; it is compiled on the first check, not here.
+    /// A pattern of the regular expression `source`, compiled when first used.
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
@@ -20,7 +20,7 @@ impl Pattern {
         }
     }
 
-    /// The regular expression as the spec writes it.
+    /// The regular expression, as the spec writes it.
     pub fn source(&self) -> &'static str {
         self.source
     }
@@ -47,23 +47,23 @@ impl fmt::Debug for Pattern {
 /// One constraint on a parameter value.
 #[derive(Debug, Clone, Copy)]
 pub enum Check {
-    /// The value, as text, matches the regular expression (anywhere, unless it is anchored).
+    /// The value matches the regular expression.
     Pattern(&'static Pattern),
-    /// The value, as text, has at least this many characters.
+    /// The value has at least this many characters.
     MinLength(usize),
-    /// The value, as text, has at most this many characters.
+    /// The value has at most this many characters.
     MaxLength(usize),
-    /// A numeric value is at least this.
+    /// The value is at least this.
     Minimum(f64),
-    /// A numeric value is at most this.
+    /// The value is at most this.
     Maximum(f64),
-    /// A numeric value is greater than this.
+    /// The value is more than this.
     ExclusiveMinimum(f64),
-    /// A numeric value is less than this.
+    /// The value is less than this.
     ExclusiveMaximum(f64),
-    /// An array parameter has at least this many items.
+    /// The list has at least this many items.
     MinItems(usize),
-    /// An array parameter has at most this many items.
+    /// The list has at most this many items.
     MaxItems(usize),
 }
 
@@ -74,7 +74,7 @@ pub struct InvalidParameter {
     pub name: String,
     /// The offending value, as it would have been sent.
     pub value: String,
-    /// Why it was refused, such as `is longer than 64 characters`.
+    /// What was wrong with the value.
     pub reason: String,
 }
 

@@ -92,22 +92,21 @@ impl fmt::Debug for BaseClient {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL is not a URL, or not an http or https one.
+    /// The base URL does not parse, or is not an http or https URL.
     #[error("invalid base URL {url:?}: {reason}")]
     BaseUrl {
-        /// The base URL as it was given.
+        /// The base URL as given.
         url: String,
         /// What is wrong with it.
         reason: String,
     },
-    /// The API version is not a date such as `2023-01-01`; the text is the version given.
+    /// The API version pin is not a version date.
     #[error("invalid API version {0:?}: expected a date such as 2023-01-01")]
     ApiVersion(String),
-    /// The default HTTP client could not be built, such as when its TLS backend fails to start.
+    /// The HTTP client could not be built (TLS set-up, for one).
     #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
-    /// The credentials asked for by [`credentials_from_env`](ClientBuilder::credentials_from_env)
-    /// or [`credentials_from_lookup`](ClientBuilder::credentials_from_lookup) could not be read.
+    /// The credentials could not be read from the environment.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
 }

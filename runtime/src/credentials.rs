@@ -212,7 +212,7 @@ impl Credentials {
         })
     }
 
-    /// Which kind of credentials these are, to compare with the schemes an operation accepts.
+    /// What kind of credentials these are.
     pub fn kind(&self) -> CredentialKind {
         match &self.kind {
             CredentialsInner::Digest { .. } => CredentialKind::Digest,
@@ -253,15 +253,15 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// Neither a service account nor an API key is set.
+    /// Neither pair of variables is set.
     #[error("no Atlas credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (service account) or {ENV_PUBLIC_API_KEY} and {ENV_PRIVATE_API_KEY} (API key)")]
     Missing,
-    /// Only one half of a pair is set; nothing is guessed from it.
+    /// One variable of a pair is set, the other is not.
     #[error("{set} is set but {unset} is not")]
     Incomplete {
-        /// The variable that is set, such as `MONGODB_ATLAS_CLIENT_ID`.
+        /// The variable that is set.
         set: &'static str,
-        /// Its partner, which is not.
+        /// The variable of the same pair that is not.
         unset: &'static str,
     },
 }

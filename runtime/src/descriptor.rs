@@ -21,7 +21,7 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
-    /// The method as it goes on the wire, such as `GET`.
+    /// The method as HTTP writes it: `GET`, `POST`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -54,8 +54,7 @@ impl fmt::Display for HttpMethod {
 pub struct MediaVersion {
     /// The version date (`2023-01-01`) of a versioned media type; `None` for plain JSON.
     pub version: Option<&'static str>,
-    /// The media type sent in `Accept` or `Content-Type`, such as
-    /// `application/vnd.atlas.2023-01-01+json`.
+    /// The media type, such as `application/vnd.atlas.2023-01-01+json`.
     pub media_type: &'static str,
 }
 
@@ -64,7 +63,7 @@ pub struct MediaVersion {
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub id: &'static str,
-    /// The operation's HTTP method.
+    /// The HTTP method.
     pub method: HttpMethod,
     /// The path template, with `{name}` placeholders.
     pub path: &'static str,
@@ -128,7 +127,7 @@ fn negotiate_among(
 pub struct AuthScheme {
     /// The scheme's name under `components/securitySchemes`, such as `DigestAuth`.
     pub name: &'static str,
-    /// What kind of scheme it is, which decides the credentials that can serve it.
+    /// What kind of scheme it is.
     pub kind: AuthKind,
 }
 
@@ -136,16 +135,15 @@ pub struct AuthScheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthKind {
-    /// HTTP Digest, which Atlas's programmatic API keys use.
+    /// HTTP Digest authentication (Atlas API keys).
     HttpDigest,
-    /// An HTTP bearer token, as service accounts and access tokens send.
+    /// An HTTP bearer token.
     HttpBearer,
-    /// HTTP Basic, which no credentials of this client can serve.
+    /// HTTP Basic authentication.
     HttpBasic,
     /// OAuth 2.0 with the client-credentials flow.
     OAuth2ClientCredentials,
-    /// An OpenAPI `apiKey` scheme (a key in a header, query parameter or cookie), which no
-    /// credentials of this client can serve; Atlas's programmatic API keys are HTTP Digest.
+    /// An API key in a header, query parameter or cookie.
     ApiKey,
     /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
     Other,

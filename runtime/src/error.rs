@@ -71,7 +71,7 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     InvalidRequest {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// Every parameter that failed, each with its value and why.
+        /// Every parameter that failed, with what was wrong with it.
         problems: Vec<InvalidParameter>,
     },
 
@@ -80,10 +80,9 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     UnsupportedVersion {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The version date the request was pinned to, by its options or by the client.
+        /// The API version the client or the request is pinned to.
         pinned: String,
-        /// The version dates the operation offers (for its answer or its request body),
-        /// oldest first.
+        /// The versions the operation offers.
         available: Vec<&'static str>,
     },
 
@@ -95,7 +94,7 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         operation: &'static str,
         /// The kind of credentials the client holds.
         credentials: CredentialKind,
-        /// The security schemes the spec lists for the operation.
+        /// The security schemes the operation accepts.
         accepted: &'static [AuthScheme],
     },
 
@@ -105,9 +104,9 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     Auth {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
         /// Boxed, so that `Result<_, Error>` stays small.
         #[source]
@@ -119,11 +118,11 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     Transport {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
-        /// What failed; it names no URL, since the query is the caller's business.
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
@@ -133,13 +132,13 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     Api {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
         /// The status the server answered with.
         status: StatusCode,
-        /// The headers of the answer.
+        /// The answer's headers.
         headers: Box<HeaderMap>,
         /// Boxed, so that `Result<_, Error>` stays small whatever the body type.
         body: Box<E>,
@@ -151,17 +150,17 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     VersionRejected {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
-        /// The status the server answered with: 406 or 410.
+        /// The status the server answered with.
         status: StatusCode,
         /// The media type sent in `Accept`, such as `application/vnd.atlas.2024-11-13+json`.
         requested: &'static str,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
-        /// The first 200 characters of the body, with the client's secrets cut out.
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
     },
 
@@ -170,17 +169,17 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     Decode {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
-        /// The success status the server answered with.
+        /// The status the server answered with.
         status: StatusCode,
-        /// The name of the type the body should have been, such as `DiskBackupSnapshot`.
+        /// The Rust type the body should have decoded into.
         expected: &'static str,
-        /// The first 200 characters of the body.
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
-        /// Why decoding failed, with the line and column in the body.
+        /// The JSON decoder's error.
         #[source]
         source: serde_json::Error,
     },
@@ -192,13 +191,13 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     BodyTooLarge {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
         /// The status the server answered with.
         status: StatusCode,
-        /// The client's limit, in bytes.
+        /// The most bytes of a body the client accepts.
         limit: usize,
     },
 
@@ -208,15 +207,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     RetryAfterTooLong {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
-        /// The status of the answer that asked to wait, such as 429 or 503.
+        /// The status the server answered with.
         status: StatusCode,
-        /// How long the server's `Retry-After` asked to wait.
+        /// How long the server asked to wait (`Retry-After`).
         asked: std::time::Duration,
-        /// The longest wait the retry policy accepts.
+        /// The longest wait the retry policy allows.
         allowed: std::time::Duration,
         /// The error body, when it was of the documented error type.
         body: Option<Box<E>>,
@@ -227,9 +226,9 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     /// or the walk reached the client's page cap. The pages before were delivered.
     #[error("{operation}: stopped walking the list at page {page}: {problem}")]
     Paging {
-        /// The `operationId` of the list operation.
+        /// The `operationId` of the operation.
         operation: &'static str,
-        /// The number (from 1) of the page the walk stopped at; its items were not delivered.
+        /// The number of the page the walk stopped at.
         page: i64,
         /// Why the walk stopped.
         problem: PagingProblem,
@@ -240,15 +239,15 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
     UnexpectedStatus {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The HTTP method, such as `GET`.
+        /// The HTTP method of the request.
         method: &'static str,
-        /// The request path with its parameters filled in, without the query.
+        /// The path of the request, with its parameters filled in.
         path: String,
         /// The status the server answered with.
         status: StatusCode,
-        /// The headers of the answer.
+        /// The answer's headers.
         headers: Box<HeaderMap>,
-        /// The first 200 characters of the body, with the client's secrets cut out.
+        /// The start of the body as received, at most 200 characters.
         excerpt: String,
     },
 }
@@ -367,12 +366,12 @@ pub enum PagingProblem {
     Repeated,
     /// The list's count (`totalCount`, from the first page) allows only this many pages.
     MoreThanCounted {
-        /// How many pages the count allows, from the walk's first page on.
+        /// How many pages the count allows.
         pages: u64,
     },
     /// The client's cap on pages per walk.
     Cap {
-        /// The cap ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+        /// The cap: the most pages one walk fetches.
         pages: u64,
     },
 }

@@ -13,6 +13,8 @@
 //! errors → responses → answers → retries → client → requests → pages; waiters use only errors
 //! and responses.
 
+#![warn(missing_docs)]
+
 mod answer;
 mod auth;
 mod body;

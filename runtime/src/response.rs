@@ -24,12 +24,12 @@ impl<T> ResponseValue<T> {
         }
     }
 
-    /// The status the server answered with, such as 200 or 202.
+    /// The status the server answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
-    /// The headers of the answer.
+    /// The answer's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
@@ -39,7 +39,7 @@ impl<T> ResponseValue<T> {
         &self.body
     }
 
-    /// The decoded body, without the status and headers.
+    /// The decoded body, taken out of the response.
     pub fn into_inner(self) -> T {
         self.body
     }
@@ -101,17 +101,17 @@ impl RawResponse {
             .or(self.version)
     }
 
-    /// The success status the server answered with.
+    /// The status the server answered with.
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
-    /// The headers of the answer.
+    /// The answer's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
-    /// The body as it came, not yet decoded.
+    /// The body as received.
     pub fn bytes(&self) -> &Bytes {
         &self.body
     }

@@ -89,9 +89,7 @@ pub struct WaiterInfo {
     pub name: &'static str,
     /// The get operation it polls.
     pub operation: &'static str,
-    /// The states that end the wait successfully; any one of them will do.
     pub success: &'static [Matcher],
-    /// The states that end the wait with [`WaitError::Failed`]; any one of them will do.
     pub failure: &'static [Matcher],
 }
 
@@ -101,11 +99,9 @@ pub struct WaiterInfo {
 pub struct Matcher {
     /// The property's name on the wire.
     pub property: &'static str,
-    /// What the property must be.
     pub test: MatchTest,
 }
 
-/// How a [`Matcher`] tests its property.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchTest {
@@ -145,50 +141,50 @@ pub enum WaitError<T: fmt::Debug, E: ApiErrorBody = serde_json::Value> {
     /// The resource reached a failure state; `last` is the answer that showed it.
     #[error("{waiter}: {operation} reached a failure state ({state}) after {polls} poll(s)")]
     Failed {
-        /// The waiter's name in the spec, such as `clusterSnapshotCompleted`.
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
-        /// The `operationId` of the get operation that was polled.
+        /// The `operationId` of the operation.
         operation: &'static str,
         /// The failure state that matched, such as `status = "failed"`.
         state: String,
-        /// How many polls were made, the last one included.
+        /// How many times the operation was polled.
         polls: u32,
-        /// The answer in the failure state.
+        /// The last answer.
         last: Box<ResponseValue<T>>,
     },
     /// The deadline passed with the resource in neither a success nor a failure state.
     #[error("{waiter}: {operation} was still not done after {polls} poll(s) in {waited:?}")]
     Deadline {
-        /// The waiter's name in the spec, such as `clusterSnapshotCompleted`.
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
-        /// The `operationId` of the get operation that was polled.
+        /// The `operationId` of the operation.
         operation: &'static str,
-        /// How many polls were made.
+        /// How many times the operation was polled.
         polls: u32,
-        /// How long the wait took, from the first poll to the last answer.
+        /// How long the waiter waited.
         waited: Duration,
-        /// The last answer, still in neither state.
+        /// The last answer.
         last: Box<ResponseValue<T>>,
     },
     /// A poll failed (after the client's own retries).
     #[error("{waiter}: a poll of {operation} failed")]
     Poll {
-        /// The waiter's name in the spec, such as `clusterSnapshotCompleted`.
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
-        /// The `operationId` of the get operation that was polled.
+        /// The `operationId` of the operation.
         operation: &'static str,
-        /// Why the poll failed.
+        /// The poll's error.
         #[source]
         source: Error<E>,
     },
     /// An answer could not be read as JSON to look for the states.
     #[error("{waiter}: the answer of {operation} could not be inspected: {reason}")]
     Inspect {
-        /// The waiter's name in the spec, such as `clusterSnapshotCompleted`.
+        /// The name of the waiter, as in the spec.
         waiter: &'static str,
-        /// The `operationId` of the get operation that was polled.
+        /// The `operationId` of the operation.
         operation: &'static str,
-        /// Why the answer could not be turned into JSON.
+        /// Why the answer could not be read.
         reason: String,
     },
 }
@@ -223,7 +219,6 @@ where
     T: serde::Serialize + fmt::Debug,
     E: ApiErrorBody,
 {
-    /// A waiter for `info` whose polls `poll` sends; called by generated `wait_until_…` methods.
     #[doc(hidden)]
     pub fn new(info: &'static WaiterInfo, poll: Poll<'a, T, E>) -> Self {
         Waiter {

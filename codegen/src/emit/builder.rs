@@ -74,7 +74,7 @@ pub fn method_link(op: &Operation) -> String {
 
 /// A builder's docs: the operation's summary (or the first sentence of its description) and the
 /// method that builds it; everything else is said once, on that method.
-fn builder_docs(op: &Operation) -> TokenStream {
+fn builder_docs(op: &Operation, pages: bool) -> TokenStream {
     let summary = op
         .summary
         .as_deref()
@@ -84,7 +84,14 @@ fn builder_docs(op: &Operation) -> TokenStream {
         .unwrap_or_else(|| format!("The request of `{}`.", op.id.0));
     // A reference-style link keeps the sentence short wherever the method's name is long.
     let name = op.method_name.0.trim_start_matches("r#");
-    let built_by = format!(" Built by [`Client::{name}`].");
+    let built_by = if pages {
+        format!(
+            " Built by [`Client::{name}`]; walks every page with \
+             [`ListRequest`](crate::ListRequest)."
+        )
+    } else {
+        format!(" Built by [`Client::{name}`].")
+    };
     let target = format!(" [`Client::{name}`]: crate::Client::{}", op.method_name.0);
     let summary = doc_attrs([Some(summary.as_str())]);
     quote! {
@@ -154,7 +161,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let op = self.op;
         let models = quote!(super::models);
         let name = ident(&op.builder_name.0);
-        let docs = builder_docs(op);
+        let list_request = super::pagination::list_request_impl(op, self.error_body);
+        let docs = builder_docs(op, !list_request.is_empty());
         // Said once, on the client method that builds this.
         let allow_deprecated = op
             .deprecation
@@ -212,7 +220,6 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
-        let list_request = super::pagination::list_request_impl(op, self.error_body);
 
         tokens.extend(quote! {
             #docs
@@ -337,14 +344,9 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
         .default
         .as_ref()
         .map(|d| format!("Default on the server: `{d}`."));
-    let described = param
-        .description
-        .as_deref()
-        .filter(|d| !d.trim().is_empty());
-    let fallback = described
-        .is_none()
-        .then(|| format!("Sets `{}`.", super::docs::one_line(&param.name)));
-    let docs = doc_attrs([described.or(fallback.as_deref()), default.as_deref()]);
+    let fallback = format!("Sets `{}`.", super::docs::one_line(&param.name));
+    let described = super::docs::non_empty(param.description.as_deref()).unwrap_or(&fallback);
+    let docs = doc_attrs([Some(described), default.as_deref()]);
     let deprecated = param
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));

@@ -17,11 +17,10 @@ pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> T
 /// The docs of a named type: its title and description, or a line saying where in the spec it
 /// comes from when it has neither, so every public type is documented.
 pub fn type_doc_attrs(def: &TypeDef) -> TokenStream {
-    let has_text = [&def.title, &def.description]
-        .into_iter()
-        .flatten()
-        .any(|t| !t.trim().is_empty());
-    if has_text {
+    if non_empty(def.title.as_deref())
+        .or(non_empty(def.description.as_deref()))
+        .is_some()
+    {
         return doc_attrs([def.title.as_deref(), def.description.as_deref()]);
     }
     let line = match &def.origin {
@@ -61,6 +60,11 @@ fn describe_pointer(pointer: &str) -> String {
         ),
         _ => format!("`{}`", one_line(pointer)),
     }
+}
+
+/// A text from the spec, unless it is missing or only whitespace.
+pub fn non_empty(text: Option<&str>) -> Option<&str> {
+    text.filter(|t| !t.trim().is_empty())
 }
 
 /// The first paragraph of a text, for a line that points at a longer description elsewhere.

@@ -3,7 +3,7 @@
 //! `model_struct_de`, emitted into `decode.rs`), and a constructor with setters (see `model_builder`), since
 //! `#[non_exhaustive]` forbids struct literals outside the crate.
 
-use super::docs::{doc_attrs, first_paragraph, type_doc_attrs};
+use super::docs::{doc_attrs, first_paragraph, non_empty, type_doc_attrs};
 use super::ident;
 use super::model_builder::ModelBuilder;
 use super::types::rust_type;
@@ -113,10 +113,7 @@ impl ToTokens for StructField<'_> {
             (_, true) => Some("Only sent; the server never returns it."),
             _ => None,
         };
-        let described = field
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty());
+        let described = non_empty(field.description.as_deref());
         let fallback = described
             .is_none()
             .then(|| field_fallback_doc(self.model, field));
@@ -155,11 +152,9 @@ fn field_fallback_doc(model: &ApiModel, field: &Field) -> String {
     }
     let described = match ty {
         TypeRef::Named(name) => model.types.get(name).and_then(|def| {
-            def.description
-                .as_deref()
+            non_empty(def.description.as_deref())
                 .map(first_paragraph)
-                .or(def.title.as_deref())
-                .filter(|t| !t.trim().is_empty())
+                .or(non_empty(def.title.as_deref()))
         }),
         _ => None,
     };

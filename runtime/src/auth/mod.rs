@@ -32,13 +32,13 @@ pub enum AuthError {
     /// The server's Digest challenge could not be answered.
     #[error("cannot answer the server's Digest challenge: {reason}")]
     Digest {
-        /// Why the challenge could not be read or answered.
+        /// Why it could not be answered.
         reason: String,
     },
     /// The credentials hold characters an HTTP header cannot carry.
     #[error("the {kind} cannot be sent in an HTTP header")]
     Header {
-        /// The kind of credentials that hold them.
+        /// The kind of credentials that hold such characters.
         kind: CredentialKind,
     },
 }

@@ -24,18 +24,18 @@ pub enum TokenError {
     /// The token endpoint could not be reached or did not answer.
     #[error("token request to {token_url} failed")]
     Transport {
-        /// The token endpoint's URL.
+        /// The token endpoint that was asked.
         token_url: String,
-        /// What failed: the connection, a timeout, TLS or reading the answer.
+        /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
     },
     /// The token endpoint answered with an error status.
     #[error("token request to {token_url} returned {status}{}", describe(error.as_deref(), description.as_deref()))]
     Refused {
-        /// The token endpoint's URL.
+        /// The token endpoint that was asked.
         token_url: String,
-        /// The error status it answered with, such as 401 for a wrong id or secret.
+        /// The status the server answered with.
         status: StatusCode,
         /// The OAuth `error` code, such as `invalid_client`.
         error: Option<String>,
@@ -45,11 +45,11 @@ pub enum TokenError {
     /// The token endpoint answered, but not with a usable bearer token.
     #[error("token request to {token_url} returned {status} without a usable token: {problem}")]
     Malformed {
-        /// The token endpoint's URL.
+        /// The token endpoint that was asked.
         token_url: String,
-        /// The status it answered with.
+        /// The status the server answered with.
         status: StatusCode,
-        /// What is wrong with the answer, such as a missing `access_token`.
+        /// What was wrong with the answer.
         problem: String,
     },
 }
