@@ -1791,7 +1791,7 @@ mod get_serverless_backup_snapshot_v1 {
                 "[deprecated, sunset 2026-01-22] Get one snapshot of a serverless instance (v1.0)",
             )
             .long_about(
-                "Get one snapshot of a serverless instance (v1.0)\n\nReturns a single backup snapshot of a serverless instance, looked up by its identifier. The API key needs at least the Project Read Only role.\n\nDeprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots. Use `getFlexBackupSnapshot` instead.\n\nDeprecated: Atlas retires it on 2026-01-22; use `flex-snapshots get-flex-backup-snapshot` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}` (operation `getServerlessBackupSnapshotV1`).",
+                "Get one snapshot of a serverless instance (v1.0)\n\nReturns a single backup snapshot of a serverless instance, looked up by its identifier. The API key needs at least the Project Read Only role.\n\nThe v1.0 API publishes no removal date for this operation: its sunset is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots.\n\nDeprecated: Atlas retires it on 2026-01-22; use `flex-snapshots get-flex-backup-snapshot` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}` (operation `getServerlessBackupSnapshotV1`).",
             )
             .arg(
                 ::clap::Arg::new("group-id")
@@ -2023,7 +2023,7 @@ mod get_tenant_backup_snapshot_v1 {
                 "[deprecated, sunset 2026-01-15] Get one snapshot of an M2/M5 cluster (v1.0)",
             )
             .long_about(
-                "Get one snapshot of an M2/M5 cluster (v1.0)\n\nReturns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its identifier. The API key needs at least the Project Read Only role.\n\nDeprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `getFlexBackupSnapshot` instead.\n\nDeprecated: Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}` (operation `getTenantBackupSnapshotV1`).",
+                "Get one snapshot of an M2/M5 cluster (v1.0)\n\nReturns a single backup snapshot of a shared-tier (M2 or M5) cluster, looked up by its identifier. The API key needs at least the Project Read Only role.\n\nThe v1.0 API publishes no removal date for this operation: its sunset is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots.\n\nDeprecated: Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}` (operation `getTenantBackupSnapshotV1`).",
             )
             .arg(
                 ::clap::Arg::new("group-id")
@@ -3150,7 +3150,7 @@ mod list_serverless_backup_snapshots_v1 {
                 "[deprecated, sunset 2026-01-22] List snapshots of a serverless instance (v1.0)",
             )
             .long_about(
-                "List snapshots of a serverless instance (v1.0)\n\nReturns one page of the backup snapshots held for a serverless instance in the given project, ordered from the most recent `createdAt` to the oldest. The API key needs at least the Project Read Only role.\n\nDeprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-22, is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots. Use `listFlexBackupSnapshots` instead.\n\nDeprecated: Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots` (operation `listServerlessBackupSnapshotsV1`).",
+                "List snapshots of a serverless instance (v1.0)\n\nReturns one page of the backup snapshots held for a serverless instance in the given project, ordered from the most recent `createdAt` to the oldest. The API key needs at least the Project Read Only role.\n\nThe v1.0 API publishes no removal date for this operation: its sunset is the date on which the v2 serverless snapshot operations are retired, since this operation reads the same serverless snapshots.\n\nDeprecated: Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots` (operation `listServerlessBackupSnapshotsV1`).",
             )
             .arg(
                 ::clap::Arg::new("group-id")
@@ -3453,7 +3453,7 @@ mod list_tenant_backup_snapshots_v1 {
                 "[deprecated, sunset 2026-01-15] List snapshots of an M2/M5 cluster (v1.0)",
             )
             .long_about(
-                "List snapshots of an M2/M5 cluster (v1.0)\n\nReturns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project. The API key needs at least the Project Read Only role.\n\nDeprecated: the v1.0 API publishes no removal date for this operation. The `x-sunset` value given here, 2026-01-15, is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots. Use `listFlexBackupSnapshots` instead.\n\nDeprecated: Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots` (operation `listTenantBackupSnapshotsV1`).",
+                "List snapshots of an M2/M5 cluster (v1.0)\n\nReturns the backup snapshots held for a shared-tier (M2 or M5) cluster in the given project. The API key needs at least the Project Read Only role.\n\nThe v1.0 API publishes no removal date for this operation: its sunset is the date on which the v2 M2/M5 snapshot operations are retired, since this operation reads the same snapshots.\n\nDeprecated: Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead.\n\nSends `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots` (operation `listTenantBackupSnapshotsV1`).",
             )
             .arg(
                 ::clap::Arg::new("group-id")
