@@ -204,6 +204,7 @@ fn standalone_crate_then_check() {
             "Cargo.toml",
             "src/decode.rs",
             "src/lib.rs",
+            "src/mock.rs",
             "src/models.rs",
             "src/operations.rs",
             "src/v1.rs"
