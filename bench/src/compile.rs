@@ -26,7 +26,16 @@ pub struct CrateCompile {
     pub generated: Shape,
     /// Lines of all Rust in the crate.
     pub total_lines: usize,
+    /// `cargo check` with only the tag [`ONE_TAG`] on (ours only: a feature per tag).
+    pub one_tag: Option<Timing>,
+    /// `cargo doc --no-deps` of the crate.
+    pub doc: Timing,
 }
+
+/// The tag feature of the one-tag check: the Flex snapshots, which both specs have.
+pub const ONE_TAG: &str = "flex-snapshots";
+/// The features of the one-tag check: that tag and the default TLS.
+const ONE_TAG_FEATURES: &str = "rustls,flex-snapshots";
 
 #[derive(Debug, Clone)]
 pub struct SpecCompile {
@@ -56,15 +65,21 @@ pub fn measure(paths: &Paths, specs: &Specs, runs: usize, quick: bool) -> anyhow
             cargo(paths, crate_dir, "check")?;
             cargo(paths, crate_dir, "build")?;
         }
-        let mut timings: [[Vec<Duration>; 2]; 2] = Default::default();
+        // Untimed: the dependencies of the one-tag build (other features of the runtime).
+        cargo_with(paths, &ours, "check", &one_tag_args())?;
+        // check, build, doc, and the one-tag check (ours only).
+        let mut timings: [[Vec<Duration>; 4]; 2] = Default::default();
         for run in 0..runs {
             eprintln!("bench: compile, {} spec: run {}/{runs}", spec.name, run + 1);
             for (slot, crate_dir) in [&ours, &progenitor].into_iter().enumerate() {
-                for (kind, subcommand) in ["check", "build"].into_iter().enumerate() {
+                for (kind, subcommand) in ["check", "build", "doc"].into_iter().enumerate() {
                     touch(&crate_dir.join("src/lib.rs"))?;
-                    timings[slot][kind].push(cargo(paths, crate_dir, subcommand)?);
+                    let args: &[&str] = if subcommand == "doc" { &["--no-deps"] } else { &[] };
+                    timings[slot][kind].push(cargo_with(paths, crate_dir, subcommand, args)?);
                 }
             }
+            touch(&ours.join("src/lib.rs"))?;
+            timings[0][3].push(cargo_with(paths, &ours, "check", &one_tag_args())?);
         }
         let [ours_times, progenitor_times] = timings;
         results.push(SpecCompile {
@@ -74,12 +89,16 @@ pub fn measure(paths: &Paths, specs: &Specs, runs: usize, quick: bool) -> anyhow
                 build: Timing::of(&ours_times[1]),
                 generated: shape::of_folder(&ours.join("src"))?,
                 total_lines: shape::of_folder(&ours.join("src"))?.lines,
+                one_tag: Some(Timing::of(&ours_times[3])),
+                doc: Timing::of(&ours_times[2]),
             },
             progenitor: CrateCompile {
                 check: Timing::of(&progenitor_times[0]),
                 build: Timing::of(&progenitor_times[1]),
                 generated: shape::of_folder(&progenitor.join("src"))?,
                 total_lines: shape::of_folder(&progenitor.join("src"))?.lines,
+                one_tag: None,
+                doc: Timing::of(&progenitor_times[2]),
             },
         });
     }
@@ -100,11 +119,26 @@ fn prepare_crate(paths: &Paths, crate_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Only the tag [`ONE_TAG`], with the default TLS.
+fn one_tag_args() -> [&'static str; 3] {
+    ["--no-default-features", "--features", ONE_TAG_FEATURES]
+}
+
 fn cargo(paths: &Paths, crate_dir: &Path, subcommand: &str) -> anyhow::Result<Duration> {
+    cargo_with(paths, crate_dir, subcommand, &[])
+}
+
+fn cargo_with(
+    paths: &Paths,
+    crate_dir: &Path,
+    subcommand: &str,
+    args: &[&str],
+) -> anyhow::Result<Duration> {
     let mut command = Command::new(process::cargo());
     command
         .current_dir(crate_dir)
         .args([subcommand, "--quiet"])
+        .args(args)
         .env("CARGO_TARGET_DIR", &paths.compile_target)
         .env("CARGO_INCREMENTAL", "0");
     process::time(

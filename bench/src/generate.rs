@@ -1,7 +1,7 @@
 //! Generation, whole process: spec file in, formatted files out, one fresh process per run.
 //!
-//! Ours is `xtask regen --spec --out` built in release (load, validate, model, emit, format
-//! with prettyplease, write a standalone crate). Progenitor's is [`progenitor_child`], this
+//! Ours is `xtask regen --features-per-tag --spec --out` built in release (load, validate,
+//! model, emit, format with prettyplease, write a standalone crate with a feature per tag). Progenitor's is [`progenitor_child`], this
 //! binary's `progenitor` subcommand: `openapiv3` parse, `progenitor::Generator`, prettyplease
 //! and a crate with the dependencies cargo-progenitor would list.
 
@@ -21,12 +21,19 @@ pub struct Crates {
     pub progenitor: PathBuf,
 }
 
+/// The second peer generator: a maintained Rust OpenAPI client generator from crates.io that
+/// reads the same rewritten specs. Only its generation is timed.
+pub const SECOND_PEER: &str = "openapi-to-rust";
+pub const SECOND_PEER_VERSION: &str = "0.23.0";
+
 /// Generation timings of one spec.
 #[derive(Debug, Clone)]
 pub struct SpecGeneration {
     pub spec: &'static str,
     pub ours: Timing,
     pub progenitor: Timing,
+    /// [`SECOND_PEER`], when it installed and generated from the spec; why not, otherwise.
+    pub second: Result<Timing, String>,
     /// Parsing the YAML into `openapiv3` alone, in process (progenitor's first step).
     pub parse_openapiv3: Timing,
     /// Our pipeline step by step, in process: load, validate and model, emit and format,
@@ -48,19 +55,30 @@ pub fn crates_of(paths: &Paths, spec: &PreparedSpec) -> Crates {
 }
 
 pub fn measure(paths: &Paths, specs: &Specs, runs: usize) -> anyhow::Result<Generation> {
+    let second = install_second_peer(paths);
     let mut results = Vec::new();
     for spec in specs.both() {
         eprintln!("bench: generation, {} spec", spec.name);
         let crates = crates_of(paths, spec);
-        // One untimed run each warms the page cache and checks that both succeed.
+        let second_out = paths.work.join(format!("gen/{SECOND_PEER}-{}", spec.name));
+        // One untimed run each warms the page cache and checks that all succeed.
         generate_ours(paths, spec, &crates.ours)?;
         generate_progenitor(spec, &crates.progenitor)?;
+        let second_bin = second.clone().and_then(|bin| {
+            generate_second(&bin, spec, &second_out)
+                .map(|_| bin)
+                .map_err(|e| format!("{e:#}"))
+        });
         let mut ours = Vec::new();
         let mut progenitor = Vec::new();
-        // Interleaved, so a noisy neighbour hurts both alike.
+        let mut second_times = Vec::new();
+        // Interleaved, so a noisy neighbour hurts all alike.
         for _ in 0..runs {
             ours.push(generate_ours(paths, spec, &crates.ours)?);
             progenitor.push(generate_progenitor(spec, &crates.progenitor)?);
+            if let Ok(bin) = &second_bin {
+                second_times.push(generate_second(bin, spec, &second_out)?);
+            }
         }
         let text = std::fs::read_to_string(&spec.path)?;
         let mut parse = Vec::new();
@@ -75,6 +93,7 @@ pub fn measure(paths: &Paths, specs: &Specs, runs: usize) -> anyhow::Result<Gene
             spec: spec.name,
             ours: Timing::of(&ours),
             progenitor: Timing::of(&progenitor),
+            second: second_bin.map(|_| Timing::of(&second_times)),
             parse_openapiv3: Timing::of(&parse),
             steps,
         });
@@ -149,11 +168,45 @@ fn generate_ours(paths: &Paths, spec: &PreparedSpec, out: &Path) -> anyhow::Resu
     let mut command = Command::new(paths.xtask());
     command
         .current_dir(&paths.root)
-        .args(["regen", "--spec"])
+        .args(["regen", "--features-per-tag", "--spec"])
         .arg(&spec.path)
         .arg("--out")
         .arg(out);
-    process::time(&mut command, "xtask regen --spec --out")
+    process::time(&mut command, "xtask regen --features-per-tag --spec --out")
+}
+
+/// The second peer's binary, installed under `target/bench-tools/` on first use (a few
+/// minutes of building); `Err` says why it is not there.
+fn install_second_peer(paths: &Paths) -> Result<PathBuf, String> {
+    let bin = paths.tools().join("bin").join(SECOND_PEER);
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    eprintln!("bench: installing {SECOND_PEER} {SECOND_PEER_VERSION} (once)");
+    let status = Command::new(process::cargo())
+        .args(["install", "--locked", "--quiet", SECOND_PEER, "--version"])
+        .arg(format!("={SECOND_PEER_VERSION}"))
+        .arg("--root")
+        .arg(paths.tools())
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if status.success() && bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!("`cargo install {SECOND_PEER}` failed ({status})"))
+    }
+}
+
+/// The second peer's whole process: its `generate` command, spec file in, files out.
+fn generate_second(bin: &Path, spec: &PreparedSpec, out: &Path) -> anyhow::Result<Duration> {
+    clear(out)?;
+    let mut command = Command::new(bin);
+    command
+        .args(["generate", "--quiet"])
+        .arg(&spec.path)
+        .arg("--output-dir")
+        .arg(out);
+    process::time(&mut command, SECOND_PEER)
 }
 
 fn generate_progenitor(spec: &PreparedSpec, out: &Path) -> anyhow::Result<Duration> {

@@ -38,6 +38,11 @@ impl Paths {
         self.bench_target.join("release/xtask")
     }
 
+    /// Where the second peer generator is installed (`cargo install --root`).
+    pub fn tools(&self) -> PathBuf {
+        self.root.join("target/bench-tools")
+    }
+
     /// An upstream Atlas Administration API spec of the given date. They live in `shared/`
     /// beside the repository, or in the folder `ATLAS_SPECS_DIR` names.
     pub fn upstream_spec(&self, date: &str) -> PathBuf {
