@@ -126,6 +126,20 @@ async fn the_mock_asks_for_credentials_as_atlas_does() {
     assert_eq!(latest.id, SNAPSHOT);
 }
 
+/// The workflow on [`CLUSTER`], polling every few milliseconds.
+fn plan() -> Plan {
+    Plan {
+        group_id: GROUP.to_owned(),
+        cluster: CLUSTER.to_owned(),
+        restore_into: "orders-restored".to_owned(),
+        keep_days: 7,
+        shortened_days: 2,
+        wait: WaitPolicy::new()
+            .interval(std::time::Duration::from_millis(5))
+            .deadline(std::time::Duration::from_secs(10)),
+    }
+}
+
 #[tokio::test]
 async fn the_whole_lifecycle_runs_against_the_mock() {
     let mock = MockServer::start().await;
@@ -173,17 +187,9 @@ async fn the_whole_lifecycle_runs_against_the_mock() {
         .responds(())
         .await;
 
-    let plan = Plan {
-        group_id: GROUP.to_owned(),
-        cluster: CLUSTER.to_owned(),
-        restore_into: "orders-restored".to_owned(),
-        keep_days: 7,
-        shortened_days: 2,
-        wait: WaitPolicy::new()
-            .interval(std::time::Duration::from_millis(5))
-            .deadline(std::time::Duration::from_secs(10)),
-    };
-    let steps = lifecycle::run(&mock.client(), &plan, |_| {}).await.unwrap();
+    let steps = lifecycle::run(&mock.client(), &plan(), |_| {})
+        .await
+        .unwrap();
     assert_eq!(
         steps.first(),
         Some(&Step::Taken {
@@ -210,16 +216,8 @@ async fn a_failed_step_names_itself_and_keeps_the_steps_before_it() {
     mock.take_snapshots(GROUP, CLUSTER)
         .fails(ErrorCode::ResourceNotFound)
         .await;
-    let plan = Plan {
-        group_id: GROUP.to_owned(),
-        cluster: CLUSTER.to_owned(),
-        restore_into: "orders-restored".to_owned(),
-        keep_days: 7,
-        shortened_days: 2,
-        wait: WaitPolicy::new(),
-    };
     let mut reported = Vec::new();
-    let error = lifecycle::run(&mock.client(), &plan, |step| reported.push(step.clone()))
+    let error = lifecycle::run(&mock.client(), &plan(), |step| reported.push(step.clone()))
         .await
         .unwrap_err();
     assert_eq!(error.step, "take the snapshot");
