@@ -63,11 +63,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         restore_job_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        (),
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
         self.inner
             .expect(
                 &CANCEL_BACKUP_RESTORE_JOB,
@@ -85,7 +81,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::DiskBackupSnapshotRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -104,7 +100,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(&CREATE_FLEX_RESTORE_JOB, ::std::vec![group_id.into(), name.into()])
@@ -122,7 +118,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -141,11 +137,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        (),
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
         self.inner
             .expect(
                 &DELETE_CLUSTER_BACKUP_SNAPSHOT,
@@ -163,7 +155,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(&DOWNLOAD_FLEX_BACKUP, ::std::vec![group_id.into(), name.into()])
@@ -181,7 +173,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::DiskBackupSnapshotRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -202,7 +194,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::DiskBackupShardedClusterSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -221,11 +213,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        crate::models::BackupTenantSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, crate::models::BackupTenantSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(
                 &GET_BACKUP_TENANT_SNAPSHOT,
@@ -243,11 +231,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        crate::models::DiskBackupReplicaSet,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, crate::models::DiskBackupReplicaSet, crate::models::ErrorCode> {
         self.inner
             .expect(
                 &GET_CLUSTER_BACKUP_SNAPSHOT,
@@ -267,7 +251,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::FlexBackupSnapshot20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -288,7 +272,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -311,7 +295,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -334,7 +318,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::LegacyServerlessBackupSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -356,7 +340,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -376,11 +360,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        crate::models::LegacyTenantSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, crate::models::LegacyTenantSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(
                 &GET_TENANT_BACKUP_SNAPSHOT_V1,
@@ -398,7 +378,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -419,7 +399,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupShardedClusterSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -438,7 +418,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupReplicaSet,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -459,7 +439,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedTenantSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -478,7 +458,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -497,7 +477,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(&LIST_FLEX_RESTORE_JOBS, ::std::vec![group_id.into(), name.into()])
@@ -515,7 +495,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasServerlessBackupSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -536,7 +516,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedLegacyServerlessBackupSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -557,7 +537,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasServerlessBackupRestoreJob,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -579,7 +559,7 @@ impl MockServer {
     ) -> Expectation<
         '_,
         crate::models::PaginatedLegacyTenantSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
+        crate::models::ErrorCode,
     > {
         self.inner
             .expect(
@@ -595,11 +575,7 @@ impl MockServer {
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        crate::models::DiskBackupSnapshot,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, crate::models::DiskBackupSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(&TAKE_SNAPSHOTS, ::std::vec![group_id.into(), cluster_name.into()])
     }
@@ -613,11 +589,7 @@ impl MockServer {
         group_id: impl ::std::convert::Into<::std::string::String>,
         cluster_name: impl ::std::convert::Into<::std::string::String>,
         snapshot_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Expectation<
-        '_,
-        crate::models::DiskBackupReplicaSet,
-        <crate::models::ApiError as ::atlas_runtime::ApiErrorBody>::Code,
-    > {
+    ) -> Expectation<'_, crate::models::DiskBackupReplicaSet, crate::models::ErrorCode> {
         self.inner
             .expect(
                 &UPDATE_BACKUP_SNAPSHOT,

@@ -5,7 +5,7 @@
 use super::docs::inner_doc_attrs;
 use super::ident;
 use super::types::rust_type;
-use crate::model::{ApiModel, Primitive, TypeKind, TypeRef};
+use crate::model::{ApiModel, Field, Primitive, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
@@ -174,6 +174,40 @@ impl ToTokens for CrateRoot<'_> {
     }
 }
 
+/// The field of the error body that holds its code, when it is text or a generated enum.
+fn error_code_field<'m>(model: &'m ApiModel, fields: &'m [Field]) -> Option<&'m Field> {
+    fields.iter().find(|f| {
+        f.name == crate::dialect::ERROR_CODE_FIELD
+            && match &f.ty {
+                TypeRef::Primitive(Primitive::String) => true,
+                TypeRef::Named(code) => model
+                    .types
+                    .get(code)
+                    .is_some_and(|def| matches!(def.kind, TypeKind::Enum(_))),
+                _ => false,
+            }
+    })
+}
+
+/// The type of the error code the crate's `ApiErrorBody` impl hands out (its `Code`), named
+/// from `models_path`; `None` where the crate root writes no impl of its own.
+pub fn error_code_type(model: &ApiModel, models_path: &TokenStream) -> Option<TokenStream> {
+    let text = quote!(::std::string::String);
+    let Some(body) = &model.error_body else {
+        return Some(text);
+    };
+    let TypeRef::Named(name) = body else {
+        return None;
+    };
+    let Some(TypeKind::Struct(fields)) = model.types.get(name).map(|d| &d.kind) else {
+        return None;
+    };
+    Some(match error_code_field(model, fields) {
+        Some(field) => rust_type(&field.ty, models_path),
+        None => text,
+    })
+}
+
 /// Lets the runtime show the error code and detail of the error body in messages, and hand the
 /// typed code to callers: the generated enum where the spec lists the codes, text otherwise.
 fn error_body_impl(model: &ApiModel) -> TokenStream {
@@ -199,18 +233,7 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
             }
         })
     };
-    let code_field = fields.iter().find(|f| {
-        f.name == crate::dialect::ERROR_CODE_FIELD
-            && match &f.ty {
-                TypeRef::Primitive(Primitive::String) => true,
-                TypeRef::Named(code) => model
-                    .types
-                    .get(code)
-                    .is_some_and(|def| matches!(def.kind, TypeKind::Enum(_))),
-                _ => false,
-            }
-    });
-    let code = match code_field {
+    let code = match error_code_field(model, fields) {
         Some(field) => {
             let code_type = rust_type(&field.ty, &quote!(models));
             let field_ident = ident(&field.ident.0);

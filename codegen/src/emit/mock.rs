@@ -29,7 +29,8 @@ impl ToTokens for MockModule<'_> {
             .as_ref()
             .map(|ty| rust_type(ty, &quote!(crate::models)))
             .unwrap_or_else(|| quote!(::serde_json::Value));
-        let code = quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code);
+        let code = super::crate_root::error_code_type(model, &quote!(crate::models))
+            .unwrap_or_else(|| quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code));
         let methods = operations.iter().map(|op| MockMethod { op, code: &code });
         let tables = operations.iter().map(|op| MockTable {
             op,
