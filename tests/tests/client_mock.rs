@@ -57,6 +57,7 @@ async fn a_well_formed_request_gets_the_answer_in_the_version_it_asked_for() {
     assert_eq!(body["totalCount"], 1);
     assert_eq!(body["results"][0]["id"], "a".repeat(24));
     assert!(mock.violations().is_empty());
+    assert_eq!(mock.received_count().await, 1);
 }
 
 #[tokio::test]

@@ -135,12 +135,7 @@ fn attrs_of(gate: &Gate) -> Option<Vec<syn::Attribute>> {
     if *gate == Gate::Always {
         return None;
     }
-    let tokens = quote!(#gate);
-    let parsed: syn::File = syn::parse2(quote!(#tokens struct Carrier;)).ok()?;
-    match parsed.items.into_iter().next()? {
-        syn::Item::Struct(carrier) => Some(carrier.attrs),
-        _ => None,
-    }
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, quote!(#gate)).ok()
 }
 
 fn push_attrs(item: &mut syn::Item, attrs: Vec<syn::Attribute>) {
