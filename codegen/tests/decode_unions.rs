@@ -1,5 +1,5 @@
 //! The tagged unions the generator emits, compiled and run: the models generated from
-//! `tests/fixtures/codegen/discriminator.yaml` and their decoders are kept in `tests/generated/`
+//! `tests/fixtures/codegen/discriminator.yaml`, their decoders and their encoders are kept in `tests/generated/`
 //! (checked fresh here, like the committed client) and decoded from and encoded to JSON.
 
 use codegen::project::repository_root;
@@ -16,6 +16,11 @@ mod decode {
     include!("generated/discriminator_decode.rs");
 }
 
+/// The `Serialize` impls of their structs, likewise.
+mod encode {
+    include!("generated/discriminator_encode.rs");
+}
+
 use models::{Criteria, Schedule};
 
 const FIXTURE: &str = "tests/fixtures/codegen/discriminator.yaml";
@@ -28,6 +33,10 @@ const GENERATED: &[(&str, &str)] = &[
     (
         "/decode.rs",
         "codegen/tests/generated/discriminator_decode.rs",
+    ),
+    (
+        "/encode.rs",
+        "codegen/tests/generated/discriminator_encode.rs",
     ),
 ];
 const COMMAND: &str = "cargo test -p codegen --test decode_unions";

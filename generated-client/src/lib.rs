@@ -11,6 +11,8 @@ pub mod models;
 #[rustfmt::skip]
 mod decode;
 #[rustfmt::skip]
+mod encode;
+#[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
 pub mod v1;

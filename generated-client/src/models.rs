@@ -8,18 +8,16 @@
 /// BSON Timestamp
 ///
 /// A point in the oplog: a second and an operation number within it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiBsonTimestamp {
     /// The second, as a date and time in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Operation number within that second.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub increment: ::std::option::Option<i32>,
 }
 
@@ -62,17 +60,12 @@ impl ::std::default::Default for ApiBsonTimestamp {
 }
 
 /// Body that Atlas returns with every error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// Field-level reasons why a request was rejected.
-    #[serde(
-        rename = "badRequestDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bad_request_detail: ::std::option::Option<self::BadRequestDetail>,
     /// Explanation of what went wrong in this particular case.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// HTTP status code of the response.
     ///
@@ -81,17 +74,14 @@ pub struct ApiError {
     /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and
     /// restore endpoints are known to answer with; Atlas defines many more and adds new ones
     /// without a new API version, so a client must accept codes it does not know.
-    #[serde(rename = "errorCode")]
     pub error_code: self::ErrorCode,
     /// Values that complete the error message, in order.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Short text for the HTTP status code.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 
@@ -163,20 +153,12 @@ impl ApiError {
 }
 
 /// A download address reachable through one private endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiPrivateDownloadDeliveryUrl {
     /// Address to download the restored snapshot from, through the private endpoint.
-    #[serde(
-        rename = "deliveryUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_url: ::std::option::Option<::std::string::String>,
     /// Identifier of the AWS interface endpoint the address is reachable through.
-    #[serde(
-        rename = "endpointId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub endpoint_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -220,19 +202,16 @@ impl ::std::default::Default for ApiPrivateDownloadDeliveryUrl {
 }
 
 /// A new retention for one snapshot.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupSnapshotRetention {
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Unit of `retentionValue`: `days`, `weeks`, `months` or `years`.
-    #[serde(rename = "retentionUnit")]
     pub retention_unit: ::std::string::String,
     /// How long Atlas keeps the snapshot, counted in `retentionUnit`, from when it was taken.
-    #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
 
@@ -276,60 +255,40 @@ impl BackupSnapshotRetention {
 }
 
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v2 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackupTenantSnapshot {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "finishTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongoDBVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
     /// Planned start of the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "scheduledTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<self::BackupTenantSnapshotStatus>,
 }
 
@@ -491,11 +450,10 @@ impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
 }
 
 /// Field-level reasons why a request was rejected.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<self::FieldViolation>>,
 }
 
@@ -531,22 +489,16 @@ impl ::std::default::Default for BadRequestDetail {
 }
 
 /// What to take an on-demand snapshot of a dedicated cluster with.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupOnDemandSnapshotRequest {
     /// Free-text note to keep with the snapshot.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Number of days Atlas keeps the snapshot before deleting it.
-    #[serde(
-        rename = "retentionInDays",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub retention_in_days: ::std::option::Option<i32>,
 }
 
@@ -600,122 +552,73 @@ impl ::std::default::Default for DiskBackupOnDemandSnapshotRequest {
 /// Replica Set Snapshot
 ///
 /// A cloud backup snapshot of a replica set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupReplicaSet {
     /// Cloud provider that stores the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "cloudProvider",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_provider: ::std::option::Option<::std::string::String>,
     /// Regions the snapshot was copied to, beyond the one it was taken in.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "copyRegions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "frequencyType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frequency_type: ::std::option::Option<::std::string::String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "masterKeyUUID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub master_key_uuid: ::std::option::Option<::std::string::String>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongodVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "policyItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the replica set the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "replicaSetName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replica_set_name: ::std::option::Option<::std::string::String>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "storageSizeBytes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_size_bytes: ::std::option::Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
@@ -877,34 +780,22 @@ impl ::std::default::Default for DiskBackupReplicaSet {
 }
 
 /// Where to download the restored data of one replica set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupRestoreMember {
     /// Address to download the restored data of this replica set from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "downloadUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub download_url: ::std::option::Option<::std::string::String>,
     /// Addresses to download the restored data from through private endpoints.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "privateDownloadDeliveryUrls",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub private_download_delivery_urls: ::std::option::Option<
         ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
     >,
     /// Name of the replica set.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "replicaSetName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replica_set_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -960,121 +851,75 @@ impl ::std::default::Default for DiskBackupRestoreMember {
 /// Sharded Cluster Snapshot
 ///
 /// A cloud backup snapshot of a sharded cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshot {
     /// How the config servers of the sharded cluster are deployed.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "configServerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_server_type: ::std::option::Option<::std::string::String>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "frequencyType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frequency_type: ::std::option::Option<::std::string::String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "masterKeyUUID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub master_key_uuid: ::std::option::Option<::std::string::String>,
     /// The snapshots taken of each shard and of the config servers.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub members: ::std::option::Option<
         ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
     >,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongodVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "policyItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Identifiers of the snapshots of each member of the sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "storageSizeBytes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_size_bytes: ::std::option::Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
@@ -1239,13 +1084,12 @@ impl ::std::default::Default for DiskBackupShardedClusterSnapshot {
 }
 
 /// The snapshot of one member of a sharded cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupShardedClusterSnapshotMember {
     /// Cloud provider that stores the member's snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: ::std::string::String,
     /// Identifier of the member's snapshot, 24 hexadecimal digits.
     ///
@@ -1254,7 +1098,6 @@ pub struct DiskBackupShardedClusterSnapshotMember {
     /// Name of the shard or config server replica set.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(rename = "replicaSetName")]
     pub replica_set_name: ::std::string::String,
 }
 
@@ -1303,145 +1146,87 @@ impl DiskBackupShardedClusterSnapshotMember {
 
 /// A cloud backup snapshot of a dedicated cluster: a replica set or a sharded cluster, as `type`
 /// says; the fields of the other kind are absent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshot {
     /// Cloud provider that stores the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "cloudProvider",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_provider: ::std::option::Option<::std::string::String>,
     /// How the config servers of the sharded cluster are deployed.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "configServerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_server_type: ::std::option::Option<::std::string::String>,
     /// Regions the snapshot was copied to, beyond the one it was taken in.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "copyRegions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "frequencyType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frequency_type: ::std::option::Option<::std::string::String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "masterKeyUUID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub master_key_uuid: ::std::option::Option<::std::string::String>,
     /// The snapshots taken of each shard and of the config servers.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub members: ::std::option::Option<
         ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
     >,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongodVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "policyItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the replica set the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "replicaSetName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replica_set_name: ::std::option::Option<::std::string::String>,
     /// Identifiers of the snapshots of each member of the sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_type: ::std::option::Option<::std::string::String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "storageSizeBytes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_size_bytes: ::std::option::Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
@@ -1634,120 +1419,74 @@ impl ::std::default::Default for DiskBackupSnapshot {
 
 /// A job that restores a snapshot of a dedicated cluster: into a cluster (`automated`,
 /// `pointInTime`) or as a download (`download`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DiskBackupSnapshotRestoreJob {
     /// Whether the job was cancelled.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled: ::std::option::Option<bool>,
     /// Download details of each replica set, for a sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<
         ::std::vec::Vec<self::DiskBackupRestoreMember>,
     >,
     /// How the data is delivered: `automated`, `download` or `pointInTime`.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: ::std::string::String,
     /// Addresses to download the restored data from, for a `download` job.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "deliveryUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A point in the oplog: a second and an operation number within it.
-    #[serde(
-        rename = "desiredTimestamp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
     /// Whether the download addresses of the job have expired.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expired: ::std::option::Option<bool>,
     /// When the download addresses stop working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the job failed.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failed: ::std::option::Option<bool>,
     /// When the job finished, in UTC; absent while it runs.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "finishedAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
-    #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_inc: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
     /// restore.
-    #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_ts: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
-    #[serde(
-        rename = "pointInTimeUTCSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub point_in_time_utc_seconds: ::std::option::Option<i32>,
     /// Addresses to download the restored data from through private endpoints.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "privateDownloadDeliveryUrls",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub private_download_delivery_urls: ::std::option::Option<
         ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
     >,
     /// Identifier of the snapshot to restore, 24 hexadecimal digits.
-    #[serde(
-        rename = "snapshotId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// Name of the cluster to restore into; needed for `automated` and `pointInTime` restores.
-    #[serde(
-        rename = "targetClusterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_cluster_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the project of `targetClusterName`; needed for `automated` and `pointInTime`
     /// restores.
-    #[serde(
-        rename = "targetGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_group_id: ::std::option::Option<::std::string::String>,
     /// When the restored snapshot was taken, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -2022,7 +1761,7 @@ impl ::atlas_runtime::__private::ParamValue for ErrorCode {
 }
 
 /// One request element that failed validation, and why.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// Why the element was rejected.
@@ -2065,113 +1804,66 @@ impl FieldViolation {
 /// Flex Backup Restore Job
 ///
 /// A job that restores or downloads a snapshot of a Flex cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexBackupRestoreJob20241113 {
     /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "deliveryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_type: ::std::option::Option<::std::string::String>,
     /// When the download address stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the Flex cluster the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "instanceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the project of the Flex cluster.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "projectId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// When the restore finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "restoreFinishedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restore was asked for, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "restoreScheduledDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restored snapshot was finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotFinishedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot restored, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// Address to download the snapshot from, for a download.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_url: ::std::option::Option<::std::string::String>,
     /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
     /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
     /// only, 1 to 64 of them.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "targetDeploymentItemName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the project of the target deployment.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "targetProjectId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_project_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -2333,113 +2025,66 @@ pub type FlexBackupRestoreJob = self::FlexBackupRestoreJob20241113;
 ///
 /// What to restore a snapshot of a Flex cluster into; the server-set fields come back in the
 /// answer.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexBackupRestoreJobCreate20241113 {
     /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "deliveryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_type: ::std::option::Option<::std::string::String>,
     /// When the download address stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the Flex cluster the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "instanceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the project of the Flex cluster.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "projectId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// When the restore finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "restoreFinishedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restore was asked for, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "restoreScheduledDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restored snapshot was finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotFinishedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot restored, 24 hexadecimal digits.
     ///
     /// Only sent; the server never returns it.
-    #[serde(
-        rename = "snapshotId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// Address to download the snapshot from, for a download.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_url: ::std::option::Option<::std::string::String>,
     /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
     /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
     /// only, 1 to 64 of them.
     ///
     /// Only sent; the server never returns it.
-    #[serde(
-        rename = "targetDeploymentItemName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the project of the target deployment.
     ///
     /// Only sent; the server never returns it.
-    #[serde(
-        rename = "targetProjectId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_project_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -2596,61 +2241,41 @@ impl FlexBackupRestoreJobCreate20241113 {
 pub type FlexBackupRestoreJobCreate = self::FlexBackupRestoreJobCreate20241113;
 
 /// A backup snapshot taken of a Flex cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexBackupSnapshot20241113 {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "finishTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongoDBVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
     /// Planned start of the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "scheduledTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served, for example
     /// `COMPLETED`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 
@@ -2751,21 +2376,16 @@ pub type FlexBackupSnapshot = self::FlexBackupSnapshot20241113;
 /// Flex Backup Snapshot Download Create
 ///
 /// Which snapshot of a Flex cluster to make downloadable.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FlexBackupSnapshotDownloadCreate20241113 {
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Identifier of the snapshot to download, 24 hexadecimal digits.
     ///
     /// Only sent; the server never returns it.
-    #[serde(
-        rename = "snapshotId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -2805,50 +2425,26 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
 pub type FlexBackupSnapshotDownloadCreate = self::FlexBackupSnapshotDownloadCreate20241113;
 
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LegacyServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC. Lists are sorted on this field, newest first.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas will delete the snapshot, in UTC.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     pub id: ::std::string::String,
     /// MongoDB server version the snapshot was taken from.
-    #[serde(
-        rename = "mongodVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Name of the serverless instance the snapshot belongs to.
-    #[serde(
-        rename = "serverlessInstanceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub serverless_instance_name: ::std::option::Option<::std::string::String>,
     /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
-    #[serde(
-        rename = "snapshotType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_type: ::std::option::Option<
         self::LegacyServerlessBackupSnapshotSnapshotType,
     >,
     /// Where the snapshot stands in its lifecycle.
     pub status: self::LegacyServerlessBackupSnapshotStatus,
     /// Storage the snapshot occupies, in bytes.
-    #[serde(
-        rename = "storageSizeBytes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_size_bytes: ::std::option::Option<i64>,
 }
 
@@ -3060,34 +2656,18 @@ impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotSt
 }
 
 /// One backup snapshot of a shared-tier (M2 or M5) cluster, as the v1.0 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LegacyTenantSnapshot {
     /// Time at which the snapshot reached `COMPLETED`, in UTC.
-    #[serde(
-        rename = "finishTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     pub id: ::std::string::String,
     /// MongoDB server version the snapshot was taken from.
-    #[serde(
-        rename = "mongoDBVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongo_db_version: ::std::option::Option<::std::string::String>,
     /// Planned start of the snapshot, in UTC.
-    #[serde(
-        rename = "scheduledTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Where the snapshot stands in its lifecycle.
     pub status: self::LegacyTenantSnapshotStatus,
@@ -3231,14 +2811,12 @@ impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
 }
 
 /// A link from this resource to itself or to a related resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
     /// Target URL of the link.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
     /// How the target relates to this resource, for example `self`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
 
@@ -3282,13 +2860,12 @@ impl ::std::default::Default for Link {
 }
 
 /// One page of Flex cluster restore jobs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The restore jobs on this page.
     ///
@@ -3297,10 +2874,6 @@ pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3352,13 +2925,12 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
 pub type PaginatedApiAtlasFlexBackupRestoreJob = self::PaginatedApiAtlasFlexBackupRestoreJob20241113;
 
 /// One page of Flex cluster snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -3368,10 +2940,6 @@ pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3423,13 +2991,12 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
 pub type PaginatedApiAtlasFlexBackupSnapshot = self::PaginatedApiAtlasFlexBackupSnapshot20241113;
 
 /// One page of serverless instance restore jobs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasServerlessBackupRestoreJob {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The restore jobs on this page.
     ///
@@ -3438,10 +3005,6 @@ pub struct PaginatedApiAtlasServerlessBackupRestoreJob {
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3489,13 +3052,12 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
 }
 
 /// One page of serverless instance snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -3505,10 +3067,6 @@ pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3556,13 +3114,12 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
 }
 
 /// One page of replica set snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCloudBackupReplicaSet {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -3571,10 +3128,6 @@ pub struct PaginatedCloudBackupReplicaSet {
     /// Number of snapshots across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3622,13 +3175,12 @@ impl PaginatedCloudBackupReplicaSet {
 }
 
 /// One page of dedicated-cluster restore jobs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCloudBackupRestoreJob {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The restore jobs on this page.
     ///
@@ -3637,10 +3189,6 @@ pub struct PaginatedCloudBackupRestoreJob {
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3688,13 +3236,12 @@ impl PaginatedCloudBackupRestoreJob {
 }
 
 /// One page of sharded cluster snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCloudBackupShardedClusterSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -3703,10 +3250,6 @@ pub struct PaginatedCloudBackupShardedClusterSnapshot {
     /// Number of snapshots across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3756,13 +3299,12 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
 }
 
 /// One page of serverless instance snapshots from the v1.0 API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedLegacyServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page, newest first.
     ///
@@ -3772,10 +3314,6 @@ pub struct PaginatedLegacyServerlessBackupSnapshot {
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3823,13 +3361,12 @@ impl PaginatedLegacyServerlessBackupSnapshot {
 }
 
 /// One page of M2/M5 cluster snapshots from the v1.0 API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedLegacyTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
@@ -3839,10 +3376,6 @@ pub struct PaginatedLegacyTenantSnapshot {
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3890,27 +3423,21 @@ impl PaginatedLegacyTenantSnapshot {
 }
 
 /// One page of M2/M5 cluster snapshots.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<self::BackupTenantSnapshot>>,
     /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "totalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 
@@ -3965,96 +3492,61 @@ impl ::std::default::Default for PaginatedTenantSnapshot {
 }
 
 /// A job that restores a snapshot of a serverless instance into a cluster.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessBackupRestoreJob {
     /// Whether the job was cancelled.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelled: ::std::option::Option<bool>,
     /// How the data is delivered: `automated`, `download` or `pointInTime`.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: ::std::string::String,
     /// Addresses to download the restored data from, for a `download` job.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "deliveryUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A point in the oplog: a second and an operation number within it.
-    #[serde(
-        rename = "desiredTimestamp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
     /// Whether the download addresses of the job have expired.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expired: ::std::option::Option<bool>,
     /// When the download addresses stop working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the job failed.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failed: ::std::option::Option<bool>,
     /// When the job finished, in UTC; absent while it runs.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "finishedAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
-    #[serde(rename = "oplogInc", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_inc: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
     /// restore.
-    #[serde(rename = "oplogTs", skip_serializing_if = "::std::option::Option::is_none")]
     pub oplog_ts: ::std::option::Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
-    #[serde(
-        rename = "pointInTimeUTCSeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub point_in_time_utc_seconds: ::std::option::Option<i32>,
     /// Identifier of the snapshot to restore, 24 hexadecimal digits.
-    #[serde(
-        rename = "snapshotId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// Name of the cluster to restore into.
-    #[serde(rename = "targetClusterName")]
     pub target_cluster_name: ::std::string::String,
     /// Identifier of the project of `targetClusterName`.
-    #[serde(rename = "targetGroupId")]
     pub target_group_id: ::std::string::String,
     /// When the restored snapshot was taken, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -4218,81 +3710,50 @@ impl ServerlessBackupRestoreJob {
 }
 
 /// One backup snapshot of a serverless instance, as the v2 API returns it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas will delete the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "expiresAt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "frequencyType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frequency_type: ::std::option::Option<
         self::ServerlessBackupSnapshotFrequencyType,
     >,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "mongodVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mongod_version: ::std::option::Option<::std::string::String>,
     /// Name of the serverless instance the snapshot belongs to.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "serverlessInstanceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub serverless_instance_name: ::std::option::Option<::std::string::String>,
     /// Whether the snapshot was requested by a user or taken on schedule.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "snapshotType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snapshot_type: ::std::option::Option<self::ServerlessBackupSnapshotSnapshotType>,
     /// Where the snapshot stands in its lifecycle.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<self::ServerlessBackupSnapshotStatus>,
     /// Size of the stored snapshot, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "storageSizeBytes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_size_bytes: ::std::option::Option<i64>,
 }
 

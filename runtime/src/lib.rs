@@ -33,6 +33,8 @@ mod pages;
 mod request;
 mod response;
 mod retry;
+#[doc(hidden)]
+pub mod ser;
 mod waiter;
 
 pub use auth::{AuthError, TokenError};
@@ -58,8 +60,8 @@ pub mod http {
 }
 
 /// What generated code calls and users never name: operation descriptors, parameter checks,
-/// requests, undecoded responses, the written-out decoding helpers and page walks. Not part of
-/// the public API: it changes whenever the generator does.
+/// requests, undecoded responses, the written-out decoding and encoding helpers and page
+/// walks. Not part of the public API: it changes whenever the generator does.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::check::{Check, ParamValue, Pattern};
@@ -72,5 +74,6 @@ pub mod __private {
     pub use crate::pages::{PageResult, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;
+    pub use crate::ser;
     pub use crate::waiter::{MatchTest, Matcher, WaiterInfo};
 }

@@ -203,6 +203,7 @@ fn standalone_crate_then_check() {
             ".generated-files",
             "Cargo.toml",
             "src/decode.rs",
+            "src/encode.rs",
             "src/lib.rs",
             "src/mock.rs",
             "src/models.rs",

@@ -105,6 +105,8 @@ impl ToTokens for CrateRoot<'_> {
             #[rustfmt::skip]
             mod decode;
             #[rustfmt::skip]
+            mod encode;
+            #[rustfmt::skip]
             pub mod operations;
             #legacy
             #[cfg(feature = "mock")]

@@ -85,7 +85,7 @@ impl ItemGates {
             return;
         }
         let names = match name {
-            "models.rs" | "decode.rs" => &self.models,
+            "models.rs" | "decode.rs" | "encode.rs" => &self.models,
             "operations.rs" | "v1.rs" => &self.builders,
             "mock.rs" => &self.mock_tables,
             _ => return,

@@ -1,7 +1,8 @@
-//! A generated model struct: one field per schema property, serde names kept, optional and
-//! nullable properties as `Option`, unknown properties ignored on decode (see
-//! `model_struct_de`, emitted into `decode.rs`), and a constructor with setters (see `model_builder`), since
-//! `#[non_exhaustive]` forbids struct literals outside the crate.
+//! A generated model struct: one field per schema property, optional and nullable properties as
+//! `Option`, and a constructor with setters (see `model_builder`), since `#[non_exhaustive]`
+//! forbids struct literals outside the crate. Its serde impls are written out elsewhere:
+//! `Deserialize` in `decode.rs` (`model_struct_de`, unknown properties ignored) and `Serialize`
+//! in `encode.rs` (`model_struct_ser`, wire names kept, `None` left out).
 
 use super::docs::{doc_attrs, first_paragraph, non_empty, type_doc_attrs};
 use super::ident;
@@ -50,7 +51,7 @@ impl ToTokens for ModelStruct<'_> {
         tokens.extend(quote! {
             #docs
             #deprecated
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+            #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields,)*
@@ -95,19 +96,6 @@ impl ToTokens for StructField<'_> {
         let field = self.field;
         let name = ident(&field.ident.0);
         let ty = field_type(field, self.boxed);
-        let optional = !field.required || field.nullable;
-        let mut serde_args = Vec::new();
-        let bare = field.ident.0.strip_prefix("r#").unwrap_or(&field.ident.0);
-        if bare != field.name {
-            let wire = &field.name;
-            serde_args.push(quote!(rename = #wire));
-        }
-        if optional {
-            serde_args.push(quote!(
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-        }
-        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let access = match (field.read_only, field.write_only) {
             (true, _) => Some("Set by the server; ignored when sent."),
             (_, true) => Some("Only sent; the server never returns it."),
@@ -124,7 +112,6 @@ impl ToTokens for StructField<'_> {
         tokens.extend(quote! {
             #docs
             #deprecated
-            #serde
             pub #name: #ty
         });
     }

@@ -24,16 +24,14 @@ pub enum Criteria {
 }
 
 /// The `CustomCriteria` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomCriteria {
     /// The `type` property.
     pub r#type: ::std::string::String,
     /// What an archive selects.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alternatives: ::std::option::Option<::std::vec::Vec<self::Criteria>>,
     /// What an archive selects.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback: ::std::option::Option<self::Criteria>,
     /// The `query` property.
     pub query: ::std::string::String,
@@ -88,11 +86,10 @@ impl CustomCriteria {
 }
 
 /// The `DailySchedule` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// The `startHour` property.
-    #[serde(rename = "startHour")]
     pub start_hour: i32,
     /// The `type` property.
     pub r#type: ::std::string::String,
@@ -127,19 +124,14 @@ impl DailySchedule {
 }
 
 /// The `DateCriteria` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DateCriteria {
     /// The `type` property.
     pub r#type: ::std::string::String,
     /// The `dateField` property.
-    #[serde(
-        rename = "dateField",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_field: ::std::option::Option<::std::string::String>,
     /// The `expireAfterDays` property.
-    #[serde(rename = "expireAfterDays")]
     pub expire_after_days: i32,
 }
 
@@ -185,32 +177,16 @@ impl DateCriteria {
 
 /// A schema of the API: the `GET /api/atlas/v2/untyped` operation's
 /// `responses/200/content/application/vnd.atlas.2023-01-01+json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUntypedResponse {
     /// The `inlineMembers` property.
-    #[serde(
-        rename = "inlineMembers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inline_members: ::std::option::Option<::serde_json::Value>,
     /// The `missingTag` property.
-    #[serde(
-        rename = "missingTag",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub missing_tag: ::std::option::Option<self::MissingTag>,
     /// The `notAnObject` property.
-    #[serde(
-        rename = "notAnObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_an_object: ::std::option::Option<self::NotAnObject>,
     /// The `selfMapped` property.
-    #[serde(
-        rename = "selfMapped",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_mapped: ::std::option::Option<self::SelfMapped>,
 }
 
@@ -270,11 +246,10 @@ impl ::std::default::Default for GetUntypedResponse {
 }
 
 /// The `MissingTag` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MissingTag {
     /// The `kind` property.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
 }
 
@@ -310,11 +285,10 @@ impl ::std::default::Default for MissingTag {
 }
 
 /// The `NoKind` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NoKind {
     /// The `other` property.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub other: ::std::option::Option<::std::string::String>,
 }
 
@@ -350,11 +324,10 @@ impl ::std::default::Default for NoKind {
 }
 
 /// The `NotAnObject` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotAnObject {
     /// The `kind` property.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
 }
 
@@ -406,14 +379,12 @@ pub enum Schedule {
 }
 
 /// The `SelfMapped` schema of the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SelfMapped {
     /// The `limit` property.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
     /// The `name` property.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -461,14 +432,10 @@ pub type Text = ::std::string::String;
 
 /// The `WeeklySchedule` schema of the API.
 #[deprecated(note = "deprecated in the API spec")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// The `dayOfWeek` property.
-    #[serde(
-        rename = "dayOfWeek",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day_of_week: ::std::option::Option<i32>,
     /// The `type` property.
     pub r#type: ::std::string::String,
