@@ -8,7 +8,7 @@ use super::builder::{RequestBuilder, ResponseEnum};
 use super::client_impl::ClientMethods;
 use super::crate_root::CrateRoot;
 use super::ident;
-use super::mock::MockModule;
+use super::mock::{MockModule, MockTables};
 use super::model_enum::{EnumDeserialize, ModelEnum};
 use super::model_struct::{fields_as_typed, ModelStruct};
 use super::model_struct_de::StructDeserialize;
@@ -93,14 +93,31 @@ pub fn source_files<'m>(
         );
         files.push(("v1.rs", operations(model, legacy, legacy_about)));
     }
-    files.push((
-        "mock.rs",
-        vec![Box::new(move || {
-            let mock = MockModule { model };
-            quote!(#mock)
-        })],
-    ));
+    files.push(("mock.rs", mocks(model)));
     files
+}
+
+/// `mock.rs`: the server and its methods, then the per-operation tables in parts.
+fn mocks(model: &ApiModel) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = vec![Box::new(move || {
+        let mock = MockModule { model };
+        quote!(#mock)
+    })];
+    let operations: std::sync::Arc<Vec<&Operation>> =
+        std::sync::Arc::new(model.operations.iter().collect());
+    let patterns = std::sync::Arc::new(PatternTable::for_operations(operations.iter().copied()));
+    for start in (0..operations.len()).step_by(PART_SIZE) {
+        let (operations, patterns) = (operations.clone(), patterns.clone());
+        parts.push(Box::new(move || {
+            let end = (start + PART_SIZE).min(operations.len());
+            let tables = MockTables {
+                operations: &operations[start..end],
+                patterns: &patterns,
+            };
+            quote!(#tables)
+        }));
+    }
+    parts
 }
 
 fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {

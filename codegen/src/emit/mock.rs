@@ -14,9 +14,30 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use std::collections::BTreeMap;
 
-/// The whole `mock.rs`.
+/// The first part of `mock.rs`: everything but the per-operation tables ([`MockTables`]),
+/// which follow it.
 pub struct MockModule<'m> {
     pub model: &'m ApiModel,
+}
+
+/// The tables of some of the operations, after [`MockModule`]: the largest part of `mock.rs`,
+/// in parts of their own so that they are formatted on all cores.
+pub struct MockTables<'m> {
+    pub operations: &'m [&'m Operation],
+    /// The patterns of all operations, as [`MockModule`] declares them.
+    pub patterns: &'m PatternTable,
+}
+
+impl ToTokens for MockTables<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for op in self.operations {
+            MockTable {
+                op,
+                patterns: self.patterns,
+            }
+            .to_tokens(tokens);
+        }
+    }
 }
 
 impl ToTokens for MockModule<'_> {
@@ -32,10 +53,6 @@ impl ToTokens for MockModule<'_> {
         let code = super::crate_root::error_code_type(model, &quote!(crate::models))
             .unwrap_or_else(|| quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code));
         let methods = operations.iter().map(|op| MockMethod { op, code: &code });
-        let tables = operations.iter().map(|op| MockTable {
-            op,
-            patterns: &patterns,
-        });
         let errors = api_errors(&operations)
             .into_iter()
             .map(|(code, status)| quote!((#status, #code)));
@@ -96,8 +113,6 @@ impl ToTokens for MockModule<'_> {
 
             /// The status of every error code the spec's error examples show.
             const API_ERRORS: &[(u16, &str)] = &[#(#errors),*];
-
-            #(#tables)*
         });
     }
 }
