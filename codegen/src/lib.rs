@@ -47,8 +47,14 @@ pub struct Generated {
 
 /// Runs load → validate → model → emit → format for one spec file. Nothing is written.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<Generated, CodegenError> {
-    let spec = load::load_file(spec_path)?;
-    generate_from(&spec, options)
+    // The spec (its text, its JSON tree and its `openapiv3` form) is let go before emitting:
+    // the model holds all that emitting needs, and the memory is reused for the output.
+    let model = {
+        let spec = load::load_file(spec_path)?;
+        model::build_model(&validate::validate(&spec)?)?
+    };
+    let files = emit::emit_files(&model, options)?;
+    Ok(Generated { model, files })
 }
 
 /// As [`generate`], for a spec already loaded.
