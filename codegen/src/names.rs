@@ -39,6 +39,12 @@ const RESERVED_TYPES: &[&str] = &[
     "ResponseValue",
 ];
 
+/// Whether a type of this name would shadow one the generated code relies on (the prelude's
+/// `Option`, `String`, `Vec`, … are written bare).
+pub fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name)
+}
+
 /// Acronyms that heck would split in an unexpected place (`IPv4` → `i_pv4`); each is rewritten
 /// to a single capitalised word first.
 const ACRONYMS: &[(&str, &str)] = &[("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("OAuth", "Oauth")];

@@ -13,7 +13,7 @@
 impl<'de> ::serde::Deserialize<'de> for super::models::ApiBsonTimestamp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -27,7 +27,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiBsonTimestamp 
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_date = None;
         let mut value_increment = None;
@@ -50,7 +50,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiBsonTimestamp 
 impl<'de> ::serde::Deserialize<'de> for super::models::ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -71,7 +71,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiError {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_bad_request_detail = None;
         let mut value_detail = None;
@@ -106,7 +106,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiError {
 impl<'de> ::serde::Deserialize<'de> for super::models::ApiPrivateDownloadDeliveryUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -121,7 +121,7 @@ for super::models::ApiPrivateDownloadDeliveryUrl {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_delivery_url = None;
         let mut value_endpoint_id = None;
@@ -144,7 +144,7 @@ for super::models::ApiPrivateDownloadDeliveryUrl {
 impl<'de> ::serde::Deserialize<'de> for super::models::BackupSnapshotRetention {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -162,7 +162,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupSnapshotRet
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_retention_unit = None;
@@ -188,7 +188,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupSnapshotRet
 impl<'de> ::serde::Deserialize<'de> for super::models::BackupTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -211,7 +211,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnaps
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_expiration = None;
         let mut value_finish_time = None;
@@ -251,11 +251,9 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnaps
 impl<'de> ::serde::Deserialize<'de> for super::models::BackupTenantSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -263,7 +261,7 @@ impl<'de> ::serde::Deserialize<'de> for super::models::BackupTenantSnapshotStatu
 impl<'de> ::serde::Deserialize<'de> for super::models::BadRequestDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -277,7 +275,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BadRequestDetail 
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_fields = None;
         let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
@@ -298,7 +296,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::DiskBackupOnDemandSnapshotRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -313,7 +311,7 @@ for super::models::DiskBackupOnDemandSnapshotRequest {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_description = None;
         let mut value_links = None;
@@ -339,7 +337,7 @@ for super::models::DiskBackupOnDemandSnapshotRequest {
 impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupReplicaSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -370,7 +368,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplica
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_cloud_provider = None;
         let mut value_copy_regions = None;
@@ -435,7 +433,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplica
 impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupRestoreMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -453,7 +451,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupRestore
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_download_url = None;
         let mut value_private_download_delivery_urls = None;
@@ -486,7 +484,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupRestore
 impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupShardedClusterSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -518,7 +516,7 @@ for super::models::DiskBackupShardedClusterSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_config_server_type = None;
         let mut value_created_at = None;
@@ -584,7 +582,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::DiskBackupShardedClusterSnapshotMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -599,7 +597,7 @@ for super::models::DiskBackupShardedClusterSnapshotMember {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_cloud_provider = None;
         let mut value_id = None;
@@ -625,7 +623,7 @@ for super::models::DiskBackupShardedClusterSnapshotMember {
 impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -659,7 +657,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapsho
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_cloud_provider = None;
         let mut value_config_server_type = None;
@@ -733,7 +731,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapsho
 impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupSnapshotRestoreJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -768,7 +766,7 @@ for super::models::DiskBackupSnapshotRestoreJob {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_cancelled = None;
         let mut value_components = None;
@@ -856,11 +854,9 @@ for super::models::DiskBackupSnapshotRestoreJob {
 impl<'de> ::serde::Deserialize<'de> for super::models::ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -868,7 +864,7 @@ impl<'de> ::serde::Deserialize<'de> for super::models::ErrorCode {
 impl<'de> ::serde::Deserialize<'de> for super::models::FieldViolation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -882,7 +878,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::FieldViolation {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_description = None;
         let mut value_field = None;
@@ -905,7 +901,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::FieldViolation {
 impl<'de> ::serde::Deserialize<'de> for super::models::FlexBackupRestoreJob20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -935,7 +931,7 @@ for super::models::FlexBackupRestoreJob20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_delivery_type = None;
         let mut value_expiration_date = None;
@@ -1019,7 +1015,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::FlexBackupRestoreJobCreate20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1049,7 +1045,7 @@ for super::models::FlexBackupRestoreJobCreate20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_delivery_type = None;
         let mut value_expiration_date = None;
@@ -1132,7 +1128,7 @@ for super::models::FlexBackupRestoreJobCreate20241113 {
 impl<'de> ::serde::Deserialize<'de> for super::models::FlexBackupSnapshot20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1156,7 +1152,7 @@ for super::models::FlexBackupSnapshot20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_expiration = None;
         let mut value_finish_time = None;
@@ -1198,7 +1194,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::FlexBackupSnapshotDownloadCreate20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1213,7 +1209,7 @@ for super::models::FlexBackupSnapshotDownloadCreate20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_links = None;
         let mut value_snapshot_id = None;
@@ -1236,7 +1232,7 @@ for super::models::FlexBackupSnapshotDownloadCreate20241113 {
 impl<'de> ::serde::Deserialize<'de> for super::models::LegacyServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1260,7 +1256,7 @@ for super::models::LegacyServerlessBackupSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_created_at = None;
         let mut value_expires_at = None;
@@ -1307,11 +1303,9 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::LegacyServerlessBackupSnapshotSnapshotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1319,11 +1313,9 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::LegacyServerlessBackupSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1331,7 +1323,7 @@ for super::models::LegacyServerlessBackupSnapshotStatus {
 impl<'de> ::serde::Deserialize<'de> for super::models::LegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1352,7 +1344,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::LegacyTenantSnaps
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_finish_time = None;
         let mut value_id = None;
@@ -1386,11 +1378,9 @@ impl ::atlas_runtime::__private::de::Object for super::models::LegacyTenantSnaps
 impl<'de> ::serde::Deserialize<'de> for super::models::LegacyTenantSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1398,7 +1388,7 @@ impl<'de> ::serde::Deserialize<'de> for super::models::LegacyTenantSnapshotStatu
 impl<'de> ::serde::Deserialize<'de> for super::models::Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1412,7 +1402,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::Link {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_href = None;
         let mut value_rel = None;
@@ -1436,7 +1426,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1451,7 +1441,7 @@ for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1478,7 +1468,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1493,7 +1483,7 @@ for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1520,7 +1510,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1535,7 +1525,7 @@ for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1562,7 +1552,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1577,7 +1567,7 @@ for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1603,7 +1593,7 @@ for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
 impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedCloudBackupReplicaSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1618,7 +1608,7 @@ for super::models::PaginatedCloudBackupReplicaSet {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1644,7 +1634,7 @@ for super::models::PaginatedCloudBackupReplicaSet {
 impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedCloudBackupRestoreJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1659,7 +1649,7 @@ for super::models::PaginatedCloudBackupRestoreJob {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1686,7 +1676,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedCloudBackupShardedClusterSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1701,7 +1691,7 @@ for super::models::PaginatedCloudBackupShardedClusterSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1728,7 +1718,7 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::PaginatedLegacyServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1743,7 +1733,7 @@ for super::models::PaginatedLegacyServerlessBackupSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1769,7 +1759,7 @@ for super::models::PaginatedLegacyServerlessBackupSnapshot {
 impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedLegacyTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1784,7 +1774,7 @@ for super::models::PaginatedLegacyTenantSnapshot {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1810,7 +1800,7 @@ for super::models::PaginatedLegacyTenantSnapshot {
 impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedTenantSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1824,7 +1814,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::PaginatedTenantSn
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_links = None;
         let mut value_results = None;
@@ -1850,7 +1840,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::PaginatedTenantSn
 impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupRestoreJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1883,7 +1873,7 @@ for super::models::ServerlessBackupRestoreJob {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_cancelled = None;
         let mut value_delivery_type = None;
@@ -1962,7 +1952,7 @@ for super::models::ServerlessBackupRestoreJob {
 impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupSnapshot {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -1987,7 +1977,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ServerlessBackupS
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_created_at = None;
         let mut value_expires_at = None;
@@ -2040,11 +2030,9 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::ServerlessBackupSnapshotFrequencyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2052,21 +2040,17 @@ impl<'de> ::serde::Deserialize<'de>
 for super::models::ServerlessBackupSnapshotSnapshotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupSnapshotStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

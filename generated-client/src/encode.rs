@@ -13,7 +13,7 @@ impl ::serde::Serialize for super::models::ApiBsonTimestamp {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "ApiBsonTimestamp",
@@ -33,7 +33,7 @@ impl ::serde::Serialize for super::models::ApiError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "ApiError",
@@ -60,7 +60,7 @@ impl ::serde::Serialize for super::models::ApiPrivateDownloadDeliveryUrl {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "ApiPrivateDownloadDeliveryUrl",
@@ -80,7 +80,7 @@ impl ::serde::Serialize for super::models::BackupSnapshotRetention {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "BackupSnapshotRetention",
@@ -98,7 +98,7 @@ impl ::serde::Serialize for super::models::BackupTenantSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "BackupTenantSnapshot",
@@ -130,7 +130,7 @@ impl ::serde::Serialize for super::models::BadRequestDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "BadRequestDetail",
@@ -146,7 +146,7 @@ impl ::serde::Serialize for super::models::DiskBackupOnDemandSnapshotRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupOnDemandSnapshotRequest",
@@ -168,7 +168,7 @@ impl ::serde::Serialize for super::models::DiskBackupReplicaSet {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupReplicaSet",
@@ -216,7 +216,7 @@ impl ::serde::Serialize for super::models::DiskBackupRestoreMember {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupRestoreMember",
@@ -242,7 +242,7 @@ impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupShardedClusterSnapshot",
@@ -290,7 +290,7 @@ impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshotMembe
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupShardedClusterSnapshotMember",
@@ -308,7 +308,7 @@ impl ::serde::Serialize for super::models::DiskBackupSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupSnapshot",
@@ -362,7 +362,7 @@ impl ::serde::Serialize for super::models::DiskBackupSnapshotRestoreJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DiskBackupSnapshotRestoreJob",
@@ -420,7 +420,7 @@ impl ::serde::Serialize for super::models::FieldViolation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "FieldViolation",
@@ -437,7 +437,7 @@ impl ::serde::Serialize for super::models::FlexBackupRestoreJob20241113 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "FlexBackupRestoreJob20241113",
@@ -481,7 +481,7 @@ impl ::serde::Serialize for super::models::FlexBackupRestoreJobCreate20241113 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "FlexBackupRestoreJobCreate20241113",
@@ -525,7 +525,7 @@ impl ::serde::Serialize for super::models::FlexBackupSnapshot20241113 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "FlexBackupSnapshot20241113",
@@ -557,7 +557,7 @@ impl ::serde::Serialize for super::models::FlexBackupSnapshotDownloadCreate20241
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "FlexBackupSnapshotDownloadCreate20241113",
@@ -577,7 +577,7 @@ impl ::serde::Serialize for super::models::LegacyServerlessBackupSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "LegacyServerlessBackupSnapshot",
@@ -608,7 +608,7 @@ impl ::serde::Serialize for super::models::LegacyTenantSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "LegacyTenantSnapshot",
@@ -635,7 +635,7 @@ impl ::serde::Serialize for super::models::Link {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "Link",
@@ -656,7 +656,7 @@ for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedApiAtlasFlexBackupRestoreJob20241113",
@@ -678,7 +678,7 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasFlexBackupSnapshot20
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedApiAtlasFlexBackupSnapshot20241113",
@@ -700,7 +700,7 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupRest
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedApiAtlasServerlessBackupRestoreJob",
@@ -722,7 +722,7 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupSnap
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedApiAtlasServerlessBackupSnapshot",
@@ -744,7 +744,7 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupReplicaSet {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedCloudBackupReplicaSet",
@@ -766,7 +766,7 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupRestoreJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedCloudBackupRestoreJob",
@@ -788,7 +788,7 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupShardedClusterSna
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedCloudBackupShardedClusterSnapshot",
@@ -810,7 +810,7 @@ impl ::serde::Serialize for super::models::PaginatedLegacyServerlessBackupSnapsh
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedLegacyServerlessBackupSnapshot",
@@ -832,7 +832,7 @@ impl ::serde::Serialize for super::models::PaginatedLegacyTenantSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedLegacyTenantSnapshot",
@@ -854,7 +854,7 @@ impl ::serde::Serialize for super::models::PaginatedTenantSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "PaginatedTenantSnapshot",
@@ -876,7 +876,7 @@ impl ::serde::Serialize for super::models::ServerlessBackupRestoreJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "ServerlessBackupRestoreJob",
@@ -924,7 +924,7 @@ impl ::serde::Serialize for super::models::ServerlessBackupSnapshot {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "ServerlessBackupSnapshot",

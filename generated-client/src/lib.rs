@@ -47,7 +47,7 @@ impl Client {
     }
 
     /// A client of `base_url` with default settings and no credentials.
-    pub fn new(base_url: &str) -> ::std::result::Result<Self, BuildError> {
+    pub fn new(base_url: &str) -> Result<Self, BuildError> {
         Self::builder().base_url(base_url).build()
     }
 }
@@ -85,19 +85,19 @@ pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-11-13"];
 impl ::atlas_runtime::ApiErrorBody for models::ApiError {
     type Code = models::ErrorCode;
 
-    fn code(&self) -> ::std::option::Option<&Self::Code> {
-        ::std::option::Option::Some(&self.error_code)
+    fn code(&self) -> Option<&Self::Code> {
+        Some(&self.error_code)
     }
 
-    fn error_code(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.error_code.as_str())
+    fn error_code(&self) -> Option<&str> {
+        Some(self.error_code.as_str())
     }
 
-    fn detail(&self) -> ::std::option::Option<&str> {
+    fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }
 
-    fn reason(&self) -> ::std::option::Option<&str> {
+    fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
     }
 }

@@ -60,9 +60,9 @@ impl MockServer {
     /// [`Client::cancel_backup_restore_job`](crate::Client::cancel_backup_restore_job) sends it.
     pub fn cancel_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, (), crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -76,8 +76,8 @@ impl MockServer {
     /// [`Client::create_backup_restore_job`](crate::Client::create_backup_restore_job) sends it.
     pub fn create_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::DiskBackupSnapshotRestoreJob,
@@ -95,8 +95,8 @@ impl MockServer {
     /// [`Client::create_flex_restore_job`](crate::Client::create_flex_restore_job) sends it.
     pub fn create_flex_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
@@ -113,8 +113,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn create_serverless_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupRestoreJob,
@@ -134,9 +134,9 @@ impl MockServer {
     /// sends it.
     pub fn delete_cluster_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, (), crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -150,8 +150,8 @@ impl MockServer {
     /// [`Client::download_flex_backup`](crate::Client::download_flex_backup) sends it.
     pub fn download_flex_backup(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
@@ -167,9 +167,9 @@ impl MockServer {
     /// [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) sends it.
     pub fn get_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::DiskBackupSnapshotRestoreJob,
@@ -188,9 +188,9 @@ impl MockServer {
     /// [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster) sends it.
     pub fn get_backup_sharded_cluster(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::DiskBackupShardedClusterSnapshot,
@@ -210,9 +210,9 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn get_backup_tenant_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, crate::models::BackupTenantSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -228,9 +228,9 @@ impl MockServer {
     /// it.
     pub fn get_cluster_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, crate::models::DiskBackupReplicaSet, crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -245,9 +245,9 @@ impl MockServer {
     /// [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) sends it.
     pub fn get_flex_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::FlexBackupSnapshot20241113,
@@ -266,9 +266,9 @@ impl MockServer {
     /// [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) sends it.
     pub fn get_flex_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::FlexBackupRestoreJob20241113,
@@ -289,9 +289,9 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupSnapshot,
@@ -312,9 +312,9 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        instance_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        instance_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::LegacyServerlessBackupSnapshot,
@@ -334,9 +334,9 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn get_serverless_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::ServerlessBackupRestoreJob,
@@ -357,9 +357,9 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn get_tenant_backup_snapshot_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, crate::models::LegacyTenantSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -373,8 +373,8 @@ impl MockServer {
     /// [`Client::list_backup_restore_jobs`](crate::Client::list_backup_restore_jobs) sends it.
     pub fn list_backup_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupRestoreJob,
@@ -394,8 +394,8 @@ impl MockServer {
     /// it.
     pub fn list_backup_sharded_clusters(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupShardedClusterSnapshot,
@@ -413,8 +413,8 @@ impl MockServer {
     /// [`Client::list_backup_snapshots`](crate::Client::list_backup_snapshots) sends it.
     pub fn list_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedCloudBackupReplicaSet,
@@ -434,8 +434,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn list_cluster_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedTenantSnapshot,
@@ -453,8 +453,8 @@ impl MockServer {
     /// [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) sends it.
     pub fn list_flex_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
@@ -472,8 +472,8 @@ impl MockServer {
     /// [`Client::list_flex_restore_jobs`](crate::Client::list_flex_restore_jobs) sends it.
     pub fn list_flex_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
@@ -490,8 +490,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasServerlessBackupSnapshot,
@@ -511,8 +511,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        instance_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        instance_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedLegacyServerlessBackupSnapshot,
@@ -532,8 +532,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn list_serverless_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedApiAtlasServerlessBackupRestoreJob,
@@ -554,8 +554,8 @@ impl MockServer {
     #[allow(deprecated)]
     pub fn list_tenant_backup_snapshots_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<
         '_,
         crate::models::PaginatedLegacyTenantSnapshot,
@@ -573,8 +573,8 @@ impl MockServer {
     /// [`Client::take_snapshots`](crate::Client::take_snapshots) sends it.
     pub fn take_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, crate::models::DiskBackupSnapshot, crate::models::ErrorCode> {
         self.inner
             .expect(&TAKE_SNAPSHOTS, ::std::vec![group_id.into(), cluster_name.into()])
@@ -586,9 +586,9 @@ impl MockServer {
     /// [`Client::update_backup_snapshot`](crate::Client::update_backup_snapshot) sends it.
     pub fn update_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> Expectation<'_, crate::models::DiskBackupReplicaSet, crate::models::ErrorCode> {
         self.inner
             .expect(
@@ -661,8 +661,8 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 204u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `createBackupRestoreJob`.
@@ -700,10 +700,10 @@ static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
+    body: Some(
         ::atlas_runtime::mock::decodes::<crate::models::DiskBackupSnapshotRestoreJob>,
     ),
-    page_size: ::std::option::Option::None,
+    page_size: None,
 };
 
 /// What the mock checks of `createFlexRestoreJob`.
@@ -741,12 +741,12 @@ static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_r
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
+    body: Some(
         ::atlas_runtime::mock::decodes::<
             crate::models::FlexBackupRestoreJobCreate20241113,
         >,
     ),
-    page_size: ::std::option::Option::None,
+    page_size: None,
 };
 
 /// What the mock checks of `createServerlessRestoreJob`.
@@ -785,10 +785,10 @@ static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::a
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
+    body: Some(
         ::atlas_runtime::mock::decodes::<crate::models::ServerlessBackupRestoreJob>,
     ),
-    page_size: ::std::option::Option::None,
+    page_size: None,
 };
 
 /// What the mock checks of `deleteClusterBackupSnapshot`.
@@ -837,8 +837,8 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 204u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `downloadFlexBackup`.
@@ -876,12 +876,12 @@ static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runt
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
+    body: Some(
         ::atlas_runtime::mock::decodes::<
             crate::models::FlexBackupSnapshotDownloadCreate20241113,
         >,
     ),
-    page_size: ::std::option::Option::None,
+    page_size: None,
 };
 
 /// What the mock checks of `getBackupRestoreJob`.
@@ -925,8 +925,8 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getBackupShardedCluster`.
@@ -975,8 +975,8 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getBackupTenantSnapshot`.
@@ -1042,8 +1042,8 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getClusterBackupSnapshot`.
@@ -1092,8 +1092,8 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getFlexBackupSnapshot`.
@@ -1158,8 +1158,8 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getFlexRestoreJob`.
@@ -1204,8 +1204,8 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getServerlessBackupSnapshot`.
@@ -1271,8 +1271,8 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getServerlessBackupSnapshotV1`.
@@ -1338,8 +1338,8 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getServerlessRestoreJob`.
@@ -1385,8 +1385,8 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `getTenantBackupSnapshotV1`.
@@ -1452,8 +1452,8 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `listBackupRestoreJobs`.
@@ -1516,8 +1516,8 @@ static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listBackupShardedClusters`.
@@ -1554,8 +1554,8 @@ static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::at
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::None,
+    body: None,
+    page_size: None,
 };
 
 /// What the mock checks of `listBackupSnapshots`.
@@ -1643,8 +1643,8 @@ static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_run
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listClusterBackupSnapshots`.
@@ -1725,8 +1725,8 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::a
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listFlexBackupSnapshots`.
@@ -1806,8 +1806,8 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atla
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listFlexRestoreJobs`.
@@ -1871,8 +1871,8 @@ static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_ru
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listServerlessBackupSnapshots`.
@@ -1953,8 +1953,8 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = 
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listServerlessBackupSnapshotsV1`.
@@ -2035,8 +2035,8 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listServerlessRestoreJobs`.
@@ -2101,8 +2101,8 @@ static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::at
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listTenantBackupSnapshotsV1`.
@@ -2183,8 +2183,8 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = :
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::None,
-    page_size: ::std::option::Option::Some(100i64),
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `takeSnapshots`.
@@ -2221,12 +2221,12 @@ static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::m
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
+    body: Some(
         ::atlas_runtime::mock::decodes::<
             crate::models::DiskBackupOnDemandSnapshotRequest,
         >,
     ),
-    page_size: ::std::option::Option::None,
+    page_size: None,
 };
 
 /// What the mock checks of `updateBackupSnapshot`.
@@ -2275,8 +2275,6 @@ static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_ru
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: ::std::option::Option::Some(
-        ::atlas_runtime::mock::decodes::<crate::models::BackupSnapshotRetention>,
-    ),
-    page_size: ::std::option::Option::None,
+    body: Some(::atlas_runtime::mock::decodes::<crate::models::BackupSnapshotRetention>),
+    page_size: None,
 };

@@ -14,11 +14,11 @@ pub struct ApiBsonTimestamp {
     /// The second, as a date and time in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Operation number within that second.
     ///
     /// Set by the server; ignored when sent.
-    pub increment: ::std::option::Option<i32>,
+    pub increment: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -32,22 +32,22 @@ impl ApiBsonTimestamp {
     /// ```
     pub fn new() -> Self {
         Self {
-            date: ::std::option::Option::None,
-            increment: ::std::option::Option::None,
+            date: None,
+            increment: None,
         }
     }
 
     /// Sets `date`, which is otherwise left out.
     #[must_use]
     pub fn with_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date = ::std::option::Option::Some(value);
+        self.date = Some(value);
         self
     }
 
     /// Sets `increment`, which is otherwise left out.
     #[must_use]
     pub fn with_increment(mut self, value: i32) -> Self {
-        self.increment = ::std::option::Option::Some(value);
+        self.increment = Some(value);
         self
     }
 }
@@ -64,9 +64,9 @@ impl ::std::default::Default for ApiBsonTimestamp {
 #[non_exhaustive]
 pub struct ApiError {
     /// Field-level reasons why a request was rejected.
-    pub bad_request_detail: ::std::option::Option<self::BadRequestDetail>,
+    pub bad_request_detail: Option<BadRequestDetail>,
     /// Explanation of what went wrong in this particular case.
-    pub detail: ::std::option::Option<::std::string::String>,
+    pub detail: Option<String>,
     /// HTTP status code of the response.
     ///
     /// Set by the server; ignored when sent.
@@ -74,15 +74,15 @@ pub struct ApiError {
     /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and
     /// restore endpoints are known to answer with; Atlas defines many more and adds new ones
     /// without a new API version, so a client must accept codes it does not know.
-    pub error_code: self::ErrorCode,
+    pub error_code: ErrorCode,
     /// Values that complete the error message, in order.
     ///
     /// Set by the server; ignored when sent.
-    pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub parameters: Option<Vec<::serde_json::Value>>,
     /// Short text for the HTTP status code.
     ///
     /// Set by the server; ignored when sent.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -95,28 +95,28 @@ impl ApiError {
     /// let value = models::ApiError::new(1, models::ErrorCode::AtlasBackupCancelShardRestoreJobNotAllowed).with_bad_request_detail(models::BadRequestDetail::new());
     /// assert!(value.bad_request_detail.is_some());
     /// ```
-    pub fn new(error: i32, error_code: self::ErrorCode) -> Self {
+    pub fn new(error: i32, error_code: ErrorCode) -> Self {
         Self {
-            bad_request_detail: ::std::option::Option::None,
-            detail: ::std::option::Option::None,
+            bad_request_detail: None,
+            detail: None,
             error,
             error_code,
-            parameters: ::std::option::Option::None,
-            reason: ::std::option::Option::None,
+            parameters: None,
+            reason: None,
         }
     }
 
     /// Sets `badRequestDetail`, which is otherwise left out.
     #[must_use]
-    pub fn with_bad_request_detail(mut self, value: self::BadRequestDetail) -> Self {
-        self.bad_request_detail = ::std::option::Option::Some(value);
+    pub fn with_bad_request_detail(mut self, value: BadRequestDetail) -> Self {
+        self.bad_request_detail = Some(value);
         self
     }
 
     /// Sets `detail`, which is otherwise left out.
     #[must_use]
-    pub fn with_detail(mut self, value: ::std::string::String) -> Self {
-        self.detail = ::std::option::Option::Some(value);
+    pub fn with_detail(mut self, value: String) -> Self {
+        self.detail = Some(value);
         self
     }
 
@@ -129,25 +129,22 @@ impl ApiError {
 
     /// Sets `errorCode`.
     #[must_use]
-    pub fn with_error_code(mut self, value: self::ErrorCode) -> Self {
+    pub fn with_error_code(mut self, value: ErrorCode) -> Self {
         self.error_code = value;
         self
     }
 
     /// Sets `parameters`, which is otherwise left out.
     #[must_use]
-    pub fn with_parameters(
-        mut self,
-        value: ::std::vec::Vec<::serde_json::Value>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(value);
+    pub fn with_parameters(mut self, value: Vec<::serde_json::Value>) -> Self {
+        self.parameters = Some(value);
         self
     }
 
     /// Sets `reason`, which is otherwise left out.
     #[must_use]
-    pub fn with_reason(mut self, value: ::std::string::String) -> Self {
-        self.reason = ::std::option::Option::Some(value);
+    pub fn with_reason(mut self, value: String) -> Self {
+        self.reason = Some(value);
         self
     }
 }
@@ -157,9 +154,9 @@ impl ApiError {
 #[non_exhaustive]
 pub struct ApiPrivateDownloadDeliveryUrl {
     /// Address to download the restored snapshot from, through the private endpoint.
-    pub delivery_url: ::std::option::Option<::std::string::String>,
+    pub delivery_url: Option<String>,
     /// Identifier of the AWS interface endpoint the address is reachable through.
-    pub endpoint_id: ::std::option::Option<::std::string::String>,
+    pub endpoint_id: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -174,22 +171,22 @@ impl ApiPrivateDownloadDeliveryUrl {
     /// ```
     pub fn new() -> Self {
         Self {
-            delivery_url: ::std::option::Option::None,
-            endpoint_id: ::std::option::Option::None,
+            delivery_url: None,
+            endpoint_id: None,
         }
     }
 
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_delivery_url(mut self, value: ::std::string::String) -> Self {
-        self.delivery_url = ::std::option::Option::Some(value);
+    pub fn with_delivery_url(mut self, value: String) -> Self {
+        self.delivery_url = Some(value);
         self
     }
 
     /// Sets `endpointId`, which is otherwise left out.
     #[must_use]
-    pub fn with_endpoint_id(mut self, value: ::std::string::String) -> Self {
-        self.endpoint_id = ::std::option::Option::Some(value);
+    pub fn with_endpoint_id(mut self, value: String) -> Self {
+        self.endpoint_id = Some(value);
         self
     }
 }
@@ -208,9 +205,9 @@ pub struct BackupSnapshotRetention {
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Unit of `retentionValue`: `days`, `weeks`, `months` or `years`.
-    pub retention_unit: ::std::string::String,
+    pub retention_unit: String,
     /// How long Atlas keeps the snapshot, counted in `retentionUnit`, from when it was taken.
     pub retention_value: i32,
 }
@@ -224,9 +221,9 @@ impl BackupSnapshotRetention {
     /// use atlas_snapshots::models;
     /// let _value = models::BackupSnapshotRetention::new("example".to_owned(), 1);
     /// ```
-    pub fn new(retention_unit: ::std::string::String, retention_value: i32) -> Self {
+    pub fn new(retention_unit: String, retention_value: i32) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             retention_unit,
             retention_value,
         }
@@ -234,14 +231,14 @@ impl BackupSnapshotRetention {
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `retentionUnit`.
     #[must_use]
-    pub fn with_retention_unit(mut self, value: ::std::string::String) -> Self {
+    pub fn with_retention_unit(mut self, value: String) -> Self {
         self.retention_unit = value;
         self
     }
@@ -261,35 +258,35 @@ pub struct BackupTenantSnapshot {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expiration: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finish_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongo_db_version: ::std::option::Option<::std::string::String>,
+    pub mongo_db_version: Option<String>,
     /// Planned start of the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub scheduled_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub start_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<self::BackupTenantSnapshotStatus>,
+    pub status: Option<BackupTenantSnapshotStatus>,
 }
 
 #[allow(deprecated)]
@@ -304,49 +301,49 @@ impl BackupTenantSnapshot {
     /// ```
     pub fn new() -> Self {
         Self {
-            expiration: ::std::option::Option::None,
-            finish_time: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            mongo_db_version: ::std::option::Option::None,
-            scheduled_time: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            status: ::std::option::Option::None,
+            expiration: None,
+            finish_time: None,
+            id: None,
+            links: None,
+            mongo_db_version: None,
+            scheduled_time: None,
+            start_time: None,
+            status: None,
         }
     }
 
     /// Sets `expiration`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expiration = ::std::option::Option::Some(value);
+        self.expiration = Some(value);
         self
     }
 
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.finish_time = ::std::option::Option::Some(value);
+        self.finish_time = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
-        self.mongo_db_version = ::std::option::Option::Some(value);
+    pub fn with_mongo_db_version(mut self, value: String) -> Self {
+        self.mongo_db_version = Some(value);
         self
     }
 
@@ -356,21 +353,21 @@ impl BackupTenantSnapshot {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.scheduled_time = ::std::option::Option::Some(value);
+        self.scheduled_time = Some(value);
         self
     }
 
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.start_time = ::std::option::Option::Some(value);
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: self::BackupTenantSnapshotStatus) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: BackupTenantSnapshotStatus) -> Self {
+        self.status = Some(value);
         self
     }
 }
@@ -397,7 +394,7 @@ pub enum BackupTenantSnapshotStatus {
     /// `COMPLETED`
     Completed,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl BackupTenantSnapshotStatus {
@@ -437,14 +434,14 @@ impl ::serde::Serialize for BackupTenantSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -454,7 +451,7 @@ impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// One entry per request element that failed validation.
-    pub fields: ::std::option::Option<::std::vec::Vec<self::FieldViolation>>,
+    pub fields: Option<Vec<FieldViolation>>,
 }
 
 #[allow(deprecated)]
@@ -468,15 +465,13 @@ impl BadRequestDetail {
     /// assert!(value.fields.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            fields: ::std::option::Option::None,
-        }
+        Self { fields: None }
     }
 
     /// Sets `fields`, which is otherwise left out.
     #[must_use]
-    pub fn with_fields(mut self, value: ::std::vec::Vec<self::FieldViolation>) -> Self {
-        self.fields = ::std::option::Option::Some(value);
+    pub fn with_fields(mut self, value: Vec<FieldViolation>) -> Self {
+        self.fields = Some(value);
         self
     }
 }
@@ -493,13 +488,13 @@ impl ::std::default::Default for BadRequestDetail {
 #[non_exhaustive]
 pub struct DiskBackupOnDemandSnapshotRequest {
     /// Free-text note to keep with the snapshot.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Number of days Atlas keeps the snapshot before deleting it.
-    pub retention_in_days: ::std::option::Option<i32>,
+    pub retention_in_days: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -514,30 +509,30 @@ impl DiskBackupOnDemandSnapshotRequest {
     /// ```
     pub fn new() -> Self {
         Self {
-            description: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            retention_in_days: ::std::option::Option::None,
+            description: None,
+            links: None,
+            retention_in_days: None,
         }
     }
 
     /// Sets `description`, which is otherwise left out.
     #[must_use]
-    pub fn with_description(mut self, value: ::std::string::String) -> Self {
-        self.description = ::std::option::Option::Some(value);
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `retentionInDays`, which is otherwise left out.
     #[must_use]
     pub fn with_retention_in_days(mut self, value: i32) -> Self {
-        self.retention_in_days = ::std::option::Option::Some(value);
+        self.retention_in_days = Some(value);
         self
     }
 }
@@ -558,68 +553,68 @@ pub struct DiskBackupReplicaSet {
     /// Cloud provider that stores the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub cloud_provider: ::std::option::Option<::std::string::String>,
+    pub cloud_provider: Option<String>,
     /// Regions the snapshot was copied to, beyond the one it was taken in.
     ///
     /// Set by the server; ignored when sent.
-    pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub copy_regions: Option<Vec<String>>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    pub frequency_type: ::std::option::Option<::std::string::String>,
+    pub frequency_type: Option<String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    pub master_key_uuid: Option<String>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongod_version: ::std::option::Option<::std::string::String>,
+    pub mongod_version: Option<String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub policy_items: Option<Vec<String>>,
     /// Name of the replica set the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    pub replica_set_name: ::std::option::Option<::std::string::String>,
+    pub replica_set_name: Option<String>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    pub snapshot_type: Option<String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    pub storage_size_bytes: ::std::option::Option<i64>,
+    pub storage_size_bytes: Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -634,140 +629,134 @@ impl DiskBackupReplicaSet {
     /// ```
     pub fn new() -> Self {
         Self {
-            cloud_provider: ::std::option::Option::None,
-            copy_regions: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            frequency_type: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            master_key_uuid: ::std::option::Option::None,
-            mongod_version: ::std::option::Option::None,
-            policy_items: ::std::option::Option::None,
-            replica_set_name: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            storage_size_bytes: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            cloud_provider: None,
+            copy_regions: None,
+            created_at: None,
+            description: None,
+            expires_at: None,
+            frequency_type: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            mongod_version: None,
+            policy_items: None,
+            replica_set_name: None,
+            snapshot_type: None,
+            status: None,
+            storage_size_bytes: None,
+            r#type: None,
         }
     }
 
     /// Sets `cloudProvider`, which is otherwise left out.
     #[must_use]
-    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
-        self.cloud_provider = ::std::option::Option::Some(value);
+    pub fn with_cloud_provider(mut self, value: String) -> Self {
+        self.cloud_provider = Some(value);
         self
     }
 
     /// Sets `copyRegions`, which is otherwise left out.
     #[must_use]
-    pub fn with_copy_regions(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.copy_regions = ::std::option::Option::Some(value);
+    pub fn with_copy_regions(mut self, value: Vec<String>) -> Self {
+        self.copy_regions = Some(value);
         self
     }
 
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = ::std::option::Option::Some(value);
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `description`, which is otherwise left out.
     #[must_use]
-    pub fn with_description(mut self, value: ::std::string::String) -> Self {
-        self.description = ::std::option::Option::Some(value);
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
-    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
-        self.frequency_type = ::std::option::Option::Some(value);
+    pub fn with_frequency_type(mut self, value: String) -> Self {
+        self.frequency_type = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
-    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
-        self.master_key_uuid = ::std::option::Option::Some(value);
+    pub fn with_master_key_uuid(mut self, value: String) -> Self {
+        self.master_key_uuid = Some(value);
         self
     }
 
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
-        self.mongod_version = ::std::option::Option::Some(value);
+    pub fn with_mongod_version(mut self, value: String) -> Self {
+        self.mongod_version = Some(value);
         self
     }
 
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
-    pub fn with_policy_items(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.policy_items = ::std::option::Option::Some(value);
+    pub fn with_policy_items(mut self, value: Vec<String>) -> Self {
+        self.policy_items = Some(value);
         self
     }
 
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
-    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
-        self.replica_set_name = ::std::option::Option::Some(value);
+    pub fn with_replica_set_name(mut self, value: String) -> Self {
+        self.replica_set_name = Some(value);
         self
     }
 
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value);
+    pub fn with_snapshot_type(mut self, value: String) -> Self {
+        self.snapshot_type = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self.storage_size_bytes = Some(value);
         self
     }
 
     /// Sets `type`, which is otherwise left out.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
+    pub fn with_type(mut self, value: String) -> Self {
+        self.r#type = Some(value);
         self
     }
 }
@@ -786,17 +775,15 @@ pub struct DiskBackupRestoreMember {
     /// Address to download the restored data of this replica set from.
     ///
     /// Set by the server; ignored when sent.
-    pub download_url: ::std::option::Option<::std::string::String>,
+    pub download_url: Option<String>,
     /// Addresses to download the restored data from through private endpoints.
     ///
     /// Set by the server; ignored when sent.
-    pub private_download_delivery_urls: ::std::option::Option<
-        ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
-    >,
+    pub private_download_delivery_urls: Option<Vec<ApiPrivateDownloadDeliveryUrl>>,
     /// Name of the replica set.
     ///
     /// Set by the server; ignored when sent.
-    pub replica_set_name: ::std::option::Option<::std::string::String>,
+    pub replica_set_name: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -810,16 +797,16 @@ impl DiskBackupRestoreMember {
     /// ```
     pub fn new() -> Self {
         Self {
-            download_url: ::std::option::Option::None,
-            private_download_delivery_urls: ::std::option::Option::None,
-            replica_set_name: ::std::option::Option::None,
+            download_url: None,
+            private_download_delivery_urls: None,
+            replica_set_name: None,
         }
     }
 
     /// Sets `downloadUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_download_url(mut self, value: ::std::string::String) -> Self {
-        self.download_url = ::std::option::Option::Some(value);
+    pub fn with_download_url(mut self, value: String) -> Self {
+        self.download_url = Some(value);
         self
     }
 
@@ -827,16 +814,16 @@ impl DiskBackupRestoreMember {
     #[must_use]
     pub fn with_private_download_delivery_urls(
         mut self,
-        value: ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+        value: Vec<ApiPrivateDownloadDeliveryUrl>,
     ) -> Self {
-        self.private_download_delivery_urls = ::std::option::Option::Some(value);
+        self.private_download_delivery_urls = Some(value);
         self
     }
 
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
-    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
-        self.replica_set_name = ::std::option::Option::Some(value);
+    pub fn with_replica_set_name(mut self, value: String) -> Self {
+        self.replica_set_name = Some(value);
         self
     }
 }
@@ -857,70 +844,68 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// How the config servers of the sharded cluster are deployed.
     ///
     /// Set by the server; ignored when sent.
-    pub config_server_type: ::std::option::Option<::std::string::String>,
+    pub config_server_type: Option<String>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    pub frequency_type: ::std::option::Option<::std::string::String>,
+    pub frequency_type: Option<String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    pub master_key_uuid: Option<String>,
     /// The snapshots taken of each shard and of the config servers.
     ///
     /// Set by the server; ignored when sent.
-    pub members: ::std::option::Option<
-        ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
-    >,
+    pub members: Option<Vec<DiskBackupShardedClusterSnapshotMember>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongod_version: ::std::option::Option<::std::string::String>,
+    pub mongod_version: Option<String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub policy_items: Option<Vec<String>>,
     /// Identifiers of the snapshots of each member of the sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub snapshot_ids: Option<Vec<String>>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    pub snapshot_type: Option<String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    pub storage_size_bytes: ::std::option::Option<i64>,
+    pub storage_size_bytes: Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -935,78 +920,78 @@ impl DiskBackupShardedClusterSnapshot {
     /// ```
     pub fn new() -> Self {
         Self {
-            config_server_type: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            frequency_type: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            master_key_uuid: ::std::option::Option::None,
-            members: ::std::option::Option::None,
-            mongod_version: ::std::option::Option::None,
-            policy_items: ::std::option::Option::None,
-            snapshot_ids: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            storage_size_bytes: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            config_server_type: None,
+            created_at: None,
+            description: None,
+            expires_at: None,
+            frequency_type: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            members: None,
+            mongod_version: None,
+            policy_items: None,
+            snapshot_ids: None,
+            snapshot_type: None,
+            status: None,
+            storage_size_bytes: None,
+            r#type: None,
         }
     }
 
     /// Sets `configServerType`, which is otherwise left out.
     #[must_use]
-    pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
-        self.config_server_type = ::std::option::Option::Some(value);
+    pub fn with_config_server_type(mut self, value: String) -> Self {
+        self.config_server_type = Some(value);
         self
     }
 
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = ::std::option::Option::Some(value);
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `description`, which is otherwise left out.
     #[must_use]
-    pub fn with_description(mut self, value: ::std::string::String) -> Self {
-        self.description = ::std::option::Option::Some(value);
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
-    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
-        self.frequency_type = ::std::option::Option::Some(value);
+    pub fn with_frequency_type(mut self, value: String) -> Self {
+        self.frequency_type = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
-    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
-        self.master_key_uuid = ::std::option::Option::Some(value);
+    pub fn with_master_key_uuid(mut self, value: String) -> Self {
+        self.master_key_uuid = Some(value);
         self
     }
 
@@ -1014,64 +999,58 @@ impl DiskBackupShardedClusterSnapshot {
     #[must_use]
     pub fn with_members(
         mut self,
-        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+        value: Vec<DiskBackupShardedClusterSnapshotMember>,
     ) -> Self {
-        self.members = ::std::option::Option::Some(value);
+        self.members = Some(value);
         self
     }
 
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
-        self.mongod_version = ::std::option::Option::Some(value);
+    pub fn with_mongod_version(mut self, value: String) -> Self {
+        self.mongod_version = Some(value);
         self
     }
 
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
-    pub fn with_policy_items(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.policy_items = ::std::option::Option::Some(value);
+    pub fn with_policy_items(mut self, value: Vec<String>) -> Self {
+        self.policy_items = Some(value);
         self
     }
 
     /// Sets `snapshotIds`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_ids(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.snapshot_ids = ::std::option::Option::Some(value);
+    pub fn with_snapshot_ids(mut self, value: Vec<String>) -> Self {
+        self.snapshot_ids = Some(value);
         self
     }
 
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value);
+    pub fn with_snapshot_type(mut self, value: String) -> Self {
+        self.snapshot_type = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self.storage_size_bytes = Some(value);
         self
     }
 
     /// Sets `type`, which is otherwise left out.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
+    pub fn with_type(mut self, value: String) -> Self {
+        self.r#type = Some(value);
         self
     }
 }
@@ -1090,15 +1069,15 @@ pub struct DiskBackupShardedClusterSnapshotMember {
     /// Cloud provider that stores the member's snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub cloud_provider: ::std::string::String,
+    pub cloud_provider: String,
     /// Identifier of the member's snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Name of the shard or config server replica set.
     ///
     /// Set by the server; ignored when sent.
-    pub replica_set_name: ::std::string::String,
+    pub replica_set_name: String,
 }
 
 #[allow(deprecated)]
@@ -1110,11 +1089,7 @@ impl DiskBackupShardedClusterSnapshotMember {
     /// use atlas_snapshots::models;
     /// let _value = models::DiskBackupShardedClusterSnapshotMember::new("example".to_owned(), "example".to_owned(), "example".to_owned());
     /// ```
-    pub fn new(
-        cloud_provider: ::std::string::String,
-        id: ::std::string::String,
-        replica_set_name: ::std::string::String,
-    ) -> Self {
+    pub fn new(cloud_provider: String, id: String, replica_set_name: String) -> Self {
         Self {
             cloud_provider,
             id,
@@ -1124,21 +1099,21 @@ impl DiskBackupShardedClusterSnapshotMember {
 
     /// Sets `cloudProvider`.
     #[must_use]
-    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
+    pub fn with_cloud_provider(mut self, value: String) -> Self {
         self.cloud_provider = value;
         self
     }
 
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+    pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
 
     /// Sets `replicaSetName`.
     #[must_use]
-    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
+    pub fn with_replica_set_name(mut self, value: String) -> Self {
         self.replica_set_name = value;
         self
     }
@@ -1152,82 +1127,80 @@ pub struct DiskBackupSnapshot {
     /// Cloud provider that stores the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub cloud_provider: ::std::option::Option<::std::string::String>,
+    pub cloud_provider: Option<String>,
     /// How the config servers of the sharded cluster are deployed.
     ///
     /// Set by the server; ignored when sent.
-    pub config_server_type: ::std::option::Option<::std::string::String>,
+    pub config_server_type: Option<String>,
     /// Regions the snapshot was copied to, beyond the one it was taken in.
     ///
     /// Set by the server; ignored when sent.
-    pub copy_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub copy_regions: Option<Vec<String>>,
     /// When Atlas took the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Free-text note given when the snapshot was taken.
     ///
     /// Set by the server; ignored when sent.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// When Atlas deletes the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
     ///
     /// Set by the server; ignored when sent.
-    pub frequency_type: ::std::option::Option<::std::string::String>,
+    pub frequency_type: Option<String>,
     /// Identifier of this resource, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the encryption key Atlas used when it took the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub master_key_uuid: ::std::option::Option<::std::string::String>,
+    pub master_key_uuid: Option<String>,
     /// The snapshots taken of each shard and of the config servers.
     ///
     /// Set by the server; ignored when sent.
-    pub members: ::std::option::Option<
-        ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
-    >,
+    pub members: Option<Vec<DiskBackupShardedClusterSnapshotMember>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongod_version: ::std::option::Option<::std::string::String>,
+    pub mongod_version: Option<String>,
     /// Identifiers of the backup policy items that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub policy_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub policy_items: Option<Vec<String>>,
     /// Name of the replica set the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    pub replica_set_name: ::std::option::Option<::std::string::String>,
+    pub replica_set_name: Option<String>,
     /// Identifiers of the snapshots of each member of the sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub snapshot_ids: Option<Vec<String>>,
     /// Whether the snapshot was taken on schedule or on demand.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    pub snapshot_type: Option<String>,
     /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
     /// `completed` or `failed`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Storage the snapshot occupies, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    pub storage_size_bytes: ::std::option::Option<i64>,
+    pub storage_size_bytes: Option<i64>,
     /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
     ///
     /// Set by the server; ignored when sent.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -1242,98 +1215,95 @@ impl DiskBackupSnapshot {
     /// ```
     pub fn new() -> Self {
         Self {
-            cloud_provider: ::std::option::Option::None,
-            config_server_type: ::std::option::Option::None,
-            copy_regions: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            frequency_type: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            master_key_uuid: ::std::option::Option::None,
-            members: ::std::option::Option::None,
-            mongod_version: ::std::option::Option::None,
-            policy_items: ::std::option::Option::None,
-            replica_set_name: ::std::option::Option::None,
-            snapshot_ids: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            storage_size_bytes: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            cloud_provider: None,
+            config_server_type: None,
+            copy_regions: None,
+            created_at: None,
+            description: None,
+            expires_at: None,
+            frequency_type: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            members: None,
+            mongod_version: None,
+            policy_items: None,
+            replica_set_name: None,
+            snapshot_ids: None,
+            snapshot_type: None,
+            status: None,
+            storage_size_bytes: None,
+            r#type: None,
         }
     }
 
     /// Sets `cloudProvider`, which is otherwise left out.
     #[must_use]
-    pub fn with_cloud_provider(mut self, value: ::std::string::String) -> Self {
-        self.cloud_provider = ::std::option::Option::Some(value);
+    pub fn with_cloud_provider(mut self, value: String) -> Self {
+        self.cloud_provider = Some(value);
         self
     }
 
     /// Sets `configServerType`, which is otherwise left out.
     #[must_use]
-    pub fn with_config_server_type(mut self, value: ::std::string::String) -> Self {
-        self.config_server_type = ::std::option::Option::Some(value);
+    pub fn with_config_server_type(mut self, value: String) -> Self {
+        self.config_server_type = Some(value);
         self
     }
 
     /// Sets `copyRegions`, which is otherwise left out.
     #[must_use]
-    pub fn with_copy_regions(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.copy_regions = ::std::option::Option::Some(value);
+    pub fn with_copy_regions(mut self, value: Vec<String>) -> Self {
+        self.copy_regions = Some(value);
         self
     }
 
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = ::std::option::Option::Some(value);
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `description`, which is otherwise left out.
     #[must_use]
-    pub fn with_description(mut self, value: ::std::string::String) -> Self {
-        self.description = ::std::option::Option::Some(value);
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `frequencyType`, which is otherwise left out.
     #[must_use]
-    pub fn with_frequency_type(mut self, value: ::std::string::String) -> Self {
-        self.frequency_type = ::std::option::Option::Some(value);
+    pub fn with_frequency_type(mut self, value: String) -> Self {
+        self.frequency_type = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `masterKeyUUID`, which is otherwise left out.
     #[must_use]
-    pub fn with_master_key_uuid(mut self, value: ::std::string::String) -> Self {
-        self.master_key_uuid = ::std::option::Option::Some(value);
+    pub fn with_master_key_uuid(mut self, value: String) -> Self {
+        self.master_key_uuid = Some(value);
         self
     }
 
@@ -1341,71 +1311,65 @@ impl DiskBackupSnapshot {
     #[must_use]
     pub fn with_members(
         mut self,
-        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshotMember>,
+        value: Vec<DiskBackupShardedClusterSnapshotMember>,
     ) -> Self {
-        self.members = ::std::option::Option::Some(value);
+        self.members = Some(value);
         self
     }
 
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
-        self.mongod_version = ::std::option::Option::Some(value);
+    pub fn with_mongod_version(mut self, value: String) -> Self {
+        self.mongod_version = Some(value);
         self
     }
 
     /// Sets `policyItems`, which is otherwise left out.
     #[must_use]
-    pub fn with_policy_items(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.policy_items = ::std::option::Option::Some(value);
+    pub fn with_policy_items(mut self, value: Vec<String>) -> Self {
+        self.policy_items = Some(value);
         self
     }
 
     /// Sets `replicaSetName`, which is otherwise left out.
     #[must_use]
-    pub fn with_replica_set_name(mut self, value: ::std::string::String) -> Self {
-        self.replica_set_name = ::std::option::Option::Some(value);
+    pub fn with_replica_set_name(mut self, value: String) -> Self {
+        self.replica_set_name = Some(value);
         self
     }
 
     /// Sets `snapshotIds`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_ids(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.snapshot_ids = ::std::option::Option::Some(value);
+    pub fn with_snapshot_ids(mut self, value: Vec<String>) -> Self {
+        self.snapshot_ids = Some(value);
         self
     }
 
     /// Sets `snapshotType`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_type(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value);
+    pub fn with_snapshot_type(mut self, value: String) -> Self {
+        self.snapshot_type = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self.storage_size_bytes = Some(value);
         self
     }
 
     /// Sets `type`, which is otherwise left out.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
+    pub fn with_type(mut self, value: String) -> Self {
+        self.r#type = Some(value);
         self
     }
 }
@@ -1425,69 +1389,65 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// Whether the job was cancelled.
     ///
     /// Set by the server; ignored when sent.
-    pub cancelled: ::std::option::Option<bool>,
+    pub cancelled: Option<bool>,
     /// Download details of each replica set, for a sharded cluster.
     ///
     /// Set by the server; ignored when sent.
-    pub components: ::std::option::Option<
-        ::std::vec::Vec<self::DiskBackupRestoreMember>,
-    >,
+    pub components: Option<Vec<DiskBackupRestoreMember>>,
     /// How the data is delivered: `automated`, `download` or `pointInTime`.
-    pub delivery_type: ::std::string::String,
+    pub delivery_type: String,
     /// Addresses to download the restored data from, for a `download` job.
     ///
     /// Set by the server; ignored when sent.
-    pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub delivery_url: Option<Vec<String>>,
     /// A point in the oplog: a second and an operation number within it.
-    pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
+    pub desired_timestamp: Option<ApiBsonTimestamp>,
     /// Whether the download addresses of the job have expired.
     ///
     /// Set by the server; ignored when sent.
-    pub expired: ::std::option::Option<bool>,
+    pub expired: Option<bool>,
     /// When the download addresses stop working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the job failed.
     ///
     /// Set by the server; ignored when sent.
-    pub failed: ::std::option::Option<bool>,
+    pub failed: Option<bool>,
     /// When the job finished, in UTC; absent while it runs.
     ///
     /// Set by the server; ignored when sent.
-    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
-    pub oplog_inc: ::std::option::Option<i32>,
+    pub oplog_inc: Option<i32>,
     /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
     /// restore.
-    pub oplog_ts: ::std::option::Option<i32>,
+    pub oplog_ts: Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
-    pub point_in_time_utc_seconds: ::std::option::Option<i32>,
+    pub point_in_time_utc_seconds: Option<i32>,
     /// Addresses to download the restored data from through private endpoints.
     ///
     /// Set by the server; ignored when sent.
-    pub private_download_delivery_urls: ::std::option::Option<
-        ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
-    >,
+    pub private_download_delivery_urls: Option<Vec<ApiPrivateDownloadDeliveryUrl>>,
     /// Identifier of the snapshot to restore, 24 hexadecimal digits.
-    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    pub snapshot_id: Option<String>,
     /// Name of the cluster to restore into; needed for `automated` and `pointInTime` restores.
-    pub target_cluster_name: ::std::option::Option<::std::string::String>,
+    pub target_cluster_name: Option<String>,
     /// Identifier of the project of `targetClusterName`; needed for `automated` and `pointInTime`
     /// restores.
-    pub target_group_id: ::std::option::Option<::std::string::String>,
+    pub target_group_id: Option<String>,
     /// When the restored snapshot was taken, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 #[allow(deprecated)]
@@ -1500,131 +1460,125 @@ impl DiskBackupSnapshotRestoreJob {
     /// let value = models::DiskBackupSnapshotRestoreJob::new("example".to_owned()).with_oplog_inc(1);
     /// assert!(value.oplog_inc.is_some());
     /// ```
-    pub fn new(delivery_type: ::std::string::String) -> Self {
+    pub fn new(delivery_type: String) -> Self {
         Self {
-            cancelled: ::std::option::Option::None,
-            components: ::std::option::Option::None,
+            cancelled: None,
+            components: None,
             delivery_type,
-            delivery_url: ::std::option::Option::None,
-            desired_timestamp: ::std::option::Option::None,
-            expired: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            failed: ::std::option::Option::None,
-            finished_at: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            oplog_inc: ::std::option::Option::None,
-            oplog_ts: ::std::option::Option::None,
-            point_in_time_utc_seconds: ::std::option::Option::None,
-            private_download_delivery_urls: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
-            target_cluster_name: ::std::option::Option::None,
-            target_group_id: ::std::option::Option::None,
-            timestamp: ::std::option::Option::None,
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            private_download_delivery_urls: None,
+            snapshot_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            timestamp: None,
         }
     }
 
     /// Sets `cancelled`, which is otherwise left out.
     #[must_use]
     pub fn with_cancelled(mut self, value: bool) -> Self {
-        self.cancelled = ::std::option::Option::Some(value);
+        self.cancelled = Some(value);
         self
     }
 
     /// Sets `components`, which is otherwise left out.
     #[must_use]
-    pub fn with_components(
-        mut self,
-        value: ::std::vec::Vec<self::DiskBackupRestoreMember>,
-    ) -> Self {
-        self.components = ::std::option::Option::Some(value);
+    pub fn with_components(mut self, value: Vec<DiskBackupRestoreMember>) -> Self {
+        self.components = Some(value);
         self
     }
 
     /// Sets `deliveryType`.
     #[must_use]
-    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_delivery_type(mut self, value: String) -> Self {
         self.delivery_type = value;
         self
     }
 
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_delivery_url(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.delivery_url = ::std::option::Option::Some(value);
+    pub fn with_delivery_url(mut self, value: Vec<String>) -> Self {
+        self.delivery_url = Some(value);
         self
     }
 
     /// Sets `desiredTimestamp`, which is otherwise left out.
     #[must_use]
-    pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
-        self.desired_timestamp = ::std::option::Option::Some(value);
+    pub fn with_desired_timestamp(mut self, value: ApiBsonTimestamp) -> Self {
+        self.desired_timestamp = Some(value);
         self
     }
 
     /// Sets `expired`, which is otherwise left out.
     #[must_use]
     pub fn with_expired(mut self, value: bool) -> Self {
-        self.expired = ::std::option::Option::Some(value);
+        self.expired = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `failed`, which is otherwise left out.
     #[must_use]
     pub fn with_failed(mut self, value: bool) -> Self {
-        self.failed = ::std::option::Option::Some(value);
+        self.failed = Some(value);
         self
     }
 
     /// Sets `finishedAt`, which is otherwise left out.
     #[must_use]
     pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.finished_at = ::std::option::Option::Some(value);
+        self.finished_at = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `oplogInc`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_inc(mut self, value: i32) -> Self {
-        self.oplog_inc = ::std::option::Option::Some(value);
+        self.oplog_inc = Some(value);
         self
     }
 
     /// Sets `oplogTs`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_ts(mut self, value: i32) -> Self {
-        self.oplog_ts = ::std::option::Option::Some(value);
+        self.oplog_ts = Some(value);
         self
     }
 
     /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
     #[must_use]
     pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
-        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self.point_in_time_utc_seconds = Some(value);
         self
     }
 
@@ -1632,37 +1586,37 @@ impl DiskBackupSnapshotRestoreJob {
     #[must_use]
     pub fn with_private_download_delivery_urls(
         mut self,
-        value: ::std::vec::Vec<self::ApiPrivateDownloadDeliveryUrl>,
+        value: Vec<ApiPrivateDownloadDeliveryUrl>,
     ) -> Self {
-        self.private_download_delivery_urls = ::std::option::Option::Some(value);
+        self.private_download_delivery_urls = Some(value);
         self
     }
 
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value);
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
         self
     }
 
     /// Sets `targetClusterName`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
-        self.target_cluster_name = ::std::option::Option::Some(value);
+    pub fn with_target_cluster_name(mut self, value: String) -> Self {
+        self.target_cluster_name = Some(value);
         self
     }
 
     /// Sets `targetGroupId`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
-        self.target_group_id = ::std::option::Option::Some(value);
+    pub fn with_target_group_id(mut self, value: String) -> Self {
+        self.target_group_id = Some(value);
         self
     }
 
     /// Sets `timestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.timestamp = ::std::option::Option::Some(value);
+        self.timestamp = Some(value);
         self
     }
 }
@@ -1694,7 +1648,7 @@ pub enum ErrorCode {
     /// `VERSION_GONE`
     VersionGone,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ErrorCode {
@@ -1748,14 +1702,14 @@ impl ::serde::Serialize for ErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ErrorCode {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -1765,9 +1719,9 @@ impl ::atlas_runtime::__private::ParamValue for ErrorCode {
 #[non_exhaustive]
 pub struct FieldViolation {
     /// Why the element was rejected.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Path to the offending element of the request.
-    pub field: ::std::string::String,
+    pub field: String,
 }
 
 #[allow(deprecated)]
@@ -1779,23 +1733,20 @@ impl FieldViolation {
     /// use atlas_snapshots::models;
     /// let _value = models::FieldViolation::new("example".to_owned(), "example".to_owned());
     /// ```
-    pub fn new(
-        description: ::std::string::String,
-        field: ::std::string::String,
-    ) -> Self {
+    pub fn new(description: String, field: String) -> Self {
         Self { description, field }
     }
 
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: ::std::string::String) -> Self {
+    pub fn with_description(mut self, value: String) -> Self {
         self.description = value;
         self
     }
 
     /// Sets `field`.
     #[must_use]
-    pub fn with_field(mut self, value: ::std::string::String) -> Self {
+    pub fn with_field(mut self, value: String) -> Self {
         self.field = value;
         self
     }
@@ -1810,61 +1761,61 @@ pub struct FlexBackupRestoreJob20241113 {
     /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
     ///
     /// Set by the server; ignored when sent.
-    pub delivery_type: ::std::option::Option<::std::string::String>,
+    pub delivery_type: Option<String>,
     /// When the download address stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expiration_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Name of the Flex cluster the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    pub instance_name: ::std::option::Option<::std::string::String>,
+    pub instance_name: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the project of the Flex cluster.
     ///
     /// Set by the server; ignored when sent.
-    pub project_id: ::std::option::Option<::std::string::String>,
+    pub project_id: Option<String>,
     /// When the restore finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub restore_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restore was asked for, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub restore_scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restored snapshot was finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub snapshot_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot restored, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    pub snapshot_id: Option<String>,
     /// Address to download the snapshot from, for a download.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_url: ::std::option::Option<::std::string::String>,
+    pub snapshot_url: Option<String>,
     /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
     /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
     /// only, 1 to 64 of them.
     ///
     /// Set by the server; ignored when sent.
-    pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
+    pub target_deployment_item_name: Option<String>,
     /// Identifier of the project of the target deployment.
     ///
     /// Set by the server; ignored when sent.
-    pub target_project_id: ::std::option::Option<::std::string::String>,
+    pub target_project_id: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -1879,27 +1830,27 @@ impl FlexBackupRestoreJob20241113 {
     /// ```
     pub fn new() -> Self {
         Self {
-            delivery_type: ::std::option::Option::None,
-            expiration_date: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
-            restore_finished_date: ::std::option::Option::None,
-            restore_scheduled_date: ::std::option::Option::None,
-            snapshot_finished_date: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
-            snapshot_url: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            target_deployment_item_name: ::std::option::Option::None,
-            target_project_id: ::std::option::Option::None,
+            delivery_type: None,
+            expiration_date: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            project_id: None,
+            restore_finished_date: None,
+            restore_scheduled_date: None,
+            snapshot_finished_date: None,
+            snapshot_id: None,
+            snapshot_url: None,
+            status: None,
+            target_deployment_item_name: None,
+            target_project_id: None,
         }
     }
 
     /// Sets `deliveryType`, which is otherwise left out.
     #[must_use]
-    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
-        self.delivery_type = ::std::option::Option::Some(value);
+    pub fn with_delivery_type(mut self, value: String) -> Self {
+        self.delivery_type = Some(value);
         self
     }
 
@@ -1909,35 +1860,35 @@ impl FlexBackupRestoreJob20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.expiration_date = ::std::option::Option::Some(value);
+        self.expiration_date = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `instanceName`, which is otherwise left out.
     #[must_use]
-    pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
-        self.instance_name = ::std::option::Option::Some(value);
+    pub fn with_instance_name(mut self, value: String) -> Self {
+        self.instance_name = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `projectId`, which is otherwise left out.
     #[must_use]
-    pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
-        self.project_id = ::std::option::Option::Some(value);
+    pub fn with_project_id(mut self, value: String) -> Self {
+        self.project_id = Some(value);
         self
     }
 
@@ -1947,7 +1898,7 @@ impl FlexBackupRestoreJob20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.restore_finished_date = ::std::option::Option::Some(value);
+        self.restore_finished_date = Some(value);
         self
     }
 
@@ -1957,7 +1908,7 @@ impl FlexBackupRestoreJob20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.restore_scheduled_date = ::std::option::Option::Some(value);
+        self.restore_scheduled_date = Some(value);
         self
     }
 
@@ -1967,45 +1918,42 @@ impl FlexBackupRestoreJob20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.snapshot_finished_date = ::std::option::Option::Some(value);
+        self.snapshot_finished_date = Some(value);
         self
     }
 
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value);
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
         self
     }
 
     /// Sets `snapshotUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_url = ::std::option::Option::Some(value);
+    pub fn with_snapshot_url(mut self, value: String) -> Self {
+        self.snapshot_url = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `targetDeploymentItemName`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_deployment_item_name(
-        mut self,
-        value: ::std::string::String,
-    ) -> Self {
-        self.target_deployment_item_name = ::std::option::Option::Some(value);
+    pub fn with_target_deployment_item_name(mut self, value: String) -> Self {
+        self.target_deployment_item_name = Some(value);
         self
     }
 
     /// Sets `targetProjectId`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
-        self.target_project_id = ::std::option::Option::Some(value);
+    pub fn with_target_project_id(mut self, value: String) -> Self {
+        self.target_project_id = Some(value);
         self
     }
 }
@@ -2019,7 +1967,7 @@ impl ::std::default::Default for FlexBackupRestoreJob20241113 {
 
 /// The current version of this type, [`FlexBackupRestoreJob20241113`] (the only one, dated
 /// 2024-11-13), by its name without the date.
-pub type FlexBackupRestoreJob = self::FlexBackupRestoreJob20241113;
+pub type FlexBackupRestoreJob = FlexBackupRestoreJob20241113;
 
 /// Create Flex Backup Restore Job
 ///
@@ -2031,61 +1979,61 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// How the data is delivered: `RESTORE` into a cluster or `DOWNLOAD`.
     ///
     /// Set by the server; ignored when sent.
-    pub delivery_type: ::std::option::Option<::std::string::String>,
+    pub delivery_type: Option<String>,
     /// When the download address stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expiration_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expiration_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Name of the Flex cluster the snapshot was taken of.
     ///
     /// Set by the server; ignored when sent.
-    pub instance_name: ::std::option::Option<::std::string::String>,
+    pub instance_name: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the project of the Flex cluster.
     ///
     /// Set by the server; ignored when sent.
-    pub project_id: ::std::option::Option<::std::string::String>,
+    pub project_id: Option<String>,
     /// When the restore finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub restore_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub restore_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restore was asked for, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub restore_scheduled_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub restore_scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the restored snapshot was finished, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_finished_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub snapshot_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot restored, 24 hexadecimal digits.
     ///
     /// Only sent; the server never returns it.
-    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    pub snapshot_id: Option<String>,
     /// Address to download the snapshot from, for a download.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_url: ::std::option::Option<::std::string::String>,
+    pub snapshot_url: Option<String>,
     /// Stage the job had reached when the request was served, such as `PENDING`, `RUNNING`,
     /// `COMPLETED` or `FAILED`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'`
     /// only, 1 to 64 of them.
     ///
     /// Only sent; the server never returns it.
-    pub target_deployment_item_name: ::std::option::Option<::std::string::String>,
+    pub target_deployment_item_name: Option<String>,
     /// Identifier of the project of the target deployment.
     ///
     /// Only sent; the server never returns it.
-    pub target_project_id: ::std::option::Option<::std::string::String>,
+    pub target_project_id: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -2098,34 +2046,29 @@ impl FlexBackupRestoreJobCreate20241113 {
     /// let value = models::FlexBackupRestoreJobCreate20241113::new("example".to_owned(), "example".to_owned()).with_target_project_id("example".to_owned());
     /// assert!(value.target_project_id.is_some());
     /// ```
-    pub fn new(
-        snapshot_id: ::std::string::String,
-        target_deployment_item_name: ::std::string::String,
-    ) -> Self {
+    pub fn new(snapshot_id: String, target_deployment_item_name: String) -> Self {
         Self {
-            delivery_type: ::std::option::Option::None,
-            expiration_date: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
-            restore_finished_date: ::std::option::Option::None,
-            restore_scheduled_date: ::std::option::Option::None,
-            snapshot_finished_date: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::Some(snapshot_id),
-            snapshot_url: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            target_deployment_item_name: ::std::option::Option::Some(
-                target_deployment_item_name,
-            ),
-            target_project_id: ::std::option::Option::None,
+            delivery_type: None,
+            expiration_date: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            project_id: None,
+            restore_finished_date: None,
+            restore_scheduled_date: None,
+            snapshot_finished_date: None,
+            snapshot_id: Some(snapshot_id),
+            snapshot_url: None,
+            status: None,
+            target_deployment_item_name: Some(target_deployment_item_name),
+            target_project_id: None,
         }
     }
 
     /// Sets `deliveryType`, which is otherwise left out.
     #[must_use]
-    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
-        self.delivery_type = ::std::option::Option::Some(value);
+    pub fn with_delivery_type(mut self, value: String) -> Self {
+        self.delivery_type = Some(value);
         self
     }
 
@@ -2135,35 +2078,35 @@ impl FlexBackupRestoreJobCreate20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.expiration_date = ::std::option::Option::Some(value);
+        self.expiration_date = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `instanceName`, which is otherwise left out.
     #[must_use]
-    pub fn with_instance_name(mut self, value: ::std::string::String) -> Self {
-        self.instance_name = ::std::option::Option::Some(value);
+    pub fn with_instance_name(mut self, value: String) -> Self {
+        self.instance_name = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `projectId`, which is otherwise left out.
     #[must_use]
-    pub fn with_project_id(mut self, value: ::std::string::String) -> Self {
-        self.project_id = ::std::option::Option::Some(value);
+    pub fn with_project_id(mut self, value: String) -> Self {
+        self.project_id = Some(value);
         self
     }
 
@@ -2173,7 +2116,7 @@ impl FlexBackupRestoreJobCreate20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.restore_finished_date = ::std::option::Option::Some(value);
+        self.restore_finished_date = Some(value);
         self
     }
 
@@ -2183,7 +2126,7 @@ impl FlexBackupRestoreJobCreate20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.restore_scheduled_date = ::std::option::Option::Some(value);
+        self.restore_scheduled_date = Some(value);
         self
     }
 
@@ -2193,52 +2136,49 @@ impl FlexBackupRestoreJobCreate20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.snapshot_finished_date = ::std::option::Option::Some(value);
+        self.snapshot_finished_date = Some(value);
         self
     }
 
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value);
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
         self
     }
 
     /// Sets `snapshotUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_url(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_url = ::std::option::Option::Some(value);
+    pub fn with_snapshot_url(mut self, value: String) -> Self {
+        self.snapshot_url = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `targetDeploymentItemName`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_deployment_item_name(
-        mut self,
-        value: ::std::string::String,
-    ) -> Self {
-        self.target_deployment_item_name = ::std::option::Option::Some(value);
+    pub fn with_target_deployment_item_name(mut self, value: String) -> Self {
+        self.target_deployment_item_name = Some(value);
         self
     }
 
     /// Sets `targetProjectId`, which is otherwise left out.
     #[must_use]
-    pub fn with_target_project_id(mut self, value: ::std::string::String) -> Self {
-        self.target_project_id = ::std::option::Option::Some(value);
+    pub fn with_target_project_id(mut self, value: String) -> Self {
+        self.target_project_id = Some(value);
         self
     }
 }
 
 /// The current version of this type, [`FlexBackupRestoreJobCreate20241113`] (the only one, dated
 /// 2024-11-13), by its name without the date.
-pub type FlexBackupRestoreJobCreate = self::FlexBackupRestoreJobCreate20241113;
+pub type FlexBackupRestoreJobCreate = FlexBackupRestoreJobCreate20241113;
 
 /// A backup snapshot taken of a Flex cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -2247,36 +2187,36 @@ pub struct FlexBackupSnapshot20241113 {
     /// When the download link for this snapshot stops working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expiration: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas finished writing the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finish_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongo_db_version: ::std::option::Option<::std::string::String>,
+    pub mongo_db_version: Option<String>,
     /// Planned start of the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub scheduled_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub start_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Stage the snapshot workflow had reached when the request was served, for example
     /// `COMPLETED`.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -2291,49 +2231,49 @@ impl FlexBackupSnapshot20241113 {
     /// ```
     pub fn new() -> Self {
         Self {
-            expiration: ::std::option::Option::None,
-            finish_time: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            mongo_db_version: ::std::option::Option::None,
-            scheduled_time: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            status: ::std::option::Option::None,
+            expiration: None,
+            finish_time: None,
+            id: None,
+            links: None,
+            mongo_db_version: None,
+            scheduled_time: None,
+            start_time: None,
+            status: None,
         }
     }
 
     /// Sets `expiration`, which is otherwise left out.
     #[must_use]
     pub fn with_expiration(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expiration = ::std::option::Option::Some(value);
+        self.expiration = Some(value);
         self
     }
 
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.finish_time = ::std::option::Option::Some(value);
+        self.finish_time = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
-        self.mongo_db_version = ::std::option::Option::Some(value);
+    pub fn with_mongo_db_version(mut self, value: String) -> Self {
+        self.mongo_db_version = Some(value);
         self
     }
 
@@ -2343,21 +2283,21 @@ impl FlexBackupSnapshot20241113 {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.scheduled_time = ::std::option::Option::Some(value);
+        self.scheduled_time = Some(value);
         self
     }
 
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.start_time = ::std::option::Option::Some(value);
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::string::String) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: String) -> Self {
+        self.status = Some(value);
         self
     }
 }
@@ -2371,7 +2311,7 @@ impl ::std::default::Default for FlexBackupSnapshot20241113 {
 
 /// The current version of this type, [`FlexBackupSnapshot20241113`] (the only one, dated
 /// 2024-11-13), by its name without the date.
-pub type FlexBackupSnapshot = self::FlexBackupSnapshot20241113;
+pub type FlexBackupSnapshot = FlexBackupSnapshot20241113;
 
 /// Flex Backup Snapshot Download Create
 ///
@@ -2382,11 +2322,11 @@ pub struct FlexBackupSnapshotDownloadCreate20241113 {
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Identifier of the snapshot to download, 24 hexadecimal digits.
     ///
     /// Only sent; the server never returns it.
-    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    pub snapshot_id: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -2398,54 +2338,52 @@ impl FlexBackupSnapshotDownloadCreate20241113 {
     /// use atlas_snapshots::models;
     /// let _value = models::FlexBackupSnapshotDownloadCreate20241113::new("example".to_owned());
     /// ```
-    pub fn new(snapshot_id: ::std::string::String) -> Self {
+    pub fn new(snapshot_id: String) -> Self {
         Self {
-            links: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::Some(snapshot_id),
+            links: None,
+            snapshot_id: Some(snapshot_id),
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value);
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
         self
     }
 }
 
 /// The current version of this type, [`FlexBackupSnapshotDownloadCreate20241113`] (the only one,
 /// dated 2024-11-13), by its name without the date.
-pub type FlexBackupSnapshotDownloadCreate = self::FlexBackupSnapshotDownloadCreate20241113;
+pub type FlexBackupSnapshotDownloadCreate = FlexBackupSnapshotDownloadCreate20241113;
 
 /// One backup snapshot of a serverless instance, as the v1.0 API returns it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LegacyServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC. Lists are sorted on this field, newest first.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas will delete the snapshot, in UTC.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
-    pub id: ::std::string::String,
+    pub id: String,
     /// MongoDB server version the snapshot was taken from.
-    pub mongod_version: ::std::option::Option<::std::string::String>,
+    pub mongod_version: Option<String>,
     /// Name of the serverless instance the snapshot belongs to.
-    pub serverless_instance_name: ::std::option::Option<::std::string::String>,
+    pub serverless_instance_name: Option<String>,
     /// How the snapshot was triggered; the v1.0 API reports only scheduled snapshots.
-    pub snapshot_type: ::std::option::Option<
-        self::LegacyServerlessBackupSnapshotSnapshotType,
-    >,
+    pub snapshot_type: Option<LegacyServerlessBackupSnapshotSnapshotType>,
     /// Where the snapshot stands in its lifecycle.
-    pub status: self::LegacyServerlessBackupSnapshotStatus,
+    pub status: LegacyServerlessBackupSnapshotStatus,
     /// Storage the snapshot occupies, in bytes.
-    pub storage_size_bytes: ::std::option::Option<i64>,
+    pub storage_size_bytes: Option<i64>,
 }
 
 #[allow(deprecated)]
@@ -2458,57 +2396,51 @@ impl LegacyServerlessBackupSnapshot {
     /// let value = models::LegacyServerlessBackupSnapshot::new("example".to_owned(), models::LegacyServerlessBackupSnapshotStatus::Queued).with_created_at(chrono::DateTime::UNIX_EPOCH);
     /// assert!(value.created_at.is_some());
     /// ```
-    pub fn new(
-        id: ::std::string::String,
-        status: self::LegacyServerlessBackupSnapshotStatus,
-    ) -> Self {
+    pub fn new(id: String, status: LegacyServerlessBackupSnapshotStatus) -> Self {
         Self {
-            created_at: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
+            created_at: None,
+            expires_at: None,
             id,
-            mongod_version: ::std::option::Option::None,
-            serverless_instance_name: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
+            mongod_version: None,
+            serverless_instance_name: None,
+            snapshot_type: None,
             status,
-            storage_size_bytes: ::std::option::Option::None,
+            storage_size_bytes: None,
         }
     }
 
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = ::std::option::Option::Some(value);
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+    pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
 
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
-        self.mongod_version = ::std::option::Option::Some(value);
+    pub fn with_mongod_version(mut self, value: String) -> Self {
+        self.mongod_version = Some(value);
         self
     }
 
     /// Sets `serverlessInstanceName`, which is otherwise left out.
     #[must_use]
-    pub fn with_serverless_instance_name(
-        mut self,
-        value: ::std::string::String,
-    ) -> Self {
-        self.serverless_instance_name = ::std::option::Option::Some(value);
+    pub fn with_serverless_instance_name(mut self, value: String) -> Self {
+        self.serverless_instance_name = Some(value);
         self
     }
 
@@ -2516,18 +2448,15 @@ impl LegacyServerlessBackupSnapshot {
     #[must_use]
     pub fn with_snapshot_type(
         mut self,
-        value: self::LegacyServerlessBackupSnapshotSnapshotType,
+        value: LegacyServerlessBackupSnapshotSnapshotType,
     ) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value);
+        self.snapshot_type = Some(value);
         self
     }
 
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(
-        mut self,
-        value: self::LegacyServerlessBackupSnapshotStatus,
-    ) -> Self {
+    pub fn with_status(mut self, value: LegacyServerlessBackupSnapshotStatus) -> Self {
         self.status = value;
         self
     }
@@ -2535,7 +2464,7 @@ impl LegacyServerlessBackupSnapshot {
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self.storage_size_bytes = Some(value);
         self
     }
 }
@@ -2547,7 +2476,7 @@ pub enum LegacyServerlessBackupSnapshotSnapshotType {
     /// `scheduled`
     Scheduled,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LegacyServerlessBackupSnapshotSnapshotType {
@@ -2579,7 +2508,7 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotSnapshotType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2587,7 +2516,7 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotSnapshotType {
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue
 for LegacyServerlessBackupSnapshotSnapshotType {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -2605,7 +2534,7 @@ pub enum LegacyServerlessBackupSnapshotStatus {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LegacyServerlessBackupSnapshotStatus {
@@ -2643,14 +2572,14 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotStatus {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -2660,17 +2589,17 @@ impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotSt
 #[non_exhaustive]
 pub struct LegacyTenantSnapshot {
     /// Time at which the snapshot reached `COMPLETED`, in UTC.
-    pub finish_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finish_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
-    pub id: ::std::string::String,
+    pub id: String,
     /// MongoDB server version the snapshot was taken from.
-    pub mongo_db_version: ::std::option::Option<::std::string::String>,
+    pub mongo_db_version: Option<String>,
     /// Planned start of the snapshot, in UTC.
-    pub scheduled_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub scheduled_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas started taking the snapshot, in UTC.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub start_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Where the snapshot stands in its lifecycle.
-    pub status: self::LegacyTenantSnapshotStatus,
+    pub status: LegacyTenantSnapshotStatus,
 }
 
 #[allow(deprecated)]
@@ -2683,16 +2612,13 @@ impl LegacyTenantSnapshot {
     /// let value = models::LegacyTenantSnapshot::new("example".to_owned(), models::LegacyTenantSnapshotStatus::Completed).with_finish_time(chrono::DateTime::UNIX_EPOCH);
     /// assert!(value.finish_time.is_some());
     /// ```
-    pub fn new(
-        id: ::std::string::String,
-        status: self::LegacyTenantSnapshotStatus,
-    ) -> Self {
+    pub fn new(id: String, status: LegacyTenantSnapshotStatus) -> Self {
         Self {
-            finish_time: ::std::option::Option::None,
+            finish_time: None,
             id,
-            mongo_db_version: ::std::option::Option::None,
-            scheduled_time: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
+            mongo_db_version: None,
+            scheduled_time: None,
+            start_time: None,
             status,
         }
     }
@@ -2700,21 +2626,21 @@ impl LegacyTenantSnapshot {
     /// Sets `finishTime`, which is otherwise left out.
     #[must_use]
     pub fn with_finish_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.finish_time = ::std::option::Option::Some(value);
+        self.finish_time = Some(value);
         self
     }
 
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+    pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
 
     /// Sets `mongoDBVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongo_db_version(mut self, value: ::std::string::String) -> Self {
-        self.mongo_db_version = ::std::option::Option::Some(value);
+    pub fn with_mongo_db_version(mut self, value: String) -> Self {
+        self.mongo_db_version = Some(value);
         self
     }
 
@@ -2724,20 +2650,20 @@ impl LegacyTenantSnapshot {
         mut self,
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        self.scheduled_time = ::std::option::Option::Some(value);
+        self.scheduled_time = Some(value);
         self
     }
 
     /// Sets `startTime`, which is otherwise left out.
     #[must_use]
     pub fn with_start_time(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.start_time = ::std::option::Option::Some(value);
+        self.start_time = Some(value);
         self
     }
 
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: self::LegacyTenantSnapshotStatus) -> Self {
+    pub fn with_status(mut self, value: LegacyTenantSnapshotStatus) -> Self {
         self.status = value;
         self
     }
@@ -2758,7 +2684,7 @@ pub enum LegacyTenantSnapshotStatus {
     /// `RUNNING`
     Running,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LegacyTenantSnapshotStatus {
@@ -2798,14 +2724,14 @@ impl ::serde::Serialize for LegacyTenantSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -2815,9 +2741,9 @@ impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
 #[non_exhaustive]
 pub struct Link {
     /// Target URL of the link.
-    pub href: ::std::option::Option<::std::string::String>,
+    pub href: Option<String>,
     /// How the target relates to this resource, for example `self`.
-    pub rel: ::std::option::Option<::std::string::String>,
+    pub rel: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -2831,23 +2757,20 @@ impl Link {
     /// assert!(value.href.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            href: ::std::option::Option::None,
-            rel: ::std::option::Option::None,
-        }
+        Self { href: None, rel: None }
     }
 
     /// Sets `href`, which is otherwise left out.
     #[must_use]
-    pub fn with_href(mut self, value: ::std::string::String) -> Self {
-        self.href = ::std::option::Option::Some(value);
+    pub fn with_href(mut self, value: String) -> Self {
+        self.href = Some(value);
         self
     }
 
     /// Sets `rel`, which is otherwise left out.
     #[must_use]
-    pub fn with_rel(mut self, value: ::std::string::String) -> Self {
-        self.rel = ::std::option::Option::Some(value);
+    pub fn with_rel(mut self, value: String) -> Self {
+        self.rel = Some(value);
         self
     }
 }
@@ -2866,15 +2789,15 @@ pub struct PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The restore jobs on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>,
+    pub results: Vec<FlexBackupRestoreJob20241113>,
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -2887,27 +2810,24 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// let value = models::PaginatedApiAtlasFlexBackupRestoreJob20241113::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>) -> Self {
+    pub fn new(results: Vec<FlexBackupRestoreJob20241113>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::FlexBackupRestoreJob20241113>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<FlexBackupRestoreJob20241113>) -> Self {
         self.results = value;
         self
     }
@@ -2915,14 +2835,14 @@ impl PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
 
 /// The current version of this type, [`PaginatedApiAtlasFlexBackupRestoreJob20241113`] (the only
 /// one, dated 2024-11-13), by its name without the date.
-pub type PaginatedApiAtlasFlexBackupRestoreJob = self::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+pub type PaginatedApiAtlasFlexBackupRestoreJob = PaginatedApiAtlasFlexBackupRestoreJob20241113;
 
 /// One page of Flex cluster snapshots.
 #[derive(Debug, Clone, PartialEq)]
@@ -2931,16 +2851,16 @@ pub struct PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::FlexBackupSnapshot20241113>,
+    pub results: Vec<FlexBackupSnapshot20241113>,
     /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -2953,27 +2873,24 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// let value = models::PaginatedApiAtlasFlexBackupSnapshot20241113::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::FlexBackupSnapshot20241113>) -> Self {
+    pub fn new(results: Vec<FlexBackupSnapshot20241113>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::FlexBackupSnapshot20241113>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<FlexBackupSnapshot20241113>) -> Self {
         self.results = value;
         self
     }
@@ -2981,14 +2898,14 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
 
 /// The current version of this type, [`PaginatedApiAtlasFlexBackupSnapshot20241113`] (the only one,
 /// dated 2024-11-13), by its name without the date.
-pub type PaginatedApiAtlasFlexBackupSnapshot = self::PaginatedApiAtlasFlexBackupSnapshot20241113;
+pub type PaginatedApiAtlasFlexBackupSnapshot = PaginatedApiAtlasFlexBackupSnapshot20241113;
 
 /// One page of serverless instance restore jobs.
 #[derive(Debug, Clone, PartialEq)]
@@ -2997,15 +2914,15 @@ pub struct PaginatedApiAtlasServerlessBackupRestoreJob {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The restore jobs on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::ServerlessBackupRestoreJob>,
+    pub results: Vec<ServerlessBackupRestoreJob>,
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3018,27 +2935,24 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
     /// let value = models::PaginatedApiAtlasServerlessBackupRestoreJob::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::ServerlessBackupRestoreJob>) -> Self {
+    pub fn new(results: Vec<ServerlessBackupRestoreJob>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::ServerlessBackupRestoreJob>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<ServerlessBackupRestoreJob>) -> Self {
         self.results = value;
         self
     }
@@ -3046,7 +2960,7 @@ impl PaginatedApiAtlasServerlessBackupRestoreJob {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3058,16 +2972,16 @@ pub struct PaginatedApiAtlasServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::ServerlessBackupSnapshot>,
+    pub results: Vec<ServerlessBackupSnapshot>,
     /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3080,27 +2994,24 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
     /// let value = models::PaginatedApiAtlasServerlessBackupSnapshot::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::ServerlessBackupSnapshot>) -> Self {
+    pub fn new(results: Vec<ServerlessBackupSnapshot>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::ServerlessBackupSnapshot>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<ServerlessBackupSnapshot>) -> Self {
         self.results = value;
         self
     }
@@ -3108,7 +3019,7 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3120,15 +3031,15 @@ pub struct PaginatedCloudBackupReplicaSet {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::DiskBackupReplicaSet>,
+    pub results: Vec<DiskBackupReplicaSet>,
     /// Number of snapshots across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3141,27 +3052,24 @@ impl PaginatedCloudBackupReplicaSet {
     /// let value = models::PaginatedCloudBackupReplicaSet::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::DiskBackupReplicaSet>) -> Self {
+    pub fn new(results: Vec<DiskBackupReplicaSet>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::DiskBackupReplicaSet>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<DiskBackupReplicaSet>) -> Self {
         self.results = value;
         self
     }
@@ -3169,7 +3077,7 @@ impl PaginatedCloudBackupReplicaSet {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3181,15 +3089,15 @@ pub struct PaginatedCloudBackupRestoreJob {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The restore jobs on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>,
+    pub results: Vec<DiskBackupSnapshotRestoreJob>,
     /// Number of restore jobs across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3202,27 +3110,24 @@ impl PaginatedCloudBackupRestoreJob {
     /// let value = models::PaginatedCloudBackupRestoreJob::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>) -> Self {
+    pub fn new(results: Vec<DiskBackupSnapshotRestoreJob>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<DiskBackupSnapshotRestoreJob>) -> Self {
         self.results = value;
         self
     }
@@ -3230,7 +3135,7 @@ impl PaginatedCloudBackupRestoreJob {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3242,15 +3147,15 @@ pub struct PaginatedCloudBackupShardedClusterSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
+    pub results: Vec<DiskBackupShardedClusterSnapshot>,
     /// Number of snapshots across all pages. Missing when `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3263,29 +3168,24 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
     /// let value = models::PaginatedCloudBackupShardedClusterSnapshot::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(
-        results: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
-    ) -> Self {
+    pub fn new(results: Vec<DiskBackupShardedClusterSnapshot>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::DiskBackupShardedClusterSnapshot>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<DiskBackupShardedClusterSnapshot>) -> Self {
         self.results = value;
         self
     }
@@ -3293,7 +3193,7 @@ impl PaginatedCloudBackupShardedClusterSnapshot {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3305,16 +3205,16 @@ pub struct PaginatedLegacyServerlessBackupSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page, newest first.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>,
+    pub results: Vec<LegacyServerlessBackupSnapshot>,
     /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3327,27 +3227,24 @@ impl PaginatedLegacyServerlessBackupSnapshot {
     /// let value = models::PaginatedLegacyServerlessBackupSnapshot::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>) -> Self {
+    pub fn new(results: Vec<LegacyServerlessBackupSnapshot>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::LegacyServerlessBackupSnapshot>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<LegacyServerlessBackupSnapshot>) -> Self {
         self.results = value;
         self
     }
@@ -3355,7 +3252,7 @@ impl PaginatedLegacyServerlessBackupSnapshot {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3367,16 +3264,16 @@ pub struct PaginatedLegacyTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::vec::Vec<self::LegacyTenantSnapshot>,
+    pub results: Vec<LegacyTenantSnapshot>,
     /// Number of snapshots across all pages, which can exceed the length of `results`. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3389,27 +3286,24 @@ impl PaginatedLegacyTenantSnapshot {
     /// let value = models::PaginatedLegacyTenantSnapshot::new(Vec::new()).with_links(Vec::new());
     /// assert!(value.links.is_some());
     /// ```
-    pub fn new(results: ::std::vec::Vec<self::LegacyTenantSnapshot>) -> Self {
+    pub fn new(results: Vec<LegacyTenantSnapshot>) -> Self {
         Self {
-            links: ::std::option::Option::None,
+            links: None,
             results,
-            total_count: ::std::option::Option::None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::LegacyTenantSnapshot>,
-    ) -> Self {
+    pub fn with_results(mut self, value: Vec<LegacyTenantSnapshot>) -> Self {
         self.results = value;
         self
     }
@@ -3417,7 +3311,7 @@ impl PaginatedLegacyTenantSnapshot {
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3429,16 +3323,16 @@ pub struct PaginatedTenantSnapshot {
     /// Links to this page and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// The snapshots on this page.
     ///
     /// Set by the server; ignored when sent.
-    pub results: ::std::option::Option<::std::vec::Vec<self::BackupTenantSnapshot>>,
+    pub results: Option<Vec<BackupTenantSnapshot>>,
     /// Number of snapshots across all pages; an estimate that may be inexact. Missing when
     /// `includeCount` is false.
     ///
     /// Set by the server; ignored when sent.
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3453,33 +3347,30 @@ impl PaginatedTenantSnapshot {
     /// ```
     pub fn new() -> Self {
         Self {
-            links: ::std::option::Option::None,
-            results: ::std::option::Option::None,
-            total_count: ::std::option::Option::None,
+            links: None,
+            results: None,
+            total_count: None,
         }
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `results`, which is otherwise left out.
     #[must_use]
-    pub fn with_results(
-        mut self,
-        value: ::std::vec::Vec<self::BackupTenantSnapshot>,
-    ) -> Self {
-        self.results = ::std::option::Option::Some(value);
+    pub fn with_results(mut self, value: Vec<BackupTenantSnapshot>) -> Self {
+        self.results = Some(value);
         self
     }
 
     /// Sets `totalCount`, which is otherwise left out.
     #[must_use]
     pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = ::std::option::Option::Some(value);
+        self.total_count = Some(value);
         self
     }
 }
@@ -3498,56 +3389,56 @@ pub struct ServerlessBackupRestoreJob {
     /// Whether the job was cancelled.
     ///
     /// Set by the server; ignored when sent.
-    pub cancelled: ::std::option::Option<bool>,
+    pub cancelled: Option<bool>,
     /// How the data is delivered: `automated`, `download` or `pointInTime`.
-    pub delivery_type: ::std::string::String,
+    pub delivery_type: String,
     /// Addresses to download the restored data from, for a `download` job.
     ///
     /// Set by the server; ignored when sent.
-    pub delivery_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub delivery_url: Option<Vec<String>>,
     /// A point in the oplog: a second and an operation number within it.
-    pub desired_timestamp: ::std::option::Option<self::ApiBsonTimestamp>,
+    pub desired_timestamp: Option<ApiBsonTimestamp>,
     /// Whether the download addresses of the job have expired.
     ///
     /// Set by the server; ignored when sent.
-    pub expired: ::std::option::Option<bool>,
+    pub expired: Option<bool>,
     /// When the download addresses stop working, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the job failed.
     ///
     /// Set by the server; ignored when sent.
-    pub failed: ::std::option::Option<bool>,
+    pub failed: Option<bool>,
     /// When the job finished, in UTC; absent while it runs.
     ///
     /// Set by the server; ignored when sent.
-    pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the restore job, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// Operation number within the second given in `oplogTs`, for a `pointInTime` restore.
-    pub oplog_inc: ::std::option::Option<i32>,
+    pub oplog_inc: Option<i32>,
     /// Seconds since the UNIX epoch of the oplog timestamp to restore to, for a `pointInTime`
     /// restore.
-    pub oplog_ts: ::std::option::Option<i32>,
+    pub oplog_ts: Option<i32>,
     /// Seconds since the UNIX epoch of the moment to restore to, for a `pointInTime` restore.
-    pub point_in_time_utc_seconds: ::std::option::Option<i32>,
+    pub point_in_time_utc_seconds: Option<i32>,
     /// Identifier of the snapshot to restore, 24 hexadecimal digits.
-    pub snapshot_id: ::std::option::Option<::std::string::String>,
+    pub snapshot_id: Option<String>,
     /// Name of the cluster to restore into.
-    pub target_cluster_name: ::std::string::String,
+    pub target_cluster_name: String,
     /// Identifier of the project of `targetClusterName`.
-    pub target_group_id: ::std::string::String,
+    pub target_group_id: String,
     /// When the restored snapshot was taken, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 #[allow(deprecated)]
@@ -3561,142 +3452,139 @@ impl ServerlessBackupRestoreJob {
     /// assert!(value.oplog_inc.is_some());
     /// ```
     pub fn new(
-        delivery_type: ::std::string::String,
-        target_cluster_name: ::std::string::String,
-        target_group_id: ::std::string::String,
+        delivery_type: String,
+        target_cluster_name: String,
+        target_group_id: String,
     ) -> Self {
         Self {
-            cancelled: ::std::option::Option::None,
+            cancelled: None,
             delivery_type,
-            delivery_url: ::std::option::Option::None,
-            desired_timestamp: ::std::option::Option::None,
-            expired: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            failed: ::std::option::Option::None,
-            finished_at: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            oplog_inc: ::std::option::Option::None,
-            oplog_ts: ::std::option::Option::None,
-            point_in_time_utc_seconds: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
             target_cluster_name,
             target_group_id,
-            timestamp: ::std::option::Option::None,
+            timestamp: None,
         }
     }
 
     /// Sets `cancelled`, which is otherwise left out.
     #[must_use]
     pub fn with_cancelled(mut self, value: bool) -> Self {
-        self.cancelled = ::std::option::Option::Some(value);
+        self.cancelled = Some(value);
         self
     }
 
     /// Sets `deliveryType`.
     #[must_use]
-    pub fn with_delivery_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_delivery_type(mut self, value: String) -> Self {
         self.delivery_type = value;
         self
     }
 
     /// Sets `deliveryUrl`, which is otherwise left out.
     #[must_use]
-    pub fn with_delivery_url(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.delivery_url = ::std::option::Option::Some(value);
+    pub fn with_delivery_url(mut self, value: Vec<String>) -> Self {
+        self.delivery_url = Some(value);
         self
     }
 
     /// Sets `desiredTimestamp`, which is otherwise left out.
     #[must_use]
-    pub fn with_desired_timestamp(mut self, value: self::ApiBsonTimestamp) -> Self {
-        self.desired_timestamp = ::std::option::Option::Some(value);
+    pub fn with_desired_timestamp(mut self, value: ApiBsonTimestamp) -> Self {
+        self.desired_timestamp = Some(value);
         self
     }
 
     /// Sets `expired`, which is otherwise left out.
     #[must_use]
     pub fn with_expired(mut self, value: bool) -> Self {
-        self.expired = ::std::option::Option::Some(value);
+        self.expired = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
     /// Sets `failed`, which is otherwise left out.
     #[must_use]
     pub fn with_failed(mut self, value: bool) -> Self {
-        self.failed = ::std::option::Option::Some(value);
+        self.failed = Some(value);
         self
     }
 
     /// Sets `finishedAt`, which is otherwise left out.
     #[must_use]
     pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.finished_at = ::std::option::Option::Some(value);
+        self.finished_at = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `oplogInc`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_inc(mut self, value: i32) -> Self {
-        self.oplog_inc = ::std::option::Option::Some(value);
+        self.oplog_inc = Some(value);
         self
     }
 
     /// Sets `oplogTs`, which is otherwise left out.
     #[must_use]
     pub fn with_oplog_ts(mut self, value: i32) -> Self {
-        self.oplog_ts = ::std::option::Option::Some(value);
+        self.oplog_ts = Some(value);
         self
     }
 
     /// Sets `pointInTimeUTCSeconds`, which is otherwise left out.
     #[must_use]
     pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
-        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self.point_in_time_utc_seconds = Some(value);
         self
     }
 
     /// Sets `snapshotId`, which is otherwise left out.
     #[must_use]
-    pub fn with_snapshot_id(mut self, value: ::std::string::String) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value);
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
         self
     }
 
     /// Sets `targetClusterName`.
     #[must_use]
-    pub fn with_target_cluster_name(mut self, value: ::std::string::String) -> Self {
+    pub fn with_target_cluster_name(mut self, value: String) -> Self {
         self.target_cluster_name = value;
         self
     }
 
     /// Sets `targetGroupId`.
     #[must_use]
-    pub fn with_target_group_id(mut self, value: ::std::string::String) -> Self {
+    pub fn with_target_group_id(mut self, value: String) -> Self {
         self.target_group_id = value;
         self
     }
@@ -3704,7 +3592,7 @@ impl ServerlessBackupRestoreJob {
     /// Sets `timestamp`, which is otherwise left out.
     #[must_use]
     pub fn with_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.timestamp = ::std::option::Option::Some(value);
+        self.timestamp = Some(value);
         self
     }
 }
@@ -3716,45 +3604,43 @@ pub struct ServerlessBackupSnapshot {
     /// Time the snapshot was captured, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Atlas will delete the snapshot, in UTC.
     ///
     /// Set by the server; ignored when sent.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Schedule interval that produced the snapshot.
     ///
     /// Set by the server; ignored when sent.
-    pub frequency_type: ::std::option::Option<
-        self::ServerlessBackupSnapshotFrequencyType,
-    >,
+    pub frequency_type: Option<ServerlessBackupSnapshotFrequencyType>,
     /// Identifier of the snapshot, 24 hexadecimal digits.
     ///
     /// Set by the server; ignored when sent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Links to this resource and to related resources.
     ///
     /// Set by the server; ignored when sent.
-    pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
+    pub links: Option<Vec<Link>>,
     /// MongoDB server version the snapshot was taken from.
     ///
     /// Set by the server; ignored when sent.
-    pub mongod_version: ::std::option::Option<::std::string::String>,
+    pub mongod_version: Option<String>,
     /// Name of the serverless instance the snapshot belongs to.
     ///
     /// Set by the server; ignored when sent.
-    pub serverless_instance_name: ::std::option::Option<::std::string::String>,
+    pub serverless_instance_name: Option<String>,
     /// Whether the snapshot was requested by a user or taken on schedule.
     ///
     /// Set by the server; ignored when sent.
-    pub snapshot_type: ::std::option::Option<self::ServerlessBackupSnapshotSnapshotType>,
+    pub snapshot_type: Option<ServerlessBackupSnapshotSnapshotType>,
     /// Where the snapshot stands in its lifecycle.
     ///
     /// Set by the server; ignored when sent.
-    pub status: ::std::option::Option<self::ServerlessBackupSnapshotStatus>,
+    pub status: Option<ServerlessBackupSnapshotStatus>,
     /// Size of the stored snapshot, in bytes.
     ///
     /// Set by the server; ignored when sent.
-    pub storage_size_bytes: ::std::option::Option<i64>,
+    pub storage_size_bytes: Option<i64>,
 }
 
 #[allow(deprecated)]
@@ -3769,30 +3655,30 @@ impl ServerlessBackupSnapshot {
     /// ```
     pub fn new() -> Self {
         Self {
-            created_at: ::std::option::Option::None,
-            expires_at: ::std::option::Option::None,
-            frequency_type: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            links: ::std::option::Option::None,
-            mongod_version: ::std::option::Option::None,
-            serverless_instance_name: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            storage_size_bytes: ::std::option::Option::None,
+            created_at: None,
+            expires_at: None,
+            frequency_type: None,
+            id: None,
+            links: None,
+            mongod_version: None,
+            serverless_instance_name: None,
+            snapshot_type: None,
+            status: None,
+            storage_size_bytes: None,
         }
     }
 
     /// Sets `createdAt`, which is otherwise left out.
     #[must_use]
     pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = ::std::option::Option::Some(value);
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `expiresAt`, which is otherwise left out.
     #[must_use]
     pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = ::std::option::Option::Some(value);
+        self.expires_at = Some(value);
         self
     }
 
@@ -3800,40 +3686,37 @@ impl ServerlessBackupSnapshot {
     #[must_use]
     pub fn with_frequency_type(
         mut self,
-        value: self::ServerlessBackupSnapshotFrequencyType,
+        value: ServerlessBackupSnapshotFrequencyType,
     ) -> Self {
-        self.frequency_type = ::std::option::Option::Some(value);
+        self.frequency_type = Some(value);
         self
     }
 
     /// Sets `id`, which is otherwise left out.
     #[must_use]
-    pub fn with_id(mut self, value: ::std::string::String) -> Self {
-        self.id = ::std::option::Option::Some(value);
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
         self
     }
 
     /// Sets `links`, which is otherwise left out.
     #[must_use]
-    pub fn with_links(mut self, value: ::std::vec::Vec<self::Link>) -> Self {
-        self.links = ::std::option::Option::Some(value);
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `mongodVersion`, which is otherwise left out.
     #[must_use]
-    pub fn with_mongod_version(mut self, value: ::std::string::String) -> Self {
-        self.mongod_version = ::std::option::Option::Some(value);
+    pub fn with_mongod_version(mut self, value: String) -> Self {
+        self.mongod_version = Some(value);
         self
     }
 
     /// Sets `serverlessInstanceName`, which is otherwise left out.
     #[must_use]
-    pub fn with_serverless_instance_name(
-        mut self,
-        value: ::std::string::String,
-    ) -> Self {
-        self.serverless_instance_name = ::std::option::Option::Some(value);
+    pub fn with_serverless_instance_name(mut self, value: String) -> Self {
+        self.serverless_instance_name = Some(value);
         self
     }
 
@@ -3841,23 +3724,23 @@ impl ServerlessBackupSnapshot {
     #[must_use]
     pub fn with_snapshot_type(
         mut self,
-        value: self::ServerlessBackupSnapshotSnapshotType,
+        value: ServerlessBackupSnapshotSnapshotType,
     ) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value);
+        self.snapshot_type = Some(value);
         self
     }
 
     /// Sets `status`, which is otherwise left out.
     #[must_use]
-    pub fn with_status(mut self, value: self::ServerlessBackupSnapshotStatus) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: ServerlessBackupSnapshotStatus) -> Self {
+        self.status = Some(value);
         self
     }
 
     /// Sets `storageSizeBytes`, which is otherwise left out.
     #[must_use]
     pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = ::std::option::Option::Some(value);
+        self.storage_size_bytes = Some(value);
         self
     }
 }
@@ -3882,7 +3765,7 @@ pub enum ServerlessBackupSnapshotFrequencyType {
     /// `monthly`
     Monthly,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ServerlessBackupSnapshotFrequencyType {
@@ -3920,14 +3803,14 @@ impl ::serde::Serialize for ServerlessBackupSnapshotFrequencyType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequencyType {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -3941,7 +3824,7 @@ pub enum ServerlessBackupSnapshotSnapshotType {
     /// `scheduled`
     Scheduled,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ServerlessBackupSnapshotSnapshotType {
@@ -3975,14 +3858,14 @@ impl ::serde::Serialize for ServerlessBackupSnapshotSnapshotType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshotType {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
@@ -4000,7 +3883,7 @@ pub enum ServerlessBackupSnapshotStatus {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know; kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ServerlessBackupSnapshotStatus {
@@ -4038,158 +3921,158 @@ impl ::serde::Serialize for ServerlessBackupSnapshotStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[doc(hidden)]
 impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotStatus {
-    fn to_param(&self) -> ::std::string::String {
+    fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
-    type Item = self::FlexBackupRestoreJob20241113;
+    type Item = FlexBackupRestoreJob20241113;
 
-    fn items(&self) -> &[self::FlexBackupRestoreJob20241113] {
+    fn items(&self) -> &[FlexBackupRestoreJob20241113] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::FlexBackupRestoreJob20241113> {
+    fn into_items(self) -> Vec<FlexBackupRestoreJob20241113> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
-    type Item = self::FlexBackupSnapshot20241113;
+    type Item = FlexBackupSnapshot20241113;
 
-    fn items(&self) -> &[self::FlexBackupSnapshot20241113] {
+    fn items(&self) -> &[FlexBackupSnapshot20241113] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::FlexBackupSnapshot20241113> {
+    fn into_items(self) -> Vec<FlexBackupSnapshot20241113> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
-    type Item = self::ServerlessBackupRestoreJob;
+    type Item = ServerlessBackupRestoreJob;
 
-    fn items(&self) -> &[self::ServerlessBackupRestoreJob] {
+    fn items(&self) -> &[ServerlessBackupRestoreJob] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupRestoreJob> {
+    fn into_items(self) -> Vec<ServerlessBackupRestoreJob> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
-    type Item = self::ServerlessBackupSnapshot;
+    type Item = ServerlessBackupSnapshot;
 
-    fn items(&self) -> &[self::ServerlessBackupSnapshot] {
+    fn items(&self) -> &[ServerlessBackupSnapshot] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::ServerlessBackupSnapshot> {
+    fn into_items(self) -> Vec<ServerlessBackupSnapshot> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedCloudBackupReplicaSet {
-    type Item = self::DiskBackupReplicaSet;
+    type Item = DiskBackupReplicaSet;
 
-    fn items(&self) -> &[self::DiskBackupReplicaSet] {
+    fn items(&self) -> &[DiskBackupReplicaSet] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::DiskBackupReplicaSet> {
+    fn into_items(self) -> Vec<DiskBackupReplicaSet> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedCloudBackupRestoreJob {
-    type Item = self::DiskBackupSnapshotRestoreJob;
+    type Item = DiskBackupSnapshotRestoreJob;
 
-    fn items(&self) -> &[self::DiskBackupSnapshotRestoreJob] {
+    fn items(&self) -> &[DiskBackupSnapshotRestoreJob] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::DiskBackupSnapshotRestoreJob> {
+    fn into_items(self) -> Vec<DiskBackupSnapshotRestoreJob> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
-    type Item = self::LegacyServerlessBackupSnapshot;
+    type Item = LegacyServerlessBackupSnapshot;
 
-    fn items(&self) -> &[self::LegacyServerlessBackupSnapshot] {
+    fn items(&self) -> &[LegacyServerlessBackupSnapshot] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::LegacyServerlessBackupSnapshot> {
+    fn into_items(self) -> Vec<LegacyServerlessBackupSnapshot> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedLegacyTenantSnapshot {
-    type Item = self::LegacyTenantSnapshot;
+    type Item = LegacyTenantSnapshot;
 
-    fn items(&self) -> &[self::LegacyTenantSnapshot] {
+    fn items(&self) -> &[LegacyTenantSnapshot] {
         &self.results
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::LegacyTenantSnapshot> {
+    fn into_items(self) -> Vec<LegacyTenantSnapshot> {
         self.results
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }
 
 impl ::atlas_runtime::Page for PaginatedTenantSnapshot {
-    type Item = self::BackupTenantSnapshot;
+    type Item = BackupTenantSnapshot;
 
-    fn items(&self) -> &[self::BackupTenantSnapshot] {
+    fn items(&self) -> &[BackupTenantSnapshot] {
         self.results.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> ::std::vec::Vec<self::BackupTenantSnapshot> {
+    fn into_items(self) -> Vec<BackupTenantSnapshot> {
         self.results.unwrap_or_default()
     }
 
-    fn total_count(&self) -> ::std::option::Option<u64> {
+    fn total_count(&self) -> Option<u64> {
         self.total_count.and_then(|n| u64::try_from(n).ok())
     }
 }

@@ -22,9 +22,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn cancel_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> CancelBackupRestoreJob<'_> {
         CancelBackupRestoreJob::new(
             self,
@@ -51,8 +51,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn create_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
         body: super::models::DiskBackupSnapshotRestoreJob,
     ) -> CreateBackupRestoreJob<'_> {
         CreateBackupRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
@@ -74,8 +74,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn create_flex_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
         body: super::models::FlexBackupRestoreJobCreate20241113,
     ) -> CreateFlexRestoreJob<'_> {
         CreateFlexRestoreJob::new(self, group_id.into(), name.into(), body)
@@ -100,8 +100,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn create_serverless_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
         body: super::models::ServerlessBackupRestoreJob,
     ) -> CreateServerlessRestoreJob<'_> {
         CreateServerlessRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
@@ -124,9 +124,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn delete_cluster_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> DeleteClusterBackupSnapshot<'_> {
         DeleteClusterBackupSnapshot::new(
             self,
@@ -152,8 +152,8 @@ impl crate::Client {
     /// `application/vnd.atlas.2024-11-13+json`.
     pub fn download_flex_backup(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
         body: super::models::FlexBackupSnapshotDownloadCreate20241113,
     ) -> DownloadFlexBackup<'_> {
         DownloadFlexBackup::new(self, group_id.into(), name.into(), body)
@@ -176,9 +176,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_backup_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> GetBackupRestoreJob<'_> {
         GetBackupRestoreJob::new(
             self,
@@ -205,9 +205,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_backup_sharded_cluster(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetBackupShardedCluster<'_> {
         GetBackupShardedCluster::new(
             self,
@@ -239,9 +239,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn get_backup_tenant_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetBackupTenantSnapshot<'_> {
         GetBackupTenantSnapshot::new(
             self,
@@ -268,9 +268,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn get_cluster_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetClusterBackupSnapshot<'_> {
         GetClusterBackupSnapshot::new(
             self,
@@ -297,9 +297,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn get_flex_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetFlexBackupSnapshot<'_> {
         GetFlexBackupSnapshot::new(
             self,
@@ -326,9 +326,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2024-11-13+json`.
     pub fn get_flex_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> GetFlexRestoreJob<'_> {
         GetFlexRestoreJob::new(self, group_id.into(), name.into(), restore_job_id.into())
     }
@@ -355,9 +355,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetServerlessBackupSnapshot<'_> {
         GetServerlessBackupSnapshot::new(
             self,
@@ -388,9 +388,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn get_serverless_restore_job(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> GetServerlessRestoreJob<'_> {
         GetServerlessRestoreJob::new(
             self,
@@ -415,8 +415,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListBackupRestoreJobs<'_> {
         ListBackupRestoreJobs::new(self, group_id.into(), cluster_name.into())
     }
@@ -437,8 +437,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_sharded_clusters(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListBackupShardedClusters<'_> {
         ListBackupShardedClusters::new(self, group_id.into(), cluster_name.into())
     }
@@ -460,8 +460,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn list_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListBackupSnapshots<'_> {
         ListBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
@@ -486,8 +486,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn list_cluster_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListClusterBackupSnapshots<'_> {
         ListClusterBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
@@ -507,8 +507,8 @@ impl crate::Client {
     /// `application/vnd.atlas.2024-11-13+json`.
     pub fn list_flex_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> ListFlexBackupSnapshots<'_> {
         ListFlexBackupSnapshots::new(self, group_id.into(), name.into())
     }
@@ -528,8 +528,8 @@ impl crate::Client {
     /// `application/vnd.atlas.2024-11-13+json`.
     pub fn list_flex_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
     ) -> ListFlexRestoreJobs<'_> {
         ListFlexRestoreJobs::new(self, group_id.into(), name.into())
     }
@@ -554,8 +554,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListServerlessBackupSnapshots<'_> {
         ListServerlessBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
@@ -579,8 +579,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn list_serverless_restore_jobs(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListServerlessRestoreJobs<'_> {
         ListServerlessRestoreJobs::new(self, group_id.into(), cluster_name.into())
     }
@@ -603,8 +603,8 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn take_snapshots(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
         body: super::models::DiskBackupOnDemandSnapshotRequest,
     ) -> TakeSnapshots<'_> {
         TakeSnapshots::new(self, group_id.into(), cluster_name.into(), body)
@@ -628,9 +628,9 @@ impl crate::Client {
     /// accepting `application/vnd.atlas.2023-01-01+json`.
     pub fn update_backup_snapshot(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
         body: super::models::BackupSnapshotRetention,
     ) -> UpdateBackupSnapshot<'_> {
         UpdateBackupSnapshot::new(
@@ -655,9 +655,9 @@ impl crate::Client {
     /// passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_restore_job_finished(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::DiskBackupSnapshotRestoreJob,
@@ -692,14 +692,14 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_backup_restore_job(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&cluster_name),
                         ::std::clone::Clone::clone(&restore_job_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -714,9 +714,9 @@ impl crate::Client {
     /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_sharded_cluster_snapshot_completed(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::DiskBackupShardedClusterSnapshot,
@@ -743,14 +743,14 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_backup_sharded_cluster(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&cluster_name),
                         ::std::clone::Clone::clone(&snapshot_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -764,9 +764,9 @@ impl crate::Client {
     /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_cluster_snapshot_completed(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::DiskBackupReplicaSet,
@@ -793,14 +793,14 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_cluster_backup_snapshot(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&cluster_name),
                         ::std::clone::Clone::clone(&snapshot_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -815,9 +815,9 @@ impl crate::Client {
     /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_flex_snapshot_completed(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::FlexBackupSnapshot20241113,
@@ -844,14 +844,14 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_flex_backup_snapshot(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&name),
                         ::std::clone::Clone::clone(&snapshot_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -865,9 +865,9 @@ impl crate::Client {
     /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
     pub fn wait_until_flex_restore_job_completed(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::FlexBackupRestoreJob20241113,
@@ -894,14 +894,14 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_flex_restore_job(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&name),
                         ::std::clone::Clone::clone(&restore_job_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -921,9 +921,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn wait_until_serverless_restore_job_finished(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        restore_job_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        restore_job_id: impl ::std::convert::Into<String>,
     ) -> ::atlas_runtime::Waiter<
         '_,
         super::models::ServerlessBackupRestoreJob,
@@ -958,14 +958,14 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_runtime::Waiter::new(
             &WAITER,
-            ::std::boxed::Box::new(move || {
+            Box::new(move || {
                 let request = self
                     .get_serverless_restore_job(
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&cluster_name),
                         ::std::clone::Clone::clone(&restore_job_id),
                     );
-                ::std::boxed::Box::pin(request.send())
+                Box::pin(request.send())
             }),
         )
     }
@@ -981,9 +981,9 @@ impl crate::Client {
 pub struct CancelBackupRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    restore_job_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    restore_job_id: String,
 }
 
 impl<'a> CancelBackupRestoreJob<'a> {
@@ -993,7 +993,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1012,9 +1012,9 @@ impl<'a> CancelBackupRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        restore_job_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        restore_job_id: String,
     ) -> Self {
         Self {
             client,
@@ -1033,9 +1033,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
         let mut request = ::atlas_runtime::__private::Request::new(
             self.client,
             &Self::OPERATION,
@@ -1077,8 +1075,8 @@ impl<'a> CancelBackupRestoreJob<'a> {
 pub struct CreateBackupRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
     body: super::models::DiskBackupSnapshotRestoreJob,
 }
 
@@ -1089,13 +1087,13 @@ impl<'a> CreateBackupRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1113,8 +1111,8 @@ impl<'a> CreateBackupRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
         body: super::models::DiskBackupSnapshotRestoreJob,
     ) -> Self {
         Self {
@@ -1136,7 +1134,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
@@ -1176,8 +1174,8 @@ impl<'a> CreateBackupRestoreJob<'a> {
 pub struct CreateFlexRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
+    group_id: String,
+    name: String,
     body: super::models::FlexBackupRestoreJobCreate20241113,
 }
 
@@ -1188,13 +1186,13 @@ impl<'a> CreateFlexRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -1212,8 +1210,8 @@ impl<'a> CreateFlexRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
+        group_id: String,
+        name: String,
         body: super::models::FlexBackupRestoreJobCreate20241113,
     ) -> Self {
         Self {
@@ -1235,7 +1233,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
@@ -1275,8 +1273,8 @@ impl<'a> CreateFlexRestoreJob<'a> {
 pub struct CreateServerlessRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
     body: super::models::ServerlessBackupRestoreJob,
 }
 
@@ -1288,13 +1286,13 @@ impl<'a> CreateServerlessRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1312,8 +1310,8 @@ impl<'a> CreateServerlessRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
         body: super::models::ServerlessBackupRestoreJob,
     ) -> Self {
         Self {
@@ -1335,7 +1333,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
@@ -1375,9 +1373,9 @@ impl<'a> CreateServerlessRestoreJob<'a> {
 pub struct DeleteClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
 }
 
 impl<'a> DeleteClusterBackupSnapshot<'a> {
@@ -1387,7 +1385,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1406,9 +1404,9 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -1427,9 +1425,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
         let mut request = ::atlas_runtime::__private::Request::new(
             self.client,
             &Self::OPERATION,
@@ -1475,8 +1471,8 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 pub struct DownloadFlexBackup<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
+    group_id: String,
+    name: String,
     body: super::models::FlexBackupSnapshotDownloadCreate20241113,
 }
 
@@ -1487,13 +1483,13 @@ impl<'a> DownloadFlexBackup<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -1511,8 +1507,8 @@ impl<'a> DownloadFlexBackup<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
+        group_id: String,
+        name: String,
         body: super::models::FlexBackupSnapshotDownloadCreate20241113,
     ) -> Self {
         Self {
@@ -1534,7 +1530,7 @@ impl<'a> DownloadFlexBackup<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
@@ -1574,9 +1570,9 @@ impl<'a> DownloadFlexBackup<'a> {
 pub struct GetBackupRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    restore_job_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    restore_job_id: String,
 }
 
 impl<'a> GetBackupRestoreJob<'a> {
@@ -1586,7 +1582,7 @@ impl<'a> GetBackupRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1605,9 +1601,9 @@ impl<'a> GetBackupRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        restore_job_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        restore_job_id: String,
     ) -> Self {
         Self {
             client,
@@ -1628,7 +1624,7 @@ impl<'a> GetBackupRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
@@ -1673,9 +1669,9 @@ impl<'a> GetBackupRestoreJob<'a> {
 pub struct GetBackupShardedCluster<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
 }
 
 impl<'a> GetBackupShardedCluster<'a> {
@@ -1685,7 +1681,7 @@ impl<'a> GetBackupShardedCluster<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1704,9 +1700,9 @@ impl<'a> GetBackupShardedCluster<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -1727,7 +1723,7 @@ impl<'a> GetBackupShardedCluster<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupShardedClusterSnapshot>,
         super::Error,
     > {
@@ -1776,11 +1772,11 @@ impl<'a> GetBackupShardedCluster<'a> {
 pub struct GetBackupTenantSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -1791,7 +1787,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1810,9 +1806,9 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -1820,8 +1816,8 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             group_id,
             cluster_name,
             snapshot_id,
-            envelope: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            pretty: None,
         }
     }
 
@@ -1832,7 +1828,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -1840,7 +1836,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -1854,7 +1850,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
         super::Error,
     > {
@@ -1889,10 +1885,10 @@ impl<'a> GetBackupTenantSnapshot<'a> {
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -1909,9 +1905,9 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 pub struct GetClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
 }
 
 impl<'a> GetClusterBackupSnapshot<'a> {
@@ -1921,7 +1917,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -1940,9 +1936,9 @@ impl<'a> GetClusterBackupSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -1963,7 +1959,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
@@ -2012,11 +2008,11 @@ impl<'a> GetClusterBackupSnapshot<'a> {
 pub struct GetFlexBackupSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
-    snapshot_id: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
 }
 
 impl<'a> GetFlexBackupSnapshot<'a> {
@@ -2026,7 +2022,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -2045,9 +2041,9 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -2055,8 +2051,8 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             group_id,
             name,
             snapshot_id,
-            envelope: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            pretty: None,
         }
     }
 
@@ -2067,7 +2063,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -2075,7 +2071,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -2089,7 +2085,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::FlexBackupSnapshot20241113>,
         super::Error,
     > {
@@ -2124,10 +2120,10 @@ impl<'a> GetFlexBackupSnapshot<'a> {
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -2144,9 +2140,9 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 pub struct GetFlexRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
-    restore_job_id: ::std::string::String,
+    group_id: String,
+    name: String,
+    restore_job_id: String,
 }
 
 impl<'a> GetFlexRestoreJob<'a> {
@@ -2156,7 +2152,7 @@ impl<'a> GetFlexRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -2175,9 +2171,9 @@ impl<'a> GetFlexRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
-        restore_job_id: ::std::string::String,
+        group_id: String,
+        name: String,
+        restore_job_id: String,
     ) -> Self {
         Self {
             client,
@@ -2198,7 +2194,7 @@ impl<'a> GetFlexRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
@@ -2243,11 +2239,11 @@ impl<'a> GetFlexRestoreJob<'a> {
 pub struct GetServerlessBackupSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -2258,7 +2254,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2277,9 +2273,9 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -2287,8 +2283,8 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             group_id,
             cluster_name,
             snapshot_id,
-            envelope: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            pretty: None,
         }
     }
 
@@ -2299,7 +2295,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -2307,7 +2303,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -2321,7 +2317,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupSnapshot>,
         super::Error,
     > {
@@ -2356,10 +2352,10 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -2376,9 +2372,9 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 pub struct GetServerlessRestoreJob<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    restore_job_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    restore_job_id: String,
 }
 
 #[allow(deprecated)]
@@ -2389,7 +2385,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2408,9 +2404,9 @@ impl<'a> GetServerlessRestoreJob<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        restore_job_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        restore_job_id: String,
     ) -> Self {
         Self {
             client,
@@ -2431,7 +2427,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
@@ -2477,11 +2473,11 @@ impl<'a> GetServerlessRestoreJob<'a> {
 pub struct ListBackupRestoreJobs<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
+    group_id: String,
+    cluster_name: String,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
 }
 
 impl<'a> ListBackupRestoreJobs<'a> {
@@ -2491,7 +2487,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2510,17 +2506,17 @@ impl<'a> ListBackupRestoreJobs<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
         }
     }
 
@@ -2528,7 +2524,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -2536,7 +2532,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -2544,7 +2540,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -2558,7 +2554,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupRestoreJob>,
         super::Error,
     > {
@@ -2583,10 +2579,10 @@ impl<'a> ListBackupRestoreJobs<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -2597,7 +2593,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -2628,9 +2624,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -2645,8 +2639,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
 pub struct ListBackupShardedClusters<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
 }
 
 impl<'a> ListBackupShardedClusters<'a> {
@@ -2656,7 +2650,7 @@ impl<'a> ListBackupShardedClusters<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2675,8 +2669,8 @@ impl<'a> ListBackupShardedClusters<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
@@ -2696,7 +2690,7 @@ impl<'a> ListBackupShardedClusters<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedCloudBackupShardedClusterSnapshot,
         >,
@@ -2738,14 +2732,14 @@ impl<'a> ListBackupShardedClusters<'a> {
 pub struct ListBackupSnapshots<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    oplog_inc: ::std::option::Option<i64>,
-    oplog_ts: ::std::option::Option<i64>,
-    page_num: ::std::option::Option<i32>,
-    point_in_time_utc_seconds: ::std::option::Option<i64>,
+    group_id: String,
+    cluster_name: String,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    oplog_inc: Option<i64>,
+    oplog_ts: Option<i64>,
+    page_num: Option<i32>,
+    point_in_time_utc_seconds: Option<i64>,
 }
 
 impl<'a> ListBackupSnapshots<'a> {
@@ -2755,7 +2749,7 @@ impl<'a> ListBackupSnapshots<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2774,20 +2768,20 @@ impl<'a> ListBackupSnapshots<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            oplog_inc: ::std::option::Option::None,
-            oplog_ts: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            point_in_time_utc_seconds: ::std::option::Option::None,
+            include_count: None,
+            items_per_page: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            page_num: None,
+            point_in_time_utc_seconds: None,
         }
     }
 
@@ -2795,7 +2789,7 @@ impl<'a> ListBackupSnapshots<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -2803,21 +2797,21 @@ impl<'a> ListBackupSnapshots<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
     /// Operation number within the second given in `oplogTs`; with `oplogTs`, lists only the
     /// snapshots a point-in-time restore to that oplog entry could start from.
     pub fn oplog_inc(mut self, value: i64) -> Self {
-        self.oplog_inc = ::std::option::Option::Some(value);
+        self.oplog_inc = Some(value);
         self
     }
 
     /// Seconds since the UNIX epoch of an oplog entry; with `oplogInc`, lists only the snapshots a
     /// point-in-time restore to that entry could start from.
     pub fn oplog_ts(mut self, value: i64) -> Self {
-        self.oplog_ts = ::std::option::Option::Some(value);
+        self.oplog_ts = Some(value);
         self
     }
 
@@ -2825,14 +2819,14 @@ impl<'a> ListBackupSnapshots<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
     /// Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore
     /// to that moment could start from.
     pub fn point_in_time_utc_seconds(mut self, value: i64) -> Self {
-        self.point_in_time_utc_seconds = ::std::option::Option::Some(value);
+        self.point_in_time_utc_seconds = Some(value);
         self
     }
 
@@ -2846,7 +2840,7 @@ impl<'a> ListBackupSnapshots<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupReplicaSet>,
         super::Error,
     > {
@@ -2871,10 +2865,10 @@ impl<'a> ListBackupSnapshots<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -2885,13 +2879,13 @@ impl<'a> ListBackupSnapshots<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.oplog_inc {
+        if let Some(value) = &self.oplog_inc {
             request.query_param("oplogInc", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.oplog_ts {
+        if let Some(value) = &self.oplog_ts {
             request.query_param("oplogTs", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -2899,7 +2893,7 @@ impl<'a> ListBackupSnapshots<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.point_in_time_utc_seconds {
+        if let Some(value) = &self.point_in_time_utc_seconds {
             request.query_param("pointInTimeUtcSeconds", value, &[]);
         }
         request.send().await
@@ -2925,9 +2919,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -2943,13 +2935,13 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
 pub struct ListClusterBackupSnapshots<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -2960,7 +2952,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -2979,19 +2971,19 @@ impl<'a> ListClusterBackupSnapshots<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            envelope: ::std::option::Option::None,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
         }
     }
 
@@ -3002,7 +2994,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -3010,7 +3002,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -3018,7 +3010,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -3026,7 +3018,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -3034,7 +3026,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -3048,7 +3040,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
         super::Error,
     > {
@@ -3073,13 +3065,13 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -3090,7 +3082,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -3098,7 +3090,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -3125,9 +3117,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -3143,13 +3133,13 @@ impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
 pub struct ListFlexBackupSnapshots<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
 }
 
 impl<'a> ListFlexBackupSnapshots<'a> {
@@ -3159,7 +3149,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -3178,19 +3168,19 @@ impl<'a> ListFlexBackupSnapshots<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
+        group_id: String,
+        name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
-            envelope: ::std::option::Option::None,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
         }
     }
 
@@ -3201,7 +3191,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -3209,7 +3199,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -3217,7 +3207,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -3225,7 +3215,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -3233,7 +3223,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -3247,7 +3237,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
         >,
@@ -3274,13 +3264,13 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                 &self.name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -3291,7 +3281,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -3299,7 +3289,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -3325,9 +3315,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -3343,11 +3331,11 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
 pub struct ListFlexRestoreJobs<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    name: ::std::string::String,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
+    group_id: String,
+    name: String,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
 }
 
 impl<'a> ListFlexRestoreJobs<'a> {
@@ -3357,7 +3345,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2024-11-13"),
+                version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
@@ -3376,17 +3364,17 @@ impl<'a> ListFlexRestoreJobs<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        name: ::std::string::String,
+        group_id: String,
+        name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             name,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
         }
     }
 
@@ -3394,7 +3382,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -3402,7 +3390,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -3410,7 +3398,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -3424,7 +3412,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
         >,
@@ -3451,10 +3439,10 @@ impl<'a> ListFlexRestoreJobs<'a> {
                 &self.name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -3465,7 +3453,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -3496,9 +3484,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -3514,13 +3500,13 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
 pub struct ListServerlessBackupSnapshots<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -3531,7 +3517,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -3550,19 +3536,19 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            envelope: ::std::option::Option::None,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
         }
     }
 
@@ -3573,7 +3559,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -3581,7 +3567,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -3589,7 +3575,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -3597,7 +3583,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -3605,7 +3591,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -3619,7 +3605,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedApiAtlasServerlessBackupSnapshot,
         >,
@@ -3646,13 +3632,13 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -3663,7 +3649,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -3671,7 +3657,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -3698,9 +3684,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -3716,11 +3700,11 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
 pub struct ListServerlessRestoreJobs<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
+    group_id: String,
+    cluster_name: String,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -3731,7 +3715,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -3750,17 +3734,17 @@ impl<'a> ListServerlessRestoreJobs<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
         }
     }
 
@@ -3768,7 +3752,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -3776,7 +3760,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -3784,7 +3768,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -3798,7 +3782,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
         >,
@@ -3825,10 +3809,10 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -3839,7 +3823,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -3871,9 +3855,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -3888,8 +3870,8 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
 pub struct TakeSnapshots<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
     body: super::models::DiskBackupOnDemandSnapshotRequest,
 }
 
@@ -3900,13 +3882,13 @@ impl<'a> TakeSnapshots<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -3924,8 +3906,8 @@ impl<'a> TakeSnapshots<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
         body: super::models::DiskBackupOnDemandSnapshotRequest,
     ) -> Self {
         Self {
@@ -3947,7 +3929,7 @@ impl<'a> TakeSnapshots<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
         super::Error,
     > {
@@ -3987,9 +3969,9 @@ impl<'a> TakeSnapshots<'a> {
 pub struct UpdateBackupSnapshot<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
     body: super::models::BackupSnapshotRetention,
 }
 
@@ -4000,13 +3982,13 @@ impl<'a> UpdateBackupSnapshot<'a> {
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::Some("2023-01-01"),
+                version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
@@ -4024,9 +4006,9 @@ impl<'a> UpdateBackupSnapshot<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
         body: super::models::BackupSnapshotRetention,
     ) -> Self {
         Self {
@@ -4049,7 +4031,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {

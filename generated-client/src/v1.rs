@@ -30,9 +30,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn get_serverless_backup_snapshot_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        instance_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        instance_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetServerlessBackupSnapshotV1<'_> {
         GetServerlessBackupSnapshotV1::new(
             self,
@@ -66,9 +66,9 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn get_tenant_backup_snapshot_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
-        snapshot_id: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
     ) -> GetTenantBackupSnapshotV1<'_> {
         GetTenantBackupSnapshotV1::new(
             self,
@@ -102,8 +102,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn list_serverless_backup_snapshots_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        instance_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        instance_name: impl ::std::convert::Into<String>,
     ) -> ListServerlessBackupSnapshotsV1<'_> {
         ListServerlessBackupSnapshotsV1::new(self, group_id.into(), instance_name.into())
     }
@@ -130,8 +130,8 @@ impl crate::Client {
     #[allow(deprecated)]
     pub fn list_tenant_backup_snapshots_v1(
         &self,
-        group_id: impl ::std::convert::Into<::std::string::String>,
-        cluster_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
     ) -> ListTenantBackupSnapshotsV1<'_> {
         ListTenantBackupSnapshotsV1::new(self, group_id.into(), cluster_name.into())
     }
@@ -147,11 +147,11 @@ impl crate::Client {
 pub struct GetServerlessBackupSnapshotV1<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    instance_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    instance_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -162,7 +162,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::None,
+                version: None,
                 media_type: "application/json",
             },
         ],
@@ -177,9 +177,9 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        instance_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        instance_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -187,8 +187,8 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
             group_id,
             instance_name,
             snapshot_id,
-            envelope: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            pretty: None,
         }
     }
 
@@ -199,7 +199,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -207,7 +207,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -221,7 +221,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
         super::Error,
     > {
@@ -256,10 +256,10 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -276,11 +276,11 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 pub struct GetTenantBackupSnapshotV1<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    snapshot_id: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -291,7 +291,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::None,
+                version: None,
                 media_type: "application/json",
             },
         ],
@@ -306,9 +306,9 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
-        snapshot_id: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
     ) -> Self {
         Self {
             client,
@@ -316,8 +316,8 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
             group_id,
             cluster_name,
             snapshot_id,
-            envelope: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            pretty: None,
         }
     }
 
@@ -328,7 +328,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -336,7 +336,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -350,7 +350,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
         super::Error,
     > {
@@ -385,10 +385,10 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
                     ::atlas_runtime::__private::Check::MaxLength(24usize),
                 ],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -407,13 +407,13 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 pub struct ListServerlessBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    instance_name: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    instance_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -424,7 +424,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::None,
+                version: None,
                 media_type: "application/json",
             },
         ],
@@ -439,19 +439,19 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        instance_name: ::std::string::String,
+        group_id: String,
+        instance_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             instance_name,
-            envelope: ::std::option::Option::None,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
         }
     }
 
@@ -462,7 +462,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -470,7 +470,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -478,7 +478,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -486,7 +486,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -494,7 +494,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -508,7 +508,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<
             super::models::PaginatedLegacyServerlessBackupSnapshot,
         >,
@@ -535,13 +535,13 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                 &self.instance_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -552,7 +552,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -560,7 +560,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -587,9 +587,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }
@@ -605,13 +603,13 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
 pub struct ListTenantBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
     request_options: ::atlas_runtime::RequestOptions,
-    group_id: ::std::string::String,
-    cluster_name: ::std::string::String,
-    envelope: ::std::option::Option<bool>,
-    include_count: ::std::option::Option<bool>,
-    items_per_page: ::std::option::Option<i32>,
-    page_num: ::std::option::Option<i32>,
-    pretty: ::std::option::Option<bool>,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
 }
 
 #[allow(deprecated)]
@@ -622,7 +620,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
             ::atlas_runtime::__private::MediaVersion {
-                version: ::std::option::Option::None,
+                version: None,
                 media_type: "application/json",
             },
         ],
@@ -637,19 +635,19 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
 
     pub(crate) fn new(
         client: &'a crate::Client,
-        group_id: ::std::string::String,
-        cluster_name: ::std::string::String,
+        group_id: String,
+        cluster_name: String,
     ) -> Self {
         Self {
             client,
             request_options: ::atlas_runtime::RequestOptions::new(),
             group_id,
             cluster_name,
-            envelope: ::std::option::Option::None,
-            include_count: ::std::option::Option::None,
-            items_per_page: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            pretty: ::std::option::Option::None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
         }
     }
 
@@ -660,7 +658,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = ::std::option::Option::Some(value);
+        self.envelope = Some(value);
         self
     }
 
@@ -668,7 +666,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `true`.
     pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = ::std::option::Option::Some(value);
+        self.include_count = Some(value);
         self
     }
 
@@ -676,7 +674,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `100`.
     pub fn items_per_page(mut self, value: i32) -> Self {
-        self.items_per_page = ::std::option::Option::Some(value);
+        self.items_per_page = Some(value);
         self
     }
 
@@ -684,7 +682,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `1`.
     pub fn page_num(mut self, value: i32) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.page_num = Some(value);
         self
     }
 
@@ -692,7 +690,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ///
     /// Default on the server: `false`.
     pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = ::std::option::Option::Some(value);
+        self.pretty = Some(value);
         self
     }
 
@@ -706,7 +704,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
         super::Error,
     > {
@@ -731,13 +729,13 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                 &self.cluster_name,
                 &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
             );
-        if let ::std::option::Option::Some(value) = self.envelope {
+        if let Some(value) = self.envelope {
             request.envelope(value);
         }
-        if let ::std::option::Option::Some(value) = &self.include_count {
+        if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
-        if let ::std::option::Option::Some(value) = &self.items_per_page {
+        if let Some(value) = &self.items_per_page {
             request
                 .query_param(
                     "itemsPerPage",
@@ -748,7 +746,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                     ],
                 );
         }
-        if let ::std::option::Option::Some(value) = &self.page_num {
+        if let Some(value) = &self.page_num {
             request
                 .query_param(
                     "pageNum",
@@ -756,7 +754,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                     &[::atlas_runtime::__private::Check::Minimum(1f64)],
                 );
         }
-        if let ::std::option::Option::Some(value) = self.pretty {
+        if let Some(value) = self.pretty {
             request.pretty(value);
         }
         request.send().await
@@ -783,9 +781,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
     ) -> impl ::std::future::Future<
         Output = ::atlas_runtime::__private::PageResult<Self>,
     > {
-        self.page_num = ::std::option::Option::Some(
-            i32::try_from(page).unwrap_or(i32::MAX),
-        );
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
     }
 }

@@ -146,7 +146,7 @@ fn the_generated_code_agrees_with_each_verdict() {
         let mut named = 0;
         for change in diff.changes() {
             if let Some((now, was)) = returns(&change.message) {
-                let send = |ty: &str| format!("pubasyncfnsend(self)->::std::result::Result<{ty},");
+                let send = |ty: &str| format!("pubasyncfnsend(self)->Result<{ty},");
                 assert!(after.contains(&send(&now)), "case `{case}`: {now}\n{after}");
                 assert!(
                     before.contains(&send(&was)),

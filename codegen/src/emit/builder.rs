@@ -181,8 +181,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 new_args.push(quote!(#field: #ty));
                 field_inits.push(quote!(#field));
             } else {
-                fields.push(quote!(#field: ::std::option::Option<#ty>));
-                field_inits.push(quote!(#field: ::std::option::Option::None));
+                fields.push(quote!(#field: Option<#ty>));
+                field_inits.push(quote!(#field: None));
                 setters.push(setter(param, &models));
             }
         }
@@ -193,12 +193,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 new_args.push(quote!(body: #ty));
                 field_inits.push(quote!(body));
             } else {
-                fields.push(quote!(body: ::std::option::Option<#ty>));
-                field_inits.push(quote!(body: ::std::option::Option::None));
+                fields.push(quote!(body: Option<#ty>));
+                field_inits.push(quote!(body: None));
                 setters.push(quote! {
                     /// The request body.
                     pub fn body(mut self, value: #ty) -> Self {
-                        self.body = ::std::option::Option::Some(value);
+                        self.body = Some(value);
                         self
                     }
                 });
@@ -213,7 +213,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 quote!(request.json_body(&self.body);)
             } else {
                 quote! {
-                    if let ::std::option::Option::Some(body) = &self.body {
+                    if let Some(body) = &self.body {
                         request.json_body(body);
                     }
                 }
@@ -256,7 +256,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 }
 
                 /// Validates the parameters, sends the request and decodes the response.
-                pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
+                pub async fn send(self) -> Result<#output, super::Error> {
                     let mut request = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
                     request.options(&self.request_options);
                     #(#fill)*
@@ -288,7 +288,7 @@ impl RequestBuilder<'_, '_> {
                 call
             } else {
                 quote! {
-                    if let ::std::option::Option::Some(value) = self.#field {
+                    if let Some(value) = self.#field {
                         #call
                     }
                 }
@@ -319,7 +319,7 @@ impl RequestBuilder<'_, '_> {
         } else {
             let fill = one(quote!(value), quote!(value.len()));
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
+                if let Some(value) = &self.#field {
                     #fill
                 }
             }
@@ -354,7 +354,7 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
         #docs
         #deprecated
         pub fn #field(mut self, value: #ty) -> Self {
-            self.#field = ::std::option::Option::Some(value #convert);
+            self.#field = Some(value #convert);
             self
         }
     }
@@ -371,8 +371,8 @@ fn operation_info(op: &Operation) -> TokenStream {
     let path = &op.path;
     let media = |version: Option<&str>, media_type: &str| {
         let version = match version {
-            Some(v) => quote!(::std::option::Option::Some(#v)),
-            None => quote!(::std::option::Option::None),
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
         };
         quote!(::atlas_runtime::__private::MediaVersion { version: #version, media_type: #media_type })
     };
@@ -436,17 +436,17 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             let decode = single.decode(models);
             if may_be_empty {
                 (
-                    quote!(::atlas_runtime::ResponseValue<::std::option::Option<#ty>>),
+                    quote!(::atlas_runtime::ResponseValue<Option<#ty>>),
                     quote! {
                         let raw = request.send_raw().await?;
                         if raw.bytes().is_empty() {
-                            return ::std::result::Result::Ok(::atlas_runtime::ResponseValue::new(
+                            return Ok(::atlas_runtime::ResponseValue::new(
                                 raw.status(),
                                 raw.headers().clone(),
-                                ::std::option::Option::None,
+                                None,
                             ));
                         }
-                        #decode.map(|r| r.map(::std::option::Option::Some))
+                        #decode.map(|r| r.map(Some))
                     },
                 )
             } else {
@@ -469,7 +469,7 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             let versioned = versioned_bodies(op);
             let arms = versioned.iter().map(|(version, body)| {
                 let decode = arm(version, *body);
-                quote!(::std::option::Option::Some(#version) => #decode,)
+                quote!(Some(#version) => #decode,)
             });
             // An answer in a version the crate does not know is read as the newest it knows.
             let fallback = versioned.last().map(|(version, body)| {

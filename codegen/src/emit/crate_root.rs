@@ -138,7 +138,7 @@ impl ToTokens for CrateRoot<'_> {
                 }
 
                 /// A client of `base_url` with default settings and no credentials.
-                pub fn new(base_url: &str) -> ::std::result::Result<Self, BuildError> {
+                pub fn new(base_url: &str) -> Result<Self, BuildError> {
                     Self::builder().base_url(base_url).build()
                 }
             }
@@ -194,7 +194,7 @@ fn error_code_field<'m>(model: &'m ApiModel, fields: &'m [Field]) -> Option<&'m 
 /// The type of the error code the crate's `ApiErrorBody` impl hands out (its `Code`), named
 /// from `models_path`; `None` where the crate root writes no impl of its own.
 pub fn error_code_type(model: &ApiModel, models_path: &TokenStream) -> Option<TokenStream> {
-    let text = quote!(::std::string::String);
+    let text = quote!(String);
     let Some(body) = &model.error_body else {
         return Some(text);
     };
@@ -225,12 +225,12 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
         let method = ident(method);
         let field_ident = ident(&field.ident.0);
         let value = if field.required && !field.nullable {
-            quote!(::std::option::Option::Some(self.#field_ident.as_str()))
+            quote!(Some(self.#field_ident.as_str()))
         } else {
             quote!(self.#field_ident.as_deref())
         };
         Some(quote! {
-            fn #method(&self) -> ::std::option::Option<&str> {
+            fn #method(&self) -> Option<&str> {
                 #value
             }
         })
@@ -242,8 +242,8 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
             let present = field.required && !field.nullable;
             let (code, text) = if present {
                 (
-                    quote!(::std::option::Option::Some(&self.#field_ident)),
-                    quote!(::std::option::Option::Some(self.#field_ident.as_str())),
+                    quote!(Some(&self.#field_ident)),
+                    quote!(Some(self.#field_ident.as_str())),
                 )
             } else {
                 (
@@ -254,17 +254,17 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
             quote! {
                 type Code = #code_type;
 
-                fn code(&self) -> ::std::option::Option<&Self::Code> {
+                fn code(&self) -> Option<&Self::Code> {
                     #code
                 }
 
-                fn error_code(&self) -> ::std::option::Option<&str> {
+                fn error_code(&self) -> Option<&str> {
                     #text
                 }
             }
         }
         None => quote!(
-            type Code = ::std::string::String;
+            type Code = String;
         ),
     };
     let methods = [

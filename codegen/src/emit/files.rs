@@ -148,7 +148,7 @@ fn models<'m>(model: &'m ApiModel, crate_name: &'m str) -> Vec<Part<'m>> {
                     );
                     quote! {
                         #[doc = #doc]
-                        pub type #alias_ident = self::#target_ident;
+                        pub type #alias_ident = #target_ident;
                     }
                 });
                 quote!(#item #alias)
@@ -187,6 +187,7 @@ pub fn dated_aliases(model: &ApiModel) -> BTreeMap<TypeName, (String, String)> {
         };
         if def.deprecated
             || crate::names::is_keyword(stem)
+            || crate::names::is_reserved_type(stem)
             || model.types.contains_key(&TypeName(stem.to_owned()))
         {
             continue;

@@ -239,9 +239,9 @@ impl ToTokens for MockTable<'_, '_> {
         let body = match op.request.as_ref().and_then(|r| r.contents.last()) {
             Some(content) => {
                 let ty = rust_type(&content.body, &quote!(crate::models));
-                quote!(::std::option::Option::Some(::atlas_runtime::mock::decodes::<#ty>))
+                quote!(Some(::atlas_runtime::mock::decodes::<#ty>))
             }
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
         };
         let page_size = match op
             .pagination
@@ -254,9 +254,9 @@ impl ToTokens for MockTable<'_, '_> {
                     .as_ref()
                     .and_then(|d| d.as_i64())
                     .unwrap_or(100);
-                quote!(::std::option::Option::Some(#size))
+                quote!(Some(#size))
             }
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
         };
         let doc = format!(" What the mock checks of `{}`.", op.id);
         let allow_deprecated = op

@@ -34,7 +34,7 @@ impl ToTokens for ModelBuilder<'_> {
         for field in self.fields {
             let field_ident = ident(&field.ident.0);
             if !takes(field, self.request) {
-                inits.push(quote!(#field_ident: ::std::option::Option::None));
+                inits.push(quote!(#field_ident: None));
                 continue;
             }
             let ty = rust_type(&field.ty, &quote!(self));
@@ -49,10 +49,10 @@ impl ToTokens for ModelBuilder<'_> {
             }
             let mut value = quote!(#field_ident);
             if boxed {
-                value = quote!(::std::boxed::Box::new(#value));
+                value = quote!(Box::new(#value));
             }
             if wrapped {
-                value = quote!(::std::option::Option::Some(#value));
+                value = quote!(Some(#value));
             }
             inits.push(quote!(#field_ident: #value));
         }
@@ -120,7 +120,7 @@ impl ModelBuilder<'_> {
         let ty = rust_type(&field.ty, &quote!(self));
         let boxed = |value: TokenStream| {
             if self.boxed.contains(&field.name) {
-                quote!(::std::boxed::Box::new(#value))
+                quote!(Box::new(#value))
             } else {
                 value
             }
@@ -130,7 +130,7 @@ impl ModelBuilder<'_> {
             (value, format!(" Sets `{}`.", field.name))
         } else {
             (
-                quote!(::std::option::Option::Some(#value)),
+                quote!(Some(#value)),
                 format!(" Sets `{}`, which is otherwise left out.", field.name),
             )
         };

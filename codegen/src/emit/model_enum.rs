@@ -41,7 +41,7 @@ impl ToTokens for ModelEnum<'_> {
             pub enum #name {
                 #(#variant_docs #idents,)*
                 /// A value this version of the crate does not know; kept as sent.
-                Unknown(::std::string::String),
+                Unknown(String),
             }
 
             #allow_deprecated
@@ -74,7 +74,7 @@ impl ToTokens for ModelEnum<'_> {
 
             #allow_deprecated
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
@@ -82,7 +82,7 @@ impl ToTokens for ModelEnum<'_> {
             #allow_deprecated
             #[doc(hidden)]
             impl ::atlas_runtime::__private::ParamValue for #name {
-                fn to_param(&self) -> ::std::string::String {
+                fn to_param(&self) -> String {
                     self.as_str().to_owned()
                 }
             }
@@ -102,9 +102,9 @@ impl ToTokens for EnumDeserialize<'_> {
         tokens.extend(quote! {
             #allow_deprecated
             impl<'de> ::serde::Deserialize<'de> for super::models::#name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok(Self::from(value.as_str()))
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
                 }
             }
         });

@@ -122,10 +122,10 @@ impl ToTokens for StructField<'_> {
 fn field_type(field: &Field, boxed: bool) -> TokenStream {
     let mut ty = rust_type(&field.ty, &quote!(self));
     if boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        ty = quote!(Box<#ty>);
     }
     if !field.required || field.nullable {
-        ty = quote!(::std::option::Option<#ty>);
+        ty = quote!(Option<#ty>);
     }
     ty
 }

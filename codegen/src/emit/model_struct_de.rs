@@ -74,7 +74,7 @@ impl ToTokens for StructDeserialize<'_> {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(
                     deserializer: D,
-                ) -> ::std::result::Result<Self, D::Error> {
+                ) -> Result<Self, D::Error> {
                     ::atlas_runtime::__private::de::object(deserializer)
                 }
             }
@@ -85,7 +85,7 @@ impl ToTokens for StructDeserialize<'_> {
                 const FIELDS: &'static [&'static str] = &[#(#wire),*];
                 fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
                     mut map: A,
-                ) -> ::std::result::Result<Self, A::Error> {
+                ) -> Result<Self, A::Error> {
                     #body
                 }
             }

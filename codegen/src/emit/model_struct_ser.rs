@@ -53,7 +53,7 @@ impl ToTokens for StructSerialize<'_> {
                 fn serialize<S: ::serde::Serializer>(
                     &self,
                     serializer: S,
-                ) -> ::std::result::Result<S::Ok, S::Error> {
+                ) -> Result<S::Ok, S::Error> {
                     let mut fields =
                         ::atlas_runtime::__private::ser::Fields::new(serializer, #rust_name, #len)?;
                     #(#writes)*

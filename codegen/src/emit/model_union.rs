@@ -58,7 +58,7 @@ impl ToTokens for ModelUnion<'_> {
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
-                #(#variant_docs #idents(::std::boxed::Box<#types>),)*
+                #(#variant_docs #idents(Box<#types>),)*
                 #[doc = #unknown_doc]
                 Unknown(::serde_json::Value),
             }
@@ -87,17 +87,17 @@ impl ToTokens for UnionDeserialize<'_> {
         tokens.extend(quote! {
             #allow_deprecated
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                     let tag = value
                         .get(#property)
                         .and_then(::serde_json::Value::as_str)
                         .map(::std::borrow::ToOwned::to_owned);
                     match tag.as_deref() {
-                        #(::std::option::Option::Some(#values) => ::serde_json::from_value(value)
+                        #(Some(#values) => ::serde_json::from_value(value)
                             .map(Self::#idents)
                             .map_err(<D::Error as ::serde::de::Error>::custom),)*
-                        _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                        _ => Ok(Self::Unknown(value)),
                     }
                 }
             }

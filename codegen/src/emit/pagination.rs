@@ -87,7 +87,7 @@ fn page_impl(
                 count(quote!(self.#total_ident))
             }
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     quote! {
         impl ::atlas_runtime::Page for #page {
@@ -95,10 +95,10 @@ fn page_impl(
             fn items(&self) -> &[#item] {
                 #items
             }
-            fn into_items(self) -> ::std::vec::Vec<#item> {
+            fn into_items(self) -> Vec<#item> {
                 #into_items
             }
-            fn total_count(&self) -> ::std::option::Option<u64> {
+            fn total_count(&self) -> Option<u64> {
                 #total
             }
         }
@@ -168,7 +168,7 @@ pub fn list_request_impl(op: &Operation, error_body: &TokenStream) -> TokenStrea
                 mut self,
                 page: i64,
             ) -> impl ::std::future::Future<Output = ::atlas_runtime::__private::PageResult<Self>> {
-                self.#page_field = ::std::option::Option::Some(#next);
+                self.#page_field = Some(#next);
                 self.send()
             }
         }

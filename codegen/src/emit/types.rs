@@ -1,26 +1,34 @@
 //! Rust types for model type references (primitives, named types, arrays, maps, the fallback)
-//! and for the success bodies an operation hands back.
+//! and for the success bodies an operation hands back. The prelude's types (`Option`, `String`,
+//! `Vec`, `Box`, `Result`) are written bare, as in hand-written code: the names module renames a
+//! spec type that would shadow one of them (`names::is_reserved_type`).
 
 use crate::model::{Operation, Primitive, SuccessResponse, TypeRef};
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 /// The Rust type of a reference, as seen from a module that has `models` in scope under
-/// `models_path` (`self` inside the models module, `super::models` elsewhere).
+/// `models_path` (`self` inside the models module, where the name is written bare, and
+/// `super::models` elsewhere).
 pub fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let ident = format_ident!("{}", name.0);
-            quote!(#models_path::#ident)
+            // Inside the models module its own types need no path.
+            let mut path = models_path.clone().into_iter();
+            match (path.next(), path.next()) {
+                (Some(TokenTree::Ident(only)), None) if only == "self" => quote!(#ident),
+                _ => quote!(#models_path::#ident),
+            }
         }
         TypeRef::Primitive(p) => primitive(*p),
         TypeRef::Array(item) => {
             let item = rust_type(item, models_path);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         TypeRef::Map(value) => {
             let value = rust_type(value, models_path);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            quote!(::std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Any => quote!(::serde_json::Value),
     }
@@ -28,7 +36,7 @@ pub fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream {
 
 fn primitive(p: Primitive) -> TokenStream {
     match p {
-        Primitive::String => quote!(::std::string::String),
+        Primitive::String => quote!(String),
         Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Primitive::Date => quote!(::chrono::NaiveDate),
         Primitive::I32 => quote!(i32),
@@ -42,10 +50,9 @@ fn primitive(p: Primitive) -> TokenStream {
 /// The type a builder setter accepts: `impl Into<String>` for strings, the type itself otherwise.
 pub fn setter_type(ty: &TypeRef, models_path: &TokenStream) -> (TokenStream, TokenStream) {
     match ty {
-        TypeRef::Primitive(Primitive::String) => (
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(.into()),
-        ),
+        TypeRef::Primitive(Primitive::String) => {
+            (quote!(impl ::std::convert::Into<String>), quote!(.into()))
+        }
         _ => (rust_type(ty, models_path), quote!()),
     }
 }
@@ -85,7 +92,7 @@ impl<'m> Body<'m> {
                 let ty = rust_type(ty, models_path);
                 quote!(raw.decode::<#ty, _>())
             }
-            Body::Bytes => quote!(::std::result::Result::<_, super::Error>::Ok(
+            Body::Bytes => quote!(Result::<_, super::Error>::Ok(
                 ::atlas_runtime::ResponseValue::new(
                     raw.status(),
                     raw.headers().clone(),

@@ -143,9 +143,9 @@ impl ToTokens for WaiterMethod<'_> {
                 #(#owned)*
                 ::atlas_runtime::Waiter::new(
                     &WAITER,
-                    ::std::boxed::Box::new(move || {
+                    Box::new(move || {
                         let request = self.#get(#(#clones),*);
-                        ::std::boxed::Box::pin(request.send())
+                        Box::pin(request.send())
                     }),
                 )
             }

@@ -5,7 +5,7 @@
 impl<'de> ::serde::Deserialize<'de> for super::models::Criteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -14,27 +14,27 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Criteria {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            ::std::option::Option::Some("CUSTOM") => {
+            Some("CUSTOM") => {
                 ::serde_json::from_value(value)
                     .map(Self::Custom)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("DATE") => {
+            Some("DATE") => {
                 ::serde_json::from_value(value)
                     .map(Self::Date)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("date-legacy") => {
+            Some("date-legacy") => {
                 ::serde_json::from_value(value)
                     .map(Self::DateLegacy)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("date.legacy") => {
+            Some("date.legacy") => {
                 ::serde_json::from_value(value)
                     .map(Self::DateLegacy2)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -43,7 +43,7 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Criteria {
 impl<'de> ::serde::Deserialize<'de> for super::models::CustomCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -62,7 +62,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::CustomCriteria {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_type = None;
         let mut value_alternatives = None;
@@ -91,7 +91,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::CustomCriteria {
 impl<'de> ::serde::Deserialize<'de> for super::models::DailySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -105,7 +105,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DailySchedule {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_start_hour = None;
         let mut value_type = None;
@@ -128,7 +128,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DailySchedule {
 impl<'de> ::serde::Deserialize<'de> for super::models::DateCriteria {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -142,7 +142,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DateCriteria {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_type = None;
         let mut value_date_field = None;
@@ -168,7 +168,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DateCriteria {
 impl<'de> ::serde::Deserialize<'de> for super::models::GetUntypedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -187,7 +187,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::GetUntypedRespons
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_inline_members = None;
         let mut value_missing_tag = None;
@@ -216,7 +216,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::GetUntypedRespons
 impl<'de> ::serde::Deserialize<'de> for super::models::MissingTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -230,7 +230,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::MissingTag {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_kind = None;
         let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
@@ -248,7 +248,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::MissingTag {
 impl<'de> ::serde::Deserialize<'de> for super::models::NoKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -262,7 +262,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::NoKind {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_other = None;
         let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
@@ -282,7 +282,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::NoKind {
 impl<'de> ::serde::Deserialize<'de> for super::models::NotAnObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -296,7 +296,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::NotAnObject {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_kind = None;
         let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
@@ -314,7 +314,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::NotAnObject {
 impl<'de> ::serde::Deserialize<'de> for super::models::Schedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -323,17 +323,17 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Schedule {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            ::std::option::Option::Some("DailySchedule") => {
+            Some("DailySchedule") => {
                 ::serde_json::from_value(value)
                     .map(Self::DailySchedule)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("WeeklySchedule") => {
+            Some("WeeklySchedule") => {
                 ::serde_json::from_value(value)
                     .map(Self::WeeklySchedule)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -342,7 +342,7 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Schedule {
 impl<'de> ::serde::Deserialize<'de> for super::models::SelfMapped {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -356,7 +356,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::SelfMapped {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{skip, take};
         let mut value_limit = None;
         let mut value_name = None;
@@ -379,7 +379,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::SelfMapped {
 impl<'de> ::serde::Deserialize<'de> for super::models::WeeklySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::atlas_runtime::__private::de::object(deserializer)
     }
 }
@@ -393,7 +393,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::WeeklySchedule {
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         use ::atlas_runtime::__private::de::{required, skip, take};
         let mut value_day_of_week = None;
         let mut value_type = None;

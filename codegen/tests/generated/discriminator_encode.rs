@@ -7,7 +7,7 @@ impl ::serde::Serialize for super::models::CustomCriteria {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "CustomCriteria",
@@ -30,7 +30,7 @@ impl ::serde::Serialize for super::models::DailySchedule {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DailySchedule",
@@ -47,7 +47,7 @@ impl ::serde::Serialize for super::models::DateCriteria {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "DateCriteria",
@@ -65,7 +65,7 @@ impl ::serde::Serialize for super::models::GetUntypedResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "GetUntypedResponse",
@@ -89,7 +89,7 @@ impl ::serde::Serialize for super::models::MissingTag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "MissingTag",
@@ -105,7 +105,7 @@ impl ::serde::Serialize for super::models::NoKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "NoKind",
@@ -121,7 +121,7 @@ impl ::serde::Serialize for super::models::NotAnObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "NotAnObject",
@@ -137,7 +137,7 @@ impl ::serde::Serialize for super::models::SelfMapped {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "SelfMapped",
@@ -157,7 +157,7 @@ impl ::serde::Serialize for super::models::WeeklySchedule {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::atlas_runtime::__private::ser::Fields::new(
             serializer,
             "WeeklySchedule",

@@ -11,13 +11,13 @@
 #[non_exhaustive]
 pub enum Criteria {
     /// `type` is `CUSTOM`.
-    Custom(::std::boxed::Box<self::CustomCriteria>),
+    Custom(Box<CustomCriteria>),
     /// `type` is `DATE`.
-    Date(::std::boxed::Box<self::DateCriteria>),
+    Date(Box<DateCriteria>),
     /// `type` is `date-legacy`.
-    DateLegacy(::std::boxed::Box<self::DateCriteria>),
+    DateLegacy(Box<DateCriteria>),
     /// `type` is `date.legacy`.
-    DateLegacy2(::std::boxed::Box<self::DateCriteria>),
+    DateLegacy2(Box<DateCriteria>),
     /// A value whose `type` this version of the crate does not know, or that has none; kept as
     /// sent.
     Unknown(::serde_json::Value),
@@ -28,13 +28,13 @@ pub enum Criteria {
 #[non_exhaustive]
 pub struct CustomCriteria {
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// What an archive selects.
-    pub alternatives: ::std::option::Option<::std::vec::Vec<self::Criteria>>,
+    pub alternatives: Option<Vec<Criteria>>,
     /// What an archive selects.
-    pub fallback: ::std::option::Option<self::Criteria>,
+    pub fallback: Option<Criteria>,
     /// The `query` property.
-    pub query: ::std::string::String,
+    pub query: String,
 }
 
 #[allow(deprecated)]
@@ -47,39 +47,39 @@ impl CustomCriteria {
     /// let value = models::CustomCriteria::new("example".to_owned(), "example".to_owned()).with_alternatives(Vec::new());
     /// assert!(value.alternatives.is_some());
     /// ```
-    pub fn new(r#type: ::std::string::String, query: ::std::string::String) -> Self {
+    pub fn new(r#type: String, query: String) -> Self {
         Self {
             r#type,
-            alternatives: ::std::option::Option::None,
-            fallback: ::std::option::Option::None,
+            alternatives: None,
+            fallback: None,
             query,
         }
     }
 
     /// Sets `type`.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_type(mut self, value: String) -> Self {
         self.r#type = value;
         self
     }
 
     /// Sets `alternatives`, which is otherwise left out.
     #[must_use]
-    pub fn with_alternatives(mut self, value: ::std::vec::Vec<self::Criteria>) -> Self {
-        self.alternatives = ::std::option::Option::Some(value);
+    pub fn with_alternatives(mut self, value: Vec<Criteria>) -> Self {
+        self.alternatives = Some(value);
         self
     }
 
     /// Sets `fallback`, which is otherwise left out.
     #[must_use]
-    pub fn with_fallback(mut self, value: self::Criteria) -> Self {
-        self.fallback = ::std::option::Option::Some(value);
+    pub fn with_fallback(mut self, value: Criteria) -> Self {
+        self.fallback = Some(value);
         self
     }
 
     /// Sets `query`.
     #[must_use]
-    pub fn with_query(mut self, value: ::std::string::String) -> Self {
+    pub fn with_query(mut self, value: String) -> Self {
         self.query = value;
         self
     }
@@ -92,7 +92,7 @@ pub struct DailySchedule {
     /// The `startHour` property.
     pub start_hour: i32,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
 }
 
 #[allow(deprecated)]
@@ -104,7 +104,7 @@ impl DailySchedule {
     /// use generated_client::models;
     /// let _value = models::DailySchedule::new(1, "example".to_owned());
     /// ```
-    pub fn new(start_hour: i32, r#type: ::std::string::String) -> Self {
+    pub fn new(start_hour: i32, r#type: String) -> Self {
         Self { start_hour, r#type }
     }
 
@@ -117,7 +117,7 @@ impl DailySchedule {
 
     /// Sets `type`.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_type(mut self, value: String) -> Self {
         self.r#type = value;
         self
     }
@@ -128,9 +128,9 @@ impl DailySchedule {
 #[non_exhaustive]
 pub struct DateCriteria {
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The `dateField` property.
-    pub date_field: ::std::option::Option<::std::string::String>,
+    pub date_field: Option<String>,
     /// The `expireAfterDays` property.
     pub expire_after_days: i32,
 }
@@ -145,25 +145,25 @@ impl DateCriteria {
     /// let value = models::DateCriteria::new("example".to_owned(), 1).with_date_field("example".to_owned());
     /// assert!(value.date_field.is_some());
     /// ```
-    pub fn new(r#type: ::std::string::String, expire_after_days: i32) -> Self {
+    pub fn new(r#type: String, expire_after_days: i32) -> Self {
         Self {
             r#type,
-            date_field: ::std::option::Option::None,
+            date_field: None,
             expire_after_days,
         }
     }
 
     /// Sets `type`.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_type(mut self, value: String) -> Self {
         self.r#type = value;
         self
     }
 
     /// Sets `dateField`, which is otherwise left out.
     #[must_use]
-    pub fn with_date_field(mut self, value: ::std::string::String) -> Self {
-        self.date_field = ::std::option::Option::Some(value);
+    pub fn with_date_field(mut self, value: String) -> Self {
+        self.date_field = Some(value);
         self
     }
 
@@ -181,13 +181,13 @@ impl DateCriteria {
 #[non_exhaustive]
 pub struct GetUntypedResponse {
     /// The `inlineMembers` property.
-    pub inline_members: ::std::option::Option<::serde_json::Value>,
+    pub inline_members: Option<::serde_json::Value>,
     /// The `missingTag` property.
-    pub missing_tag: ::std::option::Option<self::MissingTag>,
+    pub missing_tag: Option<MissingTag>,
     /// The `notAnObject` property.
-    pub not_an_object: ::std::option::Option<self::NotAnObject>,
+    pub not_an_object: Option<NotAnObject>,
     /// The `selfMapped` property.
-    pub self_mapped: ::std::option::Option<self::SelfMapped>,
+    pub self_mapped: Option<SelfMapped>,
 }
 
 #[allow(deprecated)]
@@ -202,38 +202,38 @@ impl GetUntypedResponse {
     /// ```
     pub fn new() -> Self {
         Self {
-            inline_members: ::std::option::Option::None,
-            missing_tag: ::std::option::Option::None,
-            not_an_object: ::std::option::Option::None,
-            self_mapped: ::std::option::Option::None,
+            inline_members: None,
+            missing_tag: None,
+            not_an_object: None,
+            self_mapped: None,
         }
     }
 
     /// Sets `inlineMembers`, which is otherwise left out.
     #[must_use]
     pub fn with_inline_members(mut self, value: ::serde_json::Value) -> Self {
-        self.inline_members = ::std::option::Option::Some(value);
+        self.inline_members = Some(value);
         self
     }
 
     /// Sets `missingTag`, which is otherwise left out.
     #[must_use]
-    pub fn with_missing_tag(mut self, value: self::MissingTag) -> Self {
-        self.missing_tag = ::std::option::Option::Some(value);
+    pub fn with_missing_tag(mut self, value: MissingTag) -> Self {
+        self.missing_tag = Some(value);
         self
     }
 
     /// Sets `notAnObject`, which is otherwise left out.
     #[must_use]
-    pub fn with_not_an_object(mut self, value: self::NotAnObject) -> Self {
-        self.not_an_object = ::std::option::Option::Some(value);
+    pub fn with_not_an_object(mut self, value: NotAnObject) -> Self {
+        self.not_an_object = Some(value);
         self
     }
 
     /// Sets `selfMapped`, which is otherwise left out.
     #[must_use]
-    pub fn with_self_mapped(mut self, value: self::SelfMapped) -> Self {
-        self.self_mapped = ::std::option::Option::Some(value);
+    pub fn with_self_mapped(mut self, value: SelfMapped) -> Self {
+        self.self_mapped = Some(value);
         self
     }
 }
@@ -250,7 +250,7 @@ impl ::std::default::Default for GetUntypedResponse {
 #[non_exhaustive]
 pub struct MissingTag {
     /// The `kind` property.
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -264,15 +264,13 @@ impl MissingTag {
     /// assert!(value.kind.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            kind: ::std::option::Option::None,
-        }
+        Self { kind: None }
     }
 
     /// Sets `kind`, which is otherwise left out.
     #[must_use]
-    pub fn with_kind(mut self, value: ::std::string::String) -> Self {
-        self.kind = ::std::option::Option::Some(value);
+    pub fn with_kind(mut self, value: String) -> Self {
+        self.kind = Some(value);
         self
     }
 }
@@ -289,7 +287,7 @@ impl ::std::default::Default for MissingTag {
 #[non_exhaustive]
 pub struct NoKind {
     /// The `other` property.
-    pub other: ::std::option::Option<::std::string::String>,
+    pub other: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -303,15 +301,13 @@ impl NoKind {
     /// assert!(value.other.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            other: ::std::option::Option::None,
-        }
+        Self { other: None }
     }
 
     /// Sets `other`, which is otherwise left out.
     #[must_use]
-    pub fn with_other(mut self, value: ::std::string::String) -> Self {
-        self.other = ::std::option::Option::Some(value);
+    pub fn with_other(mut self, value: String) -> Self {
+        self.other = Some(value);
         self
     }
 }
@@ -328,7 +324,7 @@ impl ::std::default::Default for NoKind {
 #[non_exhaustive]
 pub struct NotAnObject {
     /// The `kind` property.
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -342,15 +338,13 @@ impl NotAnObject {
     /// assert!(value.kind.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            kind: ::std::option::Option::None,
-        }
+        Self { kind: None }
     }
 
     /// Sets `kind`, which is otherwise left out.
     #[must_use]
-    pub fn with_kind(mut self, value: ::std::string::String) -> Self {
-        self.kind = ::std::option::Option::Some(value);
+    pub fn with_kind(mut self, value: String) -> Self {
+        self.kind = Some(value);
         self
     }
 }
@@ -370,9 +364,9 @@ impl ::std::default::Default for NotAnObject {
 #[non_exhaustive]
 pub enum Schedule {
     /// `type` is `DailySchedule`.
-    DailySchedule(::std::boxed::Box<self::DailySchedule>),
+    DailySchedule(Box<DailySchedule>),
     /// `type` is `WeeklySchedule`.
-    WeeklySchedule(::std::boxed::Box<self::WeeklySchedule>),
+    WeeklySchedule(Box<WeeklySchedule>),
     /// A value whose `type` this version of the crate does not know, or that has none; kept as
     /// sent.
     Unknown(::serde_json::Value),
@@ -383,9 +377,9 @@ pub enum Schedule {
 #[non_exhaustive]
 pub struct SelfMapped {
     /// The `limit` property.
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -399,23 +393,20 @@ impl SelfMapped {
     /// assert!(value.limit.is_some());
     /// ```
     pub fn new() -> Self {
-        Self {
-            limit: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-        }
+        Self { limit: None, name: None }
     }
 
     /// Sets `limit`, which is otherwise left out.
     #[must_use]
     pub fn with_limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+        self.limit = Some(value);
         self
     }
 
     /// Sets `name`, which is otherwise left out.
     #[must_use]
-    pub fn with_name(mut self, value: ::std::string::String) -> Self {
-        self.name = ::std::option::Option::Some(value);
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
         self
     }
 }
@@ -428,7 +419,7 @@ impl ::std::default::Default for SelfMapped {
 }
 
 /// The `Text` schema of the API.
-pub type Text = ::std::string::String;
+pub type Text = String;
 
 /// The `WeeklySchedule` schema of the API.
 #[deprecated(note = "deprecated in the API spec")]
@@ -436,9 +427,9 @@ pub type Text = ::std::string::String;
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// The `dayOfWeek` property.
-    pub day_of_week: ::std::option::Option<i32>,
+    pub day_of_week: Option<i32>,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
 }
 
 #[allow(deprecated)]
@@ -452,23 +443,20 @@ impl WeeklySchedule {
     /// let value = models::WeeklySchedule::new("example".to_owned()).with_day_of_week(1);
     /// assert!(value.day_of_week.is_some());
     /// ```
-    pub fn new(r#type: ::std::string::String) -> Self {
-        Self {
-            day_of_week: ::std::option::Option::None,
-            r#type,
-        }
+    pub fn new(r#type: String) -> Self {
+        Self { day_of_week: None, r#type }
     }
 
     /// Sets `dayOfWeek`, which is otherwise left out.
     #[must_use]
     pub fn with_day_of_week(mut self, value: i32) -> Self {
-        self.day_of_week = ::std::option::Option::Some(value);
+        self.day_of_week = Some(value);
         self
     }
 
     /// Sets `type`.
     #[must_use]
-    pub fn with_type(mut self, value: ::std::string::String) -> Self {
+    pub fn with_type(mut self, value: String) -> Self {
         self.r#type = value;
         self
     }
