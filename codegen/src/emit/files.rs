@@ -212,69 +212,75 @@ fn is_date(text: &str) -> bool {
 /// The `Deserialize` impls of the named types, written out: one short `from_map` per struct over
 /// the runtime's shared decoding code.
 fn decoders(model: &ApiModel) -> Vec<Part<'_>> {
-    let sent = std::sync::Arc::new(request_types(model));
-    let defs: Vec<&TypeDef> = model.types.values().collect();
-    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
-        quote! {
-            //! The `Deserialize` impls of the models in [`models`](super::models), written out
-            //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
-            //! names and a `from_map` that stores each property) and decodes through
-            //! `atlas_runtime::__private::de::object`, the one visitor all of them share:
-            //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
-            //! visitor for every struct, and across hundreds of models that code was most of the
-            //! time it took to type-check the crate.
-        }
-    })];
-    for chunk in defs.chunks(PART_SIZE) {
-        let chunk = chunk.to_vec();
-        let sent = sent.clone();
-        parts.push(Box::new(move || {
-            let items = chunk.iter().map(|def| decoder(model, def, &sent));
-            quote!(#(#items)*)
-        }));
-    }
-    parts
+    per_type(
+        model,
+        || {
+            quote! {
+                //! The `Deserialize` impls of the models in [`models`](super::models), written out
+                //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
+                //! names and a `from_map` that stores each property) and decodes through
+                //! `atlas_runtime::__private::de::object`, the one visitor all of them share:
+                //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
+                //! visitor for every struct, and across hundreds of models that code was most of the
+                //! time it took to type-check the crate.
+            }
+        },
+        decoder,
+    )
 }
 
 /// The `Serialize` impls of the model structs, written out: one call per property over the
 /// runtime's shared encoding code. Enums and unions serialize with a few lines each, beside
 /// their definitions.
 fn encoders(model: &ApiModel) -> Vec<Part<'_>> {
+    per_type(
+        model,
+        || {
+            quote! {
+                //! The `Serialize` impls of the model structs in [`models`](super::models), written
+                //! out instead of derived. Each writes its properties through the runtime's
+                //! `ser::Fields`, which leaves out an optional property that is `None`:
+                //! `#[derive(Serialize)]` spells the same out with a test and two calls for every
+                //! optional property, and across hundreds of models that code was a fifth of the time
+                //! it took to type-check the crate.
+            }
+        },
+        encoder,
+    )
+}
+
+/// The parts of a file with an item for each named type: `docs` (the module's), then `item` of
+/// the types in chunks. `item` is given the types callers send.
+fn per_type(
+    model: &ApiModel,
+    docs: fn() -> TokenStream,
+    item: fn(&ApiModel, &TypeDef, &BTreeSet<&TypeName>) -> TokenStream,
+) -> Vec<Part<'_>> {
     let sent = std::sync::Arc::new(request_types(model));
-    let defs: Vec<&TypeDef> = model
-        .types
-        .values()
-        .filter(|def| matches!(def.kind, TypeKind::Struct(_)))
-        .collect();
-    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
-        quote! {
-            //! The `Serialize` impls of the model structs in [`models`](super::models), written
-            //! out instead of derived. Each writes its properties through the runtime's
-            //! `ser::Fields`, which leaves out an optional property that is `None`:
-            //! `#[derive(Serialize)]` spells the same out with a test and two calls for every
-            //! optional property, and across hundreds of models that code was a fifth of the time
-            //! it took to type-check the crate.
-        }
-    })];
+    let defs: Vec<&TypeDef> = model.types.values().collect();
+    let mut parts: Vec<Part<'_>> = vec![Box::new(docs)];
     for chunk in defs.chunks(PART_SIZE) {
         let chunk = chunk.to_vec();
         let sent = sent.clone();
         parts.push(Box::new(move || {
-            let items = chunk.iter().map(|def| {
-                let TypeKind::Struct(fields) = &def.kind else {
-                    unreachable!("only structs are chunked")
-                };
-                let fields = fields_as_typed(fields, sent.contains(&def.name));
-                let s = StructSerialize {
-                    def,
-                    fields: &fields,
-                };
-                quote!(#s)
-            });
+            let items = chunk.iter().map(|def| item(model, def, &sent));
             quote!(#(#items)*)
         }));
     }
     parts
+}
+
+/// The `Serialize` impl of a model struct (none for other kinds of types).
+fn encoder(_: &ApiModel, def: &TypeDef, sent: &BTreeSet<&TypeName>) -> TokenStream {
+    let TypeKind::Struct(fields) = &def.kind else {
+        return TokenStream::new();
+    };
+    let fields = fields_as_typed(fields, sent.contains(&def.name));
+    let s = StructSerialize {
+        def,
+        fields: &fields,
+    };
+    quote!(#s)
 }
 
 /// The `Deserialize` impl of one named type (none for an alias).
