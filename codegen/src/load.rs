@@ -159,15 +159,37 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
         locate_all(&text, std::slice::from_mut(&mut d));
         return Err(CodegenError::Parse(d));
     }
-    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+    // Tracking the path costs a fair part of a full spec's load, and only an error needs it:
+    // a document that does not read is read again to say where.
+    let openapi = match serde::Deserialize::deserialize(&raw) {
+        Ok(openapi) => openapi,
+        Err(_) => typed_with_path(file, &text, &raw)?,
+    };
+    Ok(LoadedSpec {
+        file: file.to_owned(),
+        text,
+        raw,
+        openapi,
+    })
+}
+
+/// The spec read into `openapiv3` types from its raw tree, with an error that names the key
+/// that is wrong.
+fn typed_with_path(
+    file: &str,
+    text: &str,
+    raw: &serde_json::Value,
+) -> Result<openapiv3::OpenAPI, CodegenError> {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
         let (pointer, message) = match pointer_of_path(e.path()).as_str() {
-            "/paths" => path_item_error(&raw)
-                .unwrap_or_else(|| ("/paths".to_owned(), e.inner().to_string())),
+            "/paths" => {
+                path_item_error(raw).unwrap_or_else(|| ("/paths".to_owned(), e.inner().to_string()))
+            }
             other => (other.to_owned(), e.inner().to_string()),
         };
         // Schemas are read through untagged enums, whose errors name the outermost schema
         // in serde's words; find the key that is really wrong.
-        let (pointer, message) = crate::validate::resolve(&raw, &pointer)
+        let (pointer, message) = crate::validate::resolve(raw, &pointer)
             .and_then(|node| bad_schema_below(node, &pointer))
             .unwrap_or((pointer, message));
         let mut d = Diagnostic::new(
@@ -175,15 +197,9 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
             pointer,
             format!("not a valid OpenAPI 3.0 document here: {message}"),
         );
-        locate_all(&text, std::slice::from_mut(&mut d));
-        d.operation = operation_at(&raw, &d.pointer);
+        locate_all(text, std::slice::from_mut(&mut d));
+        d.operation = operation_at(raw, &d.pointer);
         CodegenError::Parse(Box::new(d))
-    })?;
-    Ok(LoadedSpec {
-        file: file.to_owned(),
-        text,
-        raw,
-        openapi,
     })
 }
 

@@ -143,16 +143,23 @@ impl OwnedTree {
         }
 
         let mut changes = Changes::default();
+        // Only a check shows the diff; a write of a full spec would spend more time diffing
+        // than writing.
         let mut diff = String::new();
+        let mut show = |shown: &str, old: &str, new: &str| {
+            if mode == Mode::Check {
+                diff.push_str(&unified_diff(shown, old, new));
+            }
+        };
         for (path, contents) in &wanted {
             let shown = self.shown(path);
             match read_existing(&owned_dir.join(path))? {
                 None => {
-                    diff.push_str(&unified_diff(&shown, "", contents));
+                    show(&shown, "", contents);
                     changes.added.push(shown);
                 }
                 Some(old) if old != *contents => {
-                    diff.push_str(&unified_diff(&shown, &old, contents));
+                    show(&shown, &old, contents);
                     changes.modified.push(shown);
                 }
                 Some(_) => changes.unchanged += 1,
@@ -165,7 +172,7 @@ impl OwnedTree {
         for path in &stale {
             if let Some(old) = read_existing(&owned_dir.join(path))? {
                 let shown = self.shown(path);
-                diff.push_str(&unified_diff(&shown, &old, ""));
+                show(&shown, &old, "");
                 changes.removed.push(shown);
             }
         }
@@ -252,19 +259,32 @@ impl OwnedTree {
             move |source| CodegenError::Write { path, source }
         };
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let result = (|| {
-            for (path, contents) in wanted {
-                let target = owned_dir.join(path);
-                if let Some(dir) = target.parent() {
-                    fs::create_dir_all(dir).map_err(io(dir))?;
-                }
-                let temporary = staging_name(&target, "staged");
-                fs::write(&temporary, contents).map_err(io(&temporary))?;
-                staged.push((temporary, target));
+        for path in wanted.keys() {
+            let target = owned_dir.join(path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(io(dir))?;
             }
-            Ok(())
-        })();
-        if let Err(e) = result {
+            staged.push((staging_name(&target, "staged"), target));
+        }
+        // A full spec's files are megabytes each: they are written side by side.
+        let written: Vec<Result<(), CodegenError>> = std::thread::scope(|scope| {
+            let writers: Vec<_> = staged
+                .iter()
+                .zip(wanted.values())
+                .map(|((temporary, _), contents)| {
+                    scope.spawn(move || fs::write(temporary, contents).map_err(io(temporary)))
+                })
+                .collect();
+            writers
+                .into_iter()
+                .map(|writer| {
+                    writer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        if let Some(Err(e)) = written.into_iter().find(Result::is_err) {
             for (temporary, _) in &staged {
                 let _ = fs::remove_file(temporary);
             }
