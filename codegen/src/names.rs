@@ -45,6 +45,31 @@ pub fn is_reserved_type(name: &str) -> bool {
     RESERVED_TYPES.contains(&name)
 }
 
+/// Runtime names the operation modules import and write bare (`Check::Pattern`,
+/// `RequestOptions`): an operation whose builder would take one of them is renamed.
+pub const IMPORTED_BY_OPERATIONS: &[&str] = &[
+    "AuthKind",
+    "AuthScheme",
+    "Check",
+    "HttpMethod",
+    "MediaVersion",
+    "OperationInfo",
+    "Pattern",
+    "Request",
+    "RequestOptions",
+];
+
+/// `UpperCamelCase` name for an operation's request builder: as [`type_name`], and kept off the
+/// runtime names its module imports.
+pub fn builder_name(operation_id: &str) -> Result<String, String> {
+    let name = type_name(operation_id)?;
+    Ok(if IMPORTED_BY_OPERATIONS.contains(&name.as_str()) {
+        format!("{name}Operation")
+    } else {
+        name
+    })
+}
+
 /// Acronyms that heck would split in an unexpected place (`IPv4` → `i_pv4`); each is rewritten
 /// to a single capitalised word first.
 const ACRONYMS: &[(&str, &str)] = &[("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("OAuth", "Oauth")];
@@ -266,6 +291,19 @@ mod tests {
         }
         assert!(type_name("---").is_err());
         assert!(type_name("").is_err());
+    }
+
+    /// A builder would shadow a runtime name its module writes bare; other type names may
+    /// take those names, as their module imports none of them.
+    #[test]
+    fn builder_names_keep_off_the_imported_runtime_names() {
+        assert_eq!(builder_name("check").unwrap(), "CheckOperation");
+        assert_eq!(
+            builder_name("requestOptions").unwrap(),
+            "RequestOptionsOperation"
+        );
+        assert_eq!(builder_name("getCheck").unwrap(), "GetCheck");
+        assert_eq!(type_name("check").unwrap(), "Check");
     }
 
     #[test]

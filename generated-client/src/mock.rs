@@ -11,15 +11,17 @@
 
 pub use ::atlas_runtime::mock::{Expectation, Violation};
 
+#[allow(unused_imports)]
+use ::atlas_runtime::{
+    __private::{Check, Pattern},
+    mock::{MockOperation, MockParam, ParamIn, ValueKind},
+};
+
 /// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^([a-f0-9]{24})$",
-);
+static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
 
 /// The pattern of `clusterName`, `instanceName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-);
+static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
 
 /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
 /// [`Client`](crate::Client) at it with [`MockServer::client`] or
@@ -619,36 +621,36 @@ const API_ERRORS: &[(u16, &str)] = &[
 ];
 
 /// What the mock checks of `cancelBackupRestoreJob`.
-static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static CANCEL_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CancelBackupRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "restoreJobId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+            checks: &[Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -666,28 +668,28 @@ static CANCEL_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
 };
 
 /// What the mock checks of `createBackupRestoreJob`.
-static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateBackupRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -707,28 +709,28 @@ static CREATE_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas
 };
 
 /// What the mock checks of `createFlexRestoreJob`.
-static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static CREATE_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateFlexRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -751,28 +753,28 @@ static CREATE_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_r
 
 /// What the mock checks of `createServerlessRestoreJob`.
 #[allow(deprecated)]
-static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static CREATE_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateServerlessRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -792,39 +794,39 @@ static CREATE_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::a
 };
 
 /// What the mock checks of `deleteClusterBackupSnapshot`.
-static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static DELETE_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::DeleteClusterBackupSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
     ],
@@ -842,28 +844,28 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
 };
 
 /// What the mock checks of `downloadFlexBackup`.
-static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static DOWNLOAD_FLEX_BACKUP: MockOperation = MockOperation {
     info: &crate::operations::DownloadFlexBackup::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -885,36 +887,36 @@ static DOWNLOAD_FLEX_BACKUP: ::atlas_runtime::mock::MockOperation = ::atlas_runt
 };
 
 /// What the mock checks of `getBackupRestoreJob`.
-static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetBackupRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "restoreJobId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+            checks: &[Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -930,39 +932,39 @@ static GET_BACKUP_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_ru
 };
 
 /// What the mock checks of `getBackupShardedCluster`.
-static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_BACKUP_SHARDED_CLUSTER: MockOperation = MockOperation {
     info: &crate::operations::GetBackupShardedCluster::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
     ],
@@ -981,54 +983,54 @@ static GET_BACKUP_SHARDED_CLUSTER: ::atlas_runtime::mock::MockOperation = ::atla
 
 /// What the mock checks of `getBackupTenantSnapshot`.
 #[allow(deprecated)]
-static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_BACKUP_TENANT_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetBackupTenantSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1047,39 +1049,39 @@ static GET_BACKUP_TENANT_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atla
 };
 
 /// What the mock checks of `getClusterBackupSnapshot`.
-static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetClusterBackupSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
     ],
@@ -1097,54 +1099,54 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atl
 };
 
 /// What the mock checks of `getFlexBackupSnapshot`.
-static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_FLEX_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetFlexBackupSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1163,36 +1165,36 @@ static GET_FLEX_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_
 };
 
 /// What the mock checks of `getFlexRestoreJob`.
-static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetFlexRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "restoreJobId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+            checks: &[Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -1210,54 +1212,54 @@ static GET_FLEX_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runt
 
 /// What the mock checks of `getServerlessBackupSnapshot`.
 #[allow(deprecated)]
-static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_SERVERLESS_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetServerlessBackupSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1277,54 +1279,54 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::
 
 /// What the mock checks of `getServerlessBackupSnapshotV1`.
 #[allow(deprecated)]
-static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
     info: &crate::v1::GetServerlessBackupSnapshotV1::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "instanceName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1344,36 +1346,36 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation =
 
 /// What the mock checks of `getServerlessRestoreJob`.
 #[allow(deprecated)]
-static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetServerlessRestoreJob::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "restoreJobId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+            checks: &[Check::Pattern(&ID_PATTERN)],
         },
     ],
     errors: &[
@@ -1391,54 +1393,54 @@ static GET_SERVERLESS_RESTORE_JOB: ::atlas_runtime::mock::MockOperation = ::atla
 
 /// What the mock checks of `getTenantBackupSnapshotV1`.
 #[allow(deprecated)]
-static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static GET_TENANT_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
     info: &crate::v1::GetTenantBackupSnapshotV1::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1457,55 +1459,52 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: ::atlas_runtime::mock::MockOperation = ::a
 };
 
 /// What the mock checks of `listBackupRestoreJobs`.
-static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_BACKUP_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupRestoreJobs::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
     ],
     errors: &[
@@ -1521,28 +1520,28 @@ static LIST_BACKUP_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_
 };
 
 /// What the mock checks of `listBackupShardedClusters`.
-static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_BACKUP_SHARDED_CLUSTERS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupShardedClusters::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -1559,77 +1558,74 @@ static LIST_BACKUP_SHARDED_CLUSTERS: ::atlas_runtime::mock::MockOperation = ::at
 };
 
 /// What the mock checks of `listBackupSnapshots`.
-static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupSnapshots::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "oplogInc",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "oplogTs",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pointInTimeUtcSeconds",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
             checks: &[],
         },
@@ -1649,69 +1645,66 @@ static LIST_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_run
 
 /// What the mock checks of `listClusterBackupSnapshots`.
 #[allow(deprecated)]
-static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_CLUSTER_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListClusterBackupSnapshots::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1730,69 +1723,66 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::a
 };
 
 /// What the mock checks of `listFlexBackupSnapshots`.
-static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_FLEX_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexBackupSnapshots::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1811,55 +1801,52 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atla
 };
 
 /// What the mock checks of `listFlexRestoreJobs`.
-static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_FLEX_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexRestoreJobs::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "name",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
     ],
     errors: &[
@@ -1877,69 +1864,66 @@ static LIST_FLEX_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_ru
 
 /// What the mock checks of `listServerlessBackupSnapshots`.
 #[allow(deprecated)]
-static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_SERVERLESS_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListServerlessBackupSnapshots::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -1959,69 +1943,66 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = 
 
 /// What the mock checks of `listServerlessBackupSnapshotsV1`.
 #[allow(deprecated)]
-static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
     info: &crate::v1::ListServerlessBackupSnapshotsV1::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "instanceName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -2041,55 +2022,52 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation
 
 /// What the mock checks of `listServerlessRestoreJobs`.
 #[allow(deprecated)]
-static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_SERVERLESS_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListServerlessRestoreJobs::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
     ],
     errors: &[
@@ -2107,69 +2085,66 @@ static LIST_SERVERLESS_RESTORE_JOBS: ::atlas_runtime::mock::MockOperation = ::at
 
 /// What the mock checks of `listTenantBackupSnapshotsV1`.
 #[allow(deprecated)]
-static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static LIST_TENANT_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
     info: &crate::v1::ListTenantBackupSnapshotsV1::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "envelope",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "includeCount",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "itemsPerPage",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[
-                ::atlas_runtime::__private::Check::Minimum(1f64),
-                ::atlas_runtime::__private::Check::Maximum(500f64),
-            ],
+            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pageNum",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Integer,
+            kind: ValueKind::Integer,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Minimum(1f64)],
+            checks: &[Check::Minimum(1f64)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "pretty",
-            location: ::atlas_runtime::mock::ParamIn::Query,
+            location: ParamIn::Query,
             required: false,
-            kind: ::atlas_runtime::mock::ValueKind::Boolean,
+            kind: ValueKind::Boolean,
             repeated: false,
             checks: &[],
         },
@@ -2188,28 +2163,28 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: ::atlas_runtime::mock::MockOperation = :
 };
 
 /// What the mock checks of `takeSnapshots`.
-static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static TAKE_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::TakeSnapshots::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
     ],
     errors: &[
@@ -2230,39 +2205,39 @@ static TAKE_SNAPSHOTS: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::m
 };
 
 /// What the mock checks of `updateBackupSnapshot`.
-static UPDATE_BACKUP_SNAPSHOT: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+static UPDATE_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::UpdateBackupSnapshot::OPERATION,
     params: &[
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "groupId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "clusterName",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
-            checks: &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+            checks: &[Check::Pattern(&NAME_PATTERN)],
         },
-        ::atlas_runtime::mock::MockParam {
+        MockParam {
             name: "snapshotId",
-            location: ::atlas_runtime::mock::ParamIn::Path,
+            location: ParamIn::Path,
             required: true,
-            kind: ::atlas_runtime::mock::ValueKind::Text,
+            kind: ValueKind::Text,
             repeated: false,
             checks: &[
-                ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                ::atlas_runtime::__private::Check::MinLength(24usize),
-                ::atlas_runtime::__private::Check::MaxLength(24usize),
+                Check::Pattern(&ID_PATTERN),
+                Check::MinLength(24usize),
+                Check::MaxLength(24usize),
             ],
         },
     ],

@@ -3,6 +3,12 @@
 
 //! Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.
 
+#[allow(unused_imports)]
+use ::atlas_runtime::{
+    __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
+    AuthKind, AuthScheme, RequestOptions,
+};
+
 impl crate::Client {
     /// Cancel a restore job of a dedicated cluster
     ///
@@ -980,32 +986,32 @@ impl crate::Client {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelBackupRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     restore_job_id: String,
 }
 
 impl<'a> CancelBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "cancelBackupRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Delete,
+        method: HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1018,7 +1024,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
@@ -1027,39 +1033,36 @@ impl<'a> CancelBackupRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+                &[Check::Pattern(&ID_PATTERN)],
             );
         request.send_empty().await
     }
@@ -1074,37 +1077,37 @@ impl<'a> CancelBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateBackupRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     body: super::models::DiskBackupSnapshotRestoreJob,
 }
 
 impl<'a> CreateBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "createBackupRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Post,
+        method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1117,7 +1120,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             body,
@@ -1126,7 +1129,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1138,26 +1141,23 @@ impl<'a> CreateBackupRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
@@ -1173,37 +1173,37 @@ impl<'a> CreateBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateFlexRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     body: super::models::FlexBackupRestoreJobCreate20241113,
 }
 
 impl<'a> CreateFlexRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "createFlexRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Post,
+        method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1216,7 +1216,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             body,
@@ -1225,7 +1225,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1237,27 +1237,19 @@ impl<'a> CreateFlexRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request.json_body(&self.body);
         request.send().await
     }
@@ -1272,7 +1264,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateServerlessRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     body: super::models::ServerlessBackupRestoreJob,
@@ -1280,30 +1272,30 @@ pub struct CreateServerlessRestoreJob<'a> {
 
 #[allow(deprecated)]
 impl<'a> CreateServerlessRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "createServerlessRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Post,
+        method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1316,7 +1308,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             body,
@@ -1325,7 +1317,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1337,26 +1329,23 @@ impl<'a> CreateServerlessRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
@@ -1372,32 +1361,32 @@ impl<'a> CreateServerlessRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
 }
 
 impl<'a> DeleteClusterBackupSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "deleteClusterBackupSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Delete,
+        method: HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1410,7 +1399,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -1419,42 +1408,39 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request.send_empty().await
@@ -1470,37 +1456,37 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadFlexBackup<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     body: super::models::FlexBackupSnapshotDownloadCreate20241113,
 }
 
 impl<'a> DownloadFlexBackup<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "downloadFlexBackup",
-        method: ::atlas_runtime::__private::HttpMethod::Post,
+        method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1513,7 +1499,7 @@ impl<'a> DownloadFlexBackup<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             body,
@@ -1522,7 +1508,7 @@ impl<'a> DownloadFlexBackup<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1534,27 +1520,19 @@ impl<'a> DownloadFlexBackup<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request.json_body(&self.body);
         request.send().await
     }
@@ -1569,32 +1547,32 @@ impl<'a> DownloadFlexBackup<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     restore_job_id: String,
 }
 
 impl<'a> GetBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1607,7 +1585,7 @@ impl<'a> GetBackupRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
@@ -1616,7 +1594,7 @@ impl<'a> GetBackupRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1628,32 +1606,29 @@ impl<'a> GetBackupRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+                &[Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
@@ -1668,32 +1643,32 @@ impl<'a> GetBackupRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupShardedCluster<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
 }
 
 impl<'a> GetBackupShardedCluster<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupShardedCluster",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1706,7 +1681,7 @@ impl<'a> GetBackupShardedCluster<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -1715,7 +1690,7 @@ impl<'a> GetBackupShardedCluster<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1727,35 +1702,32 @@ impl<'a> GetBackupShardedCluster<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupShardedClusterSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request.send().await
@@ -1771,7 +1743,7 @@ impl<'a> GetBackupShardedCluster<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetBackupTenantSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
@@ -1781,25 +1753,25 @@ pub struct GetBackupTenantSnapshot<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupTenantSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1812,7 +1784,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -1842,7 +1814,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1854,35 +1826,32 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         if let Some(value) = self.envelope {
@@ -1904,32 +1873,32 @@ impl<'a> GetBackupTenantSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetClusterBackupSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
 }
 
 impl<'a> GetClusterBackupSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getClusterBackupSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -1942,7 +1911,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -1951,7 +1920,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -1963,35 +1932,32 @@ impl<'a> GetClusterBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request.send().await
@@ -2007,7 +1973,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexBackupSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     snapshot_id: String,
@@ -2016,25 +1982,25 @@ pub struct GetFlexBackupSnapshot<'a> {
 }
 
 impl<'a> GetFlexBackupSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getFlexBackupSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2047,7 +2013,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             snapshot_id,
@@ -2077,7 +2043,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2089,35 +2055,27 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupSnapshot20241113>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         if let Some(value) = self.envelope {
@@ -2139,32 +2097,32 @@ impl<'a> GetFlexBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetFlexRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     restore_job_id: String,
 }
 
 impl<'a> GetFlexRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getFlexRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2177,7 +2135,7 @@ impl<'a> GetFlexRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             restore_job_id,
@@ -2186,7 +2144,7 @@ impl<'a> GetFlexRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2198,32 +2156,24 @@ impl<'a> GetFlexRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+                &[Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
@@ -2238,7 +2188,7 @@ impl<'a> GetFlexRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessBackupSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
@@ -2248,25 +2198,25 @@ pub struct GetServerlessBackupSnapshot<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessBackupSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2279,7 +2229,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -2309,7 +2259,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2321,35 +2271,32 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         if let Some(value) = self.envelope {
@@ -2371,7 +2318,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessRestoreJob<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     restore_job_id: String,
@@ -2379,25 +2326,25 @@ pub struct GetServerlessRestoreJob<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessRestoreJob<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessRestoreJob",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2410,7 +2357,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             restore_job_id,
@@ -2419,7 +2366,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2431,32 +2378,29 @@ impl<'a> GetServerlessRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "restoreJobId",
                 &self.restore_job_id,
-                &[::atlas_runtime::__private::Check::Pattern(&ID_PATTERN)],
+                &[Check::Pattern(&ID_PATTERN)],
             );
         request.send().await
     }
@@ -2472,7 +2416,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupRestoreJobs<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     include_count: Option<bool>,
@@ -2481,25 +2425,25 @@ pub struct ListBackupRestoreJobs<'a> {
 }
 
 impl<'a> ListBackupRestoreJobs<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupRestoreJobs",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2511,7 +2455,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: None,
@@ -2546,7 +2490,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2558,26 +2502,23 @@ impl<'a> ListBackupRestoreJobs<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupRestoreJob>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -2587,19 +2528,11 @@ impl<'a> ListBackupRestoreJobs<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         request.send().await
     }
@@ -2638,31 +2571,31 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupShardedClusters<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
 }
 
 impl<'a> ListBackupShardedClusters<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupShardedClusters",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2674,7 +2607,7 @@ impl<'a> ListBackupShardedClusters<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
         }
@@ -2682,7 +2615,7 @@ impl<'a> ListBackupShardedClusters<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2696,26 +2629,23 @@ impl<'a> ListBackupShardedClusters<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request.send().await
     }
@@ -2731,7 +2661,7 @@ impl<'a> ListBackupShardedClusters<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBackupSnapshots<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     include_count: Option<bool>,
@@ -2743,25 +2673,25 @@ pub struct ListBackupSnapshots<'a> {
 }
 
 impl<'a> ListBackupSnapshots<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupSnapshots",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2773,7 +2703,7 @@ impl<'a> ListBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: None,
@@ -2832,7 +2762,7 @@ impl<'a> ListBackupSnapshots<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -2844,26 +2774,23 @@ impl<'a> ListBackupSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupReplicaSet>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -2873,10 +2800,7 @@ impl<'a> ListBackupSnapshots<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.oplog_inc {
@@ -2886,12 +2810,7 @@ impl<'a> ListBackupSnapshots<'a> {
             request.query_param("oplogTs", value, &[]);
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = &self.point_in_time_utc_seconds {
             request.query_param("pointInTimeUtcSeconds", value, &[]);
@@ -2934,7 +2853,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClusterBackupSnapshots<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     envelope: Option<bool>,
@@ -2946,25 +2865,25 @@ pub struct ListClusterBackupSnapshots<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listClusterBackupSnapshots",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -2976,7 +2895,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: None,
@@ -3032,7 +2951,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3044,26 +2963,23 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = self.envelope {
             request.envelope(value);
@@ -3076,19 +2992,11 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3132,7 +3040,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexBackupSnapshots<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     envelope: Option<bool>,
@@ -3143,25 +3051,25 @@ pub struct ListFlexBackupSnapshots<'a> {
 }
 
 impl<'a> ListFlexBackupSnapshots<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listFlexBackupSnapshots",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -3173,7 +3081,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             envelope: None,
@@ -3229,7 +3137,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3243,27 +3151,19 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -3275,19 +3175,11 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3330,7 +3222,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFlexRestoreJobs<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     name: String,
     include_count: Option<bool>,
@@ -3339,25 +3231,25 @@ pub struct ListFlexRestoreJobs<'a> {
 }
 
 impl<'a> ListFlexRestoreJobs<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listFlexRestoreJobs",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -3369,7 +3261,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             name,
             include_count: None,
@@ -3404,7 +3296,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3418,27 +3310,19 @@ impl<'a> ListFlexRestoreJobs<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
-        request
-            .path_param(
-                "name",
-                &self.name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
         }
@@ -3447,19 +3331,11 @@ impl<'a> ListFlexRestoreJobs<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         request.send().await
     }
@@ -3499,7 +3375,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessBackupSnapshots<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     envelope: Option<bool>,
@@ -3511,25 +3387,25 @@ pub struct ListServerlessBackupSnapshots<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessBackupSnapshots",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -3541,7 +3417,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: None,
@@ -3597,7 +3473,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3611,26 +3487,23 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = self.envelope {
             request.envelope(value);
@@ -3643,19 +3516,11 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3699,7 +3564,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessRestoreJobs<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     include_count: Option<bool>,
@@ -3709,25 +3574,25 @@ pub struct ListServerlessRestoreJobs<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessRestoreJobs<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessRestoreJobs",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -3739,7 +3604,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             include_count: None,
@@ -3774,7 +3639,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3788,26 +3653,23 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = &self.include_count {
             request.query_param("includeCount", value, &[]);
@@ -3817,19 +3679,11 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         request.send().await
     }
@@ -3869,37 +3723,37 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct TakeSnapshots<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     body: super::models::DiskBackupOnDemandSnapshotRequest,
 }
 
 impl<'a> TakeSnapshots<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "takeSnapshots",
-        method: ::atlas_runtime::__private::HttpMethod::Post,
+        method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -3912,7 +3766,7 @@ impl<'a> TakeSnapshots<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             body,
@@ -3921,7 +3775,7 @@ impl<'a> TakeSnapshots<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -3933,26 +3787,23 @@ impl<'a> TakeSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
         request.send().await
@@ -3968,7 +3819,7 @@ impl<'a> TakeSnapshots<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateBackupSnapshot<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
@@ -3976,30 +3827,30 @@ pub struct UpdateBackupSnapshot<'a> {
 }
 
 impl<'a> UpdateBackupSnapshot<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "updateBackupSnapshot",
-        method: ::atlas_runtime::__private::HttpMethod::Patch,
+        method: HttpMethod::Patch,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         requests: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
             },
         ],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "ServiceAccounts",
-                kind: ::atlas_runtime::AuthKind::OAuth2ClientCredentials,
+                kind: AuthKind::OAuth2ClientCredentials,
             },
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -4013,7 +3864,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -4023,7 +3874,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -4035,35 +3886,32 @@ impl<'a> UpdateBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request.json_body(&self.body);
@@ -4072,11 +3920,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
 }
 
 /// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^([a-f0-9]{24})$",
-);
+static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
 
 /// The pattern of `clusterName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-);
+static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");

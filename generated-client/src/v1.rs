@@ -4,6 +4,12 @@
 //! Operations of the deprecated v1.0 API (`/api/atlas/v1.0`): plain `application/json`, Digest
 //! authentication only.
 
+#[allow(unused_imports)]
+use ::atlas_runtime::{
+    __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
+    AuthKind, AuthScheme, RequestOptions,
+};
+
 impl crate::Client {
     /// Get one snapshot of a serverless instance (v1.0)
     ///
@@ -146,7 +152,7 @@ impl crate::Client {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetServerlessBackupSnapshotV1<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     instance_name: String,
     snapshot_id: String,
@@ -156,21 +162,21 @@ pub struct GetServerlessBackupSnapshotV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshotV1<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessBackupSnapshotV1",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -183,7 +189,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             instance_name,
             snapshot_id,
@@ -213,7 +219,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -225,35 +231,32 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "instanceName",
                 &self.instance_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         if let Some(value) = self.envelope {
@@ -275,7 +278,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTenantBackupSnapshotV1<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     snapshot_id: String,
@@ -285,21 +288,21 @@ pub struct GetTenantBackupSnapshotV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetTenantBackupSnapshotV1<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "getTenantBackupSnapshotV1",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -312,7 +315,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             snapshot_id,
@@ -342,7 +345,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -354,35 +357,32 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         request
             .path_param(
                 "snapshotId",
                 &self.snapshot_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         if let Some(value) = self.envelope {
@@ -406,7 +406,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListServerlessBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     instance_name: String,
     envelope: Option<bool>,
@@ -418,21 +418,21 @@ pub struct ListServerlessBackupSnapshotsV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshotsV1<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessBackupSnapshotsV1",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -444,7 +444,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             instance_name,
             envelope: None,
@@ -500,7 +500,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -514,26 +514,23 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         >,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "instanceName",
                 &self.instance_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = self.envelope {
             request.envelope(value);
@@ -546,19 +543,11 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -602,7 +591,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListTenantBackupSnapshotsV1<'a> {
     client: &'a crate::Client,
-    request_options: ::atlas_runtime::RequestOptions,
+    request_options: RequestOptions,
     group_id: String,
     cluster_name: String,
     envelope: Option<bool>,
@@ -614,21 +603,21 @@ pub struct ListTenantBackupSnapshotsV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListTenantBackupSnapshotsV1<'a> {
-    pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = ::atlas_runtime::__private::OperationInfo {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
         id: "listTenantBackupSnapshotsV1",
-        method: ::atlas_runtime::__private::HttpMethod::Get,
+        method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         responses: &[
-            ::atlas_runtime::__private::MediaVersion {
+            MediaVersion {
                 version: None,
                 media_type: "application/json",
             },
         ],
         requests: &[],
         auth: &[
-            ::atlas_runtime::AuthScheme {
+            AuthScheme {
                 name: "DigestAuth",
-                kind: ::atlas_runtime::AuthKind::HttpDigest,
+                kind: AuthKind::HttpDigest,
             },
         ],
     };
@@ -640,7 +629,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     ) -> Self {
         Self {
             client,
-            request_options: ::atlas_runtime::RequestOptions::new(),
+            request_options: RequestOptions::new(),
             group_id,
             cluster_name,
             envelope: None,
@@ -696,7 +685,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
 
     /// Settings for this request only (timeout, retry policy, API version pin, extra
     /// headers); the client's settings stay as they are.
-    pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
         self.request_options = value;
         self
     }
@@ -708,26 +697,23 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
         super::Error,
     > {
-        let mut request = ::atlas_runtime::__private::Request::new(
-            self.client,
-            &Self::OPERATION,
-        );
+        let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
             .path_param(
                 "groupId",
                 &self.group_id,
                 &[
-                    ::atlas_runtime::__private::Check::Pattern(&ID_PATTERN),
-                    ::atlas_runtime::__private::Check::MinLength(24usize),
-                    ::atlas_runtime::__private::Check::MaxLength(24usize),
+                    Check::Pattern(&ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
                 ],
             );
         request
             .path_param(
                 "clusterName",
                 &self.cluster_name,
-                &[::atlas_runtime::__private::Check::Pattern(&NAME_PATTERN)],
+                &[Check::Pattern(&NAME_PATTERN)],
             );
         if let Some(value) = self.envelope {
             request.envelope(value);
@@ -740,19 +726,11 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                 .query_param(
                     "itemsPerPage",
                     value,
-                    &[
-                        ::atlas_runtime::__private::Check::Minimum(1f64),
-                        ::atlas_runtime::__private::Check::Maximum(500f64),
-                    ],
+                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
                 );
         }
         if let Some(value) = &self.page_num {
-            request
-                .query_param(
-                    "pageNum",
-                    value,
-                    &[::atlas_runtime::__private::Check::Minimum(1f64)],
-                );
+            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -787,11 +765,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
 }
 
 /// The pattern of `groupId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^([a-f0-9]{24})$",
-);
+static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
 
 /// The pattern of `clusterName` and `instanceName`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(
-    "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-);
+static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");

@@ -70,7 +70,7 @@ fn generated_surface(label: &str) -> String {
     let code = cut_values(&code, "const OPERATION", "};");
     let code = cut_values(&code, "pub const API_VERSIONS", ";");
     // What the typed mocks check and answer is wire data, as the descriptors are.
-    let code = cut_values(&code, ": ::atlas_runtime::mock::MockOperation", "};");
+    let code = cut_values(&code, ": MockOperation = MockOperation {", "};");
     code.chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()

@@ -227,7 +227,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             #[must_use = "a request does nothing until `send` is awaited"]
             pub struct #name<'a> {
                 client: &'a crate::Client,
-                request_options: ::atlas_runtime::RequestOptions,
+                request_options: RequestOptions,
                 #(#fields,)*
             }
 
@@ -235,13 +235,13 @@ impl ToTokens for RequestBuilder<'_, '_> {
             impl<'a> #name<'a> {
                 // What the runtime needs to know of this operation: id, method, path, media
                 // types and the security schemes that may authorize it.
-                pub(crate) const OPERATION: ::atlas_runtime::__private::OperationInfo = #info;
+                pub(crate) const OPERATION: OperationInfo = #info;
 
                 #too_many
                 pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {
                     Self {
                         client,
-                        request_options: ::atlas_runtime::RequestOptions::new(),
+                        request_options: RequestOptions::new(),
                         #(#field_inits),*
                     }
                 }
@@ -250,14 +250,14 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 /// Settings for this request only (timeout, retry policy, API version pin, extra
                 /// headers); the client's settings stay as they are.
-                pub fn request_options(mut self, value: ::atlas_runtime::RequestOptions) -> Self {
+                pub fn request_options(mut self, value: RequestOptions) -> Self {
                     self.request_options = value;
                     self
                 }
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> Result<#output, super::Error> {
-                    let mut request = ::atlas_runtime::__private::Request::new(self.client, &Self::OPERATION);
+                    let mut request = Request::new(self.client, &Self::OPERATION);
                     request.options(&self.request_options);
                     #(#fill)*
                     #body_fill
@@ -374,7 +374,7 @@ fn operation_info(op: &Operation) -> TokenStream {
             Some(v) => quote!(Some(#v)),
             None => quote!(None),
         };
-        quote!(::atlas_runtime::__private::MediaVersion { version: #version, media_type: #media_type })
+        quote!(MediaVersion { version: #version, media_type: #media_type })
     };
     let responses = op
         .responses
@@ -389,12 +389,12 @@ fn operation_info(op: &Operation) -> TokenStream {
     let auth = op.auth.iter().map(|option| {
         let name = &option.scheme;
         let kind = format_ident!("{}", auth_kind(&option.kind));
-        quote!(::atlas_runtime::AuthScheme { name: #name, kind: ::atlas_runtime::AuthKind::#kind })
+        quote!(AuthScheme { name: #name, kind: AuthKind::#kind })
     });
     quote! {
-        ::atlas_runtime::__private::OperationInfo {
+        OperationInfo {
             id: #id,
-            method: ::atlas_runtime::__private::HttpMethod::#method,
+            method: HttpMethod::#method,
             path: #path,
             responses: &[#(#responses),*],
             requests: &[#(#requests),*],

@@ -416,12 +416,16 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     {
         let ops = ops.clone();
         parts.push(Box::new(move || {
+            let imports = operation_imports();
             let methods = ClientMethods {
                 model,
                 operations: &ops,
             };
             quote! {
                 #![doc = #about]
+
+                #imports
+
                 #methods
             }
         }));
@@ -469,4 +473,45 @@ fn error_body_type(model: &ApiModel) -> TokenStream {
         .as_ref()
         .map(|ty| rust_type(ty, &quote!(super::models)))
         .unwrap_or_else(|| quote!(::serde_json::Value))
+}
+
+/// The runtime names every operation module writes bare; `names` keeps builders off them.
+/// A spec may use none of some (no patterns, no limits), and with a feature per tag the
+/// operations that use them may be compiled out, so an unused one is no warning.
+fn operation_imports() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use ::atlas_runtime::{
+            __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
+            AuthKind, AuthScheme, RequestOptions,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the operation modules import is what `names` keeps builders off.
+    #[test]
+    fn imported_names_are_the_ones_builders_avoid() {
+        fn names(tree: &syn::UseTree, out: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(path) => names(&path.tree, out),
+                syn::UseTree::Group(group) => group.items.iter().for_each(|t| names(t, out)),
+                syn::UseTree::Name(name) => out.push(name.ident.to_string()),
+                other => panic!("not a plain import: {}", quote!(#other)),
+            }
+        }
+        let file: syn::File = syn::parse2(operation_imports()).unwrap();
+        let mut imported = Vec::new();
+        for item in &file.items {
+            let syn::Item::Use(item) = item else {
+                panic!("not a use item")
+            };
+            names(&item.tree, &mut imported);
+        }
+        imported.sort();
+        assert_eq!(imported, crate::names::IMPORTED_BY_OPERATIONS);
+    }
 }

@@ -67,6 +67,13 @@ impl ToTokens for MockModule<'_> {
 
             pub use ::atlas_runtime::mock::{Expectation, Violation};
 
+            // With a feature per tag, every table that uses one may be compiled out.
+            #[allow(unused_imports)]
+            use ::atlas_runtime::{
+                __private::{Check, Pattern},
+                mock::{MockOperation, MockParam, ParamIn, ValueKind},
+            };
+
             #patterns
 
             /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
@@ -266,7 +273,7 @@ impl ToTokens for MockTable<'_, '_> {
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated
-            static #name: ::atlas_runtime::mock::MockOperation = ::atlas_runtime::mock::MockOperation {
+            static #name: MockOperation = MockOperation {
                 info: &crate::#module::#builder::OPERATION,
                 params: &[#(#params),*],
                 errors: &[#(#errors),*],
@@ -299,11 +306,11 @@ impl MockTable<'_, '_> {
         checks.extend(item_count_checks(param));
         let required = param.required;
         quote! {
-            ::atlas_runtime::mock::MockParam {
+            MockParam {
                 name: #name,
-                location: ::atlas_runtime::mock::ParamIn::#location,
+                location: ParamIn::#location,
                 required: #required,
-                kind: ::atlas_runtime::mock::ValueKind::#kind,
+                kind: ValueKind::#kind,
                 repeated: #repeated,
                 checks: &[#(#checks),*],
             }

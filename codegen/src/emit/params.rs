@@ -150,7 +150,7 @@ impl ToTokens for PatternTable {
             let doc = format!(" The pattern of {users}: `{source}`.");
             tokens.extend(quote! {
                 #[doc = #doc]
-                static #name: ::atlas_runtime::__private::Pattern = ::atlas_runtime::__private::Pattern::new(#source);
+                static #name: Pattern = Pattern::new(#source);
             });
         }
     }
@@ -162,13 +162,13 @@ pub fn checks_for(param: &Parameter, patterns: &PatternTable) -> Vec<TokenStream
     let mut checks = Vec::new();
     if let Some(name) = c.pattern.as_deref().and_then(|p| patterns.name_of(p)) {
         let name = ident(name);
-        checks.push(quote!(::atlas_runtime::__private::Check::Pattern(&#name)));
+        checks.push(quote!(Check::Pattern(&#name)));
     }
     if let Some(n) = c.min_length {
-        checks.push(quote!(::atlas_runtime::__private::Check::MinLength(#n)));
+        checks.push(quote!(Check::MinLength(#n)));
     }
     if let Some(n) = c.max_length {
-        checks.push(quote!(::atlas_runtime::__private::Check::MaxLength(#n)));
+        checks.push(quote!(Check::MaxLength(#n)));
     }
     checks.extend(range_checks(c));
     checks
@@ -179,17 +179,17 @@ fn range_checks(c: &Constraints) -> Vec<TokenStream> {
     if let Some(min) = c.minimum {
         let min = Literal::f64_suffixed(min);
         checks.push(if c.exclusive_minimum {
-            quote!(::atlas_runtime::__private::Check::ExclusiveMinimum(#min))
+            quote!(Check::ExclusiveMinimum(#min))
         } else {
-            quote!(::atlas_runtime::__private::Check::Minimum(#min))
+            quote!(Check::Minimum(#min))
         });
     }
     if let Some(max) = c.maximum {
         let max = Literal::f64_suffixed(max);
         checks.push(if c.exclusive_maximum {
-            quote!(::atlas_runtime::__private::Check::ExclusiveMaximum(#max))
+            quote!(Check::ExclusiveMaximum(#max))
         } else {
-            quote!(::atlas_runtime::__private::Check::Maximum(#max))
+            quote!(Check::Maximum(#max))
         });
     }
     checks
@@ -200,10 +200,10 @@ pub fn item_count_checks(param: &Parameter) -> Vec<TokenStream> {
     let c = &param.constraints;
     let mut checks = Vec::new();
     if let Some(n) = c.min_items {
-        checks.push(quote!(::atlas_runtime::__private::Check::MinItems(#n)));
+        checks.push(quote!(Check::MinItems(#n)));
     }
     if let Some(n) = c.max_items {
-        checks.push(quote!(::atlas_runtime::__private::Check::MaxItems(#n)));
+        checks.push(quote!(Check::MaxItems(#n)));
     }
     checks
 }

@@ -31,7 +31,7 @@ impl OperationBuilder<'_, '_> {
     ) -> Option<Operation> {
         // Validation guarantees an operationId on every operation.
         let id = op.operation_id.clone()?;
-        let builder_name = self.claim(builder_scope, &id, names::type_name(&id))?;
+        let builder_name = self.claim(builder_scope, &id, names::builder_name(&id))?;
         let method_name = self.claim(method_scope, &id, names::field_name(&id))?;
         let params = self.parameters(path, &builder_name, shared_params, &op.parameters);
         let request = self.request_body(&builder_name, op);
