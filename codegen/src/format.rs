@@ -102,7 +102,11 @@ fn blank_between(previous: &str, line: &str) -> bool {
     let uses = |s: &str| s.starts_with("use ") || s.starts_with("pub use ");
     let mods = |s: &str| s.starts_with("mod ") || s.starts_with("pub mod ");
     let types = |s: &str| s.starts_with("type ");
-    !(uses(p) && uses(l) || types(p) && types(l) || mods(p) && (mods(l) || l == "#[rustfmt::skip]"))
+    // An import may carry an attribute of its own (`#[allow(unused_imports)]`).
+    let import_start = |s: &str| uses(s) || s == "#[allow(unused_imports)]";
+    !(uses(p) && import_start(l)
+        || types(p) && types(l)
+        || mods(p) && (mods(l) || l == "#[rustfmt::skip]"))
 }
 
 /// A doc comment line split into its prefix (indentation and `/// ` or `//! `) and its text.

@@ -9,29 +9,29 @@
 //! visitor for every struct, and across hundreds of models that code was most of the
 //! time it took to type-check the crate.
 
+#[allow(unused_imports)]
+use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+#[allow(unused_imports)]
+use ::serde::{de::MapAccess, Deserialize, Deserializer};
+
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::ApiBsonTimestamp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::ApiBsonTimestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::ApiBsonTimestamp {
+impl Object for super::models::ApiBsonTimestamp {
     const NAME: &'static str = "ApiBsonTimestamp";
 
     const FIELDS: &'static [&'static str] = &["date", "increment"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_date = None;
         let mut value_increment = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_date, "date")?,
@@ -47,17 +47,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiBsonTimestamp 
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::ApiError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::ApiError {
+impl Object for super::models::ApiError {
     const NAME: &'static str = "ApiError";
 
     const FIELDS: &'static [&'static str] = &[
@@ -69,17 +67,14 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiError {
         "reason",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_bad_request_detail = None;
         let mut value_detail = None;
         let mut value_error = None;
         let mut value_error_code = None;
         let mut value_parameters = None;
         let mut value_reason = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_bad_request_detail, "badRequestDetail")?,
@@ -103,29 +98,23 @@ impl ::atlas_runtime::__private::de::Object for super::models::ApiError {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::ApiPrivateDownloadDeliveryUrl {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::ApiPrivateDownloadDeliveryUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::ApiPrivateDownloadDeliveryUrl {
+impl Object for super::models::ApiPrivateDownloadDeliveryUrl {
     const NAME: &'static str = "ApiPrivateDownloadDeliveryUrl";
 
     const FIELDS: &'static [&'static str] = &["deliveryUrl", "endpointId"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_delivery_url = None;
         let mut value_endpoint_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_delivery_url, "deliveryUrl")?,
@@ -141,17 +130,15 @@ for super::models::ApiPrivateDownloadDeliveryUrl {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::BackupSnapshotRetention {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::BackupSnapshotRetention {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::BackupSnapshotRetention {
+impl Object for super::models::BackupSnapshotRetention {
     const NAME: &'static str = "BackupSnapshotRetention";
 
     const FIELDS: &'static [&'static str] = &[
@@ -160,14 +147,11 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupSnapshotRet
         "retentionValue",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_retention_unit = None;
         let mut value_retention_value = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -185,17 +169,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupSnapshotRet
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::BackupTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::BackupTenantSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnapshot {
+impl Object for super::models::BackupTenantSnapshot {
     const NAME: &'static str = "BackupTenantSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -209,10 +191,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnaps
         "status",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_expiration = None;
         let mut value_finish_time = None;
         let mut value_id = None;
@@ -221,7 +200,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnaps
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_expiration, "expiration")?,
@@ -248,37 +227,30 @@ impl ::atlas_runtime::__private::de::Object for super::models::BackupTenantSnaps
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for super::models::BackupTenantSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::BackupTenantSnapshotStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::BadRequestDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::BadRequestDetail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::BadRequestDetail {
+impl Object for super::models::BadRequestDetail {
     const NAME: &'static str = "BadRequestDetail";
 
     const FIELDS: &'static [&'static str] = &["fields"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_fields = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_fields, "fields")?,
@@ -292,31 +264,24 @@ impl ::atlas_runtime::__private::de::Object for super::models::BadRequestDetail 
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::DiskBackupOnDemandSnapshotRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupOnDemandSnapshotRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::DiskBackupOnDemandSnapshotRequest {
+impl Object for super::models::DiskBackupOnDemandSnapshotRequest {
     const NAME: &'static str = "DiskBackupOnDemandSnapshotRequest";
 
     const FIELDS: &'static [&'static str] = &["description", "links", "retentionInDays"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_description = None;
         let mut value_links = None;
         let mut value_retention_in_days = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_description, "description")?,
@@ -334,17 +299,15 @@ for super::models::DiskBackupOnDemandSnapshotRequest {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupReplicaSet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupReplicaSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplicaSet {
+impl Object for super::models::DiskBackupReplicaSet {
     const NAME: &'static str = "DiskBackupReplicaSet";
 
     const FIELDS: &'static [&'static str] = &[
@@ -366,10 +329,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplica
         "type",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_cloud_provider = None;
         let mut value_copy_regions = None;
         let mut value_created_at = None;
@@ -386,7 +346,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplica
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
         let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
@@ -430,17 +390,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupReplica
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupRestoreMember {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupRestoreMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupRestoreMember {
+impl Object for super::models::DiskBackupRestoreMember {
     const NAME: &'static str = "DiskBackupRestoreMember";
 
     const FIELDS: &'static [&'static str] = &[
@@ -449,14 +407,11 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupRestore
         "replicaSetName",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_download_url = None;
         let mut value_private_download_delivery_urls = None;
         let mut value_replica_set_name = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_download_url, "downloadUrl")?,
@@ -481,18 +436,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupRestore
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupShardedClusterSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupShardedClusterSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::DiskBackupShardedClusterSnapshot {
+impl Object for super::models::DiskBackupShardedClusterSnapshot {
     const NAME: &'static str = "DiskBackupShardedClusterSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -514,10 +466,7 @@ for super::models::DiskBackupShardedClusterSnapshot {
         "type",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_config_server_type = None;
         let mut value_created_at = None;
         let mut value_description = None;
@@ -534,7 +483,7 @@ for super::models::DiskBackupShardedClusterSnapshot {
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
         let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_config_server_type, "configServerType")?,
@@ -578,31 +527,24 @@ for super::models::DiskBackupShardedClusterSnapshot {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::DiskBackupShardedClusterSnapshotMember {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupShardedClusterSnapshotMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::DiskBackupShardedClusterSnapshotMember {
+impl Object for super::models::DiskBackupShardedClusterSnapshotMember {
     const NAME: &'static str = "DiskBackupShardedClusterSnapshotMember";
 
     const FIELDS: &'static [&'static str] = &["cloudProvider", "id", "replicaSetName"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_cloud_provider = None;
         let mut value_id = None;
         let mut value_replica_set_name = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
@@ -620,17 +562,15 @@ for super::models::DiskBackupShardedClusterSnapshotMember {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapshot {
+impl Object for super::models::DiskBackupSnapshot {
     const NAME: &'static str = "DiskBackupSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -655,10 +595,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapsho
         "type",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_cloud_provider = None;
         let mut value_config_server_type = None;
         let mut value_copy_regions = None;
@@ -678,7 +615,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapsho
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
         let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
@@ -728,18 +665,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::DiskBackupSnapsho
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DiskBackupSnapshotRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotRestoreJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::DiskBackupSnapshotRestoreJob {
+impl Object for super::models::DiskBackupSnapshotRestoreJob {
     const NAME: &'static str = "DiskBackupSnapshotRestoreJob";
 
     const FIELDS: &'static [&'static str] = &[
@@ -764,10 +698,7 @@ for super::models::DiskBackupSnapshotRestoreJob {
         "timestamp",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_cancelled = None;
         let mut value_components = None;
         let mut value_delivery_type = None;
@@ -787,7 +718,7 @@ for super::models::DiskBackupSnapshotRestoreJob {
         let mut value_target_cluster_name = None;
         let mut value_target_group_id = None;
         let mut value_timestamp = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_cancelled, "cancelled")?,
@@ -851,38 +782,31 @@ for super::models::DiskBackupSnapshotRestoreJob {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for super::models::ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::FieldViolation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::FieldViolation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::FieldViolation {
+impl Object for super::models::FieldViolation {
     const NAME: &'static str = "FieldViolation";
 
     const FIELDS: &'static [&'static str] = &["description", "field"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_description = None;
         let mut value_field = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_description, "description")?,
@@ -898,18 +822,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::FieldViolation {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::FlexBackupRestoreJob20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::FlexBackupRestoreJob20241113 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::FlexBackupRestoreJob20241113 {
+impl Object for super::models::FlexBackupRestoreJob20241113 {
     const NAME: &'static str = "FlexBackupRestoreJob20241113";
 
     const FIELDS: &'static [&'static str] = &[
@@ -929,10 +850,7 @@ for super::models::FlexBackupRestoreJob20241113 {
         "targetProjectId",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_delivery_type = None;
         let mut value_expiration_date = None;
         let mut value_id = None;
@@ -947,7 +865,7 @@ for super::models::FlexBackupRestoreJob20241113 {
         let mut value_status = None;
         let mut value_target_deployment_item_name = None;
         let mut value_target_project_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
@@ -1011,19 +929,15 @@ for super::models::FlexBackupRestoreJob20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::FlexBackupRestoreJobCreate20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::FlexBackupRestoreJobCreate20241113 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::FlexBackupRestoreJobCreate20241113 {
+impl Object for super::models::FlexBackupRestoreJobCreate20241113 {
     const NAME: &'static str = "FlexBackupRestoreJobCreate20241113";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1043,10 +957,7 @@ for super::models::FlexBackupRestoreJobCreate20241113 {
         "targetProjectId",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_delivery_type = None;
         let mut value_expiration_date = None;
         let mut value_id = None;
@@ -1061,7 +972,7 @@ for super::models::FlexBackupRestoreJobCreate20241113 {
         let mut value_status = None;
         let mut value_target_deployment_item_name = None;
         let mut value_target_project_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_delivery_type, "deliveryType")?,
@@ -1125,18 +1036,15 @@ for super::models::FlexBackupRestoreJobCreate20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::FlexBackupSnapshot20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::FlexBackupSnapshot20241113 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::FlexBackupSnapshot20241113 {
+impl Object for super::models::FlexBackupSnapshot20241113 {
     const NAME: &'static str = "FlexBackupSnapshot20241113";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1150,10 +1058,7 @@ for super::models::FlexBackupSnapshot20241113 {
         "status",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_expiration = None;
         let mut value_finish_time = None;
         let mut value_id = None;
@@ -1162,7 +1067,7 @@ for super::models::FlexBackupSnapshot20241113 {
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_expiration, "expiration")?,
@@ -1190,30 +1095,23 @@ for super::models::FlexBackupSnapshot20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::FlexBackupSnapshotDownloadCreate20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::FlexBackupSnapshotDownloadCreate20241113 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::FlexBackupSnapshotDownloadCreate20241113 {
+impl Object for super::models::FlexBackupSnapshotDownloadCreate20241113 {
     const NAME: &'static str = "FlexBackupSnapshotDownloadCreate20241113";
 
     const FIELDS: &'static [&'static str] = &["links", "snapshotId"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_snapshot_id = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1229,18 +1127,15 @@ for super::models::FlexBackupSnapshotDownloadCreate20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::LegacyServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::LegacyServerlessBackupSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::LegacyServerlessBackupSnapshot {
+impl Object for super::models::LegacyServerlessBackupSnapshot {
     const NAME: &'static str = "LegacyServerlessBackupSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1254,10 +1149,7 @@ for super::models::LegacyServerlessBackupSnapshot {
         "storageSizeBytes",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_created_at = None;
         let mut value_expires_at = None;
         let mut value_id = None;
@@ -1266,7 +1158,7 @@ for super::models::LegacyServerlessBackupSnapshot {
         let mut value_snapshot_type = None;
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_created_at, "createdAt")?,
@@ -1299,38 +1191,31 @@ for super::models::LegacyServerlessBackupSnapshot {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
+impl<'de> Deserialize<'de>
 for super::models::LegacyServerlessBackupSnapshotSnapshotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for super::models::LegacyServerlessBackupSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::LegacyServerlessBackupSnapshotStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::LegacyTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::LegacyTenantSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::LegacyTenantSnapshot {
+impl Object for super::models::LegacyTenantSnapshot {
     const NAME: &'static str = "LegacyTenantSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1342,17 +1227,14 @@ impl ::atlas_runtime::__private::de::Object for super::models::LegacyTenantSnaps
         "status",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_finish_time = None;
         let mut value_id = None;
         let mut value_mongo_db_version = None;
         let mut value_scheduled_time = None;
         let mut value_start_time = None;
         let mut value_status = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_finish_time, "finishTime")?,
@@ -1375,38 +1257,31 @@ impl ::atlas_runtime::__private::de::Object for super::models::LegacyTenantSnaps
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for super::models::LegacyTenantSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::LegacyTenantSnapshotStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::Link {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::Link {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::Link {
+impl Object for super::models::Link {
     const NAME: &'static str = "Link";
 
     const FIELDS: &'static [&'static str] = &["href", "rel"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_href = None;
         let mut value_rel = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_href, "href")?,
@@ -1422,31 +1297,25 @@ impl ::atlas_runtime::__private::de::Object for super::models::Link {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
+impl<'de> Deserialize<'de>
 for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+impl Object for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     const NAME: &'static str = "PaginatedApiAtlasFlexBackupRestoreJob20241113";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1464,31 +1333,25 @@ for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
+impl<'de> Deserialize<'de>
 for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
+impl Object for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
     const NAME: &'static str = "PaginatedApiAtlasFlexBackupSnapshot20241113";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1506,31 +1369,25 @@ for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
+impl<'de> Deserialize<'de>
 for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
+impl Object for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
     const NAME: &'static str = "PaginatedApiAtlasServerlessBackupRestoreJob";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1548,31 +1405,24 @@ for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
+impl Object for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
     const NAME: &'static str = "PaginatedApiAtlasServerlessBackupSnapshot";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1590,30 +1440,24 @@ for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedCloudBackupReplicaSet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedCloudBackupReplicaSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedCloudBackupReplicaSet {
+impl Object for super::models::PaginatedCloudBackupReplicaSet {
     const NAME: &'static str = "PaginatedCloudBackupReplicaSet";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1631,30 +1475,24 @@ for super::models::PaginatedCloudBackupReplicaSet {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedCloudBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedCloudBackupRestoreJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedCloudBackupRestoreJob {
+impl Object for super::models::PaginatedCloudBackupRestoreJob {
     const NAME: &'static str = "PaginatedCloudBackupRestoreJob";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1672,31 +1510,25 @@ for super::models::PaginatedCloudBackupRestoreJob {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
+impl<'de> Deserialize<'de>
 for super::models::PaginatedCloudBackupShardedClusterSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedCloudBackupShardedClusterSnapshot {
+impl Object for super::models::PaginatedCloudBackupShardedClusterSnapshot {
     const NAME: &'static str = "PaginatedCloudBackupShardedClusterSnapshot";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1714,31 +1546,24 @@ for super::models::PaginatedCloudBackupShardedClusterSnapshot {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de>
-for super::models::PaginatedLegacyServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedLegacyServerlessBackupSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedLegacyServerlessBackupSnapshot {
+impl Object for super::models::PaginatedLegacyServerlessBackupSnapshot {
     const NAME: &'static str = "PaginatedLegacyServerlessBackupSnapshot";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1756,30 +1581,24 @@ for super::models::PaginatedLegacyServerlessBackupSnapshot {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedLegacyTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedLegacyTenantSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::PaginatedLegacyTenantSnapshot {
+impl Object for super::models::PaginatedLegacyTenantSnapshot {
     const NAME: &'static str = "PaginatedLegacyTenantSnapshot";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1797,29 +1616,24 @@ for super::models::PaginatedLegacyTenantSnapshot {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::PaginatedTenantSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::PaginatedTenantSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::PaginatedTenantSnapshot {
+impl Object for super::models::PaginatedTenantSnapshot {
     const NAME: &'static str = "PaginatedTenantSnapshot";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_links = None;
         let mut value_results = None;
         let mut value_total_count = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_links, "links")?,
@@ -1837,18 +1651,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::PaginatedTenantSn
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupRestoreJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::ServerlessBackupRestoreJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object
-for super::models::ServerlessBackupRestoreJob {
+impl Object for super::models::ServerlessBackupRestoreJob {
     const NAME: &'static str = "ServerlessBackupRestoreJob";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1871,10 +1682,7 @@ for super::models::ServerlessBackupRestoreJob {
         "timestamp",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_cancelled = None;
         let mut value_delivery_type = None;
         let mut value_delivery_url = None;
@@ -1892,7 +1700,7 @@ for super::models::ServerlessBackupRestoreJob {
         let mut value_target_cluster_name = None;
         let mut value_target_group_id = None;
         let mut value_timestamp = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_cancelled, "cancelled")?,
@@ -1949,17 +1757,15 @@ for super::models::ServerlessBackupRestoreJob {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::ServerlessBackupSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::ServerlessBackupSnapshot {
+impl Object for super::models::ServerlessBackupSnapshot {
     const NAME: &'static str = "ServerlessBackupSnapshot";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1975,10 +1781,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ServerlessBackupS
         "storageSizeBytes",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_created_at = None;
         let mut value_expires_at = None;
         let mut value_frequency_type = None;
@@ -1989,7 +1792,7 @@ impl ::atlas_runtime::__private::de::Object for super::models::ServerlessBackupS
         let mut value_snapshot_type = None;
         let mut value_status = None;
         let mut value_storage_size_bytes = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_created_at, "createdAt")?,
@@ -2026,31 +1829,23 @@ impl ::atlas_runtime::__private::de::Object for super::models::ServerlessBackupS
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for super::models::ServerlessBackupSnapshotFrequencyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::ServerlessBackupSnapshotFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for super::models::ServerlessBackupSnapshotSnapshotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::ServerlessBackupSnapshotSnapshotType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for super::models::ServerlessBackupSnapshotStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> Deserialize<'de> for super::models::ServerlessBackupSnapshotStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
 }

@@ -8,19 +8,18 @@
 //! optional property, and across hundreds of models that code was a fifth of the time
 //! it took to type-check the crate.
 
+#[allow(unused_imports)]
+use ::atlas_runtime::__private::ser::{present, Fields};
+#[allow(unused_imports)]
+use ::serde::{Serialize, Serializer};
+
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::ApiBsonTimestamp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::ApiBsonTimestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "ApiBsonTimestamp",
-            ::atlas_runtime::__private::ser::present([
-                self.date.is_some(),
-                self.increment.is_some(),
-            ]),
+            present([self.date.is_some(), self.increment.is_some()]),
         )?;
         fields.optional("date", &self.date)?;
         fields.optional("increment", &self.increment)?;
@@ -29,16 +28,13 @@ impl ::serde::Serialize for super::models::ApiBsonTimestamp {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::ApiError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::ApiError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "ApiError",
             2
-                + ::atlas_runtime::__private::ser::present([
+                + present([
                     self.bad_request_detail.is_some(),
                     self.detail.is_some(),
                     self.parameters.is_some(),
@@ -56,18 +52,12 @@ impl ::serde::Serialize for super::models::ApiError {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::ApiPrivateDownloadDeliveryUrl {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::ApiPrivateDownloadDeliveryUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "ApiPrivateDownloadDeliveryUrl",
-            ::atlas_runtime::__private::ser::present([
-                self.delivery_url.is_some(),
-                self.endpoint_id.is_some(),
-            ]),
+            present([self.delivery_url.is_some(), self.endpoint_id.is_some()]),
         )?;
         fields.optional("deliveryUrl", &self.delivery_url)?;
         fields.optional("endpointId", &self.endpoint_id)?;
@@ -76,15 +66,12 @@ impl ::serde::Serialize for super::models::ApiPrivateDownloadDeliveryUrl {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::BackupSnapshotRetention {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::BackupSnapshotRetention {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "BackupSnapshotRetention",
-            2 + ::atlas_runtime::__private::ser::present([self.links.is_some()]),
+            2 + present([self.links.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("retentionUnit", &self.retention_unit)?;
@@ -94,15 +81,12 @@ impl ::serde::Serialize for super::models::BackupSnapshotRetention {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::BackupTenantSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::BackupTenantSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "BackupTenantSnapshot",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.expiration.is_some(),
                 self.finish_time.is_some(),
                 self.id.is_some(),
@@ -126,15 +110,12 @@ impl ::serde::Serialize for super::models::BackupTenantSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::BadRequestDetail {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::BadRequestDetail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "BadRequestDetail",
-            ::atlas_runtime::__private::ser::present([self.fields.is_some()]),
+            present([self.fields.is_some()]),
         )?;
         fields.optional("fields", &self.fields)?;
         fields.end()
@@ -142,15 +123,12 @@ impl ::serde::Serialize for super::models::BadRequestDetail {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupOnDemandSnapshotRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupOnDemandSnapshotRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupOnDemandSnapshotRequest",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.description.is_some(),
                 self.links.is_some(),
                 self.retention_in_days.is_some(),
@@ -164,15 +142,12 @@ impl ::serde::Serialize for super::models::DiskBackupOnDemandSnapshotRequest {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupReplicaSet {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupReplicaSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupReplicaSet",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.cloud_provider.is_some(),
                 self.copy_regions.is_some(),
                 self.created_at.is_some(),
@@ -212,15 +187,12 @@ impl ::serde::Serialize for super::models::DiskBackupReplicaSet {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupRestoreMember {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupRestoreMember {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupRestoreMember",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.download_url.is_some(),
                 self.private_download_delivery_urls.is_some(),
                 self.replica_set_name.is_some(),
@@ -238,15 +210,12 @@ impl ::serde::Serialize for super::models::DiskBackupRestoreMember {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupShardedClusterSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupShardedClusterSnapshot",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.config_server_type.is_some(),
                 self.created_at.is_some(),
                 self.description.is_some(),
@@ -286,12 +255,9 @@ impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshotMember {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupShardedClusterSnapshotMember {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupShardedClusterSnapshotMember",
             3,
@@ -304,15 +270,12 @@ impl ::serde::Serialize for super::models::DiskBackupShardedClusterSnapshotMembe
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupSnapshot",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.cloud_provider.is_some(),
                 self.config_server_type.is_some(),
                 self.copy_regions.is_some(),
@@ -358,16 +321,13 @@ impl ::serde::Serialize for super::models::DiskBackupSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DiskBackupSnapshotRestoreJob {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DiskBackupSnapshotRestoreJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DiskBackupSnapshotRestoreJob",
             1
-                + ::atlas_runtime::__private::ser::present([
+                + present([
                     self.cancelled.is_some(),
                     self.components.is_some(),
                     self.delivery_url.is_some(),
@@ -416,16 +376,9 @@ impl ::serde::Serialize for super::models::DiskBackupSnapshotRestoreJob {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::FieldViolation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
-            serializer,
-            "FieldViolation",
-            2,
-        )?;
+impl Serialize for super::models::FieldViolation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(serializer, "FieldViolation", 2)?;
         fields.field("description", &self.description)?;
         fields.field("field", &self.field)?;
         fields.end()
@@ -433,15 +386,12 @@ impl ::serde::Serialize for super::models::FieldViolation {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::FlexBackupRestoreJob20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::FlexBackupRestoreJob20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "FlexBackupRestoreJob20241113",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.delivery_type.is_some(),
                 self.expiration_date.is_some(),
                 self.id.is_some(),
@@ -477,15 +427,12 @@ impl ::serde::Serialize for super::models::FlexBackupRestoreJob20241113 {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::FlexBackupRestoreJobCreate20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::FlexBackupRestoreJobCreate20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "FlexBackupRestoreJobCreate20241113",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.delivery_type.is_some(),
                 self.expiration_date.is_some(),
                 self.id.is_some(),
@@ -521,15 +468,12 @@ impl ::serde::Serialize for super::models::FlexBackupRestoreJobCreate20241113 {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::FlexBackupSnapshot20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::FlexBackupSnapshot20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "FlexBackupSnapshot20241113",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.expiration.is_some(),
                 self.finish_time.is_some(),
                 self.id.is_some(),
@@ -553,18 +497,12 @@ impl ::serde::Serialize for super::models::FlexBackupSnapshot20241113 {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::FlexBackupSnapshotDownloadCreate20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::FlexBackupSnapshotDownloadCreate20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "FlexBackupSnapshotDownloadCreate20241113",
-            ::atlas_runtime::__private::ser::present([
-                self.links.is_some(),
-                self.snapshot_id.is_some(),
-            ]),
+            present([self.links.is_some(), self.snapshot_id.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.optional("snapshotId", &self.snapshot_id)?;
@@ -573,16 +511,13 @@ impl ::serde::Serialize for super::models::FlexBackupSnapshotDownloadCreate20241
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::LegacyServerlessBackupSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::LegacyServerlessBackupSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "LegacyServerlessBackupSnapshot",
             2
-                + ::atlas_runtime::__private::ser::present([
+                + present([
                     self.created_at.is_some(),
                     self.expires_at.is_some(),
                     self.mongod_version.is_some(),
@@ -604,16 +539,13 @@ impl ::serde::Serialize for super::models::LegacyServerlessBackupSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::LegacyTenantSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::LegacyTenantSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "LegacyTenantSnapshot",
             2
-                + ::atlas_runtime::__private::ser::present([
+                + present([
                     self.finish_time.is_some(),
                     self.mongo_db_version.is_some(),
                     self.scheduled_time.is_some(),
@@ -631,18 +563,12 @@ impl ::serde::Serialize for super::models::LegacyTenantSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::Link {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::Link {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "Link",
-            ::atlas_runtime::__private::ser::present([
-                self.href.is_some(),
-                self.rel.is_some(),
-            ]),
+            present([self.href.is_some(), self.rel.is_some()]),
         )?;
         fields.optional("href", &self.href)?;
         fields.optional("rel", &self.rel)?;
@@ -651,20 +577,12 @@ impl ::serde::Serialize for super::models::Link {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize
-for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedApiAtlasFlexBackupRestoreJob20241113",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -674,19 +592,12 @@ for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedApiAtlasFlexBackupSnapshot20241113",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -696,19 +607,12 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasFlexBackupSnapshot20
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedApiAtlasServerlessBackupRestoreJob",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -718,19 +622,12 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupRest
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedApiAtlasServerlessBackupSnapshot",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -740,19 +637,12 @@ impl ::serde::Serialize for super::models::PaginatedApiAtlasServerlessBackupSnap
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedCloudBackupReplicaSet {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedCloudBackupReplicaSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedCloudBackupReplicaSet",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -762,19 +652,12 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupReplicaSet {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedCloudBackupRestoreJob {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedCloudBackupRestoreJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedCloudBackupRestoreJob",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -784,19 +667,12 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupRestoreJob {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedCloudBackupShardedClusterSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedCloudBackupShardedClusterSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedCloudBackupShardedClusterSnapshot",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -806,19 +682,12 @@ impl ::serde::Serialize for super::models::PaginatedCloudBackupShardedClusterSna
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedLegacyServerlessBackupSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedLegacyServerlessBackupSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedLegacyServerlessBackupSnapshot",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -828,19 +697,12 @@ impl ::serde::Serialize for super::models::PaginatedLegacyServerlessBackupSnapsh
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedLegacyTenantSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedLegacyTenantSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedLegacyTenantSnapshot",
-            1
-                + ::atlas_runtime::__private::ser::present([
-                    self.links.is_some(),
-                    self.total_count.is_some(),
-                ]),
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
         fields.field("results", &self.results)?;
@@ -850,15 +712,12 @@ impl ::serde::Serialize for super::models::PaginatedLegacyTenantSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::PaginatedTenantSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::PaginatedTenantSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "PaginatedTenantSnapshot",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.links.is_some(),
                 self.results.is_some(),
                 self.total_count.is_some(),
@@ -872,16 +731,13 @@ impl ::serde::Serialize for super::models::PaginatedTenantSnapshot {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::ServerlessBackupRestoreJob {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::ServerlessBackupRestoreJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "ServerlessBackupRestoreJob",
             3
-                + ::atlas_runtime::__private::ser::present([
+                + present([
                     self.cancelled.is_some(),
                     self.delivery_url.is_some(),
                     self.desired_timestamp.is_some(),
@@ -920,15 +776,12 @@ impl ::serde::Serialize for super::models::ServerlessBackupRestoreJob {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::ServerlessBackupSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::ServerlessBackupSnapshot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "ServerlessBackupSnapshot",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.created_at.is_some(),
                 self.expires_at.is_some(),
                 self.frequency_type.is_some(),

@@ -10,7 +10,6 @@
 //! request the API would refuse fails the test when the server is dropped.
 
 pub use ::atlas_runtime::mock::{Expectation, Violation};
-
 #[allow(unused_imports)]
 use ::atlas_runtime::{
     __private::{Check, Pattern},

@@ -223,6 +223,12 @@ fn decoders(model: &ApiModel) -> Vec<Part<'_>> {
                 //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
                 //! visitor for every struct, and across hundreds of models that code was most of the
                 //! time it took to type-check the crate.
+
+                // With a feature per tag, the models that use one may all be compiled out.
+                #[allow(unused_imports)]
+                use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+                #[allow(unused_imports)]
+                use ::serde::{de::MapAccess, Deserialize, Deserializer};
             }
         },
         decoder,
@@ -243,6 +249,11 @@ fn encoders(model: &ApiModel) -> Vec<Part<'_>> {
                 //! `#[derive(Serialize)]` spells the same out with a test and two calls for every
                 //! optional property, and across hundreds of models that code was a fifth of the time
                 //! it took to type-check the crate.
+
+                #[allow(unused_imports)]
+                use ::atlas_runtime::__private::ser::{present, Fields};
+                #[allow(unused_imports)]
+                use ::serde::{Serialize, Serializer};
             }
         },
         encoder,

@@ -101,9 +101,9 @@ impl ToTokens for EnumDeserialize<'_> {
         let allow_deprecated = self.def.deprecated.then(|| quote!(#[allow(deprecated)]));
         tokens.extend(quote! {
             #allow_deprecated
-            impl<'de> ::serde::Deserialize<'de> for super::models::#name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+            impl<'de> Deserialize<'de> for super::models::#name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = String::deserialize(deserializer)?;
                     Ok(Self::from(value.as_str()))
                 }
             }

@@ -30,9 +30,9 @@ impl ToTokens for StructDeserialize<'_> {
             .collect();
         let body = if self.fields.is_empty() {
             quote! {
-                let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+                let mut fields = FieldCursor::new(Self::FIELDS);
                 while map.next_key_seed(&mut fields)?.is_some() {
-                    ::atlas_runtime::__private::de::skip(&mut map)?;
+                    skip(&mut map)?;
                 }
                 Ok(Self {})
             }
@@ -47,19 +47,9 @@ impl ToTokens for StructDeserialize<'_> {
                     quote!(#field_ident: required(#slot, #wire)?)
                 }
             });
-            let uses = if self.fields.iter().any(|f| f.required && !f.nullable) {
-                quote!(
-                    use ::atlas_runtime::__private::de::{required, skip, take};
-                )
-            } else {
-                quote!(
-                    use ::atlas_runtime::__private::de::{skip, take};
-                )
-            };
             quote! {
-                #uses
                 #(let mut #slots = None;)*
-                let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+                let mut fields = FieldCursor::new(Self::FIELDS);
                 while let Some(index) = map.next_key_seed(&mut fields)? {
                     match index {
                         #(#positions => take(&mut map, &mut #slots, #wire)?,)*
@@ -71,19 +61,19 @@ impl ToTokens for StructDeserialize<'_> {
         };
         tokens.extend(quote! {
             #[allow(deprecated)]
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(
                     deserializer: D,
                 ) -> Result<Self, D::Error> {
-                    ::atlas_runtime::__private::de::object(deserializer)
+                    object(deserializer)
                 }
             }
             #[allow(deprecated)]
             #[doc(hidden)]
-            impl ::atlas_runtime::__private::de::Object for #name {
+            impl Object for #name {
                 const NAME: &'static str = #rust_name;
                 const FIELDS: &'static [&'static str] = &[#(#wire),*];
-                fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                fn from_map<'de, A: MapAccess<'de>>(
                     mut map: A,
                 ) -> Result<Self, A::Error> {
                     #body

@@ -29,7 +29,7 @@ impl ToTokens for StructSerialize<'_> {
                 quote!(self.#field.is_some())
             })
             .collect();
-        let counted = quote!(::atlas_runtime::__private::ser::present([#(#present),*]));
+        let counted = quote!(present([#(#present),*]));
         let len = match (always, present.is_empty()) {
             (always, true) => Literal::usize_unsuffixed(always).into_token_stream(),
             (0, false) => counted,
@@ -49,13 +49,13 @@ impl ToTokens for StructSerialize<'_> {
         });
         tokens.extend(quote! {
             #[allow(deprecated)]
-            impl ::serde::Serialize for super::models::#name {
-                fn serialize<S: ::serde::Serializer>(
+            impl Serialize for super::models::#name {
+                fn serialize<S: Serializer>(
                     &self,
                     serializer: S,
                 ) -> Result<S::Ok, S::Error> {
                     let mut fields =
-                        ::atlas_runtime::__private::ser::Fields::new(serializer, #rust_name, #len)?;
+                        Fields::new(serializer, #rust_name, #len)?;
                     #(#writes)*
                     fields.end()
                 }

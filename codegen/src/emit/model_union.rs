@@ -86,9 +86,9 @@ impl ToTokens for UnionDeserialize<'_> {
         let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
         tokens.extend(quote! {
             #allow_deprecated
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = ::serde_json::Value::deserialize(deserializer)?;
                     let tag = value
                         .get(#property)
                         .and_then(::serde_json::Value::as_str)

@@ -2,13 +2,14 @@
 // Do not edit: change the spec or the generator, then run `cargo test -p codegen --test decode_unions` again.
 
 
-impl<'de> ::serde::Deserialize<'de> for super::models::Criteria {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+#[allow(unused_imports)]
+use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+#[allow(unused_imports)]
+use ::serde::{de::MapAccess, Deserialize, Deserializer};
+
+impl<'de> Deserialize<'de> for super::models::Criteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
         let tag = value
             .get("type")
             .and_then(::serde_json::Value::as_str)
@@ -40,17 +41,15 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Criteria {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::CustomCriteria {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::CustomCriteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::CustomCriteria {
+impl Object for super::models::CustomCriteria {
     const NAME: &'static str = "CustomCriteria";
 
     const FIELDS: &'static [&'static str] = &[
@@ -60,15 +59,12 @@ impl ::atlas_runtime::__private::de::Object for super::models::CustomCriteria {
         "query",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_type = None;
         let mut value_alternatives = None;
         let mut value_fallback = None;
         let mut value_query = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_type, "type")?,
@@ -88,28 +84,23 @@ impl ::atlas_runtime::__private::de::Object for super::models::CustomCriteria {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DailySchedule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DailySchedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::DailySchedule {
+impl Object for super::models::DailySchedule {
     const NAME: &'static str = "DailySchedule";
 
     const FIELDS: &'static [&'static str] = &["startHour", "type"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_start_hour = None;
         let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_start_hour, "startHour")?,
@@ -125,29 +116,24 @@ impl ::atlas_runtime::__private::de::Object for super::models::DailySchedule {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::DateCriteria {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::DateCriteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::DateCriteria {
+impl Object for super::models::DateCriteria {
     const NAME: &'static str = "DateCriteria";
 
     const FIELDS: &'static [&'static str] = &["type", "dateField", "expireAfterDays"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_type = None;
         let mut value_date_field = None;
         let mut value_expire_after_days = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_type, "type")?,
@@ -165,17 +151,15 @@ impl ::atlas_runtime::__private::de::Object for super::models::DateCriteria {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::GetUntypedResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::GetUntypedResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::GetUntypedResponse {
+impl Object for super::models::GetUntypedResponse {
     const NAME: &'static str = "GetUntypedResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -185,15 +169,12 @@ impl ::atlas_runtime::__private::de::Object for super::models::GetUntypedRespons
         "selfMapped",
     ];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_inline_members = None;
         let mut value_missing_tag = None;
         let mut value_not_an_object = None;
         let mut value_self_mapped = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_inline_members, "inlineMembers")?,
@@ -213,27 +194,22 @@ impl ::atlas_runtime::__private::de::Object for super::models::GetUntypedRespons
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::MissingTag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::MissingTag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::MissingTag {
+impl Object for super::models::MissingTag {
     const NAME: &'static str = "MissingTag";
 
     const FIELDS: &'static [&'static str] = &["kind"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_kind = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_kind, "kind")?,
@@ -245,27 +221,22 @@ impl ::atlas_runtime::__private::de::Object for super::models::MissingTag {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::NoKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::NoKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::NoKind {
+impl Object for super::models::NoKind {
     const NAME: &'static str = "NoKind";
 
     const FIELDS: &'static [&'static str] = &["other"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_other = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_other, "other")?,
@@ -279,27 +250,22 @@ impl ::atlas_runtime::__private::de::Object for super::models::NoKind {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::NotAnObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::NotAnObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::NotAnObject {
+impl Object for super::models::NotAnObject {
     const NAME: &'static str = "NotAnObject";
 
     const FIELDS: &'static [&'static str] = &["kind"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_kind = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_kind, "kind")?,
@@ -311,13 +277,9 @@ impl ::atlas_runtime::__private::de::Object for super::models::NotAnObject {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::Schedule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+impl<'de> Deserialize<'de> for super::models::Schedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
         let tag = value
             .get("type")
             .and_then(::serde_json::Value::as_str)
@@ -339,28 +301,23 @@ impl<'de> ::serde::Deserialize<'de> for super::models::Schedule {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::SelfMapped {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::SelfMapped {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::SelfMapped {
+impl Object for super::models::SelfMapped {
     const NAME: &'static str = "SelfMapped";
 
     const FIELDS: &'static [&'static str] = &["limit", "name"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_limit = None;
         let mut value_name = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_limit, "limit")?,
@@ -376,28 +333,23 @@ impl ::atlas_runtime::__private::de::Object for super::models::SelfMapped {
 }
 
 #[allow(deprecated)]
-impl<'de> ::serde::Deserialize<'de> for super::models::WeeklySchedule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::atlas_runtime::__private::de::object(deserializer)
+impl<'de> Deserialize<'de> for super::models::WeeklySchedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 #[doc(hidden)]
-impl ::atlas_runtime::__private::de::Object for super::models::WeeklySchedule {
+impl Object for super::models::WeeklySchedule {
     const NAME: &'static str = "WeeklySchedule";
 
     const FIELDS: &'static [&'static str] = &["dayOfWeek", "type"];
 
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        use ::atlas_runtime::__private::de::{required, skip, take};
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut value_day_of_week = None;
         let mut value_type = None;
-        let mut fields = ::atlas_runtime::__private::de::FieldCursor::new(Self::FIELDS);
+        let mut fields = FieldCursor::new(Self::FIELDS);
         while let Some(index) = map.next_key_seed(&mut fields)? {
             match index {
                 0 => take(&mut map, &mut value_day_of_week, "dayOfWeek")?,

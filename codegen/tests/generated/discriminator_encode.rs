@@ -2,20 +2,18 @@
 // Do not edit: change the spec or the generator, then run `cargo test -p codegen --test decode_unions` again.
 
 
+#[allow(unused_imports)]
+use ::atlas_runtime::__private::ser::{present, Fields};
+#[allow(unused_imports)]
+use ::serde::{Serialize, Serializer};
+
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::CustomCriteria {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::CustomCriteria {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "CustomCriteria",
-            2
-                + ::atlas_runtime::__private::ser::present([
-                    self.alternatives.is_some(),
-                    self.fallback.is_some(),
-                ]),
+            2 + present([self.alternatives.is_some(), self.fallback.is_some()]),
         )?;
         fields.field("type", &self.r#type)?;
         fields.optional("alternatives", &self.alternatives)?;
@@ -26,16 +24,9 @@ impl ::serde::Serialize for super::models::CustomCriteria {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DailySchedule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
-            serializer,
-            "DailySchedule",
-            2,
-        )?;
+impl Serialize for super::models::DailySchedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(serializer, "DailySchedule", 2)?;
         fields.field("startHour", &self.start_hour)?;
         fields.field("type", &self.r#type)?;
         fields.end()
@@ -43,15 +34,12 @@ impl ::serde::Serialize for super::models::DailySchedule {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::DateCriteria {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::DateCriteria {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "DateCriteria",
-            2 + ::atlas_runtime::__private::ser::present([self.date_field.is_some()]),
+            2 + present([self.date_field.is_some()]),
         )?;
         fields.field("type", &self.r#type)?;
         fields.optional("dateField", &self.date_field)?;
@@ -61,15 +49,12 @@ impl ::serde::Serialize for super::models::DateCriteria {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::GetUntypedResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::GetUntypedResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "GetUntypedResponse",
-            ::atlas_runtime::__private::ser::present([
+            present([
                 self.inline_members.is_some(),
                 self.missing_tag.is_some(),
                 self.not_an_object.is_some(),
@@ -85,15 +70,12 @@ impl ::serde::Serialize for super::models::GetUntypedResponse {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::MissingTag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::MissingTag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "MissingTag",
-            ::atlas_runtime::__private::ser::present([self.kind.is_some()]),
+            present([self.kind.is_some()]),
         )?;
         fields.optional("kind", &self.kind)?;
         fields.end()
@@ -101,15 +83,12 @@ impl ::serde::Serialize for super::models::MissingTag {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::NoKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::NoKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "NoKind",
-            ::atlas_runtime::__private::ser::present([self.other.is_some()]),
+            present([self.other.is_some()]),
         )?;
         fields.optional("other", &self.other)?;
         fields.end()
@@ -117,15 +96,12 @@ impl ::serde::Serialize for super::models::NoKind {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::NotAnObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::NotAnObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "NotAnObject",
-            ::atlas_runtime::__private::ser::present([self.kind.is_some()]),
+            present([self.kind.is_some()]),
         )?;
         fields.optional("kind", &self.kind)?;
         fields.end()
@@ -133,18 +109,12 @@ impl ::serde::Serialize for super::models::NotAnObject {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::SelfMapped {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::SelfMapped {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "SelfMapped",
-            ::atlas_runtime::__private::ser::present([
-                self.limit.is_some(),
-                self.name.is_some(),
-            ]),
+            present([self.limit.is_some(), self.name.is_some()]),
         )?;
         fields.optional("limit", &self.limit)?;
         fields.optional("name", &self.name)?;
@@ -153,15 +123,12 @@ impl ::serde::Serialize for super::models::SelfMapped {
 }
 
 #[allow(deprecated)]
-impl ::serde::Serialize for super::models::WeeklySchedule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::atlas_runtime::__private::ser::Fields::new(
+impl Serialize for super::models::WeeklySchedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
             serializer,
             "WeeklySchedule",
-            1 + ::atlas_runtime::__private::ser::present([self.day_of_week.is_some()]),
+            1 + present([self.day_of_week.is_some()]),
         )?;
         fields.optional("dayOfWeek", &self.day_of_week)?;
         fields.field("type", &self.r#type)?;
