@@ -74,7 +74,11 @@ pub fn measure(paths: &Paths, specs: &Specs, runs: usize, quick: bool) -> anyhow
             for (slot, crate_dir) in [&ours, &progenitor].into_iter().enumerate() {
                 for (kind, subcommand) in ["check", "build", "doc"].into_iter().enumerate() {
                     touch(&crate_dir.join("src/lib.rs"))?;
-                    let args: &[&str] = if subcommand == "doc" { &["--no-deps"] } else { &[] };
+                    let args: &[&str] = if subcommand == "doc" {
+                        &["--no-deps"]
+                    } else {
+                        &[]
+                    };
                     timings[slot][kind].push(cargo_with(paths, crate_dir, subcommand, args)?);
                 }
             }
