@@ -229,6 +229,10 @@ fn similarity(old: &ApiModel, a: &TypeName, new: &ApiModel, b: &TypeName) -> f64
             TypeKind::Enum(values) => (1, values.iter().map(|v| v.value.clone()).collect()),
             TypeKind::Alias(_) => (2, BTreeSet::new()),
             TypeKind::Union(union) => (3, union.variants.iter().map(|v| v.value.clone()).collect()),
+            TypeKind::Untagged(union) => (
+                4,
+                union.variants.iter().map(|v| v.ident.0.clone()).collect(),
+            ),
         })
     };
     let (Some((ka, x)), Some((kb, y))) = (names(old, a), names(new, b)) else {
@@ -268,6 +272,15 @@ fn signature(model: &ApiModel, name: &TypeName) -> Option<String> {
             parts.sort();
             format!("union[{}]{{{}}}", union.property, parts.join(","))
         }
+        // Alternatives keep their order: it is the order a decoder tries them in.
+        TypeKind::Untagged(union) => {
+            let parts: Vec<String> = union
+                .variants
+                .iter()
+                .map(|v| ref_signature(model, &v.ty, 0))
+                .collect();
+            format!("untagged{{{}}}", parts.join(","))
+        }
         // Aliases of primitives are too alike to tell apart by shape.
         TypeKind::Alias(_) => return None,
     })
@@ -290,6 +303,7 @@ fn ref_signature(model: &ApiModel, ty: &TypeRef, depth: usize) -> String {
             Some(TypeKind::Struct(_)) => "struct".to_owned(),
             Some(TypeKind::Enum(_)) => "enum".to_owned(),
             Some(TypeKind::Union(_)) => "union".to_owned(),
+            Some(TypeKind::Untagged(_)) => "untagged".to_owned(),
             Some(TypeKind::Alias(target)) if depth < 8 => ref_signature(model, target, depth + 1),
             _ => "?".to_owned(),
         },
@@ -344,6 +358,14 @@ fn identical(
                         .iter()
                         .any(|vb| va.value == vb.value && same_ref(&va.ty, &vb.ty))
                 })
+        }
+        (TypeKind::Untagged(f), TypeKind::Untagged(g)) => {
+            f.keyword == g.keyword
+                && f.variants.len() == g.variants.len()
+                && f.variants
+                    .iter()
+                    .zip(&g.variants)
+                    .all(|(va, vb)| same_ref(&va.ty, &vb.ty))
         }
         _ => false,
     }

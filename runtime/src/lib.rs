@@ -35,6 +35,8 @@ mod response;
 mod retry;
 #[doc(hidden)]
 pub mod ser;
+#[doc(hidden)]
+pub mod shape;
 mod waiter;
 
 pub use auth::{AuthError, TokenError};
@@ -75,5 +77,6 @@ pub mod __private {
     pub use crate::request::Request;
     pub use crate::response::RawResponse;
     pub use crate::ser;
+    pub use crate::shape;
     pub use crate::waiter::{MatchTest, Matcher, WaiterInfo};
 }

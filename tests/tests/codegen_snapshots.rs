@@ -107,6 +107,15 @@ fn discriminators() {
     insta::assert_snapshot!(render_fixture("discriminator.yaml"));
 }
 
+/// A polymorphic base whose subtypes extend it with `allOf` (one with nothing of its own), and
+/// unions without a discriminator: objects told apart by an implicit tag or by their
+/// properties, string alternatives merged into one enum, primitives by JSON type, a nullable
+/// union. Their decoding is run in `codegen/tests/decode_unions.rs`.
+#[test]
+fn unions_without_a_usable_discriminator() {
+    insta::assert_snapshot!(render_fixture("unions.yaml"));
+}
+
 /// The public surface of the committed client: every operation with its Rust method, wire
 /// contract and deprecation, and every type with its kind. The code itself is committed and
 /// checked for freshness; this is the part a reviewer reads when the spec changes.
@@ -218,6 +227,14 @@ fn surface(model: &ApiModel) -> String {
                     .map(|v| format!("{}: {:?}", v.value, v.ty))
                     .collect();
                 format!("union by {} [{}]", union.property, variants.join(", "))
+            }
+            TypeKind::Untagged(union) => {
+                let variants: Vec<String> = union
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}: {:?}", v.ident, v.ty))
+                    .collect();
+                format!("{:?} by shape [{}]", union.keyword, variants.join(", "))
             }
         };
         writeln!(out, "type {} {}", def.name, kind).unwrap();

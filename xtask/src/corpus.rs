@@ -39,6 +39,10 @@ pub struct CorpusArgs {
     /// then builds the full feature set, and one build more has a single tag on.
     #[arg(long)]
     per_tag: bool,
+    /// Fail a spec that has more schemas than this generated as `serde_json::Value` (a union
+    /// or other composition the generator could not type).
+    #[arg(long, value_name = "N")]
+    max_untyped: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -65,6 +69,7 @@ pub fn run_peers(args: PeersArgs) -> anyhow::Result<ExitCode> {
         target_dir: args.target_dir,
         clippy: true,
         per_tag: false,
+        max_untyped: None,
     })
 }
 
@@ -73,7 +78,10 @@ struct Outcome {
     spec: String,
     operations: Option<usize>,
     schemas: Option<usize>,
-    fallbacks: Option<usize>,
+    /// Schemas generated as `serde_json::Value`.
+    untyped: Option<usize>,
+    /// Notes: fallbacks and guesses, the untyped schemas among them.
+    notes: Option<usize>,
     seconds: f64,
     verdict: Verdict,
 }
@@ -95,6 +103,11 @@ enum Verdict {
     },
     /// `cargo check` failed without a compiler message (for example, dependency resolution).
     CheckFailed(String),
+    /// More schemas than allowed could not be typed: their pointers.
+    Untyped {
+        limit: usize,
+        pointers: Vec<String>,
+    },
 }
 
 impl Verdict {
@@ -118,6 +131,9 @@ impl Verdict {
                 ..
             } => format!("FAIL: {tool}: {errors} error(s), {warnings} warning(s)"),
             Verdict::CheckFailed(_) => "FAIL: cargo check".to_owned(),
+            Verdict::Untyped { limit, pointers } => {
+                format!("FAIL: {} untyped (limit {limit})", pointers.len())
+            }
         }
     }
 }
@@ -125,8 +141,11 @@ impl Verdict {
 pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     let root = project::repository_root();
     let specs = spec_files(&args.dir)?;
-    let out_root = args.out.unwrap_or_else(|| root.join(OUT_DIR));
-    let target_dir = args.target_dir.unwrap_or_else(|| root.join(TARGET_DIR));
+    let out_root = args.out.clone().unwrap_or_else(|| root.join(OUT_DIR));
+    let target_dir = args
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| root.join(TARGET_DIR));
     let crate_dirs = crate_dirs(&specs, &out_root);
 
     let mut outcomes = Vec::new();
@@ -134,15 +153,7 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         let label = file_label(spec);
         print!("[{}/{}] {label}: ", index + 1, specs.len());
         let _ = std::io::stdout().flush();
-        let outcome = check_spec(
-            &root,
-            spec,
-            out,
-            &target_dir,
-            label,
-            args.clippy,
-            args.per_tag,
-        );
+        let outcome = check_spec(&root, spec, out, &target_dir, label, &args);
         println!("{} in {:.1} s", outcome.verdict.summary(), outcome.seconds);
         outcomes.push(outcome);
     }
@@ -159,6 +170,11 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
             Verdict::Diagnostics { first, .. } => {
                 for message in first {
                     println!("{}", message.trim_end());
+                }
+            }
+            Verdict::Untyped { pointers, .. } => {
+                for pointer in pointers {
+                    println!("  #{pointer}: generated as `serde_json::Value`");
                 }
             }
             Verdict::Ok | Verdict::OkLinted | Verdict::OkWithTag(_) => {}
@@ -241,15 +257,21 @@ fn check_spec(
     out: &Path,
     target_dir: &Path,
     label: String,
-    clippy: bool,
-    per_tag: bool,
+    args: &CorpusArgs,
 ) -> Outcome {
+    let CorpusArgs {
+        clippy,
+        per_tag,
+        max_untyped,
+        ..
+    } = *args;
     let started = Instant::now();
     let mut outcome = Outcome {
         spec: label,
         operations: None,
         schemas: None,
-        fallbacks: None,
+        untyped: None,
+        notes: None,
         seconds: 0.0,
         verdict: Verdict::Ok,
     };
@@ -270,8 +292,15 @@ fn check_spec(
             let model = &generated.model;
             outcome.operations = Some(model.operations.len());
             outcome.schemas = Some(model.types.len());
-            outcome.fallbacks = Some(model.notes.len());
-            outcome.verdict = cargo_check(root, out, target_dir, &Lint::Check);
+            outcome.untyped = Some(model.untyped.len());
+            outcome.notes = Some(model.notes.len());
+            outcome.verdict = match max_untyped {
+                Some(limit) if model.untyped.len() > limit => Verdict::Untyped {
+                    limit,
+                    pointers: model.untyped.clone(),
+                },
+                _ => cargo_check(root, out, target_dir, &Lint::Check),
+            };
             if clippy && outcome.verdict.passed() {
                 outcome.verdict = match cargo_check(root, out, target_dir, &Lint::Clippy) {
                     Verdict::Ok => Verdict::OkLinted,
@@ -428,19 +457,21 @@ fn table(outcomes: &[Outcome]) -> String {
         "spec",
         "operations",
         "schemas",
-        "fallbacks",
+        "untyped",
+        "notes",
         "seconds",
         "verdict",
     ]
     .map(str::to_owned);
-    let rows: Vec<[String; 6]> = outcomes
+    let rows: Vec<[String; 7]> = outcomes
         .iter()
         .map(|o| {
             [
                 o.spec.clone(),
                 number(o.operations),
                 number(o.schemas),
-                number(o.fallbacks),
+                number(o.untyped),
+                number(o.notes),
                 format!("{:.1}", o.seconds),
                 o.verdict.summary(),
             ]
@@ -460,7 +491,7 @@ fn table(outcomes: &[Outcome]) -> String {
             .enumerate()
             .map(|(column, (cell, width))| {
                 // Text columns read left to right; numbers line up on the right.
-                if column == 0 || column == 5 {
+                if column == 0 || column == 6 {
                     format!("{cell:<width$}")
                 } else {
                     format!("{cell:>width$}")

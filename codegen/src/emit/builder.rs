@@ -9,7 +9,7 @@ use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
 };
 use crate::model::{
-    ApiModel, Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeRef,
+    ApiModel, Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeKind, TypeRef,
 };
 use crate::names;
 use proc_macro2::TokenStream;
@@ -506,7 +506,37 @@ pub fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
 
 /// The enum over response versions, for operations whose versions return different types.
 pub struct ResponseEnum<'m> {
+    pub model: &'m ApiModel,
     pub op: &'m Operation,
+}
+
+/// Whether some versions' bodies are structs and others are not. A version that is a union, an
+/// enum or bytes is much smaller than a struct version, which clippy's `large_enum_variant`
+/// flags; the enum is allowed that, since a response is decoded once and moved to the caller,
+/// and boxing the struct would cost every caller a pointer for nothing.
+fn sizes_differ(model: &ApiModel, op: &Operation) -> bool {
+    let structs: Vec<bool> = versioned_bodies(op)
+        .into_iter()
+        .map(|(_, body)| is_struct_body(model, body))
+        .collect();
+    structs.contains(&true) && structs.contains(&false)
+}
+
+fn is_struct_body(model: &ApiModel, body: Body<'_>) -> bool {
+    let Body::Json(mut ty) = body else {
+        return false;
+    };
+    for _ in 0..16 {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        match model.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Alias(target)) => ty = target,
+            Some(TypeKind::Struct(_)) => return true,
+            _ => return false,
+        }
+    }
+    false
 }
 
 impl ToTokens for ResponseEnum<'_> {
@@ -526,10 +556,13 @@ impl ToTokens for ResponseEnum<'_> {
             " The response of `{}`: its type depends on the API version the client negotiated.",
             op.id
         );
+        let sizes_differ =
+            sizes_differ(self.model, op).then(|| quote!(#[allow(clippy::large_enum_variant)]));
         tokens.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
+            #sizes_differ
             pub enum #name {
                 #(#variants)*
             }

@@ -13,7 +13,7 @@ use super::model_enum::{EnumDeserialize, ModelEnum};
 use super::model_struct::{fields_as_typed, ModelStruct};
 use super::model_struct_de::StructDeserialize;
 use super::model_struct_ser::StructSerialize;
-use super::model_union::{ModelUnion, UnionDeserialize};
+use super::model_union::{ModelUnion, ModelUntagged, UnionDeserialize, UntaggedDeserialize};
 use super::params::PatternTable;
 use super::recursion::boxed_fields;
 use super::types::rust_type;
@@ -317,6 +317,15 @@ fn decoder(model: &ApiModel, def: &TypeDef, sent: &BTreeSet<&TypeName>) -> Token
             };
             quote!(#d)
         }
+        TypeKind::Untagged(union) => {
+            let d = UntaggedDeserialize {
+                model,
+                def,
+                union,
+                deprecated_variant: union.variants.iter().any(|v| deprecated(model, &v.ty)),
+            };
+            quote!(#d)
+        }
         TypeKind::Alias(_) => TokenStream::new(),
     }
 }
@@ -351,6 +360,15 @@ fn model_item(
                 def,
                 union,
                 deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),
+            };
+            quote!(#u)
+        }
+        TypeKind::Untagged(union) => {
+            let u = ModelUntagged {
+                model,
+                def,
+                union,
+                deprecated_variant: union.variants.iter().any(|v| deprecated(model, &v.ty)),
             };
             quote!(#u)
         }
@@ -409,6 +427,9 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
                     TypeKind::Struct(fields) => pending.extend(fields.iter().map(|f| &f.ty)),
                     TypeKind::Alias(target) => pending.push(target),
                     TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| &v.ty)),
+                    TypeKind::Untagged(union) => {
+                        pending.extend(union.variants.iter().map(|v| &v.ty))
+                    }
                     TypeKind::Enum(_) => {}
                 }
             }
@@ -467,7 +488,7 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
         }));
     }
     parts.push(Box::new(move || {
-        let enums = ops.iter().map(|op| ResponseEnum { op });
+        let enums = ops.iter().map(|op| ResponseEnum { model, op });
         let patterns = &*patterns;
         quote! {
             #(#enums)*

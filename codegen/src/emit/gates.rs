@@ -354,6 +354,9 @@ impl Gates {
                         TypeKind::Union(union) => {
                             pending.extend(union.variants.iter().map(|v| &v.ty))
                         }
+                        TypeKind::Untagged(union) => {
+                            pending.extend(union.variants.iter().map(|v| &v.ty))
+                        }
                         TypeKind::Enum(_) => {}
                     }
                 }

@@ -37,7 +37,7 @@ fn direct_target<'t>(
         TypeKind::Alias(inner) => direct_target(inner, types),
         TypeKind::Struct(_) => Some(name),
         // Enums hold strings; union variants are boxed.
-        TypeKind::Enum(_) | TypeKind::Union(_) => None,
+        TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Untagged(_) => None,
     }
 }
 

@@ -67,6 +67,9 @@ pub struct ApiModel {
     pub error_body: Option<TypeRef>,
     /// Places where the generator fell back or guessed; printed after a run.
     pub notes: Vec<Note>,
+    /// JSON pointers of the schemas generated as `serde_json::Value` because they could not be
+    /// typed (each also has a note saying why).
+    pub untyped: Vec<String>,
     /// How often each spec fix-up applied.
     pub fixups: FixupLog,
 }
@@ -388,6 +391,9 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// An object whose `discriminator` property says which of several structs it is.
     Union(TaggedUnion),
+    /// A `oneOf`/`anyOf` without a discriminator: which alternative a value is follows its
+    /// shape.
+    Untagged(UntaggedUnion),
 }
 
 /// The subtypes of a schema with a `discriminator`, one variant per tag value.
@@ -406,6 +412,28 @@ pub struct UnionVariant {
     pub ident: TypeName,
     /// The subtype: a named struct (or an alias of one) that has the tag property itself.
     pub ty: TypeRef,
+}
+
+/// The alternatives of a `oneOf` or `anyOf` that has no discriminator, in the spec's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntaggedUnion {
+    /// `oneOf` (exactly one alternative matches) or `anyOf` (at least one does).
+    pub keyword: UnionKeyword,
+    pub variants: Vec<ShapeVariant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnionKeyword {
+    OneOf,
+    AnyOf,
+}
+
+/// One alternative of an [`UntaggedUnion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeVariant {
+    pub ident: TypeName,
+    pub ty: TypeRef,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

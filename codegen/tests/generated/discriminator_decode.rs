@@ -193,6 +193,100 @@ impl Object for super::models::GetUntypedResponse {
     }
 }
 
+impl<'de> Deserialize<'de> for super::models::GetUntypedResponseInlineMembers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+
+        const SHAPES: &[Shape] = &[
+            Shape {
+                kind: Kind::Object,
+                properties: &["kind"],
+                required: &[],
+                listed: &[],
+                values: &[],
+            },
+            Shape {
+                kind: Kind::Object,
+                properties: &["kind", "size"],
+                required: &[],
+                listed: &[],
+                values: &[],
+            },
+        ];
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        for index in candidates(&value, SHAPES) {
+            let decoded: Result<Self, ::serde_json::Error> = match index {
+                0 => Deserialize::deserialize(&value).map(Self::Object),
+                1 => Deserialize::deserialize(&value).map(Self::Object2),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::GetUntypedResponseInlineMembersObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::GetUntypedResponseInlineMembersObject {
+    const NAME: &'static str = "GetUntypedResponseInlineMembersObject";
+
+    const FIELDS: &'static [&'static str] = &["kind"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_kind = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_kind, "kind")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self { kind: value_kind.flatten() })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::GetUntypedResponseInlineMembersObject2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::GetUntypedResponseInlineMembersObject2 {
+    const NAME: &'static str = "GetUntypedResponseInlineMembersObject2";
+
+    const FIELDS: &'static [&'static str] = &["kind", "size"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_kind = None;
+        let mut value_size = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_kind, "kind")?,
+                1 => take(&mut map, &mut value_size, "size")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            kind: value_kind.flatten(),
+            size: value_size.flatten(),
+        })
+    }
+}
+
 #[allow(deprecated)]
 impl<'de> Deserialize<'de> for super::models::MissingTag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

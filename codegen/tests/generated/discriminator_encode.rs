@@ -70,6 +70,33 @@ impl Serialize for super::models::GetUntypedResponse {
 }
 
 #[allow(deprecated)]
+impl Serialize for super::models::GetUntypedResponseInlineMembersObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "GetUntypedResponseInlineMembersObject",
+            present([self.kind.is_some()]),
+        )?;
+        fields.optional("kind", &self.kind)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::GetUntypedResponseInlineMembersObject2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "GetUntypedResponseInlineMembersObject2",
+            present([self.kind.is_some(), self.size.is_some()]),
+        )?;
+        fields.optional("kind", &self.kind)?;
+        fields.optional("size", &self.size)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
 impl Serialize for super::models::MissingTag {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(

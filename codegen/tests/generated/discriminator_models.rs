@@ -181,7 +181,7 @@ impl DateCriteria {
 #[non_exhaustive]
 pub struct GetUntypedResponse {
     /// The `inlineMembers` property.
-    pub inline_members: Option<::serde_json::Value>,
+    pub inline_members: Option<GetUntypedResponseInlineMembers>,
     /// The `missingTag` property.
     pub missing_tag: Option<MissingTag>,
     /// The `notAnObject` property.
@@ -197,8 +197,8 @@ impl GetUntypedResponse {
     ///
     /// ```
     /// use generated_client::models;
-    /// let value = models::GetUntypedResponse::new().with_inline_members(serde_json::Value::Null);
-    /// assert!(value.inline_members.is_some());
+    /// let value = models::GetUntypedResponse::new().with_missing_tag(models::MissingTag::new());
+    /// assert!(value.missing_tag.is_some());
     /// ```
     pub fn new() -> Self {
         Self {
@@ -211,7 +211,10 @@ impl GetUntypedResponse {
 
     /// Sets `inlineMembers`, which is otherwise left out.
     #[must_use]
-    pub fn with_inline_members(mut self, value: ::serde_json::Value) -> Self {
+    pub fn with_inline_members(
+        mut self,
+        value: GetUntypedResponseInlineMembers,
+    ) -> Self {
         self.inline_members = Some(value);
         self
     }
@@ -240,6 +243,104 @@ impl GetUntypedResponse {
 
 #[allow(deprecated)]
 impl ::std::default::Default for GetUntypedResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One of the spec's `oneOf` alternatives, told apart by the shape of the value: its JSON type, its
+/// required properties and the values of properties whose values are listed (tried in that order of
+/// fit, then in the spec's order). A value no alternative fits decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetUntypedResponseInlineMembers {
+    /// Alternative 1 of the `oneOf`.
+    Object(Box<GetUntypedResponseInlineMembersObject>),
+    /// Alternative 2 of the `oneOf`.
+    Object2(Box<GetUntypedResponseInlineMembersObject2>),
+    /// A value none of the alternatives this version of the crate knows fits; kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+/// The value of the `inlineMembers` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUntypedResponseInlineMembersObject {
+    /// The `kind` property.
+    pub kind: Option<String>,
+}
+
+#[allow(deprecated)]
+impl GetUntypedResponseInlineMembersObject {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::GetUntypedResponseInlineMembersObject::new().with_kind("example".to_owned());
+    /// assert!(value.kind.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self { kind: None }
+    }
+
+    /// Sets `kind`, which is otherwise left out.
+    #[must_use]
+    pub fn with_kind(mut self, value: String) -> Self {
+        self.kind = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for GetUntypedResponseInlineMembersObject {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The value of the `inlineMembers` property.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUntypedResponseInlineMembersObject2 {
+    /// The `kind` property.
+    pub kind: Option<String>,
+    /// The `size` property.
+    pub size: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl GetUntypedResponseInlineMembersObject2 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use generated_client::models;
+    /// let value = models::GetUntypedResponseInlineMembersObject2::new().with_kind("example".to_owned());
+    /// assert!(value.kind.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self { kind: None, size: None }
+    }
+
+    /// Sets `kind`, which is otherwise left out.
+    #[must_use]
+    pub fn with_kind(mut self, value: String) -> Self {
+        self.kind = Some(value);
+        self
+    }
+
+    /// Sets `size`, which is otherwise left out.
+    #[must_use]
+    pub fn with_size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for GetUntypedResponseInlineMembersObject2 {
     fn default() -> Self {
         Self::new()
     }

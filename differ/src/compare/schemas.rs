@@ -40,7 +40,8 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
                 Some(TypeKind::Enum(variants)) => return Shape::Enum(name, variants),
                 Some(TypeKind::Union(union)) => return Shape::Union(name, union),
                 Some(TypeKind::Alias(target)) => ty = target,
-                None => return Shape::Any,
+                // Compared as any value until the differ compares unions by branch.
+                Some(TypeKind::Untagged(_)) | None => return Shape::Any,
             },
             TypeRef::Primitive(p) => return Shape::Primitive(*p),
             TypeRef::Array(item) => return Shape::Array(item),

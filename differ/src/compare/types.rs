@@ -73,6 +73,11 @@ fn reach<'m>(model: &'m ApiModel, ty: &'m TypeRef, into: &mut BTreeSet<&'m TypeN
                         reach(model, &v.ty, into);
                     }
                 }
+                codegen::model::TypeKind::Untagged(union) => {
+                    for v in &union.variants {
+                        reach(model, &v.ty, into);
+                    }
+                }
                 codegen::model::TypeKind::Enum(_) => {}
             }
         }

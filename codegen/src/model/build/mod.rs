@@ -89,6 +89,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     let SchemaCx {
         types,
         notes,
+        untyped,
         mut problems,
         fixups,
         ..
@@ -110,6 +111,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         security_schemes,
         error_body,
         notes,
+        untyped,
         fixups,
     })
 }

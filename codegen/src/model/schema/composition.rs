@@ -3,6 +3,7 @@
 
 use super::fields::{own_properties, Properties, Property};
 use super::{SchemaCx, SchemaRef};
+use crate::model::UnionKeyword;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 impl<'s> SchemaCx<'s> {
@@ -99,30 +100,51 @@ impl<'s> SchemaCx<'s> {
             if lone {
                 return Shape::Same((&members[0]).into(), format!("{pointer}/{keyword}/0"));
             }
-            let discriminator = schema
-                .schema_data
-                .discriminator
-                .as_ref()
-                .map(|d| format!(" with discriminator `{}`", d.property_name))
-                .unwrap_or_default();
-            let both = if !composition.one_of.is_empty() && !composition.any_of.is_empty() {
-                " (and `anyOf`)"
-            } else {
-                ""
+            if !composition.one_of.is_empty() && !composition.any_of.is_empty() {
+                return Shape::Untyped(format!(
+                    "`oneOf` of {} schemas and `anyOf` of {} schemas together",
+                    composition.one_of.len(),
+                    composition.any_of.len()
+                ));
+            }
+            if !composition.all_of.is_empty() {
+                return Shape::Untyped(format!(
+                    "`{keyword}` of {} schemas beside `allOf`",
+                    members.len()
+                ));
+            }
+            return Shape::Alternatives {
+                keyword: if composition.one_of.is_empty() {
+                    UnionKeyword::AnyOf
+                } else {
+                    UnionKeyword::OneOf
+                },
+                members,
+                pointer: format!("{pointer}/{keyword}"),
             };
-            return Shape::Untyped(format!(
-                "`{keyword}` of {} schemas{both}{discriminator}",
-                members.len()
-            ));
         }
-        if composition.all_of.len() == 1 && !has_own && composition.extra.is_none() {
+        // A lone `allOf` member is the schema itself, unless it is a union base listing this
+        // schema as one of its subtypes: then this schema is that subtype, an object with the
+        // base's properties (reading it as the base would make the base contain itself).
+        let lone_member_is_base = composition.all_of.first().is_some_and(|member| {
+            let member = match member {
+                ReferenceOr::Item(member) => Some(member),
+                ReferenceOr::Reference { reference } => self.component_schema(reference),
+            };
+            member.is_some_and(|member| is_union_base_of(member, pointer))
+        });
+        if composition.all_of.len() == 1
+            && !has_own
+            && composition.extra.is_none()
+            && !lone_member_is_base
+        {
             return Shape::Same(
                 (&composition.all_of[0]).into(),
                 format!("{pointer}/allOf/0"),
             );
         }
         let mut merged = Merged::default();
-        if let Err(reason) = self.merge_all_of(schema, pointer, &mut merged, 0) {
+        if let Err(reason) = self.merge_all_of(schema, pointer, pointer, &mut merged, 0) {
             return Shape::Untyped(reason);
         }
         if merged.properties.is_empty() {
@@ -141,6 +163,7 @@ impl<'s> SchemaCx<'s> {
     fn merge_all_of<'a>(
         &self,
         schema: &'a Schema,
+        root: &str,
         pointer: &str,
         merged: &mut Merged<'a>,
         depth: usize,
@@ -153,10 +176,12 @@ impl<'s> SchemaCx<'s> {
         }
         match Composition::of(schema) {
             Some(composition) => {
-                if composition.not
-                    || !composition.one_of.is_empty()
-                    || !composition.any_of.is_empty()
-                {
+                let alternatives = !composition.one_of.is_empty() || !composition.any_of.is_empty();
+                // A polymorphic base (`Base: {oneOf: [Sub, ...], properties: ...}` with
+                // `Sub: {allOf: [Base, ...]}`): a subtype takes the base's own properties, and the
+                // alternatives, which are the subtypes themselves, are the base's business.
+                let base_of_root = alternatives && depth > 0 && is_union_base_of(schema, root);
+                if composition.not || (alternatives && !base_of_root) {
                     return Err(format!(
                         "`allOf` member #{pointer} is itself a `oneOf`, `anyOf` or `not`"
                     ));
@@ -173,7 +198,7 @@ impl<'s> SchemaCx<'s> {
                             (found, reference.trim_start_matches('#').to_owned())
                         }
                     };
-                    self.merge_all_of(member, &member_pointer, merged, depth + 1)?;
+                    self.merge_all_of(member, root, &member_pointer, merged, depth + 1)?;
                 }
                 if let Some((properties, required)) = composition.own {
                     merged.add(properties, required, pointer);
@@ -211,6 +236,14 @@ pub(super) enum Shape<'a> {
     },
     /// The lone member of `allOf`/`oneOf`/`anyOf`, with its pointer: the schema is that member.
     Same(SchemaRef<'a>, String),
+    /// Several `oneOf` or `anyOf` members and no discriminator that could be typed: a union
+    /// decided by each value's shape (or, when every member is a string, one string enum).
+    Alternatives {
+        keyword: UnionKeyword,
+        members: &'a [ReferenceOr<Schema>],
+        /// Pointer of the `oneOf`/`anyOf` array.
+        pointer: String,
+    },
     /// Composition the generator cannot type exactly; the reason goes into a note.
     Untyped(String),
     /// Primitives, arrays, maps and free-form values.
@@ -285,6 +318,21 @@ impl<'a> Composition<'a> {
     }
 }
 
+/// Whether `schema` is a union base that names the schema at `root` among its alternatives or in
+/// its discriminator's mapping, or has a discriminator at all (whose subtypes, by OpenAPI's rule,
+/// are the schemas that extend it with `allOf`).
+fn is_union_base_of(schema: &Schema, root: &str) -> bool {
+    if schema.schema_data.discriminator.is_some() {
+        return true;
+    }
+    let root_reference = format!("#{root}");
+    Composition::of(schema).is_some_and(|c| {
+        c.one_of.iter().chain(c.any_of).any(
+            |m| matches!(m, ReferenceOr::Reference { reference } if *reference == root_reference),
+        )
+    })
+}
+
 /// The values of a string schema's `x-extensible-enum`: the values known today of a list the
 /// API may extend, which a closed `enum` would wrongly promise is complete.
 fn extensible_enum(schema: &Schema) -> Option<Vec<String>> {
@@ -344,7 +392,7 @@ Derived:
     }
 
     #[test]
-    fn lone_members_are_the_member_and_alternatives_are_untyped() {
+    fn lone_members_are_the_member_and_alternatives_are_a_union_by_shape() {
         let model = super::super::model_of(
             r#"
 A: {type: object, properties: {a: {type: string}}}
@@ -358,11 +406,58 @@ NotA: {not: {$ref: '#/components/schemas/A'}}
         let a = TypeKind::Alias(TypeRef::Named(TypeName("A".into())));
         assert_eq!(kind(&model, "OnlyA"), a);
         assert_eq!(kind(&model, "AllA"), a);
-        assert_eq!(kind(&model, "AOrB"), TypeKind::Alias(TypeRef::Any));
+        let TypeKind::Untagged(union) = kind(&model, "AOrB") else {
+            panic!("not a union: {:?}", kind(&model, "AOrB"));
+        };
+        let variants: Vec<(&str, &TypeRef)> = union
+            .variants
+            .iter()
+            .map(|v| (v.ident.as_str(), &v.ty))
+            .collect();
+        let named = |n: &str| TypeRef::Named(TypeName(n.into()));
+        assert_eq!(variants, [("A", &named("A")), ("B", &named("B"))]);
         assert_eq!(kind(&model, "NotA"), TypeKind::Alias(TypeRef::Any));
         let notes: Vec<&str> = model.notes.iter().map(|n| n.message.as_str()).collect();
-        assert!(notes.contains(&"`oneOf` of 2 schemas: generated as `serde_json::Value`"));
-        assert!(notes.contains(&"`not` schema: generated as `serde_json::Value`"));
+        assert_eq!(notes, ["`not` schema: generated as `serde_json::Value`"]);
+        assert_eq!(model.untyped, ["/components/schemas/NotA"]);
+    }
+
+    #[test]
+    fn a_subtype_extending_its_union_base_takes_the_base_properties() {
+        let model = super::super::model_of(
+            r#"
+Base:
+  type: object
+  required: [kind]
+  properties: {kind: {type: string}, id: {type: string}}
+  discriminator: {propertyName: kind}
+  oneOf: [{$ref: '#/components/schemas/Big'}, {$ref: '#/components/schemas/Small'}]
+Big:
+  allOf:
+    - $ref: '#/components/schemas/Base'
+    - {type: object, properties: {size: {type: integer}}}
+Small:
+  allOf: [{$ref: '#/components/schemas/Base'}]
+Unrelated:
+  allOf:
+    - {oneOf: [{type: string}, {type: integer}]}
+    - {type: object, properties: {x: {type: string}}}
+"#,
+        );
+        let field_names = |name: &str| match kind(&model, name) {
+            TypeKind::Struct(fields) => fields.into_iter().map(|f| f.name).collect::<Vec<_>>(),
+            other => panic!("{name} is not a struct: {other:?}"),
+        };
+        assert_eq!(field_names("Big"), ["id", "kind", "size"]);
+        // Not an alias of the base, which would make the base contain itself.
+        assert_eq!(field_names("Small"), ["id", "kind"]);
+        let TypeKind::Union(union) = kind(&model, "Base") else {
+            panic!("Base is not a tagged union");
+        };
+        let tags: Vec<&str> = union.variants.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(tags, ["Big", "Small"]);
+        // An `allOf` member that is a union of something else is still not merged.
+        assert_eq!(kind(&model, "Unrelated"), TypeKind::Alias(TypeRef::Any));
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl SchemaCx<'_> {
                 let kept = if alternatives(schema).is_empty() {
                     "decoded as a struct of its own properties, so properties only its subtypes have are dropped"
                 } else {
-                    "its alternatives are not typed"
+                    "its alternatives are told apart by their shape instead"
                 };
                 self.notes.push(Note {
                     pointer: format!("{pointer}/discriminator"),

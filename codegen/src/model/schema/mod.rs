@@ -6,6 +6,7 @@
 //! name when it needs one) and [`fields`] or [`anonymous`] (what it is made of).
 //! [`constraints`] carries its validation keywords over; [`discriminator`] types tagged unions.
 
+mod alternatives;
 mod anonymous;
 mod composition;
 mod constraints;
@@ -39,6 +40,8 @@ pub(crate) struct SchemaCx<'s> {
     type_scope: NameScope,
     pub types: BTreeMap<TypeName, TypeDef>,
     pub notes: Vec<Note>,
+    /// Pointers of the schemas generated as `serde_json::Value`.
+    pub untyped: Vec<String>,
     pub problems: Vec<Diagnostic>,
     /// Patterns already noted as unsupported: a shared parameter is noted once, not per use.
     unsupported_patterns: BTreeSet<String>,
@@ -82,6 +85,7 @@ impl<'s> SchemaCx<'s> {
             type_scope: NameScope::new(),
             types: BTreeMap::new(),
             notes: Vec::new(),
+            untyped: Vec::new(),
             problems: Vec::new(),
             unsupported_patterns: BTreeSet::new(),
             fixups: FixupLog::default(),
@@ -245,7 +249,7 @@ impl<'s> SchemaCx<'s> {
             return self.define_named(&schema, TypeKind::Union(union), hint, pointer);
         }
         match self.shape(&schema, pointer) {
-            shape @ (Shape::Enum(_) | Shape::Object { .. }) => {
+            shape @ (Shape::Enum(_) | Shape::Object { .. } | Shape::Alternatives { .. }) => {
                 self.define_inline(&schema, shape, hint, pointer)
             }
             Shape::Same(member, member_pointer) => self.type_ref(member, hint, &member_pointer),
@@ -283,6 +287,7 @@ impl<'s> SchemaCx<'s> {
 
     /// The documented fallback for what the generator cannot type, with a note saying where.
     fn untyped(&mut self, reason: String, pointer: &str) -> TypeRef {
+        self.untyped.push(pointer.to_owned());
         self.notes.push(Note {
             pointer: pointer.to_owned(),
             message: format!("{reason}: generated as `serde_json::Value`"),
@@ -348,6 +353,11 @@ impl<'s> SchemaCx<'s> {
             Shape::Same(member, member_pointer) => {
                 TypeKind::Alias(self.type_ref(member, &name.0, &member_pointer))
             }
+            Shape::Alternatives {
+                keyword,
+                members,
+                pointer: members_pointer,
+            } => self.alternatives_kind(name, keyword, members, &members_pointer),
             Shape::Untyped(reason) => TypeKind::Alias(self.untyped(reason, pointer)),
             Shape::Anonymous => TypeKind::Alias(self.anonymous(schema, &name.0, pointer)),
         }
