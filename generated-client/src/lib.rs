@@ -22,10 +22,10 @@ pub mod v1;
 pub mod mock;
 
 pub use ::atlas_runtime::{
-    http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-    CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
-    ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy,
-    TokenError, WaitError, WaitPolicy, Waiter,
+    http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
+    BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
+    InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
+    RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
 };
 
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it
@@ -68,11 +68,20 @@ impl ::atlas_runtime::__private::ApiClient for Client {
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
 
+    const TOKEN_URL: Option<&'static str> = Some(
+        "https://cloud.mongodb.com/api/oauth/token",
+    );
+
+    const TOKEN_SCOPES: &'static [&'static str] = &[];
+
     fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
         Client { base }
     }
 }
 
+impl ::atlas_runtime::schemes::Bearer for Client {}
+impl ::atlas_runtime::schemes::ClientCredentials for Client {}
+impl ::atlas_runtime::schemes::Digest for Client {}
 /// The error every operation returns: the runtime's error with this API's error body.
 pub type Error = ::atlas_runtime::Error<models::ApiError>;
 

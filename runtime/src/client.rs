@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::Authenticator;
+use crate::auth::{Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
 use crate::dialect::is_version_date;
 use crate::retry::RetryPolicy;
@@ -29,6 +29,10 @@ pub trait ApiClient: Sized {
     const DEFAULT_BASE_URL: &'static str;
     /// `name/version` of the generated crate, sent as `User-Agent`.
     const USER_AGENT: &'static str;
+    /// The token URL of the spec's OAuth 2.0 client-credentials scheme, if it has one.
+    const TOKEN_URL: Option<&'static str> = None;
+    /// The scopes that scheme declares, asked for with every token.
+    const TOKEN_SCOPES: &'static [&'static str] = &[];
     /// Wraps a built base client.
     fn from_base(base: BaseClient) -> Self;
 }
@@ -40,6 +44,30 @@ impl ApiClient for BaseClient {
     fn from_base(base: BaseClient) -> Self {
         base
     }
+}
+
+/// The security schemes an API declares, as marks on its generated `Client`: the
+/// [`ClientBuilder`] offers a way to authenticate only where the client carries its mark, so a
+/// client of an API without HTTP Basic has no `basic_auth`. [`BaseClient`] carries every mark.
+pub mod schemes {
+    use super::{ApiClient, BaseClient};
+
+    /// The API declares HTTP Digest authentication.
+    pub trait Digest: ApiClient {}
+    /// The API declares HTTP Basic authentication.
+    pub trait Basic: ApiClient {}
+    /// The API accepts a bearer token: HTTP bearer, any OAuth 2.0 flow or OpenID Connect.
+    pub trait Bearer: ApiClient {}
+    /// The API declares the OAuth 2.0 client-credentials flow.
+    pub trait ClientCredentials: ApiClient {}
+    /// The API declares an API key (in a header, the query or a cookie).
+    pub trait ApiKey: ApiClient {}
+
+    impl Digest for BaseClient {}
+    impl Basic for BaseClient {}
+    impl Bearer for BaseClient {}
+    impl ClientCredentials for BaseClient {}
+    impl ApiKey for BaseClient {}
 }
 
 struct Inner {
@@ -268,29 +296,6 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Authenticates with a programmatic API key over HTTP Digest.
-    pub fn digest_auth(
-        self,
-        public_key: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
-        self.credentials(Credentials::digest(public_key, private_key))
-    }
-
-    /// Authenticates as a service account (OAuth 2.0 client credentials).
-    pub fn service_account(
-        self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-    ) -> Self {
-        self.credentials(Credentials::service_account(client_id, client_secret))
-    }
-
-    /// Sends `Authorization: Bearer <token>` with every request.
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.credentials(Credentials::access_token(token))
-    }
-
     /// Reads the credentials from the environment (see [`Credentials::from_lookup`]);
     /// [`build`](ClientBuilder::build) fails when there are none.
     pub fn credentials_from_env(self) -> Self {
@@ -305,9 +310,11 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Checks the settings and builds the client. Credentials are set with
-    /// [`credentials`](ClientBuilder::credentials), [`digest_auth`](ClientBuilder::digest_auth),
+    /// [`credentials`](ClientBuilder::credentials), with the method of each security scheme the
+    /// API declares ([`digest_auth`](ClientBuilder::digest_auth),
+    /// [`basic_auth`](ClientBuilder::basic_auth), [`api_key`](ClientBuilder::api_key),
     /// [`service_account`](ClientBuilder::service_account),
-    /// [`bearer_token`](ClientBuilder::bearer_token) or
+    /// [`bearer_token`](ClientBuilder::bearer_token)) or with
     /// [`credentials_from_env`](ClientBuilder::credentials_from_env).
     pub fn build(self) -> Result<C, BuildError> {
         self.build_base().map(C::from_base)
@@ -343,8 +350,13 @@ impl<C: ApiClient> ClientBuilder<C> {
         };
         let credentials = self.credentials.transpose()?;
         let redactions = credentials.as_ref().map(Redactions::of).unwrap_or_default();
-        let auth =
-            credentials.map(|credentials| Authenticator::new(credentials, &base_url, http.clone()));
+        let spec = SpecOAuth {
+            default_base_url: C::DEFAULT_BASE_URL,
+            token_url: C::TOKEN_URL,
+            scopes: C::TOKEN_SCOPES,
+        };
+        let auth = credentials
+            .map(|credentials| Authenticator::new(credentials, &base_url, spec, http.clone()));
         Ok(BaseClient {
             inner: Arc::new(Inner {
                 http,
@@ -356,6 +368,52 @@ impl<C: ApiClient> ClientBuilder<C> {
                 limits: self.limits,
             }),
         })
+    }
+}
+
+impl<C: schemes::Digest> ClientBuilder<C> {
+    /// Authenticates with a programmatic API key over HTTP Digest.
+    pub fn digest_auth(
+        self,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::digest(public_key, private_key))
+    }
+}
+
+impl<C: schemes::Basic> ClientBuilder<C> {
+    /// Authenticates with a user name and password over HTTP Basic.
+    pub fn basic_auth(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials(Credentials::basic(username, password))
+    }
+}
+
+impl<C: schemes::ApiKey> ClientBuilder<C> {
+    /// Sends an API key with every operation that accepts one, where its security scheme says
+    /// (a header, a query parameter or a cookie, under the scheme's name).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_key(key))
+    }
+}
+
+impl<C: schemes::ClientCredentials> ClientBuilder<C> {
+    /// Authenticates as a service account (OAuth 2.0 client credentials), fetching tokens at
+    /// the token URL the API's spec declares, with its scopes.
+    pub fn service_account(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::service_account(client_id, client_secret))
+    }
+}
+
+impl<C: schemes::Bearer> ClientBuilder<C> {
+    /// Sends `Authorization: Bearer <token>` with every request: a token obtained elsewhere
+    /// (any OAuth 2.0 flow, OpenID Connect).
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::access_token(token))
     }
 }
 

@@ -44,8 +44,19 @@ impl Redactions {
             CredentialsInner::ServiceAccount {
                 client_id,
                 client_secret,
+                ..
             } => return Redactions::service_account(client_id, client_secret),
             CredentialsInner::AccessToken(token) => redactions.add(token.expose()),
+            CredentialsInner::Basic { username, password } => {
+                return Redactions::basic(username, password)
+            }
+            CredentialsInner::ApiKey(key) => {
+                redactions.add(key.expose());
+                // As a query parameter the key is sent percent-encoded.
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(key.expose().as_bytes()).collect();
+                redactions.add(&encoded);
+            }
         }
         redactions
     }
@@ -53,10 +64,14 @@ impl Redactions {
     /// A service account's secret, alone and inside the HTTP Basic credentials of its token
     /// requests.
     pub(crate) fn service_account(client_id: &str, client_secret: &Secret) -> Self {
+        Redactions::basic(client_id, client_secret)
+    }
+
+    /// A password, alone and inside the HTTP Basic credentials it is sent in.
+    pub(crate) fn basic(username: &str, password: &Secret) -> Self {
         let mut redactions = Redactions::default();
-        redactions.add(client_secret.expose());
-        let basic = format!("{client_id}:{}", client_secret.expose());
-        redactions.add(&base64::engine::general_purpose::STANDARD.encode(basic));
+        redactions.add(password.expose());
+        redactions.add(&basic_credentials(username, password));
         redactions
     }
 
@@ -91,6 +106,12 @@ impl Redactions {
     }
 }
 
+/// `username:password` in base64, as HTTP Basic sends it.
+pub(crate) fn basic_credentials(username: &str, password: &Secret) -> String {
+    let pair = format!("{username}:{}", password.expose());
+    base64::engine::general_purpose::STANDARD.encode(pair)
+}
+
 impl fmt::Debug for Redactions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Redactions({} secrets)", self.0.len())
@@ -119,8 +140,17 @@ pub(crate) enum CredentialsInner {
     ServiceAccount {
         client_id: String,
         client_secret: Secret,
+        /// The token endpoint; `None` takes the API's own (see [`Credentials::service_account`]).
+        token_url: Option<String>,
+        scopes: Vec<String>,
     },
     AccessToken(Secret),
+    Basic {
+        username: String,
+        password: Secret,
+    },
+    /// Where the key goes is the operation's security scheme's call.
+    ApiKey(Secret),
 }
 
 /// Which kind of [`Credentials`] a client holds.
@@ -133,6 +163,10 @@ pub enum CredentialKind {
     ServiceAccount,
     /// An access token obtained elsewhere, sent as a bearer token.
     AccessToken,
+    /// A user name and password, sent with HTTP Basic authentication.
+    Basic,
+    /// An API key, sent in the header, query parameter or cookie the operation's scheme names.
+    ApiKey,
 }
 
 impl fmt::Display for CredentialKind {
@@ -141,6 +175,8 @@ impl fmt::Display for CredentialKind {
             CredentialKind::Digest => "API key (HTTP Digest)",
             CredentialKind::ServiceAccount => "service account (OAuth 2.0)",
             CredentialKind::AccessToken => "access token (bearer)",
+            CredentialKind::Basic => "user name and password (HTTP Basic)",
+            CredentialKind::ApiKey => "API key",
         })
     }
 }
@@ -156,14 +192,55 @@ impl Credentials {
         }
     }
 
-    /// A service account: the client exchanges the id and secret for access tokens at
-    /// `{base_url}/api/oauth/token` and renews them before they expire.
+    /// A service account (OAuth 2.0 client credentials): the client exchanges the id and secret
+    /// for access tokens at the token URL of the API's spec, and renews them before they expire.
+    /// A token URL on the spec's own server follows the client's base URL; without one in the
+    /// spec, tokens come from `{base_url}/api/oauth/token`, as Atlas serves them.
     pub fn service_account(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         Credentials {
             kind: CredentialsInner::ServiceAccount {
                 client_id: client_id.into(),
                 client_secret: Secret::new(client_secret),
+                token_url: None,
+                scopes: Vec::new(),
             },
+        }
+    }
+
+    /// OAuth 2.0 client credentials exchanged at `token_url` (absolute, or relative to the
+    /// client's base URL) for tokens with `scopes`.
+    pub fn client_credentials(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        token_url: impl Into<String>,
+        scopes: &[&str],
+    ) -> Self {
+        Credentials {
+            kind: CredentialsInner::ServiceAccount {
+                client_id: client_id.into(),
+                client_secret: Secret::new(client_secret),
+                token_url: Some(token_url.into()),
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            },
+        }
+    }
+
+    /// A user name and password, sent as `Authorization: Basic …` (Twilio: the account SID
+    /// and the auth token).
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials {
+            kind: CredentialsInner::Basic {
+                username: username.into(),
+                password: Secret::new(password),
+            },
+        }
+    }
+
+    /// An API key, sent in the header, query parameter or cookie that the security scheme of
+    /// each operation names.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Credentials {
+            kind: CredentialsInner::ApiKey(Secret::new(key)),
         }
     }
 
@@ -218,6 +295,8 @@ impl Credentials {
             CredentialsInner::Digest { .. } => CredentialKind::Digest,
             CredentialsInner::ServiceAccount { .. } => CredentialKind::ServiceAccount,
             CredentialsInner::AccessToken(_) => CredentialKind::AccessToken,
+            CredentialsInner::Basic { .. } => CredentialKind::Basic,
+            CredentialsInner::ApiKey(_) => CredentialKind::ApiKey,
         }
     }
 }
@@ -237,14 +316,24 @@ impl fmt::Debug for Credentials {
             CredentialsInner::ServiceAccount {
                 client_id,
                 client_secret,
+                token_url,
+                scopes,
             } => f
                 .debug_struct("ServiceAccount")
                 .field("client_id", client_id)
                 .field("client_secret", client_secret)
+                .field("token_url", token_url)
+                .field("scopes", scopes)
                 .finish(),
             CredentialsInner::AccessToken(token) => {
                 f.debug_struct("AccessToken").field("token", token).finish()
             }
+            CredentialsInner::Basic { username, password } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", password)
+                .finish(),
+            CredentialsInner::ApiKey(key) => f.debug_struct("ApiKey").field("key", key).finish(),
         }
     }
 }
@@ -271,10 +360,20 @@ impl CredentialKind {
     pub fn satisfies(self, scheme: AuthKind) -> bool {
         match self {
             CredentialKind::Digest => scheme == AuthKind::HttpDigest,
-            CredentialKind::ServiceAccount | CredentialKind::AccessToken => matches!(
+            CredentialKind::ServiceAccount => matches!(
                 scheme,
                 AuthKind::OAuth2ClientCredentials | AuthKind::HttpBearer
             ),
+            // A token from any flow is sent the same way.
+            CredentialKind::AccessToken => matches!(
+                scheme,
+                AuthKind::OAuth2ClientCredentials
+                    | AuthKind::HttpBearer
+                    | AuthKind::OAuth2
+                    | AuthKind::OpenIdConnect
+            ),
+            CredentialKind::Basic => scheme == AuthKind::HttpBasic,
+            CredentialKind::ApiKey => matches!(scheme, AuthKind::ApiKey { .. }),
         }
     }
 }
@@ -350,6 +449,14 @@ mod tests {
         );
         let clean = Bytes::from_static(b"nothing to hide");
         assert_eq!(account.scrub_body(clean.clone()), clean);
+        let basic = Redactions::of(&Credentials::basic("AC1", "tok en"));
+        let sent = base64::engine::general_purpose::STANDARD.encode("AC1:tok en");
+        assert_eq!(
+            basic.scrub(&format!("tok en / {sent}")),
+            "<redacted> / <redacted>"
+        );
+        let key = Redactions::of(&Credentials::api_key("k&y"));
+        assert_eq!(key.scrub("k&y or k%26y"), "<redacted> or <redacted>");
         let token = Redactions::of(&Credentials::access_token("tok-9"));
         assert_eq!(token.scrub("echo tok-9"), "echo <redacted>");
         let mut empty = Redactions::default();
@@ -375,6 +482,12 @@ mod tests {
                 "tok-s3cret",
                 "AccessToken",
             ),
+            (
+                Credentials::basic("AC123", "basic-s3cret"),
+                "basic-s3cret",
+                "AC123",
+            ),
+            (Credentials::api_key("key-s3cret"), "key-s3cret", "ApiKey"),
         ] {
             let shown = format!("{credentials:?} {credentials:#?}");
             assert!(!shown.contains(secret), "{shown}");

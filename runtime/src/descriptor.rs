@@ -143,10 +143,32 @@ pub enum AuthKind {
     HttpBasic,
     /// OAuth 2.0 with the client-credentials flow.
     OAuth2ClientCredentials,
-    /// An API key in a header, query parameter or cookie.
-    ApiKey,
-    /// Anything else (other OAuth 2.0 flows, OpenID Connect, other HTTP schemes).
+    /// OAuth 2.0 with another flow (authorization code, implicit, password), whose access token
+    /// the caller obtains and the client sends as a bearer token.
+    OAuth2,
+    /// OpenID Connect, whose access token the caller obtains and the client sends as a bearer
+    /// token.
+    OpenIdConnect,
+    /// An API key, sent under `name` in a header, query parameter or cookie.
+    ApiKey {
+        /// The header, query parameter or cookie that carries the key.
+        name: &'static str,
+        /// Where the key goes.
+        location: ApiKeyLocation,
+    },
+    /// Anything else (other HTTP schemes, such as mutual TLS).
     Other,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 impl AuthKind {
@@ -156,7 +178,20 @@ impl AuthKind {
             AuthKind::HttpBearer => "HTTP bearer",
             AuthKind::HttpBasic => "HTTP Basic",
             AuthKind::OAuth2ClientCredentials => "OAuth 2.0 client credentials",
-            AuthKind::ApiKey => "API key",
+            AuthKind::OAuth2 => "OAuth 2.0",
+            AuthKind::OpenIdConnect => "OpenID Connect",
+            AuthKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                ..
+            } => "API key in a header",
+            AuthKind::ApiKey {
+                location: ApiKeyLocation::Query,
+                ..
+            } => "API key in the query",
+            AuthKind::ApiKey {
+                location: ApiKeyLocation::Cookie,
+                ..
+            } => "API key in a cookie",
             AuthKind::Other => "other",
         }
     }

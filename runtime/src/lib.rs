@@ -26,6 +26,7 @@ pub mod de;
 mod descriptor;
 mod dialect;
 mod error;
+mod form;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod options;
@@ -41,9 +42,9 @@ mod waiter;
 
 pub use auth::{AuthError, TokenError};
 pub use check::InvalidParameter;
-pub use client::{BaseClient, BuildError, ClientBuilder};
+pub use client::{schemes, BaseClient, BuildError, ClientBuilder};
 pub use credentials::{CredentialKind, Credentials, CredentialsError};
-pub use descriptor::{AuthKind, AuthScheme};
+pub use descriptor::{ApiKeyLocation, AuthKind, AuthScheme};
 pub use dialect::{
     ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY, TOKEN_PATH,
 };
@@ -73,6 +74,7 @@ pub mod __private {
     pub use crate::dialect::{
         ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD,
     };
+    pub use crate::form::{FormField, FormStyle};
     pub use crate::pages::{PageResult, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;

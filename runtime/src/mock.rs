@@ -14,7 +14,7 @@
 //! only adds what it cannot know: the operations of the spec.
 
 use crate::check::{run_checks, run_count_checks, Check, ParamValue};
-use crate::descriptor::{AuthKind, MediaVersion, OperationInfo};
+use crate::descriptor::{ApiKeyLocation, AuthKind, MediaVersion, OperationInfo};
 use crate::dialect::{ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD};
 use crate::pages::Page;
 use percent_encoding::percent_decode_str;
@@ -83,6 +83,21 @@ pub fn decodes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), Strin
     serde_json::from_slice::<T>(bytes)
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+/// Whether `bytes` are a form body (`name=value` pairs, percent-encoded UTF-8), for
+/// [`MockOperation::body`]. Form values are text, so their types are not checked.
+#[doc(hidden)]
+pub fn form_decodes(bytes: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    match text
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .find(|pair| !pair.contains('='))
+    {
+        Some(pair) => Err(format!("`{pair}` is no `name=value` pair")),
+        None => Ok(()),
+    }
 }
 
 /// A request the real API would have refused, and why.
@@ -538,9 +553,23 @@ fn refuse_credentials(op: &MockOperation, request: &wiremock::Request) -> Option
         .get(reqwest::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .map(|value| value.split(' ').next().unwrap_or("").to_ascii_lowercase());
+    if offered
+        .iter()
+        .any(|scheme| carries_api_key(scheme.kind, request))
+    {
+        return None;
+    }
     let detail = match sent.as_deref() {
         Some("digest") if digest => return None,
-        Some("bearer") if accepts(&[AuthKind::HttpBearer, AuthKind::OAuth2ClientCredentials]) => {
+        Some("basic") if accepts(&[AuthKind::HttpBasic]) => return None,
+        Some("bearer")
+            if accepts(&[
+                AuthKind::HttpBearer,
+                AuthKind::OAuth2ClientCredentials,
+                AuthKind::OAuth2,
+                AuthKind::OpenIdConnect,
+            ]) =>
+        {
             return None
         }
         Some(kind) => format!("{} does not accept {kind} credentials", op.info.id),
@@ -555,6 +584,24 @@ fn refuse_credentials(op: &MockOperation, request: &wiremock::Request) -> Option
         );
     }
     Some(response)
+}
+
+/// Whether `request` carries an API key where the scheme `kind` puts it.
+fn carries_api_key(kind: AuthKind, request: &wiremock::Request) -> bool {
+    let AuthKind::ApiKey { name, location } = kind else {
+        return false;
+    };
+    match location {
+        ApiKeyLocation::Header => request.headers.contains_key(name),
+        ApiKeyLocation::Query => request.url.query_pairs().any(|(key, _)| key == name),
+        ApiKeyLocation::Cookie => request
+            .headers
+            .get_all(reqwest::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .any(|cookie| cookie.trim().split('=').next() == Some(name)),
+    }
 }
 
 /// The media type of the answer: one the request accepts and the operation offers.

@@ -8,6 +8,7 @@ use crate::client::BaseClient;
 use crate::descriptor::OperationInfo;
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
+use crate::form::FormField;
 use crate::options::RequestOptions;
 use crate::response::{RawResponse, ResponseValue};
 use crate::retry::{Decision, Outcome};
@@ -150,6 +151,12 @@ impl<'c> Request<'c> {
     /// Sends `body` as JSON.
     pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) {
         self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
+    }
+
+    /// Sends `body` as a form (`application/x-www-form-urlencoded`), the properties `fields`
+    /// names in their own style.
+    pub fn form_body<B: serde::Serialize + ?Sized>(&mut self, body: &B, fields: &[FormField]) {
+        self.body = Some(crate::form::encode(body, fields));
     }
 
     /// Sends the request and decodes the JSON body into `T`.

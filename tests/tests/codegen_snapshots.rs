@@ -99,6 +99,23 @@ fn request_and_response_bodies() {
     insta::assert_snapshot!(render_fixture("bodies.yaml"));
 }
 
+/// Form bodies are typed structs sent as forms: arrays repeat their key unless the spec's
+/// `encoding` gives another style, which the builder hands to the runtime; an XML body, which
+/// the client cannot encode, is left out with a note instead of being sent as JSON.
+#[test]
+fn form_bodies() {
+    insta::assert_snapshot!(render_fixture("forms.yaml"));
+}
+
+/// Every kind of security scheme: each operation lists the schemes of its own `security`
+/// (none for `security: []`), API keys carry their name and place, the client carries a mark
+/// per scheme the builder offers and the client-credentials token URL and scopes, and the one
+/// scheme the client cannot honour (`http` `hoba`) is a note.
+#[test]
+fn security_schemes() {
+    insta::assert_snapshot!(render_fixture("security.yaml"));
+}
+
 /// Discriminators become tagged unions of their subtypes (through a mapping, also to one
 /// subtype under several tags, or through `oneOf` members named by schema name); a subtype may
 /// refer back to its union. Those that cannot be typed keep their plain conversion with a note.

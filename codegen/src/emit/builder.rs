@@ -9,7 +9,8 @@ use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
 };
 use crate::model::{
-    ApiModel, Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeKind, TypeRef,
+    ApiModel, BodyEncoding, FormStyle, Operation, ParamLocation, ParamRole, Parameter,
+    SecurityScheme, TypeKind, TypeRef,
 };
 use crate::names;
 use proc_macro2::TokenStream;
@@ -38,6 +39,42 @@ pub fn body_type(op: &Operation) -> Option<(&TypeRef, bool)> {
     let request = op.request.as_ref()?;
     let newest = request.contents.last()?;
     Some((&newest.body, request.required))
+}
+
+/// The runtime call that puts `body` (a reference) into the request, in the encoding of the
+/// media type the builder's body is typed after.
+fn encode_body(op: &Operation, body: TokenStream) -> TokenStream {
+    let encoding = op
+        .request
+        .as_ref()
+        .and_then(|r| r.contents.last())
+        .map(|c| &c.encoding);
+    match encoding {
+        Some(BodyEncoding::Form { fields }) => {
+            let fields = fields.iter().map(|field| {
+                let name = &field.name;
+                let style = format_ident!(
+                    "{}",
+                    match field.style {
+                        FormStyle::Form => "Form",
+                        FormStyle::SpaceDelimited => "SpaceDelimited",
+                        FormStyle::PipeDelimited => "PipeDelimited",
+                        FormStyle::DeepObject => "DeepObject",
+                    }
+                );
+                let explode = field.explode;
+                quote! {
+                    ::atlas_runtime::__private::FormField {
+                        name: #name,
+                        style: ::atlas_runtime::__private::FormStyle::#style,
+                        explode: #explode,
+                    }
+                }
+            });
+            quote!(request.form_body(#body, &[#(#fields),*]);)
+        }
+        Some(BodyEncoding::Json) | None => quote!(request.json_body(#body);),
+    }
 }
 
 /// Doc lines shared by the builder and the client method.
@@ -210,11 +247,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let fill = op.params.iter().map(|param| self.fill_param(param));
         let body_fill = body_type(op).map(|(_, required)| {
             if required {
-                quote!(request.json_body(&self.body);)
+                encode_body(op, quote!(&self.body))
             } else {
+                let encode = encode_body(op, quote!(body));
                 quote! {
                     if let Some(body) = &self.body {
-                        request.json_body(body);
+                        #encode
                     }
                 }
             }
@@ -388,8 +426,8 @@ fn operation_info(op: &Operation) -> TokenStream {
         .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
     let auth = op.auth.iter().map(|option| {
         let name = &option.scheme;
-        let kind = format_ident!("{}", auth_kind(&option.kind));
-        quote!(AuthScheme { name: #name, kind: AuthKind::#kind })
+        let kind = auth_kind(&option.kind);
+        quote!(AuthScheme { name: #name, kind: #kind })
     });
     quote! {
         OperationInfo {
@@ -403,15 +441,36 @@ fn operation_info(op: &Operation) -> TokenStream {
     }
 }
 
-/// The runtime's `AuthKind` variant for a security scheme.
-fn auth_kind(scheme: &SecurityScheme) -> &'static str {
+/// The runtime's `AuthKind` for a security scheme.
+fn auth_kind(scheme: &SecurityScheme) -> TokenStream {
+    let simple = |variant: &str| {
+        let variant = format_ident!("{variant}");
+        quote!(AuthKind::#variant)
+    };
     match scheme {
-        SecurityScheme::HttpDigest => "HttpDigest",
-        SecurityScheme::HttpBearer => "HttpBearer",
-        SecurityScheme::HttpBasic => "HttpBasic",
-        SecurityScheme::OAuth2ClientCredentials { .. } => "OAuth2ClientCredentials",
-        SecurityScheme::ApiKey { .. } => "ApiKey",
-        SecurityScheme::Other(_) => "Other",
+        SecurityScheme::HttpDigest => simple("HttpDigest"),
+        SecurityScheme::HttpBearer => simple("HttpBearer"),
+        SecurityScheme::HttpBasic => simple("HttpBasic"),
+        SecurityScheme::OAuth2ClientCredentials { .. } => simple("OAuth2ClientCredentials"),
+        SecurityScheme::OAuth2 => simple("OAuth2"),
+        SecurityScheme::OpenIdConnect => simple("OpenIdConnect"),
+        SecurityScheme::ApiKey { name, location } => {
+            let location = format_ident!(
+                "{}",
+                match location.as_str() {
+                    "query" => "Query",
+                    "cookie" => "Cookie",
+                    _ => "Header",
+                }
+            );
+            quote! {
+                AuthKind::ApiKey {
+                    name: #name,
+                    location: ::atlas_runtime::ApiKeyLocation::#location,
+                }
+            }
+        }
+        SecurityScheme::Other(_) => simple("Other"),
     }
 }
 

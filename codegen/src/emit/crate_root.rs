@@ -5,9 +5,10 @@
 use super::docs::inner_doc_attrs;
 use super::ident;
 use super::types::rust_type;
-use crate::model::{ApiModel, Field, Primitive, TypeKind, TypeRef};
+use crate::model::{ApiModel, Field, Primitive, SecurityScheme, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::{format_ident, quote, ToTokens};
+use std::collections::BTreeSet;
 
 /// Methods of the generated `Client`: its own `builder` and `new`, and the public methods of the
 /// runtime's `BaseClient` it dereferences to. An operation's method with one of these names would
@@ -92,6 +93,11 @@ impl ToTokens for CrateRoot<'_> {
             let limit = depth.to_string();
             quote!(#![recursion_limit = #limit])
         });
+        let marks = scheme_marks(model).into_iter().map(|mark| {
+            let mark = format_ident!("{mark}");
+            quote!(impl ::atlas_runtime::schemes::#mark for Client {})
+        });
+        let token = token_consts(model);
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             // Every public item carries docs, from the spec or from the generator.
@@ -114,7 +120,7 @@ impl ToTokens for CrateRoot<'_> {
             pub mod mock;
 
             pub use ::atlas_runtime::{
-                http, ApiErrorBody, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
+                http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
                 CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
                 ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
                 WaitPolicy, Waiter,
@@ -156,11 +162,14 @@ impl ToTokens for CrateRoot<'_> {
                 const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
                 const USER_AGENT: &'static str =
                     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+                #token
 
                 fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
                     Client { base }
                 }
             }
+
+            #(#marks)*
 
             /// The error every operation returns: the runtime's error with this API's error body.
             pub type Error = ::atlas_runtime::Error<#error_body>;
@@ -177,6 +186,52 @@ impl ToTokens for CrateRoot<'_> {
 }
 
 /// The field of the error body that holds its code, when it is text or a generated enum.
+/// The marks of the runtime's `schemes` the client carries: one per way to authenticate that
+/// the spec's security schemes allow, so the builder offers those and no others.
+fn scheme_marks(model: &ApiModel) -> BTreeSet<&'static str> {
+    let mut marks = BTreeSet::new();
+    for scheme in model.security_schemes.values() {
+        match scheme {
+            SecurityScheme::HttpDigest => {
+                marks.insert("Digest");
+            }
+            SecurityScheme::HttpBasic => {
+                marks.insert("Basic");
+            }
+            SecurityScheme::HttpBearer | SecurityScheme::OAuth2 | SecurityScheme::OpenIdConnect => {
+                marks.insert("Bearer");
+            }
+            SecurityScheme::OAuth2ClientCredentials { .. } => {
+                marks.insert("Bearer");
+                marks.insert("ClientCredentials");
+            }
+            SecurityScheme::ApiKey { .. } => {
+                marks.insert("ApiKey");
+            }
+            SecurityScheme::Other(_) => {}
+        }
+    }
+    marks
+}
+
+/// The token URL and scopes of the spec's client-credentials scheme (the first by name, should
+/// there be several).
+fn token_consts(model: &ApiModel) -> Option<TokenStream> {
+    let (token_url, scopes) = model
+        .security_schemes
+        .values()
+        .find_map(|scheme| match scheme {
+            SecurityScheme::OAuth2ClientCredentials { token_url, scopes } => {
+                Some((token_url, scopes))
+            }
+            _ => None,
+        })?;
+    Some(quote! {
+        const TOKEN_URL: Option<&'static str> = Some(#token_url);
+        const TOKEN_SCOPES: &'static [&'static str] = &[#(#scopes),*];
+    })
+}
+
 fn error_code_field<'m>(model: &'m ApiModel, fields: &'m [Field]) -> Option<&'m Field> {
     fields.iter().find(|f| {
         f.name == crate::dialect::ERROR_CODE_FIELD

@@ -7,7 +7,7 @@ use super::ident;
 use super::params::{checks_for, item_count_checks, PatternTable};
 use super::types::{distinct_received, rust_type, setter_type, Body};
 use crate::model::{
-    ApiGeneration, ApiModel, Operation, ParamLocation, Parameter, Primitive, TypeRef,
+    ApiGeneration, ApiModel, BodyEncoding, Operation, ParamLocation, Parameter, Primitive, TypeRef,
 };
 use crate::names;
 use proc_macro2::TokenStream;
@@ -244,10 +244,13 @@ impl ToTokens for MockTable<'_, '_> {
             .map(|(status, code)| quote!((#status, #code)));
         let status = op.responses.iter().map(|r| r.status).min().unwrap_or(200);
         let body = match op.request.as_ref().and_then(|r| r.contents.last()) {
-            Some(content) => {
-                let ty = rust_type(&content.body, &quote!(crate::models));
-                quote!(Some(::atlas_runtime::mock::decodes::<#ty>))
-            }
+            Some(content) => match content.encoding {
+                BodyEncoding::Json => {
+                    let ty = rust_type(&content.body, &quote!(crate::models));
+                    quote!(Some(::atlas_runtime::mock::decodes::<#ty>))
+                }
+                BodyEncoding::Form { .. } => quote!(Some(::atlas_runtime::mock::form_decodes)),
+            },
             None => quote!(None),
         };
         let page_size = match op

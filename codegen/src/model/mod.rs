@@ -305,6 +305,35 @@ pub struct RequestContent {
     pub media_type: String,
     pub version: Option<ApiVersion>,
     pub body: TypeRef,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON: `application/json` and every `+json` media type.
+    Json,
+    /// `application/x-www-form-urlencoded`, with the properties whose `encoding` the spec gives;
+    /// the others are sent in the default style (`form`, exploded).
+    Form { fields: Vec<FormField> },
+}
+
+/// How one property of a form body is written, from the spec's `encoding` object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// The property's name on the wire.
+    pub name: String,
+    pub style: FormStyle,
+    pub explode: bool,
+}
+
+/// The `style` of a form property (OpenAPI's query styles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -477,7 +506,20 @@ pub enum SecurityScheme {
     HttpDigest,
     HttpBearer,
     HttpBasic,
-    OAuth2ClientCredentials { token_url: String },
-    ApiKey { name: String, location: String },
+    /// OAuth 2.0 with a client-credentials flow; its scopes sorted.
+    OAuth2ClientCredentials {
+        token_url: String,
+        scopes: Vec<String>,
+    },
+    /// OAuth 2.0 with other flows only: the client sends a token obtained elsewhere.
+    OAuth2,
+    /// OpenID Connect: the client sends a token obtained elsewhere.
+    OpenIdConnect,
+    /// `location` is `header`, `query` or `cookie`.
+    ApiKey {
+        name: String,
+        location: String,
+    },
+    /// A scheme the client cannot honour, with what the spec calls it.
     Other(String),
 }

@@ -52,9 +52,15 @@ fn describe(scheme: &SecurityScheme) -> String {
         SecurityScheme::HttpDigest => "HTTP digest".to_owned(),
         SecurityScheme::HttpBearer => "HTTP bearer".to_owned(),
         SecurityScheme::HttpBasic => "HTTP basic".to_owned(),
-        SecurityScheme::OAuth2ClientCredentials { token_url } => {
+        SecurityScheme::OAuth2ClientCredentials { token_url, scopes } if scopes.is_empty() => {
             format!("OAuth2 client credentials, token URL `{token_url}`")
         }
+        SecurityScheme::OAuth2ClientCredentials { token_url, scopes } => format!(
+            "OAuth2 client credentials, token URL `{token_url}`, scopes `{}`",
+            scopes.join(" ")
+        ),
+        SecurityScheme::OAuth2 => "oauth2".to_owned(),
+        SecurityScheme::OpenIdConnect => "openIdConnect".to_owned(),
         SecurityScheme::ApiKey { name, location } => format!("API key `{name}` in {location}"),
         SecurityScheme::Other(kind) => kind.clone(),
     }

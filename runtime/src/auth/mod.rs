@@ -12,12 +12,13 @@ mod oauth;
 
 pub use oauth::TokenError;
 
-use crate::credentials::{CredentialKind, Credentials, CredentialsInner, Secret};
-use crate::descriptor::{AuthScheme, OperationInfo};
-use crate::dialect::TOKEN_PATH;
+use crate::credentials::{
+    basic_credentials, CredentialKind, Credentials, CredentialsInner, Secret,
+};
+use crate::descriptor::{ApiKeyLocation, AuthKind, AuthScheme, OperationInfo};
 use digest::{DigestSession, Verdict};
-use oauth::TokenSource;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use oauth::{resolve_token_url, TokenSource};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 use reqwest::StatusCode;
 use std::fmt;
 use std::future::Future;
@@ -49,13 +50,27 @@ pub(crate) enum Authenticator {
     Digest(DigestSession),
     ServiceAccount(TokenSource),
     AccessToken(Secret),
+    /// The user name, and the whole `Authorization` value.
+    Basic(String, Secret),
+    ApiKey(Secret),
+}
+
+/// What the API's spec says of its OAuth 2.0 client-credentials scheme, for credentials that
+/// do not name their own token URL.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SpecOAuth {
+    /// The server the spec names, whose token URL follows the client's base URL.
+    pub default_base_url: &'static str,
+    pub token_url: Option<&'static str>,
+    pub scopes: &'static [&'static str],
 }
 
 impl Authenticator {
-    /// `base_url` is where the token endpoint is found; `http` is used to call it.
+    /// `base_url` and `spec` say where the token endpoint is found; `http` is used to call it.
     pub(crate) fn new(
         credentials: Credentials,
         base_url: &url::Url,
+        spec: SpecOAuth,
         http: reqwest::Client,
     ) -> Self {
         match credentials.kind {
@@ -66,18 +81,31 @@ impl Authenticator {
             CredentialsInner::ServiceAccount {
                 client_id,
                 client_secret,
+                token_url,
+                scopes,
             } => {
-                let mut token_url = base_url.clone();
-                let base_path = token_url.path().trim_end_matches('/').to_owned();
-                token_url.set_path(&format!("{base_path}{TOKEN_PATH}"));
+                let (token_url, scopes) = match token_url {
+                    Some(url) => (resolve_token_url(base_url, Some(&url), ""), scopes),
+                    None => (
+                        resolve_token_url(base_url, spec.token_url, spec.default_base_url),
+                        spec.scopes.iter().map(|s| (*s).to_owned()).collect(),
+                    ),
+                };
                 Authenticator::ServiceAccount(TokenSource::new(
                     client_id,
                     client_secret,
                     token_url,
+                    scopes,
                     http,
                 ))
             }
             CredentialsInner::AccessToken(token) => Authenticator::AccessToken(token),
+            CredentialsInner::Basic { username, password } => {
+                let value =
+                    Secret::new(format!("Basic {}", basic_credentials(&username, &password)));
+                Authenticator::Basic(username, value)
+            }
+            CredentialsInner::ApiKey(key) => Authenticator::ApiKey(key),
         }
     }
 
@@ -86,6 +114,8 @@ impl Authenticator {
             Authenticator::Digest(_) => CredentialKind::Digest,
             Authenticator::ServiceAccount(_) => CredentialKind::ServiceAccount,
             Authenticator::AccessToken(_) => CredentialKind::AccessToken,
+            Authenticator::Basic(..) => CredentialKind::Basic,
+            Authenticator::ApiKey(_) => CredentialKind::ApiKey,
         }
     }
 
@@ -102,10 +132,12 @@ impl Authenticator {
         }
     }
 
-    /// The request with its `Authorization` header, and what that carried. The inner error is
-    /// a request that cannot be built (reqwest reports it when sending).
+    /// The request with its credentials (an `Authorization` header, or an API key where the
+    /// operation's scheme puts it), and what that carried. The inner error is a request that
+    /// cannot be built (reqwest reports it when sending).
     async fn authorize(
         &self,
+        op: &'static OperationInfo,
         request: reqwest::RequestBuilder,
     ) -> Result<Result<(reqwest::RequestBuilder, Sent), reqwest::Error>, AuthError> {
         let (http, request) = request.build_split();
@@ -134,7 +166,13 @@ impl Authenticator {
                 (format!("Bearer {}", token.expose()), Sent::Token(token))
             }
             Authenticator::AccessToken(token) => {
-                (format!("Bearer {}", token.expose()), Sent::FixedToken)
+                (format!("Bearer {}", token.expose()), Sent::Fixed)
+            }
+            Authenticator::Basic(_, value) => (value.expose().to_owned(), Sent::Fixed),
+            Authenticator::ApiKey(key) => {
+                place_api_key(op, &mut request, key)?;
+                let request = reqwest::RequestBuilder::from_parts(http, request);
+                return Ok(Ok((request, Sent::Fixed)));
             }
         };
         let mut value =
@@ -203,8 +241,58 @@ impl fmt::Debug for Authenticator {
             Authenticator::AccessToken(token) => {
                 f.debug_struct("AccessToken").field("token", token).finish()
             }
+            Authenticator::Basic(username, _) => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", &format_args!("<redacted>"))
+                .finish(),
+            Authenticator::ApiKey(key) => f.debug_struct("ApiKey").field("key", key).finish(),
         }
     }
+}
+
+/// Puts the key where the first API-key scheme of the operation says. An operation that
+/// lists none (it declares no security, or any credentials do) gets no key: nothing says
+/// under which name it would go.
+fn place_api_key(
+    op: &'static OperationInfo,
+    request: &mut reqwest::Request,
+    key: &Secret,
+) -> Result<(), AuthError> {
+    let Some((name, location)) = op.auth.iter().find_map(|scheme| match scheme.kind {
+        AuthKind::ApiKey { name, location } => Some((name, location)),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let refused = || AuthError::Header {
+        kind: CredentialKind::ApiKey,
+    };
+    match location {
+        ApiKeyLocation::Query => {
+            request
+                .url_mut()
+                .query_pairs_mut()
+                .append_pair(name, key.expose());
+        }
+        ApiKeyLocation::Header => {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| refused())?;
+            let mut value = HeaderValue::from_str(key.expose()).map_err(|_| refused())?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(name, value);
+        }
+        ApiKeyLocation::Cookie => {
+            let pair = format!("{name}={}", key.expose());
+            let cookie = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
+                Some(existing) => format!("{existing}; {pair}"),
+                None => pair,
+            };
+            let mut value = HeaderValue::from_str(&cookie).map_err(|_| refused())?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(COOKIE, value);
+        }
+    }
+    Ok(())
 }
 
 /// What the `Authorization` header of a request carried.
@@ -214,8 +302,8 @@ enum Sent {
     DigestAnswer,
     /// A token from the service account's cache.
     Token(Secret),
-    /// A token given by the user, which cannot be renewed.
-    FixedToken,
+    /// Credentials given by the user, which cannot be renewed: a token, a password, a key.
+    Fixed,
 }
 
 /// Why a request was not sent, or its 401 not answered, for reasons of credentials.
@@ -266,7 +354,7 @@ where
         return Ok(send(build()).await);
     };
     auth.permits(op)?;
-    let (request, sent) = match auth.authorize(build()).await? {
+    let (request, sent) = match auth.authorize(op, build()).await? {
         Ok(authorized) => authorized,
         Err(invalid) => return Ok(Err(invalid.into())),
     };
@@ -277,7 +365,7 @@ where
     if !auth.learn(op, &sent, answer.headers()).await? {
         return Ok(Ok(answer));
     }
-    match auth.authorize(build()).await? {
+    match auth.authorize(op, build()).await? {
         Ok((request, _)) => Ok(send(request).await),
         Err(invalid) => Ok(Err(invalid.into())),
     }
@@ -313,7 +401,12 @@ mod tests {
 
     fn authenticator(credentials: Credentials) -> Authenticator {
         let base = url::Url::parse("http://127.0.0.1:1/prefix/").unwrap();
-        Authenticator::new(credentials, &base, reqwest::Client::new())
+        Authenticator::new(
+            credentials,
+            &base,
+            SpecOAuth::default(),
+            reqwest::Client::new(),
+        )
     }
 
     #[test]
@@ -343,7 +436,17 @@ mod tests {
         }
         assert!(!CredentialKind::Digest.satisfies(AuthKind::HttpBearer));
         assert!(CredentialKind::AccessToken.satisfies(AuthKind::HttpBearer));
-        assert!(!CredentialKind::ServiceAccount.satisfies(AuthKind::ApiKey));
+        let key = AuthKind::ApiKey {
+            name: "X-Key",
+            location: ApiKeyLocation::Header,
+        };
+        assert!(!CredentialKind::ServiceAccount.satisfies(key));
+        assert!(CredentialKind::ApiKey.satisfies(key));
+        assert!(CredentialKind::Basic.satisfies(AuthKind::HttpBasic));
+        assert!(!CredentialKind::Basic.satisfies(AuthKind::HttpDigest));
+        assert!(CredentialKind::AccessToken.satisfies(AuthKind::OpenIdConnect));
+        assert!(CredentialKind::AccessToken.satisfies(AuthKind::OAuth2));
+        assert!(!CredentialKind::ServiceAccount.satisfies(AuthKind::OAuth2));
     }
 
     #[test]
@@ -363,6 +466,8 @@ mod tests {
             (Credentials::digest("pub", "priv-s3cret"), "priv-s3cret"),
             (Credentials::service_account("id", "sa-s3cret"), "sa-s3cret"),
             (Credentials::access_token("tok-s3cret"), "tok-s3cret"),
+            (Credentials::basic("AC1", "basic-s3cret"), "basic-s3cret"),
+            (Credentials::api_key("key-s3cret"), "key-s3cret"),
         ] {
             let shown = format!("{:?}", authenticator(credentials));
             assert!(!shown.contains(secret), "{shown}");

@@ -5,6 +5,7 @@
 
 use crate::body::read_limited;
 use crate::credentials::{Redactions, Secret};
+use crate::dialect::TOKEN_PATH;
 use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -73,6 +74,8 @@ pub(crate) struct TokenSource {
     client_id: String,
     client_secret: Secret,
     token_url: url::Url,
+    /// Asked for in the `scope` parameter; none leaves it out.
+    scopes: Vec<String>,
     http: reqwest::Client,
     redactions: Redactions,
     cache: tokio::sync::Mutex<Option<CachedToken>>,
@@ -83,6 +86,7 @@ impl TokenSource {
         client_id: String,
         client_secret: Secret,
         token_url: url::Url,
+        scopes: Vec<String>,
         http: reqwest::Client,
     ) -> Self {
         TokenSource {
@@ -90,6 +94,7 @@ impl TokenSource {
             client_id,
             client_secret,
             token_url,
+            scopes,
             http,
             cache: tokio::sync::Mutex::new(None),
         }
@@ -139,7 +144,7 @@ impl TokenSource {
             .post(self.token_url.clone())
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
             .header(ACCEPT, "application/json")
-            .form(&[("grant_type", "client_credentials")])
+            .form(&self.form())
             .send()
             .await
             .map_err(transport)?;
@@ -199,9 +204,50 @@ impl TokenSource {
         })
     }
 
+    /// The token request's form: the grant type, and the scopes when there are any.
+    fn form(&self) -> Vec<(&'static str, String)> {
+        let mut form = vec![("grant_type", "client_credentials".to_owned())];
+        if !self.scopes.is_empty() {
+            form.push(("scope", self.scopes.join(" ")));
+        }
+        form
+    }
+
     /// The server's words, with the secret cut out should it ever echo it.
     fn scrub(&self, text: &str) -> String {
         self.redactions.scrub(text)
+    }
+}
+
+/// Where tokens are fetched. `token_url` is the spec's (or the caller's): an absolute URL on the
+/// server the spec names (`default_base_url`) follows the client's base URL, so a client
+/// pointed at another server (a test server, a proxy) fetches its tokens there too; an absolute
+/// URL elsewhere is taken as it is; a relative one is a path below the base URL. Without one,
+/// Atlas's token path below the base URL.
+pub(crate) fn resolve_token_url(
+    base_url: &url::Url,
+    token_url: Option<&str>,
+    default_base_url: &str,
+) -> url::Url {
+    let below_base = |path: &str| {
+        let mut url = base_url.clone();
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base_path}/{}", path.trim_start_matches('/')));
+        url
+    };
+    let Some(token_url) = token_url else {
+        return below_base(TOKEN_PATH);
+    };
+    let Ok(absolute) = url::Url::parse(token_url) else {
+        return below_base(token_url);
+    };
+    match url::Url::parse(default_base_url) {
+        Ok(server) if server.origin() == absolute.origin() => {
+            let server_path = server.path().trim_end_matches('/');
+            let path = absolute.path();
+            below_base(path.strip_prefix(server_path).unwrap_or(path))
+        }
+        _ => absolute,
     }
 }
 
@@ -234,11 +280,61 @@ mod tests {
     }
 
     #[test]
+    fn token_urls_on_the_spec_server_follow_the_base_url() {
+        let base = url::Url::parse("http://127.0.0.1:9/prefix/").unwrap();
+        let resolve = |token_url, server| resolve_token_url(&base, token_url, server).to_string();
+        assert_eq!(
+            resolve(None, ""),
+            "http://127.0.0.1:9/prefix/api/oauth/token"
+        );
+        assert_eq!(
+            resolve(
+                Some("https://cloud.mongodb.com/api/oauth/token"),
+                "https://cloud.mongodb.com"
+            ),
+            "http://127.0.0.1:9/prefix/api/oauth/token"
+        );
+        assert_eq!(
+            resolve(
+                Some("https://auth.example.com/oauth2/token"),
+                "https://api.example.com/v1"
+            ),
+            "https://auth.example.com/oauth2/token"
+        );
+        assert_eq!(
+            resolve(Some("/oauth/token"), "https://api.example.com"),
+            "http://127.0.0.1:9/prefix/oauth/token"
+        );
+    }
+
+    #[test]
+    fn scopes_are_asked_for_when_there_are_any() {
+        let source = |scopes: Vec<String>| {
+            TokenSource::new(
+                "client".into(),
+                Secret::new("s3cret"),
+                url::Url::parse("http://127.0.0.1:1/token").unwrap(),
+                scopes,
+                reqwest::Client::new(),
+            )
+        };
+        assert_eq!(
+            source(Vec::new()).form(),
+            [("grant_type", "client_credentials".to_owned())]
+        );
+        assert_eq!(
+            source(vec!["read".into(), "write".into()]).form()[1],
+            ("scope", "read write".to_owned())
+        );
+    }
+
+    #[test]
     fn refusals_name_the_url_and_status_but_not_the_secret() {
         let source = TokenSource::new(
             "client".into(),
             Secret::new("s3cret"),
             url::Url::parse("http://127.0.0.1:1/api/oauth/token").unwrap(),
+            Vec::new(),
             reqwest::Client::new(),
         );
         let err = TokenError::Refused {

@@ -32,7 +32,8 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     let mut cx = SchemaCx::new(spec);
     cx.notes.extend(keys::unknown_keys(&spec.raw));
     cx.define_components();
-    let security_schemes = security_schemes(spec);
+    let (security_schemes, scheme_notes) = security_schemes(spec);
+    cx.notes.extend(scheme_notes);
     let mut builder_scope = NameScope::new();
     let mut method_scope = NameScope::new();
     for name in crate::emit::CLIENT_NAMES {

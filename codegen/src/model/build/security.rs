@@ -2,7 +2,7 @@
 //! operation.
 
 use super::operation::OperationBuilder;
-use crate::load::LoadedSpec;
+use crate::load::{escape_pointer, LoadedSpec};
 use crate::model::{AuthOption, Note, SecurityScheme};
 use openapiv3::ReferenceOr;
 use std::collections::BTreeMap;
@@ -37,47 +37,78 @@ impl OperationBuilder<'_, '_> {
     }
 }
 
-pub(super) fn security_schemes(spec: &LoadedSpec) -> BTreeMap<String, SecurityScheme> {
+/// The declared schemes by name, and a located note for each one the client cannot honour
+/// (so that no scheme is dropped without a word).
+pub(super) fn security_schemes(spec: &LoadedSpec) -> (BTreeMap<String, SecurityScheme>, Vec<Note>) {
+    let mut schemes = BTreeMap::new();
+    let mut notes = Vec::new();
     let Some(components) = &spec.openapi.components else {
-        return BTreeMap::new();
+        return (schemes, notes);
     };
-    components
-        .security_schemes
-        .iter()
-        .filter_map(|(name, scheme)| {
-            let ReferenceOr::Item(scheme) = scheme else {
-                return None;
-            };
-            let kind = match scheme {
-                openapiv3::SecurityScheme::HTTP { scheme, .. } => {
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "digest" => SecurityScheme::HttpDigest,
-                        "bearer" => SecurityScheme::HttpBearer,
-                        "basic" => SecurityScheme::HttpBasic,
-                        other => SecurityScheme::Other(format!("http {other}")),
-                    }
+    for (name, scheme) in &components.security_schemes {
+        let pointer = format!("/components/securitySchemes/{}", escape_pointer(name));
+        let kind = match scheme {
+            ReferenceOr::Reference { reference } => {
+                notes.push(Note {
+                    pointer,
+                    message: format!(
+                        "security scheme `{name}` is a reference (`{reference}`), which the \
+                         generator does not follow; no credentials will satisfy it"
+                    ),
+                });
+                schemes.insert(name.clone(), SecurityScheme::Other("reference".to_owned()));
+                continue;
+            }
+            ReferenceOr::Item(scheme) => scheme_kind(scheme),
+        };
+        if let SecurityScheme::Other(what) = &kind {
+            notes.push(Note {
+                pointer,
+                message: format!(
+                    "security scheme `{name}` ({what}) cannot be honoured by the client; \
+                     operations that accept only it cannot be authorized"
+                ),
+            });
+        }
+        schemes.insert(name.clone(), kind);
+    }
+    (schemes, notes)
+}
+
+fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> SecurityScheme {
+    match scheme {
+        openapiv3::SecurityScheme::HTTP { scheme, .. } => {
+            match scheme.to_ascii_lowercase().as_str() {
+                "digest" => SecurityScheme::HttpDigest,
+                "bearer" => SecurityScheme::HttpBearer,
+                "basic" => SecurityScheme::HttpBasic,
+                other => SecurityScheme::Other(format!("http {other}")),
+            }
+        }
+        // The client fetches tokens itself only with client credentials; any other flow's token
+        // is obtained by the caller and sent as a bearer token.
+        openapiv3::SecurityScheme::OAuth2 { flows, .. } => match &flows.client_credentials {
+            Some(flow) => {
+                let mut scopes: Vec<String> = flow.scopes.keys().cloned().collect();
+                scopes.sort();
+                SecurityScheme::OAuth2ClientCredentials {
+                    token_url: flow.token_url.clone(),
+                    scopes,
                 }
-                openapiv3::SecurityScheme::OAuth2 { flows, .. } => {
-                    match &flows.client_credentials {
-                        Some(flow) => SecurityScheme::OAuth2ClientCredentials {
-                            token_url: flow.token_url.clone(),
-                        },
-                        None => SecurityScheme::Other("oauth2".to_owned()),
-                    }
-                }
-                openapiv3::SecurityScheme::APIKey { location, name, .. } => {
-                    SecurityScheme::ApiKey {
-                        name: name.clone(),
-                        location: format!("{location:?}").to_ascii_lowercase(),
-                    }
-                }
-                openapiv3::SecurityScheme::OpenIDConnect { .. } => {
-                    SecurityScheme::Other("openIdConnect".to_owned())
-                }
-            };
-            Some((name.clone(), kind))
-        })
-        .collect()
+            }
+            None => SecurityScheme::OAuth2,
+        },
+        openapiv3::SecurityScheme::APIKey { location, name, .. } => SecurityScheme::ApiKey {
+            name: name.clone(),
+            location: match location {
+                openapiv3::APIKeyLocation::Header => "header",
+                openapiv3::APIKeyLocation::Query => "query",
+                openapiv3::APIKeyLocation::Cookie => "cookie",
+            }
+            .to_owned(),
+        },
+        openapiv3::SecurityScheme::OpenIDConnect { .. } => SecurityScheme::OpenIdConnect,
+    }
 }
 
 #[cfg(test)]
@@ -122,7 +153,7 @@ components:
     Keys: {type: http, scheme: digest}
     Tokens:
       type: oauth2
-      flows: {clientCredentials: {tokenUrl: 'https://x/token', scopes: {}}}
+      flows: {clientCredentials: {tokenUrl: 'https://x/token', scopes: {read: r}}}
 "#;
         let spec =
             crate::load::load_text("s.yaml", text.into(), crate::load::Format::Yaml).unwrap();
@@ -139,6 +170,7 @@ components:
             "Tokens".to_owned(),
             SecurityScheme::OAuth2ClientCredentials {
                 token_url: "https://x/token".into(),
+                scopes: vec!["read".into()],
             },
         );
         assert_eq!(auth("either"), [tokens, keys.clone()]);
