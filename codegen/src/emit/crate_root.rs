@@ -188,7 +188,7 @@ impl ToTokens for CrateRoot<'_> {
 /// The field of the error body that holds its code, when it is text or a generated enum.
 /// The marks of the runtime's `schemes` the client carries: one per way to authenticate that
 /// the spec's security schemes allow, so the builder offers those and no others.
-fn scheme_marks(model: &ApiModel) -> BTreeSet<&'static str> {
+pub(super) fn scheme_marks(model: &ApiModel) -> BTreeSet<&'static str> {
     let mut marks = BTreeSet::new();
     for scheme in model.security_schemes.values() {
         match scheme {

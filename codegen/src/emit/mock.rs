@@ -43,6 +43,7 @@ impl ToTokens for MockTables<'_> {
 impl ToTokens for MockModule<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let model = self.model;
+        let (client_doc, credentials) = mock_credentials(model);
         let operations: Vec<&Operation> = model.operations.iter().collect();
         let patterns = PatternTable::for_operations(operations.iter().copied());
         let error_body = model
@@ -96,13 +97,13 @@ impl ToTokens for MockModule<'_> {
                     crate::Client::builder().base_url(self.inner.uri())
                 }
 
-                /// A client of the server with a bearer token.
+                #[doc = #client_doc]
                 ///
                 /// # Panics
                 /// Never for the server's own URL.
                 pub fn client(&self) -> crate::Client {
                     self.client_builder()
-                        .bearer_token("mock-token")
+                        #credentials
                         .build()
                         .expect("the mock server's URL is a valid base URL")
                 }
@@ -318,5 +319,38 @@ impl MockTable<'_, '_> {
                 checks: &[#(#checks),*],
             }
         }
+    }
+}
+
+/// What the mock server's ready-made client authenticates with: a scheme the API declares and
+/// the mock can check without a token server (a bearer token, Basic, an API key, Digest, in that
+/// order of preference), or nothing when the API declares none of them.
+fn mock_credentials(model: &ApiModel) -> (&'static str, TokenStream) {
+    let marks = super::crate_root::scheme_marks(model);
+    if marks.contains("Bearer") {
+        (
+            " A client of the server with a bearer token.",
+            quote!(.bearer_token("mock-token")),
+        )
+    } else if marks.contains("Basic") {
+        (
+            " A client of the server with HTTP Basic credentials.",
+            quote!(.basic_auth("mock-user", "mock-password")),
+        )
+    } else if marks.contains("ApiKey") {
+        (
+            " A client of the server with an API key.",
+            quote!(.api_key("mock-key")),
+        )
+    } else if marks.contains("Digest") {
+        (
+            " A client of the server with an API key sent with HTTP Digest.",
+            quote!(.digest_auth("mock-public-key", "mock-private-key")),
+        )
+    } else {
+        (
+            " A client of the server, without credentials.",
+            TokenStream::new(),
+        )
     }
 }
