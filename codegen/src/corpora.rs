@@ -48,22 +48,43 @@ impl Missing {
 /// The line is written to the process's stderr itself, not through `eprintln!`, so the test
 /// harness does not swallow it for a test that passes: `cargo test` shows what it skipped.
 pub fn corpus_for_test(root: &Path, name: &str, probe: &str, test: &str) -> Option<PathBuf> {
+    match look_up(root, name, probe, test, Missing::from_env()) {
+        Found::Corpus(dir) => Some(dir),
+        Found::Skip(line) => {
+            // Nothing useful to do if stderr itself is gone.
+            let _ = std::io::stderr().write_all(line.as_bytes());
+            None
+        }
+        Found::Fail(message) => panic!("{message}"),
+    }
+}
+
+/// What [`corpus_for_test`] does, decided without doing it.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    Corpus(PathBuf),
+    /// The line to print.
+    Skip(String),
+    /// The failure message.
+    Fail(String),
+}
+
+fn look_up(root: &Path, name: &str, probe: &str, test: &str, missing: Missing) -> Found {
     let dir = corpus_dir(root, name);
     if dir.join(probe).is_file() {
-        return Some(dir);
+        return Found::Corpus(dir);
     }
     let reason = format!(
         "the {name} corpus is missing: {} has no {probe} (a clone without `{SHARED_DIR}` beside it)",
         dir.display()
     );
-    match Missing::from_env() {
-        Missing::Fail => panic!("{test}: {reason}; with CI=true a missing corpus is a failure"),
-        Missing::Skip => {
-            let line = format!("SKIPPED {test}: {reason}; with CI=true this fails\n");
-            // Nothing useful to do if stderr itself is gone.
-            let _ = std::io::stderr().write_all(line.as_bytes());
-            None
-        }
+    match missing {
+        Missing::Fail => Found::Fail(format!(
+            "{test}: {reason}; with CI=true a missing corpus is a failure"
+        )),
+        Missing::Skip => Found::Skip(format!(
+            "SKIPPED {test}: {reason}; with CI=true this fails\n"
+        )),
     }
 }
 
@@ -82,21 +103,38 @@ mod tests {
     }
 
     #[test]
-    fn a_present_corpus_is_found_beside_the_root() {
+    fn a_present_corpus_is_found_and_a_missing_one_skips_or_fails() {
         let shared = tempfile::tempdir().unwrap();
         let root = shared.path().join("repo");
         std::fs::create_dir_all(&root).unwrap();
         std::fs::create_dir_all(root.join("../shared/peer-specs")).unwrap();
         std::fs::write(root.join("../shared/peer-specs/nexus.json"), "{}").unwrap();
-        let found = corpus_for_test(&root, "peer-specs", "nexus.json", "a_test");
-        assert_eq!(found, Some(root.join("../shared/peer-specs")));
-        // Present but without the probe file: not the corpus (skips outside CI, panics in it).
-        let missing = std::panic::catch_unwind(|| {
-            corpus_for_test(&root, "peer-specs", "keeper.json", "a_test")
-        });
-        match Missing::from_env() {
-            Missing::Skip => assert_eq!(missing.ok(), Some(None)),
-            Missing::Fail => assert!(missing.is_err()),
+        let dir = root.join("../shared/peer-specs");
+        for missing in [Missing::Skip, Missing::Fail] {
+            assert_eq!(
+                look_up(&root, "peer-specs", "nexus.json", "t", missing),
+                Found::Corpus(dir.clone())
+            );
         }
+        // Present but without the probe file: not the corpus.
+        let expected_reason = format!(
+            "t: the peer-specs corpus is missing: {} has no keeper.json (a clone without \
+             `../shared` beside it)",
+            dir.display()
+        );
+        assert_eq!(
+            look_up(&root, "peer-specs", "keeper.json", "t", Missing::Skip),
+            Found::Skip(format!(
+                "SKIPPED {expected_reason}; with CI=true this fails\n"
+            ))
+        );
+        assert_eq!(
+            look_up(&root, "seeds", "000.txt", "t", Missing::Fail),
+            Found::Fail(format!(
+                "t: the seeds corpus is missing: {} has no 000.txt (a clone without `../shared` \
+                 beside it); with CI=true a missing corpus is a failure",
+                root.join("../shared/seeds").display()
+            ))
+        );
     }
 }
