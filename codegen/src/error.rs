@@ -213,6 +213,14 @@ pub enum CodegenError {
     /// A release could not be recorded or read.
     #[error("{file}: {message}")]
     Release { file: String, message: String },
+    /// A setting of the generated crate that cannot be used as given (a package name Cargo
+    /// refuses, a runtime folder that is not there).
+    #[error("{message}")]
+    Settings {
+        message: String,
+        #[source]
+        source: Option<std::io::Error>,
+    },
     #[error("{count} generated file(s) are stale:\n{diff}\nRun `{command}` to update them.")]
     Stale {
         count: usize,

@@ -4,9 +4,13 @@
 //! [`load`] (YAML/JSON into `openapiv3`) → [`validate`] (every problem at once) →
 //! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
 //! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
-//! Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
-//! names the conventions the generator follows because the spec is Atlas's.
+//! [`standalone`] runs it for any spec into any folder, and [`build_script`] into a build script's
+//! `OUT_DIR`. Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
+//! names the conventions the generator follows because the spec is Atlas's. [`corpora`] finds
+//! the spec corpora shared beside the checkout, for the tests that read them.
 
+pub mod build_script;
+pub mod corpora;
 pub mod dialect;
 pub mod emit;
 pub mod error;
@@ -17,6 +21,7 @@ pub mod names;
 pub mod project;
 pub mod settings;
 pub mod slice;
+pub mod standalone;
 pub mod validate;
 pub mod write;
 

@@ -111,6 +111,17 @@ pub fn package_name(folder: &str) -> String {
     }
 }
 
+/// The package name of a crate generated from a spec titled `title`: the title in kebab case
+/// (`Oxide Region API` → `oxide-region-api`), made valid as [`package_name`] does.
+pub fn package_name_from_title(title: &str) -> String {
+    package_name(&title.replace('_', "-"))
+}
+
+/// Whether `name` can be a Cargo package name as it is (what [`package_name`] would keep).
+pub fn is_valid_package_name(name: &str) -> bool {
+    !name.is_empty() && package_name(name) == name
+}
+
 /// The package name for a crate written into `out`.
 pub fn package_name_for(out: &Path) -> String {
     let folder = out
@@ -124,7 +135,7 @@ pub fn package_name_for(out: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::package_name;
+    use super::{is_valid_package_name, package_name, package_name_from_title};
 
     #[test]
     fn any_folder_name_gives_a_valid_package_name() {
@@ -143,5 +154,29 @@ mod tests {
         ] {
             assert_eq!(package_name(folder), expected, "{folder:?}");
         }
+    }
+
+    #[test]
+    fn a_title_gives_a_kebab_case_package_name() {
+        for (title, expected) in [
+            ("Oxide Region API", "oxide-region-api"),
+            ("Twilio - Api", "twilio-api"),
+            (
+                "MongoDB Atlas Backup Snapshots",
+                "mongodb-atlas-backup-snapshots",
+            ),
+            ("my_api v2.0", "my-api-v2-0"),
+            ("3D printing", "api-3d-printing"),
+            ("Café API", "caf-api"),
+            ("", "api"),
+        ] {
+            assert_eq!(package_name_from_title(title), expected, "{title:?}");
+            assert!(is_valid_package_name(&package_name_from_title(title)));
+        }
+        assert!(is_valid_package_name("my-client"));
+        assert!(!is_valid_package_name("My Client"));
+        assert!(!is_valid_package_name("2fa"));
+        assert!(!is_valid_package_name("test"));
+        assert!(!is_valid_package_name(""));
     }
 }

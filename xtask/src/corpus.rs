@@ -277,10 +277,15 @@ fn check_spec(
     };
     // A panic in the generator is a bug to report, not a reason to lose the rest of the table.
     let generated = std::panic::catch_unwind(|| {
+        // Named after its folder, so the crates of specs that share a title stay apart.
+        let package = out
+            .file_name()
+            .map(|n| codegen::settings::package_name(&n.to_string_lossy()));
         regen::standalone(
             root,
             spec,
             out,
+            package.as_deref(),
             None,
             per_tag,
             Mode::Write,

@@ -1,12 +1,12 @@
 //! `cargo xtask regen`: regenerates `generated-client` from the bundled spec and prints what
 //! changed; `--check` fails with a diff instead of writing; `--spec`/`--out` generate a
-//! standalone crate from any spec into any folder, depending on the runtime crate.
+//! standalone crate from any spec into any folder, depending on the runtime crate, as the
+//! `atlas-codegen` command does (`codegen::standalone`).
 
-use anyhow::Context;
 use clap::Args;
 use codegen::project;
-use codegen::write::{Changes, Mode, OwnedTree, SyncOptions};
-use codegen::{CrateSettings, RuntimeSource};
+use codegen::standalone::{Runtime, Standalone};
+use codegen::write::{Changes, Mode, SyncOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,8 +28,20 @@ pub struct RegenArgs {
     force: bool,
     /// Make the standalone crate depend on this published version of `atlas-runtime` instead
     /// of the runtime crate of this checkout.
-    #[arg(long, requires = "out", value_name = "VERSION")]
+    #[arg(
+        long,
+        requires = "out",
+        value_name = "VERSION",
+        conflicts_with = "runtime_path"
+    )]
     runtime_version: Option<String>,
+    /// Make the standalone crate depend on the runtime crate in this folder (written relative to
+    /// the output folder) instead of the runtime crate of this checkout.
+    #[arg(long, requires = "out", value_name = "DIR")]
+    runtime_path: Option<PathBuf>,
+    /// The standalone crate's package name (by default the spec's title in kebab case).
+    #[arg(long, requires = "out", value_name = "NAME")]
+    crate_name: Option<String>,
     /// Give the standalone crate a cargo feature per tag: each tag's operations, and the models
     /// only they use, compile only with its feature; `full` (a default feature) enables all.
     #[arg(long, requires = "out")]
@@ -43,11 +55,17 @@ pub fn run(args: RegenArgs) -> anyhow::Result<ExitCode> {
     let (generated, changes, target) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
             let options = SyncOptions { force: args.force };
+            let runtime = match (args.runtime_version, args.runtime_path) {
+                (Some(version), _) => Some(Runtime::Version(version)),
+                (None, Some(path)) => Some(Runtime::Path(path)),
+                (None, None) => None,
+            };
             standalone(
                 &root,
                 spec,
                 out,
-                args.runtime_version.as_deref(),
+                args.crate_name.as_deref(),
+                runtime,
                 args.features_per_tag,
                 mode,
                 options,
@@ -164,61 +182,29 @@ fn print_summary(
     }
 }
 
-/// A crate of its own: the generated sources and their manifest, depending on the runtime crate
-/// of this checkout (or on a published runtime, with `runtime_version`). `cargo xtask corpus`
-/// generates through this too.
+/// A crate of its own, through the same code path as the `atlas-codegen` command: the generated
+/// sources and their manifest, depending on the runtime crate of this checkout by a path
+/// relative to `out` (or on a published runtime, with `runtime_version`; or on the runtime crate
+/// at `runtime_path`). `cargo xtask corpus` generates through this too.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn standalone(
     root: &Path,
     spec: &Path,
     out: &Path,
-    runtime_version: Option<&str>,
+    crate_name: Option<&str>,
+    runtime: Option<Runtime>,
     features_per_tag: bool,
     mode: Mode,
     sync: SyncOptions,
 ) -> anyhow::Result<(codegen::Generated, Changes, PathBuf)> {
-    let label = spec
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let command = format!(
-        "cargo xtask regen --spec {} --out {}{}",
-        spec.display(),
-        out.display(),
-        if features_per_tag {
-            " --features-per-tag"
-        } else {
-            ""
-        }
-    );
-    let runtime = match runtime_version {
-        Some(version) => RuntimeSource::Version(version.to_owned()),
-        None => {
-            let path = root.join(project::RUNTIME_DIR);
-            let path = path
-                .canonicalize()
-                .with_context(|| format!("the runtime crate is missing: {}", path.display()))?;
-            RuntimeSource::Path {
-                path: path.display().to_string(),
-                version: codegen::settings::RUNTIME_VERSION.to_owned(),
-            }
-        }
+    let job = Standalone {
+        spec,
+        out,
+        crate_name,
+        runtime: runtime.unwrap_or_else(|| Runtime::Path(root.join(project::RUNTIME_DIR))),
+        features_per_tag,
+        program: "cargo xtask regen",
     };
-    let options = codegen::Options {
-        spec_label: label,
-        command: command.clone(),
-        crate_settings: CrateSettings {
-            package: codegen::settings::package_name_for(out),
-            runtime,
-            features_per_tag,
-            ..CrateSettings::default()
-        },
-    };
-    let generated = codegen::generate(spec, &options)?;
-    let tree = OwnedTree {
-        root: out.to_path_buf(),
-        owned: PathBuf::from("."),
-        command,
-    };
-    let changes = tree.sync_with(&generated.files, mode, sync)?;
+    let (generated, changes) = codegen::standalone::generate(&job, mode, sync)?;
     Ok((generated, changes, out.to_path_buf()))
 }

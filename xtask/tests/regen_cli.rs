@@ -219,11 +219,24 @@ fn standalone_crate_then_check() {
         );
     }
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    // The checkout's runtime, by a path relative to the crate: nothing names this machine.
     let runtime = repository().join("runtime").canonicalize().unwrap();
+    let relative = codegen::standalone::relative_path(&out.canonicalize().unwrap(), &runtime);
+    assert!(relative.starts_with(".."), "{}", relative.display());
     assert!(
-        manifest.contains(&format!("path = \"{}\"", runtime.display())),
+        manifest.contains(&format!("path = \"{}\"", relative.display())),
         "{manifest}"
     );
+    let tmp = dir.path().canonicalize().unwrap();
+    for (path, contents) in snapshot_of(&out) {
+        assert!(
+            !names_absolute(&contents, &tmp) && !names_absolute(&contents, &runtime),
+            "{} names an absolute path",
+            path.display()
+        );
+    }
+    // Named after the spec's title, not the folder.
+    assert!(manifest.contains("name = \"versions\""), "{manifest}");
     let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(lib.contains("pub mod v1;"), "{lib}");
     assert!(
@@ -271,11 +284,48 @@ fn a_published_runtime_version_can_be_asked_for() {
         "{manifest}"
     );
     assert!(!manifest.contains("path ="), "{manifest}");
-    // A folder name that starts with a digit still gives a valid package name.
+    // The spec's title, whatever the folder is called.
+    assert!(manifest.contains("name = \"pagination\""), "{manifest}");
+}
+
+#[test]
+fn a_crate_name_is_taken_as_given_and_an_invalid_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let args = |name: &str| {
+        regen(&[
+            "--spec",
+            good_spec().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--crate-name",
+            name,
+        ])
+    };
+    let output = args("my-versions");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-versions\""), "{manifest}");
     assert!(
-        manifest.contains("name = \"api-2024-client\""),
-        "{manifest}"
+        manifest.contains("--crate-name my-versions"),
+        "the header's command keeps the name: {manifest}"
     );
+    let refused = args("2 Versions");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(
+        message.contains("`2 Versions` is not a valid package name")
+            && message.contains("`api-2-versions` would be"),
+        "{message}"
+    );
+}
+
+/// Whether `text` names `path` as an absolute path (not as the end of a relative one, as
+/// `../../work/runtime` ends in `/work/runtime`).
+fn names_absolute(text: &str, path: &Path) -> bool {
+    let path = path.to_string_lossy();
+    text.match_indices(&*path)
+        .any(|(at, _)| !text[..at].ends_with(".."))
 }
 
 fn good_spec() -> PathBuf {
@@ -321,18 +371,7 @@ fn out_dot_in_an_empty_folder_generates_there() {
     assert!(dir.path().join("Cargo.toml").is_file());
     assert!(dir.path().join("src/lib.rs").is_file());
     let manifest = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
-    // `.` names the folder it stands for, so the package is named after that folder.
-    let folder = dir
-        .path()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    let expected = codegen::settings::package_name(&folder);
-    assert!(
-        manifest.contains(&format!("name = \"{expected}\"")),
-        "{manifest}"
-    );
+    assert!(manifest.contains("name = \"versions\""), "{manifest}");
     // Running it again in place is a no-op, not an EBUSY.
     let again = regen_in(
         dir.path(),

@@ -10,6 +10,7 @@ mod docs;
 mod files;
 mod gates;
 
+pub use files::header;
 pub use gates::tag_features;
 mod manifest;
 mod mock;
