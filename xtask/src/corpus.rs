@@ -192,6 +192,16 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Whether a file is an OpenAPI Overlay (its first line is `overlay: ...` or its JSON opens with
+/// an `overlay` key), which shares a folder with the specs it applies to.
+fn is_overlay(path: &Path) -> bool {
+    let Ok((text, _)) = codegen::load::read_text(path) else {
+        return false;
+    };
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    start.starts_with("overlay:") || start.starts_with("{\"overlay\"")
+}
+
 /// The specs in `dir`, by name: `.yaml`, `.yml`, `.json`, each optionally `.gz`.
 fn spec_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if !dir.is_dir() {
@@ -209,7 +219,11 @@ fn spec_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .iter()
             .any(|ext| inner.ends_with(ext));
         if path.is_file() && is_spec {
-            specs.push(path);
+            if is_overlay(&path) {
+                println!("{name}: an OpenAPI Overlay, not a spec: left out");
+            } else {
+                specs.push(path);
+            }
         }
     }
     specs.sort();
