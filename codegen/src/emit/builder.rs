@@ -56,6 +56,13 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         wire.push_str(&format!(", accepting {}", versions.join(", ")));
     }
     wire.push('.');
+    if !op.http_method.answer_has_body() {
+        wire.push_str(" The answer is its status and headers: a `HEAD` answer has no body.");
+    }
+    // The method is named by the override; the id is still what the spec and its docs say.
+    if op.id_override.is_some() {
+        wire.push_str(&format!(" Operation `{}` in the spec.", op.id));
+    }
     let params = parameter_list(op);
     doc_attrs([
         op.summary.as_deref(),

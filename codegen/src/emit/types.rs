@@ -110,8 +110,12 @@ fn is_json(media_type: &str) -> bool {
 /// The body a client receives in each API version it can ask for (`None` for unversioned
 /// media types), in version order. The runtime asks for the last media type listed for a
 /// version, so when a version offers several (JSON and CSV), only that one ever arrives; the
-/// server then picks the status, so any status of that media type with a body gives it.
+/// server then picks the status, so any status of that media type with a body gives it. A
+/// `HEAD` answer receives none.
 pub fn received_bodies(op: &Operation) -> Vec<(Option<&str>, Body<'_>)> {
+    if !op.http_method.answer_has_body() {
+        return Vec::new();
+    }
     let mut asked: Vec<(Option<&str>, &str)> = Vec::new();
     for response in op.responses.iter().filter(|r| !r.media_type.is_empty()) {
         let version = response.version.as_ref().map(|v| v.as_str());
