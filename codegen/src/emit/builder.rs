@@ -21,6 +21,7 @@ use quote::{format_ident, quote, ToTokens};
 pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
 
 pub struct RequestBuilder<'m, 'p> {
+    pub model: &'m ApiModel,
     pub op: &'m Operation,
     pub patterns: &'p PatternTable,
     /// The error body type, as the crate's `Error` alias names it.
@@ -38,6 +39,20 @@ pub fn body_type(op: &Operation) -> Option<(&TypeRef, bool)> {
     let request = op.request.as_ref()?;
     let newest = request.contents.last()?;
     Some((&newest.body, request.required))
+}
+
+/// Every type an operation's request and answer are written with: its parameters, its request
+/// bodies and its success bodies.
+pub fn operation_types(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(
+            op.request
+                .iter()
+                .flat_map(|r| r.contents.iter().map(|c| &c.body)),
+        )
+        .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
 }
 
 /// Doc lines shared by the builder and the client method.
@@ -170,11 +185,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let name = ident(&op.builder_name.0);
         let list_request = super::pagination::list_request_impl(op, self.error_body);
         let docs = builder_docs(op, !list_request.is_empty());
-        // Said once, on the client method that builds this.
-        let allow_deprecated = op
-            .deprecation
-            .is_some()
-            .then(|| quote!(#[allow(deprecated)]));
+        // Said once, on the client method that builds this (and on the types it uses).
+        let allow_deprecated = if op.deprecation.is_some() {
+            Some(quote!(#[allow(deprecated)]))
+        } else {
+            super::types::allow_deprecated_uses(self.model, operation_types(op))
+        };
 
         let mut fields = Vec::new();
         let mut field_inits = Vec::new();
@@ -183,24 +199,26 @@ impl ToTokens for RequestBuilder<'_, '_> {
         for param in &op.params {
             let field = ident(&param.ident.0);
             let ty = rust_type(&param.ty, &models);
+            let allow = super::types::allow_deprecated_uses(self.model, [&param.ty].into_iter());
             if param.required {
-                fields.push(quote!(#field: #ty));
+                fields.push(quote!(#allow #field: #ty));
                 new_args.push(quote!(#field: #ty));
                 field_inits.push(quote!(#field));
             } else {
-                fields.push(quote!(#field: Option<#ty>));
+                fields.push(quote!(#allow #field: Option<#ty>));
                 field_inits.push(quote!(#field: None));
                 setters.push(setter(param, &models));
             }
         }
         if let Some((body_ty, required)) = body_type(op) {
             let ty = rust_type(body_ty, &models);
+            let allow = super::types::allow_deprecated_uses(self.model, [body_ty].into_iter());
             if required {
-                fields.push(quote!(body: #ty));
+                fields.push(quote!(#allow body: #ty));
                 new_args.push(quote!(body: #ty));
                 field_inits.push(quote!(body));
             } else {
-                fields.push(quote!(body: Option<#ty>));
+                fields.push(quote!(#allow body: Option<#ty>));
                 field_inits.push(quote!(body: None));
                 setters.push(quote! {
                     /// The request body.
@@ -513,6 +531,7 @@ pub fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
 
 /// The enum over response versions, for operations whose versions return different types.
 pub struct ResponseEnum<'m> {
+    pub model: &'m ApiModel,
     pub op: &'m Operation,
 }
 
@@ -527,7 +546,11 @@ impl ToTokens for ResponseEnum<'_> {
             let variant = format_ident!("{}", names::version_variant(version));
             let ty = body.rust_type(&quote!(super::models));
             let doc = format!(" The `{version}` version of the response.");
-            quote!(#[doc = #doc] #variant(#ty),)
+            let allow = match body {
+                Body::Json(ty) => super::types::allow_deprecated_uses(self.model, [ty].into_iter()),
+                Body::Bytes => None,
+            };
+            quote!(#[doc = #doc] #allow #variant(#ty),)
         });
         let doc = format!(
             " The response of `{}`: its type depends on the API version the client negotiated.",
