@@ -110,6 +110,13 @@ pub const SUNSET_EXTENSION: &str = "x-sunset";
 /// client and the differ can point users to it.
 pub const REPLACED_BY_EXTENSION: &str = "x-replaced-by";
 
+/// Operation extension: the name MongoDB's own SDK and CLI give the operation. Atlas's raw spec
+/// names operations by long ids that follow its API guidelines (IPA) and change when they are
+/// revised (`takeGroupClusterBackupSnapshots`); this short name (`takeSnapshots`) is the one
+/// users know and stays put, so it names the client method and builder. The `operationId`
+/// stays the operation's id everywhere else.
+pub const OPERATION_ID_OVERRIDE_EXTENSION: &str = "x-xgen-operation-id-override";
+
 /// The known values of a string the API may give new values at any time, such as Atlas's error
 /// codes: typed as an enum like `enum`, without a closed `enum`'s claim that the list is complete
 /// (the convention of Zalando's API guidelines, which spec tools pass through untouched).

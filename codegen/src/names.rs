@@ -1,8 +1,10 @@
-//! Rust names for spec names: one place for case conversion (over `heck`), Rust keywords,
-//! names that start with a digit, acronyms, and collisions after conversion.
+//! Rust names for spec names: one place for Unicode normalization (NFKC), case conversion (over
+//! `heck`), Rust keywords, names that start with a digit, acronyms, and collisions after
+//! conversion.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeMap;
+use unicode_normalization::UnicodeNormalization;
 
 /// Words that cannot be plain identifiers. `self`, `super`, `crate` and `Self` cannot even be
 /// raw identifiers, so they get a trailing underscore instead.
@@ -74,8 +76,11 @@ pub fn builder_name(operation_id: &str) -> Result<String, String> {
 /// to a single capitalised word first.
 const ACRONYMS: &[(&str, &str)] = &[("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("OAuth", "Oauth")];
 
+/// A spec name as a Rust name starts: NFKC-normalized, since rustc warns about identifiers
+/// that are not (`ⅻ` is `xii`, a full-width `ｉｄ` is `id`, the ligature `ﬁ` is `fi`), with
+/// the acronyms rewritten.
 fn normalise_acronyms(raw: &str) -> String {
-    let mut out = raw.to_owned();
+    let mut out: String = raw.nfkc().collect();
     for (from, to) in ACRONYMS {
         out = out.replace(from, to);
     }
@@ -354,6 +359,46 @@ mod tests {
                 "variant name of {raw:?}"
             );
         }
+    }
+
+    /// rustc warns about identifiers that are not NFKC-normalized, so every name is
+    /// normalized before it is converted; names already normalized are left as they are.
+    #[test]
+    fn names_are_nfkc_normalized() {
+        let fields = [
+            ("ⅻ", "xii"),
+            ("sizeⅻ", "sizexii"),
+            ("ｆｕｌｌＮａｍｅ", "full_name"),
+            ("ﬁleName", "file_name"),
+            ("größe", "größe"),
+            ("名前", "名前"),
+            ("x²", "x2"),
+        ];
+        for (raw, expected) in fields {
+            assert_eq!(field_name(raw).unwrap(), expected, "field name of {raw:?}");
+        }
+        assert_eq!(type_name("ⅻ").unwrap(), "Xii");
+        assert_eq!(type_name("Ｔｈｉｎｇ").unwrap(), "Thing");
+        assert_eq!(builder_name("getⅫ").unwrap(), "GetXii");
+        assert_eq!(variant_name("Ⅻ", 0), "Xii");
+        assert_eq!(variant_name("①", 0), "V1");
+        assert_eq!(const_name("ⅻ"), "XII");
+        for name in [
+            field_name("ⅻ").unwrap(),
+            type_name("Ｔｈｉｎｇ").unwrap(),
+            variant_name("ﬁ", 0),
+        ] {
+            assert!(
+                unicode_normalization::is_nfkc(&name),
+                "{name:?} is normalized"
+            );
+        }
+        // Two spellings of one name meet in one scope and are told apart.
+        let mut scope = NameScope::new();
+        scope.claim("ⅻ", field_name("ⅻ").unwrap());
+        let (second, collision) = scope.claim("xii", field_name("xii").unwrap());
+        assert_eq!(second, "xii_2");
+        assert!(collision.is_some());
     }
 
     #[test]

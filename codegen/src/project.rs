@@ -107,7 +107,67 @@ pub fn regenerate_with(
         .removed
         .extend(cli_changes.removed.into_iter().map(beside));
     changes.unchanged += cli_changes.unchanged;
+    for fixture in FIXTURE_CLIENTS {
+        let fixture_changes = fixture.sync(root, mode, options)?;
+        let beside = |path: String| format!("../{}/{path}", fixture.dir);
+        changes
+            .added
+            .extend(fixture_changes.added.into_iter().map(beside));
+        changes
+            .modified
+            .extend(fixture_changes.modified.into_iter().map(beside));
+        changes
+            .removed
+            .extend(fixture_changes.removed.into_iter().map(beside));
+        changes.unchanged += fixture_changes.unchanged;
+    }
     Ok((generated, changes))
+}
+
+/// A client crate generated from a fixture spec, for the integration tests of a construct the
+/// curated spec does not have (a `HEAD` operation): the tests call it as users call the
+/// committed client, against a local server. Regenerated and checked with the committed client.
+#[derive(Debug, Clone, Copy)]
+pub struct FixtureClient {
+    /// The spec, relative to the repository root.
+    pub spec: &'static str,
+    /// The crate folder, relative to the repository root; a member of the workspace.
+    pub dir: &'static str,
+}
+
+/// The fixture clients, each generated like the committed client (same runtime, same command).
+pub const FIXTURE_CLIENTS: &[FixtureClient] = &[FixtureClient {
+    spec: "tests/fixtures/codegen/methods.yaml",
+    dir: "tests/methods-client",
+}];
+
+impl FixtureClient {
+    /// Generates the crate and writes it, or checks it in [`Mode::Check`].
+    fn sync(&self, root: &Path, mode: Mode, options: SyncOptions) -> Result<Changes, CodegenError> {
+        let folder = Path::new(self.dir);
+        // From the crate folder back up to the root, then into the runtime.
+        let up = "../".repeat(folder.components().count());
+        let generation = Options {
+            spec_label: self.spec.to_owned(),
+            command: REGEN_COMMAND.to_owned(),
+            crate_settings: CrateSettings {
+                package: crate::settings::package_name_for(folder),
+                runtime: RuntimeSource::Path {
+                    path: format!("{up}{RUNTIME_DIR}"),
+                    version: crate::settings::RUNTIME_VERSION.to_owned(),
+                },
+                workspace_member: true,
+                ..CrateSettings::default()
+            },
+        };
+        let generated = crate::generate(&root.join(self.spec), &generation)?;
+        let tree = OwnedTree {
+            root: root.join(self.dir),
+            owned: PathBuf::from("."),
+            command: REGEN_COMMAND.to_owned(),
+        };
+        tree.sync_with(&generated.files, mode, options)
+    }
 }
 
 /// The Rust name of the committed client crate, which the command-line client calls.

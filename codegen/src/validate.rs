@@ -8,9 +8,11 @@ use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// HTTP methods the generator emits; other path-item keys that are methods are refused.
-pub const SUPPORTED_METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
-const UNSUPPORTED_METHODS: &[&str] = &["options", "head", "trace"];
+/// The path item keys that are operations: every HTTP method of OpenAPI 3.0, each of which
+/// the generator emits.
+const OPERATION_KEYS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// A spec that passed [`validate`]. Only [`validate`] makes one, so a function that takes it
 /// (the model builder) can rely on its checks without repeating them.
@@ -229,18 +231,7 @@ fn check_operations(spec: &LoadedSpec, out: &mut Vec<Diagnostic>) {
         };
         for (method, op) in item {
             let op_pointer = format!("{item_pointer}/{method}");
-            if UNSUPPORTED_METHODS.contains(&method.as_str()) {
-                out.push(Diagnostic::new(
-                    &spec.file,
-                    op_pointer,
-                    format!(
-                        "unsupported construct: HTTP method `{}`",
-                        method.to_uppercase()
-                    ),
-                ));
-                continue;
-            }
-            if !SUPPORTED_METHODS.contains(&method.as_str()) {
+            if !OPERATION_KEYS.contains(&method.as_str()) {
                 continue;
             }
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {

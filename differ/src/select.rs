@@ -407,8 +407,8 @@ pub(crate) fn shape(path: &str) -> String {
     out
 }
 
-/// Pairs operations by method and path shape, then the rest by operationId (a moved
-/// operation); whatever is left was removed or added.
+/// Pairs operations by method and path shape, then the rest by official name or operationId
+/// (a moved operation); whatever is left was removed or added.
 fn pair_by_shape<'m>(olds: Vec<OpView<'m>>, news: Vec<OpView<'m>>) -> Vec<Pair<'m>> {
     let mut news: Vec<Option<OpView<'m>>> = news.into_iter().map(Some).collect();
     let by_shape: BTreeMap<(HttpMethod, String), usize> = news
@@ -430,19 +430,28 @@ fn pair_by_shape<'m>(olds: Vec<OpView<'m>>, news: Vec<OpView<'m>>) -> Vec<Pair<'
             None => unmatched.push(o),
         }
     }
-    let by_id: BTreeMap<(HttpMethod, &str), usize> = news
+    // By the official name (Atlas's override) first: an IPA rename of the id that keeps it is
+    // the same operation to users of the client.
+    let key = |op: &'m Operation, official: bool| {
+        let name = if official {
+            op.official_name()
+        } else {
+            op.id.as_str()
+        };
+        (op.http_method, official, name)
+    };
+    let by_name: BTreeMap<(HttpMethod, bool, &str), usize> = news
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| {
-            v.as_ref()
-                .map(|v| ((v.op.http_method, v.op.id.as_str()), i))
-        })
+        .filter_map(|(i, v)| v.as_ref().map(|v| (v.op, i)))
+        .flat_map(|(op, i)| [(key(op, true), i), (key(op, false), i)])
         .collect();
     for o in unmatched {
-        match by_id
-            .get(&(o.op.http_method, o.op.id.as_str()))
-            .and_then(|&i| news[i].take())
-        {
+        let found = [true, false]
+            .into_iter()
+            .find_map(|official| by_name.get(&key(o.op, official)).copied())
+            .and_then(|i| news[i].take());
+        match found {
             Some(n) => pairs.push(Pair::Both(o, n)),
             None => pairs.push(Pair::Removed(o)),
         }

@@ -18,6 +18,12 @@ pub enum HttpMethod {
     Patch,
     /// `DELETE`.
     Delete,
+    /// `HEAD`: a `GET` whose answer has no body, only status and headers.
+    Head,
+    /// `OPTIONS`.
+    Options,
+    /// `TRACE`.
+    Trace,
 }
 
 impl HttpMethod {
@@ -29,6 +35,9 @@ impl HttpMethod {
             HttpMethod::Put => "PUT",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
         }
     }
 
@@ -39,6 +48,9 @@ impl HttpMethod {
             HttpMethod::Put => reqwest::Method::PUT,
             HttpMethod::Patch => reqwest::Method::PATCH,
             HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Head => reqwest::Method::HEAD,
+            HttpMethod::Options => reqwest::Method::OPTIONS,
+            HttpMethod::Trace => reqwest::Method::TRACE,
         }
     }
 }

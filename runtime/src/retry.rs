@@ -169,12 +169,18 @@ pub(crate) enum Decision {
     WaitTooLong(Duration),
 }
 
-/// Methods whose repetition leaves the resource as one request would (RFC 9110, 9.2.2).
+/// Methods whose repetition leaves the resource as one request would (RFC 9110, 9.2.2): the
+/// safe ones (`GET`, `HEAD`, `OPTIONS`, `TRACE`) change nothing at all.
 fn idempotent(method: HttpMethod) -> bool {
-    matches!(
-        method,
-        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
-    )
+    match method {
+        HttpMethod::Get
+        | HttpMethod::Head
+        | HttpMethod::Options
+        | HttpMethod::Trace
+        | HttpMethod::Put
+        | HttpMethod::Delete => true,
+        HttpMethod::Post | HttpMethod::Patch => false,
+    }
 }
 
 /// A failure to make the connection at all (refused, unreachable, no handshake): nothing of
@@ -291,6 +297,9 @@ mod tests {
                 delay(HttpMethod::Delete, 1, status).is_some(),
                 "DELETE {status}"
             );
+            for safe in [HttpMethod::Head, HttpMethod::Options, HttpMethod::Trace] {
+                assert!(delay(safe, 1, status).is_some(), "{safe} {status}");
+            }
             assert_eq!(delay(HttpMethod::Post, 1, status), None, "POST {status}");
             assert_eq!(delay(HttpMethod::Patch, 1, status), None, "PATCH {status}");
         }
@@ -382,7 +391,14 @@ mod tests {
                 None
             );
         }
-        for method in [HttpMethod::Get, HttpMethod::Put, HttpMethod::Delete] {
+        for method in [
+            HttpMethod::Get,
+            HttpMethod::Head,
+            HttpMethod::Options,
+            HttpMethod::Trace,
+            HttpMethod::Put,
+            HttpMethod::Delete,
+        ] {
             assert!(policy
                 .delay(method, 1, Outcome::Failed(&refused), now)
                 .is_some());

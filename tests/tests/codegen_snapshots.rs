@@ -133,6 +133,13 @@ fn unions_without_a_usable_discriminator() {
     insta::assert_snapshot!(render_fixture("unions.yaml"));
 }
 
+/// `HEAD`, `OPTIONS` and `TRACE` beside `GET`: the method in each descriptor, and a `HEAD`
+/// answer read for its status and headers only, although the spec describes its content.
+#[test]
+fn every_http_method() {
+    insta::assert_snapshot!(render_fixture("methods.yaml"));
+}
+
 /// The public surface of the committed client: every operation with its Rust method, wire
 /// contract and deprecation, and every type with its kind. The code itself is committed and
 /// checked for freshness; this is the part a reviewer reads when the spec changes.

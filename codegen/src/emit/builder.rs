@@ -22,6 +22,7 @@ use quote::{format_ident, quote, ToTokens};
 pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
 
 pub struct RequestBuilder<'m, 'p> {
+    pub model: &'m ApiModel,
     pub op: &'m Operation,
     pub patterns: &'p PatternTable,
     /// The error body type, as the crate's `Error` alias names it.
@@ -77,6 +78,20 @@ fn encode_body(op: &Operation, body: TokenStream) -> TokenStream {
     }
 }
 
+/// Every type an operation's request and answer are written with: its parameters, its request
+/// bodies and its success bodies.
+pub fn operation_types(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(
+            op.request
+                .iter()
+                .flat_map(|r| r.contents.iter().map(|c| &c.body)),
+        )
+        .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
+}
+
 /// Doc lines shared by the builder and the client method.
 pub fn operation_docs(op: &Operation) -> TokenStream {
     let call = format!("`{} {}`", op.http_method.as_str(), op.path);
@@ -93,6 +108,13 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         wire.push_str(&format!(", accepting {}", versions.join(", ")));
     }
     wire.push('.');
+    if !op.http_method.answer_has_body() {
+        wire.push_str(" The answer is its status and headers: a `HEAD` answer has no body.");
+    }
+    // The method is named by the override; the id is still what the spec and its docs say.
+    if op.id_override.is_some() {
+        wire.push_str(&format!(" Operation `{}` in the spec.", op.id));
+    }
     let params = parameter_list(op);
     doc_attrs([
         op.summary.as_deref(),
@@ -200,11 +222,12 @@ impl ToTokens for RequestBuilder<'_, '_> {
         let name = ident(&op.builder_name.0);
         let list_request = super::pagination::list_request_impl(op, self.error_body);
         let docs = builder_docs(op, !list_request.is_empty());
-        // Said once, on the client method that builds this.
-        let allow_deprecated = op
-            .deprecation
-            .is_some()
-            .then(|| quote!(#[allow(deprecated)]));
+        // Said once, on the client method that builds this (and on the types it uses).
+        let allow_deprecated = if op.deprecation.is_some() {
+            Some(quote!(#[allow(deprecated)]))
+        } else {
+            super::types::allow_deprecated_uses(self.model, operation_types(op))
+        };
 
         let mut fields = Vec::new();
         let mut field_inits = Vec::new();
@@ -213,24 +236,26 @@ impl ToTokens for RequestBuilder<'_, '_> {
         for param in &op.params {
             let field = ident(&param.ident.0);
             let ty = rust_type(&param.ty, &models);
+            let allow = super::types::allow_deprecated_uses(self.model, [&param.ty].into_iter());
             if param.required {
-                fields.push(quote!(#field: #ty));
+                fields.push(quote!(#allow #field: #ty));
                 new_args.push(quote!(#field: #ty));
                 field_inits.push(quote!(#field));
             } else {
-                fields.push(quote!(#field: Option<#ty>));
+                fields.push(quote!(#allow #field: Option<#ty>));
                 field_inits.push(quote!(#field: None));
                 setters.push(setter(param, &models));
             }
         }
         if let Some((body_ty, required)) = body_type(op) {
             let ty = rust_type(body_ty, &models);
+            let allow = super::types::allow_deprecated_uses(self.model, [body_ty].into_iter());
             if required {
-                fields.push(quote!(body: #ty));
+                fields.push(quote!(#allow body: #ty));
                 new_args.push(quote!(body: #ty));
                 field_inits.push(quote!(body));
             } else {
-                fields.push(quote!(body: Option<#ty>));
+                fields.push(quote!(#allow body: Option<#ty>));
                 field_inits.push(quote!(body: None));
                 setters.push(quote! {
                     /// The request body.
@@ -609,7 +634,11 @@ impl ToTokens for ResponseEnum<'_> {
             let variant = format_ident!("{}", names::version_variant(version));
             let ty = body.rust_type(&quote!(super::models));
             let doc = format!(" The `{version}` version of the response.");
-            quote!(#[doc = #doc] #variant(#ty),)
+            let allow = match body {
+                Body::Json(ty) => super::types::allow_deprecated_uses(self.model, [ty].into_iter()),
+                Body::Bytes => None,
+            };
+            quote!(#[doc = #doc] #allow #variant(#ty),)
         });
         let doc = format!(
             " The response of `{}`: its type depends on the API version the client negotiated.",

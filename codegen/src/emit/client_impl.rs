@@ -40,7 +40,16 @@ impl ToTokens for ClientMethod<'_> {
         let builder = ident(&op.builder_name.0);
         let docs = operation_docs(op);
         let deprecated = deprecated_attr(self.model, op);
-        let allow_deprecated = deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+        let allow_deprecated = if deprecated.is_some() {
+            Some(quote!(#[allow(deprecated)]))
+        } else {
+            // The arguments of a deprecated type; the builder it returns is not deprecated.
+            let positional = positional(op).map(|p| &p.ty);
+            let body = body_type(op)
+                .filter(|(_, required)| *required)
+                .map(|(ty, _)| ty);
+            super::types::allow_deprecated_uses(self.model, positional.chain(body))
+        };
         let mut args = Vec::new();
         let mut values = Vec::new();
         for param in positional(op) {

@@ -376,8 +376,10 @@ fn model_item(
             let name = ident(&def.name.0);
             let ty = rust_type(target, &quote!(self));
             let docs = super::docs::type_doc_attrs(def);
+            let allow = super::types::allow_deprecated_uses(model, [target].into_iter());
             quote! {
                 #docs
+                #allow
                 pub type #name = #ty;
             }
         }
@@ -480,6 +482,7 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
             let error_body = error_body_type(model);
             let chunk = &ops[start..(start + PART_SIZE).min(ops.len())];
             let builders = chunk.iter().map(|op| RequestBuilder {
+                model,
                 op,
                 patterns: &patterns,
                 error_body: &error_body,

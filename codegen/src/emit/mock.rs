@@ -53,7 +53,11 @@ impl ToTokens for MockModule<'_> {
             .unwrap_or_else(|| quote!(::serde_json::Value));
         let code = super::crate_root::error_code_type(model, &quote!(crate::models))
             .unwrap_or_else(|| quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code));
-        let methods = operations.iter().map(|op| MockMethod { op, code: &code });
+        let methods = operations.iter().map(|op| MockMethod {
+            model,
+            op,
+            code: &code,
+        });
         let errors = api_errors(&operations)
             .into_iter()
             .map(|(code, status)| quote!((#status, #code)));
@@ -170,6 +174,7 @@ fn answer_type(op: &Operation) -> TokenStream {
 }
 
 struct MockMethod<'m> {
+    model: &'m ApiModel,
     op: &'m Operation,
     code: &'m TokenStream,
 }
@@ -205,10 +210,12 @@ impl ToTokens for MockMethod<'_> {
             op.method_name.0,
             op.method_name.0
         );
-        let allow_deprecated = op
-            .deprecation
-            .as_ref()
-            .map(|_| quote!(#[allow(deprecated)]));
+        let allow_deprecated = match op.deprecation {
+            Some(_) => Some(quote!(#[allow(deprecated)])),
+            None => {
+                super::types::allow_deprecated_uses(self.model, super::builder::operation_types(op))
+            }
+        };
         tokens.extend(quote! {
             #[doc = #doc]
             #allow_deprecated

@@ -251,6 +251,7 @@ paths:
         let patterns = params::PatternTable::for_operations([op]);
         let error_body = quote::quote!(::serde_json::Value);
         let builder = builder::RequestBuilder {
+            model: &model,
             op,
             patterns: &patterns,
             error_body: &error_body,

@@ -109,9 +109,11 @@ impl ToTokens for StructField<'_> {
         let deprecated = field
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));
+        let allow = super::types::allow_deprecated_uses(self.model, [&field.ty].into_iter());
         tokens.extend(quote! {
             #docs
             #deprecated
+            #allow
             pub #name: #ty
         });
     }

@@ -44,6 +44,11 @@ impl ToTokens for PageImpls<'_> {
                 continue;
             };
             let total = pagination.total_field.as_ref().and_then(|t| field(&t.0));
+            let allow = super::types::allow_deprecated_uses(
+                self.model,
+                [&pagination.item, &TypeRef::Named(page.clone())].into_iter(),
+            );
+            tokens.extend(quote!(#allow));
             tokens.extend(page_impl(page, &pagination.item, results, total));
         }
     }

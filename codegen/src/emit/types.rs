@@ -3,7 +3,7 @@
 //! `Vec`, `Box`, `Result`) are written bare, as in hand-written code: the names module renames a
 //! spec type that would shadow one of them (`names::is_reserved_type`).
 
-use crate::model::{Operation, Primitive, SuccessResponse, TypeRef};
+use crate::model::{ApiModel, Operation, Primitive, SuccessResponse, TypeRef};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
@@ -45,6 +45,29 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::F64 => quote!(f64),
         Primitive::Bool => quote!(bool),
     }
+}
+
+/// Whether the Rust type of a reference names a deprecated type (itself, or as the items or
+/// values it holds). Where it does, the item that writes it down says
+/// `#[allow(deprecated)]`: a field or parameter of a deprecated type is the spec's doing, and
+/// its deprecation is said where the type is declared (and to users where they name it). An
+/// alias is not followed, as its name is what is written and it is not deprecated itself.
+pub fn names_deprecated(model: &ApiModel, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(name) => model.types.get(name).is_some_and(|def| def.deprecated),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => names_deprecated(model, inner),
+        TypeRef::Primitive(_) | TypeRef::Any => false,
+    }
+}
+
+/// `#[allow(deprecated)]` when any of `types` names a deprecated type.
+pub fn allow_deprecated_uses<'t>(
+    model: &ApiModel,
+    mut types: impl Iterator<Item = &'t TypeRef>,
+) -> Option<TokenStream> {
+    types
+        .any(|ty| names_deprecated(model, ty))
+        .then(|| quote!(#[allow(deprecated)]))
 }
 
 /// The type a builder setter accepts: `impl Into<String>` for strings, the type itself otherwise.
@@ -110,8 +133,12 @@ fn is_json(media_type: &str) -> bool {
 /// The body a client receives in each API version it can ask for (`None` for unversioned
 /// media types), in version order. The runtime asks for the last media type listed for a
 /// version, so when a version offers several (JSON and CSV), only that one ever arrives; the
-/// server then picks the status, so any status of that media type with a body gives it.
+/// server then picks the status, so any status of that media type with a body gives it. A
+/// `HEAD` answer receives none.
 pub fn received_bodies(op: &Operation) -> Vec<(Option<&str>, Body<'_>)> {
+    if !op.http_method.answer_has_body() {
+        return Vec::new();
+    }
     let mut asked: Vec<(Option<&str>, &str)> = Vec::new();
     for response in op.responses.iter().filter(|r| !r.media_type.is_empty()) {
         let version = response.version.as_ref().map(|v| v.as_str());

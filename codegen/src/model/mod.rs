@@ -109,9 +109,33 @@ pub enum HttpMethod {
     Put,
     Patch,
     Delete,
+    Head,
+    Options,
+    Trace,
 }
 
 impl HttpMethod {
+    /// Every method of OpenAPI 3.0, by the key a path item gives it.
+    pub const ALL: [(&'static str, HttpMethod); 8] = [
+        ("get", HttpMethod::Get),
+        ("put", HttpMethod::Put),
+        ("post", HttpMethod::Post),
+        ("delete", HttpMethod::Delete),
+        ("options", HttpMethod::Options),
+        ("head", HttpMethod::Head),
+        ("patch", HttpMethod::Patch),
+        ("trace", HttpMethod::Trace),
+    ];
+
+    /// The method of a path item key (`get`, `head`, ...); `None` for the keys that are not
+    /// methods (`parameters`, `summary`, extensions).
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, method)| *method)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -119,7 +143,17 @@ impl HttpMethod {
             HttpMethod::Put => "PUT",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
         }
+    }
+
+    /// Whether a success answer carries a body. A `HEAD` answer never does (RFC 9110, 9.3.2):
+    /// its content headers describe the body a `GET` would get, so a client reads only the
+    /// status and headers, whatever the spec says the content is.
+    pub fn answer_has_body(self) -> bool {
+        self != HttpMethod::Head
     }
 }
 
@@ -136,6 +170,10 @@ pub enum ApiGeneration {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub id: OperationId,
+    /// The name the API's own tools give the operation where it differs from `id` (Atlas's
+    /// `x-xgen-operation-id-override`, see [`crate::dialect::OPERATION_ID_OVERRIDE_EXTENSION`]):
+    /// it names the method and builder instead of `id`.
+    pub id_override: Option<String>,
     /// Rust name of the client method and (in `UpperCamelCase`) of its request builder.
     pub method_name: FieldName,
     pub builder_name: TypeName,
@@ -197,6 +235,11 @@ pub enum WaitTest {
 }
 
 impl Operation {
+    /// The name the method and builder are made from: the override, else the `operationId`.
+    pub fn official_name(&self) -> &str {
+        self.id_override.as_deref().unwrap_or(&self.id.0)
+    }
+
     pub fn path_params(&self) -> impl Iterator<Item = &Parameter> {
         self.params
             .iter()

@@ -3,7 +3,7 @@
 
 use super::Cx;
 use crate::change::Change;
-use crate::rules::RuleId;
+use crate::rules::{RuleId, Semver};
 use crate::select::{shape, Mode, OpView};
 use codegen::model::Deprecation;
 
@@ -63,7 +63,19 @@ pub(super) fn removed(cx: &Cx<'_>, old: &OpView<'_>) -> Change {
 
 pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &mut Vec<Change>) {
     let (o, n) = (old.op, new.op);
-    if o.id != n.id {
+    if o.id != n.id && o.method_name == n.method_name {
+        // An IPA rename under the same override: the client keeps its method and builder.
+        out.push(
+            Change::new(
+                RuleId::EndpointOperationIdChanged,
+                format!(
+                    "operationId changed from `{}` to `{}`: client method `{}` keeps its name",
+                    o.id, n.id, n.method_name
+                ),
+            )
+            .with_semver(Semver::Patch),
+        );
+    } else if o.id != n.id {
         out.push(
             Change::new(
                 RuleId::EndpointOperationIdChanged,

@@ -151,14 +151,14 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
         .map(|op| CliOperation {
             op,
             group: group_name(op),
-            name: op.id.0.to_kebab_case(),
+            name: op.official_name().to_kebab_case(),
             flags: flags::flags(model, op),
             replacement: op
                 .deprecation
                 .as_ref()
                 .and_then(|d| d.replaced_by.as_ref())
                 .and_then(|id| model.operations.iter().find(|o| &o.id == id))
-                .map(|o| format!("{} {}", group_name(o), o.id.0.to_kebab_case())),
+                .map(|o| format!("{} {}", group_name(o), o.official_name().to_kebab_case())),
             follow: follow(model, op),
         })
         .collect();

@@ -48,7 +48,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
             continue;
         };
         for (method, op) in item.iter() {
-            let Some(http_method) = http_method(method) else {
+            let Some(http_method) = HttpMethod::from_key(method) else {
                 continue;
             };
             let pointer = format!("{item_pointer}/{method}");
@@ -149,17 +149,6 @@ fn server_url(server: &openapiv3::Server) -> (String, Vec<String>) {
     }
     url.push_str(rest);
     (url, substituted)
-}
-
-fn http_method(method: &str) -> Option<HttpMethod> {
-    Some(match method {
-        "get" => HttpMethod::Get,
-        "post" => HttpMethod::Post,
-        "put" => HttpMethod::Put,
-        "patch" => HttpMethod::Patch,
-        "delete" => HttpMethod::Delete,
-        _ => return None,
-    })
 }
 
 /// The error body type, when every error response with a body uses the same one.

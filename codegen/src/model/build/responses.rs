@@ -7,7 +7,7 @@ use super::media::{is_json, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
-use crate::model::{ErrorResponse, Note, SuccessResponse, TypeRef};
+use crate::model::{ErrorResponse, HttpMethod, Note, SuccessResponse, TypeRef};
 use openapiv3::StatusCode;
 
 /// The `errorCode` of an error response's example: the `example`, else the first of its
@@ -32,6 +32,7 @@ impl OperationBuilder<'_, '_> {
     pub(super) fn responses(
         &mut self,
         builder: &str,
+        method: HttpMethod,
         op: &openapiv3::Operation,
     ) -> (Vec<SuccessResponse>, Vec<ErrorResponse>) {
         let spec = self.cx.spec;
@@ -62,7 +63,10 @@ impl OperationBuilder<'_, '_> {
                     let version = media_type_version(media_type);
                     let content_pointer =
                         format!("{pointer}/content/{}/schema", escape_pointer(media_type));
-                    let body = content.schema.as_ref().map(|schema| {
+                    // A HEAD answer has the media type (so the version is negotiated as for
+                    // GET) and no body to type.
+                    let schema = content.schema.as_ref().filter(|_| method.answer_has_body());
+                    let body = schema.map(|schema| {
                         if is_json(media_type) {
                             let hint = format!("{builder}Response{}", version_suffix(version.as_ref(), count));
                             self.cx.type_ref(SchemaRef::from(schema), &hint, &content_pointer)
