@@ -346,15 +346,20 @@ mod tests {
     const FIRST_SPEC: &str = "release/specs/0.1.0.yaml";
 
     /// A repository holding what a release reads and writes: the first release's spec as both
-    /// the stored copy and the working spec, a record of that one release, and the lock file.
+    /// the stored copy and the working spec, a record of that one release, the lock file and
+    /// the specs of the fixture clients, which are regenerated with the client.
     fn copy_of_the_repository() -> tempfile::TempDir {
         let root = project::repository_root();
         let copy = tempfile::tempdir().unwrap();
+        let fixtures = project::FIXTURE_CLIENTS.iter().map(|f| (f.spec, f.spec));
         for (from, to) in [
             (FIRST_SPEC, FIRST_SPEC),
             (FIRST_SPEC, project::SPEC_PATH),
             ("Cargo.lock", "Cargo.lock"),
-        ] {
+        ]
+        .into_iter()
+        .chain(fixtures)
+        {
             let to = copy.path().join(to);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(root.join(from), &to).unwrap();
