@@ -4,29 +4,19 @@
 
 use codegen::project::repository_root;
 use codegen::Options;
-use std::path::PathBuf;
-
-/// A spec of `../shared/real-specs/` beside the repository, or `None` (having said so) where it
-/// is absent. With `CI=true` an absent spec fails the test instead: CI must run it.
-fn real_spec(name: &str) -> Option<PathBuf> {
-    let path = repository_root().join("../shared/real-specs").join(name);
-    if path.is_file() {
-        return Some(path);
-    }
-    let message = format!("{} is absent", path.display());
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{message}; CI runs this test on it"
-    );
-    eprintln!("skipped: {message}");
-    None
-}
 
 #[test]
 fn the_raw_atlas_spec_names_methods_by_their_override() {
-    let Some(spec) = real_spec("atlas-raw-2026-08-21.yaml.gz") else {
+    const SPEC: &str = "atlas-raw-2026-08-21.yaml.gz";
+    let Some(real_specs) = codegen::corpora::corpus_for_test(
+        &repository_root(),
+        "real-specs",
+        SPEC,
+        "codegen/tests/official_names.rs::the_raw_atlas_spec_names_methods_by_their_override",
+    ) else {
         return;
     };
+    let spec = real_specs.join(SPEC);
     let options = Options {
         spec_label: "atlas-raw-2026-08-21.yaml.gz".to_owned(),
         command: "cargo test -p codegen --test official_names".to_owned(),
