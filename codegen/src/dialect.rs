@@ -3,8 +3,6 @@
 //! where it differs. The model and validation read them from this module; the runtime keeps the
 //! ones it needs when a client runs (the token path, the variable names) in its own copy.
 
-use crate::model::{ApiGeneration, ApiVersion, ParamLocation, ParamRole, Primitive, TypeRef};
-
 /// Operations under this prefix belong to the deprecated v1.0 generation of the Atlas API: plain
 /// `application/json`, Digest only, so they are emitted in a module of their own.
 pub const LEGACY_PATH_PREFIX: &str = "/api/atlas/v1.0/";
@@ -12,6 +10,16 @@ pub const LEGACY_PATH_PREFIX: &str = "/api/atlas/v1.0/";
 /// The current generation (v2) lives under this prefix; a v1.0 operation's successor usually has
 /// the same path below it.
 pub const CURRENT_PATH_PREFIX: &str = "/api/atlas/v2/";
+
+/// Which generation of the API an operation belongs to; legacy operations are emitted in their
+/// own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiGeneration {
+    /// `/api/atlas/v1.0`: plain `application/json`, Digest only.
+    Legacy,
+    /// Everything else (`/api/atlas/v2`): versioned media types.
+    Current,
+}
 
 /// The generation of the API an operation path belongs to: Atlas tells them apart by path only.
 pub fn generation_of(path: &str) -> ApiGeneration {
@@ -30,7 +38,7 @@ pub const VERSIONED_MEDIA_TYPE_PREFIX: &str = "application/vnd.atlas.";
 /// `application/vnd.atlas.2023-01-01+json` → `2023-01-01`. Other media types (plain
 /// `application/json` of v1.0, `…latest+json`) carry no version, since only a date can be
 /// ordered against a client's pin.
-pub fn media_type_version(media_type: &str) -> Option<ApiVersion> {
+pub fn media_type_version(media_type: &str) -> Option<&str> {
     let rest = media_type.strip_prefix(VERSIONED_MEDIA_TYPE_PREFIX)?;
     let date = rest.split('+').next()?;
     let well_formed = date.len() == 10
@@ -41,7 +49,7 @@ pub fn media_type_version(media_type: &str) -> Option<ApiVersion> {
                 c.is_ascii_digit()
             }
         });
-    well_formed.then(|| ApiVersion(date.to_owned()))
+    well_formed.then_some(date)
 }
 
 /// Atlas list operations page by a 1-based page number in this query parameter; with
@@ -72,13 +80,25 @@ pub const ENVELOPE_PARAM: &str = "envelope";
 /// With `pretty=true`, Atlas indents its JSON answers; it changes nothing a decoder sees.
 pub const PRETTY_PARAM: &str = "pretty";
 
+/// The meaning a client gives a parameter, as [`param_role`] reads it. A role other than `Plain` says the client should set the parameter itself (or let the
+/// user set it through a dedicated method) rather than pass it on like any other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamRole {
+    /// Passed on as it is.
+    #[default]
+    Plain,
+    /// Atlas's `envelope` flag: when true the server answers 200 with the real status in the
+    /// body, which the client must open before decoding.
+    Envelope,
+    /// Atlas's `pretty` flag: indented JSON answers, nothing a decoder sees.
+    Pretty,
+}
+
 /// What a parameter means to a client: Atlas's [`ENVELOPE_PARAM`] and [`PRETTY_PARAM`] when they
-/// are the boolean query parameters Atlas documents, otherwise a plain parameter. A parameter
-/// that only shares the name (another type or location) is plain, since the client cannot know
-/// what it does.
-pub fn param_role(name: &str, location: ParamLocation, ty: &TypeRef) -> ParamRole {
-    let boolean_query =
-        location == ParamLocation::Query && *ty == TypeRef::Primitive(Primitive::Bool);
+/// are the boolean query parameters Atlas documents (`boolean_query`), otherwise a plain
+/// parameter. A parameter that only shares the name (another type or location) is plain, since
+/// the client cannot know what it does.
+pub fn param_role(name: &str, boolean_query: bool) -> ParamRole {
     match name {
         ENVELOPE_PARAM if boolean_query => ParamRole::Envelope,
         PRETTY_PARAM if boolean_query => ParamRole::Pretty,
@@ -143,8 +163,7 @@ mod tests {
             ("application/vnd.atlas.2023-1-01+json", None),
         ];
         for (media_type, expected) in table {
-            let version = media_type_version(media_type).map(|v| v.0);
-            assert_eq!(version.as_deref(), expected, "{media_type}");
+            assert_eq!(media_type_version(media_type), expected, "{media_type}");
         }
     }
 
@@ -162,37 +181,15 @@ mod tests {
 
     #[test]
     fn only_the_boolean_query_flags_get_a_role() {
-        let boolean = TypeRef::Primitive(Primitive::Bool);
-        let string = TypeRef::Primitive(Primitive::String);
         let table = [
-            (
-                "envelope",
-                ParamLocation::Query,
-                &boolean,
-                ParamRole::Envelope,
-            ),
-            ("pretty", ParamLocation::Query, &boolean, ParamRole::Pretty),
-            (
-                "envelope",
-                ParamLocation::Header,
-                &boolean,
-                ParamRole::Plain,
-            ),
-            ("envelope", ParamLocation::Query, &string, ParamRole::Plain),
-            ("Envelope", ParamLocation::Query, &boolean, ParamRole::Plain),
-            (
-                "includeCount",
-                ParamLocation::Query,
-                &boolean,
-                ParamRole::Plain,
-            ),
+            ("envelope", true, ParamRole::Envelope),
+            ("pretty", true, ParamRole::Pretty),
+            ("envelope", false, ParamRole::Plain),
+            ("Envelope", true, ParamRole::Plain),
+            ("includeCount", true, ParamRole::Plain),
         ];
-        for (name, location, ty, expected) in table {
-            assert_eq!(
-                param_role(name, location, ty),
-                expected,
-                "{name} {location:?}"
-            );
+        for (name, boolean_query, expected) in table {
+            assert_eq!(param_role(name, boolean_query), expected, "{name}");
         }
     }
 }

@@ -17,6 +17,32 @@ const KEYWORDS: &[&str] = &[
 ];
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
+// Names the generated code defines itself, which the model keeps operations and parameters
+// off; the emitter's tests check each list against what it emits.
+
+/// Methods of the generated `Client`: its own `builder` and `new`, and the public methods of the
+/// runtime's `BaseClient` it dereferences to. An operation's method with one of these names would
+/// not compile or would hide the setting, so the model names operations around this list.
+pub const CLIENT_NAMES: &[&str] = &[
+    "api_version",
+    "base_url",
+    "builder",
+    "credential_kind",
+    "new",
+    "retry_policy",
+];
+
+/// Names the request builder defines itself: its `client` and `body` fields (also `new`'s
+/// arguments) and its `new`, `body` and `send` methods. A parameter's field and setter would
+/// clash with them, so the model names parameters around this list.
+pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
+
+/// The methods of the runtime's `ListRequest` that users call on a list operation's builder.
+/// Parameters are named around them in every operation, since whether an operation pages is
+/// found after its parameters are named, and a setter of the same name would hide the trait's
+/// method.
+pub const PAGINATION_NAMES: &[&str] = &["items", "items_concurrent", "pages", "pages_concurrent"];
+
 /// Whether `name` is a Rust keyword (strict or reserved), so that it cannot stand as a plain
 /// identifier.
 pub fn is_keyword(name: &str) -> bool {

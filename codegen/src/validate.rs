@@ -4,7 +4,7 @@
 
 use crate::dialect::REPLACED_BY_EXTENSION;
 use crate::error::{CodegenError, Diagnostic};
-use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
+use crate::load::{escape_pointer, resolve, LoadedSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -184,19 +184,6 @@ fn chain_problem(root: &Value, target: &str) -> Option<String> {
         node = found;
     }
     None
-}
-
-/// Resolves a local JSON pointer (the part after `#`) in the raw document.
-pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    rest.split('/').try_fold(root, |node, segment| match node {
-        Value::Object(map) => map.get(&unescape_pointer(segment)),
-        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
-        _ => None,
-    })
 }
 
 /// Follows `$ref`s (local ones, already checked) until a node without one.

@@ -16,11 +16,6 @@ use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
-/// Names the request builder defines itself: its `client` and `body` fields (also `new`'s
-/// arguments) and its `new`, `body` and `send` methods. A parameter's field and setter would
-/// clash with them, so the model names parameters around this list.
-pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
-
 pub struct RequestBuilder<'m, 'p> {
     pub model: &'m ApiModel,
     pub op: &'m Operation,

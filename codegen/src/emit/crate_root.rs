@@ -10,18 +10,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use std::collections::BTreeSet;
 
-/// Methods of the generated `Client`: its own `builder` and `new`, and the public methods of the
-/// runtime's `BaseClient` it dereferences to. An operation's method with one of these names would
-/// not compile or would hide the setting, so the model names operations around this list.
-pub const CLIENT_NAMES: &[&str] = &[
-    "api_version",
-    "base_url",
-    "builder",
-    "credential_kind",
-    "new",
-    "retry_policy",
-];
-
 /// The crate root of one generated crate.
 pub struct CrateRoot<'m> {
     pub model: &'m ApiModel,

@@ -26,10 +26,6 @@ mod recursion;
 mod types;
 mod waiter;
 
-pub(crate) use builder::BUILDER_NAMES;
-pub(crate) use crate_root::CLIENT_NAMES;
-pub(crate) use pagination::PAGINATION_NAMES;
-
 use crate::error::CodegenError;
 use crate::model::ApiModel;
 use crate::write::OutputFile;
@@ -177,6 +173,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::{BUILDER_NAMES, CLIENT_NAMES, PAGINATION_NAMES};
     use quote::ToTokens;
 
     fn model_of(text: &str) -> ApiModel {

@@ -110,12 +110,6 @@ fn page_impl(
     }
 }
 
-/// The methods of the runtime's `ListRequest` that users call on a list operation's builder.
-/// Parameters are named around them in every operation, since whether an operation pages is
-/// found after its parameters are named, and a setter of the same name would hide the trait's
-/// method.
-pub const PAGINATION_NAMES: &[&str] = &["items", "items_concurrent", "pages", "pages_concurrent"];
-
 /// `impl ListRequest` for the builder of a list operation: where the walk starts, in pages of
 /// which size, and how to send the request for one page number.
 pub fn list_request_impl(op: &Operation, error_body: &TokenStream) -> TokenStream {

@@ -8,6 +8,8 @@ mod schema;
 
 /// Also named here, where the differ reads it.
 pub use crate::dialect::LEGACY_PATH_PREFIX;
+/// Atlas's notions, defined with the dialect that gives them their meaning.
+pub use crate::dialect::{ApiGeneration, ParamRole};
 pub use build::build_model;
 pub use schema::{Fixup, FixupLog};
 
@@ -157,16 +159,6 @@ impl HttpMethod {
     }
 }
 
-/// Which generation of the API an operation belongs to; legacy operations are emitted in their
-/// own module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ApiGeneration {
-    /// `/api/atlas/v1.0`: plain `application/json`, Digest only.
-    Legacy,
-    /// Everything else (`/api/atlas/v2`): versioned media types.
-    Current,
-}
-
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub id: OperationId,
@@ -304,21 +296,6 @@ pub struct Parameter {
     pub default: Option<serde_json::Value>,
     /// What the parameter means to a client beyond its value.
     pub role: ParamRole,
-}
-
-/// The meaning a client gives a parameter, as the dialect ([`crate::dialect::param_role`]) reads
-/// it. A role other than `Plain` says the client should set the parameter itself (or let the
-/// user set it through a dedicated method) rather than pass it on like any other.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ParamRole {
-    /// Passed on as it is.
-    #[default]
-    Plain,
-    /// Atlas's `envelope` flag: when true the server answers 200 with the real status in the
-    /// body, which the client must open before decoding.
-    Envelope,
-    /// Atlas's `pretty` flag: indented JSON answers, nothing a decoder sees.
-    Pretty,
 }
 
 /// Validation keywords carried over from a schema.

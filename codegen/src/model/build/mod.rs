@@ -36,7 +36,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     cx.notes.extend(scheme_notes);
     let mut builder_scope = NameScope::new();
     let mut method_scope = NameScope::new();
-    for name in crate::emit::CLIENT_NAMES {
+    for name in crate::names::CLIENT_NAMES {
         method_scope.reserve(name);
     }
     let mut operations = Vec::new();

@@ -5,6 +5,7 @@ use super::super::schema::SchemaRef;
 use super::components::resolve_component;
 use super::operation::OperationBuilder;
 use crate::dialect::param_role;
+use crate::model::Primitive;
 use crate::model::{
     FieldName, Note, ParamLocation, Parameter, TypeDef, TypeKind, TypeName, TypeRef,
 };
@@ -55,9 +56,9 @@ impl OperationBuilder<'_, '_> {
         }
 
         let mut scope = NameScope::new();
-        for name in crate::emit::BUILDER_NAMES
+        for name in crate::names::BUILDER_NAMES
             .iter()
-            .chain(crate::emit::PAGINATION_NAMES)
+            .chain(crate::names::PAGINATION_NAMES)
         {
             scope.reserve(name);
         }
@@ -130,7 +131,9 @@ impl OperationBuilder<'_, '_> {
                 .map(|s| self.cx.parameter_constraints(s, &schema_pointer))
                 .unwrap_or_default();
             let default = resolved.and_then(|s| s.schema_data.default.clone());
-            let role = param_role(&name, location, &ty);
+            let boolean_query =
+                location == ParamLocation::Query && ty == TypeRef::Primitive(Primitive::Bool);
+            let role = param_role(&name, boolean_query);
             out.push(Parameter {
                 name,
                 ident: FieldName(ident),

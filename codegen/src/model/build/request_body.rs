@@ -8,6 +8,7 @@ use super::media::{request_encoding, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
 use crate::load::escape_pointer;
+use crate::model::ApiVersion;
 use crate::model::{BodyEncoding, FormField, FormStyle, Note, RequestBody, RequestContent};
 use openapiv3::{QueryStyle, ReferenceOr};
 
@@ -39,7 +40,7 @@ impl OperationBuilder<'_, '_> {
                 });
                 continue;
             };
-            let version = media_type_version(media_type);
+            let version = media_type_version(media_type).map(|date| ApiVersion(date.to_owned()));
             let hint = format!(
                 "{builder}Body{}",
                 version_suffix(version.as_ref(), body.content.len())

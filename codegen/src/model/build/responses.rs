@@ -7,6 +7,7 @@ use super::media::{is_json, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
+use crate::model::ApiVersion;
 use crate::model::{ErrorResponse, HttpMethod, Note, SuccessResponse, TypeRef};
 use openapiv3::StatusCode;
 
@@ -60,7 +61,8 @@ impl OperationBuilder<'_, '_> {
                 }
                 let count = response.content.len();
                 for (media_type, content) in &response.content {
-                    let version = media_type_version(media_type);
+                    let version =
+                        media_type_version(media_type).map(|date| ApiVersion(date.to_owned()));
                     let content_pointer =
                         format!("{pointer}/content/{}/schema", escape_pointer(media_type));
                     // A HEAD answer has the media type (so the version is negotiated as for

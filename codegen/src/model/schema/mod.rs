@@ -207,7 +207,7 @@ impl<'s> SchemaCx<'s> {
         // A reference into the middle of a document: convert the target inline.
         let resolved = target
             .strip_prefix('#')
-            .and_then(|p| crate::validate::resolve(&self.spec.raw, p))
+            .and_then(|p| crate::load::resolve(&self.spec.raw, p))
             .and_then(|v| serde_json::from_value::<Schema>(v.clone()).ok());
         match resolved {
             Some(_) if self.interior_in_progress.iter().any(|t| t == target) => {

@@ -1,14 +1,18 @@
-//! The runtime's modules depend on one another in one direction only, and each says what it is
-//! for. Read from the sources: every `crate::module` a module names outside its tests is an
-//! edge, and the graph of top-level modules must have no cycle.
+//! The modules of the runtime and of the generator depend on one another in one direction only,
+//! and each says what it is for. Read from the sources: every `crate::module` a module names
+//! outside its tests is an edge, and the graph of top-level modules must have no cycle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-/// Top-level module → the sources of it and its submodules, without their `#[cfg(test)]` parts.
-fn modules() -> BTreeMap<String, Vec<(String, String)>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+/// Top-level module of `krate` (a folder of the workspace) → the sources of it and its
+/// submodules, without their `#[cfg(test)]` parts.
+fn modules(krate: &str) -> BTreeMap<String, Vec<(String, String)>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(krate)
+        .join("src");
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
@@ -23,7 +27,8 @@ fn modules() -> BTreeMap<String, Vec<(String, String)>> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            if relative == "lib.rs" {
+            // The crate root, and binaries, which sit on top of everything.
+            if relative == "lib.rs" || relative.starts_with("bin/") {
                 continue;
             }
             let top = relative
@@ -64,9 +69,9 @@ fn dependencies(
         .collect()
 }
 
-#[test]
-fn runtime_modules_form_no_cycle() {
-    let graph = dependencies(&modules());
+/// The module graph of `krate`, checked to have no cycle.
+fn acyclic_graph(krate: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let graph = dependencies(&modules(krate));
     assert!(graph.len() >= 10, "too few modules found: {graph:?}");
     // Kahn's algorithm: repeatedly take the modules whose dependencies are all taken.
     let mut taken: Vec<String> = Vec::new();
@@ -79,13 +84,19 @@ fn runtime_modules_form_no_cycle() {
             .collect();
         assert!(
             !ready.is_empty(),
-            "the runtime modules depend on each other in a circle; left: {left:#?}"
+            "the {krate} modules depend on each other in a circle; left: {left:#?}"
         );
         for name in ready {
             left.remove(&name);
             taken.push(name);
         }
     }
+    graph
+}
+
+#[test]
+fn runtime_modules_form_no_cycle() {
+    let graph = acyclic_graph("runtime");
     // The layering the crate documents: the foundations depend on nothing else.
     for foundation in ["descriptor", "dialect", "check", "de", "ser"] {
         assert_eq!(graph[foundation], BTreeSet::new(), "{foundation}");
@@ -122,14 +133,42 @@ fn the_graph_reader_sees_a_cycle_when_there_is_one() {
     );
 }
 
+/// The generator's pipeline, in the order its modules may depend on one another: load →
+/// validate → model → emit → format, with the names and the Atlas dialect below the model and
+/// the emitter (the emitter hands its files to `write` as `write::OutputFile`s).
+#[test]
+fn generator_modules_form_no_cycle() {
+    let graph = acyclic_graph("codegen");
+    let never = |module: &str, dependency: &str| {
+        assert!(
+            !graph[module].contains(dependency),
+            "{module} must not use {dependency}: {graph:#?}"
+        );
+    };
+    for (module, above) in [
+        ("load", ["validate", "model", "emit"]),
+        ("validate", ["model", "emit", "format"]),
+        ("dialect", ["model", "emit", "validate"]),
+        ("names", ["model", "emit", "dialect"]),
+        ("model", ["emit", "format", "write"]),
+        ("emit", ["load", "validate", "slice"]),
+    ] {
+        for dependency in above {
+            never(module, dependency);
+        }
+    }
+}
+
 #[test]
 fn every_module_says_what_it_is_for() {
-    for files in modules().values() {
-        for (path, code) in files {
-            assert!(
-                code.trim_start().starts_with("//!"),
-                "src/{path} does not start with a `//!` doc saying what it is for"
-            );
+    for krate in ["runtime", "codegen"] {
+        for files in modules(krate).values() {
+            for (path, code) in files {
+                assert!(
+                    code.trim_start().starts_with("//!"),
+                    "{krate}/src/{path} does not start with a `//!` doc saying what it is for"
+                );
+            }
         }
     }
 }
