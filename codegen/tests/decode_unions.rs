@@ -276,3 +276,13 @@ fn built_alternatives_encode_as_their_value() {
     let decoded: Targets = serde_json::from_value(encoded).unwrap();
     assert_eq!(decoded, targets);
 }
+
+#[test]
+fn a_union_of_strings_is_a_parameter_value_sent_as_the_string_it_holds() {
+    use atlas_runtime::__private::ParamValue;
+    use shaped::models::NameOrId;
+    let by_name = NameOrId::Name("analytics".to_owned());
+    assert_eq!(by_name.to_param(), "analytics");
+    let unknown = NameOrId::Unknown(json!(7));
+    assert_eq!(unknown.to_param(), "7");
+}

@@ -162,6 +162,31 @@ impl ToTokens for ModelUntagged<'_> {
             });
         let unknown_doc = " A value none of the alternatives this version of the crate knows \
                            fits; kept as sent.";
+        let param_value = self
+            .union
+            .variants
+            .iter()
+            .all(|v| is_scalar(self.model, &v.ty, 0))
+            .then(|| {
+                let arms = self.union.variants.iter().map(|v| {
+                    let variant = ident(&v.ident.0);
+                    quote!(Self::#variant(value) => ::atlas_runtime::__private::ParamValue::to_param(value),)
+                });
+                let allow_deprecated = (def.deprecated || self.deprecated_variant)
+                    .then(|| quote!(#[allow(deprecated)]));
+                quote! {
+                    #allow_deprecated
+                    #[doc(hidden)]
+                    impl ::atlas_runtime::__private::ParamValue for #name {
+                        fn to_param(&self) -> String {
+                            match self {
+                                #(#arms)*
+                                Self::Unknown(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
+                            }
+                        }
+                    }
+                }
+            });
         tokens.extend(quote! {
             #docs
             #deprecated
@@ -174,7 +199,28 @@ impl ToTokens for ModelUntagged<'_> {
                 #[doc = #unknown_doc]
                 Unknown(::serde_json::Value),
             }
+
+            #param_value
         });
+    }
+}
+
+/// Whether a type is one value that can stand in a URL or header: a string, number, boolean,
+/// enum, any value, or a union of those (which a parameter of the union's type then sends as the
+/// value it holds).
+fn is_scalar(model: &ApiModel, ty: &TypeRef, depth: usize) -> bool {
+    match ty {
+        TypeRef::Primitive(_) | TypeRef::Any => true,
+        TypeRef::Array(_) | TypeRef::Map(_) => false,
+        TypeRef::Named(name) => match model.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(target)) if depth < 16 => is_scalar(model, target, depth + 1),
+            Some(TypeKind::Untagged(union)) if depth < 16 => union
+                .variants
+                .iter()
+                .all(|v| is_scalar(model, &v.ty, depth + 1)),
+            _ => false,
+        },
     }
 }
 

@@ -657,6 +657,19 @@ pub enum NameOrId {
     Unknown(::serde_json::Value),
 }
 
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for NameOrId {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Id(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
+            Self::Name(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
+            Self::Unknown(value) => {
+                ::atlas_runtime::__private::ParamValue::to_param(value)
+            }
+        }
+    }
+}
+
 /// What a rule applies to; each alternative names itself in `type`.
 ///
 /// One of the spec's `oneOf` alternatives, told apart by the shape of the value: its JSON type, its
@@ -1044,6 +1057,23 @@ pub enum TargetsLimit {
     Unlimited(TargetsLimitUnlimited),
     /// A value none of the alternatives this version of the crate knows fits; kept as sent.
     Unknown(::serde_json::Value),
+}
+
+#[doc(hidden)]
+impl ::atlas_runtime::__private::ParamValue for TargetsLimit {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Integer(value) => {
+                ::atlas_runtime::__private::ParamValue::to_param(value)
+            }
+            Self::Unlimited(value) => {
+                ::atlas_runtime::__private::ParamValue::to_param(value)
+            }
+            Self::Unknown(value) => {
+                ::atlas_runtime::__private::ParamValue::to_param(value)
+            }
+        }
+    }
 }
 
 /// The values of the `limit` property.

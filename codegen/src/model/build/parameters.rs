@@ -159,6 +159,14 @@ fn sendable(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>) -> bool {
             TypeRef::Primitive(_) | TypeRef::Any => true,
             TypeRef::Named(name) => match types.get(name).map(|def| &def.kind) {
                 Some(TypeKind::Enum(_)) => true,
+                // A union of scalars (Oxide's `NameOrId`) is sent as the value it holds.
+                Some(TypeKind::Untagged(union)) => {
+                    depth < crate::validate::MAX_REF_HOPS
+                        && union
+                            .variants
+                            .iter()
+                            .all(|v| single(&v.ty, types, depth + 1))
+                }
                 // Alias chains are bounded by validation's reference limit.
                 Some(TypeKind::Alias(target)) => {
                     depth < crate::validate::MAX_REF_HOPS && single(target, types, depth + 1)
