@@ -29,6 +29,7 @@ mod error;
 mod form;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod multipart;
 mod options;
 mod pages;
 mod request;
@@ -38,6 +39,7 @@ mod retry;
 pub mod ser;
 #[doc(hidden)]
 pub mod shape;
+mod upload;
 mod waiter;
 
 pub use auth::{AuthError, TokenError};
@@ -53,6 +55,7 @@ pub use options::RequestOptions;
 pub use pages::{ListRequest, Page};
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
+pub use upload::Upload;
 pub use waiter::{WaitError, WaitPolicy, Waiter};
 
 /// The HTTP types that appear in this crate's API, so that users need not depend on the HTTP
@@ -75,6 +78,7 @@ pub mod __private {
         ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD,
     };
     pub use crate::form::{FormField, FormStyle};
+    pub use crate::multipart::Multipart;
     pub use crate::pages::{PageResult, Walk};
     pub use crate::request::Request;
     pub use crate::response::RawResponse;

@@ -9,9 +9,11 @@ use crate::descriptor::OperationInfo;
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
 use crate::form::FormField;
+use crate::multipart::Multipart;
 use crate::options::RequestOptions;
 use crate::response::{RawResponse, ResponseValue};
 use crate::retry::{Decision, Outcome};
+use crate::upload::Upload;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
@@ -35,7 +37,10 @@ pub struct Request<'c> {
     path: String,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<Result<Vec<u8>, String>>,
+    body: Option<Result<Payload, String>>,
+    /// The body's media type when the operation says which (a raw body, or the media type the
+    /// caller picked among several); otherwise it is negotiated like `Accept`.
+    content_type: Option<&'static str>,
     problems: Vec<InvalidParameter>,
     /// `envelope=true` was asked for, so answers come wrapped.
     enveloped: bool,
@@ -52,6 +57,7 @@ impl<'c> Request<'c> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
             problems: Vec::new(),
             enveloped: false,
             options: RequestOptions::default(),
@@ -150,13 +156,38 @@ impl<'c> Request<'c> {
 
     /// Sends `body` as JSON.
     pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(|bytes| Payload::Bytes(bytes.into()))
+                .map_err(|e| e.to_string()),
+        );
     }
 
     /// Sends `body` as a form (`application/x-www-form-urlencoded`), the properties `fields`
     /// names in their own style.
     pub fn form_body<B: serde::Serialize + ?Sized>(&mut self, body: &B, fields: &[FormField]) {
-        self.body = Some(crate::form::encode(body, fields));
+        self.body =
+            Some(crate::form::encode(body, fields).map(|bytes| Payload::Bytes(bytes.into())));
+    }
+
+    /// Sends the bytes of `upload` as they are, with the `Content-Type` `media_type`.
+    pub fn raw_body(&mut self, upload: &Upload, media_type: &'static str) {
+        self.content_type = Some(media_type);
+        self.body = Some(Ok(Payload::Raw(upload.clone())));
+    }
+
+    /// Sends `form` as `multipart/form-data`, with the boundary it is written with.
+    pub fn multipart_body(&mut self, form: Multipart) {
+        self.body = Some(match form.problem() {
+            Some(problem) => Err(problem.to_owned()),
+            None => Ok(Payload::Multipart(form)),
+        });
+    }
+
+    /// Sends the body with the `Content-Type` `media_type` (the caller's pick among the media
+    /// types the operation accepts) instead of negotiating it.
+    pub fn content_type(&mut self, media_type: &'static str) {
+        self.content_type = Some(media_type);
     }
 
     /// Sends the request and decodes the JSON body into `T`.
@@ -211,8 +242,12 @@ impl<'c> Request<'c> {
         let accept_type = accept.map_or("application/json", |m| m.media_type);
         let body = self.body.and_then(Result::ok);
         let content_type = match &body {
-            Some(_) => Some(content_type(op, pin)?),
-            None => None,
+            // The form's own header carries its boundary.
+            Some(Payload::Multipart(_)) | None => None,
+            Some(_) => match self.content_type {
+                Some(chosen) => Some(chosen),
+                None => Some(content_type(op, pin)?),
+            },
         };
         let mut prepared = Prepared::new(
             op,
@@ -282,7 +317,12 @@ impl<'c> Request<'c> {
                 Ok(answer) => Outcome::Answered(answer.status, &answer.headers),
                 Err(error) => Outcome::Failed(error),
             };
-            let wait = match policy.decide(op.method, attempt, outcome, SystemTime::now()) {
+            // A streamed body is gone once sent, so its request is never sent twice.
+            let decision = match prepared.replayable() {
+                true => policy.decide(op.method, attempt, outcome, SystemTime::now()),
+                false => Decision::Stop,
+            };
+            let wait = match decision {
                 Decision::Retry(wait) => wait,
                 Decision::WaitTooLong(asked) => {
                     let (status, body) = match &answer {
@@ -349,8 +389,38 @@ struct Prepared {
     method: reqwest::Method,
     url: url::Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Option<Payload>,
     timeout: Option<std::time::Duration>,
+}
+
+/// A request body as the runtime keeps it between attempts.
+#[derive(Debug)]
+enum Payload {
+    /// Encoded already (JSON, a form).
+    Bytes(Bytes),
+    /// Sent as it is.
+    Raw(Upload),
+    Multipart(Multipart),
+}
+
+impl Payload {
+    /// Whether the body can be sent again (it holds no stream).
+    fn replayable(&self) -> bool {
+        match self {
+            Payload::Bytes(_) => true,
+            Payload::Raw(upload) => !upload.is_stream(),
+            Payload::Multipart(form) => form.replayable(),
+        }
+    }
+}
+
+/// The body of an attempt that cannot have the request's body any more: it fails as it is read,
+/// so the attempt ends with a transport error saying why instead of sending another body.
+fn unsendable(reason: String) -> reqwest::Body {
+    let failure = futures_util::stream::once(async move {
+        Err::<Bytes, std::io::Error>(std::io::Error::other(reason))
+    });
+    reqwest::Body::wrap_stream(failure)
 }
 
 impl Prepared {
@@ -395,7 +465,7 @@ impl Prepared {
         header_params: &[(&'static str, String)],
         accept: &'static str,
         content_type: Option<&'static str>,
-        body: Option<Vec<u8>>,
+        body: Option<Payload>,
     ) -> Result<Prepared, Error<E>> {
         if !query.is_empty() {
             url.query_pairs_mut()
@@ -425,15 +495,30 @@ impl Prepared {
             }
         }
         if let Some(content_type) = content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            let Ok(value) = HeaderValue::from_str(content_type) else {
+                return Err(Error::InvalidRequest {
+                    operation: op.id,
+                    problems: vec![InvalidParameter {
+                        name: "Content-Type".to_owned(),
+                        value: content_type.to_owned(),
+                        reason: "cannot be sent as an HTTP header".to_owned(),
+                    }],
+                });
+            };
+            headers.insert(CONTENT_TYPE, value);
         }
         Ok(Prepared {
             method: op.method.to_reqwest(),
             url,
             headers,
-            body: body.map(Bytes::from),
+            body,
             timeout: None,
         })
+    }
+
+    /// Whether another attempt can send the same body.
+    fn replayable(&self) -> bool {
+        self.body.as_ref().is_none_or(Payload::replayable)
     }
 
     /// A new `reqwest` request of these parts, without credentials.
@@ -445,7 +530,15 @@ impl Prepared {
             request = request.timeout(timeout);
         }
         match &self.body {
-            Some(body) => request.body(body.clone()),
+            Some(Payload::Bytes(body)) => request.body(body.clone()),
+            Some(Payload::Raw(upload)) => match upload.take_body() {
+                Ok(body) => request.body(body),
+                Err(spent) => request.body(unsendable(spent.to_string())),
+            },
+            Some(Payload::Multipart(form)) => match form.to_form() {
+                Ok(form) => request.multipart(form),
+                Err(problem) => request.body(unsendable(problem.to_string())),
+            },
             None => request,
         }
     }

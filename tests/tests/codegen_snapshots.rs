@@ -107,6 +107,16 @@ fn form_bodies() {
     insta::assert_snapshot!(render_fixture("forms.yaml"));
 }
 
+/// A multipart body becomes a struct with a field per part (an `Upload` for a `format: binary`
+/// property, several for an array of them) carrying the `encoding` content types; raw bodies
+/// (`application/octet-stream`, `text/plain`) take an `Upload`; a JSON Patch body is JSON; an
+/// operation with several media types takes an enum whose variant picks one, and the XML one
+/// it cannot encode is left out with a note.
+#[test]
+fn upload_bodies() {
+    insta::assert_snapshot!(render_fixture("uploads.yaml"));
+}
+
 /// Every kind of security scheme: each operation lists the schemes of its own `security`
 /// (none for `security: []`), API keys carry their name and place, the client carries a mark
 /// per scheme the builder offers and the client-credentials token URL and scopes, and the one

@@ -5,12 +5,12 @@
 use super::docs::doc_attrs;
 use super::ident;
 use super::params::{checks_for, PatternTable};
+use super::request_body::{body_param, encode, BodyTypes};
 use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
 };
 use crate::model::{
-    ApiModel, BodyEncoding, FormStyle, Operation, ParamLocation, ParamRole, Parameter,
-    SecurityScheme, TypeKind, TypeRef,
+    ApiModel, Operation, ParamLocation, ParamRole, Parameter, SecurityScheme, TypeKind, TypeRef,
 };
 use crate::names;
 use proc_macro2::TokenStream;
@@ -28,49 +28,6 @@ pub struct RequestBuilder<'m, 'p> {
 /// header parameters. Everything else is a setter.
 pub fn positional(op: &Operation) -> impl Iterator<Item = &Parameter> {
     op.params.iter().filter(|p| p.required)
-}
-
-/// The request body, when the method takes it positionally (a required body).
-pub fn body_type(op: &Operation) -> Option<(&TypeRef, bool)> {
-    let request = op.request.as_ref()?;
-    let newest = request.contents.last()?;
-    Some((&newest.body, request.required))
-}
-
-/// The runtime call that puts `body` (a reference) into the request, in the encoding of the
-/// media type the builder's body is typed after.
-fn encode_body(op: &Operation, body: TokenStream) -> TokenStream {
-    let encoding = op
-        .request
-        .as_ref()
-        .and_then(|r| r.contents.last())
-        .map(|c| &c.encoding);
-    match encoding {
-        Some(BodyEncoding::Form { fields }) => {
-            let fields = fields.iter().map(|field| {
-                let name = &field.name;
-                let style = format_ident!(
-                    "{}",
-                    match field.style {
-                        FormStyle::Form => "Form",
-                        FormStyle::SpaceDelimited => "SpaceDelimited",
-                        FormStyle::PipeDelimited => "PipeDelimited",
-                        FormStyle::DeepObject => "DeepObject",
-                    }
-                );
-                let explode = field.explode;
-                quote! {
-                    ::atlas_runtime::__private::FormField {
-                        name: #name,
-                        style: ::atlas_runtime::__private::FormStyle::#style,
-                        explode: #explode,
-                    }
-                }
-            });
-            quote!(request.form_body(#body, &[#(#fields),*]);)
-        }
-        Some(BodyEncoding::Json) | None => quote!(request.json_body(#body);),
-    }
 }
 
 /// Every type an operation's request and answer are written with: its parameters, its request
@@ -111,12 +68,29 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
         wire.push_str(&format!(" Operation `{}` in the spec.", op.id));
     }
     let params = parameter_list(op);
-    doc_attrs([
+    let head = doc_attrs([
         op.summary.as_deref(),
         op.description.as_deref(),
         params.as_deref(),
-        Some(&wire),
-    ])
+    ]);
+    let wire = doc_attrs([Some(wire.as_str())]);
+    // Written as they are: their intra-doc links must not be escaped like the spec's text.
+    let body: Vec<String> = super::request_body::body_docs(op)
+        .iter()
+        .map(|line| format!(" {line}").trim_end().to_owned())
+        .collect();
+    let mut out = head;
+    if !body.is_empty() {
+        if !out.is_empty() {
+            out.extend(quote!(#[doc = ""]));
+        }
+        out.extend(quote!(#(#[doc = #body])*));
+    }
+    if !out.is_empty() {
+        out.extend(quote!(#[doc = ""]));
+    }
+    out.extend(wire);
+    out
 }
 
 /// An intra-doc link to the client method of an operation, as seen from any module of the
@@ -242,9 +216,13 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 setters.push(setter(param, &models));
             }
         }
-        if let Some((body_ty, required)) = body_type(op) {
-            let ty = rust_type(body_ty, &models);
-            let allow = super::types::allow_deprecated_uses(self.model, [body_ty].into_iter());
+        if let Some((ty, required)) = body_param(op, &models) {
+            let allow = super::types::allow_deprecated_uses(
+                self.model,
+                op.request
+                    .iter()
+                    .flat_map(|r| r.contents.iter().map(|c| &c.body)),
+            );
             if required {
                 fields.push(quote!(#allow body: #ty));
                 new_args.push(quote!(body: #ty));
@@ -265,11 +243,11 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
         let info = operation_info(op);
         let fill = op.params.iter().map(|param| self.fill_param(param));
-        let body_fill = body_type(op).map(|(_, required)| {
+        let body_fill = body_param(op, &models).map(|(_, required)| {
             if required {
-                encode_body(op, quote!(&self.body))
+                encode(op, quote!(&self.body))
             } else {
-                let encode = encode_body(op, quote!(body));
+                let encode = encode(op, quote!(body));
                 quote! {
                     if let Some(body) = &self.body {
                         #encode
@@ -278,6 +256,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
+        let body_types = BodyTypes { op };
 
         tokens.extend(quote! {
             #docs
@@ -324,6 +303,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
 
             #list_request
+
+            #body_types
         });
     }
 }

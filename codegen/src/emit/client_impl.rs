@@ -1,7 +1,7 @@
 //! The generated `impl Client` block: one method per operation, taking the required
 //! parameters positionally and returning the operation's request builder.
 
-use super::builder::{body_type, deprecated_attr, operation_docs, positional};
+use super::builder::{deprecated_attr, operation_docs, positional};
 use super::ident;
 use super::types::setter_type;
 use crate::model::{ApiModel, Operation};
@@ -45,9 +45,11 @@ impl ToTokens for ClientMethod<'_> {
         } else {
             // The arguments of a deprecated type; the builder it returns is not deprecated.
             let positional = positional(op).map(|p| &p.ty);
-            let body = body_type(op)
-                .filter(|(_, required)| *required)
-                .map(|(ty, _)| ty);
+            let body = op
+                .request
+                .iter()
+                .filter(|r| r.required)
+                .flat_map(|r| r.contents.iter().map(|c| &c.body));
             super::types::allow_deprecated_uses(self.model, positional.chain(body))
         };
         let mut args = Vec::new();
@@ -58,8 +60,7 @@ impl ToTokens for ClientMethod<'_> {
             args.push(quote!(#name: #ty));
             values.push(quote!(#name #convert));
         }
-        if let Some((body, true)) = body_type(op) {
-            let ty = super::types::rust_type(body, &models);
+        if let Some((ty, true)) = super::request_body::body_param(op, &models) {
             args.push(quote!(body: #ty));
             values.push(quote!(body));
         }

@@ -5,7 +5,7 @@
 use super::docs::inner_doc_attrs;
 use super::ident;
 use super::types::rust_type;
-use crate::model::{ApiModel, Field, Primitive, SecurityScheme, TypeKind, TypeRef};
+use crate::model::{ApiModel, BodyEncoding, Field, Primitive, SecurityScheme, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use std::collections::BTreeSet;
@@ -86,6 +86,22 @@ impl ToTokens for CrateRoot<'_> {
             quote!(impl ::atlas_runtime::schemes::#mark for Client {})
         });
         let token = token_consts(model);
+        // Named by the bodies of raw and multipart uploads, so users need not name the runtime.
+        let uploads = model
+            .operations
+            .iter()
+            .flat_map(|op| op.request.iter().flat_map(|r| &r.contents))
+            .any(|c| {
+                matches!(
+                    c.encoding,
+                    BodyEncoding::Raw | BodyEncoding::Multipart { .. }
+                )
+            })
+            .then(|| {
+                quote!(
+                    pub use ::atlas_runtime::Upload;
+                )
+            });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             // Every public item carries docs, from the spec or from the generator.
@@ -113,6 +129,7 @@ impl ToTokens for CrateRoot<'_> {
                 ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
                 WaitPolicy, Waiter,
             };
+            #uploads
 
             #[doc = #client_doc]
             #[derive(Debug, Clone)]

@@ -414,7 +414,7 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
         .operations
         .iter()
         .flat_map(|op| op.request.iter().flat_map(|r| &r.contents))
-        .map(|content| &content.body)
+        .flat_map(|content| content.sent_types())
         .collect();
     while let Some(ty) = pending.pop() {
         match ty {

@@ -375,7 +375,7 @@ fn roots(op: &Operation) -> impl Iterator<Item = &TypeRef> {
         .chain(
             op.request
                 .iter()
-                .flat_map(|r| r.contents.iter().map(|c| &c.body)),
+                .flat_map(|r| r.contents.iter().flat_map(|c| c.sent_types())),
         )
         .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
         .chain(op.errors.iter().filter_map(|e| e.body.as_ref()))

@@ -251,15 +251,17 @@ impl ToTokens for MockTable<'_, '_> {
             .filter_map(|e| Some((e.status, e.example_code.as_deref()?)))
             .map(|(status, code)| quote!((#status, #code)));
         let status = op.responses.iter().map(|r| r.status).min().unwrap_or(200);
-        let body = match op.request.as_ref().and_then(|r| r.contents.last()) {
-            Some(content) => match content.encoding {
+        // Where the caller picks a media type, the mock takes any of them unchecked.
+        let body = match op.request.as_ref().map(|r| r.choices()) {
+            Some([content]) => match content.encoding {
                 BodyEncoding::Json => {
                     let ty = rust_type(&content.body, &quote!(crate::models));
                     quote!(Some(::atlas_runtime::mock::decodes::<#ty>))
                 }
                 BodyEncoding::Form { .. } => quote!(Some(::atlas_runtime::mock::form_decodes)),
+                BodyEncoding::Multipart { .. } | BodyEncoding::Raw => quote!(None),
             },
-            None => quote!(None),
+            _ => quote!(None),
         };
         let page_size = match op
             .pagination

@@ -23,6 +23,7 @@ mod model_union;
 mod pagination;
 mod params;
 mod recursion;
+mod request_body;
 mod types;
 mod waiter;
 

@@ -320,12 +320,50 @@ pub struct RequestBody {
     pub contents: Vec<RequestContent>,
 }
 
+impl RequestBody {
+    /// The media types a caller picks among: those of the newest version (all of them when
+    /// the spec names no version), sorted by media type as the loaded spec is. Older versions are sent only when
+    /// their bodies are those of the newest.
+    pub fn choices(&self) -> &[RequestContent] {
+        let Some(newest) = self.contents.last() else {
+            return &[];
+        };
+        let first = self
+            .contents
+            .iter()
+            .position(|c| c.version == newest.version)
+            .unwrap_or(self.contents.len() - 1);
+        &self.contents[first..]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestContent {
     pub media_type: String,
     pub version: Option<ApiVersion>,
+    /// The typed body of a JSON or form body, the schema's type (a string) of a raw body, and
+    /// `Any` for a multipart body, whose parts carry their own types.
     pub body: TypeRef,
     pub encoding: BodyEncoding,
+    /// The variant that stands for this media type where the caller picks one: the media type
+    /// in `UpperCamelCase` (`ApplicationJson`, `MultipartFormData`).
+    pub variant: TypeName,
+}
+
+impl RequestContent {
+    /// The types a caller hands over in this media type, which must be serializable.
+    pub fn sent_types(&self) -> Vec<&TypeRef> {
+        match &self.encoding {
+            BodyEncoding::Multipart { parts } => parts
+                .iter()
+                .filter_map(|part| match &part.kind {
+                    PartKind::Text(ty) => Some(ty),
+                    PartKind::File | PartKind::Files => None,
+                })
+                .collect(),
+            _ => vec![&self.body],
+        }
+    }
 }
 
 /// How a request body goes on the wire.
@@ -336,6 +374,34 @@ pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded`, with the properties whose `encoding` the spec gives;
     /// the others are sent in the default style (`form`, exploded).
     Form { fields: Vec<FormField> },
+    /// `multipart/form-data`: one part per property of the body's object schema, by name.
+    Multipart { parts: Vec<MultipartPart> },
+    /// Bytes sent as they are, with the declared media type: any other media type whose schema
+    /// is a string (`format: binary`) or absent (`application/octet-stream`, `text/plain`).
+    Raw,
+}
+
+/// One property of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartPart {
+    /// The part's name on the wire.
+    pub name: String,
+    pub ident: FieldName,
+    pub required: bool,
+    pub description: Option<String>,
+    pub kind: PartKind,
+    /// The spec's `encoding` `contentType`, when it names one concrete type.
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartKind {
+    /// A value written as text (JSON for objects and arrays of objects).
+    Text(TypeRef),
+    /// A file: a `format: binary` string.
+    File,
+    /// Several files under one name: an array of `format: binary` strings.
+    Files,
 }
 
 /// How one property of a form body is written, from the spec's `encoding` object.

@@ -1,5 +1,5 @@
-//! Components: follows `#/components/{kind}/{name}` references to parameters, responses and
-//! request bodies.
+//! Components: follows `#/components/{kind}/{name}` references to parameters, responses,
+//! request bodies and schemas.
 
 use crate::load::LoadedSpec;
 use openapiv3::ReferenceOr;
@@ -26,6 +26,7 @@ macro_rules! component {
 component!(openapiv3::Parameter, "parameters", parameters);
 component!(openapiv3::Response, "responses", responses);
 component!(openapiv3::RequestBody, "requestBodies", request_bodies);
+component!(openapiv3::Schema, "schemas", schemas);
 
 /// Follows `#/components/{kind}/{name}` references (validation has proven they resolve) to the
 /// object itself. A reference of another shape resolves to nothing; validation reports those.

@@ -24,17 +24,31 @@ pub(super) fn is_json(media_type: &str) -> bool {
 pub(super) enum Encodable {
     Json,
     Form,
+    Multipart,
+    /// Bytes sent as they are.
+    Raw,
 }
 
-/// How a request body of `media_type` is encoded; `None` when the client cannot encode it.
-pub(super) fn request_encoding(media_type: &str) -> Option<Encodable> {
+/// How a request body of `media_type` is encoded, `string_schema` saying whether its schema is
+/// a string or absent; `None` when the client cannot encode it. A media type the client does
+/// not write itself (XML, say) is sent only as bytes the caller gives, so only where the
+/// schema says the body is a string.
+pub(super) fn request_encoding(media_type: &str, string_schema: bool) -> Option<Encodable> {
     if is_json(media_type) {
         return Some(Encodable::Json);
     }
     match essence(media_type).as_str() {
         "application/x-www-form-urlencoded" => Some(Encodable::Form),
+        "multipart/form-data" => Some(Encodable::Multipart),
+        _ if string_schema => Some(Encodable::Raw),
         _ => None,
     }
+}
+
+/// Whether a media type is a single concrete type (`image/png`), which can go in a
+/// `Content-Type` header as it is, unlike a range (`image/*`) or a list.
+pub(super) fn is_concrete(media_type: &str) -> bool {
+    !media_type.contains(['*', ',']) && media_type.contains('/')
 }
 
 /// Inline types of an operation with several versions get the version in their name.
@@ -51,19 +65,45 @@ mod tests {
 
     #[test]
     fn media_types_are_read_by_their_essence() {
-        assert_eq!(request_encoding("application/json"), Some(Encodable::Json));
         assert_eq!(
-            request_encoding("application/vnd.atlas.2023-01-01+json"),
+            request_encoding("application/json", false),
             Some(Encodable::Json)
         );
         assert_eq!(
-            request_encoding("application/json-patch+json"),
+            request_encoding("application/vnd.atlas.2023-01-01+json", false),
             Some(Encodable::Json)
         );
         assert_eq!(
-            request_encoding("Application/X-WWW-Form-Urlencoded; charset=utf-8"),
+            request_encoding("application/json-patch+json", false),
+            Some(Encodable::Json)
+        );
+        assert_eq!(
+            request_encoding("Application/X-WWW-Form-Urlencoded; charset=utf-8", false),
             Some(Encodable::Form)
         );
-        assert_eq!(request_encoding("application/xml"), None);
+        assert_eq!(
+            request_encoding("multipart/form-data", false),
+            Some(Encodable::Multipart)
+        );
+        assert_eq!(
+            request_encoding("application/octet-stream", true),
+            Some(Encodable::Raw)
+        );
+        assert_eq!(request_encoding("text/plain", true), Some(Encodable::Raw));
+        // A JSON body stays JSON even when its schema is a string.
+        assert_eq!(
+            request_encoding("application/json", true),
+            Some(Encodable::Json)
+        );
+        assert_eq!(request_encoding("application/xml", false), None);
+        assert_eq!(request_encoding("application/octet-stream", false), None);
+    }
+
+    #[test]
+    fn only_a_single_type_is_concrete() {
+        assert!(is_concrete("image/png"));
+        assert!(!is_concrete("image/*"));
+        assert!(!is_concrete("image/png, image/jpeg"));
+        assert!(!is_concrete("png"));
     }
 }

@@ -1,16 +1,21 @@
-//! Request body: one typed content per media type the client can encode (JSON, forms), oldest
-//! version first, with a note for each media type it cannot encode (never sent as another) and
-//! when older versions cannot be sent typed.
+//! Request body: one typed content per media type the client can encode (JSON, forms,
+//! multipart forms, raw bytes), oldest version first, with a note for each media type it cannot
+//! encode (never sent as another) and when older versions cannot be sent typed.
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{request_encoding, version_suffix, Encodable};
+use super::media::{is_concrete, request_encoding, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
-use crate::load::escape_pointer;
-use crate::model::ApiVersion;
-use crate::model::{BodyEncoding, FormField, FormStyle, Note, RequestBody, RequestContent};
-use openapiv3::{QueryStyle, ReferenceOr};
+use crate::load::{escape_pointer, LoadedSpec};
+use crate::model::{
+    ApiVersion, BodyEncoding, FieldName, FormField, FormStyle, MultipartPart, Note, PartKind,
+    RequestBody, RequestContent, TypeName, TypeRef,
+};
+use crate::names::{self, NameScope};
+use openapiv3::{
+    QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
 
 impl OperationBuilder<'_, '_> {
     pub(super) fn request_body(
@@ -30,7 +35,15 @@ impl OperationBuilder<'_, '_> {
         let mut contents = Vec::new();
         for (media_type, content) in &body.content {
             let content_pointer = format!("{pointer}/content/{}", escape_pointer(media_type));
-            let Some(encodable) = request_encoding(media_type) else {
+            let schema = content
+                .schema
+                .as_ref()
+                .and_then(|schema| resolve_schema(spec, schema));
+            let string_schema = match (&content.schema, schema) {
+                (None, _) => true,
+                (Some(_), schema) => schema.is_some_and(is_string),
+            };
+            let Some(encodable) = request_encoding(media_type, string_schema) else {
                 self.cx.notes.push(Note {
                     pointer: content_pointer,
                     message: format!(
@@ -45,60 +58,237 @@ impl OperationBuilder<'_, '_> {
                 "{builder}Body{}",
                 version_suffix(version.as_ref(), body.content.len())
             );
-            let body_type = match &content.schema {
-                Some(schema) => self.cx.type_ref(
+            let typed = |cx: &mut super::super::schema::SchemaCx<'_>| match &content.schema {
+                Some(schema) => cx.type_ref(
                     SchemaRef::from(schema),
                     &hint,
                     &format!("{content_pointer}/schema"),
                 ),
-                None => crate::model::TypeRef::Any,
+                None => TypeRef::Primitive(crate::model::Primitive::String),
             };
-            let encoding = match encodable {
-                Encodable::Json => BodyEncoding::Json,
-                Encodable::Form => BodyEncoding::Form {
-                    fields: form_fields(
-                        content,
-                        &spec.raw,
-                        &format!("{written_at}/content/{}", escape_pointer(media_type)),
-                    ),
-                },
+            let (body_type, encoding) = match encodable {
+                Encodable::Json => (typed(self.cx), BodyEncoding::Json),
+                Encodable::Raw => (typed(self.cx), BodyEncoding::Raw),
+                Encodable::Form => (
+                    typed(self.cx),
+                    BodyEncoding::Form {
+                        fields: form_fields(
+                            content,
+                            &spec.raw,
+                            &format!("{written_at}/content/{}", escape_pointer(media_type)),
+                        ),
+                    },
+                ),
+                Encodable::Multipart => {
+                    let Some(parts) =
+                        self.multipart_parts(&hint, content, schema, &content_pointer)
+                    else {
+                        self.cx.notes.push(Note {
+                            pointer: format!("{content_pointer}/schema"),
+                            message: format!(
+                                "a `{media_type}` body must be an object with properties to be \
+                                 sent as parts; the operation is generated without it"
+                            ),
+                        });
+                        continue;
+                    };
+                    (TypeRef::Any, BodyEncoding::Multipart { parts })
+                }
             };
             contents.push(RequestContent {
                 media_type: media_type.clone(),
                 version,
                 body: body_type,
                 encoding,
+                // Named below, once the media types a caller picks among are known.
+                variant: TypeName(String::new()),
             });
         }
         contents.sort_by(|a, b| a.version.cmp(&b.version));
-        // The builder takes one body, of the newest version's type; older versions whose
-        // bodies have other types cannot be sent typed.
-        if let Some(newest) = contents.last() {
-            let older: Vec<&str> = contents
-                .iter()
-                .filter(|c| c.body != newest.body || c.encoding != newest.encoding)
-                .map(|c| c.media_type.as_str())
-                .collect();
-            if !older.is_empty() {
-                self.cx.notes.push(Note {
-                    pointer: pointer.clone(),
-                    message: format!(
-                        "the request body is typed after `{}`; the bodies of {} have other types and are not sent typed",
-                        newest.media_type,
-                        older.join(", ")
-                    ),
-                });
-            }
-        }
-        if contents.is_empty() {
-            return None;
-        }
-        Some(RequestBody {
+        let mut request = RequestBody {
             required: body.required,
             description: body.description.clone(),
             contents,
-        })
+        };
+        let choices = request.choices().len();
+        let first_choice = request.contents.len() - choices;
+        let mut scope = NameScope::new();
+        for (index, content) in request.contents.iter_mut().enumerate() {
+            let wanted = names::variant_name(&content.media_type, index);
+            content.variant = if index >= first_choice {
+                let (given, collision) = scope.claim(&content.media_type, wanted);
+                if let Some(collision) = collision {
+                    self.cx.notes.push(Note {
+                        pointer: pointer.clone(),
+                        message: collision.describe("media types"),
+                    });
+                }
+                TypeName(given)
+            } else {
+                TypeName(wanted)
+            };
+        }
+        // The builder takes a body of the newest version's media types; older versions whose
+        // bodies have other types cannot be sent typed.
+        let (older, newest) = request.contents.split_at(first_choice);
+        let untyped: Vec<&str> = older
+            .iter()
+            .filter(|c| {
+                !newest
+                    .iter()
+                    .any(|n| n.body == c.body && n.encoding == c.encoding)
+            })
+            .map(|c| c.media_type.as_str())
+            .collect();
+        if let Some(last) = newest.last().filter(|_| !untyped.is_empty()) {
+            self.cx.notes.push(Note {
+                pointer: pointer.clone(),
+                message: format!(
+                    "the request body is typed after `{}`; the bodies of {} have other types and are not sent typed",
+                    last.media_type,
+                    untyped.join(", ")
+                ),
+            });
+        }
+        if request.contents.is_empty() {
+            return None;
+        }
+        Some(request)
     }
+
+    /// The parts of a multipart body: one per property of its object schema, in the spec's
+    /// order; a `format: binary` string (or an array of them) is a file. `None` when the
+    /// schema is not an object with properties.
+    fn multipart_parts(
+        &mut self,
+        hint: &str,
+        content: &openapiv3::MediaType,
+        schema: Option<&Schema>,
+        content_pointer: &str,
+    ) -> Option<Vec<MultipartPart>> {
+        let SchemaKind::Type(Type::Object(object)) = &schema?.schema_kind else {
+            return None;
+        };
+        if object.properties.is_empty() {
+            return None;
+        }
+        let spec = self.cx.spec;
+        // Where the properties are written: inline, or in the component the schema names.
+        let properties_pointer = match content.schema.as_ref()? {
+            ReferenceOr::Reference { reference } => {
+                format!("{}/properties", reference.trim_start_matches('#'))
+            }
+            ReferenceOr::Item(_) => format!("{content_pointer}/schema/properties"),
+        };
+        let mut scope = NameScope::new();
+        // The multipart struct's own constructor.
+        scope.reserve("new");
+        let mut parts = Vec::new();
+        for (name, property) in &object.properties {
+            let pointer = format!("{properties_pointer}/{}", escape_pointer(name));
+            let resolved = resolve_boxed(spec, property);
+            let kind = match resolved.map(|s| &s.schema_kind) {
+                Some(kind) if is_binary_kind(kind) => PartKind::File,
+                Some(SchemaKind::Type(Type::Array(array)))
+                    if array
+                        .items
+                        .as_ref()
+                        .and_then(|items| resolve_boxed(spec, items))
+                        .is_some_and(|items| is_binary_kind(&items.schema_kind)) =>
+                {
+                    PartKind::Files
+                }
+                _ => PartKind::Text(self.cx.type_ref(
+                    SchemaRef::from(property),
+                    &format!("{hint}{}", names::type_name(name).unwrap_or_default()),
+                    &pointer,
+                )),
+            };
+            let wanted = match names::field_name(name) {
+                Ok(wanted) => wanted,
+                Err(message) => {
+                    self.cx.notes.push(Note {
+                        pointer,
+                        message: format!("{message}; the part is left out"),
+                    });
+                    continue;
+                }
+            };
+            let (ident, collision) = scope.claim(name, wanted);
+            if let Some(c) = collision {
+                let message = if c.first.is_empty() {
+                    format!(
+                        "part `{}` would be `{}`, which the multipart body defines itself; it \
+                         is named `{}`",
+                        c.second, c.wanted, c.given
+                    )
+                } else {
+                    format!(
+                        "parts `{}` and `{}` both become `{}`; the second is named `{}`",
+                        c.first, c.second, c.wanted, c.given
+                    )
+                };
+                self.cx.notes.push(Note {
+                    pointer: pointer.clone(),
+                    message,
+                });
+            }
+            let content_type = content
+                .encoding
+                .get(name)
+                .and_then(|encoding| encoding.content_type.as_deref())
+                .map(str::trim)
+                .filter(|content_type| is_concrete(content_type))
+                .map(str::to_owned);
+            parts.push(MultipartPart {
+                name: name.clone(),
+                ident: FieldName(ident),
+                required: object.required.contains(name),
+                description: resolved.and_then(|s| s.schema_data.description.clone()),
+                kind,
+                content_type,
+            });
+        }
+        Some(parts)
+    }
+}
+
+/// The schema a body's schema is or names.
+fn resolve_schema<'s>(spec: &'s LoadedSpec, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
+    resolve_component(spec, schema)
+}
+
+/// The schema a property's schema is or names.
+fn resolve_boxed<'s>(
+    spec: &'s LoadedSpec,
+    schema: &'s ReferenceOr<Box<Schema>>,
+) -> Option<&'s Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => resolve_component(
+            spec,
+            // Borrowed from the spec's components, where the reference points.
+            spec.openapi
+                .components
+                .as_ref()?
+                .schemas
+                .get(&crate::load::unescape_pointer(
+                    reference.strip_prefix("#/components/schemas/")?,
+                ))?,
+        ),
+    }
+}
+
+fn is_string(schema: &Schema) -> bool {
+    matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))
+}
+
+fn is_binary_kind(kind: &SchemaKind) -> bool {
+    matches!(
+        kind,
+        SchemaKind::Type(Type::String(string))
+            if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+    )
 }
 
 /// The properties of a form body whose `encoding` says how to write them, sorted by name.
