@@ -24,6 +24,8 @@ mod pagination;
 mod params;
 mod recursion;
 mod types;
+
+pub use types::rust_type;
 mod waiter;
 
 pub(crate) use builder::BUILDER_NAMES;
