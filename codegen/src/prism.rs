@@ -86,8 +86,14 @@ impl Prism {
         // Prism logs "listening" once it serves; its output is kept for the failure message.
         let log = Arc::new(Mutex::new(Vec::new()));
         let pipes: [Option<Box<dyn Read + Send>>; 2] = [
-            child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
-            child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
         ];
         for pipe in pipes.into_iter().flatten() {
             let log = Arc::clone(&log);

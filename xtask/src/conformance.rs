@@ -58,7 +58,10 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let name = spec_name(&args.spec);
     let dir = root.join("target/conformance").join(&name);
     let package = codegen::settings::package_name(&name);
-    let spec_path = args.spec.canonicalize().with_context(|| format!("{}", args.spec.display()))?;
+    let spec_path = args
+        .spec
+        .canonicalize()
+        .with_context(|| format!("{}", args.spec.display()))?;
 
     // The client, through the standalone generator users run.
     let client_dir = dir.join("client");
@@ -71,11 +74,16 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
         features_per_tag: false,
         program: "cargo xtask conformance",
     };
-    let (generated, _) = codegen::standalone::generate(&job, Mode::Write, SyncOptions { force: true })?;
+    let (generated, _) =
+        codegen::standalone::generate(&job, Mode::Write, SyncOptions { force: true })?;
     let loaded = codegen::load::load_file(&spec_path)?;
 
     // Prism reads neither gzip nor the loader's fix-ups: it mocks the spec's text as loaded.
-    let extension = if loaded.text.trim_start().starts_with('{') { "json" } else { "yaml" };
+    let extension = if loaded.text.trim_start().starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    };
     let mock_spec = dir.join(format!("spec.{extension}"));
     write_if_changed(&mock_spec, &loaded.text)?;
 
@@ -84,7 +92,11 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
         write_if_changed(&driver_dir.join(&file.path), &file.contents)?;
     }
     let driver = build_driver(&root, &driver_dir, &package)?;
-    println!("client and driver for {} operations ready in {:.0?}", generated.model.operations.len(), started.elapsed());
+    println!(
+        "client and driver for {} operations ready in {:.0?}",
+        generated.model.operations.len(),
+        started.elapsed()
+    );
 
     let prism = codegen::prism::executable(&root).map_err(anyhow::Error::msg)?;
     let mut runs: Vec<(String, Vec<&str>)> = Vec::new();
@@ -95,26 +107,45 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     for seed in &seeds {
         runs.push((format!("seed {seed}"), vec!["--dynamic", "--seed", seed]));
     }
-    let operations: Vec<String> = generated.model.operations.iter().map(|op| op.id.0.clone()).collect();
+    let operations: Vec<String> = generated
+        .model
+        .operations
+        .iter()
+        .map(|op| op.id.0.clone())
+        .collect();
     let mut results: BTreeMap<String, BTreeMap<String, Outcome>> = BTreeMap::new();
     for (run, options) in &runs {
-        let mock = codegen::prism::Prism::start(&prism, &mock_spec, options).map_err(anyhow::Error::msg)?;
+        let mock = codegen::prism::Prism::start(&prism, &mock_spec, options)
+            .map_err(anyhow::Error::msg)?;
         let lines = run_driver(&driver, &mock.base_url())?;
         drop(mock);
         for operation in &operations {
-            let outcome = lines.get(operation).map(outcome).unwrap_or_else(|| Outcome {
-                accepted: false,
-                decoded: false,
-                status: None,
-                reasons: vec!["the driver did not report it (it stopped before)".into()],
-            });
-            results.entry(operation.clone()).or_default().insert(run.clone(), outcome);
+            let outcome = lines
+                .get(operation)
+                .map(outcome)
+                .unwrap_or_else(|| Outcome {
+                    accepted: false,
+                    decoded: false,
+                    status: None,
+                    reasons: vec!["the driver did not report it (it stopped before)".into()],
+                });
+            results
+                .entry(operation.clone())
+                .or_default()
+                .insert(run.clone(), outcome);
         }
     }
     let run_names: Vec<String> = runs.iter().map(|(n, _)| n.clone()).collect();
     print!("{}", table(&results, &run_names));
-    let passed = results.values().filter(|runs| runs.values().all(|o| o.accepted && o.decoded)).count();
-    let share = if operations.is_empty() { 1.0 } else { passed as f64 / operations.len() as f64 };
+    let passed = results
+        .values()
+        .filter(|runs| runs.values().all(|o| o.accepted && o.decoded))
+        .count();
+    let share = if operations.is_empty() {
+        1.0
+    } else {
+        passed as f64 / operations.len() as f64
+    };
     println!(
         "\n{name}: {passed}/{} operations pass every run ({:.1}%), {} runs, in {:.0?}",
         operations.len(),
@@ -128,7 +159,11 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if share < args.min {
-        eprintln!("error: {:.1}% of the operations pass, below the {:.1}% asked for", share * 100.0, args.min * 100.0);
+        eprintln!(
+            "error: {:.1}% of the operations pass, below the {:.1}% asked for",
+            share * 100.0,
+            args.min * 100.0
+        );
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -136,7 +171,10 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
 
 /// The spec file's name without its extensions: `twilio_verify_v2.json.gz` → `twilio_verify_v2`.
 fn spec_name(spec: &Path) -> String {
-    let file = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = spec
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut name = file.as_str();
     for extension in [".gz", ".json", ".yaml", ".yml"] {
         name = name.strip_suffix(extension).unwrap_or(name);
@@ -190,12 +228,16 @@ fn run_driver(driver: &Path, base: &str) -> anyhow::Result<BTreeMap<String, Valu
         .with_context(|| format!("cannot run {}", driver.display()))?;
     let mut lines = BTreeMap::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let value: Value = serde_json::from_str(line).with_context(|| format!("a driver line: {line}"))?;
+        let value: Value =
+            serde_json::from_str(line).with_context(|| format!("a driver line: {line}"))?;
         let operation = value["operation"].as_str().unwrap_or_default().to_owned();
         lines.insert(operation, value);
     }
     if !output.status.success() {
-        eprintln!("the driver stopped: {}", String::from_utf8_lossy(&output.stderr).trim());
+        eprintln!(
+            "the driver stopped: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(lines)
 }
@@ -225,7 +267,12 @@ fn outcome(line: &Value) -> Outcome {
             reasons.push(format!("client: {error}"));
         }
     }
-    Outcome { accepted, decoded, status, reasons }
+    Outcome {
+        accepted,
+        decoded,
+        status,
+        reasons,
+    }
 }
 
 /// One row per operation, one column per run: `ok`, `refused` (Prism found the request
@@ -250,7 +297,10 @@ fn table(results: &BTreeMap<String, BTreeMap<String, Outcome>>, runs: &[String])
             out.push_str(&format!("  {cell:10}"));
             if let Some(o) = outcomes.get(run) {
                 for reason in &o.reasons {
-                    failures.push_str(&format!("{operation} [{run}]: {}\n", reason.replace('\n', "\n    ")));
+                    failures.push_str(&format!(
+                        "{operation} [{run}]: {}\n",
+                        reason.replace('\n', "\n    ")
+                    ));
                 }
             }
         }
@@ -263,19 +313,26 @@ fn table(results: &BTreeMap<String, BTreeMap<String, Outcome>>, runs: &[String])
     out
 }
 
-fn json_report(name: &str, results: &BTreeMap<String, BTreeMap<String, Outcome>>, passed: usize) -> Value {
+fn json_report(
+    name: &str,
+    results: &BTreeMap<String, BTreeMap<String, Outcome>>,
+    passed: usize,
+) -> Value {
     let operations: BTreeMap<&String, Value> = results
         .iter()
         .map(|(operation, runs)| {
             let runs: BTreeMap<&String, Value> = runs
                 .iter()
                 .map(|(run, o)| {
-                    (run, json!({
-                        "accepted": o.accepted,
-                        "decoded": o.decoded,
-                        "status": o.status,
-                        "reasons": o.reasons,
-                    }))
+                    (
+                        run,
+                        json!({
+                            "accepted": o.accepted,
+                            "decoded": o.decoded,
+                            "status": o.status,
+                            "reasons": o.reasons,
+                        }),
+                    )
                 })
                 .collect();
             (operation, json!(runs))

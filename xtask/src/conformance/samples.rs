@@ -36,10 +36,7 @@ impl<'s> Sampler<'s> {
             let Some(pointer) = value.get("$ref").and_then(Value::as_str) else {
                 break;
             };
-            match pointer
-                .strip_prefix('#')
-                .and_then(|p| self.spec.pointer(p))
-            {
+            match pointer.strip_prefix('#').and_then(|p| self.spec.pointer(p)) {
                 Some(target) => value = target,
                 None => break,
             }
@@ -183,9 +180,9 @@ impl<'s> Sampler<'s> {
             self.flatten(part, &mut flattened, 0);
         }
         flattened.push(schema);
-        let objects = flattened.iter().any(|p| {
-            schema_type(p) == Some("object") || p.get("properties").is_some()
-        });
+        let objects = flattened
+            .iter()
+            .any(|p| schema_type(p) == Some("object") || p.get("properties").is_some());
         if objects {
             self.object(&flattened, depth)
         } else {
@@ -246,7 +243,10 @@ impl<'s> Sampler<'s> {
 
     fn array(&mut self, schema: &'s Value, depth: usize) -> Value {
         let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1);
-        let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+        let max = schema
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::MAX);
         let count = min.max(1).min(max);
         let items = schema.get("items").unwrap_or(&Value::Null);
         Value::Array((0..count).map(|_| self.sample(items, depth + 1)).collect())
@@ -283,7 +283,10 @@ impl<'s> Sampler<'s> {
 
     fn integer(&mut self, schema: &'s Value) -> Value {
         let (low, high) = range(schema);
-        let step = schema.get("multipleOf").and_then(Value::as_f64).unwrap_or(1.0);
+        let step = schema
+            .get("multipleOf")
+            .and_then(Value::as_f64)
+            .unwrap_or(1.0);
         let low = low.map(|l| (l / step).ceil() * step);
         let value = match (low, high) {
             (Some(low), _) => low,
@@ -322,10 +325,18 @@ fn range(schema: &Value) -> (Option<f64>, Option<f64>) {
         Some(if exclusive { value + inward } else { value })
     };
     (
-        bound("minimum", "exclusiveMinimum", 1.0)
-            .or_else(|| schema.get("exclusiveMinimum").and_then(Value::as_f64).map(|v| v + 1.0)),
-        bound("maximum", "exclusiveMaximum", -1.0)
-            .or_else(|| schema.get("exclusiveMaximum").and_then(Value::as_f64).map(|v| v - 1.0)),
+        bound("minimum", "exclusiveMinimum", 1.0).or_else(|| {
+            schema
+                .get("exclusiveMinimum")
+                .and_then(Value::as_f64)
+                .map(|v| v + 1.0)
+        }),
+        bound("maximum", "exclusiveMaximum", -1.0).or_else(|| {
+            schema
+                .get("exclusiveMaximum")
+                .and_then(Value::as_f64)
+                .map(|v| v - 1.0)
+        }),
     )
 }
 
@@ -342,10 +353,19 @@ fn compile(pattern: &str) -> Option<(rand_regex::Regex, regex::Regex)> {
         .parse(pattern);
     let (hir, unicode) = match ascii {
         Ok(hir) => (hir, false),
-        Err(_) => (regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?, true),
+        Err(_) => (
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(pattern)
+                .ok()?,
+            true,
+        ),
     };
     let generator = rand_regex::Regex::with_hir(without_looks(hir), MAX_REPEAT).ok()?;
-    let checker = regex::RegexBuilder::new(pattern).unicode(unicode).build().ok()?;
+    let checker = regex::RegexBuilder::new(pattern)
+        .unicode(unicode)
+        .build()
+        .ok()?;
     Some((generator, checker))
 }
 
@@ -394,7 +414,10 @@ fn schema_type(schema: &Value) -> Option<&str> {
     match schema.get("type")? {
         Value::String(t) => Some(t),
         // OpenAPI 3.1: the first type that is not null.
-        Value::Array(types) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        Value::Array(types) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
         _ => None,
     }
 }
@@ -417,15 +440,24 @@ mod tests {
     fn examples_come_before_enums_defaults_and_formats() {
         let spec = json!({});
         assert_eq!(
-            sample(spec.clone(), json!({"type": "string", "example": "x", "enum": ["a"]})),
+            sample(
+                spec.clone(),
+                json!({"type": "string", "example": "x", "enum": ["a"]})
+            ),
             json!("x")
         );
         assert_eq!(
-            sample(spec.clone(), json!({"type": "string", "enum": ["a", "b"], "default": "b"})),
+            sample(
+                spec.clone(),
+                json!({"type": "string", "enum": ["a", "b"], "default": "b"})
+            ),
             json!("a")
         );
         assert_eq!(
-            sample(spec.clone(), json!({"type": "integer", "default": 7, "minimum": 2})),
+            sample(
+                spec.clone(),
+                json!({"type": "integer", "default": 7, "minimum": 2})
+            ),
             json!(7)
         );
         assert_eq!(
@@ -433,20 +465,40 @@ mod tests {
             json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
         );
         assert_eq!(
-            sample(spec, json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})),
+            sample(
+                spec,
+                json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+            ),
             json!(1)
         );
     }
 
     #[test]
     fn patterns_and_lengths_are_honoured() {
-        let value = sample(json!({}), json!({"type": "string", "pattern": "^([a-f0-9]{24})$"}));
+        let value = sample(
+            json!({}),
+            json!({"type": "string", "pattern": "^([a-f0-9]{24})$"}),
+        );
         let text = value.as_str().unwrap();
-        assert!(regex::Regex::new("^[a-f0-9]{24}$").unwrap().is_match(text), "{text}");
-        let value = sample(json!({}), json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}));
+        assert!(
+            regex::Regex::new("^[a-f0-9]{24}$").unwrap().is_match(text),
+            "{text}"
+        );
+        let value = sample(
+            json!({}),
+            json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}),
+        );
         let text = value.as_str().unwrap();
-        assert!(regex::Regex::new("^[0-9]{3}-[A-Za-z0-9_]+$").unwrap().is_match(text), "{text}");
-        let value = sample(json!({}), json!({"type": "string", "minLength": 20, "maxLength": 21}));
+        assert!(
+            regex::Regex::new("^[0-9]{3}-[A-Za-z0-9_]+$")
+                .unwrap()
+                .is_match(text),
+            "{text}"
+        );
+        let value = sample(
+            json!({}),
+            json!({"type": "string", "minLength": 20, "maxLength": 21}),
+        );
         assert_eq!(value.as_str().unwrap().len(), 20);
     }
 
