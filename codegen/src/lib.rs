@@ -7,7 +7,8 @@
 //! [`standalone`] runs it for any spec into any folder, and [`build_script`] into a build script's
 //! `OUT_DIR`. Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
 //! names the conventions the generator follows because the spec is Atlas's. [`corpora`] finds
-//! the spec corpora shared beside the checkout, for the tests that read them.
+//! the spec corpora shared beside the checkout, for the tests that read them, and [`prism`]
+//! runs the mock server clients are checked against.
 
 pub mod build_script;
 pub mod corpora;
@@ -18,6 +19,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod prism;
 pub mod project;
 pub mod settings;
 pub mod slice;

@@ -5,10 +5,9 @@
 //! (Prism's list of request problems). Prism refuses an invalid body, so the pass means
 //! something.
 //!
-//! Prism comes from npm. `.ci/run` installs it under `target/spec-tools/prism/`; when it is not
-//! there, this test installs it the same way (`npm install --ignore-scripts`), so the test
-//! command of the README works on a fresh machine with Node.js. `PRISM_BIN` points at another
-//! installation.
+//! Prism comes from npm, installed under `target/spec-tools/prism/` on first use
+//! (`codegen::prism`), so the test command of the README works on a fresh machine with
+//! Node.js. `PRISM_BIN` points at another installation.
 
 use atlas_snapshots::models::{
     BackupSnapshotRetention, DiskBackupOnDemandSnapshotRequest, DiskBackupSnapshotRestoreJob,
@@ -16,19 +15,9 @@ use atlas_snapshots::models::{
     ServerlessBackupRestoreJob,
 };
 use atlas_snapshots::{Client, Error, ResponseValue};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use codegen::prism::{self, VIOLATIONS_HEADER as VIOLATIONS};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 use workspace_tests::ids::*;
-
-/// The Prism release the check is pinned to.
-const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
-/// The header in which Prism lists what was wrong with a request.
-const VIOLATIONS: &str = "sl-violations";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,116 +26,25 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The Prism executable, installed on first use. A file lock keeps parallel test binaries
-/// from installing it twice at once.
-fn prism_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("PRISM_BIN") {
-        return PathBuf::from(bin);
-    }
-    let dir = workspace_root().join("target/spec-tools/prism");
-    let bin = dir.join("node_modules/.bin/prism");
-    std::fs::create_dir_all(&dir).expect("create target/spec-tools/prism");
-    let lock = File::create(dir.join(".install-lock")).expect("create the install lock");
-    lock.lock().expect("take the install lock");
-    if !bin.exists() {
-        let status = Command::new("npm")
-            .args([
-                "install",
-                "--ignore-scripts",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-            ])
-            .arg(&dir)
-            .arg(PRISM_PACKAGE)
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run npm to install {PRISM_PACKAGE}: {e}"));
-        assert!(status.success(), "npm install {PRISM_PACKAGE} failed");
-    }
-    assert!(bin.exists(), "{} missing after install", bin.display());
-    bin
-}
-
 /// A running `prism mock` of the curated spec; killed on drop.
-struct Prism {
-    child: Child,
-    addr: SocketAddr,
-}
+struct Prism(prism::Prism);
 
 impl Prism {
     fn start() -> Prism {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("find a free port")
-            .port();
-        let spec = workspace_root().join("spec/atlas-snapshots.yaml");
-        let mut child = Command::new(prism_bin())
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-            .arg(&spec)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start prism");
-        // Prism logs "listening" once it serves; its output is kept for the failure message.
-        let (lines_tx, lines_rx) = mpsc::channel();
-        for pipe in [
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let tx = lines_tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut log = Vec::new();
-        loop {
-            while let Ok(line) = lines_rx.try_recv() {
-                log.push(line);
-            }
-            let listening = log.iter().any(|l| l.contains("listening"));
-            if listening && TcpStream::connect(addr).is_ok() {
-                return Prism { child, addr };
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("prism exited with {status}:\n{}", log.join("\n"));
-            }
-            assert!(
-                Instant::now() < deadline,
-                "prism did not start within 60 s:\n{}",
-                log.join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let root = workspace_root();
+        let bin = prism::executable(&root).unwrap_or_else(|e| panic!("{e}"));
+        let spec = root.join("spec/atlas-snapshots.yaml");
+        Prism(prism::Prism::start(&bin, &spec, &[]).unwrap_or_else(|e| panic!("{e}")))
     }
 
     fn client(&self, version: Option<&str>) -> Client {
         let mut builder = Client::builder()
-            .base_url(format!("http://{}", self.addr))
+            .base_url(self.0.base_url())
             .bearer_token("prism-check-token");
         if let Some(version) = version {
             builder = builder.api_version(version);
         }
         builder.build().expect("client for prism")
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -421,7 +319,7 @@ async fn prism_reports_violations_the_client_would_have_prevented() {
         .expect("start prism");
     let url = format!(
         "http://{}/api/atlas/v2/groups/not-a-group-id/serverless/{SERVERLESS_INSTANCE}/backup/snapshots",
-        prism.addr
+        prism.0.addr()
     );
     let response = reqwest::Client::new()
         .get(url)
@@ -443,7 +341,7 @@ async fn prism_reports_violations_the_client_would_have_prevented() {
         reqwest::Client::new()
             .post(format!(
                 "http://{}/api/atlas/v2/groups/{GROUP_ID}/clusters/{DEDICATED_CLUSTER}/backup/snapshots",
-                prism.addr
+                prism.0.addr()
             ))
             .header("Accept", "application/vnd.atlas.2023-01-01+json")
             .header("Content-Type", "application/vnd.atlas.2023-01-01+json")

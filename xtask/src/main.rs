@@ -2,6 +2,7 @@
 //! spec (or checks that it is fresh); the other subcommands live in modules of their own.
 
 mod bench;
+mod conformance;
 mod corpus;
 mod diff;
 mod emitted;
@@ -58,6 +59,9 @@ enum Command {
     /// Check the differ's predicted semver effect against the compiled crates of fixture pairs
     /// and of tags sliced out of upstream revisions.
     SemverAgree(semver::SemverAgreeArgs),
+    /// Call every operation of a spec's generated client against Prism mocking the spec, and
+    /// report per operation whether the request was valid and the answer decoded.
+    Conformance(conformance::ConformanceArgs),
     /// Serve the stand-in Atlas server on 127.0.0.1 for trying the client by hand.
     Stub(stub::StubArgs),
 }
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
             | Command::Peers(_)
             | Command::Bench(_)
             | Command::Stub(_)
+            | Command::Conformance(_)
     ) {
         if let Err(message) = codegen::project::try_repository_root() {
             eprintln!("error: {message}");
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Command::SemverCheck(args) => semver::check(args),
         Command::SemverAgree(args) => semver::agree(args),
         Command::Stub(args) => stub::run(args),
+        Command::Conformance(args) => conformance::run(args),
     };
     match result {
         Ok(code) => code,

@@ -25,6 +25,8 @@ mod params;
 mod recursion;
 mod request_body;
 mod types;
+
+pub use types::rust_type;
 mod waiter;
 
 use crate::error::CodegenError;
