@@ -50,6 +50,7 @@ pub mod body_check;
 pub mod dataset;
 pub mod envelope;
 pub mod fault;
+pub mod fixture_client;
 pub mod ids;
 pub mod lifecycle;
 pub mod negotiate;

@@ -28,115 +28,27 @@ pub mod operations {
     include!("generated/uploads/operations.rs");
 }
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::http::Method;
 use operations::{ImportRowsContent, UploadAttachmentMultipart, UploadDocumentContent};
 use std::sync::{Arc, Mutex};
+use workspace_tests::fixture_client::{self, assert_included_client_fresh, Arrived};
 
 const FIXTURE: &str = "tests/fixtures/codegen/uploads.yaml";
 const KEPT: &str = "tests/tests/generated/uploads";
 const COMMAND: &str = "cargo test -p workspace-tests --test client_uploads";
 
-/// The included files must be what the generator emits today; stale ones are rewritten, and the
-/// test fails so that the next run compiles the fresh ones.
 #[test]
 fn included_client_is_fresh() {
-    let root = codegen::project::repository_root();
-    let options = codegen::Options {
-        spec_label: FIXTURE.to_owned(),
-        command: COMMAND.to_owned(),
-        crate_settings: codegen::CrateSettings::default(),
-    };
-    let generated = codegen::generate(&root.join(FIXTURE), &options).unwrap();
-    let mut stale = Vec::new();
-    for name in [
-        "lib.rs",
-        "models.rs",
-        "decode.rs",
-        "encode.rs",
-        "operations.rs",
-    ] {
-        let file = generated
-            .files
-            .iter()
-            .find(|f| f.path == format!("src/{name}"))
-            .unwrap_or_else(|| panic!("a src/{name} file"));
-        let wanted: String = file
-            .contents
-            .lines()
-            .filter(|line| includable(line))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        let path = root.join(KEPT).join(name);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current != wanted {
-            std::fs::write(&path, &wanted).unwrap();
-            stale.push(name);
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "{stale:?} were stale and have been rewritten; run `{COMMAND}` again"
-    );
-}
-
-/// Whether a line of a generated file may stay in an included one: inner attributes and docs,
-/// and the crate root's module declarations (with their attributes), may not.
-fn includable(line: &str) -> bool {
-    let line = line.trim();
-    let module = line
-        .strip_prefix("pub ")
-        .unwrap_or(line)
-        .strip_prefix("mod ")
-        .is_some_and(|rest| rest.ends_with(';'));
-    !(line.starts_with("#!")
-        || line.starts_with("//!")
-        || module
-        || line == "#[rustfmt::skip]"
-        || line == "#[cfg(feature = \"mock\")]")
-}
-
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Arrived {
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    assert_included_client_fresh(FIXTURE, KEPT, COMMAND);
 }
 
 /// A server on 127.0.0.1 that records every request and answers `201 {"id": "S1"}`.
 async fn recorder() -> (String, Arc<Mutex<Vec<Arrived>>>) {
-    let arrived: Arc<Mutex<Vec<Arrived>>> = Arc::default();
-    let record = arrived.clone();
-    let app = axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let record = record.clone();
-            async move {
-                record.lock().unwrap().push(Arrived {
-                    method,
-                    uri,
-                    headers,
-                    body,
-                });
-                (
-                    StatusCode::CREATED,
-                    [("content-type", "application/json")],
-                    r#"{"id": "S1"}"#,
-                )
-                    .into_response()
-            }
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), arrived)
+    fixture_client::recorder("", r#"{"id": "S1"}"#).await
 }
 
 fn header<'h>(arrived: &'h Arrived, name: &str) -> Option<&'h str> {
-    arrived.headers.get(name).and_then(|v| v.to_str().ok())
+    arrived.header(name)
 }
 
 /// One part of a multipart body as it arrived.
