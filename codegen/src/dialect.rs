@@ -35,12 +35,30 @@ pub fn generation_of(path: &str) -> ApiGeneration {
 /// media type; this is the part before the date.
 pub const VERSIONED_MEDIA_TYPE_PREFIX: &str = "application/vnd.atlas.";
 
-/// `application/vnd.atlas.2023-01-01+json` → `2023-01-01`. Other media types (plain
-/// `application/json` of v1.0, `…latest+json`) carry no version, since only a date can be
-/// ordered against a client's pin.
+/// Atlas's preview version (`application/vnd.atlas.preview+json`): changes that may still
+/// change. It and upcoming versions (`2025-03-12.upcoming`, a dated version before its release)
+/// are taken by a client only when pinned to them; as text they sort after the released
+/// versions they follow, which is how MongoDB's tools order them.
+pub const PREVIEW_VERSION: &str = "preview";
+
+/// The suffix of an upcoming version.
+pub const UPCOMING_SUFFIX: &str = ".upcoming";
+
+/// Whether a version is upcoming or the preview: taken only by a client pinned to it.
+pub fn is_unreleased(version: &str) -> bool {
+    version == PREVIEW_VERSION || version.ends_with(UPCOMING_SUFFIX)
+}
+
+/// `application/vnd.atlas.2023-01-01+json` → `2023-01-01`; also `2025-03-12.upcoming` and
+/// `preview`. Other media types (plain `application/json` of v1.0, `…latest+json`) carry no
+/// version, since only the grammar's versions can be ordered against a client's pin.
 pub fn media_type_version(media_type: &str) -> Option<&str> {
     let rest = media_type.strip_prefix(VERSIONED_MEDIA_TYPE_PREFIX)?;
-    let date = rest.split('+').next()?;
+    let version = rest.split('+').next()?;
+    if version == PREVIEW_VERSION {
+        return Some(version);
+    }
+    let date = version.strip_suffix(UPCOMING_SUFFIX).unwrap_or(version);
     let well_formed = date.len() == 10
         && date.chars().enumerate().all(|(i, c)| {
             if i == 4 || i == 7 {
@@ -49,7 +67,7 @@ pub fn media_type_version(media_type: &str) -> Option<&str> {
                 c.is_ascii_digit()
             }
         });
-    well_formed.then_some(date)
+    well_formed.then_some(version)
 }
 
 /// Atlas list operations page by a 1-based page number in this query parameter; with
@@ -160,6 +178,12 @@ mod tests {
             ("application/vnd.atlas.2024-11-13+gzip", Some("2024-11-13")),
             ("application/json", None),
             ("application/vnd.atlas.latest+json", None),
+            ("application/vnd.atlas.preview+json", Some("preview")),
+            (
+                "application/vnd.atlas.2025-03-12.upcoming+json",
+                Some("2025-03-12.upcoming"),
+            ),
+            ("application/vnd.atlas.2025-03-12.beta+json", None),
             ("application/vnd.atlas.2023-1-01+json", None),
         ];
         for (media_type, expected) in table {

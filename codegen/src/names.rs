@@ -185,13 +185,21 @@ pub fn const_name(raw: &str) -> String {
     }
 }
 
-/// Variant name of a response version: `2023-01-01` → `V2023_01_01`.
+/// Variant name of a response version: `2023-01-01` → `V2023_01_01`, `2025-03-12.upcoming` →
+/// `V2025_03_12Upcoming`, `preview` → `Preview`.
 pub fn version_variant(version: &str) -> String {
-    let cleaned: String = version
+    if version == crate::dialect::PREVIEW_VERSION {
+        return "Preview".to_owned();
+    }
+    let (date, upcoming) = match version.strip_suffix(crate::dialect::UPCOMING_SUFFIX) {
+        Some(date) => (date, "Upcoming"),
+        None => (version, ""),
+    };
+    let cleaned: String = date
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    format!("V{cleaned}")
+    format!("V{cleaned}{upcoming}")
 }
 
 /// The candidate nearest to a misspelt `word`, when one is close enough to be the one meant
@@ -445,6 +453,11 @@ mod tests {
         assert_eq!(const_name("groupId"), "GROUP_ID");
         assert_eq!(const_name("2fa"), "C_2FA");
         assert_eq!(version_variant("2023-01-01"), "V2023_01_01");
+        assert_eq!(
+            version_variant("2025-03-12.upcoming"),
+            "V2025_03_12Upcoming"
+        );
+        assert_eq!(version_variant("preview"), "Preview");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::auth::{Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
-use crate::dialect::is_version_date;
+use crate::dialect::is_api_version;
 use crate::retry::RetryPolicy;
 
 /// The part of a client that every generated API shares: where requests go, how they are
@@ -129,7 +129,7 @@ pub enum BuildError {
         reason: String,
     },
     /// The API version pin is not a version date.
-    #[error("invalid API version {0:?}: expected a date such as 2023-01-01")]
+    #[error("invalid API version {0:?}: expected a date such as 2023-01-01, a date with `.upcoming`, or `preview`")]
     ApiVersion(String),
     /// The HTTP client could not be built (TLS set-up, for one).
     #[error("cannot build the HTTP client")]
@@ -335,7 +335,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             });
         }
         if let Some(version) = &self.api_version {
-            if !is_version_date(version) {
+            if !is_api_version(version) {
                 return Err(BuildError::ApiVersion(version.clone()));
             }
         }

@@ -3,6 +3,7 @@
 //! authorize them, with the API-version negotiation that picks a media type. Nothing here
 //! depends on another runtime module; every other module may depend on this one.
 
+use crate::dialect::is_unreleased;
 use std::fmt;
 
 /// The HTTP method of an operation.
@@ -110,7 +111,9 @@ impl OperationInfo {
     }
 }
 
-/// The newest of `media` not newer than `pin` (any with no pin), falling back to plain JSON.
+/// The newest released version of `media` not newer than `pin` (any with no pin), or the
+/// upcoming or preview version the pin names exactly; falling back to plain JSON. Versions
+/// order as text, which is the grammar's order (`dialect::PREVIEW_VERSION`).
 fn negotiate_among(
     media: &'static [MediaVersion],
     pin: Option<&str>,
@@ -119,10 +122,19 @@ fn negotiate_among(
         return Ok(None);
     }
     let unversioned = media.iter().rev().find(|m| m.version.is_none());
-    let versioned = media.iter().filter(|m| m.version.is_some());
+    let released = media
+        .iter()
+        .filter(|m| m.version.is_some_and(|v| !is_unreleased(v)));
     let chosen = match pin {
-        None => versioned.max_by_key(|m| m.version),
-        Some(pin) => versioned
+        None => released.max_by_key(|m| m.version),
+        Some(pin) if is_unreleased(pin) => {
+            media.iter().find(|m| m.version == Some(pin)).or_else(|| {
+                released
+                    .filter(|m| m.version.is_some_and(|v| v <= pin))
+                    .max_by_key(|m| m.version)
+            })
+        }
+        Some(pin) => released
             .filter(|m| m.version.is_some_and(|v| v <= pin))
             .max_by_key(|m| m.version),
     };
@@ -266,6 +278,47 @@ mod tests {
             ..OP
         };
         assert_eq!(bodiless.negotiate_request(Some("2024-01-01")), Ok(None));
+    }
+
+    #[test]
+    fn upcoming_and_preview_versions_are_taken_only_when_pinned() {
+        const MEDIA: &[MediaVersion] = &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2025-03-12.upcoming"),
+                media_type: "application/vnd.atlas.2025-03-12.upcoming+json",
+            },
+            MediaVersion {
+                version: Some("preview"),
+                media_type: "application/vnd.atlas.preview+json",
+            },
+        ];
+        let op = OperationInfo {
+            responses: MEDIA,
+            ..OP
+        };
+        let pick = |pin| op.negotiate(pin).map(|m| m.and_then(|m| m.version));
+        assert_eq!(pick(None), Ok(Some("2023-01-01")));
+        assert_eq!(pick(Some("2030-01-01")), Ok(Some("2023-01-01")));
+        assert_eq!(pick(Some("preview")), Ok(Some("preview")));
+        assert_eq!(
+            pick(Some("2025-03-12.upcoming")),
+            Ok(Some("2025-03-12.upcoming"))
+        );
+        // An upcoming version the operation lacks: the newest released one before it.
+        assert_eq!(pick(Some("2026-01-01.upcoming")), Ok(Some("2023-01-01")));
+        let preview_only = OperationInfo {
+            responses: &MEDIA[2..],
+            ..OP
+        };
+        assert_eq!(
+            preview_only.negotiate(None),
+            Err(vec!["preview"]),
+            "never picked without a pin"
+        );
     }
 
     #[test]

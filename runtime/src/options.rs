@@ -2,7 +2,7 @@
 //! pin and extra headers (as aws-sdk-rust's `customize()`). Every generated request builder
 //! takes them with `request_options`.
 
-use crate::dialect::is_version_date;
+use crate::dialect::is_api_version;
 use crate::retry::RetryPolicy;
 use std::time::Duration;
 
@@ -67,8 +67,9 @@ impl RequestOptions {
     /// Why the options cannot be used, if they cannot.
     pub(crate) fn problem(&self) -> Option<String> {
         match &self.api_version {
-            Some(version) if !is_version_date(version) => Some(format!(
-                "invalid API version {version:?}: expected a date such as 2023-01-01"
+            Some(version) if !is_api_version(version) => Some(format!(
+                "invalid API version {version:?}: expected a date such as 2023-01-01, a date \
+                 with `.upcoming`, or `preview`"
             )),
             _ => None,
         }

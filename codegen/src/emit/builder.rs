@@ -531,11 +531,17 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
                 let decode = arm(version, *body);
                 quote!(Some(#version) => #decode,)
             });
-            // An answer in a version the crate does not know is read as the newest it knows.
-            let fallback = versioned.last().map(|(version, body)| {
-                let decode = arm(version, *body);
-                quote!(_ => #decode,)
-            });
+            // An answer in a version the crate does not know is read as the newest released
+            // version it knows (an upcoming or preview one only when there is none).
+            let fallback = versioned
+                .iter()
+                .rev()
+                .find(|(version, _)| !crate::dialect::is_unreleased(version))
+                .or(versioned.last())
+                .map(|(version, body)| {
+                    let decode = arm(version, *body);
+                    quote!(_ => #decode,)
+                });
             (
                 quote!(::atlas_runtime::ResponseValue<#enum_name>),
                 quote! {

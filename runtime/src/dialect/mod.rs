@@ -21,14 +21,34 @@ pub const ENV_PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
 /// Atlas names a resource version in the media type: `application/vnd.atlas.2023-01-01+json`.
 const VERSIONED_MEDIA_PREFIX: &str = "application/vnd.atlas.";
 
-/// The resource version date a `Content-Type` names, if it is a versioned Atlas media type.
+/// The resource version a `Content-Type` names, if it is a versioned Atlas media type.
 pub(crate) fn media_type_version(content_type: &str) -> Option<&str> {
     let rest = content_type.strip_prefix(VERSIONED_MEDIA_PREFIX)?;
-    let date = rest.get(..10)?;
-    is_version_date(date).then_some(date)
+    let version = rest.split(['+', ';']).next()?;
+    is_api_version(version).then_some(version)
 }
 
-/// `YYYY-MM-DD`, the shape of Atlas resource versions.
+/// Atlas's preview version: changes that may still change. With upcoming versions
+/// (`YYYY-MM-DD.upcoming`, the version of that date before its release) it is taken only by a
+/// client pinned to it. Each sorts after the released versions it follows
+/// (`2025-01-01` < `2025-01-01.upcoming` < `2025-02-01` < `preview`), as MongoDB's tools order
+/// them, which is their order as text.
+pub(crate) const PREVIEW_VERSION: &str = "preview";
+/// The suffix of an upcoming version.
+pub(crate) const UPCOMING_SUFFIX: &str = ".upcoming";
+
+/// Atlas's resource version grammar: a date `YYYY-MM-DD`, an upcoming `YYYY-MM-DD.upcoming`,
+/// or `preview`.
+pub(crate) fn is_api_version(text: &str) -> bool {
+    text == PREVIEW_VERSION || is_version_date(text.strip_suffix(UPCOMING_SUFFIX).unwrap_or(text))
+}
+
+/// Whether a version is one a client takes only when pinned to it (see [`PREVIEW_VERSION`]).
+pub(crate) fn is_unreleased(version: &str) -> bool {
+    version == PREVIEW_VERSION || version.ends_with(UPCOMING_SUFFIX)
+}
+
+/// `YYYY-MM-DD`, the shape of Atlas's released resource versions.
 pub(crate) fn is_version_date(text: &str) -> bool {
     text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
@@ -69,6 +89,31 @@ mod tests {
             None
         );
         assert_eq!(media_type_version("application/vnd.atlas.2024-13"), None);
+    }
+
+    #[test]
+    fn the_version_grammar_has_dates_upcoming_dates_and_preview() {
+        for (text, version, unreleased) in [
+            ("2023-01-01", true, false),
+            ("2025-03-12.upcoming", true, true),
+            ("preview", true, true),
+            ("2025-13-12.upcoming", false, false),
+            ("latest", false, false),
+            ("2023-01-01.beta", false, false),
+        ] {
+            assert_eq!(is_api_version(text), version, "{text}");
+            if version {
+                assert_eq!(is_unreleased(text), unreleased, "{text}");
+            }
+        }
+        assert_eq!(
+            media_type_version("application/vnd.atlas.preview+json"),
+            Some("preview")
+        );
+        assert_eq!(
+            media_type_version("application/vnd.atlas.2025-03-12.upcoming+json"),
+            Some("2025-03-12.upcoming")
+        );
     }
 
     #[test]
