@@ -49,7 +49,7 @@ fn peer_specs_check_and_lint_as_listed() {
         .take_while(|line| !line.trim().is_empty())
         .map(|line| {
             let cells: Vec<&str> = line.split_whitespace().collect();
-            (cells[0].to_owned(), cells[5..].join(" "))
+            (cells[0].to_owned(), cells[6..].join(" "))
         })
         .collect();
     let expected: Vec<(String, String)> = EXPECTED
