@@ -39,11 +39,25 @@ impl OperationBuilder<'_, '_> {
         let spec = self.cx.spec;
         let mut success = Vec::new();
         let mut errors = Vec::new();
-        for (status, response) in &op.responses.responses {
-            let code = match status {
-                StatusCode::Code(code) => *code,
-                StatusCode::Range(range) => range * 100,
-            };
+        let code_of = |status: &StatusCode| match status {
+            StatusCode::Code(code) => *code,
+            StatusCode::Range(range) => range * 100,
+        };
+        let mut listed: Vec<(u16, String, &openapiv3::ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| (code_of(status), status.to_string(), response))
+            .collect();
+        // An operation that describes no success answer but a `default` one (as dropshot writes
+        // free-form answers: `default` of `*/*`) answers successfully with what `default` says;
+        // read as an error answer, the client would ask for JSON and be refused.
+        if !listed.iter().any(|(code, ..)| (200..300).contains(code)) {
+            if let Some(default) = &op.responses.default {
+                listed.push((200, "default".to_owned(), default));
+            }
+        }
+        for (code, status, response) in listed {
             let pointer = format!("{}/responses/{status}", self.pointer);
             let Some(response) = resolve_component(spec, response) else {
                 continue;
@@ -160,6 +174,40 @@ impl OperationBuilder<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_default_answer_is_the_success_of_an_operation_that_lists_none() {
+        let model = super::super::model_of(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /download:
+    get:
+      operationId: download
+      responses:
+        default:
+          description: any answer
+          content: {'*/*': {schema: {}}}
+  /thing:
+    get:
+      operationId: getThing
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: string}}}}
+        default: {description: error, content: {application/json: {schema: {type: integer}}}}
+"#,
+        );
+        let read = |id: &str| {
+            let op = model.operations.iter().find(|op| op.id.0 == id).unwrap();
+            op.responses
+                .iter()
+                .map(|r| (r.status, r.media_type.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read("download"), [(200, "*/*".to_owned())]);
+        // Beside a listed success, `default` stays what it was: not a success.
+        assert_eq!(read("getThing"), [(200, "application/json".to_owned())]);
+    }
+
     #[test]
     fn responses_come_oldest_version_first_with_errors_by_status() {
         let model = super::super::model_of(
