@@ -236,6 +236,47 @@ fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
+/// What a generation run says when it is done: what it generated from where, the counts, the
+/// files it changed, and the notes (fallbacks and guesses). One text for `cargo xtask regen` and
+/// the `atlas-codegen` command.
+pub fn run_summary(
+    verb: &str,
+    target: &str,
+    source: &str,
+    generated: &Generated,
+    changes: &Changes,
+    elapsed: std::time::Duration,
+) -> String {
+    use std::fmt::Write as _;
+    let model = &generated.model;
+    let mut out = format!(
+        "{verb} {target} from {source}: {} operations, {} types, {} notes, in {:.2} s\n",
+        model.operations.len(),
+        model.types.len(),
+        model.notes.len(),
+        elapsed.as_secs_f64()
+    );
+    if changes.is_empty() {
+        let _ = writeln!(out, "no changes ({} files up to date)", changes.unchanged);
+    }
+    for (label, paths) in [
+        ("added", &changes.added),
+        ("modified", &changes.modified),
+        ("removed", &changes.removed),
+    ] {
+        for path in paths {
+            let _ = writeln!(out, "  {label:<8} {path}");
+        }
+    }
+    if !model.notes.is_empty() {
+        out.push_str("fallbacks and guesses:\n");
+        for note in &model.notes {
+            let _ = writeln!(out, "  #{}: {}", note.pointer, note.message);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -139,7 +139,6 @@ fn print_summary(
     mode: Mode,
     started: Instant,
 ) {
-    let model = &generated.model;
     let verb = if mode == Mode::Check {
         "checked"
     } else {
@@ -153,33 +152,17 @@ fn print_summary(
             .display()
             .to_string()
     };
-    println!(
-        "{verb} {} from {}: {} operations, {} types, {} notes, in {:.2} s",
-        shown(target),
-        shown(Path::new(&model.source)),
-        model.operations.len(),
-        model.types.len(),
-        model.notes.len(),
-        started.elapsed().as_secs_f64()
+    print!(
+        "{}",
+        codegen::standalone::run_summary(
+            verb,
+            &shown(target),
+            &shown(Path::new(&generated.model.source)),
+            generated,
+            changes,
+            started.elapsed(),
+        )
     );
-    if changes.is_empty() {
-        println!("no changes ({} files up to date)", changes.unchanged);
-    }
-    for (label, paths) in [
-        ("added", &changes.added),
-        ("modified", &changes.modified),
-        ("removed", &changes.removed),
-    ] {
-        for path in paths {
-            println!("  {label:<8} {path}");
-        }
-    }
-    if !model.notes.is_empty() {
-        println!("fallbacks and guesses:");
-        for note in &model.notes {
-            println!("  #{}: {}", note.pointer, note.message);
-        }
-    }
 }
 
 /// A crate of its own, through the same code path as the `atlas-codegen` command: the generated

@@ -64,35 +64,17 @@ fn main() -> ExitCode {
     let sync = SyncOptions { force: args.force };
     match codegen::standalone::generate(&job, mode, sync) {
         Ok((generated, changes)) => {
-            let model = &generated.model;
-            println!(
-                "{} {} from {}: {} operations, {} types, {} notes, in {:.2} s",
-                if args.check { "checked" } else { "generated" },
-                args.out.display(),
-                args.spec.display(),
-                model.operations.len(),
-                model.types.len(),
-                model.notes.len(),
-                started.elapsed().as_secs_f64()
+            print!(
+                "{}",
+                codegen::standalone::run_summary(
+                    if args.check { "checked" } else { "generated" },
+                    &args.out.display().to_string(),
+                    &args.spec.display().to_string(),
+                    &generated,
+                    &changes,
+                    started.elapsed(),
+                )
             );
-            if changes.is_empty() {
-                println!("no changes ({} files up to date)", changes.unchanged);
-            }
-            for (label, paths) in [
-                ("added", &changes.added),
-                ("modified", &changes.modified),
-                ("removed", &changes.removed),
-            ] {
-                for path in paths {
-                    println!("  {label:<8} {path}");
-                }
-            }
-            if !model.notes.is_empty() {
-                println!("fallbacks and guesses:");
-                for note in &model.notes {
-                    println!("  #{}: {}", note.pointer, note.message);
-                }
-            }
             ExitCode::SUCCESS
         }
         Err(error) => {
