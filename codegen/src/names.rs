@@ -33,9 +33,18 @@ pub const CLIENT_NAMES: &[&str] = &[
 ];
 
 /// Names the request builder defines itself: its `client` and `body` fields (also `new`'s
-/// arguments) and its `new`, `body` and `send` methods. A parameter's field and setter would
-/// clash with them, so the model names parameters around this list.
-pub const BUILDER_NAMES: &[&str] = &["body", "client", "new", "request_options", "send"];
+/// arguments) and its `new`, `body`, `send`, `send_stream` and `runtime_request` methods. A
+/// parameter's field and setter would clash with them, so the model names parameters around
+/// this list.
+pub const BUILDER_NAMES: &[&str] = &[
+    "body",
+    "client",
+    "new",
+    "request_options",
+    "runtime_request",
+    "send",
+    "send_stream",
+];
 
 /// The methods of the runtime's `ListRequest` that users call on a list operation's builder.
 /// Parameters are named around them in every operation, since whether an operation pages is

@@ -1040,6 +1040,11 @@ impl<'a> CancelBackupRestoreJob<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1064,7 +1069,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
                 &self.restore_job_id,
                 &[Check::Pattern(&ID_PATTERN)],
             );
-        request.send_empty().await
+        request
     }
 }
 
@@ -1141,6 +1146,11 @@ impl<'a> CreateBackupRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1160,7 +1170,7 @@ impl<'a> CreateBackupRestoreJob<'a> {
                 &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -1237,6 +1247,11 @@ impl<'a> CreateFlexRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1251,7 +1266,7 @@ impl<'a> CreateFlexRestoreJob<'a> {
             );
         request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -1329,6 +1344,11 @@ impl<'a> CreateServerlessRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1348,7 +1368,7 @@ impl<'a> CreateServerlessRestoreJob<'a> {
                 &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -1415,6 +1435,11 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1443,7 +1468,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
                     Check::MaxLength(24usize),
                 ],
             );
-        request.send_empty().await
+        request
     }
 }
 
@@ -1520,6 +1545,11 @@ impl<'a> DownloadFlexBackup<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1534,7 +1564,7 @@ impl<'a> DownloadFlexBackup<'a> {
             );
         request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -1606,6 +1636,11 @@ impl<'a> GetBackupRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1630,7 +1665,7 @@ impl<'a> GetBackupRestoreJob<'a> {
                 &self.restore_job_id,
                 &[Check::Pattern(&ID_PATTERN)],
             );
-        request.send().await
+        request
     }
 }
 
@@ -1702,6 +1737,11 @@ impl<'a> GetBackupShardedCluster<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupShardedClusterSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1730,7 +1770,7 @@ impl<'a> GetBackupShardedCluster<'a> {
                     Check::MaxLength(24usize),
                 ],
             );
-        request.send().await
+        request
     }
 }
 
@@ -1826,6 +1866,11 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1860,7 +1905,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -1932,6 +1977,11 @@ impl<'a> GetClusterBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -1960,7 +2010,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
                     Check::MaxLength(24usize),
                 ],
             );
-        request.send().await
+        request
     }
 }
 
@@ -2055,6 +2105,11 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupSnapshot20241113>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2084,7 +2139,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -2156,6 +2211,11 @@ impl<'a> GetFlexRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2175,7 +2235,7 @@ impl<'a> GetFlexRestoreJob<'a> {
                 &self.restore_job_id,
                 &[Check::Pattern(&ID_PATTERN)],
             );
-        request.send().await
+        request
     }
 }
 
@@ -2271,6 +2331,11 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2305,7 +2370,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -2378,6 +2443,11 @@ impl<'a> GetServerlessRestoreJob<'a> {
         ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2402,7 +2472,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
                 &self.restore_job_id,
                 &[Check::Pattern(&ID_PATTERN)],
             );
-        request.send().await
+        request
     }
 }
 
@@ -2502,6 +2572,11 @@ impl<'a> ListBackupRestoreJobs<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupRestoreJob>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2534,7 +2609,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
         if let Some(value) = &self.page_num {
             request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
-        request.send().await
+        request
     }
 }
 
@@ -2629,6 +2704,11 @@ impl<'a> ListBackupShardedClusters<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2647,7 +2727,7 @@ impl<'a> ListBackupShardedClusters<'a> {
                 &self.cluster_name,
                 &[Check::Pattern(&NAME_PATTERN)],
             );
-        request.send().await
+        request
     }
 }
 
@@ -2774,6 +2854,11 @@ impl<'a> ListBackupSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupReplicaSet>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -2815,7 +2900,7 @@ impl<'a> ListBackupSnapshots<'a> {
         if let Some(value) = &self.point_in_time_utc_seconds {
             request.query_param("pointInTimeUtcSeconds", value, &[]);
         }
-        request.send().await
+        request
     }
 }
 
@@ -2963,6 +3048,11 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3001,7 +3091,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -3151,6 +3241,11 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3184,7 +3279,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -3310,6 +3405,11 @@ impl<'a> ListFlexRestoreJobs<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3337,7 +3437,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
         if let Some(value) = &self.page_num {
             request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
-        request.send().await
+        request
     }
 }
 
@@ -3487,6 +3587,11 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3525,7 +3630,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -3653,6 +3758,11 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3685,7 +3795,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
         if let Some(value) = &self.page_num {
             request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
         }
-        request.send().await
+        request
     }
 }
 
@@ -3787,6 +3897,11 @@ impl<'a> TakeSnapshots<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3806,7 +3921,7 @@ impl<'a> TakeSnapshots<'a> {
                 &[Check::Pattern(&NAME_PATTERN)],
             );
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -3886,6 +4001,11 @@ impl<'a> UpdateBackupSnapshot<'a> {
         ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -3915,7 +4035,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
                 ],
             );
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 

@@ -231,6 +231,11 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -265,7 +270,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -357,6 +362,11 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -391,7 +401,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -514,6 +524,11 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         >,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -552,7 +567,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 
@@ -697,6 +712,11 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request
@@ -735,7 +755,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
         if let Some(value) = self.pretty {
             request.pretty(value);
         }
-        request.send().await
+        request
     }
 }
 

@@ -25,12 +25,15 @@ pub(crate) struct Target {
     pub version: Option<&'static str>,
 }
 
-/// A complete answer: status line, headers and the whole body.
+/// An answer: status line, headers and the whole body, or a success whose body is left unread
+/// for the caller to stream.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body read whole; empty when it is left `unread`.
     pub body: Bytes,
+    pub unread: Option<reqwest::Response>,
 }
 
 /// Why no whole answer came back.
@@ -49,26 +52,41 @@ impl From<reqwest::Error> for ReceiveError {
 }
 
 impl Answer {
-    /// Sends the request and reads the whole body, up to `limit` bytes.
+    /// Sends the request and reads the whole body, up to `limit` bytes; with `stream_success`,
+    /// a success body is left unread (an error body is read as always, to be decoded).
     pub async fn receive(
         request: reqwest::RequestBuilder,
         limit: usize,
+        stream_success: bool,
     ) -> Result<Answer, ReceiveError> {
         let response = request.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
+        if stream_success && status.is_success() {
+            return Ok(Answer {
+                status,
+                headers,
+                body: Bytes::new(),
+                unread: Some(response),
+            });
+        }
         match read_limited(response, limit).await? {
             Some(body) => Ok(Answer {
                 status,
                 headers,
                 body,
+                unread: None,
             }),
             None => Err(ReceiveError::TooLarge { status, limit }),
         }
     }
 
-    /// Replaces an `envelope=true` answer by the status and body inside it.
+    /// Replaces an `envelope=true` answer by the status and body inside it (a body left unread
+    /// is not looked into).
     pub fn open_envelope(&mut self) {
+        if self.unread.is_some() {
+            return;
+        }
         if let Some((status, body)) = envelope::open(self.status, &self.body) {
             self.status = status;
             self.body = body;
@@ -86,6 +104,7 @@ impl Answer {
             status,
             headers,
             body,
+            ..
         } = self;
         if status.is_success() {
             return Ok(RawResponse {

@@ -100,6 +100,23 @@ impl OperationInfo {
         negotiate_among(self.responses, pin)
     }
 
+    /// The response media type `send_stream()` asks for: of the version
+    /// [`negotiate`](Self::negotiate) picks, the last media type that is not JSON (an archive,
+    /// CSV), or the negotiated one where that version has only JSON.
+    pub fn negotiate_stream(
+        &self,
+        pin: Option<&str>,
+    ) -> Result<Option<&'static MediaVersion>, Vec<&'static str>> {
+        let negotiated = self.negotiate(pin)?;
+        let raw = negotiated.and_then(|chosen| {
+            self.responses
+                .iter()
+                .rev()
+                .find(|m| m.version == chosen.version && !is_json(m.media_type))
+        });
+        Ok(raw.or(negotiated))
+    }
+
     /// The request body media type for a client pinned to `pin`, chosen as
     /// [`negotiate`](Self::negotiate) chooses the `Accept` type: Atlas reads a body in the
     /// resource version its `Content-Type` names, so the same pin must decide both.
@@ -144,6 +161,13 @@ fn negotiate_among(
         (None, Some(m)) => Ok(Some(m)),
         (None, None) => Err(media.iter().filter_map(|m| m.version).collect()),
     }
+}
+
+/// `application/json` and any `+json` media type, parameters aside.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
 }
 
 /// A security scheme an operation accepts, as the spec declares it.
@@ -230,6 +254,43 @@ impl fmt::Display for AuthScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_asks_for_the_version_s_last_media_type_that_is_not_json() {
+        const MEDIA: &[MediaVersion] = &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+csv",
+            },
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ];
+        let op = OperationInfo {
+            id: "getInvoice",
+            method: HttpMethod::Get,
+            path: "/invoices/{id}",
+            responses: MEDIA,
+            requests: &[],
+            auth: &[],
+        };
+        let streamed = |pin| op.negotiate_stream(pin).unwrap().map(|m| m.media_type);
+        assert_eq!(
+            streamed(Some("2023-06-01")),
+            Some("application/vnd.atlas.2023-01-01+csv")
+        );
+        // The newest version has only JSON, which is what a stream of it carries.
+        assert_eq!(
+            streamed(None),
+            Some("application/vnd.atlas.2024-05-30+json")
+        );
+        assert!(op.negotiate_stream(Some("2020-01-01")).is_err());
+    }
 
     const OP: OperationInfo = OperationInfo {
         id: "listThings",

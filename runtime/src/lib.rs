@@ -39,6 +39,7 @@ mod retry;
 pub mod ser;
 #[doc(hidden)]
 pub mod shape;
+mod stream;
 mod upload;
 mod waiter;
 
@@ -55,6 +56,7 @@ pub use options::RequestOptions;
 pub use pages::{ListRequest, Page};
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
+pub use stream::{ByteStream, Progress, StreamError};
 pub use upload::Upload;
 pub use waiter::{WaitError, WaitPolicy, Waiter};
 

@@ -13,6 +13,7 @@ use crate::multipart::Multipart;
 use crate::options::RequestOptions;
 use crate::response::{RawResponse, ResponseValue};
 use crate::retry::{Decision, Outcome};
+use crate::stream::ByteStream;
 use crate::upload::Upload;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -41,6 +42,7 @@ pub struct Request<'c> {
     /// The body's media type when the operation says which (a raw body, or the media type the
     /// caller picked among several); otherwise it is negotiated like `Accept`.
     content_type: Option<&'static str>,
+    body_versions: Option<&'static [&'static str]>,
     problems: Vec<InvalidParameter>,
     /// `envelope=true` was asked for, so answers come wrapped.
     enveloped: bool,
@@ -58,6 +60,7 @@ impl<'c> Request<'c> {
             headers: Vec::new(),
             body: None,
             content_type: None,
+            body_versions: None,
             problems: Vec::new(),
             enveloped: false,
             options: RequestOptions::default(),
@@ -184,6 +187,13 @@ impl<'c> Request<'c> {
         });
     }
 
+    /// The body is of the type these versions take (oldest first): the request is sent in the
+    /// newest of them when the client is not pinned, and refused before sending when the pin
+    /// picks a version outside them.
+    pub fn body_versions(&mut self, versions: &'static [&'static str]) {
+        self.body_versions = Some(versions);
+    }
+
     /// Sends the body with the `Content-Type` `media_type` (the caller's pick among the media
     /// types the operation accepts) instead of negotiating it.
     pub fn content_type(&mut self, media_type: &'static str) {
@@ -205,7 +215,33 @@ impl<'c> Request<'c> {
 
     /// Sends the request; a success status gives the undecoded response, an error status the
     /// typed error.
-    pub async fn send_raw<E: ApiErrorBody>(mut self) -> Result<RawResponse, Error<E>> {
+    pub async fn send_raw<E: ApiErrorBody>(self) -> Result<RawResponse, Error<E>> {
+        let client = self.client;
+        let (target, answer) = self.exchange(false).await?;
+        answer.conclude(target, client.redactions())
+    }
+
+    /// Sends the request asking for the operation's non-JSON media type (an archive, CSV) where
+    /// the negotiated version has one, and hands back a success body unread; an error status
+    /// gives the typed error, as for [`send_raw`](Self::send_raw).
+    pub async fn send_stream<E: ApiErrorBody>(self) -> Result<ResponseValue<ByteStream>, Error<E>> {
+        let client = self.client;
+        let (target, mut answer) = self.exchange(true).await?;
+        let Some(response) = answer.unread.take() else {
+            // An error, whose body was read whole to be decoded.
+            return answer.conclude(target, client.redactions()).map(|raw| {
+                ResponseValue::new(raw.status, raw.headers, ByteStream::from_bytes(raw.body))
+            });
+        };
+        let stream = ByteStream::new(response, target.operation, target.method, target.path);
+        Ok(ResponseValue::new(answer.status, answer.headers, stream))
+    }
+
+    /// Sends the request, retrying as the policy says, and gives the last attempt's answer.
+    async fn exchange<E: ApiErrorBody>(
+        mut self,
+        stream_success: bool,
+    ) -> Result<(Target, Answer), Error<E>> {
         let op = self.op;
         let method = op.method.as_str();
         if let Some(Err(reason)) = &self.body {
@@ -222,23 +258,39 @@ impl<'c> Request<'c> {
                 reason,
             });
         }
+        let pin = self
+            .options
+            .pinned_version()
+            .or_else(|| self.client.api_version());
+        let pin = match self.body_versions {
+            Some(versions) => match body_version(op, pin, versions) {
+                Ok(version) => version,
+                Err(reason) => {
+                    self.problems.push(InvalidParameter {
+                        name: "body".to_owned(),
+                        value: String::new(),
+                        reason,
+                    });
+                    pin
+                }
+            },
+            None => pin,
+        };
         if !self.problems.is_empty() {
             return Err(Error::InvalidRequest {
                 operation: op.id,
                 problems: self.problems,
             });
         }
-        let pin = self
-            .options
-            .pinned_version()
-            .or_else(|| self.client.api_version());
-        let accept = op
-            .negotiate(pin)
-            .map_err(|available| Error::UnsupportedVersion {
-                operation: op.id,
-                pinned: pin.unwrap_or_default().to_owned(),
-                available,
-            })?;
+        let negotiated = match stream_success {
+            true => op.negotiate_stream(pin),
+            false => op.negotiate(pin),
+        };
+        let accept = negotiated.map_err(|available| Error::UnsupportedVersion {
+            operation: op.id,
+            pinned: pin.unwrap_or_default().to_owned(),
+            available,
+        })?;
         let accept_type = accept.map_or("application/json", |m| m.media_type);
         let body = self.body.and_then(Result::ok);
         let content_type = match &body {
@@ -287,7 +339,7 @@ impl<'c> Request<'c> {
                 self.client.authenticator(),
                 op,
                 || prepared.to_request(self.client.http()),
-                |request| Answer::receive(request, limit),
+                |request| Answer::receive(request, limit, stream_success),
             )
             .instrument(span.clone())
             .await;
@@ -344,7 +396,7 @@ impl<'c> Request<'c> {
                 }
                 Decision::Stop => {
                     return match answer {
-                        Ok(answer) => answer.conclude(target, self.client.redactions()),
+                        Ok(answer) => Ok((target, answer)),
                         Err(source) => Err(Error::Transport {
                             operation: op.id,
                             method,
@@ -362,6 +414,33 @@ impl<'c> Request<'c> {
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
+    }
+}
+
+/// The version to send a body of `versions`' type in: the pinned one when the pin picks one of
+/// them, the newest of them without a pin.
+fn body_version<'p>(
+    op: &OperationInfo,
+    pin: Option<&'p str>,
+    versions: &'static [&'static str],
+) -> Result<Option<&'p str>, String> {
+    let Some(pin) = pin else {
+        return Ok(versions.last().copied());
+    };
+    let picked = op
+        .negotiate_request(Some(pin))
+        .ok()
+        .flatten()
+        .and_then(|m| m.version);
+    match picked {
+        Some(version) if versions.contains(&version) => Ok(Some(pin)),
+        _ => Err(format!(
+            "the body is of the type of version {}, but the pin {pin} picks {}",
+            versions.join(", "),
+            picked.map_or("no version of the body".to_owned(), |v| format!(
+                "version {v}"
+            ))
+        )),
     }
 }
 

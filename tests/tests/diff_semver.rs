@@ -24,7 +24,7 @@ const CASES: &[(&str, &[&str], Semver)] = &[
         &["DF306", "DF307"],
         Semver::Patch,
     ),
-    // A newer request version with another schema: the builder takes the newest one's type.
+    // A newer request version with another schema: the builder takes an enum of both types.
     ("request-media-type-new-body", &["DF306"], Semver::Major),
     // A new version with the same body: one more media type in a constant.
     ("response-media-type-added", &["DF405"], Semver::Patch),

@@ -230,10 +230,11 @@ impl ToTokens for RequestBuilder<'_, '_> {
             } else {
                 fields.push(quote!(#allow body: Option<#ty>));
                 field_inits.push(quote!(body: None));
+                let (arg, convert) = super::request_body::body_arg(op, ty);
                 setters.push(quote! {
                     /// The request body.
-                    pub fn body(mut self, value: #ty) -> Self {
-                        self.body = Some(value);
+                    pub fn body(mut self, value: #arg) -> Self {
+                        self.body = Some(value #convert);
                         self
                     }
                 });
@@ -256,7 +257,23 @@ impl ToTokens for RequestBuilder<'_, '_> {
             }
         });
         let (output, finish) = response_handling(op, &models);
-        let body_types = BodyTypes { op };
+        let send_stream = streams_answer(op).then(|| {
+            quote! {
+                /// Validates the parameters and sends the request like `send`, asking for the
+                /// answer's non-JSON media type where the negotiated version has one, and hands
+                /// back the body unread: a stream to copy to a file or read chunk by chunk,
+                /// without holding the whole answer in memory.
+                pub async fn send_stream(
+                    self,
+                ) -> Result<::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>, super::Error> {
+                    self.runtime_request().send_stream().await
+                }
+            }
+        });
+        let body_types = BodyTypes {
+            model: self.model,
+            op,
+        };
 
         tokens.extend(quote! {
             #docs
@@ -294,11 +311,20 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
                 /// Validates the parameters, sends the request and decodes the response.
                 pub async fn send(self) -> Result<#output, super::Error> {
+                    let request = self.runtime_request();
+                    #finish
+                }
+
+                #send_stream
+
+                // The runtime's request with every parameter and the body handed over (and
+                // checked): what each way of sending starts from.
+                fn runtime_request(&self) -> Request<'a> {
                     let mut request = Request::new(self.client, &Self::OPERATION);
                     request.options(&self.request_options);
                     #(#fill)*
                     #body_fill
-                    #finish
+                    request
                 }
             }
 
@@ -554,6 +580,16 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             )
         }
     }
+}
+
+/// Whether an operation answers with something other than JSON (an archive, CSV, a file), which
+/// `send_stream()` hands back unread.
+pub fn streams_answer(op: &Operation) -> bool {
+    op.http_method.answer_has_body()
+        && op
+            .responses
+            .iter()
+            .any(|r| !r.media_type.is_empty() && !super::types::is_json(&r.media_type))
 }
 
 /// Each response version with the body received in it, once per version (a second success

@@ -61,8 +61,9 @@ impl ToTokens for ClientMethod<'_> {
             values.push(quote!(#name #convert));
         }
         if let Some((ty, true)) = super::request_body::body_param(op, &models) {
-            args.push(quote!(body: #ty));
-            values.push(quote!(body));
+            let (arg, convert) = super::request_body::body_arg(op, ty);
+            args.push(quote!(body: #arg));
+            values.push(quote!(body #convert));
         }
         let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         tokens.extend(quote! {

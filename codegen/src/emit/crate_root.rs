@@ -102,6 +102,16 @@ impl ToTokens for CrateRoot<'_> {
                     pub use ::atlas_runtime::Upload;
                 )
             });
+        // Named by `send_stream()` of the operations that answer with something other than JSON.
+        let streams = model
+            .operations
+            .iter()
+            .any(super::builder::streams_answer)
+            .then(|| {
+                quote!(
+                    pub use ::atlas_runtime::{ByteStream, Progress, StreamError};
+                )
+            });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             // Every public item carries docs, from the spec or from the generator.
@@ -130,6 +140,7 @@ impl ToTokens for CrateRoot<'_> {
                 WaitPolicy, Waiter,
             };
             #uploads
+            #streams
 
             #[doc = #client_doc]
             #[derive(Debug, Clone)]

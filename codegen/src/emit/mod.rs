@@ -244,25 +244,40 @@ paths:
                 properties:
                   results: {type: array, items: {type: string}}
                   totalCount: {type: integer}
+  /groups/{groupId}/export:
+    get:
+      operationId: exportThings
+      parameters:
+        - {name: groupId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            text/csv:
+              schema: {type: string}
 "#,
         );
-        let op = &model.operations[0];
-        assert!(op.pagination.is_some(), "the operation pages");
-        let patterns = params::PatternTable::for_operations([op]);
+        assert!(model.operations[1].pagination.is_some(), "the list pages");
         let error_body = quote::quote!(::serde_json::Value);
-        let builder = builder::RequestBuilder {
-            model: &model,
-            op,
-            patterns: &patterns,
-            error_body: &error_body,
-        };
-        let mut names = defined_names(builder.into_token_stream());
-        for param in &op.params {
-            assert!(
-                names.remove(&param.ident.0),
-                "no field or setter {}",
-                param.ident.0
-            );
+        // A list's builder and one whose answer is streamed define every name there is.
+        let mut names = BTreeSet::new();
+        for op in &model.operations {
+            let patterns = params::PatternTable::for_operations([op]);
+            let builder = builder::RequestBuilder {
+                model: &model,
+                op,
+                patterns: &patterns,
+                error_body: &error_body,
+            };
+            let mut defined = defined_names(builder.into_token_stream());
+            for param in &op.params {
+                assert!(
+                    defined.remove(&param.ident.0),
+                    "no field or setter {}",
+                    param.ident.0
+                );
+            }
+            names.extend(defined);
         }
         // The argument of the setters: a parameter with this name only shadows it inside its
         // own setter.

@@ -34,6 +34,21 @@ pub fn body_param(op: &Operation, models: &TokenStream) -> Option<(TokenStream, 
     }
 }
 
+/// The type a caller hands the body over as, and how it becomes the builder's: a version's
+/// body converts into the enum over versions, so the newest version's type is taken as it is.
+pub fn body_arg(op: &Operation, ty: TokenStream) -> (TokenStream, TokenStream) {
+    if by_version(op) {
+        (quote!(impl ::std::convert::Into<#ty>), quote!(.into()))
+    } else {
+        (ty, TokenStream::new())
+    }
+}
+
+/// Whether the caller picks among versions' bodies.
+fn by_version(op: &Operation) -> bool {
+    op.request.as_ref().is_some_and(|r| r.by_version) && choices(op).len() > 1
+}
+
 /// The type a caller hands over for one media type.
 fn content_type(op: &Operation, content: &RequestContent, models: &TokenStream) -> TokenStream {
     match &content.encoding {
@@ -75,6 +90,22 @@ pub fn body_docs(op: &Operation) -> Vec<String> {
             ],
             BodyEncoding::Json | BodyEncoding::Form { .. } => Vec::new(),
         },
+        several if by_version(op) => {
+            let name = content_enum_name(op);
+            let mut lines = vec![
+                format!("The versions differ in body type: the variant of [`{name}`]"),
+                "the body is picks the versions it can be sent in:".to_owned(),
+                String::new(),
+            ];
+            lines.extend(several.iter().map(|c| {
+                format!(
+                    "- {} with [`{name}::{}`]",
+                    version_list(&c.versions),
+                    c.variant
+                )
+            }));
+            lines
+        }
         several => {
             let name = content_enum_name(op);
             let mut lines = vec![
@@ -105,13 +136,23 @@ pub fn encode(op: &Operation, body: TokenStream) -> TokenStream {
                 let variant = ident(&content.variant.0);
                 let encode = encode_content(content, quote!(value));
                 let media_type = &content.media_type;
-                // A raw body names its media type itself, and a multipart body's header
-                // carries its boundary, which the runtime writes.
-                let pick = matches!(
-                    content.encoding,
-                    BodyEncoding::Json | BodyEncoding::Form { .. }
-                )
-                .then(|| quote!(request.content_type(#media_type);));
+                // A version's body is sent in a version that takes it, whose media type the
+                // runtime negotiates. A raw body names its media type itself, and a multipart
+                // body's header carries its boundary, which the runtime writes.
+                let versions: Vec<&str> = content
+                    .versions
+                    .iter()
+                    .filter_map(|v| v.as_ref().map(|v| v.0.as_str()))
+                    .collect();
+                let pick = if by_version(op) {
+                    Some(quote!(request.body_versions(&[#(#versions),*]);))
+                } else {
+                    matches!(
+                        content.encoding,
+                        BodyEncoding::Json | BodyEncoding::Form { .. }
+                    )
+                    .then(|| quote!(request.content_type(#media_type);))
+                };
                 quote! {
                     #name::#variant(value) => {
                         #encode
@@ -200,6 +241,7 @@ fn fill_part(part: &MultipartPart, body: &TokenStream) -> TokenStream {
 /// The types an operation's request body needs besides the models: its multipart struct and
 /// the enum over its media types.
 pub struct BodyTypes<'m> {
+    pub model: &'m crate::model::ApiModel,
     pub op: &'m Operation,
 }
 
@@ -217,27 +259,89 @@ impl ToTokens for BodyTypes<'_> {
             return;
         }
         let name = content_enum_name(op);
+        let by_version = by_version(op);
+        // A variant may hold a deprecated model (an older version's body).
+        let allow_deprecated = super::types::allow_deprecated_uses(
+            self.model,
+            choices.iter().flat_map(RequestContent::sent_types),
+        );
         let variants = choices.iter().map(|content| {
             let variant = ident(&content.variant.0);
             let ty = content_type(op, content, &models);
-            let doc = format!(" Sent as `{}`.", content.media_type);
+            let doc = match by_version {
+                true => format!(" The body of {}.", version_list(&content.versions)),
+                false => format!(" Sent as `{}`.", content.media_type),
+            };
             quote!(#[doc = #doc] #variant(#ty),)
         });
-        let doc = format!(
-            " The request body of {}, in one of the media types the operation accepts (sorted): \
-             the variant picks the `Content-Type`.",
-            super::builder::method_link(op)
-        );
+        let doc = match by_version {
+            true => format!(
+                " The request body of {}, in the type of the versions it is sent in: the variant \
+                 picks the version, which must be the one the client is pinned to when it is \
+                 pinned (and the newest of the variant's versions when it is not).",
+                super::builder::method_link(op)
+            ),
+            false => format!(
+                " The request body of {}, in one of the media types the operation accepts \
+                 (sorted): the variant picks the `Content-Type`.",
+                super::builder::method_link(op)
+            ),
+        };
+        // Each version's type converts into its variant, so a caller hands over the type.
+        let conversions = by_version.then(|| {
+            let types: Vec<String> = choices
+                .iter()
+                .map(|c| content_type(op, c, &models).to_string())
+                .collect();
+            // A type two variants share (one model sent as JSON in one version and as a form
+            // in another) converts into neither: the caller names the variant.
+            let unique = |ty: &String| types.iter().filter(|t| *t == ty).count() == 1;
+            let arms =
+                choices
+                    .iter()
+                    .zip(&types)
+                    .filter(|(_, ty)| unique(ty))
+                    .map(|(content, _)| {
+                        let variant = ident(&content.variant.0);
+                        let ty = content_type(op, content, &models);
+                        quote! {
+                            #allow_deprecated
+                            impl From<#ty> for #name {
+                                fn from(value: #ty) -> Self {
+                                    #name::#variant(value)
+                                }
+                            }
+                        }
+                    });
+            quote!(#(#arms)*)
+        });
         tokens.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]
             // A body is built once and moved into its request; boxing the larger variants would
             // cost every caller an allocation for nothing.
             #[allow(clippy::large_enum_variant)]
+            #allow_deprecated
             pub enum #name {
                 #(#variants)*
             }
+
+            #conversions
         });
+    }
+}
+
+/// Versions for docs: `` `2023-01-01` `` or `` `2023-01-01`, `2024-05-30` ``.
+fn version_list(versions: &[Option<crate::model::ApiVersion>]) -> String {
+    let named: Vec<String> = versions
+        .iter()
+        .flatten()
+        .map(|v| format!("`{}`", v.0))
+        .collect();
+    match named.as_slice() {
+        [] => "the unversioned API".to_owned(),
+        [one] => format!("version {one}"),
+        _ => format!("versions {}", named.join(", ")),
     }
 }
 

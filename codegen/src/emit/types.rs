@@ -126,7 +126,7 @@ impl<'m> Body<'m> {
     }
 }
 
-fn is_json(media_type: &str) -> bool {
+pub fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.ends_with("+json")
 }
 

@@ -318,22 +318,17 @@ pub struct RequestBody {
     pub required: bool,
     pub description: Option<String>,
     pub contents: Vec<RequestContent>,
+    /// The bodies a caller picks among (one when there is nothing to pick): the media types of
+    /// the newest version, or, where versions differ in body type, one body per type.
+    pub choices: Vec<RequestContent>,
+    /// Whether `choices` are per body type, each sent in a version that takes it.
+    pub by_version: bool,
 }
 
 impl RequestBody {
-    /// The media types a caller picks among: those of the newest version (all of them when
-    /// the spec names no version), sorted by media type as the loaded spec is. Older versions are sent only when
-    /// their bodies are those of the newest.
+    /// The bodies a caller picks among.
     pub fn choices(&self) -> &[RequestContent] {
-        let Some(newest) = self.contents.last() else {
-            return &[];
-        };
-        let first = self
-            .contents
-            .iter()
-            .position(|c| c.version == newest.version)
-            .unwrap_or(self.contents.len() - 1);
-        &self.contents[first..]
+        &self.choices
     }
 }
 
@@ -346,8 +341,11 @@ pub struct RequestContent {
     pub body: TypeRef,
     pub encoding: BodyEncoding,
     /// The variant that stands for this media type where the caller picks one: the media type
-    /// in `UpperCamelCase` (`ApplicationJson`, `MultipartFormData`).
+    /// in `UpperCamelCase` (`ApplicationJson`, `MultipartFormData`), or the version
+    /// (`V2023_01_01`) where the caller picks a version's body.
     pub variant: TypeName,
+    /// For a choice among versions' bodies: every version whose body this is, oldest first.
+    pub versions: Vec<Option<ApiVersion>>,
 }
 
 impl RequestContent {

@@ -108,11 +108,8 @@ fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, change
     use crate::rules::RuleId::*;
     let (a, b) = (rust_api::send_output(old), rust_api::send_output(new));
     let send = rust_api::send_effect(&a, &b);
-    let (x, y) = (
-        rust_api::body_input(old.request.as_ref()),
-        rust_api::body_input(new.request.as_ref()),
-    );
-    let body = rust_api::body_effect(cx, x, y);
+    let (x, y) = (rust_api::body_input(old), rust_api::body_input(new));
+    let body = rust_api::body_effect(cx, x.as_ref(), y.as_ref());
     for change in changes.iter_mut() {
         match change.rule {
             ResponseSuccessStatusAdded
@@ -131,11 +128,11 @@ fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, change
             }
             RequestMediaTypeAdded | RequestMediaTypeRemoved => {
                 change.semver = body;
-                if let (Semver::Major, Some(x), Some(y)) = (body, x, y) {
+                if let (Semver::Major, Some(x), Some(y)) = (body, &x, &y) {
                     change.message.push_str(&format!(
                         ": the request body is now `{}` instead of `{}`",
-                        rust_api::rust_type(y.ty),
-                        rust_api::rust_type(x.ty)
+                        y.text(),
+                        x.text()
                     ));
                 }
             }

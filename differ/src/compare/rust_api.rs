@@ -83,12 +83,24 @@ pub(super) struct SendOutput {
     pub text: String,
 }
 
-/// The body the builder takes: the newest request content's type, and whether it is required
-/// (a positional argument) or optional (the `body` setter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The body the builder takes: the newest request content's type, or the enum over the bodies a
+/// caller picks among (media types, or versions whose bodies differ in type) with the type of
+/// each; and whether it is required (a positional argument) or optional (the `body` setter).
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct BodyInput<'m> {
     pub ty: &'m TypeRef,
+    pub choice: Option<(String, Vec<&'m TypeRef>)>,
     pub required: bool,
+}
+
+impl BodyInput<'_> {
+    /// The type as the generated code names it: `Thing`, `CreateThingContent`.
+    pub fn text(&self) -> String {
+        match &self.choice {
+            Some((name, _)) => name.clone(),
+            None => rust_type(self.ty),
+        }
+    }
 }
 
 /// The bodies a client receives, per version it can ask for: the runtime asks for the last media
@@ -172,24 +184,46 @@ pub(super) fn send_effect(old: &SendOutput, new: &SendOutput) -> Semver {
     }
 }
 
-pub(super) fn body_input<'m>(request: Option<&RequestView<'m>>) -> Option<BodyInput<'m>> {
-    let request = request?;
+pub(super) fn body_input<'m>(view: &OpView<'m>) -> Option<BodyInput<'m>> {
+    let request: &RequestView<'m> = view.request.as_ref()?;
     let newest = request.contents.last()?;
+    // The generated crate holds every version, whatever the pin: the enum is the whole body's.
+    let whole = view.op.request.as_ref()?;
+    let choice = (whole.choices.len() > 1).then(|| {
+        (
+            format!("{}Content", view.op.builder_name),
+            whole.choices.iter().map(|c| &c.body).collect(),
+        )
+    });
     Some(BodyInput {
         ty: &newest.body,
+        choice,
         required: request.required,
     })
 }
 
 /// Whether the builder takes another Rust type of body: renamed schemas count as the same type
-/// here, since the rename is reported (and counted) with the named types.
+/// here, since the rename is reported (and counted) with the named types. Of an enum of bodies,
+/// a new variant is an addition (each variant's type converts into it), a lost or changed one
+/// a new type.
 pub(super) fn body_effect(
     cx: &Cx<'_>,
-    old: Option<BodyInput<'_>>,
-    new: Option<BodyInput<'_>>,
+    old: Option<&BodyInput<'_>>,
+    new: Option<&BodyInput<'_>>,
 ) -> Semver {
     match (old, new) {
-        (Some(a), Some(b)) if same_ref(cx, a.ty, b.ty) => Semver::Patch,
+        (Some(a), Some(b)) => match (&a.choice, &b.choice) {
+            (None, None) if same_ref(cx, a.ty, b.ty) => Semver::Patch,
+            (Some((x, xs)), Some((y, ys))) if x == y => {
+                let kept = xs.iter().all(|t| ys.iter().any(|u| same_ref(cx, t, u)));
+                match (kept, xs.len() == ys.len()) {
+                    (true, true) => Semver::Patch,
+                    (true, false) => Semver::Minor,
+                    (false, _) => Semver::Major,
+                }
+            }
+            _ => Semver::Major,
+        },
         (None, None) => Semver::Patch,
         _ => Semver::Major,
     }

@@ -35,6 +35,8 @@ pub use ::atlas_runtime::{
     RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
 };
 
+pub use ::atlas_runtime::{ByteStream, Progress, StreamError};
+
 /// A client of the Methods API. Operations are its methods; the settings it was built with are
 /// those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]

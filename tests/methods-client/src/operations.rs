@@ -107,10 +107,15 @@ impl<'a> FileOptions<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Allowed>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
-        request.send().await
+        request
     }
 }
 
@@ -161,10 +166,15 @@ impl<'a> GetFile<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::File>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
-        request.send().await
+        request
     }
 }
 
@@ -229,6 +239,11 @@ impl<'a> HeadFile<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
@@ -238,7 +253,7 @@ impl<'a> HeadFile<'a> {
         if let Some(value) = &self.if_none_match {
             request.header_param("If-None-Match", value, &[]);
         }
-        request.send_empty().await
+        request
     }
 }
 
@@ -289,9 +304,7 @@ impl<'a> TraceFile<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<::bytes::Bytes>, super::Error> {
-        let mut request = Request::new(self.client, &Self::OPERATION);
-        request.options(&self.request_options);
-        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        let request = self.runtime_request();
         let raw = request.send_raw().await?;
         Result::<
             _,
@@ -303,6 +316,26 @@ impl<'a> TraceFile<'a> {
                 raw.bytes().clone(),
             ),
         )
+    }
+
+    /// Validates the parameters and sends the request like `send`, asking for the
+    /// answer's non-JSON media type where the negotiated version has one, and hands
+    /// back the body unread: a stream to copy to a file or read chunk by chunk,
+    /// without holding the whole answer in memory.
+    pub async fn send_stream(
+        self,
+    ) -> Result<
+        ::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>,
+        super::Error,
+    > {
+        self.runtime_request().send_stream().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        request
     }
 }
 

@@ -199,8 +199,9 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
         if let Some(content) = request.contents.last() {
             // Multipart bodies and the choice among several media types take types of the
             // builder's own that the driver does not build yet: such an operation is reported,
-            // not skipped silently.
-            if request.choices().len() > 1
+            // not skipped silently. Where the choice is among versions' bodies, the newest
+            // version's type converts into the body as it is.
+            if (request.choices().len() > 1 && !request.by_version)
                 || matches!(content.encoding, BodyEncoding::Multipart { .. })
             {
                 let reason = format!(

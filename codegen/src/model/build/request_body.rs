@@ -102,21 +102,64 @@ impl OperationBuilder<'_, '_> {
                 encoding,
                 // Named below, once the media types a caller picks among are known.
                 variant: TypeName(String::new()),
+                versions: Vec::new(),
             });
         }
         contents.sort_by(|a, b| a.version.cmp(&b.version));
+        if contents.is_empty() {
+            return None;
+        }
+        let newest_version = contents.last().and_then(|c| c.version.clone());
+        let (older, newest): (Vec<&RequestContent>, Vec<&RequestContent>) =
+            contents.iter().partition(|c| c.version != newest_version);
+        let sent_as_newest = |c: &RequestContent| {
+            newest
+                .iter()
+                .any(|n| n.body == c.body && n.encoding == c.encoding)
+        };
+        let differing: Vec<&str> = older
+            .iter()
+            .filter(|c| !sent_as_newest(c))
+            .map(|c| c.media_type.as_str())
+            .collect();
+        // Where each version takes one media type, the caller picks a version's body by its
+        // type; several media types in one version would make the pick ambiguous.
+        let one_per_version = contents
+            .windows(2)
+            .all(|pair| pair[0].version != pair[1].version);
+        let (choices, by_version) = if differing.is_empty() {
+            (newest.into_iter().cloned().collect(), false)
+        } else if one_per_version {
+            (version_choices(&contents), true)
+        } else {
+            if let Some(last) = newest.last() {
+                self.cx.notes.push(Note {
+                    pointer: pointer.clone(),
+                    message: format!(
+                        "the request body is typed after `{}`; the bodies of {} have other types and are not sent typed",
+                        last.media_type,
+                        differing.join(", ")
+                    ),
+                });
+            }
+            (newest.into_iter().cloned().collect(), false)
+        };
         let mut request = RequestBody {
             required: body.required,
             description: body.description.clone(),
             contents,
+            choices,
+            by_version,
         };
-        let choices = request.choices().len();
-        let first_choice = request.contents.len() - choices;
         let mut scope = NameScope::new();
-        for (index, content) in request.contents.iter_mut().enumerate() {
-            let wanted = names::variant_name(&content.media_type, index);
-            content.variant = if index >= first_choice {
-                let (given, collision) = scope.claim(&content.media_type, wanted);
+        let several = request.choices.len() > 1;
+        for (index, choice) in request.choices.iter_mut().enumerate() {
+            let wanted = match (&choice.version, by_version) {
+                (Some(version), true) => names::version_variant(&version.0),
+                _ => names::variant_name(&choice.media_type, index),
+            };
+            choice.variant = if several {
+                let (given, collision) = scope.claim(&choice.media_type, wanted);
                 if let Some(collision) = collision {
                     self.cx.notes.push(Note {
                         pointer: pointer.clone(),
@@ -127,31 +170,6 @@ impl OperationBuilder<'_, '_> {
             } else {
                 TypeName(wanted)
             };
-        }
-        // The builder takes a body of the newest version's media types; older versions whose
-        // bodies have other types cannot be sent typed.
-        let (older, newest) = request.contents.split_at(first_choice);
-        let untyped: Vec<&str> = older
-            .iter()
-            .filter(|c| {
-                !newest
-                    .iter()
-                    .any(|n| n.body == c.body && n.encoding == c.encoding)
-            })
-            .map(|c| c.media_type.as_str())
-            .collect();
-        if let Some(last) = newest.last().filter(|_| !untyped.is_empty()) {
-            self.cx.notes.push(Note {
-                pointer: pointer.clone(),
-                message: format!(
-                    "the request body is typed after `{}`; the bodies of {} have other types and are not sent typed",
-                    last.media_type,
-                    untyped.join(", ")
-                ),
-            });
-        }
-        if request.contents.is_empty() {
-            return None;
         }
         Some(request)
     }
@@ -251,6 +269,30 @@ impl OperationBuilder<'_, '_> {
         }
         Some(parts)
     }
+}
+
+/// The bodies a caller picks among when versions differ in body type: one per type, as the
+/// newest version that takes it (the one sent when the client is not pinned), oldest first,
+/// with the versions it stands for.
+fn version_choices(contents: &[RequestContent]) -> Vec<RequestContent> {
+    let mut choices: Vec<RequestContent> = Vec::new();
+    for content in contents {
+        let same = choices
+            .iter_mut()
+            .find(|c| c.body == content.body && c.encoding == content.encoding);
+        match same {
+            Some(choice) => {
+                choice.media_type = content.media_type.clone();
+                choice.version = content.version.clone();
+                choice.versions.push(content.version.clone());
+            }
+            None => choices.push(RequestContent {
+                versions: vec![content.version.clone()],
+                ..content.clone()
+            }),
+        }
+    }
+    choices
 }
 
 /// The schema a body's schema is or names.

@@ -82,15 +82,17 @@ impl OperationBuilder<'_, '_> {
                     // A HEAD answer has the media type (so the version is negotiated as for
                     // GET) and no body to type.
                     let schema = content.schema.as_ref().filter(|_| method.answer_has_body());
+                    // Any other media type (an archive, CSV) is handed back as bytes, or
+                    // unread by `send_stream()`.
                     let body = schema.map(|schema| {
                         if is_json(media_type) {
-                            let hint = format!("{builder}Response{}", version_suffix(version.as_ref(), count));
-                            self.cx.type_ref(SchemaRef::from(schema), &hint, &content_pointer)
+                            let hint = format!(
+                                "{builder}Response{}",
+                                version_suffix(version.as_ref(), count)
+                            );
+                            self.cx
+                                .type_ref(SchemaRef::from(schema), &hint, &content_pointer)
                         } else {
-                            self.cx.notes.push(Note {
-                                pointer: content_pointer.clone(),
-                                message: format!("response of media type `{media_type}` is returned as raw bytes"),
-                            });
                             TypeRef::Any
                         }
                     });
@@ -140,19 +142,33 @@ impl OperationBuilder<'_, '_> {
         (success, errors)
     }
 
-    /// A client asks for one media type per version (the last listed); any other media type of
-    /// that version cannot be requested, which is worth a note.
+    /// A client asks for two media types per version: `send()` for the last listed, and
+    /// `send_stream()` for the last that is not JSON; any other media type of that version
+    /// cannot be requested, which is worth a note.
     fn note_unreachable_media_types(&mut self, success: &[SuccessResponse]) {
         for response in success.iter().filter(|r| r.version.is_some()) {
-            let asked = success
-                .iter()
-                .rev()
-                .find(|r| r.version == response.version && !r.media_type.is_empty());
-            let Some(asked) = asked.filter(|a| a.media_type != response.media_type) else {
+            let of_version = || {
+                success
+                    .iter()
+                    .rev()
+                    .filter(|r| r.version == response.version && !r.media_type.is_empty())
+            };
+            let streamed = of_version().find(|r| !is_json(&r.media_type));
+            if streamed.is_some_and(|s| s.media_type == response.media_type) {
+                continue;
+            }
+            let Some(asked) = of_version()
+                .next()
+                .filter(|a| a.media_type != response.media_type)
+            else {
                 continue;
             };
+            let also = streamed
+                .filter(|s| s.media_type != asked.media_type)
+                .map(|s| format!(" and, with `send_stream()`, for `{}`", s.media_type))
+                .unwrap_or_default();
             let message = format!(
-                "`{}` is not requested: for version {} the client asks for `{}`",
+                "`{}` is not requested: for version {} the client asks for `{}`{also}",
                 response.media_type,
                 response.version.as_ref().map_or("", |v| v.as_str()),
                 asked.media_type
@@ -225,6 +241,7 @@ paths:
             application/vnd.atlas.2024-11-13+json: {schema: {type: string}}
             application/vnd.atlas.2023-01-01+json: {schema: {type: integer}}
             application/vnd.atlas.2023-01-01+csv: {schema: {type: string}}
+            application/vnd.atlas.2023-01-01+gzip: {schema: {type: string}}
         '404': {description: missing, content: {application/json: {schema: {type: string}}}}
         '400': {description: bad}
 "#,
@@ -235,6 +252,7 @@ paths:
             media,
             [
                 "application/vnd.atlas.2023-01-01+csv",
+                "application/vnd.atlas.2023-01-01+gzip",
                 "application/vnd.atlas.2023-01-01+json",
                 "application/vnd.atlas.2024-11-13+json",
             ]
@@ -245,7 +263,11 @@ paths:
             .map(|e| (e.status, e.body.is_some()))
             .collect();
         assert_eq!(errors, [(400, false), (404, true)]);
-        assert!(model.notes.iter().any(|n| n.message
-            == "`application/vnd.atlas.2023-01-01+csv` is not requested: for version 2023-01-01 the client asks for `application/vnd.atlas.2023-01-01+json`"));
+        // `send()` asks for the JSON, `send_stream()` for the last other media type: the gzip.
+        let unreachable: Vec<&str> = model.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            unreachable,
+            ["`application/vnd.atlas.2023-01-01+csv` is not requested: for version 2023-01-01 the client asks for `application/vnd.atlas.2023-01-01+json` and, with `send_stream()`, for `application/vnd.atlas.2023-01-01+gzip`"]
+        );
     }
 }

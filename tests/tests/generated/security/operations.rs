@@ -113,9 +113,14 @@ impl<'a> ByBearer<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -162,9 +167,14 @@ impl<'a> ByClientCredentials<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -214,9 +224,14 @@ impl<'a> ByCookie<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -263,9 +278,14 @@ impl<'a> ByDigest<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -315,9 +335,14 @@ impl<'a> ByHeader<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -364,9 +389,14 @@ impl<'a> ByMutual<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }
 
@@ -424,12 +454,17 @@ impl<'a> ByQuery<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         if let Some(value) = &self.page {
             request.query_param("page", value, &[]);
         }
-        request.send_empty().await
+        request
     }
 }
 
@@ -493,10 +528,15 @@ impl<'a> CreateMessage<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Message>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.form_body(&self.body, &[]);
-        request.send().await
+        request
     }
 }
 
@@ -538,8 +578,13 @@ impl<'a> Open<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.send_empty().await
+        request
     }
 }

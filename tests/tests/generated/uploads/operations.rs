@@ -156,6 +156,11 @@ impl<'a> ImportRows<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         match &self.body {
@@ -167,7 +172,7 @@ impl<'a> ImportRows<'a> {
                 request.raw_body(value, "text/csv");
             }
         }
-        request.send().await
+        request
     }
 }
 
@@ -233,11 +238,16 @@ impl<'a> PatchRecord<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("id", &self.id, &[]);
         request.json_body(&self.body);
-        request.send_empty().await
+        request
     }
 }
 
@@ -292,11 +302,16 @@ impl<'a> PutBlob<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("name", &self.name, &[]);
         request.raw_body(&self.body, "application/octet-stream");
-        request.send_empty().await
+        request
     }
 }
 
@@ -351,11 +366,16 @@ impl<'a> PutNote<'a> {
 
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.path_param("id", &self.id, &[]);
         request.raw_body(&self.body, "text/plain; charset=utf-8");
-        request.send_empty().await
+        request
     }
 }
 
@@ -414,6 +434,11 @@ impl<'a> UploadAttachment<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         let parts = &self.body;
@@ -426,7 +451,7 @@ impl<'a> UploadAttachment<'a> {
         form.text("tags", &parts.tags, None);
         form.text("title", &parts.title, None);
         request.multipart_body(form);
-        request.send().await
+        request
     }
 }
 
@@ -548,6 +573,11 @@ impl<'a> UploadDocument<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         if let Some(body) = &self.body {
@@ -566,7 +596,7 @@ impl<'a> UploadDocument<'a> {
                 }
             }
         }
-        request.send().await
+        request
     }
 }
 
