@@ -2,7 +2,8 @@
 //! become the variants of a [`TaggedUnion`]. When that cannot be done exactly, the schema keeps
 //! its plain conversion and a note says what is lost.
 
-use super::composition::{Composition, Shape};
+use super::composition::Shape;
+use super::keywords::Composition;
 use super::{enum_variants, normalize, SchemaCx, COMPONENT_PREFIX};
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::model::{Note, TaggedUnion, UnionVariant};

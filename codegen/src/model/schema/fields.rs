@@ -2,12 +2,12 @@
 //! collisions, with what the wire format says about each (required, nullable, read-only).
 
 use super::constraints::constraints_of;
+use super::keywords::Property;
 use super::SchemaCx;
 use crate::error::Diagnostic;
-use crate::load::escape_pointer;
 use crate::model::{Constraints, Field, FieldName, Note, TypeName};
 use crate::names::{self, NameScope};
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::ReferenceOr;
 
 impl<'s> SchemaCx<'s> {
     pub(super) fn fields(
@@ -82,27 +82,6 @@ impl<'s> SchemaCx<'s> {
         fields
     }
 }
-
-/// One property of an object, with the pointer where it is written.
-pub(super) struct Property<'a> {
-    pub(super) name: String,
-    pub(super) schema: &'a ReferenceOr<Box<Schema>>,
-    pub(super) pointer: String,
-}
-
-pub(super) fn own_properties<'a>(properties: &'a Properties, pointer: &str) -> Vec<Property<'a>> {
-    properties
-        .iter()
-        .map(|(name, schema)| Property {
-            name: name.clone(),
-            schema,
-            pointer: format!("{pointer}/properties/{}", escape_pointer(name)),
-        })
-        .collect()
-}
-
-/// The properties of an object schema, by name.
-pub(super) type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 #[cfg(test)]
 mod tests {

@@ -129,7 +129,7 @@ fn declared_type(schema: &Schema) -> Option<(Schema, Ignored)> {
     let SchemaKind::Any(any) = &schema.schema_kind else {
         return None;
     };
-    if super::composition::Composition::of(schema).is_some() {
+    if super::keywords::Composition::of(schema).is_some() {
         return None;
     }
     let typ = any.typ.as_deref()?;

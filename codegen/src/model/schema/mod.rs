@@ -13,6 +13,7 @@ mod constraints;
 mod discriminator;
 mod fields;
 mod fixups;
+mod keywords;
 mod naming;
 
 pub use fixups::{Fixup, FixupLog};
