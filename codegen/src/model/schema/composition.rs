@@ -1,8 +1,8 @@
 //! Composition: what a schema's keywords make of it ([`Shape`]), with `allOf` members merged
 //! into one object and lone `allOf`/`oneOf`/`anyOf` members read as the member itself.
 
+use super::context::{SchemaCx, SchemaRef};
 use super::keywords::{own_properties, Composition, Properties, Property};
-use super::{SchemaCx, SchemaRef};
 use crate::model::UnionKeyword;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 

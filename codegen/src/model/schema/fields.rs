@@ -2,19 +2,21 @@
 //! collisions, with what the wire format says about each (required, nullable, read-only).
 
 use super::constraints::constraints_of;
+use super::context::{SchemaCx, TypeOf};
 use super::keywords::Property;
-use super::SchemaCx;
 use crate::error::Diagnostic;
 use crate::model::{Constraints, Field, FieldName, Note, TypeName};
 use crate::names::{self, NameScope};
 use openapiv3::ReferenceOr;
 
 impl<'s> SchemaCx<'s> {
+    /// The fields of the object type `owner`, each property's schema typed by `type_of`.
     pub(super) fn fields(
         &mut self,
         owner: &TypeName,
         properties: &[Property<'_>],
         required: &[String],
+        type_of: TypeOf<'s>,
     ) -> Vec<Field> {
         let mut scope = NameScope::new();
         let mut fields = Vec::new();
@@ -43,7 +45,7 @@ impl<'s> SchemaCx<'s> {
             };
             let schema = property.schema;
             let hint = format!("{}{}", owner.0, names::type_name(wire).unwrap_or_default());
-            let ty = self.type_ref(schema.into(), &hint, field_pointer);
+            let ty = type_of(self, schema.into(), &hint, field_pointer);
             let data = match schema {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
                 ReferenceOr::Reference { .. } => None,
