@@ -2,11 +2,11 @@
 //! become the variants of a [`TaggedUnion`]. When that cannot be done exactly, the schema keeps
 //! its plain conversion and a note says what is lost.
 
-use super::composition::Shape;
 use super::context::{SchemaCx, COMPONENT_PREFIX};
 use super::fixups::normalize;
 use super::keywords::Composition;
 use super::naming::enum_variants;
+use super::shape::Shape;
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::model::{Note, TaggedUnion, TypeName, TypeRef, UnionVariant};
 use openapiv3::{Discriminator, ReferenceOr, Schema};

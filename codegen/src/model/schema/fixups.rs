@@ -1,6 +1,7 @@
 //! Fix-ups: the ways specs in the wild write a schema that the model reads differently from
 //! `openapiv3`. Each is a named function with its reason, and the [`FixupLog`] of a model counts
 //! how often each applied, so one that never applies to the specs it was written for shows up.
+//! They only read: what a fix-up set aside comes back with the schema, for the caller to note.
 
 use super::keywords::Composition;
 use openapiv3::{

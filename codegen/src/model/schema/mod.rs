@@ -2,13 +2,19 @@
 //! for every component schema and for each inline object or enum that needs a name.
 //!
 //! A schema goes through the parts in this order: [`fixups`] (read it the way the spec meant
-//! it), [`composition`] (what shape it has, `allOf` members merged), then [`naming`] (a type
-//! name when it needs one) and [`fields`] or [`anonymous`] (what it is made of).
-//! [`constraints`] carries its validation keywords over; [`discriminator`] types tagged unions.
+//! it), [`discriminator`] (a tagged union, if it has one), [`shape`] (what it is, `allOf`
+//! members merged), then [`naming`] (a type name when it needs one) and [`fields`],
+//! [`alternatives`] or [`anonymous`] (what it is made of). [`constraints`] carries its
+//! validation keywords over.
+//!
+//! The files depend on each other in one direction only, which a workspace test checks:
+//! [`keywords`] (where `openapiv3` put a schema's keywords) and [`fixups`] at the bottom,
+//! [`context`] (the shared state and lookups) above them, the parts above that, and this file
+//! on top. The recursion (a property's schema is a schema too) stays here: the parts that meet
+//! a nested schema are handed [`SchemaCx::type_ref`] rather than call back up.
 
 mod alternatives;
 mod anonymous;
-mod composition;
 mod constraints;
 mod context;
 mod discriminator;
@@ -16,6 +22,7 @@ mod fields;
 mod fixups;
 mod keywords;
 mod naming;
+mod shape;
 
 pub(crate) use context::{SchemaCx, SchemaRef};
 pub use fixups::{Fixup, FixupLog};
@@ -23,10 +30,10 @@ pub use fixups::{Fixup, FixupLog};
 use super::{Note, TypeDef, TypeKind, TypeName, TypeOrigin, TypeRef};
 use crate::error::Diagnostic;
 use crate::load::{escape_pointer, LoadedSpec};
-use composition::Shape;
 use fixups::normalize;
 use naming::enum_variants;
 use openapiv3::{AdditionalProperties, Schema};
+use shape::Shape;
 use std::borrow::Cow;
 
 /// The values of a schema's `type` in OpenAPI 3.0.

@@ -1,5 +1,6 @@
-//! Composition: what a schema's keywords make of it ([`Shape`]), with `allOf` members merged
-//! into one object and lone `allOf`/`oneOf`/`anyOf` members read as the member itself.
+//! Shape: what a schema's keywords make of it ([`Shape`]) before it gets a name: an enum, an
+//! object (`allOf` members merged into one), the lone member of a composition, alternatives, or
+//! a type that needs no definition.
 
 use super::context::{SchemaCx, SchemaRef};
 use super::keywords::{own_properties, Composition, Properties, Property};
