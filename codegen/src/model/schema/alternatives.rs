@@ -3,7 +3,9 @@
 //! string and at least one lists values, the union is one string enum of all their values
 //! instead, since a string cannot tell which member's list it came from.
 
-use super::{enum_variants, normalize, SchemaCx, SchemaRef, COMPONENT_PREFIX};
+use super::context::{SchemaCx, SchemaRef, TypeOf, COMPONENT_PREFIX};
+use super::fixups::normalize;
+use super::naming::enum_variants;
 use crate::load::unescape_pointer;
 use crate::model::{Note, ShapeVariant, TypeKind, TypeName, UnionKeyword, UntaggedUnion};
 use crate::names::{self, NameScope};
@@ -17,6 +19,7 @@ impl<'s> SchemaCx<'s> {
         keyword: UnionKeyword,
         members: &[ReferenceOr<Schema>],
         pointer: &str,
+        type_of: TypeOf<'s>,
     ) -> TypeKind {
         if let Some(values) = self.string_values(members) {
             let (variants, collisions) = enum_variants(&values);
@@ -36,7 +39,7 @@ impl<'s> SchemaCx<'s> {
             let raw = self.variant_label(member, index);
             let (ident, _) = scope.claim(&raw, names::variant_name(&raw, index));
             let hint = format!("{}{}", owner.0, ident);
-            let ty = self.type_ref(SchemaRef::from(member), &hint, &member_pointer);
+            let ty = type_of(self, SchemaRef::from(member), &hint, &member_pointer);
             let description = match member {
                 ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
                 ReferenceOr::Reference { .. } => None,

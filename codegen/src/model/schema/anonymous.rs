@@ -1,7 +1,7 @@
 //! Anonymous types: schemas that need no definition of their own (primitives, arrays, maps,
 //! free-form values) become a [`TypeRef`] directly.
 
-use super::SchemaCx;
+use super::context::{SchemaCx, TypeOf};
 use crate::model::{Primitive, TypeRef};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -10,7 +10,13 @@ use openapiv3::{
 
 impl<'s> SchemaCx<'s> {
     /// Types that need no definition of their own: primitives, arrays, maps, anything.
-    pub(super) fn anonymous(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+    pub(super) fn anonymous(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+        type_of: TypeOf<'s>,
+    ) -> TypeRef {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => TypeRef::Primitive(match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
@@ -26,15 +32,17 @@ impl<'s> SchemaCx<'s> {
                 _ => Primitive::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
-            SchemaKind::Type(Type::Array(a)) => self.array_of(a.items.as_ref(), hint, pointer),
+            SchemaKind::Type(Type::Array(a)) => {
+                self.array_of(a.items.as_ref(), hint, pointer, type_of)
+            }
             SchemaKind::Type(Type::Object(o)) => {
-                self.map_of(o.additional_properties.as_ref(), hint, pointer)
+                self.map_of(o.additional_properties.as_ref(), hint, pointer, type_of)
             }
             SchemaKind::Any(any) => {
                 if any.items.is_some() {
-                    self.array_of(any.items.as_ref(), hint, pointer)
+                    self.array_of(any.items.as_ref(), hint, pointer, type_of)
                 } else if any.additional_properties.is_some() {
-                    self.map_of(any.additional_properties.as_ref(), hint, pointer)
+                    self.map_of(any.additional_properties.as_ref(), hint, pointer, type_of)
                 } else {
                     // No type and nothing that implies one: any JSON value.
                     TypeRef::Any
@@ -53,11 +61,12 @@ impl<'s> SchemaCx<'s> {
         items: Option<&ReferenceOr<Box<Schema>>>,
         hint: &str,
         pointer: &str,
+        type_of: TypeOf<'s>,
     ) -> TypeRef {
         let item = match items {
             Some(items) => {
                 let items_pointer = format!("{pointer}/items");
-                self.type_ref(items.into(), &format!("{hint}Item"), &items_pointer)
+                type_of(self, items.into(), &format!("{hint}Item"), &items_pointer)
             }
             None => TypeRef::Any,
         };
@@ -69,11 +78,13 @@ impl<'s> SchemaCx<'s> {
         additional: Option<&AdditionalProperties>,
         hint: &str,
         pointer: &str,
+        type_of: TypeOf<'s>,
     ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let value_pointer = format!("{pointer}/additionalProperties");
-                let value = self.type_ref(
+                let value = type_of(
+                    self,
                     schema.as_ref().into(),
                     &format!("{hint}Value"),
                     &value_pointer,

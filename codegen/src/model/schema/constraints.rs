@@ -1,8 +1,8 @@
 //! Constraints: the validation keywords of a schema that the client checks and the differ
 //! compares.
 
+use super::context::SchemaCx;
 use super::fixups::normalize;
-use super::SchemaCx;
 use crate::model::{Constraints, Note};
 use openapiv3::{Schema, SchemaKind, Type};
 

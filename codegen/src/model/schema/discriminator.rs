@@ -2,10 +2,13 @@
 //! become the variants of a [`TaggedUnion`]. When that cannot be done exactly, the schema keeps
 //! its plain conversion and a note says what is lost.
 
-use super::composition::{Composition, Shape};
-use super::{enum_variants, normalize, SchemaCx, COMPONENT_PREFIX};
+use super::context::{SchemaCx, COMPONENT_PREFIX};
+use super::fixups::normalize;
+use super::keywords::Composition;
+use super::naming::enum_variants;
+use super::shape::Shape;
 use crate::load::{escape_pointer, unescape_pointer};
-use crate::model::{Note, TaggedUnion, UnionVariant};
+use crate::model::{Note, TaggedUnion, TypeName, TypeRef, UnionVariant};
 use openapiv3::{Discriminator, ReferenceOr, Schema};
 
 /// One subtype as the spec names it: its tag value and where it points.
@@ -33,20 +36,24 @@ impl SchemaCx<'_> {
                 [one] => problems.push(format!("{one} maps to the schema itself")),
                 many => problems.push(format!("{} map to the schema itself", many.join(", "))),
             }
-            problems.extend(
-                listed
-                    .iter()
-                    .filter(|l| l.reference.trim_start_matches('#') != pointer)
-                    .filter_map(|l| self.subtype_problem(l, property).err()),
-            );
+            let mut typed: Vec<(String, TypeName)> = Vec::new();
+            for l in listed
+                .iter()
+                .filter(|l| l.reference.trim_start_matches('#') != pointer)
+            {
+                match self.subtype(l, property) {
+                    Ok(name) => typed.push((l.tag.clone(), name)),
+                    Err(problem) => problems.push(problem),
+                }
+            }
             if problems.is_empty() {
-                Ok(listed)
+                Ok(typed)
             } else {
                 Err(problems.join("; "))
             }
         });
-        let listed = match result {
-            Ok(listed) => listed,
+        let typed = match result {
+            Ok(typed) => typed,
             Err(reason) => {
                 let kept = if alternatives(schema).is_empty() {
                     "decoded as a struct of its own properties, so properties only its subtypes have are dropped"
@@ -60,7 +67,7 @@ impl SchemaCx<'_> {
                 return None;
             }
         };
-        let tags: Vec<String> = listed.iter().map(|l| l.tag.clone()).collect();
+        let tags: Vec<String> = typed.iter().map(|(tag, _)| tag.clone()).collect();
         let (idents, collisions) = enum_variants(&tags);
         for c in collisions {
             self.notes.push(Note {
@@ -71,15 +78,14 @@ impl SchemaCx<'_> {
         let variants = idents
             .into_iter()
             .map(|variant| {
-                let reference = &listed
+                let (_, name) = typed
                     .iter()
-                    .find(|l| l.tag == variant.value)
-                    .expect("every variant comes from a listed tag")
-                    .reference;
+                    .find(|(tag, _)| *tag == variant.value)
+                    .expect("every variant comes from a listed tag");
                 UnionVariant {
                     value: variant.value,
                     ident: variant.ident,
-                    ty: self.reference(reference, pointer),
+                    ty: TypeRef::Named(name.clone()),
                 }
             })
             .collect();
@@ -89,14 +95,15 @@ impl SchemaCx<'_> {
         })
     }
 
-    /// Why a listed subtype (other than the schema itself) cannot be a variant, if it cannot:
-    /// it must be a component schema, an object with properties that include the tag, and not tagged itself.
-    fn subtype_problem(&self, listed: &Listed, property: &str) -> Result<(), String> {
+    /// The type of a listed subtype (other than the schema itself), or why it cannot be a
+    /// variant: it must be a component schema, an object with properties that include the tag,
+    /// and not tagged itself.
+    fn subtype(&self, listed: &Listed, property: &str) -> Result<TypeName, String> {
         let Listed { tag, reference } = listed;
-        let known = reference
-            .strip_prefix(COMPONENT_PREFIX)
-            .is_some_and(|name| self.component_names.contains_key(&unescape_pointer(name)));
-        let Some(subtype) = known.then(|| self.component_schema(reference)).flatten() else {
+        let found = self
+            .component_type(reference)
+            .zip(self.component_schema(reference));
+        let Some((name, subtype)) = found else {
             return Err(format!(
                 "`{tag}` maps to `{reference}`, not a component schema"
             ));
@@ -110,7 +117,7 @@ impl SchemaCx<'_> {
         let (subtype, _) = normalize(subtype);
         match self.shape(&subtype, subtype_pointer) {
             Shape::Object { properties, .. } if properties.iter().any(|p| p.name == property) => {
-                Ok(())
+                Ok(name.clone())
             }
             Shape::Object { .. } => Err(format!(
                 "`{tag}` maps to `{reference}`, which has no property `{property}`"

@@ -2,19 +2,21 @@
 //! collisions, with what the wire format says about each (required, nullable, read-only).
 
 use super::constraints::constraints_of;
-use super::SchemaCx;
+use super::context::{SchemaCx, TypeOf};
+use super::keywords::Property;
 use crate::error::Diagnostic;
-use crate::load::escape_pointer;
 use crate::model::{Constraints, Field, FieldName, Note, TypeName};
 use crate::names::{self, NameScope};
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::ReferenceOr;
 
 impl<'s> SchemaCx<'s> {
+    /// The fields of the object type `owner`, each property's schema typed by `type_of`.
     pub(super) fn fields(
         &mut self,
         owner: &TypeName,
         properties: &[Property<'_>],
         required: &[String],
+        type_of: TypeOf<'s>,
     ) -> Vec<Field> {
         let mut scope = NameScope::new();
         let mut fields = Vec::new();
@@ -43,7 +45,7 @@ impl<'s> SchemaCx<'s> {
             };
             let schema = property.schema;
             let hint = format!("{}{}", owner.0, names::type_name(wire).unwrap_or_default());
-            let ty = self.type_ref(schema.into(), &hint, field_pointer);
+            let ty = type_of(self, schema.into(), &hint, field_pointer);
             let data = match schema {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
                 ReferenceOr::Reference { .. } => None,
@@ -82,27 +84,6 @@ impl<'s> SchemaCx<'s> {
         fields
     }
 }
-
-/// One property of an object, with the pointer where it is written.
-pub(super) struct Property<'a> {
-    pub(super) name: String,
-    pub(super) schema: &'a ReferenceOr<Box<Schema>>,
-    pub(super) pointer: String,
-}
-
-pub(super) fn own_properties<'a>(properties: &'a Properties, pointer: &str) -> Vec<Property<'a>> {
-    properties
-        .iter()
-        .map(|(name, schema)| Property {
-            name: name.clone(),
-            schema,
-            pointer: format!("{pointer}/properties/{}", escape_pointer(name)),
-        })
-        .collect()
-}
-
-/// The properties of an object schema, by name.
-pub(super) type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,9 @@
 //! Fix-ups: the ways specs in the wild write a schema that the model reads differently from
 //! `openapiv3`. Each is a named function with its reason, and the [`FixupLog`] of a model counts
 //! how often each applied, so one that never applies to the specs it was written for shows up.
+//! They only read: what a fix-up set aside comes back with the schema, for the caller to note.
 
-use super::SchemaCx;
-use crate::model::Note;
+use super::keywords::Composition;
 use openapiv3::{
     AnySchema, ArrayType, BooleanType, IntegerType, NumberType, ObjectType, Schema, SchemaKind,
     StringType, Type,
@@ -59,58 +59,6 @@ impl FixupLog {
     }
 }
 
-impl<'s> SchemaCx<'s> {
-    /// The schema read as its declared type (see [`normalize`]), with a note for each
-    /// keyword that was set aside.
-    pub(super) fn normalized<'a>(&mut self, schema: &'a Schema, pointer: &str) -> Cow<'a, Schema> {
-        let (schema, ignored) = normalize(schema);
-        for fixup in &ignored.fixups {
-            self.fixups.record(*fixup);
-        }
-        let listed = |keywords: &[&str]| {
-            let quoted: Vec<String> = keywords.iter().map(|k| format!("`{k}`")).collect();
-            (quoted.join(", "), keywords.len() == 1)
-        };
-        let mut sentences = Vec::new();
-        if !ignored.not_applicable.is_empty() {
-            let (keywords, one) = listed(&ignored.not_applicable);
-            let (verb, are) = if one { ("does", "is") } else { ("do", "are") };
-            sentences.push(format!(
-                "{keywords} {verb} not apply to `{}` values and {are} ignored",
-                ignored.typ
-            ));
-        }
-        if !ignored.not_whole.is_empty() {
-            let (keywords, one) = listed(&ignored.not_whole);
-            let what = if one {
-                "is not a whole number, so it cannot bound"
-            } else {
-                "are not whole numbers, so they cannot bound"
-            };
-            sentences.push(format!(
-                "{keywords} {what} `{}` values; ignored",
-                ignored.typ
-            ));
-        }
-        if !ignored.dropped_members.is_empty() {
-            let members = ignored.dropped_members.join(", ");
-            let typ = ignored.typ;
-            sentences.push(if ignored.dropped_members.len() == 1 {
-                format!("`enum` member {members} is not of type `{typ}` and is left out")
-            } else {
-                format!("`enum` members {members} are not of type `{typ}` and are left out")
-            });
-        }
-        if !sentences.is_empty() {
-            self.notes.push(Note {
-                pointer: pointer.to_owned(),
-                message: sentences.join("; "),
-            });
-        }
-        schema
-    }
-}
-
 /// The schema as the model reads it, with what the fix-ups set aside. A schema no fix-up applies
 /// to is returned as it is.
 pub(crate) fn normalize(schema: &Schema) -> (Cow<'_, Schema>, Ignored) {
@@ -129,7 +77,7 @@ fn declared_type(schema: &Schema) -> Option<(Schema, Ignored)> {
     let SchemaKind::Any(any) = &schema.schema_kind else {
         return None;
     };
-    if super::composition::Composition::of(schema).is_some() {
+    if Composition::of(schema).is_some() {
         return None;
     }
     let typ = any.typ.as_deref()?;
@@ -346,6 +294,49 @@ pub(crate) struct Ignored {
     /// `enum` members of another type, as written (`` `1` ``).
     dropped_members: Vec<String>,
     fixups: Vec<Fixup>,
+}
+
+impl Ignored {
+    /// The fix-ups that applied.
+    pub(crate) fn fixups(&self) -> &[Fixup] {
+        &self.fixups
+    }
+
+    /// What was set aside, said for a note; `None` when nothing was.
+    pub(crate) fn note(&self) -> Option<String> {
+        let listed = |keywords: &[&str]| {
+            let quoted: Vec<String> = keywords.iter().map(|k| format!("`{k}`")).collect();
+            (quoted.join(", "), keywords.len() == 1)
+        };
+        let mut sentences = Vec::new();
+        if !self.not_applicable.is_empty() {
+            let (keywords, one) = listed(&self.not_applicable);
+            let (verb, are) = if one { ("does", "is") } else { ("do", "are") };
+            sentences.push(format!(
+                "{keywords} {verb} not apply to `{}` values and {are} ignored",
+                self.typ
+            ));
+        }
+        if !self.not_whole.is_empty() {
+            let (keywords, one) = listed(&self.not_whole);
+            let what = if one {
+                "is not a whole number, so it cannot bound"
+            } else {
+                "are not whole numbers, so they cannot bound"
+            };
+            sentences.push(format!("{keywords} {what} `{}` values; ignored", self.typ));
+        }
+        if !self.dropped_members.is_empty() {
+            let members = self.dropped_members.join(", ");
+            let typ = self.typ;
+            sentences.push(if self.dropped_members.len() == 1 {
+                format!("`enum` member {members} is not of type `{typ}` and is left out")
+            } else {
+                format!("`enum` members {members} are not of type `{typ}` and are left out")
+            });
+        }
+        (!sentences.is_empty()).then(|| sentences.join("; "))
+    }
 }
 
 #[cfg(test)]

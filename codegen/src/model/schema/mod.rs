@@ -2,107 +2,48 @@
 //! for every component schema and for each inline object or enum that needs a name.
 //!
 //! A schema goes through the parts in this order: [`fixups`] (read it the way the spec meant
-//! it), [`composition`] (what shape it has, `allOf` members merged), then [`naming`] (a type
-//! name when it needs one) and [`fields`] or [`anonymous`] (what it is made of).
-//! [`constraints`] carries its validation keywords over; [`discriminator`] types tagged unions.
+//! it), [`discriminator`] (a tagged union, if it has one), [`shape`] (what it is, `allOf`
+//! members merged), then [`naming`] (a type name when it needs one) and [`fields`],
+//! [`alternatives`] or [`anonymous`] (what it is made of). [`constraints`] carries its
+//! validation keywords over.
+//!
+//! The files depend on each other in one direction only, which a workspace test checks:
+//! [`keywords`] (where `openapiv3` put a schema's keywords) and [`fixups`] at the bottom,
+//! [`context`] (the shared state and lookups) above them, the parts above that, and this file
+//! on top. The recursion (a property's schema is a schema too) stays here: the parts that meet
+//! a nested schema are handed [`SchemaCx::type_ref`] rather than call back up.
 
 mod alternatives;
 mod anonymous;
-mod composition;
 mod constraints;
+mod context;
 mod discriminator;
 mod fields;
 mod fixups;
+mod keywords;
 mod naming;
+mod shape;
 
+pub(crate) use context::{SchemaCx, SchemaRef};
 pub use fixups::{Fixup, FixupLog};
 
 use super::{Note, TypeDef, TypeKind, TypeName, TypeOrigin, TypeRef};
 use crate::error::Diagnostic;
-use crate::load::{escape_pointer, unescape_pointer, LoadedSpec};
-use crate::names::NameScope;
-use composition::Shape;
+use crate::load::{escape_pointer, LoadedSpec};
 use fixups::normalize;
 use naming::enum_variants;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
-use std::collections::{BTreeMap, BTreeSet};
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
+use openapiv3::{AdditionalProperties, Schema};
+use shape::Shape;
+use std::borrow::Cow;
 
 /// The values of a schema's `type` in OpenAPI 3.0.
 const SCHEMA_TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
 
-/// State shared while converting the schemas of one spec.
-pub(crate) struct SchemaCx<'s> {
-    pub spec: &'s LoadedSpec,
-    /// Component schema name → the Rust type name it got.
-    component_names: BTreeMap<String, TypeName>,
-    type_scope: NameScope,
-    pub types: BTreeMap<TypeName, TypeDef>,
-    pub notes: Vec<Note>,
-    /// Pointers of the schemas generated as `serde_json::Value`.
-    pub untyped: Vec<String>,
-    pub problems: Vec<Diagnostic>,
-    /// Patterns already noted as unsupported: a shared parameter is noted once, not per use.
-    unsupported_patterns: BTreeSet<String>,
-    /// How often each fix-up applied.
-    pub fixups: FixupLog,
-    /// References into a schema's interior being converted right now: one met again from
-    /// inside its own target would be converted forever.
-    interior_in_progress: Vec<String>,
-}
-
-/// A schema seen through a reference or inline, with the pointer where it was written.
-pub(crate) enum SchemaRef<'a> {
-    Ref(&'a str),
-    Inline(&'a Schema),
-}
-
-impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
-    fn from(r: &'a ReferenceOr<Schema>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Inline(s),
-        }
-    }
-}
-
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
-    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Inline(s),
-        }
-    }
-}
-
 impl<'s> SchemaCx<'s> {
     /// Names every component schema first, so references resolve whatever order they come in.
     pub fn new(spec: &'s LoadedSpec) -> Self {
-        let mut cx = SchemaCx {
-            spec,
-            component_names: BTreeMap::new(),
-            type_scope: NameScope::new(),
-            types: BTreeMap::new(),
-            notes: Vec::new(),
-            untyped: Vec::new(),
-            problems: Vec::new(),
-            unsupported_patterns: BTreeSet::new(),
-            fixups: FixupLog::default(),
-            interior_in_progress: Vec::new(),
-        };
-        let names: Vec<String> = spec
-            .openapi
-            .components
-            .iter()
-            .flat_map(|c| c.schemas.keys().cloned())
-            .collect();
-        for name in names {
-            let pointer = format!("/components/schemas/{}", escape_pointer(&name));
-            if let Some(type_name) = cx.claim_type_name(&name, &pointer) {
-                cx.component_names.insert(name, type_name);
-            }
-        }
+        let mut cx = SchemaCx::empty(spec);
+        cx.name_components();
         cx
     }
 
@@ -144,39 +85,6 @@ impl<'s> SchemaCx<'s> {
         }
     }
 
-    /// The schema itself, following component references (for constraints and defaults).
-    pub fn resolve_schema<'a>(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema>
-    where
-        's: 'a,
-    {
-        let mut current = schema;
-        for _ in 0..=crate::validate::MAX_REF_HOPS {
-            match current {
-                ReferenceOr::Item(schema) => return Some(schema),
-                ReferenceOr::Reference { reference } => {
-                    let name = unescape_pointer(reference.strip_prefix(COMPONENT_PREFIX)?);
-                    current = self.spec.openapi.components.as_ref()?.schemas.get(&name)?;
-                }
-            }
-        }
-        None
-    }
-
-    /// A component schema by reference (`#/components/schemas/...`), following references
-    /// between components.
-    fn component_schema(&self, reference: &str) -> Option<&'s Schema> {
-        let spec = self.spec;
-        let mut target = reference;
-        for _ in 0..=crate::validate::MAX_REF_HOPS {
-            let name = unescape_pointer(target.strip_prefix(COMPONENT_PREFIX)?);
-            match spec.openapi.components.as_ref()?.schemas.get(&name)? {
-                ReferenceOr::Item(schema) => return Some(schema),
-                ReferenceOr::Reference { reference } => target = reference,
-            }
-        }
-        None
-    }
-
     /// The type of a schema used somewhere; `hint` names it if it has to be defined inline.
     pub fn type_ref(&mut self, schema: SchemaRef<'_>, hint: &str, pointer: &str) -> TypeRef {
         match schema {
@@ -186,11 +94,8 @@ impl<'s> SchemaCx<'s> {
     }
 
     fn reference(&mut self, target: &str, pointer: &str) -> TypeRef {
-        if let Some(name) = target.strip_prefix(COMPONENT_PREFIX) {
-            let name = unescape_pointer(name);
-            if let Some(type_name) = self.component_names.get(&name) {
-                return TypeRef::Named(type_name.clone());
-            }
+        if let Some(type_name) = self.component_type(target) {
+            return TypeRef::Named(type_name.clone());
         }
         if !is_schema_position(target) {
             self.problems.push(Diagnostic::new(
@@ -254,7 +159,7 @@ impl<'s> SchemaCx<'s> {
             }
             Shape::Same(member, member_pointer) => self.type_ref(member, hint, &member_pointer),
             Shape::Untyped(reason) => self.untyped(reason, pointer),
-            Shape::Anonymous => self.anonymous(&schema, hint, pointer),
+            Shape::Anonymous => self.anonymous(&schema, hint, pointer, Self::type_ref),
         }
     }
 
@@ -285,14 +190,35 @@ impl<'s> SchemaCx<'s> {
         false
     }
 
-    /// The documented fallback for what the generator cannot type, with a note saying where.
-    fn untyped(&mut self, reason: String, pointer: &str) -> TypeRef {
-        self.untyped.push(pointer.to_owned());
-        self.notes.push(Note {
-            pointer: pointer.to_owned(),
-            message: format!("{reason}: generated as `serde_json::Value`"),
-        });
-        TypeRef::Any
+    /// The schema read as its declared type (see [`normalize`]), with the fix-ups that applied
+    /// counted and a note for the keywords set aside.
+    fn normalized<'a>(&mut self, schema: &'a Schema, pointer: &str) -> Cow<'a, Schema> {
+        let (schema, ignored) = normalize(schema);
+        for fixup in ignored.fixups() {
+            self.fixups.record(*fixup);
+        }
+        if let Some(message) = ignored.note() {
+            self.notes.push(Note {
+                pointer: pointer.to_owned(),
+                message,
+            });
+        }
+        schema
+    }
+
+    /// Names and defines an inline schema of the given shape.
+    fn define_inline(
+        &mut self,
+        schema: &Schema,
+        shape: Shape<'_>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let Some(name) = self.claim_type_name(hint, pointer) else {
+            return TypeRef::Any;
+        };
+        let kind = self.kind_of_shape(&name, schema, shape, pointer);
+        self.insert_inline(schema, name, kind, pointer)
     }
 
     /// What a named schema becomes: a struct, an enum, or an alias of another type.
@@ -348,7 +274,7 @@ impl<'s> SchemaCx<'s> {
                         message: "properties besides the named ones (`additionalProperties`) are not kept by the generated struct".to_owned(),
                     });
                 }
-                TypeKind::Struct(self.fields(name, &properties, &required))
+                TypeKind::Struct(self.fields(name, &properties, &required, Self::type_ref))
             }
             Shape::Same(member, member_pointer) => {
                 TypeKind::Alias(self.type_ref(member, &name.0, &member_pointer))
@@ -357,9 +283,11 @@ impl<'s> SchemaCx<'s> {
                 keyword,
                 members,
                 pointer: members_pointer,
-            } => self.alternatives_kind(name, keyword, members, &members_pointer),
+            } => self.alternatives_kind(name, keyword, members, &members_pointer, Self::type_ref),
             Shape::Untyped(reason) => TypeKind::Alias(self.untyped(reason, pointer)),
-            Shape::Anonymous => TypeKind::Alias(self.anonymous(schema, &name.0, pointer)),
+            Shape::Anonymous => {
+                TypeKind::Alias(self.anonymous(schema, &name.0, pointer, Self::type_ref))
+            }
         }
     }
 }

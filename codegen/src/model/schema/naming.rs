@@ -1,15 +1,35 @@
 //! Inline naming: the type names schemas get (component names first, inline schemas after
 //! where they were found), collisions noted, and the variant names of string enums.
 
-use super::composition::Shape;
-use super::SchemaCx;
+use super::context::SchemaCx;
 use crate::error::Diagnostic;
+use crate::load::escape_pointer;
 use crate::model::{EnumVariant, Note, TypeDef, TypeKind, TypeName, TypeOrigin, TypeRef};
 use crate::names::{self, NameScope};
 use openapiv3::Schema;
 use std::collections::BTreeSet;
 
 impl<'s> SchemaCx<'s> {
+    /// Gives every component schema its type name, before any schema is converted, so that
+    /// components keep their names and references resolve whatever order they come in.
+    pub(super) fn name_components(&mut self) {
+        let names: Vec<String> = self
+            .spec
+            .openapi
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys().cloned())
+            .collect();
+        for name in names {
+            let pointer = format!("/components/schemas/{}", escape_pointer(&name));
+            if let Some(type_name) = self.claim_type_name(&name, &pointer) {
+                self.component_names.insert(name, type_name);
+            }
+        }
+    }
+
+    /// The type name `raw` gets, unique among the spec's types: a collision is noted, and a
+    /// name that cannot become a type is a problem.
     pub(super) fn claim_type_name(&mut self, raw: &str, pointer: &str) -> Option<TypeName> {
         match names::type_name(raw) {
             Ok(wanted) => {
@@ -33,20 +53,6 @@ impl<'s> SchemaCx<'s> {
         }
     }
 
-    pub(super) fn define_inline(
-        &mut self,
-        schema: &Schema,
-        shape: Shape<'_>,
-        hint: &str,
-        pointer: &str,
-    ) -> TypeRef {
-        let Some(name) = self.claim_type_name(hint, pointer) else {
-            return TypeRef::Any;
-        };
-        let kind = self.kind_of_shape(&name, schema, shape, pointer);
-        self.insert_inline(schema, name, kind, pointer)
-    }
-
     /// Names and defines an inline schema whose kind is already known.
     pub(super) fn define_named(
         &mut self,
@@ -61,7 +67,8 @@ impl<'s> SchemaCx<'s> {
         self.insert_inline(schema, name, kind, pointer)
     }
 
-    fn insert_inline(
+    /// Defines an inline schema under the name it was given.
+    pub(super) fn insert_inline(
         &mut self,
         schema: &Schema,
         name: TypeName,

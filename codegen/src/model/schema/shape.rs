@@ -1,8 +1,9 @@
-//! Composition: what a schema's keywords make of it ([`Shape`]), with `allOf` members merged
-//! into one object and lone `allOf`/`oneOf`/`anyOf` members read as the member itself.
+//! Shape: what a schema's keywords make of it ([`Shape`]) before it gets a name: an enum, an
+//! object (`allOf` members merged into one), the lone member of a composition, alternatives, or
+//! a type that needs no definition.
 
-use super::fields::{own_properties, Properties, Property};
-use super::{SchemaCx, SchemaRef};
+use super::context::{SchemaCx, SchemaRef};
+use super::keywords::{own_properties, Composition, Properties, Property};
 use crate::model::UnionKeyword;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
@@ -268,52 +269,6 @@ impl<'a> Merged<'a> {
             if !self.required.contains(name) {
                 self.required.push(name.clone());
             }
-        }
-    }
-}
-
-/// The composition keywords of a schema, wherever `openapiv3` put them.
-pub(super) struct Composition<'a> {
-    pub(super) all_of: &'a [ReferenceOr<Schema>],
-    pub(super) one_of: &'a [ReferenceOr<Schema>],
-    pub(super) any_of: &'a [ReferenceOr<Schema>],
-    pub(super) not: bool,
-    /// Properties written beside the composition keywords, with their required names.
-    own: Option<(&'a Properties, &'a [String])>,
-    extra: Option<&'a AdditionalProperties>,
-}
-
-impl<'a> Composition<'a> {
-    pub(super) fn of(schema: &'a Schema) -> Option<Self> {
-        let none = Composition {
-            all_of: &[],
-            one_of: &[],
-            any_of: &[],
-            not: false,
-            own: None,
-            extra: None,
-        };
-        match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } => Some(Composition { all_of, ..none }),
-            SchemaKind::OneOf { one_of } => Some(Composition { one_of, ..none }),
-            SchemaKind::AnyOf { any_of } => Some(Composition { any_of, ..none }),
-            SchemaKind::Not { .. } => Some(Composition { not: true, ..none }),
-            SchemaKind::Any(any)
-                if !any.all_of.is_empty()
-                    || !any.one_of.is_empty()
-                    || !any.any_of.is_empty()
-                    || any.not.is_some() =>
-            {
-                Some(Composition {
-                    all_of: &any.all_of,
-                    one_of: &any.one_of,
-                    any_of: &any.any_of,
-                    not: any.not.is_some(),
-                    own: Some((&any.properties, &any.required)),
-                    extra: any.additional_properties.as_ref(),
-                })
-            }
-            SchemaKind::Type(_) | SchemaKind::Any(_) => None,
         }
     }
 }
