@@ -7,6 +7,7 @@ use crate::body::read_limited;
 use crate::credentials::Redactions;
 use crate::dialect::envelope;
 use crate::error::{excerpt, ApiErrorBody, Error};
+use crate::redirect::{refusal, Refused};
 use crate::response::RawResponse;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -43,11 +44,16 @@ pub(crate) enum ReceiveError {
     Transport(reqwest::Error),
     /// The body is longer than the client accepts; nothing of it is kept.
     TooLarge { status: StatusCode, limit: usize },
+    /// A redirect to another origin was not followed, to keep the credentials from it.
+    Redirect(Refused),
 }
 
 impl From<reqwest::Error> for ReceiveError {
     fn from(error: reqwest::Error) -> Self {
-        ReceiveError::Transport(error)
+        match refusal(&error) {
+            Some(refused) => ReceiveError::Redirect(refused.clone()),
+            None => ReceiveError::Transport(error),
+        }
     }
 }
 

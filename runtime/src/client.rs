@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::auth::{Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
 use crate::dialect::is_api_version;
+use crate::redirect;
 use crate::retry::RetryPolicy;
 
 /// The part of a client that every generated API shares: where requests go, how they are
@@ -188,6 +189,15 @@ impl BaseClient {
 
 /// Settings of a client; [`build`](ClientBuilder::build) checks them and makes the client `C`
 /// (a generated crate's `Client`).
+///
+/// # Redirects
+///
+/// The client follows up to 10 redirects within the origin (scheme, host and port) of a
+/// request. A client built with credentials follows none to another origin, for any of its
+/// requests, since they carry the credentials (an `Authorization` header, an API key in a
+/// header, the query or a cookie, a token request's client secret): the request fails with
+/// [`Error::RedirectNotFollowed`](crate::Error::RedirectNotFollowed), which names the target
+/// without its query. A client without credentials follows such a redirect.
 pub struct ClientBuilder<C = BaseClient> {
     base_url: Option<String>,
     api_version: Option<String>,
@@ -284,7 +294,9 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Uses an HTTP client configured elsewhere; the timeouts set here are then not applied.
+    /// Uses an HTTP client configured elsewhere; the timeouts set here and the client's rule on
+    /// redirects (see [`ClientBuilder`]) are then not applied: its own redirect policy decides,
+    /// so give one that sends credentials to another origin only where that is meant.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -339,16 +351,17 @@ impl<C: ApiClient> ClientBuilder<C> {
                 return Err(BuildError::ApiVersion(version.clone()));
             }
         }
+        let credentials = self.credentials.transpose()?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                 .user_agent(C::USER_AGENT)
+                .redirect(redirect::policy(credentials.is_some()))
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let credentials = self.credentials.transpose()?;
         let redactions = credentials.as_ref().map(Redactions::of).unwrap_or_default();
         let spec = SpecOAuth {
             default_base_url: C::DEFAULT_BASE_URL,

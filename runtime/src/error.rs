@@ -127,6 +127,22 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         source: reqwest::Error,
     },
 
+    /// The server redirected a request that carried the client's credentials to another origin
+    /// (scheme, host or port); the redirect was not followed, so they were not sent there.
+    #[error("{operation}: {method} {path} was redirected ({status}) to {location}, another origin; the redirect was not followed because the request carries credentials")]
+    RedirectNotFollowed {
+        /// The `operationId` of the operation.
+        operation: &'static str,
+        /// The HTTP method of the request.
+        method: &'static str,
+        /// The path of the request, with its parameters filled in.
+        path: String,
+        /// The redirect's status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// The redirect's target, without its query (which may hold secrets).
+        location: String,
+    },
+
     /// The server answered with an error status and a body of the documented error type.
     #[error("{operation}: {method} {path} returned {status}{}", describe(body.as_ref()))]
     Api {
@@ -261,6 +277,7 @@ impl<E: ApiErrorBody> Error<E> {
             | Error::Decode { status, .. }
             | Error::BodyTooLarge { status, .. }
             | Error::RetryAfterTooLong { status, .. }
+            | Error::RedirectNotFollowed { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             _ => None,
         }
@@ -320,6 +337,7 @@ impl<E: ApiErrorBody> Error<E> {
             | Error::CredentialsNotAccepted { operation, .. }
             | Error::Auth { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::RedirectNotFollowed { operation, .. }
             | Error::Api { operation, .. }
             | Error::VersionRejected { operation, .. }
             | Error::Decode { operation, .. }

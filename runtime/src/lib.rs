@@ -8,10 +8,14 @@
 //! their [`WaitPolicy`] and [`WaitError`]. What the generated code needs but users never name
 //! sits in a hidden `__private` module, which may change in any release.
 //!
+//! A client with credentials follows redirects within the origin of a request only: one to
+//! another origin fails the request with [`Error::RedirectNotFollowed`], so that the
+//! credentials go nowhere else (see [`ClientBuilder`]).
+//!
 //! The modules depend on one another in one direction only (a test checks it):
-//! descriptors and the Atlas dialect → parameter checks and credentials → authentication →
-//! errors → responses → answers → retries → client → requests → pages; waiters use only errors
-//! and responses.
+//! descriptors, the Atlas dialect and the redirect rule → parameter checks and credentials →
+//! authentication → errors → responses → answers → retries → client → requests → pages;
+//! waiters use only errors and responses.
 
 #![warn(missing_docs)]
 
@@ -32,6 +36,7 @@ pub mod mock;
 mod multipart;
 mod options;
 mod pages;
+mod redirect;
 mod request;
 mod response;
 mod retry;

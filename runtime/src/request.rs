@@ -358,6 +358,16 @@ impl<'c> Request<'c> {
                         limit,
                     })
                 }
+                // Another attempt would meet the same redirect.
+                Err(ReceiveError::Redirect(refused)) => {
+                    return Err(Error::RedirectNotFollowed {
+                        operation: op.id,
+                        method,
+                        path: target.path,
+                        status: refused.status,
+                        location: refused.location.into(),
+                    })
+                }
             };
             if let Ok(answer) = &mut answer {
                 if self.enveloped {

@@ -1,9 +1,10 @@
 //! A client generated from `tests/fixtures/codegen/security.yaml`, compiled here and run
 //! against a local server that records what arrives: a form post with repeated keys and its
 //! `Content-Type`, HTTP Basic, and API keys in a header, the query and a cookie, each where the
-//! spec's security scheme puts it. The generated files are kept in `tests/generated/security/`
-//! (checked fresh here, like the committed client), without the crate root's inner attributes
-//! and module declarations, which a test crate cannot include.
+//! spec's security scheme puts it; redirects with and without credentials, within the origin
+//! and to another one (a second server). The generated files are kept in
+//! `tests/generated/security/` (checked fresh here, like the committed client), without the
+//! crate root's inner attributes and module declarations, which a test crate cannot include.
 
 // The crate root of the generated client: `Client`, `Error`, the runtime re-exports.
 include!("generated/security/lib.rs");
@@ -141,4 +142,122 @@ async fn credentials_an_operation_does_not_accept_are_refused_before_sending() {
         "the error names the scheme: {refused}"
     );
     assert!(arrived.lock().unwrap().is_empty());
+}
+
+/// A server on 127.0.0.1 that answers `307` with `Location: location` to every request but
+/// those to `/v1/landed`, which get `201`; its base URL and what arrived.
+async fn redirector(location: String) -> (String, Arc<Mutex<Vec<Arrived>>>) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    let arrived: Arc<Mutex<Vec<Arrived>>> = Arc::default();
+    let record = arrived.clone();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let record = record.clone();
+            let location = location.clone();
+            async move {
+                let landed = uri.path() == "/v1/landed";
+                record.lock().unwrap().push(Arrived {
+                    method,
+                    uri,
+                    headers,
+                    body,
+                });
+                match landed {
+                    true => StatusCode::CREATED.into_response(),
+                    false => {
+                        (StatusCode::TEMPORARY_REDIRECT, [("location", location)]).into_response()
+                    }
+                }
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{address}/v1"), arrived)
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
+    let (base, arrived) = redirector("/v1/landed".to_owned()).await;
+    let client = Client::builder()
+        .base_url(&base)
+        .api_key("k3y")
+        .build()
+        .unwrap();
+    client.by_header().send().await.unwrap();
+    let arrived = arrived.lock().unwrap().clone();
+    let paths: Vec<&str> = arrived.iter().map(|a| a.uri.path()).collect();
+    assert_eq!(paths, ["/v1/by-header", "/v1/landed"]);
+    assert_eq!(header(&arrived[1], "x-api-key"), Some("k3y"));
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed_while_credentials_are_attached() {
+    // Another port is another origin.
+    let (elsewhere, landed) = recorder().await;
+    let (base, arrived) = redirector(format!("{elsewhere}/landed?api_key=k3y")).await;
+    let with_key = Client::builder()
+        .base_url(&base)
+        .api_key("k3y")
+        .build()
+        .unwrap();
+    let with_token = Client::builder()
+        .base_url(&base)
+        .bearer_token("t0ken")
+        .build()
+        .unwrap();
+    // An API key in a header of the API's own name, which reqwest would have passed on, and a
+    // bearer token on an operation that needs none, which the client sends all the same.
+    for (refused, operation, path) in [
+        (with_key.by_header().send().await, "ByHeader", "/by-header"),
+        (with_token.open().send().await, "Open", "/open"),
+    ] {
+        let refused = refused.unwrap_err();
+        match &refused {
+            Error::RedirectNotFollowed {
+                operation: op,
+                method,
+                path: sent_to,
+                status,
+                location,
+            } => {
+                assert_eq!((*op, *method, sent_to.as_str()), (operation, "GET", path));
+                assert_eq!(status.as_u16(), 307);
+                assert_eq!(*location, format!("{elsewhere}/landed"));
+            }
+            other => panic!("expected RedirectNotFollowed, got {other:?}"),
+        }
+        let shown = ErrorChain(&refused).to_string();
+        assert!(shown.contains(&format!("{elsewhere}/landed")), "{shown}");
+        assert!(
+            shown.contains("not followed because the request carries credentials"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("k3y") && !shown.contains("t0ken"),
+            "{shown}"
+        );
+    }
+    assert_eq!(arrived.lock().unwrap().len(), 2, "one request each");
+    assert!(
+        landed.lock().unwrap().is_empty(),
+        "nothing reached the other origin"
+    );
+}
+
+#[tokio::test]
+async fn a_client_without_credentials_follows_a_redirect_to_another_origin() {
+    let (elsewhere, landed) = recorder().await;
+    let (base, _) = redirector(format!("{elsewhere}/landed?page=2")).await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    client.open().send().await.unwrap();
+    let landed = landed.lock().unwrap().clone();
+    let [landed] = landed.as_slice() else {
+        panic!("one request: {landed:?}");
+    };
+    assert_eq!(landed.uri.path(), "/v1/landed");
+    assert_eq!(landed.uri.query(), Some("page=2"));
 }

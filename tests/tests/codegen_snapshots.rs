@@ -126,6 +126,15 @@ fn security_schemes() {
     insta::assert_snapshot!(render_fixture("security.yaml"));
 }
 
+/// A struct with a secret writes its `Debug` out, showing `<redacted>` for a `format:
+/// password` property (also through a `$ref`), an `x-sensitive` one and a write-only one whose
+/// name says secret; a write-only property with another name, and a `token` in an answer, are
+/// shown. Structs without secrets keep the derive, and `Serialize` sends every field.
+#[test]
+fn secrets_in_debug() {
+    insta::assert_snapshot!(render_fixture("secrets.yaml"));
+}
+
 /// Discriminators become tagged unions of their subtypes (through a mapping, also to one
 /// subtype under several tags, or through `oneOf` members named by schema name); a subtype may
 /// refer back to its union. Those that cannot be typed keep their plain conversion with a note.

@@ -18,6 +18,7 @@ mod model_builder;
 mod model_enum;
 mod model_struct;
 mod model_struct_de;
+mod model_struct_debug;
 mod model_struct_ser;
 mod model_union;
 mod pagination;

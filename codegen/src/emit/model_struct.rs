@@ -1,12 +1,14 @@
 //! A generated model struct: one field per schema property, optional and nullable properties as
 //! `Option`, and a constructor with setters (see `model_builder`), since `#[non_exhaustive]`
-//! forbids struct literals outside the crate. Its serde impls are written out elsewhere:
+//! forbids struct literals outside the crate; `Debug` is derived unless a field holds a secret
+//! (see `model_struct_debug`). Its serde impls are written out elsewhere:
 //! `Deserialize` in `decode.rs` (`model_struct_de`, unknown properties ignored) and `Serialize`
 //! in `encode.rs` (`model_struct_ser`, wire names kept, `None` left out).
 
 use super::docs::{doc_attrs, first_paragraph, non_empty, type_doc_attrs};
 use super::ident;
 use super::model_builder::ModelBuilder;
+use super::model_struct_debug::{StructDebug, REDACTED};
 use super::types::rust_type;
 use crate::model::{ApiModel, Field, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
@@ -48,15 +50,24 @@ impl ToTokens for ModelStruct<'_> {
             crate_name: self.crate_name,
             request: self.request,
         };
+        // A struct with a secret writes its `Debug` out, to leave the secret out of it.
+        let (derive, debug) = match StructDebug::needed(&all) {
+            true => (
+                quote!(#[derive(Clone, PartialEq)]),
+                Some(StructDebug { def, fields: &all }),
+            ),
+            false => (quote!(#[derive(Debug, Clone, PartialEq)]), None),
+        };
         tokens.extend(quote! {
             #docs
             #deprecated
-            #[derive(Debug, Clone, PartialEq)]
+            #derive
             #[non_exhaustive]
             pub struct #name {
                 #(#fields,)*
             }
             #builder
+            #debug
         });
     }
 }
@@ -101,11 +112,14 @@ impl ToTokens for StructField<'_> {
             (_, true) => Some("Only sent; the server never returns it."),
             _ => None,
         };
+        let secret = field
+            .sensitive
+            .then(|| format!("A secret: `Debug` shows `{REDACTED}` in its place."));
         let described = non_empty(field.description.as_deref());
         let fallback = described
             .is_none()
             .then(|| field_fallback_doc(self.model, field));
-        let docs = doc_attrs([described.or(fallback.as_deref()), access]);
+        let docs = doc_attrs([described.or(fallback.as_deref()), access, secret.as_deref()]);
         let deprecated = field
             .deprecated
             .then(|| quote!(#[deprecated(note = "deprecated in the API spec")]));

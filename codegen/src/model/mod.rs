@@ -5,6 +5,7 @@
 mod build;
 mod pagination;
 mod schema;
+mod sensitive;
 
 /// Also named here, where the differ reads it.
 pub use crate::dialect::LEGACY_PATH_PREFIX;
@@ -563,6 +564,8 @@ pub struct Field {
     pub nullable: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// Holds a secret, which `Debug` does not show (see `sensitive` for the rule).
+    pub sensitive: bool,
     pub deprecated: bool,
     pub description: Option<String>,
     pub constraints: Constraints,

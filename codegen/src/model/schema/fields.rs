@@ -72,6 +72,13 @@ impl<'s> SchemaCx<'s> {
                 nullable,
                 read_only,
                 write_only,
+                sensitive: crate::model::sensitive::is_sensitive(
+                    wire,
+                    match schema {
+                        ReferenceOr::Item(s) => Some(s),
+                        ReferenceOr::Reference { reference } => self.component_schema(reference),
+                    },
+                ),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 description: data.and_then(|d| d.description.clone()),
                 constraints: match schema {
