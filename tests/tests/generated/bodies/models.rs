@@ -243,7 +243,7 @@ impl User {
 }
 
 /// The `UserRequest` schema of the API.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserRequest {
     /// Set by the server, so never asked for when a request is built, though every answer has it.
@@ -253,6 +253,8 @@ pub struct UserRequest {
     /// Sent, never returned, so never required when decoding.
     ///
     /// Only sent; the server never returns it.
+    ///
+    /// A secret: `Debug` shows `<redacted>` in its place.
     pub password: Option<String>,
     /// The `roles` property.
     pub roles: Vec<Role>,
@@ -315,6 +317,18 @@ impl UserRequest {
     pub fn with_username(mut self, value: String) -> Self {
         self.username = value;
         self
+    }
+}
+
+impl ::std::fmt::Debug for UserRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserRequest")
+            .field("id", &self.id)
+            .field("password", &format_args!("<redacted>"))
+            .field("roles", &self.roles)
+            .field("team", &self.team)
+            .field("username", &self.username)
+            .finish()
     }
 }
 

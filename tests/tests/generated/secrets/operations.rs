@@ -81,10 +81,15 @@ impl<'a> CreateExportBucket<'a> {
         ::atlas_runtime::ResponseValue<super::models::ExportBucket>,
         super::Error,
     > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
 
@@ -140,9 +145,14 @@ impl<'a> CreateSession<'a> {
     pub async fn send(
         self,
     ) -> Result<::atlas_runtime::ResponseValue<super::models::Session>, super::Error> {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.json_body(&self.body);
-        request.send().await
+        request
     }
 }
