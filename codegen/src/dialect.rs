@@ -112,14 +112,15 @@ pub enum ParamRole {
     Pretty,
 }
 
-/// What a parameter means to a client: Atlas's [`ENVELOPE_PARAM`] and [`PRETTY_PARAM`] when they
-/// are the boolean query parameters Atlas documents (`boolean_query`), otherwise a plain
-/// parameter. A parameter that only shares the name (another type or location) is plain, since
-/// the client cannot know what it does.
-pub fn param_role(name: &str, boolean_query: bool) -> ParamRole {
+/// What a parameter means to a client: in an Atlas spec (`atlas`), Atlas's [`ENVELOPE_PARAM`]
+/// and [`PRETTY_PARAM`] when they are the boolean query parameters Atlas documents
+/// (`boolean_query`), otherwise a plain parameter. A parameter that only shares the name (in
+/// another API, of another type or location) is plain, since the client cannot know what it
+/// does.
+pub fn param_role(name: &str, boolean_query: bool, atlas: bool) -> ParamRole {
     match name {
-        ENVELOPE_PARAM if boolean_query => ParamRole::Envelope,
-        PRETTY_PARAM if boolean_query => ParamRole::Pretty,
+        ENVELOPE_PARAM if boolean_query && atlas => ParamRole::Envelope,
+        PRETTY_PARAM if boolean_query && atlas => ParamRole::Pretty,
         _ => ParamRole::Plain,
     }
 }
@@ -127,6 +128,30 @@ pub fn param_role(name: &str, boolean_query: bool) -> ParamRole {
 /// Where an Atlas service account exchanges its client id and secret for access tokens, below
 /// the base URL.
 pub const OAUTH_TOKEN_PATH: &str = "/api/oauth/token";
+
+/// Whether a spec is Atlas's: it names Atlas's versioned media types (`application/vnd.atlas.`)
+/// or paths (`/api/atlas/`), or carries MongoDB's `x-xgen-` extensions. Only such a spec's client follows the Atlas
+/// conventions that another API would not share: the `MONGODB_ATLAS_*` variables, and the
+/// `envelope` and `pretty` parameters taken as Atlas means them.
+pub fn speaks_atlas(raw: &serde_json::Value) -> bool {
+    match raw {
+        serde_json::Value::Object(map) => map.iter().any(|(key, value)| {
+            key.starts_with("x-xgen-")
+                || key.starts_with(VERSIONED_MEDIA_TYPE_PREFIX)
+                || key.starts_with(ATLAS_PATH_PREFIX)
+                || speaks_atlas(value)
+        }),
+        serde_json::Value::Array(items) => items.iter().any(speaks_atlas),
+        _ => false,
+    }
+}
+
+/// The prefix of the variables an Atlas client reads credentials from (`MONGODB_ATLAS_CLIENT_ID`,
+/// ...); the client of another API reads variables named after its title.
+pub const ATLAS_ENV_PREFIX: &str = "MONGODB_ATLAS";
+
+/// Where Atlas's paths start, in both generations of the API.
+const ATLAS_PATH_PREFIX: &str = "/api/atlas/";
 
 /// The environment variables a client reads credentials from: the names Atlas's own tools (the
 /// Atlas CLI, the Terraform provider) use, so a user's existing settings work as they are.
@@ -172,6 +197,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_spec_speaks_atlas_by_its_media_types_paths_or_extensions() {
+        let read = |text: &str| speaks_atlas(&serde_json::from_str(text).unwrap());
+        assert!(read(r#"{"paths": {"/api/atlas/v1.0/groups": {}}}"#));
+        assert!(read(
+            r#"{"paths": {"/x": {"get": {"responses": {"200": {"content": {"application/vnd.atlas.2023-01-01+json": {}}}}}}}}"#
+        ));
+        assert!(read(
+            r#"{"paths": {"/x": {"get": {"x-xgen-owner-team": "t"}}}}"#
+        ));
+        assert!(!read(
+            r#"{"paths": {"/v1/things": {"get": {"parameters": [{"name": "pretty", "in": "query"}]}}}}"#
+        ));
+    }
+
+    #[test]
     fn versions_come_from_atlas_media_types_only() {
         let table = [
             ("application/vnd.atlas.2023-01-01+json", Some("2023-01-01")),
@@ -204,16 +244,19 @@ mod tests {
     }
 
     #[test]
-    fn only_the_boolean_query_flags_get_a_role() {
+    fn only_the_boolean_query_flags_of_an_atlas_spec_get_a_role() {
         let table = [
-            ("envelope", true, ParamRole::Envelope),
-            ("pretty", true, ParamRole::Pretty),
-            ("envelope", false, ParamRole::Plain),
-            ("Envelope", true, ParamRole::Plain),
-            ("includeCount", true, ParamRole::Plain),
+            ("envelope", true, true, ParamRole::Envelope),
+            ("pretty", true, true, ParamRole::Pretty),
+            ("envelope", false, true, ParamRole::Plain),
+            ("Envelope", true, true, ParamRole::Plain),
+            ("includeCount", true, true, ParamRole::Plain),
+            // Another API's `pretty` is its own business.
+            ("pretty", true, false, ParamRole::Plain),
+            ("envelope", true, false, ParamRole::Plain),
         ];
-        for (name, boolean_query, expected) in table {
-            assert_eq!(param_role(name, boolean_query), expected, "{name}");
+        for (name, boolean_query, atlas, expected) in table {
+            assert_eq!(param_role(name, boolean_query, atlas), expected, "{name}");
         }
     }
 }

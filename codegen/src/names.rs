@@ -211,6 +211,22 @@ pub fn version_variant(version: &str) -> String {
     format!("V{cleaned}{upcoming}")
 }
 
+/// An environment variable prefix from an API's title: its letters and digits in upper snake
+/// case (`Oxide Region API` → `OXIDE_REGION_API`), starting with a letter; `API` when nothing of
+/// the title is left.
+pub fn env_prefix(title: &str) -> String {
+    let words: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let prefix = words.to_shouty_snake_case();
+    match prefix.chars().next() {
+        Some(first) if first.is_ascii_alphabetic() => prefix,
+        Some(_) => format!("API_{prefix}"),
+        None => "API".to_owned(),
+    }
+}
+
 /// The candidate nearest to a misspelt `word`, when one is close enough to be the one meant
 /// (for a "did you mean").
 pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
@@ -313,6 +329,15 @@ impl NameScope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_prefixes_come_from_the_title() {
+        assert_eq!(env_prefix("Oxide Region API"), "OXIDE_REGION_API");
+        assert_eq!(env_prefix("Twilio - Verify"), "TWILIO_VERIFY");
+        assert_eq!(env_prefix("3D printing"), "API_3D_PRINTING");
+        assert_eq!(env_prefix("Ünïcode ✓"), "N_CODE");
+        assert_eq!(env_prefix("✓"), "API");
+    }
 
     #[test]
     fn type_names() {

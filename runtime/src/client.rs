@@ -34,6 +34,10 @@ pub trait ApiClient: Sized {
     const TOKEN_URL: Option<&'static str> = None;
     /// The scopes that scheme declares, asked for with every token.
     const TOKEN_SCOPES: &'static [&'static str] = &[];
+    /// The prefix of the environment variables
+    /// [`credentials_from_env`](ClientBuilder::credentials_from_env) reads
+    /// (`{prefix}_CLIENT_ID`, ...): Atlas's own for Atlas, the API's name for another API.
+    const ENV_PREFIX: &'static str = crate::dialect::ATLAS_ENV_PREFIX;
     /// Wraps a built base client.
     fn from_base(base: BaseClient) -> Self;
 }
@@ -308,16 +312,26 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Reads the credentials from the environment (see [`Credentials::from_lookup`]);
+    /// Reads the credentials from the environment variables named after the API (see
+    /// [`Credentials::from_lookup_prefixed`]; `MONGODB_ATLAS_...` for Atlas);
     /// [`build`](ClientBuilder::build) fails when there are none.
     pub fn credentials_from_env(self) -> Self {
         self.credentials_from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// Like [`credentials_from_env`](ClientBuilder::credentials_from_env), with variables of a
+    /// prefix of your choosing (`MY_SERVICE` reads `MY_SERVICE_CLIENT_ID`, ...).
+    pub fn credentials_from_env_prefixed(mut self, prefix: &str) -> Self {
+        self.credentials = Some(Credentials::from_lookup_prefixed(prefix, |name| {
+            std::env::var(name).ok()
+        }));
+        self
+    }
+
     /// Like [`credentials_from_env`](ClientBuilder::credentials_from_env), reading
     /// variables through `lookup`.
     pub fn credentials_from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
-        self.credentials = Some(Credentials::from_lookup(lookup));
+        self.credentials = Some(Credentials::from_lookup_prefixed(C::ENV_PREFIX, lookup));
         self
     }
 

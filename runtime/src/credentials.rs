@@ -3,7 +3,7 @@
 //! shows them.
 
 use crate::descriptor::AuthKind;
-use crate::dialect::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY};
+use crate::dialect::ATLAS_ENV_PREFIX;
 use base64::Engine;
 use bytes::Bytes;
 use std::fmt;
@@ -252,27 +252,50 @@ impl Credentials {
         }
     }
 
-    /// Reads the credentials from the process environment; see [`Credentials::from_lookup`].
+    /// Reads the credentials from the process environment, in the variables Atlas's own tools
+    /// read; see [`Credentials::from_lookup_prefixed`].
     pub fn from_env() -> Result<Self, CredentialsError> {
         Credentials::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads the credentials through `lookup` (a variable name to its value): a service account
-    /// from [`ENV_CLIENT_ID`] and [`ENV_CLIENT_SECRET`] when both are set, else an API key from
-    /// [`ENV_PUBLIC_API_KEY`] and [`ENV_PRIVATE_API_KEY`]. Empty values count as unset.
+    /// Reads the credentials through `lookup` (a variable name to its value) from the variables
+    /// Atlas's own tools read, those of the prefix [`ATLAS_ENV_PREFIX`]: a service account from
+    /// `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` when both are set, else an API
+    /// key from `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialsError> {
+        Credentials::from_lookup_prefixed(ATLAS_ENV_PREFIX, lookup)
+    }
+
+    /// Reads the credentials through `lookup` from the variables named `{prefix}_...`, taking
+    /// the first form whose variables are all set (empty values count as unset):
+    ///
+    /// 1. `_CLIENT_ID` and `_CLIENT_SECRET`: OAuth 2.0 client credentials (a service account);
+    /// 2. `_PUBLIC_API_KEY` and `_PRIVATE_API_KEY`: HTTP Digest (an Atlas API key);
+    /// 3. `_USERNAME` and `_PASSWORD`: HTTP Basic;
+    /// 4. `_ACCESS_TOKEN`: a bearer token;
+    /// 5. `_API_KEY`: an API key, sent where the operation's scheme says.
+    ///
+    /// A generated client's [`credentials_from_env`](crate::ClientBuilder::credentials_from_env)
+    /// reads them with the prefix of its API (`MONGODB_ATLAS` for Atlas).
+    pub fn from_lookup_prefixed(
+        prefix: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, CredentialsError> {
+        let name = |suffix: &str| format!("{prefix}_{suffix}");
         let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
         let pairs = [
             (
-                ENV_CLIENT_ID,
-                ENV_CLIENT_SECRET,
+                "CLIENT_ID",
+                "CLIENT_SECRET",
                 Credentials::service_account as fn(String, String) -> Credentials,
             ),
-            (ENV_PUBLIC_API_KEY, ENV_PRIVATE_API_KEY, Credentials::digest),
+            ("PUBLIC_API_KEY", "PRIVATE_API_KEY", Credentials::digest),
+            ("USERNAME", "PASSWORD", Credentials::basic),
         ];
         let mut incomplete = None;
-        for (id_name, secret_name, make) in pairs {
-            match (read(id_name), read(secret_name)) {
+        for (id_suffix, secret_suffix, make) in pairs {
+            let (id_name, secret_name) = (name(id_suffix), name(secret_suffix));
+            match (read(&id_name), read(&secret_name)) {
                 (Some(id), Some(secret)) => return Ok(make(id, secret)),
                 (Some(_), None) => {
                     incomplete.get_or_insert((id_name, secret_name));
@@ -283,9 +306,23 @@ impl Credentials {
                 (None, None) => {}
             }
         }
-        Err(match incomplete {
-            Some((set, unset)) => CredentialsError::Incomplete { set, unset },
-            None => CredentialsError::Missing,
+        if let Some((set, unset)) = incomplete {
+            return Err(CredentialsError::Incomplete { set, unset });
+        }
+        let singles = [
+            (
+                "ACCESS_TOKEN",
+                Credentials::access_token as fn(String) -> Credentials,
+            ),
+            ("API_KEY", Credentials::api_key),
+        ];
+        for (suffix, make) in singles {
+            if let Some(value) = read(&name(suffix)) {
+                return Ok(make(value));
+            }
+        }
+        Err(CredentialsError::Missing {
+            prefix: prefix.to_owned(),
         })
     }
 
@@ -342,16 +379,19 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// Neither pair of variables is set.
-    #[error("no Atlas credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (service account) or {ENV_PUBLIC_API_KEY} and {ENV_PRIVATE_API_KEY} (API key)")]
-    Missing,
+    /// None of the forms is set.
+    #[error("no credentials in the environment: set {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET (service account), {prefix}_PUBLIC_API_KEY and {prefix}_PRIVATE_API_KEY (API key pair), {prefix}_USERNAME and {prefix}_PASSWORD, {prefix}_ACCESS_TOKEN or {prefix}_API_KEY")]
+    Missing {
+        /// The prefix of the variables looked for (`MONGODB_ATLAS`).
+        prefix: String,
+    },
     /// One variable of a pair is set, the other is not.
     #[error("{set} is set but {unset} is not")]
     Incomplete {
         /// The variable that is set.
-        set: &'static str,
+        set: String,
         /// The variable of the same pair that is not.
-        unset: &'static str,
+        unset: String,
     },
 }
 
@@ -381,6 +421,9 @@ impl CredentialKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::{
+        ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
+    };
     use std::collections::HashMap;
 
     fn read(vars: &[(&str, &str)]) -> Result<Credentials, CredentialsError> {
@@ -419,18 +462,67 @@ mod tests {
 
     #[test]
     fn missing_or_half_set_variables_are_named() {
-        assert_eq!(read(&[]).unwrap_err(), CredentialsError::Missing);
+        assert_eq!(
+            read(&[]).unwrap_err(),
+            CredentialsError::Missing {
+                prefix: "MONGODB_ATLAS".to_owned()
+            }
+        );
         assert_eq!(
             read(&[(ENV_CLIENT_ID, "id"), (ENV_CLIENT_SECRET, "")]).unwrap_err(),
             CredentialsError::Incomplete {
-                set: ENV_CLIENT_ID,
-                unset: ENV_CLIENT_SECRET
+                set: ENV_CLIENT_ID.to_owned(),
+                unset: ENV_CLIENT_SECRET.to_owned()
             }
         );
         let err = read(&[(ENV_PRIVATE_API_KEY, "private-value")]).unwrap_err();
         let message = err.to_string();
         assert!(message.contains(ENV_PUBLIC_API_KEY), "{message}");
         assert!(!message.contains("private-value"), "{message}");
+    }
+
+    #[test]
+    fn another_prefix_reads_every_form_in_order() {
+        let read = |vars: &[(&str, &str)]| {
+            let vars: HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Credentials::from_lookup_prefixed("OXIDE", |name| vars.get(name).cloned())
+        };
+        let kind = |vars: &[(&str, &str)]| read(vars).unwrap().kind();
+        assert_eq!(
+            kind(&[
+                ("OXIDE_USERNAME", "u"),
+                ("OXIDE_PASSWORD", "p"),
+                ("OXIDE_API_KEY", "k")
+            ]),
+            CredentialKind::Basic
+        );
+        assert_eq!(
+            kind(&[("OXIDE_ACCESS_TOKEN", "t"), ("OXIDE_API_KEY", "k")]),
+            CredentialKind::AccessToken
+        );
+        assert_eq!(kind(&[("OXIDE_API_KEY", "k")]), CredentialKind::ApiKey);
+        // Atlas's variables are not the API's.
+        assert_eq!(
+            read(&[
+                (ENV_PUBLIC_API_KEY, "public"),
+                (ENV_PRIVATE_API_KEY, "private")
+            ])
+            .unwrap_err(),
+            CredentialsError::Missing {
+                prefix: "OXIDE".to_owned()
+            }
+        );
+        // Half a pair is named, before any single variable is looked at.
+        assert_eq!(
+            read(&[("OXIDE_PASSWORD", "p"), ("OXIDE_ACCESS_TOKEN", "t")]).unwrap_err(),
+            CredentialsError::Incomplete {
+                set: "OXIDE_PASSWORD".to_owned(),
+                unset: "OXIDE_USERNAME".to_owned()
+            }
+        );
     }
 
     #[test]

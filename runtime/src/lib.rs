@@ -54,7 +54,8 @@ pub use client::{schemes, BaseClient, BuildError, ClientBuilder};
 pub use credentials::{CredentialKind, Credentials, CredentialsError};
 pub use descriptor::{ApiKeyLocation, AuthKind, AuthScheme};
 pub use dialect::{
-    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY, TOKEN_PATH,
+    ATLAS_ENV_PREFIX, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
+    TOKEN_PATH,
 };
 pub use error::{ApiErrorBody, Error, ErrorChain, PagingProblem};
 pub use options::RequestOptions;

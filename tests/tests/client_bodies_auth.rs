@@ -95,6 +95,49 @@ async fn a_form_post_with_basic_credentials_arrives_as_twilio_expects() {
 }
 
 #[tokio::test]
+async fn credentials_come_from_variables_named_after_the_api_not_atlas() {
+    let (base, arrived) = recorder().await;
+    let vars = [
+        ("MONGODB_ATLAS_PUBLIC_API_KEY", "atlas-public"),
+        ("MONGODB_ATLAS_PRIVATE_API_KEY", "atlas-private"),
+        ("SECURITY_USERNAME", "AC123"),
+        ("SECURITY_PASSWORD", "auth-t0ken"),
+    ];
+    let lookup = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    };
+    // The spec's title is `Security`: its variables are `SECURITY_*`, Atlas's are not read.
+    let client = Client::builder()
+        .base_url(&base)
+        .credentials_from_lookup(lookup)
+        .build()
+        .unwrap();
+    assert_eq!(client.credential_kind(), Some(CredentialKind::Basic));
+    let body = models::CreateMessageBody::new("Hi".to_owned(), vec!["+15550001".to_owned()]);
+    client.create_message(body).send().await.unwrap();
+    assert_eq!(
+        header(&arrived.lock().unwrap()[0], "authorization"),
+        Some("Basic QUMxMjM6YXV0aC10MGtlbg==")
+    );
+    // With none of its own set, the error names the API's variables.
+    let error = Client::builder()
+        .base_url(&base)
+        .credentials_from_lookup(|name| {
+            (name.starts_with("MONGODB_ATLAS_")).then(|| "x".to_owned())
+        })
+        .build()
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("SECURITY_USERNAME and SECURITY_PASSWORD"),
+        "{message}"
+    );
+    assert!(!message.contains("MONGODB_ATLAS"), "{message}");
+}
+
+#[tokio::test]
 async fn an_api_key_goes_where_each_operation_scheme_puts_it() {
     let (base, arrived) = recorder().await;
     let client = Client::builder()

@@ -86,6 +86,7 @@ impl ToTokens for CrateRoot<'_> {
             quote!(impl ::atlas_runtime::schemes::#mark for Client {})
         });
         let token = token_consts(model);
+        let env_prefix = env_prefix(model);
         // Named by the bodies of raw and multipart uploads, so users need not name the runtime.
         let uploads = model
             .operations
@@ -179,6 +180,7 @@ impl ToTokens for CrateRoot<'_> {
                 const USER_AGENT: &'static str =
                     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
                 #token
+                #env_prefix
 
                 fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
                     Client { base }
@@ -232,6 +234,16 @@ pub(super) fn scheme_marks(model: &ApiModel) -> BTreeSet<&'static str> {
 
 /// The token URL and scopes of the spec's client-credentials scheme (the first by name, should
 /// there be several).
+/// The prefix of the variables `credentials_from_env` reads: Atlas's own for an Atlas spec (the
+/// runtime's default), else the API's title in upper snake case (`OXIDE_REGION_API`).
+fn env_prefix(model: &ApiModel) -> Option<TokenStream> {
+    if model.atlas_dialect {
+        return None;
+    }
+    let prefix = crate::names::env_prefix(&model.title);
+    Some(quote!(const ENV_PREFIX: &'static str = #prefix;))
+}
+
 fn token_consts(model: &ApiModel) -> Option<TokenStream> {
     let (token_url, scopes) = model
         .security_schemes

@@ -75,6 +75,9 @@ pub struct ApiModel {
     pub untyped: Vec<String>,
     /// How often each spec fix-up applied.
     pub fixups: FixupLog,
+    /// Whether the spec is Atlas's ([`crate::dialect::speaks_atlas`]): only then does the
+    /// client read Atlas's variables and give `envelope` and `pretty` their Atlas meaning.
+    pub atlas_dialect: bool,
 }
 
 impl ApiModel {

@@ -8,6 +8,11 @@ pub(crate) mod envelope;
 /// Atlas serves the OAuth 2.0 token endpoint on the same host as the API.
 pub const TOKEN_PATH: &str = "/api/oauth/token";
 
+/// The prefix of the variables Atlas's clients read credentials from (`MONGODB_ATLAS_CLIENT_ID`,
+/// ...): the Atlas CLI and Atlas's other SDKs read the same variables. A client of another API
+/// reads variables named after that API instead.
+pub const ATLAS_ENV_PREFIX: &str = "MONGODB_ATLAS";
+
 /// Client id of an Atlas service account (OAuth 2.0 client credentials); the Atlas CLI and
 /// Atlas's other SDKs read the same variables.
 pub const ENV_CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";

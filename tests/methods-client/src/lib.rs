@@ -77,6 +77,8 @@ impl ::atlas_runtime::__private::ApiClient for Client {
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
 
+    const ENV_PREFIX: &'static str = "METHODS";
+
     fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
         Client { base }
     }

@@ -39,6 +39,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
     for name in crate::names::CLIENT_NAMES {
         method_scope.reserve(name);
     }
+    let atlas_dialect = crate::dialect::speaks_atlas(&spec.raw);
     let mut operations = Vec::new();
     for (path, item) in spec.openapi.paths.iter() {
         let item_pointer = format!("/paths/{}", escape_pointer(path));
@@ -56,6 +57,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
                 cx: &mut cx,
                 pointer: &pointer,
                 schemes: &security_schemes,
+                atlas: atlas_dialect,
             };
             if let Some(operation) = op_builder.build(
                 path,
@@ -114,6 +116,7 @@ pub fn build_model(validated: &ValidatedSpec<'_>) -> Result<ApiModel, CodegenErr
         notes,
         untyped,
         fixups,
+        atlas_dialect,
     })
 }
 

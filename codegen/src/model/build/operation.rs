@@ -19,6 +19,8 @@ pub(super) struct OperationBuilder<'a, 's> {
     pub(super) cx: &'a mut SchemaCx<'s>,
     pub(super) pointer: &'a str,
     pub(super) schemes: &'a BTreeMap<String, SecurityScheme>,
+    /// Whether the spec is Atlas's, whose conventions (`envelope`, `pretty`) then apply.
+    pub(super) atlas: bool,
 }
 
 impl OperationBuilder<'_, '_> {

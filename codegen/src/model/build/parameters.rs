@@ -133,7 +133,7 @@ impl OperationBuilder<'_, '_> {
             let default = resolved.and_then(|s| s.schema_data.default.clone());
             let boolean_query =
                 location == ParamLocation::Query && ty == TypeRef::Primitive(Primitive::Bool);
-            let role = param_role(&name, boolean_query);
+            let role = param_role(&name, boolean_query, self.atlas);
             out.push(Parameter {
                 name,
                 ident: FieldName(ident),
@@ -324,41 +324,55 @@ components:
     }
 
     #[test]
-    fn atlas_flags_get_their_role() {
-        let model = super::super::model_of(
-            r#"
+    fn atlas_flags_get_their_role_in_an_atlas_spec_only() {
+        let roles_under = |path: &str| {
+            let model = super::super::model_of(&format!(
+                r#"
 openapi: 3.0.3
-info: {title: t, version: '1'}
+info: {{title: t, version: '1'}}
 paths:
-  /things:
+  {path}:
     get:
       operationId: listThings
       parameters:
         - $ref: '#/components/parameters/envelope'
         - $ref: '#/components/parameters/pretty'
-        - {name: pretty, in: header, schema: {type: boolean}}
-        - {name: itemsPerPage, in: query, schema: {type: integer}}
-      responses: {'200': {description: ok}}
+        - {{name: pretty, in: header, schema: {{type: boolean}}}}
+        - {{name: itemsPerPage, in: query, schema: {{type: integer}}}}
+      responses: {{'200': {{description: ok}}}}
 components:
   parameters:
-    envelope: {name: envelope, in: query, schema: {type: boolean, default: false}}
-    pretty: {name: pretty, in: query, schema: {type: boolean, default: false}}
-"#,
-        );
-        let roles: Vec<(ParamLocation, &str, ParamRole)> = model.operations[0]
-            .params
+    envelope: {{name: envelope, in: query, schema: {{type: boolean, default: false}}}}
+    pretty: {{name: pretty, in: query, schema: {{type: boolean, default: false}}}}
+"#
+            ));
+            model.operations[0]
+                .params
+                .iter()
+                .map(|p| (p.location, p.name.clone(), p.role))
+                .collect::<Vec<_>>()
+        };
+        let atlas = [
+            (
+                ParamLocation::Query,
+                "envelope".to_owned(),
+                ParamRole::Envelope,
+            ),
+            (
+                ParamLocation::Query,
+                "itemsPerPage".to_owned(),
+                ParamRole::Plain,
+            ),
+            (ParamLocation::Query, "pretty".to_owned(), ParamRole::Pretty),
+            (ParamLocation::Header, "pretty".to_owned(), ParamRole::Plain),
+        ];
+        assert_eq!(roles_under("/api/atlas/v2/things"), atlas);
+        // The same parameters in another API are plain.
+        let other: Vec<_> = atlas
             .iter()
-            .map(|p| (p.location, p.name.as_str(), p.role))
+            .map(|(location, name, _)| (*location, name.clone(), ParamRole::Plain))
             .collect();
-        assert_eq!(
-            roles,
-            [
-                (ParamLocation::Query, "envelope", ParamRole::Envelope),
-                (ParamLocation::Query, "itemsPerPage", ParamRole::Plain),
-                (ParamLocation::Query, "pretty", ParamRole::Pretty),
-                (ParamLocation::Header, "pretty", ParamRole::Plain),
-            ]
-        );
+        assert_eq!(roles_under("/things"), other);
     }
 
     #[test]

@@ -55,6 +55,8 @@ impl ::atlas_runtime::__private::ApiClient for Client {
 
     const TOKEN_SCOPES: &'static [&'static str] = &["read", "write"];
 
+    const ENV_PREFIX: &'static str = "SECURITY";
+
     fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
         Client { base }
     }

@@ -53,6 +53,8 @@ impl ::atlas_runtime::__private::ApiClient for Client {
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
 
+    const ENV_PREFIX: &'static str = "UPLOADS";
+
     fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
         Client { base }
     }
