@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime};
 pub struct CrateCompile {
     pub check: Timing,
     pub build: Timing,
-    /// The generated Rust: all of `src/` for both. The runtimes (`atlas-runtime`,
+    /// The generated Rust: all of `src/` for both. The runtimes (`atlas-snapshots-runtime`,
     /// `progenitor-client`) are dependencies, built before the timed runs like the others.
     pub generated: Shape,
     /// Lines of all Rust in the crate.

@@ -538,7 +538,7 @@ fn compile_section(out: &mut String, compile: &Compile) {
     let _ = writeln!(
         out,
         "\nWhat the generated code is made of (items counted with `syn`; each crate's runtime, \
-         `atlas-runtime` or `progenitor-client`, is a dependency built before the timed runs):\n"
+         `atlas-snapshots-runtime` or `progenitor-client`, is a dependency built before the timed runs):\n"
     );
     let _ = writeln!(
         out,

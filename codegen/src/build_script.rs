@@ -13,7 +13,7 @@
 //! include!(concat!(env!("OUT_DIR"), "/client.rs"));
 //! ```
 //!
-//! The crate then depends on what generated code names: `atlas-runtime`, `serde` (with
+//! The crate then depends on what generated code names: `atlas-snapshots-runtime`, `serde` (with
 //! `derive`), `serde_json`, `chrono` (with `serde`), `bytes` and `futures-util`. The typed mocks
 //! of a generated crate (its `mock` feature) are left out.
 

@@ -30,7 +30,7 @@ pub struct CrateSettings {
     pub features_per_tag: bool,
 }
 
-/// Where the generated crate's runtime dependency, `atlas-runtime`, comes from.
+/// Where the generated crate's runtime dependency, `atlas-snapshots-runtime`, comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeSource {
     /// A checkout of the runtime crate (the `version` is what a published build would need).

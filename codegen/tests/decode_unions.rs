@@ -279,7 +279,7 @@ fn built_alternatives_encode_as_their_value() {
 
 #[test]
 fn a_union_of_strings_is_a_parameter_value_sent_as_the_string_it_holds() {
-    use atlas_runtime::__private::ParamValue;
+    use atlas_snapshots_runtime::__private::ParamValue;
     use shaped::models::NameOrId;
     let by_name = NameOrId::Name("analytics".to_owned());
     assert_eq!(by_name.to_param(), "analytics");

@@ -100,7 +100,7 @@ fn generates_from_outside_the_checkout_a_crate_with_relative_paths_named_after_t
         doc["package"]["name"].as_str(),
         Some("api-2nd-pet-store-api-beta")
     );
-    let path = doc["dependencies"]["atlas-runtime"]["path"]
+    let path = doc["dependencies"]["atlas-snapshots-runtime"]["path"]
         .as_str()
         .unwrap();
     assert!(!Path::new(path).is_absolute(), "{manifest}");
@@ -164,10 +164,12 @@ fn a_published_runtime_and_a_chosen_name() {
     let doc: DocumentMut = manifest.parse().unwrap();
     assert_eq!(doc["package"]["name"].as_str(), Some("pet-client"));
     assert_eq!(
-        doc["dependencies"]["atlas-runtime"]["version"].as_str(),
+        doc["dependencies"]["atlas-snapshots-runtime"]["version"].as_str(),
         Some("0.1.0")
     );
-    assert!(doc["dependencies"]["atlas-runtime"].get("path").is_none());
+    assert!(doc["dependencies"]["atlas-snapshots-runtime"]
+        .get("path")
+        .is_none());
     assert!(!names_absolute(&manifest, &home_path), "{manifest}");
 }
 

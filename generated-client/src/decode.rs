@@ -4,13 +4,16 @@
 //! The `Deserialize` impls of the models in [`models`](super::models), written out
 //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
 //! names and a `from_map` that stores each property) and decodes through
-//! `atlas_runtime::__private::de::object`, the one visitor all of them share:
+//! `atlas_snapshots_runtime::__private::de::object`, the one visitor all of them share:
 //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
 //! visitor for every struct, and across hundreds of models that code was most of the
 //! time it took to type-check the crate.
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+use ::atlas_snapshots_runtime::__private::de::{
+    object, required, skip, take, FieldCursor, Object,
+};
+
 #[allow(unused_imports)]
 use ::serde::{de::MapAccess, Deserialize, Deserializer};
 

@@ -9,7 +9,7 @@
 //! it took to type-check the crate.
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::ser::{present, Fields};
+use ::atlas_snapshots_runtime::__private::ser::{present, Fields};
 #[allow(unused_imports)]
 use ::serde::{Serialize, Serializer};
 

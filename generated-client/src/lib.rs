@@ -21,7 +21,7 @@ pub mod v1;
 #[rustfmt::skip]
 pub mod mock;
 
-pub use ::atlas_runtime::{
+pub use ::atlas_snapshots_runtime::{
     http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
     BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
     InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
@@ -32,12 +32,12 @@ pub use ::atlas_runtime::{
 /// was built with are those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]
 pub struct Client {
-    base: ::atlas_runtime::BaseClient,
+    base: ::atlas_snapshots_runtime::BaseClient,
 }
 
 /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
 /// retries. Made by [`Client::builder`].
-pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = ::atlas_snapshots_runtime::ClientBuilder<Client>;
 
 impl Client {
     /// Settings for a client, starting from the defaults: the spec's server, no
@@ -53,7 +53,7 @@ impl Client {
 }
 
 impl ::std::ops::Deref for Client {
-    type Target = ::atlas_runtime::BaseClient;
+    type Target = ::atlas_snapshots_runtime::BaseClient;
 
     fn deref(&self) -> &Self::Target {
         &self.base
@@ -61,7 +61,7 @@ impl ::std::ops::Deref for Client {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ApiClient for Client {
+impl ::atlas_snapshots_runtime::__private::ApiClient for Client {
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
 
     const USER_AGENT: &'static str = concat!(
@@ -74,16 +74,16 @@ impl ::atlas_runtime::__private::ApiClient for Client {
 
     const TOKEN_SCOPES: &'static [&'static str] = &[];
 
-    fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
+    fn from_base(base: ::atlas_snapshots_runtime::BaseClient) -> Self {
         Client { base }
     }
 }
 
-impl ::atlas_runtime::schemes::Bearer for Client {}
-impl ::atlas_runtime::schemes::ClientCredentials for Client {}
-impl ::atlas_runtime::schemes::Digest for Client {}
+impl ::atlas_snapshots_runtime::schemes::Bearer for Client {}
+impl ::atlas_snapshots_runtime::schemes::ClientCredentials for Client {}
+impl ::atlas_snapshots_runtime::schemes::Digest for Client {}
 /// The error every operation returns: the runtime's error with this API's error body.
-pub type Error = ::atlas_runtime::Error<models::ApiError>;
+pub type Error = ::atlas_snapshots_runtime::Error<models::ApiError>;
 
 /// The server the spec names, used when a client is built without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -91,7 +91,7 @@ pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 /// Resource version dates that operations of this crate offer, oldest first.
 pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-11-13"];
 
-impl ::atlas_runtime::ApiErrorBody for models::ApiError {
+impl ::atlas_snapshots_runtime::ApiErrorBody for models::ApiError {
     type Code = models::ErrorCode;
 
     fn code(&self) -> Option<&Self::Code> {

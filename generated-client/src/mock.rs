@@ -9,9 +9,9 @@
 //! versioned `Accept`, parameter patterns and limits, the request body), and a
 //! request the API would refuse fails the test when the server is dropped.
 
-pub use ::atlas_runtime::mock::{Expectation, Violation};
+pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, Pattern},
     mock::{MockOperation, MockParam, ParamIn, ValueKind},
 };
@@ -28,14 +28,14 @@ static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
 /// server it dereferences to (`uri`, `violations`, …).
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::atlas_runtime::mock::MockServer,
+    inner: ::atlas_snapshots_runtime::mock::MockServer,
 }
 
 impl MockServer {
     /// Starts a server with no expectations.
     pub async fn start() -> Self {
         MockServer {
-            inner: ::atlas_runtime::mock::MockServer::start(API_ERRORS).await,
+            inner: ::atlas_snapshots_runtime::mock::MockServer::start(API_ERRORS).await,
         }
     }
 
@@ -600,7 +600,7 @@ impl MockServer {
 }
 
 impl ::std::ops::Deref for MockServer {
-    type Target = ::atlas_runtime::mock::MockServer;
+    type Target = ::atlas_snapshots_runtime::mock::MockServer;
 
     fn deref(&self) -> &Self::Target {
         &self.inner
@@ -702,7 +702,9 @@ static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     ],
     status: 200u16,
     body: Some(
-        ::atlas_runtime::mock::decodes::<crate::models::DiskBackupSnapshotRestoreJob>,
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::DiskBackupSnapshotRestoreJob,
+        >,
     ),
     page_size: None,
 };
@@ -743,7 +745,7 @@ static CREATE_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     ],
     status: 200u16,
     body: Some(
-        ::atlas_runtime::mock::decodes::<
+        ::atlas_snapshots_runtime::mock::decodes::<
             crate::models::FlexBackupRestoreJobCreate20241113,
         >,
     ),
@@ -787,7 +789,9 @@ static CREATE_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     ],
     status: 200u16,
     body: Some(
-        ::atlas_runtime::mock::decodes::<crate::models::ServerlessBackupRestoreJob>,
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::ServerlessBackupRestoreJob,
+        >,
     ),
     page_size: None,
 };
@@ -878,7 +882,7 @@ static DOWNLOAD_FLEX_BACKUP: MockOperation = MockOperation {
     ],
     status: 200u16,
     body: Some(
-        ::atlas_runtime::mock::decodes::<
+        ::atlas_snapshots_runtime::mock::decodes::<
             crate::models::FlexBackupSnapshotDownloadCreate20241113,
         >,
     ),
@@ -2196,7 +2200,7 @@ static TAKE_SNAPSHOTS: MockOperation = MockOperation {
     ],
     status: 200u16,
     body: Some(
-        ::atlas_runtime::mock::decodes::<
+        ::atlas_snapshots_runtime::mock::decodes::<
             crate::models::DiskBackupOnDemandSnapshotRequest,
         >,
     ),
@@ -2249,6 +2253,10 @@ static UPDATE_BACKUP_SNAPSHOT: MockOperation = MockOperation {
         (500u16, "UNEXPECTED_ERROR"),
     ],
     status: 200u16,
-    body: Some(::atlas_runtime::mock::decodes::<crate::models::BackupSnapshotRetention>),
+    body: Some(
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::BackupSnapshotRetention,
+        >,
+    ),
     page_size: None,
 };

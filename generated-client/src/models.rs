@@ -440,7 +440,7 @@ impl ::serde::Serialize for BackupTenantSnapshotStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue for BackupTenantSnapshotStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -1708,7 +1708,7 @@ impl ::serde::Serialize for ErrorCode {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for ErrorCode {
+impl ::atlas_snapshots_runtime::__private::ParamValue for ErrorCode {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -2514,7 +2514,7 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotSnapshotType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue
+impl ::atlas_snapshots_runtime::__private::ParamValue
 for LegacyServerlessBackupSnapshotSnapshotType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2578,7 +2578,8 @@ impl ::serde::Serialize for LegacyServerlessBackupSnapshotStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for LegacyServerlessBackupSnapshotStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for LegacyServerlessBackupSnapshotStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -2730,7 +2731,7 @@ impl ::serde::Serialize for LegacyTenantSnapshotStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue for LegacyTenantSnapshotStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -3809,7 +3810,8 @@ impl ::serde::Serialize for ServerlessBackupSnapshotFrequencyType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotFrequencyType {
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ServerlessBackupSnapshotFrequencyType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -3864,7 +3866,8 @@ impl ::serde::Serialize for ServerlessBackupSnapshotSnapshotType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotSnapshotType {
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ServerlessBackupSnapshotSnapshotType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -3927,13 +3930,14 @@ impl ::serde::Serialize for ServerlessBackupSnapshotStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for ServerlessBackupSnapshotStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ServerlessBackupSnapshotStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     type Item = FlexBackupRestoreJob20241113;
 
     fn items(&self) -> &[FlexBackupRestoreJob20241113] {
@@ -3949,7 +3953,7 @@ impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     type Item = FlexBackupSnapshot20241113;
 
     fn items(&self) -> &[FlexBackupSnapshot20241113] {
@@ -3965,7 +3969,7 @@ impl ::atlas_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot20241113 {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
     type Item = ServerlessBackupRestoreJob;
 
     fn items(&self) -> &[ServerlessBackupRestoreJob] {
@@ -3981,7 +3985,7 @@ impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupRestoreJob {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
     type Item = ServerlessBackupSnapshot;
 
     fn items(&self) -> &[ServerlessBackupSnapshot] {
@@ -3997,7 +4001,7 @@ impl ::atlas_runtime::Page for PaginatedApiAtlasServerlessBackupSnapshot {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedCloudBackupReplicaSet {
+impl ::atlas_snapshots_runtime::Page for PaginatedCloudBackupReplicaSet {
     type Item = DiskBackupReplicaSet;
 
     fn items(&self) -> &[DiskBackupReplicaSet] {
@@ -4013,7 +4017,7 @@ impl ::atlas_runtime::Page for PaginatedCloudBackupReplicaSet {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedCloudBackupRestoreJob {
+impl ::atlas_snapshots_runtime::Page for PaginatedCloudBackupRestoreJob {
     type Item = DiskBackupSnapshotRestoreJob;
 
     fn items(&self) -> &[DiskBackupSnapshotRestoreJob] {
@@ -4029,7 +4033,7 @@ impl ::atlas_runtime::Page for PaginatedCloudBackupRestoreJob {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
+impl ::atlas_snapshots_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
     type Item = LegacyServerlessBackupSnapshot;
 
     fn items(&self) -> &[LegacyServerlessBackupSnapshot] {
@@ -4045,7 +4049,7 @@ impl ::atlas_runtime::Page for PaginatedLegacyServerlessBackupSnapshot {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedLegacyTenantSnapshot {
+impl ::atlas_snapshots_runtime::Page for PaginatedLegacyTenantSnapshot {
     type Item = LegacyTenantSnapshot;
 
     fn items(&self) -> &[LegacyTenantSnapshot] {
@@ -4061,7 +4065,7 @@ impl ::atlas_runtime::Page for PaginatedLegacyTenantSnapshot {
     }
 }
 
-impl ::atlas_runtime::Page for PaginatedTenantSnapshot {
+impl ::atlas_snapshots_runtime::Page for PaginatedTenantSnapshot {
     type Item = BackupTenantSnapshot;
 
     fn items(&self) -> &[BackupTenantSnapshot] {

@@ -4,7 +4,7 @@
 //! Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -655,48 +655,48 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_backup_restore_job`](crate::Client::get_backup_restore_job) until
     /// `finishedAt` is set, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or
-    /// `cancelled` is `true`, or `expired` is `true`. Gives up with
-    /// [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline
-    /// passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `failed` is `true`,
+    /// or `cancelled` is `true`, or `expired` is `true`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     pub fn wait_until_restore_job_finished(
         &self,
         group_id: impl ::std::convert::Into<String>,
         cluster_name: impl ::std::convert::Into<String>,
         restore_job_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::DiskBackupSnapshotRestoreJob,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "restoreJobFinished",
             operation: "getBackupRestoreJob",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "finishedAt",
-                    test: ::atlas_runtime::__private::MatchTest::Present,
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Present,
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "failed",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "cancelled",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "expired",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
             ],
         };
         let group_id = group_id.into();
         let cluster_name = cluster_name.into();
         let restore_job_id = restore_job_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -715,39 +715,44 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster)
     /// until `status` is `"completed"`, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives
-    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
-    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `status` is
+    /// `"failed"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     pub fn wait_until_sharded_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
         cluster_name: impl ::std::convert::Into<String>,
         snapshot_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::DiskBackupShardedClusterSnapshot,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "shardedClusterSnapshotCompleted",
             operation: "getBackupShardedCluster",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"completed\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"completed\"",
+                    ),
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"failed\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"failed\"",
+                    ),
                 },
             ],
         };
         let group_id = group_id.into();
         let cluster_name = cluster_name.into();
         let snapshot_id = snapshot_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -765,39 +770,44 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot)
     /// until `status` is `"completed"`, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"failed"`. Gives
-    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
-    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `status` is
+    /// `"failed"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     pub fn wait_until_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
         cluster_name: impl ::std::convert::Into<String>,
         snapshot_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::DiskBackupReplicaSet,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "clusterSnapshotCompleted",
             operation: "getClusterBackupSnapshot",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"completed\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"completed\"",
+                    ),
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"failed\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"failed\"",
+                    ),
                 },
             ],
         };
         let group_id = group_id.into();
         let cluster_name = cluster_name.into();
         let snapshot_id = snapshot_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -816,39 +826,44 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_flex_backup_snapshot`](crate::Client::get_flex_backup_snapshot) until
     /// `status` is `"COMPLETED"`, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives
-    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
-    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `status` is
+    /// `"FAILED"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     pub fn wait_until_flex_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
         name: impl ::std::convert::Into<String>,
         snapshot_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::FlexBackupSnapshot20241113,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "flexSnapshotCompleted",
             operation: "getFlexBackupSnapshot",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"COMPLETED\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"COMPLETED\"",
+                    ),
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"FAILED\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"FAILED\"",
+                    ),
                 },
             ],
         };
         let group_id = group_id.into();
         let name = name.into();
         let snapshot_id = snapshot_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -866,39 +881,44 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) until `status`
     /// is `"COMPLETED"`, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `status` is `"FAILED"`. Gives
-    /// up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's
-    /// deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `status` is
+    /// `"FAILED"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     pub fn wait_until_flex_restore_job_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
         name: impl ::std::convert::Into<String>,
         restore_job_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::FlexBackupRestoreJob20241113,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "flexRestoreJobCompleted",
             operation: "getFlexRestoreJob",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"COMPLETED\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"COMPLETED\"",
+                    ),
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "status",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("\"FAILED\""),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"FAILED\"",
+                    ),
                 },
             ],
         };
         let group_id = group_id.into();
         let name = name.into();
         let restore_job_id = restore_job_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -917,10 +937,10 @@ impl crate::Client {
     ///
     /// Polls [`Client::get_serverless_restore_job`](crate::Client::get_serverless_restore_job)
     /// until `finishedAt` is set, and returns that answer. Ends with
-    /// [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when `failed` is `true`, or
-    /// `cancelled` is `true`, or `expired` is `true`. Gives up with
-    /// [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the policy's deadline
-    /// passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `failed` is `true`,
+    /// or `cancelled` is `true`, or `expired` is `true`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
     #[deprecated(
         note = "Sunset on 2026-01-22; use [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) instead."
     )]
@@ -930,39 +950,39 @@ impl crate::Client {
         group_id: impl ::std::convert::Into<String>,
         cluster_name: impl ::std::convert::Into<String>,
         restore_job_id: impl ::std::convert::Into<String>,
-    ) -> ::atlas_runtime::Waiter<
+    ) -> ::atlas_snapshots_runtime::Waiter<
         '_,
         super::models::ServerlessBackupRestoreJob,
         super::models::ApiError,
     > {
-        const WAITER: ::atlas_runtime::__private::WaiterInfo = ::atlas_runtime::__private::WaiterInfo {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
             name: "serverlessRestoreJobFinished",
             operation: "getServerlessRestoreJob",
             success: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "finishedAt",
-                    test: ::atlas_runtime::__private::MatchTest::Present,
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Present,
                 },
             ],
             failure: &[
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "failed",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "cancelled",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
-                ::atlas_runtime::__private::Matcher {
+                ::atlas_snapshots_runtime::__private::Matcher {
                     property: "expired",
-                    test: ::atlas_runtime::__private::MatchTest::Equals("true"),
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals("true"),
                 },
             ],
         };
         let group_id = group_id.into();
         let cluster_name = cluster_name.into();
         let restore_job_id = restore_job_id.into();
-        ::atlas_runtime::Waiter::new(
+        ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
             Box::new(move || {
                 let request = self
@@ -1039,7 +1059,9 @@ impl<'a> CancelBackupRestoreJob<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -1143,7 +1165,9 @@ impl<'a> CreateBackupRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupSnapshotRestoreJob,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1244,7 +1268,9 @@ impl<'a> CreateFlexRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::FlexBackupRestoreJob20241113,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1341,7 +1367,9 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ServerlessBackupRestoreJob,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1434,7 +1462,9 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -1542,7 +1572,9 @@ impl<'a> DownloadFlexBackup<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::FlexBackupRestoreJob20241113,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1633,7 +1665,9 @@ impl<'a> GetBackupRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshotRestoreJob>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupSnapshotRestoreJob,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1734,7 +1768,9 @@ impl<'a> GetBackupShardedCluster<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupShardedClusterSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupShardedClusterSnapshot,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1863,7 +1899,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::BackupTenantSnapshot>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -1974,7 +2010,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2102,7 +2138,9 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::FlexBackupSnapshot20241113>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::FlexBackupSnapshot20241113,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2208,7 +2246,9 @@ impl<'a> GetFlexRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::FlexBackupRestoreJob20241113>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::FlexBackupRestoreJob20241113,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2328,7 +2368,9 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ServerlessBackupSnapshot,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2440,7 +2482,9 @@ impl<'a> GetServerlessRestoreJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::ServerlessBackupRestoreJob>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ServerlessBackupRestoreJob,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2569,7 +2613,9 @@ impl<'a> ListBackupRestoreJobs<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupRestoreJob>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedCloudBackupRestoreJob,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2613,12 +2659,12 @@ impl<'a> ListBackupRestoreJobs<'a> {
     }
 }
 
-impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListBackupRestoreJobs<'a> {
     type Page = super::models::PaginatedCloudBackupRestoreJob;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -2630,7 +2676,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupRestoreJobs<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -2699,7 +2745,7 @@ impl<'a> ListBackupShardedClusters<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedCloudBackupShardedClusterSnapshot,
         >,
         super::Error,
@@ -2851,7 +2897,9 @@ impl<'a> ListBackupSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::PaginatedCloudBackupReplicaSet>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedCloudBackupReplicaSet,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -2904,12 +2952,12 @@ impl<'a> ListBackupSnapshots<'a> {
     }
 }
 
-impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListBackupSnapshots<'a> {
     type Page = super::models::PaginatedCloudBackupReplicaSet;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -2921,7 +2969,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListBackupSnapshots<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3045,7 +3093,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::PaginatedTenantSnapshot>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -3096,12 +3144,12 @@ impl<'a> ListClusterBackupSnapshots<'a> {
 }
 
 #[allow(deprecated)]
-impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
     type Page = super::models::PaginatedTenantSnapshot;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -3113,7 +3161,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListClusterBackupSnapshots<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3236,7 +3284,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedApiAtlasFlexBackupSnapshot20241113,
         >,
         super::Error,
@@ -3283,12 +3331,12 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     }
 }
 
-impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
     type Page = super::models::PaginatedApiAtlasFlexBackupSnapshot20241113;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -3300,7 +3348,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexBackupSnapshots<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3400,7 +3448,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113,
         >,
         super::Error,
@@ -3441,12 +3489,12 @@ impl<'a> ListFlexRestoreJobs<'a> {
     }
 }
 
-impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListFlexRestoreJobs<'a> {
     type Page = super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -3458,7 +3506,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListFlexRestoreJobs<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3582,7 +3630,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedApiAtlasServerlessBackupSnapshot,
         >,
         super::Error,
@@ -3635,12 +3683,12 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
 }
 
 #[allow(deprecated)]
-impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
     type Page = super::models::PaginatedApiAtlasServerlessBackupSnapshot;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -3652,7 +3700,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshots<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3753,7 +3801,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedApiAtlasServerlessBackupRestoreJob,
         >,
         super::Error,
@@ -3800,12 +3848,12 @@ impl<'a> ListServerlessRestoreJobs<'a> {
 }
 
 #[allow(deprecated)]
-impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
     type Page = super::models::PaginatedApiAtlasServerlessBackupRestoreJob;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -3817,7 +3865,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessRestoreJobs<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -3894,7 +3942,7 @@ impl<'a> TakeSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::DiskBackupSnapshot>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -3998,7 +4046,7 @@ impl<'a> UpdateBackupSnapshot<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::DiskBackupReplicaSet>,
         super::Error,
     > {
         let request = self.runtime_request();

@@ -5,7 +5,7 @@
 //! authentication only.
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -228,7 +228,9 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::LegacyServerlessBackupSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::LegacyServerlessBackupSnapshot,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -359,7 +361,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::LegacyTenantSnapshot>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -519,7 +521,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<
+        ::atlas_snapshots_runtime::ResponseValue<
             super::models::PaginatedLegacyServerlessBackupSnapshot,
         >,
         super::Error,
@@ -572,12 +574,12 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
 }
 
 #[allow(deprecated)]
-impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
     type Page = super::models::PaginatedLegacyServerlessBackupSnapshot;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -589,7 +591,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListServerlessBackupSnapshotsV1<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()
@@ -709,7 +711,9 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::PaginatedLegacyTenantSnapshot>,
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedLegacyTenantSnapshot,
+        >,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -760,12 +764,12 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
 }
 
 #[allow(deprecated)]
-impl<'a> ::atlas_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
     type Page = super::models::PaginatedLegacyTenantSnapshot;
     type ErrorBody = super::models::ApiError;
 
-    fn walk(&self) -> ::atlas_runtime::__private::Walk {
-        ::atlas_runtime::__private::Walk::new(
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
             self.client,
             &Self::OPERATION,
             self.page_num.map_or(1, i64::from),
@@ -777,7 +781,7 @@ impl<'a> ::atlas_runtime::ListRequest for ListTenantBackupSnapshotsV1<'a> {
         mut self,
         page: i64,
     ) -> impl ::std::future::Future<
-        Output = ::atlas_runtime::__private::PageResult<Self>,
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
     > {
         self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
         self.send()

@@ -121,7 +121,7 @@ impl fmt::Debug for Redactions {
 /// How a client proves who it is.
 ///
 /// ```
-/// use atlas_runtime::{CredentialKind, Credentials};
+/// use atlas_snapshots_runtime::{CredentialKind, Credentials};
 /// let credentials = Credentials::digest("public-key", "private-key");
 /// assert_eq!(credentials.kind(), CredentialKind::Digest);
 /// assert!(!format!("{credentials:?}").contains("private-key"));

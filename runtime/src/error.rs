@@ -415,7 +415,7 @@ impl std::fmt::Display for PagingProblem {
 /// level says one thing, so nothing is printed twice.
 ///
 /// ```
-/// use atlas_runtime::ErrorChain;
+/// use atlas_snapshots_runtime::ErrorChain;
 /// #[derive(Debug)]
 /// struct Outer(std::io::Error);
 /// impl std::fmt::Display for Outer {

@@ -9,7 +9,7 @@ use std::time::Duration;
 /// What one request does differently from its client. Unset parts keep the client's setting.
 ///
 /// ```
-/// use atlas_runtime::{RequestOptions, RetryPolicy};
+/// use atlas_snapshots_runtime::{RequestOptions, RetryPolicy};
 /// use std::time::Duration;
 /// let options = RequestOptions::new()
 ///     .timeout(Duration::from_secs(5))

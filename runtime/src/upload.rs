@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// that resends the request after a challenge (Digest, on its first call) cannot resend it.
 ///
 /// ```
-/// # use atlas_runtime::Upload;
+/// # use atlas_snapshots_runtime::Upload;
 /// let report = Upload::bytes("a,b\n1,2\n")
 ///     .file_name("report.csv")
 ///     .content_type("text/csv");

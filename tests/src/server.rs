@@ -324,7 +324,7 @@ fn router(shared: Arc<Shared>) -> Router {
     }
     router
         .route(
-            atlas_runtime::TOKEN_PATH,
+            atlas_snapshots_runtime::TOKEN_PATH,
             post(
                 |State(shared): State<Arc<Shared>>, headers: HeaderMap, body: String| async move {
                     shared.auth.token_endpoint(&headers, &body)

@@ -5,12 +5,14 @@
 //! refusals as typed errors), credentials from the environment, the v1.0 operations' Digest-only
 //! rule, and secrets kept out of every `Debug`, `Display` and log line.
 
-use atlas_runtime::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY};
 use atlas_snapshots::models::ErrorCode;
 use atlas_snapshots::{
     AuthError, AuthKind, CredentialKind, Credentials, CredentialsError, TokenError,
 };
 use atlas_snapshots::{BuildError, Client, Error, ErrorChain};
+use atlas_snapshots_runtime::{
+    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
+};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -829,7 +829,7 @@ async fn a_flex_snapshot_waiter_ends_on_its_typed_status() {
 /// `send()` of a 202 operation takes: the body is decoded, the status kept.
 #[tokio::test]
 async fn a_202_answer_decodes_its_body_and_keeps_its_status() {
-    use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
+    use atlas_snapshots_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
     use workspace_tests::Spec;
     let error = |status: u16, code: &str| json!({"content": {"application/json": {"example": {"error": status, "errorCode": code}}}});
     let doc = json!({

@@ -120,7 +120,7 @@ async fn a_failed_head_request_is_retried_as_a_safe_method() {
     let client = Client::builder()
         .base_url(&base)
         .retry_policy(
-            atlas_runtime::RetryPolicy::default()
+            atlas_snapshots_runtime::RetryPolicy::default()
                 .initial_backoff(std::time::Duration::from_millis(1)),
         )
         .build()

@@ -3,8 +3,8 @@
 //! string, ranges of `itemsPerPage`/`pageNum` enforced, and the API-version pin applied per
 //! operation. Every refusal is checked to have sent nothing.
 
-use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use atlas_snapshots::{Client, Error};
+use atlas_snapshots_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use workspace_tests::ids::*;
 use workspace_tests::StandIn;
 
@@ -423,7 +423,7 @@ async fn dot_segment_path_values_are_refused_before_sending() {
         request.path_param("value", value, &[]);
         let result = request.send::<serde_json::Value, serde_json::Value>().await;
         match result {
-            Err(atlas_runtime::Error::InvalidRequest {
+            Err(atlas_snapshots_runtime::Error::InvalidRequest {
                 operation,
                 problems,
             }) => {

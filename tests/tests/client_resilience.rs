@@ -5,10 +5,10 @@
 //! enum values the spec does not list, and refused API versions each end in a typed answer
 //! naming the operation; and every attempt is traced in a span of its own.
 
-use atlas_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use atlas_snapshots::models::ServerlessBackupSnapshotStatus;
 use atlas_snapshots::RetryPolicy;
 use atlas_snapshots::{Client, Error};
+use atlas_snapshots_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

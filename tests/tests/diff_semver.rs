@@ -77,7 +77,7 @@ fn generated_surface(label: &str) -> String {
         .replace("::std::option::", "")
         .replace("super::models::", "")
         .replace("::bytes::", "")
-        .replace("::atlas_runtime::", "")
+        .replace("::atlas_snapshots_runtime::", "")
         .replace("crate::", "")
         .replace(",)", ")")
 }

@@ -17,7 +17,7 @@ use std::process::{Command, ExitCode};
 /// The crates whose public API is recorded, with their library names.
 const CRATES: &[(&str, &str)] = &[
     ("atlas-snapshots", "atlas_snapshots"),
-    ("atlas-runtime", "atlas_runtime"),
+    ("atlas-snapshots-runtime", "atlas_snapshots_runtime"),
 ];
 
 /// Where the reviewed listings live, relative to the repository root.

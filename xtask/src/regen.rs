@@ -26,7 +26,7 @@ pub struct RegenArgs {
     /// paths the generator writes; files at other paths are left alone.
     #[arg(long)]
     force: bool,
-    /// Make the standalone crate depend on this published version of `atlas-runtime` instead
+    /// Make the standalone crate depend on this published version of `atlas-snapshots-runtime` instead
     /// of the runtime crate of this checkout.
     #[arg(
         long,

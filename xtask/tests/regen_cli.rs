@@ -240,7 +240,7 @@ fn standalone_crate_then_check() {
     let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(lib.contains("pub mod v1;"), "{lib}");
     assert!(
-        lib.contains("pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;"),
+        lib.contains("pub type ClientBuilder = ::atlas_snapshots_runtime::ClientBuilder<Client>;"),
         "{lib}"
     );
 
@@ -280,7 +280,9 @@ fn a_published_runtime_version_can_be_asked_for() {
     assert!(output.status.success(), "{}", stderr(&output));
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
-        manifest.contains("atlas-runtime = { version = \"0.4.2\", default-features = false }"),
+        manifest.contains(
+            "atlas-snapshots-runtime = { version = \"0.4.2\", default-features = false }"
+        ),
         "{manifest}"
     );
     assert!(!manifest.contains("path ="), "{manifest}");

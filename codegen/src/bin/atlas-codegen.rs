@@ -24,7 +24,7 @@ struct Args {
     /// The package name (by default the spec's `info.title` in kebab case).
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
-    /// Depend on this published version of the runtime crate, `atlas-runtime`.
+    /// Depend on this published version of the runtime crate, `atlas-snapshots-runtime`.
     #[arg(long, value_name = "VERSION")]
     runtime_version: Option<String>,
     /// Depend on the runtime crate in this folder (a checkout's `runtime/`); the manifest names it

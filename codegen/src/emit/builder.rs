@@ -265,7 +265,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 /// without holding the whole answer in memory.
                 pub async fn send_stream(
                     self,
-                ) -> Result<::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>, super::Error> {
+                ) -> Result<::atlas_snapshots_runtime::ResponseValue<::atlas_snapshots_runtime::ByteStream>, super::Error> {
                     self.runtime_request().send_stream().await
                 }
             }
@@ -493,7 +493,7 @@ fn auth_kind(scheme: &SecurityScheme) -> TokenStream {
             quote! {
                 AuthKind::ApiKey {
                     name: #name,
-                    location: ::atlas_runtime::ApiKeyLocation::#location,
+                    location: ::atlas_snapshots_runtime::ApiKeyLocation::#location,
                 }
             }
         }
@@ -507,13 +507,13 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
     let may_be_empty = may_be_empty(op) && super::pagination::page_type(op).is_none();
     match distinct_received(op).as_slice() {
         [] => (
-            quote!(::atlas_runtime::ResponseValue<()>),
+            quote!(::atlas_snapshots_runtime::ResponseValue<()>),
             quote!(request.send_empty().await),
         ),
         [Body::Json(single)] if !may_be_empty => {
             let ty = rust_type(single, models);
             (
-                quote!(::atlas_runtime::ResponseValue<#ty>),
+                quote!(::atlas_snapshots_runtime::ResponseValue<#ty>),
                 quote!(request.send().await),
             )
         }
@@ -522,11 +522,11 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
             let decode = single.decode(models);
             if may_be_empty {
                 (
-                    quote!(::atlas_runtime::ResponseValue<Option<#ty>>),
+                    quote!(::atlas_snapshots_runtime::ResponseValue<Option<#ty>>),
                     quote! {
                         let raw = request.send_raw().await?;
                         if raw.bytes().is_empty() {
-                            return Ok(::atlas_runtime::ResponseValue::new(
+                            return Ok(::atlas_snapshots_runtime::ResponseValue::new(
                                 raw.status(),
                                 raw.headers().clone(),
                                 None,
@@ -537,7 +537,7 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
                 )
             } else {
                 (
-                    quote!(::atlas_runtime::ResponseValue<#ty>),
+                    quote!(::atlas_snapshots_runtime::ResponseValue<#ty>),
                     quote! {
                         let raw = request.send_raw().await?;
                         #decode
@@ -569,7 +569,7 @@ fn response_handling(op: &Operation, models: &TokenStream) -> (TokenStream, Toke
                     quote!(_ => #decode,)
                 });
             (
-                quote!(::atlas_runtime::ResponseValue<#enum_name>),
+                quote!(::atlas_snapshots_runtime::ResponseValue<#enum_name>),
                 quote! {
                     let raw = request.send_raw().await?;
                     match raw.version() {

@@ -83,7 +83,7 @@ impl ToTokens for CrateRoot<'_> {
         });
         let marks = scheme_marks(model).into_iter().map(|mark| {
             let mark = format_ident!("{mark}");
-            quote!(impl ::atlas_runtime::schemes::#mark for Client {})
+            quote!(impl ::atlas_snapshots_runtime::schemes::#mark for Client {})
         });
         let token = token_consts(model);
         let env_prefix = env_prefix(model);
@@ -100,7 +100,7 @@ impl ToTokens for CrateRoot<'_> {
             })
             .then(|| {
                 quote!(
-                    pub use ::atlas_runtime::Upload;
+                    pub use ::atlas_snapshots_runtime::Upload;
                 )
             });
         // Named by `send_stream()` of the operations that answer with something other than JSON.
@@ -110,7 +110,7 @@ impl ToTokens for CrateRoot<'_> {
             .any(super::builder::streams_answer)
             .then(|| {
                 quote!(
-                    pub use ::atlas_runtime::{ByteStream, Progress, StreamError};
+                    pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};
                 )
             });
         tokens.extend(quote! {
@@ -134,7 +134,7 @@ impl ToTokens for CrateRoot<'_> {
             #[rustfmt::skip]
             pub mod mock;
 
-            pub use ::atlas_runtime::{
+            pub use ::atlas_snapshots_runtime::{
                 http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
                 CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
                 ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
@@ -146,12 +146,12 @@ impl ToTokens for CrateRoot<'_> {
             #[doc = #client_doc]
             #[derive(Debug, Clone)]
             pub struct Client {
-                base: ::atlas_runtime::BaseClient,
+                base: ::atlas_snapshots_runtime::BaseClient,
             }
 
             /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
             /// retries. Made by [`Client::builder`].
-            pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+            pub type ClientBuilder = ::atlas_snapshots_runtime::ClientBuilder<Client>;
 
             impl Client {
                 /// Settings for a client, starting from the defaults: the spec's server, no
@@ -167,7 +167,7 @@ impl ToTokens for CrateRoot<'_> {
             }
 
             impl ::std::ops::Deref for Client {
-                type Target = ::atlas_runtime::BaseClient;
+                type Target = ::atlas_snapshots_runtime::BaseClient;
 
                 fn deref(&self) -> &Self::Target {
                     &self.base
@@ -175,14 +175,14 @@ impl ToTokens for CrateRoot<'_> {
             }
 
             #[doc(hidden)]
-            impl ::atlas_runtime::__private::ApiClient for Client {
+            impl ::atlas_snapshots_runtime::__private::ApiClient for Client {
                 const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
                 const USER_AGENT: &'static str =
                     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
                 #token
                 #env_prefix
 
-                fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
+                fn from_base(base: ::atlas_snapshots_runtime::BaseClient) -> Self {
                     Client { base }
                 }
             }
@@ -190,7 +190,7 @@ impl ToTokens for CrateRoot<'_> {
             #(#marks)*
 
             /// The error every operation returns: the runtime's error with this API's error body.
-            pub type Error = ::atlas_runtime::Error<#error_body>;
+            pub type Error = ::atlas_snapshots_runtime::Error<#error_body>;
 
             /// The server the spec names, used when a client is built without a base URL.
             pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -356,7 +356,7 @@ fn error_body_impl(model: &ApiModel) -> TokenStream {
     ];
     let name = ident(&name.0);
     quote! {
-        impl ::atlas_runtime::ApiErrorBody for models::#name {
+        impl ::atlas_snapshots_runtime::ApiErrorBody for models::#name {
             #code
             #(#methods)*
         }

@@ -219,14 +219,14 @@ fn decoders(model: &ApiModel) -> Vec<Part<'_>> {
                 //! The `Deserialize` impls of the models in [`models`](super::models), written out
                 //! instead of derived. Each struct implements the runtime's `de::Object` (its wire
                 //! names and a `from_map` that stores each property) and decodes through
-                //! `atlas_runtime::__private::de::object`, the one visitor all of them share:
+                //! `atlas_snapshots_runtime::__private::de::object`, the one visitor all of them share:
                 //! `#[derive(Deserialize)]` would write a visitor, a sequence visitor and a field
                 //! visitor for every struct, and across hundreds of models that code was most of the
                 //! time it took to type-check the crate.
 
                 // With a feature per tag, the models that use one may all be compiled out.
                 #[allow(unused_imports)]
-                use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+                use ::atlas_snapshots_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
                 #[allow(unused_imports)]
                 use ::serde::{de::MapAccess, Deserialize, Deserializer};
             }
@@ -251,7 +251,7 @@ fn encoders(model: &ApiModel) -> Vec<Part<'_>> {
                 //! it took to type-check the crate.
 
                 #[allow(unused_imports)]
-                use ::atlas_runtime::__private::ser::{present, Fields};
+                use ::atlas_snapshots_runtime::__private::ser::{present, Fields};
                 #[allow(unused_imports)]
                 use ::serde::{Serialize, Serializer};
             }
@@ -516,7 +516,7 @@ fn error_body_type(model: &ApiModel) -> TokenStream {
 fn operation_imports() -> TokenStream {
     quote! {
         #[allow(unused_imports)]
-        use ::atlas_runtime::{
+        use ::atlas_snapshots_runtime::{
             __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
             AuthKind, AuthScheme, RequestOptions,
         };

@@ -84,7 +84,10 @@ pub fn manifest(
         doc.insert("workspace", Item::Table(Table::new()));
     }
     let mut dependencies = Table::new();
-    dependencies.insert("atlas-runtime", runtime_dependency(&settings.runtime));
+    dependencies.insert(
+        "atlas-snapshots-runtime",
+        runtime_dependency(&settings.runtime),
+    );
     for (name, version, features) in GENERATED_CODE_DEPENDENCIES {
         let mut dependency = InlineTable::new();
         dependency.insert("version", (*version).into());
@@ -120,10 +123,12 @@ fn features(tag_features: &BTreeMap<String, String>) -> Table {
     }
     features.insert("default", value(default));
     for feature in TLS_FEATURES {
-        let forwarded: Array = [format!("atlas-runtime/{feature}")].into_iter().collect();
+        let forwarded: Array = [format!("atlas-snapshots-runtime/{feature}")]
+            .into_iter()
+            .collect();
         features.insert(feature, value(forwarded));
     }
-    let mock: Array = ["atlas-runtime/mock"].into_iter().collect();
+    let mock: Array = ["atlas-snapshots-runtime/mock"].into_iter().collect();
     features.insert("mock", value(mock));
     if !tag_features.is_empty() {
         let all: Array = tag_features.keys().map(String::as_str).collect();
@@ -201,7 +206,7 @@ mod tests {
         assert!(by_path.starts_with("# @generated\n"), "{by_path}");
         assert_eq!(doc["package"]["name"].as_str(), Some("my-client"));
         assert_eq!(
-            doc["dependencies"]["atlas-runtime"]["path"].as_str(),
+            doc["dependencies"]["atlas-snapshots-runtime"]["path"].as_str(),
             Some("/src/checkout/runtime \"quoted\"")
         );
         assert!(doc.get("workspace").is_some(), "standalone by default");
@@ -212,11 +217,11 @@ mod tests {
         );
         let doc: DocumentMut = by_version.parse().unwrap();
         assert_eq!(
-            doc["dependencies"]["atlas-runtime"]["version"].as_str(),
+            doc["dependencies"]["atlas-snapshots-runtime"]["version"].as_str(),
             Some("0.3")
         );
         assert_eq!(
-            doc["dependencies"]["atlas-runtime"]["default-features"].as_bool(),
+            doc["dependencies"]["atlas-snapshots-runtime"]["default-features"].as_bool(),
             Some(false)
         );
         assert_eq!(
@@ -224,7 +229,7 @@ mod tests {
                 .as_array()
                 .and_then(|a| a.get(0))
                 .and_then(|v| v.as_str()),
-            Some("atlas-runtime/native-tls")
+            Some("atlas-snapshots-runtime/native-tls")
         );
         assert_eq!(
             doc["dependencies"]["chrono"]["default-features"].as_bool(),

@@ -52,7 +52,9 @@ impl ToTokens for MockModule<'_> {
             .map(|ty| rust_type(ty, &quote!(crate::models)))
             .unwrap_or_else(|| quote!(::serde_json::Value));
         let code = super::crate_root::error_code_type(model, &quote!(crate::models))
-            .unwrap_or_else(|| quote!(<#error_body as ::atlas_runtime::ApiErrorBody>::Code));
+            .unwrap_or_else(
+                || quote!(<#error_body as ::atlas_snapshots_runtime::ApiErrorBody>::Code),
+            );
         let methods = operations.iter().map(|op| MockMethod {
             model,
             op,
@@ -70,11 +72,11 @@ impl ToTokens for MockModule<'_> {
             //! versioned `Accept`, parameter patterns and limits, the request body), and a
             //! request the API would refuse fails the test when the server is dropped.
 
-            pub use ::atlas_runtime::mock::{Expectation, Violation};
+            pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 
             // With a feature per tag, every table that uses one may be compiled out.
             #[allow(unused_imports)]
-            use ::atlas_runtime::{
+            use ::atlas_snapshots_runtime::{
                 __private::{Check, Pattern},
                 mock::{MockOperation, MockParam, ParamIn, ValueKind},
             };
@@ -87,13 +89,13 @@ impl ToTokens for MockModule<'_> {
             /// server it dereferences to (`uri`, `violations`, …).
             #[derive(Debug)]
             pub struct MockServer {
-                inner: ::atlas_runtime::mock::MockServer,
+                inner: ::atlas_snapshots_runtime::mock::MockServer,
             }
 
             impl MockServer {
                 /// Starts a server with no expectations.
                 pub async fn start() -> Self {
-                    MockServer { inner: ::atlas_runtime::mock::MockServer::start(API_ERRORS).await }
+                    MockServer { inner: ::atlas_snapshots_runtime::mock::MockServer::start(API_ERRORS).await }
                 }
 
                 /// Client settings with the server's URL as base URL, to add credentials to.
@@ -116,7 +118,7 @@ impl ToTokens for MockModule<'_> {
             }
 
             impl ::std::ops::Deref for MockServer {
-                type Target = ::atlas_runtime::mock::MockServer;
+                type Target = ::atlas_snapshots_runtime::mock::MockServer;
 
                 fn deref(&self) -> &Self::Target {
                     &self.inner
@@ -194,7 +196,7 @@ impl ToTokens for MockMethod<'_> {
             args.push(quote!(#name: #ty));
             values.push(match &param.ty {
                 TypeRef::Primitive(Primitive::String) => quote!(#name #convert),
-                _ => quote!(::atlas_runtime::__private::ParamValue::to_param(&#name)),
+                _ => quote!(::atlas_snapshots_runtime::__private::ParamValue::to_param(&#name)),
             });
         }
         let given = if args.is_empty() {
@@ -256,9 +258,11 @@ impl ToTokens for MockTable<'_, '_> {
             Some([content]) => match content.encoding {
                 BodyEncoding::Json => {
                     let ty = rust_type(&content.body, &quote!(crate::models));
-                    quote!(Some(::atlas_runtime::mock::decodes::<#ty>))
+                    quote!(Some(::atlas_snapshots_runtime::mock::decodes::<#ty>))
                 }
-                BodyEncoding::Form { .. } => quote!(Some(::atlas_runtime::mock::form_decodes)),
+                BodyEncoding::Form { .. } => {
+                    quote!(Some(::atlas_snapshots_runtime::mock::form_decodes))
+                }
                 BodyEncoding::Multipart { .. } | BodyEncoding::Raw => quote!(None),
             },
             _ => quote!(None),

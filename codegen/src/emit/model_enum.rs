@@ -81,7 +81,7 @@ impl ToTokens for ModelEnum<'_> {
 
             #allow_deprecated
             #[doc(hidden)]
-            impl ::atlas_runtime::__private::ParamValue for #name {
+            impl ::atlas_snapshots_runtime::__private::ParamValue for #name {
                 fn to_param(&self) -> String {
                     self.as_str().to_owned()
                 }

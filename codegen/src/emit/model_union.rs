@@ -170,18 +170,18 @@ impl ToTokens for ModelUntagged<'_> {
             .then(|| {
                 let arms = self.union.variants.iter().map(|v| {
                     let variant = ident(&v.ident.0);
-                    quote!(Self::#variant(value) => ::atlas_runtime::__private::ParamValue::to_param(value),)
+                    quote!(Self::#variant(value) => ::atlas_snapshots_runtime::__private::ParamValue::to_param(value),)
                 });
                 let allow_deprecated = (def.deprecated || self.deprecated_variant)
                     .then(|| quote!(#[allow(deprecated)]));
                 quote! {
                     #allow_deprecated
                     #[doc(hidden)]
-                    impl ::atlas_runtime::__private::ParamValue for #name {
+                    impl ::atlas_snapshots_runtime::__private::ParamValue for #name {
                         fn to_param(&self) -> String {
                             match self {
                                 #(#arms)*
-                                Self::Unknown(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
+                                Self::Unknown(value) => ::atlas_snapshots_runtime::__private::ParamValue::to_param(value),
                             }
                         }
                     }
@@ -277,7 +277,7 @@ impl ToTokens for UntaggedDeserialize<'_> {
             #allow_deprecated
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+                    use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
                     const SHAPES: &[Shape] = &[#(#shapes),*];
                     let value = ::serde_json::Value::deserialize(deserializer)?;
                     for index in candidates(&value, SHAPES) {

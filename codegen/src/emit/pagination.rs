@@ -95,7 +95,7 @@ fn page_impl(
         None => quote!(None),
     };
     quote! {
-        impl ::atlas_runtime::Page for #page {
+        impl ::atlas_snapshots_runtime::Page for #page {
             type Item = #item;
             fn items(&self) -> &[#item] {
                 #items
@@ -155,18 +155,18 @@ pub fn list_request_impl(op: &Operation, error_body: &TokenStream) -> TokenStrea
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #allow_deprecated
-        impl<'a> ::atlas_runtime::ListRequest for #name<'a> {
+        impl<'a> ::atlas_snapshots_runtime::ListRequest for #name<'a> {
             type Page = super::models::#page;
             type ErrorBody = #error_body;
 
-            fn walk(&self) -> ::atlas_runtime::__private::Walk {
-                ::atlas_runtime::__private::Walk::new(self.client, &Self::OPERATION, #first, #size)
+            fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+                ::atlas_snapshots_runtime::__private::Walk::new(self.client, &Self::OPERATION, #first, #size)
             }
 
             fn send_page(
                 mut self,
                 page: i64,
-            ) -> impl ::std::future::Future<Output = ::atlas_runtime::__private::PageResult<Self>> {
+            ) -> impl ::std::future::Future<Output = ::atlas_snapshots_runtime::__private::PageResult<Self>> {
                 self.#page_field = Some(#next);
                 self.send()
             }

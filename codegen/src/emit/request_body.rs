@@ -10,7 +10,7 @@ use crate::model::{BodyEncoding, MultipartPart, Operation, PartKind, RequestCont
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
-const UPLOAD: &str = "::atlas_runtime::Upload";
+const UPLOAD: &str = "::atlas_snapshots_runtime::Upload";
 
 fn upload() -> TokenStream {
     UPLOAD.parse().expect("a path")
@@ -186,9 +186,9 @@ fn encode_content(content: &RequestContent, body: TokenStream) -> TokenStream {
                 );
                 let explode = field.explode;
                 quote! {
-                    ::atlas_runtime::__private::FormField {
+                    ::atlas_snapshots_runtime::__private::FormField {
                         name: #name,
-                        style: ::atlas_runtime::__private::FormStyle::#style,
+                        style: ::atlas_snapshots_runtime::__private::FormStyle::#style,
                         explode: #explode,
                     }
                 }
@@ -203,7 +203,7 @@ fn encode_content(content: &RequestContent, body: TokenStream) -> TokenStream {
             let fills = parts.iter().map(|part| fill_part(part, &quote!(parts)));
             quote! {
                 let parts = #body;
-                let mut form = ::atlas_runtime::__private::Multipart::new();
+                let mut form = ::atlas_snapshots_runtime::__private::Multipart::new();
                 #(#fills)*
                 request.multipart_body(form);
             }

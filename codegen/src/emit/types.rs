@@ -116,7 +116,7 @@ impl<'m> Body<'m> {
                 quote!(raw.decode::<#ty, _>())
             }
             Body::Bytes => quote!(Result::<_, super::Error>::Ok(
-                ::atlas_runtime::ResponseValue::new(
+                ::atlas_snapshots_runtime::ResponseValue::new(
                     raw.status(),
                     raw.headers().clone(),
                     raw.bytes().clone()

@@ -78,11 +78,11 @@ impl ToTokens for WaiterMethod<'_> {
                     let test = match &m.test {
                         WaitTest::Equals(value) => {
                             let json = value.to_string();
-                            quote!(::atlas_runtime::__private::MatchTest::Equals(#json))
+                            quote!(::atlas_snapshots_runtime::__private::MatchTest::Equals(#json))
                         }
-                        WaitTest::Present => quote!(::atlas_runtime::__private::MatchTest::Present),
+                        WaitTest::Present => quote!(::atlas_snapshots_runtime::__private::MatchTest::Present),
                     };
-                    quote!(::atlas_runtime::__private::Matcher { property: #property, test: #test })
+                    quote!(::atlas_snapshots_runtime::__private::Matcher { property: #property, test: #test })
                 })
                 .collect::<Vec<_>>()
         };
@@ -106,13 +106,13 @@ impl ToTokens for WaiterMethod<'_> {
         );
         if !waiter.failure.is_empty() {
             how.push_str(&format!(
-                " Ends with [`WaitError::Failed`](::atlas_runtime::WaitError::Failed) when {}.",
+                " Ends with [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when {}.",
                 describe(&waiter.failure)
             ));
         }
         how.push_str(
-            " Gives up with [`WaitError::Deadline`](::atlas_runtime::WaitError::Deadline) when the \
-             policy's deadline passes first; see [`Waiter::policy`](::atlas_runtime::Waiter::policy).",
+            " Gives up with [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the \
+             policy's deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).",
         );
         // The spec's description is sanitized; the paragraph of links is the generator's own.
         let described = doc_attrs([waiter.description.as_deref()]);
@@ -132,16 +132,16 @@ impl ToTokens for WaiterMethod<'_> {
             #deprecated
             #allow_deprecated
             #too_many
-            pub fn #method(&self, #(#args),*) -> ::atlas_runtime::Waiter<'_, #body, #error_body> {
-                const WAITER: ::atlas_runtime::__private::WaiterInfo =
-                    ::atlas_runtime::__private::WaiterInfo {
+            pub fn #method(&self, #(#args),*) -> ::atlas_snapshots_runtime::Waiter<'_, #body, #error_body> {
+                const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo =
+                    ::atlas_snapshots_runtime::__private::WaiterInfo {
                         name: #name,
                         operation: #id,
                         success: &[#(#success),*],
                         failure: &[#(#failure),*],
                     };
                 #(#owned)*
-                ::atlas_runtime::Waiter::new(
+                ::atlas_snapshots_runtime::Waiter::new(
                     &WAITER,
                     Box::new(move || {
                         let request = self.#get(#(#clones),*);

@@ -3,7 +3,10 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+use ::atlas_snapshots_runtime::__private::de::{
+    object, required, skip, take, FieldCursor, Object,
+};
+
 #[allow(unused_imports)]
 use ::serde::{de::MapAccess, Deserialize, Deserializer};
 
@@ -195,7 +198,7 @@ impl Object for super::models::GetUntypedResponse {
 
 impl<'de> Deserialize<'de> for super::models::GetUntypedResponseInlineMembers {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+        use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
 
         const SHAPES: &[Shape] = &[
             Shape {

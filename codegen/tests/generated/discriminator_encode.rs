@@ -3,7 +3,7 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::ser::{present, Fields};
+use ::atlas_snapshots_runtime::__private::ser::{present, Fields};
 #[allow(unused_imports)]
 use ::serde::{Serialize, Serializer};
 

@@ -3,13 +3,16 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+use ::atlas_snapshots_runtime::__private::de::{
+    object, required, skip, take, FieldCursor, Object,
+};
+
 #[allow(unused_imports)]
 use ::serde::{de::MapAccess, Deserialize, Deserializer};
 
 impl<'de> Deserialize<'de> for super::models::Alert {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+        use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
 
         const SHAPES: &[Shape] = &[
             Shape {
@@ -286,7 +289,7 @@ impl<'de> Deserialize<'de> for super::models::InstanceSize {
 
 impl<'de> Deserialize<'de> for super::models::NameOrId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+        use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
 
         const SHAPES: &[Shape] = &[Shape::of(Kind::String), Shape::of(Kind::String)];
         let value = ::serde_json::Value::deserialize(deserializer)?;
@@ -306,7 +309,7 @@ impl<'de> Deserialize<'de> for super::models::NameOrId {
 
 impl<'de> Deserialize<'de> for super::models::RuleTarget {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+        use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
 
         const SHAPES: &[Shape] = &[
             Shape {
@@ -514,7 +517,7 @@ impl Object for super::models::Targets {
 
 impl<'de> Deserialize<'de> for super::models::TargetsLimit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use ::atlas_runtime::__private::shape::{candidates, Kind, Shape};
+        use ::atlas_snapshots_runtime::__private::shape::{candidates, Kind, Shape};
 
         const SHAPES: &[Shape] = &[
             Shape::of(Kind::Integer),

@@ -125,7 +125,7 @@ impl ::serde::Serialize for AwsContainerProviderName {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for AwsContainerProviderName {
+impl ::atlas_snapshots_runtime::__private::ParamValue for AwsContainerProviderName {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -238,7 +238,7 @@ impl ::serde::Serialize for AzureContainerProviderName {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for AzureContainerProviderName {
+impl ::atlas_snapshots_runtime::__private::ParamValue for AzureContainerProviderName {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -345,7 +345,7 @@ impl ::serde::Serialize for ClusterAlertStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for ClusterAlertStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue for ClusterAlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -463,7 +463,7 @@ impl ::serde::Serialize for GcpContainerProviderName {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for GcpContainerProviderName {
+impl ::atlas_snapshots_runtime::__private::ParamValue for GcpContainerProviderName {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -570,7 +570,7 @@ impl ::serde::Serialize for HostAlertStatus {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for HostAlertStatus {
+impl ::atlas_snapshots_runtime::__private::ParamValue for HostAlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -633,7 +633,7 @@ impl ::serde::Serialize for InstanceSize {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for InstanceSize {
+impl ::atlas_snapshots_runtime::__private::ParamValue for InstanceSize {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -658,13 +658,17 @@ pub enum NameOrId {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for NameOrId {
+impl ::atlas_snapshots_runtime::__private::ParamValue for NameOrId {
     fn to_param(&self) -> String {
         match self {
-            Self::Id(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
-            Self::Name(value) => ::atlas_runtime::__private::ParamValue::to_param(value),
+            Self::Id(value) => {
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
+            }
+            Self::Name(value) => {
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
+            }
             Self::Unknown(value) => {
-                ::atlas_runtime::__private::ParamValue::to_param(value)
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
             }
         }
     }
@@ -778,7 +782,7 @@ impl ::serde::Serialize for RuleTargetIpType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for RuleTargetIpType {
+impl ::atlas_snapshots_runtime::__private::ParamValue for RuleTargetIpType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -858,7 +862,7 @@ impl ::serde::Serialize for RuleTargetNoneType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for RuleTargetNoneType {
+impl ::atlas_snapshots_runtime::__private::ParamValue for RuleTargetNoneType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -947,7 +951,7 @@ impl ::serde::Serialize for RuleTargetVpcType {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for RuleTargetVpcType {
+impl ::atlas_snapshots_runtime::__private::ParamValue for RuleTargetVpcType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -1060,17 +1064,17 @@ pub enum TargetsLimit {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for TargetsLimit {
+impl ::atlas_snapshots_runtime::__private::ParamValue for TargetsLimit {
     fn to_param(&self) -> String {
         match self {
             Self::Integer(value) => {
-                ::atlas_runtime::__private::ParamValue::to_param(value)
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
             }
             Self::Unlimited(value) => {
-                ::atlas_runtime::__private::ParamValue::to_param(value)
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
             }
             Self::Unknown(value) => {
-                ::atlas_runtime::__private::ParamValue::to_param(value)
+                ::atlas_snapshots_runtime::__private::ParamValue::to_param(value)
             }
         }
     }
@@ -1121,7 +1125,7 @@ impl ::serde::Serialize for TargetsLimitUnlimited {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for TargetsLimitUnlimited {
+impl ::atlas_snapshots_runtime::__private::ParamValue for TargetsLimitUnlimited {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }

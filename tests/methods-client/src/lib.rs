@@ -28,25 +28,25 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod mock;
 
-pub use ::atlas_runtime::{
+pub use ::atlas_snapshots_runtime::{
     http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
     BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
     InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
     RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
 };
 
-pub use ::atlas_runtime::{ByteStream, Progress, StreamError};
+pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};
 
 /// A client of the Methods API. Operations are its methods; the settings it was built with are
 /// those of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]
 pub struct Client {
-    base: ::atlas_runtime::BaseClient,
+    base: ::atlas_snapshots_runtime::BaseClient,
 }
 
 /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
 /// retries. Made by [`Client::builder`].
-pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = ::atlas_snapshots_runtime::ClientBuilder<Client>;
 
 impl Client {
     /// Settings for a client, starting from the defaults: the spec's server, no
@@ -62,7 +62,7 @@ impl Client {
 }
 
 impl ::std::ops::Deref for Client {
-    type Target = ::atlas_runtime::BaseClient;
+    type Target = ::atlas_snapshots_runtime::BaseClient;
 
     fn deref(&self) -> &Self::Target {
         &self.base
@@ -70,7 +70,7 @@ impl ::std::ops::Deref for Client {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ApiClient for Client {
+impl ::atlas_snapshots_runtime::__private::ApiClient for Client {
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
 
     const USER_AGENT: &'static str = concat!(
@@ -79,13 +79,13 @@ impl ::atlas_runtime::__private::ApiClient for Client {
 
     const ENV_PREFIX: &'static str = "METHODS";
 
-    fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
+    fn from_base(base: ::atlas_snapshots_runtime::BaseClient) -> Self {
         Client { base }
     }
 }
 
 /// The error every operation returns: the runtime's error with this API's error body.
-pub type Error = ::atlas_runtime::Error<::serde_json::Value>;
+pub type Error = ::atlas_snapshots_runtime::Error<::serde_json::Value>;
 
 /// The server the spec names, used when a client is built without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://files.example.com";

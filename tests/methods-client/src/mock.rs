@@ -9,9 +9,9 @@
 //! versioned `Accept`, parameter patterns and limits, the request body), and a
 //! request the API would refuse fails the test when the server is dropped.
 
-pub use ::atlas_runtime::mock::{Expectation, Violation};
+pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, Pattern},
     mock::{MockOperation, MockParam, ParamIn, ValueKind},
 };
@@ -25,14 +25,14 @@ static FILE_ID_PATTERN: Pattern = Pattern::new("^[a-z0-9-]+$");
 /// server it dereferences to (`uri`, `violations`, …).
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::atlas_runtime::mock::MockServer,
+    inner: ::atlas_snapshots_runtime::mock::MockServer,
 }
 
 impl MockServer {
     /// Starts a server with no expectations.
     pub async fn start() -> Self {
         MockServer {
-            inner: ::atlas_runtime::mock::MockServer::start(API_ERRORS).await,
+            inner: ::atlas_snapshots_runtime::mock::MockServer::start(API_ERRORS).await,
         }
     }
 
@@ -87,7 +87,7 @@ impl MockServer {
 }
 
 impl ::std::ops::Deref for MockServer {
-    type Target = ::atlas_runtime::mock::MockServer;
+    type Target = ::atlas_snapshots_runtime::mock::MockServer;
 
     fn deref(&self) -> &Self::Target {
         &self.inner

@@ -4,7 +4,7 @@
 //! Operations of the current API (`/api/atlas/v2`), negotiated by versioned media type.
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -106,7 +106,10 @@ impl<'a> FileOptions<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Allowed>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Allowed>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -165,7 +168,10 @@ impl<'a> GetFile<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::File>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::File>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -238,7 +244,9 @@ impl<'a> HeadFile<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -303,14 +311,14 @@ impl<'a> TraceFile<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<::bytes::Bytes>, super::Error> {
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<::bytes::Bytes>, super::Error> {
         let request = self.runtime_request();
         let raw = request.send_raw().await?;
         Result::<
             _,
             super::Error,
         >::Ok(
-            ::atlas_runtime::ResponseValue::new(
+            ::atlas_snapshots_runtime::ResponseValue::new(
                 raw.status(),
                 raw.headers().clone(),
                 raw.bytes().clone(),
@@ -325,7 +333,7 @@ impl<'a> TraceFile<'a> {
     pub async fn send_stream(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>,
+        ::atlas_snapshots_runtime::ResponseValue<::atlas_snapshots_runtime::ByteStream>,
         super::Error,
     > {
         self.runtime_request().send_stream().await

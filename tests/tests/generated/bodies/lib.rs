@@ -4,25 +4,25 @@
 
 
 
-pub use ::atlas_runtime::{
+pub use ::atlas_snapshots_runtime::{
     http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
     BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
     InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
     RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
 };
 
-pub use ::atlas_runtime::{ByteStream, Progress, StreamError};
+pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};
 
 /// A client of the Bodies API. Operations are its methods; the settings it was built with are those
 /// of the [`BaseClient`] it dereferences to.
 #[derive(Debug, Clone)]
 pub struct Client {
-    base: ::atlas_runtime::BaseClient,
+    base: ::atlas_snapshots_runtime::BaseClient,
 }
 
 /// Settings of a [`Client`]: base URL, credentials, API version pin, timeouts and
 /// retries. Made by [`Client::builder`].
-pub type ClientBuilder = ::atlas_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = ::atlas_snapshots_runtime::ClientBuilder<Client>;
 
 impl Client {
     /// Settings for a client, starting from the defaults: the spec's server, no
@@ -38,7 +38,7 @@ impl Client {
 }
 
 impl ::std::ops::Deref for Client {
-    type Target = ::atlas_runtime::BaseClient;
+    type Target = ::atlas_snapshots_runtime::BaseClient;
 
     fn deref(&self) -> &Self::Target {
         &self.base
@@ -46,20 +46,20 @@ impl ::std::ops::Deref for Client {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ApiClient for Client {
+impl ::atlas_snapshots_runtime::__private::ApiClient for Client {
     const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
 
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
 
-    fn from_base(base: ::atlas_runtime::BaseClient) -> Self {
+    fn from_base(base: ::atlas_snapshots_runtime::BaseClient) -> Self {
         Client { base }
     }
 }
 
 /// The error every operation returns: the runtime's error with this API's error body.
-pub type Error = ::atlas_runtime::Error<models::Problem>;
+pub type Error = ::atlas_snapshots_runtime::Error<models::Problem>;
 
 /// The server the spec names, used when a client is built without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
@@ -67,7 +67,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// Resource version dates that operations of this crate offer, oldest first.
 pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-05-30"];
 
-impl ::atlas_runtime::ApiErrorBody for models::Problem {
+impl ::atlas_snapshots_runtime::ApiErrorBody for models::Problem {
     type Code = String;
 
     fn detail(&self) -> Option<&str> {

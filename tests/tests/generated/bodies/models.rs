@@ -157,7 +157,7 @@ impl ::serde::Serialize for Role {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for Role {
+impl ::atlas_snapshots_runtime::__private::ParamValue for Role {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }

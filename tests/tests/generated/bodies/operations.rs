@@ -3,7 +3,7 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -170,14 +170,14 @@ impl<'a> AddUser<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<Option<super::models::User>>,
+        ::atlas_snapshots_runtime::ResponseValue<Option<super::models::User>>,
         super::Error,
     > {
         let request = self.runtime_request();
         let raw = request.send_raw().await?;
         if raw.bytes().is_empty() {
             return Ok(
-                ::atlas_runtime::ResponseValue::new(
+                ::atlas_snapshots_runtime::ResponseValue::new(
                     raw.status(),
                     raw.headers().clone(),
                     None,
@@ -242,14 +242,14 @@ impl<'a> DownloadLogs<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<::bytes::Bytes>, super::Error> {
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<::bytes::Bytes>, super::Error> {
         let request = self.runtime_request();
         let raw = request.send_raw().await?;
         Result::<
             _,
             super::Error,
         >::Ok(
-            ::atlas_runtime::ResponseValue::new(
+            ::atlas_snapshots_runtime::ResponseValue::new(
                 raw.status(),
                 raw.headers().clone(),
                 raw.bytes().clone(),
@@ -264,7 +264,7 @@ impl<'a> DownloadLogs<'a> {
     pub async fn send_stream(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>,
+        ::atlas_snapshots_runtime::ResponseValue<::atlas_snapshots_runtime::ByteStream>,
         super::Error,
     > {
         self.runtime_request().send_stream().await
@@ -328,7 +328,10 @@ impl<'a> GetInvoice<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Invoice>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Invoice>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -340,7 +343,7 @@ impl<'a> GetInvoice<'a> {
     pub async fn send_stream(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>,
+        ::atlas_snapshots_runtime::ResponseValue<::atlas_snapshots_runtime::ByteStream>,
         super::Error,
     > {
         self.runtime_request().send_stream().await
@@ -404,7 +407,10 @@ impl<'a> GetReport<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<GetReportResponse>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<GetReportResponse>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         let raw = request.send_raw().await?;
         match raw.version() {
@@ -417,7 +423,7 @@ impl<'a> GetReport<'a> {
                     _,
                     super::Error,
                 >::Ok(
-                        ::atlas_runtime::ResponseValue::new(
+                        ::atlas_snapshots_runtime::ResponseValue::new(
                             raw.status(),
                             raw.headers().clone(),
                             raw.bytes().clone(),
@@ -430,7 +436,7 @@ impl<'a> GetReport<'a> {
                     _,
                     super::Error,
                 >::Ok(
-                        ::atlas_runtime::ResponseValue::new(
+                        ::atlas_snapshots_runtime::ResponseValue::new(
                             raw.status(),
                             raw.headers().clone(),
                             raw.bytes().clone(),
@@ -448,7 +454,7 @@ impl<'a> GetReport<'a> {
     pub async fn send_stream(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<::atlas_runtime::ByteStream>,
+        ::atlas_snapshots_runtime::ResponseValue<::atlas_snapshots_runtime::ByteStream>,
         super::Error,
     > {
         self.runtime_request().send_stream().await
@@ -507,7 +513,9 @@ impl<'a> RemoveUser<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -594,7 +602,10 @@ impl<'a> UpdateUser<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::User>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::User>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }

@@ -3,7 +3,10 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::__private::de::{object, required, skip, take, FieldCursor, Object};
+use ::atlas_snapshots_runtime::__private::de::{
+    object, required, skip, take, FieldCursor, Object,
+};
+
 #[allow(unused_imports)]
 use ::serde::{de::MapAccess, Deserialize, Deserializer};
 

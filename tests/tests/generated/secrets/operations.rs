@@ -3,7 +3,7 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -78,7 +78,7 @@ impl<'a> CreateExportBucket<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ::atlas_runtime::ResponseValue<super::models::ExportBucket>,
+        ::atlas_snapshots_runtime::ResponseValue<super::models::ExportBucket>,
         super::Error,
     > {
         let request = self.runtime_request();
@@ -144,7 +144,10 @@ impl<'a> CreateSession<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Session>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Session>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }

@@ -3,7 +3,7 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -112,7 +112,9 @@ impl<'a> ByBearer<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -166,7 +168,9 @@ impl<'a> ByClientCredentials<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -202,7 +206,7 @@ impl<'a> ByCookie<'a> {
                 name: "cookieKey",
                 kind: AuthKind::ApiKey {
                     name: "session",
-                    location: ::atlas_runtime::ApiKeyLocation::Cookie,
+                    location: ::atlas_snapshots_runtime::ApiKeyLocation::Cookie,
                 },
             },
         ],
@@ -223,7 +227,9 @@ impl<'a> ByCookie<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -277,7 +283,9 @@ impl<'a> ByDigest<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -313,7 +321,7 @@ impl<'a> ByHeader<'a> {
                 name: "headerKey",
                 kind: AuthKind::ApiKey {
                     name: "X-API-Key",
-                    location: ::atlas_runtime::ApiKeyLocation::Header,
+                    location: ::atlas_snapshots_runtime::ApiKeyLocation::Header,
                 },
             },
         ],
@@ -334,7 +342,9 @@ impl<'a> ByHeader<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -388,7 +398,9 @@ impl<'a> ByMutual<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -425,7 +437,7 @@ impl<'a> ByQuery<'a> {
                 name: "queryKey",
                 kind: AuthKind::ApiKey {
                     name: "api_key",
-                    location: ::atlas_runtime::ApiKeyLocation::Query,
+                    location: ::atlas_snapshots_runtime::ApiKeyLocation::Query,
                 },
             },
         ],
@@ -453,7 +465,9 @@ impl<'a> ByQuery<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -527,7 +541,10 @@ impl<'a> CreateMessage<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Message>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Message>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -577,7 +594,9 @@ impl<'a> Open<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }

@@ -259,7 +259,7 @@ impl ::serde::Serialize for PatchOperationOp {
 }
 
 #[doc(hidden)]
-impl ::atlas_runtime::__private::ParamValue for PatchOperationOp {
+impl ::atlas_snapshots_runtime::__private::ParamValue for PatchOperationOp {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }

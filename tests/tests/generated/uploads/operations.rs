@@ -3,7 +3,7 @@
 
 
 #[allow(unused_imports)]
-use ::atlas_runtime::{
+use ::atlas_snapshots_runtime::{
     __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
     AuthKind, AuthScheme, RequestOptions,
 };
@@ -50,7 +50,7 @@ impl crate::Client {
     pub fn put_blob(
         &self,
         name: impl ::std::convert::Into<String>,
-        body: ::atlas_runtime::Upload,
+        body: ::atlas_snapshots_runtime::Upload,
     ) -> PutBlob<'_> {
         PutBlob::new(self, name.into(), body)
     }
@@ -68,7 +68,7 @@ impl crate::Client {
     pub fn put_note(
         &self,
         id: impl ::std::convert::Into<String>,
-        body: ::atlas_runtime::Upload,
+        body: ::atlas_snapshots_runtime::Upload,
     ) -> PutNote<'_> {
         PutNote::new(self, id.into(), body)
     }
@@ -155,7 +155,10 @@ impl<'a> ImportRows<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Stored>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -184,7 +187,7 @@ pub enum ImportRowsContent {
     /// Sent as `application/json`.
     ApplicationJson(super::models::ImportRowsBody),
     /// Sent as `text/csv`.
-    TextCsv(::atlas_runtime::Upload),
+    TextCsv(::atlas_snapshots_runtime::Upload),
 }
 
 /// A JSON Patch document, sent as JSON with its own media type.
@@ -237,7 +240,9 @@ impl<'a> PatchRecord<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -262,7 +267,7 @@ pub struct PutBlob<'a> {
     client: &'a crate::Client,
     request_options: RequestOptions,
     name: String,
-    body: ::atlas_runtime::Upload,
+    body: ::atlas_snapshots_runtime::Upload,
 }
 
 impl<'a> PutBlob<'a> {
@@ -283,7 +288,7 @@ impl<'a> PutBlob<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
         name: String,
-        body: ::atlas_runtime::Upload,
+        body: ::atlas_snapshots_runtime::Upload,
     ) -> Self {
         Self {
             client,
@@ -301,7 +306,9 @@ impl<'a> PutBlob<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -326,7 +333,7 @@ pub struct PutNote<'a> {
     client: &'a crate::Client,
     request_options: RequestOptions,
     id: String,
-    body: ::atlas_runtime::Upload,
+    body: ::atlas_snapshots_runtime::Upload,
 }
 
 impl<'a> PutNote<'a> {
@@ -347,7 +354,7 @@ impl<'a> PutNote<'a> {
     pub(crate) fn new(
         client: &'a crate::Client,
         id: String,
-        body: ::atlas_runtime::Upload,
+        body: ::atlas_snapshots_runtime::Upload,
     ) -> Self {
         Self {
             client,
@@ -365,7 +372,9 @@ impl<'a> PutNote<'a> {
     }
 
     /// Validates the parameters, sends the request and decodes the response.
-    pub async fn send(self) -> Result<::atlas_runtime::ResponseValue<()>, super::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
         let request = self.runtime_request();
         request.send_empty().await
     }
@@ -433,7 +442,10 @@ impl<'a> UploadAttachment<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Stored>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -442,7 +454,7 @@ impl<'a> UploadAttachment<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         let parts = &self.body;
-        let mut form = ::atlas_runtime::__private::Multipart::new();
+        let mut form = ::atlas_snapshots_runtime::__private::Multipart::new();
         if let Some(value) = &parts.extras {
             form.files("extras", value, None);
         }
@@ -462,11 +474,11 @@ impl<'a> UploadAttachment<'a> {
 #[non_exhaustive]
 pub struct UploadAttachmentMultipart {
     /// The part `extras`.
-    pub extras: Option<Vec<::atlas_runtime::Upload>>,
+    pub extras: Option<Vec<::atlas_snapshots_runtime::Upload>>,
     /// The attached image.
     ///
     /// Sent as `image/png`.
-    pub file: ::atlas_runtime::Upload,
+    pub file: ::atlas_snapshots_runtime::Upload,
     /// The part `meta`.
     ///
     /// Sent as `application/json`.
@@ -480,7 +492,7 @@ pub struct UploadAttachmentMultipart {
 impl UploadAttachmentMultipart {
     /// A body with the required parts; the others are set by the methods of their names.
     pub fn new(
-        file: impl ::std::convert::Into<::atlas_runtime::Upload>,
+        file: impl ::std::convert::Into<::atlas_snapshots_runtime::Upload>,
         title: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
@@ -493,7 +505,7 @@ impl UploadAttachmentMultipart {
     }
 
     /// Sets the part `extras`.
-    pub fn extras(mut self, value: Vec<::atlas_runtime::Upload>) -> Self {
+    pub fn extras(mut self, value: Vec<::atlas_snapshots_runtime::Upload>) -> Self {
         self.extras = Some(value);
         self
     }
@@ -572,7 +584,10 @@ impl<'a> UploadDocument<'a> {
     /// Validates the parameters, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<::atlas_runtime::ResponseValue<super::models::Stored>, super::Error> {
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::Stored>,
+        super::Error,
+    > {
         let request = self.runtime_request();
         request.send().await
     }
@@ -587,7 +602,7 @@ impl<'a> UploadDocument<'a> {
                 }
                 UploadDocumentContent::MultipartFormData(value) => {
                     let parts = value;
-                    let mut form = ::atlas_runtime::__private::Multipart::new();
+                    let mut form = ::atlas_snapshots_runtime::__private::Multipart::new();
                     if let Some(value) = &parts.document {
                         form.file("document", value, None);
                     }
@@ -607,7 +622,7 @@ impl<'a> UploadDocument<'a> {
 #[non_exhaustive]
 pub struct UploadDocumentMultipart {
     /// The part `document`.
-    pub document: Option<::atlas_runtime::Upload>,
+    pub document: Option<::atlas_snapshots_runtime::Upload>,
     /// The part `pages`.
     pub pages: Option<i64>,
 }
@@ -624,7 +639,7 @@ impl UploadDocumentMultipart {
     /// Sets the part `document`.
     pub fn document(
         mut self,
-        value: impl ::std::convert::Into<::atlas_runtime::Upload>,
+        value: impl ::std::convert::Into<::atlas_snapshots_runtime::Upload>,
     ) -> Self {
         self.document = Some(value.into());
         self
@@ -643,7 +658,7 @@ impl UploadDocumentMultipart {
 #[allow(clippy::large_enum_variant)]
 pub enum UploadDocumentContent {
     /// Sent as `application/octet-stream`.
-    ApplicationOctetStream(::atlas_runtime::Upload),
+    ApplicationOctetStream(::atlas_snapshots_runtime::Upload),
     /// Sent as `multipart/form-data`.
     MultipartFormData(UploadDocumentMultipart),
 }
