@@ -117,6 +117,12 @@ impl OperationInfo {
         Ok(raw.or(negotiated))
     }
 
+    /// Whether the operation takes no credentials at all (its only scheme is
+    /// [`AuthKind::None`]): the client then sends none, whatever it was built with.
+    pub fn takes_no_credentials(&self) -> bool {
+        !self.auth.is_empty() && self.auth.iter().all(|s| s.kind == AuthKind::None)
+    }
+
     /// The request body media type for a client pinned to `pin`, chosen as
     /// [`negotiate`](Self::negotiate) chooses the `Accept` type: Atlas reads a body in the
     /// resource version its `Content-Type` names, so the same pin must decide both.
@@ -206,6 +212,9 @@ pub enum AuthKind {
     },
     /// Anything else (other HTTP schemes, such as mutual TLS).
     Other,
+    /// No credentials: the operation's `security` is an empty list (a public endpoint of an API
+    /// that otherwise needs them), so the client sends none.
+    None,
 }
 
 /// Where an API key goes.
@@ -241,6 +250,7 @@ impl AuthKind {
                 ..
             } => "API key in a cookie",
             AuthKind::Other => "other",
+            AuthKind::None => "no credentials",
         }
     }
 }

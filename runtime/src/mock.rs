@@ -543,7 +543,7 @@ fn page(request: &wiremock::Request, items: &[Value], default_size: i64) -> Valu
 /// the operation does not accept.
 fn refuse_credentials(op: &MockOperation, request: &wiremock::Request) -> Option<ResponseTemplate> {
     let offered = op.info.auth;
-    if offered.is_empty() {
+    if offered.is_empty() || op.info.takes_no_credentials() {
         return None;
     }
     let accepts = |kinds: &[AuthKind]| offered.iter().any(|scheme| kinds.contains(&scheme.kind));

@@ -138,6 +138,27 @@ async fn credentials_come_from_variables_named_after_the_api_not_atlas() {
 }
 
 #[tokio::test]
+async fn an_operation_whose_security_is_empty_gets_no_credentials() {
+    let (base, arrived) = recorder().await;
+    let client = Client::builder()
+        .base_url(&base)
+        .bearer_token("t0ken")
+        .build()
+        .unwrap();
+    client.open().send().await.unwrap();
+    client.by_bearer().send().await.unwrap();
+    let arrived = arrived.lock().unwrap();
+    let authorization: Vec<(&str, Option<&str>)> = arrived
+        .iter()
+        .map(|a| (a.uri.path(), header(a, "authorization")))
+        .collect();
+    assert_eq!(
+        authorization,
+        [("/v1/open", None), ("/v1/by-bearer", Some("Bearer t0ken"))]
+    );
+}
+
+#[tokio::test]
 async fn an_api_key_goes_where_each_operation_scheme_puts_it() {
     let (base, arrived) = recorder().await;
     let client = Client::builder()
@@ -252,8 +273,9 @@ async fn a_redirect_to_another_origin_is_not_followed_while_credentials_are_atta
         .bearer_token("t0ken")
         .build()
         .unwrap();
-    // An API key in a header of the API's own name, which reqwest would have passed on, and a
-    // bearer token on an operation that needs none, which the client sends all the same.
+    // An API key in a header of the API's own name, which reqwest would have passed on; and an
+    // operation that takes no credentials, on a client that has some: the rule is the client's,
+    // since a redirect policy does not see which request it follows.
     for (refused, operation, path) in [
         (with_key.by_header().send().await, "ByHeader", "/by-header"),
         (with_token.open().send().await, "Open", "/open"),

@@ -451,11 +451,21 @@ fn operation_info(op: &Operation) -> TokenStream {
         .iter()
         .flat_map(|r| &r.contents)
         .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
-    let auth = op.auth.iter().map(|option| {
-        let name = &option.scheme;
-        let kind = auth_kind(&option.kind);
-        quote!(AuthScheme { name: #name, kind: #kind })
-    });
+    let mut auth: Vec<TokenStream> = op
+        .auth
+        .iter()
+        .map(|option| {
+            let name = &option.scheme;
+            let kind = auth_kind(&option.kind);
+            quote!(AuthScheme { name: #name, kind: #kind })
+        })
+        .collect();
+    if op.no_credentials {
+        auth.push(quote!(AuthScheme {
+            name: "none",
+            kind: AuthKind::None
+        }));
+    }
     quote! {
         OperationInfo {
             id: #id,

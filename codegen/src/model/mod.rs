@@ -197,6 +197,9 @@ pub struct Operation {
     /// spec lists them. Empty when the spec names none or also allows anonymous calls (an empty
     /// requirement), so that a client then sends whatever credentials it has.
     pub auth: Vec<AuthOption>,
+    /// The spec says the operation takes no credentials (`security: []`, overriding the spec's
+    /// default), so a client sends none even when it has some.
+    pub no_credentials: bool,
     pub pagination: Option<Pagination>,
     /// The waits for the resource this (get) operation reads, from `x-waiters`.
     pub waiters: Vec<Waiter>,

@@ -350,7 +350,7 @@ where
     X: From<reqwest::Error>,
     F: Future<Output = Result<A, X>>,
 {
-    let Some(auth) = auth else {
+    let Some(auth) = auth.filter(|_| !op.takes_no_credentials()) else {
         return Ok(send(build()).await);
     };
     auth.permits(op)?;

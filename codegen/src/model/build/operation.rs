@@ -69,6 +69,8 @@ impl OperationBuilder<'_, '_> {
             })
             .unwrap_or_default();
         let anonymous = requirements.is_some_and(|r| r.iter().any(|r| r.is_empty()));
+        // An empty list, unlike an empty requirement among others, allows no credentials.
+        let no_credentials = requirements.is_some_and(|r| r.is_empty());
         let auth = if anonymous {
             Vec::new()
         } else {
@@ -107,6 +109,7 @@ impl OperationBuilder<'_, '_> {
             errors,
             security,
             auth,
+            no_credentials,
             pagination: None,
             waiters: Vec::new(),
         };

@@ -576,7 +576,12 @@ impl<'a> Open<'a> {
         path: "/open",
         responses: &[],
         requests: &[],
-        auth: &[],
+        auth: &[
+            AuthScheme {
+                name: "none",
+                kind: AuthKind::None,
+            },
+        ],
     };
 
     pub(crate) fn new(client: &'a crate::Client) -> Self {
