@@ -129,7 +129,7 @@ impl Context {
             .map_err(|e| Failure::new(Class::Usage, atlas_snapshots::ErrorChain(&e).to_string()))?;
         let format = matches
             .get_one::<Format>("output")
-            .copied()
+            .cloned()
             .unwrap_or_else(|| {
                 if std::io::stdout().is_terminal() {
                     Format::Table
@@ -249,7 +249,7 @@ impl Context {
     pub fn print<T: Serialize>(&self, body: &T) -> Result<(), Failure> {
         let value = serde_json::to_value(body)
             .map_err(|e| Failure::new(Class::Local, format!("the answer: {e}")))?;
-        self.write(&crate::output::render(self.format, &value))
+        self.write(&crate::output::render(&self.format, &value))
     }
 
     /// Prints every item of a walk over all pages, with a progress bar on a terminal.
@@ -293,7 +293,7 @@ impl Context {
             bar.finish_and_clear();
         }
         self.write(&crate::output::render(
-            self.format,
+            &self.format,
             &serde_json::Value::Array(all),
         ))
     }

@@ -48,8 +48,21 @@ fn root() -> Command {
                 .long("output")
                 .short('o')
                 .value_name("FORMAT")
-                .value_parser(clap::value_parser!(output::Format))
-                .help("How answers are printed [default: table on a terminal, json otherwise]"),
+                .value_parser(|text: &str| text.parse::<output::Format>())
+                .help(format!(
+                    "How answers are printed: {} [default: table on a terminal, json otherwise]",
+                    output::FORMATS
+                ))
+                .long_help(
+                    "How answers are printed [default: table on a terminal, json otherwise]\n\n\
+                     Possible values:\n\
+                     - json:          Pretty-printed JSON, as Atlas sends it\n\
+                     - table:         Aligned columns\n\
+                     - csv:           Comma-separated values with a header row\n\
+                     - jsonpath=EXPR: The values an RFC 9535 JSONPath expression selects, one per \
+                     line: strings as they are, anything else as compact JSON \
+                     (-o 'jsonpath=$.results[*].id')",
+                ),
         ))
         .arg(global(
             Arg::new("api-version")

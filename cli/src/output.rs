@@ -1,10 +1,12 @@
-//! `--output json|table|csv`: an answer as pretty JSON, as an aligned table, or as CSV. A list
-//! (a page's `results`, or the items of `--all`) is one row per item with a column per
-//! top-level field; a single resource is a table of fields and values, or one CSV row.
+//! `--output json|table|csv|jsonpath=EXPR`: an answer as pretty JSON, as an aligned table, as
+//! CSV, or as the values a JSONPath expression selects. A list (a page's `results`, or the items
+//! of `--all`) is one row per item with a column per top-level field; a single resource is a
+//! table of fields and values, or one CSV row.
 
 use serde_json::{Map, Value};
+use serde_json_path::JsonPath;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
     /// Pretty-printed JSON, as Atlas sends it (the default when stdout is not a terminal).
     Json,
@@ -12,6 +14,30 @@ pub enum Format {
     Table,
     /// Comma-separated values with a header row.
     Csv,
+    /// The values an RFC 9535 JSONPath expression selects, one per line: strings as they are,
+    /// anything else as compact JSON, for scripts (`-o jsonpath='$.results[*].id'`).
+    JsonPath(JsonPath),
+}
+
+/// The names `--output` takes, for its help and its errors.
+pub const FORMATS: &str = "json, table, csv or jsonpath=EXPR";
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "json" => Ok(Format::Json),
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            _ => match text.strip_prefix("jsonpath=") {
+                Some(expression) => JsonPath::parse(expression)
+                    .map(Format::JsonPath)
+                    .map_err(|e| format!("`{expression}` is not a JSONPath expression: {e}")),
+                None => Err(format!("`{text}` is not an output format; use {FORMATS}")),
+            },
+        }
+    }
 }
 
 /// Fields left out of tables and CSV: links back to the API, not data.
@@ -20,8 +46,18 @@ const SKIPPED: &[&str] = &["links"];
 /// The widest a table cell gets before it is cut.
 const CELL_WIDTH: usize = 48;
 
-pub fn render(format: Format, value: &Value) -> String {
+pub fn render(format: &Format, value: &Value) -> String {
     match format {
+        Format::JsonPath(path) => path
+            .query(value)
+            .all()
+            .into_iter()
+            .map(|selected| match selected {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default(),
         Format::Table => match rows(value) {
             Some(rows) => {

@@ -26,6 +26,42 @@ fn code(output: &std::process::Output) -> Option<i32> {
 }
 
 #[test]
+fn jsonpath_prints_the_values_it_selects_one_per_line() {
+    let server = Server::start();
+    let page = support::json(&list_flex(&server).output().unwrap());
+    let ids: Vec<&str> = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() > 1, "{page}");
+    let selected = support::stdout(
+        &list_flex(&server)
+            .args(["-o", "jsonpath=$.results[*].id"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(selected.lines().collect::<Vec<_>>(), ids);
+    // Anything but a string is printed as compact JSON.
+    let count = support::stdout(
+        &list_flex(&server)
+            .args(["-o", "jsonpath=$.totalCount"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(count.trim(), page["totalCount"].to_string());
+    // An expression that does not parse is a usage error, before anything is sent.
+    let refused = list_flex(&server)
+        .args(["-o", "jsonpath=$.results[?"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&refused), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("is not a JSONPath expression"), "{stderr}");
+}
+
+#[test]
 fn json_is_the_default_off_a_terminal_and_table_and_csv_are_asked_for() {
     let server = Server::start();
     let json = list_flex(&server).output().unwrap();
