@@ -10,12 +10,27 @@ use std::path::Path;
 /// Top-level module of `krate` (a folder of the workspace) → the sources of it and its
 /// submodules, without their `#[cfg(test)]` parts.
 fn modules(krate: &str) -> BTreeMap<String, Vec<(String, String)>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(krate)
-        .join("src");
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut stack = vec![src.clone()];
+    for (parts, code) in sources(&format!("{krate}/src")) {
+        let relative = parts.join("/");
+        // The crate root, and binaries, which sit on top of everything.
+        if relative == "lib.rs" || relative.starts_with("bin/") {
+            continue;
+        }
+        let top = parts[0].trim_end_matches(".rs").to_owned();
+        out.entry(top).or_default().push((relative, code));
+    }
+    out
+}
+
+/// Every `.rs` file below `folder` (a path from the workspace root), as its path components
+/// below the folder, with its code up to its `#[cfg(test)]` part.
+fn sources(folder: &str) -> Vec<(Vec<String>, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(folder);
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -23,27 +38,20 @@ fn modules(krate: &str) -> BTreeMap<String, Vec<(String, String)>> {
                 stack.push(path);
                 continue;
             }
-            let relative = path
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            // The crate root, and binaries, which sit on top of everything.
-            if relative == "lib.rs" || relative.starts_with("bin/") {
+            if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
-            let top = relative
-                .split('/')
-                .next()
+            let parts = path
+                .strip_prefix(&root)
                 .unwrap()
-                .trim_end_matches(".rs")
-                .to_owned();
-            let text = fs::read_to_string(&path).unwrap();
-            let code = match text.find("#[cfg(test)]") {
-                Some(tests) => text[..tests].to_owned(),
-                None => text.clone(),
-            };
-            out.entry(top).or_default().push((relative, code));
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let mut code = fs::read_to_string(&path).unwrap();
+            if let Some(tests) = code.find("#[cfg(test)]") {
+                code.truncate(tests);
+            }
+            out.push((parts, code));
         }
     }
     out
@@ -181,41 +189,16 @@ fn every_module_says_what_it_is_for() {
 /// a file `name.rs`, or a subfolder `name/` with all of its files. Each file comes with how many
 /// `super::` lead from it up to the folder's module, without its `#[cfg(test)]` parts.
 fn folder_files(folder: &str) -> BTreeMap<String, Vec<(usize, String)>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(folder);
     let mut out: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let parts: Vec<String> = path
-                .strip_prefix(&root)
-                .unwrap()
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            // `x/mod.rs` is the module `x`, as `x.rs` would be.
-            let depth = parts.len() - usize::from(parts.last().unwrap() == "mod.rs");
-            let node = match parts.as_slice() {
-                [file] => file.clone(),
-                [dir, ..] => format!("{dir}/"),
-                [] => unreachable!(),
-            };
-            let text = fs::read_to_string(&path).unwrap();
-            let code = match text.find("#[cfg(test)]") {
-                Some(tests) => text[..tests].to_owned(),
-                None => text,
-            };
-            out.entry(node).or_default().push((depth, code));
-        }
+    for (parts, code) in sources(folder) {
+        // `x/mod.rs` is the module `x`, as `x.rs` would be.
+        let depth = parts.len() - usize::from(parts.last().unwrap() == "mod.rs");
+        let node = match parts.as_slice() {
+            [file] => file.clone(),
+            [dir, ..] => format!("{dir}/"),
+            [] => unreachable!(),
+        };
+        out.entry(node).or_default().push((depth, code));
     }
     out
 }
