@@ -368,7 +368,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         let credentials = self.credentials.transpose()?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => crate::tls::configure(reqwest::Client::builder())
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                 .user_agent(C::USER_AGENT)

@@ -45,6 +45,7 @@ pub mod ser;
 #[doc(hidden)]
 pub mod shape;
 mod stream;
+mod tls;
 mod upload;
 mod waiter;
 

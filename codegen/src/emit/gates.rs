@@ -199,15 +199,8 @@ pub const FULL: &str = "full";
 /// The feature of operations without a tag.
 const UNTAGGED: &str = "untagged";
 
-/// Feature names the generated manifest already uses for something else.
-const TAKEN: &[&str] = &[
-    "default",
-    FULL,
-    "mock",
-    "rustls",
-    "rustls-native-roots",
-    "native-tls",
-];
+/// Feature names the generated manifest already uses for something else (besides the TLS ones).
+const TAKEN: &[&str] = &["default", FULL, "mock"];
 
 /// The features a crate generated with a feature per tag has, one per tag: feature → tag (the
 /// tag is empty for the operations without one).
@@ -389,7 +382,12 @@ fn feature_name(tag: &str, names: &mut BTreeMap<String, String>) -> String {
     }
     let base = match tag.to_kebab_case() {
         name if name.is_empty() => "tag".to_owned(),
-        name if TAKEN.contains(&name.as_str()) || name == UNTAGGED => format!("{name}-tag"),
+        name if TAKEN.contains(&name.as_str())
+            || super::manifest::TLS_FEATURES.contains(&name.as_str())
+            || name == UNTAGGED =>
+        {
+            format!("{name}-tag")
+        }
         name => name,
     };
     let mut name = base.clone();

@@ -113,7 +113,13 @@ pub fn manifest(
 }
 
 /// The runtime's TLS choices, passed through so users pick them on the generated crate.
-const TLS_FEATURES: &[&str] = &["rustls", "rustls-native-roots", "native-tls"];
+pub(super) const TLS_FEATURES: &[&str] = &[
+    "rustls",
+    "rustls-ring",
+    "rustls-no-provider",
+    "webpki-roots",
+    "native-tls",
+];
 
 fn features(tag_features: &BTreeMap<String, String>) -> Table {
     let mut features = Table::new();
