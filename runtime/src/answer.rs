@@ -1,17 +1,20 @@
-//! What one attempt of a request brought back, and what the last attempt's answer means for
-//! the caller: the undecoded success, or the error its status stands for (a refused API
-//! version, the typed API error, or an unexpected status).
+//! What one attempt of a request brought back (a [`CallResponse`], the answer call layers see),
+//! and what the last attempt's answer means for the caller: the undecoded success, or the error
+//! its status stands for (a refused API version, the typed API error, or an unexpected status).
 
 use crate::auth::Answered;
 use crate::body::read_limited;
 use crate::credentials::Redactions;
 use crate::dialect::envelope;
 use crate::error::{excerpt, ApiErrorBody, Error};
+use crate::layer::{AttemptService, BoxError, CallResponse};
 use crate::redirect::{refusal, Refused};
 use crate::response::RawResponse;
+use crate::telemetry;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use tower::ServiceExt;
 
 /// Where a request went, for the response and for every error message.
 #[derive(Debug, Clone)]
@@ -26,17 +29,6 @@ pub(crate) struct Target {
     pub version: Option<&'static str>,
 }
 
-/// An answer: status line, headers and the whole body, or a success whose body is left unread
-/// for the caller to stream.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    /// The body read whole; empty when it is left `unread`.
-    pub body: Bytes,
-    pub unread: Option<reqwest::Response>,
-}
-
 /// Why no whole answer came back.
 #[derive(Debug)]
 pub(crate) enum ReceiveError {
@@ -46,6 +38,20 @@ pub(crate) enum ReceiveError {
     TooLarge { status: StatusCode, limit: usize },
     /// A redirect to another origin was not followed, to keep the credentials from it.
     Redirect(Refused),
+    /// An attempt layer failed the request with an error of its own.
+    Layer(BoxError),
+}
+
+impl ReceiveError {
+    /// OpenTelemetry's `error.type` of the failure.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            ReceiveError::Transport(error) => telemetry::transport_error_type(error),
+            ReceiveError::TooLarge { .. } => "body_too_large",
+            ReceiveError::Redirect(_) => "redirect_not_followed",
+            ReceiveError::Layer(_) => "layer",
+        }
+    }
 }
 
 impl From<reqwest::Error> for ReceiveError {
@@ -57,19 +63,29 @@ impl From<reqwest::Error> for ReceiveError {
     }
 }
 
-impl Answer {
-    /// Sends the request and reads the whole body, up to `limit` bytes; with `stream_success`,
-    /// a success body is left unread (an error body is read as always, to be decoded).
-    pub async fn receive(
-        request: reqwest::RequestBuilder,
+impl CallResponse {
+    /// Sends the request through the attempt layers and reads the whole body, up to `limit`
+    /// bytes; with `stream_success`, a success body is left unread (an error body is read as
+    /// always, to be decoded).
+    pub(crate) async fn receive(
+        attempt: AttemptService,
+        request: reqwest::Request,
         limit: usize,
         stream_success: bool,
-    ) -> Result<Answer, ReceiveError> {
-        let response = request.send().await?;
+    ) -> Result<CallResponse, ReceiveError> {
+        let response = match attempt.oneshot(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                return Err(match error.downcast::<reqwest::Error>() {
+                    Ok(error) => ReceiveError::from(*error),
+                    Err(error) => ReceiveError::Layer(error),
+                })
+            }
+        };
         let status = response.status();
         let headers = response.headers().clone();
         if stream_success && status.is_success() {
-            return Ok(Answer {
+            return Ok(CallResponse {
                 status,
                 headers,
                 body: Bytes::new(),
@@ -77,7 +93,7 @@ impl Answer {
             });
         }
         match read_limited(response, limit).await? {
-            Some(body) => Ok(Answer {
+            Some(body) => Ok(CallResponse {
                 status,
                 headers,
                 body,
@@ -89,7 +105,7 @@ impl Answer {
 
     /// Replaces an `envelope=true` answer by the status and body inside it (a body left unread
     /// is not looked into).
-    pub fn open_envelope(&mut self) {
+    pub(crate) fn open_envelope(&mut self) {
         if self.unread.is_some() {
             return;
         }
@@ -101,12 +117,12 @@ impl Answer {
 
     /// The success as a raw response, or the error its status means. An error body has the
     /// client's secrets cut out before anything of it is kept.
-    pub fn conclude<E: ApiErrorBody>(
+    pub(crate) fn conclude<E: ApiErrorBody>(
         self,
         target: Target,
         redactions: &Redactions,
     ) -> Result<RawResponse, Error<E>> {
-        let Answer {
+        let CallResponse {
             status,
             headers,
             body,
@@ -157,7 +173,7 @@ impl Answer {
     }
 }
 
-impl Answered for Answer {
+impl Answered for CallResponse {
     fn status(&self) -> StatusCode {
         self.status
     }

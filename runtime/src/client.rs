@@ -13,8 +13,13 @@ use std::time::Duration;
 use crate::auth::{Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
 use crate::dialect::is_api_version;
+use crate::exchange::{Exchange, Transport};
+use crate::layer::{self, AttemptService, BoxError, Call, CallResponse, CallService, Wrap};
+use crate::limits::Limits;
 use crate::redirect;
 use crate::retry::RetryPolicy;
+use tower::util::BoxCloneSyncService;
+use tower::{Layer, Service};
 
 /// The part of a client that every generated API shares: where requests go, how they are
 /// authenticated and retried. A generated `Client` dereferences to it.
@@ -76,38 +81,11 @@ pub mod schemes {
 }
 
 struct Inner {
-    http: reqwest::Client,
     base_url: url::Url,
     api_version: Option<String>,
-    auth: Option<Authenticator>,
-    redactions: Redactions,
-    retry: RetryPolicy,
-    limits: Limits,
-}
-
-/// How much of what a server sends the client accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Limits {
-    /// The most bytes of one response body.
-    pub max_body_size: usize,
-    /// The most pages one walk over a list fetches.
-    pub max_pages: u64,
-}
-
-/// A page of 500 items of the largest Atlas list models stays below 2 MiB; 16 MiB leaves room
-/// for much larger models while still refusing a runaway answer.
-const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
-
-/// 10,000 pages of 500 items are five million items, far more than any one project holds.
-const DEFAULT_MAX_PAGES: u64 = 10_000;
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_body_size: DEFAULT_MAX_BODY_SIZE,
-            max_pages: DEFAULT_MAX_PAGES,
-        }
-    }
+    transport: Arc<Transport>,
+    /// The call layers around the transport.
+    call: CallService,
 }
 
 impl fmt::Debug for BaseClient {
@@ -116,7 +94,7 @@ impl fmt::Debug for BaseClient {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_version", &self.inner.api_version)
-            .field("credentials", &self.inner.auth)
+            .field("credentials", &self.inner.transport.auth)
             .finish()
     }
 }
@@ -157,11 +135,12 @@ impl BaseClient {
 
     /// How requests are retried (see [`RetryPolicy`] for which methods when).
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
+        &self.inner.transport.retry
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// The call layers around the client's transport, ready for one call.
+    pub(crate) fn call_service(&self) -> CallService {
+        self.inner.call.clone()
     }
 
     /// The URL of an already encoded path below the base URL.
@@ -174,20 +153,16 @@ impl BaseClient {
 
     /// The kind of credentials the client authenticates with, if any.
     pub fn credential_kind(&self) -> Option<CredentialKind> {
-        self.inner.auth.as_ref().map(Authenticator::kind)
-    }
-
-    pub(crate) fn authenticator(&self) -> Option<&Authenticator> {
-        self.inner.auth.as_ref()
+        self.inner.transport.auth.as_ref().map(Authenticator::kind)
     }
 
     /// The client's secrets, to cut out of what a server sends back.
     pub(crate) fn redactions(&self) -> &Redactions {
-        &self.inner.redactions
+        &self.inner.transport.redactions
     }
 
     pub(crate) fn limits(&self) -> Limits {
-        self.inner.limits
+        self.inner.transport.limits
     }
 }
 
@@ -212,6 +187,8 @@ pub struct ClientBuilder<C = BaseClient> {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     limits: Limits,
+    attempt_layers: Vec<Wrap<AttemptService>>,
+    call_layers: Vec<Wrap<CallService>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -226,6 +203,8 @@ impl<C> Default for ClientBuilder<C> {
             http: None,
             retry: RetryPolicy::default(),
             limits: Limits::default(),
+            attempt_layers: Vec::new(),
+            call_layers: Vec::new(),
             client: PhantomData,
         }
     }
@@ -241,6 +220,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("limits", &self.limits)
+            .field("attempt_layers", &self.attempt_layers.len())
+            .field("call_layers", &self.call_layers.len())
             .finish()
     }
 }
@@ -303,6 +284,39 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// so give one that sends credentials to another origin only where that is meant.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Adds a tower layer around each HTTP attempt: its service gets the `reqwest::Request` as
+    /// it goes on the wire, credentials included, once per retry and once more after a Digest
+    /// challenge, and answers the `reqwest::Response`. The first layer added is outermost. See
+    /// the [`layer`](crate::layer) module.
+    ///
+    /// Token requests of a service account do not go through these layers.
+    pub fn attempt_layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<AttemptService> + Send + Sync + 'static,
+        L::Service:
+            Service<reqwest::Request, Response = reqwest::Response> + Clone + Send + Sync + 'static,
+        <L::Service as Service<reqwest::Request>>::Error: Into<BoxError>,
+        <L::Service as Service<reqwest::Request>>::Future: Send + 'static,
+    {
+        self.attempt_layers.push(layer::wrap(layer));
+        self
+    }
+
+    /// Adds a tower layer around each whole call, its retries and authentication included: its
+    /// service gets one [`Call`] per operation call, without credentials, and answers a
+    /// [`CallResponse`] (one it makes itself, a cached one, or the one from below). The first
+    /// layer added is outermost. See the [`layer`](crate::layer) module.
+    pub fn call_layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<CallService> + Send + Sync + 'static,
+        L::Service: Service<Call, Response = CallResponse> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Call>>::Error: Into<BoxError>,
+        <L::Service as Service<Call>>::Future: Send + 'static,
+    {
+        self.call_layers.push(layer::wrap(layer));
         self
     }
 
@@ -384,15 +398,22 @@ impl<C: ApiClient> ClientBuilder<C> {
         };
         let auth = credentials
             .map(|credentials| Authenticator::new(credentials, &base_url, spec, http.clone()));
+        let attempt = layer::stack(layer::http_service(http.clone()), &self.attempt_layers);
+        let transport = Arc::new(Transport {
+            http,
+            attempt,
+            auth,
+            redactions,
+            retry: self.retry,
+            limits: self.limits,
+        });
+        let exchange = BoxCloneSyncService::new(Exchange(Arc::clone(&transport)));
         Ok(BaseClient {
             inner: Arc::new(Inner {
-                http,
                 base_url,
                 api_version: self.api_version,
-                auth,
-                redactions,
-                retry: self.retry,
-                limits: self.limits,
+                transport,
+                call: layer::stack(exchange, &self.call_layers),
             }),
         })
     }

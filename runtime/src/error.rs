@@ -57,6 +57,10 @@ impl ApiErrorBody for serde_json::Value {
     }
 }
 
+/// The error type of the services of the layers users add to a client
+/// ([`ClientBuilder::call_layer`](crate::ClientBuilder::call_layer)): any error, boxed.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why an operation failed. `E` is the API's error body.
 ///
 /// `Display` says what happened at this level only (which operation, which request, what went
@@ -125,6 +129,23 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         /// The HTTP client's error.
         #[source]
         source: reqwest::Error,
+    },
+
+    /// A layer added to the client
+    /// ([`ClientBuilder::call_layer`](crate::ClientBuilder::call_layer),
+    /// [`ClientBuilder::attempt_layer`](crate::ClientBuilder::attempt_layer)) failed the call
+    /// with an error of its own; it was not retried.
+    #[error("{operation}: {method} {path}: a layer of the client failed the call")]
+    Layer {
+        /// The `operationId` of the operation.
+        operation: &'static str,
+        /// The HTTP method of the request.
+        method: &'static str,
+        /// The path of the request, with its parameters filled in.
+        path: String,
+        /// The layer's error.
+        #[source]
+        source: BoxError,
     },
 
     /// The server redirected a request that carried the client's credentials to another origin
@@ -337,6 +358,7 @@ impl<E: ApiErrorBody> Error<E> {
             | Error::CredentialsNotAccepted { operation, .. }
             | Error::Auth { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Layer { operation, .. }
             | Error::RedirectNotFollowed { operation, .. }
             | Error::Api { operation, .. }
             | Error::VersionRejected { operation, .. }

@@ -14,8 +14,14 @@
 //!
 //! The modules depend on one another in one direction only (a test checks it):
 //! descriptors, the Atlas dialect and the redirect rule → parameter checks and credentials →
-//! authentication → errors → responses → answers → retries → client → requests → pages;
-//! waiters use only errors and responses.
+//! authentication → errors → responses and prepared requests → the layer types → telemetry →
+//! answers → the exchange (attempts and retries) → client → requests → pages; waiters use only
+//! errors and responses.
+//!
+//! Users add their own tower layers around each call and each HTTP attempt (see [`layer`]);
+//! calls and attempts are `tracing` spans in OpenTelemetry's HTTP client conventions, and with
+//! the `metrics` feature each attempt's duration is recorded as
+//! `http.client.request.duration` through the `metrics` facade.
 
 #![warn(missing_docs)]
 
@@ -30,12 +36,16 @@ pub mod de;
 mod descriptor;
 mod dialect;
 mod error;
+mod exchange;
 mod form;
+pub mod layer;
+mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod multipart;
 mod options;
 mod pages;
+mod prepared;
 mod redirect;
 mod request;
 mod response;
@@ -45,6 +55,7 @@ pub mod ser;
 #[doc(hidden)]
 pub mod shape;
 mod stream;
+mod telemetry;
 mod tls;
 mod upload;
 mod waiter;
@@ -71,7 +82,7 @@ pub use waiter::{WaitError, WaitPolicy, Waiter};
 /// crates themselves.
 pub mod http {
     pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-    pub use reqwest::{Client, Method, StatusCode};
+    pub use reqwest::{Client, Method, Request, Response, StatusCode};
 }
 
 /// What generated code calls and users never name: operation descriptors, parameter checks,

@@ -1,24 +1,24 @@
 //! One request being built by a generated `send()`: parameters are checked and encoded as they
 //! are added, and the request is sent only when every one of them passed.
 
-use crate::answer::{Answer, ReceiveError, Target};
-use crate::auth;
+use crate::answer::Target;
 use crate::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
 use crate::client::BaseClient;
 use crate::descriptor::OperationInfo;
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
+use crate::exchange::CallFailure;
 use crate::form::FormField;
+use crate::layer::{BoxError, Call, CallResponse};
 use crate::multipart::Multipart;
 use crate::options::RequestOptions;
+use crate::prepared::{Payload, Prepared};
 use crate::response::{RawResponse, ResponseValue};
-use crate::retry::{Decision, Outcome};
 use crate::stream::ByteStream;
+use crate::telemetry::{self, CallAttributes, Ending};
 use crate::upload::Upload;
-use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use std::time::SystemTime;
+use tower::ServiceExt;
 use tracing::Instrument;
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
@@ -241,7 +241,7 @@ impl<'c> Request<'c> {
     async fn exchange<E: ApiErrorBody>(
         mut self,
         stream_success: bool,
-    ) -> Result<(Target, Answer), Error<E>> {
+    ) -> Result<(Target, CallResponse), Error<E>> {
         let op = self.op;
         let method = op.method.as_str();
         if let Some(Err(reason)) = &self.body {
@@ -318,112 +318,96 @@ impl<'c> Request<'c> {
             accept: accept_type,
             version: accept.and_then(|m| m.version),
         };
-        let policy = self
-            .options
-            .retry
-            .as_ref()
-            .unwrap_or_else(|| self.client.retry_policy());
-        let limit = self.client.limits().max_body_size;
-        let mut attempt: u32 = 1;
-        loop {
-            let span = tracing::debug_span!(
-                "request",
-                operation = op.id,
-                method,
-                path = op.path,
-                attempt,
-                status = tracing::field::Empty
-            );
-            // Every attempt sends a fresh request built from the prepared parts.
-            let sent = auth::send(
-                self.client.authenticator(),
-                op,
-                || prepared.to_request(self.client.http()),
-                |request| Answer::receive(request, limit, stream_success),
-            )
+        let call = Call {
+            op,
+            api_version: target.version,
+            prepared,
+            stream_success,
+            enveloped: self.enveloped,
+            retry: self.options.retry.take(),
+        };
+        let span = telemetry::call_span(&CallAttributes::of(&call));
+        let answer = self
+            .client
+            .call_service()
+            .oneshot(call)
             .instrument(span.clone())
             .await;
-            let answer = sent.map_err(|failure| {
-                Error::from_auth_failure(failure, op.id, method, &target.path)
-            })?;
-            let mut answer = match answer {
-                Ok(answer) => Ok(answer),
-                Err(ReceiveError::Transport(error)) => Err(error),
-                Err(ReceiveError::TooLarge { status, limit }) => {
-                    return Err(Error::BodyTooLarge {
-                        operation: op.id,
-                        method,
-                        path: target.path,
-                        status,
-                        limit,
-                    })
-                }
-                // Another attempt would meet the same redirect.
-                Err(ReceiveError::Redirect(refused)) => {
-                    return Err(Error::RedirectNotFollowed {
-                        operation: op.id,
-                        method,
-                        path: target.path,
-                        status: refused.status,
-                        location: refused.location.into(),
-                    })
-                }
-            };
-            if let Ok(answer) = &mut answer {
-                if self.enveloped {
-                    answer.open_envelope();
-                }
-                span.record("status", answer.status.as_u16());
+        match answer {
+            Ok(answer) => {
+                telemetry::record(&span, Ending::Status(answer.status));
+                Ok((target, answer))
             }
-            let outcome = match &answer {
-                Ok(answer) => Outcome::Answered(answer.status, &answer.headers),
-                Err(error) => Outcome::Failed(error),
-            };
-            // A streamed body is gone once sent, so its request is never sent twice.
-            let decision = match prepared.replayable() {
-                true => policy.decide(op.method, attempt, outcome, SystemTime::now()),
-                false => Decision::Stop,
-            };
-            let wait = match decision {
-                Decision::Retry(wait) => wait,
-                Decision::WaitTooLong(asked) => {
-                    let (status, body) = match &answer {
-                        Ok(answer) => {
-                            let body = self.client.redactions().scrub_body(answer.body.clone());
-                            (answer.status, serde_json::from_slice::<E>(&body).ok())
-                        }
-                        Err(_) => (reqwest::StatusCode::TOO_MANY_REQUESTS, None),
-                    };
-                    return Err(Error::RetryAfterTooLong {
-                        operation: op.id,
-                        method,
-                        path: target.path,
-                        status,
-                        asked,
-                        allowed: policy.retry_after_cap(),
-                        body: body.map(Box::new),
-                    });
-                }
-                Decision::Stop => {
-                    return match answer {
-                        Ok(answer) => Ok((target, answer)),
-                        Err(source) => Err(Error::Transport {
-                            operation: op.id,
-                            method,
-                            path: target.path,
-                            // The URL is in the error's own message already, and its query
-                            // is the caller's business, not a log's.
-                            source: source.without_url(),
-                        }),
-                    };
-                }
-            };
-            span.in_scope(|| {
-                tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
-            });
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+            Err(error) => {
+                let failure = failure(error);
+                telemetry::record(&span, Ending::Failed(failure.error_type()));
+                Err(call_error(failure, &target))
+            }
         }
+    }
+}
+
+/// A call service's error as the failure it stands for: the runtime's own, a transport error
+/// passed up, or a layer's error.
+fn failure(error: BoxError) -> CallFailure {
+    match error.downcast::<CallFailure>() {
+        Ok(failure) => *failure,
+        Err(error) => match error.downcast::<reqwest::Error>() {
+            Ok(error) => CallFailure::Transport(*error),
+            Err(error) => CallFailure::Layer(error),
+        },
+    }
+}
+
+/// The caller's error for a call to `target` that ended with `failure`.
+fn call_error<E: ApiErrorBody>(failure: CallFailure, target: &Target) -> Error<E> {
+    let (operation, method, path) = (target.operation, target.method, target.path.clone());
+    match failure {
+        CallFailure::Auth(failure) => Error::from_auth_failure(failure, operation, method, &path),
+        CallFailure::TooLarge { status, limit } => Error::BodyTooLarge {
+            operation,
+            method,
+            path,
+            status,
+            limit,
+        },
+        CallFailure::Redirect(refused) => Error::RedirectNotFollowed {
+            operation,
+            method,
+            path,
+            status: refused.status,
+            location: refused.location.into(),
+        },
+        CallFailure::RetryAfterTooLong {
+            status,
+            asked,
+            allowed,
+            body,
+        } => Error::RetryAfterTooLong {
+            operation,
+            method,
+            path,
+            status,
+            asked,
+            allowed,
+            body: body
+                .and_then(|body| serde_json::from_slice::<E>(&body).ok())
+                .map(Box::new),
+        },
+        CallFailure::Transport(source) => Error::Transport {
+            operation,
+            method,
+            path,
+            // The URL is in the error's own message already, and its query is the caller's
+            // business, not a log's.
+            source: source.without_url(),
+        },
+        CallFailure::Layer(source) => Error::Layer {
+            operation,
+            method,
+            path,
+            source,
+        },
     }
 }
 
@@ -469,166 +453,4 @@ fn content_type<E: ApiErrorBody>(
             available,
         })?;
     Ok(chosen.map_or("application/json", |m| m.media_type))
-}
-
-/// A request ready to go out: method, URL with its query, headers and body bytes. Kept whole
-/// so each attempt can build a fresh `reqwest` request from it.
-#[derive(Debug)]
-struct Prepared {
-    method: reqwest::Method,
-    url: url::Url,
-    headers: HeaderMap,
-    body: Option<Payload>,
-    timeout: Option<std::time::Duration>,
-}
-
-/// A request body as the runtime keeps it between attempts.
-#[derive(Debug)]
-enum Payload {
-    /// Encoded already (JSON, a form).
-    Bytes(Bytes),
-    /// Sent as it is.
-    Raw(Upload),
-    Multipart(Multipart),
-}
-
-impl Payload {
-    /// Whether the body can be sent again (it holds no stream).
-    fn replayable(&self) -> bool {
-        match self {
-            Payload::Bytes(_) => true,
-            Payload::Raw(upload) => !upload.is_stream(),
-            Payload::Multipart(form) => form.replayable(),
-        }
-    }
-}
-
-/// The body of an attempt that cannot have the request's body any more: it fails as it is read,
-/// so the attempt ends with a transport error saying why instead of sending another body.
-fn unsendable(reason: String) -> reqwest::Body {
-    let failure = futures_util::stream::once(async move {
-        Err::<Bytes, std::io::Error>(std::io::Error::other(reason))
-    });
-    reqwest::Body::wrap_stream(failure)
-}
-
-impl Prepared {
-    /// Adds a request's own timeout and extra headers; the headers the client sets stay its own.
-    fn customize<E: ApiErrorBody>(
-        &mut self,
-        op: &'static OperationInfo,
-        options: &RequestOptions,
-    ) -> Result<(), Error<E>> {
-        self.timeout = options.timeout;
-        for (name, value) in &options.headers {
-            let parsed = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            );
-            let reason = match parsed {
-                (Ok(name), _) if [ACCEPT, CONTENT_TYPE, AUTHORIZATION].contains(&name) => {
-                    "is set by the client"
-                }
-                (Ok(name), Ok(value)) => {
-                    self.headers.append(name, value);
-                    continue;
-                }
-                _ => "cannot be sent as an HTTP header",
-            };
-            return Err(Error::InvalidRequest {
-                operation: op.id,
-                problems: vec![InvalidParameter {
-                    name: name.clone(),
-                    value: value.clone(),
-                    reason: reason.to_owned(),
-                }],
-            });
-        }
-        Ok(())
-    }
-
-    fn new<E: ApiErrorBody>(
-        op: &'static OperationInfo,
-        mut url: url::Url,
-        query: &[(&'static str, String)],
-        header_params: &[(&'static str, String)],
-        accept: &'static str,
-        content_type: Option<&'static str>,
-        body: Option<Payload>,
-    ) -> Result<Prepared, Error<E>> {
-        if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
-        }
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        for (name, value) in header_params {
-            match (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) {
-                (Ok(name), Ok(value)) => {
-                    headers.append(name, value);
-                }
-                _ => {
-                    let problem = InvalidParameter {
-                        name: (*name).to_owned(),
-                        value: value.clone(),
-                        reason: "cannot be sent as an HTTP header".to_owned(),
-                    };
-                    return Err(Error::InvalidRequest {
-                        operation: op.id,
-                        problems: vec![problem],
-                    });
-                }
-            }
-        }
-        if let Some(content_type) = content_type {
-            let Ok(value) = HeaderValue::from_str(content_type) else {
-                return Err(Error::InvalidRequest {
-                    operation: op.id,
-                    problems: vec![InvalidParameter {
-                        name: "Content-Type".to_owned(),
-                        value: content_type.to_owned(),
-                        reason: "cannot be sent as an HTTP header".to_owned(),
-                    }],
-                });
-            };
-            headers.insert(CONTENT_TYPE, value);
-        }
-        Ok(Prepared {
-            method: op.method.to_reqwest(),
-            url,
-            headers,
-            body,
-            timeout: None,
-        })
-    }
-
-    /// Whether another attempt can send the same body.
-    fn replayable(&self) -> bool {
-        self.body.as_ref().is_none_or(Payload::replayable)
-    }
-
-    /// A new `reqwest` request of these parts, without credentials.
-    fn to_request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
-        let mut request = http
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        match &self.body {
-            Some(Payload::Bytes(body)) => request.body(body.clone()),
-            Some(Payload::Raw(upload)) => match upload.take_body() {
-                Ok(body) => request.body(body),
-                Err(spent) => request.body(unsendable(spent.to_string())),
-            },
-            Some(Payload::Multipart(form)) => match form.to_form() {
-                Ok(form) => request.multipart(form),
-                Err(problem) => request.body(unsendable(problem.to_string())),
-            },
-            None => request,
-        }
-    }
 }

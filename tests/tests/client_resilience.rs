@@ -10,8 +10,6 @@ use atlas_snapshots::RetryPolicy;
 use atlas_snapshots::{Client, Error};
 use atlas_snapshots_runtime::__private::{HttpMethod, MediaVersion, OperationInfo, Request};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use workspace_tests::fault::VERSION_GONE_ERROR_CODE;
 use workspace_tests::ids::*;
@@ -398,85 +396,4 @@ async fn an_unacceptable_version_is_a_typed_error_naming_the_version_asked() {
     );
     assert!(err.to_string().contains(NOT_ACCEPTABLE_ERROR_CODE), "{err}");
     assert!(err.to_string().contains(operation), "{err}");
-}
-
-/// The fields of every `request` span, in the order the spans were opened.
-#[derive(Clone, Default)]
-struct RequestSpans(Arc<Mutex<Vec<BTreeMap<String, String>>>>);
-
-struct FieldText<'a>(&'a mut BTreeMap<String, String>);
-
-impl tracing::field::Visit for FieldText<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(
-            field.name().to_owned(),
-            format!("{value:?}").replace('"', ""),
-        );
-    }
-}
-
-impl<S> tracing_subscriber::Layer<S> for RequestSpans
-where
-    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
-{
-    fn on_new_span(
-        &self,
-        attrs: &tracing::span::Attributes<'_>,
-        id: &tracing::span::Id,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
-        if attrs.metadata().name() != "request" {
-            return;
-        }
-        let mut fields = BTreeMap::from([("span".to_owned(), id.into_u64().to_string())]);
-        attrs.record(&mut FieldText(&mut fields));
-        self.0.lock().unwrap().push(fields);
-    }
-
-    fn on_record(
-        &self,
-        id: &tracing::span::Id,
-        values: &tracing::span::Record<'_>,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
-        let mut spans = self.0.lock().unwrap();
-        let span = id.into_u64().to_string();
-        if let Some(fields) = spans.iter_mut().rev().find(|f| f["span"] == span) {
-            values.record(&mut FieldText(fields));
-        }
-    }
-}
-
-#[tokio::test]
-async fn every_attempt_has_a_span_with_its_number_and_status_and_no_secret() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let spans = RequestSpans::default();
-    let _traced =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
-    let server = StandIn::start().await;
-    server.inject(Fault::on(FLEX_LIST).status(502).raw("bad gateway").times(1));
-    let secret = "s3cret-bearer-token";
-    let client = server
-        .client_builder()
-        .bearer_token(secret)
-        .retry_policy(quick_retries(3))
-        .build()
-        .unwrap();
-    list_flex(&client).await.expect("the retry succeeds");
-
-    let spans = spans.0.lock().unwrap().clone();
-    let summary: Vec<(&str, &str)> = spans
-        .iter()
-        .map(|f| (f["attempt"].as_str(), f["status"].as_str()))
-        .collect();
-    assert_eq!(summary, [("1", "502"), ("2", "200")]);
-    for fields in &spans {
-        assert_eq!(fields["operation"], FLEX_LIST);
-        assert_eq!(fields["method"], "GET");
-        assert_eq!(
-            fields["path"], "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
-            "the template, not the filled-in path"
-        );
-        assert!(fields.values().all(|v| !v.contains(secret)), "{fields:?}");
-    }
 }

@@ -135,7 +135,7 @@ impl ToTokens for CrateRoot<'_> {
             pub mod mock;
 
             pub use ::atlas_snapshots_runtime::{
-                http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
+                http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
                 CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
                 ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
                 WaitPolicy, Waiter,

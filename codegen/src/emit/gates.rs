@@ -200,7 +200,7 @@ pub const FULL: &str = "full";
 const UNTAGGED: &str = "untagged";
 
 /// Feature names the generated manifest already uses for something else (besides the TLS ones).
-const TAKEN: &[&str] = &["default", FULL, "mock"];
+const TAKEN: &[&str] = &["default", FULL, "mock", "metrics"];
 
 /// The features a crate generated with a feature per tag has, one per tag: feature → tag (the
 /// tag is empty for the operations without one).

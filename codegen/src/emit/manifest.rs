@@ -136,6 +136,8 @@ fn features(tag_features: &BTreeMap<String, String>) -> Table {
     }
     let mock: Array = ["atlas-snapshots-runtime/mock"].into_iter().collect();
     features.insert("mock", value(mock));
+    let metrics: Array = ["atlas-snapshots-runtime/metrics"].into_iter().collect();
+    features.insert("metrics", value(metrics));
     if !tag_features.is_empty() {
         let all: Array = tag_features.keys().map(String::as_str).collect();
         features.insert(super::gates::FULL, value(all));

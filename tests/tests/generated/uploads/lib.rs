@@ -5,7 +5,7 @@
 
 
 pub use ::atlas_snapshots_runtime::{
-    http, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
+    http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
     BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
     InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
     RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
