@@ -10,10 +10,13 @@
 use crate::hand;
 use crate::stats::Timing;
 use anyhow::{bail, Context};
+use atlas_snapshots::layer::tower::{self, Layer, Service};
 use atlas_snapshots::ListRequest;
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use workspace_tests::ids::{GROUP_ID, SERVERLESS_INSTANCE};
 use workspace_tests::StandIn;
@@ -34,6 +37,8 @@ pub enum Variant {
     Ours,
     /// The generated client, `items_concurrent(n)`.
     OursConcurrent,
+    /// The generated client, `items()`, with a counting call layer and attempt layer installed.
+    OursLayered,
     /// reqwest and the structs of `hand.rs`, one page after another.
     Hand,
     /// reqwest and `hand.rs`, the first page for the count, then `n` pages at a time.
@@ -45,6 +50,7 @@ impl Variant {
         match self {
             Variant::Ours => "generated client, `items()`",
             Variant::OursConcurrent => "generated client, `items_concurrent(8)`",
+            Variant::OursLayered => "generated client, `items()`, a call and an attempt layer",
             Variant::Hand => "hand-written reqwest loop",
             Variant::HandConcurrent => "hand-written reqwest, 8 pages at a time",
         }
@@ -99,9 +105,10 @@ impl List {
     }
 }
 
-const VARIANTS: [Variant; 4] = [
+const VARIANTS: [Variant; 5] = [
     Variant::Ours,
     Variant::Hand,
+    Variant::OursLayered,
     Variant::OursConcurrent,
     Variant::HandConcurrent,
 ];
@@ -192,10 +199,15 @@ pub fn child(args: &ChildArgs) -> anyhow::Result<()> {
 
 async fn list_all(args: &ChildArgs) -> anyhow::Result<(usize, Duration)> {
     match args.variant {
-        Variant::Ours | Variant::OursConcurrent => {
-            let client = atlas_snapshots::Client::builder()
-                .base_url(&args.base_url)
-                .build()?;
+        Variant::Ours | Variant::OursConcurrent | Variant::OursLayered => {
+            let mut builder = atlas_snapshots::Client::builder().base_url(&args.base_url);
+            let (calls, attempts) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+            if args.variant == Variant::OursLayered {
+                builder = builder
+                    .call_layer(counting(&calls))
+                    .attempt_layer(counting(&attempts));
+            }
+            let client = builder.build()?;
             let started = Instant::now();
             // The operation the brief names; its deprecation does not matter for a benchmark.
             #[allow(deprecated)]
@@ -214,7 +226,18 @@ async fn list_all(args: &ChildArgs) -> anyhow::Result<(usize, Duration)> {
                     count += usize::from(item.id.is_some());
                 }
             }
-            Ok((count, started.elapsed()))
+            let elapsed = started.elapsed();
+            if args.variant == Variant::OursLayered {
+                let pages = count.div_ceil(PAGE_SIZE);
+                let seen = (
+                    calls.load(Ordering::Relaxed),
+                    attempts.load(Ordering::Relaxed),
+                );
+                if seen != (pages, pages) {
+                    bail!("the layers saw {seen:?} calls and attempts for {pages} pages");
+                }
+            }
+            Ok((count, elapsed))
         }
         Variant::Hand | Variant::HandConcurrent => {
             let client = reqwest::Client::new();
@@ -230,6 +253,40 @@ async fn list_all(args: &ChildArgs) -> anyhow::Result<(usize, Duration)> {
             };
             Ok((count, started.elapsed()))
         }
+    }
+}
+
+/// A layer that counts the calls or requests passing through it, as a user's metrics layer
+/// would: the cheapest real layer, so the measure is what the layer seam itself costs.
+fn counting<S>(seen: &Arc<AtomicUsize>) -> impl Layer<S, Service = Counted<S>> {
+    let seen = Arc::clone(seen);
+    tower::layer::layer_fn(move |inner| Counted {
+        inner,
+        seen: Arc::clone(&seen),
+    })
+}
+
+#[derive(Clone)]
+struct Counted<S> {
+    inner: S,
+    seen: Arc<AtomicUsize>,
+}
+
+impl<S: Service<R>, R> Service<R> for Counted<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.seen.fetch_add(1, Ordering::Relaxed);
+        self.inner.call(request)
     }
 }
 

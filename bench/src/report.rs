@@ -194,6 +194,19 @@ impl Report {
                     dominated_by: None,
                 });
             }
+            if let (Some(layered), Some(hand)) =
+                (list.get(Variant::OursLayered), list.get(Variant::Hand))
+            {
+                let r = secs(layered.time.median) / secs(hand.time.median);
+                goals.push(Goal {
+                    what: "list all, sequential, with a call and an attempt layer",
+                    target: "≤ 1.10× hand-written loop".into(),
+                    measured: format!("{r:.2}×"),
+                    met: r <= 1.1,
+                    miss: over(r, 1.1),
+                    dominated_by: None,
+                });
+            }
             if let (Some(sequential), Some(concurrent)) =
                 (list.get(Variant::Ours), list.get(Variant::OursConcurrent))
             {
