@@ -51,6 +51,12 @@ fn config(dir: &Path, base_url: Option<&str>) -> PathBuf {
          \x20 project_id = \"{KEY_PROJECT}\"\n\
          \x20 {server}\
          \n\
+         [gov]\n\
+         \x20 service = \"cloudgov\"\n\
+         \x20 public_api_key = \"{PUBLIC_KEY}\"\n\
+         \x20 private_api_key = \"{PRIVATE_KEY}\"\n\
+         \x20 project_id = \"{KEY_PROJECT}\"\n\
+         \n\
          [keyring-key]\n\
          \x20 auth_type = \"api_keys\"\n\
          \x20 public_api_key = \"{PUBLIC_KEY}\"\n\
@@ -128,8 +134,9 @@ fn dry_run_shows_the_profile_public_key_and_project_and_masks_its_secrets() {
             .arg(&path)
             .output()
             .unwrap(),
+        // The Atlas CLI lower-cases profile names, and matches them in any case.
         list(&mut support::bare())
-            .env("MONGODB_ATLAS_PROFILE", "sa")
+            .env("MONGODB_ATLAS_PROFILE", "SA")
             .args(["--dry-run", "--config"])
             .arg(&path)
             .output()
@@ -143,6 +150,18 @@ fn dry_run_shows_the_profile_public_key_and_project_and_masks_its_secrets() {
         assert!(!text.contains("--digest"), "{text}");
         assert_no_secret(&output);
     }
+
+    // `service = "cloudgov"` is Atlas for Government.
+    let output = list(&mut support::bare())
+        .args(["--profile", "gov", "--dry-run", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let text = support::stdout(&output);
+    let gov_url = snapshots_url("https://cloud.mongodbgov.com", KEY_PROJECT);
+    assert!(text.contains(&format!("--url '{gov_url}'")), "{text}");
+    assert_no_secret(&output);
 
     // A user account's access token is a bearer token, masked the same way.
     let output = list(&mut support::bare())
