@@ -184,12 +184,17 @@ impl Profile {
     pub fn missing(&self, what: &str, parts: &[(&str, &str)]) -> Failure {
         let keys: Vec<&str> = parts.iter().map(|(key, _)| *key).collect();
         let variables: Vec<&str> = parts.iter().map(|(_, variable)| *variable).collect();
+        let (them, were) = if parts.len() > 1 {
+            ("them", "they were")
+        } else {
+            ("it", "it was")
+        };
         Failure::new(
             Class::Auth,
             format!(
-                "profile `{}` of {} names {what} but the file has no {}: the Atlas CLI keeps it in \
-                 the OS keyring, which this command does not read (or it was never set); set {} \
-                 instead",
+                "profile `{}` of {} names {what} but the file has no {}: the Atlas CLI keeps \
+                 {them} in the OS keyring, which this command does not read (or {were} never \
+                 set); set {} instead",
                 self.name,
                 self.path.display(),
                 keys.join(" nor "),
