@@ -4,6 +4,7 @@
 
 use crate::failure::{Class, Failure};
 use crate::output::Format;
+use crate::profile::{Credentials, Profile};
 use atlas_snapshots::{Client, WaitPolicy};
 use clap::ArgMatches;
 use futures_util::{Stream, StreamExt};
@@ -91,34 +92,33 @@ pub fn negotiate(
 }
 
 impl Context {
-    /// The client and settings the global flags describe.
-    pub fn from_matches(matches: &ArgMatches) -> Result<Self, Failure> {
+    /// The client and settings the global flags describe, with what a `--profile` gives where
+    /// the flags and variables say nothing.
+    pub fn from_matches(matches: &ArgMatches, profile: Option<&Profile>) -> Result<Self, Failure> {
         let text = |id: &str| {
             matches
                 .get_one::<String>(id)
                 .filter(|v| !v.is_empty())
                 .cloned()
         };
-        let base_url =
-            text("base-url").unwrap_or_else(|| atlas_snapshots::DEFAULT_BASE_URL.to_owned());
+        let base_url = text("base-url")
+            .or_else(|| profile.and_then(|p| p.base_url.clone()))
+            .unwrap_or_else(|| atlas_snapshots::DEFAULT_BASE_URL.to_owned());
         let mut builder = Client::builder().base_url(base_url.clone());
-        let pair = |a: &str, b: &str| match (text(a), text(b)) {
-            (Some(x), Some(y)) => Ok(Some((x, y))),
-            (None, None) => Ok(None),
-            (Some(_), None) => Err(Failure::new(Class::Usage, format!("--{a} needs --{b} too"))),
-            (None, Some(_)) => Err(Failure::new(Class::Usage, format!("--{b} needs --{a} too"))),
-        };
-        let auth = if let Some(token) = text("access-token") {
-            builder = builder.bearer_token(token);
-            Auth::AccessToken
-        } else if let Some((id, secret)) = pair("client-id", "client-secret")? {
-            builder = builder.service_account(id, secret);
-            Auth::ServiceAccount
-        } else if let Some((public_key, private_key)) = pair("public-key", "private-key")? {
-            builder = builder.digest_auth(public_key.clone(), private_key);
-            Auth::Digest { public_key }
-        } else {
-            Auth::None
+        let auth = match credentials(&text, profile)? {
+            Chosen::None => Auth::None,
+            Chosen::Token(token) => {
+                builder = builder.bearer_token(token);
+                Auth::AccessToken
+            }
+            Chosen::ServiceAccount(id, secret) => {
+                builder = builder.service_account(id, secret);
+                Auth::ServiceAccount
+            }
+            Chosen::Digest(public_key, private_key) => {
+                builder = builder.digest_auth(public_key.clone(), private_key);
+                Auth::Digest { public_key }
+            }
         };
         let api_version = text("api-version");
         if let Some(version) = &api_version {
@@ -191,7 +191,8 @@ impl Context {
                 Class::Auth,
                 "no credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET \
                  (service account), MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY \
-                 (API key) or MONGODB_ATLAS_ACCESS_TOKEN, or the matching flags",
+                 (API key) or MONGODB_ATLAS_ACCESS_TOKEN, or the matching flags, or name an Atlas \
+                 CLI profile with --profile",
             )),
             _ => Ok(()),
         }
@@ -322,5 +323,126 @@ impl Context {
         writeln!(stdout, "{text}")
             .and_then(|()| stdout.flush())
             .map_err(|e| Failure::new(Class::Local, format!("standard output: {e}")))
+    }
+}
+
+/// The credentials a run uses, secrets included; only the client gets them.
+enum Chosen {
+    None,
+    Token(String),
+    ServiceAccount(String, String),
+    Digest(String, String),
+}
+
+/// Flags and variables win: the first kind of credentials they give a part of is used (a bearer
+/// token, then a service account, then an API key), and the profile only fills in the other
+/// half of that kind's pair when it holds the same kind. Without any, the profile's own are used.
+fn credentials(
+    text: &impl Fn(&str) -> Option<String>,
+    profile: Option<&Profile>,
+) -> Result<Chosen, Failure> {
+    if let Some(token) = text("access-token") {
+        return Ok(Chosen::Token(token));
+    }
+    let held = profile.map_or(&Credentials::None, |p| &p.credentials);
+    let (client_id, client_secret) = (text("client-id"), text("client-secret"));
+    let (public_key, private_key) = (text("public-key"), text("private-key"));
+    let service_account = || {
+        let (id, secret, from_profile) = match held {
+            Credentials::ServiceAccount {
+                client_id: id,
+                client_secret: secret,
+            } => (id.clone(), secret.clone(), profile),
+            _ => (None, None, None),
+        };
+        let (id, secret) = pair(
+            (
+                client_id.clone().or(id),
+                "client-id",
+                "client_id",
+                "MONGODB_ATLAS_CLIENT_ID",
+            ),
+            (
+                client_secret.clone().or(secret),
+                "client-secret",
+                "client_secret",
+                "MONGODB_ATLAS_CLIENT_SECRET",
+            ),
+            from_profile.map(|p| (p, "a service account")),
+        )?;
+        Ok(Chosen::ServiceAccount(id, secret))
+    };
+    let api_key = || {
+        let (public, private, from_profile) = match held {
+            Credentials::ApiKey {
+                public_key: public,
+                private_key: private,
+            } => (public.clone(), private.clone(), profile),
+            _ => (None, None, None),
+        };
+        let (public, private) = pair(
+            (
+                public_key.clone().or(public),
+                "public-key",
+                "public_api_key",
+                "MONGODB_ATLAS_PUBLIC_API_KEY",
+            ),
+            (
+                private_key.clone().or(private),
+                "private-key",
+                "private_api_key",
+                "MONGODB_ATLAS_PRIVATE_API_KEY",
+            ),
+            from_profile.map(|p| (p, "an API key")),
+        )?;
+        Ok(Chosen::Digest(public, private))
+    };
+    if client_id.is_some() || client_secret.is_some() {
+        return service_account();
+    }
+    if public_key.is_some() || private_key.is_some() {
+        return api_key();
+    }
+    match (held, profile) {
+        (Credentials::ServiceAccount { .. }, _) => service_account(),
+        (Credentials::ApiKey { .. }, _) => api_key(),
+        (Credentials::UserAccount { access_token }, Some(profile)) => {
+            access_token.clone().map(Chosen::Token).ok_or_else(|| {
+                profile.missing(
+                    "a user account (`atlas auth login`)",
+                    &[("access_token", "MONGODB_ATLAS_ACCESS_TOKEN")],
+                )
+            })
+        }
+        _ => Ok(Chosen::None),
+    }
+}
+
+/// Both halves of a pair, each `(value, flag, key in the profile, variable)`. A half missing
+/// is the profile's to give when it holds this kind (`from_profile`), else a usage error.
+fn pair(
+    a: (Option<String>, &str, &str, &str),
+    b: (Option<String>, &str, &str, &str),
+    from_profile: Option<(&Profile, &str)>,
+) -> Result<(String, String), Failure> {
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        (x, y) => {
+            if let Some((profile, what)) = from_profile {
+                let mut parts = Vec::new();
+                if x.is_none() {
+                    parts.push((a.2, a.3));
+                }
+                if y.is_none() {
+                    parts.push((b.2, b.3));
+                }
+                return Err(profile.missing(what, &parts));
+            }
+            let (given, needed) = if x.is_some() { (a.1, b.1) } else { (b.1, a.1) };
+            Err(Failure::new(
+                Class::Usage,
+                format!("--{given} needs --{needed} too"),
+            ))
+        }
     }
 }

@@ -8,12 +8,15 @@ mod context;
 mod curl;
 mod failure;
 mod output;
+mod profile;
 #[rustfmt::skip]
 mod generated;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use context::Context;
 use failure::{Class, Failure};
+use profile::Profile;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The binary's name, as completions and the man page call it.
@@ -32,7 +35,8 @@ fn root() -> Command {
                  COMMAND --flag value`, one group per tag of the API and one command for each of \
                  its {} operations, with a flag per parameter. Values are checked against the \
                  API's rules before anything is sent. Credentials come from the MONGODB_ATLAS_* \
-                 variables or the flags below and are never printed.",
+                 variables or the flags below, or from an Atlas CLI profile (--profile), and \
+                 are never printed.",
             generated::OPERATIONS
         ))
         .after_help(failure::EXIT_CODES)
@@ -92,6 +96,38 @@ fn root() -> Command {
                     atlas_snapshots::DEFAULT_BASE_URL
                 )),
         ))
+        .arg(global(
+            Arg::new("profile")
+                .long("profile")
+                .value_name("NAME")
+                .env("MONGODB_ATLAS_PROFILE")
+                .help(
+                    "Take credentials, the project id (the default --group-id) and the server \
+                     (ops_manager_url) from this Atlas CLI profile; flags and variables still \
+                     win. Read from --config, else the Atlas CLI's config.toml",
+                )
+                .long_help(
+                    "Take credentials, the project id (the default --group-id) and the server \
+                     (ops_manager_url) from this Atlas CLI profile, as `atlas config init` or \
+                     `atlas auth login` wrote it; flags and variables still win over it.\n\n\
+                     The file is the one --config names, else the Atlas CLI's own: \
+                     atlascli/config.toml in $XDG_CONFIG_HOME or ~/.config on Linux, \
+                     ~/Library/Application Support on macOS, %AppData% on Windows. Without \
+                     --profile, --config and MONGODB_ATLAS_PROFILE no file is read. Secrets the \
+                     Atlas CLI keeps in the OS keyring are not read: give them with the \
+                     variables or flags below.",
+                ),
+        ))
+        .arg(global(
+            Arg::new("config")
+                .long("config")
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(
+                    "The Atlas CLI config file to read the profile from (profile `default` \
+                     without --profile)",
+                ),
+        ))
         .arg(secret(
             Arg::new("client-id")
                 .long("client-id")
@@ -146,8 +182,16 @@ fn root() -> Command {
 }
 
 fn main() -> ExitCode {
-    let matches = root().get_matches();
-    match run(&matches) {
+    let outcome = selected_profile().and_then(|profile| {
+        let mut command = root();
+        if let Some(profile) = &profile {
+            if let Some(project) = &profile.project_id {
+                command = default_group_id(command, profile, project)?;
+            }
+        }
+        run(&command.get_matches(), profile.as_ref())
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");
@@ -156,7 +200,80 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(matches: &ArgMatches) -> Result<(), Failure> {
+/// The profile a command line that runs an operation names. The global flags are read in a
+/// first, lenient parse, because the profile's project id must be the default of `--group-id`
+/// before the real parse checks that required flag. Help, version, completions and the man
+/// page never read the file.
+fn selected_profile() -> Result<Option<Profile>, Failure> {
+    // Help and version end the parse with an "error" that is not one; the real parse prints them.
+    let Ok(matches) = root().ignore_errors(true).try_get_matches() else {
+        return Ok(None);
+    };
+    let Some((group, commands)) = matches.subcommand() else {
+        return Ok(None);
+    };
+    let Some((_, command)) = commands.subcommand() else {
+        return Ok(None);
+    };
+    if matches!(group, "completions" | "man") {
+        return Ok(None);
+    }
+    profile::load(
+        command
+            .get_one::<String>("profile")
+            .map(String::as_str)
+            .filter(|name| !name.is_empty()),
+        command.get_one::<PathBuf>("config").map(PathBuf::as_path),
+    )
+}
+
+/// Every command with a `--group-id` gets the profile's project id as its default, which also
+/// makes the flag optional. An explicit flag still wins. The id is checked against the flag's
+/// own rules first, so that a bad one is blamed on the file rather than on a flag not given.
+fn default_group_id(root: Command, profile: &Profile, project: &str) -> Result<Command, Failure> {
+    let has_group_id = |command: &Command| {
+        command
+            .get_arguments()
+            .find(|arg| arg.get_id() == "group-id")
+            .cloned()
+    };
+    let args = root
+        .get_subcommands()
+        .flat_map(Command::get_subcommands)
+        .filter_map(has_group_id);
+    for arg in args {
+        Command::new("project_id")
+            .no_binary_name(true)
+            .arg(arg)
+            .try_get_matches_from(["--group-id", project])
+            .map_err(|e| {
+                let reason = e.to_string();
+                let reason = reason.lines().next().unwrap_or_default();
+                Failure::new(
+                    Class::Local,
+                    format!(
+                        "`project_id` of profile `{}` in {} cannot be the --group-id: {}",
+                        profile.name,
+                        profile.path.display(),
+                        reason.trim_start_matches("error: ")
+                    ),
+                )
+            })?;
+    }
+    Ok(root.mut_subcommands(|group| {
+        group.mut_subcommands(|command| {
+            if has_group_id(&command).is_some() {
+                command.mut_arg("group-id", |arg| {
+                    arg.required(false).default_value(project.to_owned())
+                })
+            } else {
+                command
+            }
+        })
+    }))
+}
+
+fn run(matches: &ArgMatches, profile: Option<&Profile>) -> Result<(), Failure> {
     let local = |e: std::io::Error| Failure::new(Class::Local, format!("standard output: {e}"));
     match matches.subcommand() {
         Some(("completions", sub)) => {
@@ -176,7 +293,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                     format!("`{group}` needs a command"),
                 ));
             };
-            let context = Context::from_matches(matches)?;
+            let context = Context::from_matches(matches, profile)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

@@ -23,6 +23,7 @@ const VARIABLES: &[&str] = &[
     "MONGODB_ATLAS_ACCESS_TOKEN",
     "MONGODB_ATLAS_API_VERSION",
     "MONGODB_ATLAS_BASE_URL",
+    "MONGODB_ATLAS_PROFILE",
 ];
 
 /// A running stand-in; it stops with its runtime when dropped.
