@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's own commands. `regen` regenerates the client crate from the
 //! spec (or checks that it is fresh); the other subcommands live in modules of their own.
 
+mod api_change;
 mod bench;
 mod conformance;
 mod corpus;

@@ -21,7 +21,7 @@ const CRATES: &[(&str, &str)] = &[
 ];
 
 /// Where the reviewed listings live, relative to the repository root.
-const SNAPSHOT_DIR: &str = "tests/public-api";
+const SNAPSHOT_DIR: &str = crate::api_change::RECORDS_DIR;
 
 /// The target folder for rustdoc's JSON, relative to the repository root.
 pub(crate) const TARGET_DIR: &str = "target/public-api";

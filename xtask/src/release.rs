@@ -1,10 +1,13 @@
 //! `cargo xtask release`: a release of the client crate. The spec is compared with the stored
-//! copy of the one the newest recorded release was made from; the differ's verdict bumps the
-//! version (Cargo's rules: before 1.0 a major change bumps the minor, anything else the patch),
-//! `CHANGELOG.md` gets a section made from the same diff, and the release record gains an entry
-//! (version, date, spec digest, a stored copy of the spec). The crate is then regenerated, so
+//! copy of the one the newest recorded release was made from, and the reviewed public-API
+//! records with the copies that release kept (changes of the generator and the runtime, which
+//! the spec does not show). The stronger verdict bumps the version (Cargo's rules: before 1.0 a
+//! major change bumps the minor, anything else the patch), `CHANGELOG.md` gets a section made
+//! from both, and the release record gains an entry (version, date, spec digest, a stored copy
+//! of the spec, a copy of the records). The crate is then regenerated, so
 //! `generated-client/Cargo.toml` carries the new version, and `Cargo.lock` follows.
 
+use crate::api_change;
 use anyhow::{bail, Context};
 use clap::Args;
 use codegen::project::{self, Release};
@@ -19,7 +22,7 @@ use std::process::ExitCode;
 pub const CHANGELOG_PATH: &str = "CHANGELOG.md";
 /// Where stored copies of released specs go, relative to the repository root.
 const SPECS_DIR: &str = "release/specs";
-const CHANGELOG_HEADER: &str = "# Changelog\n\nReleases of the `atlas-snapshots` crate, newest first, written by `cargo xtask release`\nfrom the differ's report between the spec of one release and the next.\n";
+const CHANGELOG_HEADER: &str = "# Changelog\n\nReleases of the `atlas-snapshots` crate, newest first, written by `cargo xtask release`\nfrom the differ's report between the spec of one release and the next, and from the reviewed\npublic-API records of the crate and its runtime.\n";
 
 #[derive(Args, Debug)]
 pub struct ReleaseArgs {
@@ -37,7 +40,7 @@ pub fn run(args: ReleaseArgs) -> anyhow::Result<ExitCode> {
     let date = args.date.unwrap_or_else(differ::today_utc);
     match release(&root, &date, args.dry_run)? {
         None => println!(
-            "nothing to release: the spec is the one release {} was made from",
+            "nothing to release: the spec and the public API are those of release {}",
             last(&root)?.version
         ),
         Some(made) => {
@@ -83,7 +86,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Makes a release of the crate under `root`, dated `date`; `None` when the spec is byte for
-/// byte the one the newest release was made from.
+/// byte the one the newest release was made from and the public-API records are those it kept.
 pub fn release(root: &Path, date: &str, dry_run: bool) -> anyhow::Result<Option<Made>> {
     if !differ::policy::is_date(date) {
         bail!("`{date}` is not a date (YYYY-MM-DD)");
@@ -93,17 +96,40 @@ pub fn release(root: &Path, date: &str, dry_run: bool) -> anyhow::Result<Option<
     let spec =
         std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
     let digest = sha256_hex(&spec);
-    if digest == previous.spec_sha256 {
+    let api = api_change::since(root, &previous.version)?;
+    let diff = match digest == previous.spec_sha256 {
+        true => None,
+        false => {
+            let stored = root.join(&previous.spec);
+            let diff = differ::diff_files(&stored, Some(&spec_path), &Options::new(date))
+                .with_context(|| {
+                    format!("comparing {} with {}", previous.spec, project::SPEC_PATH)
+                })?;
+            Some(diff)
+        }
+    };
+    if diff.is_none() && api.is_none() {
         return Ok(None);
     }
-    let stored = root.join(&previous.spec);
-    let diff = differ::diff_files(&stored, Some(&spec_path), &Options::new(date))
-        .with_context(|| format!("comparing {} with {}", previous.spec, project::SPEC_PATH))?;
     // A spec that changed without changing the model (descriptions, examples) still changes the
     // generated docs: a patch release.
-    let verdict = diff.semver().unwrap_or(Semver::Patch);
+    let spec_verdict = diff
+        .as_ref()
+        .map(|diff| diff.semver().unwrap_or(Semver::Patch));
+    let api_verdict = api.as_deref().map(api_change::semver);
+    let verdict = spec_verdict
+        .into_iter()
+        .chain(api_verdict)
+        .max()
+        .unwrap_or(Semver::Patch);
     let version = bump(&previous.version, verdict)?;
-    let section = changelog_section(&version, date, &previous, &digest, verdict, &diff);
+    let mut section = match &diff {
+        Some(diff) => changelog_section(&version, date, &previous, &digest, verdict, diff),
+        None => unchanged_spec_section(&version, date, &previous, &digest, verdict),
+    };
+    if let Some(api) = &api {
+        section.push_str(&api_change::section(&previous.version, api, diff.is_some()));
+    }
     let made = Made {
         previous: previous.version.clone(),
         version: version.clone(),
@@ -128,6 +154,7 @@ pub fn release(root: &Path, date: &str, dry_run: bool) -> anyhow::Result<Option<
         "\n[[release]]\nversion = \"{version}\"\ndate = \"{date}\"\nspec = \"{copy}\"\nspec_sha256 = \"{digest}\"\n"
     );
     std::fs::write(&record_path, record)?;
+    api_change::keep(root, &version)?;
 
     let changelog_path = root.join(CHANGELOG_PATH);
     let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
@@ -257,6 +284,24 @@ pub fn changelog_section(
         }
     }
     out
+}
+
+/// The heading of a release whose spec did not change: what it was compared with.
+fn unchanged_spec_section(
+    version: &str,
+    date: &str,
+    previous: &Release,
+    digest: &str,
+    verdict: Semver,
+) -> String {
+    format!(
+        "## {version} ({date})\n\nFrom `{}` (SHA-256 `{}`), unchanged since {} ({}): a {verdict} \
+         change of the generated API, made by the generator and the runtime alone.\n",
+        project::SPEC_PATH,
+        &digest[..12],
+        previous.version,
+        previous.date
+    )
 }
 
 /// `changelog` with `section` as its newest entry, under the file's header.
@@ -457,6 +502,76 @@ mod tests {
                 < changelog.find(&format!("## {expected}")).unwrap()
         );
         assert_eq!(project::releases(root).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_changed_public_api_alone_makes_a_release_by_its_own_verdict() {
+        let copy = copy_of_the_repository();
+        let root = copy.path();
+        let records = root.join(api_change::RECORDS_DIR);
+        std::fs::create_dir_all(&records).unwrap();
+        let record = records.join("atlas-snapshots.txt");
+        std::fs::write(
+            &record,
+            "pub mod atlas_snapshots\npub fn atlas_snapshots::f(u8)\n",
+        )
+        .unwrap();
+        api_change::keep(root, "0.1.0").unwrap();
+        assert!(release(root, "2026-12-02", false).unwrap().is_none());
+
+        // An item added by the generator, the spec untouched: an addition, a patch before 1.0.
+        std::fs::write(
+            &record,
+            "pub mod atlas_snapshots\npub fn atlas_snapshots::f(u8)\npub mod atlas_snapshots::layer\n",
+        )
+        .unwrap();
+        let made = release(root, "2026-12-02", false).unwrap().unwrap();
+        assert_eq!(
+            (made.version.as_str(), made.verdict),
+            ("0.1.1", Semver::Minor)
+        );
+        assert!(
+            made.section.contains("unchanged since 0.1.0"),
+            "{}",
+            made.section
+        );
+        assert!(
+            made.section
+                .contains("  - added: `pub mod atlas_snapshots::layer`"),
+            "{}",
+            made.section
+        );
+        let kept = root
+            .join(api_change::RELEASED_DIR)
+            .join("0.1.1/atlas-snapshots.txt");
+        assert_eq!(
+            std::fs::read(kept).unwrap(),
+            std::fs::read(&record).unwrap()
+        );
+        assert!(
+            release(root, "2026-12-02", false).unwrap().is_none(),
+            "released already"
+        );
+
+        // A changed signature breaks callers: the minor goes up.
+        std::fs::write(
+            &record,
+            "pub mod atlas_snapshots\npub fn atlas_snapshots::f(u16)\npub mod atlas_snapshots::layer\n",
+        )
+        .unwrap();
+        let made = release(root, "2026-12-03", false).unwrap().unwrap();
+        assert_eq!(
+            (made.version.as_str(), made.verdict),
+            ("0.2.0", Semver::Major)
+        );
+        assert!(
+            made.section
+                .contains("  - changed: `pub fn atlas_snapshots::f`"),
+            "{}",
+            made.section
+        );
+        let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
+        assert!(manifest.contains("\nversion = \"0.2.0\"\n"), "{manifest}");
     }
 
     /// `text` with the first `from` replaced, which must be there.
