@@ -110,15 +110,6 @@ where
     ValueParser::new(|text: &str| serde_json::from_str::<T>(text).map_err(|e| e.to_string()))
 }
 
-/// The wire text of a value given as JSON.
-#[allow(
-    dead_code,
-    reason = "for parameters this spec does not have; the generator emits calls for any spec"
-)]
-pub fn json_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
 /// The value of a required flag; clap has made sure it is there.
 pub fn required<T: Clone + Send + Sync + 'static>(matches: &ArgMatches, id: &str) -> T {
     optional(matches, id).expect("clap checks required flags")

@@ -1,6 +1,6 @@
-//! What every generated command runs with: the client built from the global flags, the
-//! request record that `--dry-run` prints, the request body read from `--file`, and the
-//! printing of answers in the chosen output format.
+//! What every generated command runs with: the client built from the global flags (with
+//! `--dry-run`, one that prints its first request instead of sending it), the request body read
+//! from `--file`, and the printing of answers in the chosen output format.
 
 use crate::failure::{Class, Failure};
 use crate::output::Format;
@@ -13,51 +13,13 @@ use serde::Serialize;
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
 
-/// What the generated code tells about one operation.
+/// What the generated code tells about one operation, for the warnings before it is sent.
 pub struct Call {
     pub operation: &'static str,
-    pub method: &'static str,
-    pub path: &'static str,
     /// The success media types, `(version, media type)`, oldest first.
     pub accept: &'static [(Option<&'static str>, &'static str)],
-    /// The request body media types, the same way.
-    pub content: &'static [(Option<&'static str>, &'static str)],
     /// The warning a deprecated operation prints.
     pub deprecation: Option<&'static str>,
-}
-
-/// The request one command line makes, as `--dry-run` prints it.
-pub struct Wire {
-    pub call: &'static Call,
-    pub path: Vec<(&'static str, String)>,
-    pub query: Vec<(&'static str, String)>,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<String>,
-}
-
-impl Wire {
-    pub fn path(&mut self, name: &'static str, value: String) {
-        self.path.push((name, value));
-    }
-
-    pub fn query(&mut self, name: &'static str, value: String) {
-        self.query.push((name, value));
-    }
-
-    #[allow(
-        dead_code,
-        reason = "for header parameters, which this spec does not have"
-    )]
-    pub fn header(&mut self, name: &'static str, value: String) {
-        self.headers.push((name, value));
-    }
-
-    pub fn body<T: Serialize>(&mut self, body: &T) -> Result<(), Failure> {
-        let text = serde_json::to_string(body)
-            .map_err(|e| Failure::new(Class::InvalidRequest, format!("the body: {e}")))?;
-        self.body = Some(text);
-        Ok(())
-    }
 }
 
 /// Which credentials the client holds, for `--dry-run` (secrets are never kept here).
@@ -71,24 +33,10 @@ pub enum Auth {
 
 pub struct Context {
     client: Client,
-    pub base_url: String,
     pub auth: Auth,
     pub api_version: Option<String>,
     format: Format,
     dry_run: bool,
-}
-
-/// The newest of `media` not newer than `pin` (any, with no pin), else the unversioned one:
-/// the choice the client makes when it sends.
-pub fn negotiate(
-    media: &'static [(Option<&'static str>, &'static str)],
-    pin: Option<&str>,
-) -> Option<&'static (Option<&'static str>, &'static str)> {
-    let versioned = media
-        .iter()
-        .filter(|(v, _)| v.is_some_and(|v| pin.is_none_or(|pin| v <= pin)))
-        .max_by_key(|(v, _)| *v);
-    versioned.or_else(|| media.iter().rev().find(|(v, _)| v.is_none()))
 }
 
 impl Context {
@@ -124,6 +72,12 @@ impl Context {
         if let Some(version) = &api_version {
             builder = builder.api_version(version.clone());
         }
+        let dry_run = matches.get_flag("dry-run");
+        if dry_run {
+            // The request goes the whole way a real one goes (checks, version negotiation,
+            // encoding) and is stopped where it would be sent.
+            builder = builder.call_layer(crate::curl::DryRunLayer::new(auth.clone()));
+        }
         let client = builder
             .build()
             .map_err(|e| Failure::new(Class::Usage, atlas_snapshots::ErrorChain(&e).to_string()))?;
@@ -139,11 +93,10 @@ impl Context {
             });
         Ok(Context {
             client,
-            base_url,
             auth,
             api_version,
             format,
-            dry_run: matches.get_flag("dry-run"),
+            dry_run,
         })
     }
 
@@ -151,14 +104,14 @@ impl Context {
         &self.client
     }
 
-    /// Starts the record of a request, with the warnings the operation deserves: deprecated,
-    /// or sent with no `--api-version` pinned.
-    pub fn start(&self, call: &'static Call) -> Wire {
+    /// Warns of what the operation deserves before it is sent: deprecated, or sent with no
+    /// `--api-version` pinned.
+    pub fn start(&self, call: &'static Call) {
         if let Some(warning) = call.deprecation {
             eprintln!("warning: {warning}");
         }
         if self.api_version.is_none() {
-            if let Some((Some(version), _)) = negotiate(call.accept, None) {
+            if let Some(version) = call.accept.iter().filter_map(|(v, _)| *v).max() {
                 eprintln!(
                     "warning: no --api-version (or MONGODB_ATLAS_API_VERSION) given, so the newest \
                      version of `{}`, {version}, is used; pin one so that a new API version \
@@ -167,27 +120,12 @@ impl Context {
                 );
             }
         }
-        Wire {
-            call,
-            path: Vec::new(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        }
     }
 
-    /// With `--dry-run`, prints the request as a curl command and says so.
-    pub fn dry_run(&self, wire: &Wire) -> bool {
-        if self.dry_run {
-            println!("{}", crate::curl::command(self, wire));
-        }
-        self.dry_run
-    }
-
-    /// Fails before sending when no credentials were given.
+    /// Fails before sending when no credentials were given (a dry run needs none).
     pub fn check_credentials(&self) -> Result<(), Failure> {
         match self.auth {
-            Auth::None => Err(Failure::new(
+            Auth::None if !self.dry_run => Err(Failure::new(
                 Class::Auth,
                 "no credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET \
                  (service account), MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY \

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 /// The classes of failure, each with its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
+    /// Not a failure: `--dry-run` stopped the request where it would have been sent, and the
+    /// message is its curl command, for standard output.
+    DryRun = 0,
     /// Nothing was sent or the answer could not be written out (a file that cannot be read,
     /// stdout closed).
     Local = 1,
@@ -85,6 +88,16 @@ impl fmt::Display for Failure {
     }
 }
 
+/// The curl command of a dry run, when that is what stopped the call.
+fn printed(error: &atlas_snapshots::Error) -> Option<&str> {
+    match error {
+        atlas_snapshots::Error::Layer { source, .. } => source
+            .downcast_ref::<crate::curl::Printed>()
+            .map(|printed| printed.0.as_str()),
+        _ => None,
+    }
+}
+
 fn class_of(error: &atlas_snapshots::Error) -> Class {
     use atlas_snapshots::Error as E;
     match error {
@@ -102,12 +115,21 @@ fn class_of(error: &atlas_snapshots::Error) -> Class {
 
 impl From<atlas_snapshots::Error> for Failure {
     fn from(error: atlas_snapshots::Error) -> Self {
+        if let Some(curl) = printed(&error) {
+            return Failure::new(Class::DryRun, curl);
+        }
         Failure::new(class_of(&error), ErrorChain(&error).to_string())
     }
 }
 
 impl<T: fmt::Debug + 'static> From<WaitError<T, atlas_snapshots::models::ApiError>> for Failure {
     fn from(error: WaitError<T, atlas_snapshots::models::ApiError>) -> Self {
+        if let Some(curl) = match &error {
+            WaitError::Poll { source, .. } => printed(source),
+            _ => None,
+        } {
+            return Failure::new(Class::DryRun, curl);
+        }
         let class = match &error {
             WaitError::Poll { source, .. } => class_of(source),
             WaitError::Failed { .. } | WaitError::Deadline { .. } => Class::Wait,

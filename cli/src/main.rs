@@ -193,6 +193,10 @@ fn main() -> ExitCode {
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.class == Class::DryRun => {
+            println!("{failure}");
+            ExitCode::SUCCESS
+        }
         Err(failure) => {
             eprintln!("error: {failure}");
             failure.exit_code()

@@ -1,6 +1,6 @@
 //! Every operation of the spec through the built binary: each has a command in the group of its
 //! tag, `--dry-run` prints the request the spec describes, and each one sent to the stand-in
-//! server succeeds and prints the answer as JSON.
+//! server succeeds, prints the answer as JSON, and is the request its dry run printed.
 
 mod support;
 
@@ -93,6 +93,94 @@ fn command_line(
     (args, values)
 }
 
+/// A request as a dry run printed it: method, URL, headers (name in lower case) and body.
+#[derive(Debug, PartialEq, Eq)]
+struct Printed {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+/// Reads back the curl command of a dry run, one option per line.
+fn printed(curl: &str) -> Printed {
+    let unquote = |text: &str| -> String {
+        let inner = text
+            .strip_prefix('\'')
+            .and_then(|t| t.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("not single-quoted: {text}"));
+        inner.replace(r"'\''", "'")
+    };
+    let mut request = Printed {
+        method: String::new(),
+        url: String::new(),
+        headers: Vec::new(),
+        body: None,
+    };
+    for line in curl.trim_end().split(" \\\n  ") {
+        if let Some(method) = line.strip_prefix("curl --request ") {
+            request.method = method.to_owned();
+        } else if let Some(url) = line.strip_prefix("--url ") {
+            request.url = unquote(url);
+        } else if let Some(header) = line.strip_prefix("--header ") {
+            let header = unquote(header);
+            let (name, value) = header.split_once(": ").expect("Name: value");
+            request
+                .headers
+                .push((name.to_ascii_lowercase(), value.to_owned()));
+        } else if let Some(body) = line.strip_prefix("--data ") {
+            request.body = Some(unquote(body));
+        } else {
+            assert!(
+                line.starts_with("--digest --user "),
+                "unexpected line: {line}"
+            );
+        }
+    }
+    request
+}
+
+/// What `printed` says of a request the stand-in received, compared field by field: the
+/// headers a dry run shows (credentials aside) must have reached the server with their values.
+fn assert_sent_as_printed(
+    op: &str,
+    shown: &Printed,
+    sent: &workspace_tests::RecordedRequest,
+    base: &str,
+) {
+    assert_eq!(shown.method, sent.method, "{op}: method");
+    let query = sent
+        .query
+        .as_ref()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    assert_eq!(
+        shown.url,
+        format!("{base}{}{query}", sent.path),
+        "{op}: URL"
+    );
+    for (name, value) in &shown.headers {
+        if name == "authorization" {
+            continue;
+        }
+        let received = sent.headers.get(name.as_str()).map(|v| v.to_str().unwrap());
+        assert_eq!(received, Some(value.as_str()), "{op}: header {name}");
+    }
+    for name in ["accept", "content-type"] {
+        let listed = shown.headers.iter().any(|(n, _)| n == name);
+        assert_eq!(
+            listed,
+            sent.headers.contains_key(name),
+            "{op}: {name} shown iff sent"
+        );
+    }
+    assert_eq!(
+        shown.body.as_deref().unwrap_or_default().as_bytes(),
+        sent.body.as_slice(),
+        "{op}: body"
+    );
+}
+
 fn group_of<'a>(commands: &'a [(String, String)], op: &SpecOperation) -> &'a str {
     let name = kebab(&op.id);
     let found: Vec<&(String, String)> = commands.iter().filter(|(_, c)| *c == name).collect();
@@ -136,13 +224,16 @@ fn dry_run_prints_the_request_of_every_operation_and_sends_none() {
             dir.path(),
             &Created::new(),
         );
-        let output = server
-            .cli()
-            .env("MONGODB_ATLAS_ACCESS_TOKEN", "secret-token")
-            .args(&args)
-            .arg("--dry-run")
-            .output()
-            .unwrap();
+        let mut cmd = server.cli();
+        cmd.env("MONGODB_ATLAS_ACCESS_TOKEN", "secret-token");
+        let digest_only = op.path.starts_with("/api/atlas/v1.0/");
+        if digest_only {
+            // A dry run refuses what the request would: the v1.0 API takes HTTP Digest only.
+            cmd.env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
+                .env("MONGODB_ATLAS_PUBLIC_API_KEY", "public")
+                .env("MONGODB_ATLAS_PRIVATE_API_KEY", "secret-token");
+        }
+        let output = cmd.args(&args).arg("--dry-run").output().unwrap();
         let text = support::stdout(&output);
         assert!(
             output.status.success(),
@@ -159,7 +250,10 @@ fn dry_run_prints_the_request_of_every_operation_and_sends_none() {
             "{text}"
         );
         assert!(text.contains(&format!("--url '{url}'")), "{url} in\n{text}");
-        assert!(text.contains("Authorization: Bearer ****"), "{text}");
+        match digest_only {
+            true => assert!(text.contains("--digest --user 'public:****'"), "{text}"),
+            false => assert!(text.contains("Authorization: Bearer ****"), "{text}"),
+        }
         assert!(!text.contains("secret-token"), "{text}");
         assert_eq!(
             op.request_body.is_some(),
@@ -168,6 +262,64 @@ fn dry_run_prints_the_request_of_every_operation_and_sends_none() {
         );
     }
     assert_eq!(server.stand_in.request_count(), 0);
+}
+
+#[test]
+fn a_pin_older_than_the_operation_fails_the_dry_run_as_it_fails_the_request() {
+    let spec = Spec::shared();
+    let server = Server::start();
+    let commands = commands();
+    let dir = tempfile::tempdir().unwrap();
+    let op = spec
+        .operations
+        .iter()
+        .find(|op| op.id == "listFlexBackupSnapshots")
+        .unwrap();
+    let (args, _) = command_line(
+        spec,
+        op,
+        group_of(&commands, op),
+        dir.path(),
+        &Created::new(),
+    );
+    let run = |dry: bool| {
+        let mut cmd = server.cli();
+        cmd.args(&args).args(["--api-version", "2020-01-01"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        cmd.output().unwrap()
+    };
+    let (dry, real) = (run(true), run(false));
+    assert_eq!(dry.status.code(), Some(3), "{}", support::stderr(&dry));
+    assert_eq!(real.status.code(), Some(3), "{}", support::stderr(&real));
+    assert_eq!(support::stderr(&dry), support::stderr(&real));
+    assert!(
+        support::stdout(&dry).is_empty(),
+        "nothing printed as if it would be sent"
+    );
+    assert_eq!(server.stand_in.request_count(), 0);
+
+    // A pin at the operation's version is printed and sent with that version's media type.
+    let pinned = |dry: bool| {
+        let mut cmd = server.cli();
+        cmd.args(&args).args(["--api-version", "2025-01-01"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        cmd.output().unwrap()
+    };
+    let shown = printed(&support::stdout(&pinned(true)));
+    assert!(
+        shown.headers.contains(&(
+            "accept".to_owned(),
+            "application/vnd.atlas.2024-11-13+json".to_owned()
+        )),
+        "{shown:?}"
+    );
+    assert!(pinned(false).status.success());
+    let sent = server.stand_in.take_requests();
+    assert_sent_as_printed(&op.id, &shown, &sent[0], &server.stand_in.base_url());
 }
 
 #[test]
@@ -182,14 +334,30 @@ fn every_operation_sent_to_the_stand_in_succeeds() {
     let mut created = Created::new();
     for op in operations {
         let (args, _) = command_line(spec, op, group_of(&commands, op), dir.path(), &created);
-        let mut cmd = server.cli();
-        if op.path.starts_with("/api/atlas/v1.0/") {
-            // The v1.0 API takes HTTP Digest only.
-            cmd.env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
-                .env("MONGODB_ATLAS_PUBLIC_API_KEY", "public")
-                .env("MONGODB_ATLAS_PRIVATE_API_KEY", "private");
-        }
-        let output = cmd
+        let cli = || {
+            let mut cmd = server.cli();
+            if op.path.starts_with("/api/atlas/v1.0/") {
+                // The v1.0 API takes HTTP Digest only.
+                cmd.env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
+                    .env("MONGODB_ATLAS_PUBLIC_API_KEY", "public")
+                    .env("MONGODB_ATLAS_PRIVATE_API_KEY", "private");
+            }
+            cmd
+        };
+        let dry = cli().args(&args).arg("--dry-run").output().unwrap();
+        assert!(
+            dry.status.success(),
+            "{args:?} --dry-run: {}",
+            support::stderr(&dry)
+        );
+        assert_eq!(
+            server.stand_in.request_count(),
+            0,
+            "{}: the dry run sent nothing",
+            op.id
+        );
+        let shown = printed(&support::stdout(&dry));
+        let output = cli()
             .args(&args)
             .arg("--output")
             .arg("json")
@@ -215,5 +383,6 @@ fn every_operation_sent_to_the_stand_in_succeeds() {
         let sent = server.stand_in.take_requests();
         assert_eq!(sent.len(), 1, "{}", op.id);
         assert_eq!(sent[0].operation.as_deref(), Some(op.id.as_str()));
+        assert_sent_as_printed(&op.id, &shown, &sent[0], &server.stand_in.base_url());
     }
 }

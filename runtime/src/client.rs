@@ -10,8 +10,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{Authenticator, SpecOAuth};
+use crate::auth::{AuthFailure, Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
+use crate::descriptor::OperationInfo;
 use crate::dialect::is_api_version;
 use crate::exchange::{Exchange, Transport};
 use crate::layer::{self, AttemptService, BoxError, Call, CallResponse, CallService, Wrap};
@@ -154,6 +155,14 @@ impl BaseClient {
     /// The kind of credentials the client authenticates with, if any.
     pub fn credential_kind(&self) -> Option<CredentialKind> {
         self.inner.transport.auth.as_ref().map(Authenticator::kind)
+    }
+
+    /// Refuses `op` when the client's credentials are of a kind it does not accept.
+    pub(crate) fn permits(&self, op: &'static OperationInfo) -> Result<(), AuthFailure> {
+        match &self.inner.transport.auth {
+            Some(auth) if !op.takes_no_credentials() => auth.permits(op),
+            _ => Ok(()),
+        }
     }
 
     /// The client's secrets, to cut out of what a server sends back.

@@ -318,6 +318,14 @@ impl<'c> Request<'c> {
             accept: accept_type,
             version: accept.and_then(|m| m.version),
         };
+        if let Err(failure) = self.client.permits(op) {
+            return Err(Error::from_auth_failure(
+                failure,
+                op.id,
+                method,
+                &target.path,
+            ));
+        }
         let call = Call {
             op,
             api_version: target.version,

@@ -232,7 +232,7 @@ mod tests {
         );
         assert!(text.contains("  - added: `pub struct a::Y`"), "{text}");
         assert!(
-            text.contains("- `b`: first recorded in this release."),
+            text.contains("- `b`: no record under this name at 0.1.0."),
             "{text}"
         );
     }

@@ -251,15 +251,12 @@ mod cancel_backup_restore_job {
 
     const CALL: Call = Call {
         operation: "cancelBackupRestoreJob",
-        method: "DELETE",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -314,22 +311,16 @@ mod cancel_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let restore_job_id: ::std::string::String = args::required(
             matches,
             "restore-job-id",
         );
-        wire.path("restoreJobId", ::std::string::ToString::to_string(&restore_job_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -347,15 +338,7 @@ mod create_backup_restore_job {
 
     const CALL: Call = Call {
         operation: "createBackupRestoreJob",
-        method: "POST",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         accept: &[
-            (
-                ::std::option::Option::Some("2023-01-01"),
-                "application/vnd.atlas.2023-01-01+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
@@ -421,20 +404,14 @@ mod create_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let body: ::atlas_snapshots::models::DiskBackupSnapshotRestoreJob = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -476,15 +453,7 @@ mod create_flex_restore_job {
 
     const CALL: Call = Call {
         operation: "createFlexRestoreJob",
-        method: "POST",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         accept: &[
-            (
-                ::std::option::Option::Some("2024-11-13"),
-                "application/vnd.atlas.2024-11-13+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
@@ -550,17 +519,11 @@ mod create_flex_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let body: ::atlas_snapshots::models::FlexBackupRestoreJobCreate20241113 = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -602,15 +565,7 @@ mod create_serverless_restore_job {
 
     const CALL: Call = Call {
         operation: "createServerlessRestoreJob",
-        method: "POST",
-        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         accept: &[
-            (
-                ::std::option::Option::Some("2023-01-01"),
-                "application/vnd.atlas.2023-01-01+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
@@ -681,20 +636,14 @@ mod create_serverless_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let body: ::atlas_snapshots::models::ServerlessBackupRestoreJob = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -740,15 +689,12 @@ mod delete_cluster_backup_snapshot {
 
     const CALL: Call = Call {
         operation: "deleteClusterBackupSnapshot",
-        method: "DELETE",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -808,19 +754,13 @@ mod delete_cluster_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -838,15 +778,7 @@ mod download_flex_backup {
 
     const CALL: Call = Call {
         operation: "downloadFlexBackup",
-        method: "POST",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
         accept: &[
-            (
-                ::std::option::Option::Some("2024-11-13"),
-                "application/vnd.atlas.2024-11-13+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
@@ -902,17 +834,11 @@ mod download_flex_backup {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let body: ::atlas_snapshots::models::FlexBackupSnapshotDownloadCreate20241113 = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context.client().download_flex_backup(group_id, name, body);
         let answer = request.send().await?;
@@ -928,15 +854,12 @@ mod get_backup_restore_job {
 
     const CALL: Call = Call {
         operation: "getBackupRestoreJob",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -1001,22 +924,16 @@ mod get_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let restore_job_id: ::std::string::String = args::required(
             matches,
             "restore-job-id",
         );
-        wire.path("restoreJobId", ::std::string::ToString::to_string(&restore_job_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -1057,15 +974,12 @@ mod get_backup_sharded_cluster {
 
     const CALL: Call = Call {
         operation: "getBackupShardedCluster",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -1135,19 +1049,13 @@ mod get_backup_sharded_cluster {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -1188,15 +1096,12 @@ mod get_backup_tenant_snapshot {
 
     const CALL: Call = Call {
         operation: "getBackupTenantSnapshot",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`get-backup-tenant-snapshot` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead",
         ),
@@ -1261,19 +1166,13 @@ mod get_backup_tenant_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -1291,15 +1190,12 @@ mod get_cluster_backup_snapshot {
 
     const CALL: Call = Call {
         operation: "getClusterBackupSnapshot",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -1369,19 +1265,13 @@ mod get_cluster_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -1422,15 +1312,12 @@ mod get_flex_backup_snapshot {
 
     const CALL: Call = Call {
         operation: "getFlexBackupSnapshot",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -1500,16 +1387,10 @@ mod get_flex_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -1546,15 +1427,12 @@ mod get_flex_restore_job {
 
     const CALL: Call = Call {
         operation: "getFlexRestoreJob",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
         accept: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -1619,19 +1497,13 @@ mod get_flex_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let restore_job_id: ::std::string::String = args::required(
             matches,
             "restore-job-id",
         );
-        wire.path("restoreJobId", ::std::string::ToString::to_string(&restore_job_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -1672,15 +1544,12 @@ mod get_serverless_backup_snapshot {
 
     const CALL: Call = Call {
         operation: "getServerlessBackupSnapshot",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`get-serverless-backup-snapshot` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots get-flex-backup-snapshot` instead",
         ),
@@ -1745,19 +1614,13 @@ mod get_serverless_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -1775,10 +1638,7 @@ mod get_serverless_backup_snapshot_v1 {
 
     const CALL: Call = Call {
         operation: "getServerlessBackupSnapshotV1",
-        method: "GET",
-        path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
         accept: &[(::std::option::Option::None, "application/json")],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`get-serverless-backup-snapshot-v1` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots get-flex-backup-snapshot` instead",
         ),
@@ -1843,19 +1703,13 @@ mod get_serverless_backup_snapshot_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let instance_name: ::std::string::String = args::required(
             matches,
             "instance-name",
         );
-        wire.path("instanceName", ::std::string::ToString::to_string(&instance_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -1873,15 +1727,12 @@ mod get_serverless_restore_job {
 
     const CALL: Call = Call {
         operation: "getServerlessRestoreJob",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`get-serverless-restore-job` is deprecated and Atlas retires it on 2026-01-22; use `flex-restore-jobs get-flex-restore-job` instead",
         ),
@@ -1951,22 +1802,16 @@ mod get_serverless_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let restore_job_id: ::std::string::String = args::required(
             matches,
             "restore-job-id",
         );
-        wire.path("restoreJobId", ::std::string::ToString::to_string(&restore_job_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         if let ::std::option::Option::Some(waiter) = args::optional::<
             ::std::string::String,
         >(matches, "wait") {
@@ -2007,10 +1852,7 @@ mod get_tenant_backup_snapshot_v1 {
 
     const CALL: Call = Call {
         operation: "getTenantBackupSnapshotV1",
-        method: "GET",
-        path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
         accept: &[(::std::option::Option::None, "application/json")],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`get-tenant-backup-snapshot-v1` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead",
         ),
@@ -2075,19 +1917,13 @@ mod get_tenant_backup_snapshot_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -2106,15 +1942,12 @@ mod list_backup_restore_jobs {
 
     const CALL: Call = Call {
         operation: "listBackupRestoreJobs",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -2192,35 +2025,21 @@ mod list_backup_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -2254,15 +2073,12 @@ mod list_backup_sharded_clusters {
 
     const CALL: Call = Call {
         operation: "listBackupShardedClusters",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -2307,17 +2123,12 @@ mod list_backup_sharded_clusters {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -2336,15 +2147,12 @@ mod list_backup_snapshots {
 
     const CALL: Call = Call {
         operation: "listBackupSnapshots",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -2452,53 +2260,27 @@ mod list_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let oplog_inc: ::std::option::Option<i64> = args::optional(matches, "oplog-inc");
-        if let ::std::option::Option::Some(value) = &oplog_inc {
-            wire.query("oplogInc", ::std::string::ToString::to_string(value));
-        }
         let oplog_ts: ::std::option::Option<i64> = args::optional(matches, "oplog-ts");
-        if let ::std::option::Option::Some(value) = &oplog_ts {
-            wire.query("oplogTs", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
         let point_in_time_utc_seconds: ::std::option::Option<i64> = args::optional(
             matches,
             "point-in-time-utc-seconds",
         );
-        if let ::std::option::Option::Some(value) = &point_in_time_utc_seconds {
-            wire.query(
-                "pointInTimeUtcSeconds",
-                ::std::string::ToString::to_string(value),
-            );
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context.client().list_backup_snapshots(group_id, cluster_name);
         if let ::std::option::Option::Some(value) = include_count {
@@ -2540,15 +2322,12 @@ mod list_cluster_backup_snapshots {
 
     const CALL: Call = Call {
         operation: "listClusterBackupSnapshots",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`list-cluster-backup-snapshots` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead",
         ),
@@ -2629,35 +2408,21 @@ mod list_cluster_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -2692,15 +2457,12 @@ mod list_flex_backup_snapshots {
 
     const CALL: Call = Call {
         operation: "listFlexBackupSnapshots",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
         accept: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -2778,32 +2540,18 @@ mod list_flex_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context.client().list_flex_backup_snapshots(group_id, name);
         if let ::std::option::Option::Some(value) = include_count {
@@ -2836,15 +2584,12 @@ mod list_flex_restore_jobs {
 
     const CALL: Call = Call {
         operation: "listFlexRestoreJobs",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         accept: &[
             (
                 ::std::option::Option::Some("2024-11-13"),
                 "application/vnd.atlas.2024-11-13+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::None,
     };
 
@@ -2922,32 +2667,18 @@ mod list_flex_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let name: ::std::string::String = args::required(matches, "name");
-        wire.path("name", ::std::string::ToString::to_string(&name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context.client().list_flex_restore_jobs(group_id, name);
         if let ::std::option::Option::Some(value) = include_count {
@@ -2980,15 +2711,12 @@ mod list_serverless_backup_snapshots {
 
     const CALL: Call = Call {
         operation: "listServerlessBackupSnapshots",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`list-serverless-backup-snapshots` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead",
         ),
@@ -3071,35 +2799,21 @@ mod list_serverless_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -3134,10 +2848,7 @@ mod list_serverless_backup_snapshots_v1 {
 
     const CALL: Call = Call {
         operation: "listServerlessBackupSnapshotsV1",
-        method: "GET",
-        path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
         accept: &[(::std::option::Option::None, "application/json")],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`list-serverless-backup-snapshots-v1` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead",
         ),
@@ -3220,35 +2931,21 @@ mod list_serverless_backup_snapshots_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let instance_name: ::std::string::String = args::required(
             matches,
             "instance-name",
         );
-        wire.path("instanceName", ::std::string::ToString::to_string(&instance_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -3283,15 +2980,12 @@ mod list_serverless_restore_jobs {
 
     const CALL: Call = Call {
         operation: "listServerlessRestoreJobs",
-        method: "GET",
-        path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         accept: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
             ),
         ],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`list-serverless-restore-jobs` is deprecated and Atlas retires it on 2026-01-22; use `flex-restore-jobs list-flex-restore-jobs` instead",
         ),
@@ -3374,35 +3068,21 @@ mod list_serverless_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -3437,10 +3117,7 @@ mod list_tenant_backup_snapshots_v1 {
 
     const CALL: Call = Call {
         operation: "listTenantBackupSnapshotsV1",
-        method: "GET",
-        path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
         accept: &[(::std::option::Option::None, "application/json")],
-        content: &[],
         deprecation: ::std::option::Option::Some(
             "`list-tenant-backup-snapshots-v1` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead",
         ),
@@ -3523,35 +3200,21 @@ mod list_tenant_backup_snapshots_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let include_count: ::std::option::Option<bool> = args::optional(
             matches,
             "include-count",
         );
-        if let ::std::option::Option::Some(value) = &include_count {
-            wire.query("includeCount", ::std::string::ToString::to_string(value));
-        }
         let items_per_page: ::std::option::Option<i32> = args::optional(
             matches,
             "items-per-page",
         );
-        if let ::std::option::Option::Some(value) = &items_per_page {
-            wire.query("itemsPerPage", ::std::string::ToString::to_string(value));
-        }
         let page_num: ::std::option::Option<i32> = args::optional(matches, "page-num");
-        if let ::std::option::Option::Some(value) = &page_num {
-            wire.query("pageNum", ::std::string::ToString::to_string(value));
-        }
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let mut request = context
             .client()
@@ -3585,15 +3248,7 @@ mod take_snapshots {
 
     const CALL: Call = Call {
         operation: "takeSnapshots",
-        method: "POST",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         accept: &[
-            (
-                ::std::option::Option::Some("2023-01-01"),
-                "application/vnd.atlas.2023-01-01+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
@@ -3659,20 +3314,14 @@ mod take_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let body: ::atlas_snapshots::models::DiskBackupOnDemandSnapshotRequest = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()
@@ -3718,15 +3367,7 @@ mod update_backup_snapshot {
 
     const CALL: Call = Call {
         operation: "updateBackupSnapshot",
-        method: "PATCH",
-        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         accept: &[
-            (
-                ::std::option::Option::Some("2023-01-01"),
-                "application/vnd.atlas.2023-01-01+json",
-            ),
-        ],
-        content: &[
             (
                 ::std::option::Option::Some("2023-01-01"),
                 "application/vnd.atlas.2023-01-01+json",
@@ -3792,22 +3433,15 @@ mod update_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> ::std::result::Result<(), Failure> {
-        let mut wire = context.start(&CALL);
+        context.start(&CALL);
         let group_id: ::std::string::String = args::required(matches, "group-id");
-        wire.path("groupId", ::std::string::ToString::to_string(&group_id));
         let cluster_name: ::std::string::String = args::required(
             matches,
             "cluster-name",
         );
-        wire.path("clusterName", ::std::string::ToString::to_string(&cluster_name));
         let snapshot_id: ::std::string::String = args::required(matches, "snapshot-id");
-        wire.path("snapshotId", ::std::string::ToString::to_string(&snapshot_id));
         let body: ::atlas_snapshots::models::BackupSnapshotRetention = context
             .body(matches)?;
-        wire.body(&body)?;
-        if context.dry_run(&wire) {
-            return ::std::result::Result::Ok(());
-        }
         context.check_credentials()?;
         let request = context
             .client()

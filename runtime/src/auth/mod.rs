@@ -120,7 +120,7 @@ impl Authenticator {
     }
 
     /// Refuses an operation whose spec lists schemes, none of which these credentials serve.
-    fn permits(&self, op: &'static OperationInfo) -> Result<(), AuthFailure> {
+    pub(crate) fn permits(&self, op: &'static OperationInfo) -> Result<(), AuthFailure> {
         let kind = self.kind();
         if op.auth.is_empty() || op.auth.iter().any(|s| kind.satisfies(s.kind)) {
             Ok(())
@@ -353,7 +353,8 @@ where
     let Some(auth) = auth.filter(|_| !op.takes_no_credentials()) else {
         return Ok(send(build()).await);
     };
-    auth.permits(op)?;
+    // Whether the credentials fit the operation was checked before the call layers, so a layer
+    // (a dry run) sees only calls that would be sent.
     let (request, sent) = match auth.authorize(op, build()).await? {
         Ok(authorized) => authorized,
         Err(invalid) => return Ok(Err(invalid.into())),

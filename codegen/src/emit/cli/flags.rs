@@ -186,15 +186,6 @@ impl Flag<'_> {
         }
     }
 
-    /// The text of a value as it goes on the wire, for `--dry-run`.
-    pub fn wire(&self, value: TokenStream) -> TokenStream {
-        match &self.value {
-            Value::Json(_) => quote!(args::json_text(#value)),
-            Value::Parsed(TypeRef::Primitive(Primitive::DateTime)) => quote!((#value).to_rfc3339()),
-            _ => quote!(::std::string::ToString::to_string(#value)),
-        }
-    }
-
     /// The placeholder shown in help (`GROUP_ID`).
     pub fn value_name(&self) -> String {
         match &self.value {

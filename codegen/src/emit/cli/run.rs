@@ -1,20 +1,18 @@
-//! The function that runs one operation: it reads the flags, records the request for
-//! `--dry-run`, then either waits with the operation's waiter (`--wait`), walks every page
-//! (`--all`), or sends it once, and prints the answer.
+//! The function that runs one operation: it reads the flags, then either waits with the
+//! operation's waiter (`--wait`), walks every page (`--all`), or sends it once, and prints the
+//! answer. `--dry-run` is the client's: it prints the first request where it would be sent.
 
 use super::flags::Flag;
 use super::CliOperation;
 use crate::model::ParamLocation;
 use heck::ToKebabCase;
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-/// The operation's `CALL`: what `--dry-run` and the warnings need to know of it.
+/// The operation's `CALL`: what the warnings before sending need to know of it.
 pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
     let op = cli.op;
     let id = &op.id.0;
-    let method = op.http_method.as_str();
-    let path = &op.path;
     let media = |version: Option<&str>, media_type: &str| {
         let version = match version {
             Some(v) => quote!(::std::option::Option::Some(#v)),
@@ -27,11 +25,6 @@ pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
         .iter()
         .filter(|r| !r.media_type.is_empty())
         .map(|r| media(r.version.as_ref().map(|v| v.0.as_str()), &r.media_type));
-    let content = op
-        .request
-        .iter()
-        .flat_map(|r| &r.contents)
-        .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
     let deprecation = match &op.deprecation {
         Some(d) => {
             let mut text = format!("`{}` is deprecated", cli.name);
@@ -48,10 +41,7 @@ pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
     quote! {
         const CALL: Call = Call {
             operation: #id,
-            method: #method,
-            path: #path,
             accept: &[#(#accept),*],
-            content: &[#(#content),*],
             deprecation: #deprecation,
         };
     }
@@ -71,46 +61,16 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         let var = local(flag);
         let id = &flag.name;
         let ty = flag.item_type(client);
-        let wire_name = &flag.param.name;
-        let record = match flag.param.location {
-            ParamLocation::Path => format_ident!("path"),
-            ParamLocation::Query => format_ident!("query"),
-            ParamLocation::Header => format_ident!("header"),
-        };
         let read = match (flag.many, flag.param.required) {
-            (false, true) => {
-                let wire = flag.wire(quote!(&#var));
-                quote! {
-                    let #var: #ty = args::required(matches, #id);
-                    wire.#record(#wire_name, #wire);
-                }
-            }
+            (false, true) => quote!(let #var: #ty = args::required(matches, #id);),
             (false, false) => {
-                let wire = flag.wire(quote!(value));
-                quote! {
-                    let #var: ::std::option::Option<#ty> = args::optional(matches, #id);
-                    if let ::std::option::Option::Some(value) = &#var {
-                        wire.#record(#wire_name, #wire);
-                    }
-                }
+                quote!(let #var: ::std::option::Option<#ty> = args::optional(matches, #id);)
             }
-            (true, required) => {
-                let wire = flag.wire(quote!(value));
-                let read = quote! {
-                    let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);
-                    for value in &#var {
-                        wire.#record(#wire_name, #wire);
-                    }
-                };
-                if required {
-                    read
-                } else {
-                    quote! {
-                        #read
-                        let #var = (!#var.is_empty()).then_some(#var);
-                    }
-                }
-            }
+            (true, true) => quote!(let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);),
+            (true, false) => quote! {
+                let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);
+                let #var = (!#var.is_empty()).then_some(#var);
+            },
         };
         reads.push(read);
     }
@@ -124,17 +84,9 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             &models,
         );
         if request.required {
-            quote! {
-                let body: #ty = context.body(matches)?;
-                wire.body(&body)?;
-            }
+            quote!(let body: #ty = context.body(matches)?;)
         } else {
-            quote! {
-                let body: ::std::option::Option<#ty> = context.optional_body(matches)?;
-                if let ::std::option::Option::Some(body) = &body {
-                    wire.body(body)?;
-                }
-            }
+            quote!(let body: ::std::option::Option<#ty> = context.optional_body(matches)?;)
         }
     });
     let wait = (!op.waiters.is_empty()).then(|| {
@@ -256,7 +208,6 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         }
         _ => quote!(context.print(answer.body())),
     };
-    let wire_mut = (!cli.flags.is_empty() || op.request.is_some()).then(|| quote!(mut));
     let deprecated = op
         .deprecation
         .is_some()
@@ -270,12 +221,9 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             context: &Context,
             matches: &::clap::ArgMatches,
         ) -> ::std::result::Result<(), Failure> {
-            let #wire_mut wire = context.start(&CALL);
+            context.start(&CALL);
             #(#reads)*
             #body
-            if context.dry_run(&wire) {
-                return ::std::result::Result::Ok(());
-            }
             #wait
             context.check_credentials()?;
             let #mutable request = context
