@@ -5,32 +5,23 @@ use super::{CliOperation, Group};
 use crate::emit::docs::one_line;
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The name of a group's function: `group_` and the group in snake case, so that no tag can
 /// make it a keyword.
-pub(super) fn group_fn_name(group: &Group<'_>) -> proc_macro2::Ident {
-    format_ident!("group_{}", group.name.replace('-', "_"))
-}
-
-/// The function returning a group's command, with its operations as subcommands.
+/// `pub fn command()` of a group: its command, with its operations as subcommands.
 pub(super) fn group_fn(group: &Group<'_>) -> TokenStream {
-    let f = group_fn_name(group);
     let name = &group.name;
     let about = group
         .description
         .map_or_else(|| format!("Operations tagged {}", group.tag), one_line);
-    let doc = format!(
-        " The `{}` group: operations tagged {}.",
-        group.name, group.tag
-    );
     let commands = group.operations.iter().map(|op| {
         let module = op.module();
         quote!(#module::command())
     });
     quote! {
-        #[doc = #doc]
-        fn #f() -> ::clap::Command {
+        /// The group's command, with its operations as subcommands.
+        pub fn command() -> ::clap::Command {
             ::clap::Command::new(#name)
                 .about(#about)
                 .subcommand_required(true)

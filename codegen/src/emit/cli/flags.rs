@@ -110,7 +110,7 @@ impl Flag<'_> {
     /// The type of one value as clap hands it back.
     pub fn item_type(&self, client: &proc_macro2::Ident) -> TokenStream {
         match &self.value {
-            Value::Text => quote!(::std::string::String),
+            Value::Text => quote!(String),
             Value::Int(p) | Value::Float(p) => {
                 super::super::types::rust_type(&TypeRef::Primitive(*p), &quote!(::#client::models))
             }
@@ -171,7 +171,7 @@ impl Flag<'_> {
                 quote! {
                     ::clap::builder::TypedValueParser::map(
                         ::clap::builder::PossibleValuesParser::new([#(#values),*]),
-                        |value: ::std::string::String| #ty::from(value.as_str()),
+                        |value: String| #ty::from(value.as_str()),
                     )
                 }
             }

@@ -19,10 +19,8 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The one generated source file of the command-line crate, relative to the crate folder.
-pub const SOURCE: &str = "src/generated/mod.rs";
-
-/// The folder the generator owns inside the command-line crate.
+/// The folder the generator owns inside the command-line crate: `mod.rs` with the groups and
+/// the dispatch, and one file per group with its commands.
 pub const OWNED_DIR: &str = "src/generated";
 
 /// The group of the operations the spec gives no tag.
@@ -86,6 +84,18 @@ impl CliOperation<'_> {
     }
 }
 
+impl Group<'_> {
+    /// The group's module and the name of its file (without `.rs`).
+    fn module(&self) -> (proc_macro2::Ident, String) {
+        let mut file = self.name.replace('-', "_");
+        // `mod.rs` is the file of the groups themselves.
+        if file == "mod" {
+            file.push_str("_group");
+        }
+        (super::ident(&file), file)
+    }
+}
+
 /// A group of subcommands: one tag.
 struct Group<'m> {
     name: String,
@@ -94,21 +104,23 @@ struct Group<'m> {
     operations: Vec<&'m CliOperation<'m>>,
 }
 
-/// Emits and formats the command-line crate's generated file. `client_crate` is the Rust name
+/// Emits and formats the command-line crate's generated files. `client_crate` is the Rust name
 /// of the client crate the generated code calls (`atlas_snapshots`).
 pub fn cli_files(
     model: &ApiModel,
     options: &Options,
     client_crate: &str,
 ) -> Result<Vec<OutputFile>, CodegenError> {
-    let tokens = cli_tokens(model, client_crate);
-    let parsed = crate::format::parse_file(SOURCE, tokens)?;
-    let mut contents = super::files::header(model, options);
-    contents.push_str(&crate::format::format_file(&parsed));
-    Ok(vec![OutputFile {
-        path: SOURCE.to_owned(),
-        contents,
-    }])
+    cli_tokens(model, client_crate)
+        .into_iter()
+        .map(|(name, tokens)| {
+            let path = format!("{OWNED_DIR}/{name}.rs");
+            let parsed = crate::format::parse_file(&path, tokens)?;
+            let mut contents = super::files::header(model, options);
+            contents.push_str(&crate::format::format_file(&parsed));
+            Ok(OutputFile { path, contents })
+        })
+        .collect()
 }
 
 /// The groups and their commands, one a line, the summaries lined up. Deprecation is left to
@@ -143,7 +155,8 @@ fn group_name(op: &Operation) -> String {
         .map_or_else(|| UNTAGGED.to_owned(), |tag| tag.to_kebab_case())
 }
 
-fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
+/// The files of the command line, by name: `mod` first, then one per group.
+fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)> {
     let client = format_ident!("{}", client_crate);
     let operations: Vec<CliOperation<'_>> = model
         .operations
@@ -194,16 +207,73 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
     };
     groups.sort_by(|a, b| declared(a).cmp(&declared(b)).then(a.name.cmp(&b.name)));
 
-    let group_fns = groups.iter().map(|g| command::group_fn(g));
+    let modules = groups.iter().map(|g| g.module().0);
     let group_calls = groups.iter().map(|g| {
-        let f = command::group_fn_name(g);
-        quote!(#f())
+        let module = g.module().0;
+        quote!(#module::command())
     });
-    let arms = groups.iter().flat_map(|g| g.operations.iter()).map(|op| {
-        let (group, name, module) = (&op.group, &op.name, op.module());
-        quote!((#group, #name) => #module::run(context, matches).await,)
+    let arms = groups.iter().map(|g| {
+        let (name, module) = (&g.name, g.module().0);
+        quote!(#name => #module::run(context, command, matches).await,)
     });
-    let modules = operations.iter().map(|op| {
+    let count = operations.len();
+    let list = operation_list(&groups);
+    let root = quote! {
+        //! The subcommands of the command-line client, generated from the spec: one group per tag,
+        //! one command per operation with a flag per parameter, and the code that runs it through
+        //! the generated client, one file per group. Global flags, credentials, output and exit
+        //! codes are hand-written in the crate's other modules.
+
+        use crate::context::Context;
+        use crate::failure::Failure;
+
+        #(mod #modules;)*
+
+        /// How many operations the command line offers.
+        pub const OPERATIONS: usize = #count;
+
+        /// Every operation by group, with its summary, for the root command's `--help`.
+        pub const OPERATION_LIST: &str = #list;
+
+        /// The groups of subcommands, one per tag, in the order the spec declares its tags.
+        pub fn groups() -> Vec<::clap::Command> {
+            vec![#(#group_calls),*]
+        }
+
+        /// Runs the operation a command line names by its group and command.
+        pub async fn run(
+            context: &Context,
+            group: &str,
+            command: &str,
+            matches: &::clap::ArgMatches,
+        ) -> Result<(), Failure> {
+            match group {
+                #(#arms)*
+                _ => Err(Failure::unknown_command(group, command)),
+            }
+        }
+    };
+    let mut files = vec![("mod".to_owned(), root)];
+    for group in &groups {
+        files.push((group.module().1, group_file(group, &client)));
+    }
+    files
+}
+
+/// The file of one group: its command, the dispatch to its operations, and one module per
+/// operation.
+fn group_file(group: &Group<'_>, client: &proc_macro2::Ident) -> TokenStream {
+    let doc = format!(
+        " The `{}` group of the command line: the operations tagged {}.",
+        group.name, group.tag
+    );
+    let command = command::group_fn(group);
+    let name = &group.name;
+    let arms = group.operations.iter().map(|op| {
+        let (command, module) = (&op.name, op.module());
+        quote!(#command => #module::run(context, matches).await,)
+    });
+    let modules = group.operations.iter().map(|op| {
         let module = op.module();
         let doc = format!(
             " `{}`: {}",
@@ -213,8 +283,8 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
                 .as_deref()
                 .map_or(String::new(), super::docs::one_line)
         );
-        let command = command::operation_fn(op, &client);
-        let run = run::run_fn(op, &client);
+        let command = command::operation_fn(op, client);
+        let run = run::run_fn(op, client);
         let call = run::call_const(op);
         // `--all` walks the pages through the client's `ListRequest` trait.
         let list_request = op
@@ -236,42 +306,25 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> TokenStream {
             }
         }
     });
-    let count = operations.len();
-    let list = operation_list(&groups);
     quote! {
-        //! The subcommands of the command-line client, generated from the spec: one group per tag,
-        //! one command per operation with a flag per parameter, and the code that runs it through
-        //! the generated client. Global flags, credentials, output and exit codes are hand-written
-        //! in the crate's other modules.
+        #![doc = #doc]
 
         use crate::context::Context;
         use crate::failure::Failure;
 
-        /// How many operations the command line offers.
-        pub const OPERATIONS: usize = #count;
+        #command
 
-        /// Every operation by group, with its summary, for the root command's `--help`.
-        pub const OPERATION_LIST: &str = #list;
-
-        /// The groups of subcommands, one per tag, in the order the spec declares its tags.
-        pub fn groups() -> ::std::vec::Vec<::clap::Command> {
-            ::std::vec![#(#group_calls),*]
-        }
-
-        /// Runs the operation a command line names by its group and command.
+        /// Runs the command of this group a command line names.
         pub async fn run(
             context: &Context,
-            group: &str,
             command: &str,
             matches: &::clap::ArgMatches,
-        ) -> ::std::result::Result<(), Failure> {
-            match (group, command) {
+        ) -> Result<(), Failure> {
+            match command {
                 #(#arms)*
-                _ => ::std::result::Result::Err(Failure::unknown_command(group, command)),
+                _ => Err(Failure::unknown_command(#name, command)),
             }
         }
-
-        #(#group_fns)*
 
         #(#modules)*
     }

@@ -15,8 +15,8 @@ pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
     let id = &op.id.0;
     let media = |version: Option<&str>, media_type: &str| {
         let version = match version {
-            Some(v) => quote!(::std::option::Option::Some(#v)),
-            None => quote!(::std::option::Option::None),
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
         };
         quote!((#version, #media_type))
     };
@@ -34,9 +34,9 @@ pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
             if let Some(replacement) = &cli.replacement {
                 text.push_str(&format!("; use `{replacement}` instead"));
             }
-            quote!(::std::option::Option::Some(#text))
+            quote!(Some(#text))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     quote! {
         const CALL: Call = Call {
@@ -56,24 +56,17 @@ fn local(flag: &Flag<'_>) -> Ident {
 pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
     let op = cli.op;
     let models = quote!(::#client::models);
-    let mut reads = Vec::new();
-    for flag in &cli.flags {
+    // Required flags are read first: they are the client method's arguments (and the waiters'),
+    // while each optional one is read where it goes into the builder.
+    let reads = cli.flags.iter().filter(|f| f.param.required).map(|flag| {
         let var = local(flag);
         let id = &flag.name;
         let ty = flag.item_type(client);
-        let read = match (flag.many, flag.param.required) {
-            (false, true) => quote!(let #var: #ty = args::required(matches, #id);),
-            (false, false) => {
-                quote!(let #var: ::std::option::Option<#ty> = args::optional(matches, #id);)
-            }
-            (true, true) => quote!(let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);),
-            (true, false) => quote! {
-                let #var: ::std::vec::Vec<#ty> = args::many(matches, #id);
-                let #var = (!#var.is_empty()).then_some(#var);
-            },
-        };
-        reads.push(read);
-    }
+        match flag.many {
+            false => quote!(let #var: #ty = args::required(matches, #id);),
+            true => quote!(let #var: Vec<#ty> = args::many(matches, #id);),
+        }
+    });
     let body = op.request.as_ref().map(|request| {
         let ty = super::super::types::rust_type(
             &request
@@ -86,7 +79,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         if request.required {
             quote!(let body: #ty = context.body(matches)?;)
         } else {
-            quote!(let body: ::std::option::Option<#ty> = context.optional_body(matches)?;)
+            quote!(let body: Option<#ty> = context.optional_body(matches)?;)
         }
     });
     let wait = (!op.waiters.is_empty()).then(|| {
@@ -109,11 +102,11 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             }
         });
         quote! {
-            if let ::std::option::Option::Some(waiter) = args::optional::<::std::string::String>(matches, "wait") {
+            if let Some(waiter) = args::optional::<String>(matches, "wait") {
                 context.check_credentials()?;
                 let answer = match waiter.as_str() {
                     #(#arms)*
-                    other => return ::std::result::Result::Err(Failure::unknown_waiter(other)),
+                    other => return Err(Failure::unknown_waiter(other)),
                 };
                 return context.print(answer.body());
             }
@@ -128,7 +121,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             let var = local(f);
             // A create that `--wait` follows still needs its path after sending.
             if cli.follow.is_some() && f.param.location == ParamLocation::Path {
-                quote!(::std::clone::Clone::clone(&#var))
+                quote!(Clone::clone(&#var))
             } else {
                 quote!(#var)
             }
@@ -137,18 +130,27 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
     if op.request.as_ref().is_some_and(|r| r.required) {
         positional.push(quote!(body));
     }
-    let setters = cli.flags.iter().filter(|f| !f.param.required).map(|f| {
-        let var = local(f);
-        let setter = crate::emit::ident(&f.param.ident.0);
-        quote! {
-            if let ::std::option::Option::Some(value) = #var {
-                request = request.#setter(value);
-            }
+    let setters = cli.flags.iter().filter(|f| !f.param.required).map(|flag| {
+        let setter = crate::emit::ident(&flag.param.ident.0);
+        let id = &flag.name;
+        let ty = flag.item_type(client);
+        match flag.many {
+            false => quote! {
+                if let Some(value) = args::optional::<#ty>(matches, #id) {
+                    request = request.#setter(value);
+                }
+            },
+            true => quote! {
+                let values: Vec<#ty> = args::many(matches, #id);
+                if !values.is_empty() {
+                    request = request.#setter(values);
+                }
+            },
         }
     });
     let optional_body = op.request.as_ref().filter(|r| !r.required).map(|_| {
         quote! {
-            if let ::std::option::Option::Some(body) = body {
+            if let Some(body) = body {
                 request = request.body(body);
             }
         }
@@ -185,12 +187,12 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             }
         });
         quote! {
-            if let ::std::option::Option::Some(waiter) = args::optional::<::std::string::String>(matches, "wait") {
+            if let Some(waiter) = args::optional::<String>(matches, "wait") {
                 let id = args::ResourceId::resource_id(&answer.body().#id)
                     .ok_or_else(|| Failure::no_id(CALL.operation))?;
                 let answer = match waiter.as_str() {
                     #(#arms)*
-                    other => return ::std::result::Result::Err(Failure::unknown_waiter(other)),
+                    other => return Err(Failure::unknown_waiter(other)),
                 };
                 return context.print(answer.body());
             }
@@ -220,7 +222,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         pub async fn run(
             context: &Context,
             matches: &::clap::ArgMatches,
-        ) -> ::std::result::Result<(), Failure> {
+        ) -> Result<(), Failure> {
             context.start(&CALL);
             #(#reads)*
             #body
