@@ -282,15 +282,15 @@ fn a_pin_older_than_the_operation_fails_the_dry_run_as_it_fails_the_request() {
         dir.path(),
         &Created::new(),
     );
-    let run = |dry: bool| {
+    let run = |version: &str, dry: bool| {
         let mut cmd = server.cli();
-        cmd.args(&args).args(["--api-version", "2020-01-01"]);
+        cmd.args(&args).args(["--api-version", version]);
         if dry {
             cmd.arg("--dry-run");
         }
         cmd.output().unwrap()
     };
-    let (dry, real) = (run(true), run(false));
+    let (dry, real) = (run("2020-01-01", true), run("2020-01-01", false));
     assert_eq!(dry.status.code(), Some(3), "{}", support::stderr(&dry));
     assert_eq!(real.status.code(), Some(3), "{}", support::stderr(&real));
     assert_eq!(support::stderr(&dry), support::stderr(&real));
@@ -301,15 +301,7 @@ fn a_pin_older_than_the_operation_fails_the_dry_run_as_it_fails_the_request() {
     assert_eq!(server.stand_in.request_count(), 0);
 
     // A pin at the operation's version is printed and sent with that version's media type.
-    let pinned = |dry: bool| {
-        let mut cmd = server.cli();
-        cmd.args(&args).args(["--api-version", "2025-01-01"]);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        cmd.output().unwrap()
-    };
-    let shown = printed(&support::stdout(&pinned(true)));
+    let shown = printed(&support::stdout(&run("2025-01-01", true)));
     assert!(
         shown.headers.contains(&(
             "accept".to_owned(),
@@ -317,7 +309,7 @@ fn a_pin_older_than_the_operation_fails_the_dry_run_as_it_fails_the_request() {
         )),
         "{shown:?}"
     );
-    assert!(pinned(false).status.success());
+    assert!(run("2025-01-01", false).status.success());
     let sent = server.stand_in.take_requests();
     assert_sent_as_printed(&op.id, &shown, &sent[0], &server.stand_in.base_url());
 }

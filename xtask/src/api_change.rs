@@ -124,31 +124,17 @@ fn item(line: &str) -> &str {
 
 /// The items added, removed and changed from record `then` to record `now`.
 fn compare(package: &str, then: &str, now: &str) -> CrateChange {
-    let lines = |text: &str| -> BTreeSet<String> {
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    let (then, now) = (lines(then), lines(now));
-    let gone: BTreeMap<&str, &String> = then.difference(&now).map(|l| (item(l), l)).collect();
-    let new: BTreeMap<&str, &String> = now.difference(&then).map(|l| (item(l), l)).collect();
-    let mut change = CrateChange {
+    let lines = crate::semver::ListingDiff::between(then, now);
+    let gone: BTreeSet<&str> = lines.removed.iter().map(|l| item(l)).collect();
+    let new: BTreeSet<&str> = lines.added.iter().map(|l| item(l)).collect();
+    let owned = |items: Vec<&&str>| items.into_iter().map(|i| (*i).to_owned()).collect();
+    CrateChange {
         package: package.to_owned(),
-        ..CrateChange::default()
-    };
-    for key in gone.keys() {
-        match new.contains_key(key) {
-            true => change.changed.push((*key).to_owned()),
-            false => change.removed.push((*key).to_owned()),
-        }
+        added: owned(new.difference(&gone).collect()),
+        removed: owned(gone.difference(&new).collect()),
+        changed: owned(gone.intersection(&new).collect()),
+        unrecorded: false,
     }
-    change.added = new
-        .keys()
-        .filter(|key| !gone.contains_key(*key))
-        .map(|key| (*key).to_owned())
-        .collect();
-    change
 }
 
 /// The changelog text of `changes` against release `previous`; `spec_changed` when the
