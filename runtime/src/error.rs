@@ -79,12 +79,14 @@ pub enum Error<E: ApiErrorBody = serde_json::Value> {
         problems: Vec<InvalidParameter>,
     },
 
-    /// The client is pinned to an API version older than every version of the operation.
-    #[error("{operation}: no API version at or before {pinned}; the operation offers {}", available.join(", "))]
+    /// The client is pinned to an API version older than every version of the operation, or
+    /// is not pinned and the operation has only unreleased versions (`preview`, `….upcoming`),
+    /// which are used only when pinned.
+    #[error("{operation}: {}", unsupported_version(pinned, available))]
     UnsupportedVersion {
         /// The `operationId` of the operation.
         operation: &'static str,
-        /// The API version the client or the request is pinned to.
+        /// The API version the client or the request is pinned to; empty when none is.
         pinned: String,
         /// The versions the operation offers.
         available: Vec<&'static str>,
@@ -489,6 +491,15 @@ fn list(problems: &[InvalidParameter]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn unsupported_version(pinned: &str, available: &[&'static str]) -> String {
+    let available = available.join(", ");
+    if pinned.is_empty() {
+        format!("no released API version; the operation offers only {available}, used when the client or the request is pinned to it")
+    } else {
+        format!("no API version at or before {pinned}; the operation offers {available}")
+    }
 }
 
 fn schemes(accepted: &[AuthScheme]) -> String {

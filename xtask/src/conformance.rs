@@ -8,6 +8,7 @@
 //! with the reason of each failure; as a table, and as JSON with `--json`.
 
 mod driver;
+mod mock_spec;
 mod samples;
 
 use anyhow::{bail, Context};
@@ -50,19 +51,142 @@ struct Outcome {
     status: Option<u16>,
     /// Why the request was refused or the answer not decoded.
     reasons: Vec<String>,
+    /// What was wrong on Prism's side without failing the operation: its answer breaking the
+    /// spec.
+    notes: Vec<String>,
+    /// The run could not test the operation, and why: Prism failed to make an answer (its
+    /// data generator overflows its stack on some recursive schemas and cannot read some
+    /// patterns), or its answer broke the spec and the client refused it. Such a run still
+    /// counts as failed in [`Measured::passed`].
+    untested: Option<&'static str>,
+}
+
+impl Outcome {
+    fn passed(&self) -> bool {
+        self.accepted && self.decoded
+    }
+}
+
+/// How a note on a violation of Prism's own answer starts.
+const ANSWER_BREAKS_SPEC: &str = "prism's answer breaks the spec";
+
+/// What Prism's problem document says when Prism failed itself: its unknown-error type, its
+/// refusal to write an object as text (for a `*/*` answer), or the JavaScript error it caught
+/// (a stack overflow in its data generator has its own type).
+const PRISM_FAILURES: &[&str] = &[
+    "stoplight.io/prism/errors#UNKNOWN",
+    "stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT",
+    "Maximum call stack size exceeded",
+];
+
+/// A spec's conformance: each operation's outcome in each run.
+pub struct Measured {
+    pub name: String,
+    /// The runs in order: `static`, then `seed N` for each seed.
+    pub runs: Vec<String>,
+    results: BTreeMap<String, BTreeMap<String, Outcome>>,
+}
+
+impl Measured {
+    pub fn operations(&self) -> usize {
+        self.results.len()
+    }
+
+    /// The operations that pass every run.
+    pub fn passed(&self) -> usize {
+        self.results
+            .values()
+            .filter(|runs| runs.values().all(Outcome::passed))
+            .count()
+    }
+
+    /// The operations that pass every run Prism could test them in (at least one).
+    pub fn passed_where_tested(&self) -> usize {
+        self.results
+            .values()
+            .filter(|runs| {
+                runs.values().any(Outcome::passed)
+                    && runs.values().all(|o| o.passed() || o.untested.is_some())
+            })
+            .count()
+    }
+
+    /// The operations that pass one run.
+    pub fn passed_in(&self, run: &str) -> usize {
+        self.results
+            .values()
+            .filter(|runs| runs.get(run).is_some_and(Outcome::passed))
+            .count()
+    }
+
+    /// The share of operations that pass every run (1.0 for a spec without operations).
+    pub fn share(&self) -> f64 {
+        if self.results.is_empty() {
+            1.0
+        } else {
+            self.passed() as f64 / self.results.len() as f64
+        }
+    }
+
+    /// `passed/operations (share) pass every run`, and how many pass every run Prism could
+    /// test them in when that differs.
+    pub fn summary(&self) -> String {
+        let mut summary = format!(
+            "{}/{} ({:.1}%) pass every run",
+            self.passed(),
+            self.operations(),
+            self.share() * 100.0
+        );
+        let tested = self.passed_where_tested();
+        if tested != self.passed() {
+            summary.push_str(&format!(", {tested} every run Prism could test"));
+        }
+        summary
+    }
 }
 
 pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let measured = measure(&args.spec, &args.seeds, !args.no_static)?;
+    print!("{}", table(&measured.results, &measured.runs));
+    let per_run: Vec<String> = measured
+        .runs
+        .iter()
+        .map(|run| format!("{run} {}", measured.passed_in(run)))
+        .collect();
+    println!(
+        "\n{}: {} ({}), in {:.0?}",
+        measured.name,
+        measured.summary(),
+        per_run.join(", "),
+        started.elapsed()
+    );
+    if let Some(path) = &args.json {
+        std::fs::write(path, report_json(&measured)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if measured.share() < args.min {
+        eprintln!(
+            "error: {:.1}% of the operations pass, below the {:.1}% asked for",
+            measured.share() * 100.0,
+            args.min * 100.0
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Generates the client and driver of `spec`, and runs the driver against Prism: statically
+/// when `with_static`, then once per seed.
+pub fn measure(spec: &Path, seeds: &[u64], with_static: bool) -> anyhow::Result<Measured> {
+    let started = Instant::now();
     let root = codegen::project::repository_root();
-    let name = spec_name(&args.spec);
+    let name = spec_name(spec);
     let dir = root.join("target/conformance").join(&name);
     let package = codegen::settings::package_name(&name);
-    let spec_path = args
-        .spec
+    let spec_path = spec
         .canonicalize()
-        .with_context(|| format!("{}", args.spec.display()))?;
-
+        .with_context(|| format!("{}", spec.display()))?;
     // The client, through the standalone generator users run.
     let client_dir = dir.join("client");
     std::fs::create_dir_all(&client_dir)?;
@@ -78,14 +202,13 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
         codegen::standalone::generate(&job, Mode::Write, SyncOptions { force: true })?;
     let loaded = codegen::load::load_file(&spec_path)?;
 
-    // Prism reads neither gzip nor the loader's fix-ups: it mocks the spec's text as loaded.
-    let extension = if loaded.text.trim_start().starts_with('{') {
-        "json"
-    } else {
-        "yaml"
-    };
+    // Prism reads neither gzip nor the loader's fix-ups: it mocks the spec's tree as loaded,
+    // with what Prism would read differently written out (see `mock_spec`).
+    let mut mocked = loaded.raw.clone();
+    mock_spec::write_out_form_encodings(&mut mocked);
+    let (extension, text) = ("json", mock_spec::to_json(&mocked));
     let mock_spec = dir.join(format!("spec.{extension}"));
-    write_if_changed(&mock_spec, &loaded.text)?;
+    write_if_changed(&mock_spec, &text)?;
 
     let driver_dir = dir.join("driver");
     for file in driver::files(&generated.model, &loaded.raw, &package)? {
@@ -100,8 +223,8 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
 
     let prism = codegen::prism::executable(&root).map_err(anyhow::Error::msg)?;
     let mut runs: Vec<(String, Vec<&str>)> = Vec::new();
-    let seeds: Vec<String> = args.seeds.iter().map(u64::to_string).collect();
-    if !args.no_static {
+    let seeds: Vec<String> = seeds.iter().map(u64::to_string).collect();
+    if with_static {
         runs.push(("static".into(), Vec::new()));
     }
     for seed in &seeds {
@@ -128,6 +251,8 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
                     decoded: false,
                     status: None,
                     reasons: vec!["the driver did not report it (it stopped before)".into()],
+                    notes: Vec::new(),
+                    untested: None,
                 });
             results
                 .entry(operation.clone())
@@ -135,38 +260,11 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
                 .insert(run.clone(), outcome);
         }
     }
-    let run_names: Vec<String> = runs.iter().map(|(n, _)| n.clone()).collect();
-    print!("{}", table(&results, &run_names));
-    let passed = results
-        .values()
-        .filter(|runs| runs.values().all(|o| o.accepted && o.decoded))
-        .count();
-    let share = if operations.is_empty() {
-        1.0
-    } else {
-        passed as f64 / operations.len() as f64
-    };
-    println!(
-        "\n{name}: {passed}/{} operations pass every run ({:.1}%), {} runs, in {:.0?}",
-        operations.len(),
-        share * 100.0,
-        run_names.len(),
-        started.elapsed()
-    );
-    if let Some(path) = &args.json {
-        let report = json_report(&name, &results, passed);
-        std::fs::write(path, serde_json::to_string_pretty(&report)? + "\n")
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    if share < args.min {
-        eprintln!(
-            "error: {:.1}% of the operations pass, below the {:.1}% asked for",
-            share * 100.0,
-            args.min * 100.0
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Measured {
+        name,
+        runs: runs.into_iter().map(|(n, _)| n).collect(),
+        results,
+    })
 }
 
 /// The spec file's name without its extensions: `twilio_verify_v2.json.gz` → `twilio_verify_v2`.
@@ -243,17 +341,37 @@ fn run_driver(driver: &Path, base: &str) -> anyhow::Result<BTreeMap<String, Valu
 }
 
 /// Reads one driver line. A request Prism refused comes back with its violations listed; a
-/// 401 without them is Prism refusing the credentials.
+/// 401 without them is Prism refusing the credentials. Violations of Prism's own answer (its
+/// generated data breaking the spec's patterns, say) say nothing of the request: they are
+/// kept as notes.
 fn outcome(line: &Value) -> Outcome {
     let status = line["status"].as_u64().map(|s| s as u16);
-    let violations = line["violations"].as_str();
+    let (refusal, mut notes) = match line["violations"].as_str() {
+        Some(violations) => split_violations(violations),
+        None => (None, Vec::new()),
+    };
+    // Examples of the spec that did not fit their type (the driver sent a value made from the
+    // schema instead).
+    notes.extend(
+        line["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|note| format!("spec example: {note}")),
+    );
     let error = line["error"].as_str();
     let mut reasons = Vec::new();
     let accepted = if line["sent"] != Value::Bool(true) {
         reasons.push(format!("not sent: {}", error.unwrap_or("no reason given")));
         false
-    } else if let Some(violations) = violations {
-        reasons.push(format!("prism: {violations}"));
+    } else if let Some(refusal) = refusal {
+        // Prism's own problem document lists what it refused in its body, which the client's
+        // error quotes.
+        match error.filter(|_| !refusal.starts_with('[')) {
+            Some(error) => reasons.push(format!("prism: {refusal}\n{error}")),
+            None => reasons.push(format!("prism: {refusal}")),
+        }
         false
     } else if status == Some(401) {
         reasons.push("prism refused the credentials (401)".into());
@@ -267,16 +385,62 @@ fn outcome(line: &Value) -> Outcome {
             reasons.push(format!("client: {error}"));
         }
     }
+    let prism_failed = |e: &str| PRISM_FAILURES.iter().any(|failure| e.contains(failure));
+    let untested = if accepted && status == Some(500) && error.is_some_and(prism_failed) {
+        Some("prism could not make an answer")
+    } else if accepted && !decoded && notes.iter().any(|n| n.starts_with(ANSWER_BREAKS_SPEC)) {
+        Some("prism's answer broke the spec")
+    } else {
+        None
+    };
     Outcome {
         accepted,
         decoded,
         status,
         reasons,
+        notes,
+        untested,
+    }
+}
+
+/// Splits Prism's `sl-violations` into those of the request (the refusal, if any) and those of
+/// Prism's own answer. Prism lists the request's first; a list too long for a header is cut
+/// short after `Too many violations! `, and then its first entry tells whether the request
+/// had any.
+fn split_violations(header: &str) -> (Option<String>, Vec<String>) {
+    let list = header
+        .strip_prefix("Too many violations! ")
+        .unwrap_or(header);
+    let side = |violation: &Value| violation["location"][0].as_str().map(str::to_owned);
+    match serde_json::from_str::<Vec<Value>>(list) {
+        Ok(violations) => {
+            // A warning (a deprecated parameter used) does not refuse the request.
+            let (request, answer): (Vec<Value>, Vec<Value>) =
+                violations.into_iter().partition(|v| {
+                    side(v).as_deref() != Some("response") && v["severity"] != "Warning"
+                });
+            let refusal = (!request.is_empty()).then(|| Value::Array(request).to_string());
+            let notes = answer
+                .iter()
+                .map(|v| match side(v).as_deref() {
+                    Some("response") => format!("{ANSWER_BREAKS_SPEC}: {v}"),
+                    _ => format!("prism warns: {v}"),
+                })
+                .collect();
+            (refusal, notes)
+        }
+        Err(_) if list.starts_with("[{\"location\":[\"response\"") => {
+            (None, vec![format!("{ANSWER_BREAKS_SPEC}: {header}")])
+        }
+        // Not a list (Prism's own 422 problem document), or a cut list that opens with the
+        // request's violations.
+        Err(_) => (Some(header.to_owned()), Vec::new()),
     }
 }
 
 /// One row per operation, one column per run: `ok`, `refused` (Prism found the request
-/// invalid) or `undecoded`; the reasons follow the table.
+/// invalid), `untested` (Prism failed, or its answer broke the spec) or `undecoded`; the
+/// reasons follow the table.
 fn table(results: &BTreeMap<String, BTreeMap<String, Outcome>>, runs: &[String]) -> String {
     let width = results.keys().map(String::len).max().unwrap_or(9).max(9);
     let mut out = format!("{:width$}", "operation");
@@ -291,6 +455,7 @@ fn table(results: &BTreeMap<String, BTreeMap<String, Outcome>>, runs: &[String])
             let cell = match outcomes.get(run) {
                 Some(o) if o.accepted && o.decoded => "ok",
                 Some(o) if !o.accepted => "refused",
+                Some(o) if o.untested.is_some() => "untested",
                 Some(_) => "undecoded",
                 None => "-",
             };
@@ -313,12 +478,14 @@ fn table(results: &BTreeMap<String, BTreeMap<String, Outcome>>, runs: &[String])
     out
 }
 
-fn json_report(
-    name: &str,
-    results: &BTreeMap<String, BTreeMap<String, Outcome>>,
-    passed: usize,
-) -> Value {
-    let operations: BTreeMap<&String, Value> = results
+/// The report as pretty JSON: each operation's outcome in each run, with its reasons.
+pub fn report_json(measured: &Measured) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(&json_report(measured))? + "\n")
+}
+
+fn json_report(measured: &Measured) -> Value {
+    let operations: BTreeMap<&String, Value> = measured
+        .results
         .iter()
         .map(|(operation, runs)| {
             let runs: BTreeMap<&String, Value> = runs
@@ -331,6 +498,8 @@ fn json_report(
                             "decoded": o.decoded,
                             "status": o.status,
                             "reasons": o.reasons,
+                            "notes": o.notes,
+                            "untested": o.untested,
                         }),
                     )
                 })
@@ -339,9 +508,43 @@ fn json_report(
         })
         .collect();
     json!({
-        "spec": name,
-        "operations": results.len(),
-        "passed": passed,
+        "spec": measured.name,
+        "operations": measured.operations(),
+        "passed": measured.passed(),
+        "passed_where_tested": measured.passed_where_tested(),
         "results": operations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_of_prisms_own_answer_do_not_refuse_the_request() {
+        let answer = r#"[{"location":["response","body","name"],"severity":"Error","code":"pattern","message":"m"}]"#;
+        let (refusal, notes) = split_violations(answer);
+        assert_eq!(refusal, None);
+        assert_eq!(notes.len(), 1);
+
+        let both = r#"[{"location":["request","query","q"],"severity":"Error","code":"type","message":"m"},{"location":["response","body"],"severity":"Error","code":"type","message":"m"}]"#;
+        let (refusal, notes) = split_violations(both);
+        assert!(refusal.unwrap().contains(r#"["request","query","q"]"#));
+        assert_eq!(notes.len(), 1);
+
+        // A list cut short: its first entry decides.
+        let cut = format!("Too many violations! {}", &both[..60]);
+        assert!(split_violations(&cut).0.is_some());
+        let cut = format!("Too many violations! {}", &answer[..60]);
+        assert_eq!(split_violations(&cut).0, None);
+
+        // A warning is a note.
+        let warning = r#"[{"code":"deprecated","location":["request","query","q"],"message":"m","severity":"Warning"}]"#;
+        let (refusal, notes) = split_violations(warning);
+        assert_eq!(refusal, None);
+        assert!(notes[0].starts_with("prism warns"), "{notes:?}");
+
+        // Prism's problem document for a request it refused.
+        assert!(split_violations("422 Invalid request").0.is_some());
+    }
 }

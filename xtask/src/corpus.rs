@@ -3,6 +3,8 @@
 //! target folder so dependencies build once, and prints a table. A warning fails a crate as
 //! surely as an error does; the first messages of each failure are shown. With `--clippy`,
 //! each crate that checks clean is also linted with `cargo clippy -- -D warnings`.
+//! With `--conformance`, each crate that checks clean is also run against Prism operation by
+//! operation (`cargo xtask conformance`, static and three dynamic seeds).
 //! `cargo xtask peers` is this with `--clippy` on the peer specs in `../shared/peer-specs/`.
 
 use crate::regen;
@@ -43,6 +45,15 @@ pub struct CorpusArgs {
     /// or other composition the generator could not type).
     #[arg(long, value_name = "N")]
     max_untyped: Option<usize>,
+    /// Also run each crate that checks clean against Prism, operation by operation, statically
+    /// and with dynamic seeds 1, 2 and 3 (`cargo xtask conformance`), with its report as JSON
+    /// in `target/conformance/<spec>.json`.
+    #[arg(long)]
+    conformance: bool,
+    /// With `--conformance`, fail a spec whose share of operations passing every run is below
+    /// this (0.0 to 1.0).
+    #[arg(long, value_name = "SHARE", requires = "conformance")]
+    conformance_min: Option<f64>,
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +81,8 @@ pub fn run_peers(args: PeersArgs) -> anyhow::Result<ExitCode> {
         clippy: true,
         per_tag: false,
         max_untyped: None,
+        conformance: false,
+        conformance_min: None,
     })
 }
 
@@ -82,6 +95,8 @@ struct Outcome {
     untyped: Option<usize>,
     /// Notes: fallbacks and guesses, the untyped schemas among them.
     notes: Option<usize>,
+    /// Operations that pass every conformance run, with `--conformance`.
+    conformance: Option<String>,
     seconds: f64,
     verdict: Verdict,
 }
@@ -108,6 +123,8 @@ enum Verdict {
         limit: usize,
         pointers: Vec<String>,
     },
+    /// The conformance run failed, or passed on too small a share of operations.
+    Conformance(String),
 }
 
 impl Verdict {
@@ -134,6 +151,7 @@ impl Verdict {
             Verdict::Untyped { limit, pointers } => {
                 format!("FAIL: {} untyped (limit {limit})", pointers.len())
             }
+            Verdict::Conformance(_) => "FAIL: conformance".to_owned(),
         }
     }
 }
@@ -164,7 +182,9 @@ pub fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     for outcome in &failed {
         println!("\n== {}: {}", outcome.spec, outcome.verdict.summary());
         match &outcome.verdict {
-            Verdict::NotGenerated(message) | Verdict::CheckFailed(message) => {
+            Verdict::NotGenerated(message)
+            | Verdict::CheckFailed(message)
+            | Verdict::Conformance(message) => {
                 println!("{}", first_lines(message, 30));
             }
             Verdict::Diagnostics { first, .. } => {
@@ -277,6 +297,8 @@ fn check_spec(
         clippy,
         per_tag,
         max_untyped,
+        conformance,
+        conformance_min,
         ..
     } = *args;
     let started = Instant::now();
@@ -286,6 +308,7 @@ fn check_spec(
         schemas: None,
         untyped: None,
         notes: None,
+        conformance: None,
         seconds: 0.0,
         verdict: Verdict::Ok,
     };
@@ -346,8 +369,35 @@ fn check_spec(
             outcome.verdict = Verdict::NotGenerated(format!("the generator panicked: {message}"));
         }
     }
+    if conformance && outcome.verdict.passed() {
+        match run_conformance(root, spec) {
+            Ok(measured) => {
+                outcome.conformance = Some(measured.summary());
+                if let Some(min) = conformance_min.filter(|min| measured.share() < *min) {
+                    outcome.verdict = Verdict::Conformance(format!(
+                        "{}, below the {:.1}% asked for",
+                        measured.summary(),
+                        min * 100.0
+                    ));
+                }
+            }
+            Err(error) => outcome.verdict = Verdict::Conformance(format!("{error:#}")),
+        }
+    }
     outcome.seconds = started.elapsed().as_secs_f64();
     outcome
+}
+
+/// Runs the conformance of `spec` (static and seeds 1, 2, 3) and keeps its report beside the
+/// conformance crates.
+fn run_conformance(root: &Path, spec: &Path) -> anyhow::Result<crate::conformance::Measured> {
+    let measured = crate::conformance::measure(spec, &[1, 2, 3], true)?;
+    let report = root
+        .join("target/conformance")
+        .join(format!("{}.json", measured.name));
+    std::fs::write(&report, crate::conformance::report_json(&measured)?)
+        .with_context(|| format!("writing {}", report.display()))?;
+    Ok(measured)
 }
 
 /// The tag feature the single-tag build turns on: the Flex snapshots' where the revision has
@@ -478,11 +528,12 @@ fn table(outcomes: &[Outcome]) -> String {
         "schemas",
         "untyped",
         "notes",
+        "conformance",
         "seconds",
         "verdict",
     ]
     .map(str::to_owned);
-    let rows: Vec<[String; 7]> = outcomes
+    let rows: Vec<[String; 8]> = outcomes
         .iter()
         .map(|o| {
             [
@@ -491,6 +542,7 @@ fn table(outcomes: &[Outcome]) -> String {
                 number(o.schemas),
                 number(o.untyped),
                 number(o.notes),
+                o.conformance.clone().unwrap_or_else(|| "-".to_owned()),
                 format!("{:.1}", o.seconds),
                 o.verdict.summary(),
             ]
@@ -510,7 +562,7 @@ fn table(outcomes: &[Outcome]) -> String {
             .enumerate()
             .map(|(column, (cell, width))| {
                 // Text columns read left to right; numbers line up on the right.
-                if column == 0 || column == 6 {
+                if column == 0 || column == 7 {
                     format!("{cell:<width$}")
                 } else {
                     format!("{cell:>width$}")

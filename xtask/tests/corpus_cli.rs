@@ -56,14 +56,15 @@ fn checks_every_spec_and_fails_on_a_broken_one() {
             "schemas",
             "untyped",
             "notes",
+            "conformance",
             "seconds",
             "verdict"
         ]
     );
     let broken: Vec<&str> = table[1].split_whitespace().collect();
     assert_eq!(broken[0], "broken.yaml");
-    assert_eq!(&broken[1..5], ["-", "-", "-", "-"], "{stdout}");
-    assert_eq!(&broken[6..], ["FAIL:", "generation"], "{stdout}");
+    assert_eq!(&broken[1..6], ["-", "-", "-", "-", "-"], "{stdout}");
+    assert_eq!(&broken[7..], ["FAIL:", "generation"], "{stdout}");
     let good: Vec<&str> = table[2].split_whitespace().collect();
     assert_eq!(good[0], "constructs.yaml");
     assert_eq!(good[1], "8", "every operation is generated: {stdout}");
@@ -73,7 +74,8 @@ fn checks_every_spec_and_fails_on_a_broken_one() {
         "untyped schemas are counted"
     );
     assert!(good[4].parse::<usize>().unwrap() > 0, "notes are counted");
-    assert_eq!(good[6..], ["ok"], "the crate checks clean: {stdout}");
+    assert_eq!(good[5], "-", "no conformance run without --conformance");
+    assert_eq!(good[7..], ["ok"], "the crate checks clean: {stdout}");
 
     // The first errors of the failure are shown, naming the file and the place.
     let failure = stdout
@@ -87,6 +89,46 @@ fn checks_every_spec_and_fails_on_a_broken_one() {
     );
     assert!(stdout.contains("1 of 2 spec(s) failed"), "{stdout}");
     assert!(out.path().join("spec-constructs/Cargo.toml").exists());
+}
+
+#[test]
+fn with_conformance_each_crate_is_also_run_against_prism() {
+    let specs = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repository().join("spec/atlas-snapshots.yaml"),
+        specs.path().join("atlas-snapshots.yaml"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = repository().join("target/corpus-target");
+    let output = corpus(&[
+        specs.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--target-dir",
+        target.to_str().unwrap(),
+        "--conformance",
+        "--conformance-min",
+        "1.0",
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with("atlas-snapshots.yaml "))
+        .expect("a row for the spec");
+    assert!(
+        row.contains("28/28 (100.0%) pass every run"),
+        "the conformance column: {row}"
+    );
+    let report = repository().join("target/conformance/atlas-snapshots.json");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(report["passed"], 28);
 }
 
 #[test]

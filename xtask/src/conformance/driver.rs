@@ -33,6 +33,7 @@ publish = false
 
 [dependencies]
 client = {{ package = "{client_package}", path = "../client" }}
+reqwest = {{ version = "0.13", default-features = false }}
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 serde = "1"
 serde_json = "1"
@@ -40,10 +41,17 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 "#
     );
     let mut sampler = Sampler::new(spec, SEED);
+    // One function per operation: a single `main` awaiting hundreds of calls makes one huge
+    // future that compiles far slower than many small ones.
     let calls: Vec<TokenStream> = model
         .operations
         .iter()
         .map(|op| call(&mut sampler, spec, op))
+        .collect();
+    let call_names: Vec<syn::Ident> = model
+        .operations
+        .iter()
+        .map(|op| format_ident!("call_{}", op.method_name.0.trim_start_matches("r#")))
         .collect();
     // A credentials method exists only for the schemes the spec declares.
     let mut kinds: Vec<&str> = model.operations.iter().map(credentials).collect();
@@ -65,20 +73,110 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
         //! per operation.
         #![allow(deprecated, unused_mut, clippy::all)]
 
-        /// The value `json` decoded into the type the client takes, or why it does not fit.
-        fn arg<T: ::serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, String> {
-            ::serde_json::from_str(json)
-                .map_err(|e| format!("the value made for `{name}` ({json}) does not fit its type: {e}"))
+        ::std::thread_local! {
+            /// Examples of the spec that did not fit their type, for the next line.
+            static NOTES: ::std::cell::RefCell<Vec<String>> = const { ::std::cell::RefCell::new(Vec::new()) };
         }
 
-        /// A client holding credentials of the kind an operation accepts.
-        fn client(base: &str, credentials: &str) -> client::Client {
-            let builder = client::Client::builder().base_url(base);
+        /// The first of `made` (the value from the spec's examples, then the one made from
+        /// the schema alone) that decodes into the type the client takes, or why none does.
+        /// An example that does not fit is noted: it is a defect of the spec.
+        fn arg<T: ::serde::de::DeserializeOwned>(name: &str, made: &[&str]) -> Result<T, String> {
+            let mut misfits = Vec::new();
+            for json in made {
+                match ::serde_json::from_str(json) {
+                    Ok(value) => {
+                        NOTES.with(|notes| notes.borrow_mut().extend(misfits));
+                        return Ok(value);
+                    }
+                    Err(e) => misfits.push(format!("the value made for `{name}` ({json}) does not fit its type: {e}")),
+                }
+            }
+            Err(misfits.join("; "))
+        }
+
+        /// A client holding credentials of the kind an operation accepts, with an attempt
+        /// layer that works around limits of Prism 5.16 (see `prism_request` and
+        /// `prism_response`).
+        fn client(base: &str, credentials: &str, static_answer: bool, pin: Option<&str>, code: Option<u16>) -> client::Client {
+            let digest = credentials == "digest";
+            let front = client::layer::tower::ServiceBuilder::new()
+                .map_request(move |mut request: ::reqwest::Request| {
+                    prism_request(&mut request, digest, static_answer, code);
+                    request
+                })
+                .map_response(move |mut response: ::reqwest::Response| {
+                    if digest {
+                        prism_response(&mut response);
+                    }
+                    response
+                });
+            let mut builder = client::Client::builder().base_url(base).attempt_layer(front);
+            if let Some(pin) = pin {
+                builder = builder.api_version(pin);
+            }
             let builder = match credentials {
                 #(#arms)*
                 _ => builder,
             };
             builder.build().expect("a client for the mock server")
+        }
+
+        /// What goes to Prism differs from what the client wrote in three ways, each for a
+        /// Prism limitation:
+        /// - Prism's Digest check splits the `Authorization` value at spaces and wants a quoted
+        ///   lowercase word in every piece, so `uri="/api/..."` or `nc=00000001` after the
+        ///   space RFC 7616 allows after each comma fails it. The same parameters are sent
+        ///   without those optional spaces.
+        /// - In a dynamic run Prism answers 500 for a success answer whose media type has no
+        ///   schema ("Tried to force a dynamic response ... but schema is not defined") instead
+        ///   of an empty body. There is nothing to generate, so such operations ask for the
+        ///   static answer (`Prefer: dynamic=false`).
+        /// - Prism answers with the lowest success status and then looks for the asked media
+        ///   type in it; where the versions of an answer have different statuses (Atlas's
+        ///   search deployment answers 200 in 2023-01-01 and 201 in 2024-05-30), it answers 406
+        ///   for the others. Those operations ask for the status of the version the client
+        ///   asks for (`Prefer: code=201`).
+        fn prism_request(request: &mut ::reqwest::Request, digest: bool, static_answer: bool, code: Option<u16>) {
+            let headers = request.headers_mut();
+            if digest {
+                let compact = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Digest "))
+                    .map(|params| format!("Digest {}", params.split(", ").collect::<Vec<_>>().join(",")));
+                if let Some(compact) = compact {
+                    headers.insert("authorization", compact.parse().expect("a header value"));
+                }
+            }
+            let prefer: Vec<String> = code
+                .map(|code| format!("code={code}"))
+                .into_iter()
+                .chain(static_answer.then(|| "dynamic=false".to_owned()))
+                .collect();
+            if !prefer.is_empty() {
+                headers.insert("prefer", prefer.join(", ").parse().expect("a header value"));
+            }
+        }
+
+        /// Prism sends its Digest challenge only when the spec declares no 401 answer; Atlas's
+        /// specs declare one, so Prism's 401 carries no challenge and no Digest client could
+        /// answer. A 401 for a missing or refused Digest (Prism lists it as a 401 violation)
+        /// gets the challenge the server should have sent; the client must then answer it.
+        fn prism_response(response: &mut ::reqwest::Response) {
+            let refused = response.status().as_u16() == 401
+                && response
+                    .headers()
+                    .get("sl-violations")
+                    .is_some_and(|v| String::from_utf8_lossy(v.as_bytes()).contains("\"code\":401"));
+            if refused && !response.headers().contains_key("www-authenticate") {
+                response.headers_mut().insert(
+                    "www-authenticate",
+                    client::http::HeaderValue::from_static(
+                        "Digest realm=\"conformance\", nonce=\"6e6f6e63652d636f6e666f726d616e6365\", algorithm=MD5, qop=\"auth\"",
+                    ),
+                );
+            }
         }
 
         /// The error with its causes, each on its own line.
@@ -93,12 +191,14 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
         }
 
         fn line(operation: &str, status: Option<u16>, violations: Option<String>, error: Option<String>, sent: bool) {
+            let notes: Vec<String> = NOTES.with(|notes| notes.borrow_mut().drain(..).collect());
             let line = ::serde_json::json!({
                 "operation": operation,
                 "sent": sent,
                 "status": status,
                 "violations": violations,
                 "error": error,
+                "notes": notes,
             });
             println!("{line}");
         }
@@ -145,8 +245,14 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
             let base = ::std::env::args().nth(1).expect("the mock server's URL as first argument");
-            #(#calls)*
+            #(#call_names(&base).await;)*
         }
+
+        #(
+            async fn #call_names(base: &str) {
+                #calls
+            }
+        )*
     };
     let file = codegen::format::parse_file("src/main.rs", main)?;
     Ok(vec![
@@ -163,6 +269,8 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 
 /// One operation's call: its arguments decoded, sent, reported.
 fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> TokenStream {
+    // Notes of an operation that returned early belong to no other.
+    sampler.take_passed_over();
     let models = quote!(client::models);
     let id = &op.id.0;
     let method = format_ident!("{}", op.method_name.0.trim_start_matches("r#"));
@@ -181,13 +289,14 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
         if param.role != ParamRole::Plain {
             continue;
         }
-        let value = raw_parameter(sampler, operation, path_item, &param.name, param.location)
-            .map(|raw| sampler.parameter(raw))
-            .unwrap_or_else(|| Value::String("conformance".into()));
+        let raw = raw_parameter(sampler, operation, path_item, &param.name, param.location);
+        let made = made(sampler, |sampler| {
+            raw.map(|raw| sampler.parameter(raw))
+                .unwrap_or_else(|| Value::String("conformance".into()))
+        });
         let ty = codegen::emit::rust_type(&param.ty, &models);
-        let json = value.to_string();
         let name = &param.name;
-        let decoded = quote!(arg::<#ty>(#name, #json)?);
+        let decoded = quote!(arg::<#ty>(#name, &[#(#made),*])?);
         if param.required {
             positional.push(decoded);
         } else {
@@ -216,6 +325,8 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
                 .and_then(|b| b.get("content"))
                 .and_then(|c| c.get(&content.media_type));
             let value = media.map(|m| sampler.media(m)).unwrap_or(Value::Null);
+            let without_examples = sampler
+                .without_examples(|sampler| media.map(|m| sampler.media(m)).unwrap_or(Value::Null));
             let decoded = if content.encoding == BodyEncoding::Raw {
                 // An upload: the sample as text, or a word when the schema gives none.
                 let text = match value {
@@ -226,8 +337,8 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
                 quote!(client::Upload::from(#text.to_owned()))
             } else {
                 let ty = codegen::emit::rust_type(&content.body, &models);
-                let json = value.to_string();
-                quote!(arg::<#ty>("request body", #json)?)
+                let made = distinct(vec![value.to_string(), without_examples.to_string()]);
+                quote!(arg::<#ty>("request body", &[#(#made),*])?)
             };
             if request.required {
                 positional.push(decoded);
@@ -236,10 +347,35 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
             }
         }
     }
+    let passed_over = sampler.take_passed_over();
+    let passed_over = (!passed_over.is_empty()).then(
+        || quote!(NOTES.with(|notes| notes.borrow_mut().extend([#(#passed_over.to_owned()),*]));),
+    );
     let credentials = credentials(op);
+    let static_answer = schemaless_success(sampler, operation);
+    // An operation with only unreleased versions (`preview`) is called as a user must call
+    // it: with the client pinned to its newest one.
+    let versions: Vec<&str> = op
+        .responses
+        .iter()
+        .filter_map(|r| r.version.as_ref().map(|v| v.0.as_str()))
+        .collect();
+    let pinned = match versions.iter().all(|v| codegen::dialect::is_unreleased(v)) {
+        true => versions.iter().max().copied(),
+        false => None,
+    };
+    let pin = match pinned {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let code = match answer_status(op, pinned) {
+        Some(code) => quote!(Some(#code)),
+        None => quote!(None),
+    };
     quote! {
         {
-            let client = client(&base, #credentials);
+            #passed_over
+            let client = client(base, #credentials, #static_answer, #pin, #code);
             let request = (|| -> Result<_, String> {
                 Ok(client.#raw_method(#(#positional),*)#(#setters)*)
             })();
@@ -249,6 +385,63 @@ fn call<'s>(sampler: &mut Sampler<'s>, spec: &'s Value, op: &Operation) -> Token
             }
         }
     }
+}
+
+/// The JSON texts of an argument: from the spec's examples first, then from the schema alone.
+fn made<'s>(sampler: &mut Sampler<'s>, make: impl Fn(&mut Sampler<'s>) -> Value) -> Vec<String> {
+    let with_examples = make(sampler).to_string();
+    let without = sampler
+        .without_examples(|sampler| make(sampler))
+        .to_string();
+    distinct(vec![with_examples, without])
+}
+
+/// `texts` without repeats, in order.
+fn distinct(mut texts: Vec<String>) -> Vec<String> {
+    texts.dedup();
+    texts
+}
+
+/// The status Prism must be asked for, when the version the client asks for (`pinned`, else
+/// the newest released one) is not among the answers of the lowest success status, which is
+/// the one Prism picks.
+fn answer_status(op: &Operation, pinned: Option<&str>) -> Option<u16> {
+    let version = |r: &codegen::model::SuccessResponse| r.version.as_ref().map(|v| v.0.clone());
+    let asked = match pinned {
+        Some(pin) => pin.to_owned(),
+        None => op
+            .responses
+            .iter()
+            .filter_map(version)
+            .filter(|v| !codegen::dialect::is_unreleased(v))
+            .max()?,
+    };
+    let lowest = op.responses.iter().map(|r| r.status).min()?;
+    let statuses: Vec<u16> = op
+        .responses
+        .iter()
+        .filter(|r| version(r).as_deref() == Some(asked.as_str()))
+        .map(|r| r.status)
+        .collect();
+    match statuses.contains(&lowest) {
+        true => None,
+        false => statuses.into_iter().min(),
+    }
+}
+
+/// Whether a success answer of `operation` names a media type without a schema (Atlas gives
+/// its 204 answers one, to carry the version).
+fn schemaless_success<'s>(sampler: &Sampler<'s>, operation: &'s Value) -> bool {
+    operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(status, _)| status.starts_with('2'))
+        .filter_map(|(_, response)| sampler.resolve(response).get("content"))
+        .filter_map(Value::as_object)
+        .flat_map(|content| content.values())
+        .any(|media| media.get("schema").is_none())
 }
 
 /// The parameter object named `name` in `location`: the operation's own, else its path item's.

@@ -20,6 +20,12 @@ const MAX_REPEAT: u32 = 6;
 pub struct Sampler<'s> {
     spec: &'s Value,
     rng: StdRng,
+    /// Whether the spec's examples are taken; off for the second value of each argument,
+    /// which is made from the schema alone (see [`Sampler::without_examples`]).
+    examples: bool,
+    /// Examples of parameters and bodies passed over because they break their own schema,
+    /// until [`Sampler::take_passed_over`].
+    passed_over: Vec<String>,
 }
 
 impl<'s> Sampler<'s> {
@@ -27,7 +33,18 @@ impl<'s> Sampler<'s> {
         Sampler {
             spec,
             rng: StdRng::seed_from_u64(seed),
+            examples: true,
+            passed_over: Vec::new(),
         }
+    }
+
+    /// What `make` makes with the spec's examples left aside, for when an example does not
+    /// fit its own schema (a string `"true"` for a boolean, a date for a date-time).
+    pub fn without_examples<T>(&mut self, make: impl FnOnce(&mut Self) -> T) -> T {
+        self.examples = false;
+        let made = make(self);
+        self.examples = true;
+        made
     }
 
     /// `value` with its `$ref`s followed (within the spec only).
@@ -45,23 +62,77 @@ impl<'s> Sampler<'s> {
     }
 
     /// A value of a parameter object: its example (or first of its examples), else one made
-    /// from its schema.
+    /// from its schema; for a path parameter, never the empty string (a pattern such as
+    /// `^a|b|(c)?$` allows it, but a path segment cannot be empty).
     pub fn parameter(&mut self, parameter: &'s Value) -> Value {
         let parameter = self.resolve(parameter);
-        if let Some(example) = first_example(self, parameter) {
-            return example;
-        }
         let schema = parameter.get("schema").unwrap_or(&Value::Null);
-        self.value(schema)
+        if let Some(example) = first_example(self, parameter) {
+            let example = whole(example, self.resolve(schema));
+            let name = parameter["name"].as_str().unwrap_or_default();
+            if self.fits(&example, schema, &format!("the example of `{name}`")) {
+                return example;
+            }
+        }
+        let in_path = parameter.get("in") == Some(&json!("path"));
+        let mut value = self.value(schema);
+        for _ in 0..16 {
+            if !(in_path && value == json!("")) {
+                break;
+            }
+            value = self.value(schema);
+        }
+        value
     }
 
     /// A value of a media type object (a request body's content): its example, else one made
     /// from its schema.
     pub fn media(&mut self, media: &'s Value) -> Value {
+        let schema = media.get("schema").unwrap_or(&Value::Null);
         if let Some(example) = first_example(self, media) {
-            return example;
+            if self.fits(&example, schema, "the example of the request body") {
+                return example;
+            }
         }
-        self.value(media.get("schema").unwrap_or(&Value::Null))
+        self.value(schema)
+    }
+
+    /// The examples passed over since the last call, each with why.
+    pub fn take_passed_over(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.passed_over)
+    }
+
+    /// Whether `example` (`what`, for the note when it is not) is a valid value of `schema`,
+    /// read as JSON Schema draft 4 (the draft
+    /// OpenAPI 3.0's schemas extend; `nullable` and the other OpenAPI words are not draft 4's,
+    /// so a `null` example of a nullable schema is passed over too). A schema the validator
+    /// cannot read lets every example through. The spec's components go along so that its
+    /// `$ref`s resolve.
+    fn fits(&mut self, example: &Value, schema: &Value, what: &str) -> bool {
+        let wrapper = json!({
+            "allOf": [schema],
+            "components": self.spec.get("components").cloned().unwrap_or(Value::Null),
+        });
+        let Ok(validator) = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(true)
+            .build(&wrapper)
+        else {
+            return true;
+        };
+        let first_error = validator
+            .iter_errors(example)
+            .next()
+            .map(|error| format!("{error} at `{}`", error.instance_path()));
+        match first_error {
+            None => true,
+            Some(error) => {
+                self.passed_over.push(format!(
+                    "{what} breaks its schema ({error}); a value made from the schema was sent"
+                ));
+                false
+            }
+        }
     }
 
     /// A value of `schema`.
@@ -74,13 +145,14 @@ impl<'s> Sampler<'s> {
         if depth > MAX_DEPTH {
             return Value::Null;
         }
-        if let Some(example) = schema.get("example") {
-            return example.clone();
+        if let Some(example) = schema.get("example").filter(|_| self.examples) {
+            return whole(example.clone(), schema);
         }
         if let Some(first) = schema
             .get("examples")
             .and_then(Value::as_array)
             .and_then(|e| e.first())
+            .filter(|_| self.examples)
         {
             return first.clone();
         }
@@ -91,7 +163,12 @@ impl<'s> Sampler<'s> {
         {
             return first.clone();
         }
-        if let Some(default) = schema.get("default") {
+        // A default holding a null is checked first: OpenAPI 3.0's `nullable` beside an `allOf`
+        // without `type` allows no null, yet specs give such defaults (Oxide's `ip_version`).
+        if let Some(default) = schema
+            .get("default")
+            .filter(|d| !holds_null(d) || self.fits(d, schema, "a default with a null"))
+        {
             return default.clone();
         }
         if let Some(constant) = schema.get("const") {
@@ -138,12 +215,10 @@ impl<'s> Sampler<'s> {
     fn tagged(&mut self, base: &'s Value, tag: &str, target: &'s Value, depth: usize) -> Value {
         let property = base["discriminator"]["propertyName"].as_str();
         // The subtype usually includes the base through `allOf`; sampling the base again would
-        // come back here.
-        let mut value = match target.get("allOf").and_then(Value::as_array) {
-            Some(parts) => {
-                let parts: Vec<&'s Value> = parts.iter().collect();
-                self.object_without_mapping(&parts, depth)
-            }
+        // come back here. The subtype's own words count too: Atlas lists the required
+        // properties of a subtype beside its `allOf`, not in it.
+        let mut value = match target.get("allOf") {
+            Some(_) => self.object_without_mapping(&[target], depth),
             None => self.sample(target, depth + 1),
         };
         if let (Some(property), Value::Object(fields)) = (property, &mut value) {
@@ -308,7 +383,37 @@ impl<'s> Sampler<'s> {
 }
 
 /// The example of a parameter or media type object: `example`, or the first of `examples`.
+/// Whether `value` is or holds a JSON null.
+fn holds_null(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().any(holds_null),
+        Value::Object(fields) => fields.values().any(holds_null),
+        _ => false,
+    }
+}
+
+/// An example written as a float with nothing after the point (`1636481348.0`, as YAML tools
+/// write large numbers) is the integer JSON Schema takes it for, when the schema asks for one;
+/// the client's integer types refuse the float form.
+fn whole(value: Value, schema: &Value) -> Value {
+    match value.as_f64() {
+        Some(float)
+            if schema_type(schema) == Some("integer")
+                && value.is_f64()
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15 =>
+        {
+            json!(float as i64)
+        }
+        _ => value,
+    }
+}
+
 fn first_example<'s>(sampler: &Sampler<'s>, object: &'s Value) -> Option<Value> {
+    if !sampler.examples {
+        return None;
+    }
     if let Some(example) = object.get("example") {
         return Some(example.clone());
     }
@@ -340,33 +445,98 @@ fn range(schema: &Value) -> (Option<f64>, Option<f64>) {
     )
 }
 
+/// What a generated string is checked against: `regex` where the pattern has no
+/// look-around, `fancy_regex` where it has.
+enum Checker {
+    Plain(regex::Regex),
+    LookAround(fancy_regex::Regex),
+}
+
+impl Checker {
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Checker::Plain(regex) => regex.is_match(text),
+            Checker::LookAround(regex) => regex.is_match(text).unwrap_or(false),
+        }
+    }
+}
+
 /// The regular expression of a `pattern`, for generating strings, with the matcher its strings
 /// are checked against: ASCII classes first (`\d` is `[0-9]` in the ECMAScript regexes specs are
 /// written for), Unicode where the pattern needs it. `rand_regex` generates no anchors, so they
 /// are taken out of the generating expression (a string the rest generates is whole, so it
-/// matches `^...$`) and the checker keeps them. `None` when the pattern does not parse
-/// (look-arounds, back-references).
-fn compile(pattern: &str) -> Option<(rand_regex::Regex, regex::Regex)> {
-    let ascii = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .build()
-        .parse(pattern);
-    let (hir, unicode) = match ascii {
-        Ok(hir) => (hir, false),
-        Err(_) => (
-            regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(pattern)
-                .ok()?,
-            true,
-        ),
+/// matches `^...$`) and the checker keeps them. A pattern with look-arounds (`(?!$)`) generates
+/// from the pattern without them, and `fancy_regex` checks the candidates against the whole
+/// pattern. `None` when the pattern does not parse (back-references).
+fn compile(pattern: &str) -> Option<(rand_regex::Regex, Checker)> {
+    let parse = |text: &str, unicode: bool| {
+        regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .build()
+            .parse(text)
+            .ok()
     };
+    if let Some((hir, unicode)) = parse(pattern, false)
+        .map(|hir| (hir, false))
+        .or_else(|| parse(pattern, true).map(|hir| (hir, true)))
+    {
+        let generator = rand_regex::Regex::with_hir(without_looks(hir), MAX_REPEAT).ok()?;
+        let checker = regex::RegexBuilder::new(pattern)
+            .unicode(unicode)
+            .build()
+            .ok()?;
+        return Some((generator, Checker::Plain(checker)));
+    }
+    let without = without_look_arounds(pattern);
+    let hir = parse(&without, false).or_else(|| parse(&without, true))?;
     let generator = rand_regex::Regex::with_hir(without_looks(hir), MAX_REPEAT).ok()?;
-    let checker = regex::RegexBuilder::new(pattern)
-        .unicode(unicode)
-        .build()
-        .ok()?;
-    Some((generator, checker))
+    let checker = fancy_regex::Regex::new(pattern).ok()?;
+    Some((generator, Checker::LookAround(checker)))
+}
+
+/// `pattern` with its look-ahead and look-behind groups taken out. Hand-written: the regex
+/// parsers that know look-arounds (`fancy_regex`) do not hand out a tree to edit, and the
+/// groups only need their parentheses matched, escapes and classes skipped.
+fn without_look_arounds(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        let look = ["(?=", "(?!", "(?<=", "(?<!"]
+            .iter()
+            .any(|open| rest.starts_with(open));
+        if !look {
+            if chars[i] == '\\' && i + 1 < chars.len() {
+                out.push(chars[i]);
+                i += 1;
+            }
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // Skip to the parenthesis that closes the group.
+        let mut depth = 0;
+        let mut in_class = false;
+        while i < chars.len() {
+            match chars[i] {
+                '\\' => i += 1,
+                '[' => in_class = true,
+                ']' => in_class = false,
+                '(' if !in_class => depth += 1,
+                ')' if !in_class => {
+                    depth -= 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `hir` with its anchors and word boundaries replaced by the empty expression.
@@ -434,6 +604,143 @@ mod tests {
         let spec = Box::leak(Box::new(spec));
         let schema = Box::leak(Box::new(schema));
         Sampler::new(spec, 1).value(schema)
+    }
+
+    #[test]
+    fn an_example_that_breaks_its_schema_is_passed_over_and_noted() {
+        let spec = Box::leak(Box::new(json!({
+            "components": {"schemas": {"url": {"type": "string", "format": "uri"}}},
+        })));
+        let media = Box::leak(Box::new(json!({
+            "schema": {"type": "object", "properties": {"Url": {"$ref": "#/components/schemas/url"}}},
+            "example": {"Url": "myUrl"},
+        })));
+        let mut sampler = Sampler::new(spec, 1);
+        let value = sampler.media(media);
+        assert_ne!(value["Url"], json!("myUrl"), "{value}");
+        let notes = sampler.take_passed_over();
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("request body"), "{notes:?}");
+        assert!(sampler.take_passed_over().is_empty());
+
+        let fitting = Box::leak(Box::new(json!({
+            "schema": {"$ref": "#/components/schemas/url"},
+            "example": "https://example.com/a",
+        })));
+        assert_eq!(sampler.media(fitting), json!("https://example.com/a"));
+        assert!(sampler.take_passed_over().is_empty());
+    }
+
+    #[test]
+    fn a_default_whose_null_breaks_the_schema_is_passed_over() {
+        let spec = json!({
+            "components": {"schemas": {"IpVersion": {"type": "string", "enum": ["v4", "v6"]}}},
+        });
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "ip_version": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/IpVersion"}]},
+                "type": {"type": "string", "enum": ["auto"]},
+            },
+            "default": {"ip_version": null, "type": "auto"},
+        });
+        let value = sample(spec, schema);
+        assert_eq!(value["type"], json!("auto"));
+        assert_ne!(value["ip_version"], Value::Null, "{value}");
+        // A default without a null is taken as it is.
+        assert_eq!(
+            sample(json!({}), json!({"type": "string", "default": "x"})),
+            json!("x")
+        );
+    }
+
+    #[test]
+    fn a_pattern_with_a_look_ahead_still_gives_matching_strings() {
+        assert_eq!(
+            without_look_arounds(r"^(a(?!$)|b)(?<=[)(]x)\(c$"),
+            r"^(a|b)\(c$"
+        );
+        // Atlas's IPv4-or-IPv6 pattern for route table CIDR blocks.
+        let pattern =
+            r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+        let value = sample(json!({}), json!({"type": "string", "pattern": pattern}));
+        let text = value.as_str().unwrap();
+        assert!(
+            fancy_regex::Regex::new(pattern)
+                .unwrap()
+                .is_match(text)
+                .unwrap(),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_subtype_s_required_properties_beside_its_all_of_are_filled() {
+        let spec = json!({"components": {"schemas": {
+            "Item": {
+                "type": "object",
+                "properties": {"frequencyType": {"type": "string", "enum": ["daily", "ondemand"]}},
+                "required": ["frequencyType"],
+                "discriminator": {"propertyName": "frequencyType", "mapping": {
+                    "daily": "#/components/schemas/TimeBased",
+                }},
+            },
+            "TimeBased": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Item"},
+                    {"type": "object", "properties": {"retentionUnit": {"type": "string", "enum": ["days"]}}},
+                ],
+                "required": ["frequencyType", "retentionUnit"],
+                "type": "object",
+            },
+        }}});
+        // Deep enough that optional properties are left out.
+        let schema = json!({"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}});
+        let value = sample(spec, schema);
+        let item = &value[0][0][0][0];
+        assert_eq!(item["frequencyType"], json!("daily"), "{value}");
+        assert_eq!(item["retentionUnit"], json!("days"), "{value}");
+    }
+
+    #[test]
+    fn a_path_parameter_is_never_empty() {
+        let spec = Box::leak(Box::new(json!({})));
+        let parameter = Box::leak(Box::new(json!({
+            "in": "path", "name": "hostName",
+            "schema": {"type": "string", "pattern": "^a|b|(c)?$"},
+        })));
+        let mut sampler = Sampler::new(spec, 1);
+        for _ in 0..50 {
+            assert_ne!(sampler.parameter(parameter), json!(""));
+        }
+    }
+
+    #[test]
+    fn without_examples_values_come_from_the_schema() {
+        let spec = Box::leak(Box::new(json!({})));
+        let schema = Box::leak(Box::new(
+            json!({"type": "boolean", "example": "true", "properties": {}}),
+        ));
+        let mut sampler = Sampler::new(spec, 1);
+        assert_eq!(sampler.value(schema), json!("true"));
+        assert_eq!(sampler.without_examples(|s| s.value(schema)), json!(true));
+        // Examples are taken again afterwards.
+        assert_eq!(sampler.value(schema), json!("true"));
+    }
+
+    #[test]
+    fn a_whole_float_example_of_an_integer_is_an_integer() {
+        let integer = sample(
+            json!({}),
+            json!({"type": "integer", "format": "int64", "example": 1636481348.0}),
+        );
+        assert!(integer.is_i64(), "{integer}");
+        assert_eq!(integer, json!(1636481348));
+        // A number schema keeps the float; a fraction is not made whole.
+        let number = sample(json!({}), json!({"type": "number", "example": 2.0}));
+        assert!(number.is_f64());
+        let fraction = sample(json!({}), json!({"type": "integer", "example": 2.5}));
+        assert_eq!(fraction, json!(2.5));
     }
 
     #[test]

@@ -1,0 +1,273 @@
+//! The spec Prism mocks: the spec's own tree, except where Prism 5.16 reads a document
+//! differently from OpenAPI 3.0 and the difference can be removed without changing what the
+//! document means to the standard.
+//!
+//! Two such places are known. First, Prism matches a request's `Content-Type` to the body's
+//! media types by type and suffix alone, so `application/vnd.atlas.2024-05-30+json` matches
+//! `application/vnd.atlas.2023-01-01+json` and Prism checks every versioned body against the
+//! schema of the media type listed first. A `content` map has no order in OpenAPI, so the
+//! written spec lists the version the driver sends first: the newest released one (an
+//! operation with only unreleased versions is called pinned to its newest).
+//!
+//! Second, a form body's array property without an `encoding` entry (or one given through a
+//! `$ref`, or `nullable`: see [`write_out_form_encodings`]). OpenAPI
+//! gives it `style: form` with `explode: true` (the key repeated, `To=a&To=b`), but Prism
+//! applies a style only when the spec names one and otherwise reads the last value alone as a
+//! string ("must be array"). The entry written also allows reserved characters: Prism checks
+//! them only for properties that have an entry (none on the spec as written), and reads the
+//! `+` that form encoding uses for a space as one, so without it each such property would be
+//! refused for a space in its value.
+
+use serde_json::{json, Map, Value};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Writes out the default encoding of each array property of a form body that has none;
+/// returns how many entries it added.
+pub fn write_out_form_encodings(spec: &mut Value) -> usize {
+    // Request bodies can be shared through `components/requestBodies`, and their schemas
+    // through `components/schemas`: collect the form media types' pointers first, then edit.
+    let mut media_pointers = Vec::new();
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    for (path, item) in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in methods {
+            let Some(body) = item.get(method).and_then(|op| op.get("requestBody")) else {
+                continue;
+            };
+            let pointer = match body.get("$ref").and_then(Value::as_str) {
+                Some(reference) => reference.trim_start_matches('#').to_owned(),
+                None => format!("/paths/{}/{method}/requestBody", escape(path)),
+            };
+            media_pointers.push(format!("{pointer}/content/{}", escape(FORM)));
+        }
+    }
+    media_pointers.sort();
+    media_pointers.dedup();
+    let mut added = 0;
+    for pointer in media_pointers {
+        let Some(FormArrays {
+            schema_pointer,
+            properties: arrays,
+        }) = array_properties(spec, &pointer)
+        else {
+            continue;
+        };
+        // Prism reads a property's style with its schema's `type`, without following a
+        // `$ref`: such a property gets the schema it refers to written in its place. It also
+        // reads `nullable` as a second type, after which the style no longer applies; a form
+        // body cannot carry a null, so the word says nothing there and is left out.
+        for (property, resolved) in &arrays {
+            let at = format!("{schema_pointer}/properties/{}", escape(property));
+            let Some(slot) = spec.pointer_mut(&at) else {
+                continue;
+            };
+            if let Some(resolved) = resolved {
+                *slot = resolved.clone();
+            }
+            if let Some(schema) = slot.as_object_mut() {
+                schema.remove("nullable");
+            }
+        }
+        let Some(media) = spec.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let encoding = media
+            .entry("encoding")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(encoding) = encoding.as_object_mut() else {
+            continue;
+        };
+        for (property, _) in arrays {
+            if !encoding.contains_key(&property) {
+                encoding.insert(property, written_out());
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+/// The spec as JSON, each `content` map's versioned media types in the order the driver sends
+/// them (see the module's docs). `serde_json` keeps object keys sorted, and its ordered map
+/// would change key order for every crate of the workspace that shares the build, so this
+/// writer orders those maps itself and leaves every other map as it is.
+pub fn to_json(spec: &Value) -> String {
+    let mut out = String::new();
+    write(spec, false, &mut out);
+    out
+}
+
+fn write(value: &Value, is_content: bool, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if is_content {
+                entries.sort_by_key(|(media_type, _)| sending_order(media_type));
+            }
+            out.push('{');
+            for (index, (key, value)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write(value, key == "content", out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write(item, false, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// Released versions newest first, then unreleased ones newest first, then the rest.
+fn sending_order(media_type: &str) -> (u8, std::cmp::Reverse<String>) {
+    match codegen::dialect::media_type_version(media_type) {
+        Some(v) if !codegen::dialect::is_unreleased(v) => (0, std::cmp::Reverse(v.to_owned())),
+        Some(v) => (1, std::cmp::Reverse(v.to_owned())),
+        None => (2, std::cmp::Reverse(String::new())),
+    }
+}
+
+/// OpenAPI's default encoding of a form array, and Prism's default reading of reserved
+/// characters where a property has no encoding entry.
+fn written_out() -> Value {
+    json!({ "style": "form", "explode": true, "allowReserved": true })
+}
+
+/// The array properties of a form body's schema.
+struct FormArrays {
+    /// Where the schema is, its `$ref`s followed.
+    schema_pointer: String,
+    /// Each property whose schema is an array, with that schema when the property refers to
+    /// it through a `$ref`.
+    properties: Vec<(String, Option<Value>)>,
+}
+
+/// The array properties of the schema of the media type at `media_pointer`.
+fn array_properties(spec: &Value, media_pointer: &str) -> Option<FormArrays> {
+    let mut pointer = format!("{media_pointer}/schema");
+    for _ in 0..32 {
+        let reference = spec.pointer(&pointer)?.get("$ref").and_then(Value::as_str);
+        match reference.and_then(|r| r.strip_prefix('#')) {
+            Some(target) => pointer = target.to_owned(),
+            None => break,
+        }
+    }
+    let schema = spec.pointer(&pointer)?;
+    let arrays = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, property)| {
+            let resolved = resolve(spec, property);
+            (resolved.get("type") == Some(&json!("array"))).then(|| {
+                let inlined = property.get("$ref").map(|_| resolved.clone());
+                (name.clone(), inlined)
+            })
+        })
+        .collect();
+    Some(FormArrays {
+        schema_pointer: pointer,
+        properties: arrays,
+    })
+}
+
+/// `value`, or what its local `$ref` chain leads to.
+fn resolve<'s>(spec: &'s Value, mut value: &'s Value) -> &'s Value {
+    for _ in 0..32 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| spec.pointer(p))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
+}
+
+/// A JSON pointer token (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_the_default_encoding_of_form_arrays_that_have_none() {
+        let mut spec = json!({
+            "paths": {
+                "/v2/Services": {
+                    "post": { "requestBody": { "content": { FORM: {
+                        "schema": { "properties": {
+                            "To": { "type": "array", "items": { "type": "string" }, "nullable": true },
+                            "Tags": { "$ref": "#/components/schemas/tags" },
+                            "Name": { "type": "string" },
+                            "Kept": { "type": "array" },
+                        } },
+                        "encoding": { "Kept": { "style": "pipeDelimited" } },
+                    } } } },
+                },
+            },
+            "components": { "schemas": { "tags": { "type": "array" } } },
+        });
+        assert_eq!(write_out_form_encodings(&mut spec), 2);
+        let encoding =
+            &spec["paths"]["/v2/Services"]["post"]["requestBody"]["content"][FORM]["encoding"];
+        assert_eq!(encoding["To"], written_out());
+        assert_eq!(encoding["Tags"], written_out());
+        assert_eq!(encoding["To"]["explode"], true);
+        assert_eq!(encoding["Kept"], json!({ "style": "pipeDelimited" }));
+        // A property that refers to its array schema gets that schema in place of the `$ref`.
+        let properties = &spec["paths"]["/v2/Services"]["post"]["requestBody"]["content"][FORM]
+            ["schema"]["properties"];
+        assert_eq!(properties["Tags"], json!({ "type": "array" }));
+        assert_eq!(properties["To"].get("nullable"), None);
+        assert!(encoding.get("Name").is_none());
+        // Written once: a second pass adds nothing.
+        assert_eq!(write_out_form_encodings(&mut spec), 0);
+    }
+
+    #[test]
+    fn lists_the_version_the_driver_sends_first_and_keeps_the_rest() {
+        let spec = json!({
+            "content": {
+                "application/vnd.atlas.2023-01-01+json": { "schema": { "b": 1, "a": 2 } },
+                "application/vnd.atlas.preview+json": {},
+                "application/vnd.atlas.2024-05-30+json": {},
+            },
+            "z": [1, "two"],
+        });
+        let written = to_json(&spec);
+        let order: Vec<usize> = ["2024-05-30", "2023-01-01", "preview"]
+            .iter()
+            .map(|v| written.find(v).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{written}");
+        // Other maps keep their order, and the text is the same JSON.
+        assert!(written.contains(r#"{"a":2,"b":1}"#), "{written}");
+        assert_eq!(serde_json::from_str::<Value>(&written).unwrap(), spec);
+    }
+}
