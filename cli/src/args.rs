@@ -231,3 +231,55 @@ impl ResourceId for Option<String> {
         self.clone()
     }
 }
+
+/// One field of a request body given by its own flag: the wire name it goes under, the flag,
+/// whether the body needs it, and its value as JSON when the flag was given.
+pub struct BodyField {
+    pub wire: &'static str,
+    pub flag: &'static str,
+    pub required: bool,
+    pub value: Option<serde_json::Value>,
+}
+
+/// The body field of flag `flag`, one value.
+pub fn field<T>(
+    matches: &ArgMatches,
+    wire: &'static str,
+    flag: &'static str,
+    required: bool,
+) -> BodyField
+where
+    T: Clone + Send + Sync + serde::Serialize + 'static,
+{
+    BodyField {
+        wire,
+        flag,
+        required,
+        value: matches.get_one::<T>(flag).map(to_json),
+    }
+}
+
+/// The body field of flag `flag`, repeated for a list.
+pub fn field_list<T>(
+    matches: &ArgMatches,
+    wire: &'static str,
+    flag: &'static str,
+    required: bool,
+) -> BodyField
+where
+    T: Clone + Send + Sync + serde::Serialize + 'static,
+{
+    BodyField {
+        wire,
+        flag,
+        required,
+        value: matches
+            .get_many::<T>(flag)
+            .map(|values| serde_json::Value::Array(values.map(to_json).collect())),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    // The flag types are the client's scalars, enums and dates, which always serialize.
+    serde_json::to_value(value).expect("a flag value serializes")
+}

@@ -2,6 +2,7 @@
 //! `--dry-run`, one that prints its first request instead of sending it), the request body read
 //! from `--file`, and the printing of answers in the chosen output format.
 
+use crate::args;
 use crate::failure::{Class, Failure};
 use crate::output::Format;
 use crate::profile::{Credentials, Profile};
@@ -140,6 +141,48 @@ impl Context {
     pub fn body<T: DeserializeOwned>(&self, matches: &ArgMatches) -> Result<T, Failure> {
         self.optional_body(matches)?
             .ok_or_else(|| Failure::new(Class::Usage, "--file is required"))
+    }
+
+    /// The request body from `--file`, or else made of the body field flags given, parsed
+    /// into the operation's body type; `None` when neither is given. A field the body needs
+    /// and no flag gives is a usage error naming the flag.
+    pub fn body_or_fields<T: DeserializeOwned, const N: usize>(
+        &self,
+        matches: &ArgMatches,
+        fields: [args::BodyField; N],
+    ) -> Result<Option<T>, Failure> {
+        if let Some(body) = self.optional_body(matches)? {
+            return Ok(Some(body));
+        }
+        if fields.iter().all(|f| f.value.is_none()) {
+            return Ok(None);
+        }
+        let missing: Vec<String> = fields
+            .iter()
+            .filter(|f| f.required && f.value.is_none())
+            .map(|f| format!("--{}", f.flag))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Failure::new(
+                Class::Usage,
+                format!(
+                    "the request body also needs {} (or give the whole body with --file)",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        let body: serde_json::Map<String, serde_json::Value> = fields
+            .into_iter()
+            .filter_map(|f| f.value.map(|value| (f.wire.to_owned(), value)))
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(body))
+            .map(Some)
+            .map_err(|e| {
+                Failure::new(
+                    Class::InvalidRequest,
+                    format!("the body field flags do not make a valid request body: {e}"),
+                )
+            })
     }
 
     /// The request body from `--file`, parsed into the operation's body type.

@@ -69,6 +69,15 @@ impl Failure {
         Failure::new(Class::Usage, format!("unknown waiter `{name}`"))
     }
 
+    /// A required body given neither by `--file` nor by body field flags (clap's group of them
+    /// normally says so first).
+    pub fn no_body() -> Self {
+        Failure::new(
+            Class::Usage,
+            "the request body is required: give --file, or the body field flags",
+        )
+    }
+
     /// A create answer without the id `--wait` needs to follow it.
     pub fn no_id(operation: &str) -> Self {
         Failure::new(

@@ -249,6 +249,65 @@ fn values_the_spec_does_not_allow_are_usage_errors_and_nothing_is_sent() {
 }
 
 #[test]
+fn body_field_flags_make_the_body_and_are_checked_like_parameters() {
+    let server = Server::start();
+    let take = |server: &Server, flags: &[&str]| {
+        server
+            .cli()
+            .args(["cloud-backup-snapshots", "take-snapshots"])
+            .args(["--group-id", GROUP, "--cluster-name", CLUSTER])
+            .args(flags)
+            .output()
+            .unwrap()
+    };
+    let output = take(
+        &server,
+        &[
+            "--retention-in-days",
+            "3",
+            "--description",
+            "before the upgrade",
+        ],
+    );
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let sent = server.stand_in.take_requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].operation.as_deref(), Some("takeSnapshots"));
+    assert_eq!(
+        sent[0].body_json(),
+        serde_json::json!({"description": "before the upgrade", "retentionInDays": 3})
+    );
+    assert_eq!(support::json(&output)["description"], "before the upgrade");
+
+    // Typed and checked before sending: the range the spec gives, and no mixing with --file.
+    for flags in [
+        &["--retention-in-days", "0"][..],
+        &["--retention-in-days", "three"],
+        &["--retention-in-days", "3", "--file", "-"],
+    ] {
+        let output = take(&server, flags);
+        assert_eq!(code(&output), Some(2), "{flags:?}: {}", support::stderr(&output));
+    }
+
+    // A field the body needs, missing, is named.
+    let output = server
+        .cli()
+        .args(["cloud-backup-snapshots", "update-backup-snapshot"])
+        .args(["--group-id", GROUP, "--cluster-name", CLUSTER])
+        .args(["--snapshot-id", "5f4ee3ae2ee9e35ef7a2a6f3"])
+        .args(["--retention-value", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), Some(2), "{}", support::stderr(&output));
+    assert!(
+        support::stderr(&output).contains("--retention-unit"),
+        "{}",
+        support::stderr(&output)
+    );
+    assert_eq!(server.stand_in.request_count(), 0);
+}
+
+#[test]
 fn a_body_is_read_from_a_file_or_stdin_and_checked_against_its_type_before_sending() {
     let server = Server::start();
     let take = |server: &Server| {

@@ -620,9 +620,31 @@ mod take_snapshots {
             )
             .arg(
                 args::file(
-                    true,
+                    false,
                     "The note and retention of the new snapshot. [a `DiskBackupOnDemandSnapshotRequest`]",
                 ),
+            )
+            .arg(
+                ::clap::Arg::new("description")
+                    .long("description")
+                    .value_name("DESCRIPTION")
+                    .help("Free-text note to keep with the snapshot.")
+                    .required(false)
+                    .value_parser(args::Text::new())
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .arg(
+                ::clap::Arg::new("retention-in-days")
+                    .long("retention-in-days")
+                    .value_name("RETENTION_IN_DAYS")
+                    .help(
+                        "Number of days Atlas keeps the snapshot before deleting it. [at least 1]",
+                    )
+                    .required(false)
+                    .value_parser(::clap::value_parser!(i32).range(1..))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
             )
             .args(
                 args::wait_flags(
@@ -633,6 +655,12 @@ mod take_snapshots {
                         ),
                     ],
                 ),
+            )
+            .group(
+                ::clap::ArgGroup::new("body")
+                    .args(["file", "description", "retention-in-days"])
+                    .required(true)
+                    .multiple(true),
             )
     }
 
@@ -645,7 +673,16 @@ mod take_snapshots {
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let body: ::atlas_snapshots::models::DiskBackupOnDemandSnapshotRequest = context
-            .body(matches)?;
+            .body_or_fields(
+                matches,
+                [
+                    args::field::<String>(matches, "description", "description", false),
+                    args::field::<
+                        i32,
+                    >(matches, "retentionInDays", "retention-in-days", false),
+                ],
+            )?
+            .ok_or_else(Failure::no_body)?;
         context.check_credentials()?;
         let request = context
             .client()
@@ -736,7 +773,37 @@ mod update_backup_snapshot {
                             .max_length(24),
                     ),
             )
-            .arg(args::file(true, "The new retention. [a `BackupSnapshotRetention`]"))
+            .arg(args::file(false, "The new retention. [a `BackupSnapshotRetention`]"))
+            .arg(
+                ::clap::Arg::new("retention-unit")
+                    .long("retention-unit")
+                    .value_name("RETENTION_UNIT")
+                    .help(
+                        "Unit of `retentionValue`: `days`, `weeks`, `months` or `years`. [the body needs it unless --file gives the body]",
+                    )
+                    .required(false)
+                    .value_parser(args::Text::new())
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .arg(
+                ::clap::Arg::new("retention-value")
+                    .long("retention-value")
+                    .value_name("RETENTION_VALUE")
+                    .help(
+                        "How long Atlas keeps the snapshot, counted in `retentionUnit`, from when it was taken. [the body needs it unless --file gives the body]",
+                    )
+                    .required(false)
+                    .value_parser(::clap::value_parser!(i32))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .group(
+                ::clap::ArgGroup::new("body")
+                    .args(["file", "retention-unit", "retention-value"])
+                    .required(true)
+                    .multiple(true),
+            )
     }
 
     /// Runs the operation with the flags of a parsed command line.
@@ -749,7 +816,18 @@ mod update_backup_snapshot {
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
         let body: ::atlas_snapshots::models::BackupSnapshotRetention = context
-            .body(matches)?;
+            .body_or_fields(
+                matches,
+                [
+                    args::field::<
+                        String,
+                    >(matches, "retentionUnit", "retention-unit", true),
+                    args::field::<
+                        i32,
+                    >(matches, "retentionValue", "retention-value", true),
+                ],
+            )?
+            .ok_or_else(Failure::no_body)?;
         context.check_credentials()?;
         let request = context
             .client()

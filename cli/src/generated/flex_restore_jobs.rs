@@ -81,9 +81,45 @@ mod create_flex_restore_job {
             )
             .arg(
                 args::file(
-                    true,
+                    false,
                     "Which snapshot to restore, and where to. [a `FlexBackupRestoreJobCreate20241113`]",
                 ),
+            )
+            .arg(
+                ::clap::Arg::new("snapshot-id")
+                    .long("snapshot-id")
+                    .value_name("SNAPSHOT_ID")
+                    .help(
+                        "Identifier of the snapshot restored, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`; the body needs it unless --file gives the body]",
+                    )
+                    .required(false)
+                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .arg(
+                ::clap::Arg::new("target-deployment-item-name")
+                    .long("target-deployment-item-name")
+                    .value_name("TARGET_DEPLOYMENT_ITEM_NAME")
+                    .help(
+                        "Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them. [1 to 64 characters; the body needs it unless --file gives the body]",
+                    )
+                    .required(false)
+                    .value_parser(args::Text::new().min_length(1).max_length(64))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .arg(
+                ::clap::Arg::new("target-project-id")
+                    .long("target-project-id")
+                    .value_name("TARGET_PROJECT_ID")
+                    .help(
+                        "Identifier of the project of the target deployment. [matches `^([a-f0-9]{24})$`]",
+                    )
+                    .required(false)
+                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
             )
             .args(
                 args::wait_flags(
@@ -94,6 +130,17 @@ mod create_flex_restore_job {
                         ),
                     ],
                 ),
+            )
+            .group(
+                ::clap::ArgGroup::new("body")
+                    .args([
+                        "file",
+                        "snapshot-id",
+                        "target-deployment-item-name",
+                        "target-project-id",
+                    ])
+                    .required(true)
+                    .multiple(true),
             )
     }
 
@@ -106,7 +153,24 @@ mod create_flex_restore_job {
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let body: ::atlas_snapshots::models::FlexBackupRestoreJobCreate20241113 = context
-            .body(matches)?;
+            .body_or_fields(
+                matches,
+                [
+                    args::field::<String>(matches, "snapshotId", "snapshot-id", true),
+                    args::field::<
+                        String,
+                    >(
+                        matches,
+                        "targetDeploymentItemName",
+                        "target-deployment-item-name",
+                        true,
+                    ),
+                    args::field::<
+                        String,
+                    >(matches, "targetProjectId", "target-project-id", false),
+                ],
+            )?
+            .ok_or_else(Failure::no_body)?;
         context.check_credentials()?;
         let request = context
             .client()

@@ -87,9 +87,27 @@ mod download_flex_backup {
             )
             .arg(
                 args::file(
-                    true,
+                    false,
                     "Which snapshot to make downloadable. [a `FlexBackupSnapshotDownloadCreate20241113`]",
                 ),
+            )
+            .arg(
+                ::clap::Arg::new("snapshot-id")
+                    .long("snapshot-id")
+                    .value_name("SNAPSHOT_ID")
+                    .help(
+                        "Identifier of the snapshot to download, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`; the body needs it unless --file gives the body]",
+                    )
+                    .required(false)
+                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .help_heading("Body fields")
+                    .conflicts_with("file"),
+            )
+            .group(
+                ::clap::ArgGroup::new("body")
+                    .args(["file", "snapshot-id"])
+                    .required(true)
+                    .multiple(true),
             )
     }
 
@@ -102,7 +120,11 @@ mod download_flex_backup {
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let body: ::atlas_snapshots::models::FlexBackupSnapshotDownloadCreate20241113 = context
-            .body(matches)?;
+            .body_or_fields(
+                matches,
+                [args::field::<String>(matches, "snapshotId", "snapshot-id", true)],
+            )?
+            .ok_or_else(Failure::no_body)?;
         context.check_credentials()?;
         let request = context.client().download_flex_backup(group_id, name, body);
         let answer = request.send().await?;

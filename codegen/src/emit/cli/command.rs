@@ -74,32 +74,13 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
     ));
     let long_about = long.join("\n\n");
 
-    let mut args: Vec<TokenStream> = Vec::new();
-    for flag in &cli.flags {
-        let id = &flag.name;
-        let value_name = flag.value_name();
-        let help = flag.help();
-        let parser = flag.parser(client);
-        let required = flag.param.required;
-        let help = (!help.is_empty()).then(|| quote!(.help(#help)));
-        let mut arg = quote! {
-            ::clap::Arg::new(#id)
-                .long(#id)
-                .value_name(#value_name)
-                #help
-                .required(#required)
-                .value_parser(#parser)
-        };
-        if matches!(flag.value, super::flags::Value::Bool) {
-            arg.extend(quote!(.num_args(0..=1).default_missing_value("true")));
-        }
-        if flag.many {
-            arg.extend(quote!(.action(::clap::ArgAction::Append)));
-        }
-        args.push(arg);
-    }
+    let mut args: Vec<TokenStream> = cli
+        .flags
+        .iter()
+        .map(|flag| flag_arg(flag, client, flag.param.required))
+        .collect();
+    let mut groups: Vec<TokenStream> = Vec::new();
     if let Some(request) = &op.request {
-        let required = request.required;
         let mut about = request
             .description
             .as_deref()
@@ -113,7 +94,24 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
             }
             about.push_str(&format!("[a `{name}`]"));
         }
-        args.push(quote!(args::file(#required, #about)));
+        // With body flags a required body comes from `--file` or from them: clap checks that
+        // one of the group is given.
+        let file_required = request.required && cli.body_flags.is_empty();
+        args.push(quote!(args::file(#file_required, #about)));
+        for flag in &cli.body_flags {
+            let mut arg = flag_arg(flag, client, false);
+            arg.extend(quote!(.help_heading("Body fields").conflicts_with("file")));
+            args.push(arg);
+        }
+        if request.required && !cli.body_flags.is_empty() {
+            let ids = cli.body_flags.iter().map(|f| &f.name);
+            groups.push(quote! {
+                ::clap::ArgGroup::new("body")
+                    .args(["file", #(#ids),*])
+                    .required(true)
+                    .multiple(true)
+            });
+        }
     }
     let mut shared: Vec<TokenStream> = Vec::new();
     if op.pagination.is_some() {
@@ -139,6 +137,35 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
                 .long_about(#long_about)
                 #(.arg(#args))*
                 #(.args(#shared))*
+                #(.group(#groups))*
         }
     }
+}
+
+/// The clap `Arg` of one flag: its value parser, help and placeholder.
+fn flag_arg(
+    flag: &super::flags::Flag<'_>,
+    client: &proc_macro2::Ident,
+    required: bool,
+) -> TokenStream {
+    let id = &flag.name;
+    let value_name = flag.value_name();
+    let help = flag.help();
+    let parser = flag.parser(client);
+    let help = (!help.is_empty()).then(|| quote!(.help(#help)));
+    let mut arg = quote! {
+        ::clap::Arg::new(#id)
+            .long(#id)
+            .value_name(#value_name)
+            #help
+            .required(#required)
+            .value_parser(#parser)
+    };
+    if matches!(flag.value, super::flags::Value::Bool) {
+        arg.extend(quote!(.num_args(0..=1).default_missing_value("true")));
+    }
+    if flag.many {
+        arg.extend(quote!(.action(::clap::ArgAction::Append)));
+    }
+    arg
 }

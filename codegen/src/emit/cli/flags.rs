@@ -36,6 +36,8 @@ pub struct Flag<'m> {
     pub value: Value<'m>,
     /// An array parameter: the flag is repeated, one item each time.
     pub many: bool,
+    /// A field of the request body rather than a parameter.
+    pub in_body: bool,
 }
 
 /// What one value of a flag is.
@@ -59,9 +61,77 @@ pub enum Value<'m> {
 /// gave them instead (`self` and `self-2`), which are unique.
 pub fn flags<'m>(model: &'m ApiModel, op: &'m Operation) -> Vec<Flag<'m>> {
     let mut taken: Vec<String> = RESERVED.iter().map(|r| (*r).to_owned()).collect();
-    op.params
-        .iter()
-        .filter(|p| p.role == ParamRole::Plain)
+    named(
+        model,
+        op.params.iter().filter(|p| p.role == ParamRole::Plain),
+        &mut taken,
+    )
+}
+
+/// The flags of a request body's fields (see [`body_fields`]), named as parameters are and
+/// never as one of the operation's parameter flags.
+pub fn body_flags<'m>(
+    model: &'m ApiModel,
+    fields: &'m [Parameter],
+    parameter_flags: &[Flag<'_>],
+) -> Vec<Flag<'m>> {
+    let mut taken: Vec<String> = RESERVED.iter().map(|r| (*r).to_owned()).collect();
+    taken.extend(parameter_flags.iter().map(|f| f.name.clone()));
+    let mut flags = named(model, fields.iter(), &mut taken);
+    for flag in &mut flags {
+        flag.in_body = true;
+    }
+    flags
+}
+
+/// The fields of `op`'s request body as parameters, when the body is an object whose every
+/// field a caller sends is a scalar or a list of scalars (so a flag can carry it); `None`
+/// for other bodies, which only `--file` takes. Where versions take bodies of different
+/// types the caller picks one, so those take only `--file` too.
+pub fn body_fields(model: &ApiModel, op: &Operation) -> Option<Vec<Parameter>> {
+    let request = op.request.as_ref()?;
+    if request.choices().len() > 1 {
+        return None;
+    }
+    let TypeRef::Named(name) = &request.contents.last()?.body else {
+        return None;
+    };
+    let TypeKind::Struct(fields) = &model.types.get(name)?.kind else {
+        return None;
+    };
+    let sent: Vec<&crate::model::Field> = fields.iter().filter(|f| !f.read_only).collect();
+    let flat = sent.iter().all(|field| {
+        let item = match &field.ty {
+            TypeRef::Array(item) => &**item,
+            other => other,
+        };
+        !matches!(value_of(model, item), Value::Json(_))
+    });
+    (flat && !sent.is_empty()).then(|| {
+        sent.into_iter()
+            .map(|field| Parameter {
+                name: field.name.clone(),
+                ident: field.ident.clone(),
+                // Unused for a body field: flags of the body are never path arguments.
+                location: crate::model::ParamLocation::Query,
+                required: field.sent_required,
+                ty: field.ty.clone(),
+                description: field.description.clone(),
+                deprecated: field.deprecated,
+                constraints: field.constraints.clone(),
+                default: field.default.clone(),
+                role: ParamRole::Plain,
+            })
+            .collect()
+    })
+}
+
+fn named<'m>(
+    model: &'m ApiModel,
+    params: impl Iterator<Item = &'m Parameter>,
+    taken: &mut Vec<String>,
+) -> Vec<Flag<'m>> {
+    params
         .map(|param| {
             let mut name = param.name.to_kebab_case();
             if RESERVED.contains(&name.as_str()) {
@@ -83,6 +153,7 @@ pub fn flags<'m>(model: &'m ApiModel, op: &'m Operation) -> Vec<Flag<'m>> {
                 name,
                 value: value_of(model, item),
                 many,
+                in_body: false,
             }
         })
         .collect()
@@ -235,6 +306,9 @@ impl Flag<'_> {
         }
         if param.deprecated {
             rules.push("deprecated".to_owned());
+        }
+        if self.in_body && param.required {
+            rules.push("the body needs it unless --file gives the body".to_owned());
         }
         if !rules.is_empty() {
             if !text.is_empty() {

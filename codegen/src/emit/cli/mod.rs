@@ -34,6 +34,9 @@ pub(crate) struct CliOperation<'m> {
     /// The subcommand: the operation id in kebab case.
     pub name: String,
     pub flags: Vec<flags::Flag<'m>>,
+    /// A flag per field of a request body that flags can carry (see [`flags::body_fields`]);
+    /// `--file` conflicts with them.
+    pub body_flags: Vec<flags::Flag<'m>>,
     /// `group name` of the operation that replaces this deprecated one, when the spec has it.
     pub replacement: Option<String>,
     /// For an operation that creates a resource, how `--wait` follows it to its final state.
@@ -158,14 +161,26 @@ fn group_name(op: &Operation) -> String {
 /// The files of the command line, by name: `mod` first, then one per group.
 fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)> {
     let client = format_ident!("{}", client_crate);
+    let body_fields: Vec<Vec<crate::model::Parameter>> = model
+        .operations
+        .iter()
+        .map(|op| flags::body_fields(model, op).unwrap_or_default())
+        .collect();
     let operations: Vec<CliOperation<'_>> = model
         .operations
         .iter()
-        .map(|op| CliOperation {
+        .zip(&body_fields)
+        .map(|(op, fields)| {
+            let flags = flags::flags(model, op);
+            let body_flags = flags::body_flags(model, fields, &flags);
+            (op, flags, body_flags)
+        })
+        .map(|(op, flags, body_flags)| CliOperation {
             op,
             group: group_name(op),
             name: op.official_name().to_kebab_case(),
-            flags: flags::flags(model, op),
+            flags,
+            body_flags,
             replacement: op
                 .deprecation
                 .as_ref()

@@ -76,10 +76,26 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
                 .body,
             &models,
         );
-        if request.required {
-            quote!(let body: #ty = context.body(matches)?;)
-        } else {
-            quote!(let body: Option<#ty> = context.optional_body(matches)?;)
+        if cli.body_flags.is_empty() {
+            return match request.required {
+                true => quote!(let body: #ty = context.body(matches)?;),
+                false => quote!(let body: Option<#ty> = context.optional_body(matches)?;),
+            };
+        }
+        let fields = cli.body_flags.iter().map(|flag| {
+            let wire = &flag.param.name;
+            let id = &flag.name;
+            let required = flag.param.required;
+            let item = flag.item_type(client);
+            match flag.many {
+                false => quote!(args::field::<#item>(matches, #wire, #id, #required)),
+                true => quote!(args::field_list::<#item>(matches, #wire, #id, #required)),
+            }
+        });
+        let read = quote!(context.body_or_fields(matches, [#(#fields),*])?);
+        match request.required {
+            true => quote!(let body: #ty = #read.ok_or_else(Failure::no_body)?;),
+            false => quote!(let body: Option<#ty> = #read;),
         }
     });
     let wait = (!op.waiters.is_empty()).then(|| {
