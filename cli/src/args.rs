@@ -241,41 +241,29 @@ pub struct BodyField {
     pub value: Option<serde_json::Value>,
 }
 
-/// The body field of flag `flag`, one value.
+/// The body field of flag `flag`: one value, or for a list (`many`) the flag's values in
+/// order.
 pub fn field<T>(
     matches: &ArgMatches,
     wire: &'static str,
     flag: &'static str,
     required: bool,
+    many: bool,
 ) -> BodyField
 where
     T: Clone + Send + Sync + serde::Serialize + 'static,
 {
-    BodyField {
-        wire,
-        flag,
-        required,
-        value: matches.get_one::<T>(flag).map(to_json),
-    }
-}
-
-/// The body field of flag `flag`, repeated for a list.
-pub fn field_list<T>(
-    matches: &ArgMatches,
-    wire: &'static str,
-    flag: &'static str,
-    required: bool,
-) -> BodyField
-where
-    T: Clone + Send + Sync + serde::Serialize + 'static,
-{
-    BodyField {
-        wire,
-        flag,
-        required,
-        value: matches
+    let value = match many {
+        false => matches.get_one::<T>(flag).map(to_json),
+        true => matches
             .get_many::<T>(flag)
             .map(|values| serde_json::Value::Array(values.map(to_json).collect())),
+    };
+    BodyField {
+        wire,
+        flag,
+        required,
+        value,
     }
 }
 

@@ -286,7 +286,12 @@ fn body_field_flags_make_the_body_and_are_checked_like_parameters() {
         &["--retention-in-days", "3", "--file", "-"],
     ] {
         let output = take(&server, flags);
-        assert_eq!(code(&output), Some(2), "{flags:?}: {}", support::stderr(&output));
+        assert_eq!(
+            code(&output),
+            Some(2),
+            "{flags:?}: {}",
+            support::stderr(&output)
+        );
     }
 
     // A field the body needs, missing, is named.

@@ -676,10 +676,12 @@ mod take_snapshots {
             .body_or_fields(
                 matches,
                 [
-                    args::field::<String>(matches, "description", "description", false),
+                    args::field::<
+                        String,
+                    >(matches, "description", "description", false, false),
                     args::field::<
                         i32,
-                    >(matches, "retentionInDays", "retention-in-days", false),
+                    >(matches, "retentionInDays", "retention-in-days", false, false),
                 ],
             )?
             .ok_or_else(Failure::no_body)?;
@@ -821,10 +823,10 @@ mod update_backup_snapshot {
                 [
                     args::field::<
                         String,
-                    >(matches, "retentionUnit", "retention-unit", true),
+                    >(matches, "retentionUnit", "retention-unit", true, false),
                     args::field::<
                         i32,
-                    >(matches, "retentionValue", "retention-value", true),
+                    >(matches, "retentionValue", "retention-value", true, false),
                 ],
             )?
             .ok_or_else(Failure::no_body)?;

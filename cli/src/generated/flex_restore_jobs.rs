@@ -156,7 +156,9 @@ mod create_flex_restore_job {
             .body_or_fields(
                 matches,
                 [
-                    args::field::<String>(matches, "snapshotId", "snapshot-id", true),
+                    args::field::<
+                        String,
+                    >(matches, "snapshotId", "snapshot-id", true, false),
                     args::field::<
                         String,
                     >(
@@ -164,10 +166,11 @@ mod create_flex_restore_job {
                         "targetDeploymentItemName",
                         "target-deployment-item-name",
                         true,
+                        false,
                     ),
                     args::field::<
                         String,
-                    >(matches, "targetProjectId", "target-project-id", false),
+                    >(matches, "targetProjectId", "target-project-id", false, false),
                 ],
             )?
             .ok_or_else(Failure::no_body)?;

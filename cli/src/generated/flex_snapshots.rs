@@ -122,7 +122,11 @@ mod download_flex_backup {
         let body: ::atlas_snapshots::models::FlexBackupSnapshotDownloadCreate20241113 = context
             .body_or_fields(
                 matches,
-                [args::field::<String>(matches, "snapshotId", "snapshot-id", true)],
+                [
+                    args::field::<
+                        String,
+                    >(matches, "snapshotId", "snapshot-id", true, false),
+                ],
             )?
             .ok_or_else(Failure::no_body)?;
         context.check_credentials()?;

@@ -87,10 +87,8 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             let id = &flag.name;
             let required = flag.param.required;
             let item = flag.item_type(client);
-            match flag.many {
-                false => quote!(args::field::<#item>(matches, #wire, #id, #required)),
-                true => quote!(args::field_list::<#item>(matches, #wire, #id, #required)),
-            }
+            let many = flag.many;
+            quote!(args::field::<#item>(matches, #wire, #id, #required, #many))
         });
         let read = quote!(context.body_or_fields(matches, [#(#fields),*])?);
         match request.required {
