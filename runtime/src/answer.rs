@@ -27,6 +27,8 @@ pub(crate) struct Target {
     pub accept: &'static str,
     /// The resource version that media type names.
     pub version: Option<&'static str>,
+    /// A 3xx answer is the operation's result (see `Request::redirect_is_answer`).
+    pub redirect_is_answer: bool,
 }
 
 /// Why no whole answer came back.
@@ -128,7 +130,7 @@ impl CallResponse {
             body,
             ..
         } = self;
-        if status.is_success() {
+        if status.is_success() || (target.redirect_is_answer && status.is_redirection()) {
             return Ok(RawResponse {
                 operation: target.operation,
                 method: target.method,

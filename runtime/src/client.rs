@@ -14,7 +14,7 @@ use crate::auth::{AuthFailure, Authenticator, SpecOAuth};
 use crate::credentials::{CredentialKind, Credentials, CredentialsError, Redactions};
 use crate::descriptor::OperationInfo;
 use crate::dialect::is_api_version;
-use crate::exchange::{Exchange, Transport};
+use crate::exchange::{Exchange, NoFollow, Transport};
 use crate::layer::{self, AttemptService, BoxError, Call, CallResponse, CallService, Wrap};
 use crate::limits::Limits;
 use crate::redirect;
@@ -186,6 +186,9 @@ impl BaseClient {
 /// header, the query or a cookie, a token request's client secret): the request fails with
 /// [`Error::RedirectNotFollowed`](crate::Error::RedirectNotFollowed), which names the target
 /// without its query. A client without credentials follows such a redirect.
+///
+/// An operation whose spec declares only redirects as answers (no 2xx) has the redirect as its
+/// result: the client returns it, with its `Location` and body, and follows nothing.
 pub struct ClientBuilder<C = BaseClient> {
     base_url: Option<String>,
     api_version: Option<String>,
@@ -389,15 +392,31 @@ impl<C: ApiClient> ClientBuilder<C> {
             }
         }
         let credentials = self.credentials.transpose()?;
+        let timeout = self.timeout.unwrap_or(Duration::from_secs(60));
+        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
+        let settings = move || {
+            crate::tls::configure(reqwest::Client::builder())
+                .timeout(timeout)
+                .connect_timeout(connect_timeout)
+                .user_agent(C::USER_AGENT)
+        };
+        let user_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
-            None => crate::tls::configure(reqwest::Client::builder())
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                .user_agent(C::USER_AGENT)
+            None => settings()
                 .redirect(redirect::policy(credentials.is_some()))
                 .build()
                 .map_err(BuildError::Http)?,
+        };
+        let main_http = http.clone();
+        let make_no_follow = move || match user_http {
+            true => main_http.clone(),
+            // The same settings built once already, so this fails only where that did; the
+            // main client is then the best there is.
+            false => settings()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_else(|_| main_http.clone()),
         };
         let redactions = credentials.as_ref().map(Redactions::of).unwrap_or_default();
         let spec = SpecOAuth {
@@ -408,9 +427,11 @@ impl<C: ApiClient> ClientBuilder<C> {
         let auth = credentials
             .map(|credentials| Authenticator::new(credentials, &base_url, spec, http.clone()));
         let attempt = layer::stack(layer::http_service(http.clone()), &self.attempt_layers);
+        let no_follow = NoFollow::new(make_no_follow, self.attempt_layers.clone());
         let transport = Arc::new(Transport {
             http,
             attempt,
+            no_follow,
             auth,
             redactions,
             retry: self.retry,

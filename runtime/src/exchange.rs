@@ -24,6 +24,9 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     /// The user's attempt layers around `http`.
     pub attempt: AttemptService,
+    /// The same layers around a client that follows no redirect, made on first use by an
+    /// operation whose answer is a redirect.
+    pub no_follow: NoFollow,
     pub auth: Option<Authenticator>,
     pub redactions: Redactions,
     pub retry: RetryPolicy,
@@ -97,11 +100,23 @@ impl Transport {
         let mut attempt: u32 = 1;
         loop {
             // Every attempt sends a fresh request built from the prepared parts.
+            let attempt_service = match call.redirect_is_answer {
+                true => self.no_follow.service(),
+                false => &self.attempt,
+            };
             let answer = auth::send(
                 self.auth.as_ref(),
                 op,
                 || call.prepared.to_request(&self.http),
-                |request| self.send_one(request, &attributes, &sent, call.stream_success),
+                |request| {
+                    self.send_one(
+                        attempt_service,
+                        request,
+                        &attributes,
+                        &sent,
+                        call.stream_success,
+                    )
+                },
             )
             .await
             .map_err(CallFailure::Auth)?;
@@ -157,6 +172,7 @@ impl Transport {
     /// requests of the call so far.
     async fn send_one(
         &self,
+        attempt: &AttemptService,
         request: reqwest::RequestBuilder,
         attributes: &CallAttributes,
         sent: &AtomicU32,
@@ -167,7 +183,7 @@ impl Transport {
         let span = telemetry::attempt_span(attributes, request.url(), resends);
         let started = Instant::now();
         let answer = CallResponse::receive(
-            self.attempt.clone(),
+            attempt.clone(),
             request,
             self.limits.max_body_size,
             stream_success,
@@ -181,5 +197,35 @@ impl Transport {
         telemetry::record(&span, ending);
         telemetry::record_duration(attributes, started.elapsed().as_secs_f64(), ending);
         answer
+    }
+}
+
+/// The attempt service of the operations whose answer is a redirect: the user's attempt layers
+/// around a `reqwest::Client` that follows no redirect. reqwest sets its redirect policy per
+/// client, so such a client is made beside the main one, with its settings, the first time one
+/// of these operations is called; a client the user gave is used as it is.
+pub(crate) struct NoFollow {
+    /// Makes the client that follows no redirect.
+    make: Box<dyn Fn() -> reqwest::Client + Send + Sync>,
+    wraps: Vec<crate::layer::Wrap<AttemptService>>,
+    service: std::sync::OnceLock<AttemptService>,
+}
+
+impl NoFollow {
+    pub(crate) fn new(
+        make: impl Fn() -> reqwest::Client + Send + Sync + 'static,
+        wraps: Vec<crate::layer::Wrap<AttemptService>>,
+    ) -> Self {
+        NoFollow {
+            make: Box::new(make),
+            wraps,
+            service: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn service(&self) -> &AttemptService {
+        self.service.get_or_init(|| {
+            crate::layer::stack(crate::layer::http_service((self.make)()), &self.wraps)
+        })
     }
 }

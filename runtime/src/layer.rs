@@ -54,6 +54,8 @@ pub struct Call {
     pub(crate) stream_success: bool,
     /// `envelope=true` was asked for, so answers come wrapped.
     pub(crate) enveloped: bool,
+    /// A redirect is the answer: it goes out through a client that does not follow it.
+    pub(crate) redirect_is_answer: bool,
     /// The request's own retry policy, over the client's.
     pub(crate) retry: Option<RetryPolicy>,
 }

@@ -46,6 +46,8 @@ pub struct Request<'c> {
     problems: Vec<InvalidParameter>,
     /// `envelope=true` was asked for, so answers come wrapped.
     enveloped: bool,
+    /// The operation answers with a redirect, which is its result rather than a way to it.
+    redirect_is_answer: bool,
     options: RequestOptions,
 }
 
@@ -63,6 +65,7 @@ impl<'c> Request<'c> {
             body_versions: None,
             problems: Vec::new(),
             enveloped: false,
+            redirect_is_answer: false,
             options: RequestOptions::default(),
         }
     }
@@ -131,6 +134,15 @@ impl<'c> Request<'c> {
     pub fn envelope(&mut self, enveloped: bool) {
         self.enveloped = enveloped;
         self.query.push((ENVELOPE_PARAM, enveloped.to_string()));
+    }
+
+    /// Marks an operation whose answers are all redirects (the spec declares 3xx answers and no
+    /// 2xx one): its 3xx answer is returned as the result, with its `Location` and body, and
+    /// not followed. Where the client was built with its own `reqwest::Client`
+    /// ([`ClientBuilder::http_client`](crate::ClientBuilder::http_client)), that client's
+    /// redirect policy still applies.
+    pub fn redirect_is_answer(&mut self) {
+        self.redirect_is_answer = true;
     }
 
     /// Asks Atlas to indent its JSON (`pretty=true`); the decoded answer is the same.
@@ -317,6 +329,7 @@ impl<'c> Request<'c> {
             path: self.path,
             accept: accept_type,
             version: accept.and_then(|m| m.version),
+            redirect_is_answer: self.redirect_is_answer,
         };
         if let Err(failure) = self.client.permits(op) {
             return Err(Error::from_auth_failure(
@@ -332,6 +345,7 @@ impl<'c> Request<'c> {
             prepared,
             stream_success,
             enveloped: self.enveloped,
+            redirect_is_answer: self.redirect_is_answer,
             retry: self.options.retry.take(),
         };
         let span = telemetry::call_span(&CallAttributes::of(&call));

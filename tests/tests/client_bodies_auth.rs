@@ -259,6 +259,40 @@ async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
 }
 
 #[tokio::test]
+async fn a_redirect_that_is_the_operations_answer_is_returned_not_followed() {
+    let (base, arrived) = redirector("/v1/landed".to_owned()).await;
+    let client = Client::builder()
+        .base_url(&base)
+        .api_key("k3y")
+        .build()
+        .unwrap();
+    // `Login` declares only a 303: the redirect is its result.
+    let answer = client.login().send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 307);
+    assert_eq!(
+        answer.headers().get("location").unwrap().to_str().unwrap(),
+        "/v1/landed"
+    );
+    let paths: Vec<String> = arrived
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|a| a.uri.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/v1/login"]);
+
+    // Another operation of the same client still follows a redirect.
+    client.by_header().send().await.unwrap();
+    let paths: Vec<String> = arrived
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|a| a.uri.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/v1/login", "/v1/by-header", "/v1/landed"]);
+}
+
+#[tokio::test]
 async fn a_redirect_to_another_origin_is_not_followed_while_credentials_are_attached() {
     // Another port is another origin.
     let (elsewhere, landed) = recorder().await;

@@ -275,6 +275,11 @@ impl ToTokens for RequestBuilder<'_, '_> {
             op,
         };
 
+        // A redirect that is the operation's result is returned, not followed.
+        let redirect_is_answer = self
+            .op
+            .redirect_is_answer()
+            .then(|| quote!(request.redirect_is_answer();));
         tokens.extend(quote! {
             #docs
             #[derive(Debug, Clone)]
@@ -322,6 +327,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
                 fn runtime_request(&self) -> Request<'a> {
                     let mut request = Request::new(self.client, &Self::OPERATION);
                     request.options(&self.request_options);
+                    #redirect_is_answer
                     #(#fill)*
                     #body_fill
                     request

@@ -234,6 +234,17 @@ pub enum WaitTest {
 }
 
 impl Operation {
+    /// Whether the operation's results are redirects: the spec declares 3xx answers and no 2xx
+    /// one, so the client returns the redirect (its `Location`, its body) instead of following
+    /// it.
+    pub fn redirect_is_answer(&self) -> bool {
+        !self.responses.is_empty()
+            && self
+                .responses
+                .iter()
+                .all(|r| (300..400).contains(&r.status))
+    }
+
     /// The name the method and builder are made from: the override, else the `operationId`.
     pub fn official_name(&self) -> &str {
         self.id_override.as_deref().unwrap_or(&self.id.0)

@@ -57,13 +57,20 @@ impl OperationBuilder<'_, '_> {
                 listed.push((200, "default".to_owned(), default));
             }
         }
+        // An operation whose only answers are redirects (Oxide's SAML login answers 303, some of
+        // Twilio's 307 with a body) has the redirect as its result: the client returns it
+        // rather than following it (see `Operation::redirect_is_answer`).
+        let results = match listed.iter().any(|(code, ..)| (200..300).contains(code)) {
+            true => 200..300,
+            false => 300..400,
+        };
         for (code, status, response) in listed {
             let pointer = format!("{}/responses/{status}", self.pointer);
             let Some(response) = resolve_component(spec, response) else {
                 continue;
             };
             let headers: Vec<String> = response.headers.keys().cloned().collect();
-            if (200..300).contains(&code) {
+            if results.contains(&code) {
                 if response.content.is_empty() {
                     success.push(SuccessResponse {
                         status: code,

@@ -54,6 +54,13 @@ impl crate::Client {
         CreateMessage::new(self, body)
     }
 
+    /// Answers only with a redirect, which is the result.
+    ///
+    /// Sends `POST /login`.
+    pub fn login(&self) -> Login<'_> {
+        Login::new(self)
+    }
+
     /// Needs no credentials.
     ///
     /// Sends `GET /open`.
@@ -553,6 +560,66 @@ impl<'a> CreateMessage<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
         request.form_body(&self.body, &[]);
+        request
+    }
+}
+
+/// Answers only with a redirect, which is the result.
+///
+/// Built by [`Client::login`].
+///
+/// [`Client::login`]: crate::Client::login
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct Login<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+}
+
+impl<'a> Login<'a> {
+    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+        id: "Login",
+        method: HttpMethod::Post,
+        path: "/login",
+        responses: &[],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "headerKey",
+                kind: AuthKind::ApiKey {
+                    name: "X-API-Key",
+                    location: ::atlas_snapshots_runtime::ApiKeyLocation::Header,
+                },
+            },
+        ],
+    };
+
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+        }
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.redirect_is_answer();
         request
     }
 }
