@@ -195,11 +195,7 @@ async fn an_api_key_goes_where_each_operation_scheme_puts_it() {
 #[tokio::test]
 async fn credentials_an_operation_does_not_accept_are_refused_before_sending() {
     let (base, arrived) = recorder().await;
-    let client = Client::builder()
-        .base_url(&base)
-        .api_key("k3y")
-        .build()
-        .unwrap();
+    let client = keyed_client(&base);
     let refused = client.by_digest().send().await.unwrap_err();
     assert!(
         refused.to_string().contains("digest"),
@@ -243,29 +239,36 @@ async fn redirector(location: String) -> (String, Arc<Mutex<Vec<Arrived>>>) {
     (format!("http://{address}/v1"), arrived)
 }
 
+/// A client holding an API key, for `base`.
+fn keyed_client(base: &str) -> Client {
+    Client::builder()
+        .base_url(base)
+        .api_key("k3y")
+        .build()
+        .unwrap()
+}
+
+/// The paths of what arrived so far.
+fn paths(arrived: &Mutex<Vec<Arrived>>) -> Vec<String> {
+    let arrived = arrived.lock().unwrap();
+    arrived.iter().map(|a| a.uri.path().to_owned()).collect()
+}
+
 #[tokio::test]
 async fn a_redirect_within_the_origin_is_followed_with_the_credentials() {
     let (base, arrived) = redirector("/v1/landed".to_owned()).await;
-    let client = Client::builder()
-        .base_url(&base)
-        .api_key("k3y")
-        .build()
-        .unwrap();
-    client.by_header().send().await.unwrap();
-    let arrived = arrived.lock().unwrap().clone();
-    let paths: Vec<&str> = arrived.iter().map(|a| a.uri.path()).collect();
-    assert_eq!(paths, ["/v1/by-header", "/v1/landed"]);
-    assert_eq!(header(&arrived[1], "x-api-key"), Some("k3y"));
+    keyed_client(&base).by_header().send().await.unwrap();
+    assert_eq!(paths(&arrived), ["/v1/by-header", "/v1/landed"]);
+    assert_eq!(
+        header(&arrived.lock().unwrap()[1], "x-api-key"),
+        Some("k3y")
+    );
 }
 
 #[tokio::test]
 async fn a_redirect_that_is_the_operations_answer_is_returned_not_followed() {
     let (base, arrived) = redirector("/v1/landed".to_owned()).await;
-    let client = Client::builder()
-        .base_url(&base)
-        .api_key("k3y")
-        .build()
-        .unwrap();
+    let client = keyed_client(&base);
     // `Login` declares only a 303: the redirect is its result.
     let answer = client.login().send().await.unwrap();
     assert_eq!(answer.status().as_u16(), 307);
@@ -273,23 +276,14 @@ async fn a_redirect_that_is_the_operations_answer_is_returned_not_followed() {
         answer.headers().get("location").unwrap().to_str().unwrap(),
         "/v1/landed"
     );
-    let paths: Vec<String> = arrived
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|a| a.uri.path().to_owned())
-        .collect();
-    assert_eq!(paths, ["/v1/login"]);
+    assert_eq!(paths(&arrived), ["/v1/login"]);
 
     // Another operation of the same client still follows a redirect.
     client.by_header().send().await.unwrap();
-    let paths: Vec<String> = arrived
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|a| a.uri.path().to_owned())
-        .collect();
-    assert_eq!(paths, ["/v1/login", "/v1/by-header", "/v1/landed"]);
+    assert_eq!(
+        paths(&arrived),
+        ["/v1/login", "/v1/by-header", "/v1/landed"]
+    );
 }
 
 #[tokio::test]
@@ -297,11 +291,7 @@ async fn a_redirect_to_another_origin_is_not_followed_while_credentials_are_atta
     // Another port is another origin.
     let (elsewhere, landed) = recorder().await;
     let (base, arrived) = redirector(format!("{elsewhere}/landed?api_key=k3y")).await;
-    let with_key = Client::builder()
-        .base_url(&base)
-        .api_key("k3y")
-        .build()
-        .unwrap();
+    let with_key = keyed_client(&base);
     let with_token = Client::builder()
         .base_url(&base)
         .bearer_token("t0ken")
