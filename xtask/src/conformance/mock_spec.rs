@@ -18,6 +18,8 @@
 //! `+` that form encoding uses for a space as one, so without it each such property would be
 //! refused for a space in its value.
 
+use super::samples::follow_refs;
+use codegen::load::escape_pointer;
 use serde_json::{json, Map, Value};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -43,9 +45,9 @@ pub fn write_out_form_encodings(spec: &mut Value) -> usize {
             };
             let pointer = match body.get("$ref").and_then(Value::as_str) {
                 Some(reference) => reference.trim_start_matches('#').to_owned(),
-                None => format!("/paths/{}/{method}/requestBody", escape(path)),
+                None => format!("/paths/{}/{method}/requestBody", escape_pointer(path)),
             };
-            media_pointers.push(format!("{pointer}/content/{}", escape(FORM)));
+            media_pointers.push(format!("{pointer}/content/{}", escape_pointer(FORM)));
         }
     }
     media_pointers.sort();
@@ -64,7 +66,7 @@ pub fn write_out_form_encodings(spec: &mut Value) -> usize {
         // reads `nullable` as a second type, after which the style no longer applies; a form
         // body cannot carry a null, so the word says nothing there and is left out.
         for (property, resolved) in &arrays {
-            let at = format!("{schema_pointer}/properties/{}", escape(property));
+            let at = format!("{schema_pointer}/properties/{}", escape_pointer(property));
             let Some(slot) = spec.pointer_mut(&at) else {
                 continue;
             };
@@ -177,7 +179,7 @@ fn array_properties(spec: &Value, media_pointer: &str) -> Option<FormArrays> {
         .into_iter()
         .flatten()
         .filter_map(|(name, property)| {
-            let resolved = resolve(spec, property);
+            let resolved = follow_refs(spec, property);
             (resolved.get("type") == Some(&json!("array"))).then(|| {
                 let inlined = property.get("$ref").map(|_| resolved.clone());
                 (name.clone(), inlined)
@@ -188,27 +190,6 @@ fn array_properties(spec: &Value, media_pointer: &str) -> Option<FormArrays> {
         schema_pointer: pointer,
         properties: arrays,
     })
-}
-
-/// `value`, or what its local `$ref` chain leads to.
-fn resolve<'s>(spec: &'s Value, mut value: &'s Value) -> &'s Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| spec.pointer(p))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
-}
-
-/// A JSON pointer token (RFC 6901).
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -48,17 +48,8 @@ impl<'s> Sampler<'s> {
     }
 
     /// `value` with its `$ref`s followed (within the spec only).
-    pub fn resolve(&self, mut value: &'s Value) -> &'s Value {
-        for _ in 0..32 {
-            let Some(pointer) = value.get("$ref").and_then(Value::as_str) else {
-                break;
-            };
-            match pointer.strip_prefix('#').and_then(|p| self.spec.pointer(p)) {
-                Some(target) => value = target,
-                None => break,
-            }
-        }
-        value
+    pub fn resolve(&self, value: &'s Value) -> &'s Value {
+        follow_refs(self.spec, value)
     }
 
     /// A value of a parameter object: its example (or first of its examples), else one made
@@ -383,6 +374,20 @@ impl<'s> Sampler<'s> {
 }
 
 /// The example of a parameter or media type object: `example`, or the first of `examples`.
+/// `value` with its local `$ref`s followed through `spec` (at most 32, so a loop ends).
+pub fn follow_refs<'s>(spec: &'s Value, mut value: &'s Value) -> &'s Value {
+    for _ in 0..32 {
+        let Some(pointer) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match pointer.strip_prefix('#').and_then(|p| spec.pointer(p)) {
+            Some(target) => value = target,
+            None => break,
+        }
+    }
+    value
+}
+
 /// Whether `value` is or holds a JSON null.
 fn holds_null(value: &Value) -> bool {
     match value {
