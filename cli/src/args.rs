@@ -1,81 +1,87 @@
 //! The flags the generated commands share (paging, request body, waiting) and the value parsers
 //! and accessors their parameter flags use. Hand-written: nothing here is per operation.
 
+use atlas_snapshots::{Check, OperationInfo, ParamIn, ValueKind};
 use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::{Arg, ArgAction, ArgMatches};
 use std::ffi::OsStr;
+use std::marker::PhantomData;
+use std::str::FromStr;
 
-/// A string flag with the spec's pattern and length limits, checked as the command line is
-/// parsed, so a bad value is a usage error (exit 2) and nothing is sent.
-#[derive(Debug, Clone, Default)]
-pub struct Text {
-    pattern: Option<regex::Regex>,
-    min_length: Option<usize>,
-    max_length: Option<usize>,
+/// A flag whose values the client's own checker reads and checks as the command line is parsed
+/// (pattern, length, range), so a bad value is a usage error (exit 2), refused for the reason
+/// the client would refuse it, and nothing is sent. The value is then parsed into `T`.
+pub struct Checked<T> {
+    name: &'static str,
+    kind: ValueKind,
+    checks: &'static [Check],
+    value: PhantomData<fn() -> T>,
 }
 
-impl Text {
-    pub fn new() -> Self {
-        Text::default()
-    }
-
-    /// # Panics
-    /// When the generator emitted a pattern the `regex` crate cannot compile; it checks that
-    /// every pattern compiles before emitting it.
-    pub fn pattern(mut self, pattern: &str) -> Self {
-        self.pattern = Some(regex::Regex::new(pattern).expect("the generator checks patterns"));
-        self
-    }
-
-    pub fn min_length(mut self, length: usize) -> Self {
-        self.min_length = Some(length);
-        self
-    }
-
-    pub fn max_length(mut self, length: usize) -> Self {
-        self.max_length = Some(length);
-        self
+impl<T> Clone for Checked<T> {
+    fn clone(&self) -> Self {
+        Checked { ..*self }
     }
 }
 
-impl TypedValueParser for Text {
-    type Value = String;
+/// The value parser of the parameter `name` in `location` of `operation`: its kind and checks
+/// are the ones in the client's descriptor of the operation.
+///
+/// # Panics
+/// When the operation has no such parameter; the generator writes flags only for the
+/// parameters the descriptor lists.
+pub fn checked<T>(operation: &'static OperationInfo, location: ParamIn, name: &str) -> Checked<T> {
+    let param = operation
+        .param(name, location)
+        .unwrap_or_else(|| panic!("`{}` has no parameter `{name}`", operation.id));
+    Checked {
+        name: param.name,
+        kind: param.kind,
+        checks: param.checks,
+        value: PhantomData,
+    }
+}
+
+/// How the text of a value that is no parameter of an operation reads and what it must pass: a
+/// request body field given by its own flag (with the checks of its schema), a global flag.
+pub struct ValueChecks {
+    /// The value's name in an error: the field's name on the wire.
+    pub name: &'static str,
+    pub kind: ValueKind,
+    pub checks: &'static [Check],
+}
+
+/// The value parser of a value that is no parameter of an operation.
+pub fn checked_by<T>(value: &'static ValueChecks) -> Checked<T> {
+    Checked {
+        name: value.name,
+        kind: value.kind,
+        checks: value.checks,
+        value: PhantomData,
+    }
+}
+
+impl<T> TypedValueParser for Checked<T>
+where
+    T: FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
+{
+    type Value = T;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&Arg>,
         value: &OsStr,
-    ) -> Result<String, clap::Error> {
+    ) -> Result<T, clap::Error> {
         let text = value
             .to_str()
             .ok_or_else(|| invalid(cmd, arg, &value.to_string_lossy(), "it is not valid UTF-8"))?;
-        let length = text.chars().count();
-        if let Some(min) = self.min_length.filter(|min| length < *min) {
-            return Err(invalid(
-                cmd,
-                arg,
-                text,
-                &format!("it must have at least {min} characters"),
-            ));
-        }
-        if let Some(max) = self.max_length.filter(|max| length > *max) {
-            return Err(invalid(
-                cmd,
-                arg,
-                text,
-                &format!("it must have at most {max} characters"),
-            ));
-        }
-        if let Some(pattern) = self.pattern.as_ref().filter(|p| !p.is_match(text)) {
-            return Err(invalid(
-                cmd,
-                arg,
-                text,
-                &format!("it must match `{pattern}`"),
-            ));
-        }
-        Ok(text.to_owned())
+        self.kind
+            .check_text(self.name, text, self.checks)
+            .map_err(|problem| invalid(cmd, arg, text, &format!("it {}", problem.reason)))?;
+        text.parse::<T>()
+            .map_err(|e| invalid(cmd, arg, text, &e.to_string()))
     }
 }
 

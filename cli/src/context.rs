@@ -4,24 +4,16 @@
 
 use crate::args;
 use crate::failure::{Class, Failure};
+use crate::generated;
 use crate::output::Format;
 use crate::profile::{Credentials, Profile};
-use atlas_snapshots::{Client, WaitPolicy};
+use atlas_snapshots::{Client, OperationInfo, WaitPolicy};
 use clap::ArgMatches;
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
-
-/// What the generated code tells about one operation, for the warnings before it is sent.
-pub struct Call {
-    pub operation: &'static str,
-    /// The success media types, `(version, media type)`, oldest first.
-    pub accept: &'static [(Option<&'static str>, &'static str)],
-    /// The warning a deprecated operation prints.
-    pub deprecation: Option<&'static str>,
-}
 
 /// Which credentials the client holds, for `--dry-run` (secrets are never kept here).
 #[derive(Debug, Clone)]
@@ -105,19 +97,27 @@ impl Context {
         &self.client
     }
 
-    /// Warns of what the operation deserves before it is sent: deprecated, or sent with no
-    /// `--api-version` pinned.
-    pub fn start(&self, call: &'static Call) {
-        if let Some(warning) = call.deprecation {
+    /// Warns of what the operation deserves before it is sent, as the client's descriptor of
+    /// it tells: deprecated, or sent with no `--api-version` pinned.
+    pub fn start(&self, operation: &'static OperationInfo) {
+        if let Some(deprecation) = operation.deprecation {
+            let command = generated::command_of(operation.id).unwrap_or(operation.id);
+            let mut warning = format!("`{command}` is deprecated");
+            if let Some(sunset) = deprecation.sunset {
+                warning.push_str(&format!(" and Atlas retires it on {sunset}"));
+            }
+            if let Some(replacement) = deprecation.replaced_by.and_then(generated::command_of) {
+                warning.push_str(&format!("; use `{replacement}` instead"));
+            }
             eprintln!("warning: {warning}");
         }
         if self.api_version.is_none() {
-            if let Some(version) = call.accept.iter().filter_map(|(v, _)| *v).max() {
+            if let Some(version) = operation.responses.iter().filter_map(|m| m.version).max() {
                 eprintln!(
                     "warning: no --api-version (or MONGODB_ATLAS_API_VERSION) given, so the newest \
                      version of `{}`, {version}, is used; pin one so that a new API version \
                      cannot change what scripts read",
-                    call.operation
+                    operation.id
                 );
             }
         }

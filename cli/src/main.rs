@@ -12,12 +12,21 @@ mod profile;
 #[rustfmt::skip]
 mod generated;
 
+use atlas_snapshots::{Check, Pattern, ValueKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use context::Context;
 use failure::{Class, Failure};
 use profile::Profile;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// What `--api-version` takes: a resource version date.
+static VERSION_DATE: Pattern = Pattern::new(r"^\d{4}-\d{2}-\d{2}$");
+const API_VERSION: args::ValueChecks = args::ValueChecks {
+    name: "api-version",
+    kind: ValueKind::Text,
+    checks: &[Check::Pattern(&VERSION_DATE)],
+};
 
 /// The binary's name, as completions and the man page call it.
 const BIN: &str = "atlas-snapshots";
@@ -73,7 +82,7 @@ fn root() -> Command {
                 .long("api-version")
                 .value_name("DATE")
                 .env("MONGODB_ATLAS_API_VERSION")
-                .value_parser(args::Text::new().pattern(r"^\d{4}-\d{2}-\d{2}$"))
+                .value_parser(args::checked_by::<String>(&API_VERSION))
                 .help(format!(
                     "Pin the API version (resource version date); without it the newest each \
                      operation offers is used, with a warning. Known: {}",

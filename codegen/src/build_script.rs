@@ -71,8 +71,14 @@ pub fn module_source(spec: &Path, crate_name: &str) -> Result<ModuleSource, Code
             ..CrateSettings::default()
         },
     };
-    let generated = crate::generate(spec, &options)?;
-    let header = crate::emit::header(&generated.model, &options);
+    module_source_with(spec, &options)
+}
+
+/// The client generated from `spec` as one module source, with the header and crate settings of
+/// `options` (for a source kept in a repository rather than written by a build script).
+pub fn module_source_with(spec: &Path, options: &Options) -> Result<ModuleSource, CodegenError> {
+    let generated = crate::generate(spec, options)?;
+    let header = crate::emit::header(&generated.model, options);
     let parse = |path: &str, text: &str| {
         syn::parse_file(text).map_err(|error| CodegenError::Format {
             file: path.to_owned(),
@@ -180,6 +186,7 @@ mod tests {
                 ("encode".to_owned(), true),
                 ("operations".to_owned(), true),
                 ("v1".to_owned(), true),
+                ("patterns".to_owned(), true),
             ]
         );
         assert!(text.contains("pub struct Client {"), "{text}");

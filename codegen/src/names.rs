@@ -82,18 +82,21 @@ pub fn is_reserved_type(name: &str) -> bool {
     RESERVED_TYPES.contains(&name)
 }
 
-/// Runtime names the operation modules import and write bare (`Check::Pattern`,
+/// Runtime names the operation modules import and write bare (`ParamInfo`,
 /// `RequestOptions`): an operation whose builder would take one of them is renamed.
 pub const IMPORTED_BY_OPERATIONS: &[&str] = &[
     "AuthKind",
     "AuthScheme",
     "Check",
+    "Deprecation",
     "HttpMethod",
     "MediaVersion",
     "OperationInfo",
-    "Pattern",
+    "ParamIn",
+    "ParamInfo",
     "Request",
     "RequestOptions",
+    "ValueKind",
 ];
 
 /// `UpperCamelCase` name for an operation's request builder: as [`type_name`], and kept off the

@@ -16,6 +16,8 @@ mod encode;
 pub mod operations;
 #[rustfmt::skip]
 pub mod v1;
+#[rustfmt::skip]
+mod patterns;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
@@ -23,9 +25,10 @@ pub mod mock;
 
 pub use ::atlas_snapshots_runtime::{
     http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
-    BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
-    InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
-    RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
+    BaseClient, BuildError, Check, CredentialKind, Credentials, CredentialsError,
+    Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest, MediaVersion,
+    OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern, RequestOptions,
+    ResponseValue, RetryPolicy, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
 };
 
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it

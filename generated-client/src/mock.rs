@@ -11,16 +11,7 @@
 
 pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 #[allow(unused_imports)]
-use ::atlas_snapshots_runtime::{
-    __private::{Check, Pattern},
-    mock::{MockOperation, MockParam, ParamIn, ValueKind},
-};
-
-/// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
-
-/// The pattern of `clusterName`, `instanceName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+use ::atlas_snapshots_runtime::mock::MockOperation;
 
 /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
 /// [`Client`](crate::Client) at it with [`MockServer::client`] or
@@ -622,36 +613,6 @@ const API_ERRORS: &[(u16, &str)] = &[
 /// What the mock checks of `cancelBackupRestoreJob`.
 static CANCEL_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CancelBackupRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "restoreJobId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&ID_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -669,28 +630,6 @@ static CANCEL_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
 /// What the mock checks of `createBackupRestoreJob`.
 static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateBackupRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -712,28 +651,6 @@ static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
 /// What the mock checks of `createFlexRestoreJob`.
 static CREATE_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateFlexRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -756,28 +673,6 @@ static CREATE_FLEX_RESTORE_JOB: MockOperation = MockOperation {
 #[allow(deprecated)]
 static CREATE_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateServerlessRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -799,40 +694,6 @@ static CREATE_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
 /// What the mock checks of `deleteClusterBackupSnapshot`.
 static DELETE_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::DeleteClusterBackupSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -849,28 +710,6 @@ static DELETE_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
 /// What the mock checks of `downloadFlexBackup`.
 static DOWNLOAD_FLEX_BACKUP: MockOperation = MockOperation {
     info: &crate::operations::DownloadFlexBackup::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -892,36 +731,6 @@ static DOWNLOAD_FLEX_BACKUP: MockOperation = MockOperation {
 /// What the mock checks of `getBackupRestoreJob`.
 static GET_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetBackupRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "restoreJobId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&ID_PATTERN)],
-        },
-    ],
     errors: &[
         (401u16, "UNAUTHORIZED"),
         (403u16, "USER_UNAUTHORIZED"),
@@ -937,40 +746,6 @@ static GET_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
 /// What the mock checks of `getBackupShardedCluster`.
 static GET_BACKUP_SHARDED_CLUSTER: MockOperation = MockOperation {
     info: &crate::operations::GetBackupShardedCluster::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -988,56 +763,6 @@ static GET_BACKUP_SHARDED_CLUSTER: MockOperation = MockOperation {
 #[allow(deprecated)]
 static GET_BACKUP_TENANT_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetBackupTenantSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1054,40 +779,6 @@ static GET_BACKUP_TENANT_SNAPSHOT: MockOperation = MockOperation {
 /// What the mock checks of `getClusterBackupSnapshot`.
 static GET_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetClusterBackupSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1104,56 +795,6 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
 /// What the mock checks of `getFlexBackupSnapshot`.
 static GET_FLEX_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetFlexBackupSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1170,36 +811,6 @@ static GET_FLEX_BACKUP_SNAPSHOT: MockOperation = MockOperation {
 /// What the mock checks of `getFlexRestoreJob`.
 static GET_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetFlexRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "restoreJobId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&ID_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1217,56 +828,6 @@ static GET_FLEX_RESTORE_JOB: MockOperation = MockOperation {
 #[allow(deprecated)]
 static GET_SERVERLESS_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetServerlessBackupSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1284,56 +845,6 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT: MockOperation = MockOperation {
 #[allow(deprecated)]
 static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
     info: &crate::v1::GetServerlessBackupSnapshotV1::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "instanceName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1351,36 +862,6 @@ static GET_SERVERLESS_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
 #[allow(deprecated)]
 static GET_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetServerlessRestoreJob::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "restoreJobId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&ID_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1398,56 +879,6 @@ static GET_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
 #[allow(deprecated)]
 static GET_TENANT_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
     info: &crate::v1::GetTenantBackupSnapshotV1::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1464,52 +895,6 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
 /// What the mock checks of `listBackupRestoreJobs`.
 static LIST_BACKUP_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupRestoreJobs::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-    ],
     errors: &[
         (401u16, "UNAUTHORIZED"),
         (403u16, "USER_UNAUTHORIZED"),
@@ -1525,28 +910,6 @@ static LIST_BACKUP_RESTORE_JOBS: MockOperation = MockOperation {
 /// What the mock checks of `listBackupShardedClusters`.
 static LIST_BACKUP_SHARDED_CLUSTERS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupShardedClusters::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1563,76 +926,6 @@ static LIST_BACKUP_SHARDED_CLUSTERS: MockOperation = MockOperation {
 /// What the mock checks of `listBackupSnapshots`.
 static LIST_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListBackupSnapshots::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "oplogInc",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "oplogTs",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pointInTimeUtcSeconds",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1650,68 +943,6 @@ static LIST_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
 #[allow(deprecated)]
 static LIST_CLUSTER_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListClusterBackupSnapshots::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1728,68 +959,6 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
 /// What the mock checks of `listFlexBackupSnapshots`.
 static LIST_FLEX_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexBackupSnapshots::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1806,52 +975,6 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
 /// What the mock checks of `listFlexRestoreJobs`.
 static LIST_FLEX_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexRestoreJobs::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "name",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1869,68 +992,6 @@ static LIST_FLEX_RESTORE_JOBS: MockOperation = MockOperation {
 #[allow(deprecated)]
 static LIST_SERVERLESS_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListServerlessBackupSnapshots::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1948,68 +1009,6 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
 #[allow(deprecated)]
 static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
     info: &crate::v1::ListServerlessBackupSnapshotsV1::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "instanceName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -2027,52 +1026,6 @@ static LIST_SERVERLESS_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
 #[allow(deprecated)]
 static LIST_SERVERLESS_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListServerlessRestoreJobs::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -2090,68 +1043,6 @@ static LIST_SERVERLESS_RESTORE_JOBS: MockOperation = MockOperation {
 #[allow(deprecated)]
 static LIST_TENANT_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
     info: &crate::v1::ListTenantBackupSnapshotsV1::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "envelope",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "includeCount",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-        MockParam {
-            name: "itemsPerPage",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
-        },
-        MockParam {
-            name: "pageNum",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-        MockParam {
-            name: "pretty",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Boolean,
-            repeated: false,
-            checks: &[],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -2168,28 +1059,6 @@ static LIST_TENANT_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
 /// What the mock checks of `takeSnapshots`.
 static TAKE_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::TakeSnapshots::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -2210,40 +1079,6 @@ static TAKE_SNAPSHOTS: MockOperation = MockOperation {
 /// What the mock checks of `updateBackupSnapshot`.
 static UPDATE_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::UpdateBackupSnapshot::OPERATION,
-    params: &[
-        MockParam {
-            name: "groupId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-        MockParam {
-            name: "clusterName",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&NAME_PATTERN)],
-        },
-        MockParam {
-            name: "snapshotId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[
-                Check::Pattern(&ID_PATTERN),
-                Check::MinLength(24usize),
-                Check::MaxLength(24usize),
-            ],
-        },
-    ],
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),

@@ -5,8 +5,8 @@
 
 #[allow(unused_imports)]
 use ::atlas_snapshots_runtime::{
-    __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
-    AuthKind, AuthScheme, RequestOptions,
+    __private::Request, AuthKind, AuthScheme, Check, Deprecation, HttpMethod,
+    MediaVersion, OperationInfo, ParamIn, ParamInfo, RequestOptions, ValueKind,
 };
 
 impl crate::Client {
@@ -1013,7 +1013,10 @@ pub struct CancelBackupRestoreJob<'a> {
 }
 
 impl<'a> CancelBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "cancelBackupRestoreJob",
         method: HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -1034,6 +1037,37 @@ impl<'a> CancelBackupRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "restoreJobId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1069,28 +1103,9 @@ impl<'a> CancelBackupRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "restoreJobId",
-                &self.restore_job_id,
-                &[Check::Pattern(&ID_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("restoreJobId", &self.restore_job_id);
         request
     }
 }
@@ -1111,7 +1126,10 @@ pub struct CreateBackupRestoreJob<'a> {
 }
 
 impl<'a> CreateBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "createBackupRestoreJob",
         method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -1137,6 +1155,29 @@ impl<'a> CreateBackupRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1177,22 +1218,8 @@ impl<'a> CreateBackupRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         request.json_body(&self.body);
         request
     }
@@ -1214,7 +1241,10 @@ pub struct CreateFlexRestoreJob<'a> {
 }
 
 impl<'a> CreateFlexRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "createFlexRestoreJob",
         method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -1240,6 +1270,29 @@ impl<'a> CreateFlexRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1280,17 +1333,8 @@ impl<'a> CreateFlexRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
         request.json_body(&self.body);
         request
     }
@@ -1313,7 +1357,10 @@ pub struct CreateServerlessRestoreJob<'a> {
 
 #[allow(deprecated)]
 impl<'a> CreateServerlessRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "createServerlessRestoreJob",
         method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -1339,6 +1386,32 @@ impl<'a> CreateServerlessRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("createFlexRestoreJob"),
+        }),
     };
 
     pub(crate) fn new(
@@ -1379,22 +1452,8 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         request.json_body(&self.body);
         request
     }
@@ -1416,7 +1475,10 @@ pub struct DeleteClusterBackupSnapshot<'a> {
 }
 
 impl<'a> DeleteClusterBackupSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "deleteClusterBackupSnapshot",
         method: HttpMethod::Delete,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -1437,6 +1499,41 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1472,32 +1569,9 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         request
     }
 }
@@ -1518,7 +1592,10 @@ pub struct DownloadFlexBackup<'a> {
 }
 
 impl<'a> DownloadFlexBackup<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "downloadFlexBackup",
         method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
@@ -1544,6 +1621,29 @@ impl<'a> DownloadFlexBackup<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1584,17 +1684,8 @@ impl<'a> DownloadFlexBackup<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
         request.json_body(&self.body);
         request
     }
@@ -1616,7 +1707,10 @@ pub struct GetBackupRestoreJob<'a> {
 }
 
 impl<'a> GetBackupRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupRestoreJob",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -1637,6 +1731,37 @@ impl<'a> GetBackupRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "restoreJobId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1677,28 +1802,9 @@ impl<'a> GetBackupRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "restoreJobId",
-                &self.restore_job_id,
-                &[Check::Pattern(&ID_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("restoreJobId", &self.restore_job_id);
         request
     }
 }
@@ -1719,7 +1825,10 @@ pub struct GetBackupShardedCluster<'a> {
 }
 
 impl<'a> GetBackupShardedCluster<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupShardedCluster",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
@@ -1740,6 +1849,41 @@ impl<'a> GetBackupShardedCluster<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -1780,32 +1924,9 @@ impl<'a> GetBackupShardedCluster<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         request
     }
 }
@@ -1829,7 +1950,10 @@ pub struct GetBackupTenantSnapshot<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetBackupTenantSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getBackupTenantSnapshot",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
@@ -1850,6 +1974,60 @@ impl<'a> GetBackupTenantSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-15"),
+            replaced_by: Some("getFlexBackupSnapshot"),
+        }),
     };
 
     pub(crate) fn new(
@@ -1909,32 +2087,9 @@ impl<'a> GetBackupTenantSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -1961,7 +2116,10 @@ pub struct GetClusterBackupSnapshot<'a> {
 }
 
 impl<'a> GetClusterBackupSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getClusterBackupSnapshot",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -1982,6 +2140,41 @@ impl<'a> GetClusterBackupSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2020,32 +2213,9 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         request
     }
 }
@@ -2068,7 +2238,10 @@ pub struct GetFlexBackupSnapshot<'a> {
 }
 
 impl<'a> GetFlexBackupSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getFlexBackupSnapshot",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
@@ -2089,6 +2262,57 @@ impl<'a> GetFlexBackupSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2150,27 +2374,9 @@ impl<'a> GetFlexBackupSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
+        request.path_param("snapshotId", &self.snapshot_id);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -2197,7 +2403,10 @@ pub struct GetFlexRestoreJob<'a> {
 }
 
 impl<'a> GetFlexRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getFlexRestoreJob",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
@@ -2218,6 +2427,37 @@ impl<'a> GetFlexRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "restoreJobId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2258,23 +2498,9 @@ impl<'a> GetFlexRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
-        request
-            .path_param(
-                "restoreJobId",
-                &self.restore_job_id,
-                &[Check::Pattern(&ID_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
+        request.path_param("restoreJobId", &self.restore_job_id);
         request
     }
 }
@@ -2298,7 +2524,10 @@ pub struct GetServerlessBackupSnapshot<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessBackupSnapshot",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
@@ -2319,6 +2548,60 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("getFlexBackupSnapshot"),
+        }),
     };
 
     pub(crate) fn new(
@@ -2380,32 +2663,9 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -2433,7 +2693,10 @@ pub struct GetServerlessRestoreJob<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessRestoreJob<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessRestoreJob",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -2454,6 +2717,40 @@ impl<'a> GetServerlessRestoreJob<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "restoreJobId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::ID_PATTERN)],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("getFlexRestoreJob"),
+        }),
     };
 
     pub(crate) fn new(
@@ -2494,28 +2791,9 @@ impl<'a> GetServerlessRestoreJob<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "restoreJobId",
-                &self.restore_job_id,
-                &[Check::Pattern(&ID_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("restoreJobId", &self.restore_job_id);
         request
     }
 }
@@ -2539,7 +2817,10 @@ pub struct ListBackupRestoreJobs<'a> {
 }
 
 impl<'a> ListBackupRestoreJobs<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupRestoreJobs",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -2560,6 +2841,53 @@ impl<'a> ListBackupRestoreJobs<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2625,35 +2953,16 @@ impl<'a> ListBackupRestoreJobs<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         request
     }
@@ -2698,7 +3007,10 @@ pub struct ListBackupShardedClusters<'a> {
 }
 
 impl<'a> ListBackupShardedClusters<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupShardedClusters",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
@@ -2719,6 +3031,29 @@ impl<'a> ListBackupShardedClusters<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2757,22 +3092,8 @@ impl<'a> ListBackupShardedClusters<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         request
     }
 }
@@ -2799,7 +3120,10 @@ pub struct ListBackupSnapshots<'a> {
 }
 
 impl<'a> ListBackupSnapshots<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listBackupSnapshots",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -2820,6 +3144,77 @@ impl<'a> ListBackupSnapshots<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "oplogInc",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "oplogTs",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pointInTimeUtcSeconds",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -2909,44 +3304,25 @@ impl<'a> ListBackupSnapshots<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.oplog_inc {
-            request.query_param("oplogInc", value, &[]);
+            request.query_param("oplogInc", value);
         }
         if let Some(value) = &self.oplog_ts {
-            request.query_param("oplogTs", value, &[]);
+            request.query_param("oplogTs", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = &self.point_in_time_utc_seconds {
-            request.query_param("pointInTimeUtcSeconds", value, &[]);
+            request.query_param("pointInTimeUtcSeconds", value);
         }
         request
     }
@@ -2998,7 +3374,10 @@ pub struct ListClusterBackupSnapshots<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListClusterBackupSnapshots<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listClusterBackupSnapshots",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
@@ -3019,6 +3398,72 @@ impl<'a> ListClusterBackupSnapshots<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-15"),
+            replaced_by: Some("listFlexBackupSnapshots"),
+        }),
     };
 
     pub(crate) fn new(
@@ -3103,38 +3548,19 @@ impl<'a> ListClusterBackupSnapshots<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3189,7 +3615,10 @@ pub struct ListFlexBackupSnapshots<'a> {
 }
 
 impl<'a> ListFlexBackupSnapshots<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listFlexBackupSnapshots",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
@@ -3210,6 +3639,69 @@ impl<'a> ListFlexBackupSnapshots<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -3296,33 +3788,19 @@ impl<'a> ListFlexBackupSnapshots<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3374,7 +3852,10 @@ pub struct ListFlexRestoreJobs<'a> {
 }
 
 impl<'a> ListFlexRestoreJobs<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listFlexRestoreJobs",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -3395,6 +3876,53 @@ impl<'a> ListFlexRestoreJobs<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "name",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -3460,30 +3988,16 @@ impl<'a> ListFlexRestoreJobs<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request.path_param("name", &self.name, &[Check::Pattern(&NAME_PATTERN)]);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("name", &self.name);
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         request
     }
@@ -3535,7 +4049,10 @@ pub struct ListServerlessBackupSnapshots<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshots<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessBackupSnapshots",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
@@ -3556,6 +4073,72 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("listFlexBackupSnapshots"),
+        }),
     };
 
     pub(crate) fn new(
@@ -3642,38 +4225,19 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -3727,7 +4291,10 @@ pub struct ListServerlessRestoreJobs<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessRestoreJobs<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessRestoreJobs",
         method: HttpMethod::Get,
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -3748,6 +4315,56 @@ impl<'a> ListServerlessRestoreJobs<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("listFlexRestoreJobs"),
+        }),
     };
 
     pub(crate) fn new(
@@ -3813,35 +4430,16 @@ impl<'a> ListServerlessRestoreJobs<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         request
     }
@@ -3888,7 +4486,10 @@ pub struct TakeSnapshots<'a> {
 }
 
 impl<'a> TakeSnapshots<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "takeSnapshots",
         method: HttpMethod::Post,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -3914,6 +4515,29 @@ impl<'a> TakeSnapshots<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -3952,22 +4576,8 @@ impl<'a> TakeSnapshots<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         request.json_body(&self.body);
         request
     }
@@ -3990,7 +4600,10 @@ pub struct UpdateBackupSnapshot<'a> {
 }
 
 impl<'a> UpdateBackupSnapshot<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "updateBackupSnapshot",
         method: HttpMethod::Patch,
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -4016,6 +4629,41 @@ impl<'a> UpdateBackupSnapshot<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(
@@ -4056,39 +4704,10 @@ impl<'a> UpdateBackupSnapshot<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         request.json_body(&self.body);
         request
     }
 }
-
-/// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
-
-/// The pattern of `clusterName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");

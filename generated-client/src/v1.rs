@@ -6,8 +6,8 @@
 
 #[allow(unused_imports)]
 use ::atlas_snapshots_runtime::{
-    __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
-    AuthKind, AuthScheme, RequestOptions,
+    __private::Request, AuthKind, AuthScheme, Check, Deprecation, HttpMethod,
+    MediaVersion, OperationInfo, ParamIn, ParamInfo, RequestOptions, ValueKind,
 };
 
 impl crate::Client {
@@ -162,7 +162,10 @@ pub struct GetServerlessBackupSnapshotV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetServerlessBackupSnapshotV1<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getServerlessBackupSnapshotV1",
         method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots/{snapshotId}",
@@ -179,6 +182,60 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "instanceName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("getFlexBackupSnapshot"),
+        }),
     };
 
     pub(crate) fn new(
@@ -240,32 +297,9 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "instanceName",
-                &self.instance_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("instanceName", &self.instance_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -295,7 +329,10 @@ pub struct GetTenantBackupSnapshotV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> GetTenantBackupSnapshotV1<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getTenantBackupSnapshotV1",
         method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}",
@@ -312,6 +349,60 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "snapshotId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-15"),
+            replaced_by: Some("getFlexBackupSnapshot"),
+        }),
     };
 
     pub(crate) fn new(
@@ -371,32 +462,9 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
-        request
-            .path_param(
-                "snapshotId",
-                &self.snapshot_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
@@ -430,7 +498,10 @@ pub struct ListServerlessBackupSnapshotsV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListServerlessBackupSnapshotsV1<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listServerlessBackupSnapshotsV1",
         method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/serverless/{instanceName}/backup/snapshots",
@@ -447,6 +518,72 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "instanceName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-22"),
+            replaced_by: Some("listFlexBackupSnapshots"),
+        }),
     };
 
     pub(crate) fn new(
@@ -533,38 +670,19 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "instanceName",
-                &self.instance_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("instanceName", &self.instance_name);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -620,7 +738,10 @@ pub struct ListTenantBackupSnapshotsV1<'a> {
 
 #[allow(deprecated)]
 impl<'a> ListTenantBackupSnapshotsV1<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "listTenantBackupSnapshotsV1",
         method: HttpMethod::Get,
         path: "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots",
@@ -637,6 +758,72 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
                 kind: AuthKind::HttpDigest,
             },
         ],
+        params: &[
+            ParamInfo {
+                name: "groupId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[
+                    Check::Pattern(&crate::patterns::ID_PATTERN),
+                    Check::MinLength(24usize),
+                    Check::MaxLength(24usize),
+                ],
+            },
+            ParamInfo {
+                name: "clusterName",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::NAME_PATTERN)],
+            },
+            ParamInfo {
+                name: "envelope",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "includeCount",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+            ParamInfo {
+                name: "itemsPerPage",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
+            },
+            ParamInfo {
+                name: "pageNum",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "pretty",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Boolean,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: Some(Deprecation {
+            sunset: Some("2026-01-15"),
+            replaced_by: Some("listFlexBackupSnapshots"),
+        }),
     };
 
     pub(crate) fn new(
@@ -723,38 +910,19 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request
-            .path_param(
-                "groupId",
-                &self.group_id,
-                &[
-                    Check::Pattern(&ID_PATTERN),
-                    Check::MinLength(24usize),
-                    Check::MaxLength(24usize),
-                ],
-            );
-        request
-            .path_param(
-                "clusterName",
-                &self.cluster_name,
-                &[Check::Pattern(&NAME_PATTERN)],
-            );
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
         if let Some(value) = self.envelope {
             request.envelope(value);
         }
         if let Some(value) = &self.include_count {
-            request.query_param("includeCount", value, &[]);
+            request.query_param("includeCount", value);
         }
         if let Some(value) = &self.items_per_page {
-            request
-                .query_param(
-                    "itemsPerPage",
-                    value,
-                    &[Check::Minimum(1f64), Check::Maximum(500f64)],
-                );
+            request.query_param("itemsPerPage", value);
         }
         if let Some(value) = &self.page_num {
-            request.query_param("pageNum", value, &[Check::Minimum(1f64)]);
+            request.query_param("pageNum", value);
         }
         if let Some(value) = self.pretty {
             request.pretty(value);
@@ -787,9 +955,3 @@ impl<'a> ::atlas_snapshots_runtime::ListRequest for ListTenantBackupSnapshotsV1<
         self.send()
     }
 }
-
-/// The pattern of `groupId` and `snapshotId`: `^([a-f0-9]{24})$`.
-static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
-
-/// The pattern of `clusterName` and `instanceName`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-static NAME_PATTERN: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$");

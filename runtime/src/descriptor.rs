@@ -1,8 +1,11 @@
-//! Static descriptions of operations, emitted by the generator as constants on each request
-//! builder: method, path, media types per resource version and the security schemes that may
-//! authorize them, with the API-version negotiation that picks a media type. Nothing here
-//! depends on another runtime module; every other module may depend on this one.
+//! Static descriptions of operations, emitted by the generator as one constant on each request
+//! builder: method, path, parameters with their checks, deprecation, media types per resource
+//! version and the security schemes that may authorize them, with the API-version negotiation
+//! that picks a media type. The client's requests, the typed mocks and the command line all
+//! read this one description. Besides the checks, nothing here depends on another runtime
+//! module; every other module may depend on this one.
 
+use crate::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
 use crate::dialect::is_unreleased;
 use std::fmt;
 
@@ -72,7 +75,7 @@ pub struct MediaVersion {
 }
 
 /// What the client knows of one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub id: &'static str,
@@ -87,9 +90,20 @@ pub struct OperationInfo {
     /// The security schemes that may authorize the operation, as the spec lists them; empty
     /// when any credentials (or none) will do.
     pub auth: &'static [AuthScheme],
+    /// The parameters, in the order the spec lists them.
+    pub params: &'static [ParamInfo],
+    /// Set when the spec deprecates the operation.
+    pub deprecation: Option<Deprecation>,
 }
 
 impl OperationInfo {
+    /// The parameter named `name` (its name on the wire) in `location`.
+    pub fn param(&self, name: &str, location: ParamIn) -> Option<&'static ParamInfo> {
+        self.params
+            .iter()
+            .find(|p| p.name == name && p.location == location)
+    }
+
     /// The response media type for a client pinned to `pin` (a version date): the newest
     /// version not newer than the pin, or the newest of all with no pin. `Err` lists the
     /// versions the operation has when none is old enough.
@@ -167,6 +181,110 @@ fn negotiate_among(
         (None, Some(m)) => Ok(Some(m)),
         (None, None) => Err(media.iter().filter_map(|m| m.version).collect()),
     }
+}
+
+/// One parameter of an operation: where it goes, what its values are and the checks every value
+/// must pass before it is sent.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamInfo {
+    /// The parameter's name on the wire.
+    pub name: &'static str,
+    /// Where it travels.
+    pub location: ParamIn,
+    /// Whether every request must carry it.
+    pub required: bool,
+    /// How its text reads.
+    pub kind: ValueKind,
+    /// Whether it is a list, sent once per item.
+    pub repeated: bool,
+    /// The schema's constraints: on each value (pattern, length, range) and, for a list, on
+    /// the number of items.
+    pub checks: &'static [Check],
+}
+
+impl ParamInfo {
+    /// Runs the value checks on `value`.
+    pub fn check(&self, value: &dyn ParamValue) -> Result<(), InvalidParameter> {
+        run_checks(self.name, value, self.checks)
+    }
+
+    /// Runs the item-count checks of a list parameter on `count` items.
+    pub fn check_count(&self, count: usize) -> Result<(), InvalidParameter> {
+        run_count_checks(self.name, count, self.checks)
+    }
+
+    /// Reads `text` as the parameter's kind of value and runs the checks on it: what a server
+    /// (or the command line) has in hand is text.
+    pub fn check_text(&self, text: &str) -> Result<(), InvalidParameter> {
+        self.kind.check_text(self.name, text, self.checks)
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamIn {
+    /// A `{name}` placeholder of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a parameter's text reads before its checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// Text, checked as it is (dates and times too).
+    Text,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+impl ValueKind {
+    /// Reads `text` as a value of this kind and runs `checks` on it: the one checker of values
+    /// given as text (a request the typed mocks receive, a command-line flag), so they are
+    /// refused for the same reasons the client refuses them. `name` names the value in the
+    /// error.
+    pub fn check_text(
+        self,
+        name: &str,
+        text: &str,
+        checks: &[Check],
+    ) -> Result<(), InvalidParameter> {
+        let not = |what: &str| InvalidParameter {
+            name: name.to_owned(),
+            value: text.to_owned(),
+            reason: format!("is not {what}"),
+        };
+        match self {
+            ValueKind::Text => run_checks(name, &text, checks),
+            ValueKind::Boolean => match text {
+                "true" | "false" => Ok(()),
+                _ => Err(not("`true` or `false`")),
+            },
+            ValueKind::Integer => match text.parse::<i64>() {
+                Ok(number) => run_checks(name, &number, checks),
+                Err(_) => Err(not("an integer")),
+            },
+            ValueKind::Number => match text.parse::<f64>() {
+                Ok(number) => run_checks(name, &number, checks),
+                Err(_) => Err(not("a number")),
+            },
+        }
+    }
+}
+
+/// What the spec says of a deprecated operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deprecation {
+    /// The date after which the operation may stop working (`x-sunset`), as the spec writes it.
+    pub sunset: Option<&'static str>,
+    /// The `operationId` of the operation that replaces it (`x-replaced-by`).
+    pub replaced_by: Option<&'static str>,
 }
 
 /// `application/json` and any `+json` media type, parameters aside.
@@ -288,6 +406,8 @@ mod tests {
             responses: MEDIA,
             requests: &[],
             auth: &[],
+            params: &[],
+            deprecation: None,
         };
         let streamed = |pin| op.negotiate_stream(pin).unwrap().map(|m| m.media_type);
         assert_eq!(
@@ -327,6 +447,8 @@ mod tests {
             },
         ],
         auth: &[],
+        params: &[],
+        deprecation: None,
     };
 
     #[test]

@@ -13,7 +13,7 @@
 //! credentials go nowhere else (see [`ClientBuilder`]).
 //!
 //! The modules depend on one another in one direction only (a test checks it):
-//! descriptors, the Atlas dialect and the redirect rule → parameter checks and credentials →
+//! parameter checks, the Atlas dialect and the redirect rule → descriptors → credentials →
 //! authentication → errors → responses and prepared requests → the layer types → telemetry →
 //! answers → the exchange (attempts and retries) → client → requests → pages; waiters use only
 //! errors and responses.
@@ -61,10 +61,13 @@ mod upload;
 mod waiter;
 
 pub use auth::{AuthError, TokenError};
-pub use check::InvalidParameter;
+pub use check::{Check, InvalidParameter, ParamValue, Pattern};
 pub use client::{schemes, BaseClient, BuildError, ClientBuilder};
 pub use credentials::{CredentialKind, Credentials, CredentialsError};
-pub use descriptor::{ApiKeyLocation, AuthKind, AuthScheme};
+pub use descriptor::{
+    ApiKeyLocation, AuthKind, AuthScheme, Deprecation, HttpMethod, MediaVersion, OperationInfo,
+    ParamIn, ParamInfo, ValueKind,
+};
 pub use dialect::{
     ATLAS_ENV_PREFIX, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
     TOKEN_PATH,
@@ -93,7 +96,9 @@ pub mod __private {
     pub use crate::check::{Check, ParamValue, Pattern};
     pub use crate::client::ApiClient;
     pub use crate::de;
-    pub use crate::descriptor::{HttpMethod, MediaVersion, OperationInfo};
+    pub use crate::descriptor::{
+        Deprecation, HttpMethod, MediaVersion, OperationInfo, ParamIn, ParamInfo, ValueKind,
+    };
     pub use crate::dialect::{
         ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD,
     };

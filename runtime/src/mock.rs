@@ -13,8 +13,8 @@
 //! The HTTP side is [wiremock]'s, the maintained mock server of the Rust ecosystem; this module
 //! only adds what it cannot know: the operations of the spec.
 
-use crate::check::{run_checks, run_count_checks, Check, ParamValue};
-use crate::descriptor::{ApiKeyLocation, AuthKind, MediaVersion, OperationInfo};
+use crate::check::ParamValue;
+use crate::descriptor::{ApiKeyLocation, AuthKind, MediaVersion, OperationInfo, ParamIn};
 use crate::dialect::{ITEMS_PER_PAGE_PARAM, PAGE_NUM_PARAM, RESULTS_FIELD, TOTAL_COUNT_FIELD};
 use crate::pages::Page;
 use percent_encoding::percent_decode_str;
@@ -26,43 +26,12 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use wiremock::{Match, Mock, ResponseTemplate};
 
-/// Where a parameter of an operation travels.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamIn {
-    Path,
-    Query,
-}
-
-/// How a parameter's text is read before its checks run.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    Text,
-    Integer,
-    Number,
-    Boolean,
-}
-
-/// One parameter of an operation, as the mock checks it.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct MockParam {
-    pub name: &'static str,
-    pub location: ParamIn,
-    pub required: bool,
-    pub kind: ValueKind,
-    /// Whether the parameter is an array (repeated in the query).
-    pub repeated: bool,
-    pub checks: &'static [Check],
-}
-
 /// What the mock knows of one operation beyond its descriptor; emitted by the generator.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct MockOperation {
+    /// The operation's descriptor, whose parameters and checks the mock holds requests to.
     pub info: &'static OperationInfo,
-    pub params: &'static [MockParam],
     /// The status of each documented error response, with the `errorCode` of its example.
     pub errors: &'static [(u16, &'static str)],
     /// The success status.
@@ -171,8 +140,8 @@ impl MockServer {
         let names: Vec<&str> = template_names(op.info.path).collect();
         assert_eq!(names.len(), path.len(), "{}: path values", op.info.id);
         for (name, value) in names.iter().zip(&path) {
-            if let Some(param) = op.params.iter().find(|p| p.name == *name) {
-                if let Err(e) = run_checks(name, value, param.checks) {
+            if let Some(param) = op.info.param(name, ParamIn::Path) {
+                if let Err(e) = param.check_text(value) {
                     panic!(
                         "{}: the API never answers for this path, because {e}",
                         op.info.id
@@ -644,11 +613,16 @@ fn accepted_media(
 fn check_params(op: &MockOperation, request: &wiremock::Request) -> Result<(), String> {
     let path = path_values(op.info.path, request.url.path()).unwrap_or_default();
     for (name, value) in template_names(op.info.path).zip(&path) {
-        if let Some(param) = op.params.iter().find(|p| p.name == name) {
-            check_value(param, value)?;
+        if let Some(param) = op.info.param(name, ParamIn::Path) {
+            param.check_text(value).map_err(|e| e.to_string())?;
         }
     }
-    for param in op.params.iter().filter(|p| p.location == ParamIn::Query) {
+    for param in op
+        .info
+        .params
+        .iter()
+        .filter(|p| p.location == ParamIn::Query)
+    {
         let values = query_values(request, param.name);
         if values.is_empty() && param.required {
             return Err(format!(
@@ -664,33 +638,13 @@ fn check_params(op: &MockOperation, request: &wiremock::Request) -> Result<(), S
             ));
         }
         if param.repeated {
-            run_count_checks(param.name, values.len(), param.checks).map_err(|e| e.to_string())?;
+            param.check_count(values.len()).map_err(|e| e.to_string())?;
         }
         for value in &values {
-            check_value(param, value)?;
+            param.check_text(value).map_err(|e| e.to_string())?;
         }
     }
     Ok(())
-}
-
-fn check_value(param: &MockParam, text: &str) -> Result<(), String> {
-    let invalid = |what: &str| format!("`{}` = {text:?} is not {what}", param.name);
-    let result = match param.kind {
-        ValueKind::Text => run_checks(param.name, &text, param.checks),
-        ValueKind::Boolean => match text {
-            "true" | "false" => Ok(()),
-            _ => return Err(invalid("`true` or `false`")),
-        },
-        ValueKind::Integer => match text.parse::<i64>() {
-            Ok(number) => run_checks(param.name, &number, param.checks),
-            Err(_) => return Err(invalid("an integer")),
-        },
-        ValueKind::Number => match text.parse::<f64>() {
-            Ok(number) => run_checks(param.name, &number, param.checks),
-            Err(_) => return Err(invalid("a number")),
-        },
-    };
-    result.map_err(|e| e.to_string())
 }
 
 /// The request body against the operation's media types and typed body.

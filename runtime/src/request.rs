@@ -2,9 +2,9 @@
 //! are added, and the request is sent only when every one of them passed.
 
 use crate::answer::Target;
-use crate::check::{run_checks, run_count_checks, Check, InvalidParameter, ParamValue};
+use crate::check::{InvalidParameter, ParamValue};
 use crate::client::BaseClient;
-use crate::descriptor::OperationInfo;
+use crate::descriptor::{OperationInfo, ParamIn};
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
 use crate::exchange::CallFailure;
@@ -75,13 +75,18 @@ impl<'c> Request<'c> {
         self.options = options.clone();
     }
 
+    /// The value as text when it passes the checks the descriptor gives the parameter.
     fn checked(
         &mut self,
         name: &'static str,
+        location: ParamIn,
         value: &dyn ParamValue,
-        checks: &[Check],
     ) -> Option<String> {
-        match run_checks(name, value, checks) {
+        let checked = match self.op.param(name, location) {
+            Some(param) => param.check(value),
+            None => Ok(()),
+        };
+        match checked {
             Ok(()) => Some(value.to_param()),
             Err(problem) => {
                 self.problems.push(problem);
@@ -90,14 +95,10 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// Fills the `{name}` placeholder with the percent-encoded value.
-    pub fn path_param(
-        &mut self,
-        name: &'static str,
-        value: &(impl ParamValue + ?Sized),
-        checks: &[Check],
-    ) {
-        let Some(text) = self.checked(name, &value, checks) else {
+    /// Fills the `{name}` placeholder with the percent-encoded value, once it passed the
+    /// parameter's checks.
+    pub fn path_param(&mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) {
+        let Some(text) = self.checked(name, ParamIn::Path, &value) else {
             return;
         };
         let refused = match text.as_str() {
@@ -117,14 +118,10 @@ impl<'c> Request<'c> {
         self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
     }
 
-    /// Adds `name=value` to the query (repeated for each item of an array parameter).
-    pub fn query_param(
-        &mut self,
-        name: &'static str,
-        value: &(impl ParamValue + ?Sized),
-        checks: &[Check],
-    ) {
-        if let Some(text) = self.checked(name, &value, checks) {
+    /// Adds `name=value` to the query (repeated for each item of an array parameter), once it
+    /// passed the parameter's checks.
+    pub fn query_param(&mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) {
+        if let Some(text) = self.checked(name, ParamIn::Query, &value) {
             self.query.push((name, text));
         }
     }
@@ -150,21 +147,16 @@ impl<'c> Request<'c> {
         self.query.push((PRETTY_PARAM, pretty.to_string()));
     }
 
-    /// Sends the value as a request header.
-    pub fn header_param(
-        &mut self,
-        name: &'static str,
-        value: &(impl ParamValue + ?Sized),
-        checks: &[Check],
-    ) {
-        if let Some(text) = self.checked(name, &value, checks) {
+    /// Sends the value as a request header, once it passed the parameter's checks.
+    pub fn header_param(&mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) {
+        if let Some(text) = self.checked(name, ParamIn::Header, &value) {
             self.headers.push((name, text));
         }
     }
 
-    /// Checks the number of items of an array parameter.
-    pub fn check_count(&mut self, name: &'static str, count: usize, checks: &[Check]) {
-        if let Err(problem) = run_count_checks(name, count, checks) {
+    /// Checks the number of items of the array parameter `name` in `location`.
+    pub fn check_count(&mut self, name: &'static str, location: ParamIn, count: usize) {
+        if let Some(Err(problem)) = self.op.param(name, location).map(|p| p.check_count(count)) {
             self.problems.push(problem);
         }
     }

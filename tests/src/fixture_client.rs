@@ -1,24 +1,19 @@
 //! Clients generated from fixture specs and compiled into a test (`include!`d from
-//! `tests/tests/generated/<name>/`), with the check that keeps those files fresh, and a server
-//! on 127.0.0.1 that records what such a client sends.
+//! `tests/tests/generated/<name>/client.rs`), with the check that keeps those files fresh, and a
+//! server on 127.0.0.1 that records what such a client sends.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use std::sync::{Arc, Mutex};
 
-/// The files of a fixture's crate a test includes.
-const INCLUDED: [&str; 5] = [
-    "lib.rs",
-    "models.rs",
-    "decode.rs",
-    "encode.rs",
-    "operations.rs",
-];
+/// The file a test includes: the fixture's whole client as one module source, every module
+/// inline, as a build script would write it (the typed mocks left out).
+const INCLUDED: &str = "client.rs";
 
-/// Checks that the files kept in `kept` (relative to the repository) are what the generator
-/// emits today for `fixture`; stale ones are rewritten, and the check fails so that the next run
-/// of `command` compiles the fresh ones.
+/// Checks that the client kept in `kept` (relative to the repository) is what the generator
+/// emits today for `fixture`; a stale one is rewritten, and the check fails so that the next run
+/// of `command` compiles the fresh one.
 pub fn assert_included_client_fresh(fixture: &str, kept: &str, command: &str) {
     let root = codegen::project::repository_root();
     let options = codegen::Options {
@@ -26,47 +21,20 @@ pub fn assert_included_client_fresh(fixture: &str, kept: &str, command: &str) {
         command: command.to_owned(),
         crate_settings: codegen::CrateSettings::default(),
     };
-    let generated = codegen::generate(&root.join(fixture), &options).unwrap();
-    let mut stale = Vec::new();
-    for name in INCLUDED {
-        let file = generated
-            .files
-            .iter()
-            .find(|f| f.path == format!("src/{name}"))
-            .unwrap_or_else(|| panic!("a src/{name} file"));
-        let wanted: String = file
-            .contents
-            .lines()
-            .filter(|line| includable(line))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        let path = root.join(kept).join(name);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current != wanted {
-            std::fs::write(&path, &wanted).unwrap();
-            stale.push(name);
-        }
+    let wanted = codegen::build_script::module_source_with(&root.join(fixture), &options)
+        .unwrap()
+        .source;
+    let path = root.join(kept).join(INCLUDED);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current != wanted {
+        std::fs::create_dir_all(root.join(kept)).unwrap();
+        std::fs::write(&path, &wanted).unwrap();
     }
     assert!(
-        stale.is_empty(),
-        "{stale:?} were stale and have been rewritten; run `{command}` again"
+        current == wanted,
+        "{} was stale and has been rewritten; run `{command}` again",
+        path.display()
     );
-}
-
-/// Whether a line of a generated file may stay in an included one: inner attributes and docs,
-/// and the crate root's module declarations (with their attributes), may not.
-fn includable(line: &str) -> bool {
-    let line = line.trim();
-    let module = line
-        .strip_prefix("pub ")
-        .unwrap_or(line)
-        .strip_prefix("mod ")
-        .is_some_and(|rest| rest.ends_with(';'));
-    !(line.starts_with("#!")
-        || line.starts_with("//!")
-        || module
-        || line == "#[rustfmt::skip]"
-        || line == "#[cfg(feature = \"mock\")]")
 }
 
 /// One request as the recording server saw it.

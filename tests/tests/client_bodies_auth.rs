@@ -6,28 +6,9 @@
 //! `tests/generated/security/` (checked fresh here, like the committed client), without the
 //! crate root's inner attributes and module declarations, which a test crate cannot include.
 
-// The crate root of the generated client: `Client`, `Error`, the runtime re-exports.
-include!("generated/security/lib.rs");
-
-/// The generated models.
-pub mod models {
-    include!("generated/security/models.rs");
-}
-
-/// Their `Deserialize` impls.
-mod decode {
-    include!("generated/security/decode.rs");
-}
-
-/// Their `Serialize` impls.
-mod encode {
-    include!("generated/security/encode.rs");
-}
-
-/// The operations.
-pub mod operations {
-    include!("generated/security/operations.rs");
-}
+// The generated client, every module inline: `Client`, `Error`, the runtime re-exports,
+// `models` and `operations`.
+include!("generated/security/client.rs");
 
 use axum::http::Method;
 use std::sync::{Arc, Mutex};

@@ -4,28 +4,9 @@
 //! differs between versions, sent in the version its type belongs to. The generated files are
 //! kept in `tests/generated/bodies/`, checked fresh here like those of `client_uploads`.
 
-// The crate root of the generated client: `Client`, `Error`, the runtime re-exports.
-include!("generated/bodies/lib.rs");
-
-/// The generated models.
-pub mod models {
-    include!("generated/bodies/models.rs");
-}
-
-/// Their `Deserialize` impls.
-mod decode {
-    include!("generated/bodies/decode.rs");
-}
-
-/// Their `Serialize` impls.
-mod encode {
-    include!("generated/bodies/encode.rs");
-}
-
-/// The operations.
-pub mod operations {
-    include!("generated/bodies/operations.rs");
-}
+// The generated client, every module inline: `Client`, `Error`, the runtime re-exports,
+// `models` and `operations`.
+include!("generated/bodies/client.rs");
 
 use workspace_tests::fixture_client::assert_included_client_fresh;
 

@@ -856,6 +856,8 @@ async fn a_202_answer_decodes_its_body_and_keeps_its_status() {
         }],
         requests: &[],
         auth: &[],
+        params: &[],
+        deprecation: None,
     };
     let server = StandIn::builder().spec(spec).start().await;
     let client = client(&server);

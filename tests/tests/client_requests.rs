@@ -377,12 +377,14 @@ const ECHO: OperationInfo = OperationInfo {
     }],
     requests: &[],
     auth: &[],
+    params: &[],
+    deprecation: None,
 };
 
 async fn echo_path(server: &StandIn, value: &str) -> String {
     let client = client(server);
     let mut request = Request::new(&client, &ECHO);
-    request.path_param("value", value, &[]);
+    request.path_param("value", value);
     let sent = server.request_count();
     let result = request.send::<serde_json::Value, serde_json::Value>().await;
     let err = result.expect_err("the stand-in has no echo route");
@@ -420,7 +422,7 @@ async fn dot_segment_path_values_are_refused_before_sending() {
     let client = client(&server);
     for value in ["..", "."] {
         let mut request = Request::new(&client, &ECHO);
-        request.path_param("value", value, &[]);
+        request.path_param("value", value);
         let result = request.send::<serde_json::Value, serde_json::Value>().await;
         match result {
             Err(atlas_snapshots_runtime::Error::InvalidRequest {

@@ -200,6 +200,8 @@ static CREATE_THING: OperationInfo = OperationInfo {
         media_type: "application/json",
     }],
     auth: &[],
+    params: &[],
+    deprecation: None,
 };
 
 #[tokio::test]

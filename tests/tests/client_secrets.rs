@@ -4,28 +4,9 @@
 //! files are kept in `tests/generated/secrets/`, checked fresh here like those of
 //! `client_bodies_auth`.
 
-// The crate root of the generated client: `Client`, `Error`, the runtime re-exports.
-include!("generated/secrets/lib.rs");
-
-/// The generated models.
-pub mod models {
-    include!("generated/secrets/models.rs");
-}
-
-/// Their `Deserialize` impls.
-mod decode {
-    include!("generated/secrets/decode.rs");
-}
-
-/// Their `Serialize` impls.
-mod encode {
-    include!("generated/secrets/encode.rs");
-}
-
-/// The operations.
-pub mod operations {
-    include!("generated/secrets/operations.rs");
-}
+// The generated client, every module inline: `Client`, `Error`, the runtime re-exports,
+// `models` and `operations`.
+include!("generated/secrets/client.rs");
 
 use workspace_tests::fixture_client::assert_included_client_fresh;
 

@@ -5,28 +5,9 @@
 //! accepts several. The generated files are kept in `tests/generated/uploads/`, checked fresh
 //! here like those of `client_bodies_auth`.
 
-// The crate root of the generated client: `Client`, `Error`, the runtime re-exports.
-include!("generated/uploads/lib.rs");
-
-/// The generated models.
-pub mod models {
-    include!("generated/uploads/models.rs");
-}
-
-/// Their `Deserialize` impls.
-mod decode {
-    include!("generated/uploads/decode.rs");
-}
-
-/// Their `Serialize` impls.
-mod encode {
-    include!("generated/uploads/encode.rs");
-}
-
-/// The operations.
-pub mod operations {
-    include!("generated/uploads/operations.rs");
-}
+// The generated client, every module inline: `Client`, `Error`, the runtime re-exports,
+// `models` and `operations`.
+include!("generated/uploads/client.rs");
 
 use axum::http::Method;
 use operations::{ImportRowsContent, UploadAttachmentMultipart, UploadDocumentContent};

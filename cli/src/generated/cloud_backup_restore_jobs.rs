@@ -47,14 +47,13 @@ pub async fn run(
 /// `cancelBackupRestoreJob`: Cancel a restore job of a dedicated cluster
 mod cancel_backup_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "cancelBackupRestoreJob",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::CancelBackupRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -72,10 +71,7 @@ mod cancel_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -87,7 +83,7 @@ mod cancel_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -98,7 +94,9 @@ mod cancel_backup_restore_job {
                         "Identifier of the restore job, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`]",
                     )
                     .required(true)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "restoreJobId"),
+                    ),
             )
     }
 
@@ -107,7 +105,7 @@ mod cancel_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let restore_job_id: String = args::required(matches, "restore-job-id");
@@ -123,14 +121,13 @@ mod cancel_backup_restore_job {
 /// `createBackupRestoreJob`: Start restoring a snapshot of a dedicated cluster
 mod create_backup_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "createBackupRestoreJob",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::CreateBackupRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -148,10 +145,7 @@ mod create_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -163,7 +157,7 @@ mod create_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -189,7 +183,7 @@ mod create_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let body: ::atlas_snapshots::models::DiskBackupSnapshotRestoreJob = context
@@ -205,7 +199,7 @@ mod create_backup_restore_job {
         let answer = request.send().await?;
         if let Some(waiter) = args::optional::<String>(matches, "wait") {
             let id = args::ResourceId::resource_id(&answer.body().id)
-                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                .ok_or_else(|| Failure::no_id(OPERATION.id))?;
             let answer = match waiter.as_str() {
                 "restore-job-finished" => {
                     context
@@ -226,14 +220,13 @@ mod create_backup_restore_job {
 /// `getBackupRestoreJob`: Get one restore job of a dedicated cluster
 mod get_backup_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getBackupRestoreJob",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetBackupRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -251,10 +244,7 @@ mod get_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -266,7 +256,7 @@ mod get_backup_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -277,7 +267,9 @@ mod get_backup_restore_job {
                         "Identifier of the restore job, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`]",
                     )
                     .required(true)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "restoreJobId"),
+                    ),
             )
             .args(
                 args::wait_flags(
@@ -296,7 +288,7 @@ mod get_backup_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let restore_job_id: String = args::required(matches, "restore-job-id");
@@ -331,15 +323,14 @@ mod get_backup_restore_job {
 /// `listBackupRestoreJobs`: List restore jobs of a dedicated cluster
 mod list_backup_restore_jobs {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listBackupRestoreJobs",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListBackupRestoreJobs::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -357,10 +348,7 @@ mod list_backup_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -372,7 +360,7 @@ mod list_backup_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -395,7 +383,9 @@ mod list_backup_restore_jobs {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -405,7 +395,9 @@ mod list_backup_restore_jobs {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -415,7 +407,7 @@ mod list_backup_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;

@@ -55,14 +55,13 @@ pub async fn run(
 /// `deleteClusterBackupSnapshot`: Delete a snapshot of a dedicated cluster
 mod delete_cluster_backup_snapshot {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "deleteClusterBackupSnapshot",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::DeleteClusterBackupSnapshot::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -80,10 +79,7 @@ mod delete_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -95,7 +91,7 @@ mod delete_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -107,10 +103,7 @@ mod delete_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
     }
@@ -120,7 +113,7 @@ mod delete_cluster_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -136,14 +129,13 @@ mod delete_cluster_backup_snapshot {
 /// `getBackupShardedCluster`: Get one snapshot of a sharded cluster
 mod get_backup_sharded_cluster {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getBackupShardedCluster",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetBackupShardedCluster::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -161,10 +153,7 @@ mod get_backup_sharded_cluster {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -176,7 +165,7 @@ mod get_backup_sharded_cluster {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -188,10 +177,7 @@ mod get_backup_sharded_cluster {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
             .args(
@@ -211,7 +197,7 @@ mod get_backup_sharded_cluster {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -246,14 +232,13 @@ mod get_backup_sharded_cluster {
 /// `getClusterBackupSnapshot`: Get one snapshot of a dedicated cluster
 mod get_cluster_backup_snapshot {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getClusterBackupSnapshot",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetClusterBackupSnapshot::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -271,10 +256,7 @@ mod get_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -286,7 +268,7 @@ mod get_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -298,10 +280,7 @@ mod get_cluster_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
             .args(
@@ -321,7 +300,7 @@ mod get_cluster_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -356,14 +335,13 @@ mod get_cluster_backup_snapshot {
 /// `listBackupShardedClusters`: List snapshots of a sharded cluster
 mod list_backup_sharded_clusters {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "listBackupShardedClusters",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListBackupShardedClusters::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -381,10 +359,7 @@ mod list_backup_sharded_clusters {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -396,7 +371,7 @@ mod list_backup_sharded_clusters {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
     }
@@ -406,7 +381,7 @@ mod list_backup_sharded_clusters {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;
@@ -421,15 +396,14 @@ mod list_backup_sharded_clusters {
 /// `listBackupSnapshots`: List snapshots of a dedicated cluster
 mod list_backup_snapshots {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listBackupSnapshots",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListBackupSnapshots::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -447,10 +421,7 @@ mod list_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -462,7 +433,7 @@ mod list_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -485,7 +456,9 @@ mod list_backup_snapshots {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("oplog-inc")
@@ -495,7 +468,9 @@ mod list_backup_snapshots {
                         "Operation number within the second given in `oplogTs`; with `oplogTs`, lists only the snapshots a point-in-time restore to that oplog entry could start from.",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i64)),
+                    .value_parser(
+                        args::checked::<i64>(OPERATION, ParamIn::Query, "oplogInc"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("oplog-ts")
@@ -505,7 +480,9 @@ mod list_backup_snapshots {
                         "Seconds since the UNIX epoch of an oplog entry; with `oplogInc`, lists only the snapshots a point-in-time restore to that entry could start from.",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i64)),
+                    .value_parser(
+                        args::checked::<i64>(OPERATION, ParamIn::Query, "oplogTs"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -515,7 +492,9 @@ mod list_backup_snapshots {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("point-in-time-utc-seconds")
@@ -525,7 +504,11 @@ mod list_backup_snapshots {
                         "Seconds since the UNIX epoch of a moment; lists only the snapshots a point-in-time restore to that moment could start from.",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i64)),
+                    .value_parser(
+                        args::checked::<
+                            i64,
+                        >(OPERATION, ParamIn::Query, "pointInTimeUtcSeconds"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -535,7 +518,7 @@ mod list_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;
@@ -575,13 +558,26 @@ mod list_backup_snapshots {
 /// `takeSnapshots`: Take an on-demand snapshot of a dedicated cluster
 mod take_snapshots {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{Check, OperationInfo, ParamIn, ValueKind};
 
-    const CALL: Call = Call {
-        operation: "takeSnapshots",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::TakeSnapshots::OPERATION;
+
+    /// The body field `description`: how its flag's text reads and is checked.
+    const DESCRIPTION_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "description",
+        kind: ValueKind::Text,
+        checks: &[],
+    };
+
+    /// The body field `retentionInDays`: how its flag's text reads and is checked.
+    const RETENTION_IN_DAYS_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "retentionInDays",
+        kind: ValueKind::Integer,
+        checks: &[Check::Minimum(1f64)],
     };
 
     /// The command: its flags and help.
@@ -600,10 +596,7 @@ mod take_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -615,7 +608,7 @@ mod take_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -630,7 +623,7 @@ mod take_snapshots {
                     .value_name("DESCRIPTION")
                     .help("Free-text note to keep with the snapshot.")
                     .required(false)
-                    .value_parser(args::Text::new())
+                    .value_parser(args::checked_by::<String>(&DESCRIPTION_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -642,7 +635,7 @@ mod take_snapshots {
                         "Number of days Atlas keeps the snapshot before deleting it. [at least 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..))
+                    .value_parser(args::checked_by::<i32>(&RETENTION_IN_DAYS_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -669,7 +662,7 @@ mod take_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let body: ::atlas_snapshots::models::DiskBackupOnDemandSnapshotRequest = context
@@ -692,7 +685,7 @@ mod take_snapshots {
         let answer = request.send().await?;
         if let Some(waiter) = args::optional::<String>(matches, "wait") {
             let id = args::ResourceId::resource_id(&answer.body().id)
-                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                .ok_or_else(|| Failure::no_id(OPERATION.id))?;
             let answer = match waiter.as_str() {
                 "cluster-snapshot-completed" => {
                     context
@@ -717,13 +710,26 @@ mod take_snapshots {
 /// `updateBackupSnapshot`: Change how long a snapshot of a dedicated cluster is kept
 mod update_backup_snapshot {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn, ValueKind};
 
-    const CALL: Call = Call {
-        operation: "updateBackupSnapshot",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: None,
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::UpdateBackupSnapshot::OPERATION;
+
+    /// The body field `retentionUnit`: how its flag's text reads and is checked.
+    const RETENTION_UNIT_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "retentionUnit",
+        kind: ValueKind::Text,
+        checks: &[],
+    };
+
+    /// The body field `retentionValue`: how its flag's text reads and is checked.
+    const RETENTION_VALUE_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "retentionValue",
+        kind: ValueKind::Integer,
+        checks: &[],
     };
 
     /// The command: its flags and help.
@@ -742,10 +748,7 @@ mod update_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -757,7 +760,7 @@ mod update_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -769,10 +772,7 @@ mod update_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
             .arg(args::file(false, "The new retention. [a `BackupSnapshotRetention`]"))
@@ -784,7 +784,7 @@ mod update_backup_snapshot {
                         "Unit of `retentionValue`: `days`, `weeks`, `months` or `years`. [the body needs it unless --file gives the body]",
                     )
                     .required(false)
-                    .value_parser(args::Text::new())
+                    .value_parser(args::checked_by::<String>(&RETENTION_UNIT_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -796,7 +796,7 @@ mod update_backup_snapshot {
                         "How long Atlas keeps the snapshot, counted in `retentionUnit`, from when it was taken. [the body needs it unless --file gives the body]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32))
+                    .value_parser(args::checked_by::<i32>(&RETENTION_VALUE_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -813,7 +813,7 @@ mod update_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");

@@ -36,13 +36,33 @@ pub async fn run(
 /// `createFlexRestoreJob`: Start restoring a snapshot of a Flex cluster
 mod create_flex_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{Check, OperationInfo, ParamIn, ValueKind};
 
-    const CALL: Call = Call {
-        operation: "createFlexRestoreJob",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::CreateFlexRestoreJob::OPERATION;
+
+    /// The body field `snapshotId`: how its flag's text reads and is checked.
+    const SNAPSHOT_ID_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "snapshotId",
+        kind: ValueKind::Text,
+        checks: &[Check::Pattern(&crate::generated::patterns::ID_PATTERN)],
+    };
+
+    /// The body field `targetDeploymentItemName`: how its flag's text reads and is checked.
+    const TARGET_DEPLOYMENT_ITEM_NAME_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "targetDeploymentItemName",
+        kind: ValueKind::Text,
+        checks: &[Check::MinLength(1usize), Check::MaxLength(64usize)],
+    };
+
+    /// The body field `targetProjectId`: how its flag's text reads and is checked.
+    const TARGET_PROJECT_ID_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "targetProjectId",
+        kind: ValueKind::Text,
+        checks: &[Check::Pattern(&crate::generated::patterns::ID_PATTERN)],
     };
 
     /// The command: its flags and help.
@@ -61,10 +81,7 @@ mod create_flex_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -76,7 +93,7 @@ mod create_flex_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -93,7 +110,7 @@ mod create_flex_restore_job {
                         "Identifier of the snapshot restored, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`; the body needs it unless --file gives the body]",
                     )
                     .required(false)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .value_parser(args::checked_by::<String>(&SNAPSHOT_ID_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -105,7 +122,9 @@ mod create_flex_restore_job {
                         "Name of the deployment the snapshot is restored into. Letters, digits and `-_.(),:&@+'` only, 1 to 64 of them. [1 to 64 characters; the body needs it unless --file gives the body]",
                     )
                     .required(false)
-                    .value_parser(args::Text::new().min_length(1).max_length(64))
+                    .value_parser(
+                        args::checked_by::<String>(&TARGET_DEPLOYMENT_ITEM_NAME_CHECKS),
+                    )
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -117,7 +136,7 @@ mod create_flex_restore_job {
                         "Identifier of the project of the target deployment. [matches `^([a-f0-9]{24})$`]",
                     )
                     .required(false)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .value_parser(args::checked_by::<String>(&TARGET_PROJECT_ID_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -149,7 +168,7 @@ mod create_flex_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let body: ::atlas_snapshots::models::FlexBackupRestoreJobCreate20241113 = context
@@ -181,7 +200,7 @@ mod create_flex_restore_job {
         let answer = request.send().await?;
         if let Some(waiter) = args::optional::<String>(matches, "wait") {
             let id = args::ResourceId::resource_id(&answer.body().id)
-                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                .ok_or_else(|| Failure::no_id(OPERATION.id))?;
             let answer = match waiter.as_str() {
                 "flex-restore-job-completed" => {
                     context
@@ -202,14 +221,13 @@ mod create_flex_restore_job {
 /// `getFlexRestoreJob`: Get one restore job of a Flex cluster
 mod get_flex_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getFlexRestoreJob",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetFlexRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -227,10 +245,7 @@ mod get_flex_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -242,7 +257,7 @@ mod get_flex_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -253,7 +268,9 @@ mod get_flex_restore_job {
                         "Identifier of the restore job, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`]",
                     )
                     .required(true)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "restoreJobId"),
+                    ),
             )
             .args(
                 args::wait_flags(
@@ -272,7 +289,7 @@ mod get_flex_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let restore_job_id: String = args::required(matches, "restore-job-id");
@@ -307,15 +324,14 @@ mod get_flex_restore_job {
 /// `listFlexRestoreJobs`: List restore jobs of a Flex cluster
 mod list_flex_restore_jobs {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listFlexRestoreJobs",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListFlexRestoreJobs::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -333,10 +349,7 @@ mod list_flex_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -348,7 +361,7 @@ mod list_flex_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -371,7 +384,9 @@ mod list_flex_restore_jobs {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -381,7 +396,9 @@ mod list_flex_restore_jobs {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -391,7 +408,7 @@ mod list_flex_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         context.check_credentials()?;

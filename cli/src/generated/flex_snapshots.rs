@@ -42,13 +42,19 @@ pub async fn run(
 /// `downloadFlexBackup`: Make a snapshot of a Flex cluster downloadable
 mod download_flex_backup {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{Check, OperationInfo, ParamIn, ValueKind};
 
-    const CALL: Call = Call {
-        operation: "downloadFlexBackup",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::DownloadFlexBackup::OPERATION;
+
+    /// The body field `snapshotId`: how its flag's text reads and is checked.
+    const SNAPSHOT_ID_CHECKS: args::ValueChecks = args::ValueChecks {
+        name: "snapshotId",
+        kind: ValueKind::Text,
+        checks: &[Check::Pattern(&crate::generated::patterns::ID_PATTERN)],
     };
 
     /// The command: its flags and help.
@@ -67,10 +73,7 @@ mod download_flex_backup {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -82,7 +85,7 @@ mod download_flex_backup {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -99,7 +102,7 @@ mod download_flex_backup {
                         "Identifier of the snapshot to download, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`; the body needs it unless --file gives the body]",
                     )
                     .required(false)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$"))
+                    .value_parser(args::checked_by::<String>(&SNAPSHOT_ID_CHECKS))
                     .help_heading("Body fields")
                     .conflicts_with("file"),
             )
@@ -116,7 +119,7 @@ mod download_flex_backup {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let body: ::atlas_snapshots::models::FlexBackupSnapshotDownloadCreate20241113 = context
@@ -139,14 +142,13 @@ mod download_flex_backup {
 /// `getFlexBackupSnapshot`: Get one snapshot of a Flex cluster
 mod get_flex_backup_snapshot {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getFlexBackupSnapshot",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetFlexBackupSnapshot::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -164,10 +166,7 @@ mod get_flex_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -179,7 +178,7 @@ mod get_flex_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -191,10 +190,7 @@ mod get_flex_backup_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
             .args(
@@ -214,7 +210,7 @@ mod get_flex_backup_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -245,15 +241,14 @@ mod get_flex_backup_snapshot {
 /// `listFlexBackupSnapshots`: List snapshots of a Flex cluster
 mod list_flex_backup_snapshots {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listFlexBackupSnapshots",
-        accept: &[(Some("2024-11-13"), "application/vnd.atlas.2024-11-13+json")],
-        deprecation: None,
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListFlexBackupSnapshots::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -271,10 +266,7 @@ mod list_flex_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -286,7 +278,7 @@ mod list_flex_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "name"),
                     ),
             )
             .arg(
@@ -309,7 +301,9 @@ mod list_flex_backup_snapshots {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -319,7 +313,9 @@ mod list_flex_backup_snapshots {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -329,7 +325,7 @@ mod list_flex_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let name: String = args::required(matches, "name");
         context.check_credentials()?;

@@ -48,16 +48,13 @@ pub async fn run(
 /// `getServerlessBackupSnapshotV1`: Get one snapshot of a serverless instance (v1.0)
 mod get_serverless_backup_snapshot_v1 {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getServerlessBackupSnapshotV1",
-        accept: &[(None, "application/json")],
-        deprecation: Some(
-            "`get-serverless-backup-snapshot-v1` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots get-flex-backup-snapshot` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::v1::GetServerlessBackupSnapshotV1::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -77,10 +74,7 @@ mod get_serverless_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -92,7 +86,7 @@ mod get_serverless_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "instanceName"),
                     ),
             )
             .arg(
@@ -104,10 +98,7 @@ mod get_serverless_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
     }
@@ -118,7 +109,7 @@ mod get_serverless_backup_snapshot_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let instance_name: String = args::required(matches, "instance-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -134,16 +125,13 @@ mod get_serverless_backup_snapshot_v1 {
 /// `getTenantBackupSnapshotV1`: Get one snapshot of an M2/M5 cluster (v1.0)
 mod get_tenant_backup_snapshot_v1 {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getTenantBackupSnapshotV1",
-        accept: &[(None, "application/json")],
-        deprecation: Some(
-            "`get-tenant-backup-snapshot-v1` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::v1::GetTenantBackupSnapshotV1::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -163,10 +151,7 @@ mod get_tenant_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -178,7 +163,7 @@ mod get_tenant_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -190,10 +175,7 @@ mod get_tenant_backup_snapshot_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
     }
@@ -204,7 +186,7 @@ mod get_tenant_backup_snapshot_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -220,17 +202,14 @@ mod get_tenant_backup_snapshot_v1 {
 /// `listServerlessBackupSnapshotsV1`: List snapshots of a serverless instance (v1.0)
 mod list_serverless_backup_snapshots_v1 {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listServerlessBackupSnapshotsV1",
-        accept: &[(None, "application/json")],
-        deprecation: Some(
-            "`list-serverless-backup-snapshots-v1` is deprecated and Atlas retires it on 2026-01-22; use `flex-snapshots list-flex-backup-snapshots` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::v1::ListServerlessBackupSnapshotsV1::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -250,10 +229,7 @@ mod list_serverless_backup_snapshots_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -265,7 +241,7 @@ mod list_serverless_backup_snapshots_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "instanceName"),
                     ),
             )
             .arg(
@@ -288,7 +264,9 @@ mod list_serverless_backup_snapshots_v1 {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -298,7 +276,9 @@ mod list_serverless_backup_snapshots_v1 {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -309,7 +289,7 @@ mod list_serverless_backup_snapshots_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let instance_name: String = args::required(matches, "instance-name");
         context.check_credentials()?;
@@ -340,17 +320,14 @@ mod list_serverless_backup_snapshots_v1 {
 /// `listTenantBackupSnapshotsV1`: List snapshots of an M2/M5 cluster (v1.0)
 mod list_tenant_backup_snapshots_v1 {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listTenantBackupSnapshotsV1",
-        accept: &[(None, "application/json")],
-        deprecation: Some(
-            "`list-tenant-backup-snapshots-v1` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::v1::ListTenantBackupSnapshotsV1::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -370,10 +347,7 @@ mod list_tenant_backup_snapshots_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -385,7 +359,7 @@ mod list_tenant_backup_snapshots_v1 {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -408,7 +382,9 @@ mod list_tenant_backup_snapshots_v1 {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -418,7 +394,9 @@ mod list_tenant_backup_snapshots_v1 {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -429,7 +407,7 @@ mod list_tenant_backup_snapshots_v1 {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;

@@ -9,6 +9,7 @@
 use crate::context::Context;
 use crate::failure::Failure;
 
+mod patterns;
 mod flex_snapshots;
 mod serverless_snapshots;
 mod shared_tier_snapshots;
@@ -20,6 +21,77 @@ mod legacy_snapshots;
 
 /// How many operations the command line offers.
 pub const OPERATIONS: usize = 28usize;
+
+/// The command of an operation, `group command`, by its `operationId`.
+pub fn command_of(operation_id: &str) -> Option<&'static str> {
+    match operation_id {
+        "cancelBackupRestoreJob" => {
+            Some("cloud-backup-restore-jobs cancel-backup-restore-job")
+        }
+        "createBackupRestoreJob" => {
+            Some("cloud-backup-restore-jobs create-backup-restore-job")
+        }
+        "createFlexRestoreJob" => Some("flex-restore-jobs create-flex-restore-job"),
+        "createServerlessRestoreJob" => {
+            Some("serverless-restore-jobs create-serverless-restore-job")
+        }
+        "deleteClusterBackupSnapshot" => {
+            Some("cloud-backup-snapshots delete-cluster-backup-snapshot")
+        }
+        "downloadFlexBackup" => Some("flex-snapshots download-flex-backup"),
+        "getBackupRestoreJob" => Some("cloud-backup-restore-jobs get-backup-restore-job"),
+        "getBackupShardedCluster" => {
+            Some("cloud-backup-snapshots get-backup-sharded-cluster")
+        }
+        "getBackupTenantSnapshot" => {
+            Some("shared-tier-snapshots get-backup-tenant-snapshot")
+        }
+        "getClusterBackupSnapshot" => {
+            Some("cloud-backup-snapshots get-cluster-backup-snapshot")
+        }
+        "getFlexBackupSnapshot" => Some("flex-snapshots get-flex-backup-snapshot"),
+        "getFlexRestoreJob" => Some("flex-restore-jobs get-flex-restore-job"),
+        "getServerlessBackupSnapshot" => {
+            Some("serverless-snapshots get-serverless-backup-snapshot")
+        }
+        "getServerlessBackupSnapshotV1" => {
+            Some("legacy-snapshots get-serverless-backup-snapshot-v1")
+        }
+        "getServerlessRestoreJob" => {
+            Some("serverless-restore-jobs get-serverless-restore-job")
+        }
+        "getTenantBackupSnapshotV1" => {
+            Some("legacy-snapshots get-tenant-backup-snapshot-v1")
+        }
+        "listBackupRestoreJobs" => {
+            Some("cloud-backup-restore-jobs list-backup-restore-jobs")
+        }
+        "listBackupShardedClusters" => {
+            Some("cloud-backup-snapshots list-backup-sharded-clusters")
+        }
+        "listBackupSnapshots" => Some("cloud-backup-snapshots list-backup-snapshots"),
+        "listClusterBackupSnapshots" => {
+            Some("shared-tier-snapshots list-cluster-backup-snapshots")
+        }
+        "listFlexBackupSnapshots" => Some("flex-snapshots list-flex-backup-snapshots"),
+        "listFlexRestoreJobs" => Some("flex-restore-jobs list-flex-restore-jobs"),
+        "listServerlessBackupSnapshots" => {
+            Some("serverless-snapshots list-serverless-backup-snapshots")
+        }
+        "listServerlessBackupSnapshotsV1" => {
+            Some("legacy-snapshots list-serverless-backup-snapshots-v1")
+        }
+        "listServerlessRestoreJobs" => {
+            Some("serverless-restore-jobs list-serverless-restore-jobs")
+        }
+        "listTenantBackupSnapshotsV1" => {
+            Some("legacy-snapshots list-tenant-backup-snapshots-v1")
+        }
+        "takeSnapshots" => Some("cloud-backup-snapshots take-snapshots"),
+        "updateBackupSnapshot" => Some("cloud-backup-snapshots update-backup-snapshot"),
+        _ => None,
+    }
+}
 
 /// Every operation by group, with its summary, for the root command's `--help`.
 pub const OPERATION_LIST: &str = "  flex-snapshots\n    download-flex-backup                 Make a snapshot of a Flex cluster downloadable\n    get-flex-backup-snapshot             Get one snapshot of a Flex cluster\n    list-flex-backup-snapshots           List snapshots of a Flex cluster\n  serverless-snapshots\n    get-serverless-backup-snapshot       Get one snapshot of a serverless instance\n    list-serverless-backup-snapshots     List snapshots of a serverless instance\n  shared-tier-snapshots\n    get-backup-tenant-snapshot           Get one snapshot of an M2/M5 cluster\n    list-cluster-backup-snapshots        List snapshots of an M2/M5 cluster\n  cloud-backup-snapshots\n    delete-cluster-backup-snapshot       Delete a snapshot of a dedicated cluster\n    get-backup-sharded-cluster           Get one snapshot of a sharded cluster\n    get-cluster-backup-snapshot          Get one snapshot of a dedicated cluster\n    list-backup-sharded-clusters         List snapshots of a sharded cluster\n    list-backup-snapshots                List snapshots of a dedicated cluster\n    take-snapshots                       Take an on-demand snapshot of a dedicated cluster\n    update-backup-snapshot               Change how long a snapshot of a dedicated cluster is kept\n  cloud-backup-restore-jobs\n    cancel-backup-restore-job            Cancel a restore job of a dedicated cluster\n    create-backup-restore-job            Start restoring a snapshot of a dedicated cluster\n    get-backup-restore-job               Get one restore job of a dedicated cluster\n    list-backup-restore-jobs             List restore jobs of a dedicated cluster\n  flex-restore-jobs\n    create-flex-restore-job              Start restoring a snapshot of a Flex cluster\n    get-flex-restore-job                 Get one restore job of a Flex cluster\n    list-flex-restore-jobs               List restore jobs of a Flex cluster\n  serverless-restore-jobs\n    create-serverless-restore-job        Start restoring a snapshot of a serverless instance\n    get-serverless-restore-job           Get one restore job of a serverless instance\n    list-serverless-restore-jobs         List restore jobs of a serverless instance\n  legacy-snapshots\n    get-serverless-backup-snapshot-v1    Get one snapshot of a serverless instance (v1.0)\n    get-tenant-backup-snapshot-v1        Get one snapshot of an M2/M5 cluster (v1.0)\n    list-serverless-backup-snapshots-v1  List snapshots of a serverless instance (v1.0)\n    list-tenant-backup-snapshots-v1      List snapshots of an M2/M5 cluster (v1.0)";

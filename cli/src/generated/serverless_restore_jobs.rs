@@ -45,16 +45,13 @@ pub async fn run(
 /// `createServerlessRestoreJob`: Start restoring a snapshot of a serverless instance
 mod create_serverless_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "createServerlessRestoreJob",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: Some(
-            "`create-serverless-restore-job` is deprecated and Atlas retires it on 2026-01-22; use `flex-restore-jobs create-flex-restore-job` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::CreateServerlessRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -74,10 +71,7 @@ mod create_serverless_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -89,7 +83,7 @@ mod create_serverless_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -116,7 +110,7 @@ mod create_serverless_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let body: ::atlas_snapshots::models::ServerlessBackupRestoreJob = context
@@ -132,7 +126,7 @@ mod create_serverless_restore_job {
         let answer = request.send().await?;
         if let Some(waiter) = args::optional::<String>(matches, "wait") {
             let id = args::ResourceId::resource_id(&answer.body().id)
-                .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                .ok_or_else(|| Failure::no_id(OPERATION.id))?;
             let answer = match waiter.as_str() {
                 "serverless-restore-job-finished" => {
                     context
@@ -157,16 +151,13 @@ mod create_serverless_restore_job {
 /// `getServerlessRestoreJob`: Get one restore job of a serverless instance
 mod get_serverless_restore_job {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getServerlessRestoreJob",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: Some(
-            "`get-serverless-restore-job` is deprecated and Atlas retires it on 2026-01-22; use `flex-restore-jobs get-flex-restore-job` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetServerlessRestoreJob::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -186,10 +177,7 @@ mod get_serverless_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -201,7 +189,7 @@ mod get_serverless_restore_job {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -212,7 +200,9 @@ mod get_serverless_restore_job {
                         "Identifier of the restore job, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`]",
                     )
                     .required(true)
-                    .value_parser(args::Text::new().pattern("^([a-f0-9]{24})$")),
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "restoreJobId"),
+                    ),
             )
             .args(
                 args::wait_flags(
@@ -232,7 +222,7 @@ mod get_serverless_restore_job {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let restore_job_id: String = args::required(matches, "restore-job-id");
@@ -267,17 +257,14 @@ mod get_serverless_restore_job {
 /// `listServerlessRestoreJobs`: List restore jobs of a serverless instance
 mod list_serverless_restore_jobs {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listServerlessRestoreJobs",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: Some(
-            "`list-serverless-restore-jobs` is deprecated and Atlas retires it on 2026-01-22; use `flex-restore-jobs list-flex-restore-jobs` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListServerlessRestoreJobs::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -297,10 +284,7 @@ mod list_serverless_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -312,7 +296,7 @@ mod list_serverless_restore_jobs {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -335,7 +319,9 @@ mod list_serverless_restore_jobs {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -345,7 +331,9 @@ mod list_serverless_restore_jobs {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -356,7 +344,7 @@ mod list_serverless_restore_jobs {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;

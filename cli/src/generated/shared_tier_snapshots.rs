@@ -41,16 +41,13 @@ pub async fn run(
 /// `getBackupTenantSnapshot`: Get one snapshot of an M2/M5 cluster
 mod get_backup_tenant_snapshot {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
 
-    const CALL: Call = Call {
-        operation: "getBackupTenantSnapshot",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: Some(
-            "`get-backup-tenant-snapshot` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots get-flex-backup-snapshot` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::GetBackupTenantSnapshot::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -70,10 +67,7 @@ mod get_backup_tenant_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -85,7 +79,7 @@ mod get_backup_tenant_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -97,10 +91,7 @@ mod get_backup_tenant_snapshot {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
     }
@@ -111,7 +102,7 @@ mod get_backup_tenant_snapshot {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         let snapshot_id: String = args::required(matches, "snapshot-id");
@@ -127,17 +118,14 @@ mod get_backup_tenant_snapshot {
 /// `listClusterBackupSnapshots`: List snapshots of an M2/M5 cluster
 mod list_cluster_backup_snapshots {
     use crate::args;
-    use crate::context::{Call, Context};
+    use crate::context::Context;
     use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
     use ::atlas_snapshots::ListRequest as _;
 
-    const CALL: Call = Call {
-        operation: "listClusterBackupSnapshots",
-        accept: &[(Some("2023-01-01"), "application/vnd.atlas.2023-01-01+json")],
-        deprecation: Some(
-            "`list-cluster-backup-snapshots` is deprecated and Atlas retires it on 2026-01-15; use `flex-snapshots list-flex-backup-snapshots` instead",
-        ),
-    };
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::ListClusterBackupSnapshots::OPERATION;
 
     /// The command: its flags and help.
     pub fn command() -> ::clap::Command {
@@ -155,10 +143,7 @@ mod list_cluster_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new()
-                            .pattern("^([a-f0-9]{24})$")
-                            .min_length(24)
-                            .max_length(24),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
                     ),
             )
             .arg(
@@ -170,7 +155,7 @@ mod list_cluster_backup_snapshots {
                     )
                     .required(true)
                     .value_parser(
-                        args::Text::new().pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
             .arg(
@@ -193,7 +178,9 @@ mod list_cluster_backup_snapshots {
                         "Maximum number of items on one page of results. [1 to 500; server default: 100]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..=500)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "itemsPerPage"),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("page-num")
@@ -203,7 +190,9 @@ mod list_cluster_backup_snapshots {
                         "Which page of results to return, counting from 1. [at least 1; server default: 1]",
                     )
                     .required(false)
-                    .value_parser(::clap::value_parser!(i32).range(1..)),
+                    .value_parser(
+                        args::checked::<i32>(OPERATION, ParamIn::Query, "pageNum"),
+                    ),
             )
             .args(args::paging_flags())
     }
@@ -214,7 +203,7 @@ mod list_cluster_backup_snapshots {
         context: &Context,
         matches: &::clap::ArgMatches,
     ) -> Result<(), Failure> {
-        context.start(&CALL);
+        context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
         context.check_credentials()?;

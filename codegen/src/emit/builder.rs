@@ -4,7 +4,7 @@
 
 use super::docs::doc_attrs;
 use super::ident;
-use super::params::{checks_for, PatternTable};
+use super::params::{param_info, PatternTable};
 use super::request_body::{body_param, encode, BodyTypes};
 use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
@@ -242,7 +242,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
         }
         let too_many = (new_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
-        let info = operation_info(op);
+        let info = operation_info(op, self.patterns);
         let fill = op.params.iter().map(|param| self.fill_param(param));
         let body_fill = body_param(op, &models).map(|(_, required)| {
             if required {
@@ -292,9 +292,10 @@ impl ToTokens for RequestBuilder<'_, '_> {
 
             #allow_deprecated
             impl<'a> #name<'a> {
-                // What the runtime needs to know of this operation: id, method, path, media
-                // types and the security schemes that may authorize it.
-                pub(crate) const OPERATION: OperationInfo = #info;
+                /// What the client, the typed mocks and the command line know of this
+                /// operation: id, method, path, parameters with their checks, deprecation,
+                /// media types and the security schemes that may authorize it.
+                pub const OPERATION: OperationInfo = #info;
 
                 #too_many
                 pub(crate) fn new(client: &'a crate::Client, #(#new_args),*) -> Self {
@@ -342,7 +343,8 @@ impl ToTokens for RequestBuilder<'_, '_> {
 }
 
 impl RequestBuilder<'_, '_> {
-    /// Hands one parameter value to the runtime request, with the checks its schema asks for.
+    /// Hands one parameter value to the runtime request by name; the request finds its checks
+    /// in the operation's descriptor.
     fn fill_param(&self, param: &Parameter) -> TokenStream {
         let wire = &param.name;
         let field = ident(&param.ident.0);
@@ -365,7 +367,6 @@ impl RequestBuilder<'_, '_> {
                 }
             };
         }
-        let checks = checks_for(param, self.patterns);
         let method = match param.location {
             ParamLocation::Path => format_ident!("path_param"),
             ParamLocation::Query => format_ident!("query_param"),
@@ -374,15 +375,15 @@ impl RequestBuilder<'_, '_> {
         // `value` is a reference to the field's value, `len` the item count of an array.
         let one = |value: TokenStream, len: TokenStream| {
             if matches!(param.ty, TypeRef::Array(_)) {
-                let count_checks = super::params::item_count_checks(param);
+                let location = super::params::location(param.location);
                 quote! {
-                    request.check_count(#wire, #len, &[#(#count_checks),*]);
+                    request.check_count(#wire, #location, #len);
                     for item in #value {
-                        request.#method(#wire, item, &[#(#checks),*]);
+                        request.#method(#wire, item);
                     }
                 }
             } else {
-                quote!(request.#method(#wire, #value, &[#(#checks),*]);)
+                quote!(request.#method(#wire, #value);)
             }
         };
         if param.required {
@@ -431,7 +432,7 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
     }
 }
 
-fn operation_info(op: &Operation) -> TokenStream {
+fn operation_info(op: &Operation, patterns: &PatternTable) -> TokenStream {
     let id = &op.id.0;
     let method = format_ident!("{}", {
         let m = op.http_method.as_str();
@@ -441,10 +442,7 @@ fn operation_info(op: &Operation) -> TokenStream {
     });
     let path = &op.path;
     let media = |version: Option<&str>, media_type: &str| {
-        let version = match version {
-            Some(v) => quote!(Some(#v)),
-            None => quote!(None),
-        };
+        let version = option_str(version);
         quote!(MediaVersion { version: #version, media_type: #media_type })
     };
     let responses = op
@@ -472,6 +470,15 @@ fn operation_info(op: &Operation) -> TokenStream {
             kind: AuthKind::None
         }));
     }
+    let params = op.params.iter().map(|param| param_info(param, patterns));
+    let deprecation = match &op.deprecation {
+        Some(d) => {
+            let sunset = option_str(d.sunset.as_deref());
+            let replaced_by = option_str(d.replaced_by.as_ref().map(|id| id.0.as_str()));
+            quote!(Some(Deprecation { sunset: #sunset, replaced_by: #replaced_by }))
+        }
+        None => quote!(None),
+    };
     quote! {
         OperationInfo {
             id: #id,
@@ -480,7 +487,17 @@ fn operation_info(op: &Operation) -> TokenStream {
             responses: &[#(#responses),*],
             requests: &[#(#requests),*],
             auth: &[#(#auth),*],
+            params: &[#(#params),*],
+            deprecation: #deprecation,
         }
+    }
+}
+
+/// `Some("text")` or `None`.
+fn option_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
     }
 }
 

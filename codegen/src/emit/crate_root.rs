@@ -130,14 +130,17 @@ impl ToTokens for CrateRoot<'_> {
             #[rustfmt::skip]
             pub mod operations;
             #legacy
+            #[rustfmt::skip]
+            mod patterns;
             #[cfg(feature = "mock")]
             #[rustfmt::skip]
             pub mod mock;
 
             pub use ::atlas_snapshots_runtime::{
                 http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme, BaseClient, BuildError,
-                CredentialKind, Credentials, CredentialsError, ErrorChain, InvalidParameter,
-                ListRequest, Page, PagingProblem, RequestOptions, ResponseValue, RetryPolicy, TokenError, WaitError,
+                Check, CredentialKind, Credentials, CredentialsError, Deprecation, ErrorChain, HttpMethod,
+                InvalidParameter, ListRequest, MediaVersion, OperationInfo, Page, PagingProblem, ParamIn,
+                ParamInfo, Pattern, RequestOptions, ResponseValue, RetryPolicy, TokenError, ValueKind, WaitError,
                 WaitPolicy, Waiter,
             };
             #uploads

@@ -64,6 +64,11 @@ pub fn source_files<'m>(
         .filter(|op| op.generation == ApiGeneration::Legacy)
         .collect();
     let has_legacy = !legacy.is_empty();
+    // One table for the crate: every check of every operation refers to it.
+    let patterns = std::sync::Arc::new(PatternTable::for_operations(
+        "crate::patterns",
+        &model.operations,
+    ));
     let mut files: Vec<(&'static str, Vec<Part<'_>>)> = vec![
         (
             "lib.rs",
@@ -84,17 +89,44 @@ pub fn source_files<'m>(
         "Operations of the current API (`{}`), negotiated by versioned media type.",
         dialect::CURRENT_PATH_PREFIX.trim_end_matches('/')
     );
-    files.push(("operations.rs", operations(model, current, current_about)));
+    files.push((
+        "operations.rs",
+        operations(model, current, current_about, patterns.clone()),
+    ));
     if has_legacy {
         let legacy_about = format!(
             "Operations of the deprecated v1.0 API (`{}`): plain `application/json`, Digest \
              authentication only.",
             dialect::LEGACY_PATH_PREFIX.trim_end_matches('/')
         );
-        files.push(("v1.rs", operations(model, legacy, legacy_about)));
+        files.push((
+            "v1.rs",
+            operations(model, legacy, legacy_about, patterns.clone()),
+        ));
     }
+    files.push((
+        "patterns.rs",
+        vec![Box::new(move || pattern_module(&patterns))],
+    ));
     files.push(("mock.rs", mocks(model)));
     files
+}
+
+/// `patterns.rs`: each regular expression the parameters' checks use, compiled once.
+fn pattern_module(patterns: &PatternTable) -> TokenStream {
+    let import = (!patterns.is_empty()).then(|| {
+        quote!(
+            use ::atlas_snapshots_runtime::Pattern;
+        )
+    });
+    quote! {
+        //! The regular expressions of the parameters, each compiled on first use and shared by
+        //! every operation whose checks name it.
+
+        #import
+
+        #patterns
+    }
 }
 
 /// `mock.rs`: the server and its methods, then the per-operation tables in parts.
@@ -105,14 +137,12 @@ fn mocks(model: &ApiModel) -> Vec<Part<'_>> {
     })];
     let operations: std::sync::Arc<Vec<&Operation>> =
         std::sync::Arc::new(model.operations.iter().collect());
-    let patterns = std::sync::Arc::new(PatternTable::for_operations(operations.iter().copied()));
     for start in (0..operations.len()).step_by(PART_SIZE) {
-        let (operations, patterns) = (operations.clone(), patterns.clone());
+        let operations = operations.clone();
         parts.push(Box::new(move || {
             let end = (start + PART_SIZE).min(operations.len());
             let tables = MockTables {
                 operations: &operations[start..end],
-                patterns: &patterns,
             };
             quote!(#tables)
         }));
@@ -442,9 +472,13 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
     found
 }
 
-fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -> Vec<Part<'m>> {
+fn operations<'m>(
+    model: &'m ApiModel,
+    ops: Vec<&'m Operation>,
+    about: String,
+    patterns: std::sync::Arc<PatternTable>,
+) -> Vec<Part<'m>> {
     let ops = std::sync::Arc::new(ops);
-    let patterns = std::sync::Arc::new(PatternTable::for_operations(ops.iter().copied()));
     let about = format!(" {about}");
     let mut parts: Vec<Part<'m>> = Vec::new();
     {
@@ -492,11 +526,7 @@ fn operations<'m>(model: &'m ApiModel, ops: Vec<&'m Operation>, about: String) -
     }
     parts.push(Box::new(move || {
         let enums = ops.iter().map(|op| ResponseEnum { model, op });
-        let patterns = &*patterns;
-        quote! {
-            #(#enums)*
-            #patterns
-        }
+        quote!(#(#enums)*)
     }));
     parts
 }
@@ -517,8 +547,8 @@ fn operation_imports() -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use ::atlas_snapshots_runtime::{
-            __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
-            AuthKind, AuthScheme, RequestOptions,
+            __private::Request, AuthKind, AuthScheme, Check, Deprecation, HttpMethod,
+            MediaVersion, OperationInfo, ParamIn, ParamInfo, RequestOptions, ValueKind,
         };
     }
 }

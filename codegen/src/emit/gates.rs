@@ -5,7 +5,7 @@
 //! crate root names (the error body) is always compiled; models no operation reaches are
 //! compiled with `full`, which turns on every tag.
 
-use crate::model::{ApiGeneration, ApiModel, Operation, OperationId, TypeKind, TypeName, TypeRef};
+use crate::model::{ApiModel, Operation, OperationId, TypeKind, TypeName, TypeRef};
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -24,9 +24,9 @@ pub struct ItemGates {
     methods: BTreeMap<String, Gate>,
     /// The mock's per-operation tables, by static name.
     mock_tables: BTreeMap<String, Gate>,
-    /// Pattern statics, by the file they are in and the regular expression they hold: each
-    /// file has its own, used by the operations of that file only.
-    patterns: BTreeMap<(&'static str, String), Gate>,
+    /// Pattern statics of `patterns.rs`, by the regular expression they hold: compiled when
+    /// any operation that checks a value against it is.
+    patterns: BTreeMap<String, Gate>,
 }
 
 impl ItemGates {
@@ -42,7 +42,7 @@ impl ItemGates {
         for (target, (alias, _)) in super::files::dated_aliases(model) {
             items.models.insert(alias, gates.model(&target));
         }
-        let mut patterns: BTreeMap<(&'static str, String), Vec<Gate>> = BTreeMap::new();
+        let mut patterns: BTreeMap<String, Vec<Gate>> = BTreeMap::new();
         for op in &model.operations {
             let gate = gates.operation(op);
             let builder = &op.builder_name.0;
@@ -58,16 +58,12 @@ impl ItemGates {
             items
                 .mock_tables
                 .insert(crate::names::const_name(builder), gate.clone());
-            let file = match op.generation {
-                ApiGeneration::Current => "operations.rs",
-                ApiGeneration::Legacy => "v1.rs",
-            };
             for param in &op.params {
                 if let Some(pattern) = &param.constraints.pattern {
-                    for file in [file, "mock.rs"] {
-                        let key = (file, pattern.clone());
-                        patterns.entry(key).or_default().push(gate.clone());
-                    }
+                    patterns
+                        .entry(pattern.clone())
+                        .or_default()
+                        .push(gate.clone());
                 }
             }
         }
@@ -88,12 +84,14 @@ impl ItemGates {
             "models.rs" | "decode.rs" | "encode.rs" => &self.models,
             "operations.rs" | "v1.rs" => &self.builders,
             "mock.rs" => &self.mock_tables,
+            "patterns.rs" => &BTreeMap::new(),
             _ => return,
         };
         for item in &mut file.items {
             let gate = match &mut *item {
-                syn::Item::Static(s) if is_pattern(&s.ty) => pattern_source(&s.expr)
-                    .and_then(|source| self.patterns.get(&(static_file(name), source))),
+                syn::Item::Static(s) if is_pattern(&s.ty) => {
+                    pattern_source(&s.expr).and_then(|source| self.patterns.get(&source))
+                }
                 syn::Item::Impl(block) => {
                     let gate = self_name(&block.self_ty).and_then(|n| names.get(&n));
                     if gate.is_none() {
@@ -118,15 +116,6 @@ impl ItemGates {
                 }
             }
         }
-    }
-}
-
-/// The file name as the pattern table keys it.
-fn static_file(name: &str) -> &'static str {
-    match name {
-        "v1.rs" => "v1.rs",
-        "mock.rs" => "mock.rs",
-        _ => "operations.rs",
     }
 }
 

@@ -1,10 +1,9 @@
 //! The generated `mock.rs` (behind the crate's `mock` feature): a `MockServer` with one method
 //! per operation that returns the runtime's typed `Expectation`, and for each operation the
-//! table the runtime checks requests against (parameters with their checks, documented error
-//! codes, success status, body decoder, page size).
+//! table the runtime checks requests against: the operation's descriptor (whose parameters carry
+//! their checks), documented error codes, success status, body decoder, page size.
 
 use super::ident;
-use super::params::{checks_for, item_count_checks, PatternTable};
 use super::types::{distinct_received, rust_type, setter_type, Body};
 use crate::model::{
     ApiGeneration, ApiModel, BodyEncoding, Operation, ParamLocation, Parameter, Primitive, TypeRef,
@@ -24,18 +23,12 @@ pub struct MockModule<'m> {
 /// in parts of their own so that they are formatted on all cores.
 pub struct MockTables<'m> {
     pub operations: &'m [&'m Operation],
-    /// The patterns of all operations, as [`MockModule`] declares them.
-    pub patterns: &'m PatternTable,
 }
 
 impl ToTokens for MockTables<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         for op in self.operations {
-            MockTable {
-                op,
-                patterns: self.patterns,
-            }
-            .to_tokens(tokens);
+            MockTable { op }.to_tokens(tokens);
         }
     }
 }
@@ -45,7 +38,6 @@ impl ToTokens for MockModule<'_> {
         let model = self.model;
         let (client_doc, credentials) = mock_credentials(model);
         let operations: Vec<&Operation> = model.operations.iter().collect();
-        let patterns = PatternTable::for_operations(operations.iter().copied());
         let error_body = model
             .error_body
             .as_ref()
@@ -74,14 +66,9 @@ impl ToTokens for MockModule<'_> {
 
             pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 
-            // With a feature per tag, every table that uses one may be compiled out.
+            // With a feature per tag, every table may be compiled out.
             #[allow(unused_imports)]
-            use ::atlas_snapshots_runtime::{
-                __private::{Check, Pattern},
-                mock::{MockOperation, MockParam, ParamIn, ValueKind},
-            };
-
-            #patterns
+            use ::atlas_snapshots_runtime::mock::MockOperation;
 
             /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
             /// [`Client`](crate::Client) at it with [`MockServer::client`] or
@@ -228,12 +215,11 @@ impl ToTokens for MockMethod<'_> {
     }
 }
 
-struct MockTable<'m, 'p> {
+struct MockTable<'m> {
     op: &'m Operation,
-    patterns: &'p PatternTable,
 }
 
-impl ToTokens for MockTable<'_, '_> {
+impl ToTokens for MockTable<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let op = self.op;
         let name = table_name(op);
@@ -242,11 +228,6 @@ impl ToTokens for MockTable<'_, '_> {
             ApiGeneration::Legacy => quote!(v1),
         };
         let builder = ident(&op.builder_name.0);
-        let params = op
-            .params
-            .iter()
-            .filter(|p| matches!(p.location, ParamLocation::Path | ParamLocation::Query))
-            .map(|param| self.param(param));
         let errors = op
             .errors
             .iter()
@@ -292,46 +273,12 @@ impl ToTokens for MockTable<'_, '_> {
             #allow_deprecated
             static #name: MockOperation = MockOperation {
                 info: &crate::#module::#builder::OPERATION,
-                params: &[#(#params),*],
                 errors: &[#(#errors),*],
                 status: #status,
                 body: #body,
                 page_size: #page_size,
             };
         });
-    }
-}
-
-impl MockTable<'_, '_> {
-    fn param(&self, param: &Parameter) -> TokenStream {
-        let name = &param.name;
-        let location = match param.location {
-            ParamLocation::Path => quote!(Path),
-            _ => quote!(Query),
-        };
-        let (item, repeated) = match &param.ty {
-            TypeRef::Array(item) => (&**item, true),
-            other => (other, false),
-        };
-        let kind = match item {
-            TypeRef::Primitive(Primitive::I32 | Primitive::I64) => quote!(Integer),
-            TypeRef::Primitive(Primitive::F32 | Primitive::F64) => quote!(Number),
-            TypeRef::Primitive(Primitive::Bool) => quote!(Boolean),
-            _ => quote!(Text),
-        };
-        let mut checks = checks_for(param, self.patterns);
-        checks.extend(item_count_checks(param));
-        let required = param.required;
-        quote! {
-            MockParam {
-                name: #name,
-                location: ParamIn::#location,
-                required: #required,
-                kind: ValueKind::#kind,
-                repeated: #repeated,
-                checks: &[#(#checks),*],
-            }
-        }
     }
 }
 

@@ -263,7 +263,7 @@ paths:
         // A list's builder and one whose answer is streamed define every name there is.
         let mut names = BTreeSet::new();
         for op in &model.operations {
-            let patterns = params::PatternTable::for_operations([op]);
+            let patterns = params::PatternTable::for_operations("crate::patterns", [op]);
             let builder = builder::RequestBuilder {
                 model: &model,
                 op,

@@ -1,19 +1,21 @@
-//! Parameter checks: the schema constraints (pattern, length, range, item count) that the
-//! client enforces before sending, and the table of compiled-once patterns they refer to.
+//! Parameter descriptions: where each parameter goes, what its values are, and the schema
+//! constraints (pattern, length, range, item count) every value must pass before it is sent;
+//! and the table of compiled-once patterns they refer to, one per crate.
 
 use super::ident;
-use crate::model::{Constraints, Note, Operation, Parameter};
+use crate::model::{Constraints, Note, Operation, ParamLocation, Parameter, Primitive, TypeRef};
 use crate::names::{self, NameScope};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The `static` patterns of one generated file, one per distinct regular expression, named by
-/// the role of the parameters that use it (`GROUP_ID_PATTERN` for `groupId` alone, `ID_PATTERN`
-/// for `groupId` and `snapshotId`) or, when their names share no last word, by its content
-/// (`HEX24_PATTERN`).
-#[derive(Default)]
+/// The `static` patterns of one crate, one per distinct regular expression, in a module of
+/// their own that every check refers to: named by the role of the parameters that use it
+/// (`GROUP_ID_PATTERN` for `groupId` alone, `ID_PATTERN` for `groupId` and `snapshotId`) or,
+/// when their names share no last word, by its content (`HEX24_PATTERN`).
 pub struct PatternTable {
+    /// The path of the module that declares the patterns (`crate::patterns`).
+    module: &'static str,
     /// Pattern source → name of its static and the wire names of the parameters that use it.
     by_source: BTreeMap<String, (String, BTreeSet<String>)>,
     /// Patterns the `regex` crate cannot compile: their checks are left out, with a note.
@@ -21,34 +23,55 @@ pub struct PatternTable {
 }
 
 impl PatternTable {
-    /// Collects the patterns of every parameter of the given operations.
-    pub fn for_operations<'m>(operations: impl IntoIterator<Item = &'m Operation>) -> Self {
-        let mut table = PatternTable::default();
+    /// Collects the patterns of every parameter of the given operations, declared in `module`.
+    pub fn for_operations<'m>(
+        module: &'static str,
+        operations: impl IntoIterator<Item = &'m Operation>,
+    ) -> Self {
+        Self::for_params(
+            module,
+            operations.into_iter().flat_map(|op| {
+                op.params
+                    .iter()
+                    .map(|param| (format!("{}/parameters/{}", op.pointer, param.name), param))
+            }),
+        )
+    }
+
+    /// Collects the patterns of the given parameters (or fields taken as parameters), each with
+    /// the JSON pointer a note about it names, declared in `module`.
+    pub fn for_params<'m>(
+        module: &'static str,
+        params: impl IntoIterator<Item = (String, &'m Parameter)>,
+    ) -> Self {
+        let mut table = PatternTable {
+            module,
+            by_source: BTreeMap::new(),
+            skipped: Vec::new(),
+        };
         let mut users: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         let mut refused = BTreeSet::new();
-        for op in operations {
-            for param in &op.params {
-                let Some(pattern) = &param.constraints.pattern else {
-                    continue;
-                };
-                if refused.contains(pattern.as_str()) {
-                    continue;
-                }
-                if !users.contains_key(pattern.as_str()) {
-                    if let Err(e) = regex::Regex::new(pattern) {
-                        table.skipped.push(Note {
-                            pointer: format!("{}/parameters/{}", op.pointer, param.name),
-                            message: format!("pattern `{pattern}` is not supported by the `regex` crate and is not checked: {e}"),
-                        });
-                        refused.insert(pattern.as_str());
-                        continue;
-                    }
-                }
-                users
-                    .entry(pattern.as_str())
-                    .or_default()
-                    .insert(param.name.clone());
+        for (pointer, param) in params {
+            let Some(pattern) = &param.constraints.pattern else {
+                continue;
+            };
+            if refused.contains(pattern.as_str()) {
+                continue;
             }
+            if !users.contains_key(pattern.as_str()) {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    table.skipped.push(Note {
+                        pointer,
+                        message: format!("pattern `{pattern}` is not supported by the `regex` crate and is not checked: {e}"),
+                    });
+                    refused.insert(pattern.as_str());
+                    continue;
+                }
+            }
+            users
+                .entry(pattern.as_str())
+                .or_default()
+                .insert(param.name.clone());
         }
         // Names are claimed in the order of the pattern sources, so they do not depend on the
         // order operations were visited in.
@@ -59,6 +82,11 @@ impl PatternTable {
             table.by_source.insert(pattern.to_owned(), (given, params));
         }
         table
+    }
+
+    /// Whether no parameter has a pattern the table holds.
+    pub fn is_empty(&self) -> bool {
+        self.by_source.is_empty()
     }
 
     fn name_of(&self, pattern: &str) -> Option<&str> {
@@ -150,7 +178,7 @@ impl ToTokens for PatternTable {
             let doc = format!(" The pattern of {users}: `{source}`.");
             tokens.extend(quote! {
                 #[doc = #doc]
-                static #name: Pattern = Pattern::new(#source);
+                pub(crate) static #name: Pattern = Pattern::new(#source);
             });
         }
     }
@@ -162,7 +190,8 @@ pub fn checks_for(param: &Parameter, patterns: &PatternTable) -> Vec<TokenStream
     let mut checks = Vec::new();
     if let Some(name) = c.pattern.as_deref().and_then(|p| patterns.name_of(p)) {
         let name = ident(name);
-        checks.push(quote!(Check::Pattern(&#name)));
+        let module: syn::Path = syn::parse_str(patterns.module).expect("a module path");
+        checks.push(quote!(Check::Pattern(&#module::#name)));
     }
     if let Some(n) = c.min_length {
         checks.push(quote!(Check::MinLength(#n)));
@@ -193,6 +222,50 @@ fn range_checks(c: &Constraints) -> Vec<TokenStream> {
         });
     }
     checks
+}
+
+/// The runtime's `ParamInfo` of a parameter: where it goes, how its text reads, and its checks
+/// on each value and on the number of items.
+pub fn param_info(param: &Parameter, patterns: &PatternTable) -> TokenStream {
+    let name = &param.name;
+    let location = location(param.location);
+    let (item, repeated) = match &param.ty {
+        TypeRef::Array(item) => (&**item, true),
+        other => (other, false),
+    };
+    let kind = value_kind(item);
+    let mut checks = checks_for(param, patterns);
+    checks.extend(item_count_checks(param));
+    let required = param.required;
+    quote! {
+        ParamInfo {
+            name: #name,
+            location: #location,
+            required: #required,
+            kind: #kind,
+            repeated: #repeated,
+            checks: &[#(#checks),*],
+        }
+    }
+}
+
+/// The runtime's `ParamIn` of a location.
+pub fn location(location: ParamLocation) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote!(ParamIn::Path),
+        ParamLocation::Query => quote!(ParamIn::Query),
+        ParamLocation::Header => quote!(ParamIn::Header),
+    }
+}
+
+/// The runtime's `ValueKind` of one value of `ty`: how its text reads.
+pub fn value_kind(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64) => quote!(ValueKind::Integer),
+        TypeRef::Primitive(Primitive::F32 | Primitive::F64) => quote!(ValueKind::Number),
+        TypeRef::Primitive(Primitive::Bool) => quote!(ValueKind::Boolean),
+        _ => quote!(ValueKind::Text),
+    }
 }
 
 /// Checks on the number of items of an array parameter.

@@ -397,6 +397,8 @@ mod tests {
             }],
             requests: &[],
             auth,
+            params: &[],
+            deprecation: None,
         }))
     }
 

@@ -23,6 +23,8 @@ mod decode;
 mod encode;
 #[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
+mod patterns;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
@@ -30,9 +32,10 @@ pub mod mock;
 
 pub use ::atlas_snapshots_runtime::{
     http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
-    BaseClient, BuildError, CredentialKind, Credentials, CredentialsError, ErrorChain,
-    InvalidParameter, ListRequest, Page, PagingProblem, RequestOptions, ResponseValue,
-    RetryPolicy, TokenError, WaitError, WaitPolicy, Waiter,
+    BaseClient, BuildError, Check, CredentialKind, Credentials, CredentialsError,
+    Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest, MediaVersion,
+    OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern, RequestOptions,
+    ResponseValue, RetryPolicy, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
 };
 
 pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};

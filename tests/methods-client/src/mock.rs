@@ -11,13 +11,7 @@
 
 pub use ::atlas_snapshots_runtime::mock::{Expectation, Violation};
 #[allow(unused_imports)]
-use ::atlas_snapshots_runtime::{
-    __private::{Check, Pattern},
-    mock::{MockOperation, MockParam, ParamIn, ValueKind},
-};
-
-/// The pattern of `fileId`: `^[a-z0-9-]+$`.
-static FILE_ID_PATTERN: Pattern = Pattern::new("^[a-z0-9-]+$");
+use ::atlas_snapshots_runtime::mock::MockOperation;
 
 /// A local stand-in for the API's server, on a free port of 127.0.0.1. Point a
 /// [`Client`](crate::Client) at it with [`MockServer::client`] or
@@ -100,16 +94,6 @@ const API_ERRORS: &[(u16, &str)] = &[];
 /// What the mock checks of `fileOptions`.
 static FILE_OPTIONS: MockOperation = MockOperation {
     info: &crate::operations::FileOptions::OPERATION,
-    params: &[
-        MockParam {
-            name: "fileId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&FILE_ID_PATTERN)],
-        },
-    ],
     errors: &[],
     status: 200u16,
     body: None,
@@ -119,16 +103,6 @@ static FILE_OPTIONS: MockOperation = MockOperation {
 /// What the mock checks of `getFile`.
 static GET_FILE: MockOperation = MockOperation {
     info: &crate::operations::GetFile::OPERATION,
-    params: &[
-        MockParam {
-            name: "fileId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&FILE_ID_PATTERN)],
-        },
-    ],
     errors: &[],
     status: 200u16,
     body: None,
@@ -138,24 +112,6 @@ static GET_FILE: MockOperation = MockOperation {
 /// What the mock checks of `headFile`.
 static HEAD_FILE: MockOperation = MockOperation {
     info: &crate::operations::HeadFile::OPERATION,
-    params: &[
-        MockParam {
-            name: "fileId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&FILE_ID_PATTERN)],
-        },
-        MockParam {
-            name: "revision",
-            location: ParamIn::Query,
-            required: false,
-            kind: ValueKind::Integer,
-            repeated: false,
-            checks: &[Check::Minimum(1f64)],
-        },
-    ],
     errors: &[],
     status: 200u16,
     body: None,
@@ -165,16 +121,6 @@ static HEAD_FILE: MockOperation = MockOperation {
 /// What the mock checks of `traceFile`.
 static TRACE_FILE: MockOperation = MockOperation {
     info: &crate::operations::TraceFile::OPERATION,
-    params: &[
-        MockParam {
-            name: "fileId",
-            location: ParamIn::Path,
-            required: true,
-            kind: ValueKind::Text,
-            repeated: false,
-            checks: &[Check::Pattern(&FILE_ID_PATTERN)],
-        },
-    ],
     errors: &[],
     status: 200u16,
     body: None,

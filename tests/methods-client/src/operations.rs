@@ -5,8 +5,8 @@
 
 #[allow(unused_imports)]
 use ::atlas_snapshots_runtime::{
-    __private::{Check, HttpMethod, MediaVersion, OperationInfo, Pattern, Request},
-    AuthKind, AuthScheme, RequestOptions,
+    __private::Request, AuthKind, AuthScheme, Check, Deprecation, HttpMethod,
+    MediaVersion, OperationInfo, ParamIn, ParamInfo, RequestOptions, ValueKind,
 };
 
 impl crate::Client {
@@ -74,7 +74,10 @@ pub struct FileOptions<'a> {
 }
 
 impl<'a> FileOptions<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "fileOptions",
         method: HttpMethod::Options,
         path: "/files/{fileId}",
@@ -86,6 +89,17 @@ impl<'a> FileOptions<'a> {
         ],
         requests: &[],
         auth: &[],
+        params: &[
+            ParamInfo {
+                name: "fileId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(client: &'a crate::Client, file_id: String) -> Self {
@@ -117,7 +131,7 @@ impl<'a> FileOptions<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        request.path_param("fileId", &self.file_id);
         request
     }
 }
@@ -136,7 +150,10 @@ pub struct GetFile<'a> {
 }
 
 impl<'a> GetFile<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "getFile",
         method: HttpMethod::Get,
         path: "/files/{fileId}",
@@ -148,6 +165,17 @@ impl<'a> GetFile<'a> {
         ],
         requests: &[],
         auth: &[],
+        params: &[
+            ParamInfo {
+                name: "fileId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(client: &'a crate::Client, file_id: String) -> Self {
@@ -179,7 +207,7 @@ impl<'a> GetFile<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        request.path_param("fileId", &self.file_id);
         request
     }
 }
@@ -200,7 +228,10 @@ pub struct HeadFile<'a> {
 }
 
 impl<'a> HeadFile<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "headFile",
         method: HttpMethod::Head,
         path: "/files/{fileId}",
@@ -212,6 +243,33 @@ impl<'a> HeadFile<'a> {
         ],
         requests: &[],
         auth: &[],
+        params: &[
+            ParamInfo {
+                name: "fileId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
+            },
+            ParamInfo {
+                name: "revision",
+                location: ParamIn::Query,
+                required: false,
+                kind: ValueKind::Integer,
+                repeated: false,
+                checks: &[Check::Minimum(1f64)],
+            },
+            ParamInfo {
+                name: "If-None-Match",
+                location: ParamIn::Header,
+                required: false,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(client: &'a crate::Client, file_id: String) -> Self {
@@ -254,12 +312,12 @@ impl<'a> HeadFile<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        request.path_param("fileId", &self.file_id);
         if let Some(value) = &self.revision {
-            request.query_param("revision", value, &[Check::Minimum(1f64)]);
+            request.query_param("revision", value);
         }
         if let Some(value) = &self.if_none_match {
-            request.header_param("If-None-Match", value, &[]);
+            request.header_param("If-None-Match", value);
         }
         request
     }
@@ -279,7 +337,10 @@ pub struct TraceFile<'a> {
 }
 
 impl<'a> TraceFile<'a> {
-    pub(crate) const OPERATION: OperationInfo = OperationInfo {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
         id: "traceFile",
         method: HttpMethod::Trace,
         path: "/files/{fileId}",
@@ -291,6 +352,17 @@ impl<'a> TraceFile<'a> {
         ],
         requests: &[],
         auth: &[],
+        params: &[
+            ParamInfo {
+                name: "fileId",
+                location: ParamIn::Path,
+                required: true,
+                kind: ValueKind::Text,
+                repeated: false,
+                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
+            },
+        ],
+        deprecation: None,
     };
 
     pub(crate) fn new(client: &'a crate::Client, file_id: String) -> Self {
@@ -342,10 +414,7 @@ impl<'a> TraceFile<'a> {
     fn runtime_request(&self) -> Request<'a> {
         let mut request = Request::new(self.client, &Self::OPERATION);
         request.options(&self.request_options);
-        request.path_param("fileId", &self.file_id, &[Check::Pattern(&FILE_ID_PATTERN)]);
+        request.path_param("fileId", &self.file_id);
         request
     }
 }
-
-/// The pattern of `fileId`: `^[a-z0-9-]+$`.
-static FILE_ID_PATTERN: Pattern = Pattern::new("^[a-z0-9-]+$");

@@ -2,9 +2,10 @@
 //! back, the value parser that rejects what the spec does not allow (pattern, length, range,
 //! enum values) before anything is sent, and the help text.
 
+use crate::emit::params::{self, PatternTable};
 use crate::model::{ApiModel, Operation, ParamRole, Parameter, Primitive, TypeKind, TypeRef};
 use heck::ToKebabCase;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Flags every operation command may have besides its parameters (hand-written in the crate's
@@ -192,49 +193,62 @@ impl Flag<'_> {
         }
     }
 
-    /// The value parser of one value.
+    /// Whether the flag's values go through the client's checker: text and numbers, which
+    /// are what the spec's constraints apply to.
+    pub fn is_checked(&self) -> bool {
+        matches!(self.value, Value::Text | Value::Int(_) | Value::Float(_))
+    }
+
+    /// The const that describes a body field's value for its parser (`SNAPSHOT_ID_CHECKS`); a
+    /// parameter's are in the operation's descriptor instead.
+    pub fn checks_const(&self) -> Option<proc_macro2::Ident> {
+        (self.in_body && self.is_checked()).then(|| {
+            let name = format!(
+                "{}_CHECKS",
+                self.name.replace('-', "_").to_ascii_uppercase()
+            );
+            crate::emit::ident(&name)
+        })
+    }
+
+    /// `const SNAPSHOT_ID_CHECKS: args::ValueChecks = …;` of a body field's flag: its name, how
+    /// its text reads, and the checks of its schema, whose patterns `patterns` declares.
+    pub fn checks_item(&self, patterns: &PatternTable) -> Option<TokenStream> {
+        let name = self.checks_const()?;
+        let wire = &self.param.name;
+        let kind = params::value_kind(self.item());
+        let checks = params::checks_for(self.param, patterns);
+        let doc = format!(" The body field `{wire}`: how its flag's text reads and is checked.");
+        Some(quote! {
+            #[doc = #doc]
+            const #name: args::ValueChecks = args::ValueChecks {
+                name: #wire,
+                kind: #kind,
+                checks: &[#(#checks),*],
+            };
+        })
+    }
+
+    /// Whether a body field's flag has checks of its own (a parameter's are the descriptor's).
+    pub fn has_checks(&self, patterns: &PatternTable) -> bool {
+        self.checks_const().is_some() && !params::checks_for(self.param, patterns).is_empty()
+    }
+
+    /// The value parser of one value. Text and numbers are read and checked by the client's
+    /// checker: a parameter with the checks of the operation's descriptor (`OPERATION`), a body
+    /// field with those of its schema (see [`Flag::checks_item`]).
     pub fn parser(&self, client: &proc_macro2::Ident) -> TokenStream {
-        let c = &self.param.constraints;
         match &self.value {
-            Value::Text => {
-                let mut parser = quote!(args::Text::new());
-                if let Some(pattern) = &c.pattern {
-                    parser.extend(quote!(.pattern(#pattern)));
-                }
-                if let Some(min) = c.min_length {
-                    let min = Literal::usize_unsuffixed(min);
-                    parser.extend(quote!(.min_length(#min)));
-                }
-                if let Some(max) = c.max_length {
-                    let max = Literal::usize_unsuffixed(max);
-                    parser.extend(quote!(.max_length(#max)));
-                }
-                parser
-            }
-            Value::Int(_) => {
+            Value::Text | Value::Int(_) | Value::Float(_) => {
                 let ty = self.item_type(client);
-                let bound = |value: Option<f64>, exclusive: bool, step: f64| {
-                    value.map(|v| {
-                        let v = if exclusive { v + step } else { v };
-                        let v = if step > 0.0 { v.ceil() } else { v.floor() };
-                        // Ranges of clap's integer parsers are i64.
-                        Literal::i64_unsuffixed(v as i64)
-                    })
-                };
-                let low = bound(c.minimum, c.exclusive_minimum, 1.0);
-                let high = bound(c.maximum, c.exclusive_maximum, -1.0);
-                match (low, high) {
-                    (None, None) => quote!(::clap::value_parser!(#ty)),
-                    (Some(low), None) => quote!(::clap::value_parser!(#ty).range(#low..)),
-                    (None, Some(high)) => quote!(::clap::value_parser!(#ty).range(..=#high)),
-                    (Some(low), Some(high)) => {
-                        quote!(::clap::value_parser!(#ty).range(#low..=#high))
+                match self.checks_const() {
+                    Some(checks) => quote!(args::checked_by::<#ty>(&#checks)),
+                    None => {
+                        let wire = &self.param.name;
+                        let location = params::location(self.param.location);
+                        quote!(args::checked::<#ty>(OPERATION, #location, #wire))
                     }
                 }
-            }
-            Value::Float(_) => {
-                let ty = self.item_type(client);
-                quote!(::clap::value_parser!(#ty))
             }
             Value::Bool => quote!(::clap::value_parser!(bool)),
             Value::Enum(_, values) => {
@@ -254,6 +268,14 @@ impl Flag<'_> {
                 let ty = self.item_type(client);
                 quote!(args::json::<#ty>())
             }
+        }
+    }
+
+    /// The type of one value, as the spec has it.
+    fn item(&self) -> &TypeRef {
+        match &self.param.ty {
+            TypeRef::Array(item) => item,
+            other => other,
         }
     }
 

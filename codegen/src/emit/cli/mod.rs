@@ -11,6 +11,7 @@ mod command;
 mod flags;
 mod run;
 
+use super::params::PatternTable;
 use crate::error::CodegenError;
 use crate::model::{ApiModel, Operation};
 use crate::write::OutputFile;
@@ -233,6 +234,22 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)
     });
     let count = operations.len();
     let list = operation_list(&groups);
+    let commands = operations.iter().map(|cli| {
+        let id = &cli.op.id.0;
+        let command = format!("{} {}", cli.group, cli.name);
+        quote!(#id => Some(#command),)
+    });
+    // Parameters are checked against the client's descriptors; the body fields the command line
+    // takes as flags have their own checks, whose patterns are declared here once.
+    let patterns = PatternTable::for_params(
+        "crate::generated::patterns",
+        operations.iter().flat_map(|cli| {
+            cli.body_flags.iter().map(|flag| {
+                let pointer = format!("{}/requestBody/{}", cli.op.pointer, flag.param.name);
+                (pointer, flag.param)
+            })
+        }),
+    );
     let root = quote! {
         //! The subcommands of the command-line client, generated from the spec: one group per tag,
         //! one command per operation with a flag per parameter, and the code that runs it through
@@ -242,10 +259,19 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)
         use crate::context::Context;
         use crate::failure::Failure;
 
+        mod patterns;
         #(mod #modules;)*
 
         /// How many operations the command line offers.
         pub const OPERATIONS: usize = #count;
+
+        /// The command of an operation, `group command`, by its `operationId`.
+        pub fn command_of(operation_id: &str) -> Option<&'static str> {
+            match operation_id {
+                #(#commands)*
+                _ => None,
+            }
+        }
 
         /// Every operation by group, with its summary, for the root command's `--help`.
         pub const OPERATION_LIST: &str = #list;
@@ -269,15 +295,31 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)
         }
     };
     let mut files = vec![("mod".to_owned(), root)];
+    let import = (!patterns.is_empty()).then(|| quote!(use ::#client::Pattern;));
+    files.push((
+        "patterns".to_owned(),
+        quote! {
+            //! The regular expressions of the request body fields the commands take as flags,
+            //! each compiled on first use. Parameters are checked against the client's own.
+
+            #import
+
+            #patterns
+        },
+    ));
     for group in &groups {
-        files.push((group.module().1, group_file(group, &client)));
+        files.push((group.module().1, group_file(group, &client, &patterns)));
     }
     files
 }
 
 /// The file of one group: its command, the dispatch to its operations, and one module per
 /// operation.
-fn group_file(group: &Group<'_>, client: &proc_macro2::Ident) -> TokenStream {
+fn group_file(
+    group: &Group<'_>,
+    client: &proc_macro2::Ident,
+    patterns: &PatternTable,
+) -> TokenStream {
     let doc = format!(
         " The `{}` group of the command line: the operations tagged {}.",
         group.name, group.tag
@@ -299,8 +341,25 @@ fn group_file(group: &Group<'_>, client: &proc_macro2::Ident) -> TokenStream {
                 .map_or(String::new(), super::docs::one_line)
         );
         let command = command::operation_fn(op, client);
+        let body_checks = op.body_flags.iter().filter_map(|f| f.checks_item(patterns));
         let run = run::run_fn(op, client);
-        let call = run::call_const(op);
+        let builder = super::ident(&op.op.builder_name.0);
+        let generation = match op.op.generation {
+            crate::model::ApiGeneration::Current => quote!(operations),
+            crate::model::ApiGeneration::Legacy => quote!(v1),
+        };
+        // The runtime names the flags' parsers write bare, in order.
+        let mut imports = vec![format_ident!("OperationInfo")];
+        if op.flags.iter().any(|f| f.is_checked()) {
+            imports.push(format_ident!("ParamIn"));
+        }
+        if op.body_flags.iter().any(|f| f.is_checked()) {
+            imports.push(format_ident!("ValueKind"));
+        }
+        if op.body_flags.iter().any(|f| f.has_checks(patterns)) {
+            imports.push(format_ident!("Check"));
+        }
+        imports.sort();
         // `--all` walks the pages through the client's `ListRequest` trait.
         let list_request = op
             .op
@@ -311,11 +370,16 @@ fn group_file(group: &Group<'_>, client: &proc_macro2::Ident) -> TokenStream {
             #[doc = #doc]
             mod #module {
                 use crate::args;
-                use crate::context::{Call, Context};
+                use crate::context::Context;
                 use crate::failure::Failure;
+                use ::#client::{#(#imports),*};
                 #list_request
 
-                #call
+                /// The client's descriptor of the operation: the flags of its parameters are
+                /// read and checked as the client checks them.
+                const OPERATION: &OperationInfo = &::#client::#generation::#builder::OPERATION;
+
+                #(#body_checks)*
                 #command
                 #run
             }

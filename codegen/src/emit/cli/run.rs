@@ -9,44 +9,6 @@ use heck::ToKebabCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// The operation's `CALL`: what the warnings before sending need to know of it.
-pub(super) fn call_const(cli: &CliOperation<'_>) -> TokenStream {
-    let op = cli.op;
-    let id = &op.id.0;
-    let media = |version: Option<&str>, media_type: &str| {
-        let version = match version {
-            Some(v) => quote!(Some(#v)),
-            None => quote!(None),
-        };
-        quote!((#version, #media_type))
-    };
-    let accept = op
-        .responses
-        .iter()
-        .filter(|r| !r.media_type.is_empty())
-        .map(|r| media(r.version.as_ref().map(|v| v.0.as_str()), &r.media_type));
-    let deprecation = match &op.deprecation {
-        Some(d) => {
-            let mut text = format!("`{}` is deprecated", cli.name);
-            if let Some(sunset) = &d.sunset {
-                text.push_str(&format!(" and Atlas retires it on {sunset}"));
-            }
-            if let Some(replacement) = &cli.replacement {
-                text.push_str(&format!("; use `{replacement}` instead"));
-            }
-            quote!(Some(#text))
-        }
-        None => quote!(None),
-    };
-    quote! {
-        const CALL: Call = Call {
-            operation: #id,
-            accept: &[#(#accept),*],
-            deprecation: #deprecation,
-        };
-    }
-}
-
 /// The local variable of a flag's value: the parameter's Rust name, raw where a keyword.
 fn local(flag: &Flag<'_>) -> Ident {
     crate::emit::ident(&flag.param.ident.0)
@@ -203,7 +165,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         quote! {
             if let Some(waiter) = args::optional::<String>(matches, "wait") {
                 let id = args::ResourceId::resource_id(&answer.body().#id)
-                    .ok_or_else(|| Failure::no_id(CALL.operation))?;
+                    .ok_or_else(|| Failure::no_id(OPERATION.id))?;
                 let answer = match waiter.as_str() {
                     #(#arms)*
                     other => return Err(Failure::unknown_waiter(other)),
@@ -237,7 +199,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             context: &Context,
             matches: &::clap::ArgMatches,
         ) -> Result<(), Failure> {
-            context.start(&CALL);
+            context.start(OPERATION);
             #(#reads)*
             #body
             #wait
