@@ -659,6 +659,8 @@ impl crate::Client {
     /// or `cancelled` is `true`, or `expired` is `true`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     pub fn wait_until_restore_job_finished(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -698,6 +700,7 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_backup_restore_job(
@@ -719,6 +722,8 @@ impl crate::Client {
     /// `"failed"`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     pub fn wait_until_sharded_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -754,6 +759,7 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_backup_sharded_cluster(
@@ -774,6 +780,8 @@ impl crate::Client {
     /// `"failed"`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     pub fn wait_until_cluster_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -809,6 +817,7 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_cluster_backup_snapshot(
@@ -830,6 +839,8 @@ impl crate::Client {
     /// `"FAILED"`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     pub fn wait_until_flex_snapshot_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -865,6 +876,7 @@ impl crate::Client {
         let snapshot_id = snapshot_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_flex_backup_snapshot(
@@ -885,6 +897,8 @@ impl crate::Client {
     /// `"FAILED"`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     pub fn wait_until_flex_restore_job_completed(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -920,6 +934,7 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_flex_restore_job(
@@ -941,6 +956,8 @@ impl crate::Client {
     /// or `cancelled` is `true`, or `expired` is `true`. Gives up with
     /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
     /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
     #[deprecated(
         note = "Sunset on 2026-01-22; use [`Client::get_flex_restore_job`](crate::Client::get_flex_restore_job) instead."
     )]
@@ -984,6 +1001,7 @@ impl crate::Client {
         let restore_job_id = restore_job_id.into();
         ::atlas_snapshots_runtime::Waiter::new(
             &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
             Box::new(move || {
                 let request = self
                     .get_serverless_restore_job(

@@ -19,6 +19,7 @@ use crate::layer::{self, AttemptService, BoxError, Call, CallResponse, CallServi
 use crate::limits::Limits;
 use crate::redirect;
 use crate::retry::RetryPolicy;
+use crate::time::{AsyncSleep, Clock, TimeSource};
 use tower::util::BoxCloneSyncService;
 use tower::{Layer, Service};
 
@@ -139,6 +140,11 @@ impl BaseClient {
         &self.inner.transport.retry
     }
 
+    /// The sleep and time source the client's retries and waiters run on.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.transport.clock
+    }
+
     /// The call layers around the client's transport, ready for one call.
     pub(crate) fn call_service(&self) -> CallService {
         self.inner.call.clone()
@@ -201,6 +207,7 @@ pub struct ClientBuilder<C = BaseClient> {
     limits: Limits,
     attempt_layers: Vec<Wrap<AttemptService>>,
     call_layers: Vec<Wrap<CallService>>,
+    clock: Clock,
     client: PhantomData<fn() -> C>,
 }
 
@@ -217,6 +224,7 @@ impl<C> Default for ClientBuilder<C> {
             limits: Limits::default(),
             attempt_layers: Vec::new(),
             call_layers: Vec::new(),
+            clock: Clock::default(),
             client: PhantomData,
         }
     }
@@ -275,6 +283,27 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
+    }
+
+    /// How the client sleeps between retries and between a waiter's polls (default: Tokio's
+    /// timer, [`TokioSleep`](crate::TokioSleep)).
+    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.clock = self.clock.with_sleep(Arc::new(sleep));
+        self
+    }
+
+    /// Where the client reads the time, to hold a waiter to its deadline and to read a
+    /// `Retry-After` date (default: the system clock, [`SystemClock`](crate::SystemClock)).
+    pub fn time_source(mut self, time: impl TimeSource + 'static) -> Self {
+        self.clock = self.clock.with_time(Arc::new(time));
+        self
+    }
+
+    /// Sleeps and reads the time with `clock`, which is both: a [`TestClock`](crate::TestClock)
+    /// runs retries and waits in virtual time, so a test of code that waits 30 minutes takes
+    /// microseconds and can assert each pause.
+    pub fn clock(self, clock: impl AsyncSleep + TimeSource + Clone + 'static) -> Self {
+        self.sleep_impl(clock.clone()).time_source(clock)
     }
 
     /// The largest response body the client reads, in bytes (default 16 MiB); a larger one
@@ -436,6 +465,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             redactions,
             retry: self.retry,
             limits: self.limits,
+            clock: self.clock,
         });
         let exchange = BoxCloneSyncService::new(Exchange(Arc::clone(&transport)));
         Ok(BaseClient {

@@ -9,13 +9,14 @@ use crate::limits::Limits;
 use crate::redirect::Refused;
 use crate::retry::{Decision, Outcome, RetryPolicy};
 use crate::telemetry::{self, CallAttributes, Ending};
+use crate::time::Clock;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use reqwest::StatusCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// What a client sends with, its call layers aside.
@@ -31,6 +32,8 @@ pub(crate) struct Transport {
     pub redactions: Redactions,
     pub retry: RetryPolicy,
     pub limits: Limits,
+    /// Where retries read the time and how they wait.
+    pub clock: Clock,
 }
 
 /// The service the user's call layers wrap.
@@ -141,7 +144,7 @@ impl Transport {
             };
             // A streamed body is gone once sent, so its request is never sent twice.
             let decision = match call.prepared.replayable() {
-                true => policy.decide(op.method, attempt, outcome, SystemTime::now()),
+                true => policy.decide(op.method, attempt, outcome, self.clock.now()),
                 false => Decision::Stop,
             };
             let wait = match decision {
@@ -163,7 +166,7 @@ impl Transport {
                 Decision::Stop => return answer.map_err(CallFailure::Transport),
             };
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
+            self.clock.sleep(wait).await;
             attempt += 1;
         }
     }

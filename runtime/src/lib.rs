@@ -5,18 +5,19 @@
 //! Users of a generated crate meet these types through it: the client and its builder,
 //! [`Credentials`], [`RetryPolicy`], [`ResponseValue`], [`Error`] and its parts, the page
 //! streams of list operations ([`ListRequest`]), and the [`Waiter`]s of long-running work with
-//! their [`WaitPolicy`] and [`WaitError`]. What the generated code needs but users never name
-//! sits in a hidden `__private` module, which may change in any release.
+//! their [`WaitPolicy`] and [`WaitError`]; retries and waits run on the client's [`Clock`], which
+//! a [`TestClock`] makes virtual. What the generated code needs but users never name sits in a
+//! hidden `__private` module, which may change in any release.
 //!
 //! A client with credentials follows redirects within the origin of a request only: one to
 //! another origin fails the request with [`Error::RedirectNotFollowed`], so that the
 //! credentials go nowhere else (see [`ClientBuilder`]).
 //!
 //! The modules depend on one another in one direction only (a test checks it):
-//! parameter checks, the Atlas dialect and the redirect rule → descriptors → credentials →
-//! authentication → errors → responses and prepared requests → the layer types → telemetry →
-//! answers → the exchange (attempts and retries) → client → requests → pages; waiters use only
-//! errors and responses.
+//! parameter checks, the Atlas dialect, the clock and the redirect rule → descriptors →
+//! credentials → authentication → errors → responses and prepared requests → the layer types →
+//! telemetry → answers → the exchange (attempts and retries) → client → requests → pages;
+//! waiters use only errors, responses and the clock.
 //!
 //! Users add their own tower layers around each call and each HTTP attempt (see [`layer`]);
 //! calls and attempts are `tracing` spans in OpenTelemetry's HTTP client conventions, and with
@@ -56,6 +57,7 @@ pub mod ser;
 pub mod shape;
 mod stream;
 mod telemetry;
+mod time;
 mod tls;
 mod upload;
 mod waiter;
@@ -78,6 +80,7 @@ pub use pages::{ListRequest, Page};
 pub use response::ResponseValue;
 pub use retry::RetryPolicy;
 pub use stream::{ByteStream, Progress, StreamError};
+pub use time::{AsyncSleep, Clock, Sleep, SystemClock, TestClock, TimeSource, TokioSleep};
 pub use upload::Upload;
 pub use waiter::{WaitError, WaitPolicy, Waiter};
 

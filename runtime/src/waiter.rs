@@ -6,10 +6,11 @@
 
 use crate::error::{ApiErrorBody, Error};
 use crate::response::ResponseValue;
+use crate::time::Clock;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How often and how long a waiter polls.
 ///
@@ -201,6 +202,8 @@ type Poll<'a, T, E> = Box<
 pub struct Waiter<'a, T, E: ApiErrorBody> {
     info: &'static WaiterInfo,
     policy: WaitPolicy,
+    /// The client's: the deadline is measured and the pauses are slept on it.
+    clock: Clock,
     poll: Poll<'a, T, E>,
 }
 
@@ -220,10 +223,11 @@ where
     E: ApiErrorBody,
 {
     #[doc(hidden)]
-    pub fn new(info: &'static WaiterInfo, poll: Poll<'a, T, E>) -> Self {
+    pub fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
         Waiter {
             info,
             policy: WaitPolicy::default(),
+            clock: clock.clone(),
             poll,
         }
     }
@@ -238,7 +242,7 @@ where
     /// deadline (an error).
     pub async fn wait(mut self) -> Result<ResponseValue<T>, WaitError<T, E>> {
         let info = self.info;
-        let started = Instant::now();
+        let started = self.clock.now();
         let mut polls = 0;
         loop {
             polls += 1;
@@ -254,7 +258,7 @@ where
             })?;
             let success = info.success.iter().find(|m| m.matches(&body));
             let failure = info.failure.iter().find(|m| m.matches(&body));
-            let waited = started.elapsed();
+            let waited = self.clock.since(started);
             let state = match (success, failure) {
                 (Some(m), _) => format!("success: {m}"),
                 (None, Some(m)) => format!("failure: {m}"),
@@ -295,7 +299,9 @@ where
                 });
             };
             // The last poll goes out at the deadline, not after it.
-            tokio::time::sleep(self.policy.wait_after(polls).min(left)).await;
+            self.clock
+                .sleep(self.policy.wait_after(polls).min(left))
+                .await;
         }
     }
 }

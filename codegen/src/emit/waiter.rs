@@ -112,7 +112,9 @@ impl ToTokens for WaiterMethod<'_> {
         }
         how.push_str(
             " Gives up with [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the \
-             policy's deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).",
+             policy's deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy). \
+             The pauses and the deadline run on the client's clock, which a test can make virtual \
+             ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).",
         );
         // The spec's description is sanitized; the paragraph of links is the generator's own.
         let described = doc_attrs([waiter.description.as_deref()]);
@@ -143,6 +145,7 @@ impl ToTokens for WaiterMethod<'_> {
                 #(#owned)*
                 ::atlas_snapshots_runtime::Waiter::new(
                     &WAITER,
+                    ::atlas_snapshots_runtime::BaseClient::clock(self),
                     Box::new(move || {
                         let request = self.#get(#(#clones),*);
                         Box::pin(request.send())

@@ -31,11 +31,12 @@ mod patterns;
 pub mod mock;
 
 pub use ::atlas_snapshots_runtime::{
-    http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
-    BaseClient, BuildError, Check, CredentialKind, Credentials, CredentialsError,
-    Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest, MediaVersion,
-    OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern, RequestOptions,
-    ResponseValue, RetryPolicy, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
+    http, layer, schemes, ApiErrorBody, ApiKeyLocation, AsyncSleep, AuthError, AuthKind,
+    AuthScheme, BaseClient, BuildError, Check, Clock, CredentialKind, Credentials,
+    CredentialsError, Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest,
+    MediaVersion, OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern,
+    RequestOptions, ResponseValue, RetryPolicy, TestClock, TimeSource, TokenError,
+    ValueKind, WaitError, WaitPolicy, Waiter,
 };
 
 pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};

@@ -633,11 +633,12 @@ mod patterns {
 }
 
 pub use ::atlas_snapshots_runtime::{
-    http, layer, schemes, ApiErrorBody, ApiKeyLocation, AuthError, AuthKind, AuthScheme,
-    BaseClient, BuildError, Check, CredentialKind, Credentials, CredentialsError,
-    Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest, MediaVersion,
-    OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern, RequestOptions,
-    ResponseValue, RetryPolicy, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
+    http, layer, schemes, ApiErrorBody, ApiKeyLocation, AsyncSleep, AuthError, AuthKind,
+    AuthScheme, BaseClient, BuildError, Check, Clock, CredentialKind, Credentials,
+    CredentialsError, Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest,
+    MediaVersion, OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern,
+    RequestOptions, ResponseValue, RetryPolicy, TestClock, TimeSource, TokenError,
+    ValueKind, WaitError, WaitPolicy, Waiter,
 };
 
 /// A client of the Secrets API. Operations are its methods; the settings it was built with are
