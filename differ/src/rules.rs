@@ -184,6 +184,16 @@ rules! {
         "A client moving between the compared pins (or from v1.0 to v2) uses another media-type version of the operation.";
     EndpointTagsChanged = "DF117" "endpoint-tags-changed" Existence Info Patch
         "The operation's tags changed (it moved to another tag): what `--tag` selects, and where a report groups it, changes.";
+    VersionSunsetAdded = "DF118" "version-sunset-added" Lifecycle Info Patch
+        "A resource version of an operation got a sunset date (`x-sunset` on its media type, where Atlas writes them).";
+    VersionSunsetRemoved = "DF119" "version-sunset-removed" Lifecycle Info Patch
+        "A resource version's sunset date was withdrawn.";
+    VersionSunsetMovedEarlier = "DF120" "version-sunset-moved-earlier" Lifecycle Warning Patch
+        "A resource version's sunset date moved earlier: less time to move to a newer version.";
+    VersionSunsetMovedLater = "DF121" "version-sunset-moved-later" Lifecycle Info Patch
+        "A resource version's sunset date moved later.";
+    SunsetDateUnparsable = "DF122" "sunset-date-unparsable" Lifecycle Warning Patch
+        "A sunset date (`x-sunset`, of an operation or of a version) that was set or changed is not a `YYYY-MM-DD` date: when the operation stops, and whether that moved earlier or later, cannot be told.";
 
     RequestOptionalParameterAdded = "DF201" "request-optional-parameter-added" Existence Info Minor
         "An optional parameter was added: a new builder setter.";

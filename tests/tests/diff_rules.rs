@@ -69,6 +69,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("property-access", &["DF344", "DF345", "DF443", "DF444"]),
     ("property-defaults", &["DF346", "DF445"]),
     ("tags", &["DF117"]),
+    // Sunsets where Atlas writes them (on media types), and sunsets that are not dates.
+    (
+        "sunsets",
+        &[
+            "DF103", "DF104", "DF118", "DF119", "DF120", "DF121", "DF122",
+        ],
+    ),
 ];
 
 fn run(case: &str) -> Diff {
@@ -231,4 +238,94 @@ fn property_defaults() {
 fn tags() {
     check("tags");
     assert_eq!(run("tags").operations.len(), 3, "`kept` kept its tag");
+}
+
+/// A media type's `x-sunset` is its version's sunset: added, withdrawn, moved earlier or later
+/// per version (the other version of `sunsetEarlier` keeps having none), on request bodies too;
+/// a sunset that is not a date is its own warning, never "moved later" as text would have it.
+/// An operation removed after every version's sunset passed is an expected removal.
+#[test]
+fn sunsets() {
+    check("sunsets");
+    let diff = run("sunsets");
+    let of = |id: &str| -> Vec<(&str, String)> {
+        let op = diff.operations.iter().find(|op| op.operation_id == id);
+        op.map(|op| {
+            op.changes
+                .iter()
+                .map(|c| (c.info().code, c.message.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    assert_eq!(
+        of("sunsetEarlier"),
+        [(
+            "version-sunset-moved-earlier",
+            "version 2023-01-01: sunset date moved from 2027-01-01 to 2026-09-01".to_owned()
+        )]
+    );
+    assert_eq!(of("sunsetKept"), []);
+    assert_eq!(
+        of("sunsetUnparsable")[0].0,
+        "sunset-date-unparsable",
+        "{:?}",
+        of("sunsetUnparsable")
+    );
+    assert!(of("operationSunsetUnparsable")[0]
+        .1
+        .contains("`end of 2027`"));
+    assert_eq!(
+        of("requestSunsetAdded"),
+        [(
+            "version-sunset-added",
+            "version 2023-01-01: sunset date 2026-12-01 announced".to_owned()
+        )]
+    );
+    assert_eq!(of("removedAfterVersionSunsets")[0].0, "endpoint-removed");
+    assert_eq!(
+        of("removedBeforeVersionSunset")[0].0,
+        "endpoint-removed-before-sunset"
+    );
+    // A sunset changes no generated signature.
+    let sunset_rules = diff
+        .changes()
+        .filter(|c| c.info().code.contains("sunset") && !c.info().code.contains("removed-"));
+    for change in sunset_rules {
+        assert_eq!(change.semver, differ::Semver::Patch, "{}", change.message);
+    }
+    // Through two pins, the sunset is the one of the version each pin selects.
+    let spec = diff_support::model("tests/fixtures/diff/rules/sunsets/old.yaml");
+    let pinned = Options {
+        from: Some("2023-01-01".into()),
+        to: Some("2024-05-30".into()),
+        ..options()
+    };
+    let moved = differ::diff_models(&spec, &spec, &pinned).unwrap();
+    let sunsets: Vec<(&str, &str, &str)> = moved
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.changes
+                .iter()
+                .filter(|c| c.info().category == differ::Category::Lifecycle)
+                .map(|c| (op.operation_id.as_str(), c.info().code, c.message.as_str()))
+        })
+        .collect();
+    assert!(
+        sunsets.contains(&(
+            "sunsetEarlier",
+            "version-sunset-removed",
+            "version 2023-01-01 → 2024-05-30: sunset date 2027-01-01 withdrawn"
+        )),
+        "{sunsets:?}"
+    );
+    assert!(
+        sunsets.contains(&(
+            "removedBeforeVersionSunset",
+            "version-sunset-moved-later",
+            "version 2023-01-01 → 2024-05-30: sunset date moved from 2025-01-01 to 2027-01-01"
+        )),
+        "{sunsets:?}"
+    );
 }

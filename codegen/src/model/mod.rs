@@ -364,6 +364,9 @@ pub struct RequestContent {
     pub variant: TypeName,
     /// For a choice among versions' bodies: every version whose body this is, oldest first.
     pub versions: Vec<Option<ApiVersion>>,
+    /// The media type's `x-sunset`: when Atlas may stop taking this version of the body, as the
+    /// spec writes it (not checked to be a date).
+    pub sunset: Option<String>,
 }
 
 impl RequestContent {
@@ -448,6 +451,10 @@ pub struct SuccessResponse {
     pub body: Option<TypeRef>,
     /// Documented response headers.
     pub headers: Vec<String>,
+    /// The media type's `x-sunset`: when Atlas may stop serving this version (Atlas writes
+    /// sunsets here, beside `x-xgen-version`, not on the operation), as the spec writes it (not
+    /// checked to be a date).
+    pub sunset: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

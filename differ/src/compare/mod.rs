@@ -9,6 +9,7 @@ mod responses;
 mod rust_api;
 pub(crate) mod schemas;
 mod security;
+mod sunsets;
 mod types;
 
 use crate::change::{Change, OperationDiff};

@@ -1,6 +1,7 @@
 //! Operations: existence and lifecycle of an operation (added, removed before or after its
 //! sunset, deprecated, sunset moved, renamed, moved, paged, served at another version).
 
+use super::sunsets;
 use super::Cx;
 use crate::change::Change;
 use crate::rules::{RuleId, Semver};
@@ -23,36 +24,72 @@ pub(super) fn added(new: &OpView<'_>) -> Change {
 }
 
 /// A removal is judged by the old side's lifecycle: never deprecated, deprecated but still
-/// before its sunset date, or past it.
+/// before its sunset date, or past it. An operation without a deprecation of its own whose
+/// versions all carry a sunset (Atlas writes them on media types) goes with the last of them.
+/// A sunset that is not a date may still be ahead.
 pub(super) fn removed(cx: &Cx<'_>, old: &OpView<'_>) -> Change {
     let id = &old.op.id;
-    let sunset = old.op.deprecation.as_ref().map(|d| d.sunset.as_deref());
+    let (sunset, of_versions) = match &old.op.deprecation {
+        Some(d) => (Some(d.sunset.as_deref()), false),
+        None => match sunsets::last_of_versions(old) {
+            Some(s) => (Some(Some(s)), true),
+            None => (None, false),
+        },
+    };
+    let ahead = |s: &str| sunsets::is_ahead(s, cx.today);
+    let date = |s: &str| {
+        let text = match sunsets::date(s) {
+            Some(_) => format!("sunset date {s}"),
+            None => format!("sunset `{s}` (not a date)"),
+        };
+        if of_versions {
+            format!("{text}, the last of its versions'")
+        } else {
+            text
+        }
+    };
     let (rule, text) = match (cx.mode, sunset) {
         (Mode::Legacy, None) => (
             RuleId::EndpointRemovedWithoutDeprecation,
             format!("v1.0 operation `{id}` has no v2 successor and is not deprecated"),
         ),
-        (Mode::Legacy, Some(Some(s))) if s > cx.today => (
+        (Mode::Legacy, Some(Some(s))) if ahead(s) => (
             RuleId::EndpointRemovedBeforeSunset,
-            format!("v1.0 operation `{id}` has no v2 successor; its sunset date {s} is still ahead (today is {})", cx.today),
+            format!(
+                "v1.0 operation `{id}` has no v2 successor; its {} is still ahead (today is {})",
+                date(s),
+                cx.today
+            ),
         ),
         (Mode::Legacy, Some(Some(s))) => (
             RuleId::EndpointRemoved,
-            format!("v1.0 operation `{id}` has no v2 successor; its sunset date {s} has passed"),
+            format!(
+                "v1.0 operation `{id}` has no v2 successor; its {} has passed",
+                date(s)
+            ),
         ),
         (Mode::Legacy, Some(None)) => (
             RuleId::EndpointRemoved,
-            format!("v1.0 operation `{id}` has no v2 successor; it is deprecated, with no sunset date"),
+            format!(
+                "v1.0 operation `{id}` has no v2 successor; it is deprecated, with no sunset date"
+            ),
         ),
         (_, None) => (
             RuleId::EndpointRemovedWithoutDeprecation,
             format!("operation `{id}` removed without being deprecated first"),
         ),
-        (_, Some(Some(s))) if s > cx.today => (
+        (_, Some(Some(s))) if ahead(s) => (
             RuleId::EndpointRemovedBeforeSunset,
-            format!("operation `{id}` removed before its sunset date {s} (today is {})", cx.today),
+            format!(
+                "operation `{id}` removed before its {} (today is {})",
+                date(s),
+                cx.today
+            ),
         ),
-        (_, Some(Some(s))) => (RuleId::EndpointRemoved, format!("operation `{id}` removed after its sunset date {s}")),
+        (_, Some(Some(s))) => (
+            RuleId::EndpointRemoved,
+            format!("operation `{id}` removed after its {}", date(s)),
+        ),
         (_, Some(None)) => (
             RuleId::EndpointRemoved,
             format!("operation `{id}` removed after being deprecated (no sunset date was set)"),
@@ -107,6 +144,7 @@ pub(super) fn lifecycle(cx: &Cx<'_>, old: &OpView<'_>, new: &OpView<'_>, out: &m
             ));
         }
     }
+    sunsets::versions(cx.mode, old, new, out);
     let start = out.len();
     pagination(old, new, out);
     for change in &mut out[start..] {
@@ -161,29 +199,12 @@ fn deprecation(od: Option<&Deprecation>, nd: Option<&Deprecation>, out: &mut Vec
         )),
         _ => {}
     }
-    let sunset = |d: Option<&Deprecation>| d.and_then(|d| d.sunset.clone());
-    match (sunset(od), sunset(nd)) {
-        (None, Some(s)) => out.push(Change::new(
-            RuleId::EndpointSunsetAdded,
-            format!("sunset date {s} announced"),
-        )),
-        (Some(s), None) => out.push(Change::new(
-            RuleId::EndpointSunsetRemoved,
-            format!("sunset date {s} withdrawn"),
-        )),
-        (Some(a), Some(b)) if a != b => {
-            let rule = if b < a {
-                RuleId::EndpointSunsetMovedEarlier
-            } else {
-                RuleId::EndpointSunsetMovedLater
-            };
-            out.push(Change::new(
-                rule,
-                format!("sunset date moved from {a} to {b}"),
-            ));
-        }
-        _ => {}
-    }
+    out.extend(sunsets::change(
+        sunsets::Scope::Operation,
+        "",
+        od.and_then(|d| d.sunset.as_deref()),
+        nd.and_then(|d| d.sunset.as_deref()),
+    ));
     let by = |d: Option<&Deprecation>| d.and_then(|d| d.replaced_by.clone());
     match (by(od), by(nd)) {
         (None, Some(b)) => out.push(Change::new(

@@ -2,7 +2,20 @@
 //! goes into the names of inline types. Which API version a media type names is the dialect's
 //! call ([`crate::dialect::media_type_version`]).
 
+use crate::dialect::SUNSET_EXTENSION;
 use crate::model::ApiVersion;
+
+/// A media type's `x-sunset` as written: a string as it is, any other value as its JSON text,
+/// so that a sunset the differ cannot read as a date is still seen (and reported as such).
+pub(super) fn sunset(content: &openapiv3::MediaType) -> Option<String> {
+    content
+        .extensions
+        .get(SUNSET_EXTENSION)
+        .map(|value| match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+}
 
 /// The media type without its parameters (`; charset=utf-8`), in lower case.
 fn essence(media_type: &str) -> String {

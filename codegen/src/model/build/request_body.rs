@@ -4,7 +4,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{is_concrete, request_encoding, version_suffix, Encodable};
+use super::media::{is_concrete, request_encoding, sunset, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
 use crate::load::{escape_pointer, LoadedSpec};
@@ -103,6 +103,7 @@ impl OperationBuilder<'_, '_> {
                 // Named below, once the media types a caller picks among are known.
                 variant: TypeName(String::new()),
                 versions: Vec::new(),
+                sunset: sunset(content),
             });
         }
         contents.sort_by(|a, b| a.version.cmp(&b.version));

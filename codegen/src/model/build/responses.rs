@@ -3,7 +3,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{is_json, version_suffix};
+use super::media::{is_json, sunset, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
@@ -78,6 +78,7 @@ impl OperationBuilder<'_, '_> {
                         version: None,
                         body: None,
                         headers: headers.clone(),
+                        sunset: None,
                     });
                 }
                 let count = response.content.len();
@@ -109,6 +110,7 @@ impl OperationBuilder<'_, '_> {
                         version,
                         body,
                         headers: headers.clone(),
+                        sunset: sunset(content),
                     });
                 }
             } else if code >= 400 {
