@@ -239,6 +239,8 @@ rules! {
         "A parameter's default value was added, changed or removed: calls that omit it behave differently.";
     RequestParameterDeprecated = "DF222" "request-parameter-deprecated" Lifecycle Info Minor
         "A parameter was deprecated.";
+    RequestParameterTypeWidened = "DF223" "request-parameter-type-widened" Type Info Major
+        "A parameter's type was widened (int32 to int64, integer to number, a string format dropped, any value): every value sent before is still accepted; the Rust type changes.";
 
     RequestBodyAddedOptional = "DF301" "request-body-added-optional" Existence Info Minor
         "An optional request body was added.";
@@ -258,6 +260,8 @@ rules! {
         "The request body's type changed.";
     RequestBodyRefChanged = "DF309" "request-body-ref-changed" Type Info Major
         "The request body refers to another schema (`$ref` target): another Rust type.";
+    RequestBodyTypeWidened = "DF310" "request-body-type-widened" Type Info Major
+        "The request body's type was widened: every body sent before is still accepted; the Rust type changes.";
     RequestOptionalPropertyAdded = "DF320" "request-optional-property-added" Existence Info Minor
         "An optional property was added to a request body.";
     RequestRequiredPropertyAdded = "DF321" "request-required-property-added" Existence Breaking Major
@@ -312,6 +316,8 @@ rules! {
         "A request property is no longer `readOnly`: the server now takes it when sent.";
     RequestPropertyDefaultChanged = "DF346" "request-property-default-changed" Values Warning Patch
         "A request property's default was added, changed or removed: requests that leave it out behave differently.";
+    RequestPropertyTypeWidened = "DF347" "request-property-type-widened" Type Info Major
+        "A request property's type was widened (int32 to int64, integer to number, a string format dropped, any value): every value sent before is still accepted; the Rust type changes.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
         "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";

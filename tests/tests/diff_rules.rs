@@ -22,9 +22,9 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "parameters",
         &[
-            "DF201", "DF202", "DF203", "DF204", "DF205", "DF206", "DF207", "DF208", "DF209",
-            "DF210", "DF211", "DF212", "DF213", "DF214", "DF215", "DF216", "DF217", "DF218",
-            "DF219", "DF220", "DF221", "DF222", "DF501", "DF502",
+            "DF201", "DF202", "DF203", "DF204", "DF205", "DF206", "DF207", "DF208", "DF210",
+            "DF211", "DF212", "DF213", "DF214", "DF215", "DF216", "DF217", "DF218", "DF219",
+            "DF220", "DF221", "DF222", "DF223", "DF501", "DF502",
         ],
     ),
     (
@@ -37,9 +37,9 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "request-properties",
         &[
-            "DF320", "DF321", "DF322", "DF323", "DF324", "DF325", "DF326", "DF327", "DF328",
-            "DF329", "DF330", "DF331", "DF332", "DF333", "DF334", "DF335", "DF336", "DF337",
-            "DF338", "DF339", "DF340", "DF341", "DF501", "DF502",
+            "DF320", "DF321", "DF322", "DF323", "DF324", "DF325", "DF327", "DF328", "DF329",
+            "DF330", "DF331", "DF332", "DF333", "DF334", "DF335", "DF336", "DF337", "DF338",
+            "DF339", "DF340", "DF341", "DF347", "DF501", "DF502",
         ],
     ),
     (
@@ -69,6 +69,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("property-access", &["DF344", "DF345", "DF443", "DF444"]),
     ("property-defaults", &["DF346", "DF445"]),
     ("tags", &["DF117"]),
+    // One schema sent and received: each access flip is seen only on the side it reaches.
+    ("shared-access", &["DF344", "DF443"]),
+    // Wider request types take every value sent before; a wider response type is still news.
+    (
+        "request-widening",
+        &["DF209", "DF223", "DF310", "DF326", "DF347", "DF427"],
+    ),
     // Sunsets where Atlas writes them (on media types), and sunsets that are not dates.
     (
         "sunsets",
@@ -328,4 +335,66 @@ fn sunsets() {
         )),
         "{sunsets:?}"
     );
+}
+
+/// A property of a schema both sent and received that becomes `writeOnly` is a response change
+/// only (senders must still send it), one that becomes `readOnly` a request change only; neither
+/// is also reported as the required-ness it implies. Both reshape the generated struct.
+#[test]
+fn shared_access() {
+    check("shared-access");
+    let diff = run("shared-access");
+    let seen: Vec<(&str, &str, differ::Semver)> = diff
+        .changes()
+        .map(|c| {
+            let subject = if c.message.contains("`password`") {
+                "password"
+            } else {
+                "id"
+            };
+            (subject, c.info().code, c.semver)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "id",
+                "request-property-became-read-only",
+                differ::Semver::Major
+            ),
+            (
+                "password",
+                "response-property-became-write-only",
+                differ::Semver::Major
+            ),
+        ]
+    );
+}
+
+/// Widening a request type (int32 to int64, integer to number, a format dropped, any value) is
+/// compatible for senders, in a property, a parameter or the whole body; narrowing is not, and a
+/// response type widened is breaking for readers.
+#[test]
+fn request_widening() {
+    check("request-widening");
+    let diff = run("request-widening");
+    for change in diff.changes() {
+        let widened = change.info().code.ends_with("-type-widened");
+        assert_eq!(
+            widened,
+            change.message.contains("widened"),
+            "{}",
+            change.message
+        );
+        if widened {
+            assert_eq!(change.level(), differ::Level::Info, "{}", change.message);
+            assert_eq!(change.semver, differ::Semver::Major, "{}", change.message);
+        }
+    }
+    let widened = diff
+        .changes()
+        .filter(|c| c.info().code.ends_with("-type-widened"))
+        .count();
+    assert_eq!(widened, 6, "four properties, a parameter and a body");
 }

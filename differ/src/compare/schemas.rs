@@ -52,6 +52,22 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
     Shape::Any
 }
 
+/// Whether a type takes any JSON value: `{}` itself, not a union without a discriminator (which
+/// is seen as any value too, but takes only its alternatives).
+fn takes_anything<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> bool {
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Any => return true,
+            TypeRef::Named(name) => match model.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 impl Shape<'_> {
     /// The JSON Schema `type` keyword this shape has on the wire.
     fn json_type(&self) -> &'static str {
@@ -72,6 +88,16 @@ fn primitive_json_type(p: Primitive) -> &'static str {
         Primitive::F32 | Primitive::F64 => "number",
         Primitive::Bool => "boolean",
     }
+}
+
+/// Whether every value of `from` is a value of `to` on the wire: a wider integer, an integer as
+/// a number, a wider float, a date or date-time as any string.
+fn widens(from: Primitive, to: Primitive) -> bool {
+    use Primitive::*;
+    matches!(
+        (from, to),
+        (I32, I64 | F32 | F64) | (I64, F32 | F64) | (F32, F64) | (Date | DateTime, String)
+    )
 }
 
 fn primitive_text(p: Primitive) -> &'static str {
@@ -115,6 +141,9 @@ fn describe_shape(model: &ApiModel, shape: Shape<'_>, depth: usize) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum What {
     TypeChanged,
+    /// A type that takes every value the old one took (int32 to int64, integer to number, a
+    /// string format dropped, anything).
+    TypeWidened,
     FormatChanged,
     RefChanged,
     EnumValueAdded,
@@ -140,12 +169,17 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
     use RuleId::*;
     use What::*;
     Some(match (slot, what) {
+        (Slot::Request, TypeWidened) if root => RequestBodyTypeWidened,
         (Slot::Request, TypeChanged | FormatChanged) if root => RequestBodyTypeChanged,
         (Slot::Request, RefChanged) if root => RequestBodyRefChanged,
-        (Slot::Response, TypeChanged | FormatChanged) if root => ResponseBodyTypeChanged,
+        // What a response may hold grows: a reader may meet values it cannot take.
+        (Slot::Response, TypeChanged | FormatChanged | TypeWidened) if root => {
+            ResponseBodyTypeChanged
+        }
         (Slot::Response, RefChanged) if root => ResponseBodyRefChanged,
 
         (Slot::Parameter, TypeChanged) => RequestParameterTypeChanged,
+        (Slot::Parameter, TypeWidened) => RequestParameterTypeWidened,
         (Slot::Parameter, FormatChanged) => RequestParameterFormatChanged,
         // The wire is the same; the Rust type's new name is reported with the named types.
         (Slot::Parameter, RefChanged) => return None,
@@ -166,6 +200,7 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Parameter, Deprecated) => RequestParameterDeprecated,
 
         (Slot::Request, TypeChanged) => RequestPropertyTypeChanged,
+        (Slot::Request, TypeWidened) => RequestPropertyTypeWidened,
         (Slot::Request, FormatChanged) => RequestPropertyFormatChanged,
         (Slot::Request, RefChanged) => RequestPropertyRefChanged,
         (Slot::Request, EnumValueAdded) => RequestPropertyEnumValueAdded,
@@ -185,7 +220,7 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Request, BecameNotNullable) => RequestPropertyBecameNotNullable,
         (Slot::Request, Deprecated) => RequestPropertyDeprecated,
 
-        (Slot::Response, TypeChanged) => ResponsePropertyTypeChanged,
+        (Slot::Response, TypeChanged | TypeWidened) => ResponsePropertyTypeChanged,
         (Slot::Response, FormatChanged) => ResponsePropertyFormatChanged,
         (Slot::Response, RefChanged) => ResponsePropertyRefChanged,
         (Slot::Response, EnumValueAdded) => ResponsePropertyEnumValueAdded,
@@ -325,7 +360,17 @@ impl<'a, 'm> Walker<'a, 'm> {
                 );
             }
             (Shape::Primitive(p), Shape::Primitive(q)) => {
-                if p != q {
+                if p != q && self.slot != Slot::Response && widens(p, q) {
+                    self.emit(
+                        What::TypeWidened,
+                        path,
+                        format!(
+                            "type widened from {} to {}: every value sent before is still accepted",
+                            primitive_text(p),
+                            primitive_text(q)
+                        ),
+                    );
+                } else if p != q {
                     let what = if primitive_json_type(p) == primitive_json_type(q) {
                         (What::FormatChanged, "format")
                     } else {
@@ -346,6 +391,14 @@ impl<'a, 'm> Walker<'a, 'm> {
             (Shape::Array(x), Shape::Array(y)) => self.types(&join(path, "items"), x, y),
             (Shape::Map(x), Shape::Map(y)) => self.types(&join(path, "additionalProperties"), x, y),
             (Shape::Any, Shape::Any) => {}
+            (o, Shape::Any) if self.slot != Slot::Response && takes_anything(model_new, new) => {
+                let from = describe_shape(model_old, o, 0);
+                self.emit(
+                    What::TypeWidened,
+                    path,
+                    format!("type widened from {from} to any JSON value: every value sent before is still accepted"),
+                );
+            }
             (o, n) => {
                 let (from, to) = (
                     describe_shape(model_old, o, 0),
@@ -531,22 +584,41 @@ impl<'a, 'm> Walker<'a, 'm> {
 
     fn field(&mut self, path: &str, old: &'m Field, new: &'m Field) {
         use RuleId::*;
-        // The generated field is `Option<T>` when the property may be missing or null; flipping
-        // required-ness or nullability breaks Rust code only when that changes.
-        let optional = |f: &Field| !f.required || f.nullable;
-        let semver = if optional(old) == optional(new) {
+        // The generated field is `Option<T>` when the property may be missing or null, and the
+        // constructor of a type callers send takes it when a request must carry it: flipping
+        // required-ness or nullability breaks Rust code only when one of those changes.
+        let slot = self.slot;
+        let rust = |f: &Field| {
+            let optional = !f.required || f.nullable;
+            match slot {
+                Slot::Response => (optional, false),
+                _ => (optional, f.sent_required && !f.nullable),
+            }
+        };
+        let semver = if rust(old) == rust(new) {
             Some(Semver::Patch)
         } else {
             None
         };
-        if old.required != new.required {
-            let rule = match (self.slot, new.required) {
+        // Each side has its own required-ness: a sender need not send a read-only property, a
+        // receiver cannot count on a write-only one. A flip of that access is reported as such
+        // (`access`), not as the required-ness it implies.
+        let (was, is, flipped) = match self.slot {
+            Slot::Response => (old.required, new.required, old.write_only != new.write_only),
+            _ => (
+                old.sent_required,
+                new.sent_required,
+                old.read_only != new.read_only,
+            ),
+        };
+        if was != is && !flipped {
+            let rule = match (self.slot, is) {
                 (Slot::Response, true) => ResponsePropertyBecameRequired,
                 (Slot::Response, false) => ResponsePropertyBecameOptional,
                 (_, true) => RequestPropertyBecameRequired,
                 (_, false) => RequestPropertyBecameOptional,
             };
-            let now = if new.required { "required" } else { "optional" };
+            let now = if is { "required" } else { "optional" };
             self.push(rule, format!("`{path}` became {now}"), semver);
         }
         if old.nullable != new.nullable {
@@ -560,7 +632,7 @@ impl<'a, 'm> Walker<'a, 'm> {
         if new.deprecated && !old.deprecated {
             self.emit(What::Deprecated, path, "was deprecated".to_owned());
         }
-        self.access(path, old, new);
+        self.access(path, old, new, semver.is_none());
         if old.default != new.default {
             let rule = match self.slot {
                 Slot::Response => ResponsePropertyDefaultChanged,
@@ -581,8 +653,9 @@ impl<'a, 'm> Walker<'a, 'm> {
     }
 
     /// `readOnly` flips matter to senders, `writeOnly` flips to receivers; the other direction
-    /// does not see the property change at all.
-    fn access(&mut self, path: &str, old: &Field, new: &Field) {
+    /// does not see the property change at all. `reshaped` says the flip changes the generated
+    /// field or constructor too (a required property becoming `Option`).
+    fn access(&mut self, path: &str, old: &Field, new: &Field, reshaped: bool) {
         use RuleId::*;
         let (rule, text) = match self.slot {
             Slot::Request if old.read_only != new.read_only => {
@@ -613,7 +686,18 @@ impl<'a, 'm> Walker<'a, 'm> {
             }
             _ => return,
         };
-        self.push(rule, format!("`{path}` {text}"), None);
+        let change = Change::new(rule, format!("{}: `{path}` {text}", self.context));
+        let change = if reshaped {
+            let mut change = change.with_semver(Semver::Major);
+            change
+                .message
+                .push_str(" (its generated field or constructor argument changes)");
+            change
+        } else {
+            change
+        };
+        let change = self.attach(change);
+        self.out.push(change);
     }
 
     /// Patterns and limits.
@@ -729,6 +813,18 @@ mod tests {
     }
 
     #[test]
+    fn only_types_that_take_every_old_value_widen() {
+        use Primitive::*;
+        assert!(widens(I32, I64));
+        assert!(widens(I32, F64));
+        assert!(widens(DateTime, String));
+        assert!(!widens(I64, I32));
+        assert!(!widens(F64, F32));
+        assert!(!widens(String, DateTime));
+        assert!(!widens(Bool, String));
+    }
+
+    #[test]
     fn paths_join_like_oasdiff() {
         assert_eq!(join("", "results"), "results");
         assert_eq!(join("results", "items"), "results/items");
@@ -738,6 +834,7 @@ mod tests {
     fn every_slot_and_change_has_a_rule_or_is_deliberately_silent() {
         let whats = [
             What::TypeChanged,
+            What::TypeWidened,
             What::FormatChanged,
             What::RefChanged,
             What::EnumValueAdded,
