@@ -4,6 +4,7 @@
 //! then keeps only the operations the user asked about.
 
 use crate::error::DiffError;
+use codegen::dialect::{self, PREVIEW_VERSION, UPCOMING_SUFFIX};
 use codegen::model::{
     ApiGeneration, ApiModel, ApiVersion, HttpMethod, Operation, RequestContent, SuccessResponse,
 };
@@ -48,6 +49,10 @@ pub struct Options {
     pub to: Option<String>,
     /// Compare the v1.0 operations of the older side with their v2 successors on the newer side.
     pub legacy: bool,
+    /// Also compare upcoming (`2025-03-12.upcoming`) and preview versions between two files;
+    /// left out otherwise, as a client not pinned to them never uses them. A pin to one of
+    /// them asks for it anyway.
+    pub unreleased: bool,
     pub filter: Filter,
     /// The date sunsets are judged against (`YYYY-MM-DD`): an operation removed before its
     /// sunset date is a breaking change, after it an expected one.
@@ -60,6 +65,7 @@ impl Options {
             from: None,
             to: None,
             legacy: false,
+            unreleased: false,
             filter: Filter::default(),
             today: today.into(),
         }
@@ -156,7 +162,10 @@ pub(crate) fn select<'m>(
     } else {
         Selection {
             mode: Mode::Files,
-            pairs: pair_by_shape(views(old, None), views(new, None)),
+            pairs: pair_by_shape(
+                views(old, None, options.unreleased),
+                views(new, None, options.unreleased),
+            ),
             old_label: old.source.clone(),
             new_label: new.source.clone(),
         }
@@ -264,8 +273,8 @@ fn pinned<'m>(
     Selection {
         mode: Mode::Pinned,
         pairs: pair_by_shape(
-            views(old, from.map(Pin::AtMost)),
-            views(new, to.map(Pin::AtMost)),
+            views(old, from.map(Pin::AtMost), false),
+            views(new, to.map(Pin::AtMost), false),
         ),
         old_label: label(old, from),
         new_label: label(new, to),
@@ -277,14 +286,14 @@ fn legacy<'m>(old: &'m ApiModel, new: &'m ApiModel, to: Option<&ApiVersion>) -> 
         .operations
         .iter()
         .filter(|op| op.generation == ApiGeneration::Legacy)
-        .filter_map(|op| view(op, None))
+        .filter_map(|op| view(op, None, false))
         .collect();
     let pin = to.map(Pin::AtMost).unwrap_or(Pin::Newest);
     let news: Vec<OpView<'m>> = new
         .operations
         .iter()
         .filter(|op| op.generation == ApiGeneration::Current)
-        .filter_map(|op| view(op, Some(pin)))
+        .filter_map(|op| view(op, Some(pin), false))
         .collect();
     let by_id: BTreeMap<&str, usize> = news
         .iter()
@@ -329,23 +338,33 @@ fn legacy<'m>(old: &'m ApiModel, new: &'m ApiModel, to: Option<&ApiVersion>) -> 
 /// Which version of each operation a side shows.
 #[derive(Debug, Clone, Copy)]
 enum Pin<'a> {
-    /// The newest version not newer than the date (Atlas semantics).
+    /// What a client pinned to this version uses (Atlas semantics): for a date, the newest
+    /// released version not newer than it; for an upcoming version or the preview, that version
+    /// where the operation has it, else what a client pinned to its date (the preview: to no
+    /// date) uses.
     AtMost(&'a ApiVersion),
-    /// The newest version there is.
+    /// The newest released version there is.
     Newest,
 }
 
-fn views<'m>(model: &'m ApiModel, pin: Option<Pin<'_>>) -> Vec<OpView<'m>> {
+fn views<'m>(model: &'m ApiModel, pin: Option<Pin<'_>>, unreleased: bool) -> Vec<OpView<'m>> {
     model
         .operations
         .iter()
-        .filter_map(|op| view(op, pin))
+        .filter_map(|op| view(op, pin, unreleased))
         .collect()
 }
 
-/// The operation as seen through `pin`; `None` when every version is newer than the pin, so a
-/// client pinned there cannot call it. Unversioned operations look the same through any pin.
-fn view<'m>(op: &'m Operation, pin: Option<Pin<'_>>) -> Option<OpView<'m>> {
+/// Whether a version is upcoming or the preview, which only a client pinned to it uses.
+fn is_unreleased(version: &ApiVersion) -> bool {
+    dialect::is_unreleased(version.as_str())
+}
+
+/// The operation as seen through `pin`; `None` when a client pinned there cannot call it (every
+/// version is newer than the pin, or unreleased). Unversioned operations look the same through
+/// any pin. Without a pin every version is shown, upcoming and preview ones only when
+/// `unreleased` asks for them.
+fn view<'m>(op: &'m Operation, pin: Option<Pin<'_>>, unreleased: bool) -> Option<OpView<'m>> {
     let versions: BTreeSet<&'m ApiVersion> = op
         .responses
         .iter()
@@ -356,31 +375,55 @@ fn view<'m>(op: &'m Operation, pin: Option<Pin<'_>>) -> Option<OpView<'m>> {
                 .flat_map(|r| r.contents.iter().filter_map(|c| c.version.as_ref())),
         )
         .collect();
+    // Versions sort as MongoDB's tools sort them, which is their order as text:
+    // `2025-01-01` < `2025-01-01.upcoming` < `2025-02-01` < `preview`.
+    let released = || versions.iter().copied().filter(|v| !is_unreleased(v));
     let chosen = match pin {
         _ if versions.is_empty() => None,
         None => None,
-        Some(Pin::Newest) => versions.last().copied(),
-        Some(Pin::AtMost(date)) => Some(versions.iter().rev().find(|v| **v <= date).copied()?),
+        Some(Pin::Newest) => Some(released().next_back()?),
+        Some(Pin::AtMost(wanted)) if versions.contains(wanted) => versions.get(wanted).copied(),
+        Some(Pin::AtMost(wanted)) => {
+            let wanted = wanted.as_str();
+            let date = wanted.strip_suffix(UPCOMING_SUFFIX).unwrap_or(wanted);
+            Some(
+                released()
+                    .rev()
+                    .find(|v| wanted == PREVIEW_VERSION || v.as_str() <= date)?,
+            )
+        }
     };
     let keep = |version: Option<&ApiVersion>| match (chosen, version) {
         (Some(chosen), Some(v)) => v == chosen,
-        _ => true,
+        (None, Some(v)) => unreleased || !is_unreleased(v),
+        (_, None) => true,
     };
+    let responses: Vec<&'m SuccessResponse> = op
+        .responses
+        .iter()
+        .filter(|r| keep(r.version.as_ref()))
+        .collect();
+    let request = op.request.as_ref().map(|body| RequestView {
+        required: body.required,
+        contents: body
+            .contents
+            .iter()
+            .filter(|c| keep(c.version.as_ref()))
+            .collect(),
+    });
+    // An operation offered only in upcoming or preview versions is not there for a client
+    // that does not ask for them.
+    let versioned = responses.iter().any(|r| r.version.is_some())
+        || request
+            .as_ref()
+            .is_some_and(|r| r.contents.iter().any(|c| c.version.is_some()));
+    if !versions.is_empty() && !versioned {
+        return None;
+    }
     Some(OpView {
         op,
-        responses: op
-            .responses
-            .iter()
-            .filter(|r| keep(r.version.as_ref()))
-            .collect(),
-        request: op.request.as_ref().map(|body| RequestView {
-            required: body.required,
-            contents: body
-                .contents
-                .iter()
-                .filter(|c| keep(c.version.as_ref()))
-                .collect(),
-        }),
+        responses,
+        request,
         version: chosen,
     })
 }

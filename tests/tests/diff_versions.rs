@@ -151,3 +151,133 @@ fn a_filtered_diff_lists_only_the_schemas_its_operations_use() {
     .unwrap();
     insta::assert_snapshot!("upstream_filtered_text", render(&diff).text);
 }
+
+const UNRELEASED: &str = "tests/fixtures/diff/unreleased";
+
+/// Each changed operation with the codes of its changes, in report order.
+fn codes(diff: &differ::Diff) -> Vec<(String, Vec<&'static str>)> {
+    diff.operations
+        .iter()
+        .map(|op| {
+            let codes = op.changes.iter().map(|c| c.info().code).collect();
+            (op.operation_id.clone(), codes)
+        })
+        .collect()
+}
+
+/// Between two files, upcoming (`2025-03-12.upcoming`) and preview versions are left out unless
+/// asked for: `getWidget` gained both and `listPreviews` has only a preview. The operation
+/// renamed after the API guidelines under the same `x-xgen-operation-id-override` keeps its
+/// client method: a rename, patch, not a removal and an addition.
+#[test]
+fn unreleased_versions_are_left_out_between_two_files_unless_asked() {
+    let (old, new) = (
+        model(&format!("{UNRELEASED}/old.yaml")),
+        model(&format!("{UNRELEASED}/new.yaml")),
+    );
+    let stable = differ::diff_models(&old, &new, &options()).unwrap();
+    assert_eq!(
+        codes(&stable),
+        [
+            ("listGadgets".to_owned(), vec!["response-media-type-added"]),
+            (
+                "listGroupClusterBackupSnapshots".to_owned(),
+                vec!["endpoint-operation-id-changed"]
+            ),
+        ]
+    );
+    let rename = &stable.operations[1].changes[0];
+    assert_eq!(rename.semver, differ::Semver::Patch, "{}", rename.message);
+    insta::assert_snapshot!("unreleased_left_out_text", render(&stable).text);
+
+    let all = Options {
+        unreleased: true,
+        ..options()
+    };
+    let everything = differ::diff_models(&old, &new, &all).unwrap();
+    let widget = codes(&everything)
+        .into_iter()
+        .find(|(id, _)| id == "getWidget")
+        .unwrap();
+    assert_eq!(
+        widget.1,
+        ["response-media-type-added", "response-media-type-added"]
+    );
+    assert!(codes(&everything).contains(&("listPreviews".to_owned(), vec!["endpoint-added"])));
+    insta::assert_snapshot!("unreleased_asked_for_text", render(&everything).text);
+}
+
+/// The version each operation is served at through two pins, as `(operationId, message)` of
+/// its version change.
+fn served(spec: &codegen::model::ApiModel, from: &str, to: &str) -> Vec<(String, String)> {
+    let diff = differ::diff_models(spec, spec, &pinned(from, to)).unwrap();
+    let mut out: Vec<(String, String)> = diff
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.changes.iter().map(|c| {
+                let text = match c.info().code {
+                    "endpoint-api-version-changed" => c.message.clone(),
+                    other => other.to_owned(),
+                };
+                (op.operation_id.clone(), text)
+            })
+        })
+        .filter(|(_, text)| text.starts_with("served") || text == "endpoint-added")
+        .collect();
+    out.sort();
+    out
+}
+
+/// A date pin never takes an upcoming or preview version, even one dated before it; a pin to
+/// `2025-03-12.upcoming` takes that version where an operation has it and otherwise what a
+/// client pinned to 2025-03-12 uses; a pin to `preview` takes the preview where there is one,
+/// otherwise the newest released version, and reaches operations only the preview has.
+#[test]
+fn pins_follow_atlas_version_grammar() {
+    let spec = model(&format!("{UNRELEASED}/new.yaml"));
+    let s = |id: &str, text: &str| (id.to_owned(), text.to_owned());
+    assert_eq!(
+        served(&spec, "2023-01-01", "2025-06-01"),
+        [s(
+            "listGadgets",
+            "served as version 2023-01-01, now as version 2025-06-01"
+        )]
+    );
+    assert_eq!(
+        served(&spec, "2023-01-01", "2025-03-12.upcoming"),
+        [s(
+            "getWidget",
+            "served as version 2023-01-01, now as version 2025-03-12.upcoming"
+        )]
+    );
+    assert_eq!(
+        served(&spec, "2025-06-01", "preview"),
+        [
+            s(
+                "getWidget",
+                "served as version 2023-01-01, now as version preview"
+            ),
+            s("listPreviews", "endpoint-added"),
+        ]
+    );
+}
+
+/// Versions are ordered as MongoDB's tools order them: a date, its upcoming version, the next
+/// date, and the preview last; a pin names one of them exactly.
+#[test]
+fn versions_are_ordered_dates_upcoming_then_preview() {
+    let spec = model(&format!("{UNRELEASED}/new.yaml"));
+    let versions: Vec<String> = spec.api_versions().into_iter().map(|v| v.0).collect();
+    assert_eq!(
+        versions,
+        ["2023-01-01", "2025-03-12.upcoming", "2025-06-01", "preview"]
+    );
+    let error = differ::diff_models(&spec, &spec, &pinned("2023-01-01", "2025-03-12"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("2023-01-01, 2025-03-12.upcoming, 2025-06-01, preview"),
+        "{error}"
+    );
+}

@@ -30,13 +30,18 @@ pub struct DiffArgs {
     /// (default `spec/atlas-snapshots.yaml`).
     #[arg(long)]
     head: bool,
-    /// Compare the older side as a client pinned to this API version sees it (the newest
-    /// version of each operation not newer than the date).
-    #[arg(long, value_name = "DATE")]
+    /// Compare the older side as a client pinned to this API version sees it: a date (the
+    /// newest released version of each operation not newer than it), an upcoming version
+    /// (`2025-03-12.upcoming`) or `preview` (that version where an operation has it).
+    #[arg(long, value_name = "VERSION")]
     from: Option<String>,
     /// Compare the newer side as a client pinned to this API version sees it.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "VERSION")]
     to: Option<String>,
+    /// Between two files, also compare the upcoming and preview versions, which are left out
+    /// otherwise (a client not pinned to them never uses them).
+    #[arg(long)]
+    unreleased: bool,
     /// Compare the v1.0 operations with their v2 successors (`x-replaced-by` or same path).
     #[arg(long = "v1-to-v2")]
     legacy: bool,
@@ -184,6 +189,7 @@ fn options(args: &DiffArgs) -> Result<Options, String> {
         from: args.from.clone(),
         to: args.to.clone(),
         legacy: args.legacy,
+        unreleased: args.unreleased,
         filter: Filter {
             operation_ids: args.operations.clone(),
             path_prefixes: args.paths.clone(),
@@ -488,6 +494,22 @@ mod tests {
         let (code, _, err) = diff(&[OLD, NEW, "--today", "tomorrow"]);
         assert_eq!(code, BAD_INPUT);
         assert!(err.contains("not a date"), "{err}");
+    }
+
+    #[test]
+    fn upcoming_and_preview_versions_are_pinned_or_asked_for() {
+        let dir = "tests/fixtures/diff/unreleased";
+        let (old, new) = (format!("{dir}/old.yaml"), format!("{dir}/new.yaml"));
+        let (code, out, _) = diff(&[&old, &new, TODAY]);
+        assert_eq!(code, 0);
+        assert!(!out.contains("vnd.atlas.preview"), "{out}");
+        let (_, out, _) = diff(&[&old, &new, TODAY, "--unreleased"]);
+        assert!(out.contains("vnd.atlas.preview"), "{out}");
+        for to in ["2025-03-12.upcoming", "preview"] {
+            let (code, out, err) = diff(&[&new, "--from", "2023-01-01", "--to", to, TODAY]);
+            assert_eq!(code, 0, "{err}");
+            assert!(out.contains(&format!("now as version {to}")), "{out}");
+        }
     }
 
     #[test]
