@@ -5,7 +5,8 @@
 //! [`model`] (the intermediate model the emitter and the differ share) → [`emit`] (tokens with
 //! `quote`) → [`format`] (`prettyplease`) → [`write`] (staged writes, or a check with a diff).
 //! [`standalone`] runs it for any spec into any folder, and [`build_script`] into a build script's
-//! `OUT_DIR`. Beside the pipeline, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
+//! `OUT_DIR`. Beside the pipeline, [`lenient`] loads for the differ documents the generator
+//! refuses, [`slice`](mod@slice) cuts chosen operations out of a large spec, and [`dialect`]
 //! names the conventions the generator follows because the spec is Atlas's. [`corpora`] finds
 //! the spec corpora shared beside the checkout, for the tests that read them, and [`prism`]
 //! runs the mock server clients are checked against.
@@ -16,6 +17,7 @@ pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod lenient;
 pub mod load;
 pub mod model;
 pub mod names;

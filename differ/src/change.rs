@@ -96,6 +96,9 @@ pub struct Diff {
     pub operations: Vec<OperationDiff>,
     /// Changes to named types and security schemes, not tied to one operation.
     pub spec_changes: Vec<Change>,
+    /// What was assumed to read a document the generator would refuse (an operation without
+    /// `operationId`, ...): `file#/pointer: what`. Empty for documents the generator reads.
+    pub notes: Vec<String>,
 }
 
 impl Diff {

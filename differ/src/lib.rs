@@ -37,11 +37,24 @@ pub use select::{Filter, Options};
 use codegen::model::ApiModel;
 use std::path::Path;
 
-/// Reads, validates and models one spec file (YAML or JSON, `.gz` accepted).
+/// Reads, validates and models one spec file (YAML or JSON, `.gz` accepted). A valid OpenAPI
+/// 3.0 document the generator refuses for what it cannot name or type (no `operationId`, no
+/// `responses`, a response without `description`) is read all the same, for comparison only
+/// ([`codegen::lenient`]).
 pub fn load(path: &Path) -> Result<ApiModel, DiffError> {
-    let spec = codegen::load::load_file(path)?;
-    let validated = codegen::validate::validate(&spec)?;
-    Ok(codegen::model::build_model(&validated)?)
+    Ok(codegen::lenient::load_file(path)?.model)
+}
+
+/// [`load`], with what it assumed to read the file: `file#/pointer: what`, for
+/// [`Diff::notes`].
+pub fn load_with_notes(path: &Path) -> Result<(ApiModel, Vec<String>), DiffError> {
+    let read = codegen::lenient::load_file(path)?;
+    let notes = read
+        .notes
+        .iter()
+        .map(|note| format!("{}#{}: {}", read.model.source, note.pointer, note.message))
+        .collect();
+    Ok((read.model, notes))
 }
 
 /// Compares two spec files, or, when `new` is `None`, one spec with itself under the version
@@ -49,20 +62,24 @@ pub fn load(path: &Path) -> Result<ApiModel, DiffError> {
 pub fn diff_files(old: &Path, new: Option<&Path>, options: &Options) -> Result<Diff, DiffError> {
     match new {
         None => {
-            let model = load(old)?;
-            diff_models(&model, &model, options)
+            let (model, notes) = load_with_notes(old)?;
+            let diff = diff_models(&model, &model, options)?;
+            Ok(Diff { notes, ..diff })
         }
         Some(new) => {
             let (old, new) = std::thread::scope(|scope| {
-                let old = scope.spawn(|| load(old));
-                let new = load(new);
+                let old = scope.spawn(|| load_with_notes(old));
+                let new = load_with_notes(new);
                 (
                     old.join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                     new,
                 )
             });
-            diff_models(&old?, &new?, options)
+            let ((old, mut notes), (new, new_notes)) = (old?, new?);
+            notes.extend(new_notes);
+            let diff = diff_models(&old, &new, options)?;
+            Ok(Diff { notes, ..diff })
         }
     }
 }
@@ -91,6 +108,7 @@ pub fn diff_models(old: &ApiModel, new: &ApiModel, options: &Options) -> Result<
         new_label: selection.new_label,
         operations,
         spec_changes,
+        notes: Vec::new(),
     }
     .finish())
 }

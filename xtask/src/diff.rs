@@ -257,17 +257,21 @@ fn compare(args: &DiffArgs, err: &mut dyn Write) -> Result<Diff, String> {
         return Ok(diff);
     }
     let old = args.old.as_deref().ok_or("a spec to compare is required")?;
-    let (old, new) = match args.new.as_deref() {
-        None => (differ::load(old).map_err(|e| e.to_string())?, None),
+    let (old, new, notes) = match args.new.as_deref() {
+        None => {
+            let (old, notes) = differ::load_with_notes(old).map_err(|e| e.to_string())?;
+            (old, None, notes)
+        }
         Some(new) => {
-            let (old, new) = load_both(old, new).map_err(|e| e.to_string())?;
-            (old, Some(new))
+            let (old, new, notes) = load_both(old, new).map_err(|e| e.to_string())?;
+            (old, Some(new), notes)
         }
     };
     let loaded = started.elapsed();
     let started = Instant::now();
-    let diff = differ::diff_models(&old, new.as_ref().unwrap_or(&old), &options)
+    let mut diff = differ::diff_models(&old, new.as_ref().unwrap_or(&old), &options)
         .map_err(|e| e.to_string())?;
+    diff.notes = notes;
     if args.timings {
         let _ = writeln!(
             err,
@@ -331,15 +335,18 @@ fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write
     CHANGES_FOUND
 }
 
-/// Both specs at once: on two cores, loading is most of the time.
-fn load_both(old: &Path, new: &Path) -> Result<(ApiModel, ApiModel), DiffError> {
+/// Both specs at once: on two cores, loading is most of the time. The notes of both follow,
+/// the older side's first.
+fn load_both(old: &Path, new: &Path) -> Result<(ApiModel, ApiModel, Vec<String>), DiffError> {
     std::thread::scope(|scope| {
-        let old = scope.spawn(|| differ::load(old));
-        let new = differ::load(new);
+        let old = scope.spawn(|| differ::load_with_notes(old));
+        let new = differ::load_with_notes(new);
         let old = old
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok((old?, new?))
+        let ((old, mut notes), (new, new_notes)) = (old?, new?);
+        notes.extend(new_notes);
+        Ok((old, new, notes))
     })
 }
 

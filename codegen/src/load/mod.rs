@@ -66,6 +66,17 @@ pub enum Format {
 
 /// Parses spec text that came from `file`.
 pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec, CodegenError> {
+    load_text_fixed(file, text, format, |_| {})
+}
+
+/// Parses spec text that came from `file`, letting `fix` change the raw tree before it is read
+/// into `openapiv3` types (the differ's lenient reading, [`crate::lenient`]).
+pub(crate) fn load_text_fixed(
+    file: &str,
+    text: String,
+    format: Format,
+    fix: impl FnOnce(&mut serde_json::Value),
+) -> Result<LoadedSpec, CodegenError> {
     // Editors on Windows save a byte-order mark; it is not content, and YAML parsers read it as
     // the start of a second document.
     let text = match text.strip_prefix('\u{feff}') {
@@ -106,7 +117,7 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
             d
         }),
     };
-    let raw = match parsed {
+    let mut raw = match parsed {
         Ok(UniqueKeys(raw)) => raw,
         Err(mut d) => {
             if let Some((pointer, message)) = DUPLICATE.with(|d| d.borrow_mut().take()) {
@@ -130,6 +141,7 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
         locate_all(&text, std::slice::from_mut(&mut d));
         return Err(CodegenError::Parse(d));
     }
+    fix(&mut raw);
     // Tracking the path costs a fair part of a full spec's load, and only an error needs it:
     // a document that does not read is read again to say where.
     let openapi = match serde::Deserialize::deserialize(&raw) {

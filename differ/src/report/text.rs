@@ -15,6 +15,7 @@ pub fn text(diff: &Diff) -> String {
     let _ = writeln!(out, "  new: {}", diff.new_label);
     if diff.is_empty() {
         out.push_str("No changes.\n");
+        notes(&mut out, diff);
         return out;
     }
     let _ = writeln!(
@@ -41,7 +42,19 @@ pub fn text(diff: &Diff) -> String {
             line(&mut out, change);
         }
     }
+    notes(&mut out, diff);
     out
+}
+
+/// What was assumed to read a document the generator would refuse, after the changes.
+fn notes(out: &mut String, diff: &Diff) {
+    if diff.notes.is_empty() {
+        return;
+    }
+    out.push_str("\nRead for comparison only (the generator refuses these)\n");
+    for note in &diff.notes {
+        let _ = writeln!(out, "  {note}");
+    }
 }
 
 fn line(out: &mut String, change: &Change) {
