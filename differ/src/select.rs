@@ -49,10 +49,11 @@ pub struct Options {
     pub to: Option<String>,
     /// Compare the v1.0 operations of the older side with their v2 successors on the newer side.
     pub legacy: bool,
-    /// Also compare upcoming (`2025-03-12.upcoming`) and preview versions between two files;
-    /// left out otherwise, as a client not pinned to them never uses them. A pin to one of
-    /// them asks for it anyway.
-    pub unreleased: bool,
+    /// Between two files, leave out upcoming (`2025-03-12.upcoming`) and preview versions, which
+    /// a client not pinned to them never uses (what `cargo xtask diff` does unless asked). The
+    /// generated crate holds them all, so judging its semver needs them: off by default. Pins
+    /// never take them unless they name one.
+    pub stable_only: bool,
     pub filter: Filter,
     /// The date sunsets are judged against (`YYYY-MM-DD`): an operation removed before its
     /// sunset date is a breaking change, after it an expected one.
@@ -65,7 +66,7 @@ impl Options {
             from: None,
             to: None,
             legacy: false,
-            unreleased: false,
+            stable_only: false,
             filter: Filter::default(),
             today: today.into(),
         }
@@ -163,8 +164,8 @@ pub(crate) fn select<'m>(
         Selection {
             mode: Mode::Files,
             pairs: pair_by_shape(
-                views(old, None, options.unreleased),
-                views(new, None, options.unreleased),
+                views(old, None, !options.stable_only),
+                views(new, None, !options.stable_only),
             ),
             old_label: old.source.clone(),
             new_label: new.source.clone(),
@@ -353,6 +354,19 @@ fn views<'m>(model: &'m ApiModel, pin: Option<Pin<'_>>, unreleased: bool) -> Vec
         .iter()
         .filter_map(|op| view(op, pin, unreleased))
         .collect()
+}
+
+/// An operation with every version it has, as the generated crate holds it.
+pub(crate) fn whole(op: &Operation) -> OpView<'_> {
+    OpView {
+        op,
+        responses: op.responses.iter().collect(),
+        request: op.request.as_ref().map(|body| RequestView {
+            required: body.required,
+            contents: body.contents.iter().collect(),
+        }),
+        version: None,
+    }
 }
 
 /// Whether a version is upcoming or the preview, which only a client pinned to it uses.

@@ -165,8 +165,9 @@ fn codes(diff: &differ::Diff) -> Vec<(String, Vec<&'static str>)> {
         .collect()
 }
 
-/// Between two files, upcoming (`2025-03-12.upcoming`) and preview versions are left out unless
-/// asked for: `getWidget` gained both and `listPreviews` has only a preview. The operation
+/// Between two files, upcoming (`2025-03-12.upcoming`) and preview versions can be left out
+/// (`cargo xtask diff` does unless `--unreleased` asks for them): `getWidget` gained both and
+/// `listPreviews` has only a preview. The operation
 /// renamed after the API guidelines under the same `x-xgen-operation-id-override` keeps its
 /// client method: a rename, patch, not a removal and an addition.
 #[test]
@@ -175,10 +176,18 @@ fn unreleased_versions_are_left_out_between_two_files_unless_asked() {
         model(&format!("{UNRELEASED}/old.yaml")),
         model(&format!("{UNRELEASED}/new.yaml")),
     );
-    let stable = differ::diff_models(&old, &new, &options()).unwrap();
+    let stable_only = Options {
+        stable_only: true,
+        ..options()
+    };
+    let stable = differ::diff_models(&old, &new, &stable_only).unwrap();
     assert_eq!(
         codes(&stable),
         [
+            (
+                "listDoohickeys".to_owned(),
+                vec!["response-media-type-added"]
+            ),
             ("listGadgets".to_owned(), vec!["response-media-type-added"]),
             (
                 "listGroupClusterBackupSnapshots".to_owned(),
@@ -186,15 +195,25 @@ fn unreleased_versions_are_left_out_between_two_files_unless_asked() {
             ),
         ]
     );
-    let rename = &stable.operations[1].changes[0];
+    let change = |diff: &differ::Diff, id: &str| {
+        let op = diff.operations.iter().find(|op| op.operation_id == id);
+        op.unwrap().changes[0].clone()
+    };
+    let rename = change(&stable, "listGroupClusterBackupSnapshots");
     assert_eq!(rename.semver, differ::Semver::Patch, "{}", rename.message);
+    // The crate holds the preview whether or not the report shows it: its `send()` already
+    // returns the per-version enum, which the new released version extends (minor).
+    let extended = change(&stable, "listDoohickeys");
+    assert_eq!(
+        extended.semver,
+        differ::Semver::Minor,
+        "{}",
+        extended.message
+    );
     insta::assert_snapshot!("unreleased_left_out_text", render(&stable).text);
 
-    let all = Options {
-        unreleased: true,
-        ..options()
-    };
-    let everything = differ::diff_models(&old, &new, &all).unwrap();
+    // As the generated crate, which holds every version, needs them compared.
+    let everything = differ::diff_models(&old, &new, &options()).unwrap();
     let widget = codes(&everything)
         .into_iter()
         .find(|(id, _)| id == "getWidget")
@@ -239,10 +258,16 @@ fn pins_follow_atlas_version_grammar() {
     let s = |id: &str, text: &str| (id.to_owned(), text.to_owned());
     assert_eq!(
         served(&spec, "2023-01-01", "2025-06-01"),
-        [s(
-            "listGadgets",
-            "served as version 2023-01-01, now as version 2025-06-01"
-        )]
+        [
+            s(
+                "listDoohickeys",
+                "served as version 2023-01-01, now as version 2025-06-01"
+            ),
+            s(
+                "listGadgets",
+                "served as version 2023-01-01, now as version 2025-06-01"
+            ),
+        ]
     );
     assert_eq!(
         served(&spec, "2023-01-01", "2025-03-12.upcoming"),
@@ -257,6 +282,10 @@ fn pins_follow_atlas_version_grammar() {
             s(
                 "getWidget",
                 "served as version 2023-01-01, now as version preview"
+            ),
+            s(
+                "listDoohickeys",
+                "served as version 2025-06-01, now as version preview"
             ),
             s("listPreviews", "endpoint-added"),
         ]

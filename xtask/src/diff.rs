@@ -39,7 +39,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "VERSION")]
     to: Option<String>,
     /// Between two files, also compare the upcoming and preview versions, which are left out
-    /// otherwise (a client not pinned to them never uses them).
+    /// otherwise (a client not pinned to them never uses them; the crate's semver in the report
+    /// then leaves their changes out too).
     #[arg(long)]
     unreleased: bool,
     /// Compare the v1.0 operations with their v2 successors (`x-replaced-by` or same path).
@@ -189,7 +190,7 @@ fn options(args: &DiffArgs) -> Result<Options, String> {
         from: args.from.clone(),
         to: args.to.clone(),
         legacy: args.legacy,
-        unreleased: args.unreleased,
+        stable_only: !args.unreleased,
         filter: Filter {
             operation_ids: args.operations.clone(),
             path_prefixes: args.paths.clone(),

@@ -105,8 +105,15 @@ fn name_items(changes: &mut [Change], item: &str) {
 
 /// Status, media-type and body-existence rules move the crate's semver by what they do to the
 /// generated signatures, which the rule table alone cannot tell.
+/// Between two files the generated crate holds every version of an operation, the upcoming and
+/// preview ones too, whether or not the report shows them.
 fn signature_effects<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, changes: &mut [Change]) {
     use crate::rules::RuleId::*;
+    let whole = |view: &OpView<'m>| match cx.mode {
+        Mode::Files => crate::select::whole(view.op),
+        _ => view.clone(),
+    };
+    let (old, new) = (&whole(old), &whole(new));
     let (a, b) = (rust_api::send_output(old), rust_api::send_output(new));
     let send = rust_api::send_effect(&a, &b);
     let (x, y) = (rust_api::body_input(old), rust_api::body_input(new));
