@@ -70,7 +70,7 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<LoadedSpec,
 }
 
 /// Parses spec text that came from `file`, letting `fix` change the raw tree before it is read
-/// into `openapiv3` types (the differ's lenient reading, [`crate::lenient`]).
+/// into `openapiv3` types (the differ's lenient reading).
 pub(crate) fn load_text_fixed(
     file: &str,
     text: String,
