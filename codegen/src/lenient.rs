@@ -1,7 +1,7 @@
 //! Lenient loading, for the differ: a valid OpenAPI 3.0 document that the generator refuses
 //! because it cannot name or type something (an operation without `operationId` or without
-//! `responses`, a response without `description`) can still be compared, operation by
-//! operation, keyed by method and path. Each gap is filled by a fix-up below that says what it
+//! `responses`, a response without `description`, a parameter typed by `content`) can still be
+//! compared, operation by operation, keyed by method and path. Each gap is filled by a fix-up below that says what it
 //! assumed in a note. The generator's own loading ([`crate::load::load_text`] and
 //! [`crate::validate`]) keeps its rules: nothing here is on its path.
 
@@ -35,6 +35,9 @@ pub fn load_text(file: &str, text: String, format: Format) -> Result<Lenient, Co
 
 fn fill_gaps(raw: &mut Value) -> Vec<Note> {
     let mut notes = Vec::new();
+    for (pointer, parameter) in parameters(raw) {
+        type_by_content(&pointer, parameter, &mut notes);
+    }
     for (pointer, op) in operations(raw) {
         name_by_method_and_path(&pointer, op, &mut notes);
         answer_nothing_documented(&pointer, op, &mut notes);
@@ -70,6 +73,88 @@ fn operations(raw: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
         }
     }
     out
+}
+
+/// Every parameter object written in place (not a `$ref`) with its JSON pointer: those of path
+/// items, of operations and of the components.
+fn parameters(raw: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
+    let Value::Object(root) = raw else {
+        return Vec::new();
+    };
+    let mut lists: Vec<(String, &mut Value)> = Vec::new();
+    let mut out = Vec::new();
+    for (key, value) in root.iter_mut() {
+        match (key.as_str(), value) {
+            ("paths", Value::Object(paths)) => {
+                for (path, item) in paths.iter_mut() {
+                    let Value::Object(item) = item else { continue };
+                    let item_pointer = format!("/paths/{}", escape_pointer(path));
+                    for (key, value) in item.iter_mut() {
+                        if key == "parameters" {
+                            lists.push((format!("{item_pointer}/parameters"), value));
+                        } else if let (Some(_), Value::Object(op)) =
+                            (HttpMethod::from_key(key), value)
+                        {
+                            if let Some(list) = op.get_mut("parameters") {
+                                lists.push((format!("{item_pointer}/{key}/parameters"), list));
+                            }
+                        }
+                    }
+                }
+            }
+            ("components", Value::Object(components)) => {
+                if let Some(Value::Object(named)) = components.get_mut("parameters") {
+                    for (name, parameter) in named.iter_mut() {
+                        if let Value::Object(parameter) = parameter {
+                            let pointer =
+                                format!("/components/parameters/{}", escape_pointer(name));
+                            out.push((pointer, parameter));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (pointer, list) in lists {
+        let Value::Array(list) = list else { continue };
+        for (index, parameter) in list.iter_mut().enumerate() {
+            if let Value::Object(parameter) = parameter {
+                out.push((format!("{pointer}/{index}"), parameter));
+            }
+        }
+    }
+    out
+}
+
+/// A parameter may give its type through `content` (one media type and its schema) instead of
+/// `schema`; the generator does not serialize such parameters, but their schema compares like
+/// any other.
+fn type_by_content(pointer: &str, parameter: &mut Map<String, Value>, notes: &mut Vec<Note>) {
+    if parameter.contains_key("schema") || parameter.contains_key("$ref") {
+        return;
+    }
+    let Some(Value::Object(content)) = parameter.get("content") else {
+        return;
+    };
+    let Some((media_type, schema)) = content
+        .iter()
+        .find_map(|(media_type, entry)| Some((media_type.clone(), entry.get("schema")?.clone())))
+    else {
+        return;
+    };
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    notes.push(Note {
+        pointer: pointer.to_owned(),
+        message: format!(
+            "parameter `{name}` is typed by its `{media_type}` content; compared by that schema"
+        ),
+    });
+    parameter.remove("content");
+    parameter.insert("schema".to_owned(), schema);
 }
 
 /// The generator names a method after the `operationId`; a differ only needs to tell
@@ -149,6 +234,10 @@ paths:
   /other:
     post:
       operationId: makeOther
+      parameters:
+        - name: filter
+          in: query
+          content: {application/json: {schema: {type: integer}}}
       responses: {'204': {description: done}}
 components:
   responses:
@@ -176,6 +265,10 @@ components:
         assert_eq!(
             notes,
             [
+                (
+                    "/paths/~1other/post/parameters/0",
+                    "parameter `filter` is typed by its `application/json` content; compared by that schema"
+                ),
                 (
                     "/paths/~1things~1{id}/delete",
                     "operation has no `operationId`; compared as `DELETE /things/{id}`"
