@@ -356,7 +356,7 @@ fn median_kib(values: &mut [u64]) -> u64 {
 }
 
 /// The peak resident set size of this process so far (`VmHWM`), in KiB.
-fn peak_resident_kib() -> anyhow::Result<u64> {
+pub fn peak_resident_kib() -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     status
         .lines()

@@ -2,12 +2,13 @@
 //! progenitor, and writes `BENCHMARKS.md`.
 //!
 //! `run` drives everything; the other subcommands are the child processes it times one at a
-//! time (a generator run, a list-all run whose peak memory is read at its end, a whole-process
-//! diff), so each measurement sees a fresh process.
+//! time (a generator run, a list-all run or a download whose peak memory is read at its end, a
+//! whole-process diff), so each measurement sees a fresh process.
 
 mod compile;
 mod decode;
 mod diff;
+mod download;
 mod generate;
 mod hand;
 mod list;
@@ -45,6 +46,8 @@ enum Command {
     },
     /// Child: lists every snapshot from a running stand-in server; prints one JSON line.
     ListAll(list::ChildArgs),
+    /// Child: downloads the archive a running server offers; prints one JSON line.
+    Download(download::ChildArgs),
 }
 
 /// What `run` measures and how often.
@@ -56,7 +59,7 @@ pub struct RunArgs {
     /// Timed runs per compile measurement, which take a minute each on the full spec.
     #[arg(long, default_value_t = 3)]
     compile_runs: usize,
-    /// Only these measures (comma-separated): gen, compile, decode, list, diff.
+    /// Only these measures (comma-separated): gen, compile, decode, list, download, diff.
     #[arg(long, value_delimiter = ',', value_enum)]
     only: Vec<Measure>,
     /// A fast trial: two runs, fewer decode iterations, no full-spec compile.
@@ -73,6 +76,7 @@ pub enum Measure {
     Compile,
     Decode,
     List,
+    Download,
     Diff,
 }
 
@@ -104,6 +108,7 @@ fn main() -> anyhow::Result<()> {
         Command::Run(args) => run(&args),
         Command::Progenitor { spec, out } => generate::progenitor_child(&spec, &out),
         Command::ListAll(args) => list::child(&args),
+        Command::Download(args) => download::child(&args),
     }
 }
 
@@ -139,6 +144,9 @@ fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
     if args.wants(Measure::List) {
         report.list = Some(list::measure(runs)?);
+    }
+    if args.wants(Measure::Download) {
+        report.download = Some(download::measure(runs)?);
     }
     if args.wants(Measure::Diff) {
         report.diff = Some(diff::measure(&paths, runs)?);

@@ -4,6 +4,7 @@
 use crate::compile::{Compile, CrateCompile, SpecCompile};
 use crate::decode::{self, Decode};
 use crate::diff::{self, Diff};
+use crate::download::{self, Download};
 use crate::generate::{Generation, SpecGeneration};
 use crate::list::{self, List, Variant};
 use crate::machine::Machine;
@@ -22,6 +23,7 @@ pub struct Report {
     pub compile: Option<Compile>,
     pub decode: Option<Decode>,
     pub list: Option<List>,
+    pub download: Option<Download>,
     pub diff: Option<Diff>,
 }
 
@@ -58,6 +60,7 @@ impl Report {
             compile: None,
             decode: None,
             list: None,
+            download: None,
             diff: None,
         }
     }
@@ -78,6 +81,9 @@ impl Report {
         }
         if let Some(list) = &self.list {
             list_section(&mut out, list);
+        }
+        if let Some(download) = &self.download {
+            download_section(&mut out, download);
         }
         if let Some(diff) = &self.diff {
             diff_section(&mut out, diff);
@@ -241,6 +247,21 @@ impl Report {
                 }
             }
         }
+        if let Some(streamed) = self
+            .download
+            .as_ref()
+            .and_then(|d| d.get(download::Variant::Streamed))
+        {
+            let limit = download::PEAK_LIMIT_KIB;
+            goals.push(Goal {
+                what: "peak memory, a 50 MiB download streamed to a writer",
+                target: format!("< {}", mib(limit)),
+                measured: mib(streamed.peak_kib),
+                met: streamed.peak_kib < limit,
+                miss: over(streamed.peak_kib as f64, limit as f64),
+                dominated_by: None,
+            });
+        }
         if let Some(diff) = &self.diff {
             let t = secs(diff.whole_process.median);
             goals.push(Goal {
@@ -355,6 +376,15 @@ impl Report {
             list::PEAK_SAMPLES_PER_RUN,
             2 * list::ITEMS,
             4 * list::ITEMS
+        );
+        let _ = writeln!(
+            out,
+            "- **Download** serves a {} MiB archive from a server in the benchmark's process \
+             over loopback; each download runs in a child process of its own that reads its peak \
+             resident memory at the end: the generated client's `download(url)` copied with \
+             `ByteStream::write_to` into a sink, and reqwest's `bytes()` (the whole body in \
+             memory, as a client without streaming holds it), alternating.",
+            download::SIZE >> 20
         );
         let _ = writeln!(
             out,
@@ -615,6 +645,25 @@ fn list_section(out: &mut String, list: &List) {
             mib(v.peak_kib),
             mib(v.peak_kib_double),
             mib(v.peak_kib_quadruple)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn download_section(out: &mut String, download: &Download) {
+    let _ = writeln!(out, "## Download\n");
+    let _ = writeln!(
+        out,
+        "| client | time for {} MiB | peak RSS |\n|---|---|---|",
+        download.bytes >> 20
+    );
+    for v in &download.variants {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            v.variant.label(),
+            v.time.show(),
+            mib(v.peak_kib)
         );
     }
     let _ = writeln!(out);

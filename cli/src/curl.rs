@@ -88,6 +88,11 @@ fn command(auth: &Auth, call: &Call) -> String {
             lines.push(header(name.as_str(), value.as_bytes()));
         }
     }
+    // What the client sends: nothing to an operation that takes no credentials (a download).
+    let auth = match call.operation().takes_no_credentials() {
+        true => &Auth::None,
+        false => auth,
+    };
     match auth {
         Auth::None => {}
         Auth::Digest { public_key } => {

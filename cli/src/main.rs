@@ -6,6 +6,7 @@
 mod args;
 mod context;
 mod curl;
+mod download;
 mod failure;
 mod output;
 mod profile;
@@ -173,6 +174,7 @@ fn root() -> Command {
             "MONGODB_ATLAS_ACCESS_TOKEN",
         ))
         .subcommands(generated::groups())
+        .subcommand(download::command())
         .subcommand(
             Command::new("completions")
                 .hide(true)
@@ -299,6 +301,10 @@ fn run(matches: &ArgMatches, profile: Option<&Profile>) -> Result<(), Failure> {
         Some(("man", _)) => clap_mangen::Man::new(root())
             .render(&mut std::io::stdout())
             .map_err(local),
+        Some(("download", matches)) => {
+            let context = Context::from_matches(matches, profile)?;
+            runtime()?.block_on(download::run(&context, matches))
+        }
         Some((group, sub)) => {
             let Some((command, matches)) = sub.subcommand() else {
                 return Err(Failure::new(
@@ -307,12 +313,16 @@ fn run(matches: &ArgMatches, profile: Option<&Profile>) -> Result<(), Failure> {
                 ));
             };
             let context = Context::from_matches(matches, profile)?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::new(Class::Local, format!("cannot start: {e}")))?;
-            runtime.block_on(generated::run(&context, group, command, matches))
+            runtime()?.block_on(generated::run(&context, group, command, matches))
         }
         None => Err(Failure::new(Class::Usage, "a command is needed")),
     }
+}
+
+/// The runtime a command runs on: one thread is all a command line needs.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Class::Local, format!("cannot start: {e}")))
 }

@@ -20,14 +20,17 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 // Names the generated code defines itself, which the model keeps operations and parameters
 // off; the emitter's tests check each list against what it emits.
 
-/// Methods of the generated `Client`: its own `builder` and `new`, and the public methods of the
-/// runtime's `BaseClient` it dereferences to. An operation's method with one of these names would
-/// not compile or would hide the setting, so the model names operations around this list.
+/// Methods of the generated `Client`: its own `builder`, `new` and `download`, and the public
+/// methods of the runtime's `BaseClient` it dereferences to. An operation's method with one of
+/// these names would not compile or would hide the setting, so the model names operations around
+/// this list.
 pub const CLIENT_NAMES: &[&str] = &[
     "api_version",
     "base_url",
     "builder",
+    "clock",
     "credential_kind",
+    "download",
     "new",
     "retry_policy",
 ];

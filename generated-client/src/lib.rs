@@ -25,11 +25,11 @@ pub mod mock;
 
 pub use ::atlas_snapshots_runtime::{
     http, layer, schemes, ApiErrorBody, ApiKeyLocation, AsyncSleep, AuthError, AuthKind,
-    AuthScheme, BaseClient, BuildError, Check, Clock, CredentialKind, Credentials,
-    CredentialsError, Deprecation, ErrorChain, HttpMethod, InvalidParameter, ListRequest,
-    MediaVersion, OperationInfo, Page, PagingProblem, ParamIn, ParamInfo, Pattern,
-    RequestOptions, ResponseValue, RetryPolicy, TestClock, TimeSource, TokenError,
-    ValueKind, WaitError, WaitPolicy, Waiter,
+    AuthScheme, BaseClient, BuildError, ByteStream, Check, Clock, CredentialKind,
+    Credentials, CredentialsError, Deprecation, ErrorChain, HttpMethod, InvalidParameter,
+    ListRequest, MediaVersion, OperationInfo, Page, PagingProblem, ParamIn, ParamInfo,
+    Pattern, Progress, RequestOptions, ResponseValue, RetryPolicy, StreamError,
+    TestClock, TimeSource, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
 };
 
 /// A client of the MongoDB Atlas Backup Snapshots API. Operations are its methods; the settings it
@@ -53,6 +53,13 @@ impl Client {
     /// A client of `base_url` with default settings and no credentials.
     pub fn new(base_url: &str) -> Result<Self, BuildError> {
         Self::builder().base_url(base_url).build()
+    }
+
+    /// Fetches a download link from an answer with no credentials (it is signed for
+    /// the caller), through the client's layers and retries, and hands back its body
+    /// unread; see [`BaseClient::download`].
+    pub async fn download(&self, url: &str) -> Result<ResponseValue<ByteStream>, Error> {
+        self.base.download(url).await
     }
 }
 

@@ -66,6 +66,12 @@ impl Call {
         self.op.id
     }
 
+    /// What the client knows of the operation: its parameters, media types, security
+    /// schemes and deprecation.
+    pub fn operation(&self) -> &'static OperationInfo {
+        self.op
+    }
+
     /// The operation's path with its `{placeholders}` unfilled (OpenTelemetry's `url.template`).
     pub fn url_template(&self) -> &'static str {
         self.op.path

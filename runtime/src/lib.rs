@@ -36,6 +36,7 @@ mod credentials;
 pub mod de;
 mod descriptor;
 mod dialect;
+mod download;
 mod error;
 mod exchange;
 mod form;

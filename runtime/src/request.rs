@@ -48,6 +48,8 @@ pub struct Request<'c> {
     enveloped: bool,
     /// The operation answers with a redirect, which is its result rather than a way to it.
     redirect_is_answer: bool,
+    /// A whole URL to send to instead of the client's base URL and the path (a download).
+    url: Option<url::Url>,
     options: RequestOptions,
 }
 
@@ -66,8 +68,16 @@ impl<'c> Request<'c> {
             problems: Vec::new(),
             enveloped: false,
             redirect_is_answer: false,
+            url: None,
             options: RequestOptions::default(),
         }
+    }
+
+    /// Sends the request to `url` as it is, rather than to the operation's path under the
+    /// client's base URL. Errors and logs name its path only: its query may be a signature.
+    pub(crate) fn send_to(&mut self, url: url::Url) {
+        self.path = url.path().to_owned();
+        self.url = Some(url);
     }
 
     /// Settings for this request only, over the client's.
@@ -305,9 +315,13 @@ impl<'c> Request<'c> {
                 None => Some(content_type(op, pin)?),
             },
         };
+        let url = match self.url {
+            Some(url) => url,
+            None => self.client.endpoint(&self.path),
+        };
         let mut prepared = Prepared::new(
             op,
-            self.client.endpoint(&self.path),
+            url,
             &self.query,
             &self.headers,
             accept_type,

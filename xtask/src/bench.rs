@@ -21,7 +21,7 @@ pub struct BenchArgs {
     /// Timed runs per compile measurement (a minute or more each on the full spec).
     #[arg(long, default_value_t = 3)]
     compile_runs: usize,
-    /// Only these measures, comma-separated: gen, compile, decode, list, diff.
+    /// Only these measures, comma-separated: gen, compile, decode, list, download, diff.
     #[arg(long, value_name = "MEASURES")]
     only: Option<String>,
     /// A fast trial run: two runs, fewer decode iterations, no full-spec compile.

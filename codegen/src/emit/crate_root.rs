@@ -103,16 +103,6 @@ impl ToTokens for CrateRoot<'_> {
                     pub use ::atlas_snapshots_runtime::Upload;
                 )
             });
-        // Named by `send_stream()` of the operations that answer with something other than JSON.
-        let streams = model
-            .operations
-            .iter()
-            .any(super::builder::streams_answer)
-            .then(|| {
-                quote!(
-                    pub use ::atlas_snapshots_runtime::{ByteStream, Progress, StreamError};
-                )
-            });
         tokens.extend(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             // Every public item carries docs, from the spec or from the generator.
@@ -138,13 +128,12 @@ impl ToTokens for CrateRoot<'_> {
 
             pub use ::atlas_snapshots_runtime::{
                 http, layer, schemes, ApiErrorBody, ApiKeyLocation, AsyncSleep, AuthError, AuthKind, AuthScheme,
-                BaseClient, BuildError, Check, Clock, CredentialKind, Credentials, CredentialsError, Deprecation,
+                BaseClient, BuildError, ByteStream, Check, Clock, CredentialKind, Credentials, CredentialsError, Deprecation,
                 ErrorChain, HttpMethod, InvalidParameter, ListRequest, MediaVersion, OperationInfo, Page,
-                PagingProblem, ParamIn, ParamInfo, Pattern, RequestOptions, ResponseValue, RetryPolicy, TestClock,
-                TimeSource, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
+                PagingProblem, ParamIn, ParamInfo, Pattern, Progress, RequestOptions, ResponseValue, RetryPolicy,
+                StreamError, TestClock, TimeSource, TokenError, ValueKind, WaitError, WaitPolicy, Waiter,
             };
             #uploads
-            #streams
 
             #[doc = #client_doc]
             #[derive(Debug, Clone)]
@@ -166,6 +155,16 @@ impl ToTokens for CrateRoot<'_> {
                 /// A client of `base_url` with default settings and no credentials.
                 pub fn new(base_url: &str) -> Result<Self, BuildError> {
                     Self::builder().base_url(base_url).build()
+                }
+
+                /// Fetches a download link from an answer with no credentials (it is signed for
+                /// the caller), through the client's layers and retries, and hands back its body
+                /// unread; see [`BaseClient::download`].
+                pub async fn download(
+                    &self,
+                    url: &str,
+                ) -> Result<ResponseValue<ByteStream>, Error> {
+                    self.base.download(url).await
                 }
             }
 

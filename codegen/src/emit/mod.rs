@@ -321,16 +321,23 @@ paths:
             has_legacy: false,
             readme: None,
         };
+        // The client's field and the argument of its `download`.
         let mut names: BTreeSet<String> = defined_names(root.into_token_stream())
             .into_iter()
-            .filter(|name| name != "base")
+            .filter(|name| name != "base" && name != "url")
             .collect();
-        let runtime =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src/client.rs");
-        let text = std::fs::read_to_string(&runtime).expect("the runtime's client source");
-        let file = syn::parse_file(&text).expect("the runtime's client parses");
         let mut base_methods = 0;
-        for item in &file.items {
+        // The runtime's modules that add methods to `BaseClient`.
+        let items = ["client.rs", "download.rs"].into_iter().flat_map(|module| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../runtime/src")
+                .join(module);
+            let text = std::fs::read_to_string(&path).expect("a runtime source");
+            syn::parse_file(&text)
+                .expect("a runtime source parses")
+                .items
+        });
+        for item in &items.collect::<Vec<_>>() {
             let syn::Item::Impl(block) = item else {
                 continue;
             };
