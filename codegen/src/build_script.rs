@@ -186,7 +186,7 @@ mod tests {
                 ("encode".to_owned(), true),
                 ("operations".to_owned(), true),
                 ("v1".to_owned(), true),
-                ("patterns".to_owned(), true),
+                ("params".to_owned(), true),
             ]
         );
         assert!(text.contains("pub struct Client {"), "{text}");

@@ -298,6 +298,11 @@ impl NameScope {
         Self::default()
     }
 
+    /// Whether some name already has `name`.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains_key(name)
+    }
+
     /// Reserves a name that spec names must not take (for example `Unknown` in an enum).
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned(), String::new());

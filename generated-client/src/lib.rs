@@ -17,7 +17,7 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod v1;
 #[rustfmt::skip]
-mod patterns;
+mod params;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

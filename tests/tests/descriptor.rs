@@ -1,8 +1,9 @@
 //! One description of each operation: the generated `OPERATION` constant of each request builder
-//! holds every parameter with its checks, and the builders, the typed mocks and the command line
+//! lists every parameter with its checks, and the builders, the typed mocks and the command line
 //! read it instead of writing the checks again. Checked on the committed crates: each regular
-//! expression is declared once per crate, and a check is written only inside a descriptor (or,
-//! in the command line, for a body field, which no descriptor describes).
+//! expression is declared once per crate, each distinct parameter is described once (in
+//! `params.rs`, which the descriptors list), and a check is written nowhere else (but, in the
+//! command line, for a body field, which no descriptor describes).
 
 use atlas_snapshots::operations::{ListFlexBackupSnapshots, TakeSnapshots};
 use atlas_snapshots::{Check, ParamIn, ValueKind};
@@ -38,11 +39,6 @@ fn pattern_declarations(files: &BTreeMap<String, String>) -> BTreeMap<String, Ve
         }
     }
     found
-}
-
-/// The text of each `pub const OPERATION: OperationInfo = OperationInfo { … }` of a file.
-fn descriptors(text: &str) -> Vec<&str> {
-    blocks(text, "pub const OPERATION: OperationInfo = OperationInfo {")
 }
 
 /// Each block of `text` that starts with `start` (which ends with its opening brace), up to its
@@ -89,38 +85,44 @@ fn each_pattern_is_declared_once_per_crate() {
             );
         }
         if folder == "generated-client/src" {
-            // The curated spec's ids and names: the client has both, in its pattern module.
+            // The curated spec's ids and names: the client has both, in its `params.rs`.
             assert_eq!(declared.len(), 2, "{declared:?}");
-            assert!(declared
-                .values()
-                .flatten()
-                .all(|file| file == "patterns.rs"));
+            assert!(declared.values().flatten().all(|file| file == "params.rs"));
         }
     }
 }
 
 #[test]
-fn checks_are_written_only_in_the_descriptors() {
+fn each_parameter_is_described_once_and_checks_nowhere_else() {
     let client = sources("generated-client/src");
-    let mut in_descriptors = 0;
+    let described = blocks(&client["params.rs"], "ParamInfo = ParamInfo {");
+    assert!(described.len() >= 8, "{}", client["params.rs"]);
+    // No two descriptions alike: a parameter many operations take is written once.
+    let distinct: std::collections::BTreeSet<&str> = described.iter().copied().collect();
+    assert_eq!(distinct.len(), described.len());
+    let in_descriptions: usize = described.iter().map(|d| d.matches("Check::").count()).sum();
+    assert!(in_descriptions > 0);
     for (name, text) in &client {
-        let all = text.matches("Check::").count();
-        let described: usize = descriptors(text)
-            .iter()
-            .map(|d| d.matches("Check::").count())
-            .sum();
-        assert_eq!(all, described, "{name} writes checks outside a descriptor");
-        in_descriptors += described;
+        let checks = text.matches("Check::").count();
+        match name.as_str() {
+            "params.rs" => assert_eq!(checks, in_descriptions, "{name}"),
+            _ => assert_eq!(checks, 0, "{name} writes checks outside params.rs"),
+        }
     }
-    assert!(in_descriptors > 0, "the descriptors hold the checks");
-    assert_eq!(client["mock.rs"].matches("Check::").count(), 0);
-    assert_eq!(
-        client["operations.rs"]
-            .matches("fn runtime_request")
-            .count(),
-        descriptors(&client["operations.rs"]).len(),
-        "one descriptor per builder"
+    // The descriptors list the descriptions by name, one descriptor per builder.
+    let operations = &client["operations.rs"];
+    let descriptors = blocks(
+        operations,
+        "pub const OPERATION: OperationInfo = OperationInfo {",
     );
+    assert_eq!(
+        descriptors.len(),
+        operations.matches("fn runtime_request").count()
+    );
+    assert!(descriptors
+        .iter()
+        .all(|d| !d.contains("ParamInfo {") && !d.contains("Check::")));
+    assert!(operations.matches("crate::params::GROUP_ID").count() >= 20);
 
     // The command line reads each parameter's checks from the client's descriptor; only the
     // body fields it takes as flags carry checks of their own.

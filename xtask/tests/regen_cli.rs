@@ -208,7 +208,7 @@ fn standalone_crate_then_check() {
             "src/mock.rs",
             "src/models.rs",
             "src/operations.rs",
-            "src/patterns.rs",
+            "src/params.rs",
             "src/v1.rs"
         ]
     );

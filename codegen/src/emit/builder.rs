@@ -4,7 +4,7 @@
 
 use super::docs::doc_attrs;
 use super::ident;
-use super::params::{param_info, PatternTable};
+use super::params::ParamTable;
 use super::request_body::{body_param, encode, BodyTypes};
 use super::types::{
     distinct_received, may_be_empty, received_bodies, rust_type, setter_type, Body,
@@ -19,7 +19,8 @@ use quote::{format_ident, quote, ToTokens};
 pub struct RequestBuilder<'m, 'p> {
     pub model: &'m ApiModel,
     pub op: &'m Operation,
-    pub patterns: &'p PatternTable,
+    /// The crate's parameter descriptions, which the descriptor lists.
+    pub params: &'p ParamTable,
     /// The error body type, as the crate's `Error` alias names it.
     pub error_body: &'p TokenStream,
 }
@@ -242,7 +243,7 @@ impl ToTokens for RequestBuilder<'_, '_> {
         }
         let too_many = (new_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
-        let info = operation_info(op, self.patterns);
+        let info = operation_info(op, self.params);
         let fill = op.params.iter().map(|param| self.fill_param(param));
         let body_fill = body_param(op, &models).map(|(_, required)| {
             if required {
@@ -432,7 +433,7 @@ fn setter(param: &Parameter, models: &TokenStream) -> TokenStream {
     }
 }
 
-fn operation_info(op: &Operation, patterns: &PatternTable) -> TokenStream {
+fn operation_info(op: &Operation, params: &ParamTable) -> TokenStream {
     let id = &op.id.0;
     let method = format_ident!("{}", {
         let m = op.http_method.as_str();
@@ -470,7 +471,7 @@ fn operation_info(op: &Operation, patterns: &PatternTable) -> TokenStream {
             kind: AuthKind::None
         }));
     }
-    let params = op.params.iter().map(|param| param_info(param, patterns));
+    let params = op.params.iter().map(|param| params.path_of(op, param));
     let deprecation = match &op.deprecation {
         Some(d) => {
             let sunset = option_str(d.sunset.as_deref());

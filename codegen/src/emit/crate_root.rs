@@ -121,7 +121,7 @@ impl ToTokens for CrateRoot<'_> {
             pub mod operations;
             #legacy
             #[rustfmt::skip]
-            mod patterns;
+            mod params;
             #[cfg(feature = "mock")]
             #[rustfmt::skip]
             pub mod mock;

@@ -14,7 +14,7 @@ use super::model_struct::{fields_as_typed, ModelStruct};
 use super::model_struct_de::StructDeserialize;
 use super::model_struct_ser::StructSerialize;
 use super::model_union::{ModelUnion, ModelUntagged, UnionDeserialize, UntaggedDeserialize};
-use super::params::PatternTable;
+use super::params::{ParamTable, PatternTable};
 use super::recursion::boxed_fields;
 use super::types::rust_type;
 use super::waiter::WaiterMethods;
@@ -64,11 +64,9 @@ pub fn source_files<'m>(
         .filter(|op| op.generation == ApiGeneration::Legacy)
         .collect();
     let has_legacy = !legacy.is_empty();
-    // One table for the crate: every check of every operation refers to it.
-    let patterns = std::sync::Arc::new(PatternTable::for_operations(
-        "crate::patterns",
-        &model.operations,
-    ));
+    // One description of each parameter for the crate, which every descriptor lists.
+    let (patterns, params) = super::params::crate_params(model);
+    let params = std::sync::Arc::new(params);
     let mut files: Vec<(&'static str, Vec<Part<'_>>)> = vec![
         (
             "lib.rs",
@@ -91,7 +89,7 @@ pub fn source_files<'m>(
     );
     files.push((
         "operations.rs",
-        operations(model, current, current_about, patterns.clone()),
+        operations(model, current, current_about, params.clone()),
     ));
     if has_legacy {
         let legacy_about = format!(
@@ -101,29 +99,35 @@ pub fn source_files<'m>(
         );
         files.push((
             "v1.rs",
-            operations(model, legacy, legacy_about, patterns.clone()),
+            operations(model, legacy, legacy_about, params.clone()),
         ));
     }
     files.push((
-        "patterns.rs",
-        vec![Box::new(move || pattern_module(&patterns))],
+        "params.rs",
+        vec![Box::new(move || params_module(&patterns, &params))],
     ));
     files.push(("mock.rs", mocks(model)));
     files
 }
 
-/// `patterns.rs`: each regular expression the parameters' checks use, compiled once.
-fn pattern_module(patterns: &PatternTable) -> TokenStream {
+/// `params.rs`: each parameter description the operations' descriptors list, and each regular
+/// expression their checks use, compiled once.
+fn params_module(patterns: &PatternTable, params: &ParamTable) -> TokenStream {
     let import = (!patterns.is_empty()).then(|| {
         quote!(
             use ::atlas_snapshots_runtime::Pattern;
         )
     });
     quote! {
-        //! The regular expressions of the parameters, each compiled on first use and shared by
-        //! every operation whose checks name it.
+        //! The parameters of the operations, each described once (where it goes, how its text
+        //! reads, its checks) for every operation's descriptor to list, and the regular
+        //! expressions of their checks, each compiled on first use.
 
+        #[allow(unused_imports)]
+        use ::atlas_snapshots_runtime::{Check, ParamIn, ParamInfo, ValueKind};
         #import
+
+        #params
 
         #patterns
     }
@@ -476,7 +480,7 @@ fn operations<'m>(
     model: &'m ApiModel,
     ops: Vec<&'m Operation>,
     about: String,
-    patterns: std::sync::Arc<PatternTable>,
+    params: std::sync::Arc<ParamTable>,
 ) -> Vec<Part<'m>> {
     let ops = std::sync::Arc::new(ops);
     let about = format!(" {about}");
@@ -511,14 +515,14 @@ fn operations<'m>(
         }));
     }
     for start in (0..ops.len()).step_by(PART_SIZE) {
-        let (ops, patterns) = (ops.clone(), patterns.clone());
+        let (ops, params) = (ops.clone(), params.clone());
         parts.push(Box::new(move || {
             let error_body = error_body_type(model);
             let chunk = &ops[start..(start + PART_SIZE).min(ops.len())];
             let builders = chunk.iter().map(|op| RequestBuilder {
                 model,
                 op,
-                patterns: &patterns,
+                params: &params,
                 error_body: &error_body,
             });
             quote!(#(#builders)*)

@@ -24,9 +24,12 @@ pub struct ItemGates {
     methods: BTreeMap<String, Gate>,
     /// The mock's per-operation tables, by static name.
     mock_tables: BTreeMap<String, Gate>,
-    /// Pattern statics of `patterns.rs`, by the regular expression they hold: compiled when
+    /// Pattern statics of `params.rs`, by the regular expression they hold: compiled when
     /// any operation that checks a value against it is.
     patterns: BTreeMap<String, Gate>,
+    /// Parameter descriptions of `params.rs`, by const name: compiled when any operation that
+    /// takes the parameter is.
+    params: BTreeMap<String, Gate>,
 }
 
 impl ItemGates {
@@ -71,6 +74,19 @@ impl ItemGates {
             .into_iter()
             .map(|(key, gates)| (key, Gate::any_of(&gates)))
             .collect();
+        let (_, params) = super::params::crate_params(model);
+        let gate_of: BTreeMap<&str, Gate> = model
+            .operations
+            .iter()
+            .map(|op| (op.id.0.as_str(), gates.operation(op)))
+            .collect();
+        items.params = params
+            .users()
+            .map(|(name, users)| {
+                let gate = Gate::any_of(users.iter().map(|id| &gate_of[id.as_str()]));
+                (name.to_owned(), gate)
+            })
+            .collect();
         items
     }
 
@@ -84,7 +100,7 @@ impl ItemGates {
             "models.rs" | "decode.rs" | "encode.rs" => &self.models,
             "operations.rs" | "v1.rs" => &self.builders,
             "mock.rs" => &self.mock_tables,
-            "patterns.rs" => &BTreeMap::new(),
+            "params.rs" => &self.params,
             _ => return,
         };
         for item in &mut file.items {

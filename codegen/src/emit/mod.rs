@@ -263,11 +263,12 @@ paths:
         // A list's builder and one whose answer is streamed define every name there is.
         let mut names = BTreeSet::new();
         for op in &model.operations {
-            let patterns = params::PatternTable::for_operations("crate::patterns", [op]);
+            let patterns = params::PatternTable::for_operations(params::MODULE, [op]);
+            let params = params::ParamTable::for_operations(params::MODULE, [op], &patterns);
             let builder = builder::RequestBuilder {
                 model: &model,
                 op,
-                patterns: &patterns,
+                params: &params,
                 error_body: &error_body,
             };
             let mut defined = defined_names(builder.into_token_stream());

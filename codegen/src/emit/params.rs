@@ -184,6 +184,137 @@ impl ToTokens for PatternTable {
     }
 }
 
+/// The module of a generated crate that declares its patterns and parameter descriptions.
+pub const MODULE: &str = "crate::params";
+
+/// The patterns and parameter descriptions of a generated crate, as `params.rs` declares them.
+pub fn crate_params(model: &crate::model::ApiModel) -> (PatternTable, ParamTable) {
+    let patterns = PatternTable::for_operations(MODULE, &model.operations);
+    let params = ParamTable::for_operations(MODULE, &model.operations, &patterns);
+    (patterns, params)
+}
+
+/// The parameters of one crate, each distinct description (name, location, kind, checks)
+/// emitted once as a `const` beside the patterns, which every operation's descriptor lists: a
+/// `groupId` that fifty operations take is described, and its checks written, once.
+pub struct ParamTable {
+    /// The path of the module that declares them (`crate::params`), as for the patterns.
+    module: &'static str,
+    /// The description's tokens, as text → the name of its const.
+    by_description: BTreeMap<String, String>,
+    /// Each parameter of each operation (operation id, wire name, location) → its const.
+    by_use: BTreeMap<(String, String, ParamLocation), String>,
+    /// Each const, in the order the operations first name it: its name, the wire name and
+    /// location it describes, its description, and the operations that take it.
+    consts: Vec<(String, String, ParamLocation, String, BTreeSet<String>)>,
+}
+
+impl ParamTable {
+    /// Describes every parameter of `operations`, with the checks `patterns` names, declared
+    /// in `module` next to the patterns (whose names they stay off).
+    pub fn for_operations<'m>(
+        module: &'static str,
+        operations: impl IntoIterator<Item = &'m Operation>,
+        patterns: &PatternTable,
+    ) -> Self {
+        let mut scope = NameScope::new();
+        for (name, _) in patterns.by_source.values() {
+            scope.reserve(name);
+        }
+        let mut table = ParamTable {
+            module,
+            by_description: BTreeMap::new(),
+            by_use: BTreeMap::new(),
+            consts: Vec::new(),
+        };
+        for op in operations {
+            for param in &op.params {
+                let description = param_info(param, patterns).to_string();
+                let used = (op.id.0.clone(), param.name.clone(), param.location);
+                if let Some(name) = table.by_description.get(&description) {
+                    table.by_use.insert(used, name.clone());
+                    let entry = table.consts.iter_mut().find(|c| &c.0 == name);
+                    if let Some(entry) = entry {
+                        entry.4.insert(op.id.0.clone());
+                    }
+                    continue;
+                }
+                // The wire name; the location too where another description took it.
+                let stem = match names::const_name(&param.name) {
+                    stem if stem.is_empty() => "PARAM".to_owned(),
+                    stem => stem,
+                };
+                let located = format!("{stem}_{}", location_word(param.location));
+                let wanted = match scope.is_taken(&stem) {
+                    true => located,
+                    false => stem,
+                };
+                let (name, _) = scope.claim(&description, wanted);
+                table
+                    .by_description
+                    .insert(description.clone(), name.clone());
+                table.by_use.insert(used, name.clone());
+                table.consts.push((
+                    name,
+                    param.name.clone(),
+                    param.location,
+                    description,
+                    [op.id.0.clone()].into(),
+                ));
+            }
+        }
+        table
+    }
+
+    /// The const that describes `param` of `op`, as its descriptor names it.
+    ///
+    /// # Panics
+    /// For an operation the table was not made from.
+    pub fn path_of(&self, op: &Operation, param: &Parameter) -> TokenStream {
+        let used = (op.id.0.clone(), param.name.clone(), param.location);
+        let name = ident(&self.by_use[&used]);
+        let module: syn::Path = syn::parse_str(self.module).expect("a module path");
+        quote!(#module::#name)
+    }
+
+    /// The operations that take each const, by its name: what compiles it under a feature
+    /// per tag.
+    pub fn users(&self) -> impl Iterator<Item = (&str, &BTreeSet<String>)> {
+        self.consts
+            .iter()
+            .map(|(name, _, _, _, users)| (name.as_str(), users))
+    }
+}
+
+/// The location as a word of a const's name.
+fn location_word(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "PATH",
+        ParamLocation::Query => "QUERY",
+        ParamLocation::Header => "HEADER",
+    }
+}
+
+impl ToTokens for ParamTable {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for (name, wire, location, description, users) in &self.consts {
+            let doc = format!(
+                " `{wire}` ({}), as {} operation{} take{} it.",
+                location_word(*location).to_ascii_lowercase(),
+                users.len(),
+                if users.len() == 1 { "" } else { "s" },
+                if users.len() == 1 { "s" } else { "" },
+            );
+            let name = ident(name);
+            let value: TokenStream = description.parse().expect("tokens it printed");
+            tokens.extend(quote! {
+                #[doc = #doc]
+                pub(crate) const #name: ParamInfo = #value;
+            });
+        }
+    }
+}
+
 /// Checks on the value of a parameter (each item, for an array parameter).
 pub fn checks_for(param: &Parameter, patterns: &PatternTable) -> Vec<TokenStream> {
     let c = &param.constraints;

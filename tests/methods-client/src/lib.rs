@@ -24,7 +24,7 @@ mod encode;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
-mod patterns;
+mod params;
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

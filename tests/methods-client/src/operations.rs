@@ -89,16 +89,7 @@ impl<'a> FileOptions<'a> {
         ],
         requests: &[],
         auth: &[],
-        params: &[
-            ParamInfo {
-                name: "fileId",
-                location: ParamIn::Path,
-                required: true,
-                kind: ValueKind::Text,
-                repeated: false,
-                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
-            },
-        ],
+        params: &[crate::params::FILE_ID],
         deprecation: None,
     };
 
@@ -165,16 +156,7 @@ impl<'a> GetFile<'a> {
         ],
         requests: &[],
         auth: &[],
-        params: &[
-            ParamInfo {
-                name: "fileId",
-                location: ParamIn::Path,
-                required: true,
-                kind: ValueKind::Text,
-                repeated: false,
-                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
-            },
-        ],
+        params: &[crate::params::FILE_ID],
         deprecation: None,
     };
 
@@ -244,30 +226,9 @@ impl<'a> HeadFile<'a> {
         requests: &[],
         auth: &[],
         params: &[
-            ParamInfo {
-                name: "fileId",
-                location: ParamIn::Path,
-                required: true,
-                kind: ValueKind::Text,
-                repeated: false,
-                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
-            },
-            ParamInfo {
-                name: "revision",
-                location: ParamIn::Query,
-                required: false,
-                kind: ValueKind::Integer,
-                repeated: false,
-                checks: &[Check::Minimum(1f64)],
-            },
-            ParamInfo {
-                name: "If-None-Match",
-                location: ParamIn::Header,
-                required: false,
-                kind: ValueKind::Text,
-                repeated: false,
-                checks: &[],
-            },
+            crate::params::FILE_ID,
+            crate::params::REVISION,
+            crate::params::IF_NONE_MATCH,
         ],
         deprecation: None,
     };
@@ -352,16 +313,7 @@ impl<'a> TraceFile<'a> {
         ],
         requests: &[],
         auth: &[],
-        params: &[
-            ParamInfo {
-                name: "fileId",
-                location: ParamIn::Path,
-                required: true,
-                kind: ValueKind::Text,
-                repeated: false,
-                checks: &[Check::Pattern(&crate::patterns::FILE_ID_PATTERN)],
-            },
-        ],
+        params: &[crate::params::FILE_ID],
         deprecation: None,
     };
 

@@ -864,16 +864,7 @@ pub mod operations {
                 },
             ],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "groupId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::GROUP_ID],
             deprecation: None,
         };
 
@@ -956,16 +947,7 @@ pub mod operations {
             ],
             requests: &[],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "groupId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::GROUP_ID],
             deprecation: None,
         };
 
@@ -1061,16 +1043,7 @@ pub mod operations {
             ],
             requests: &[],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "invoiceId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::INVOICE_ID],
             deprecation: None,
         };
 
@@ -1156,16 +1129,7 @@ pub mod operations {
             ],
             requests: &[],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "reportId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::REPORT_ID],
             deprecation: None,
         };
 
@@ -1275,24 +1239,7 @@ pub mod operations {
             responses: &[],
             requests: &[],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "groupId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-                ParamInfo {
-                    name: "userId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::GROUP_ID, crate::params::USER_ID],
             deprecation: None,
         };
 
@@ -1377,24 +1324,7 @@ pub mod operations {
                 },
             ],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "groupId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-                ParamInfo {
-                    name: "userId",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::GROUP_ID, crate::params::USER_ID],
             deprecation: None,
         };
 
@@ -1497,10 +1427,53 @@ pub mod operations {
 }
 
 #[rustfmt::skip]
-mod patterns {
-    //! The regular expressions of the parameters, each compiled on first use and shared by
-    //! every operation whose checks name it.
+mod params {
+    //! The parameters of the operations, each described once (where it goes, how its text
+    //! reads, its checks) for every operation's descriptor to list, and the regular
+    //! expressions of their checks, each compiled on first use.
 
+    #[allow(unused_imports)]
+    use ::atlas_snapshots_runtime::{Check, ParamIn, ParamInfo, ValueKind};
+
+    /// `groupId` (path), as 4 operations take it.
+    pub(crate) const GROUP_ID: ParamInfo = ParamInfo {
+        name: "groupId",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
+
+    /// `invoiceId` (path), as 1 operation takes it.
+    pub(crate) const INVOICE_ID: ParamInfo = ParamInfo {
+        name: "invoiceId",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
+
+    /// `reportId` (path), as 1 operation takes it.
+    pub(crate) const REPORT_ID: ParamInfo = ParamInfo {
+        name: "reportId",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
+
+    /// `userId` (path), as 2 operations take it.
+    pub(crate) const USER_ID: ParamInfo = ParamInfo {
+        name: "userId",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
 }
 
 pub use ::atlas_snapshots_runtime::{

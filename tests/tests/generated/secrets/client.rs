@@ -626,10 +626,13 @@ pub mod operations {
 }
 
 #[rustfmt::skip]
-mod patterns {
-    //! The regular expressions of the parameters, each compiled on first use and shared by
-    //! every operation whose checks name it.
+mod params {
+    //! The parameters of the operations, each described once (where it goes, how its text
+    //! reads, its checks) for every operation's descriptor to list, and the regular
+    //! expressions of their checks, each compiled on first use.
 
+    #[allow(unused_imports)]
+    use ::atlas_snapshots_runtime::{Check, ParamIn, ParamInfo, ValueKind};
 }
 
 pub use ::atlas_snapshots_runtime::{

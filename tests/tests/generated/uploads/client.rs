@@ -821,16 +821,7 @@ pub mod operations {
                 },
             ],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "id",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::ID],
             deprecation: None,
         };
 
@@ -901,16 +892,7 @@ pub mod operations {
                 },
             ],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "name",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::NAME],
             deprecation: None,
         };
 
@@ -981,16 +963,7 @@ pub mod operations {
                 },
             ],
             auth: &[],
-            params: &[
-                ParamInfo {
-                    name: "id",
-                    location: ParamIn::Path,
-                    required: true,
-                    kind: ValueKind::Text,
-                    repeated: false,
-                    checks: &[],
-                },
-            ],
+            params: &[crate::params::ID],
             deprecation: None,
         };
 
@@ -1322,10 +1295,33 @@ pub mod operations {
 }
 
 #[rustfmt::skip]
-mod patterns {
-    //! The regular expressions of the parameters, each compiled on first use and shared by
-    //! every operation whose checks name it.
+mod params {
+    //! The parameters of the operations, each described once (where it goes, how its text
+    //! reads, its checks) for every operation's descriptor to list, and the regular
+    //! expressions of their checks, each compiled on first use.
 
+    #[allow(unused_imports)]
+    use ::atlas_snapshots_runtime::{Check, ParamIn, ParamInfo, ValueKind};
+
+    /// `id` (path), as 2 operations take it.
+    pub(crate) const ID: ParamInfo = ParamInfo {
+        name: "id",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
+
+    /// `name` (path), as 1 operation takes it.
+    pub(crate) const NAME: ParamInfo = ParamInfo {
+        name: "name",
+        location: ParamIn::Path,
+        required: true,
+        kind: ValueKind::Text,
+        repeated: false,
+        checks: &[],
+    };
 }
 
 pub use ::atlas_snapshots_runtime::{
