@@ -1,6 +1,7 @@
 //! Parameter descriptions: where each parameter goes, what its values are, and the schema
-//! constraints (pattern, length, range, item count) every value must pass before it is sent;
-//! and the table of compiled-once patterns they refer to, one per crate.
+//! constraints (pattern, length, range, item count) every value must pass before it is sent,
+//! each distinct one described once per crate; and the table of compiled-once patterns they
+//! refer to.
 
 use super::ident;
 use crate::model::{Constraints, Note, Operation, ParamLocation, Parameter, Primitive, TypeRef};
@@ -14,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// (`GROUP_ID_PATTERN` for `groupId` alone, `ID_PATTERN` for `groupId` and `snapshotId`) or,
 /// when their names share no last word, by its content (`HEX24_PATTERN`).
 pub struct PatternTable {
-    /// The path of the module that declares the patterns (`crate::patterns`).
+    /// The path of the module that declares the patterns: `crate::params` in a client,
+    /// `crate::generated::patterns` in the command line.
     module: &'static str,
     /// Pattern source → name of its static and the wire names of the parameters that use it.
     by_source: BTreeMap<String, (String, BTreeSet<String>)>,
