@@ -453,8 +453,15 @@ impl<C: ApiClient> ClientBuilder<C> {
             token_url: C::TOKEN_URL,
             scopes: C::TOKEN_SCOPES,
         };
-        let auth = credentials
-            .map(|credentials| Authenticator::new(credentials, &base_url, spec, http.clone()));
+        let auth = credentials.map(|credentials| {
+            Authenticator::new(
+                credentials,
+                &base_url,
+                spec,
+                http.clone(),
+                self.clock.clone(),
+            )
+        });
         let attempt = layer::stack(layer::http_service(http.clone()), &self.attempt_layers);
         let no_follow = NoFollow::new(make_no_follow, self.attempt_layers.clone());
         let transport = Arc::new(Transport {

@@ -1,5 +1,5 @@
-//! The time a client runs on: where retries and waiters read the current time and how they
-//! sleep. Both come from the client ([`ClientBuilder::sleep_impl`],
+//! The time a client runs on: where retries, waiters and service-account tokens read the
+//! current time, and how retries and waiters sleep. Both come from the client ([`ClientBuilder::sleep_impl`],
 //! [`ClientBuilder::time_source`], or [`ClientBuilder::clock`] for both), so a test can run a
 //! 30-minute wait or a long `Retry-After` in virtual time with a [`TestClock`] and assert when
 //! each poll or attempt went out. The split into a sleep and a time source follows the AWS SDK

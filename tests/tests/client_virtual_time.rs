@@ -1,6 +1,7 @@
-//! Retries and waiters run on the client's clock: with a `TestClock` a 30-minute wait and a
-//! two-minute `Retry-After` take no real time, and the clock tells when each pause was and how
-//! long, so a test can assert the schedule a policy makes.
+//! Retries, waiters and service-account tokens run on the client's clock: with a `TestClock` a
+//! 30-minute wait and a two-minute `Retry-After` take no real time, a token ages as the clock
+//! moves, and the clock tells when each pause was and how long, so a test can assert the
+//! schedule a policy makes.
 
 use atlas_snapshots::models::DiskBackupOnDemandSnapshotRequest;
 use atlas_snapshots::{Client, RetryPolicy, TestClock, TimeSource, WaitError, WaitPolicy};
@@ -109,4 +110,40 @@ async fn a_retry_after_date_is_read_against_the_client_s_clock() {
         .await
         .expect("the retry succeeds");
     assert_eq!(clock.sleeps(), [minutes(5)]);
+}
+
+#[tokio::test]
+async fn a_service_account_token_ages_on_the_client_s_clock() {
+    // Tokens last an hour; the client renews one a minute before it runs out.
+    let server = StandIn::builder()
+        .service_account("mdb_sa_id_virtual", "mdb_sa_sk_virtual")
+        .start()
+        .await;
+    let clock = TestClock::new();
+    let client = server
+        .client_builder()
+        .clock(clock.clone())
+        .service_account("mdb_sa_id_virtual", "mdb_sa_sk_virtual")
+        .build()
+        .unwrap();
+    let list = || {
+        client
+            .list_flex_backup_snapshots(GROUP_ID, FLEX_CLUSTER)
+            .send()
+    };
+    list().await.unwrap();
+    clock.advance(minutes(58));
+    list().await.unwrap();
+    assert_eq!(
+        server.token_requests(),
+        1,
+        "still young on the client's clock"
+    );
+    clock.advance(minutes(2));
+    list().await.expect("a renewed token");
+    assert_eq!(
+        server.token_requests(),
+        2,
+        "renewed an hour on, in virtual time"
+    );
 }

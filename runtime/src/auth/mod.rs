@@ -16,6 +16,7 @@ use crate::credentials::{
     basic_credentials, CredentialKind, Credentials, CredentialsInner, Secret,
 };
 use crate::descriptor::{ApiKeyLocation, AuthKind, AuthScheme, OperationInfo};
+use crate::time::Clock;
 use digest::{DigestSession, Verdict};
 use oauth::{resolve_token_url, TokenSource};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
@@ -66,12 +67,14 @@ pub(crate) struct SpecOAuth {
 }
 
 impl Authenticator {
-    /// `base_url` and `spec` say where the token endpoint is found; `http` is used to call it.
+    /// `base_url` and `spec` say where the token endpoint is found; `http` is used to call it,
+    /// and tokens age on `clock`.
     pub(crate) fn new(
         credentials: Credentials,
         base_url: &url::Url,
         spec: SpecOAuth,
         http: reqwest::Client,
+        clock: Clock,
     ) -> Self {
         match credentials.kind {
             CredentialsInner::Digest {
@@ -97,6 +100,7 @@ impl Authenticator {
                     token_url,
                     scopes,
                     http,
+                    clock,
                 ))
             }
             CredentialsInner::AccessToken(token) => Authenticator::AccessToken(token),
@@ -409,6 +413,7 @@ mod tests {
             &base,
             SpecOAuth::default(),
             reqwest::Client::new(),
+            Clock::default(),
         )
     }
 

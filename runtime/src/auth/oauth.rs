@@ -6,10 +6,11 @@
 use crate::body::read_limited;
 use crate::credentials::{Redactions, Secret};
 use crate::dialect::TOKEN_PATH;
+use crate::time::Clock;
 use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 /// How long before its announced expiry a token is renewed, at most.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -66,7 +67,7 @@ fn describe(error: Option<&str>, description: Option<&str>) -> String {
 /// A token and when to stop using it (`None`: until the server refuses it).
 struct CachedToken {
     token: Secret,
-    renew_at: Option<Instant>,
+    renew_at: Option<SystemTime>,
 }
 
 /// One client's source of access tokens.
@@ -79,6 +80,8 @@ pub(crate) struct TokenSource {
     http: reqwest::Client,
     redactions: Redactions,
     cache: tokio::sync::Mutex<Option<CachedToken>>,
+    /// The client's: a token's age is measured on it, so a test clock ages tokens too.
+    clock: Clock,
 }
 
 impl TokenSource {
@@ -88,6 +91,7 @@ impl TokenSource {
         token_url: url::Url,
         scopes: Vec<String>,
         http: reqwest::Client,
+        clock: Clock,
     ) -> Self {
         TokenSource {
             redactions: Redactions::service_account(&client_id, &client_secret),
@@ -97,6 +101,7 @@ impl TokenSource {
             scopes,
             http,
             cache: tokio::sync::Mutex::new(None),
+            clock,
         }
     }
 
@@ -112,7 +117,7 @@ impl TokenSource {
     pub(crate) async fn token(&self) -> Result<Secret, TokenError> {
         let mut cached = self.cache.lock().await;
         if let Some(current) = cached.as_ref() {
-            if current.renew_at.is_none_or(|at| Instant::now() < at) {
+            if current.renew_at.is_none_or(|at| self.clock.now() < at) {
                 return Ok(current.token.clone());
             }
         }
@@ -134,7 +139,7 @@ impl TokenSource {
     async fn fetch(&self) -> Result<CachedToken, TokenError> {
         let token_url = || self.token_url.to_string();
         tracing::debug!(token_url = %self.token_url, client_id = %self.client_id, "requesting an access token");
-        let requested = Instant::now();
+        let requested = self.clock.now();
         let transport = |source: reqwest::Error| TokenError::Transport {
             token_url: token_url(),
             source,
@@ -253,7 +258,7 @@ pub(crate) fn resolve_token_url(
 
 /// When a token issued at `issued` for `lifetime` should be renewed: a tenth of its life (at
 /// most a minute) before it runs out, so a request never leaves with a token about to expire.
-fn renew_at(issued: Instant, lifetime: Duration) -> Instant {
+fn renew_at(issued: SystemTime, lifetime: Duration) -> SystemTime {
     issued + lifetime - (lifetime / 10).min(REFRESH_MARGIN)
 }
 
@@ -263,7 +268,7 @@ mod tests {
 
     #[test]
     fn tokens_are_renewed_shortly_before_they_expire() {
-        let now = Instant::now();
+        let now = SystemTime::now();
         assert_eq!(
             renew_at(now, Duration::from_secs(3600)),
             now + Duration::from_secs(3540)
@@ -316,6 +321,7 @@ mod tests {
                 url::Url::parse("http://127.0.0.1:1/token").unwrap(),
                 scopes,
                 reqwest::Client::new(),
+                Clock::default(),
             )
         };
         assert_eq!(
@@ -336,6 +342,7 @@ mod tests {
             url::Url::parse("http://127.0.0.1:1/api/oauth/token").unwrap(),
             Vec::new(),
             reqwest::Client::new(),
+            Clock::default(),
         );
         let err = TokenError::Refused {
             token_url: source.token_url().to_string(),
