@@ -21,6 +21,30 @@ pub struct Change {
     /// ``field `Thing::name` ``, ``setter `ListThings::page_num()` ``, `` `GetThing::send()` ``.
     /// `None` when nothing generated is touched (tags, security schemes).
     pub rust: Option<String>,
+    /// Where in a named schema the change was found, when it was found inside one: the same
+    /// change reached by several operations is reported once ([`Diff::folded`]).
+    pub site: Option<Site>,
+}
+
+/// A change as the schema or shared parameter it was found in sees it, without the operation
+/// that reached it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Site {
+    /// What changed, as a heading: `` `ApiError` in responses `` (the schema's name on the
+    /// newer side, and which rules judged it), `` path parameter `groupId` ``.
+    pub subject: String,
+    /// What changed, with property paths relative to the schema (`` `detail` became nullable ``).
+    pub message: String,
+    /// The generated item, when the change's own names one operation's item (a parameter's
+    /// setter): the same item in every operation it reaches.
+    pub rust: Option<String>,
+}
+
+impl Site {
+    /// `` `ApiError` in responses: `detail` became nullable ``.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.subject, self.message)
+    }
 }
 
 impl Change {
@@ -32,6 +56,7 @@ impl Change {
             level: rule.rule().level,
             exempted: None,
             rust: None,
+            site: None,
         }
     }
 
@@ -86,6 +111,24 @@ impl OperationDiff {
     }
 }
 
+/// An operation a shared change reaches, named as in [`OperationDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OperationRef {
+    pub path: String,
+    pub method: HttpMethod,
+    pub operation_id: String,
+    pub tag: Option<String>,
+}
+
+/// One change to a named schema that several operations reach, reported once: its message is
+/// the schema's view of it ([`Site::describe`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedChange {
+    pub change: Change,
+    /// The operations it reaches, in report order; at least two.
+    pub operations: Vec<OperationRef>,
+}
+
 /// Everything found between two sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diff {
@@ -99,6 +142,9 @@ pub struct Diff {
     /// What was assumed to read a document the generator would refuse (an operation without
     /// `operationId`, ...): `file#/pointer: what`. Empty for documents the generator reads.
     pub notes: Vec<String>,
+    /// Changes to schemas that several operations reach, each once; empty until
+    /// [`Diff::folded`] moves them out of [`Diff::operations`].
+    pub shared: Vec<SharedChange>,
 }
 
 impl Diff {
@@ -122,12 +168,74 @@ impl Diff {
         self
     }
 
-    /// Every change, operation changes first.
+    /// Every change, operation changes first, then the shared ones (each once).
     pub fn changes(&self) -> impl Iterator<Item = &Change> {
         self.operations
             .iter()
             .flat_map(|op| op.changes.iter())
+            .chain(self.shared.iter().map(|s| &s.change))
             .chain(self.spec_changes.iter())
+    }
+
+    /// The diff as reports show it: a change found in a named schema that two or more
+    /// operations reach (the same rule, level, effect, Rust item and exemption, and the same
+    /// message relative to the schema) leaves those operations and is listed once in
+    /// [`Diff::shared`] with the operations it reaches. One property added to an error schema
+    /// that every operation returns is one change, not one per operation.
+    pub fn folded(&self) -> Diff {
+        use std::collections::BTreeMap;
+        // Key → (first change, the operations it is found in).
+        let mut reach: BTreeMap<String, (Change, Vec<usize>)> = BTreeMap::new();
+        for (index, op) in self.operations.iter().enumerate() {
+            for change in &op.changes {
+                let Some(key) = fold_key(change) else {
+                    continue;
+                };
+                let entry = reach
+                    .entry(key)
+                    .or_insert_with(|| (change.clone(), Vec::new()));
+                if entry.1.last() != Some(&index) {
+                    entry.1.push(index);
+                }
+            }
+        }
+        reach.retain(|_, (_, ops)| ops.len() > 1);
+        let mut folded = self.clone();
+        if reach.is_empty() {
+            return folded;
+        }
+        for op in &mut folded.operations {
+            op.changes
+                .retain(|c| fold_key(c).is_none_or(|k| !reach.contains_key(&k)));
+        }
+        folded.operations.retain(|op| !op.changes.is_empty());
+        for (change, ops) in reach.into_values() {
+            let site = change.site.clone().expect("only changes with a site fold");
+            let mut change = change;
+            change.message = site.describe();
+            if site.rust.is_some() {
+                change.rust = site.rust.clone();
+            }
+            let operations = ops
+                .into_iter()
+                .map(|i| {
+                    let op = &self.operations[i];
+                    OperationRef {
+                        path: op.path.clone(),
+                        method: op.method,
+                        operation_id: op.operation_id.clone(),
+                        tag: op.tag.clone(),
+                    }
+                })
+                .collect();
+            folded.shared.push(SharedChange { change, operations });
+        }
+        folded.shared.sort_by(|a, b| {
+            a.change
+                .order(&b.change)
+                .then_with(|| a.operations.cmp(&b.operations))
+        });
+        folded
     }
 
     pub fn is_empty(&self) -> bool {
@@ -159,6 +267,7 @@ impl Diff {
             op.changes.retain(|c| c.level() <= level);
         }
         self.operations.retain(|op| !op.changes.is_empty());
+        self.shared.retain(|s| s.change.level() <= level);
         self.spec_changes.retain(|c| c.level() <= level);
         self
     }
@@ -192,4 +301,20 @@ impl Counts {
     pub fn total(&self) -> usize {
         self.breaking + self.warning + self.info
     }
+}
+
+/// What makes two changes in different operations the same change: the schema's view of it,
+/// its rule, verdicts, Rust item and exemption.
+fn fold_key(change: &Change) -> Option<String> {
+    let site = change.site.as_ref()?;
+    let rust = site.rust.as_ref().or(change.rust.as_ref());
+    Some(format!(
+        "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{:?}",
+        site.subject,
+        site.message,
+        change.info().number,
+        change.level(),
+        change.semver,
+        (rust, &change.exempted)
+    ))
 }

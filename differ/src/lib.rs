@@ -28,7 +28,7 @@ pub mod report;
 pub mod rules;
 mod select;
 
-pub use change::{Change, Counts, Diff, OperationDiff};
+pub use change::{Change, Counts, Diff, OperationDiff, OperationRef, SharedChange, Site};
 pub use clock::today_utc;
 pub use error::DiffError;
 pub use rules::{Category, Level, Rule, RuleId, Semver, RULES};
@@ -109,6 +109,7 @@ pub fn diff_models(old: &ApiModel, new: &ApiModel, options: &Options) -> Result<
         operations,
         spec_changes,
         notes: Vec::new(),
+        shared: Vec::new(),
     }
     .finish())
 }

@@ -198,6 +198,9 @@ pub fn apply(diff: Diff, levels: &Levels, exemptions: &Exemptions, today: &str) 
             }
         }
     }
+    for shared in &mut diff.shared {
+        regrade(&mut shared.change);
+    }
     for change in &mut diff.spec_changes {
         regrade(change);
     }

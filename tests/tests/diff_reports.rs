@@ -32,14 +32,16 @@ fn markdown_groups_by_tag_under_a_summary_table() {
     let summary = text.find("| Tag | Operations |").expect("a summary table");
     let first_section = text.find("\n## ").unwrap();
     assert!(summary < first_section);
-    // Every tag of the diff has a row and a section.
-    for op in &diff.operations {
+    // Every tag of the diff has a row and a section (changes that several operations share
+    // are in their own section).
+    for op in &diff.folded().operations {
         let tag = op.tag.as_deref().unwrap_or("Untagged");
         assert!(text.contains(&format!("\n| {tag} | ")), "{tag}");
         assert!(text.contains(&format!("\n## {tag}\n")), "{tag}");
     }
     // Sections of more than ten changes are folded, shorter ones are not.
-    assert!(text.contains("<details><summary>2 operation(s), 63 change(s)</summary>"));
+    assert!(text.contains("<details><summary>2 operation(s), 12 change(s)</summary>"));
+    assert!(text.contains("\n| Shared schemas | – | 1 | 16 | 13 | major |\n"));
     let flex = &text[text.find("\n## Flex Snapshots\n").unwrap()..];
     let flex = &flex[..flex[1..].find("\n## ").unwrap()];
     assert!(!flex.contains("<details>"), "{flex}");

@@ -4,7 +4,7 @@
 
 use super::schemas::{default_text, Slot, Walker};
 use super::Cx;
-use crate::change::Change;
+use crate::change::{Change, Site};
 use crate::rules::RuleId;
 use codegen::model::{Operation, ParamLocation, Parameter};
 use codegen::validate::template_names;
@@ -66,6 +66,7 @@ pub(super) fn compare<'m>(
         }
     }
 
+    let first = out.len();
     for a in olds.into_iter().flatten() {
         out.push(
             Change::new(
@@ -100,6 +101,37 @@ pub(super) fn compare<'m>(
             }
         }
     }
+    for change in &mut out[first..] {
+        shared_site(change);
+    }
+}
+
+/// A parameter is the same in every operation that has it under the same name and location
+/// (Atlas declares `groupId`, `pageNum` and the like once, in `components/parameters`): a
+/// change to it reads the same everywhere, names its setter or argument without the method,
+/// and reports fold it into one change.
+fn shared_site(change: &mut Change) {
+    if change.site.is_some() {
+        return;
+    }
+    let Some((subject, message)) = change.message.split_once(": ") else {
+        return;
+    };
+    let rust = change
+        .rust
+        .as_deref()
+        .map(|item| match item.split_once(" of `Client::") {
+            Some((argument, _)) => format!("{argument} of each method"),
+            None => match item.split_once("::") {
+                Some((_, setter)) => format!("setter `{setter} of each builder"),
+                None => item.to_owned(),
+            },
+        });
+    change.site = Some(Site {
+        subject: subject.to_owned(),
+        message: message.to_owned(),
+        rust,
+    });
 }
 
 /// Where a placeholder sits in a path template, counted among placeholders.

@@ -5,7 +5,7 @@
 use super::media;
 use super::schemas::{Slot, Walker};
 use super::Cx;
-use crate::change::Change;
+use crate::change::{Change, Site};
 use crate::rules::RuleId;
 use crate::select::OpView;
 use codegen::model::{ErrorResponse, SuccessResponse, TypeRef};
@@ -111,18 +111,26 @@ fn errors<'m>(
         .iter()
         .filter(|a| !new.iter().any(|b| b.status == a.status))
     {
-        out.push(Change::new(
-            RuleId::ResponseNonSuccessStatusRemoved,
-            format!("error status {} removed", a.status),
+        out.push(shared(
+            Change::new(
+                RuleId::ResponseNonSuccessStatusRemoved,
+                format!("error status {} removed", a.status),
+            ),
+            "error responses",
+            format!("status {} removed", a.status),
         ));
     }
     for b in new
         .iter()
         .filter(|b| !old.iter().any(|a| a.status == b.status))
     {
-        out.push(Change::new(
-            RuleId::ResponseNonSuccessStatusAdded,
-            format!("error status {} added", b.status),
+        out.push(shared(
+            Change::new(
+                RuleId::ResponseNonSuccessStatusAdded,
+                format!("error status {} added", b.status),
+            ),
+            "error responses",
+            format!("status {} added", b.status),
         ));
     }
     for a in old {
@@ -143,17 +151,36 @@ fn errors<'m>(
 
 fn headers(context: &str, old: &[String], new: &[String], out: &mut Vec<Change>) {
     for h in old.iter().filter(|h| !new.contains(h)) {
-        out.push(Change::new(
-            RuleId::ResponseHeaderRemoved,
-            format!("{context}: header `{h}` removed"),
+        out.push(shared(
+            Change::new(
+                RuleId::ResponseHeaderRemoved,
+                format!("{context}: header `{h}` removed"),
+            ),
+            context,
+            format!("header `{h}` removed"),
         ));
     }
     for h in new.iter().filter(|h| !old.contains(h)) {
-        out.push(Change::new(
-            RuleId::ResponseHeaderAdded,
-            format!("{context}: header `{h}` added"),
+        out.push(shared(
+            Change::new(
+                RuleId::ResponseHeaderAdded,
+                format!("{context}: header `{h}` added"),
+            ),
+            context,
+            format!("header `{h}` added"),
         ));
     }
+}
+
+/// A change that reads the same in every operation it happens in (an error status or a header
+/// that Atlas declares once in `components/responses` and adds everywhere): reports fold it.
+fn shared(mut change: Change, subject: &str, message: String) -> Change {
+    change.site = Some(Site {
+        subject: subject.to_owned(),
+        message,
+        rust: Some("`send()` of each builder".to_owned()),
+    });
+    change
 }
 
 /// Walks each body pair once, naming every place it serves: `responses 200, 201`.

@@ -3,7 +3,7 @@
 //! property path (`results/items/status`) where it happened.
 
 use super::Cx;
-use crate::change::Change;
+use crate::change::{Change, Site};
 use crate::rules::{RuleId, Semver};
 use codegen::model::{
     ApiModel, Constraints, EnumVariant, Field, Primitive, TaggedUnion, TypeKind, TypeName,
@@ -254,6 +254,10 @@ pub(crate) struct Walker<'a, 'm> {
     /// The generated item the changes found here touch: the walk's root (a method's body, a
     /// setter, `send()`), then the field or variant being compared.
     item: Option<String>,
+    /// The innermost named type being walked and the path it sits at: changes found in it are
+    /// also described relative to it, so that reports can fold the same change reached by
+    /// several operations.
+    owner: Option<(&'m TypeName, String)>,
 }
 
 impl<'a, 'm> Walker<'a, 'm> {
@@ -265,7 +269,48 @@ impl<'a, 'm> Walker<'a, 'm> {
             out,
             visiting: Vec::new(),
             item: None,
+            owner: None,
         }
+    }
+
+    /// Runs `walk` inside the named type `name`, found at `path`.
+    fn inside(&mut self, name: &'m TypeName, path: &str, walk: impl FnOnce(&mut Self)) {
+        let outer = self.owner.replace((name, path.to_owned()));
+        walk(self);
+        self.owner = outer;
+    }
+
+    /// The change's message (without its context) as the owning type sees it.
+    fn site(&self, rest: &str) -> Option<Site> {
+        // A parameter's type is named per operation where it is inline: the parameter module
+        // gives its changes the parameter's own site.
+        if self.slot == Slot::Parameter {
+            return None;
+        }
+        let (name, at) = self.owner.as_ref()?;
+        let message = if at.is_empty() {
+            rest.strip_prefix("body ").unwrap_or(rest).to_owned()
+        } else {
+            rest.replace(&format!("`{at}/"), "`")
+                .replace(&format!("`{at}` "), "")
+        };
+        let direction = match self.slot {
+            Slot::Parameter => "parameters",
+            Slot::Request => "requests",
+            Slot::Response => "responses",
+        };
+        Some(Site {
+            subject: format!("`{name}` in {direction}"),
+            message,
+            rust: None,
+        })
+    }
+
+    /// A change under this walk's context, with its item and its site.
+    fn change(&self, rule: RuleId, rest: String) -> Change {
+        let mut change = Change::new(rule, format!("{}: {rest}", self.context));
+        change.site = self.site(&rest);
+        change
     }
 
     /// Runs `walk` with `item` as the touched item, then restores the outer one.
@@ -288,10 +333,7 @@ impl<'a, 'm> Walker<'a, 'm> {
 
     fn emit_with(&mut self, what: What, path: &str, text: String, semver: Option<Semver>) {
         if let Some(rule) = rule_for(self.slot, what, path.is_empty()) {
-            let change = Change::new(
-                rule,
-                format!("{}: {}{text}", self.context, self.subject(path)),
-            );
+            let change = self.change(rule, format!("{}{text}", self.subject(path)));
             let change = self.attach(lowered(change, semver));
             self.out.push(change);
         }
@@ -307,7 +349,7 @@ impl<'a, 'm> Walker<'a, 'm> {
     }
 
     fn push(&mut self, rule: RuleId, text: String, semver: Option<Semver>) {
-        let change = Change::new(rule, format!("{}: {text}", self.context));
+        let change = self.change(rule, text);
         let change = self.attach(lowered(change, semver));
         self.out.push(change);
     }
@@ -323,7 +365,7 @@ impl<'a, 'm> Walker<'a, 'm> {
                     return;
                 }
                 self.visiting.push((a, b));
-                self.fields(path, (a, b), old_fields, new_fields);
+                self.inside(b, path, |w| w.fields(path, (a, b), old_fields, new_fields));
                 self.visiting.pop();
             }
             (Shape::Union(a, old_union), Shape::Union(b, new_union)) => {
@@ -332,12 +374,16 @@ impl<'a, 'm> Walker<'a, 'm> {
                     return;
                 }
                 self.visiting.push((a, b));
-                self.union_variants(path, (a, b), old_union, new_union);
+                self.inside(b, path, |w| {
+                    w.union_variants(path, (a, b), old_union, new_union)
+                });
                 self.visiting.pop();
             }
             (Shape::Enum(a, old_values), Shape::Enum(b, new_values)) => {
                 self.reference(path, a, b);
-                self.enum_values(path, (a, b), old_values, new_values);
+                self.inside(b, path, |w| {
+                    w.enum_values(path, (a, b), old_values, new_values)
+                });
             }
             (Shape::Enum(a, _), other) if other.json_type() == "string" => {
                 self.emit(
@@ -686,7 +732,7 @@ impl<'a, 'm> Walker<'a, 'm> {
             }
             _ => return,
         };
-        let change = Change::new(rule, format!("{}: `{path}` {text}", self.context));
+        let change = self.change(rule, format!("`{path}` {text}"));
         let change = if reshaped {
             let mut change = change.with_semver(Semver::Major);
             change

@@ -6,13 +6,26 @@ use crate::change::{Change, Diff};
 use crate::rules::Level;
 use std::fmt::Write;
 
+/// A shared change's annotation names at most this many operations, then counts the rest.
+const NAMED_OPERATIONS: usize = 20;
+
 pub fn github_actions(diff: &Diff) -> String {
+    let diff = &diff.folded();
     let mut out = String::new();
     for op in &diff.operations {
         let place = format!("{} {} ({})", op.method.as_str(), op.path, op.operation_id);
         for change in &op.changes {
             annotation(&mut out, Some(&place), change);
         }
+    }
+    for shared in &diff.shared {
+        let n = shared.operations.len();
+        let mut names = super::operation_list(&shared.operations[..n.min(NAMED_OPERATIONS)]);
+        if n > NAMED_OPERATIONS {
+            let _ = write!(names, " and {} more", n - NAMED_OPERATIONS);
+        }
+        let place = format!("{n} operations ({names})");
+        annotation(&mut out, Some(&place), &shared.change);
     }
     for change in &diff.spec_changes {
         annotation(&mut out, None, change);

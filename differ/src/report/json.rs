@@ -13,7 +13,21 @@ struct Report<'a> {
     new: &'a str,
     summary: Summary,
     operations: Vec<OperationRecord<'a>>,
+    /// Changes to a schema or parameter several operations share, each once.
+    shared_changes: Vec<SharedRecord<'a>>,
     spec_changes: Vec<ChangeRecord<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SharedRecord<'a> {
+    #[serde(flatten)]
+    change: ChangeRecord<'a>,
+    /// `` `ApiError` in responses ``, `` path parameter `groupId` ``.
+    subject: &'a str,
+    operation_count: usize,
+    /// The operations it reaches, by operationId, in report order.
+    operations: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +84,7 @@ impl<'a> From<&'a Change> for ChangeRecord<'a> {
 }
 
 pub fn json(diff: &Diff) -> String {
+    let diff = &diff.folded();
     let counts = diff.counts();
     let report = Report {
         old: &diff.old_label,
@@ -89,6 +104,24 @@ pub fn json(diff: &Diff) -> String {
                 operation_id: &op.operation_id,
                 tag: op.tag.as_deref(),
                 changes: op.changes.iter().map(ChangeRecord::from).collect(),
+            })
+            .collect(),
+        shared_changes: diff
+            .shared
+            .iter()
+            .map(|shared| SharedRecord {
+                change: ChangeRecord::from(&shared.change),
+                subject: shared
+                    .change
+                    .site
+                    .as_ref()
+                    .map_or("", |site| site.subject.as_str()),
+                operation_count: shared.operations.len(),
+                operations: shared
+                    .operations
+                    .iter()
+                    .map(|o| o.operation_id.as_str())
+                    .collect(),
             })
             .collect(),
         spec_changes: diff.spec_changes.iter().map(ChangeRecord::from).collect(),

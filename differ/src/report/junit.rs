@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub fn junit(diff: &Diff) -> String {
+    let diff = &diff.folded();
     // Suite name → (test name, change).
     let mut suites: BTreeMap<&str, Vec<(String, &Change)>> = BTreeMap::new();
     for op in &diff.operations {
@@ -22,6 +23,18 @@ pub fn junit(diff: &Diff) -> String {
             );
             suites.entry(suite).or_default().push((name, change));
         }
+    }
+    for shared in &diff.shared {
+        let name = format!(
+            "{} (reaches {} operations: {})",
+            shared.change.message,
+            shared.operations.len(),
+            super::operation_list(&shared.operations)
+        );
+        suites
+            .entry("Shared schemas")
+            .or_default()
+            .push((name, &shared.change));
     }
     for change in &diff.spec_changes {
         suites

@@ -23,6 +23,9 @@ const NOTICE_TAGS: usize = 8;
 /// A section with more changes than this is folded.
 const FOLD_ABOVE: usize = 10;
 
+/// A shared change names at most this many operations, so that it fits beside the others.
+const NAMED_OPERATIONS: usize = 40;
+
 /// Operations without a tag are grouped under this name.
 const UNTAGGED: &str = "Untagged";
 
@@ -33,6 +36,7 @@ pub fn markdown(diff: &Diff) -> String {
 /// The report, cut to at most `cap` characters: whole operations are left out, from the first
 /// one that does not fit on, and a line says how many. The summary table is always there.
 pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
+    let diff = &diff.folded();
     let mut out = String::from("# API diff\n\n");
     let _ = writeln!(out, "- Old: `{}`", diff.old_label);
     let _ = writeln!(out, "- New: `{}`\n", diff.new_label);
@@ -47,9 +51,30 @@ pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
         counts_text(diff)
     );
     let groups = groups(diff);
-    summary_table(&mut out, &groups, &diff.spec_changes);
+    let shared: Vec<Change> = diff.shared.iter().map(|s| s.change.clone()).collect();
+    summary_table(&mut out, &groups, &shared, &diff.spec_changes);
 
     let mut left = Left::default();
+    if !diff.shared.is_empty() {
+        let mut section = String::from(
+            "\n## Shared schemas\n\nEach change once, with the operations it reaches.\n",
+        );
+        for block in super::shared_blocks(diff) {
+            let _ = write!(
+                section,
+                "\n<details><summary>Reaches {} operation(s)</summary>\n\n{}\n\n</details>\n\n",
+                block.operations.len(),
+                named(block.operations)
+            );
+            let changes: Vec<Change> = block.changes.iter().map(|c| (*c).clone()).collect();
+            table(&mut section, &changes);
+        }
+        if out.len() + section.len() + RESERVE > cap {
+            left.shared = diff.shared.len();
+        } else {
+            out.push_str(&section);
+        }
+    }
     for group in &groups {
         let mut section = format!("\n## {}\n", group.tag);
         let changes: usize = group.operations.iter().map(|op| op.changes.len()).sum();
@@ -144,7 +169,12 @@ fn groups(diff: &Diff) -> Vec<Group<'_>> {
     groups
 }
 
-fn summary_table(out: &mut String, groups: &[Group<'_>], spec_changes: &[Change]) {
+fn summary_table(
+    out: &mut String,
+    groups: &[Group<'_>],
+    shared: &[Change],
+    spec_changes: &[Change],
+) {
     out.push_str(
         "| Tag | Operations | Breaking | Warning | Info | Rust API |\n| --- | ---: | ---: | ---: | ---: | --- |\n",
     );
@@ -172,6 +202,9 @@ fn summary_table(out: &mut String, groups: &[Group<'_>], spec_changes: &[Change]
             &mut group.operations.iter().flat_map(|op| op.changes.iter()),
         );
     }
+    if !shared.is_empty() {
+        row("Shared schemas", "–".to_owned(), &mut shared.iter());
+    }
     if !spec_changes.is_empty() {
         row(
             "Named types, security and policy",
@@ -181,17 +214,36 @@ fn summary_table(out: &mut String, groups: &[Group<'_>], spec_changes: &[Change]
     }
 }
 
+/// A shared change's operations, the first [`NAMED_OPERATIONS`] by name.
+fn named(operations: &[crate::change::OperationRef]) -> String {
+    let mut text = operations
+        .iter()
+        .take(NAMED_OPERATIONS)
+        .map(|o| format!("`{}`", o.operation_id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if operations.len() > NAMED_OPERATIONS {
+        let _ = write!(
+            text,
+            " and {} more (the text and JSON reports list them all)",
+            operations.len() - NAMED_OPERATIONS
+        );
+    }
+    text
+}
+
 /// What the size cap left out.
 #[derive(Default)]
 struct Left {
     /// Tag → (operations, changes) left out.
     by_tag: Vec<(String, usize, usize)>,
     spec: usize,
+    shared: usize,
 }
 
 impl Left {
     fn any(&self) -> bool {
-        !self.by_tag.is_empty() || self.spec > 0
+        !self.by_tag.is_empty() || self.spec > 0 || self.shared > 0
     }
 
     fn add(&mut self, tag: &str, changes: usize) {
@@ -222,6 +274,9 @@ impl Left {
                 "{operations} operation(s) with {changes} change(s) (in {})",
                 tags.join(", ")
             ));
+        }
+        if self.shared > 0 {
+            parts.push(format!("{} shared-schema change(s)", self.shared));
         }
         if self.spec > 0 {
             parts.push(format!("{} spec-wide change(s)", self.spec));

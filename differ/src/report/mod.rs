@@ -14,8 +14,43 @@ pub use junit::junit;
 pub use markdown::{markdown, markdown_capped, DEFAULT_CAP};
 pub use text::{summary, text};
 
-use crate::change::Diff;
+use crate::change::{Change, Diff, OperationRef};
 use std::fmt::Write;
+
+/// Shared changes that reach the same operations, together: most of a schema's changes reach
+/// the operations the schema does, which are then listed once.
+pub(crate) struct SharedBlock<'d> {
+    pub operations: &'d [OperationRef],
+    pub changes: Vec<&'d Change>,
+}
+
+/// The shared changes of a folded diff, in blocks of the same operations (the most severe
+/// first, as the changes are ordered).
+pub(crate) fn shared_blocks(diff: &Diff) -> Vec<SharedBlock<'_>> {
+    let mut blocks: Vec<SharedBlock<'_>> = Vec::new();
+    for shared in &diff.shared {
+        match blocks
+            .iter_mut()
+            .find(|b| b.operations == shared.operations.as_slice())
+        {
+            Some(block) => block.changes.push(&shared.change),
+            None => blocks.push(SharedBlock {
+                operations: &shared.operations,
+                changes: vec![&shared.change],
+            }),
+        }
+    }
+    blocks
+}
+
+/// `a, b, c`: operation ids, in report order.
+pub(crate) fn operation_list(operations: &[OperationRef]) -> String {
+    operations
+        .iter()
+        .map(|o| o.operation_id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// `1 breaking, 2 warnings, 3 info`.
 fn counts_text(diff: &Diff) -> String {

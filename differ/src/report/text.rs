@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub fn text(diff: &Diff) -> String {
+    let diff = &diff.folded();
     let mut out = String::new();
     let _ = writeln!(out, "API diff");
     let _ = writeln!(out, "  old: {}", diff.old_label);
@@ -34,6 +35,20 @@ pub fn text(diff: &Diff) -> String {
         );
         for change in &op.changes {
             line(&mut out, change);
+        }
+    }
+    if !diff.shared.is_empty() {
+        out.push_str("\nShared schemas: each change once, with the operations it reaches\n");
+        for block in super::shared_blocks(diff) {
+            let _ = writeln!(
+                out,
+                "  reaches {} operation(s): {}",
+                block.operations.len(),
+                super::operation_list(block.operations)
+            );
+            for change in block.changes {
+                line(&mut out, change);
+            }
         }
     }
     if !diff.spec_changes.is_empty() {
@@ -93,6 +108,7 @@ fn crate_effect(semver: Option<Semver>) -> String {
 pub fn summary(diff: &Diff) -> String {
     /// More than this many API changes are counted, not listed.
     const SHOWN: usize = 12;
+    let diff = &diff.folded();
     let mut out = String::new();
     // (semver, rule number, message) → the operations it was found in.
     let mut api: BTreeMap<(Reverse<Semver>, &str, &str), Vec<&str>> = BTreeMap::new();
@@ -105,6 +121,20 @@ pub fn summary(diff: &Diff) -> String {
             );
             api.entry(key).or_default().push(&op.operation_id);
         }
+    }
+    for shared in diff
+        .shared
+        .iter()
+        .filter(|s| s.change.semver > Semver::Patch)
+    {
+        let entry = api
+            .entry((
+                Reverse(shared.change.semver),
+                shared.change.info().number,
+                &shared.change.message,
+            ))
+            .or_default();
+        entry.extend(shared.operations.iter().map(|o| o.operation_id.as_str()));
     }
     for change in diff
         .spec_changes
