@@ -318,6 +318,18 @@ rules! {
         "A request property's default was added, changed or removed: requests that leave it out behave differently.";
     RequestPropertyTypeWidened = "DF347" "request-property-type-widened" Type Info Major
         "A request property's type was widened (int32 to int64, integer to number, a string format dropped, any value): every value sent before is still accepted; the Rust type changes.";
+    RequestUnionBranchAdded = "DF348" "request-union-branch-added" Values Info Minor
+        "A union (`oneOf`/`anyOf`) in a request accepts a new alternative: a new variant of its `#[non_exhaustive]` enum.";
+    RequestUnionBranchRemoved = "DF349" "request-union-branch-removed" Values Breaking Major
+        "A union in a request no longer accepts an alternative: values of that shape are refused, and its variant is gone.";
+    RequestDiscriminatorAdded = "DF350" "request-discriminator-added" Type Warning Major
+        "A union in a request got a discriminator: the server tells the alternatives apart by a property each must carry; the enum becomes tagged, with variants named by tag.";
+    RequestDiscriminatorRemoved = "DF351" "request-discriminator-removed" Type Warning Major
+        "A union in a request lost its discriminator: the alternatives are told apart by shape; the enum becomes untagged.";
+    RequestDiscriminatorChanged = "DF352" "request-discriminator-changed" Type Breaking Major
+        "A union in a request reads its discriminator from another property: values tagged the old way are refused.";
+    RequestDiscriminatorMappingChanged = "DF353" "request-discriminator-mapping-changed" Values Warning Major
+        "A discriminator value in a request selects another subtype: values sent with that tag are read as another schema (what differs between the two is reported beside it); the variant holds another type.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
         "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";
@@ -395,6 +407,18 @@ rules! {
         "A response property is no longer `writeOnly`: the server now returns it.";
     ResponsePropertyDefaultChanged = "DF445" "response-property-default-changed" Values Info Patch
         "A response property's default was added, changed or removed: what a missing value means changed.";
+    ResponseUnionBranchAdded = "DF446" "response-union-branch-added" Values Warning Minor
+        "A union (`oneOf`/`anyOf`) in a response may hold a new alternative: a new variant of its `#[non_exhaustive]` enum; older clients decode it as `Unknown`.";
+    ResponseUnionBranchRemoved = "DF447" "response-union-branch-removed" Values Warning Major
+        "A union in a response no longer holds an alternative: its variant is gone.";
+    ResponseDiscriminatorAdded = "DF448" "response-discriminator-added" Type Warning Major
+        "A union in a response got a discriminator: the enum becomes tagged, with variants named by tag.";
+    ResponseDiscriminatorRemoved = "DF449" "response-discriminator-removed" Type Warning Major
+        "A union in a response lost its discriminator: the enum becomes untagged, decided by shape.";
+    ResponseDiscriminatorChanged = "DF450" "response-discriminator-changed" Type Breaking Major
+        "A union in a response carries its discriminator in another property: older clients decode every value as `Unknown`.";
+    ResponseDiscriminatorMappingChanged = "DF451" "response-discriminator-mapping-changed" Values Warning Major
+        "A discriminator value in a response selects another subtype: older clients decode such values as the old schema (what differs between the two is reported beside it); the variant holds another type.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
         "A named type was added to the generated crate.";

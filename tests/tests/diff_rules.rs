@@ -69,6 +69,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("property-access", &["DF344", "DF345", "DF443", "DF444"]),
     ("property-defaults", &["DF346", "DF445"]),
     ("tags", &["DF117"]),
+    (
+        "unions",
+        &[
+            "DF321", "DF348", "DF349", "DF350", "DF351", "DF352", "DF353", "DF421", "DF427",
+            "DF446", "DF447", "DF448", "DF449", "DF450", "DF451", "DF501", "DF502",
+        ],
+    ),
     // One schema sent and received: each access flip is seen only on the side it reaches.
     ("shared-access", &["DF344", "DF443"]),
     // Wider request types take every value sent before; a wider response type is still news.
@@ -241,6 +248,11 @@ fn property_defaults() {
 
 /// An operation moved to another tag (as seven resource-policy operations did in 2025), gained
 /// one or lost them all.
+#[test]
+fn unions() {
+    check("unions");
+}
+
 #[test]
 fn tags() {
     check("tags");

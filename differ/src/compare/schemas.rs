@@ -7,7 +7,7 @@ use crate::change::{Change, Site};
 use crate::rules::{RuleId, Semver};
 use codegen::model::{
     ApiModel, Constraints, EnumVariant, Field, Primitive, TaggedUnion, TypeKind, TypeName,
-    TypeOrigin, TypeRef,
+    TypeOrigin, TypeRef, UnionKeyword, UntaggedUnion,
 };
 
 /// Which rules apply: the same change is breaking in a request and harmless in a response.
@@ -25,6 +25,8 @@ pub(crate) enum Shape<'m> {
     Enum(&'m TypeName, &'m [EnumVariant]),
     /// An object whose discriminator tag picks one of several structs.
     Union(&'m TypeName, &'m TaggedUnion),
+    /// A `oneOf`/`anyOf` without a discriminator: its shape picks the alternative.
+    Untagged(&'m TypeName, &'m UntaggedUnion),
     Primitive(Primitive),
     Array(&'m TypeRef),
     Map(&'m TypeRef),
@@ -40,8 +42,8 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
                 Some(TypeKind::Enum(variants)) => return Shape::Enum(name, variants),
                 Some(TypeKind::Union(union)) => return Shape::Union(name, union),
                 Some(TypeKind::Alias(target)) => ty = target,
-                // Compared as any value until the differ compares unions by branch.
-                Some(TypeKind::Untagged(_)) | None => return Shape::Any,
+                Some(TypeKind::Untagged(union)) => return Shape::Untagged(name, union),
+                None => return Shape::Any,
             },
             TypeRef::Primitive(p) => return Shape::Primitive(*p),
             TypeRef::Array(item) => return Shape::Array(item),
@@ -50,6 +52,17 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
         }
     }
     Shape::Any
+}
+
+/// The named type behind aliases, if `ty` is one.
+fn named<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeName> {
+    match shape_of(model, ty) {
+        Shape::Struct(name, _)
+        | Shape::Enum(name, _)
+        | Shape::Union(name, _)
+        | Shape::Untagged(name, _) => Some(name),
+        _ => None,
+    }
 }
 
 /// Whether a type takes any JSON value: `{}` itself, not a union without a discriminator (which
@@ -76,7 +89,7 @@ impl Shape<'_> {
             Shape::Enum(..) => "string",
             Shape::Primitive(p) => primitive_json_type(*p),
             Shape::Array(_) => "array",
-            Shape::Any => "any",
+            Shape::Untagged(..) | Shape::Any => "any",
         }
     }
 }
@@ -130,6 +143,16 @@ fn describe_shape(model: &ApiModel, shape: Shape<'_>, depth: usize) -> String {
         Shape::Struct(name, _) => format!("object `{name}`"),
         Shape::Enum(name, _) => format!("enum `{name}`"),
         Shape::Union(name, union) => format!("object `{name}` tagged by `{}`", union.property),
+        Shape::Untagged(name, union) => format!(
+            "`{name}`, {} {}",
+            keyword_text(union.keyword),
+            union
+                .variants
+                .iter()
+                .map(|v| inner(&v.ty))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Shape::Primitive(p) => primitive_text(p).to_owned(),
         Shape::Array(item) => format!("array of {}", inner(item)),
         Shape::Map(value) => format!("map of {}", inner(value)),
@@ -152,6 +175,15 @@ enum What {
     EnumRemoved,
     VariantAdded,
     VariantRemoved,
+    /// An alternative of a union (by discriminator value, else by position and shape).
+    BranchAdded,
+    BranchRemoved,
+    DiscriminatorAdded,
+    DiscriminatorRemoved,
+    /// The discriminator reads another property.
+    DiscriminatorChanged,
+    /// A discriminator value selects another subtype.
+    MappingChanged,
     PatternAdded,
     PatternRemoved,
     PatternChanged,
@@ -187,8 +219,21 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Parameter, EnumValueRemoved) => RequestParameterEnumValueRemoved,
         (Slot::Parameter, EnumAdded) => RequestParameterEnumAdded,
         (Slot::Parameter, EnumRemoved) => RequestParameterEnumRemoved,
-        // Parameters are never objects, so never tagged unions.
+        // Parameters are never objects, so never tagged unions; a parameter's untagged union
+        // is sent like a request body's.
         (Slot::Parameter, VariantAdded | VariantRemoved) => return None,
+        (Slot::Parameter | Slot::Request, BranchAdded) => RequestUnionBranchAdded,
+        (Slot::Parameter | Slot::Request, BranchRemoved) => RequestUnionBranchRemoved,
+        (Slot::Parameter | Slot::Request, DiscriminatorAdded) => RequestDiscriminatorAdded,
+        (Slot::Parameter | Slot::Request, DiscriminatorRemoved) => RequestDiscriminatorRemoved,
+        (Slot::Parameter | Slot::Request, DiscriminatorChanged) => RequestDiscriminatorChanged,
+        (Slot::Parameter | Slot::Request, MappingChanged) => RequestDiscriminatorMappingChanged,
+        (Slot::Response, BranchAdded) => ResponseUnionBranchAdded,
+        (Slot::Response, BranchRemoved) => ResponseUnionBranchRemoved,
+        (Slot::Response, DiscriminatorAdded) => ResponseDiscriminatorAdded,
+        (Slot::Response, DiscriminatorRemoved) => ResponseDiscriminatorRemoved,
+        (Slot::Response, DiscriminatorChanged) => ResponseDiscriminatorChanged,
+        (Slot::Response, MappingChanged) => ResponseDiscriminatorMappingChanged,
         (Slot::Parameter, PatternAdded) => RequestParameterPatternAdded,
         (Slot::Parameter, PatternRemoved) => RequestParameterPatternRemoved,
         (Slot::Parameter, PatternChanged) => RequestParameterPatternChanged,
@@ -258,6 +303,8 @@ pub(crate) struct Walker<'a, 'm> {
     /// also described relative to it, so that reports can fold the same change reached by
     /// several operations.
     owner: Option<(&'m TypeName, String)>,
+    /// The next `$ref` change is a discriminator remapping, already reported.
+    remapped: bool,
 }
 
 impl<'a, 'm> Walker<'a, 'm> {
@@ -270,6 +317,7 @@ impl<'a, 'm> Walker<'a, 'm> {
             visiting: Vec::new(),
             item: None,
             owner: None,
+            remapped: false,
         }
     }
 
@@ -379,6 +427,83 @@ impl<'a, 'm> Walker<'a, 'm> {
                 });
                 self.visiting.pop();
             }
+            (Shape::Untagged(a, old_union), Shape::Untagged(b, new_union)) => {
+                self.reference(path, a, b);
+                if self.visiting.contains(&(a, b)) {
+                    return;
+                }
+                self.visiting.push((a, b));
+                self.inside(b, path, |w| {
+                    w.branches(path, (a, b), untagged(old_union), untagged(new_union))
+                });
+                self.visiting.pop();
+            }
+            (Shape::Untagged(a, old_union), Shape::Union(b, new_union)) => {
+                self.reference(path, a, b);
+                self.within(format!("enum `{b}`"), |w| {
+                    w.emit(
+                        What::DiscriminatorAdded,
+                        path,
+                        format!(
+                            "discriminator `{}` added: the alternatives are now told apart by it, not by their shape",
+                            new_union.property
+                        ),
+                    )
+                });
+                if self.visiting.contains(&(a, b)) {
+                    return;
+                }
+                self.visiting.push((a, b));
+                self.inside(b, path, |w| {
+                    w.branches(path, (a, b), untagged(old_union), tagged(new_union))
+                });
+                self.visiting.pop();
+            }
+            (Shape::Union(a, old_union), Shape::Untagged(b, new_union)) => {
+                self.reference(path, a, b);
+                self.within(format!("enum `{b}`"), |w| {
+                    w.emit(
+                        What::DiscriminatorRemoved,
+                        path,
+                        format!(
+                            "discriminator `{}` removed: the alternatives are now told apart by their shape",
+                            old_union.property
+                        ),
+                    )
+                });
+                if self.visiting.contains(&(a, b)) {
+                    return;
+                }
+                self.visiting.push((a, b));
+                self.inside(b, path, |w| {
+                    w.branches(path, (a, b), tagged(old_union), untagged(new_union))
+                });
+                self.visiting.pop();
+            }
+            // A union narrowed to one of its alternatives, or a type widened to a union that
+            // has it among its alternatives: the other alternatives were removed or added.
+            (Shape::Untagged(a, union), _) if self.member(union, new, true).is_some() => {
+                let kept = self.member(union, new, true).expect("just found");
+                let single = vec![Branch {
+                    ident: kept,
+                    ty: new,
+                    tag: None,
+                }];
+                self.inside(a, path, |w| {
+                    w.branches(path, (a, a), untagged(union), single)
+                });
+            }
+            (_, Shape::Untagged(b, union)) if self.member(union, old, false).is_some() => {
+                let kept = self.member(union, old, false).expect("just found");
+                let single = vec![Branch {
+                    ident: kept,
+                    ty: old,
+                    tag: None,
+                }];
+                self.inside(b, path, |w| {
+                    w.branches(path, (b, b), single, untagged(union))
+                });
+            }
             (Shape::Enum(a, old_values), Shape::Enum(b, new_values)) => {
                 self.reference(path, a, b);
                 self.inside(b, path, |w| {
@@ -462,6 +587,9 @@ impl<'a, 'm> Walker<'a, 'm> {
     /// A `$ref` that points elsewhere. Two inline schemas have no `$ref`: their names are the
     /// generator's, and a new name alone is reported with the named types.
     fn reference(&mut self, path: &str, a: &TypeName, b: &TypeName) {
+        if std::mem::take(&mut self.remapped) {
+            return;
+        }
         let component = |model: &ApiModel, name: &TypeName| {
             model
                 .types
@@ -520,14 +648,16 @@ impl<'a, 'm> Walker<'a, 'm> {
         new: &'m TaggedUnion,
     ) {
         if old.property != new.property {
-            self.emit(
-                What::TypeChanged,
-                path,
-                format!(
-                    "discriminator changed from `{}` to `{}`",
-                    old.property, new.property
-                ),
-            );
+            self.within(format!("enum `{b}`"), |w| {
+                w.emit(
+                    What::DiscriminatorChanged,
+                    path,
+                    format!(
+                        "discriminator changed from `{}` to `{}`",
+                        old.property, new.property
+                    ),
+                )
+            });
         }
         for variant in old
             .variants
@@ -563,11 +693,138 @@ impl<'a, 'm> Walker<'a, 'm> {
             let Some(n) = new.variants.iter().find(|n| n.value == o.value) else {
                 continue;
             };
+            let remapped = match (&o.ty, &n.ty) {
+                (TypeRef::Named(x), TypeRef::Named(y)) => !self.cx.same_type(x, y),
+                _ => false,
+            };
+            if remapped {
+                self.within(format!("variant `{b}::{}`", n.ident), |w| {
+                    w.emit(
+                        What::MappingChanged,
+                        path,
+                        format!(
+                            "`{}` = `{}` now selects {} instead of {}",
+                            new.property,
+                            n.value,
+                            describe(w.cx.new, &n.ty),
+                            describe(w.cx.old, &o.ty)
+                        ),
+                    )
+                });
+            }
             if !compared.contains(&(&o.ty, &n.ty)) {
                 compared.push((&o.ty, &n.ty));
+                // What differs between the two subtypes, without a second word on the new
+                // reference.
+                self.remapped = remapped;
                 self.types(path, &o.ty, &n.ty);
+                self.remapped = false;
             }
         }
+    }
+
+    /// The alternatives of two unions, at least one without a discriminator: matched by type
+    /// (the same schema, or a rename of it), then by the generated variant's name, then by
+    /// position where the JSON type is the same; the rest were added or removed. Matched ones
+    /// are compared inside, under a `oneOf[Variant]` path segment.
+    fn branches(
+        &mut self,
+        path: &str,
+        (a, b): (&TypeName, &TypeName),
+        old: Vec<Branch<'m>>,
+        new: Vec<Branch<'m>>,
+    ) {
+        let (model_old, model_new) = (self.cx.old, self.cx.new);
+        let mut olds: Vec<Option<Branch<'m>>> = old.into_iter().map(Some).collect();
+        let mut news: Vec<Option<Branch<'m>>> = new.into_iter().map(Some).collect();
+        let mut pairs: Vec<(usize, Branch<'m>, Branch<'m>)> = Vec::new();
+        let same_type =
+            |x: &'m TypeRef, y: &'m TypeRef| match (named(model_old, x), named(model_new, y)) {
+                (Some(x), Some(y)) => self.cx.same_type(x, y),
+                _ => x == y,
+            };
+        let same_json = |x: &TypeRef, y: &TypeRef| {
+            shape_of(model_old, x).json_type() == shape_of(model_new, y).json_type()
+        };
+        for pass in 0..3 {
+            for (i, slot) in olds.iter_mut().enumerate() {
+                let Some(o) = *slot else { continue };
+                let found = news.iter_mut().enumerate().find(|(j, n)| {
+                    n.is_some_and(|n| match pass {
+                        0 => same_type(o.ty, n.ty),
+                        1 => o.ident == n.ident,
+                        _ => i == *j && same_json(o.ty, n.ty),
+                    })
+                });
+                if let Some((j, n)) = found {
+                    let n = n.take().expect("found among the unmatched");
+                    pairs.push((j, o, n));
+                    *slot = None;
+                }
+            }
+        }
+        for (i, o) in olds.iter().enumerate() {
+            let Some(o) = o else { continue };
+            self.within(format!("variant `{a}::{}`", o.ident), |w| {
+                w.emit(
+                    What::BranchRemoved,
+                    path,
+                    format!(
+                        "alternative {} ({}{}) removed",
+                        i + 1,
+                        describe(model_old, o.ty),
+                        o.tag_text()
+                    ),
+                )
+            });
+        }
+        for (j, n) in news.iter().enumerate() {
+            let Some(n) = n else { continue };
+            self.within(format!("variant `{b}::{}`", n.ident), |w| {
+                w.emit(
+                    What::BranchAdded,
+                    path,
+                    format!(
+                        "alternative {} ({}{}) added",
+                        j + 1,
+                        describe(model_new, n.ty),
+                        n.tag_text()
+                    ),
+                )
+            });
+        }
+        pairs.sort_by_key(|(j, _, _)| *j);
+        for (_, o, n) in pairs {
+            let here = join(path, &format!("oneOf[{}]", n.ident));
+            self.within(format!("variant `{b}::{}`", n.ident), |w| {
+                w.types(&here, o.ty, n.ty)
+            });
+        }
+    }
+
+    /// The alternative of `union` (on the old side when `union_is_old`) that is the same type
+    /// as `ty` on the other side.
+    fn member(
+        &self,
+        union: &'m UntaggedUnion,
+        ty: &'m TypeRef,
+        union_is_old: bool,
+    ) -> Option<&'m TypeName> {
+        let (union_model, other_model) = if union_is_old {
+            (self.cx.old, self.cx.new)
+        } else {
+            (self.cx.new, self.cx.old)
+        };
+        let other = named(other_model, ty);
+        union
+            .variants
+            .iter()
+            .find(|v| match (named(union_model, &v.ty), other) {
+                (Some(x), Some(y)) if union_is_old => self.cx.same_type(x, y),
+                (Some(x), Some(y)) => self.cx.same_type(y, x),
+                _ => v.ty == *ty,
+            })
+            .map(|v| &v.ident)
     }
 
     /// Whether a property travels in this direction: read-only properties are never sent,
@@ -802,6 +1059,58 @@ impl<'a, 'm> Walker<'a, 'm> {
     }
 }
 
+/// One alternative of a union, tagged or not.
+#[derive(Debug, Clone, Copy)]
+struct Branch<'m> {
+    ident: &'m TypeName,
+    ty: &'m TypeRef,
+    /// The discriminator value that selects it, in a tagged union.
+    tag: Option<(&'m str, &'m str)>,
+}
+
+impl Branch<'_> {
+    fn tag_text(&self) -> String {
+        match self.tag {
+            Some((property, value)) => format!(", `{property}` = `{value}`"),
+            None => String::new(),
+        }
+    }
+}
+
+fn untagged(union: &UntaggedUnion) -> Vec<Branch<'_>> {
+    union
+        .variants
+        .iter()
+        .map(|v| Branch {
+            ident: &v.ident,
+            ty: &v.ty,
+            tag: None,
+        })
+        .collect()
+}
+
+/// A tagged union's subtypes, each once (several tag values may select the same subtype).
+fn tagged(union: &TaggedUnion) -> Vec<Branch<'_>> {
+    let mut branches: Vec<Branch<'_>> = Vec::new();
+    for v in &union.variants {
+        if branches.iter().all(|b| b.ty != &v.ty) {
+            branches.push(Branch {
+                ident: &v.ident,
+                ty: &v.ty,
+                tag: Some((&union.property, &v.value)),
+            });
+        }
+    }
+    branches
+}
+
+fn keyword_text(keyword: UnionKeyword) -> &'static str {
+    match keyword {
+        UnionKeyword::OneOf => "one of",
+        UnionKeyword::AnyOf => "any of",
+    }
+}
+
 /// A change whose Rust effect is at most `semver`, when given.
 fn lowered(change: Change, semver: Option<Semver>) -> Change {
     match semver {
@@ -889,6 +1198,12 @@ mod tests {
             What::EnumRemoved,
             What::VariantAdded,
             What::VariantRemoved,
+            What::BranchAdded,
+            What::BranchRemoved,
+            What::DiscriminatorAdded,
+            What::DiscriminatorRemoved,
+            What::DiscriminatorChanged,
+            What::MappingChanged,
             What::PatternAdded,
             What::PatternRemoved,
             What::PatternChanged,

@@ -138,11 +138,15 @@ pub(super) fn compare(cx: &Cx<'_>, scope: Option<&Scope<'_>>, out: &mut Vec<Chan
     }
 }
 
-/// `struct`, `enum` or `type alias`, as the generated crate has it (a tagged union is an enum).
+/// `struct`, `enum` or `type alias`, as the generated crate has it (a union is an enum).
 fn kind(model: &ApiModel, name: &TypeName) -> &'static str {
     match model.types.get(name).map(|d| &d.kind) {
         Some(codegen::model::TypeKind::Struct(_)) => "struct",
-        Some(codegen::model::TypeKind::Enum(_) | codegen::model::TypeKind::Union(_)) => "enum",
+        Some(
+            codegen::model::TypeKind::Enum(_)
+            | codegen::model::TypeKind::Union(_)
+            | codegen::model::TypeKind::Untagged(_),
+        ) => "enum",
         _ => "type alias",
     }
 }
