@@ -99,6 +99,10 @@ enum FormatArg {
     GithubActions,
     /// JUnit XML: a test suite per tag, a failure per breaking change.
     Junit,
+    /// MongoDB's published version-diff records (path, httpMethod, operationId, tag, changes
+    /// with changeCode and backwardCompatible), one per operation.
+    #[value(name = "atlas-changelog")]
+    AtlasChangelog,
     Summary,
 }
 
@@ -301,6 +305,7 @@ fn finish(args: &DiffArgs, diff: &Diff, out: &mut dyn Write, err: &mut dyn Write
         FormatArg::Json => report::json(shown),
         FormatArg::GithubActions => report::github_actions(shown),
         FormatArg::Junit => report::junit(shown),
+        FormatArg::AtlasChangelog => report::atlas_changelog(shown),
         FormatArg::Summary => report::summary(shown),
     };
     match &args.output {

@@ -1,13 +1,17 @@
-//! Reports: the same [`Diff`] as terminal text, Markdown, JSON, GitHub Actions annotations and
-//! JUnit XML, plus the short summary that `cargo xtask regen` prints. Every format is
-//! byte-for-byte stable for a given diff, and names the generated Rust item each change touches.
+//! Reports: the same [`Diff`] as terminal text, Markdown, JSON, GitHub Actions annotations,
+//! JUnit XML and MongoDB's changelog records, plus the short summary that `cargo xtask regen`
+//! prints. Every format is byte-for-byte stable for a given diff; all but MongoDB's records
+//! (whose fields are MongoDB's) name the generated Rust item each change touches, and list a
+//! change that several operations share once.
 
+mod atlas_changelog;
 mod github;
 mod json;
 mod junit;
 mod markdown;
 mod text;
 
+pub use atlas_changelog::{atlas_changelog, atlas_code, ATLAS_CODES};
 pub use github::github_actions;
 pub use json::json;
 pub use junit::junit;
@@ -74,6 +78,8 @@ pub enum Format {
     Json,
     GithubActions,
     Junit,
+    /// MongoDB's published version-diff records.
+    AtlasChangelog,
 }
 
 impl Format {
@@ -84,6 +90,7 @@ impl Format {
             Format::Json => json(diff),
             Format::GithubActions => github_actions(diff),
             Format::Junit => junit(diff),
+            Format::AtlasChangelog => atlas_changelog(diff),
         }
     }
 }
