@@ -31,7 +31,7 @@ mod select;
 pub use change::{Change, Counts, Diff, OperationDiff, OperationRef, SharedChange, Site};
 pub use clock::today_utc;
 pub use error::DiffError;
-pub use rules::{Category, Level, Rule, RuleId, Semver, RULES};
+pub use rules::{Area, Category, Family, Level, Rule, RuleId, Semver, RULES};
 pub use select::{Filter, Options};
 
 use codegen::model::ApiModel;

@@ -63,7 +63,7 @@ impl fmt::Display for Semver {
     }
 }
 
-/// What part of the API a rule looks at, after oasdiff's categories.
+/// What kind of change a rule looks at, after oasdiff's `kind` axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
@@ -79,6 +79,10 @@ pub enum Category {
     Constraints,
     /// Enum values and defaults.
     Values,
+    /// Unions: their alternatives and discriminators.
+    Structure,
+    /// `readOnly` and `writeOnly`: which direction a property travels in.
+    Mutability,
     /// Authorization.
     Security,
 }
@@ -92,8 +96,57 @@ impl Category {
             Category::Type => "type",
             Category::Constraints => "constraints",
             Category::Values => "values",
+            Category::Structure => "structure",
+            Category::Mutability => "mutability",
             Category::Security => "security",
         }
+    }
+}
+
+/// Which part of a spec a rule looks at, after oasdiff's `area` axis; read off the rule's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Operations: their existence, ids, tags, lifecycle and versions (1xx).
+    Endpoints,
+    /// Path, query and header parameters (2xx).
+    Parameters,
+    /// Request bodies and what is inside them (3xx).
+    RequestBodies,
+    /// Statuses, media types, headers and bodies of responses (4xx).
+    Responses,
+    /// The named types of the generated crate (5xx).
+    Schemas,
+    /// Security schemes and requirements (6xx).
+    Security,
+    /// The project's own policy files (7xx).
+    Policy,
+}
+
+impl Area {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Endpoints => "endpoints",
+            Area::Parameters => "parameters",
+            Area::RequestBodies => "request bodies",
+            Area::Responses => "responses",
+            Area::Schemas => "schemas",
+            Area::Security => "security",
+            Area::Policy => "policy",
+        }
+    }
+}
+
+/// A rule's family: the part of the spec and the kind of change (`responses / structure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Family {
+    pub area: Area,
+    pub kind: Category,
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.area.as_str(), self.kind.as_str())
     }
 }
 
@@ -141,6 +194,25 @@ macro_rules! rules {
 impl RuleId {
     pub fn rule(self) -> &'static Rule {
         &RULES[self as usize]
+    }
+}
+
+impl Rule {
+    /// The part of the spec (from the number's hundreds) and the kind of change.
+    pub fn family(&self) -> Family {
+        let area = match self.number.as_bytes()[2] {
+            b'1' => Area::Endpoints,
+            b'2' => Area::Parameters,
+            b'3' => Area::RequestBodies,
+            b'4' => Area::Responses,
+            b'5' => Area::Schemas,
+            b'6' => Area::Security,
+            _ => Area::Policy,
+        };
+        Family {
+            area,
+            kind: self.category,
+        }
     }
 }
 
@@ -306,29 +378,29 @@ rules! {
         "A request property refers to another schema (`$ref` target).";
     RequestPropertyDeprecated = "DF341" "request-property-deprecated" Lifecycle Info Minor
         "A request property was deprecated.";
-    RequestPropertyVariantAdded = "DF342" "request-property-variant-added" Values Info Minor
+    RequestPropertyVariantAdded = "DF342" "request-property-variant-added" Structure Info Minor
         "A request property accepts a new subtype (discriminator tag): a new variant of its tagged union.";
-    RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Values Breaking Major
+    RequestPropertyVariantRemoved = "DF343" "request-property-variant-removed" Structure Breaking Major
         "A request property no longer accepts a subtype (discriminator tag): its variant is gone.";
-    RequestPropertyBecameReadOnly = "DF344" "request-property-became-read-only" Existence Breaking Patch
+    RequestPropertyBecameReadOnly = "DF344" "request-property-became-read-only" Mutability Breaking Patch
         "A request property became `readOnly`: the server ignores it when sent, so senders that set it lose its effect.";
-    RequestPropertyNoLongerReadOnly = "DF345" "request-property-no-longer-read-only" Existence Info Patch
+    RequestPropertyNoLongerReadOnly = "DF345" "request-property-no-longer-read-only" Mutability Info Patch
         "A request property is no longer `readOnly`: the server now takes it when sent.";
     RequestPropertyDefaultChanged = "DF346" "request-property-default-changed" Values Warning Patch
         "A request property's default was added, changed or removed: requests that leave it out behave differently.";
     RequestPropertyTypeWidened = "DF347" "request-property-type-widened" Type Info Major
         "A request property's type was widened (int32 to int64, integer to number, a string format dropped, any value): every value sent before is still accepted; the Rust type changes.";
-    RequestUnionBranchAdded = "DF348" "request-union-branch-added" Values Info Minor
+    RequestUnionBranchAdded = "DF348" "request-union-branch-added" Structure Info Minor
         "A union (`oneOf`/`anyOf`) in a request accepts a new alternative: a new variant of its `#[non_exhaustive]` enum.";
-    RequestUnionBranchRemoved = "DF349" "request-union-branch-removed" Values Breaking Major
+    RequestUnionBranchRemoved = "DF349" "request-union-branch-removed" Structure Breaking Major
         "A union in a request no longer accepts an alternative: values of that shape are refused, and its variant is gone.";
-    RequestDiscriminatorAdded = "DF350" "request-discriminator-added" Type Warning Major
+    RequestDiscriminatorAdded = "DF350" "request-discriminator-added" Structure Warning Major
         "A union in a request got a discriminator: the server tells the alternatives apart by a property each must carry; the enum becomes tagged, with variants named by tag.";
-    RequestDiscriminatorRemoved = "DF351" "request-discriminator-removed" Type Warning Major
+    RequestDiscriminatorRemoved = "DF351" "request-discriminator-removed" Structure Warning Major
         "A union in a request lost its discriminator: the alternatives are told apart by shape; the enum becomes untagged.";
-    RequestDiscriminatorChanged = "DF352" "request-discriminator-changed" Type Breaking Major
+    RequestDiscriminatorChanged = "DF352" "request-discriminator-changed" Structure Breaking Major
         "A union in a request reads its discriminator from another property: values tagged the old way are refused.";
-    RequestDiscriminatorMappingChanged = "DF353" "request-discriminator-mapping-changed" Values Warning Major
+    RequestDiscriminatorMappingChanged = "DF353" "request-discriminator-mapping-changed" Structure Warning Major
         "A discriminator value in a request selects another subtype: values sent with that tag are read as another schema (what differs between the two is reported beside it); the variant holds another type.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
@@ -397,27 +469,27 @@ rules! {
         "A response property refers to another schema (`$ref` target): its field has another Rust type.";
     ResponsePropertyDeprecated = "DF440" "response-property-deprecated" Lifecycle Info Minor
         "A response property was deprecated.";
-    ResponsePropertyVariantAdded = "DF441" "response-property-variant-added" Values Warning Minor
+    ResponsePropertyVariantAdded = "DF441" "response-property-variant-added" Structure Warning Minor
         "A response property may hold a new subtype (discriminator tag): a new variant of a `#[non_exhaustive]` tagged union; older clients decode it as `Unknown`.";
-    ResponsePropertyVariantRemoved = "DF442" "response-property-variant-removed" Values Warning Major
+    ResponsePropertyVariantRemoved = "DF442" "response-property-variant-removed" Structure Warning Major
         "A response property no longer holds a subtype (discriminator tag): values with that tag decode differently, and its variant is gone.";
-    ResponsePropertyBecameWriteOnly = "DF443" "response-property-became-write-only" Existence Warning Patch
+    ResponsePropertyBecameWriteOnly = "DF443" "response-property-became-write-only" Mutability Warning Patch
         "A response property became `writeOnly`: the server no longer returns it (its field stays, always unset).";
-    ResponsePropertyNoLongerWriteOnly = "DF444" "response-property-no-longer-write-only" Existence Info Patch
+    ResponsePropertyNoLongerWriteOnly = "DF444" "response-property-no-longer-write-only" Mutability Info Patch
         "A response property is no longer `writeOnly`: the server now returns it.";
     ResponsePropertyDefaultChanged = "DF445" "response-property-default-changed" Values Info Patch
         "A response property's default was added, changed or removed: what a missing value means changed.";
-    ResponseUnionBranchAdded = "DF446" "response-union-branch-added" Values Warning Minor
+    ResponseUnionBranchAdded = "DF446" "response-union-branch-added" Structure Warning Minor
         "A union (`oneOf`/`anyOf`) in a response may hold a new alternative: a new variant of its `#[non_exhaustive]` enum; older clients decode it as `Unknown`.";
-    ResponseUnionBranchRemoved = "DF447" "response-union-branch-removed" Values Warning Major
+    ResponseUnionBranchRemoved = "DF447" "response-union-branch-removed" Structure Warning Major
         "A union in a response no longer holds an alternative: its variant is gone.";
-    ResponseDiscriminatorAdded = "DF448" "response-discriminator-added" Type Warning Major
+    ResponseDiscriminatorAdded = "DF448" "response-discriminator-added" Structure Warning Major
         "A union in a response got a discriminator: the enum becomes tagged, with variants named by tag.";
-    ResponseDiscriminatorRemoved = "DF449" "response-discriminator-removed" Type Warning Major
+    ResponseDiscriminatorRemoved = "DF449" "response-discriminator-removed" Structure Warning Major
         "A union in a response lost its discriminator: the enum becomes untagged, decided by shape.";
-    ResponseDiscriminatorChanged = "DF450" "response-discriminator-changed" Type Breaking Major
+    ResponseDiscriminatorChanged = "DF450" "response-discriminator-changed" Structure Breaking Major
         "A union in a response carries its discriminator in another property: older clients decode every value as `Unknown`.";
-    ResponseDiscriminatorMappingChanged = "DF451" "response-discriminator-mapping-changed" Values Warning Major
+    ResponseDiscriminatorMappingChanged = "DF451" "response-discriminator-mapping-changed" Structure Warning Major
         "A discriminator value in a response selects another subtype: older clients decode such values as the old schema (what differs between the two is reported beside it); the variant holds another type.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
@@ -482,6 +554,29 @@ mod tests {
             RULES.iter().map(|r| r.number).collect::<Vec<_>>(),
             "table in number order"
         );
+    }
+
+    #[test]
+    fn every_rule_has_a_family_by_its_number() {
+        assert_eq!(
+            RuleId::EndpointAdded.rule().family().to_string(),
+            "endpoints / existence"
+        );
+        assert_eq!(
+            RuleId::ResponseDiscriminatorAdded
+                .rule()
+                .family()
+                .to_string(),
+            "responses / structure"
+        );
+        assert_eq!(RuleId::ExemptionExpired.rule().family().area, Area::Policy);
+        for rule in RULES {
+            assert!(
+                ('1'..='7').contains(&rule.number.chars().nth(2).unwrap()),
+                "{}",
+                rule.number
+            );
+        }
     }
 
     #[test]

@@ -410,3 +410,17 @@ fn request_widening() {
         .count();
     assert_eq!(widened, 6, "four properties, a parameter and a body");
 }
+
+/// `cargo xtask diff --rules`: every rule with its family, then every family with its rules.
+#[test]
+fn the_rule_table_names_each_rules_family() {
+    let table = differ::report::rules_markdown();
+    for rule in RULES {
+        let row = format!("| {} | `{}` | {} |", rule.number, rule.code, rule.family());
+        assert!(table.contains(&row), "{row}");
+    }
+    let families: BTreeSet<String> = RULES.iter().map(|r| r.family().to_string()).collect();
+    for family in families {
+        assert!(table.contains(&format!("\n| {family} | DF")), "{family}");
+    }
+}

@@ -81,7 +81,7 @@ pub struct DiffArgs {
     /// exists.
     #[arg(long, value_name = "FILE")]
     exemptions: Option<PathBuf>,
-    /// Print the rule table (Markdown) and exit.
+    /// Print the rule table (Markdown), each rule with its family, and exit.
     #[arg(long)]
     rules: bool,
     /// Print how long loading and comparing took, on standard error.
@@ -668,7 +668,14 @@ mod tests {
     fn rules_table_needs_no_spec() {
         let (code, out, _) = diff(&["--rules"]);
         assert_eq!(code, 0);
-        assert!(out.contains("| DF101 | `endpoint-added` |"), "{out}");
+        assert!(
+            out.contains("| DF101 | `endpoint-added` | endpoints / existence |"),
+            "{out}"
+        );
+        assert!(
+            out.contains("| responses / structure | DF441, DF442, DF446, DF447, DF448, DF449, DF450, DF451 |"),
+            "{out}"
+        );
     }
 
     #[test]

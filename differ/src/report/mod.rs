@@ -95,20 +95,29 @@ impl Format {
     }
 }
 
-/// The rule table as Markdown, for documentation and `cargo xtask diff --rules`.
+/// The rule table as Markdown, for documentation and `cargo xtask diff --rules`: every rule
+/// with its family (the part of the spec and the kind of change, after oasdiff's `area` and
+/// `kind`), then how many rules each family has.
 pub fn rules_markdown() -> String {
-    let mut out = String::from("| Id | Code | Category | Level | Rust API | Description |\n| --- | --- | --- | --- | --- | --- |\n");
+    let mut out = String::from("| Id | Code | Family | Level | Rust API | Description |\n| --- | --- | --- | --- | --- | --- |\n");
+    let mut families: std::collections::BTreeMap<crate::rules::Family, Vec<&str>> =
+        std::collections::BTreeMap::new();
     for rule in crate::rules::RULES {
+        families.entry(rule.family()).or_default().push(rule.number);
         let _ = writeln!(
             out,
             "| {} | `{}` | {} | {} | {} | {} |",
             rule.number,
             rule.code,
-            rule.category.as_str(),
+            rule.family(),
             rule.level,
             rule.semver,
             rule.description.replace('|', "\\|")
         );
+    }
+    out.push_str("\n| Family | Rules |\n| --- | --- |\n");
+    for (family, numbers) in families {
+        let _ = writeln!(out, "| {family} | {} |", numbers.join(", "));
     }
     out
 }
