@@ -38,26 +38,42 @@ fn commands() -> Vec<(String, String)> {
 /// Ids of the resources the run created, by the path of the collection they are in.
 type Created = std::collections::BTreeMap<String, String>;
 
-/// A value for a path parameter: the id of a resource the run created there (what a delete or a
-/// cancel needs: the spec's examples are finished), else the id the spec's get example shows, or
-/// a name that matches the spec's patterns.
+/// A value for a path parameter: the id of a resource the run created there (what a delete, a
+/// change or a cancel needs: the spec's examples are finished), else the id the spec's example shows for the
+/// resource the parameter names (the get operation whose path ends with it: at the operation's
+/// own path, or above it), or a name that matches the spec's patterns.
 fn path_value(spec: &Spec, op: &SpecOperation, name: &str, created: &Created) -> String {
     let collection = op.path.rsplit_once('/').map_or("", |(c, _)| c);
+    let placeholder = format!("/{{{name}}}");
     match name {
         "groupId" => GROUP.to_owned(),
         "clusterName" | "name" | "instanceName" => CLUSTER.to_owned(),
-        _ if op.method == "DELETE" && created.contains_key(collection) => {
+        // The one provider backup private endpoints take.
+        "cloudProvider" => "AWS".to_owned(),
+        // A change goes to a resource the run made too: the spec's 2024-05-30 bucket update
+        // answers in the AWS form only, and the bucket the examples list is a GCP one.
+        _ if matches!(op.method.as_str(), "DELETE" | "PATCH")
+            && created.contains_key(collection) =>
+        {
             created[collection].clone()
         }
         _ => {
+            let reads = |o: &&SpecOperation| {
+                o.method == "GET"
+                    && o.path.ends_with(&placeholder)
+                    && (o.path == op.path || op.path.starts_with(&format!("{}/", o.path)))
+            };
             let get = spec
                 .operations
                 .iter()
-                .find(|o| o.method == "GET" && o.path == op.path)
-                .unwrap_or_else(|| panic!("no get operation at {}", op.path));
-            get.newest_example()["id"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{}: no `id` in its example", get.id))
+                .find(|o| reads(o) && o.path == op.path)
+                .or_else(|| spec.operations.iter().find(reads))
+                .unwrap_or_else(|| panic!("no get operation reads `{name}` of {}", op.path));
+            let example = get.newest_example();
+            ["id", "_id", "name", "sourceNamespace"]
+                .iter()
+                .find_map(|field| example[field].as_str())
+                .unwrap_or_else(|| panic!("{}: no id in its example", get.id))
                 .to_owned()
         }
     }
@@ -367,7 +383,7 @@ fn every_operation_sent_to_the_stand_in_succeeds() {
             let answer: Value = support::json(&output);
             assert!(answer.is_object(), "{}: {answer}", op.id);
             if op.method == "POST" {
-                if let Some(id) = answer["id"].as_str() {
+                if let Some(id) = answer["id"].as_str().or(answer["_id"].as_str()) {
                     created.insert(op.path.clone(), id.to_owned());
                 }
             }

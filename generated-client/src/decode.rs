@@ -18,6 +18,466 @@ use ::atlas_snapshots_runtime::__private::de::{
 use ::serde::{de::MapAccess, Deserialize, Deserializer};
 
 #[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::AdvancedDiskBackupSnapshotSchedulePolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::AdvancedDiskBackupSnapshotSchedulePolicy {
+    const NAME: &'static str = "AdvancedDiskBackupSnapshotSchedulePolicy";
+
+    const FIELDS: &'static [&'static str] = &["id", "policyItems"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_id = None;
+        let mut value_policy_items = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_id, "id")?,
+                1 => take(&mut map, &mut value_policy_items, "policyItems")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: value_id.flatten(),
+            policy_items: required(value_policy_items, "policyItems")?,
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasCollectionRestoreCollectionStateResponse {
+    const NAME: &'static str = "ApiAtlasCollectionRestoreCollectionStateResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "effectiveTargetNamespace",
+        "indexStatus",
+        "restoredDocuments",
+        "sourceNamespace",
+        "state",
+        "targetNamespace",
+        "totalDocuments",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_effective_target_namespace = None;
+        let mut value_index_status = None;
+        let mut value_restored_documents = None;
+        let mut value_source_namespace = None;
+        let mut value_state = None;
+        let mut value_target_namespace = None;
+        let mut value_total_documents = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => {
+                    take(
+                        &mut map,
+                        &mut value_effective_target_namespace,
+                        "effectiveTargetNamespace",
+                    )?
+                }
+                1 => take(&mut map, &mut value_index_status, "indexStatus")?,
+                2 => take(&mut map, &mut value_restored_documents, "restoredDocuments")?,
+                3 => take(&mut map, &mut value_source_namespace, "sourceNamespace")?,
+                4 => take(&mut map, &mut value_state, "state")?,
+                5 => take(&mut map, &mut value_target_namespace, "targetNamespace")?,
+                6 => take(&mut map, &mut value_total_documents, "totalDocuments")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            effective_target_namespace: value_effective_target_namespace.flatten(),
+            index_status: value_index_status.flatten(),
+            restored_documents: value_restored_documents.flatten(),
+            source_namespace: value_source_namespace.flatten(),
+            state: value_state.flatten(),
+            target_namespace: value_target_namespace.flatten(),
+            total_documents: value_total_documents.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreCollectionStateResponseState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreIndexStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasCollectionRestoreIndexStatus {
+    const NAME: &'static str = "ApiAtlasCollectionRestoreIndexStatus";
+
+    const FIELDS: &'static [&'static str] = &["errorMessage", "failedIndexes", "state"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_error_message = None;
+        let mut value_failed_indexes = None;
+        let mut value_state = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_error_message, "errorMessage")?,
+                1 => take(&mut map, &mut value_failed_indexes, "failedIndexes")?,
+                2 => take(&mut map, &mut value_state, "state")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            error_message: value_error_message.flatten(),
+            failed_indexes: value_failed_indexes.flatten(),
+            state: value_state.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreIndexStatusState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreJobIndexStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasCollectionRestoreJobIndexStatus {
+    const NAME: &'static str = "ApiAtlasCollectionRestoreJobIndexStatus";
+
+    const FIELDS: &'static [&'static str] = &["failedCollectionCount", "state"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_failed_collection_count = None;
+        let mut value_state = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => {
+                    take(
+                        &mut map,
+                        &mut value_failed_collection_count,
+                        "failedCollectionCount",
+                    )?
+                }
+                1 => take(&mut map, &mut value_state, "state")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            failed_collection_count: value_failed_collection_count.flatten(),
+            state: value_state.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreJobRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasCollectionRestoreJobRequest {
+    const NAME: &'static str = "ApiAtlasCollectionRestoreJobRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "collectionSuffix",
+        "collections",
+        "databaseSuffix",
+        "databases",
+        "indexStrategy",
+        "oplogInc",
+        "oplogTs",
+        "pointInTimeUtcSeconds",
+        "snapshotId",
+        "targetClusterName",
+        "targetGroupId",
+        "writeStrategy",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_collection_suffix = None;
+        let mut value_collections = None;
+        let mut value_database_suffix = None;
+        let mut value_databases = None;
+        let mut value_index_strategy = None;
+        let mut value_oplog_inc = None;
+        let mut value_oplog_ts = None;
+        let mut value_point_in_time_utc_seconds = None;
+        let mut value_snapshot_id = None;
+        let mut value_target_cluster_name = None;
+        let mut value_target_group_id = None;
+        let mut value_write_strategy = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_collection_suffix, "collectionSuffix")?,
+                1 => take(&mut map, &mut value_collections, "collections")?,
+                2 => take(&mut map, &mut value_database_suffix, "databaseSuffix")?,
+                3 => take(&mut map, &mut value_databases, "databases")?,
+                4 => take(&mut map, &mut value_index_strategy, "indexStrategy")?,
+                5 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
+                6 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
+                7 => {
+                    take(
+                        &mut map,
+                        &mut value_point_in_time_utc_seconds,
+                        "pointInTimeUtcSeconds",
+                    )?
+                }
+                8 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                9 => take(&mut map, &mut value_target_cluster_name, "targetClusterName")?,
+                10 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
+                11 => take(&mut map, &mut value_write_strategy, "writeStrategy")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            collection_suffix: value_collection_suffix.flatten(),
+            collections: value_collections.flatten(),
+            database_suffix: value_database_suffix.flatten(),
+            databases: value_databases.flatten(),
+            index_strategy: required(value_index_strategy, "indexStrategy")?,
+            oplog_inc: value_oplog_inc.flatten(),
+            oplog_ts: value_oplog_ts.flatten(),
+            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            target_cluster_name: required(
+                value_target_cluster_name,
+                "targetClusterName",
+            )?,
+            target_group_id: required(value_target_group_id, "targetGroupId")?,
+            write_strategy: required(value_write_strategy, "writeStrategy")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreJobResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasCollectionRestoreJobResponse {
+    const NAME: &'static str = "ApiAtlasCollectionRestoreJobResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "collectionSuffix",
+        "collections",
+        "createdAt",
+        "databaseSuffix",
+        "databases",
+        "errorMessage",
+        "finishedAt",
+        "id",
+        "indexStatus",
+        "indexStrategy",
+        "oplogInc",
+        "oplogTs",
+        "pointInTimeUtcSeconds",
+        "restoredDocuments",
+        "snapshotId",
+        "state",
+        "targetClusterName",
+        "targetGroupId",
+        "totalDocuments",
+        "writeStrategy",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_collection_suffix = None;
+        let mut value_collections = None;
+        let mut value_created_at = None;
+        let mut value_database_suffix = None;
+        let mut value_databases = None;
+        let mut value_error_message = None;
+        let mut value_finished_at = None;
+        let mut value_id = None;
+        let mut value_index_status = None;
+        let mut value_index_strategy = None;
+        let mut value_oplog_inc = None;
+        let mut value_oplog_ts = None;
+        let mut value_point_in_time_utc_seconds = None;
+        let mut value_restored_documents = None;
+        let mut value_snapshot_id = None;
+        let mut value_state = None;
+        let mut value_target_cluster_name = None;
+        let mut value_target_group_id = None;
+        let mut value_total_documents = None;
+        let mut value_write_strategy = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_collection_suffix, "collectionSuffix")?,
+                1 => take(&mut map, &mut value_collections, "collections")?,
+                2 => take(&mut map, &mut value_created_at, "createdAt")?,
+                3 => take(&mut map, &mut value_database_suffix, "databaseSuffix")?,
+                4 => take(&mut map, &mut value_databases, "databases")?,
+                5 => take(&mut map, &mut value_error_message, "errorMessage")?,
+                6 => take(&mut map, &mut value_finished_at, "finishedAt")?,
+                7 => take(&mut map, &mut value_id, "id")?,
+                8 => take(&mut map, &mut value_index_status, "indexStatus")?,
+                9 => take(&mut map, &mut value_index_strategy, "indexStrategy")?,
+                10 => take(&mut map, &mut value_oplog_inc, "oplogInc")?,
+                11 => take(&mut map, &mut value_oplog_ts, "oplogTs")?,
+                12 => {
+                    take(
+                        &mut map,
+                        &mut value_point_in_time_utc_seconds,
+                        "pointInTimeUtcSeconds",
+                    )?
+                }
+                13 => take(&mut map, &mut value_restored_documents, "restoredDocuments")?,
+                14 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                15 => take(&mut map, &mut value_state, "state")?,
+                16 => {
+                    take(&mut map, &mut value_target_cluster_name, "targetClusterName")?
+                }
+                17 => take(&mut map, &mut value_target_group_id, "targetGroupId")?,
+                18 => take(&mut map, &mut value_total_documents, "totalDocuments")?,
+                19 => take(&mut map, &mut value_write_strategy, "writeStrategy")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            collection_suffix: value_collection_suffix.flatten(),
+            collections: value_collections.flatten(),
+            created_at: value_created_at.flatten(),
+            database_suffix: value_database_suffix.flatten(),
+            databases: value_databases.flatten(),
+            error_message: value_error_message.flatten(),
+            finished_at: value_finished_at.flatten(),
+            id: value_id.flatten(),
+            index_status: value_index_status.flatten(),
+            index_strategy: value_index_strategy.flatten(),
+            oplog_inc: value_oplog_inc.flatten(),
+            oplog_ts: value_oplog_ts.flatten(),
+            point_in_time_utc_seconds: value_point_in_time_utc_seconds.flatten(),
+            restored_documents: value_restored_documents.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            state: value_state.flatten(),
+            target_cluster_name: value_target_cluster_name.flatten(),
+            target_group_id: value_target_group_id.flatten(),
+            total_documents: value_total_documents.flatten(),
+            write_strategy: value_write_strategy.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::ApiAtlasCollectionRestoreJobResponseState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ApiAtlasRestoreNamespaceView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ApiAtlasRestoreNamespaceView {
+    const NAME: &'static str = "ApiAtlasRestoreNamespaceView";
+
+    const FIELDS: &'static [&'static str] = &["sourceNamespace", "targetNamespace"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_source_namespace = None;
+        let mut value_target_namespace = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_source_namespace, "sourceNamespace")?,
+                1 => take(&mut map, &mut value_target_namespace, "targetNamespace")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            source_namespace: required(value_source_namespace, "sourceNamespace")?,
+            target_namespace: value_target_namespace.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
 impl<'de> Deserialize<'de> for super::models::ApiBsonTimestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object(deserializer)
@@ -128,6 +588,203 @@ impl Object for super::models::ApiPrivateDownloadDeliveryUrl {
         Ok(Self {
             delivery_url: value_delivery_url.flatten(),
             endpoint_id: value_endpoint_id.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::AutoExportPolicyView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::AutoExportPolicyView {
+    const NAME: &'static str = "AutoExportPolicyView";
+
+    const FIELDS: &'static [&'static str] = &["exportBucketId", "frequencyType"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_export_bucket_id = None;
+        let mut value_frequency_type = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_export_bucket_id, "exportBucketId")?,
+                1 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            export_bucket_id: value_export_bucket_id.flatten(),
+            frequency_type: value_frequency_type.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::AutoExportPolicyViewFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::BackupComplianceOnDemandPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::BackupComplianceOnDemandPolicyItem {
+    const NAME: &'static str = "BackupComplianceOnDemandPolicyItem";
+
+    const FIELDS: &'static [&'static str] = &[
+        "frequencyInterval",
+        "frequencyType",
+        "id",
+        "retentionUnit",
+        "retentionValue",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_interval = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_retention_unit = None;
+        let mut value_retention_value = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_interval, "frequencyInterval")?,
+                1 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
+                4 => take(&mut map, &mut value_retention_value, "retentionValue")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_interval: required(value_frequency_interval, "frequencyInterval")?,
+            frequency_type: required(value_frequency_type, "frequencyType")?,
+            id: value_id.flatten(),
+            retention_unit: required(value_retention_unit, "retentionUnit")?,
+            retention_value: required(value_retention_value, "retentionValue")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::BackupComplianceOnDemandPolicyItemFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::BackupComplianceOnDemandPolicyItemRetentionUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::BackupComplianceScheduledPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::BackupComplianceScheduledPolicyItem {
+    const NAME: &'static str = "BackupComplianceScheduledPolicyItem";
+
+    const FIELDS: &'static [&'static str] = &[
+        "frequencyInterval",
+        "frequencyType",
+        "id",
+        "retentionUnit",
+        "retentionValue",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_interval = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_retention_unit = None;
+        let mut value_retention_value = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_interval, "frequencyInterval")?,
+                1 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
+                4 => take(&mut map, &mut value_retention_value, "retentionValue")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_interval: required(value_frequency_interval, "frequencyInterval")?,
+            frequency_type: required(value_frequency_type, "frequencyType")?,
+            id: value_id.flatten(),
+            retention_unit: required(value_retention_unit, "retentionUnit")?,
+            retention_value: required(value_retention_value, "retentionValue")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::BackupComplianceScheduledPolicyItemFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::BackupComplianceScheduledPolicyItemRetentionUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::BackupLabel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::BackupLabel {
+    const NAME: &'static str = "BackupLabel";
+
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_key = None;
+        let mut value_value = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_key, "key")?,
+                1 => take(&mut map, &mut value_value, "value")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            key: value_key.flatten(),
+            value: value_value.flatten(),
         })
     }
 }
@@ -263,6 +920,880 @@ impl Object for super::models::BadRequestDetail {
         Ok(Self {
             fields: value_fields.flatten(),
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::CloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DataProtectionSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DataProtectionSettings {
+    const NAME: &'static str = "DataProtectionSettings";
+
+    const FIELDS: &'static [&'static str] = &[
+        "authorizedEmail",
+        "authorizedUserFirstName",
+        "authorizedUserLastName",
+        "copyProtectionEnabled",
+        "deletable",
+        "encryptionAtRestEnabled",
+        "onDemandPolicyItem",
+        "pitEnabled",
+        "projectId",
+        "restoreWindowDays",
+        "scheduledPolicyItems",
+        "state",
+        "updatedDate",
+        "updatedUser",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_authorized_email = None;
+        let mut value_authorized_user_first_name = None;
+        let mut value_authorized_user_last_name = None;
+        let mut value_copy_protection_enabled = None;
+        let mut value_deletable = None;
+        let mut value_encryption_at_rest_enabled = None;
+        let mut value_on_demand_policy_item = None;
+        let mut value_pit_enabled = None;
+        let mut value_project_id = None;
+        let mut value_restore_window_days = None;
+        let mut value_scheduled_policy_items = None;
+        let mut value_state = None;
+        let mut value_updated_date = None;
+        let mut value_updated_user = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_authorized_email, "authorizedEmail")?,
+                1 => {
+                    take(
+                        &mut map,
+                        &mut value_authorized_user_first_name,
+                        "authorizedUserFirstName",
+                    )?
+                }
+                2 => {
+                    take(
+                        &mut map,
+                        &mut value_authorized_user_last_name,
+                        "authorizedUserLastName",
+                    )?
+                }
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_copy_protection_enabled,
+                        "copyProtectionEnabled",
+                    )?
+                }
+                4 => take(&mut map, &mut value_deletable, "deletable")?,
+                5 => {
+                    take(
+                        &mut map,
+                        &mut value_encryption_at_rest_enabled,
+                        "encryptionAtRestEnabled",
+                    )?
+                }
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_on_demand_policy_item,
+                        "onDemandPolicyItem",
+                    )?
+                }
+                7 => take(&mut map, &mut value_pit_enabled, "pitEnabled")?,
+                8 => take(&mut map, &mut value_project_id, "projectId")?,
+                9 => take(&mut map, &mut value_restore_window_days, "restoreWindowDays")?,
+                10 => {
+                    take(
+                        &mut map,
+                        &mut value_scheduled_policy_items,
+                        "scheduledPolicyItems",
+                    )?
+                }
+                11 => take(&mut map, &mut value_state, "state")?,
+                12 => take(&mut map, &mut value_updated_date, "updatedDate")?,
+                13 => take(&mut map, &mut value_updated_user, "updatedUser")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            authorized_email: required(value_authorized_email, "authorizedEmail")?,
+            authorized_user_first_name: value_authorized_user_first_name.flatten(),
+            authorized_user_last_name: value_authorized_user_last_name.flatten(),
+            copy_protection_enabled: value_copy_protection_enabled.flatten(),
+            deletable: value_deletable.flatten(),
+            encryption_at_rest_enabled: value_encryption_at_rest_enabled.flatten(),
+            on_demand_policy_item: value_on_demand_policy_item.flatten(),
+            pit_enabled: value_pit_enabled.flatten(),
+            project_id: value_project_id.flatten(),
+            restore_window_days: value_restore_window_days.flatten(),
+            scheduled_policy_items: value_scheduled_policy_items.flatten(),
+            state: value_state.flatten(),
+            updated_date: value_updated_date.flatten(),
+            updated_user: value_updated_user.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DataProtectionSettings20231001 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DataProtectionSettings20231001 {
+    const NAME: &'static str = "DataProtectionSettings20231001";
+
+    const FIELDS: &'static [&'static str] = &[
+        "authorizedEmail",
+        "authorizedUserFirstName",
+        "authorizedUserLastName",
+        "copyProtectionEnabled",
+        "deletable",
+        "encryptionAtRestEnabled",
+        "onDemandPolicyItem",
+        "pitEnabled",
+        "projectId",
+        "restoreWindowDays",
+        "scheduledPolicyItems",
+        "state",
+        "updatedDate",
+        "updatedUser",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_authorized_email = None;
+        let mut value_authorized_user_first_name = None;
+        let mut value_authorized_user_last_name = None;
+        let mut value_copy_protection_enabled = None;
+        let mut value_deletable = None;
+        let mut value_encryption_at_rest_enabled = None;
+        let mut value_on_demand_policy_item = None;
+        let mut value_pit_enabled = None;
+        let mut value_project_id = None;
+        let mut value_restore_window_days = None;
+        let mut value_scheduled_policy_items = None;
+        let mut value_state = None;
+        let mut value_updated_date = None;
+        let mut value_updated_user = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_authorized_email, "authorizedEmail")?,
+                1 => {
+                    take(
+                        &mut map,
+                        &mut value_authorized_user_first_name,
+                        "authorizedUserFirstName",
+                    )?
+                }
+                2 => {
+                    take(
+                        &mut map,
+                        &mut value_authorized_user_last_name,
+                        "authorizedUserLastName",
+                    )?
+                }
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_copy_protection_enabled,
+                        "copyProtectionEnabled",
+                    )?
+                }
+                4 => take(&mut map, &mut value_deletable, "deletable")?,
+                5 => {
+                    take(
+                        &mut map,
+                        &mut value_encryption_at_rest_enabled,
+                        "encryptionAtRestEnabled",
+                    )?
+                }
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_on_demand_policy_item,
+                        "onDemandPolicyItem",
+                    )?
+                }
+                7 => take(&mut map, &mut value_pit_enabled, "pitEnabled")?,
+                8 => take(&mut map, &mut value_project_id, "projectId")?,
+                9 => take(&mut map, &mut value_restore_window_days, "restoreWindowDays")?,
+                10 => {
+                    take(
+                        &mut map,
+                        &mut value_scheduled_policy_items,
+                        "scheduledPolicyItems",
+                    )?
+                }
+                11 => take(&mut map, &mut value_state, "state")?,
+                12 => take(&mut map, &mut value_updated_date, "updatedDate")?,
+                13 => take(&mut map, &mut value_updated_user, "updatedUser")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            authorized_email: required(value_authorized_email, "authorizedEmail")?,
+            authorized_user_first_name: required(
+                value_authorized_user_first_name,
+                "authorizedUserFirstName",
+            )?,
+            authorized_user_last_name: required(
+                value_authorized_user_last_name,
+                "authorizedUserLastName",
+            )?,
+            copy_protection_enabled: value_copy_protection_enabled.flatten(),
+            deletable: value_deletable.flatten(),
+            encryption_at_rest_enabled: value_encryption_at_rest_enabled.flatten(),
+            on_demand_policy_item: value_on_demand_policy_item.flatten(),
+            pit_enabled: value_pit_enabled.flatten(),
+            project_id: value_project_id.flatten(),
+            restore_window_days: value_restore_window_days.flatten(),
+            scheduled_policy_items: value_scheduled_policy_items.flatten(),
+            state: value_state.flatten(),
+            updated_date: value_updated_date.flatten(),
+            updated_user: value_updated_user.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DataProtectionSettings20231001State {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DataProtectionSettingsState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DeleteCopiedBackups {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DeleteCopiedBackups {
+    const NAME: &'static str = "DeleteCopiedBackups";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "regionName",
+        "replicationSpecId",
+        "zoneId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_region_name = None;
+        let mut value_replication_spec_id = None;
+        let mut value_zone_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_region_name, "regionName")?,
+                2 => take(&mut map, &mut value_replication_spec_id, "replicationSpecId")?,
+                3 => take(&mut map, &mut value_zone_id, "zoneId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            region_name: value_region_name.flatten(),
+            replication_spec_id: value_replication_spec_id.flatten(),
+            zone_id: value_zone_id.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DeleteCopiedBackups20240805 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DeleteCopiedBackups20240805 {
+    const NAME: &'static str = "DeleteCopiedBackups20240805";
+
+    const FIELDS: &'static [&'static str] = &["cloudProvider", "regionName", "zoneId"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_region_name = None;
+        let mut value_zone_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_region_name, "regionName")?,
+                2 => take(&mut map, &mut value_zone_id, "zoneId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            region_name: value_region_name.flatten(),
+            zone_id: value_zone_id.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DeleteCopiedBackups20240805CloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DeleteCopiedBackupsCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupApiPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupApiPolicyItem {
+    const NAME: &'static str = "DiskBackupApiPolicyItem";
+
+    const FIELDS: &'static [&'static str] = &[
+        "frequencyInterval",
+        "frequencyType",
+        "id",
+        "retentionUnit",
+        "retentionValue",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_interval = None;
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_retention_unit = None;
+        let mut value_retention_value = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_interval, "frequencyInterval")?,
+                1 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
+                4 => take(&mut map, &mut value_retention_value, "retentionValue")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_interval: required(value_frequency_interval, "frequencyInterval")?,
+            frequency_type: required(value_frequency_type, "frequencyType")?,
+            id: value_id.flatten(),
+            retention_unit: required(value_retention_unit, "retentionUnit")?,
+            retention_value: required(value_retention_value, "retentionValue")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupApiPolicyItemFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupApiPolicyItemRetentionUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupCollectionResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupCollectionResponse {
+    const NAME: &'static str = "DiskBackupCollectionResponse";
+
+    const FIELDS: &'static [&'static str] = &["links", "name"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_name = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_name, "name")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            name: required(value_name, "name")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupCopyPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("frequencyType")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("daily") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Daily)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("hourly") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Hourly)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("monthly") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Monthly)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("ondemand") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Ondemand)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("weekly") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Weekly)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("yearly") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Yearly)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupCopySetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupCopySetting {
+    const NAME: &'static str = "DiskBackupCopySetting";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "copyPolicyItems",
+        "frequencies",
+        "lastNumberOfSnapshots",
+        "regionName",
+        "replicationSpecId",
+        "shouldCopyOplogs",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_copy_policy_items = None;
+        let mut value_frequencies = None;
+        let mut value_last_number_of_snapshots = None;
+        let mut value_region_name = None;
+        let mut value_replication_spec_id = None;
+        let mut value_should_copy_oplogs = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_copy_policy_items, "copyPolicyItems")?,
+                2 => take(&mut map, &mut value_frequencies, "frequencies")?,
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_last_number_of_snapshots,
+                        "lastNumberOfSnapshots",
+                    )?
+                }
+                4 => take(&mut map, &mut value_region_name, "regionName")?,
+                5 => take(&mut map, &mut value_replication_spec_id, "replicationSpecId")?,
+                6 => take(&mut map, &mut value_should_copy_oplogs, "shouldCopyOplogs")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            copy_policy_items: value_copy_policy_items.flatten(),
+            frequencies: value_frequencies.flatten(),
+            last_number_of_snapshots: value_last_number_of_snapshots.flatten(),
+            region_name: value_region_name.flatten(),
+            replication_spec_id: value_replication_spec_id.flatten(),
+            should_copy_oplogs: value_should_copy_oplogs.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupCopySetting20240805 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupCopySetting20240805 {
+    const NAME: &'static str = "DiskBackupCopySetting20240805";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "copyPolicyItems",
+        "frequencies",
+        "lastNumberOfSnapshots",
+        "regionName",
+        "shouldCopyOplogs",
+        "zoneId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_copy_policy_items = None;
+        let mut value_frequencies = None;
+        let mut value_last_number_of_snapshots = None;
+        let mut value_region_name = None;
+        let mut value_should_copy_oplogs = None;
+        let mut value_zone_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_copy_policy_items, "copyPolicyItems")?,
+                2 => take(&mut map, &mut value_frequencies, "frequencies")?,
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_last_number_of_snapshots,
+                        "lastNumberOfSnapshots",
+                    )?
+                }
+                4 => take(&mut map, &mut value_region_name, "regionName")?,
+                5 => take(&mut map, &mut value_should_copy_oplogs, "shouldCopyOplogs")?,
+                6 => take(&mut map, &mut value_zone_id, "zoneId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            copy_policy_items: value_copy_policy_items.flatten(),
+            frequencies: value_frequencies.flatten(),
+            last_number_of_snapshots: value_last_number_of_snapshots.flatten(),
+            region_name: value_region_name.flatten(),
+            should_copy_oplogs: value_should_copy_oplogs.flatten(),
+            zone_id: required(value_zone_id, "zoneId")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupCopySetting20240805CloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupCopySetting20240805FrequenciesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupCopySettingCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupCopySettingFrequenciesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupDatabaseResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupDatabaseResponse {
+    const NAME: &'static str = "DiskBackupDatabaseResponse";
+
+    const FIELDS: &'static [&'static str] = &["links", "name"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_name = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_name, "name")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            name: required(value_name, "name")?,
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupExportJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupExportJob {
+    const NAME: &'static str = "DiskBackupExportJob";
+
+    const FIELDS: &'static [&'static str] = &[
+        "components",
+        "createdAt",
+        "customData",
+        "exportBucketId",
+        "exportStatus",
+        "finishedAt",
+        "id",
+        "links",
+        "prefix",
+        "snapshotId",
+        "state",
+        "stateReason",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_components = None;
+        let mut value_created_at = None;
+        let mut value_custom_data = None;
+        let mut value_export_bucket_id = None;
+        let mut value_export_status = None;
+        let mut value_finished_at = None;
+        let mut value_id = None;
+        let mut value_links = None;
+        let mut value_prefix = None;
+        let mut value_snapshot_id = None;
+        let mut value_state = None;
+        let mut value_state_reason = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_components, "components")?,
+                1 => take(&mut map, &mut value_created_at, "createdAt")?,
+                2 => take(&mut map, &mut value_custom_data, "customData")?,
+                3 => take(&mut map, &mut value_export_bucket_id, "exportBucketId")?,
+                4 => take(&mut map, &mut value_export_status, "exportStatus")?,
+                5 => take(&mut map, &mut value_finished_at, "finishedAt")?,
+                6 => take(&mut map, &mut value_id, "id")?,
+                7 => take(&mut map, &mut value_links, "links")?,
+                8 => take(&mut map, &mut value_prefix, "prefix")?,
+                9 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                10 => take(&mut map, &mut value_state, "state")?,
+                11 => take(&mut map, &mut value_state_reason, "stateReason")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            components: value_components.flatten(),
+            created_at: value_created_at.flatten(),
+            custom_data: value_custom_data.flatten(),
+            export_bucket_id: required(value_export_bucket_id, "exportBucketId")?,
+            export_status: value_export_status.flatten(),
+            finished_at: value_finished_at.flatten(),
+            id: value_id.flatten(),
+            links: value_links.flatten(),
+            prefix: value_prefix.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+            state: value_state.flatten(),
+            state_reason: value_state_reason.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupExportJobRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupExportJobRequest {
+    const NAME: &'static str = "DiskBackupExportJobRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "customData",
+        "exportBucketId",
+        "links",
+        "snapshotId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_custom_data = None;
+        let mut value_export_bucket_id = None;
+        let mut value_links = None;
+        let mut value_snapshot_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_custom_data, "customData")?,
+                1 => take(&mut map, &mut value_export_bucket_id, "exportBucketId")?,
+                2 => take(&mut map, &mut value_links, "links")?,
+                3 => take(&mut map, &mut value_snapshot_id, "snapshotId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            custom_data: value_custom_data.flatten(),
+            export_bucket_id: value_export_bucket_id.flatten(),
+            links: value_links.flatten(),
+            snapshot_id: value_snapshot_id.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupExportJobState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupExportMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupExportMember {
+    const NAME: &'static str = "DiskBackupExportMember";
+
+    const FIELDS: &'static [&'static str] = &["exportId", "replicaSetName"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_export_id = None;
+        let mut value_replica_set_name = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_export_id, "exportId")?,
+                1 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            export_id: value_export_id.flatten(),
+            replica_set_name: value_replica_set_name.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupOnDemandCopyPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupOnDemandCopyPolicyItem {
+    const NAME: &'static str = "DiskBackupOnDemandCopyPolicyItem";
+
+    const FIELDS: &'static [&'static str] = &["frequencyType", "id"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                1 => take(&mut map, &mut value_id, "id")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_type: required(value_frequency_type, "frequencyType")?,
+            id: value_id.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -668,6 +2199,422 @@ impl Object for super::models::DiskBackupSnapshot {
 }
 
 #[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotAwsExportBucketRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotAwsExportBucketRequest {
+    const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "links",
+        "bucketName",
+        "iamRoleId",
+        "requirePrivateNetworking",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_links = None;
+        let mut value_bucket_name = None;
+        let mut value_iam_role_id = None;
+        let mut value_require_private_networking = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_links, "links")?,
+                2 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                3 => take(&mut map, &mut value_iam_role_id, "iamRoleId")?,
+                4 => {
+                    take(
+                        &mut map,
+                        &mut value_require_private_networking,
+                        "requirePrivateNetworking",
+                    )?
+                }
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            links: value_links.flatten(),
+            bucket_name: required(value_bucket_name, "bucketName")?,
+            iam_role_id: required(value_iam_role_id, "iamRoleId")?,
+            require_private_networking: value_require_private_networking.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotAwsExportBucketResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotAwsExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotAwsExportBucketResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "_id",
+        "bucketName",
+        "cloudProvider",
+        "iamRoleId",
+        "links",
+        "region",
+        "requirePrivateNetworking",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_id = None;
+        let mut value_bucket_name = None;
+        let mut value_cloud_provider = None;
+        let mut value_iam_role_id = None;
+        let mut value_links = None;
+        let mut value_region = None;
+        let mut value_require_private_networking = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_id, "_id")?,
+                1 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                2 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                3 => take(&mut map, &mut value_iam_role_id, "iamRoleId")?,
+                4 => take(&mut map, &mut value_links, "links")?,
+                5 => take(&mut map, &mut value_region, "region")?,
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_require_private_networking,
+                        "requirePrivateNetworking",
+                    )?
+                }
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: required(value_id, "_id")?,
+            bucket_name: required(value_bucket_name, "bucketName")?,
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            iam_role_id: required(value_iam_role_id, "iamRoleId")?,
+            links: value_links.flatten(),
+            region: value_region.flatten(),
+            require_private_networking: value_require_private_networking.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAzureExportBucketRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotAzureExportBucketRequest {
+    const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "links",
+        "bucketName",
+        "roleId",
+        "serviceUrl",
+        "tenantId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_links = None;
+        let mut value_bucket_name = None;
+        let mut value_role_id = None;
+        let mut value_service_url = None;
+        let mut value_tenant_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_links, "links")?,
+                2 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                3 => take(&mut map, &mut value_role_id, "roleId")?,
+                4 => take(&mut map, &mut value_service_url, "serviceUrl")?,
+                5 => take(&mut map, &mut value_tenant_id, "tenantId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            links: value_links.flatten(),
+            bucket_name: value_bucket_name.flatten(),
+            role_id: required(value_role_id, "roleId")?,
+            service_url: required(value_service_url, "serviceUrl")?,
+            tenant_id: value_tenant_id.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAzureExportBucketResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotAzureExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotAzureExportBucketResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "_id",
+        "bucketName",
+        "cloudProvider",
+        "links",
+        "roleId",
+        "serviceUrl",
+        "tenantId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_id = None;
+        let mut value_bucket_name = None;
+        let mut value_cloud_provider = None;
+        let mut value_links = None;
+        let mut value_role_id = None;
+        let mut value_service_url = None;
+        let mut value_tenant_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_id, "_id")?,
+                1 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                2 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                3 => take(&mut map, &mut value_links, "links")?,
+                4 => take(&mut map, &mut value_role_id, "roleId")?,
+                5 => take(&mut map, &mut value_service_url, "serviceUrl")?,
+                6 => take(&mut map, &mut value_tenant_id, "tenantId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: required(value_id, "_id")?,
+            bucket_name: required(value_bucket_name, "bucketName")?,
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            links: value_links.flatten(),
+            role_id: required(value_role_id, "roleId")?,
+            service_url: required(value_service_url, "serviceUrl")?,
+            tenant_id: required(value_tenant_id, "tenantId")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotExportBucketRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("cloudProvider")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("AWS") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Aws)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("AZURE") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Azure)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("GCP") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Gcp)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotExportBucketResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("cloudProvider")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("AWS") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Aws)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("AZURE") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Azure)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("GCP") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Gcp)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotGcpExportBucketRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotGcpExportBucketRequest {
+    const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "links",
+        "bucketName",
+        "roleId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_links = None;
+        let mut value_bucket_name = None;
+        let mut value_role_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_links, "links")?,
+                2 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                3 => take(&mut map, &mut value_role_id, "roleId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            links: value_links.flatten(),
+            bucket_name: required(value_bucket_name, "bucketName")?,
+            role_id: required(value_role_id, "roleId")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotGcpExportBucketResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotGcpExportBucketResponse {
+    const NAME: &'static str = "DiskBackupSnapshotGcpExportBucketResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "_id",
+        "bucketName",
+        "cloudProvider",
+        "links",
+        "roleId",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_id = None;
+        let mut value_bucket_name = None;
+        let mut value_cloud_provider = None;
+        let mut value_links = None;
+        let mut value_role_id = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_id, "_id")?,
+                1 => take(&mut map, &mut value_bucket_name, "bucketName")?,
+                2 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                3 => take(&mut map, &mut value_links, "links")?,
+                4 => take(&mut map, &mut value_role_id, "roleId")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: required(value_id, "_id")?,
+            bucket_name: required(value_bucket_name, "bucketName")?,
+            cloud_provider: required(value_cloud_provider, "cloudProvider")?,
+            links: value_links.flatten(),
+            role_id: required(value_role_id, "roleId")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
 impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotRestoreJob {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object(deserializer)
@@ -785,7 +2732,461 @@ impl Object for super::models::DiskBackupSnapshotRestoreJob {
     }
 }
 
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotSchedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotSchedule {
+    const NAME: &'static str = "DiskBackupSnapshotSchedule";
+
+    const FIELDS: &'static [&'static str] = &[
+        "autoExportEnabled",
+        "clusterId",
+        "clusterName",
+        "copyPolicyItemsEnabled",
+        "copySettings",
+        "deleteCopiedBackups",
+        "deleteCopySnapshots",
+        "deleteSnapshots",
+        "export",
+        "extraRetentionSettings",
+        "links",
+        "nextSnapshot",
+        "policies",
+        "referenceHourOfDay",
+        "referenceMinuteOfHour",
+        "restoreWindowDays",
+        "updateCopySnapshots",
+        "updateSnapshots",
+        "useOrgAndGroupNamesInExportPrefix",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_auto_export_enabled = None;
+        let mut value_cluster_id = None;
+        let mut value_cluster_name = None;
+        let mut value_copy_policy_items_enabled = None;
+        let mut value_copy_settings = None;
+        let mut value_delete_copied_backups = None;
+        let mut value_delete_copy_snapshots = None;
+        let mut value_delete_snapshots = None;
+        let mut value_export = None;
+        let mut value_extra_retention_settings = None;
+        let mut value_links = None;
+        let mut value_next_snapshot = None;
+        let mut value_policies = None;
+        let mut value_reference_hour_of_day = None;
+        let mut value_reference_minute_of_hour = None;
+        let mut value_restore_window_days = None;
+        let mut value_update_copy_snapshots = None;
+        let mut value_update_snapshots = None;
+        let mut value_use_org_and_group_names_in_export_prefix = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_auto_export_enabled, "autoExportEnabled")?,
+                1 => take(&mut map, &mut value_cluster_id, "clusterId")?,
+                2 => take(&mut map, &mut value_cluster_name, "clusterName")?,
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_copy_policy_items_enabled,
+                        "copyPolicyItemsEnabled",
+                    )?
+                }
+                4 => take(&mut map, &mut value_copy_settings, "copySettings")?,
+                5 => {
+                    take(
+                        &mut map,
+                        &mut value_delete_copied_backups,
+                        "deleteCopiedBackups",
+                    )?
+                }
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_delete_copy_snapshots,
+                        "deleteCopySnapshots",
+                    )?
+                }
+                7 => take(&mut map, &mut value_delete_snapshots, "deleteSnapshots")?,
+                8 => take(&mut map, &mut value_export, "export")?,
+                9 => {
+                    take(
+                        &mut map,
+                        &mut value_extra_retention_settings,
+                        "extraRetentionSettings",
+                    )?
+                }
+                10 => take(&mut map, &mut value_links, "links")?,
+                11 => take(&mut map, &mut value_next_snapshot, "nextSnapshot")?,
+                12 => take(&mut map, &mut value_policies, "policies")?,
+                13 => {
+                    take(
+                        &mut map,
+                        &mut value_reference_hour_of_day,
+                        "referenceHourOfDay",
+                    )?
+                }
+                14 => {
+                    take(
+                        &mut map,
+                        &mut value_reference_minute_of_hour,
+                        "referenceMinuteOfHour",
+                    )?
+                }
+                15 => {
+                    take(&mut map, &mut value_restore_window_days, "restoreWindowDays")?
+                }
+                16 => {
+                    take(
+                        &mut map,
+                        &mut value_update_copy_snapshots,
+                        "updateCopySnapshots",
+                    )?
+                }
+                17 => take(&mut map, &mut value_update_snapshots, "updateSnapshots")?,
+                18 => {
+                    take(
+                        &mut map,
+                        &mut value_use_org_and_group_names_in_export_prefix,
+                        "useOrgAndGroupNamesInExportPrefix",
+                    )?
+                }
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            auto_export_enabled: value_auto_export_enabled.flatten(),
+            cluster_id: value_cluster_id.flatten(),
+            cluster_name: value_cluster_name.flatten(),
+            copy_policy_items_enabled: value_copy_policy_items_enabled.flatten(),
+            copy_settings: value_copy_settings.flatten(),
+            delete_copied_backups: value_delete_copied_backups.flatten(),
+            delete_copy_snapshots: value_delete_copy_snapshots.flatten(),
+            delete_snapshots: value_delete_snapshots.flatten(),
+            export: value_export.flatten(),
+            extra_retention_settings: value_extra_retention_settings.flatten(),
+            links: value_links.flatten(),
+            next_snapshot: value_next_snapshot.flatten(),
+            policies: required(value_policies, "policies")?,
+            reference_hour_of_day: value_reference_hour_of_day.flatten(),
+            reference_minute_of_hour: value_reference_minute_of_hour.flatten(),
+            restore_window_days: value_restore_window_days.flatten(),
+            update_copy_snapshots: value_update_copy_snapshots.flatten(),
+            update_snapshots: value_update_snapshots.flatten(),
+            use_org_and_group_names_in_export_prefix: value_use_org_and_group_names_in_export_prefix
+                .flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshotSchedule20240805 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupSnapshotSchedule20240805 {
+    const NAME: &'static str = "DiskBackupSnapshotSchedule20240805";
+
+    const FIELDS: &'static [&'static str] = &[
+        "autoCopySettingsEnabled",
+        "autoExportEnabled",
+        "clusterId",
+        "clusterName",
+        "copyPolicyItemsEnabled",
+        "copySettings",
+        "deleteCopiedBackups",
+        "deleteCopySnapshots",
+        "deleteSnapshots",
+        "export",
+        "extraRetentionSettings",
+        "links",
+        "nextSnapshot",
+        "policies",
+        "referenceHourOfDay",
+        "referenceMinuteOfHour",
+        "restoreWindowDays",
+        "updateCopySnapshots",
+        "updateSnapshots",
+        "useOrgAndGroupNamesInExportPrefix",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_auto_copy_settings_enabled = None;
+        let mut value_auto_export_enabled = None;
+        let mut value_cluster_id = None;
+        let mut value_cluster_name = None;
+        let mut value_copy_policy_items_enabled = None;
+        let mut value_copy_settings = None;
+        let mut value_delete_copied_backups = None;
+        let mut value_delete_copy_snapshots = None;
+        let mut value_delete_snapshots = None;
+        let mut value_export = None;
+        let mut value_extra_retention_settings = None;
+        let mut value_links = None;
+        let mut value_next_snapshot = None;
+        let mut value_policies = None;
+        let mut value_reference_hour_of_day = None;
+        let mut value_reference_minute_of_hour = None;
+        let mut value_restore_window_days = None;
+        let mut value_update_copy_snapshots = None;
+        let mut value_update_snapshots = None;
+        let mut value_use_org_and_group_names_in_export_prefix = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => {
+                    take(
+                        &mut map,
+                        &mut value_auto_copy_settings_enabled,
+                        "autoCopySettingsEnabled",
+                    )?
+                }
+                1 => take(&mut map, &mut value_auto_export_enabled, "autoExportEnabled")?,
+                2 => take(&mut map, &mut value_cluster_id, "clusterId")?,
+                3 => take(&mut map, &mut value_cluster_name, "clusterName")?,
+                4 => {
+                    take(
+                        &mut map,
+                        &mut value_copy_policy_items_enabled,
+                        "copyPolicyItemsEnabled",
+                    )?
+                }
+                5 => take(&mut map, &mut value_copy_settings, "copySettings")?,
+                6 => {
+                    take(
+                        &mut map,
+                        &mut value_delete_copied_backups,
+                        "deleteCopiedBackups",
+                    )?
+                }
+                7 => {
+                    take(
+                        &mut map,
+                        &mut value_delete_copy_snapshots,
+                        "deleteCopySnapshots",
+                    )?
+                }
+                8 => take(&mut map, &mut value_delete_snapshots, "deleteSnapshots")?,
+                9 => take(&mut map, &mut value_export, "export")?,
+                10 => {
+                    take(
+                        &mut map,
+                        &mut value_extra_retention_settings,
+                        "extraRetentionSettings",
+                    )?
+                }
+                11 => take(&mut map, &mut value_links, "links")?,
+                12 => take(&mut map, &mut value_next_snapshot, "nextSnapshot")?,
+                13 => take(&mut map, &mut value_policies, "policies")?,
+                14 => {
+                    take(
+                        &mut map,
+                        &mut value_reference_hour_of_day,
+                        "referenceHourOfDay",
+                    )?
+                }
+                15 => {
+                    take(
+                        &mut map,
+                        &mut value_reference_minute_of_hour,
+                        "referenceMinuteOfHour",
+                    )?
+                }
+                16 => {
+                    take(&mut map, &mut value_restore_window_days, "restoreWindowDays")?
+                }
+                17 => {
+                    take(
+                        &mut map,
+                        &mut value_update_copy_snapshots,
+                        "updateCopySnapshots",
+                    )?
+                }
+                18 => take(&mut map, &mut value_update_snapshots, "updateSnapshots")?,
+                19 => {
+                    take(
+                        &mut map,
+                        &mut value_use_org_and_group_names_in_export_prefix,
+                        "useOrgAndGroupNamesInExportPrefix",
+                    )?
+                }
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            auto_copy_settings_enabled: value_auto_copy_settings_enabled.flatten(),
+            auto_export_enabled: value_auto_export_enabled.flatten(),
+            cluster_id: value_cluster_id.flatten(),
+            cluster_name: value_cluster_name.flatten(),
+            copy_policy_items_enabled: value_copy_policy_items_enabled.flatten(),
+            copy_settings: value_copy_settings.flatten(),
+            delete_copied_backups: value_delete_copied_backups.flatten(),
+            delete_copy_snapshots: value_delete_copy_snapshots.flatten(),
+            delete_snapshots: value_delete_snapshots.flatten(),
+            export: value_export.flatten(),
+            extra_retention_settings: value_extra_retention_settings.flatten(),
+            links: value_links.flatten(),
+            next_snapshot: value_next_snapshot.flatten(),
+            policies: required(value_policies, "policies")?,
+            reference_hour_of_day: value_reference_hour_of_day.flatten(),
+            reference_minute_of_hour: value_reference_minute_of_hour.flatten(),
+            restore_window_days: value_restore_window_days.flatten(),
+            update_copy_snapshots: value_update_copy_snapshots.flatten(),
+            update_snapshots: value_update_snapshots.flatten(),
+            use_org_and_group_names_in_export_prefix: value_use_org_and_group_names_in_export_prefix
+                .flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::DiskBackupTimeBasedCopyPolicyItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::DiskBackupTimeBasedCopyPolicyItem {
+    const NAME: &'static str = "DiskBackupTimeBasedCopyPolicyItem";
+
+    const FIELDS: &'static [&'static str] = &[
+        "frequencyType",
+        "id",
+        "retentionUnit",
+        "retentionValue",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_type = None;
+        let mut value_id = None;
+        let mut value_retention_unit = None;
+        let mut value_retention_value = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                1 => take(&mut map, &mut value_id, "id")?,
+                2 => take(&mut map, &mut value_retention_unit, "retentionUnit")?,
+                3 => take(&mut map, &mut value_retention_value, "retentionValue")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_type: required(value_frequency_type, "frequencyType")?,
+            id: value_id.flatten(),
+            retention_unit: required(value_retention_unit, "retentionUnit")?,
+            retention_value: required(value_retention_value, "retentionValue")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 impl<'de> Deserialize<'de> for super::models::ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ExportStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ExportStatus {
+    const NAME: &'static str = "ExportStatus";
+
+    const FIELDS: &'static [&'static str] = &["exportedCollections", "totalCollections"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_exported_collections = None;
+        let mut value_total_collections = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => {
+                    take(
+                        &mut map,
+                        &mut value_exported_collections,
+                        "exportedCollections",
+                    )?
+                }
+                1 => take(&mut map, &mut value_total_collections, "totalCollections")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            exported_collections: value_exported_collections.flatten(),
+            total_collections: value_total_collections.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ExtraRetentionSetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ExtraRetentionSetting {
+    const NAME: &'static str = "ExtraRetentionSetting";
+
+    const FIELDS: &'static [&'static str] = &["frequencyType", "retentionDays"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_frequency_type = None;
+        let mut value_retention_days = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
+                1 => take(&mut map, &mut value_retention_days, "retentionDays")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            frequency_type: value_frequency_type.flatten(),
+            retention_days: value_retention_days.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::ExtraRetentionSettingFrequencyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
@@ -1300,6 +3701,339 @@ impl Object for super::models::Link {
 }
 
 #[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ObjectStoragePrivateEndpointRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ObjectStoragePrivateEndpointRequest {
+    const NAME: &'static str = "ObjectStoragePrivateEndpointRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "regionName",
+        "vpcRegionName",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_region_name = None;
+        let mut value_vpc_region_name = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_region_name, "regionName")?,
+                2 => take(&mut map, &mut value_vpc_region_name, "vpcRegionName")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            region_name: value_region_name.flatten(),
+            vpc_region_name: value_vpc_region_name.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointRequestCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointRequestRegionName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointRequestVpcRegionName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::ObjectStoragePrivateEndpointResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::ObjectStoragePrivateEndpointResponse {
+    const NAME: &'static str = "ObjectStoragePrivateEndpointResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cloudProvider",
+        "errorMessage",
+        "id",
+        "privateEndpointConnectionName",
+        "regionName",
+        "status",
+        "vpcRegionName",
+    ];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_cloud_provider = None;
+        let mut value_error_message = None;
+        let mut value_id = None;
+        let mut value_private_endpoint_connection_name = None;
+        let mut value_region_name = None;
+        let mut value_status = None;
+        let mut value_vpc_region_name = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
+                1 => take(&mut map, &mut value_error_message, "errorMessage")?,
+                2 => take(&mut map, &mut value_id, "id")?,
+                3 => {
+                    take(
+                        &mut map,
+                        &mut value_private_endpoint_connection_name,
+                        "privateEndpointConnectionName",
+                    )?
+                }
+                4 => take(&mut map, &mut value_region_name, "regionName")?,
+                5 => take(&mut map, &mut value_status, "status")?,
+                6 => take(&mut map, &mut value_vpc_region_name, "vpcRegionName")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cloud_provider: value_cloud_provider.flatten(),
+            error_message: value_error_message.flatten(),
+            id: value_id.flatten(),
+            private_endpoint_connection_name: value_private_endpoint_connection_name
+                .flatten(),
+            region_name: value_region_name.flatten(),
+            status: value_status.flatten(),
+            vpc_region_name: value_vpc_region_name.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointResponseCloudProvider {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointResponseRegionName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointResponseStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de>
+for super::models::ObjectStoragePrivateEndpointResponseVpcRegionName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de>
+for super::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    const NAME: &'static str = "PaginatedApiAtlasCollectionRestoreCollectionStateView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasCollectionRestoreJobView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedApiAtlasCollectionRestoreJobView {
+    const NAME: &'static str = "PaginatedApiAtlasCollectionRestoreJobView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasDiskBackupCollectionView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedApiAtlasDiskBackupCollectionView {
+    const NAME: &'static str = "PaginatedApiAtlasDiskBackupCollectionView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasDiskBackupDatabaseView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedApiAtlasDiskBackupDatabaseView {
+    const NAME: &'static str = "PaginatedApiAtlasDiskBackupDatabaseView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasDiskBackupExportJobView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedApiAtlasDiskBackupExportJobView {
+    const NAME: &'static str = "PaginatedApiAtlasDiskBackupExportJobView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
 impl<'de> Deserialize<'de>
 for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1373,6 +4107,43 @@ impl Object for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
 
 #[allow(deprecated)]
 impl<'de> Deserialize<'de>
+for super::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object
+for super::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    const NAME: &'static str = "PaginatedApiAtlasObjectStoragePrivateEndpointResponseView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de>
 for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object(deserializer)
@@ -1418,6 +4189,76 @@ impl<'de> Deserialize<'de> for super::models::PaginatedApiAtlasServerlessBackupS
 #[doc(hidden)]
 impl Object for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
     const NAME: &'static str = "PaginatedApiAtlasServerlessBackupSnapshot";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedBackupSnapshotExportBucketView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedBackupSnapshotExportBucketView {
+    const NAME: &'static str = "PaginatedBackupSnapshotExportBucketView";
+
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_links = None;
+        let mut value_results = None;
+        let mut value_total_count = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_links, "links")?,
+                1 => take(&mut map, &mut value_results, "results")?,
+                2 => take(&mut map, &mut value_total_count, "totalCount")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            links: value_links.flatten(),
+            results: required(value_results, "results")?,
+            total_count: value_total_count.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::PaginatedBackupSnapshotExportBucketsView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::PaginatedBackupSnapshotExportBucketsView {
+    const NAME: &'static str = "PaginatedBackupSnapshotExportBucketsView";
 
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
 
@@ -1850,5 +4691,82 @@ impl<'de> Deserialize<'de> for super::models::ServerlessBackupSnapshotStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for super::models::State {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::StateReason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::StateReason {
+    const NAME: &'static str = "StateReason";
+
+    const FIELDS: &'static [&'static str] = &["errorCode", "message"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_error_code = None;
+        let mut value_message = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => take(&mut map, &mut value_error_code, "errorCode")?,
+                1 => take(&mut map, &mut value_message, "message")?,
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            error_code: value_error_code.flatten(),
+            message: value_message.flatten(),
+        })
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> Deserialize<'de> for super::models::UpdateRequirePrivateNetworkingRequestView {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object(deserializer)
+    }
+}
+
+#[allow(deprecated)]
+#[doc(hidden)]
+impl Object for super::models::UpdateRequirePrivateNetworkingRequestView {
+    const NAME: &'static str = "UpdateRequirePrivateNetworkingRequestView";
+
+    const FIELDS: &'static [&'static str] = &["requirePrivateNetworking"];
+
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value_require_private_networking = None;
+        let mut fields = FieldCursor::new(Self::FIELDS);
+        while let Some(index) = map.next_key_seed(&mut fields)? {
+            match index {
+                0 => {
+                    take(
+                        &mut map,
+                        &mut value_require_private_networking,
+                        "requirePrivateNetworking",
+                    )?
+                }
+                _ => skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            require_private_networking: required(
+                value_require_private_networking,
+                "requirePrivateNetworking",
+            )?,
+        })
     }
 }

@@ -14,6 +14,181 @@ use ::atlas_snapshots_runtime::__private::ser::{present, Fields};
 use ::serde::{Serialize, Serializer};
 
 #[allow(deprecated)]
+impl Serialize for super::models::AdvancedDiskBackupSnapshotSchedulePolicy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "AdvancedDiskBackupSnapshotSchedulePolicy",
+            1 + present([self.id.is_some()]),
+        )?;
+        fields.optional("id", &self.id)?;
+        fields.field("policyItems", &self.policy_items)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasCollectionRestoreCollectionStateResponse",
+            present([
+                self.effective_target_namespace.is_some(),
+                self.index_status.is_some(),
+                self.restored_documents.is_some(),
+                self.source_namespace.is_some(),
+                self.state.is_some(),
+                self.target_namespace.is_some(),
+                self.total_documents.is_some(),
+            ]),
+        )?;
+        fields.optional("effectiveTargetNamespace", &self.effective_target_namespace)?;
+        fields.optional("indexStatus", &self.index_status)?;
+        fields.optional("restoredDocuments", &self.restored_documents)?;
+        fields.optional("sourceNamespace", &self.source_namespace)?;
+        fields.optional("state", &self.state)?;
+        fields.optional("targetNamespace", &self.target_namespace)?;
+        fields.optional("totalDocuments", &self.total_documents)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasCollectionRestoreIndexStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasCollectionRestoreIndexStatus",
+            present([
+                self.error_message.is_some(),
+                self.failed_indexes.is_some(),
+                self.state.is_some(),
+            ]),
+        )?;
+        fields.optional("errorMessage", &self.error_message)?;
+        fields.optional("failedIndexes", &self.failed_indexes)?;
+        fields.optional("state", &self.state)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasCollectionRestoreJobIndexStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasCollectionRestoreJobIndexStatus",
+            present([self.failed_collection_count.is_some(), self.state.is_some()]),
+        )?;
+        fields.optional("failedCollectionCount", &self.failed_collection_count)?;
+        fields.optional("state", &self.state)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasCollectionRestoreJobRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasCollectionRestoreJobRequest",
+            4
+                + present([
+                    self.collection_suffix.is_some(),
+                    self.collections.is_some(),
+                    self.database_suffix.is_some(),
+                    self.databases.is_some(),
+                    self.oplog_inc.is_some(),
+                    self.oplog_ts.is_some(),
+                    self.point_in_time_utc_seconds.is_some(),
+                    self.snapshot_id.is_some(),
+                ]),
+        )?;
+        fields.optional("collectionSuffix", &self.collection_suffix)?;
+        fields.optional("collections", &self.collections)?;
+        fields.optional("databaseSuffix", &self.database_suffix)?;
+        fields.optional("databases", &self.databases)?;
+        fields.field("indexStrategy", &self.index_strategy)?;
+        fields.optional("oplogInc", &self.oplog_inc)?;
+        fields.optional("oplogTs", &self.oplog_ts)?;
+        fields.optional("pointInTimeUtcSeconds", &self.point_in_time_utc_seconds)?;
+        fields.optional("snapshotId", &self.snapshot_id)?;
+        fields.field("targetClusterName", &self.target_cluster_name)?;
+        fields.field("targetGroupId", &self.target_group_id)?;
+        fields.field("writeStrategy", &self.write_strategy)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasCollectionRestoreJobResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasCollectionRestoreJobResponse",
+            present([
+                self.collection_suffix.is_some(),
+                self.collections.is_some(),
+                self.created_at.is_some(),
+                self.database_suffix.is_some(),
+                self.databases.is_some(),
+                self.error_message.is_some(),
+                self.finished_at.is_some(),
+                self.id.is_some(),
+                self.index_status.is_some(),
+                self.index_strategy.is_some(),
+                self.oplog_inc.is_some(),
+                self.oplog_ts.is_some(),
+                self.point_in_time_utc_seconds.is_some(),
+                self.restored_documents.is_some(),
+                self.snapshot_id.is_some(),
+                self.state.is_some(),
+                self.target_cluster_name.is_some(),
+                self.target_group_id.is_some(),
+                self.total_documents.is_some(),
+                self.write_strategy.is_some(),
+            ]),
+        )?;
+        fields.optional("collectionSuffix", &self.collection_suffix)?;
+        fields.optional("collections", &self.collections)?;
+        fields.optional("createdAt", &self.created_at)?;
+        fields.optional("databaseSuffix", &self.database_suffix)?;
+        fields.optional("databases", &self.databases)?;
+        fields.optional("errorMessage", &self.error_message)?;
+        fields.optional("finishedAt", &self.finished_at)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("indexStatus", &self.index_status)?;
+        fields.optional("indexStrategy", &self.index_strategy)?;
+        fields.optional("oplogInc", &self.oplog_inc)?;
+        fields.optional("oplogTs", &self.oplog_ts)?;
+        fields.optional("pointInTimeUtcSeconds", &self.point_in_time_utc_seconds)?;
+        fields.optional("restoredDocuments", &self.restored_documents)?;
+        fields.optional("snapshotId", &self.snapshot_id)?;
+        fields.optional("state", &self.state)?;
+        fields.optional("targetClusterName", &self.target_cluster_name)?;
+        fields.optional("targetGroupId", &self.target_group_id)?;
+        fields.optional("totalDocuments", &self.total_documents)?;
+        fields.optional("writeStrategy", &self.write_strategy)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ApiAtlasRestoreNamespaceView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ApiAtlasRestoreNamespaceView",
+            1 + present([self.target_namespace.is_some()]),
+        )?;
+        fields.field("sourceNamespace", &self.source_namespace)?;
+        fields.optional("targetNamespace", &self.target_namespace)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
 impl Serialize for super::models::ApiBsonTimestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(
@@ -61,6 +236,68 @@ impl Serialize for super::models::ApiPrivateDownloadDeliveryUrl {
         )?;
         fields.optional("deliveryUrl", &self.delivery_url)?;
         fields.optional("endpointId", &self.endpoint_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::AutoExportPolicyView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "AutoExportPolicyView",
+            present([self.export_bucket_id.is_some(), self.frequency_type.is_some()]),
+        )?;
+        fields.optional("exportBucketId", &self.export_bucket_id)?;
+        fields.optional("frequencyType", &self.frequency_type)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::BackupComplianceOnDemandPolicyItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "BackupComplianceOnDemandPolicyItem",
+            4 + present([self.id.is_some()]),
+        )?;
+        fields.field("frequencyInterval", &self.frequency_interval)?;
+        fields.field("frequencyType", &self.frequency_type)?;
+        fields.optional("id", &self.id)?;
+        fields.field("retentionUnit", &self.retention_unit)?;
+        fields.field("retentionValue", &self.retention_value)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::BackupComplianceScheduledPolicyItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "BackupComplianceScheduledPolicyItem",
+            4 + present([self.id.is_some()]),
+        )?;
+        fields.field("frequencyInterval", &self.frequency_interval)?;
+        fields.field("frequencyType", &self.frequency_type)?;
+        fields.optional("id", &self.id)?;
+        fields.field("retentionUnit", &self.retention_unit)?;
+        fields.field("retentionValue", &self.retention_value)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::BackupLabel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "BackupLabel",
+            present([self.key.is_some(), self.value.is_some()]),
+        )?;
+        fields.optional("key", &self.key)?;
+        fields.optional("value", &self.value)?;
         fields.end()
     }
 }
@@ -118,6 +355,311 @@ impl Serialize for super::models::BadRequestDetail {
             present([self.fields.is_some()]),
         )?;
         fields.optional("fields", &self.fields)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DataProtectionSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DataProtectionSettings",
+            1
+                + present([
+                    self.authorized_user_first_name.is_some(),
+                    self.authorized_user_last_name.is_some(),
+                    self.copy_protection_enabled.is_some(),
+                    self.deletable.is_some(),
+                    self.encryption_at_rest_enabled.is_some(),
+                    self.on_demand_policy_item.is_some(),
+                    self.pit_enabled.is_some(),
+                    self.project_id.is_some(),
+                    self.restore_window_days.is_some(),
+                    self.scheduled_policy_items.is_some(),
+                    self.state.is_some(),
+                    self.updated_date.is_some(),
+                    self.updated_user.is_some(),
+                ]),
+        )?;
+        fields.field("authorizedEmail", &self.authorized_email)?;
+        fields.optional("authorizedUserFirstName", &self.authorized_user_first_name)?;
+        fields.optional("authorizedUserLastName", &self.authorized_user_last_name)?;
+        fields.optional("copyProtectionEnabled", &self.copy_protection_enabled)?;
+        fields.optional("deletable", &self.deletable)?;
+        fields.optional("encryptionAtRestEnabled", &self.encryption_at_rest_enabled)?;
+        fields.optional("onDemandPolicyItem", &self.on_demand_policy_item)?;
+        fields.optional("pitEnabled", &self.pit_enabled)?;
+        fields.optional("projectId", &self.project_id)?;
+        fields.optional("restoreWindowDays", &self.restore_window_days)?;
+        fields.optional("scheduledPolicyItems", &self.scheduled_policy_items)?;
+        fields.optional("state", &self.state)?;
+        fields.optional("updatedDate", &self.updated_date)?;
+        fields.optional("updatedUser", &self.updated_user)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DataProtectionSettings20231001 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DataProtectionSettings20231001",
+            3
+                + present([
+                    self.copy_protection_enabled.is_some(),
+                    self.deletable.is_some(),
+                    self.encryption_at_rest_enabled.is_some(),
+                    self.on_demand_policy_item.is_some(),
+                    self.pit_enabled.is_some(),
+                    self.project_id.is_some(),
+                    self.restore_window_days.is_some(),
+                    self.scheduled_policy_items.is_some(),
+                    self.state.is_some(),
+                    self.updated_date.is_some(),
+                    self.updated_user.is_some(),
+                ]),
+        )?;
+        fields.field("authorizedEmail", &self.authorized_email)?;
+        fields.field("authorizedUserFirstName", &self.authorized_user_first_name)?;
+        fields.field("authorizedUserLastName", &self.authorized_user_last_name)?;
+        fields.optional("copyProtectionEnabled", &self.copy_protection_enabled)?;
+        fields.optional("deletable", &self.deletable)?;
+        fields.optional("encryptionAtRestEnabled", &self.encryption_at_rest_enabled)?;
+        fields.optional("onDemandPolicyItem", &self.on_demand_policy_item)?;
+        fields.optional("pitEnabled", &self.pit_enabled)?;
+        fields.optional("projectId", &self.project_id)?;
+        fields.optional("restoreWindowDays", &self.restore_window_days)?;
+        fields.optional("scheduledPolicyItems", &self.scheduled_policy_items)?;
+        fields.optional("state", &self.state)?;
+        fields.optional("updatedDate", &self.updated_date)?;
+        fields.optional("updatedUser", &self.updated_user)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DeleteCopiedBackups {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DeleteCopiedBackups",
+            present([
+                self.cloud_provider.is_some(),
+                self.region_name.is_some(),
+                self.replication_spec_id.is_some(),
+                self.zone_id.is_some(),
+            ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("replicationSpecId", &self.replication_spec_id)?;
+        fields.optional("zoneId", &self.zone_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DeleteCopiedBackups20240805 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DeleteCopiedBackups20240805",
+            present([
+                self.cloud_provider.is_some(),
+                self.region_name.is_some(),
+                self.zone_id.is_some(),
+            ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("zoneId", &self.zone_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupApiPolicyItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupApiPolicyItem",
+            4 + present([self.id.is_some()]),
+        )?;
+        fields.field("frequencyInterval", &self.frequency_interval)?;
+        fields.field("frequencyType", &self.frequency_type)?;
+        fields.optional("id", &self.id)?;
+        fields.field("retentionUnit", &self.retention_unit)?;
+        fields.field("retentionValue", &self.retention_value)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupCollectionResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupCollectionResponse",
+            1 + present([self.links.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("name", &self.name)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupCopySetting {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupCopySetting",
+            present([
+                self.cloud_provider.is_some(),
+                self.copy_policy_items.is_some(),
+                self.frequencies.is_some(),
+                self.last_number_of_snapshots.is_some(),
+                self.region_name.is_some(),
+                self.replication_spec_id.is_some(),
+                self.should_copy_oplogs.is_some(),
+            ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("copyPolicyItems", &self.copy_policy_items)?;
+        fields.optional("frequencies", &self.frequencies)?;
+        fields.optional("lastNumberOfSnapshots", &self.last_number_of_snapshots)?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("replicationSpecId", &self.replication_spec_id)?;
+        fields.optional("shouldCopyOplogs", &self.should_copy_oplogs)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupCopySetting20240805 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupCopySetting20240805",
+            1
+                + present([
+                    self.cloud_provider.is_some(),
+                    self.copy_policy_items.is_some(),
+                    self.frequencies.is_some(),
+                    self.last_number_of_snapshots.is_some(),
+                    self.region_name.is_some(),
+                    self.should_copy_oplogs.is_some(),
+                ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("copyPolicyItems", &self.copy_policy_items)?;
+        fields.optional("frequencies", &self.frequencies)?;
+        fields.optional("lastNumberOfSnapshots", &self.last_number_of_snapshots)?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("shouldCopyOplogs", &self.should_copy_oplogs)?;
+        fields.field("zoneId", &self.zone_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupDatabaseResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupDatabaseResponse",
+            1 + present([self.links.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("name", &self.name)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupExportJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupExportJob",
+            1
+                + present([
+                    self.components.is_some(),
+                    self.created_at.is_some(),
+                    self.custom_data.is_some(),
+                    self.export_status.is_some(),
+                    self.finished_at.is_some(),
+                    self.id.is_some(),
+                    self.links.is_some(),
+                    self.prefix.is_some(),
+                    self.snapshot_id.is_some(),
+                    self.state.is_some(),
+                    self.state_reason.is_some(),
+                ]),
+        )?;
+        fields.optional("components", &self.components)?;
+        fields.optional("createdAt", &self.created_at)?;
+        fields.optional("customData", &self.custom_data)?;
+        fields.field("exportBucketId", &self.export_bucket_id)?;
+        fields.optional("exportStatus", &self.export_status)?;
+        fields.optional("finishedAt", &self.finished_at)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("prefix", &self.prefix)?;
+        fields.optional("snapshotId", &self.snapshot_id)?;
+        fields.optional("state", &self.state)?;
+        fields.optional("stateReason", &self.state_reason)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupExportJobRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupExportJobRequest",
+            present([
+                self.custom_data.is_some(),
+                self.export_bucket_id.is_some(),
+                self.links.is_some(),
+                self.snapshot_id.is_some(),
+            ]),
+        )?;
+        fields.optional("customData", &self.custom_data)?;
+        fields.optional("exportBucketId", &self.export_bucket_id)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("snapshotId", &self.snapshot_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupExportMember {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupExportMember",
+            present([self.export_id.is_some(), self.replica_set_name.is_some()]),
+        )?;
+        fields.optional("exportId", &self.export_id)?;
+        fields.optional("replicaSetName", &self.replica_set_name)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupOnDemandCopyPolicyItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupOnDemandCopyPolicyItem",
+            1 + present([self.id.is_some()]),
+        )?;
+        fields.field("frequencyType", &self.frequency_type)?;
+        fields.optional("id", &self.id)?;
         fields.end()
     }
 }
@@ -321,6 +863,126 @@ impl Serialize for super::models::DiskBackupSnapshot {
 }
 
 #[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotAwsExportBucketRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotAwsExportBucketRequest",
+            3
+                + present([
+                    self.links.is_some(),
+                    self.require_private_networking.is_some(),
+                ]),
+        )?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.optional("links", &self.links)?;
+        fields.field("bucketName", &self.bucket_name)?;
+        fields.field("iamRoleId", &self.iam_role_id)?;
+        fields.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotAwsExportBucketResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotAwsExportBucketResponse",
+            4
+                + present([
+                    self.links.is_some(),
+                    self.region.is_some(),
+                    self.require_private_networking.is_some(),
+                ]),
+        )?;
+        fields.field("_id", &self.id)?;
+        fields.field("bucketName", &self.bucket_name)?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.field("iamRoleId", &self.iam_role_id)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("region", &self.region)?;
+        fields.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotAzureExportBucketRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotAzureExportBucketRequest",
+            3
+                + present([
+                    self.links.is_some(),
+                    self.bucket_name.is_some(),
+                    self.tenant_id.is_some(),
+                ]),
+        )?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("bucketName", &self.bucket_name)?;
+        fields.field("roleId", &self.role_id)?;
+        fields.field("serviceUrl", &self.service_url)?;
+        fields.optional("tenantId", &self.tenant_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotAzureExportBucketResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotAzureExportBucketResponse",
+            6 + present([self.links.is_some()]),
+        )?;
+        fields.field("_id", &self.id)?;
+        fields.field("bucketName", &self.bucket_name)?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.optional("links", &self.links)?;
+        fields.field("roleId", &self.role_id)?;
+        fields.field("serviceUrl", &self.service_url)?;
+        fields.field("tenantId", &self.tenant_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotGcpExportBucketRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotGcpExportBucketRequest",
+            3 + present([self.links.is_some()]),
+        )?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.optional("links", &self.links)?;
+        fields.field("bucketName", &self.bucket_name)?;
+        fields.field("roleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotGcpExportBucketResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotGcpExportBucketResponse",
+            4 + present([self.links.is_some()]),
+        )?;
+        fields.field("_id", &self.id)?;
+        fields.field("bucketName", &self.bucket_name)?;
+        fields.field("cloudProvider", &self.cloud_provider)?;
+        fields.optional("links", &self.links)?;
+        fields.field("roleId", &self.role_id)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
 impl Serialize for super::models::DiskBackupSnapshotRestoreJob {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(
@@ -371,6 +1033,165 @@ impl Serialize for super::models::DiskBackupSnapshotRestoreJob {
         fields.optional("targetClusterName", &self.target_cluster_name)?;
         fields.optional("targetGroupId", &self.target_group_id)?;
         fields.optional("timestamp", &self.timestamp)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotSchedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotSchedule",
+            1
+                + present([
+                    self.auto_export_enabled.is_some(),
+                    self.cluster_id.is_some(),
+                    self.cluster_name.is_some(),
+                    self.copy_policy_items_enabled.is_some(),
+                    self.copy_settings.is_some(),
+                    self.delete_copied_backups.is_some(),
+                    self.delete_copy_snapshots.is_some(),
+                    self.delete_snapshots.is_some(),
+                    self.export.is_some(),
+                    self.extra_retention_settings.is_some(),
+                    self.links.is_some(),
+                    self.next_snapshot.is_some(),
+                    self.reference_hour_of_day.is_some(),
+                    self.reference_minute_of_hour.is_some(),
+                    self.restore_window_days.is_some(),
+                    self.update_copy_snapshots.is_some(),
+                    self.update_snapshots.is_some(),
+                    self.use_org_and_group_names_in_export_prefix.is_some(),
+                ]),
+        )?;
+        fields.optional("autoExportEnabled", &self.auto_export_enabled)?;
+        fields.optional("clusterId", &self.cluster_id)?;
+        fields.optional("clusterName", &self.cluster_name)?;
+        fields.optional("copyPolicyItemsEnabled", &self.copy_policy_items_enabled)?;
+        fields.optional("copySettings", &self.copy_settings)?;
+        fields.optional("deleteCopiedBackups", &self.delete_copied_backups)?;
+        fields.optional("deleteCopySnapshots", &self.delete_copy_snapshots)?;
+        fields.optional("deleteSnapshots", &self.delete_snapshots)?;
+        fields.optional("export", &self.export)?;
+        fields.optional("extraRetentionSettings", &self.extra_retention_settings)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("nextSnapshot", &self.next_snapshot)?;
+        fields.field("policies", &self.policies)?;
+        fields.optional("referenceHourOfDay", &self.reference_hour_of_day)?;
+        fields.optional("referenceMinuteOfHour", &self.reference_minute_of_hour)?;
+        fields.optional("restoreWindowDays", &self.restore_window_days)?;
+        fields.optional("updateCopySnapshots", &self.update_copy_snapshots)?;
+        fields.optional("updateSnapshots", &self.update_snapshots)?;
+        fields
+            .optional(
+                "useOrgAndGroupNamesInExportPrefix",
+                &self.use_org_and_group_names_in_export_prefix,
+            )?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupSnapshotSchedule20240805 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupSnapshotSchedule20240805",
+            1
+                + present([
+                    self.auto_copy_settings_enabled.is_some(),
+                    self.auto_export_enabled.is_some(),
+                    self.cluster_id.is_some(),
+                    self.cluster_name.is_some(),
+                    self.copy_policy_items_enabled.is_some(),
+                    self.copy_settings.is_some(),
+                    self.delete_copied_backups.is_some(),
+                    self.delete_copy_snapshots.is_some(),
+                    self.delete_snapshots.is_some(),
+                    self.export.is_some(),
+                    self.extra_retention_settings.is_some(),
+                    self.links.is_some(),
+                    self.next_snapshot.is_some(),
+                    self.reference_hour_of_day.is_some(),
+                    self.reference_minute_of_hour.is_some(),
+                    self.restore_window_days.is_some(),
+                    self.update_copy_snapshots.is_some(),
+                    self.update_snapshots.is_some(),
+                    self.use_org_and_group_names_in_export_prefix.is_some(),
+                ]),
+        )?;
+        fields.optional("autoCopySettingsEnabled", &self.auto_copy_settings_enabled)?;
+        fields.optional("autoExportEnabled", &self.auto_export_enabled)?;
+        fields.optional("clusterId", &self.cluster_id)?;
+        fields.optional("clusterName", &self.cluster_name)?;
+        fields.optional("copyPolicyItemsEnabled", &self.copy_policy_items_enabled)?;
+        fields.optional("copySettings", &self.copy_settings)?;
+        fields.optional("deleteCopiedBackups", &self.delete_copied_backups)?;
+        fields.optional("deleteCopySnapshots", &self.delete_copy_snapshots)?;
+        fields.optional("deleteSnapshots", &self.delete_snapshots)?;
+        fields.optional("export", &self.export)?;
+        fields.optional("extraRetentionSettings", &self.extra_retention_settings)?;
+        fields.optional("links", &self.links)?;
+        fields.optional("nextSnapshot", &self.next_snapshot)?;
+        fields.field("policies", &self.policies)?;
+        fields.optional("referenceHourOfDay", &self.reference_hour_of_day)?;
+        fields.optional("referenceMinuteOfHour", &self.reference_minute_of_hour)?;
+        fields.optional("restoreWindowDays", &self.restore_window_days)?;
+        fields.optional("updateCopySnapshots", &self.update_copy_snapshots)?;
+        fields.optional("updateSnapshots", &self.update_snapshots)?;
+        fields
+            .optional(
+                "useOrgAndGroupNamesInExportPrefix",
+                &self.use_org_and_group_names_in_export_prefix,
+            )?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::DiskBackupTimeBasedCopyPolicyItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "DiskBackupTimeBasedCopyPolicyItem",
+            3 + present([self.id.is_some()]),
+        )?;
+        fields.field("frequencyType", &self.frequency_type)?;
+        fields.optional("id", &self.id)?;
+        fields.field("retentionUnit", &self.retention_unit)?;
+        fields.field("retentionValue", &self.retention_value)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ExportStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ExportStatus",
+            present([
+                self.exported_collections.is_some(),
+                self.total_collections.is_some(),
+            ]),
+        )?;
+        fields.optional("exportedCollections", &self.exported_collections)?;
+        fields.optional("totalCollections", &self.total_collections)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ExtraRetentionSetting {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ExtraRetentionSetting",
+            present([self.frequency_type.is_some(), self.retention_days.is_some()]),
+        )?;
+        fields.optional("frequencyType", &self.frequency_type)?;
+        fields.optional("retentionDays", &self.retention_days)?;
         fields.end()
     }
 }
@@ -577,6 +1398,131 @@ impl Serialize for super::models::Link {
 }
 
 #[allow(deprecated)]
+impl Serialize for super::models::ObjectStoragePrivateEndpointRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ObjectStoragePrivateEndpointRequest",
+            present([
+                self.cloud_provider.is_some(),
+                self.region_name.is_some(),
+                self.vpc_region_name.is_some(),
+            ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("vpcRegionName", &self.vpc_region_name)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::ObjectStoragePrivateEndpointResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "ObjectStoragePrivateEndpointResponse",
+            present([
+                self.cloud_provider.is_some(),
+                self.error_message.is_some(),
+                self.id.is_some(),
+                self.private_endpoint_connection_name.is_some(),
+                self.region_name.is_some(),
+                self.status.is_some(),
+                self.vpc_region_name.is_some(),
+            ]),
+        )?;
+        fields.optional("cloudProvider", &self.cloud_provider)?;
+        fields.optional("errorMessage", &self.error_message)?;
+        fields.optional("id", &self.id)?;
+        fields
+            .optional(
+                "privateEndpointConnectionName",
+                &self.private_endpoint_connection_name,
+            )?;
+        fields.optional("regionName", &self.region_name)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("vpcRegionName", &self.vpc_region_name)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasCollectionRestoreCollectionStateView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedApiAtlasCollectionRestoreJobView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasCollectionRestoreJobView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedApiAtlasDiskBackupCollectionView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasDiskBackupCollectionView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedApiAtlasDiskBackupDatabaseView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasDiskBackupDatabaseView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedApiAtlasDiskBackupExportJobView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasDiskBackupExportJobView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
 impl Serialize for super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(
@@ -607,6 +1553,22 @@ impl Serialize for super::models::PaginatedApiAtlasFlexBackupSnapshot20241113 {
 }
 
 #[allow(deprecated)]
+impl Serialize
+for super::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedApiAtlasObjectStoragePrivateEndpointResponseView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
 impl Serialize for super::models::PaginatedApiAtlasServerlessBackupRestoreJob {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(
@@ -627,6 +1589,36 @@ impl Serialize for super::models::PaginatedApiAtlasServerlessBackupSnapshot {
         let mut fields = Fields::new(
             serializer,
             "PaginatedApiAtlasServerlessBackupSnapshot",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedBackupSnapshotExportBucketView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedBackupSnapshotExportBucketView",
+            1 + present([self.links.is_some(), self.total_count.is_some()]),
+        )?;
+        fields.optional("links", &self.links)?;
+        fields.field("results", &self.results)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::PaginatedBackupSnapshotExportBucketsView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "PaginatedBackupSnapshotExportBucketsView",
             1 + present([self.links.is_some(), self.total_count.is_some()]),
         )?;
         fields.optional("links", &self.links)?;
@@ -804,6 +1796,33 @@ impl Serialize for super::models::ServerlessBackupSnapshot {
         fields.optional("snapshotType", &self.snapshot_type)?;
         fields.optional("status", &self.status)?;
         fields.optional("storageSizeBytes", &self.storage_size_bytes)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::StateReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "StateReason",
+            present([self.error_code.is_some(), self.message.is_some()]),
+        )?;
+        fields.optional("errorCode", &self.error_code)?;
+        fields.optional("message", &self.message)?;
+        fields.end()
+    }
+}
+
+#[allow(deprecated)]
+impl Serialize for super::models::UpdateRequirePrivateNetworkingRequestView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = Fields::new(
+            serializer,
+            "UpdateRequirePrivateNetworkingRequestView",
+            1,
+        )?;
+        fields.field("requirePrivateNetworking", &self.require_private_networking)?;
         fields.end()
     }
 }

@@ -3,7 +3,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![warn(missing_docs)]
-#![recursion_limit = "164"]
+#![recursion_limit = "536"]
 #![doc = include_str!("../README.md")]
 
 #[rustfmt::skip]
@@ -100,7 +100,14 @@ pub type Error = ::atlas_snapshots_runtime::Error<models::ApiError>;
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 /// Resource version dates that operations of this crate offer, oldest first.
-pub const API_VERSIONS: &[&str] = &["2023-01-01", "2024-11-13"];
+pub const API_VERSIONS: &[&str] = &[
+    "2023-01-01",
+    "2023-10-01",
+    "2024-05-30",
+    "2024-08-05",
+    "2024-11-13",
+    "2025-03-12",
+];
 
 impl ::atlas_snapshots_runtime::ApiErrorBody for models::ApiError {
     type Code = models::ErrorCode;

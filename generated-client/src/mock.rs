@@ -63,6 +63,45 @@ impl MockServer {
             )
     }
 
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`
+    /// (`createBackupExport`) for these path parameters, as
+    /// [`Client::create_backup_export`](crate::Client::create_backup_export) sends it.
+    pub fn create_backup_export(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, crate::models::DiskBackupExportJob, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &CREATE_BACKUP_EXPORT,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`
+    /// (`createBackupPrivateEndpoint`) for these path parameters, as
+    /// [`Client::create_backup_private_endpoint`](crate::Client::create_backup_private_endpoint)
+    /// sends it.
+    pub fn create_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: crate::models::CloudProvider,
+    ) -> Expectation<
+        '_,
+        crate::models::ObjectStoragePrivateEndpointResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &CREATE_BACKUP_PRIVATE_ENDPOINT,
+                ::std::vec![
+                    group_id.into(),
+                    ::atlas_snapshots_runtime::__private::ParamValue::to_param(&
+                    cloud_provider)
+                ],
+            )
+    }
+
     /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`
     /// (`createBackupRestoreJob`) for these path parameters, as
     /// [`Client::create_backup_restore_job`](crate::Client::create_backup_restore_job) sends it.
@@ -80,6 +119,36 @@ impl MockServer {
                 &CREATE_BACKUP_RESTORE_JOB,
                 ::std::vec![group_id.into(), cluster_name.into()],
             )
+    }
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`
+    /// (`createCollectionRestoreJob`) for these path parameters, as
+    /// [`Client::create_collection_restore_job`](crate::Client::create_collection_restore_job)
+    /// sends it.
+    pub fn create_collection_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &CREATE_COLLECTION_RESTORE_JOB,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
+    /// Expects `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`createExportBucket`)
+    /// for these path parameters, as
+    /// [`Client::create_export_bucket`](crate::Client::create_export_bucket) sends it.
+    pub fn create_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner.expect(&CREATE_EXPORT_BUCKET, ::std::vec![group_id.into()])
     }
 
     /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs`
@@ -120,6 +189,62 @@ impl MockServer {
     }
 
     /// Expects
+    /// `DELETE /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`
+    /// (`deleteBackupPrivateEndpoint`) for these path parameters, as
+    /// [`Client::delete_backup_private_endpoint`](crate::Client::delete_backup_private_endpoint)
+    /// sends it.
+    pub fn delete_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: crate::models::CloudProvider,
+        endpoint_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &DELETE_BACKUP_PRIVATE_ENDPOINT,
+                ::std::vec![
+                    group_id.into(),
+                    ::atlas_snapshots_runtime::__private::ParamValue::to_param(&
+                    cloud_provider), endpoint_id.into()
+                ],
+            )
+    }
+
+    /// Expects
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`
+    /// (`deleteBackupShardedCluster`) for these path parameters, as
+    /// [`Client::delete_backup_sharded_cluster`](crate::Client::delete_backup_sharded_cluster)
+    /// sends it.
+    pub fn delete_backup_sharded_cluster(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &DELETE_BACKUP_SHARDED_CLUSTER,
+                ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
+            )
+    }
+
+    /// Expects `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`
+    /// (`deleteClusterBackupSchedule`) for these path parameters, as
+    /// [`Client::delete_cluster_backup_schedule`](crate::Client::delete_cluster_backup_schedule)
+    /// sends it.
+    pub fn delete_cluster_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &DELETE_CLUSTER_BACKUP_SCHEDULE,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
+    /// Expects
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`
     /// (`deleteClusterBackupSnapshot`) for these path parameters, as
     /// [`Client::delete_cluster_backup_snapshot`](crate::Client::delete_cluster_backup_snapshot)
@@ -137,6 +262,31 @@ impl MockServer {
             )
     }
 
+    /// Expects `DELETE /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`
+    /// (`deleteExportBucket`) for these path parameters, as
+    /// [`Client::delete_export_bucket`](crate::Client::delete_export_bucket) sends it.
+    pub fn delete_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &DELETE_EXPORT_BUCKET,
+                ::std::vec![group_id.into(), export_bucket_id.into()],
+            )
+    }
+
+    /// Expects `DELETE /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`
+    /// (`disableCompliancePolicy`) for these path parameters, as
+    /// [`Client::disable_compliance_policy`](crate::Client::disable_compliance_policy) sends it.
+    pub fn disable_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, (), crate::models::ErrorCode> {
+        self.inner.expect(&DISABLE_COMPLIANCE_POLICY, ::std::vec![group_id.into()])
+    }
+
     /// Expects `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`
     /// (`downloadFlexBackup`) for these path parameters, as
     /// [`Client::download_flex_backup`](crate::Client::download_flex_backup) sends it.
@@ -151,6 +301,49 @@ impl MockServer {
     > {
         self.inner
             .expect(&DOWNLOAD_FLEX_BACKUP, ::std::vec![group_id.into(), name.into()])
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}`
+    /// (`getBackupExport`) for these path parameters, as
+    /// [`Client::get_backup_export`](crate::Client::get_backup_export) sends it.
+    pub fn get_backup_export(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        export_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, crate::models::DiskBackupExportJob, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &GET_BACKUP_EXPORT,
+                ::std::vec![group_id.into(), cluster_name.into(), export_id.into()],
+            )
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`
+    /// (`getBackupPrivateEndpoint`) for these path parameters, as
+    /// [`Client::get_backup_private_endpoint`](crate::Client::get_backup_private_endpoint) sends
+    /// it.
+    pub fn get_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: crate::models::CloudProvider,
+        endpoint_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::ObjectStoragePrivateEndpointResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &GET_BACKUP_PRIVATE_ENDPOINT,
+                ::std::vec![
+                    group_id.into(),
+                    ::atlas_snapshots_runtime::__private::ParamValue::to_param(&
+                    cloud_provider), endpoint_id.into()
+                ],
+            )
     }
 
     /// Expects
@@ -174,6 +367,21 @@ impl MockServer {
             )
     }
 
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`
+    /// (`getBackupSchedule`) for these path parameters, as
+    /// [`Client::get_backup_schedule`](crate::Client::get_backup_schedule) sends it.
+    pub fn get_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &GET_BACKUP_SCHEDULE,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
     /// Expects
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`
     /// (`getBackupShardedCluster`) for these path parameters, as
@@ -192,6 +400,32 @@ impl MockServer {
             .expect(
                 &GET_BACKUP_SHARDED_CLUSTER,
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
+            )
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}`
+    /// (`getBackupSnapshotDatabase`) for these path parameters, as
+    /// [`Client::get_backup_snapshot_database`](crate::Client::get_backup_snapshot_database) sends
+    /// it.
+    pub fn get_backup_snapshot_database(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::DiskBackupDatabaseResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &GET_BACKUP_SNAPSHOT_DATABASE,
+                ::std::vec![
+                    group_id.into(), cluster_name.into(), snapshot_id.into(),
+                    database_name.into()
+                ],
             )
     }
 
@@ -228,6 +462,52 @@ impl MockServer {
             .expect(
                 &GET_CLUSTER_BACKUP_SNAPSHOT,
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
+            )
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}`
+    /// (`getCollectionRestoreJob`) for these path parameters, as
+    /// [`Client::get_collection_restore_job`](crate::Client::get_collection_restore_job) sends it.
+    pub fn get_collection_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &GET_COLLECTION_RESTORE_JOB,
+                ::std::vec![group_id.into(), cluster_name.into(), job_id.into()],
+            )
+    }
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`getCompliancePolicy`)
+    /// for these path parameters, as
+    /// [`Client::get_compliance_policy`](crate::Client::get_compliance_policy) sends it.
+    pub fn get_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner.expect(&GET_COMPLIANCE_POLICY, ::std::vec![group_id.into()])
+    }
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`
+    /// (`getExportBucket`) for these path parameters, as
+    /// [`Client::get_export_bucket`](crate::Client::get_export_bucket) sends it.
+    pub fn get_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &GET_EXPORT_BUCKET,
+                ::std::vec![group_id.into(), export_bucket_id.into()],
             )
     }
 
@@ -270,6 +550,31 @@ impl MockServer {
             .expect(
                 &GET_FLEX_RESTORE_JOB,
                 ::std::vec![group_id.into(), name.into(), restore_job_id.into()],
+            )
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}`
+    /// (`getRestoreJobCollection`) for these path parameters, as
+    /// [`Client::get_restore_job_collection`](crate::Client::get_restore_job_collection) sends it.
+    pub fn get_restore_job_collection(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+        source_namespace: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &GET_RESTORE_JOB_COLLECTION,
+                ::std::vec![
+                    group_id.into(), cluster_name.into(), job_id.into(), source_namespace
+                    .into()
+                ],
             )
     }
 
@@ -342,6 +647,33 @@ impl MockServer {
     }
 
     /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}`
+    /// (`getSnapshotDatabaseCollection`) for these path parameters, as
+    /// [`Client::get_snapshot_database_collection`](crate::Client::get_snapshot_database_collection)
+    /// sends it.
+    pub fn get_snapshot_database_collection(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+        collection_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::DiskBackupCollectionResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &GET_SNAPSHOT_DATABASE_COLLECTION,
+                ::std::vec![
+                    group_id.into(), cluster_name.into(), snapshot_id.into(),
+                    database_name.into(), collection_name.into()
+                ],
+            )
+    }
+
+    /// Expects
     /// `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`
     /// (`getTenantBackupSnapshotV1`) for these path parameters, as
     /// [`Client::get_tenant_backup_snapshot_v1`](crate::Client::get_tenant_backup_snapshot_v1)
@@ -357,6 +689,49 @@ impl MockServer {
             .expect(
                 &GET_TENANT_BACKUP_SNAPSHOT_V1,
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
+            )
+    }
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`
+    /// (`listBackupExports`) for these path parameters, as
+    /// [`Client::list_backup_exports`](crate::Client::list_backup_exports) sends it.
+    pub fn list_backup_exports(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasDiskBackupExportJobView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_BACKUP_EXPORTS,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`
+    /// (`listBackupPrivateEndpoints`) for these path parameters, as
+    /// [`Client::list_backup_private_endpoints`](crate::Client::list_backup_private_endpoints)
+    /// sends it.
+    pub fn list_backup_private_endpoints(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: crate::models::CloudProvider,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_BACKUP_PRIVATE_ENDPOINTS,
+                ::std::vec![
+                    group_id.into(),
+                    ::atlas_snapshots_runtime::__private::ParamValue::to_param(&
+                    cloud_provider)
+                ],
             )
     }
 
@@ -400,6 +775,28 @@ impl MockServer {
             )
     }
 
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases`
+    /// (`listBackupSnapshotDatabases`) for these path parameters, as
+    /// [`Client::list_backup_snapshot_databases`](crate::Client::list_backup_snapshot_databases)
+    /// sends it.
+    pub fn list_backup_snapshot_databases(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_BACKUP_SNAPSHOT_DATABASES,
+                ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
+            )
+    }
+
     /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`
     /// (`listBackupSnapshots`) for these path parameters, as
     /// [`Client::list_backup_snapshots`](crate::Client::list_backup_snapshots) sends it.
@@ -440,6 +837,36 @@ impl MockServer {
             )
     }
 
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`
+    /// (`listCollectionRestoreJobs`) for these path parameters, as
+    /// [`Client::list_collection_restore_jobs`](crate::Client::list_collection_restore_jobs) sends
+    /// it.
+    pub fn list_collection_restore_jobs(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasCollectionRestoreJobView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_COLLECTION_RESTORE_JOBS,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
+    /// Expects `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`listExportBuckets`) for
+    /// these path parameters, as
+    /// [`Client::list_export_buckets`](crate::Client::list_export_buckets) sends it.
+    pub fn list_export_buckets(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner.expect(&LIST_EXPORT_BUCKETS, ::std::vec![group_id.into()])
+    }
+
     /// Expects `GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`
     /// (`listFlexBackupSnapshots`) for these path parameters, as
     /// [`Client::list_flex_backup_snapshots`](crate::Client::list_flex_backup_snapshots) sends it.
@@ -473,6 +900,28 @@ impl MockServer {
     > {
         self.inner
             .expect(&LIST_FLEX_RESTORE_JOBS, ::std::vec![group_id.into(), name.into()])
+    }
+
+    /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections`
+    /// (`listRestoreJobCollections`) for these path parameters, as
+    /// [`Client::list_restore_job_collections`](crate::Client::list_restore_job_collections) sends
+    /// it.
+    pub fn list_restore_job_collections(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_RESTORE_JOB_COLLECTIONS,
+                ::std::vec![group_id.into(), cluster_name.into(), job_id.into()],
+            )
     }
 
     /// Expects `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`
@@ -539,6 +988,32 @@ impl MockServer {
     }
 
     /// Expects
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections`
+    /// (`listSnapshotDatabaseCollections`) for these path parameters, as
+    /// [`Client::list_snapshot_database_collections`](crate::Client::list_snapshot_database_collections)
+    /// sends it.
+    pub fn list_snapshot_database_collections(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::PaginatedApiAtlasDiskBackupCollectionView,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &LIST_SNAPSHOT_DATABASE_COLLECTIONS,
+                ::std::vec![
+                    group_id.into(), cluster_name.into(), snapshot_id.into(),
+                    database_name.into()
+                ],
+            )
+    }
+
+    /// Expects
     /// `GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`
     /// (`listTenantBackupSnapshotsV1`) for these path parameters, as
     /// [`Client::list_tenant_backup_snapshots_v1`](crate::Client::list_tenant_backup_snapshots_v1)
@@ -572,6 +1047,41 @@ impl MockServer {
             .expect(&TAKE_SNAPSHOTS, ::std::vec![group_id.into(), cluster_name.into()])
     }
 
+    /// Expects `PATCH /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`
+    /// (`updateBackupExportBucket`) for these path parameters, as
+    /// [`Client::update_backup_export_bucket`](crate::Client::update_backup_export_bucket) sends
+    /// it.
+    pub fn update_backup_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<
+        '_,
+        crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+        crate::models::ErrorCode,
+    > {
+        self.inner
+            .expect(
+                &UPDATE_BACKUP_EXPORT_BUCKET,
+                ::std::vec![group_id.into(), export_bucket_id.into()],
+            )
+    }
+
+    /// Expects `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`
+    /// (`updateBackupSchedule`) for these path parameters, as
+    /// [`Client::update_backup_schedule`](crate::Client::update_backup_schedule) sends it.
+    pub fn update_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner
+            .expect(
+                &UPDATE_BACKUP_SCHEDULE,
+                ::std::vec![group_id.into(), cluster_name.into()],
+            )
+    }
+
     /// Expects
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`
     /// (`updateBackupSnapshot`) for these path parameters, as
@@ -587,6 +1097,16 @@ impl MockServer {
                 &UPDATE_BACKUP_SNAPSHOT,
                 ::std::vec![group_id.into(), cluster_name.into(), snapshot_id.into()],
             )
+    }
+
+    /// Expects `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`
+    /// (`updateCompliancePolicy`) for these path parameters, as
+    /// [`Client::update_compliance_policy`](crate::Client::update_compliance_policy) sends it.
+    pub fn update_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> Expectation<'_, ::serde_json::Value, crate::models::ErrorCode> {
+        self.inner.expect(&UPDATE_COMPLIANCE_POLICY, ::std::vec![group_id.into()])
     }
 }
 
@@ -627,6 +1147,48 @@ static CANCEL_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `createBackupExport`.
+static CREATE_BACKUP_EXPORT: MockOperation = MockOperation {
+    info: &crate::operations::CreateBackupExport::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (409u16, "CLUSTER_RESTORE_IN_PROGRESS_CANNOT_UPDATE"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: Some(
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::DiskBackupExportJobRequest,
+        >,
+    ),
+    page_size: None,
+};
+
+/// What the mock checks of `createBackupPrivateEndpoint`.
+static CREATE_BACKUP_PRIVATE_ENDPOINT: MockOperation = MockOperation {
+    info: &crate::operations::CreateBackupPrivateEndpoint::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (409u16, "CLUSTER_RESTORE_IN_PROGRESS_CANNOT_UPDATE"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 201u16,
+    body: Some(
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::ObjectStoragePrivateEndpointRequest,
+        >,
+    ),
+    page_size: None,
+};
+
 /// What the mock checks of `createBackupRestoreJob`.
 static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::CreateBackupRestoreJob::OPERATION,
@@ -645,6 +1207,43 @@ static CREATE_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
             crate::models::DiskBackupSnapshotRestoreJob,
         >,
     ),
+    page_size: None,
+};
+
+/// What the mock checks of `createCollectionRestoreJob`.
+static CREATE_COLLECTION_RESTORE_JOB: MockOperation = MockOperation {
+    info: &crate::operations::CreateCollectionRestoreJob::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (409u16, "CLUSTER_RESTORE_IN_PROGRESS_CANNOT_UPDATE"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 201u16,
+    body: Some(
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::ApiAtlasCollectionRestoreJobRequest,
+        >,
+    ),
+    page_size: None,
+};
+
+/// What the mock checks of `createExportBucket`.
+static CREATE_EXPORT_BUCKET: MockOperation = MockOperation {
+    info: &crate::operations::CreateExportBucket::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
     page_size: None,
 };
 
@@ -691,9 +1290,87 @@ static CREATE_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `deleteBackupPrivateEndpoint`.
+static DELETE_BACKUP_PRIVATE_ENDPOINT: MockOperation = MockOperation {
+    info: &crate::operations::DeleteBackupPrivateEndpoint::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 204u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `deleteBackupShardedCluster`.
+static DELETE_BACKUP_SHARDED_CLUSTER: MockOperation = MockOperation {
+    info: &crate::operations::DeleteBackupShardedCluster::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 204u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `deleteClusterBackupSchedule`.
+static DELETE_CLUSTER_BACKUP_SCHEDULE: MockOperation = MockOperation {
+    info: &crate::operations::DeleteClusterBackupSchedule::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `deleteClusterBackupSnapshot`.
 static DELETE_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::DeleteClusterBackupSnapshot::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 204u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `deleteExportBucket`.
+static DELETE_EXPORT_BUCKET: MockOperation = MockOperation {
+    info: &crate::operations::DeleteExportBucket::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 204u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `disableCompliancePolicy`.
+static DISABLE_COMPLIANCE_POLICY: MockOperation = MockOperation {
+    info: &crate::operations::DisableCompliancePolicy::OPERATION,
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -728,9 +1405,54 @@ static DOWNLOAD_FLEX_BACKUP: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `getBackupExport`.
+static GET_BACKUP_EXPORT: MockOperation = MockOperation {
+    info: &crate::operations::GetBackupExport::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getBackupPrivateEndpoint`.
+static GET_BACKUP_PRIVATE_ENDPOINT: MockOperation = MockOperation {
+    info: &crate::operations::GetBackupPrivateEndpoint::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `getBackupRestoreJob`.
 static GET_BACKUP_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetBackupRestoreJob::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getBackupSchedule`.
+static GET_BACKUP_SCHEDULE: MockOperation = MockOperation {
+    info: &crate::operations::GetBackupSchedule::OPERATION,
     errors: &[
         (401u16, "UNAUTHORIZED"),
         (403u16, "USER_UNAUTHORIZED"),
@@ -748,6 +1470,21 @@ static GET_BACKUP_SHARDED_CLUSTER: MockOperation = MockOperation {
     info: &crate::operations::GetBackupShardedCluster::OPERATION,
     errors: &[
         (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getBackupSnapshotDatabase`.
+static GET_BACKUP_SNAPSHOT_DATABASE: MockOperation = MockOperation {
+    info: &crate::operations::GetBackupSnapshotDatabase::OPERATION,
+    errors: &[
         (401u16, "UNAUTHORIZED"),
         (403u16, "USER_UNAUTHORIZED"),
         (404u16, "RESOURCE_NOT_FOUND"),
@@ -792,6 +1529,52 @@ static GET_CLUSTER_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `getCollectionRestoreJob`.
+static GET_COLLECTION_RESTORE_JOB: MockOperation = MockOperation {
+    info: &crate::operations::GetCollectionRestoreJob::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getCompliancePolicy`.
+static GET_COMPLIANCE_POLICY: MockOperation = MockOperation {
+    info: &crate::operations::GetCompliancePolicy::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getExportBucket`.
+static GET_EXPORT_BUCKET: MockOperation = MockOperation {
+    info: &crate::operations::GetExportBucket::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `getFlexBackupSnapshot`.
 static GET_FLEX_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::GetFlexBackupSnapshot::OPERATION,
@@ -811,6 +1594,22 @@ static GET_FLEX_BACKUP_SNAPSHOT: MockOperation = MockOperation {
 /// What the mock checks of `getFlexRestoreJob`.
 static GET_FLEX_RESTORE_JOB: MockOperation = MockOperation {
     info: &crate::operations::GetFlexRestoreJob::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
+/// What the mock checks of `getRestoreJobCollection`.
+static GET_RESTORE_JOB_COLLECTION: MockOperation = MockOperation {
+    info: &crate::operations::GetRestoreJobCollection::OPERATION,
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -875,6 +1674,21 @@ static GET_SERVERLESS_RESTORE_JOB: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `getSnapshotDatabaseCollection`.
+static GET_SNAPSHOT_DATABASE_COLLECTION: MockOperation = MockOperation {
+    info: &crate::operations::GetSnapshotDatabaseCollection::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `getTenantBackupSnapshotV1`.
 #[allow(deprecated)]
 static GET_TENANT_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
@@ -890,6 +1704,36 @@ static GET_TENANT_BACKUP_SNAPSHOT_V1: MockOperation = MockOperation {
     status: 200u16,
     body: None,
     page_size: None,
+};
+
+/// What the mock checks of `listBackupExports`.
+static LIST_BACKUP_EXPORTS: MockOperation = MockOperation {
+    info: &crate::operations::ListBackupExports::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
+};
+
+/// What the mock checks of `listBackupPrivateEndpoints`.
+static LIST_BACKUP_PRIVATE_ENDPOINTS: MockOperation = MockOperation {
+    info: &crate::operations::ListBackupPrivateEndpoints::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listBackupRestoreJobs`.
@@ -921,6 +1765,22 @@ static LIST_BACKUP_SHARDED_CLUSTERS: MockOperation = MockOperation {
     status: 200u16,
     body: None,
     page_size: None,
+};
+
+/// What the mock checks of `listBackupSnapshotDatabases`.
+static LIST_BACKUP_SNAPSHOT_DATABASES: MockOperation = MockOperation {
+    info: &crate::operations::ListBackupSnapshotDatabases::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
 };
 
 /// What the mock checks of `listBackupSnapshots`.
@@ -956,6 +1816,37 @@ static LIST_CLUSTER_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     page_size: Some(100i64),
 };
 
+/// What the mock checks of `listCollectionRestoreJobs`.
+static LIST_COLLECTION_RESTORE_JOBS: MockOperation = MockOperation {
+    info: &crate::operations::ListCollectionRestoreJobs::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
+};
+
+/// What the mock checks of `listExportBuckets`.
+static LIST_EXPORT_BUCKETS: MockOperation = MockOperation {
+    info: &crate::operations::ListExportBuckets::OPERATION,
+    errors: &[
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `listFlexBackupSnapshots`.
 static LIST_FLEX_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexBackupSnapshots::OPERATION,
@@ -975,6 +1866,22 @@ static LIST_FLEX_BACKUP_SNAPSHOTS: MockOperation = MockOperation {
 /// What the mock checks of `listFlexRestoreJobs`.
 static LIST_FLEX_RESTORE_JOBS: MockOperation = MockOperation {
     info: &crate::operations::ListFlexRestoreJobs::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
+};
+
+/// What the mock checks of `listRestoreJobCollections`.
+static LIST_RESTORE_JOB_COLLECTIONS: MockOperation = MockOperation {
+    info: &crate::operations::ListRestoreJobCollections::OPERATION,
     errors: &[
         (400u16, "VALIDATION_ERROR"),
         (401u16, "UNAUTHORIZED"),
@@ -1039,6 +1946,22 @@ static LIST_SERVERLESS_RESTORE_JOBS: MockOperation = MockOperation {
     page_size: Some(100i64),
 };
 
+/// What the mock checks of `listSnapshotDatabaseCollections`.
+static LIST_SNAPSHOT_DATABASE_COLLECTIONS: MockOperation = MockOperation {
+    info: &crate::operations::ListSnapshotDatabaseCollections::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: Some(100i64),
+};
+
 /// What the mock checks of `listTenantBackupSnapshotsV1`.
 #[allow(deprecated)]
 static LIST_TENANT_BACKUP_SNAPSHOTS_V1: MockOperation = MockOperation {
@@ -1076,6 +1999,42 @@ static TAKE_SNAPSHOTS: MockOperation = MockOperation {
     page_size: None,
 };
 
+/// What the mock checks of `updateBackupExportBucket`.
+static UPDATE_BACKUP_EXPORT_BUCKET: MockOperation = MockOperation {
+    info: &crate::operations::UpdateBackupExportBucket::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: Some(
+        ::atlas_snapshots_runtime::mock::decodes::<
+            crate::models::UpdateRequirePrivateNetworkingRequestView,
+        >,
+    ),
+    page_size: None,
+};
+
+/// What the mock checks of `updateBackupSchedule`.
+static UPDATE_BACKUP_SCHEDULE: MockOperation = MockOperation {
+    info: &crate::operations::UpdateBackupSchedule::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
+    page_size: None,
+};
+
 /// What the mock checks of `updateBackupSnapshot`.
 static UPDATE_BACKUP_SNAPSHOT: MockOperation = MockOperation {
     info: &crate::operations::UpdateBackupSnapshot::OPERATION,
@@ -1093,5 +2052,21 @@ static UPDATE_BACKUP_SNAPSHOT: MockOperation = MockOperation {
             crate::models::BackupSnapshotRetention,
         >,
     ),
+    page_size: None,
+};
+
+/// What the mock checks of `updateCompliancePolicy`.
+static UPDATE_COMPLIANCE_POLICY: MockOperation = MockOperation {
+    info: &crate::operations::UpdateCompliancePolicy::OPERATION,
+    errors: &[
+        (400u16, "VALIDATION_ERROR"),
+        (401u16, "UNAUTHORIZED"),
+        (403u16, "USER_UNAUTHORIZED"),
+        (404u16, "RESOURCE_NOT_FOUND"),
+        (429u16, "RATE_LIMITED"),
+        (500u16, "UNEXPECTED_ERROR"),
+    ],
+    status: 200u16,
+    body: None,
     page_size: None,
 };

@@ -5,6 +5,1287 @@
 //! name. Response models ignore fields they do not know; enums keep values they do not
 //! know in `Unknown`.
 
+/// One backup policy of a cluster's schedule: the set of rules that say when Atlas takes scheduled
+/// snapshots and how long it keeps them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
+    /// Identifier of the backup policy, 24 hexadecimal digits.
+    pub id: Option<String>,
+    /// The rules of this policy, one per snapshot frequency.
+    pub policy_items: Vec<DiskBackupApiPolicyItem>,
+}
+
+#[allow(deprecated)]
+impl AdvancedDiskBackupSnapshotSchedulePolicy {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::AdvancedDiskBackupSnapshotSchedulePolicy::new(Vec::new()).with_id("example".to_owned());
+    /// assert!(value.id.is_some());
+    /// ```
+    pub fn new(policy_items: Vec<DiskBackupApiPolicyItem>) -> Self {
+        Self { id: None, policy_items }
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `policyItems`.
+    #[must_use]
+    pub fn with_policy_items(mut self, value: Vec<DiskBackupApiPolicyItem>) -> Self {
+        self.policy_items = value;
+        self
+    }
+}
+
+/// Progress of one collection within a collection restore job.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
+    /// Namespace the collection is really restored to. It differs from `targetNamespace` when Atlas
+    /// had to rename it, for example to avoid a name already taken on the target cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    pub effective_target_namespace: Option<String>,
+    /// How rebuilding the indexes of one restored collection is going.
+    pub index_status: Option<ApiAtlasCollectionRestoreIndexStatus>,
+    /// Number of documents of this collection restored so far.
+    ///
+    /// Set by the server; ignored when sent.
+    pub restored_documents: Option<i64>,
+    /// Namespace of the collection in the backup, `database.collection`.
+    ///
+    /// Set by the server; ignored when sent.
+    pub source_namespace: Option<String>,
+    /// Where the restore of this collection stands. `SUCCESSFUL` means it is done; `FAILED`,
+    /// `INDEX_BUILD_FAILED`, `NOT_FOUND`, `UNSUPPORTED` and `NOT_RESTORED` mean it was not restored
+    /// in full.
+    ///
+    /// Set by the server; ignored when sent.
+    pub state: Option<ApiAtlasCollectionRestoreCollectionStateResponseState>,
+    /// Namespace the job was asked to restore the collection to.
+    ///
+    /// Set by the server; ignored when sent.
+    pub target_namespace: Option<String>,
+    /// Number of documents the collection holds in the backup.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_documents: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasCollectionRestoreCollectionStateResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasCollectionRestoreCollectionStateResponse::new().with_effective_target_namespace("example".to_owned());
+    /// assert!(value.effective_target_namespace.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            effective_target_namespace: None,
+            index_status: None,
+            restored_documents: None,
+            source_namespace: None,
+            state: None,
+            target_namespace: None,
+            total_documents: None,
+        }
+    }
+
+    /// Sets `effectiveTargetNamespace`, which is otherwise left out.
+    #[must_use]
+    pub fn with_effective_target_namespace(mut self, value: String) -> Self {
+        self.effective_target_namespace = Some(value);
+        self
+    }
+
+    /// Sets `indexStatus`, which is otherwise left out.
+    #[must_use]
+    pub fn with_index_status(
+        mut self,
+        value: ApiAtlasCollectionRestoreIndexStatus,
+    ) -> Self {
+        self.index_status = Some(value);
+        self
+    }
+
+    /// Sets `restoredDocuments`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restored_documents(mut self, value: i64) -> Self {
+        self.restored_documents = Some(value);
+        self
+    }
+
+    /// Sets `sourceNamespace`, which is otherwise left out.
+    #[must_use]
+    pub fn with_source_namespace(mut self, value: String) -> Self {
+        self.source_namespace = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(
+        mut self,
+        value: ApiAtlasCollectionRestoreCollectionStateResponseState,
+    ) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets `targetNamespace`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_namespace(mut self, value: String) -> Self {
+        self.target_namespace = Some(value);
+        self
+    }
+
+    /// Sets `totalDocuments`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_documents(mut self, value: i64) -> Self {
+        self.total_documents = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where the restore of this collection stands. `SUCCESSFUL` means it is done; `FAILED`,
+/// `INDEX_BUILD_FAILED`, `NOT_FOUND`, `UNSUPPORTED` and `NOT_RESTORED` mean it was not restored in
+/// full.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreCollectionStateResponseState {
+    /// `NOT_STARTED`
+    NotStarted,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `FINALIZING`
+    Finalizing,
+    /// `NOT_FOUND`
+    NotFound,
+    /// `UNSUPPORTED`
+    Unsupported,
+    /// `SUCCESSFUL`
+    Successful,
+    /// `ROLLBACK`
+    Rollback,
+    /// `NOT_RESTORED`
+    NotRestored,
+    /// `FAILED`
+    Failed,
+    /// `INDEX_BUILD_FAILED`
+    IndexBuildFailed,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreCollectionStateResponseState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Finalizing => "FINALIZING",
+            Self::NotFound => "NOT_FOUND",
+            Self::Unsupported => "UNSUPPORTED",
+            Self::Successful => "SUCCESSFUL",
+            Self::Rollback => "ROLLBACK",
+            Self::NotRestored => "NOT_RESTORED",
+            Self::Failed => "FAILED",
+            Self::IndexBuildFailed => "INDEX_BUILD_FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for ApiAtlasCollectionRestoreCollectionStateResponseState {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "FINALIZING" => Self::Finalizing,
+            "NOT_FOUND" => Self::NotFound,
+            "UNSUPPORTED" => Self::Unsupported,
+            "SUCCESSFUL" => Self::Successful,
+            "ROLLBACK" => Self::Rollback,
+            "NOT_RESTORED" => Self::NotRestored,
+            "FAILED" => Self::Failed,
+            "INDEX_BUILD_FAILED" => Self::IndexBuildFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreCollectionStateResponseState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreCollectionStateResponseState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreCollectionStateResponseState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// How rebuilding the indexes of one restored collection is going.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasCollectionRestoreIndexStatus {
+    /// Why the index build failed; set only when it did.
+    pub error_message: Option<String>,
+    /// Specifications of the indexes that could not be built, at most 64.
+    pub failed_indexes: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    >,
+    /// Stage the index build of this collection has reached.
+    pub state: Option<ApiAtlasCollectionRestoreIndexStatusState>,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasCollectionRestoreIndexStatus {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasCollectionRestoreIndexStatus::new().with_error_message("example".to_owned());
+    /// assert!(value.error_message.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            error_message: None,
+            failed_indexes: None,
+            state: None,
+        }
+    }
+
+    /// Sets `errorMessage`, which is otherwise left out.
+    #[must_use]
+    pub fn with_error_message(mut self, value: String) -> Self {
+        self.error_message = Some(value);
+        self
+    }
+
+    /// Sets `failedIndexes`, which is otherwise left out.
+    #[must_use]
+    pub fn with_failed_indexes(
+        mut self,
+        value: Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.failed_indexes = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(
+        mut self,
+        value: ApiAtlasCollectionRestoreIndexStatusState,
+    ) -> Self {
+        self.state = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ApiAtlasCollectionRestoreIndexStatus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Stage the index build of this collection has reached.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreIndexStatusState {
+    /// `NOT_STARTED`
+    NotStarted,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCESSFUL`
+    Successful,
+    /// `FAILED`
+    Failed,
+    /// `NOT_RESTORED`
+    NotRestored,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreIndexStatusState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Successful => "SUCCESSFUL",
+            Self::Failed => "FAILED",
+            Self::NotRestored => "NOT_RESTORED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreIndexStatusState {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCESSFUL" => Self::Successful,
+            "FAILED" => Self::Failed,
+            "NOT_RESTORED" => Self::NotRestored,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreIndexStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreIndexStatusState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreIndexStatusState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// How rebuilding indexes is going across all collections of a restore job.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasCollectionRestoreJobIndexStatus {
+    /// Number of collections with at least one index that could not be built.
+    pub failed_collection_count: Option<i32>,
+    /// Stage the index builds of the job have reached.
+    pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasCollectionRestoreJobIndexStatus {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasCollectionRestoreJobIndexStatus::new().with_failed_collection_count(1);
+    /// assert!(value.failed_collection_count.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            failed_collection_count: None,
+            state: None,
+        }
+    }
+
+    /// Sets `failedCollectionCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_failed_collection_count(mut self, value: i32) -> Self {
+        self.failed_collection_count = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobIndexStatusState,
+    ) -> Self {
+        self.state = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ApiAtlasCollectionRestoreJobIndexStatus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Stage the index builds of the job have reached.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobIndexStatusState {
+    /// `NOT_STARTED`
+    NotStarted,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCESSFUL`
+    Successful,
+    /// `FAILED`
+    Failed,
+    /// `NOT_RESTORED`
+    NotRestored,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobIndexStatusState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Successful => "SUCCESSFUL",
+            Self::Failed => "FAILED",
+            Self::NotRestored => "NOT_RESTORED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCESSFUL" => Self::Successful,
+            "FAILED" => Self::Failed,
+            "NOT_RESTORED" => Self::NotRestored,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobIndexStatusState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A new collection restore job: the namespaces to restore, the backup to take them from
+/// (`snapshotId`, or a point in time given by `pointInTimeUtcSeconds` or by `oplogTs` with
+/// `oplogInc`), and the target cluster.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasCollectionRestoreJobRequest {
+    /// Text to append to the name of every restored collection; none when left out.
+    pub collection_suffix: Option<String>,
+    /// Collections to restore, at most 100.
+    pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
+    /// Text to append to the name of every restored database; none when left out.
+    pub database_suffix: Option<String>,
+    /// Whole databases to restore, at most 100.
+    pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
+    /// Which indexes to rebuild on the restored collections: `ALL`, `NONE`, or `ALL_EXCEPT_TTL`
+    /// (every index except TTL indexes).
+    pub index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+    /// Operation number within the second given in `oplogTs`, for a point-in-time restore.
+    pub oplog_inc: Option<i32>,
+    /// Seconds since the UNIX epoch of the oplog entry to restore to, for a point-in-time restore;
+    /// used with `oplogInc`.
+    pub oplog_ts: Option<i32>,
+    /// Seconds since the UNIX epoch of the moment to restore to, for a point-in-time restore.
+    pub point_in_time_utc_seconds: Option<i32>,
+    /// Identifier of the snapshot to restore from, 24 hexadecimal digits.
+    pub snapshot_id: Option<String>,
+    /// Name of the cluster to restore into.
+    pub target_cluster_name: String,
+    /// Identifier of the project of `targetClusterName`, 24 hexadecimal digits.
+    pub target_group_id: String,
+    /// What happens on the target: `CREATE_NEW` adds the restored namespaces beside the existing
+    /// data; `OVERWRITE_EXISTING` drops namespaces of the same name and puts the restored ones in
+    /// their place, so anything written to them while the job runs is lost. Stop writes to those
+    /// namespaces before you start an overwriting restore.
+    pub write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasCollectionRestoreJobRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasCollectionRestoreJobRequest::new(models::ApiAtlasCollectionRestoreJobRequestIndexStrategy::All, "example".to_owned(), "example".to_owned(), models::ApiAtlasCollectionRestoreJobRequestWriteStrategy::CreateNew).with_collection_suffix("example".to_owned());
+    /// assert!(value.collection_suffix.is_some());
+    /// ```
+    pub fn new(
+        index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+        target_cluster_name: String,
+        target_group_id: String,
+        write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    ) -> Self {
+        Self {
+            collection_suffix: None,
+            collections: None,
+            database_suffix: None,
+            databases: None,
+            index_strategy,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
+            target_cluster_name,
+            target_group_id,
+            write_strategy,
+        }
+    }
+
+    /// Sets `collectionSuffix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_collection_suffix(mut self, value: String) -> Self {
+        self.collection_suffix = Some(value);
+        self
+    }
+
+    /// Sets `collections`, which is otherwise left out.
+    #[must_use]
+    pub fn with_collections(mut self, value: Vec<ApiAtlasRestoreNamespaceView>) -> Self {
+        self.collections = Some(value);
+        self
+    }
+
+    /// Sets `databaseSuffix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_database_suffix(mut self, value: String) -> Self {
+        self.database_suffix = Some(value);
+        self
+    }
+
+    /// Sets `databases`, which is otherwise left out.
+    #[must_use]
+    pub fn with_databases(mut self, value: Vec<ApiAtlasRestoreNamespaceView>) -> Self {
+        self.databases = Some(value);
+        self
+    }
+
+    /// Sets `indexStrategy`.
+    #[must_use]
+    pub fn with_index_strategy(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+    ) -> Self {
+        self.index_strategy = value;
+        self
+    }
+
+    /// Sets `oplogInc`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_inc(mut self, value: i32) -> Self {
+        self.oplog_inc = Some(value);
+        self
+    }
+
+    /// Sets `oplogTs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_ts(mut self, value: i32) -> Self {
+        self.oplog_ts = Some(value);
+        self
+    }
+
+    /// Sets `pointInTimeUtcSeconds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
+        self.point_in_time_utc_seconds = Some(value);
+        self
+    }
+
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
+        self
+    }
+
+    /// Sets `targetClusterName`.
+    #[must_use]
+    pub fn with_target_cluster_name(mut self, value: String) -> Self {
+        self.target_cluster_name = value;
+        self
+    }
+
+    /// Sets `targetGroupId`.
+    #[must_use]
+    pub fn with_target_group_id(mut self, value: String) -> Self {
+        self.target_group_id = value;
+        self
+    }
+
+    /// Sets `writeStrategy`.
+    #[must_use]
+    pub fn with_write_strategy(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    ) -> Self {
+        self.write_strategy = value;
+        self
+    }
+}
+
+/// Which indexes to rebuild on the restored collections: `ALL`, `NONE`, or `ALL_EXCEPT_TTL` (every
+/// index except TTL indexes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    /// `ALL`
+    All,
+    /// `NONE`
+    None,
+    /// `ALL_EXCEPT_TTL`
+    AllExceptTtl,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::None => "NONE",
+            Self::AllExceptTtl => "ALL_EXCEPT_TTL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            "ALL_EXCEPT_TTL" => Self::AllExceptTtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// What happens on the target: `CREATE_NEW` adds the restored namespaces beside the existing data;
+/// `OVERWRITE_EXISTING` drops namespaces of the same name and puts the restored ones in their
+/// place, so anything written to them while the job runs is lost. Stop writes to those namespaces
+/// before you start an overwriting restore.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    /// `CREATE_NEW`
+    CreateNew,
+    /// `OVERWRITE_EXISTING`
+    OverwriteExisting,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateNew => "CREATE_NEW",
+            Self::OverwriteExisting => "OVERWRITE_EXISTING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATE_NEW" => Self::CreateNew,
+            "OVERWRITE_EXISTING" => Self::OverwriteExisting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A collection restore job: what it restores (up to 100 databases and 100 collections), from which
+/// backup, into which cluster, and how far it has got.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasCollectionRestoreJobResponse {
+    /// Text appended to the name of every restored collection.
+    pub collection_suffix: Option<String>,
+    /// Collections the job restores, at most 100.
+    pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
+    /// When the job was created, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Text appended to the name of every restored database.
+    pub database_suffix: Option<String>,
+    /// Whole databases the job restores, at most 100.
+    pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
+    /// Why the job failed or was cancelled; set only in those cases.
+    ///
+    /// Set by the server; ignored when sent.
+    pub error_message: Option<String>,
+    /// When the job finished, in UTC; absent while it runs.
+    ///
+    /// Set by the server; ignored when sent.
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the collection restore job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// How rebuilding indexes is going across all collections of a restore job.
+    pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
+    /// Which indexes are rebuilt on the restored collections: `ALL`, `NONE`, or `ALL_EXCEPT_TTL`
+    /// (every index except TTL indexes).
+    pub index_strategy: Option<ApiAtlasCollectionRestoreJobResponseIndexStrategy>,
+    /// Operation number within the second given in `oplogTs`, for a point-in-time restore.
+    pub oplog_inc: Option<i32>,
+    /// Seconds since the UNIX epoch of the oplog entry restored to, for a point-in-time restore.
+    pub oplog_ts: Option<i32>,
+    /// Seconds since the UNIX epoch of the moment restored to, for a point-in-time restore.
+    pub point_in_time_utc_seconds: Option<i32>,
+    /// Number of documents restored so far, summed over the collections Atlas can restore.
+    ///
+    /// Set by the server; ignored when sent.
+    pub restored_documents: Option<i64>,
+    /// Identifier of the snapshot restored from, 24 hexadecimal digits.
+    pub snapshot_id: Option<String>,
+    /// Where the job stands. `SUCCESSFUL`, `FAILED` and `CANCELED` are final; the others mean it is
+    /// still running.
+    ///
+    /// Set by the server; ignored when sent.
+    pub state: Option<ApiAtlasCollectionRestoreJobResponseState>,
+    /// Name of the cluster the data is restored into.
+    pub target_cluster_name: Option<String>,
+    /// Identifier of the project of `targetClusterName`, 24 hexadecimal digits.
+    pub target_group_id: Option<String>,
+    /// Number of documents to restore, summed over the collections Atlas can restore. It may start
+    /// as an estimate from collection metadata and change once exact counts are known.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_documents: Option<i64>,
+    /// What happens on the target: `CREATE_NEW` adds the restored namespaces beside the existing
+    /// data; `OVERWRITE_EXISTING` drops namespaces of the same name and puts the restored ones in
+    /// their place, losing anything written to them while the job runs.
+    pub write_strategy: Option<ApiAtlasCollectionRestoreJobResponseWriteStrategy>,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasCollectionRestoreJobResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasCollectionRestoreJobResponse::new().with_collection_suffix("example".to_owned());
+    /// assert!(value.collection_suffix.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            collection_suffix: None,
+            collections: None,
+            created_at: None,
+            database_suffix: None,
+            databases: None,
+            error_message: None,
+            finished_at: None,
+            id: None,
+            index_status: None,
+            index_strategy: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            restored_documents: None,
+            snapshot_id: None,
+            state: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            total_documents: None,
+            write_strategy: None,
+        }
+    }
+
+    /// Sets `collectionSuffix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_collection_suffix(mut self, value: String) -> Self {
+        self.collection_suffix = Some(value);
+        self
+    }
+
+    /// Sets `collections`, which is otherwise left out.
+    #[must_use]
+    pub fn with_collections(mut self, value: Vec<ApiAtlasRestoreNamespaceView>) -> Self {
+        self.collections = Some(value);
+        self
+    }
+
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    /// Sets `databaseSuffix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_database_suffix(mut self, value: String) -> Self {
+        self.database_suffix = Some(value);
+        self
+    }
+
+    /// Sets `databases`, which is otherwise left out.
+    #[must_use]
+    pub fn with_databases(mut self, value: Vec<ApiAtlasRestoreNamespaceView>) -> Self {
+        self.databases = Some(value);
+        self
+    }
+
+    /// Sets `errorMessage`, which is otherwise left out.
+    #[must_use]
+    pub fn with_error_message(mut self, value: String) -> Self {
+        self.error_message = Some(value);
+        self
+    }
+
+    /// Sets `finishedAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finished_at = Some(value);
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `indexStatus`, which is otherwise left out.
+    #[must_use]
+    pub fn with_index_status(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobIndexStatus,
+    ) -> Self {
+        self.index_status = Some(value);
+        self
+    }
+
+    /// Sets `indexStrategy`, which is otherwise left out.
+    #[must_use]
+    pub fn with_index_strategy(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobResponseIndexStrategy,
+    ) -> Self {
+        self.index_strategy = Some(value);
+        self
+    }
+
+    /// Sets `oplogInc`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_inc(mut self, value: i32) -> Self {
+        self.oplog_inc = Some(value);
+        self
+    }
+
+    /// Sets `oplogTs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_oplog_ts(mut self, value: i32) -> Self {
+        self.oplog_ts = Some(value);
+        self
+    }
+
+    /// Sets `pointInTimeUtcSeconds`, which is otherwise left out.
+    #[must_use]
+    pub fn with_point_in_time_utc_seconds(mut self, value: i32) -> Self {
+        self.point_in_time_utc_seconds = Some(value);
+        self
+    }
+
+    /// Sets `restoredDocuments`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restored_documents(mut self, value: i64) -> Self {
+        self.restored_documents = Some(value);
+        self
+    }
+
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobResponseState,
+    ) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets `targetClusterName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_cluster_name(mut self, value: String) -> Self {
+        self.target_cluster_name = Some(value);
+        self
+    }
+
+    /// Sets `targetGroupId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_group_id(mut self, value: String) -> Self {
+        self.target_group_id = Some(value);
+        self
+    }
+
+    /// Sets `totalDocuments`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_documents(mut self, value: i64) -> Self {
+        self.total_documents = Some(value);
+        self
+    }
+
+    /// Sets `writeStrategy`, which is otherwise left out.
+    #[must_use]
+    pub fn with_write_strategy(
+        mut self,
+        value: ApiAtlasCollectionRestoreJobResponseWriteStrategy,
+    ) -> Self {
+        self.write_strategy = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ApiAtlasCollectionRestoreJobResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Which indexes are rebuilt on the restored collections: `ALL`, `NONE`, or `ALL_EXCEPT_TTL` (every
+/// index except TTL indexes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    /// `ALL`
+    All,
+    /// `NONE`
+    None,
+    /// `ALL_EXCEPT_TTL`
+    AllExceptTtl,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::None => "NONE",
+            Self::AllExceptTtl => "ALL_EXCEPT_TTL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            "ALL_EXCEPT_TTL" => Self::AllExceptTtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobResponseIndexStrategy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Where the job stands. `SUCCESSFUL`, `FAILED` and `CANCELED` are final; the others mean it is
+/// still running.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobResponseState {
+    /// `INITIALIZING`
+    Initializing,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `FINALIZING`
+    Finalizing,
+    /// `SUCCESSFUL`
+    Successful,
+    /// `CANCELED`
+    Canceled,
+    /// `FAILED`
+    Failed,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobResponseState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initializing => "INITIALIZING",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Finalizing => "FINALIZING",
+            Self::Successful => "SUCCESSFUL",
+            Self::Canceled => "CANCELED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobResponseState {
+    fn from(value: &str) -> Self {
+        match value {
+            "INITIALIZING" => Self::Initializing,
+            "IN_PROGRESS" => Self::InProgress,
+            "FINALIZING" => Self::Finalizing,
+            "SUCCESSFUL" => Self::Successful,
+            "CANCELED" => Self::Canceled,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobResponseState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobResponseState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobResponseState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// What happens on the target: `CREATE_NEW` adds the restored namespaces beside the existing data;
+/// `OVERWRITE_EXISTING` drops namespaces of the same name and puts the restored ones in their
+/// place, losing anything written to them while the job runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    /// `CREATE_NEW`
+    CreateNew,
+    /// `OVERWRITE_EXISTING`
+    OverwriteExisting,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateNew => "CREATE_NEW",
+            Self::OverwriteExisting => "OVERWRITE_EXISTING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATE_NEW" => Self::CreateNew,
+            "OVERWRITE_EXISTING" => Self::OverwriteExisting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ApiAtlasCollectionRestoreJobResponseWriteStrategy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One namespace to restore, and optionally where to restore it to.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiAtlasRestoreNamespaceView {
+    /// Namespace in the backup: a database name, or `database.collection` for a collection.
+    pub source_namespace: String,
+    /// Namespace to restore to, in the same form; when empty, the data keeps its `sourceNamespace`.
+    pub target_namespace: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ApiAtlasRestoreNamespaceView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ApiAtlasRestoreNamespaceView::new("example".to_owned()).with_target_namespace("example".to_owned());
+    /// assert!(value.target_namespace.is_some());
+    /// ```
+    pub fn new(source_namespace: String) -> Self {
+        Self {
+            source_namespace,
+            target_namespace: None,
+        }
+    }
+
+    /// Sets `sourceNamespace`.
+    #[must_use]
+    pub fn with_source_namespace(mut self, value: String) -> Self {
+        self.source_namespace = value;
+        self
+    }
+
+    /// Sets `targetNamespace`, which is otherwise left out.
+    #[must_use]
+    pub fn with_target_namespace(mut self, value: String) -> Self {
+        self.target_namespace = Some(value);
+        self
+    }
+}
+
 /// BSON Timestamp
 ///
 /// A point in the oplog: a second and an operation number within it.
@@ -193,6 +1474,588 @@ impl ApiPrivateDownloadDeliveryUrl {
 
 #[allow(deprecated)]
 impl ::std::default::Default for ApiPrivateDownloadDeliveryUrl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// export
+///
+/// Where and how often Atlas exports snapshots of the cluster on its own, when `autoExportEnabled`
+/// is true.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AutoExportPolicyView {
+    /// Identifier of the export bucket the snapshots go to, 24 hexadecimal digits.
+    pub export_bucket_id: Option<String>,
+    /// How often Atlas exports a snapshot.
+    pub frequency_type: Option<AutoExportPolicyViewFrequencyType>,
+}
+
+#[allow(deprecated)]
+impl AutoExportPolicyView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::AutoExportPolicyView::new().with_export_bucket_id("example".to_owned());
+    /// assert!(value.export_bucket_id.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            export_bucket_id: None,
+            frequency_type: None,
+        }
+    }
+
+    /// Sets `exportBucketId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export_bucket_id(mut self, value: String) -> Self {
+        self.export_bucket_id = Some(value);
+        self
+    }
+
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: AutoExportPolicyViewFrequencyType,
+    ) -> Self {
+        self.frequency_type = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for AutoExportPolicyView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How often Atlas exports a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoExportPolicyViewFrequencyType {
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl AutoExportPolicyViewFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for AutoExportPolicyViewFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AutoExportPolicyViewFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AutoExportPolicyViewFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for AutoExportPolicyViewFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The minimum retention the Backup Compliance Policy sets for on-demand snapshots.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BackupComplianceOnDemandPolicyItem {
+    /// Frequency interval of the item. Atlas does not use it for on-demand items in a Backup
+    /// Compliance Policy; `0` is accepted.
+    pub frequency_interval: i32,
+    /// Kind of snapshot the item applies to; always `ondemand`.
+    pub frequency_type: BackupComplianceOnDemandPolicyItemFrequencyType,
+    /// Identifier of the policy item, 24 hexadecimal digits. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Unit of `retentionValue`.
+    pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
+    /// How long Atlas keeps each on-demand snapshot, counted in `retentionUnit`.
+    pub retention_value: i32,
+}
+
+#[allow(deprecated)]
+impl BackupComplianceOnDemandPolicyItem {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::BackupComplianceOnDemandPolicyItem::new(1, models::BackupComplianceOnDemandPolicyItemFrequencyType::Ondemand, models::BackupComplianceOnDemandPolicyItemRetentionUnit::Days, 1);
+    /// ```
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: BackupComplianceOnDemandPolicyItemFrequencyType,
+        retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+
+    /// Sets `frequencyInterval`.
+    #[must_use]
+    pub fn with_frequency_interval(mut self, value: i32) -> Self {
+        self.frequency_interval = value;
+        self
+    }
+
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: BackupComplianceOnDemandPolicyItemFrequencyType,
+    ) -> Self {
+        self.frequency_type = value;
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `retentionUnit`.
+    #[must_use]
+    pub fn with_retention_unit(
+        mut self,
+        value: BackupComplianceOnDemandPolicyItemRetentionUnit,
+    ) -> Self {
+        self.retention_unit = value;
+        self
+    }
+
+    /// Sets `retentionValue`.
+    #[must_use]
+    pub fn with_retention_value(mut self, value: i32) -> Self {
+        self.retention_value = value;
+        self
+    }
+}
+
+/// Kind of snapshot the item applies to; always `ondemand`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupComplianceOnDemandPolicyItemFrequencyType {
+    /// `ondemand`
+    Ondemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl BackupComplianceOnDemandPolicyItemFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ondemand => "ondemand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for BackupComplianceOnDemandPolicyItemFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ondemand" => Self::Ondemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BackupComplianceOnDemandPolicyItemFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BackupComplianceOnDemandPolicyItemFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for BackupComplianceOnDemandPolicyItemFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Unit of `retentionValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupComplianceOnDemandPolicyItemRetentionUnit {
+    /// `days`
+    Days,
+    /// `weeks`
+    Weeks,
+    /// `months`
+    Months,
+    /// `years`
+    Years,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl BackupComplianceOnDemandPolicyItemRetentionUnit {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for BackupComplianceOnDemandPolicyItemRetentionUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            "years" => Self::Years,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BackupComplianceOnDemandPolicyItemRetentionUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BackupComplianceOnDemandPolicyItemRetentionUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for BackupComplianceOnDemandPolicyItemRetentionUnit {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One scheduled snapshot rule the Backup Compliance Policy requires: how often snapshots are taken
+/// and the minimum time they are kept.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BackupComplianceScheduledPolicyItem {
+    /// When, within its `frequencyType`, the snapshot is taken. Hourly: every 1, 2, 4, 6, 8 or 12
+    /// hours (NVMe clusters take only 12). Weekly: day of the week, `1` Monday to `7` Sunday.
+    /// Monthly: day of the month, `40` meaning the last day. Yearly: month, `1` January to `12`
+    /// December. Atlas does not use this value for items other than hourly ones in a Backup
+    /// Compliance Policy.
+    pub frequency_interval: i32,
+    /// How often the item takes a snapshot.
+    pub frequency_type: BackupComplianceScheduledPolicyItemFrequencyType,
+    /// Identifier of the policy item, 24 hexadecimal digits. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Unit of `retentionValue`.
+    pub retention_unit: BackupComplianceScheduledPolicyItemRetentionUnit,
+    /// How long Atlas keeps each snapshot of this item, counted in `retentionUnit`. A less frequent
+    /// item must keep its snapshots at least as long as a more frequent one (weekly no shorter than
+    /// hourly, for example).
+    pub retention_value: i32,
+}
+
+#[allow(deprecated)]
+impl BackupComplianceScheduledPolicyItem {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::BackupComplianceScheduledPolicyItem::new(1, models::BackupComplianceScheduledPolicyItemFrequencyType::Daily, models::BackupComplianceScheduledPolicyItemRetentionUnit::Days, 1);
+    /// ```
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: BackupComplianceScheduledPolicyItemFrequencyType,
+        retention_unit: BackupComplianceScheduledPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+
+    /// Sets `frequencyInterval`.
+    #[must_use]
+    pub fn with_frequency_interval(mut self, value: i32) -> Self {
+        self.frequency_interval = value;
+        self
+    }
+
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: BackupComplianceScheduledPolicyItemFrequencyType,
+    ) -> Self {
+        self.frequency_type = value;
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `retentionUnit`.
+    #[must_use]
+    pub fn with_retention_unit(
+        mut self,
+        value: BackupComplianceScheduledPolicyItemRetentionUnit,
+    ) -> Self {
+        self.retention_unit = value;
+        self
+    }
+
+    /// Sets `retentionValue`.
+    #[must_use]
+    pub fn with_retention_value(mut self, value: i32) -> Self {
+        self.retention_value = value;
+        self
+    }
+}
+
+/// How often the item takes a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupComplianceScheduledPolicyItemFrequencyType {
+    /// `daily`
+    Daily,
+    /// `hourly`
+    Hourly,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl BackupComplianceScheduledPolicyItemFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Hourly => "hourly",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for BackupComplianceScheduledPolicyItemFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "hourly" => Self::Hourly,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BackupComplianceScheduledPolicyItemFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BackupComplianceScheduledPolicyItemFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for BackupComplianceScheduledPolicyItemFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Unit of `retentionValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupComplianceScheduledPolicyItemRetentionUnit {
+    /// `days`
+    Days,
+    /// `weeks`
+    Weeks,
+    /// `months`
+    Months,
+    /// `years`
+    Years,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl BackupComplianceScheduledPolicyItemRetentionUnit {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for BackupComplianceScheduledPolicyItemRetentionUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            "years" => Self::Years,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BackupComplianceScheduledPolicyItemRetentionUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BackupComplianceScheduledPolicyItemRetentionUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for BackupComplianceScheduledPolicyItemRetentionUnit {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One key-value pair of custom data for the metadata file Atlas uploads to the bucket when an
+/// export job finishes.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BackupLabel {
+    /// Name of the entry in the metadata file.
+    pub key: Option<String>,
+    /// Value of the entry in the metadata file.
+    pub value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl BackupLabel {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::BackupLabel::new().with_key("example".to_owned());
+    /// assert!(value.key.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self { key: None, value: None }
+    }
+
+    /// Sets `key`, which is otherwise left out.
+    #[must_use]
+    pub fn with_key(mut self, value: String) -> Self {
+        self.key = Some(value);
+        self
+    }
+
+    /// Sets `value`, which is otherwise left out.
+    #[must_use]
+    pub fn with_value(mut self, value: String) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for BackupLabel {
     fn default() -> Self {
         Self::new()
     }
@@ -480,6 +2343,2133 @@ impl BadRequestDetail {
 impl ::std::default::Default for BadRequestDetail {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A schema of the API: `/components/parameters/cloudProvider/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloudProvider {
+    /// `AWS`
+    Aws,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl CloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue for CloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The Backup Compliance Policy of a project, in the 2023-01-01 version of the resource: the backup
+/// rules and protections every cluster of the project must keep, and who authorized them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataProtectionSettings {
+    /// Email address of the person who authorized the policy settings.
+    pub authorized_email: String,
+    /// First name of the person who authorized the policy settings.
+    pub authorized_user_first_name: Option<String>,
+    /// Last name of the person who authorized the policy settings.
+    pub authorized_user_last_name: Option<String>,
+    /// When true, snapshot copies kept in other regions cannot be deleted by cluster users, even
+    /// after those regions are taken out of the copy settings.
+    pub copy_protection_enabled: Option<bool>,
+    /// Whether the policy may be turned off. False unless MongoDB Support has allowed it in answer
+    /// to a support ticket.
+    ///
+    /// Set by the server; ignored when sent.
+    pub deletable: Option<bool>,
+    /// When true, every cluster of the project must use encryption at rest with a customer-managed
+    /// key.
+    pub encryption_at_rest_enabled: Option<bool>,
+    /// The minimum retention the Backup Compliance Policy sets for on-demand snapshots.
+    pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
+    /// When true, every cluster of the project must use continuous cloud backup (point-in-time
+    /// restore).
+    pub pit_enabled: Option<bool>,
+    /// Identifier of the project the policy belongs to, 24 hexadecimal digits.
+    pub project_id: Option<String>,
+    /// How many days back a continuous cloud backup must allow restoring to. A positive whole
+    /// number, no longer than the hourly retention. Used only when `pitEnabled` is true.
+    pub restore_window_days: Option<i32>,
+    /// The scheduled snapshot rules the policy requires.
+    pub scheduled_policy_items: Option<Vec<BackupComplianceScheduledPolicyItem>>,
+    /// Whether the policy is in force (`ACTIVE`) or still being enabled, updated or disabled. Set
+    /// by Atlas; ignored in a request.
+    ///
+    /// Set by the server; ignored when sent.
+    pub state: Option<DataProtectionSettingsState>,
+    /// When the policy settings were last changed, in UTC. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Email address of the user who last changed the policy settings. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub updated_user: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DataProtectionSettings {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DataProtectionSettings::new("example".to_owned()).with_authorized_user_first_name("example".to_owned());
+    /// assert!(value.authorized_user_first_name.is_some());
+    /// ```
+    pub fn new(authorized_email: String) -> Self {
+        Self {
+            authorized_email,
+            authorized_user_first_name: None,
+            authorized_user_last_name: None,
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+        }
+    }
+
+    /// Sets `authorizedEmail`.
+    #[must_use]
+    pub fn with_authorized_email(mut self, value: String) -> Self {
+        self.authorized_email = value;
+        self
+    }
+
+    /// Sets `authorizedUserFirstName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_authorized_user_first_name(mut self, value: String) -> Self {
+        self.authorized_user_first_name = Some(value);
+        self
+    }
+
+    /// Sets `authorizedUserLastName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_authorized_user_last_name(mut self, value: String) -> Self {
+        self.authorized_user_last_name = Some(value);
+        self
+    }
+
+    /// Sets `copyProtectionEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_protection_enabled(mut self, value: bool) -> Self {
+        self.copy_protection_enabled = Some(value);
+        self
+    }
+
+    /// Sets `deletable`, which is otherwise left out.
+    #[must_use]
+    pub fn with_deletable(mut self, value: bool) -> Self {
+        self.deletable = Some(value);
+        self
+    }
+
+    /// Sets `encryptionAtRestEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_encryption_at_rest_enabled(mut self, value: bool) -> Self {
+        self.encryption_at_rest_enabled = Some(value);
+        self
+    }
+
+    /// Sets `onDemandPolicyItem`, which is otherwise left out.
+    #[must_use]
+    pub fn with_on_demand_policy_item(
+        mut self,
+        value: BackupComplianceOnDemandPolicyItem,
+    ) -> Self {
+        self.on_demand_policy_item = Some(value);
+        self
+    }
+
+    /// Sets `pitEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_pit_enabled(mut self, value: bool) -> Self {
+        self.pit_enabled = Some(value);
+        self
+    }
+
+    /// Sets `projectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_project_id(mut self, value: String) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    /// Sets `restoreWindowDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_window_days(mut self, value: i32) -> Self {
+        self.restore_window_days = Some(value);
+        self
+    }
+
+    /// Sets `scheduledPolicyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_scheduled_policy_items(
+        mut self,
+        value: Vec<BackupComplianceScheduledPolicyItem>,
+    ) -> Self {
+        self.scheduled_policy_items = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(mut self, value: DataProtectionSettingsState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets `updatedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_updated_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.updated_date = Some(value);
+        self
+    }
+
+    /// Sets `updatedUser`, which is otherwise left out.
+    #[must_use]
+    pub fn with_updated_user(mut self, value: String) -> Self {
+        self.updated_user = Some(value);
+        self
+    }
+}
+
+/// The Backup Compliance Policy of a project, in the 2023-10-01 version of the resource: the backup
+/// rules and protections every cluster of the project must keep, and who authorized them. This
+/// version requires the authorizer's full name.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataProtectionSettings20231001 {
+    /// Email address of the person who authorized the policy settings.
+    pub authorized_email: String,
+    /// First name of the person who authorized the policy settings.
+    pub authorized_user_first_name: String,
+    /// Last name of the person who authorized the policy settings.
+    pub authorized_user_last_name: String,
+    /// When true, snapshot copies kept in other regions cannot be deleted by cluster users, even
+    /// after those regions are taken out of the copy settings.
+    pub copy_protection_enabled: Option<bool>,
+    /// Whether the policy may be turned off. False unless MongoDB Support has allowed it in answer
+    /// to a support ticket.
+    ///
+    /// Set by the server; ignored when sent.
+    pub deletable: Option<bool>,
+    /// When true, every cluster of the project must use encryption at rest with a customer-managed
+    /// key.
+    pub encryption_at_rest_enabled: Option<bool>,
+    /// The minimum retention the Backup Compliance Policy sets for on-demand snapshots.
+    pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
+    /// When true, every cluster of the project must use continuous cloud backup (point-in-time
+    /// restore).
+    pub pit_enabled: Option<bool>,
+    /// Identifier of the project the policy belongs to, 24 hexadecimal digits.
+    pub project_id: Option<String>,
+    /// How many days back a continuous cloud backup must allow restoring to. A positive whole
+    /// number, no longer than the hourly retention. Used only when `pitEnabled` is true.
+    pub restore_window_days: Option<i32>,
+    /// The scheduled snapshot rules the policy requires.
+    pub scheduled_policy_items: Option<Vec<BackupComplianceScheduledPolicyItem>>,
+    /// Whether the policy is in force (`ACTIVE`) or still being enabled, updated or disabled. Set
+    /// by Atlas; ignored in a request.
+    ///
+    /// Set by the server; ignored when sent.
+    pub state: Option<DataProtectionSettings20231001State>,
+    /// When the policy settings were last changed, in UTC. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Email address of the user who last changed the policy settings. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub updated_user: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DataProtectionSettings20231001 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DataProtectionSettings20231001::new("example".to_owned(), "example".to_owned(), "example".to_owned()).with_copy_protection_enabled(true);
+    /// assert!(value.copy_protection_enabled.is_some());
+    /// ```
+    pub fn new(
+        authorized_email: String,
+        authorized_user_first_name: String,
+        authorized_user_last_name: String,
+    ) -> Self {
+        Self {
+            authorized_email,
+            authorized_user_first_name,
+            authorized_user_last_name,
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+        }
+    }
+
+    /// Sets `authorizedEmail`.
+    #[must_use]
+    pub fn with_authorized_email(mut self, value: String) -> Self {
+        self.authorized_email = value;
+        self
+    }
+
+    /// Sets `authorizedUserFirstName`.
+    #[must_use]
+    pub fn with_authorized_user_first_name(mut self, value: String) -> Self {
+        self.authorized_user_first_name = value;
+        self
+    }
+
+    /// Sets `authorizedUserLastName`.
+    #[must_use]
+    pub fn with_authorized_user_last_name(mut self, value: String) -> Self {
+        self.authorized_user_last_name = value;
+        self
+    }
+
+    /// Sets `copyProtectionEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_protection_enabled(mut self, value: bool) -> Self {
+        self.copy_protection_enabled = Some(value);
+        self
+    }
+
+    /// Sets `deletable`, which is otherwise left out.
+    #[must_use]
+    pub fn with_deletable(mut self, value: bool) -> Self {
+        self.deletable = Some(value);
+        self
+    }
+
+    /// Sets `encryptionAtRestEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_encryption_at_rest_enabled(mut self, value: bool) -> Self {
+        self.encryption_at_rest_enabled = Some(value);
+        self
+    }
+
+    /// Sets `onDemandPolicyItem`, which is otherwise left out.
+    #[must_use]
+    pub fn with_on_demand_policy_item(
+        mut self,
+        value: BackupComplianceOnDemandPolicyItem,
+    ) -> Self {
+        self.on_demand_policy_item = Some(value);
+        self
+    }
+
+    /// Sets `pitEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_pit_enabled(mut self, value: bool) -> Self {
+        self.pit_enabled = Some(value);
+        self
+    }
+
+    /// Sets `projectId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_project_id(mut self, value: String) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    /// Sets `restoreWindowDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_window_days(mut self, value: i32) -> Self {
+        self.restore_window_days = Some(value);
+        self
+    }
+
+    /// Sets `scheduledPolicyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_scheduled_policy_items(
+        mut self,
+        value: Vec<BackupComplianceScheduledPolicyItem>,
+    ) -> Self {
+        self.scheduled_policy_items = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(mut self, value: DataProtectionSettings20231001State) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets `updatedDate`, which is otherwise left out.
+    #[must_use]
+    pub fn with_updated_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.updated_date = Some(value);
+        self
+    }
+
+    /// Sets `updatedUser`, which is otherwise left out.
+    #[must_use]
+    pub fn with_updated_user(mut self, value: String) -> Self {
+        self.updated_user = Some(value);
+        self
+    }
+}
+
+/// Whether the policy is in force (`ACTIVE`) or still being enabled, updated or disabled. Set by
+/// Atlas; ignored in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataProtectionSettings20231001State {
+    /// `ACTIVE`
+    Active,
+    /// `ENABLING`
+    Enabling,
+    /// `UPDATING`
+    Updating,
+    /// `DISABLING`
+    Disabling,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DataProtectionSettings20231001State {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Enabling => "ENABLING",
+            Self::Updating => "UPDATING",
+            Self::Disabling => "DISABLING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DataProtectionSettings20231001State {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "ENABLING" => Self::Enabling,
+            "UPDATING" => Self::Updating,
+            "DISABLING" => Self::Disabling,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataProtectionSettings20231001State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataProtectionSettings20231001State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DataProtectionSettings20231001State {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Whether the policy is in force (`ACTIVE`) or still being enabled, updated or disabled. Set by
+/// Atlas; ignored in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataProtectionSettingsState {
+    /// `ACTIVE`
+    Active,
+    /// `ENABLING`
+    Enabling,
+    /// `UPDATING`
+    Updating,
+    /// `DISABLING`
+    Disabling,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DataProtectionSettingsState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Enabling => "ENABLING",
+            Self::Updating => "UPDATING",
+            Self::Disabling => "DISABLING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DataProtectionSettingsState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "ENABLING" => Self::Enabling,
+            "UPDATING" => Self::Updating,
+            "DISABLING" => Self::Disabling,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataProtectionSettingsState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataProtectionSettingsState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue for DataProtectionSettingsState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A copy setting that was removed from the schedule and whose snapshot copies Atlas should delete
+/// as well. Request only.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCopiedBackups {
+    /// Cloud provider of the removed copy setting.
+    ///
+    /// Only sent; the server never returns it.
+    pub cloud_provider: Option<DeleteCopiedBackupsCloudProvider>,
+    /// Atlas name of the region of the removed copy setting, such as `US_EAST_1`.
+    ///
+    /// Only sent; the server never returns it.
+    pub region_name: Option<String>,
+    /// Identifier of the replication specification (zone) of the removed copy setting, 24
+    /// hexadecimal digits, as listed in the cluster's `replicationSpecs`.
+    ///
+    /// Only sent; the server never returns it.
+    pub replication_spec_id: Option<String>,
+    /// Identifier of the zone of the removed copy setting, 24 hexadecimal digits, as listed in the
+    /// cluster's `replicationSpecs`.
+    ///
+    /// Only sent; the server never returns it.
+    pub zone_id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DeleteCopiedBackups {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DeleteCopiedBackups::new().with_cloud_provider(models::DeleteCopiedBackupsCloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: None,
+            region_name: None,
+            replication_spec_id: None,
+            zone_id: None,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DeleteCopiedBackupsCloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(mut self, value: String) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `replicationSpecId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replication_spec_id(mut self, value: String) -> Self {
+        self.replication_spec_id = Some(value);
+        self
+    }
+
+    /// Sets `zoneId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_zone_id(mut self, value: String) -> Self {
+        self.zone_id = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for DeleteCopiedBackups {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A copy setting that was removed from the schedule and whose snapshot copies Atlas should delete
+/// as well, identified by zone. Request only.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteCopiedBackups20240805 {
+    /// Cloud provider of the removed copy setting.
+    ///
+    /// Only sent; the server never returns it.
+    pub cloud_provider: Option<DeleteCopiedBackups20240805CloudProvider>,
+    /// Atlas name of the region of the removed copy setting, such as `US_EAST_1`.
+    ///
+    /// Only sent; the server never returns it.
+    pub region_name: Option<String>,
+    /// Identifier of the zone of the removed copy setting, 24 hexadecimal digits, as listed in the
+    /// cluster's `replicationSpecs`.
+    ///
+    /// Only sent; the server never returns it.
+    pub zone_id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DeleteCopiedBackups20240805 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DeleteCopiedBackups20240805::new().with_cloud_provider(models::DeleteCopiedBackups20240805CloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: None,
+            region_name: None,
+            zone_id: None,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DeleteCopiedBackups20240805CloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(mut self, value: String) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `zoneId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_zone_id(mut self, value: String) -> Self {
+        self.zone_id = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for DeleteCopiedBackups20240805 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Cloud provider of the removed copy setting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeleteCopiedBackups20240805CloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DeleteCopiedBackups20240805CloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DeleteCopiedBackups20240805CloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DeleteCopiedBackups20240805CloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DeleteCopiedBackups20240805CloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DeleteCopiedBackups20240805CloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Cloud provider of the removed copy setting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeleteCopiedBackupsCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DeleteCopiedBackupsCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DeleteCopiedBackupsCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DeleteCopiedBackupsCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DeleteCopiedBackupsCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DeleteCopiedBackupsCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One rule of a backup policy: how often Atlas takes a scheduled snapshot and how long it keeps
+/// it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupApiPolicyItem {
+    /// When, within its `frequencyType`, the snapshot is taken. Hourly: every 1, 2, 4, 6, 8 or 12
+    /// hours (NVMe clusters take only 12). Weekly: day of the week, `1` Monday to `7` Sunday.
+    /// Monthly: day of the month, `40` meaning the last day. Yearly: month, `1` January to `12`
+    /// December.
+    pub frequency_interval: i32,
+    /// How often the rule takes a snapshot.
+    pub frequency_type: DiskBackupApiPolicyItemFrequencyType,
+    /// Identifier of the policy item, 24 hexadecimal digits. Set by Atlas; snapshots list the items
+    /// that produced them in `policyItems`.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Unit of `retentionValue`.
+    pub retention_unit: DiskBackupApiPolicyItemRetentionUnit,
+    /// How long Atlas keeps each snapshot of this rule, counted in `retentionUnit`. A less frequent
+    /// rule must keep its snapshots at least as long as a more frequent one (weekly no shorter than
+    /// hourly, for example).
+    pub retention_value: i32,
+}
+
+#[allow(deprecated)]
+impl DiskBackupApiPolicyItem {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupApiPolicyItem::new(1, models::DiskBackupApiPolicyItemFrequencyType::Daily, models::DiskBackupApiPolicyItemRetentionUnit::Days, 1);
+    /// ```
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: DiskBackupApiPolicyItemFrequencyType,
+        retention_unit: DiskBackupApiPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+
+    /// Sets `frequencyInterval`.
+    #[must_use]
+    pub fn with_frequency_interval(mut self, value: i32) -> Self {
+        self.frequency_interval = value;
+        self
+    }
+
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: DiskBackupApiPolicyItemFrequencyType,
+    ) -> Self {
+        self.frequency_type = value;
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `retentionUnit`.
+    #[must_use]
+    pub fn with_retention_unit(
+        mut self,
+        value: DiskBackupApiPolicyItemRetentionUnit,
+    ) -> Self {
+        self.retention_unit = value;
+        self
+    }
+
+    /// Sets `retentionValue`.
+    #[must_use]
+    pub fn with_retention_value(mut self, value: i32) -> Self {
+        self.retention_value = value;
+        self
+    }
+}
+
+/// How often the rule takes a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupApiPolicyItemFrequencyType {
+    /// `daily`
+    Daily,
+    /// `hourly`
+    Hourly,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// `ondemand`
+    Ondemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupApiPolicyItemFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Hourly => "hourly",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Ondemand => "ondemand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupApiPolicyItemFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "hourly" => Self::Hourly,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            "ondemand" => Self::Ondemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupApiPolicyItemFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupApiPolicyItemFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupApiPolicyItemFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Unit of `retentionValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupApiPolicyItemRetentionUnit {
+    /// `days`
+    Days,
+    /// `weeks`
+    Weeks,
+    /// `months`
+    Months,
+    /// `years`
+    Years,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupApiPolicyItemRetentionUnit {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupApiPolicyItemRetentionUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            "years" => Self::Years,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupApiPolicyItemRetentionUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupApiPolicyItemRetentionUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupApiPolicyItemRetentionUnit {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One collection held by a database in a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupCollectionResponse {
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Name of the collection, without the database name.
+    ///
+    /// Set by the server; ignored when sent.
+    pub name: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupCollectionResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupCollectionResponse::new("example".to_owned()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(name: String) -> Self {
+        Self { links: None, name }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+}
+
+/// Which snapshots a copy setting copies, by the frequency that produced them. `frequencyType`
+/// tells the two kinds apart: `ondemand` is a `DiskBackupOnDemandCopyPolicyItem`, every other value
+/// a `DiskBackupTimeBasedCopyPolicyItem` with its own retention.
+///
+/// Which variant a value is follows its `frequencyType` property; a value whose `frequencyType` is
+/// missing or not listed here decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum DiskBackupCopyPolicyItem {
+    /// `frequencyType` is `daily`.
+    Daily(Box<DiskBackupTimeBasedCopyPolicyItem>),
+    /// `frequencyType` is `hourly`.
+    Hourly(Box<DiskBackupTimeBasedCopyPolicyItem>),
+    /// `frequencyType` is `monthly`.
+    Monthly(Box<DiskBackupTimeBasedCopyPolicyItem>),
+    /// `frequencyType` is `ondemand`.
+    Ondemand(Box<DiskBackupOnDemandCopyPolicyItem>),
+    /// `frequencyType` is `weekly`.
+    Weekly(Box<DiskBackupTimeBasedCopyPolicyItem>),
+    /// `frequencyType` is `yearly`.
+    Yearly(Box<DiskBackupTimeBasedCopyPolicyItem>),
+    /// A value whose `frequencyType` this version of the crate does not know, or that has none;
+    /// kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+/// One region Atlas copies the cluster's snapshots to, and which snapshots it copies there, in the
+/// 2023-01-01 version of the schedule.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupCopySetting {
+    /// Cloud provider of the region the copies are kept in.
+    pub cloud_provider: Option<DiskBackupCopySettingCloudProvider>,
+    /// Which snapshots to copy, each with its retention. Send only when `copyPolicyItemsEnabled` is
+    /// true; answers leave it out otherwise.
+    pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
+    /// Frequencies of the snapshots to copy. Deprecated in favour of `copyPolicyItems`; send only
+    /// when `copyPolicyItemsEnabled` is false or absent, and answers leave it out when it is true.
+    #[deprecated(note = "deprecated in the API spec")]
+    pub frequencies: Option<Vec<DiskBackupCopySettingFrequenciesItem>>,
+    /// Copy only this many of the newest snapshots, instead of choosing them by frequency. Cannot
+    /// be combined with `frequencies` or `copyPolicyItems`.
+    pub last_number_of_snapshots: Option<i32>,
+    /// Atlas name of the region the snapshots of `replicationSpecId` are copied to, such as
+    /// `US_WEST_2`.
+    pub region_name: Option<String>,
+    /// Identifier of the replication specification (zone) whose snapshots are copied, 24
+    /// hexadecimal digits, as listed in the cluster's `replicationSpecs`. A global cluster can have
+    /// several; other clusters have one.
+    pub replication_spec_id: Option<String>,
+    /// When true, the oplog is copied too, so the copies can serve point-in-time restores.
+    pub should_copy_oplogs: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupCopySetting {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupCopySetting::new().with_cloud_provider(models::DiskBackupCopySettingCloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: None,
+            copy_policy_items: None,
+            frequencies: None,
+            last_number_of_snapshots: None,
+            region_name: None,
+            replication_spec_id: None,
+            should_copy_oplogs: None,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupCopySettingCloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `copyPolicyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_policy_items(
+        mut self,
+        value: Vec<DiskBackupCopyPolicyItem>,
+    ) -> Self {
+        self.copy_policy_items = Some(value);
+        self
+    }
+
+    /// Sets `frequencies`, which is otherwise left out.
+    #[deprecated(note = "deprecated in the API spec")]
+    #[must_use]
+    pub fn with_frequencies(
+        mut self,
+        value: Vec<DiskBackupCopySettingFrequenciesItem>,
+    ) -> Self {
+        self.frequencies = Some(value);
+        self
+    }
+
+    /// Sets `lastNumberOfSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_last_number_of_snapshots(mut self, value: i32) -> Self {
+        self.last_number_of_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(mut self, value: String) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `replicationSpecId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replication_spec_id(mut self, value: String) -> Self {
+        self.replication_spec_id = Some(value);
+        self
+    }
+
+    /// Sets `shouldCopyOplogs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_should_copy_oplogs(mut self, value: bool) -> Self {
+        self.should_copy_oplogs = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupCopySetting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One region Atlas copies the snapshots of one zone of the cluster to, and which snapshots it
+/// copies there, in the 2024-08-05 version of the schedule.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupCopySetting20240805 {
+    /// Cloud provider of the region the copies are kept in.
+    pub cloud_provider: Option<DiskBackupCopySetting20240805CloudProvider>,
+    /// Which snapshots to copy, each with its retention. Send only when `copyPolicyItemsEnabled` is
+    /// true; answers leave it out otherwise.
+    pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
+    /// Frequencies of the snapshots to copy. Deprecated in favour of `copyPolicyItems`; send only
+    /// when `copyPolicyItemsEnabled` is false or absent, and answers leave it out when it is true.
+    #[deprecated(note = "deprecated in the API spec")]
+    pub frequencies: Option<Vec<DiskBackupCopySetting20240805FrequenciesItem>>,
+    /// Copy only this many of the newest snapshots, instead of choosing them by frequency. Cannot
+    /// be combined with `frequencies` or `copyPolicyItems`.
+    pub last_number_of_snapshots: Option<i32>,
+    /// Atlas name of the region the snapshots of `zoneId` are copied to, such as `US_WEST_2`.
+    pub region_name: Option<String>,
+    /// When true, the oplog is copied too, so the copies can serve point-in-time restores.
+    pub should_copy_oplogs: Option<bool>,
+    /// Identifier of the zone whose snapshots are copied, 24 hexadecimal digits, as listed in the
+    /// cluster's `replicationSpecs`. A global cluster can have several zones; other clusters have
+    /// one.
+    pub zone_id: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupCopySetting20240805 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupCopySetting20240805::new("example".to_owned()).with_cloud_provider(models::DiskBackupCopySetting20240805CloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new(zone_id: String) -> Self {
+        Self {
+            cloud_provider: None,
+            copy_policy_items: None,
+            frequencies: None,
+            last_number_of_snapshots: None,
+            region_name: None,
+            should_copy_oplogs: None,
+            zone_id,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupCopySetting20240805CloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `copyPolicyItems`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_policy_items(
+        mut self,
+        value: Vec<DiskBackupCopyPolicyItem>,
+    ) -> Self {
+        self.copy_policy_items = Some(value);
+        self
+    }
+
+    /// Sets `frequencies`, which is otherwise left out.
+    #[deprecated(note = "deprecated in the API spec")]
+    #[must_use]
+    pub fn with_frequencies(
+        mut self,
+        value: Vec<DiskBackupCopySetting20240805FrequenciesItem>,
+    ) -> Self {
+        self.frequencies = Some(value);
+        self
+    }
+
+    /// Sets `lastNumberOfSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_last_number_of_snapshots(mut self, value: i32) -> Self {
+        self.last_number_of_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(mut self, value: String) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `shouldCopyOplogs`, which is otherwise left out.
+    #[must_use]
+    pub fn with_should_copy_oplogs(mut self, value: bool) -> Self {
+        self.should_copy_oplogs = Some(value);
+        self
+    }
+
+    /// Sets `zoneId`.
+    #[must_use]
+    pub fn with_zone_id(mut self, value: String) -> Self {
+        self.zone_id = value;
+        self
+    }
+}
+
+/// Cloud provider of the region the copies are kept in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupCopySetting20240805CloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupCopySetting20240805CloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupCopySetting20240805CloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupCopySetting20240805CloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupCopySetting20240805CloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupCopySetting20240805CloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The values of the `frequencies` property.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupCopySetting20240805FrequenciesItem {
+    /// `HOURLY`
+    Hourly,
+    /// `DAILY`
+    Daily,
+    /// `WEEKLY`
+    Weekly,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `ON_DEMAND`
+    OnDemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupCopySetting20240805FrequenciesItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "HOURLY",
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::OnDemand => "ON_DEMAND",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupCopySetting20240805FrequenciesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "HOURLY" => Self::Hourly,
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupCopySetting20240805FrequenciesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupCopySetting20240805FrequenciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupCopySetting20240805FrequenciesItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Cloud provider of the region the copies are kept in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupCopySettingCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupCopySettingCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupCopySettingCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupCopySettingCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupCopySettingCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupCopySettingCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The values of the `frequencies` property.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupCopySettingFrequenciesItem {
+    /// `HOURLY`
+    Hourly,
+    /// `DAILY`
+    Daily,
+    /// `WEEKLY`
+    Weekly,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `ON_DEMAND`
+    OnDemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupCopySettingFrequenciesItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "HOURLY",
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::OnDemand => "ON_DEMAND",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupCopySettingFrequenciesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "HOURLY" => Self::Hourly,
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupCopySettingFrequenciesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupCopySettingFrequenciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupCopySettingFrequenciesItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One database held by a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupDatabaseResponse {
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Name of the database.
+    ///
+    /// Set by the server; ignored when sent.
+    pub name: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupDatabaseResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupDatabaseResponse::new("example".to_owned()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(name: String) -> Self {
+        Self { links: None, name }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+}
+
+/// A job that copies one snapshot of a dedicated cluster into an export bucket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupExportJob {
+    /// For a sharded cluster, the export job of each shard and config server replica set.
+    ///
+    /// Set by the server; ignored when sent.
+    pub components: Option<Vec<DiskBackupExportMember>>,
+    /// When the job was created, by a user or by an automatic export policy, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Key-value pairs that Atlas writes into the metadata file it uploads to the bucket when the
+    /// job finishes.
+    pub custom_data: Option<Vec<BackupLabel>>,
+    /// Identifier of the export bucket the snapshot is copied to, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub export_bucket_id: String,
+    /// How far an export job has got, counted in collections.
+    pub export_status: Option<ExportStatus>,
+    /// When the job finished, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Identifier of the export job, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Path under which the job writes every object in the bucket: `/exported_snapshots/`, then the
+    /// names of the organization, project and cluster, the date the snapshot was started, and a
+    /// timestamp, separated by `/`.
+    ///
+    /// Set by the server; ignored when sent.
+    pub prefix: Option<String>,
+    /// Identifier of the exported snapshot, 24 hexadecimal digits.
+    pub snapshot_id: Option<String>,
+    /// Stage the job had reached when the request was served. `Successful`, `Failed` and
+    /// `Cancelled` are final.
+    ///
+    /// Set by the server; ignored when sent.
+    pub state: Option<DiskBackupExportJobState>,
+    /// Why a job is in its present state; set when it has `Failed`.
+    pub state_reason: Option<StateReason>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupExportJob {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupExportJob::new("example".to_owned()).with_components(Vec::new());
+    /// assert!(value.components.is_some());
+    /// ```
+    pub fn new(export_bucket_id: String) -> Self {
+        Self {
+            components: None,
+            created_at: None,
+            custom_data: None,
+            export_bucket_id,
+            export_status: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            prefix: None,
+            snapshot_id: None,
+            state: None,
+            state_reason: None,
+        }
+    }
+
+    /// Sets `components`, which is otherwise left out.
+    #[must_use]
+    pub fn with_components(mut self, value: Vec<DiskBackupExportMember>) -> Self {
+        self.components = Some(value);
+        self
+    }
+
+    /// Sets `createdAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    /// Sets `customData`, which is otherwise left out.
+    #[must_use]
+    pub fn with_custom_data(mut self, value: Vec<BackupLabel>) -> Self {
+        self.custom_data = Some(value);
+        self
+    }
+
+    /// Sets `exportBucketId`.
+    #[must_use]
+    pub fn with_export_bucket_id(mut self, value: String) -> Self {
+        self.export_bucket_id = value;
+        self
+    }
+
+    /// Sets `exportStatus`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export_status(mut self, value: ExportStatus) -> Self {
+        self.export_status = Some(value);
+        self
+    }
+
+    /// Sets `finishedAt`, which is otherwise left out.
+    #[must_use]
+    pub fn with_finished_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.finished_at = Some(value);
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `prefix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_prefix(mut self, value: String) -> Self {
+        self.prefix = Some(value);
+        self
+    }
+
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
+        self
+    }
+
+    /// Sets `state`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state(mut self, value: DiskBackupExportJobState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets `stateReason`, which is otherwise left out.
+    #[must_use]
+    pub fn with_state_reason(mut self, value: StateReason) -> Self {
+        self.state_reason = Some(value);
+        self
+    }
+}
+
+/// Which snapshot to export, and to which export bucket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupExportJobRequest {
+    /// Key-value pairs for Atlas to write into the metadata file it uploads to the bucket when the
+    /// job finishes.
+    pub custom_data: Option<Vec<BackupLabel>>,
+    /// Identifier of the export bucket to copy the snapshot to, 24 hexadecimal digits.
+    ///
+    /// Only sent; the server never returns it.
+    pub export_bucket_id: Option<String>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Identifier of the cloud backup snapshot to export, 24 hexadecimal digits.
+    ///
+    /// Only sent; the server never returns it.
+    pub snapshot_id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupExportJobRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupExportJobRequest::new("example".to_owned(), "example".to_owned()).with_custom_data(Vec::new());
+    /// assert!(value.custom_data.is_some());
+    /// ```
+    pub fn new(export_bucket_id: String, snapshot_id: String) -> Self {
+        Self {
+            custom_data: None,
+            export_bucket_id: Some(export_bucket_id),
+            links: None,
+            snapshot_id: Some(snapshot_id),
+        }
+    }
+
+    /// Sets `customData`, which is otherwise left out.
+    #[must_use]
+    pub fn with_custom_data(mut self, value: Vec<BackupLabel>) -> Self {
+        self.custom_data = Some(value);
+        self
+    }
+
+    /// Sets `exportBucketId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export_bucket_id(mut self, value: String) -> Self {
+        self.export_bucket_id = Some(value);
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `snapshotId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_snapshot_id(mut self, value: String) -> Self {
+        self.snapshot_id = Some(value);
+        self
+    }
+}
+
+/// Stage the job had reached when the request was served. `Successful`, `Failed` and `Cancelled`
+/// are final.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupExportJobState {
+    /// `Cancelled`
+    Cancelled,
+    /// `Failed`
+    Failed,
+    /// `InProgress`
+    InProgress,
+    /// `Queued`
+    Queued,
+    /// `Successful`
+    Successful,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupExportJobState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cancelled => "Cancelled",
+            Self::Failed => "Failed",
+            Self::InProgress => "InProgress",
+            Self::Queued => "Queued",
+            Self::Successful => "Successful",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupExportJobState {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cancelled" => Self::Cancelled,
+            "Failed" => Self::Failed,
+            "InProgress" => Self::InProgress,
+            "Queued" => Self::Queued,
+            "Successful" => Self::Successful,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupExportJobState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupExportJobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue for DiskBackupExportJobState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The export job of one replica set of a sharded cluster.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupExportMember {
+    /// Identifier of the export job of this replica set, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub export_id: Option<String>,
+    /// Name of the shard or config server replica set.
+    ///
+    /// Set by the server; ignored when sent.
+    pub replica_set_name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupExportMember {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupExportMember::new().with_export_id("example".to_owned());
+    /// assert!(value.export_id.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            export_id: None,
+            replica_set_name: None,
+        }
+    }
+
+    /// Sets `exportId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export_id(mut self, value: String) -> Self {
+        self.export_id = Some(value);
+        self
+    }
+
+    /// Sets `replicaSetName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_replica_set_name(mut self, value: String) -> Self {
+        self.replica_set_name = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for DiskBackupExportMember {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A copy policy item for on-demand snapshots (`frequencyType` `ondemand`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupOnDemandCopyPolicyItem {
+    /// Frequency of the snapshots this item copies.
+    pub frequency_type: DiskBackupOnDemandCopyPolicyItemFrequencyType,
+    /// Identifier of the copy policy item, 24 hexadecimal digits. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupOnDemandCopyPolicyItem {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupOnDemandCopyPolicyItem::new(models::DiskBackupOnDemandCopyPolicyItemFrequencyType::Daily);
+    /// ```
+    pub fn new(frequency_type: DiskBackupOnDemandCopyPolicyItemFrequencyType) -> Self {
+        Self { frequency_type, id: None }
+    }
+
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: DiskBackupOnDemandCopyPolicyItemFrequencyType,
+    ) -> Self {
+        self.frequency_type = value;
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+/// Frequency of the snapshots this item copies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    /// `daily`
+    Daily,
+    /// `hourly`
+    Hourly,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// `ondemand`
+    Ondemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Hourly => "hourly",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Ondemand => "ondemand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "hourly" => Self::Hourly,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            "ondemand" => Self::Ondemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupOnDemandCopyPolicyItemFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -1381,6 +5371,960 @@ impl ::std::default::Default for DiskBackupSnapshot {
     }
 }
 
+/// An AWS S3 bucket to register as a snapshot export destination.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotAwsExportBucketRequest {
+    /// Cloud provider of the storage; it decides which form applies.
+    pub cloud_provider: DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Name of the S3 bucket. The role in `iamRoleId` must be allowed to write to it.
+    pub bucket_name: String,
+    /// Identifier of the AWS IAM role, set up through Atlas's unified AWS access, that Atlas
+    /// assumes to write to the bucket; 24 hexadecimal digits.
+    pub iam_role_id: String,
+    /// When true, Atlas writes to the bucket over AWS PrivateLink instead of public addresses.
+    /// False when left out.
+    pub require_private_networking: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotAwsExportBucketRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotAwsExportBucketRequest::new(models::DiskBackupSnapshotAwsExportBucketRequestCloudProvider::Aws, "example".to_owned(), "example".to_owned()).with_require_private_networking(true);
+    /// assert!(value.require_private_networking.is_some());
+    /// ```
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
+        bucket_name: String,
+        iam_role_id: String,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name,
+            iam_role_id,
+            require_private_networking: None,
+        }
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = value;
+        self
+    }
+
+    /// Sets `iamRoleId`.
+    #[must_use]
+    pub fn with_iam_role_id(mut self, value: String) -> Self {
+        self.iam_role_id = value;
+        self
+    }
+
+    /// Sets `requirePrivateNetworking`, which is otherwise left out.
+    #[must_use]
+    pub fn with_require_private_networking(mut self, value: bool) -> Self {
+        self.require_private_networking = Some(value);
+        self
+    }
+}
+
+/// Cloud provider of the storage; it decides which form applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A registered AWS S3 export bucket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotAwsExportBucketResponse {
+    /// Identifier of the export bucket, 24 hexadecimal digits.
+    pub id: String,
+    /// Name of the bucket that snapshots are exported to.
+    pub bucket_name: String,
+    /// Cloud provider of the bucket.
+    pub cloud_provider: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
+    /// Identifier of the AWS IAM role, set up through Atlas's unified AWS access, that Atlas
+    /// assumes to write to the bucket; 24 hexadecimal digits.
+    pub iam_role_id: String,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// AWS region the bucket is in, such as `us-east-1`. Atlas finds it out; it is never supplied
+    /// by the user.
+    ///
+    /// Set by the server; ignored when sent.
+    pub region: Option<String>,
+    /// Whether Atlas writes to the bucket over AWS PrivateLink instead of public addresses.
+    pub require_private_networking: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotAwsExportBucketResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotAwsExportBucketResponse::new("example".to_owned(), "example".to_owned(), models::DiskBackupSnapshotAwsExportBucketResponseCloudProvider::Aws, "example".to_owned()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(
+        id: String,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
+        iam_role_id: String,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            iam_role_id,
+            links: None,
+            region: None,
+            require_private_networking: None,
+        }
+    }
+
+    /// Sets `_id`.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = value;
+        self
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `iamRoleId`.
+    #[must_use]
+    pub fn with_iam_role_id(mut self, value: String) -> Self {
+        self.iam_role_id = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `region`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region(mut self, value: String) -> Self {
+        self.region = Some(value);
+        self
+    }
+
+    /// Sets `requirePrivateNetworking`, which is otherwise left out.
+    #[must_use]
+    pub fn with_require_private_networking(mut self, value: bool) -> Self {
+        self.require_private_networking = Some(value);
+        self
+    }
+}
+
+/// Cloud provider of the bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// An Azure Blob Storage container to register as a snapshot export destination.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotAzureExportBucketRequest {
+    /// Cloud provider of the storage; it decides which form applies.
+    pub cloud_provider: DiskBackupSnapshotAzureExportBucketRequestCloudProvider,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Name of the storage container. It may be left out when `serviceUrl` ends with the container
+    /// name, which Atlas then takes from there; otherwise it is needed.
+    pub bucket_name: Option<String>,
+    /// Identifier of the Azure cloud provider access role that Atlas uses to write to the
+    /// container, 24 hexadecimal digits.
+    pub role_id: String,
+    /// Address of the Azure storage account, optionally followed by the container name, such as
+    /// `https://examplestorageaccount.blob.core.windows.net/exportcontainer`. Only standard
+    /// `blob.core.windows.net` addresses are accepted.
+    pub service_url: String,
+    /// No longer used and ignored: Atlas takes the Azure tenant from the role in `roleId`.
+    #[deprecated(note = "deprecated in the API spec")]
+    pub tenant_id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotAzureExportBucketRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotAzureExportBucketRequest::new(models::DiskBackupSnapshotAzureExportBucketRequestCloudProvider::Aws, "example".to_owned(), "example".to_owned()).with_bucket_name("example".to_owned());
+    /// assert!(value.bucket_name.is_some());
+    /// ```
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotAzureExportBucketRequestCloudProvider,
+        role_id: String,
+        service_url: String,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name: None,
+            role_id,
+            service_url,
+            tenant_id: None,
+        }
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotAzureExportBucketRequestCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `bucketName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = Some(value);
+        self
+    }
+
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn with_role_id(mut self, value: String) -> Self {
+        self.role_id = value;
+        self
+    }
+
+    /// Sets `serviceUrl`.
+    #[must_use]
+    pub fn with_service_url(mut self, value: String) -> Self {
+        self.service_url = value;
+        self
+    }
+
+    /// Sets `tenantId`, which is otherwise left out.
+    #[deprecated(note = "deprecated in the API spec")]
+    #[must_use]
+    pub fn with_tenant_id(mut self, value: String) -> Self {
+        self.tenant_id = Some(value);
+        self
+    }
+}
+
+/// Cloud provider of the storage; it decides which form applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotAzureExportBucketRequestCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A registered Azure Blob Storage export container.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotAzureExportBucketResponse {
+    /// Identifier of the export bucket, 24 hexadecimal digits.
+    pub id: String,
+    /// Name of the S3 bucket, Azure storage container or Cloud Storage bucket that snapshots are
+    /// exported to.
+    pub bucket_name: String,
+    /// Cloud provider of the storage; it decides which form applies.
+    pub cloud_provider: DiskBackupSnapshotAzureExportBucketResponseCloudProvider,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Identifier of the Azure cloud provider access role that Atlas uses to write to the
+    /// container, 24 hexadecimal digits.
+    pub role_id: String,
+    /// Address of the Azure storage account. Only standard `blob.core.windows.net` addresses are
+    /// accepted.
+    pub service_url: String,
+    /// Identifier of the Azure Active Directory tenant that exports to this container run under.
+    pub tenant_id: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotAzureExportBucketResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotAzureExportBucketResponse::new("example".to_owned(), "example".to_owned(), models::DiskBackupSnapshotAzureExportBucketResponseCloudProvider::Aws, "example".to_owned(), "example".to_owned(), "example".to_owned()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(
+        id: String,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotAzureExportBucketResponseCloudProvider,
+        role_id: String,
+        service_url: String,
+        tenant_id: String,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            links: None,
+            role_id,
+            service_url,
+            tenant_id,
+        }
+    }
+
+    /// Sets `_id`.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = value;
+        self
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotAzureExportBucketResponseCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn with_role_id(mut self, value: String) -> Self {
+        self.role_id = value;
+        self
+    }
+
+    /// Sets `serviceUrl`.
+    #[must_use]
+    pub fn with_service_url(mut self, value: String) -> Self {
+        self.service_url = value;
+        self
+    }
+
+    /// Sets `tenantId`.
+    #[must_use]
+    pub fn with_tenant_id(mut self, value: String) -> Self {
+        self.tenant_id = value;
+        self
+    }
+}
+
+/// Cloud provider of the storage; it decides which form applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotAzureExportBucketResponseCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Storage to register as a snapshot export destination. `cloudProvider` picks the form: an AWS S3
+/// bucket, an Azure Blob Storage container or a Google Cloud Storage bucket.
+///
+/// Which variant a value is follows its `cloudProvider` property; a value whose `cloudProvider` is
+/// missing or not listed here decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotExportBucketRequest {
+    /// `cloudProvider` is `AWS`.
+    Aws(Box<DiskBackupSnapshotAwsExportBucketRequest>),
+    /// `cloudProvider` is `AZURE`.
+    Azure(Box<DiskBackupSnapshotAzureExportBucketRequest>),
+    /// `cloudProvider` is `GCP`.
+    Gcp(Box<DiskBackupSnapshotGcpExportBucketRequest>),
+    /// A value whose `cloudProvider` this version of the crate does not know, or that has none;
+    /// kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+/// A registered snapshot export destination. `cloudProvider` says which form it takes: an AWS S3
+/// bucket, an Azure Blob Storage container or a Google Cloud Storage bucket.
+///
+/// Which variant a value is follows its `cloudProvider` property; a value whose `cloudProvider` is
+/// missing or not listed here decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotExportBucketResponse {
+    /// `cloudProvider` is `AWS`.
+    Aws(Box<DiskBackupSnapshotAwsExportBucketResponse>),
+    /// `cloudProvider` is `AZURE`.
+    Azure(Box<DiskBackupSnapshotAzureExportBucketResponse>),
+    /// `cloudProvider` is `GCP`.
+    Gcp(Box<DiskBackupSnapshotGcpExportBucketResponse>),
+    /// A value whose `cloudProvider` this version of the crate does not know, or that has none;
+    /// kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+/// A Google Cloud Storage bucket to register as a snapshot export destination.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotGcpExportBucketRequest {
+    /// Cloud provider of the storage; it decides which form applies.
+    pub cloud_provider: DiskBackupSnapshotGcpExportBucketRequestCloudProvider,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Name of the Cloud Storage bucket. The role in `roleId` must be allowed to write to it.
+    pub bucket_name: String,
+    /// Identifier of the GCP cloud provider access role that Atlas uses to write to the bucket, 24
+    /// hexadecimal digits.
+    pub role_id: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotGcpExportBucketRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupSnapshotGcpExportBucketRequest::new(models::DiskBackupSnapshotGcpExportBucketRequestCloudProvider::Aws, "example".to_owned(), "example".to_owned());
+    /// ```
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotGcpExportBucketRequestCloudProvider,
+        bucket_name: String,
+        role_id: String,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name,
+            role_id,
+        }
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotGcpExportBucketRequestCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = value;
+        self
+    }
+
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn with_role_id(mut self, value: String) -> Self {
+        self.role_id = value;
+        self
+    }
+}
+
+/// Cloud provider of the storage; it decides which form applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotGcpExportBucketRequestCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A registered Google Cloud Storage export bucket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotGcpExportBucketResponse {
+    /// Identifier of the export bucket, 24 hexadecimal digits.
+    pub id: String,
+    /// Name of the S3 bucket, Azure storage container or Cloud Storage bucket that snapshots are
+    /// exported to.
+    pub bucket_name: String,
+    /// Cloud provider of the storage; it decides which form applies.
+    pub cloud_provider: DiskBackupSnapshotGcpExportBucketResponseCloudProvider,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// Identifier of the GCP cloud provider access role that Atlas uses to write to the bucket, 24
+    /// hexadecimal digits.
+    pub role_id: String,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotGcpExportBucketResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotGcpExportBucketResponse::new("example".to_owned(), "example".to_owned(), models::DiskBackupSnapshotGcpExportBucketResponseCloudProvider::Aws, "example".to_owned()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(
+        id: String,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotGcpExportBucketResponseCloudProvider,
+        role_id: String,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            links: None,
+            role_id,
+        }
+    }
+
+    /// Sets `_id`.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets `bucketName`.
+    #[must_use]
+    pub fn with_bucket_name(mut self, value: String) -> Self {
+        self.bucket_name = value;
+        self
+    }
+
+    /// Sets `cloudProvider`.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: DiskBackupSnapshotGcpExportBucketResponseCloudProvider,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `roleId`.
+    #[must_use]
+    pub fn with_role_id(mut self, value: String) -> Self {
+        self.role_id = value;
+        self
+    }
+}
+
+/// Cloud provider of the storage; it decides which form applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "AZURE",
+            Self::Gcp => "GCP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str>
+for DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "AZURE" => Self::Azure,
+            "GCP" => Self::Gcp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupSnapshotGcpExportBucketResponseCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// A job that restores a snapshot of a dedicated cluster: into a cluster (`automated`,
 /// `pointInTime`) or as a download (`download`).
 #[derive(Debug, Clone, PartialEq)]
@@ -1621,6 +6565,734 @@ impl DiskBackupSnapshotRestoreJob {
     }
 }
 
+/// The backup schedule of a dedicated cluster, in the 2023-01-01 version of the resource, where
+/// copy settings name their zone by `replicationSpecId`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotSchedule {
+    /// When true, Atlas exports snapshots to the export bucket given in `export` on its own.
+    pub auto_export_enabled: Option<bool>,
+    /// Identifier of the cluster, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub cluster_id: Option<String>,
+    /// Name of the cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    pub cluster_name: Option<String>,
+    /// Which form copy settings take: when true, `copyPolicyItems` (in requests and answers); when
+    /// false or absent, the deprecated `frequencies`.
+    pub copy_policy_items_enabled: Option<bool>,
+    /// The regions snapshots are copied to, one entry per region and zone.
+    pub copy_settings: Option<Vec<DiskBackupCopySetting>>,
+    /// Copy settings removed by this request whose existing copies Atlas should delete too. Request
+    /// only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_copied_backups: Option<Vec<DeleteCopiedBackups>>,
+    /// When true, snapshot copies made for copy policy items that this request removes from a copy
+    /// setting are deleted. Needs `copyPolicyItemsEnabled` true. Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_copy_snapshots: Option<bool>,
+    /// When true, snapshots taken under a backup policy that this request removes are deleted.
+    /// Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_snapshots: Option<bool>,
+    /// Where and how often Atlas exports snapshots of the cluster on its own, when
+    /// `autoExportEnabled` is true.
+    pub export: Option<AutoExportPolicyView>,
+    /// Extra days of retention for snapshots of given frequencies.
+    pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// When Atlas takes the next scheduled snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    pub next_snapshot: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The backup policy of the cluster; there is at most one.
+    pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
+    /// Hour of the day, in UTC, at which Atlas takes scheduled snapshots.
+    pub reference_hour_of_day: Option<i32>,
+    /// Minute within `referenceHourOfDay` at which Atlas takes scheduled snapshots.
+    pub reference_minute_of_hour: Option<i32>,
+    /// How many days back a continuous cloud backup allows restoring to, a positive whole number.
+    /// Used only with continuous cloud backup.
+    pub restore_window_days: Option<i32>,
+    /// When true, changed retentions of copy policy items apply to the copies already made as well.
+    /// Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub update_copy_snapshots: Option<bool>,
+    /// When true, changed retentions in the backup policy apply to the snapshots already taken as
+    /// well. Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub update_snapshots: Option<bool>,
+    /// When true, the paths of the metadata files Atlas writes to the export bucket use the
+    /// organization and project names rather than their identifiers.
+    pub use_org_and_group_names_in_export_prefix: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotSchedule {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotSchedule::new(Vec::new()).with_auto_export_enabled(true);
+    /// assert!(value.auto_export_enabled.is_some());
+    /// ```
+    pub fn new(policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>) -> Self {
+        Self {
+            auto_export_enabled: None,
+            cluster_id: None,
+            cluster_name: None,
+            copy_policy_items_enabled: None,
+            copy_settings: None,
+            delete_copied_backups: None,
+            delete_copy_snapshots: None,
+            delete_snapshots: None,
+            export: None,
+            extra_retention_settings: None,
+            links: None,
+            next_snapshot: None,
+            policies,
+            reference_hour_of_day: None,
+            reference_minute_of_hour: None,
+            restore_window_days: None,
+            update_copy_snapshots: None,
+            update_snapshots: None,
+            use_org_and_group_names_in_export_prefix: None,
+        }
+    }
+
+    /// Sets `autoExportEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_auto_export_enabled(mut self, value: bool) -> Self {
+        self.auto_export_enabled = Some(value);
+        self
+    }
+
+    /// Sets `clusterId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cluster_id(mut self, value: String) -> Self {
+        self.cluster_id = Some(value);
+        self
+    }
+
+    /// Sets `clusterName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cluster_name(mut self, value: String) -> Self {
+        self.cluster_name = Some(value);
+        self
+    }
+
+    /// Sets `copyPolicyItemsEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_policy_items_enabled(mut self, value: bool) -> Self {
+        self.copy_policy_items_enabled = Some(value);
+        self
+    }
+
+    /// Sets `copySettings`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_settings(mut self, value: Vec<DiskBackupCopySetting>) -> Self {
+        self.copy_settings = Some(value);
+        self
+    }
+
+    /// Sets `deleteCopiedBackups`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_copied_backups(
+        mut self,
+        value: Vec<DeleteCopiedBackups>,
+    ) -> Self {
+        self.delete_copied_backups = Some(value);
+        self
+    }
+
+    /// Sets `deleteCopySnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_copy_snapshots(mut self, value: bool) -> Self {
+        self.delete_copy_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `deleteSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_snapshots(mut self, value: bool) -> Self {
+        self.delete_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `export`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export(mut self, value: AutoExportPolicyView) -> Self {
+        self.export = Some(value);
+        self
+    }
+
+    /// Sets `extraRetentionSettings`, which is otherwise left out.
+    #[must_use]
+    pub fn with_extra_retention_settings(
+        mut self,
+        value: Vec<ExtraRetentionSetting>,
+    ) -> Self {
+        self.extra_retention_settings = Some(value);
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `nextSnapshot`, which is otherwise left out.
+    #[must_use]
+    pub fn with_next_snapshot(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.next_snapshot = Some(value);
+        self
+    }
+
+    /// Sets `policies`.
+    #[must_use]
+    pub fn with_policies(
+        mut self,
+        value: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
+    ) -> Self {
+        self.policies = value;
+        self
+    }
+
+    /// Sets `referenceHourOfDay`, which is otherwise left out.
+    #[must_use]
+    pub fn with_reference_hour_of_day(mut self, value: i32) -> Self {
+        self.reference_hour_of_day = Some(value);
+        self
+    }
+
+    /// Sets `referenceMinuteOfHour`, which is otherwise left out.
+    #[must_use]
+    pub fn with_reference_minute_of_hour(mut self, value: i32) -> Self {
+        self.reference_minute_of_hour = Some(value);
+        self
+    }
+
+    /// Sets `restoreWindowDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_window_days(mut self, value: i32) -> Self {
+        self.restore_window_days = Some(value);
+        self
+    }
+
+    /// Sets `updateCopySnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_update_copy_snapshots(mut self, value: bool) -> Self {
+        self.update_copy_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `updateSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_update_snapshots(mut self, value: bool) -> Self {
+        self.update_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `useOrgAndGroupNamesInExportPrefix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_use_org_and_group_names_in_export_prefix(mut self, value: bool) -> Self {
+        self.use_org_and_group_names_in_export_prefix = Some(value);
+        self
+    }
+}
+
+/// The backup schedule of a dedicated cluster, in the 2024-08-05 version of the resource, where
+/// copy settings name their zone by `zoneId` and Atlas can manage them itself.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupSnapshotSchedule20240805 {
+    /// When true, Atlas manages the copy settings itself and keeps them in line with the cluster's
+    /// topology.
+    pub auto_copy_settings_enabled: Option<bool>,
+    /// When true, Atlas exports snapshots to the export bucket given in `export` on its own.
+    pub auto_export_enabled: Option<bool>,
+    /// Identifier of the cluster, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub cluster_id: Option<String>,
+    /// Name of the cluster.
+    ///
+    /// Set by the server; ignored when sent.
+    pub cluster_name: Option<String>,
+    /// Which form copy settings take: when true, `copyPolicyItems` (in requests and answers); when
+    /// false or absent, the deprecated `frequencies`.
+    pub copy_policy_items_enabled: Option<bool>,
+    /// The regions snapshots are copied to, one entry per region and zone.
+    pub copy_settings: Option<Vec<DiskBackupCopySetting20240805>>,
+    /// Copy settings removed by this request whose existing copies Atlas should delete too. Request
+    /// only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_copied_backups: Option<Vec<DeleteCopiedBackups20240805>>,
+    /// When true, snapshot copies made for copy policy items that this request removes from a copy
+    /// setting are deleted. Needs `copyPolicyItemsEnabled` true. Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_copy_snapshots: Option<bool>,
+    /// When true, snapshots taken under a backup policy that this request removes are deleted.
+    /// Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub delete_snapshots: Option<bool>,
+    /// Where and how often Atlas exports snapshots of the cluster on its own, when
+    /// `autoExportEnabled` is true.
+    pub export: Option<AutoExportPolicyView>,
+    /// Extra days of retention for snapshots of given frequencies.
+    pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
+    /// Links to this resource and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// When Atlas takes the next scheduled snapshot, in UTC.
+    ///
+    /// Set by the server; ignored when sent.
+    pub next_snapshot: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The backup policy of the cluster; there is at most one.
+    pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
+    /// Hour of the day, in UTC, at which Atlas takes scheduled snapshots.
+    pub reference_hour_of_day: Option<i32>,
+    /// Minute within `referenceHourOfDay` at which Atlas takes scheduled snapshots.
+    pub reference_minute_of_hour: Option<i32>,
+    /// How many days back a continuous cloud backup allows restoring to, a positive whole number.
+    /// Used only with continuous cloud backup.
+    pub restore_window_days: Option<i32>,
+    /// When true, changed retentions of copy policy items apply to the copies already made as well.
+    /// Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub update_copy_snapshots: Option<bool>,
+    /// When true, changed retentions in the backup policy apply to the snapshots already taken as
+    /// well. Request only.
+    ///
+    /// Only sent; the server never returns it.
+    pub update_snapshots: Option<bool>,
+    /// When true, the paths of the metadata files Atlas writes to the export bucket use the
+    /// organization and project names rather than their identifiers.
+    pub use_org_and_group_names_in_export_prefix: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl DiskBackupSnapshotSchedule20240805 {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::DiskBackupSnapshotSchedule20240805::new(Vec::new()).with_auto_copy_settings_enabled(true);
+    /// assert!(value.auto_copy_settings_enabled.is_some());
+    /// ```
+    pub fn new(policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>) -> Self {
+        Self {
+            auto_copy_settings_enabled: None,
+            auto_export_enabled: None,
+            cluster_id: None,
+            cluster_name: None,
+            copy_policy_items_enabled: None,
+            copy_settings: None,
+            delete_copied_backups: None,
+            delete_copy_snapshots: None,
+            delete_snapshots: None,
+            export: None,
+            extra_retention_settings: None,
+            links: None,
+            next_snapshot: None,
+            policies,
+            reference_hour_of_day: None,
+            reference_minute_of_hour: None,
+            restore_window_days: None,
+            update_copy_snapshots: None,
+            update_snapshots: None,
+            use_org_and_group_names_in_export_prefix: None,
+        }
+    }
+
+    /// Sets `autoCopySettingsEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_auto_copy_settings_enabled(mut self, value: bool) -> Self {
+        self.auto_copy_settings_enabled = Some(value);
+        self
+    }
+
+    /// Sets `autoExportEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_auto_export_enabled(mut self, value: bool) -> Self {
+        self.auto_export_enabled = Some(value);
+        self
+    }
+
+    /// Sets `clusterId`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cluster_id(mut self, value: String) -> Self {
+        self.cluster_id = Some(value);
+        self
+    }
+
+    /// Sets `clusterName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cluster_name(mut self, value: String) -> Self {
+        self.cluster_name = Some(value);
+        self
+    }
+
+    /// Sets `copyPolicyItemsEnabled`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_policy_items_enabled(mut self, value: bool) -> Self {
+        self.copy_policy_items_enabled = Some(value);
+        self
+    }
+
+    /// Sets `copySettings`, which is otherwise left out.
+    #[must_use]
+    pub fn with_copy_settings(
+        mut self,
+        value: Vec<DiskBackupCopySetting20240805>,
+    ) -> Self {
+        self.copy_settings = Some(value);
+        self
+    }
+
+    /// Sets `deleteCopiedBackups`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_copied_backups(
+        mut self,
+        value: Vec<DeleteCopiedBackups20240805>,
+    ) -> Self {
+        self.delete_copied_backups = Some(value);
+        self
+    }
+
+    /// Sets `deleteCopySnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_copy_snapshots(mut self, value: bool) -> Self {
+        self.delete_copy_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `deleteSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_delete_snapshots(mut self, value: bool) -> Self {
+        self.delete_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `export`, which is otherwise left out.
+    #[must_use]
+    pub fn with_export(mut self, value: AutoExportPolicyView) -> Self {
+        self.export = Some(value);
+        self
+    }
+
+    /// Sets `extraRetentionSettings`, which is otherwise left out.
+    #[must_use]
+    pub fn with_extra_retention_settings(
+        mut self,
+        value: Vec<ExtraRetentionSetting>,
+    ) -> Self {
+        self.extra_retention_settings = Some(value);
+        self
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `nextSnapshot`, which is otherwise left out.
+    #[must_use]
+    pub fn with_next_snapshot(
+        mut self,
+        value: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.next_snapshot = Some(value);
+        self
+    }
+
+    /// Sets `policies`.
+    #[must_use]
+    pub fn with_policies(
+        mut self,
+        value: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
+    ) -> Self {
+        self.policies = value;
+        self
+    }
+
+    /// Sets `referenceHourOfDay`, which is otherwise left out.
+    #[must_use]
+    pub fn with_reference_hour_of_day(mut self, value: i32) -> Self {
+        self.reference_hour_of_day = Some(value);
+        self
+    }
+
+    /// Sets `referenceMinuteOfHour`, which is otherwise left out.
+    #[must_use]
+    pub fn with_reference_minute_of_hour(mut self, value: i32) -> Self {
+        self.reference_minute_of_hour = Some(value);
+        self
+    }
+
+    /// Sets `restoreWindowDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_restore_window_days(mut self, value: i32) -> Self {
+        self.restore_window_days = Some(value);
+        self
+    }
+
+    /// Sets `updateCopySnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_update_copy_snapshots(mut self, value: bool) -> Self {
+        self.update_copy_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `updateSnapshots`, which is otherwise left out.
+    #[must_use]
+    pub fn with_update_snapshots(mut self, value: bool) -> Self {
+        self.update_snapshots = Some(value);
+        self
+    }
+
+    /// Sets `useOrgAndGroupNamesInExportPrefix`, which is otherwise left out.
+    #[must_use]
+    pub fn with_use_org_and_group_names_in_export_prefix(mut self, value: bool) -> Self {
+        self.use_org_and_group_names_in_export_prefix = Some(value);
+        self
+    }
+}
+
+/// A copy policy item for scheduled snapshots of one frequency (`hourly`, `daily`, `weekly`,
+/// `monthly` or `yearly`), with how long the copies are kept.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DiskBackupTimeBasedCopyPolicyItem {
+    /// Frequency of the snapshots this item copies.
+    pub frequency_type: DiskBackupTimeBasedCopyPolicyItemFrequencyType,
+    /// Identifier of the copy policy item, 24 hexadecimal digits. Set by Atlas.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Unit of `retentionValue`.
+    pub retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+    /// How long Atlas keeps each copy, counted in `retentionUnit`.
+    pub retention_value: i32,
+}
+
+#[allow(deprecated)]
+impl DiskBackupTimeBasedCopyPolicyItem {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::DiskBackupTimeBasedCopyPolicyItem::new(models::DiskBackupTimeBasedCopyPolicyItemFrequencyType::Daily, models::DiskBackupTimeBasedCopyPolicyItemRetentionUnit::Days, 1);
+    /// ```
+    pub fn new(
+        frequency_type: DiskBackupTimeBasedCopyPolicyItemFrequencyType,
+        retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+
+    /// Sets `frequencyType`.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: DiskBackupTimeBasedCopyPolicyItemFrequencyType,
+    ) -> Self {
+        self.frequency_type = value;
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `retentionUnit`.
+    #[must_use]
+    pub fn with_retention_unit(
+        mut self,
+        value: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+    ) -> Self {
+        self.retention_unit = value;
+        self
+    }
+
+    /// Sets `retentionValue`.
+    #[must_use]
+    pub fn with_retention_value(mut self, value: i32) -> Self {
+        self.retention_value = value;
+        self
+    }
+}
+
+/// Frequency of the snapshots this item copies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    /// `daily`
+    Daily,
+    /// `hourly`
+    Hourly,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// `yearly`
+    Yearly,
+    /// `ondemand`
+    Ondemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Hourly => "hourly",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Ondemand => "ondemand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "hourly" => Self::Hourly,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            "ondemand" => Self::Ondemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupTimeBasedCopyPolicyItemFrequencyType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Unit of `retentionValue`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    /// `days`
+    Days,
+    /// `weeks`
+    Weeks,
+    /// `months`
+    Months,
+    /// `years`
+    Years,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            "years" => Self::Years,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Atlas-specific code naming the kind of error. The list holds the codes the snapshot and restore
 /// endpoints are known to answer with; Atlas defines many more and adds new ones without a new API
 /// version, so a client must accept codes it does not know.
@@ -1709,6 +7381,183 @@ impl ::serde::Serialize for ErrorCode {
 
 #[doc(hidden)]
 impl ::atlas_snapshots_runtime::__private::ParamValue for ErrorCode {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// How far an export job has got, counted in collections.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExportStatus {
+    /// Number of collections whose documents are already in the bucket.
+    ///
+    /// Set by the server; ignored when sent.
+    pub exported_collections: Option<i32>,
+    /// Number of collections the job exports in all.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_collections: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ExportStatus {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ExportStatus::new().with_exported_collections(1);
+    /// assert!(value.exported_collections.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            exported_collections: None,
+            total_collections: None,
+        }
+    }
+
+    /// Sets `exportedCollections`, which is otherwise left out.
+    #[must_use]
+    pub fn with_exported_collections(mut self, value: i32) -> Self {
+        self.exported_collections = Some(value);
+        self
+    }
+
+    /// Sets `totalCollections`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_collections(mut self, value: i32) -> Self {
+        self.total_collections = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ExportStatus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Extra retention for the snapshots of one frequency, on top of what the backup policy gives them.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExtraRetentionSetting {
+    /// Frequency of the snapshots the extra retention applies to.
+    pub frequency_type: Option<ExtraRetentionSettingFrequencyType>,
+    /// Number of extra days Atlas keeps those snapshots.
+    pub retention_days: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ExtraRetentionSetting {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ExtraRetentionSetting::new().with_frequency_type(models::ExtraRetentionSettingFrequencyType::Hourly);
+    /// assert!(value.frequency_type.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            frequency_type: None,
+            retention_days: None,
+        }
+    }
+
+    /// Sets `frequencyType`, which is otherwise left out.
+    #[must_use]
+    pub fn with_frequency_type(
+        mut self,
+        value: ExtraRetentionSettingFrequencyType,
+    ) -> Self {
+        self.frequency_type = Some(value);
+        self
+    }
+
+    /// Sets `retentionDays`, which is otherwise left out.
+    #[must_use]
+    pub fn with_retention_days(mut self, value: i32) -> Self {
+        self.retention_days = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ExtraRetentionSetting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Frequency of the snapshots the extra retention applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExtraRetentionSettingFrequencyType {
+    /// `HOURLY`
+    Hourly,
+    /// `DAILY`
+    Daily,
+    /// `WEEKLY`
+    Weekly,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `ON_DEMAND`
+    OnDemand,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ExtraRetentionSettingFrequencyType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "HOURLY",
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::OnDemand => "ON_DEMAND",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ExtraRetentionSettingFrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "HOURLY" => Self::Hourly,
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ExtraRetentionSettingFrequencyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ExtraRetentionSettingFrequencyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ExtraRetentionSettingFrequencyType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -2783,6 +8632,1296 @@ impl ::std::default::Default for Link {
     }
 }
 
+/// Where to create a private endpoint to object storage.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ObjectStoragePrivateEndpointRequest {
+    /// Cloud provider of the object storage; only `AWS`.
+    pub cloud_provider: Option<ObjectStoragePrivateEndpointRequestCloudProvider>,
+    /// AWS region of the S3 bucket the endpoint reaches. The interface endpoint is created in this
+    /// region too, unless `vpcRegionName` names another.
+    pub region_name: Option<ObjectStoragePrivateEndpointRequestRegionName>,
+    /// AWS region to create the VPC interface endpoint in, for a cross-region endpoint. Leave it
+    /// out to create the endpoint in the bucket's region.
+    pub vpc_region_name: Option<ObjectStoragePrivateEndpointRequestVpcRegionName>,
+}
+
+#[allow(deprecated)]
+impl ObjectStoragePrivateEndpointRequest {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ObjectStoragePrivateEndpointRequest::new().with_cloud_provider(models::ObjectStoragePrivateEndpointRequestCloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: None,
+            region_name: None,
+            vpc_region_name: None,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: ObjectStoragePrivateEndpointRequestCloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(
+        mut self,
+        value: ObjectStoragePrivateEndpointRequestRegionName,
+    ) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `vpcRegionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_vpc_region_name(
+        mut self,
+        value: ObjectStoragePrivateEndpointRequestVpcRegionName,
+    ) -> Self {
+        self.vpc_region_name = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ObjectStoragePrivateEndpointRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Cloud provider of the object storage; only `AWS`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointRequestCloudProvider {
+    /// `AWS`
+    Aws,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointRequestCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointRequestCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointRequestCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointRequestCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointRequestCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointRequestRegionName {
+    /// `US_GOV_WEST_1`
+    UsGovWest1,
+    /// `US_GOV_EAST_1`
+    UsGovEast1,
+    /// `US_EAST_1`
+    UsEast1,
+    /// `US_EAST_2`
+    UsEast2,
+    /// `US_WEST_1`
+    UsWest1,
+    /// `US_WEST_2`
+    UsWest2,
+    /// `CA_CENTRAL_1`
+    CaCentral1,
+    /// `EU_NORTH_1`
+    EuNorth1,
+    /// `EU_WEST_1`
+    EuWest1,
+    /// `EU_WEST_2`
+    EuWest2,
+    /// `EU_WEST_3`
+    EuWest3,
+    /// `EU_CENTRAL_1`
+    EuCentral1,
+    /// `AP_EAST_1`
+    ApEast1,
+    /// `AP_NORTHEAST_1`
+    ApNortheast1,
+    /// `AP_NORTHEAST_2`
+    ApNortheast2,
+    /// `AP_NORTHEAST_3`
+    ApNortheast3,
+    /// `AP_SOUTHEAST_1`
+    ApSoutheast1,
+    /// `AP_SOUTHEAST_2`
+    ApSoutheast2,
+    /// `AP_SOUTHEAST_3`
+    ApSoutheast3,
+    /// `AP_SOUTH_1`
+    ApSouth1,
+    /// `SA_EAST_1`
+    SaEast1,
+    /// `CN_NORTH_1`
+    CnNorth1,
+    /// `CN_NORTHWEST_1`
+    CnNorthwest1,
+    /// `ME_SOUTH_1`
+    MeSouth1,
+    /// `AF_SOUTH_1`
+    AfSouth1,
+    /// `EU_SOUTH_1`
+    EuSouth1,
+    /// `GLOBAL`
+    Global,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointRequestRegionName {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsGovWest1 => "US_GOV_WEST_1",
+            Self::UsGovEast1 => "US_GOV_EAST_1",
+            Self::UsEast1 => "US_EAST_1",
+            Self::UsEast2 => "US_EAST_2",
+            Self::UsWest1 => "US_WEST_1",
+            Self::UsWest2 => "US_WEST_2",
+            Self::CaCentral1 => "CA_CENTRAL_1",
+            Self::EuNorth1 => "EU_NORTH_1",
+            Self::EuWest1 => "EU_WEST_1",
+            Self::EuWest2 => "EU_WEST_2",
+            Self::EuWest3 => "EU_WEST_3",
+            Self::EuCentral1 => "EU_CENTRAL_1",
+            Self::ApEast1 => "AP_EAST_1",
+            Self::ApNortheast1 => "AP_NORTHEAST_1",
+            Self::ApNortheast2 => "AP_NORTHEAST_2",
+            Self::ApNortheast3 => "AP_NORTHEAST_3",
+            Self::ApSoutheast1 => "AP_SOUTHEAST_1",
+            Self::ApSoutheast2 => "AP_SOUTHEAST_2",
+            Self::ApSoutheast3 => "AP_SOUTHEAST_3",
+            Self::ApSouth1 => "AP_SOUTH_1",
+            Self::SaEast1 => "SA_EAST_1",
+            Self::CnNorth1 => "CN_NORTH_1",
+            Self::CnNorthwest1 => "CN_NORTHWEST_1",
+            Self::MeSouth1 => "ME_SOUTH_1",
+            Self::AfSouth1 => "AF_SOUTH_1",
+            Self::EuSouth1 => "EU_SOUTH_1",
+            Self::Global => "GLOBAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointRequestRegionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "US_GOV_WEST_1" => Self::UsGovWest1,
+            "US_GOV_EAST_1" => Self::UsGovEast1,
+            "US_EAST_1" => Self::UsEast1,
+            "US_EAST_2" => Self::UsEast2,
+            "US_WEST_1" => Self::UsWest1,
+            "US_WEST_2" => Self::UsWest2,
+            "CA_CENTRAL_1" => Self::CaCentral1,
+            "EU_NORTH_1" => Self::EuNorth1,
+            "EU_WEST_1" => Self::EuWest1,
+            "EU_WEST_2" => Self::EuWest2,
+            "EU_WEST_3" => Self::EuWest3,
+            "EU_CENTRAL_1" => Self::EuCentral1,
+            "AP_EAST_1" => Self::ApEast1,
+            "AP_NORTHEAST_1" => Self::ApNortheast1,
+            "AP_NORTHEAST_2" => Self::ApNortheast2,
+            "AP_NORTHEAST_3" => Self::ApNortheast3,
+            "AP_SOUTHEAST_1" => Self::ApSoutheast1,
+            "AP_SOUTHEAST_2" => Self::ApSoutheast2,
+            "AP_SOUTHEAST_3" => Self::ApSoutheast3,
+            "AP_SOUTH_1" => Self::ApSouth1,
+            "SA_EAST_1" => Self::SaEast1,
+            "CN_NORTH_1" => Self::CnNorth1,
+            "CN_NORTHWEST_1" => Self::CnNorthwest1,
+            "ME_SOUTH_1" => Self::MeSouth1,
+            "AF_SOUTH_1" => Self::AfSouth1,
+            "EU_SOUTH_1" => Self::EuSouth1,
+            "GLOBAL" => Self::Global,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointRequestRegionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointRequestRegionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointRequestRegionName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointRequestVpcRegionName {
+    /// `US_GOV_WEST_1`
+    UsGovWest1,
+    /// `US_GOV_EAST_1`
+    UsGovEast1,
+    /// `US_EAST_1`
+    UsEast1,
+    /// `US_EAST_2`
+    UsEast2,
+    /// `US_WEST_1`
+    UsWest1,
+    /// `US_WEST_2`
+    UsWest2,
+    /// `CA_CENTRAL_1`
+    CaCentral1,
+    /// `EU_NORTH_1`
+    EuNorth1,
+    /// `EU_WEST_1`
+    EuWest1,
+    /// `EU_WEST_2`
+    EuWest2,
+    /// `EU_WEST_3`
+    EuWest3,
+    /// `EU_CENTRAL_1`
+    EuCentral1,
+    /// `AP_EAST_1`
+    ApEast1,
+    /// `AP_NORTHEAST_1`
+    ApNortheast1,
+    /// `AP_NORTHEAST_2`
+    ApNortheast2,
+    /// `AP_NORTHEAST_3`
+    ApNortheast3,
+    /// `AP_SOUTHEAST_1`
+    ApSoutheast1,
+    /// `AP_SOUTHEAST_2`
+    ApSoutheast2,
+    /// `AP_SOUTHEAST_3`
+    ApSoutheast3,
+    /// `AP_SOUTH_1`
+    ApSouth1,
+    /// `SA_EAST_1`
+    SaEast1,
+    /// `CN_NORTH_1`
+    CnNorth1,
+    /// `CN_NORTHWEST_1`
+    CnNorthwest1,
+    /// `ME_SOUTH_1`
+    MeSouth1,
+    /// `AF_SOUTH_1`
+    AfSouth1,
+    /// `EU_SOUTH_1`
+    EuSouth1,
+    /// `GLOBAL`
+    Global,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointRequestVpcRegionName {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsGovWest1 => "US_GOV_WEST_1",
+            Self::UsGovEast1 => "US_GOV_EAST_1",
+            Self::UsEast1 => "US_EAST_1",
+            Self::UsEast2 => "US_EAST_2",
+            Self::UsWest1 => "US_WEST_1",
+            Self::UsWest2 => "US_WEST_2",
+            Self::CaCentral1 => "CA_CENTRAL_1",
+            Self::EuNorth1 => "EU_NORTH_1",
+            Self::EuWest1 => "EU_WEST_1",
+            Self::EuWest2 => "EU_WEST_2",
+            Self::EuWest3 => "EU_WEST_3",
+            Self::EuCentral1 => "EU_CENTRAL_1",
+            Self::ApEast1 => "AP_EAST_1",
+            Self::ApNortheast1 => "AP_NORTHEAST_1",
+            Self::ApNortheast2 => "AP_NORTHEAST_2",
+            Self::ApNortheast3 => "AP_NORTHEAST_3",
+            Self::ApSoutheast1 => "AP_SOUTHEAST_1",
+            Self::ApSoutheast2 => "AP_SOUTHEAST_2",
+            Self::ApSoutheast3 => "AP_SOUTHEAST_3",
+            Self::ApSouth1 => "AP_SOUTH_1",
+            Self::SaEast1 => "SA_EAST_1",
+            Self::CnNorth1 => "CN_NORTH_1",
+            Self::CnNorthwest1 => "CN_NORTHWEST_1",
+            Self::MeSouth1 => "ME_SOUTH_1",
+            Self::AfSouth1 => "AF_SOUTH_1",
+            Self::EuSouth1 => "EU_SOUTH_1",
+            Self::Global => "GLOBAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointRequestVpcRegionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "US_GOV_WEST_1" => Self::UsGovWest1,
+            "US_GOV_EAST_1" => Self::UsGovEast1,
+            "US_EAST_1" => Self::UsEast1,
+            "US_EAST_2" => Self::UsEast2,
+            "US_WEST_1" => Self::UsWest1,
+            "US_WEST_2" => Self::UsWest2,
+            "CA_CENTRAL_1" => Self::CaCentral1,
+            "EU_NORTH_1" => Self::EuNorth1,
+            "EU_WEST_1" => Self::EuWest1,
+            "EU_WEST_2" => Self::EuWest2,
+            "EU_WEST_3" => Self::EuWest3,
+            "EU_CENTRAL_1" => Self::EuCentral1,
+            "AP_EAST_1" => Self::ApEast1,
+            "AP_NORTHEAST_1" => Self::ApNortheast1,
+            "AP_NORTHEAST_2" => Self::ApNortheast2,
+            "AP_NORTHEAST_3" => Self::ApNortheast3,
+            "AP_SOUTHEAST_1" => Self::ApSoutheast1,
+            "AP_SOUTHEAST_2" => Self::ApSoutheast2,
+            "AP_SOUTHEAST_3" => Self::ApSoutheast3,
+            "AP_SOUTH_1" => Self::ApSouth1,
+            "SA_EAST_1" => Self::SaEast1,
+            "CN_NORTH_1" => Self::CnNorth1,
+            "CN_NORTHWEST_1" => Self::CnNorthwest1,
+            "ME_SOUTH_1" => Self::MeSouth1,
+            "AF_SOUTH_1" => Self::AfSouth1,
+            "EU_SOUTH_1" => Self::EuSouth1,
+            "GLOBAL" => Self::Global,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointRequestVpcRegionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointRequestVpcRegionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointRequestVpcRegionName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A private endpoint through which Atlas reaches object storage for backup operations.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ObjectStoragePrivateEndpointResponse {
+    /// Cloud provider of the object storage; only `AWS`.
+    pub cloud_provider: Option<ObjectStoragePrivateEndpointResponseCloudProvider>,
+    /// What went wrong, when setting up or running the endpoint failed.
+    ///
+    /// Set by the server; ignored when sent.
+    pub error_message: Option<String>,
+    /// Identifier of the private endpoint, 24 hexadecimal digits.
+    ///
+    /// Set by the server; ignored when sent.
+    pub id: Option<String>,
+    /// Name of the endpoint's connection on the cloud provider's side.
+    ///
+    /// Set by the server; ignored when sent.
+    pub private_endpoint_connection_name: Option<String>,
+    /// AWS region of the S3 bucket the endpoint reaches. For a cross-region endpoint it differs
+    /// from `vpcRegionName`.
+    pub region_name: Option<ObjectStoragePrivateEndpointResponseRegionName>,
+    /// Stage of the endpoint's life; Atlas can use it once it is `ACTIVE`.
+    ///
+    /// Set by the server; ignored when sent.
+    pub status: Option<ObjectStoragePrivateEndpointResponseStatus>,
+    /// AWS region of the VPC interface endpoint; the same as `regionName` unless the endpoint is
+    /// cross-region.
+    pub vpc_region_name: Option<ObjectStoragePrivateEndpointResponseVpcRegionName>,
+}
+
+#[allow(deprecated)]
+impl ObjectStoragePrivateEndpointResponse {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::ObjectStoragePrivateEndpointResponse::new().with_cloud_provider(models::ObjectStoragePrivateEndpointResponseCloudProvider::Aws);
+    /// assert!(value.cloud_provider.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            cloud_provider: None,
+            error_message: None,
+            id: None,
+            private_endpoint_connection_name: None,
+            region_name: None,
+            status: None,
+            vpc_region_name: None,
+        }
+    }
+
+    /// Sets `cloudProvider`, which is otherwise left out.
+    #[must_use]
+    pub fn with_cloud_provider(
+        mut self,
+        value: ObjectStoragePrivateEndpointResponseCloudProvider,
+    ) -> Self {
+        self.cloud_provider = Some(value);
+        self
+    }
+
+    /// Sets `errorMessage`, which is otherwise left out.
+    #[must_use]
+    pub fn with_error_message(mut self, value: String) -> Self {
+        self.error_message = Some(value);
+        self
+    }
+
+    /// Sets `id`, which is otherwise left out.
+    #[must_use]
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `privateEndpointConnectionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_private_endpoint_connection_name(mut self, value: String) -> Self {
+        self.private_endpoint_connection_name = Some(value);
+        self
+    }
+
+    /// Sets `regionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_region_name(
+        mut self,
+        value: ObjectStoragePrivateEndpointResponseRegionName,
+    ) -> Self {
+        self.region_name = Some(value);
+        self
+    }
+
+    /// Sets `status`, which is otherwise left out.
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        value: ObjectStoragePrivateEndpointResponseStatus,
+    ) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `vpcRegionName`, which is otherwise left out.
+    #[must_use]
+    pub fn with_vpc_region_name(
+        mut self,
+        value: ObjectStoragePrivateEndpointResponseVpcRegionName,
+    ) -> Self {
+        self.vpc_region_name = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for ObjectStoragePrivateEndpointResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Cloud provider of the object storage; only `AWS`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointResponseCloudProvider {
+    /// `AWS`
+    Aws,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointResponseCloudProvider {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointResponseCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointResponseCloudProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointResponseCloudProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointResponseCloudProvider {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointResponseRegionName {
+    /// `US_GOV_WEST_1`
+    UsGovWest1,
+    /// `US_GOV_EAST_1`
+    UsGovEast1,
+    /// `US_EAST_1`
+    UsEast1,
+    /// `US_EAST_2`
+    UsEast2,
+    /// `US_WEST_1`
+    UsWest1,
+    /// `US_WEST_2`
+    UsWest2,
+    /// `CA_CENTRAL_1`
+    CaCentral1,
+    /// `EU_NORTH_1`
+    EuNorth1,
+    /// `EU_WEST_1`
+    EuWest1,
+    /// `EU_WEST_2`
+    EuWest2,
+    /// `EU_WEST_3`
+    EuWest3,
+    /// `EU_CENTRAL_1`
+    EuCentral1,
+    /// `AP_EAST_1`
+    ApEast1,
+    /// `AP_NORTHEAST_1`
+    ApNortheast1,
+    /// `AP_NORTHEAST_2`
+    ApNortheast2,
+    /// `AP_NORTHEAST_3`
+    ApNortheast3,
+    /// `AP_SOUTHEAST_1`
+    ApSoutheast1,
+    /// `AP_SOUTHEAST_2`
+    ApSoutheast2,
+    /// `AP_SOUTHEAST_3`
+    ApSoutheast3,
+    /// `AP_SOUTH_1`
+    ApSouth1,
+    /// `SA_EAST_1`
+    SaEast1,
+    /// `CN_NORTH_1`
+    CnNorth1,
+    /// `CN_NORTHWEST_1`
+    CnNorthwest1,
+    /// `ME_SOUTH_1`
+    MeSouth1,
+    /// `AF_SOUTH_1`
+    AfSouth1,
+    /// `EU_SOUTH_1`
+    EuSouth1,
+    /// `GLOBAL`
+    Global,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointResponseRegionName {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsGovWest1 => "US_GOV_WEST_1",
+            Self::UsGovEast1 => "US_GOV_EAST_1",
+            Self::UsEast1 => "US_EAST_1",
+            Self::UsEast2 => "US_EAST_2",
+            Self::UsWest1 => "US_WEST_1",
+            Self::UsWest2 => "US_WEST_2",
+            Self::CaCentral1 => "CA_CENTRAL_1",
+            Self::EuNorth1 => "EU_NORTH_1",
+            Self::EuWest1 => "EU_WEST_1",
+            Self::EuWest2 => "EU_WEST_2",
+            Self::EuWest3 => "EU_WEST_3",
+            Self::EuCentral1 => "EU_CENTRAL_1",
+            Self::ApEast1 => "AP_EAST_1",
+            Self::ApNortheast1 => "AP_NORTHEAST_1",
+            Self::ApNortheast2 => "AP_NORTHEAST_2",
+            Self::ApNortheast3 => "AP_NORTHEAST_3",
+            Self::ApSoutheast1 => "AP_SOUTHEAST_1",
+            Self::ApSoutheast2 => "AP_SOUTHEAST_2",
+            Self::ApSoutheast3 => "AP_SOUTHEAST_3",
+            Self::ApSouth1 => "AP_SOUTH_1",
+            Self::SaEast1 => "SA_EAST_1",
+            Self::CnNorth1 => "CN_NORTH_1",
+            Self::CnNorthwest1 => "CN_NORTHWEST_1",
+            Self::MeSouth1 => "ME_SOUTH_1",
+            Self::AfSouth1 => "AF_SOUTH_1",
+            Self::EuSouth1 => "EU_SOUTH_1",
+            Self::Global => "GLOBAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointResponseRegionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "US_GOV_WEST_1" => Self::UsGovWest1,
+            "US_GOV_EAST_1" => Self::UsGovEast1,
+            "US_EAST_1" => Self::UsEast1,
+            "US_EAST_2" => Self::UsEast2,
+            "US_WEST_1" => Self::UsWest1,
+            "US_WEST_2" => Self::UsWest2,
+            "CA_CENTRAL_1" => Self::CaCentral1,
+            "EU_NORTH_1" => Self::EuNorth1,
+            "EU_WEST_1" => Self::EuWest1,
+            "EU_WEST_2" => Self::EuWest2,
+            "EU_WEST_3" => Self::EuWest3,
+            "EU_CENTRAL_1" => Self::EuCentral1,
+            "AP_EAST_1" => Self::ApEast1,
+            "AP_NORTHEAST_1" => Self::ApNortheast1,
+            "AP_NORTHEAST_2" => Self::ApNortheast2,
+            "AP_NORTHEAST_3" => Self::ApNortheast3,
+            "AP_SOUTHEAST_1" => Self::ApSoutheast1,
+            "AP_SOUTHEAST_2" => Self::ApSoutheast2,
+            "AP_SOUTHEAST_3" => Self::ApSoutheast3,
+            "AP_SOUTH_1" => Self::ApSouth1,
+            "SA_EAST_1" => Self::SaEast1,
+            "CN_NORTH_1" => Self::CnNorth1,
+            "CN_NORTHWEST_1" => Self::CnNorthwest1,
+            "ME_SOUTH_1" => Self::MeSouth1,
+            "AF_SOUTH_1" => Self::AfSouth1,
+            "EU_SOUTH_1" => Self::EuSouth1,
+            "GLOBAL" => Self::Global,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointResponseRegionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointResponseRegionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointResponseRegionName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Stage of the endpoint's life; Atlas can use it once it is `ACTIVE`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointResponseStatus {
+    /// `INITIATING`
+    Initiating,
+    /// `PENDING_ACCEPTANCE`
+    PendingAcceptance,
+    /// `ACTIVE`
+    Active,
+    /// `FAILED`
+    Failed,
+    /// `PENDING_RECREATION`
+    PendingRecreation,
+    /// `DELETING`
+    Deleting,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointResponseStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initiating => "INITIATING",
+            Self::PendingAcceptance => "PENDING_ACCEPTANCE",
+            Self::Active => "ACTIVE",
+            Self::Failed => "FAILED",
+            Self::PendingRecreation => "PENDING_RECREATION",
+            Self::Deleting => "DELETING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "INITIATING" => Self::Initiating,
+            "PENDING_ACCEPTANCE" => Self::PendingAcceptance,
+            "ACTIVE" => Self::Active,
+            "FAILED" => Self::Failed,
+            "PENDING_RECREATION" => Self::PendingRecreation,
+            "DELETING" => Self::Deleting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointResponseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointResponseStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectStoragePrivateEndpointResponseVpcRegionName {
+    /// `US_GOV_WEST_1`
+    UsGovWest1,
+    /// `US_GOV_EAST_1`
+    UsGovEast1,
+    /// `US_EAST_1`
+    UsEast1,
+    /// `US_EAST_2`
+    UsEast2,
+    /// `US_WEST_1`
+    UsWest1,
+    /// `US_WEST_2`
+    UsWest2,
+    /// `CA_CENTRAL_1`
+    CaCentral1,
+    /// `EU_NORTH_1`
+    EuNorth1,
+    /// `EU_WEST_1`
+    EuWest1,
+    /// `EU_WEST_2`
+    EuWest2,
+    /// `EU_WEST_3`
+    EuWest3,
+    /// `EU_CENTRAL_1`
+    EuCentral1,
+    /// `AP_EAST_1`
+    ApEast1,
+    /// `AP_NORTHEAST_1`
+    ApNortheast1,
+    /// `AP_NORTHEAST_2`
+    ApNortheast2,
+    /// `AP_NORTHEAST_3`
+    ApNortheast3,
+    /// `AP_SOUTHEAST_1`
+    ApSoutheast1,
+    /// `AP_SOUTHEAST_2`
+    ApSoutheast2,
+    /// `AP_SOUTHEAST_3`
+    ApSoutheast3,
+    /// `AP_SOUTH_1`
+    ApSouth1,
+    /// `SA_EAST_1`
+    SaEast1,
+    /// `CN_NORTH_1`
+    CnNorth1,
+    /// `CN_NORTHWEST_1`
+    CnNorthwest1,
+    /// `ME_SOUTH_1`
+    MeSouth1,
+    /// `AF_SOUTH_1`
+    AfSouth1,
+    /// `EU_SOUTH_1`
+    EuSouth1,
+    /// `GLOBAL`
+    Global,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ObjectStoragePrivateEndpointResponseVpcRegionName {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsGovWest1 => "US_GOV_WEST_1",
+            Self::UsGovEast1 => "US_GOV_EAST_1",
+            Self::UsEast1 => "US_EAST_1",
+            Self::UsEast2 => "US_EAST_2",
+            Self::UsWest1 => "US_WEST_1",
+            Self::UsWest2 => "US_WEST_2",
+            Self::CaCentral1 => "CA_CENTRAL_1",
+            Self::EuNorth1 => "EU_NORTH_1",
+            Self::EuWest1 => "EU_WEST_1",
+            Self::EuWest2 => "EU_WEST_2",
+            Self::EuWest3 => "EU_WEST_3",
+            Self::EuCentral1 => "EU_CENTRAL_1",
+            Self::ApEast1 => "AP_EAST_1",
+            Self::ApNortheast1 => "AP_NORTHEAST_1",
+            Self::ApNortheast2 => "AP_NORTHEAST_2",
+            Self::ApNortheast3 => "AP_NORTHEAST_3",
+            Self::ApSoutheast1 => "AP_SOUTHEAST_1",
+            Self::ApSoutheast2 => "AP_SOUTHEAST_2",
+            Self::ApSoutheast3 => "AP_SOUTHEAST_3",
+            Self::ApSouth1 => "AP_SOUTH_1",
+            Self::SaEast1 => "SA_EAST_1",
+            Self::CnNorth1 => "CN_NORTH_1",
+            Self::CnNorthwest1 => "CN_NORTHWEST_1",
+            Self::MeSouth1 => "ME_SOUTH_1",
+            Self::AfSouth1 => "AF_SOUTH_1",
+            Self::EuSouth1 => "EU_SOUTH_1",
+            Self::Global => "GLOBAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ObjectStoragePrivateEndpointResponseVpcRegionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "US_GOV_WEST_1" => Self::UsGovWest1,
+            "US_GOV_EAST_1" => Self::UsGovEast1,
+            "US_EAST_1" => Self::UsEast1,
+            "US_EAST_2" => Self::UsEast2,
+            "US_WEST_1" => Self::UsWest1,
+            "US_WEST_2" => Self::UsWest2,
+            "CA_CENTRAL_1" => Self::CaCentral1,
+            "EU_NORTH_1" => Self::EuNorth1,
+            "EU_WEST_1" => Self::EuWest1,
+            "EU_WEST_2" => Self::EuWest2,
+            "EU_WEST_3" => Self::EuWest3,
+            "EU_CENTRAL_1" => Self::EuCentral1,
+            "AP_EAST_1" => Self::ApEast1,
+            "AP_NORTHEAST_1" => Self::ApNortheast1,
+            "AP_NORTHEAST_2" => Self::ApNortheast2,
+            "AP_NORTHEAST_3" => Self::ApNortheast3,
+            "AP_SOUTHEAST_1" => Self::ApSoutheast1,
+            "AP_SOUTHEAST_2" => Self::ApSoutheast2,
+            "AP_SOUTHEAST_3" => Self::ApSoutheast3,
+            "AP_SOUTH_1" => Self::ApSouth1,
+            "SA_EAST_1" => Self::SaEast1,
+            "CN_NORTH_1" => Self::CnNorth1,
+            "CN_NORTHWEST_1" => Self::CnNorthwest1,
+            "ME_SOUTH_1" => Self::MeSouth1,
+            "AF_SOUTH_1" => Self::AfSouth1,
+            "EU_SOUTH_1" => Self::EuSouth1,
+            "GLOBAL" => Self::Global,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ObjectStoragePrivateEndpointResponseVpcRegionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ObjectStoragePrivateEndpointResponseVpcRegionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue
+for ObjectStoragePrivateEndpointResponseVpcRegionName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// One page of the per-collection progress of a collection restore job.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The collections on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<ApiAtlasCollectionRestoreCollectionStateResponse>,
+    /// Number of matching collections across all pages; an estimate that may be inexact.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasCollectionRestoreCollectionStateView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<ApiAtlasCollectionRestoreCollectionStateResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: Vec<ApiAtlasCollectionRestoreCollectionStateResponse>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of collection restore jobs.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasCollectionRestoreJobView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The collection restore jobs on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<ApiAtlasCollectionRestoreJobResponse>,
+    /// Number of collection restore jobs across all pages; an estimate that may be inexact.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasCollectionRestoreJobView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasCollectionRestoreJobView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<ApiAtlasCollectionRestoreJobResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: Vec<ApiAtlasCollectionRestoreJobResponse>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of the collections of a database in a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasDiskBackupCollectionView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The collections on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<DiskBackupCollectionResponse>,
+    /// Number of collections across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasDiskBackupCollectionView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasDiskBackupCollectionView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<DiskBackupCollectionResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(mut self, value: Vec<DiskBackupCollectionResponse>) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of the databases in a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasDiskBackupDatabaseView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The databases on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<DiskBackupDatabaseResponse>,
+    /// Number of databases across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasDiskBackupDatabaseView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasDiskBackupDatabaseView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<DiskBackupDatabaseResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(mut self, value: Vec<DiskBackupDatabaseResponse>) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of snapshot export jobs.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasDiskBackupExportJobView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The export jobs on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<DiskBackupExportJob>,
+    /// Number of export jobs across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasDiskBackupExportJobView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasDiskBackupExportJobView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<DiskBackupExportJob>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(mut self, value: Vec<DiskBackupExportJob>) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
 /// One page of Flex cluster restore jobs.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2908,6 +10047,68 @@ impl PaginatedApiAtlasFlexBackupSnapshot20241113 {
 /// dated 2024-11-13), by its name without the date.
 pub type PaginatedApiAtlasFlexBackupSnapshot = PaginatedApiAtlasFlexBackupSnapshot20241113;
 
+/// One page of object storage private endpoints.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The private endpoints on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<ObjectStoragePrivateEndpointResponse>,
+    /// Number of private endpoints across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<ObjectStoragePrivateEndpointResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: Vec<ObjectStoragePrivateEndpointResponse>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
 /// One page of serverless instance restore jobs.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3013,6 +10214,130 @@ impl PaginatedApiAtlasServerlessBackupSnapshot {
     /// Sets `results`.
     #[must_use]
     pub fn with_results(mut self, value: Vec<ServerlessBackupSnapshot>) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of export buckets, each in the AWS form (version 2023-01-01).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedBackupSnapshotExportBucketView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The export buckets on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<DiskBackupSnapshotAwsExportBucketResponse>,
+    /// Number of export buckets across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedBackupSnapshotExportBucketView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedBackupSnapshotExportBucketView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<DiskBackupSnapshotAwsExportBucketResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: Vec<DiskBackupSnapshotAwsExportBucketResponse>,
+    ) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount`, which is otherwise left out.
+    #[must_use]
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
+/// One page of export buckets, each in the form of its cloud provider (version 2024-05-30).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PaginatedBackupSnapshotExportBucketsView {
+    /// Links to this page and to related resources.
+    ///
+    /// Set by the server; ignored when sent.
+    pub links: Option<Vec<Link>>,
+    /// The export buckets on this page.
+    ///
+    /// Set by the server; ignored when sent.
+    pub results: Vec<DiskBackupSnapshotExportBucketResponse>,
+    /// Number of export buckets across all pages; an estimate that may be inexact. Missing when
+    /// `includeCount` is false.
+    ///
+    /// Set by the server; ignored when sent.
+    pub total_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl PaginatedBackupSnapshotExportBucketsView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::PaginatedBackupSnapshotExportBucketsView::new(Vec::new()).with_links(Vec::new());
+    /// assert!(value.links.is_some());
+    /// ```
+    pub fn new(results: Vec<DiskBackupSnapshotExportBucketResponse>) -> Self {
+        Self {
+            links: None,
+            results,
+            total_count: None,
+        }
+    }
+
+    /// Sets `links`, which is otherwise left out.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    #[must_use]
+    pub fn with_results(
+        mut self,
+        value: Vec<DiskBackupSnapshotExportBucketResponse>,
+    ) -> Self {
         self.results = value;
         self
     }
@@ -3937,6 +11262,253 @@ for ServerlessBackupSnapshotStatus {
     }
 }
 
+/// State of one collection within a collection restore job.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `NOT_STARTED`
+    NotStarted,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `FINALIZING`
+    Finalizing,
+    /// `NOT_FOUND`
+    NotFound,
+    /// `UNSUPPORTED`
+    Unsupported,
+    /// `SUCCESSFUL`
+    Successful,
+    /// `ROLLBACK`
+    Rollback,
+    /// `NOT_RESTORED`
+    NotRestored,
+    /// `FAILED`
+    Failed,
+    /// `INDEX_BUILD_FAILED`
+    IndexBuildFailed,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+
+impl State {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Finalizing => "FINALIZING",
+            Self::NotFound => "NOT_FOUND",
+            Self::Unsupported => "UNSUPPORTED",
+            Self::Successful => "SUCCESSFUL",
+            Self::Rollback => "ROLLBACK",
+            Self::NotRestored => "NOT_RESTORED",
+            Self::Failed => "FAILED",
+            Self::IndexBuildFailed => "INDEX_BUILD_FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_STARTED" => Self::NotStarted,
+            "IN_PROGRESS" => Self::InProgress,
+            "FINALIZING" => Self::Finalizing,
+            "NOT_FOUND" => Self::NotFound,
+            "UNSUPPORTED" => Self::Unsupported,
+            "SUCCESSFUL" => Self::Successful,
+            "ROLLBACK" => Self::Rollback,
+            "NOT_RESTORED" => Self::NotRestored,
+            "FAILED" => Self::Failed,
+            "INDEX_BUILD_FAILED" => Self::IndexBuildFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[doc(hidden)]
+impl ::atlas_snapshots_runtime::__private::ParamValue for State {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a job is in its present state; set when it has `Failed`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StateReason {
+    /// Code naming the cause.
+    pub error_code: Option<String>,
+    /// Text explaining the cause.
+    pub message: Option<String>,
+}
+
+#[allow(deprecated)]
+impl StateReason {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let value = models::StateReason::new().with_error_code("example".to_owned());
+    /// assert!(value.error_code.is_some());
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            error_code: None,
+            message: None,
+        }
+    }
+
+    /// Sets `errorCode`, which is otherwise left out.
+    #[must_use]
+    pub fn with_error_code(mut self, value: String) -> Self {
+        self.error_code = Some(value);
+        self
+    }
+
+    /// Sets `message`, which is otherwise left out.
+    #[must_use]
+    pub fn with_message(mut self, value: String) -> Self {
+        self.message = Some(value);
+        self
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::default::Default for StateReason {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The new private networking setting of an export bucket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateRequirePrivateNetworkingRequestView {
+    /// True to make Atlas write to the bucket over AWS PrivateLink only; false to let it use public
+    /// addresses.
+    pub require_private_networking: bool,
+}
+
+#[allow(deprecated)]
+impl UpdateRequirePrivateNetworkingRequestView {
+    /// A value with every required property given and every optional one unset; the
+    /// `with_` setters (or the public fields) change the rest.
+    ///
+    /// ```
+    /// use atlas_snapshots::models;
+    /// let _value = models::UpdateRequirePrivateNetworkingRequestView::new(true);
+    /// ```
+    pub fn new(require_private_networking: bool) -> Self {
+        Self { require_private_networking }
+    }
+
+    /// Sets `requirePrivateNetworking`.
+    #[must_use]
+    pub fn with_require_private_networking(mut self, value: bool) -> Self {
+        self.require_private_networking = value;
+        self
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page
+for PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    type Item = ApiAtlasCollectionRestoreCollectionStateResponse;
+
+    fn items(&self) -> &[ApiAtlasCollectionRestoreCollectionStateResponse] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<ApiAtlasCollectionRestoreCollectionStateResponse> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasCollectionRestoreJobView {
+    type Item = ApiAtlasCollectionRestoreJobResponse;
+
+    fn items(&self) -> &[ApiAtlasCollectionRestoreJobResponse] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<ApiAtlasCollectionRestoreJobResponse> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasDiskBackupCollectionView {
+    type Item = DiskBackupCollectionResponse;
+
+    fn items(&self) -> &[DiskBackupCollectionResponse] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<DiskBackupCollectionResponse> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasDiskBackupDatabaseView {
+    type Item = DiskBackupDatabaseResponse;
+
+    fn items(&self) -> &[DiskBackupDatabaseResponse] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<DiskBackupDatabaseResponse> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasDiskBackupExportJobView {
+    type Item = DiskBackupExportJob;
+
+    fn items(&self) -> &[DiskBackupExportJob] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<DiskBackupExportJob> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
 impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasFlexBackupRestoreJob20241113 {
     type Item = FlexBackupRestoreJob20241113;
 
@@ -3961,6 +11533,23 @@ impl ::atlas_snapshots_runtime::Page for PaginatedApiAtlasFlexBackupSnapshot2024
     }
 
     fn into_items(self) -> Vec<FlexBackupSnapshot20241113> {
+        self.results
+    }
+
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+impl ::atlas_snapshots_runtime::Page
+for PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    type Item = ObjectStoragePrivateEndpointResponse;
+
+    fn items(&self) -> &[ObjectStoragePrivateEndpointResponse] {
+        &self.results
+    }
+
+    fn into_items(self) -> Vec<ObjectStoragePrivateEndpointResponse> {
         self.results
     }
 

@@ -40,6 +40,57 @@ impl crate::Client {
         )
     }
 
+    /// Export a snapshot of a dedicated cluster to a bucket
+    ///
+    /// Starts a job that copies one cloud backup snapshot of a dedicated cluster into an export
+    /// bucket registered in the project. The answer describes the new job, usually `Queued`; poll
+    /// `getBackupExport` (or wait with its waiter) until it is `Successful`. The caller needs the
+    /// Project Backup Export Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`.
+    pub fn create_backup_export(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        body: super::models::DiskBackupExportJobRequest,
+    ) -> CreateBackupExport<'_> {
+        CreateBackupExport::new(self, group_id.into(), cluster_name.into(), body)
+    }
+
+    /// Create an object storage private endpoint
+    ///
+    /// Creates a private endpoint through which Atlas reaches the cloud provider's object storage
+    /// in one region for backup operations, without public addresses. Give `vpcRegionName` to place
+    /// the interface endpoint in another region than the bucket (a cross-region endpoint). Atlas
+    /// builds the endpoint in the background: it can be used once its `status` is `ACTIVE`, which
+    /// `getBackupPrivateEndpoint`'s waiter waits for. Only `AWS` is supported. The caller needs the
+    /// Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cloud_provider` (`cloudProvider`): Cloud provider whose object storage the private
+    ///   endpoints reach. Only `AWS` is supported.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn create_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: super::models::CloudProvider,
+        body: super::models::ObjectStoragePrivateEndpointRequest,
+    ) -> CreateBackupPrivateEndpoint<'_> {
+        CreateBackupPrivateEndpoint::new(self, group_id.into(), cloud_provider, body)
+    }
+
     /// Start restoring a snapshot of a dedicated cluster
     ///
     /// Starts a job that restores a snapshot of a dedicated cluster into a cluster, to a point in
@@ -62,6 +113,61 @@ impl crate::Client {
         body: super::models::DiskBackupSnapshotRestoreJob,
     ) -> CreateBackupRestoreJob<'_> {
         CreateBackupRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
+    }
+
+    /// Start restoring chosen databases or collections of a dedicated cluster
+    ///
+    /// Starts a job that restores only the listed databases or collections of a dedicated cluster,
+    /// from one snapshot or from a point in time, into a target cluster. `writeStrategy` decides
+    /// whether the restored data is added next to what the target holds or replaces namespaces of
+    /// the same name. Poll `getCollectionRestoreJob` (or wait with its waiter) until the job is
+    /// `SUCCESSFUL`. The caller needs the Project Backup Recovery Operator role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn create_collection_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        body: super::models::ApiAtlasCollectionRestoreJobRequest,
+    ) -> CreateCollectionRestoreJob<'_> {
+        CreateCollectionRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
+    }
+
+    /// Register a snapshot export bucket
+    ///
+    /// Registers an AWS S3 bucket, Azure Blob Storage container or Google Cloud Storage bucket as a
+    /// place snapshots of the project's clusters can be exported to. Atlas writes to it through a
+    /// cloud provider access role that must already be set up and allowed to write there:
+    /// `iamRoleId` for AWS, `roleId` for Azure and GCP. Version 2023-01-01 takes and returns AWS
+    /// buckets only and is retired on 2027-07-01; version 2024-05-30 takes any of the three, picked
+    /// by `cloudProvider`. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    ///
+    /// The versions differ in body type: the variant of [`CreateExportBucketContent`]
+    /// the body is picks the versions it can be sent in:
+    ///
+    /// - version `2023-01-01` with [`CreateExportBucketContent::V2023_01_01`]
+    /// - version `2024-05-30` with [`CreateExportBucketContent::V2024_05_30`]
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    pub fn create_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        body: impl ::std::convert::Into<CreateExportBucketContent>,
+    ) -> CreateExportBucket<'_> {
+        CreateExportBucket::new(self, group_id.into(), body.into())
     }
 
     /// Start restoring a snapshot of a Flex cluster
@@ -113,6 +219,90 @@ impl crate::Client {
         CreateServerlessRestoreJob::new(self, group_id.into(), cluster_name.into(), body)
     }
 
+    /// Delete an object storage private endpoint
+    ///
+    /// Deletes one object storage private endpoint of the project; Atlas can then no longer reach
+    /// that object storage through it. The answer has no body. Only `AWS` is supported. The caller
+    /// needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cloud_provider` (`cloudProvider`): Cloud provider whose object storage the private
+    ///   endpoints reach. Only `AWS` is supported.
+    /// - `endpoint_id` (`endpointId`): Identifier of the object storage private endpoint, 24
+    ///   hexadecimal digits.
+    ///
+    /// Sends
+    /// `DELETE /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn delete_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: super::models::CloudProvider,
+        endpoint_id: impl ::std::convert::Into<String>,
+    ) -> DeleteBackupPrivateEndpoint<'_> {
+        DeleteBackupPrivateEndpoint::new(
+            self,
+            group_id.into(),
+            cloud_provider,
+            endpoint_id.into(),
+        )
+    }
+
+    /// Delete a snapshot of a sharded cluster
+    ///
+    /// Removes one snapshot of a dedicated sharded cluster for good, with the snapshots of its
+    /// shards and config servers. The answer has no body. The caller needs the Project Backup
+    /// Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn delete_backup_sharded_cluster(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> DeleteBackupShardedCluster<'_> {
+        DeleteBackupShardedCluster::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+        )
+    }
+
+    /// Remove the backup schedules of a dedicated cluster
+    ///
+    /// Removes every backup schedule of a dedicated cluster, so Atlas stops taking scheduled
+    /// snapshots of it, and returns the schedule as it stands afterwards. The caller needs the
+    /// Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    pub fn delete_cluster_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> DeleteClusterBackupSchedule<'_> {
+        DeleteClusterBackupSchedule::new(self, group_id.into(), cluster_name.into())
+    }
+
     /// Delete a snapshot of a dedicated cluster
     ///
     /// Removes one snapshot of a dedicated cluster for good. The answer has no body. The caller
@@ -142,6 +332,49 @@ impl crate::Client {
         )
     }
 
+    /// Remove a snapshot export bucket
+    ///
+    /// Removes one export bucket from the project, so snapshots can no longer be exported to it.
+    /// Automatic export to this bucket must first be turned off on every cluster of the project.
+    /// The answer has no body. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `export_bucket_id` (`exportBucketId`): Identifier of the export bucket, 24 hexadecimal
+    ///   digits.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn delete_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+    ) -> DeleteExportBucket<'_> {
+        DeleteExportBucket::new(self, group_id.into(), export_bucket_id.into())
+    }
+
+    /// Turn off the Backup Compliance Policy of a project
+    ///
+    /// Turns off the Backup Compliance Policy of a project. This works only once MongoDB Support
+    /// has made the policy `deletable`, which takes a support ticket. The answer has no body. The
+    /// caller needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`, accepting
+    /// `application/vnd.atlas.2024-11-13+json`.
+    pub fn disable_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> DisableCompliancePolicy<'_> {
+        DisableCompliancePolicy::new(self, group_id.into())
+    }
+
     /// Make a snapshot of a Flex cluster downloadable
     ///
     /// Starts a job that prepares one snapshot of a Flex cluster for download; the answer is that
@@ -163,6 +396,67 @@ impl crate::Client {
         body: super::models::FlexBackupSnapshotDownloadCreate20241113,
     ) -> DownloadFlexBackup<'_> {
         DownloadFlexBackup::new(self, group_id.into(), name.into(), body)
+    }
+
+    /// Get one snapshot export job of a dedicated cluster
+    ///
+    /// Returns one export job of a dedicated cluster, looked up by its identifier; `state` says how
+    /// far it has got and `exportStatus` how many collections are done. The caller needs the
+    /// Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `export_id` (`exportId`): Identifier of the export job, 24 hexadecimal digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`.
+    pub fn get_backup_export(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        export_id: impl ::std::convert::Into<String>,
+    ) -> GetBackupExport<'_> {
+        GetBackupExport::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            export_id.into(),
+        )
+    }
+
+    /// Get one object storage private endpoint
+    ///
+    /// Returns one object storage private endpoint of the project, looked up by its identifier;
+    /// `status` says whether it can be used yet and `errorMessage` why it failed. Only `AWS` is
+    /// supported. The caller needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cloud_provider` (`cloudProvider`): Cloud provider whose object storage the private
+    ///   endpoints reach. Only `AWS` is supported.
+    /// - `endpoint_id` (`endpointId`): Identifier of the object storage private endpoint, 24
+    ///   hexadecimal digits.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn get_backup_private_endpoint(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: super::models::CloudProvider,
+        endpoint_id: impl ::std::convert::Into<String>,
+    ) -> GetBackupPrivateEndpoint<'_> {
+        GetBackupPrivateEndpoint::new(
+            self,
+            group_id.into(),
+            cloud_provider,
+            endpoint_id.into(),
+        )
     }
 
     /// Get one restore job of a dedicated cluster
@@ -194,6 +488,28 @@ impl crate::Client {
         )
     }
 
+    /// Get the backup schedule of a dedicated cluster
+    ///
+    /// Returns the backup schedule of a dedicated cluster: when Atlas takes scheduled snapshots,
+    /// how long each kind is kept, and the copy, export and extra retention settings. The caller
+    /// needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    pub fn get_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> GetBackupSchedule<'_> {
+        GetBackupSchedule::new(self, group_id.into(), cluster_name.into())
+    }
+
     /// Get one snapshot of a sharded cluster
     ///
     /// Returns one cloud backup snapshot of a dedicated sharded cluster, looked up by its
@@ -220,6 +536,39 @@ impl crate::Client {
             group_id.into(),
             cluster_name.into(),
             snapshot_id.into(),
+        )
+    }
+
+    /// Get one database in a snapshot of a dedicated cluster
+    ///
+    /// Returns one database of a snapshot of a dedicated cluster, looked up by its name; a 404
+    /// answer means the snapshot does not hold it. Use it to check a database name before a
+    /// collection restore job refers to it. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    /// - `database_name` (`databaseName`): Name of the database in the snapshot.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn get_backup_snapshot_database(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+    ) -> GetBackupSnapshotDatabase<'_> {
+        GetBackupSnapshotDatabase::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+            database_name.into(),
         )
     }
 
@@ -286,6 +635,80 @@ impl crate::Client {
         )
     }
 
+    /// Get one collection restore job of a dedicated cluster
+    ///
+    /// Returns one collection restore job of a dedicated cluster, looked up by its identifier, with
+    /// its `state` and document counts. How its index builds went is reported apart, in
+    /// `indexStatus`. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `job_id` (`jobId`): Identifier of the collection restore job, 24 hexadecimal digits.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn get_collection_restore_job(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+    ) -> GetCollectionRestoreJob<'_> {
+        GetCollectionRestoreJob::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            job_id.into(),
+        )
+    }
+
+    /// Get the Backup Compliance Policy of a project
+    ///
+    /// Returns the Backup Compliance Policy of a project: the backup schedule, retention and
+    /// protections every cluster in it must keep, and whether the policy is still being applied
+    /// (`state`). The caller needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2023-10-01+json`.
+    pub fn get_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> GetCompliancePolicy<'_> {
+        GetCompliancePolicy::new(self, group_id.into())
+    }
+
+    /// Get one snapshot export bucket
+    ///
+    /// Returns one export bucket of the project, looked up by its identifier. Version 2023-01-01
+    /// describes it in the AWS form and is retired on 2027-07-01; version 2024-05-30 describes it
+    /// in the form of its provider, picked by `cloudProvider`. The caller needs at least the
+    /// Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `export_bucket_id` (`exportBucketId`): Identifier of the export bucket, 24 hexadecimal
+    ///   digits.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    pub fn get_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+    ) -> GetExportBucket<'_> {
+        GetExportBucket::new(self, group_id.into(), export_bucket_id.into())
+    }
+
     /// Get one snapshot of a Flex cluster
     ///
     /// Returns a single backup snapshot of a Flex cluster, looked up by its identifier. The caller
@@ -337,6 +760,40 @@ impl crate::Client {
         restore_job_id: impl ::std::convert::Into<String>,
     ) -> GetFlexRestoreJob<'_> {
         GetFlexRestoreJob::new(self, group_id.into(), name.into(), restore_job_id.into())
+    }
+
+    /// Get the progress of one collection in a collection restore job
+    ///
+    /// Returns the state and document counts of one collection in a collection restore job, looked
+    /// up by its source namespace. No per-collection entry exists yet while the job is
+    /// `INITIALIZING`. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `job_id` (`jobId`): Identifier of the collection restore job, 24 hexadecimal digits.
+    /// - `source_namespace` (`sourceNamespace`): Namespace the collection had in the backup,
+    ///   written `database.collection` (for example `sales.orders`).
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn get_restore_job_collection(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+        source_namespace: impl ::std::convert::Into<String>,
+    ) -> GetRestoreJobCollection<'_> {
+        GetRestoreJobCollection::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            job_id.into(),
+            source_namespace.into(),
+        )
     }
 
     /// Get one snapshot of a serverless instance
@@ -406,6 +863,86 @@ impl crate::Client {
         )
     }
 
+    /// Get one collection of one database in a snapshot
+    ///
+    /// Returns one collection of a database in a snapshot of a dedicated cluster, looked up by its
+    /// name; a 404 answer means the snapshot does not hold it. Use it to check a namespace before a
+    /// collection restore job refers to it. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    /// - `database_name` (`databaseName`): Name of the database in the snapshot.
+    /// - `collection_name` (`collectionName`): Name of the collection within `databaseName`.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn get_snapshot_database_collection(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+        collection_name: impl ::std::convert::Into<String>,
+    ) -> GetSnapshotDatabaseCollection<'_> {
+        GetSnapshotDatabaseCollection::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+            database_name.into(),
+            collection_name.into(),
+        )
+    }
+
+    /// List snapshot export jobs of a dedicated cluster
+    ///
+    /// Returns one page of the jobs that export snapshots of a dedicated cluster to export buckets,
+    /// running or done. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`.
+    pub fn list_backup_exports(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> ListBackupExports<'_> {
+        ListBackupExports::new(self, group_id.into(), cluster_name.into())
+    }
+
+    /// List the object storage private endpoints of a project
+    ///
+    /// Returns one page of the private endpoints that Atlas uses to reach the given cloud
+    /// provider's object storage for backup operations in the project. Only `AWS` is supported. The
+    /// caller needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cloud_provider` (`cloudProvider`): Cloud provider whose object storage the private
+    ///   endpoints reach. Only `AWS` is supported.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`,
+    /// accepting `application/vnd.atlas.2024-11-13+json`.
+    pub fn list_backup_private_endpoints(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: super::models::CloudProvider,
+    ) -> ListBackupPrivateEndpoints<'_> {
+        ListBackupPrivateEndpoints::new(self, group_id.into(), cloud_provider)
+    }
+
     /// List restore jobs of a dedicated cluster
     ///
     /// Returns one page of the jobs that restore snapshots of a dedicated cluster, running or done.
@@ -447,6 +984,36 @@ impl crate::Client {
         cluster_name: impl ::std::convert::Into<String>,
     ) -> ListBackupShardedClusters<'_> {
         ListBackupShardedClusters::new(self, group_id.into(), cluster_name.into())
+    }
+
+    /// List the databases in a snapshot of a dedicated cluster
+    ///
+    /// Returns one page of the names of the databases that one snapshot of a dedicated cluster
+    /// holds. Use it to pick what a collection restore job should restore. The caller needs the
+    /// Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn list_backup_snapshot_databases(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> ListBackupSnapshotDatabases<'_> {
+        ListBackupSnapshotDatabases::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+        )
     }
 
     /// List snapshots of a dedicated cluster
@@ -498,6 +1065,48 @@ impl crate::Client {
         ListClusterBackupSnapshots::new(self, group_id.into(), cluster_name.into())
     }
 
+    /// List collection restore jobs of a dedicated cluster
+    ///
+    /// Returns one page of the collection restore jobs whose source is the given dedicated cluster,
+    /// running or done. The caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn list_collection_restore_jobs(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> ListCollectionRestoreJobs<'_> {
+        ListCollectionRestoreJobs::new(self, group_id.into(), cluster_name.into())
+    }
+
+    /// List the snapshot export buckets of a project
+    ///
+    /// Returns one page of the buckets registered in the project as snapshot export destinations.
+    /// Version 2023-01-01 describes every bucket in the AWS form and is retired on 2027-07-01;
+    /// version 2024-05-30 describes each bucket in the form of its provider, picked by
+    /// `cloudProvider`. The caller needs at least the Project Read Only role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    pub fn list_export_buckets(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> ListExportBuckets<'_> {
+        ListExportBuckets::new(self, group_id.into())
+    }
+
     /// List snapshots of a Flex cluster
     ///
     /// Returns one page of the backup snapshots held for a Flex cluster in the given project. The
@@ -538,6 +1147,37 @@ impl crate::Client {
         name: impl ::std::convert::Into<String>,
     ) -> ListFlexRestoreJobs<'_> {
         ListFlexRestoreJobs::new(self, group_id.into(), name.into())
+    }
+
+    /// List the per-collection progress of a collection restore job
+    ///
+    /// Returns one page of the collections a collection restore job handles, each with its own
+    /// state and document counts, optionally narrowed by state or namespace. While the job is
+    /// `INITIALIZING` the page is empty, because the per-collection entries do not exist yet. The
+    /// caller needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `job_id` (`jobId`): Identifier of the collection restore job, 24 hexadecimal digits.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn list_restore_job_collections(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+    ) -> ListRestoreJobCollections<'_> {
+        ListRestoreJobCollections::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            job_id.into(),
+        )
     }
 
     /// List snapshots of a serverless instance
@@ -591,6 +1231,39 @@ impl crate::Client {
         ListServerlessRestoreJobs::new(self, group_id.into(), cluster_name.into())
     }
 
+    /// List the collections of one database in a snapshot
+    ///
+    /// Returns one page of the names of the collections that one database holds in a snapshot of a
+    /// dedicated cluster. Use it to pick what a collection restore job should restore. The caller
+    /// needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    /// - `snapshot_id` (`snapshotId`): Identifier of the snapshot, 24 hexadecimal digits.
+    /// - `database_name` (`databaseName`): Name of the database in the snapshot.
+    ///
+    /// Sends
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections`,
+    /// accepting `application/vnd.atlas.2025-03-12+json`.
+    pub fn list_snapshot_database_collections(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+        database_name: impl ::std::convert::Into<String>,
+    ) -> ListSnapshotDatabaseCollections<'_> {
+        ListSnapshotDatabaseCollections::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            snapshot_id.into(),
+            database_name.into(),
+        )
+    }
+
     /// Take an on-demand snapshot of a dedicated cluster
     ///
     /// Starts an on-demand snapshot of a dedicated cluster. The answer describes the new snapshot,
@@ -614,6 +1287,72 @@ impl crate::Client {
         body: super::models::DiskBackupOnDemandSnapshotRequest,
     ) -> TakeSnapshots<'_> {
         TakeSnapshots::new(self, group_id.into(), cluster_name.into(), body)
+    }
+
+    /// Change whether an export bucket requires private networking
+    ///
+    /// Turns the private networking requirement of one export bucket on or off. While it is on,
+    /// Atlas writes exports to the bucket over AWS PrivateLink rather than over public addresses.
+    /// Only version 2024-05-30 exists, and it answers with the bucket in the AWS form. The caller
+    /// needs the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `export_bucket_id` (`exportBucketId`): Identifier of the export bucket, 24 hexadecimal
+    ///   digits.
+    ///
+    /// Sends `PATCH /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`,
+    /// accepting `application/vnd.atlas.2024-05-30+json`.
+    pub fn update_backup_export_bucket(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        export_bucket_id: impl ::std::convert::Into<String>,
+        body: super::models::UpdateRequirePrivateNetworkingRequestView,
+    ) -> UpdateBackupExportBucket<'_> {
+        UpdateBackupExportBucket::new(
+            self,
+            group_id.into(),
+            export_bucket_id.into(),
+            body,
+        )
+    }
+
+    /// Change the backup schedule of a dedicated cluster
+    ///
+    /// Changes the backup schedule of a dedicated cluster and returns the schedule as it now
+    /// stands. Send only the fields to change, plus `policies`, which the body always needs. By
+    /// default the new retentions apply only to snapshots taken from now on; set `updateSnapshots`
+    /// (or `updateCopySnapshots` for copies) to apply them to existing ones too. The caller needs
+    /// the Project Backup Manager role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
+    ///
+    /// The versions differ in body type: the variant of [`UpdateBackupScheduleContent`]
+    /// the body is picks the versions it can be sent in:
+    ///
+    /// - version `2023-01-01` with [`UpdateBackupScheduleContent::V2023_01_01`]
+    /// - version `2024-08-05` with [`UpdateBackupScheduleContent::V2024_08_05`]
+    ///
+    /// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`,
+    /// accepting `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    pub fn update_backup_schedule(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        body: impl ::std::convert::Into<UpdateBackupScheduleContent>,
+    ) -> UpdateBackupSchedule<'_> {
+        UpdateBackupSchedule::new(
+            self,
+            group_id.into(),
+            cluster_name.into(),
+            body.into(),
+        )
     }
 
     /// Change how long a snapshot of a dedicated cluster is kept
@@ -647,9 +1386,160 @@ impl crate::Client {
             body,
         )
     }
+
+    /// Set the Backup Compliance Policy of a project
+    ///
+    /// Turns on the Backup Compliance Policy of a project, or replaces its settings, and returns
+    /// the policy, usually in state `ENABLING` or `UPDATING`; wait with `getCompliancePolicy`'s
+    /// waiter until it is `ACTIVE`. Once on, the policy can be turned off only with MongoDB
+    /// Support's help. The caller needs the Project Owner role.
+    ///
+    /// Parameters:
+    ///
+    /// - `group_id` (`groupId`): Identifier of the project, 24 hexadecimal digits. Atlas uses the
+    ///   terms group and project for the same thing; the path says `groups`.
+    ///
+    /// The versions differ in body type: the variant of [`UpdateCompliancePolicyContent`]
+    /// the body is picks the versions it can be sent in:
+    ///
+    /// - version `2023-01-01` with [`UpdateCompliancePolicyContent::V2023_01_01`]
+    /// - version `2023-10-01` with [`UpdateCompliancePolicyContent::V2023_10_01`]
+    ///
+    /// Sends `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`, accepting
+    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2023-10-01+json`.
+    pub fn update_compliance_policy(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        body: impl ::std::convert::Into<UpdateCompliancePolicyContent>,
+    ) -> UpdateCompliancePolicy<'_> {
+        UpdateCompliancePolicy::new(self, group_id.into(), body.into())
+    }
 }
 
 impl crate::Client {
+    /// Waits until the export job is `Successful`; a job that is `Failed` or `Cancelled` ends the
+    /// wait with an error.
+    ///
+    /// Polls [`Client::get_backup_export`](crate::Client::get_backup_export) until `state` is
+    /// `"Successful"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `state` is
+    /// `"Failed"`, or `state` is `"Cancelled"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_export_successful(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        export_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        super::models::DiskBackupExportJob,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "exportSuccessful",
+            operation: "getBackupExport",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"Successful\"",
+                    ),
+                },
+            ],
+            failure: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"Failed\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"Cancelled\"",
+                    ),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let export_id = export_id.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_backup_export(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&export_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
+    /// Waits until the private endpoint is `ACTIVE`; an endpoint that is `FAILED` ends the wait
+    /// with an error.
+    ///
+    /// Polls [`Client::get_backup_private_endpoint`](crate::Client::get_backup_private_endpoint)
+    /// until `status` is `"ACTIVE"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `status` is
+    /// `"FAILED"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_private_endpoint_active(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cloud_provider: super::models::CloudProvider,
+        endpoint_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        super::models::ObjectStoragePrivateEndpointResponse,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "privateEndpointActive",
+            operation: "getBackupPrivateEndpoint",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"ACTIVE\"",
+                    ),
+                },
+            ],
+            failure: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "status",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"FAILED\"",
+                    ),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let endpoint_id = endpoint_id.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_backup_private_endpoint(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cloud_provider),
+                        ::std::clone::Clone::clone(&endpoint_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
     /// Waits until the restore job has a `finishedAt`; a job that is `failed`, `cancelled` or
     /// `expired` ends the wait with an error.
     ///
@@ -772,6 +1662,50 @@ impl crate::Client {
         )
     }
 
+    /// Waits until the sharded cluster snapshot is gone, which the get operation shows with a 404
+    /// once Atlas has removed it.
+    ///
+    /// Polls [`Client::get_backup_sharded_cluster`](crate::Client::get_backup_sharded_cluster)
+    /// until it answers 404 Not Found (the resource is gone), and returns how many polls and how
+    /// long that took. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_sharded_cluster_snapshot_deleted(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::DeletionWaiter<
+        '_,
+        super::models::DiskBackupShardedClusterSnapshot,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "shardedClusterSnapshotDeleted",
+            operation: "getBackupShardedCluster",
+            success: &[],
+            failure: &[],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_snapshots_runtime::DeletionWaiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_backup_sharded_cluster(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
     /// Waits until the snapshot is `completed`; a `failed` snapshot ends the wait with an error.
     ///
     /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot)
@@ -825,6 +1759,157 @@ impl crate::Client {
                         ::std::clone::Clone::clone(&cluster_name),
                         ::std::clone::Clone::clone(&snapshot_id),
                     );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
+    /// Waits until the snapshot is gone: Atlas removes a deleted snapshot's files in the
+    /// background, and the get operation answers 404 once it is done.
+    ///
+    /// Polls [`Client::get_cluster_backup_snapshot`](crate::Client::get_cluster_backup_snapshot)
+    /// until it answers 404 Not Found (the resource is gone), and returns how many polls and how
+    /// long that took. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_cluster_snapshot_deleted(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        snapshot_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::DeletionWaiter<
+        '_,
+        super::models::DiskBackupReplicaSet,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "clusterSnapshotDeleted",
+            operation: "getClusterBackupSnapshot",
+            success: &[],
+            failure: &[],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let snapshot_id = snapshot_id.into();
+        ::atlas_snapshots_runtime::DeletionWaiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_cluster_backup_snapshot(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&snapshot_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
+    /// Waits until the collection restore job is `SUCCESSFUL`; a job that is `FAILED` or `CANCELED`
+    /// ends the wait with an error.
+    ///
+    /// Polls [`Client::get_collection_restore_job`](crate::Client::get_collection_restore_job)
+    /// until `state` is `"SUCCESSFUL"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `state` is
+    /// `"FAILED"`, or `state` is `"CANCELED"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_collection_restore_successful(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        super::models::ApiAtlasCollectionRestoreJobResponse,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "collectionRestoreSuccessful",
+            operation: "getCollectionRestoreJob",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"SUCCESSFUL\"",
+                    ),
+                },
+            ],
+            failure: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"FAILED\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"CANCELED\"",
+                    ),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let job_id = job_id.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_collection_restore_job(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&job_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
+    /// Waits until the policy is `ACTIVE`, that is, no longer being enabled, updated or disabled.
+    /// The policy has no failed state, so the wait ends only on success or when it times out.
+    ///
+    /// Polls [`Client::get_compliance_policy`](crate::Client::get_compliance_policy) until `state`
+    /// is `"ACTIVE"`, and returns that answer. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_compliance_policy_active(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        GetCompliancePolicyResponse,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "compliancePolicyActive",
+            operation: "getCompliancePolicy",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"ACTIVE\"",
+                    ),
+                },
+            ],
+            failure: &[],
+        };
+        let group_id = group_id.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_compliance_policy(::std::clone::Clone::clone(&group_id));
                 Box::pin(request.send())
             }),
         )
@@ -941,6 +2026,100 @@ impl crate::Client {
                         ::std::clone::Clone::clone(&group_id),
                         ::std::clone::Clone::clone(&name),
                         ::std::clone::Clone::clone(&restore_job_id),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
+    /// Waits until this collection is `SUCCESSFUL`; a collection that ends `FAILED`,
+    /// `INDEX_BUILD_FAILED`, `NOT_FOUND`, `UNSUPPORTED` or `NOT_RESTORED`, or is being rolled back
+    /// (`ROLLBACK`), ends the wait with an error.
+    ///
+    /// Polls [`Client::get_restore_job_collection`](crate::Client::get_restore_job_collection)
+    /// until `state` is `"SUCCESSFUL"`, and returns that answer. Ends with
+    /// [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when `state` is
+    /// `"FAILED"`, or `state` is `"INDEX_BUILD_FAILED"`, or `state` is `"NOT_FOUND"`, or `state` is
+    /// `"UNSUPPORTED"`, or `state` is `"NOT_RESTORED"`, or `state` is `"ROLLBACK"`. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_restore_job_collection_successful(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+        job_id: impl ::std::convert::Into<String>,
+        source_namespace: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        super::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "restoreJobCollectionSuccessful",
+            operation: "getRestoreJobCollection",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"SUCCESSFUL\"",
+                    ),
+                },
+            ],
+            failure: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"FAILED\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"INDEX_BUILD_FAILED\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"NOT_FOUND\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"UNSUPPORTED\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"NOT_RESTORED\"",
+                    ),
+                },
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "state",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Equals(
+                        "\"ROLLBACK\"",
+                    ),
+                },
+            ],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        let job_id = job_id.into();
+        let source_namespace = source_namespace.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_restore_job_collection(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                        ::std::clone::Clone::clone(&job_id),
+                        ::std::clone::Clone::clone(&source_namespace),
                     );
                 Box::pin(request.send())
             }),
@@ -1103,6 +2282,246 @@ impl<'a> CancelBackupRestoreJob<'a> {
     }
 }
 
+/// Export a snapshot of a dedicated cluster to a bucket
+///
+/// Built by [`Client::create_backup_export`].
+///
+/// [`Client::create_backup_export`]: crate::Client::create_backup_export
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateBackupExport<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    body: super::models::DiskBackupExportJobRequest,
+}
+
+impl<'a> CreateBackupExport<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "createBackupExport",
+        method: HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        body: super::models::DiskBackupExportJobRequest,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::DiskBackupExportJob>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        request.json_body(&self.body);
+        request
+    }
+}
+
+/// Create an object storage private endpoint
+///
+/// Built by [`Client::create_backup_private_endpoint`].
+///
+/// [`Client::create_backup_private_endpoint`]: crate::Client::create_backup_private_endpoint
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateBackupPrivateEndpoint<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cloud_provider: super::models::CloudProvider,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: super::models::ObjectStoragePrivateEndpointRequest,
+}
+
+impl<'a> CreateBackupPrivateEndpoint<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "createBackupPrivateEndpoint",
+        method: HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLOUD_PROVIDER,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cloud_provider: super::models::CloudProvider,
+        body: super::models::ObjectStoragePrivateEndpointRequest,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cloud_provider,
+            envelope: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ObjectStoragePrivateEndpointResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("cloudProvider", &self.cloud_provider);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request.json_body(&self.body);
+        request
+    }
+}
+
 /// Start restoring a snapshot of a dedicated cluster
 ///
 /// Built by [`Client::create_backup_restore_job`].
@@ -1194,6 +2613,315 @@ impl<'a> CreateBackupRestoreJob<'a> {
         request.path_param("clusterName", &self.cluster_name);
         request.json_body(&self.body);
         request
+    }
+}
+
+/// Start restoring chosen databases or collections of a dedicated cluster
+///
+/// Built by [`Client::create_collection_restore_job`].
+///
+/// [`Client::create_collection_restore_job`]: crate::Client::create_collection_restore_job
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateCollectionRestoreJob<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: super::models::ApiAtlasCollectionRestoreJobRequest,
+}
+
+impl<'a> CreateCollectionRestoreJob<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "createCollectionRestoreJob",
+        method: HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        body: super::models::ApiAtlasCollectionRestoreJobRequest,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ApiAtlasCollectionRestoreJobResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request.json_body(&self.body);
+        request
+    }
+}
+
+/// Register a snapshot export bucket
+///
+/// Built by [`Client::create_export_bucket`].
+///
+/// [`Client::create_export_bucket`]: crate::Client::create_export_bucket
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateExportBucket<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: CreateExportBucketContent,
+}
+
+impl<'a> CreateExportBucket<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "createExportBucket",
+        method: HttpMethod::Post,
+        path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        body: CreateExportBucketContent,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            envelope: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<CreateExportBucketResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<
+                        super::models::DiskBackupSnapshotAwsExportBucketResponse,
+                        _,
+                    >()
+                    .map(|r| r.map(CreateExportBucketResponse::V2023_01_01))
+            }
+            Some("2024-05-30") => {
+                raw.decode::<super::models::DiskBackupSnapshotExportBucketResponse, _>()
+                    .map(|r| r.map(CreateExportBucketResponse::V2024_05_30))
+            }
+            _ => {
+                raw.decode::<super::models::DiskBackupSnapshotExportBucketResponse, _>()
+                    .map(|r| r.map(CreateExportBucketResponse::V2024_05_30))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        match &self.body {
+            CreateExportBucketContent::V2023_01_01(value) => {
+                request.json_body(value);
+                request.body_versions(&["2023-01-01"]);
+            }
+            CreateExportBucketContent::V2024_05_30(value) => {
+                request.json_body(value);
+                request.body_versions(&["2024-05-30"]);
+            }
+        }
+        request
+    }
+}
+
+/// The request body of [`Client::create_export_bucket`](crate::Client::create_export_bucket), in
+/// the type of the versions it is sent in: the variant picks the version, which must be the one the
+/// client is pinned to when it is pinned (and the newest of the variant's versions when it is not).
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateExportBucketContent {
+    /// The body of version `2023-01-01`.
+    V2023_01_01(super::models::DiskBackupSnapshotAwsExportBucketRequest),
+    /// The body of version `2024-05-30`.
+    V2024_05_30(super::models::DiskBackupSnapshotExportBucketRequest),
+}
+
+impl From<super::models::DiskBackupSnapshotAwsExportBucketRequest>
+for CreateExportBucketContent {
+    fn from(value: super::models::DiskBackupSnapshotAwsExportBucketRequest) -> Self {
+        CreateExportBucketContent::V2023_01_01(value)
+    }
+}
+
+impl From<super::models::DiskBackupSnapshotExportBucketRequest>
+for CreateExportBucketContent {
+    fn from(value: super::models::DiskBackupSnapshotExportBucketRequest) -> Self {
+        CreateExportBucketContent::V2024_05_30(value)
     }
 }
 
@@ -1389,6 +3117,365 @@ impl<'a> CreateServerlessRestoreJob<'a> {
     }
 }
 
+/// Delete an object storage private endpoint
+///
+/// Built by [`Client::delete_backup_private_endpoint`].
+///
+/// [`Client::delete_backup_private_endpoint`]: crate::Client::delete_backup_private_endpoint
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteBackupPrivateEndpoint<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cloud_provider: super::models::CloudProvider,
+    endpoint_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> DeleteBackupPrivateEndpoint<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "deleteBackupPrivateEndpoint",
+        method: HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLOUD_PROVIDER,
+            crate::params::ENDPOINT_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cloud_provider: super::models::CloudProvider,
+        endpoint_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cloud_provider,
+            endpoint_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("cloudProvider", &self.cloud_provider);
+        request.path_param("endpointId", &self.endpoint_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+/// Delete a snapshot of a sharded cluster
+///
+/// Built by [`Client::delete_backup_sharded_cluster`].
+///
+/// [`Client::delete_backup_sharded_cluster`]: crate::Client::delete_backup_sharded_cluster
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteBackupShardedCluster<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> DeleteBackupShardedCluster<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "deleteBackupShardedCluster",
+        method: HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::SNAPSHOT_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            snapshot_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+/// Remove the backup schedules of a dedicated cluster
+///
+/// Built by [`Client::delete_cluster_backup_schedule`].
+///
+/// [`Client::delete_cluster_backup_schedule`]: crate::Client::delete_cluster_backup_schedule
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteClusterBackupSchedule<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+}
+
+impl<'a> DeleteClusterBackupSchedule<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "deleteClusterBackupSchedule",
+        method: HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-08-05"),
+                media_type: "application/vnd.atlas.2024-08-05+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<DeleteClusterBackupScheduleResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule, _>()
+                    .map(|r| r.map(DeleteClusterBackupScheduleResponse::V2023_01_01))
+            }
+            Some("2024-08-05") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(DeleteClusterBackupScheduleResponse::V2024_08_05))
+            }
+            _ => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(DeleteClusterBackupScheduleResponse::V2024_08_05))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        request
+    }
+}
+
 /// Delete a snapshot of a dedicated cluster
 ///
 /// Built by [`Client::delete_cluster_backup_snapshot`].
@@ -1473,6 +3560,212 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
         request.path_param("groupId", &self.group_id);
         request.path_param("clusterName", &self.cluster_name);
         request.path_param("snapshotId", &self.snapshot_id);
+        request
+    }
+}
+
+/// Remove a snapshot export bucket
+///
+/// Built by [`Client::delete_export_bucket`].
+///
+/// [`Client::delete_export_bucket`]: crate::Client::delete_export_bucket
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteExportBucket<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    export_bucket_id: String,
+    envelope: Option<bool>,
+}
+
+impl<'a> DeleteExportBucket<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "deleteExportBucket",
+        method: HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::EXPORT_BUCKET_ID,
+            crate::params::ENVELOPE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        export_bucket_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            export_bucket_id,
+            envelope: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("exportBucketId", &self.export_bucket_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        request
+    }
+}
+
+/// Turn off the Backup Compliance Policy of a project
+///
+/// Built by [`Client::disable_compliance_policy`].
+///
+/// [`Client::disable_compliance_policy`]: crate::Client::disable_compliance_policy
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DisableCompliancePolicy<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> DisableCompliancePolicy<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "disableCompliancePolicy",
+        method: HttpMethod::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(client: &'a crate::Client, group_id: String) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<::atlas_snapshots_runtime::ResponseValue<()>, super::Error> {
+        let request = self.runtime_request();
+        request.send_empty().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
         request
     }
 }
@@ -1571,6 +3864,238 @@ impl<'a> DownloadFlexBackup<'a> {
     }
 }
 
+/// Get one snapshot export job of a dedicated cluster
+///
+/// Built by [`Client::get_backup_export`].
+///
+/// [`Client::get_backup_export`]: crate::Client::get_backup_export
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupExport<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    export_id: String,
+    envelope: Option<bool>,
+}
+
+impl<'a> GetBackupExport<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getBackupExport",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::EXPORT_ID,
+            crate::params::ENVELOPE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        export_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            export_id,
+            envelope: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<super::models::DiskBackupExportJob>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("exportId", &self.export_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        request
+    }
+}
+
+/// Get one object storage private endpoint
+///
+/// Built by [`Client::get_backup_private_endpoint`].
+///
+/// [`Client::get_backup_private_endpoint`]: crate::Client::get_backup_private_endpoint
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupPrivateEndpoint<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cloud_provider: super::models::CloudProvider,
+    endpoint_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetBackupPrivateEndpoint<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getBackupPrivateEndpoint",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLOUD_PROVIDER,
+            crate::params::ENDPOINT_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cloud_provider: super::models::CloudProvider,
+        endpoint_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cloud_provider,
+            endpoint_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ObjectStoragePrivateEndpointResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("cloudProvider", &self.cloud_provider);
+        request.path_param("endpointId", &self.endpoint_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
 /// Get one restore job of a dedicated cluster
 ///
 /// Built by [`Client::get_backup_restore_job`].
@@ -1664,6 +4189,141 @@ impl<'a> GetBackupRestoreJob<'a> {
     }
 }
 
+/// Get the backup schedule of a dedicated cluster
+///
+/// Built by [`Client::get_backup_schedule`].
+///
+/// [`Client::get_backup_schedule`]: crate::Client::get_backup_schedule
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupSchedule<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetBackupSchedule<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getBackupSchedule",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-08-05"),
+                media_type: "application/vnd.atlas.2024-08-05+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<GetBackupScheduleResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule, _>()
+                    .map(|r| r.map(GetBackupScheduleResponse::V2023_01_01))
+            }
+            Some("2024-08-05") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(GetBackupScheduleResponse::V2024_08_05))
+            }
+            _ => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(GetBackupScheduleResponse::V2024_08_05))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
 /// Get one snapshot of a sharded cluster
 ///
 /// Built by [`Client::get_backup_sharded_cluster`].
@@ -1753,6 +4413,135 @@ impl<'a> GetBackupShardedCluster<'a> {
         request.path_param("groupId", &self.group_id);
         request.path_param("clusterName", &self.cluster_name);
         request.path_param("snapshotId", &self.snapshot_id);
+        request
+    }
+}
+
+/// Get one database in a snapshot of a dedicated cluster
+///
+/// Built by [`Client::get_backup_snapshot_database`].
+///
+/// [`Client::get_backup_snapshot_database`]: crate::Client::get_backup_snapshot_database
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetBackupSnapshotDatabase<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    database_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetBackupSnapshotDatabase<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getBackupSnapshotDatabase",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::SNAPSHOT_ID,
+            crate::params::DATABASE_NAME,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
+        database_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            snapshot_id,
+            database_name,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupDatabaseResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
+        request.path_param("databaseName", &self.database_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
         request
     }
 }
@@ -1974,6 +4763,381 @@ impl<'a> GetClusterBackupSnapshot<'a> {
     }
 }
 
+/// Get one collection restore job of a dedicated cluster
+///
+/// Built by [`Client::get_collection_restore_job`].
+///
+/// [`Client::get_collection_restore_job`]: crate::Client::get_collection_restore_job
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetCollectionRestoreJob<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    job_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetCollectionRestoreJob<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getCollectionRestoreJob",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::JOB_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        job_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            job_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ApiAtlasCollectionRestoreJobResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("jobId", &self.job_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+/// Get the Backup Compliance Policy of a project
+///
+/// Built by [`Client::get_compliance_policy`].
+///
+/// [`Client::get_compliance_policy`]: crate::Client::get_compliance_policy
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetCompliancePolicy<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetCompliancePolicy<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getCompliancePolicy",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2023-10-01"),
+                media_type: "application/vnd.atlas.2023-10-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(client: &'a crate::Client, group_id: String) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<GetCompliancePolicyResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::DataProtectionSettings, _>()
+                    .map(|r| r.map(GetCompliancePolicyResponse::V2023_01_01))
+            }
+            Some("2023-10-01") => {
+                raw.decode::<super::models::DataProtectionSettings20231001, _>()
+                    .map(|r| r.map(GetCompliancePolicyResponse::V2023_10_01))
+            }
+            _ => {
+                raw.decode::<super::models::DataProtectionSettings20231001, _>()
+                    .map(|r| r.map(GetCompliancePolicyResponse::V2023_10_01))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+/// Get one snapshot export bucket
+///
+/// Built by [`Client::get_export_bucket`].
+///
+/// [`Client::get_export_bucket`]: crate::Client::get_export_bucket
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetExportBucket<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    export_bucket_id: String,
+    envelope: Option<bool>,
+}
+
+impl<'a> GetExportBucket<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getExportBucket",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::EXPORT_BUCKET_ID,
+            crate::params::ENVELOPE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        export_bucket_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            export_bucket_id,
+            envelope: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<GetExportBucketResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<
+                        super::models::DiskBackupSnapshotAwsExportBucketResponse,
+                        _,
+                    >()
+                    .map(|r| r.map(GetExportBucketResponse::V2023_01_01))
+            }
+            Some("2024-05-30") => {
+                raw.decode::<super::models::DiskBackupSnapshotExportBucketResponse, _>()
+                    .map(|r| r.map(GetExportBucketResponse::V2024_05_30))
+            }
+            _ => {
+                raw.decode::<super::models::DiskBackupSnapshotExportBucketResponse, _>()
+                    .map(|r| r.map(GetExportBucketResponse::V2024_05_30))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("exportBucketId", &self.export_bucket_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        request
+    }
+}
+
 /// Get one snapshot of a Flex cluster
 ///
 /// Built by [`Client::get_flex_backup_snapshot`].
@@ -2187,6 +5351,135 @@ impl<'a> GetFlexRestoreJob<'a> {
         request.path_param("groupId", &self.group_id);
         request.path_param("name", &self.name);
         request.path_param("restoreJobId", &self.restore_job_id);
+        request
+    }
+}
+
+/// Get the progress of one collection in a collection restore job
+///
+/// Built by [`Client::get_restore_job_collection`].
+///
+/// [`Client::get_restore_job_collection`]: crate::Client::get_restore_job_collection
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRestoreJobCollection<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    job_id: String,
+    source_namespace: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetRestoreJobCollection<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getRestoreJobCollection",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::JOB_ID,
+            crate::params::SOURCE_NAMESPACE,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        job_id: String,
+        source_namespace: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            job_id,
+            source_namespace,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("jobId", &self.job_id);
+        request.path_param("sourceNamespace", &self.source_namespace);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
         request
     }
 }
@@ -2413,6 +5706,512 @@ impl<'a> GetServerlessRestoreJob<'a> {
         request.path_param("clusterName", &self.cluster_name);
         request.path_param("restoreJobId", &self.restore_job_id);
         request
+    }
+}
+
+/// Get one collection of one database in a snapshot
+///
+/// Built by [`Client::get_snapshot_database_collection`].
+///
+/// [`Client::get_snapshot_database_collection`]: crate::Client::get_snapshot_database_collection
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetSnapshotDatabaseCollection<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    database_name: String,
+    collection_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+}
+
+impl<'a> GetSnapshotDatabaseCollection<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "getSnapshotDatabaseCollection",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::SNAPSHOT_ID,
+            crate::params::DATABASE_NAME,
+            crate::params::COLLECTION_NAME,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
+        database_name: String,
+        collection_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            snapshot_id,
+            database_name,
+            collection_name,
+            envelope: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupCollectionResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
+        request.path_param("databaseName", &self.database_name);
+        request.path_param("collectionName", &self.collection_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+/// List snapshot export jobs of a dedicated cluster
+///
+/// Built by [`Client::list_backup_exports`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_backup_exports`]: crate::Client::list_backup_exports
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupExports<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListBackupExports<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listBackupExports",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+            crate::params::INCLUDE_COUNT,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasDiskBackupExportJobView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.include_count {
+            request.query_param("includeCount", value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListBackupExports<'a> {
+    type Page = super::models::PaginatedApiAtlasDiskBackupExportJobView;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
+    }
+}
+
+/// List the object storage private endpoints of a project
+///
+/// Built by [`Client::list_backup_private_endpoints`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_backup_private_endpoints`]: crate::Client::list_backup_private_endpoints
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupPrivateEndpoints<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cloud_provider: super::models::CloudProvider,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListBackupPrivateEndpoints<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listBackupPrivateEndpoints",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-11-13"),
+                media_type: "application/vnd.atlas.2024-11-13+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLOUD_PROVIDER,
+            crate::params::ENVELOPE,
+            crate::params::INCLUDE_COUNT,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cloud_provider: super::models::CloudProvider,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cloud_provider,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("cloudProvider", &self.cloud_provider);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.include_count {
+            request.query_param("includeCount", value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListBackupPrivateEndpoints<'a> {
+    type Page = super::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
     }
 }
 
@@ -2653,6 +6452,197 @@ impl<'a> ListBackupShardedClusters<'a> {
         request.path_param("groupId", &self.group_id);
         request.path_param("clusterName", &self.cluster_name);
         request
+    }
+}
+
+/// List the databases in a snapshot of a dedicated cluster
+///
+/// Built by [`Client::list_backup_snapshot_databases`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_backup_snapshot_databases`]: crate::Client::list_backup_snapshot_databases
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListBackupSnapshotDatabases<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListBackupSnapshotDatabases<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listBackupSnapshotDatabases",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::SNAPSHOT_ID,
+            crate::params::ENVELOPE,
+            crate::params::INCLUDE_COUNT,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            snapshot_id,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasDiskBackupDatabaseView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.include_count {
+            request.query_param("includeCount", value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListBackupSnapshotDatabases<'a> {
+    type Page = super::models::PaginatedApiAtlasDiskBackupDatabaseView;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
     }
 }
 
@@ -3039,6 +7029,353 @@ impl<'a> ::atlas_snapshots_runtime::ListRequest for ListClusterBackupSnapshots<'
     }
 }
 
+/// List collection restore jobs of a dedicated cluster
+///
+/// Built by [`Client::list_collection_restore_jobs`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_collection_restore_jobs`]: crate::Client::list_collection_restore_jobs
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListCollectionRestoreJobs<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListCollectionRestoreJobs<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listCollectionRestoreJobs",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasCollectionRestoreJobView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListCollectionRestoreJobs<'a> {
+    type Page = super::models::PaginatedApiAtlasCollectionRestoreJobView;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
+    }
+}
+
+/// List the snapshot export buckets of a project
+///
+/// Built by [`Client::list_export_buckets`].
+///
+/// [`Client::list_export_buckets`]: crate::Client::list_export_buckets
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListExportBuckets<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListExportBuckets<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listExportBuckets",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::ENVELOPE,
+            crate::params::INCLUDE_COUNT,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(client: &'a crate::Client, group_id: String) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<ListExportBucketsResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::PaginatedBackupSnapshotExportBucketView, _>()
+                    .map(|r| r.map(ListExportBucketsResponse::V2023_01_01))
+            }
+            Some("2024-05-30") => {
+                raw.decode::<
+                        super::models::PaginatedBackupSnapshotExportBucketsView,
+                        _,
+                    >()
+                    .map(|r| r.map(ListExportBucketsResponse::V2024_05_30))
+            }
+            _ => {
+                raw.decode::<
+                        super::models::PaginatedBackupSnapshotExportBucketsView,
+                        _,
+                    >()
+                    .map(|r| r.map(ListExportBucketsResponse::V2024_05_30))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.include_count {
+            request.query_param("includeCount", value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
 /// List snapshots of a Flex cluster
 ///
 /// Built by [`Client::list_flex_backup_snapshots`]; walks every page with
@@ -3358,6 +7695,220 @@ impl<'a> ListFlexRestoreJobs<'a> {
 
 impl<'a> ::atlas_snapshots_runtime::ListRequest for ListFlexRestoreJobs<'a> {
     type Page = super::models::PaginatedApiAtlasFlexBackupRestoreJob20241113;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
+    }
+}
+
+/// List the per-collection progress of a collection restore job
+///
+/// Built by [`Client::list_restore_job_collections`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_restore_job_collections`]: crate::Client::list_restore_job_collections
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRestoreJobCollections<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    job_id: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+    source_namespace: Option<String>,
+    state: Option<super::models::State>,
+    target_namespace: Option<String>,
+}
+
+impl<'a> ListRestoreJobCollections<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listRestoreJobCollections",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::JOB_ID,
+            crate::params::ENVELOPE,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+            crate::params::SOURCE_NAMESPACE_QUERY,
+            crate::params::STATE,
+            crate::params::TARGET_NAMESPACE,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        job_id: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            job_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            source_namespace: None,
+            state: None,
+            target_namespace: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Only list the collection whose namespace in the backup is this one, written
+    /// `database.collection`.
+    pub fn source_namespace(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.source_namespace = Some(value.into());
+        self
+    }
+
+    /// Only list the collections whose restore is in this state.
+    pub fn state(mut self, value: super::models::State) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Only list the collections being restored to this namespace, written `database.collection`.
+    pub fn target_namespace(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.target_namespace = Some(value.into());
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("jobId", &self.job_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        if let Some(value) = &self.source_namespace {
+            request.query_param("sourceNamespace", value);
+        }
+        if let Some(value) = &self.state {
+            request.query_param("state", value);
+        }
+        if let Some(value) = &self.target_namespace {
+            request.query_param("targetNamespace", value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListRestoreJobCollections<'a> {
+    type Page = super::models::PaginatedApiAtlasCollectionRestoreCollectionStateView;
     type ErrorBody = super::models::ApiError;
 
     fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
@@ -3731,6 +8282,203 @@ impl<'a> ::atlas_snapshots_runtime::ListRequest for ListServerlessRestoreJobs<'a
     }
 }
 
+/// List the collections of one database in a snapshot
+///
+/// Built by [`Client::list_snapshot_database_collections`]; walks every page with
+/// [`ListRequest`](crate::ListRequest).
+///
+/// [`Client::list_snapshot_database_collections`]:
+/// crate::Client::list_snapshot_database_collections
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListSnapshotDatabaseCollections<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    snapshot_id: String,
+    database_name: String,
+    envelope: Option<bool>,
+    include_count: Option<bool>,
+    items_per_page: Option<i32>,
+    page_num: Option<i32>,
+    pretty: Option<bool>,
+}
+
+impl<'a> ListSnapshotDatabaseCollections<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "listSnapshotDatabaseCollections",
+        method: HttpMethod::Get,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections",
+        responses: &[
+            MediaVersion {
+                version: Some("2025-03-12"),
+                media_type: "application/vnd.atlas.2025-03-12+json",
+            },
+        ],
+        requests: &[],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::SNAPSHOT_ID,
+            crate::params::DATABASE_NAME,
+            crate::params::ENVELOPE,
+            crate::params::INCLUDE_COUNT,
+            crate::params::ITEMS_PER_PAGE,
+            crate::params::PAGE_NUM,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        snapshot_id: String,
+        database_name: String,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            snapshot_id,
+            database_name,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the response reports the total number of matching items in `totalCount`.
+    ///
+    /// Default on the server: `true`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+
+    /// Maximum number of items on one page of results.
+    ///
+    /// Default on the server: `100`.
+    pub fn items_per_page(mut self, value: i32) -> Self {
+        self.items_per_page = Some(value);
+        self
+    }
+
+    /// Which page of results to return, counting from 1.
+    ///
+    /// Default on the server: `1`.
+    pub fn page_num(mut self, value: i32) -> Self {
+        self.page_num = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::PaginatedApiAtlasDiskBackupCollectionView,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        request.path_param("snapshotId", &self.snapshot_id);
+        request.path_param("databaseName", &self.database_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.include_count {
+            request.query_param("includeCount", value);
+        }
+        if let Some(value) = &self.items_per_page {
+            request.query_param("itemsPerPage", value);
+        }
+        if let Some(value) = &self.page_num {
+            request.query_param("pageNum", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request
+    }
+}
+
+impl<'a> ::atlas_snapshots_runtime::ListRequest for ListSnapshotDatabaseCollections<'a> {
+    type Page = super::models::PaginatedApiAtlasDiskBackupCollectionView;
+    type ErrorBody = super::models::ApiError;
+
+    fn walk(&self) -> ::atlas_snapshots_runtime::__private::Walk {
+        ::atlas_snapshots_runtime::__private::Walk::new(
+            self.client,
+            &Self::OPERATION,
+            self.page_num.map_or(1, i64::from),
+            self.items_per_page.map_or(100i64, i64::from),
+        )
+    }
+
+    fn send_page(
+        mut self,
+        page: i64,
+    ) -> impl ::std::future::Future<
+        Output = ::atlas_snapshots_runtime::__private::PageResult<Self>,
+    > {
+        self.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+        self.send()
+    }
+}
+
 /// Take an on-demand snapshot of a dedicated cluster
 ///
 /// Built by [`Client::take_snapshots`].
@@ -3820,6 +8568,317 @@ impl<'a> TakeSnapshots<'a> {
         request.path_param("clusterName", &self.cluster_name);
         request.json_body(&self.body);
         request
+    }
+}
+
+/// Change whether an export bucket requires private networking
+///
+/// Built by [`Client::update_backup_export_bucket`].
+///
+/// [`Client::update_backup_export_bucket`]: crate::Client::update_backup_export_bucket
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpdateBackupExportBucket<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    export_bucket_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: super::models::UpdateRequirePrivateNetworkingRequestView,
+}
+
+impl<'a> UpdateBackupExportBucket<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "updateBackupExportBucket",
+        method: HttpMethod::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+        responses: &[
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2024-05-30"),
+                media_type: "application/vnd.atlas.2024-05-30+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::EXPORT_BUCKET_ID,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        export_bucket_id: String,
+        body: super::models::UpdateRequirePrivateNetworkingRequestView,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            export_bucket_id,
+            envelope: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<
+            super::models::DiskBackupSnapshotAwsExportBucketResponse,
+        >,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        request.send().await
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("exportBucketId", &self.export_bucket_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        request.json_body(&self.body);
+        request
+    }
+}
+
+/// Change the backup schedule of a dedicated cluster
+///
+/// Built by [`Client::update_backup_schedule`].
+///
+/// [`Client::update_backup_schedule`]: crate::Client::update_backup_schedule
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpdateBackupSchedule<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    cluster_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: UpdateBackupScheduleContent,
+}
+
+impl<'a> UpdateBackupSchedule<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "updateBackupSchedule",
+        method: HttpMethod::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-08-05"),
+                media_type: "application/vnd.atlas.2024-08-05+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2024-08-05"),
+                media_type: "application/vnd.atlas.2024-08-05+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::CLUSTER_NAME,
+            crate::params::ENVELOPE,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        cluster_name: String,
+        body: UpdateBackupScheduleContent,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            cluster_name,
+            envelope: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<UpdateBackupScheduleResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule, _>()
+                    .map(|r| r.map(UpdateBackupScheduleResponse::V2023_01_01))
+            }
+            Some("2024-08-05") => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(UpdateBackupScheduleResponse::V2024_08_05))
+            }
+            _ => {
+                raw.decode::<super::models::DiskBackupSnapshotSchedule20240805, _>()
+                    .map(|r| r.map(UpdateBackupScheduleResponse::V2024_08_05))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        request.path_param("clusterName", &self.cluster_name);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        match &self.body {
+            UpdateBackupScheduleContent::V2023_01_01(value) => {
+                request.json_body(value);
+                request.body_versions(&["2023-01-01"]);
+            }
+            UpdateBackupScheduleContent::V2024_08_05(value) => {
+                request.json_body(value);
+                request.body_versions(&["2024-08-05"]);
+            }
+        }
+        request
+    }
+}
+
+/// The request body of [`Client::update_backup_schedule`](crate::Client::update_backup_schedule),
+/// in the type of the versions it is sent in: the variant picks the version, which must be the one
+/// the client is pinned to when it is pinned (and the newest of the variant's versions when it is
+/// not).
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateBackupScheduleContent {
+    /// The body of version `2023-01-01`.
+    V2023_01_01(super::models::DiskBackupSnapshotSchedule),
+    /// The body of version `2024-08-05`.
+    V2024_08_05(super::models::DiskBackupSnapshotSchedule20240805),
+}
+
+impl From<super::models::DiskBackupSnapshotSchedule> for UpdateBackupScheduleContent {
+    fn from(value: super::models::DiskBackupSnapshotSchedule) -> Self {
+        UpdateBackupScheduleContent::V2023_01_01(value)
+    }
+}
+
+impl From<super::models::DiskBackupSnapshotSchedule20240805>
+for UpdateBackupScheduleContent {
+    fn from(value: super::models::DiskBackupSnapshotSchedule20240805) -> Self {
+        UpdateBackupScheduleContent::V2024_08_05(value)
     }
 }
 
@@ -3921,4 +8980,292 @@ impl<'a> UpdateBackupSnapshot<'a> {
         request.json_body(&self.body);
         request
     }
+}
+
+/// Set the Backup Compliance Policy of a project
+///
+/// Built by [`Client::update_compliance_policy`].
+///
+/// [`Client::update_compliance_policy`]: crate::Client::update_compliance_policy
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpdateCompliancePolicy<'a> {
+    client: &'a crate::Client,
+    request_options: RequestOptions,
+    group_id: String,
+    envelope: Option<bool>,
+    overwrite_backup_policies: Option<bool>,
+    pretty: Option<bool>,
+    body: UpdateCompliancePolicyContent,
+}
+
+impl<'a> UpdateCompliancePolicy<'a> {
+    /// What the client, the typed mocks and the command line know of this
+    /// operation: id, method, path, parameters with their checks, deprecation,
+    /// media types and the security schemes that may authorize it.
+    pub const OPERATION: OperationInfo = OperationInfo {
+        id: "updateCompliancePolicy",
+        method: HttpMethod::Put,
+        path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+        responses: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2023-10-01"),
+                media_type: "application/vnd.atlas.2023-10-01+json",
+            },
+        ],
+        requests: &[
+            MediaVersion {
+                version: Some("2023-01-01"),
+                media_type: "application/vnd.atlas.2023-01-01+json",
+            },
+            MediaVersion {
+                version: Some("2023-10-01"),
+                media_type: "application/vnd.atlas.2023-10-01+json",
+            },
+        ],
+        auth: &[
+            AuthScheme {
+                name: "ServiceAccounts",
+                kind: AuthKind::OAuth2ClientCredentials,
+            },
+            AuthScheme {
+                name: "DigestAuth",
+                kind: AuthKind::HttpDigest,
+            },
+        ],
+        params: &[
+            crate::params::GROUP_ID,
+            crate::params::ENVELOPE,
+            crate::params::OVERWRITE_BACKUP_POLICIES,
+            crate::params::PRETTY,
+        ],
+        deprecation: None,
+    };
+
+    pub(crate) fn new(
+        client: &'a crate::Client,
+        group_id: String,
+        body: UpdateCompliancePolicyContent,
+    ) -> Self {
+        Self {
+            client,
+            request_options: RequestOptions::new(),
+            group_id,
+            envelope: None,
+            overwrite_backup_policies: None,
+            pretty: None,
+            body,
+        }
+    }
+
+    /// When true, Atlas encloses the body in an envelope object and adds a `status` field holding
+    /// the HTTP status code, for clients that cannot read the status line or the response headers.
+    /// List operations use their `results` object as the envelope. The response schemas in this
+    /// document describe the body without the envelope.
+    ///
+    /// Default on the server: `false`.
+    pub fn envelope(mut self, value: bool) -> Self {
+        self.envelope = Some(value);
+        self
+    }
+
+    /// When true, Atlas replaces the backup policies of the project's clusters that fall short of
+    /// the new compliance settings with ones that meet them. When false, Atlas does not overwrite
+    /// them.
+    ///
+    /// Default on the server: `true`.
+    pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
+        self.overwrite_backup_policies = Some(value);
+        self
+    }
+
+    /// When true, the JSON response body is indented for reading.
+    ///
+    /// Default on the server: `false`.
+    pub fn pretty(mut self, value: bool) -> Self {
+        self.pretty = Some(value);
+        self
+    }
+
+    /// Settings for this request only (timeout, retry policy, API version pin, extra
+    /// headers); the client's settings stay as they are.
+    pub fn request_options(mut self, value: RequestOptions) -> Self {
+        self.request_options = value;
+        self
+    }
+
+    /// Validates the parameters, sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::atlas_snapshots_runtime::ResponseValue<UpdateCompliancePolicyResponse>,
+        super::Error,
+    > {
+        let request = self.runtime_request();
+        let raw = request.send_raw().await?;
+        match raw.version() {
+            Some("2023-01-01") => {
+                raw.decode::<super::models::DataProtectionSettings, _>()
+                    .map(|r| r.map(UpdateCompliancePolicyResponse::V2023_01_01))
+            }
+            Some("2023-10-01") => {
+                raw.decode::<super::models::DataProtectionSettings20231001, _>()
+                    .map(|r| r.map(UpdateCompliancePolicyResponse::V2023_10_01))
+            }
+            _ => {
+                raw.decode::<super::models::DataProtectionSettings20231001, _>()
+                    .map(|r| r.map(UpdateCompliancePolicyResponse::V2023_10_01))
+            }
+        }
+    }
+
+    fn runtime_request(&self) -> Request<'a> {
+        let mut request = Request::new(self.client, &Self::OPERATION);
+        request.options(&self.request_options);
+        request.path_param("groupId", &self.group_id);
+        if let Some(value) = self.envelope {
+            request.envelope(value);
+        }
+        if let Some(value) = &self.overwrite_backup_policies {
+            request.query_param("overwriteBackupPolicies", value);
+        }
+        if let Some(value) = self.pretty {
+            request.pretty(value);
+        }
+        match &self.body {
+            UpdateCompliancePolicyContent::V2023_01_01(value) => {
+                request.json_body(value);
+                request.body_versions(&["2023-01-01"]);
+            }
+            UpdateCompliancePolicyContent::V2023_10_01(value) => {
+                request.json_body(value);
+                request.body_versions(&["2023-10-01"]);
+            }
+        }
+        request
+    }
+}
+
+/// The request body of
+/// [`Client::update_compliance_policy`](crate::Client::update_compliance_policy), in the type of
+/// the versions it is sent in: the variant picks the version, which must be the one the client is
+/// pinned to when it is pinned (and the newest of the variant's versions when it is not).
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateCompliancePolicyContent {
+    /// The body of version `2023-01-01`.
+    V2023_01_01(super::models::DataProtectionSettings),
+    /// The body of version `2023-10-01`.
+    V2023_10_01(super::models::DataProtectionSettings20231001),
+}
+
+impl From<super::models::DataProtectionSettings> for UpdateCompliancePolicyContent {
+    fn from(value: super::models::DataProtectionSettings) -> Self {
+        UpdateCompliancePolicyContent::V2023_01_01(value)
+    }
+}
+
+impl From<super::models::DataProtectionSettings20231001>
+for UpdateCompliancePolicyContent {
+    fn from(value: super::models::DataProtectionSettings20231001) -> Self {
+        UpdateCompliancePolicyContent::V2023_10_01(value)
+    }
+}
+
+/// The response of `createExportBucket`: its type depends on the API version the client negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateExportBucketResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DiskBackupSnapshotAwsExportBucketResponse),
+    /// The `2024-05-30` version of the response.
+    V2024_05_30(super::models::DiskBackupSnapshotExportBucketResponse),
+}
+
+/// The response of `deleteClusterBackupSchedule`: its type depends on the API version the client
+/// negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum DeleteClusterBackupScheduleResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DiskBackupSnapshotSchedule),
+    /// The `2024-08-05` version of the response.
+    V2024_08_05(super::models::DiskBackupSnapshotSchedule20240805),
+}
+
+/// The response of `getBackupSchedule`: its type depends on the API version the client negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetBackupScheduleResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DiskBackupSnapshotSchedule),
+    /// The `2024-08-05` version of the response.
+    V2024_08_05(super::models::DiskBackupSnapshotSchedule20240805),
+}
+
+/// The response of `getCompliancePolicy`: its type depends on the API version the client
+/// negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetCompliancePolicyResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DataProtectionSettings),
+    /// The `2023-10-01` version of the response.
+    V2023_10_01(super::models::DataProtectionSettings20231001),
+}
+
+/// The response of `getExportBucket`: its type depends on the API version the client negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetExportBucketResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DiskBackupSnapshotAwsExportBucketResponse),
+    /// The `2024-05-30` version of the response.
+    V2024_05_30(super::models::DiskBackupSnapshotExportBucketResponse),
+}
+
+/// The response of `listExportBuckets`: its type depends on the API version the client negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ListExportBucketsResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::PaginatedBackupSnapshotExportBucketView),
+    /// The `2024-05-30` version of the response.
+    V2024_05_30(super::models::PaginatedBackupSnapshotExportBucketsView),
+}
+
+/// The response of `updateBackupSchedule`: its type depends on the API version the client
+/// negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UpdateBackupScheduleResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DiskBackupSnapshotSchedule),
+    /// The `2024-08-05` version of the response.
+    V2024_08_05(super::models::DiskBackupSnapshotSchedule20240805),
+}
+
+/// The response of `updateCompliancePolicy`: its type depends on the API version the client
+/// negotiated.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UpdateCompliancePolicyResponse {
+    /// The `2023-01-01` version of the response.
+    V2023_01_01(super::models::DataProtectionSettings),
+    /// The `2023-10-01` version of the response.
+    V2023_10_01(super::models::DataProtectionSettings20231001),
 }

@@ -9,7 +9,7 @@
 use ::atlas_snapshots_runtime::{Check, ParamIn, ParamInfo, ValueKind};
 use ::atlas_snapshots_runtime::Pattern;
 
-/// `groupId` (path), as 28 operations take it.
+/// `groupId` (path), as 56 operations take it.
 pub(crate) const GROUP_ID: ParamInfo = ParamInfo {
     name: "groupId",
     location: ParamIn::Path,
@@ -23,7 +23,7 @@ pub(crate) const GROUP_ID: ParamInfo = ParamInfo {
     ],
 };
 
-/// `clusterName` (path), as 20 operations take it.
+/// `clusterName` (path), as 36 operations take it.
 pub(crate) const CLUSTER_NAME: ParamInfo = ParamInfo {
     name: "clusterName",
     location: ParamIn::Path,
@@ -43,6 +43,36 @@ pub(crate) const RESTORE_JOB_ID: ParamInfo = ParamInfo {
     checks: &[Check::Pattern(&crate::params::ID_PATTERN)],
 };
 
+/// `envelope` (query), as 38 operations take it.
+pub(crate) const ENVELOPE: ParamInfo = ParamInfo {
+    name: "envelope",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Boolean,
+    repeated: false,
+    checks: &[],
+};
+
+/// `cloudProvider` (path), as 4 operations take it.
+pub(crate) const CLOUD_PROVIDER: ParamInfo = ParamInfo {
+    name: "cloudProvider",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[],
+};
+
+/// `pretty` (query), as 33 operations take it.
+pub(crate) const PRETTY: ParamInfo = ParamInfo {
+    name: "pretty",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Boolean,
+    repeated: false,
+    checks: &[],
+};
+
 /// `name` (path), as 6 operations take it.
 pub(crate) const NAME: ParamInfo = ParamInfo {
     name: "name",
@@ -53,7 +83,17 @@ pub(crate) const NAME: ParamInfo = ParamInfo {
     checks: &[Check::Pattern(&crate::params::NAME_PATTERN)],
 };
 
-/// `snapshotId` (path), as 9 operations take it.
+/// `endpointId` (path), as 2 operations take it.
+pub(crate) const ENDPOINT_ID: ParamInfo = ParamInfo {
+    name: "endpointId",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[Check::Pattern(&crate::params::ID_PATTERN)],
+};
+
+/// `snapshotId` (path), as 14 operations take it.
 pub(crate) const SNAPSHOT_ID: ParamInfo = ParamInfo {
     name: "snapshotId",
     location: ParamIn::Path,
@@ -67,22 +107,52 @@ pub(crate) const SNAPSHOT_ID: ParamInfo = ParamInfo {
     ],
 };
 
-/// `envelope` (query), as 10 operations take it.
-pub(crate) const ENVELOPE: ParamInfo = ParamInfo {
-    name: "envelope",
-    location: ParamIn::Query,
-    required: false,
-    kind: ValueKind::Boolean,
+/// `exportBucketId` (path), as 3 operations take it.
+pub(crate) const EXPORT_BUCKET_ID: ParamInfo = ParamInfo {
+    name: "exportBucketId",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[Check::Pattern(&crate::params::ID_PATTERN)],
+};
+
+/// `exportId` (path), as 1 operation takes it.
+pub(crate) const EXPORT_ID: ParamInfo = ParamInfo {
+    name: "exportId",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[Check::Pattern(&crate::params::ID_PATTERN)],
+};
+
+/// `databaseName` (path), as 3 operations take it.
+pub(crate) const DATABASE_NAME: ParamInfo = ParamInfo {
+    name: "databaseName",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
     repeated: false,
     checks: &[],
 };
 
-/// `pretty` (query), as 10 operations take it.
-pub(crate) const PRETTY: ParamInfo = ParamInfo {
-    name: "pretty",
-    location: ParamIn::Query,
-    required: false,
-    kind: ValueKind::Boolean,
+/// `jobId` (path), as 3 operations take it.
+pub(crate) const JOB_ID: ParamInfo = ParamInfo {
+    name: "jobId",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[Check::Pattern(&crate::params::ID_PATTERN)],
+};
+
+/// `sourceNamespace` (path), as 1 operation takes it.
+pub(crate) const SOURCE_NAMESPACE: ParamInfo = ParamInfo {
+    name: "sourceNamespace",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
     repeated: false,
     checks: &[],
 };
@@ -97,7 +167,17 @@ pub(crate) const INSTANCE_NAME: ParamInfo = ParamInfo {
     checks: &[Check::Pattern(&crate::params::NAME_PATTERN)],
 };
 
-/// `includeCount` (query), as 9 operations take it.
+/// `collectionName` (path), as 1 operation takes it.
+pub(crate) const COLLECTION_NAME: ParamInfo = ParamInfo {
+    name: "collectionName",
+    location: ParamIn::Path,
+    required: true,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[],
+};
+
+/// `includeCount` (query), as 14 operations take it.
 pub(crate) const INCLUDE_COUNT: ParamInfo = ParamInfo {
     name: "includeCount",
     location: ParamIn::Query,
@@ -107,7 +187,7 @@ pub(crate) const INCLUDE_COUNT: ParamInfo = ParamInfo {
     checks: &[],
 };
 
-/// `itemsPerPage` (query), as 9 operations take it.
+/// `itemsPerPage` (query), as 16 operations take it.
 pub(crate) const ITEMS_PER_PAGE: ParamInfo = ParamInfo {
     name: "itemsPerPage",
     location: ParamIn::Query,
@@ -117,7 +197,7 @@ pub(crate) const ITEMS_PER_PAGE: ParamInfo = ParamInfo {
     checks: &[Check::Minimum(1f64), Check::Maximum(500f64)],
 };
 
-/// `pageNum` (query), as 9 operations take it.
+/// `pageNum` (query), as 16 operations take it.
 pub(crate) const PAGE_NUM: ParamInfo = ParamInfo {
     name: "pageNum",
     location: ParamIn::Query,
@@ -157,7 +237,48 @@ pub(crate) const POINT_IN_TIME_UTC_SECONDS: ParamInfo = ParamInfo {
     checks: &[],
 };
 
-/// The pattern of `groupId`, `restoreJobId` and `snapshotId`: `^([a-f0-9]{24})$`.
+/// `sourceNamespace` (query), as 1 operation takes it.
+pub(crate) const SOURCE_NAMESPACE_QUERY: ParamInfo = ParamInfo {
+    name: "sourceNamespace",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[],
+};
+
+/// `state` (query), as 1 operation takes it.
+pub(crate) const STATE: ParamInfo = ParamInfo {
+    name: "state",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[],
+};
+
+/// `targetNamespace` (query), as 1 operation takes it.
+pub(crate) const TARGET_NAMESPACE: ParamInfo = ParamInfo {
+    name: "targetNamespace",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Text,
+    repeated: false,
+    checks: &[],
+};
+
+/// `overwriteBackupPolicies` (query), as 1 operation takes it.
+pub(crate) const OVERWRITE_BACKUP_POLICIES: ParamInfo = ParamInfo {
+    name: "overwriteBackupPolicies",
+    location: ParamIn::Query,
+    required: false,
+    kind: ValueKind::Boolean,
+    repeated: false,
+    checks: &[],
+};
+
+/// The pattern of `endpointId`, `exportBucketId`, `exportId`, `groupId`, `jobId`, `restoreJobId`
+/// and `snapshotId`: `^([a-f0-9]{24})$`.
 pub(crate) static ID_PATTERN: Pattern = Pattern::new("^([a-f0-9]{24})$");
 
 /// The pattern of `clusterName`, `instanceName` and `name`: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.

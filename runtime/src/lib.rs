@@ -83,7 +83,7 @@ pub use retry::RetryPolicy;
 pub use stream::{ByteStream, Progress, StreamError};
 pub use time::{AsyncSleep, Clock, Sleep, SystemClock, TestClock, TimeSource, TokioSleep};
 pub use upload::Upload;
-pub use waiter::{WaitError, WaitPolicy, Waiter};
+pub use waiter::{Deleted, DeletionWaiter, WaitError, WaitPolicy, Waiter};
 
 /// The HTTP types that appear in this crate's API, so that users need not depend on the HTTP
 /// crates themselves.

@@ -196,10 +196,19 @@ type Poll<'a, T, E> = Box<
         + 'a,
 >;
 
-/// A wait for one resource, returned by a generated `wait_until_…` method; nothing is sent
-/// until [`wait`](Self::wait) is awaited.
-#[must_use = "a waiter does nothing until `wait` is awaited"]
-pub struct Waiter<'a, T, E: ApiErrorBody> {
+/// What one poll's outcome means for a wait.
+enum Step<T: fmt::Debug, E: ApiErrorBody, R> {
+    /// The wait is over: this is its result.
+    Done(R),
+    /// Not yet; the answer is kept as the last one seen.
+    Pending(Box<ResponseValue<T>>),
+    /// The wait ends with this error.
+    Stop(WaitError<T, E>),
+}
+
+/// The polling loop both kinds of waiter share: polls at once, then after the policy's
+/// growing pauses on the client's clock, until `judge` ends the wait or the deadline passes.
+struct Polling<'a, T, E: ApiErrorBody> {
     info: &'static WaiterInfo,
     policy: WaitPolicy,
     /// The client's: the deadline is measured and the pauses are slept on it.
@@ -207,12 +216,83 @@ pub struct Waiter<'a, T, E: ApiErrorBody> {
     poll: Poll<'a, T, E>,
 }
 
+impl<T, E> Polling<'_, T, E>
+where
+    T: fmt::Debug,
+    E: ApiErrorBody,
+{
+    /// `judge` reads one poll (its outcome and number) and says what it means, with the state
+    /// it saw for the trace.
+    async fn run<R>(
+        mut self,
+        mut judge: impl FnMut(Result<ResponseValue<T>, Error<E>>, u32) -> (Step<T, E, R>, String),
+    ) -> Result<R, WaitError<T, E>> {
+        let info = self.info;
+        let started = self.clock.now();
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            let (step, state) = judge((self.poll)().await, polls);
+            let waited = self.clock.since(started);
+            tracing::info!(
+                waiter = info.name,
+                operation = info.operation,
+                poll = polls,
+                waited_ms = waited.as_millis() as u64,
+                state = state.as_str(),
+                "polled"
+            );
+            let last = match step {
+                Step::Done(result) => return Ok(result),
+                Step::Stop(error) => return Err(error),
+                Step::Pending(last) => last,
+            };
+            let Some(left) = self
+                .policy
+                .deadline
+                .checked_sub(waited)
+                .filter(|l| !l.is_zero())
+            else {
+                return Err(WaitError::Deadline {
+                    waiter: info.name,
+                    operation: info.operation,
+                    polls,
+                    waited,
+                    last,
+                });
+            };
+            // The last poll goes out at the deadline, not after it.
+            self.clock
+                .sleep(self.policy.wait_after(polls).min(left))
+                .await;
+        }
+    }
+}
+
+fn poll_failed<T: fmt::Debug, E: ApiErrorBody>(
+    info: &'static WaiterInfo,
+    source: Error<E>,
+) -> WaitError<T, E> {
+    WaitError::Poll {
+        waiter: info.name,
+        operation: info.operation,
+        source,
+    }
+}
+
+/// A wait for one resource, returned by a generated `wait_until_…` method; nothing is sent
+/// until [`wait`](Self::wait) is awaited.
+#[must_use = "a waiter does nothing until `wait` is awaited"]
+pub struct Waiter<'a, T, E: ApiErrorBody> {
+    polling: Polling<'a, T, E>,
+}
+
 impl<T, E: ApiErrorBody> fmt::Debug for Waiter<'_, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Waiter")
-            .field("waiter", &self.info.name)
-            .field("operation", &self.info.operation)
-            .field("policy", &self.policy)
+            .field("waiter", &self.polling.info.name)
+            .field("operation", &self.polling.info.operation)
+            .field("policy", &self.polling.policy)
             .finish_non_exhaustive()
     }
 }
@@ -225,84 +305,151 @@ where
     #[doc(hidden)]
     pub fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
         Waiter {
-            info,
-            policy: WaitPolicy::default(),
-            clock: clock.clone(),
-            poll,
+            polling: Polling {
+                info,
+                policy: WaitPolicy::default(),
+                clock: clock.clone(),
+                poll,
+            },
         }
     }
 
     /// Polls with this policy instead of the default one.
     pub fn policy(mut self, policy: WaitPolicy) -> Self {
-        self.policy = policy;
+        self.polling.policy = policy;
         self
     }
 
     /// Polls until a success state (its answer is returned), a failure state or the
     /// deadline (an error).
-    pub async fn wait(mut self) -> Result<ResponseValue<T>, WaitError<T, E>> {
-        let info = self.info;
-        let started = self.clock.now();
-        let mut polls = 0;
-        loop {
-            polls += 1;
-            let answer = (self.poll)().await.map_err(|source| WaitError::Poll {
-                waiter: info.name,
-                operation: info.operation,
-                source,
-            })?;
-            let body = serde_json::to_value(answer.body()).map_err(|e| WaitError::Inspect {
-                waiter: info.name,
-                operation: info.operation,
-                reason: e.to_string(),
-            })?;
-            let success = info.success.iter().find(|m| m.matches(&body));
-            let failure = info.failure.iter().find(|m| m.matches(&body));
-            let waited = self.clock.since(started);
-            let state = match (success, failure) {
-                (Some(m), _) => format!("success: {m}"),
-                (None, Some(m)) => format!("failure: {m}"),
-                (None, None) => "pending".to_owned(),
-            };
-            tracing::info!(
-                waiter = info.name,
-                operation = info.operation,
-                poll = polls,
-                waited_ms = waited.as_millis() as u64,
-                state = state.as_str(),
-                "polled"
-            );
-            if success.is_some() {
-                return Ok(answer);
-            }
-            if let Some(failure) = failure {
-                return Err(WaitError::Failed {
-                    waiter: info.name,
-                    operation: info.operation,
-                    state: failure.to_string(),
-                    polls,
-                    last: Box::new(answer),
-                });
-            }
-            let Some(left) = self
-                .policy
-                .deadline
-                .checked_sub(waited)
-                .filter(|l| !l.is_zero())
-            else {
-                return Err(WaitError::Deadline {
-                    waiter: info.name,
-                    operation: info.operation,
-                    polls,
-                    waited,
-                    last: Box::new(answer),
-                });
-            };
-            // The last poll goes out at the deadline, not after it.
-            self.clock
-                .sleep(self.policy.wait_after(polls).min(left))
-                .await;
+    pub async fn wait(self) -> Result<ResponseValue<T>, WaitError<T, E>> {
+        let info = self.polling.info;
+        self.polling
+            .run(|outcome, polls| {
+                let answer = match outcome {
+                    Ok(answer) => answer,
+                    Err(source) => return (Step::Stop(poll_failed(info, source)), "error".into()),
+                };
+                let body = match serde_json::to_value(answer.body()) {
+                    Ok(body) => body,
+                    Err(e) => {
+                        let error = WaitError::Inspect {
+                            waiter: info.name,
+                            operation: info.operation,
+                            reason: e.to_string(),
+                        };
+                        return (Step::Stop(error), "unreadable".into());
+                    }
+                };
+                if let Some(m) = info.success.iter().find(|m| m.matches(&body)) {
+                    return (Step::Done(answer), format!("success: {m}"));
+                }
+                if let Some(m) = info.failure.iter().find(|m| m.matches(&body)) {
+                    let error = WaitError::Failed {
+                        waiter: info.name,
+                        operation: info.operation,
+                        state: m.to_string(),
+                        polls,
+                        last: Box::new(answer),
+                    };
+                    return (Step::Stop(error), format!("failure: {m}"));
+                }
+                (Step::Pending(Box::new(answer)), "pending".into())
+            })
+            .await
+    }
+}
+
+/// How a deletion waiter saw the resource go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Deleted {
+    /// How many times the get operation was polled, the last one answering 404.
+    pub polls: u32,
+    /// How long the wait took, on the client's clock.
+    pub waited: Duration,
+}
+
+/// A wait for a resource to be gone, returned by a generated `wait_until_…` method of a
+/// waiter the spec declares with `gone: true`: it polls the resource's get operation until
+/// that answers 404 Not Found. An answer that still shows the resource means "not yet",
+/// unless it matches one of the waiter's failure states. Nothing is sent until
+/// [`wait`](Self::wait) is awaited.
+#[must_use = "a waiter does nothing until `wait` is awaited"]
+pub struct DeletionWaiter<'a, T, E: ApiErrorBody> {
+    polling: Polling<'a, T, E>,
+}
+
+impl<T, E: ApiErrorBody> fmt::Debug for DeletionWaiter<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeletionWaiter")
+            .field("waiter", &self.polling.info.name)
+            .field("operation", &self.polling.info.operation)
+            .field("policy", &self.polling.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T, E> DeletionWaiter<'a, T, E>
+where
+    T: serde::Serialize + fmt::Debug,
+    E: ApiErrorBody,
+{
+    #[doc(hidden)]
+    pub fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
+        DeletionWaiter {
+            polling: Polling {
+                info,
+                policy: WaitPolicy::default(),
+                clock: clock.clone(),
+                poll,
+            },
         }
+    }
+
+    /// Polls with this policy instead of the default one.
+    pub fn policy(mut self, policy: WaitPolicy) -> Self {
+        self.polling.policy = policy;
+        self
+    }
+
+    /// Polls until the get operation answers 404 (the resource is gone), a failure state or
+    /// the deadline (an error). Any other error of a poll ends the wait with
+    /// [`WaitError::Poll`].
+    pub async fn wait(self) -> Result<Deleted, WaitError<T, E>> {
+        let info = self.polling.info;
+        let clock = self.polling.clock.clone();
+        let started = clock.now();
+        self.polling
+            .run(|outcome, polls| {
+                let answer = match outcome {
+                    Err(source) if source.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+                        let gone = Deleted {
+                            polls,
+                            waited: clock.since(started),
+                        };
+                        return (Step::Done(gone), "gone: 404".into());
+                    }
+                    Err(source) => return (Step::Stop(poll_failed(info, source)), "error".into()),
+                    Ok(answer) => answer,
+                };
+                if !info.failure.is_empty() {
+                    if let Ok(body) = serde_json::to_value(answer.body()) {
+                        if let Some(m) = info.failure.iter().find(|m| m.matches(&body)) {
+                            let error = WaitError::Failed {
+                                waiter: info.name,
+                                operation: info.operation,
+                                state: m.to_string(),
+                                polls,
+                                last: Box::new(answer),
+                            };
+                            return (Step::Stop(error), format!("failure: {m}"));
+                        }
+                    }
+                }
+                (Step::Pending(Box::new(answer)), "still there".into())
+            })
+            .await
     }
 }
 

@@ -1,10 +1,13 @@
 //! Checks a request body against its schema in the spec, as Atlas validates what it is sent:
 //! types, required properties, patterns, bounds and lengths, no property the schema does not
-//! declare, and none that only the server sets (`readOnly`). The problems come back by field
-//! name, for a 400 in the shape of the spec's `badRequest` example.
+//! declare, and none that only the server sets (`readOnly`). References are followed in the
+//! document as the value is walked, so a recursive schema is checked as deep as the value goes;
+//! `allOf` parts are read as one schema, and a `oneOf`/`anyOf` is checked against the branch
+//! its discriminator names (or the first branch the value fits). The problems come back by
+//! field name, for a 400 in the shape of the spec's `badRequest` example.
 
 use regex::Regex;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One thing wrong with a body: the field (a dotted path, `""` for the body itself) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,14 +16,147 @@ pub struct BodyProblem {
     pub description: String,
 }
 
-/// Every problem of `value` against `schema` (a schema with its references inlined).
-pub fn check(schema: &Value, value: &Value) -> Vec<BodyProblem> {
+/// Every problem of `value` against `schema`, whose `$ref`s point into `doc`.
+pub fn check(doc: &Value, schema: &Value, value: &Value) -> Vec<BodyProblem> {
     let mut problems = Vec::new();
-    check_at(schema, value, "", &mut problems);
+    check_at(doc, schema, value, "", &mut problems);
     problems
 }
 
-fn check_at(schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProblem>) {
+/// Follows `$ref` chains (a bounded number of hops).
+fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        else {
+            return schema;
+        };
+        schema = target;
+    }
+    schema
+}
+
+/// The schema as one object: its `allOf` parts merged in (properties and `required` joined,
+/// any other keyword from the first part that has it), and the `oneOf`/`anyOf` branch that
+/// applies to `value` merged the same way. `within` lists the references being merged, so a
+/// branch that extends its own union (`allOf: [{$ref: Base}]` under `Base.oneOf`) takes the
+/// base's properties without choosing a branch again.
+fn merged(
+    doc: &Value,
+    schema: &Value,
+    value: &Value,
+    within: &mut Vec<String>,
+) -> Map<String, Value> {
+    let reference = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let again = reference.as_ref().is_some_and(|r| within.contains(r));
+    if let Some(r) = &reference {
+        within.push(r.clone());
+    }
+    let schema = resolve(doc, schema);
+    let mut out = Map::new();
+    if let Some(object) = schema.as_object() {
+        for (key, item) in object {
+            if !matches!(key.as_str(), "allOf" | "oneOf" | "anyOf" | "discriminator") {
+                out.insert(key.clone(), item.clone());
+            }
+        }
+    }
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let part = merged(doc, part, value, within);
+        absorb(&mut out, part);
+    }
+    if !again {
+        if let Some(branch) = branch(doc, schema, value, within) {
+            let branch = merged(doc, &branch, value, within);
+            absorb(&mut out, branch);
+        }
+    }
+    if reference.is_some() {
+        within.pop();
+    }
+    out
+}
+
+fn absorb(into: &mut Map<String, Value>, part: Map<String, Value>) {
+    for (key, item) in part {
+        match (key.as_str(), into.get_mut(&key)) {
+            ("properties", Some(Value::Object(have))) => {
+                if let Value::Object(more) = item {
+                    for (name, property) in more {
+                        have.entry(name).or_insert(property);
+                    }
+                }
+            }
+            ("required", Some(Value::Array(have))) => {
+                for name in item.as_array().into_iter().flatten() {
+                    if !have.contains(name) {
+                        have.push(name.clone());
+                    }
+                }
+            }
+            (_, Some(_)) => {}
+            (_, None) => {
+                into.insert(key, item);
+            }
+        }
+    }
+}
+
+/// The `oneOf`/`anyOf` branch for `value`: the one the discriminator's mapping (or the
+/// schema name equal to the tag) names, else the first the value fits.
+fn branch(doc: &Value, schema: &Value, value: &Value, within: &mut [String]) -> Option<Value> {
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array);
+    if let Some(discriminator) = schema.get("discriminator") {
+        let property = discriminator.get("propertyName").and_then(Value::as_str)?;
+        let tag = value.get(property).and_then(Value::as_str)?;
+        let mapped = discriminator
+            .get("mapping")
+            .and_then(|m| m.get(tag))
+            .and_then(Value::as_str);
+        return match branches {
+            Some(branches) => {
+                let target =
+                    mapped.map_or_else(|| format!("#/components/schemas/{tag}"), str::to_owned);
+                branches
+                    .iter()
+                    .find(|b| b.get("$ref").and_then(Value::as_str) == Some(target.as_str()))
+                    .cloned()
+            }
+            // A base whose subtypes extend it (`allOf`) and are named only by its mapping:
+            // the subtype is where the tag's properties are declared.
+            None => {
+                let target = mapped?;
+                (!within.iter().any(|r| r == target)).then(|| serde_json::json!({ "$ref": target }))
+            }
+        };
+    }
+    let branches = branches?;
+    branches.iter().cloned().find(|b| {
+        let mut problems = Vec::new();
+        let mut nested = within.to_vec();
+        let flat = Value::Object(merged(doc, b, value, &mut nested));
+        check_at(doc, &flat, value, "", &mut problems);
+        problems.is_empty()
+    })
+}
+
+fn check_at(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProblem>) {
+    let flat = merged(doc, schema, value, &mut Vec::new());
+    let schema = &Value::Object(flat);
     let mut problem = |description: String| {
         problems.push(BodyProblem {
             field: at.to_owned(),
@@ -86,7 +222,7 @@ fn check_at(schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProb
     }
     if let (Some(items), Some(values)) = (schema.get("items"), value.as_array()) {
         for (i, item) in values.iter().enumerate() {
-            check_at(items, item, &format!("{at}[{i}]"), problems);
+            check_at(doc, items, item, &format!("{at}[{i}]"), problems);
         }
     }
     let Some(object) = value.as_object() else {
@@ -109,6 +245,7 @@ fn check_at(schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProb
     {
         let read_only = properties
             .and_then(|p| p.get(name))
+            .map(|p| resolve(doc, p))
             .and_then(|p| p.get("readOnly"))
             .and_then(Value::as_bool)
             .unwrap_or(false);
@@ -129,13 +266,18 @@ fn check_at(schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProb
                 field,
                 description: "is not a property of this resource".to_owned(),
             }),
-            Some(property) if property.get("readOnly").and_then(Value::as_bool) == Some(true) => {
+            Some(property)
+                if resolve(doc, property)
+                    .get("readOnly")
+                    .and_then(Value::as_bool)
+                    == Some(true) =>
+            {
                 problems.push(BodyProblem {
                     field,
                     description: "is set by the server and cannot be sent".to_owned(),
                 })
             }
-            Some(property) => check_at(property, item, &field, problems),
+            Some(property) => check_at(doc, property, item, &field, problems),
         }
     }
 }
@@ -161,7 +303,7 @@ mod tests {
     }
 
     fn fields(value: Value) -> Vec<(String, String)> {
-        check(&schema(), &value)
+        check(&Value::Null, &schema(), &value)
             .into_iter()
             .map(|p| (p.field, p.description))
             .collect()

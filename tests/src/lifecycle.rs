@@ -1,10 +1,13 @@
 //! The stand-in's memory of the resources the write operations change: dedicated-cluster
-//! snapshots, and the restore jobs of dedicated clusters, Flex clusters and serverless
-//! instances. A collection starts as its list example; a taken snapshot or a new restore job is
-//! added to it and moves on by one stage every few polls of its get operation (a snapshot
-//! `queued` → `inProgress` → `completed`; a restore job running → finished), or ends failed
-//! when a test asked for that; a delete removes a snapshot and a cancel marks a running job
-//! cancelled. Which operation does what to which collection is the table in [`action`].
+//! snapshots, the restore jobs of dedicated clusters, Flex clusters, serverless instances and
+//! collections, export buckets, exports, backup private endpoints, and the two resources a
+//! cluster or project has one of (the backup schedule, the compliance policy). A collection
+//! starts as its list example; a taken snapshot, a new job or endpoint is added to it and moves
+//! on by one stage every few polls of its get operation (a snapshot `queued` → `inProgress` →
+//! `completed`; an export `Queued` → `InProgress` → `Successful`; a restore job running →
+//! finished), or ends failed when a test asked for that; a delete removes a resource and a
+//! cancel marks a running job cancelled. Which operation does what to which collection is the
+//! table in [`action`].
 
 use crate::spec::Spec;
 use serde_json::{Map, Value};
@@ -13,8 +16,10 @@ use std::collections::BTreeMap;
 /// How a kind of resource moves from its first stage to its last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// A `status` string walks through `stages`; `failed` replaces the last one on failure.
+    /// A string property (`status`, `state`) walks through `stages`; `failed` replaces the
+    /// last one on failure.
     Status {
+        field: &'static str,
         stages: &'static [&'static str],
         failed: &'static str,
         /// Set when the last stage is reached.
@@ -22,6 +27,8 @@ pub enum Progress {
     },
     /// `finishedAt` appears when done; `failed: true` on failure, `cancelled: true` on cancel.
     Finished,
+    /// Made in its final form (an export bucket): nothing moves.
+    Ready,
 }
 
 /// A kind of resource the stand-in keeps.
@@ -31,13 +38,26 @@ pub struct Kind {
     pub list: &'static str,
     /// The path parameter naming one resource.
     pub id_param: &'static str,
+    /// The property holding the id (`_id` for export buckets).
+    pub id_field: &'static str,
+    /// The last segment of the list's path where it is not the one a resource's path goes
+    /// under (sharded snapshots are listed at `shardedClusters`, read at `shardedCluster/{id}`).
+    pub list_segment: Option<&'static str>,
+    /// The new resource is the body as sent (plus its id and links) rather than the answer's
+    /// example with the body's values: an export bucket's properties depend on its cloud
+    /// provider, and the example shows only one of them.
+    pub made_of_body: bool,
     pub progress: Progress,
 }
 
 pub const CLUSTER_SNAPSHOT: Kind = Kind {
     list: "listBackupSnapshots",
     id_param: "snapshotId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
     progress: Progress::Status {
+        field: "status",
         stages: &["queued", "inProgress", "completed"],
         failed: "failed",
         finished_field: None,
@@ -47,13 +67,20 @@ pub const CLUSTER_SNAPSHOT: Kind = Kind {
 pub const RESTORE_JOB: Kind = Kind {
     list: "listBackupRestoreJobs",
     id_param: "restoreJobId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
     progress: Progress::Finished,
 };
 
 pub const FLEX_RESTORE_JOB: Kind = Kind {
     list: "listFlexRestoreJobs",
     id_param: "restoreJobId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
     progress: Progress::Status {
+        field: "status",
         stages: &["PENDING", "RUNNING", "COMPLETED"],
         failed: "FAILED",
         finished_field: Some("restoreFinishedDate"),
@@ -63,7 +90,100 @@ pub const FLEX_RESTORE_JOB: Kind = Kind {
 pub const SERVERLESS_RESTORE_JOB: Kind = Kind {
     list: "listServerlessRestoreJobs",
     id_param: "restoreJobId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
     progress: Progress::Finished,
+};
+
+pub const SHARDED_SNAPSHOT: Kind = Kind {
+    list: "listBackupShardedClusters",
+    id_param: "snapshotId",
+    id_field: "id",
+    list_segment: Some("shardedClusters"),
+    made_of_body: false,
+    progress: Progress::Status {
+        field: "status",
+        stages: &["queued", "inProgress", "completed"],
+        failed: "failed",
+        finished_field: None,
+    },
+};
+
+pub const EXPORT_BUCKET: Kind = Kind {
+    list: "listExportBuckets",
+    id_param: "exportBucketId",
+    id_field: "_id",
+    list_segment: None,
+    made_of_body: true,
+    progress: Progress::Ready,
+};
+
+pub const EXPORT: Kind = Kind {
+    list: "listBackupExports",
+    id_param: "exportId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
+    progress: Progress::Status {
+        field: "state",
+        stages: &["Queued", "InProgress", "Successful"],
+        failed: "Failed",
+        finished_field: Some("finishedAt"),
+    },
+};
+
+pub const COLLECTION_RESTORE_JOB: Kind = Kind {
+    list: "listCollectionRestoreJobs",
+    id_param: "jobId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
+    progress: Progress::Status {
+        field: "state",
+        stages: &["INITIALIZING", "IN_PROGRESS", "FINALIZING", "SUCCESSFUL"],
+        failed: "FAILED",
+        finished_field: Some("finishedAt"),
+    },
+};
+
+pub const PRIVATE_ENDPOINT: Kind = Kind {
+    list: "listBackupPrivateEndpoints",
+    id_param: "endpointId",
+    id_field: "id",
+    list_segment: None,
+    made_of_body: false,
+    progress: Progress::Status {
+        field: "status",
+        stages: &["INITIATING", "PENDING_ACCEPTANCE", "ACTIVE"],
+        failed: "FAILED",
+        finished_field: None,
+    },
+};
+
+/// A resource a cluster or a project has exactly one of, at the path of its operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Single {
+    /// The get operation whose example is the resource before any change.
+    pub get: &'static str,
+    /// A string property that reads `changing` after an update, and `settled` from the next
+    /// poll on (the compliance policy's `state`).
+    pub settles: Option<(&'static str, &'static str, &'static str)>,
+    /// What a delete leaves: `None` removes the resource (a get then answers 404); a list
+    /// property name empties that list (deleting a schedule removes its policies).
+    pub delete_empties: Option<&'static str>,
+}
+
+pub const BACKUP_SCHEDULE: Single = Single {
+    get: "getBackupSchedule",
+    settles: None,
+    delete_empties: Some("policies"),
+};
+
+pub const COMPLIANCE_POLICY: Single = Single {
+    get: "getCompliancePolicy",
+    settles: Some(("state", "UPDATING", "ACTIVE")),
+    delete_empties: None,
 };
 
 /// What an operation does to the kept resources.
@@ -75,8 +195,13 @@ pub enum Action {
     Create(Kind, Option<&'static str>),
     Get(Kind),
     UpdateRetention(Kind),
+    /// Sets the properties the body sends.
+    Update(Kind),
     Delete(Kind),
     Cancel(Kind),
+    GetSingle(Single),
+    UpdateSingle(Single),
+    DeleteSingle(Single),
 }
 
 /// The operations of the spec that read or change kept resources; the others are answered
@@ -100,6 +225,30 @@ pub fn action(operation: &str) -> Option<Action> {
         "listServerlessRestoreJobs" => List(SERVERLESS_RESTORE_JOB),
         "createServerlessRestoreJob" => Create(SERVERLESS_RESTORE_JOB, None),
         "getServerlessRestoreJob" => Get(SERVERLESS_RESTORE_JOB),
+        "listBackupShardedClusters" => List(SHARDED_SNAPSHOT),
+        "getBackupShardedCluster" => Get(SHARDED_SNAPSHOT),
+        "deleteBackupShardedCluster" => Delete(SHARDED_SNAPSHOT),
+        "listExportBuckets" => List(EXPORT_BUCKET),
+        "createExportBucket" => Create(EXPORT_BUCKET, None),
+        "getExportBucket" => Get(EXPORT_BUCKET),
+        "updateBackupExportBucket" => Update(EXPORT_BUCKET),
+        "deleteExportBucket" => Delete(EXPORT_BUCKET),
+        "listBackupExports" => List(EXPORT),
+        "createBackupExport" => Create(EXPORT, None),
+        "getBackupExport" => Get(EXPORT),
+        "listCollectionRestoreJobs" => List(COLLECTION_RESTORE_JOB),
+        "createCollectionRestoreJob" => Create(COLLECTION_RESTORE_JOB, None),
+        "getCollectionRestoreJob" => Get(COLLECTION_RESTORE_JOB),
+        "listBackupPrivateEndpoints" => List(PRIVATE_ENDPOINT),
+        "createBackupPrivateEndpoint" => Create(PRIVATE_ENDPOINT, None),
+        "getBackupPrivateEndpoint" => Get(PRIVATE_ENDPOINT),
+        "deleteBackupPrivateEndpoint" => Delete(PRIVATE_ENDPOINT),
+        "getBackupSchedule" => GetSingle(BACKUP_SCHEDULE),
+        "updateBackupSchedule" => UpdateSingle(BACKUP_SCHEDULE),
+        "deleteClusterBackupSchedule" => DeleteSingle(BACKUP_SCHEDULE),
+        "getCompliancePolicy" => GetSingle(COMPLIANCE_POLICY),
+        "updateCompliancePolicy" => UpdateSingle(COMPLIANCE_POLICY),
+        "disableCompliancePolicy" => DeleteSingle(COMPLIANCE_POLICY),
         _ => return None,
     })
 }
@@ -126,6 +275,8 @@ pub enum Refusal {
 #[derive(Debug, Default)]
 pub struct Store {
     collections: BTreeMap<String, Vec<Item>>,
+    /// The single resources by path; `None` once deleted. Absent: still the example.
+    singles: BTreeMap<String, Option<Value>>,
     /// Operations whose next created resource ends failed.
     fail_next: Vec<String>,
     created: u64,
@@ -177,13 +328,17 @@ impl Store {
     ) -> Value {
         self.created += 1;
         let id = format!("6900{:020x}", self.created);
-        let mut value = example.clone();
+        let mut value = if kind.made_of_body {
+            serde_json::json!({})
+        } else {
+            example.clone()
+        };
         let object = value
             .as_object_mut()
             .expect("resource examples are objects");
         if let Some(sent) = body.as_object() {
             for (name, item) in sent {
-                if object.contains_key(name) {
+                if kind.made_of_body || object.contains_key(name) {
                     object.insert(name.clone(), item.clone());
                 }
             }
@@ -192,7 +347,7 @@ impl Store {
         if object.contains_key("createdAt") {
             object.insert("createdAt".into(), Value::from(now()));
         }
-        object.insert("id".into(), Value::from(id.clone()));
+        object.insert(kind.id_field.into(), Value::from(id.clone()));
         object.insert(
             "links".into(),
             serde_json::json!([{"href": format!("https://cloud.mongodb.com{path}/{id}"), "rel": "self"}]),
@@ -231,7 +386,7 @@ impl Store {
         id: &str,
         polls_per_stage: u32,
     ) -> Option<Value> {
-        let item = find(self.collection(spec, kind, path), id)?;
+        let item = find(self.collection(spec, kind, path), kind, id)?;
         let last = stage_count(kind.progress) - 1;
         if item.stage < last && !is_cancelled(&item.value) {
             item.polls += 1;
@@ -255,7 +410,7 @@ impl Store {
         id: &str,
         body: &Value,
     ) -> Result<Value, Refusal> {
-        let item = find(self.collection(spec, kind, path), id).ok_or(Refusal::NotFound)?;
+        let item = find(self.collection(spec, kind, path), kind, id).ok_or(Refusal::NotFound)?;
         let value = body
             .get("retentionValue")
             .and_then(Value::as_i64)
@@ -275,11 +430,85 @@ impl Store {
         Ok(item.value.clone())
     }
 
+    /// Sets the top-level properties the body sends (an export bucket's private networking).
+    pub fn update(
+        &mut self,
+        spec: &Spec,
+        kind: Kind,
+        path: &str,
+        id: &str,
+        body: &Value,
+    ) -> Result<Value, Refusal> {
+        let item = find(self.collection(spec, kind, path), kind, id).ok_or(Refusal::NotFound)?;
+        if let (Some(object), Some(sent)) = (item.value.as_object_mut(), body.as_object()) {
+            for (name, value) in sent {
+                object.insert(name.clone(), value.clone());
+            }
+        }
+        Ok(item.value.clone())
+    }
+
+    /// The single resource at `path`: its example until changed, `None` once deleted. A
+    /// resource that settles moves to its settled state at this poll.
+    pub fn single(&mut self, spec: &Spec, single: Single, path: &str) -> Option<Value> {
+        let kept = self
+            .singles
+            .entry(path.to_owned())
+            .or_insert_with(|| Some(spec.operation(single.get).newest_example().clone()));
+        let value = kept.clone()?;
+        if let (Some((field, _, settled)), Some(object)) = (single.settles, kept.as_mut()) {
+            object[field] = Value::from(settled);
+        }
+        Some(value)
+    }
+
+    /// Changes the single resource at `path` by the body's top-level properties (made anew
+    /// from the example when it was deleted); one that settles reads its changing state until
+    /// the next poll.
+    pub fn update_single(
+        &mut self,
+        spec: &Spec,
+        single: Single,
+        path: &str,
+        body: &Value,
+    ) -> Value {
+        let example = spec.operation(single.get).newest_example();
+        let kept = self.singles.entry(path.to_owned()).or_insert(None);
+        let mut value = kept.take().unwrap_or_else(|| example.clone());
+        if let (Some(object), Some(sent)) = (value.as_object_mut(), body.as_object()) {
+            for (name, item) in sent {
+                object.insert(name.clone(), item.clone());
+            }
+            if let Some((field, changing, _)) = single.settles {
+                object.insert(field.into(), Value::from(changing));
+            }
+        }
+        *kept = Some(value.clone());
+        value
+    }
+
+    /// Deletes the single resource at `path`, or empties its list; the value left, if any.
+    pub fn delete_single(
+        &mut self,
+        spec: &Spec,
+        single: Single,
+        path: &str,
+    ) -> Result<Option<Value>, Refusal> {
+        let current = self.single(spec, single, path).ok_or(Refusal::NotFound)?;
+        let left = single.delete_empties.map(|list| {
+            let mut value = current;
+            value[list] = Value::Array(Vec::new());
+            value
+        });
+        self.singles.insert(path.to_owned(), left.clone());
+        Ok(left)
+    }
+
     pub fn delete(&mut self, spec: &Spec, kind: Kind, path: &str, id: &str) -> Result<(), Refusal> {
         let items = self.collection(spec, kind, path);
         let at = items
             .iter()
-            .position(|i| has_id(&i.value, id))
+            .position(|i| has_id(&i.value, kind, id))
             .ok_or(Refusal::NotFound)?;
         items.remove(at);
         Ok(())
@@ -288,7 +517,7 @@ impl Store {
     /// Stops a running job; it stays listed, `cancelled`.
     pub fn cancel(&mut self, spec: &Spec, kind: Kind, path: &str, id: &str) -> Result<(), Refusal> {
         let last = stage_count(kind.progress) - 1;
-        let item = find(self.collection(spec, kind, path), id).ok_or(Refusal::NotFound)?;
+        let item = find(self.collection(spec, kind, path), kind, id).ok_or(Refusal::NotFound)?;
         if item.stage == last || is_cancelled(&item.value) {
             return Err(Refusal::Finished);
         }
@@ -297,12 +526,12 @@ impl Store {
     }
 }
 
-fn has_id(value: &Value, id: &str) -> bool {
-    value.get("id").and_then(Value::as_str) == Some(id)
+fn has_id(value: &Value, kind: Kind, id: &str) -> bool {
+    value.get(kind.id_field).and_then(Value::as_str) == Some(id)
 }
 
-fn find<'a>(items: &'a mut [Item], id: &str) -> Option<&'a mut Item> {
-    items.iter_mut().find(|i| has_id(&i.value, id))
+fn find<'a>(items: &'a mut [Item], kind: Kind, id: &str) -> Option<&'a mut Item> {
+    items.iter_mut().find(|i| has_id(&i.value, kind, id))
 }
 
 fn is_cancelled(value: &Value) -> bool {
@@ -313,6 +542,7 @@ fn stage_count(progress: Progress) -> usize {
     match progress {
         Progress::Status { stages, .. } => stages.len(),
         Progress::Finished => 2,
+        Progress::Ready => 1,
     }
 }
 
@@ -320,12 +550,13 @@ fn set_stage(object: &mut Map<String, Value>, progress: Progress, stage: usize, 
     let last = stage_count(progress) - 1;
     match progress {
         Progress::Status {
+            field,
             stages,
             failed,
             finished_field,
         } => {
             let status = if fails { failed } else { stages[stage] };
-            object.insert("status".into(), Value::from(status));
+            object.insert(field.into(), Value::from(status));
             if let Some(field) = finished_field {
                 if stage == last && !fails {
                     object.insert(field.into(), Value::from(now()));
@@ -343,6 +574,7 @@ fn set_stage(object: &mut Map<String, Value>, progress: Progress, stage: usize, 
                 object.remove("finishedAt");
             }
         }
+        Progress::Ready => {}
     }
 }
 

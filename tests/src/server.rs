@@ -474,7 +474,7 @@ fn spec_response(
         Ok(query) => query,
         Err(problem) => return problem.response(),
     };
-    let sent = match read_body(op, headers, body) {
+    let sent = match read_body(&shared.spec.document, op, headers, body) {
         Ok(sent) => sent,
         Err(refused) => return refused,
     };
@@ -484,7 +484,11 @@ fn spec_response(
     if op.status == 204 {
         return no_content();
     }
-    let body = match params.get("snapshotId") {
+    // A snapshot is read where its id ends the path; deeper paths (its databases) are not it.
+    let snapshot = params
+        .get("snapshotId")
+        .filter(|_| op.path.ends_with("/{snapshotId}"));
+    let body = match snapshot {
         Some(id) => match find_snapshot(shared, op, chosen.version(), id) {
             Some(snapshot) => snapshot,
             None => return error_example(shared, StatusCode::NOT_FOUND, "notFound"),
@@ -514,7 +518,12 @@ fn spec_response(
 /// `Content-Type` the operation does not take (415), or a body its schema does not allow
 /// (400, every problem listed in `badRequestDetail`).
 #[allow(clippy::result_large_err)]
-fn read_body(op: &SpecOperation, headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
+fn read_body(
+    document: &Value,
+    op: &SpecOperation,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, Response> {
     let Some(spec) = &op.request_body else {
         return Ok(Value::Null);
     };
@@ -558,7 +567,7 @@ fn read_body(op: &SpecOperation, headers: &HeaderMap, body: &[u8]) -> Result<Val
             ));
         }
     };
-    let problems = body_check::check(schema, &value);
+    let problems = body_check::check(document, schema, &value);
     if problems.is_empty() {
         return Ok(value);
     }
@@ -596,6 +605,14 @@ fn kept_response(
     let path = uri.path();
     let parent = path.rsplit_once('/').map_or(path, |(parent, _)| parent);
     let id = |kind: lifecycle::Kind| params.get(kind.id_param).map_or("", String::as_str);
+    // The collection a resource read at `parent/{id}` belongs to.
+    let listed_at = |kind: lifecycle::Kind| match kind.list_segment {
+        Some(segment) => {
+            let above = parent.rsplit_once('/').map_or(parent, |(above, _)| above);
+            format!("{above}/{segment}")
+        }
+        None => parent.to_owned(),
+    };
     let mut store = lock(&shared.store);
     let found = |value: Option<Value>| match value {
         Some(value) => json_response(StatusCode::OK, chosen.content_type(), &value),
@@ -625,16 +642,33 @@ fn kept_response(
             let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
             json_response(status, chosen.content_type(), &made)
         }
-        Action::Get(kind) => {
-            found(store.poll(spec, kind, parent, id(kind), shared.polls_per_stage))
-        }
+        Action::Get(kind) => found(store.poll(
+            spec,
+            kind,
+            &listed_at(kind),
+            id(kind),
+            shared.polls_per_stage,
+        )),
         Action::UpdateRetention(kind) => found(
             store
                 .update_retention(spec, kind, parent, id(kind), sent)
                 .ok(),
         ),
-        Action::Delete(kind) => done(store.delete(spec, kind, parent, id(kind))),
+        Action::Update(kind) => found(store.update(spec, kind, parent, id(kind), sent).ok()),
+        Action::Delete(kind) => done(store.delete(spec, kind, &listed_at(kind), id(kind))),
         Action::Cancel(kind) => done(store.cancel(spec, kind, parent, id(kind))),
+        Action::GetSingle(single) => found(store.single(spec, single, path)),
+        Action::UpdateSingle(single) => {
+            let value = store.update_single(spec, single, path, sent);
+            json_response(StatusCode::OK, chosen.content_type(), &value)
+        }
+        Action::DeleteSingle(single) => match store.delete_single(spec, single, path) {
+            Ok(Some(left)) if op.status != 204 => {
+                json_response(StatusCode::OK, chosen.content_type(), &left)
+            }
+            Ok(_) => no_content(),
+            Err(_) => error_example(shared, StatusCode::NOT_FOUND, "notFound"),
+        },
     }
 }
 

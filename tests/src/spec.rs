@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The spec file, relative to this crate's directory.
 pub const SPEC_RELATIVE_PATH: &str = "../spec/atlas-snapshots.yaml";
@@ -67,8 +67,9 @@ pub struct MediaExample {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBodySpec {
     pub required: bool,
-    /// Its media types in the spec's order, each with its schema, every `$ref` in it
-    /// replaced by what it points to.
+    /// Its media types in the spec's order, each with its schema as written (references are
+    /// followed against [`Spec::document`] when a body is checked, so recursive schemas are
+    /// fine).
     pub media: Vec<(String, Value)>,
     /// The `example:` of the first media type.
     pub example: Option<Value>,
@@ -167,6 +168,8 @@ pub struct Spec {
     pub operations: Vec<SpecOperation>,
     /// `components/responses/<name>` examples (`notFound`, `badRequest`, ...), as JSON.
     pub error_examples: BTreeMap<String, Value>,
+    /// The whole document as JSON, which the schemas' references point into.
+    pub document: Arc<Value>,
 }
 
 impl Spec {
@@ -230,6 +233,7 @@ impl Spec {
         Ok(Spec {
             operations,
             error_examples,
+            document: Arc::new(doc.clone()),
         })
     }
 
@@ -307,10 +311,10 @@ fn read_operation(
             _ => {}
         }
     }
-    let (status, ok) = ["200", "202", "204"]
+    let (status, ok) = ["200", "201", "202", "204"]
         .iter()
         .find_map(|status| Some((*status, op.pointer(&format!("/responses/{status}"))?)))
-        .ok_or_else(|| shape(&here, "no 200, 202 or 204 response"))?;
+        .ok_or_else(|| shape(&here, "no 200, 201, 202 or 204 response"))?;
     let ok = resolve(doc, ok)?;
     let content = ok
         .get("content")
@@ -372,7 +376,9 @@ fn read_request_body(doc: &Value, body: &Value, here: &str) -> Result<RequestBod
         let schema = entry
             .get("schema")
             .ok_or_else(|| shape(&format!("{here}/requestBody"), "no schema"))?;
-        media.push((media_type.clone(), inline_refs(doc, schema, 0)?));
+        // Fails here, not at the first request, when a reference leads nowhere.
+        check_refs(doc, schema, &mut Default::default())?;
+        media.push((media_type.clone(), schema.clone()));
         if example.is_none() {
             example = entry.get("example").cloned();
         }
@@ -387,26 +393,24 @@ fn read_request_body(doc: &Value, body: &Value, here: &str) -> Result<RequestBod
     })
 }
 
-/// `value` with every local `$ref` in it replaced by its target, recursively.
-fn inline_refs(doc: &Value, value: &Value, depth: usize) -> Result<Value, SpecError> {
-    if depth > 32 {
-        return Err(shape("$ref", "references nest too deep"));
+/// Every local `$ref` in `value` leads somewhere; each target is walked once, so a recursive
+/// schema ends the walk where it comes back to itself.
+fn check_refs(
+    doc: &Value,
+    value: &Value,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Result<(), SpecError> {
+    if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+        if !seen.insert(reference.to_owned()) {
+            return Ok(());
+        }
+        return check_refs(doc, resolve(doc, value)?, seen);
     }
-    let value = resolve(doc, value)?;
-    Ok(match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| Ok((k.clone(), inline_refs(doc, v, depth + 1)?)))
-                .collect::<Result<_, SpecError>>()?,
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| inline_refs(doc, v, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        other => other.clone(),
-    })
+    match value {
+        Value::Object(map) => map.values().try_for_each(|v| check_refs(doc, v, seen)),
+        Value::Array(items) => items.iter().try_for_each(|v| check_refs(doc, v, seen)),
+        _ => Ok(()),
+    }
 }
 
 /// `application/vnd.atlas.2024-11-13+json` → `2024-11-13`.
@@ -513,7 +517,7 @@ mod tests {
         let spec = Spec::shared();
         assert_eq!(
             spec.operations.len(),
-            28,
+            56,
             "{:?}",
             spec.operations.iter().map(|o| &o.id).collect::<Vec<_>>()
         );
@@ -558,9 +562,18 @@ mod tests {
         assert!(body.required);
         let (media_type, schema) = &body.media[0];
         assert_eq!(media_type, "application/vnd.atlas.2023-01-01+json");
+        assert!(
+            schema.get("$ref").is_some(),
+            "references are kept: {schema}"
+        );
+        let schema = resolve(&spec.document, schema).unwrap();
+        let link = &schema["properties"]["links"]["items"]["$ref"];
+        assert_eq!(link, "#/components/schemas/Link", "references are kept");
         assert_eq!(
-            schema["properties"]["links"]["items"]["properties"]["rel"]["type"], "string",
-            "references are inlined"
+            spec.document
+                .pointer("/components/schemas/Link/properties/rel/type"),
+            Some(&Value::from("string")),
+            "and point into the document"
         );
     }
 

@@ -702,8 +702,324 @@ async fn every_operation_sends_its_path_media_type_and_credentials() {
         "RateLimit-Remaining counts down"
     );
 
-    // Every operation of the spec was called: a new operation needs a test here.
-    let called: BTreeSet<&str> = expected.iter().map(|(op, ..)| *op).collect();
+    // Every operation of the spec was called, here or in the backup-domain test below: a new
+    // operation needs a test in one of them.
+    let called: BTreeSet<&str> = expected
+        .iter()
+        .map(|(op, ..)| *op)
+        .chain(BACKUP_DOMAIN_OPERATIONS.iter().copied())
+        .collect();
     let documented: BTreeSet<&str> = spec.operations.iter().map(|op| op.id.as_str()).collect();
     assert_eq!(called, documented);
+}
+
+/// The operations [`every_backup_domain_operation_sends_its_path_and_newest_version`] calls,
+/// in its order.
+const BACKUP_DOMAIN_OPERATIONS: [&str; 28] = [
+    "getBackupSchedule",
+    "updateBackupSchedule",
+    "listExportBuckets",
+    "createExportBucket",
+    "getExportBucket",
+    "updateBackupExportBucket",
+    "listBackupExports",
+    "createBackupExport",
+    "getBackupExport",
+    "getCompliancePolicy",
+    "updateCompliancePolicy",
+    "listBackupSnapshotDatabases",
+    "getBackupSnapshotDatabase",
+    "listSnapshotDatabaseCollections",
+    "getSnapshotDatabaseCollection",
+    "listCollectionRestoreJobs",
+    "createCollectionRestoreJob",
+    "getCollectionRestoreJob",
+    "listRestoreJobCollections",
+    "getRestoreJobCollection",
+    "listBackupPrivateEndpoints",
+    "createBackupPrivateEndpoint",
+    "getBackupPrivateEndpoint",
+    "deleteBackupPrivateEndpoint",
+    "deleteExportBucket",
+    "deleteBackupShardedCluster",
+    "deleteClusterBackupSchedule",
+    "disableCompliancePolicy",
+];
+
+/// One call of every operation of the backup domain beyond snapshots and restore jobs (the
+/// schedule, export buckets and exports, the compliance policy, collection-level restore and
+/// private endpoints); each request is checked against the spec: its method, its path with
+/// the arguments filled in, the newest version in `Accept` (and in `Content-Type` for a
+/// body), and an answer the client decoded.
+#[tokio::test]
+async fn every_backup_domain_operation_sends_its_path_and_newest_version() {
+    use atlas_snapshots::models::{
+        ApiAtlasCollectionRestoreJobRequest, ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+        ApiAtlasCollectionRestoreJobRequestWriteStrategy, CloudProvider,
+        DataProtectionSettings20231001, DiskBackupExportJobRequest,
+        DiskBackupSnapshotAwsExportBucketRequest,
+        DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
+        DiskBackupSnapshotExportBucketRequest, DiskBackupSnapshotSchedule20240805,
+        ObjectStoragePrivateEndpointRequest, UpdateRequirePrivateNetworkingRequestView,
+    };
+    let server = StandIn::start().await;
+    let client = server.client_builder().build().expect("client");
+    let spec = server.spec();
+    let id_in = |operation: &str, field: &str| -> String {
+        spec.operation(operation).newest_example()[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("{operation}: no `{field}` in its example"))
+            .to_owned()
+    };
+    let export = id_in("getBackupExport", "id");
+    let job = id_in("getCollectionRestoreJob", "id");
+    let endpoint = id_in("getBackupPrivateEndpoint", "id");
+    let database = id_in("getBackupSnapshotDatabase", "name");
+    let collection = id_in("getSnapshotDatabaseCollection", "name");
+    let namespace = id_in("getRestoreJobCollection", "sourceNamespace");
+    let cluster = DEDICATED_CLUSTER;
+    let mut paths: Vec<(&str, String)> = Vec::new();
+    macro_rules! call {
+        ($operation:literal, $path:expr, $call:expr) => {{
+            let answer = $call
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", $operation));
+            paths.push(($operation, $path));
+            answer
+        }};
+    }
+    let group = format!("/api/atlas/v2/groups/{GROUP_ID}");
+    let schedule = format!("{group}/clusters/{cluster}/backup/schedule");
+    call!(
+        "getBackupSchedule",
+        schedule.clone(),
+        client.get_backup_schedule(GROUP_ID, cluster)
+    );
+    call!(
+        "updateBackupSchedule",
+        schedule.clone(),
+        client.update_backup_schedule(
+            GROUP_ID,
+            cluster,
+            DiskBackupSnapshotSchedule20240805::new(Vec::new())
+        )
+    );
+    let buckets = format!("{group}/backup/exportBuckets");
+    call!(
+        "listExportBuckets",
+        buckets.clone(),
+        client.list_export_buckets(GROUP_ID)
+    );
+    let aws = DiskBackupSnapshotAwsExportBucketRequest::new(
+        DiskBackupSnapshotAwsExportBucketRequestCloudProvider::Aws,
+        "exports-eu".into(),
+        "668c5f0ed436263134491592".into(),
+    );
+    let made = call!(
+        "createExportBucket",
+        buckets.clone(),
+        client.create_export_bucket(
+            GROUP_ID,
+            DiskBackupSnapshotExportBucketRequest::Aws(Box::new(aws))
+        )
+    );
+    // The AWS bucket just made: the version's update answers with the AWS bucket form.
+    let bucket = serde_json::to_value(made.body()).unwrap()["_id"]
+        .as_str()
+        .expect("the new bucket's id")
+        .to_owned();
+    call!(
+        "getExportBucket",
+        format!("{buckets}/{bucket}"),
+        client.get_export_bucket(GROUP_ID, &*bucket)
+    );
+    call!(
+        "updateBackupExportBucket",
+        format!("{buckets}/{bucket}"),
+        client.update_backup_export_bucket(
+            GROUP_ID,
+            &*bucket,
+            UpdateRequirePrivateNetworkingRequestView::new(true)
+        )
+    );
+    let exports = format!("{group}/clusters/{cluster}/backup/exports");
+    call!(
+        "listBackupExports",
+        exports.clone(),
+        client.list_backup_exports(GROUP_ID, cluster)
+    );
+    call!(
+        "createBackupExport",
+        exports.clone(),
+        client.create_backup_export(
+            GROUP_ID,
+            cluster,
+            DiskBackupExportJobRequest::new(bucket.clone(), DEDICATED_SNAPSHOT.into())
+        )
+    );
+    call!(
+        "getBackupExport",
+        format!("{exports}/{export}"),
+        client.get_backup_export(GROUP_ID, cluster, &*export)
+    );
+    let policy = format!("{group}/backupCompliancePolicy");
+    call!(
+        "getCompliancePolicy",
+        policy.clone(),
+        client.get_compliance_policy(GROUP_ID)
+    );
+    call!(
+        "updateCompliancePolicy",
+        policy.clone(),
+        client.update_compliance_policy(
+            GROUP_ID,
+            DataProtectionSettings20231001::new(
+                "backup-owner@example.com".into(),
+                "Ada".into(),
+                "Lovelace".into()
+            )
+        )
+    );
+    let databases =
+        format!("{group}/clusters/{cluster}/backup/snapshots/{DEDICATED_SNAPSHOT}/databases");
+    call!(
+        "listBackupSnapshotDatabases",
+        databases.clone(),
+        client.list_backup_snapshot_databases(GROUP_ID, cluster, DEDICATED_SNAPSHOT)
+    );
+    call!(
+        "getBackupSnapshotDatabase",
+        format!("{databases}/{database}"),
+        client.get_backup_snapshot_database(GROUP_ID, cluster, DEDICATED_SNAPSHOT, &*database)
+    );
+    call!(
+        "listSnapshotDatabaseCollections",
+        format!("{databases}/{database}/collections"),
+        client.list_snapshot_database_collections(
+            GROUP_ID,
+            cluster,
+            DEDICATED_SNAPSHOT,
+            &*database
+        )
+    );
+    call!(
+        "getSnapshotDatabaseCollection",
+        format!("{databases}/{database}/collections/{collection}"),
+        client.get_snapshot_database_collection(
+            GROUP_ID,
+            cluster,
+            DEDICATED_SNAPSHOT,
+            &*database,
+            &*collection
+        )
+    );
+    let jobs = format!("{group}/clusters/{cluster}/collectionRestoreJobs");
+    call!(
+        "listCollectionRestoreJobs",
+        jobs.clone(),
+        client.list_collection_restore_jobs(GROUP_ID, cluster)
+    );
+    let mut restore = ApiAtlasCollectionRestoreJobRequest::new(
+        ApiAtlasCollectionRestoreJobRequestIndexStrategy::All,
+        "staging-rs".into(),
+        GROUP_ID.into(),
+        ApiAtlasCollectionRestoreJobRequestWriteStrategy::CreateNew,
+    );
+    restore.snapshot_id = Some(DEDICATED_SNAPSHOT.into());
+    call!(
+        "createCollectionRestoreJob",
+        jobs.clone(),
+        client.create_collection_restore_job(GROUP_ID, cluster, restore)
+    );
+    call!(
+        "getCollectionRestoreJob",
+        format!("{jobs}/{job}"),
+        client.get_collection_restore_job(GROUP_ID, cluster, &*job)
+    );
+    call!(
+        "listRestoreJobCollections",
+        format!("{jobs}/{job}/collections"),
+        client.list_restore_job_collections(GROUP_ID, cluster, &*job)
+    );
+    call!(
+        "getRestoreJobCollection",
+        format!("{jobs}/{job}/collections/{namespace}"),
+        client.get_restore_job_collection(GROUP_ID, cluster, &*job, &*namespace)
+    );
+    let endpoints = format!("{group}/backup/AWS/privateEndpoints");
+    call!(
+        "listBackupPrivateEndpoints",
+        endpoints.clone(),
+        client.list_backup_private_endpoints(GROUP_ID, CloudProvider::Aws)
+    );
+    call!(
+        "createBackupPrivateEndpoint",
+        endpoints.clone(),
+        client.create_backup_private_endpoint(
+            GROUP_ID,
+            CloudProvider::Aws,
+            ObjectStoragePrivateEndpointRequest::new()
+        )
+    );
+    call!(
+        "getBackupPrivateEndpoint",
+        format!("{endpoints}/{endpoint}"),
+        client.get_backup_private_endpoint(GROUP_ID, CloudProvider::Aws, &*endpoint)
+    );
+    call!(
+        "deleteBackupPrivateEndpoint",
+        format!("{endpoints}/{endpoint}"),
+        client.delete_backup_private_endpoint(GROUP_ID, CloudProvider::Aws, &*endpoint)
+    );
+    call!(
+        "deleteExportBucket",
+        format!("{buckets}/{bucket}"),
+        client.delete_export_bucket(GROUP_ID, &*bucket)
+    );
+    call!(
+        "deleteBackupShardedCluster",
+        format!(
+            "{group}/clusters/{SHARDED_CLUSTER}/backup/snapshots/shardedCluster/{SHARDED_SNAPSHOT}"
+        ),
+        client.delete_backup_sharded_cluster(GROUP_ID, SHARDED_CLUSTER, SHARDED_SNAPSHOT)
+    );
+    call!(
+        "deleteClusterBackupSchedule",
+        schedule.clone(),
+        client.delete_cluster_backup_schedule(GROUP_ID, cluster)
+    );
+    call!(
+        "disableCompliancePolicy",
+        policy.clone(),
+        client.disable_compliance_policy(GROUP_ID)
+    );
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), BACKUP_DOMAIN_OPERATIONS.len());
+    let newest = |media: Vec<&str>| media.into_iter().max().map(str::to_owned);
+    for ((request, (operation, path)), listed) in
+        requests.iter().zip(&paths).zip(BACKUP_DOMAIN_OPERATIONS)
+    {
+        assert_eq!(operation, &listed, "called in the listed order");
+        let op = spec.operation(operation);
+        assert_eq!(request.operation.as_deref(), Some(*operation));
+        assert_eq!(request.method, op.method, "{operation}");
+        assert_eq!(&request.path, path, "{operation}");
+        let accept = newest(op.media.iter().map(|m| m.media_type.as_str()).collect());
+        assert_eq!(
+            request.header("accept").map(str::to_owned),
+            accept,
+            "{operation}"
+        );
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| newest(b.media.iter().map(|(m, _)| m.as_str()).collect()));
+        assert_eq!(
+            request.header("content-type").map(str::to_owned),
+            body,
+            "{operation}"
+        );
+    }
 }

@@ -16,6 +16,7 @@ pub fn command() -> ::clap::Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommands([
+            delete_backup_sharded_cluster::command(),
             delete_cluster_backup_snapshot::command(),
             get_backup_sharded_cluster::command(),
             get_cluster_backup_snapshot::command(),
@@ -33,6 +34,9 @@ pub async fn run(
     matches: &::clap::ArgMatches,
 ) -> Result<(), Failure> {
     match command {
+        "delete-backup-sharded-cluster" => {
+            delete_backup_sharded_cluster::run(context, matches).await
+        }
         "delete-cluster-backup-snapshot" => {
             delete_cluster_backup_snapshot::run(context, matches).await
         }
@@ -49,6 +53,111 @@ pub async fn run(
         "take-snapshots" => take_snapshots::run(context, matches).await,
         "update-backup-snapshot" => update_backup_snapshot::run(context, matches).await,
         _ => Err(Failure::unknown_command("cloud-backup-snapshots", command)),
+    }
+}
+
+/// `deleteBackupShardedCluster`: Delete a snapshot of a sharded cluster
+mod delete_backup_sharded_cluster {
+    use crate::args;
+    use crate::context::Context;
+    use crate::failure::Failure;
+    use ::atlas_snapshots::{OperationInfo, ParamIn};
+
+    /// The client's descriptor of the operation: the flags of its parameters are
+    /// read and checked as the client checks them.
+    const OPERATION: &OperationInfo = &::atlas_snapshots::operations::DeleteBackupShardedCluster::OPERATION;
+
+    /// The command: its flags and help.
+    pub fn command() -> ::clap::Command {
+        ::clap::Command::new("delete-backup-sharded-cluster")
+            .about("Delete a snapshot of a sharded cluster")
+            .long_about(
+                "Delete a snapshot of a sharded cluster\n\nRemoves one snapshot of a dedicated sharded cluster for good, with the snapshots of its shards and config servers. The answer has no body. The caller needs the Project Backup Manager role.\n\nSends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}` (operation `deleteBackupShardedCluster`).",
+            )
+            .arg(
+                ::clap::Arg::new("group-id")
+                    .long("group-id")
+                    .value_name("GROUP_ID")
+                    .help(
+                        "Identifier of the project, 24 hexadecimal digits. Atlas uses the terms group and project for the same thing; the path says `groups`. [matches `^([a-f0-9]{24})$`; 24 characters]",
+                    )
+                    .required(true)
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "groupId"),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("cluster-name")
+                    .long("cluster-name")
+                    .value_name("CLUSTER_NAME")
+                    .help(
+                        "Name of the dedicated (M10 or larger) cluster. [matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`]",
+                    )
+                    .required(true)
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("snapshot-id")
+                    .long("snapshot-id")
+                    .value_name("SNAPSHOT_ID")
+                    .help(
+                        "Identifier of the snapshot, 24 hexadecimal digits. [matches `^([a-f0-9]{24})$`; 24 characters]",
+                    )
+                    .required(true)
+                    .value_parser(
+                        args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
+                    ),
+            )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "sharded-cluster-snapshot-deleted",
+                            "Waits until the sharded cluster snapshot is gone, which the get operation shows with a 404 once Atlas has removed it.",
+                        ),
+                    ],
+                ),
+            )
+    }
+
+    /// Runs the operation with the flags of a parsed command line.
+    pub async fn run(
+        context: &Context,
+        matches: &::clap::ArgMatches,
+    ) -> Result<(), Failure> {
+        context.start(OPERATION);
+        let group_id: String = args::required(matches, "group-id");
+        let cluster_name: String = args::required(matches, "cluster-name");
+        let snapshot_id: String = args::required(matches, "snapshot-id");
+        context.check_credentials()?;
+        let request = context
+            .client()
+            .delete_backup_sharded_cluster(
+                Clone::clone(&group_id),
+                Clone::clone(&cluster_name),
+                Clone::clone(&snapshot_id),
+            );
+        let answer = request.send().await?;
+        if let Some(waiter) = args::optional::<String>(matches, "wait") {
+            let _gone = match waiter.as_str() {
+                "sharded-cluster-snapshot-deleted" => {
+                    context
+                        .client()
+                        .wait_until_sharded_cluster_snapshot_deleted(
+                            group_id,
+                            cluster_name,
+                            snapshot_id,
+                        )
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => return Err(Failure::unknown_waiter(other)),
+            };
+        }
+        context.done(answer.status())
     }
 }
 
@@ -106,6 +215,16 @@ mod delete_cluster_backup_snapshot {
                         args::checked::<String>(OPERATION, ParamIn::Path, "snapshotId"),
                     ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "cluster-snapshot-deleted",
+                            "Waits until the snapshot is gone: Atlas removes a deleted snapshot's files in the background, and the get operation answers 404 once it is done.",
+                        ),
+                    ],
+                ),
+            )
     }
 
     /// Runs the operation with the flags of a parsed command line.
@@ -120,8 +239,29 @@ mod delete_cluster_backup_snapshot {
         context.check_credentials()?;
         let request = context
             .client()
-            .delete_cluster_backup_snapshot(group_id, cluster_name, snapshot_id);
+            .delete_cluster_backup_snapshot(
+                Clone::clone(&group_id),
+                Clone::clone(&cluster_name),
+                Clone::clone(&snapshot_id),
+            );
         let answer = request.send().await?;
+        if let Some(waiter) = args::optional::<String>(matches, "wait") {
+            let _gone = match waiter.as_str() {
+                "cluster-snapshot-deleted" => {
+                    context
+                        .client()
+                        .wait_until_cluster_snapshot_deleted(
+                            group_id,
+                            cluster_name,
+                            snapshot_id,
+                        )
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => return Err(Failure::unknown_waiter(other)),
+            };
+        }
         context.done(answer.status())
     }
 }

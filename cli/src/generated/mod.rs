@@ -17,10 +17,17 @@ mod cloud_backup_snapshots;
 mod cloud_backup_restore_jobs;
 mod flex_restore_jobs;
 mod serverless_restore_jobs;
+mod cloud_backup_schedule;
+mod backup_compliance_policy;
+mod cloud_backup_export_buckets;
+mod cloud_backup_exports;
+mod backup_private_endpoints;
+mod snapshot_contents;
+mod collection_restore_jobs;
 mod legacy_snapshots;
 
 /// How many operations the command line offers.
-pub const OPERATIONS: usize = 28usize;
+pub const OPERATIONS: usize = 56usize;
 
 /// The command of an operation, `group command`, by its `operationId`.
 pub fn command_of(operation_id: &str) -> Option<&'static str> {
@@ -28,20 +35,49 @@ pub fn command_of(operation_id: &str) -> Option<&'static str> {
         "cancelBackupRestoreJob" => {
             Some("cloud-backup-restore-jobs cancel-backup-restore-job")
         }
+        "createBackupExport" => Some("cloud-backup-exports create-backup-export"),
+        "createBackupPrivateEndpoint" => {
+            Some("backup-private-endpoints create-backup-private-endpoint")
+        }
         "createBackupRestoreJob" => {
             Some("cloud-backup-restore-jobs create-backup-restore-job")
         }
+        "createCollectionRestoreJob" => {
+            Some("collection-restore-jobs create-collection-restore-job")
+        }
+        "createExportBucket" => Some("cloud-backup-export-buckets create-export-bucket"),
         "createFlexRestoreJob" => Some("flex-restore-jobs create-flex-restore-job"),
         "createServerlessRestoreJob" => {
             Some("serverless-restore-jobs create-serverless-restore-job")
         }
+        "deleteBackupPrivateEndpoint" => {
+            Some("backup-private-endpoints delete-backup-private-endpoint")
+        }
+        "deleteBackupShardedCluster" => {
+            Some("cloud-backup-snapshots delete-backup-sharded-cluster")
+        }
+        "deleteClusterBackupSchedule" => {
+            Some("cloud-backup-schedule delete-cluster-backup-schedule")
+        }
         "deleteClusterBackupSnapshot" => {
             Some("cloud-backup-snapshots delete-cluster-backup-snapshot")
         }
+        "deleteExportBucket" => Some("cloud-backup-export-buckets delete-export-bucket"),
+        "disableCompliancePolicy" => {
+            Some("backup-compliance-policy disable-compliance-policy")
+        }
         "downloadFlexBackup" => Some("flex-snapshots download-flex-backup"),
+        "getBackupExport" => Some("cloud-backup-exports get-backup-export"),
+        "getBackupPrivateEndpoint" => {
+            Some("backup-private-endpoints get-backup-private-endpoint")
+        }
         "getBackupRestoreJob" => Some("cloud-backup-restore-jobs get-backup-restore-job"),
+        "getBackupSchedule" => Some("cloud-backup-schedule get-backup-schedule"),
         "getBackupShardedCluster" => {
             Some("cloud-backup-snapshots get-backup-sharded-cluster")
+        }
+        "getBackupSnapshotDatabase" => {
+            Some("snapshot-contents get-backup-snapshot-database")
         }
         "getBackupTenantSnapshot" => {
             Some("shared-tier-snapshots get-backup-tenant-snapshot")
@@ -49,8 +85,16 @@ pub fn command_of(operation_id: &str) -> Option<&'static str> {
         "getClusterBackupSnapshot" => {
             Some("cloud-backup-snapshots get-cluster-backup-snapshot")
         }
+        "getCollectionRestoreJob" => {
+            Some("collection-restore-jobs get-collection-restore-job")
+        }
+        "getCompliancePolicy" => Some("backup-compliance-policy get-compliance-policy"),
+        "getExportBucket" => Some("cloud-backup-export-buckets get-export-bucket"),
         "getFlexBackupSnapshot" => Some("flex-snapshots get-flex-backup-snapshot"),
         "getFlexRestoreJob" => Some("flex-restore-jobs get-flex-restore-job"),
+        "getRestoreJobCollection" => {
+            Some("collection-restore-jobs get-restore-job-collection")
+        }
         "getServerlessBackupSnapshot" => {
             Some("serverless-snapshots get-serverless-backup-snapshot")
         }
@@ -60,8 +104,15 @@ pub fn command_of(operation_id: &str) -> Option<&'static str> {
         "getServerlessRestoreJob" => {
             Some("serverless-restore-jobs get-serverless-restore-job")
         }
+        "getSnapshotDatabaseCollection" => {
+            Some("snapshot-contents get-snapshot-database-collection")
+        }
         "getTenantBackupSnapshotV1" => {
             Some("legacy-snapshots get-tenant-backup-snapshot-v1")
+        }
+        "listBackupExports" => Some("cloud-backup-exports list-backup-exports"),
+        "listBackupPrivateEndpoints" => {
+            Some("backup-private-endpoints list-backup-private-endpoints")
         }
         "listBackupRestoreJobs" => {
             Some("cloud-backup-restore-jobs list-backup-restore-jobs")
@@ -69,12 +120,22 @@ pub fn command_of(operation_id: &str) -> Option<&'static str> {
         "listBackupShardedClusters" => {
             Some("cloud-backup-snapshots list-backup-sharded-clusters")
         }
+        "listBackupSnapshotDatabases" => {
+            Some("snapshot-contents list-backup-snapshot-databases")
+        }
         "listBackupSnapshots" => Some("cloud-backup-snapshots list-backup-snapshots"),
         "listClusterBackupSnapshots" => {
             Some("shared-tier-snapshots list-cluster-backup-snapshots")
         }
+        "listCollectionRestoreJobs" => {
+            Some("collection-restore-jobs list-collection-restore-jobs")
+        }
+        "listExportBuckets" => Some("cloud-backup-export-buckets list-export-buckets"),
         "listFlexBackupSnapshots" => Some("flex-snapshots list-flex-backup-snapshots"),
         "listFlexRestoreJobs" => Some("flex-restore-jobs list-flex-restore-jobs"),
+        "listRestoreJobCollections" => {
+            Some("collection-restore-jobs list-restore-job-collections")
+        }
         "listServerlessBackupSnapshots" => {
             Some("serverless-snapshots list-serverless-backup-snapshots")
         }
@@ -84,17 +145,27 @@ pub fn command_of(operation_id: &str) -> Option<&'static str> {
         "listServerlessRestoreJobs" => {
             Some("serverless-restore-jobs list-serverless-restore-jobs")
         }
+        "listSnapshotDatabaseCollections" => {
+            Some("snapshot-contents list-snapshot-database-collections")
+        }
         "listTenantBackupSnapshotsV1" => {
             Some("legacy-snapshots list-tenant-backup-snapshots-v1")
         }
         "takeSnapshots" => Some("cloud-backup-snapshots take-snapshots"),
+        "updateBackupExportBucket" => {
+            Some("cloud-backup-export-buckets update-backup-export-bucket")
+        }
+        "updateBackupSchedule" => Some("cloud-backup-schedule update-backup-schedule"),
         "updateBackupSnapshot" => Some("cloud-backup-snapshots update-backup-snapshot"),
+        "updateCompliancePolicy" => {
+            Some("backup-compliance-policy update-compliance-policy")
+        }
         _ => None,
     }
 }
 
 /// Every operation by group, with its summary, for the root command's `--help`.
-pub const OPERATION_LIST: &str = "  flex-snapshots\n    download-flex-backup                 Make a snapshot of a Flex cluster downloadable\n    get-flex-backup-snapshot             Get one snapshot of a Flex cluster\n    list-flex-backup-snapshots           List snapshots of a Flex cluster\n  serverless-snapshots\n    get-serverless-backup-snapshot       Get one snapshot of a serverless instance\n    list-serverless-backup-snapshots     List snapshots of a serverless instance\n  shared-tier-snapshots\n    get-backup-tenant-snapshot           Get one snapshot of an M2/M5 cluster\n    list-cluster-backup-snapshots        List snapshots of an M2/M5 cluster\n  cloud-backup-snapshots\n    delete-cluster-backup-snapshot       Delete a snapshot of a dedicated cluster\n    get-backup-sharded-cluster           Get one snapshot of a sharded cluster\n    get-cluster-backup-snapshot          Get one snapshot of a dedicated cluster\n    list-backup-sharded-clusters         List snapshots of a sharded cluster\n    list-backup-snapshots                List snapshots of a dedicated cluster\n    take-snapshots                       Take an on-demand snapshot of a dedicated cluster\n    update-backup-snapshot               Change how long a snapshot of a dedicated cluster is kept\n  cloud-backup-restore-jobs\n    cancel-backup-restore-job            Cancel a restore job of a dedicated cluster\n    create-backup-restore-job            Start restoring a snapshot of a dedicated cluster\n    get-backup-restore-job               Get one restore job of a dedicated cluster\n    list-backup-restore-jobs             List restore jobs of a dedicated cluster\n  flex-restore-jobs\n    create-flex-restore-job              Start restoring a snapshot of a Flex cluster\n    get-flex-restore-job                 Get one restore job of a Flex cluster\n    list-flex-restore-jobs               List restore jobs of a Flex cluster\n  serverless-restore-jobs\n    create-serverless-restore-job        Start restoring a snapshot of a serverless instance\n    get-serverless-restore-job           Get one restore job of a serverless instance\n    list-serverless-restore-jobs         List restore jobs of a serverless instance\n  legacy-snapshots\n    get-serverless-backup-snapshot-v1    Get one snapshot of a serverless instance (v1.0)\n    get-tenant-backup-snapshot-v1        Get one snapshot of an M2/M5 cluster (v1.0)\n    list-serverless-backup-snapshots-v1  List snapshots of a serverless instance (v1.0)\n    list-tenant-backup-snapshots-v1      List snapshots of an M2/M5 cluster (v1.0)";
+pub const OPERATION_LIST: &str = "  flex-snapshots\n    download-flex-backup                 Make a snapshot of a Flex cluster downloadable\n    get-flex-backup-snapshot             Get one snapshot of a Flex cluster\n    list-flex-backup-snapshots           List snapshots of a Flex cluster\n  serverless-snapshots\n    get-serverless-backup-snapshot       Get one snapshot of a serverless instance\n    list-serverless-backup-snapshots     List snapshots of a serverless instance\n  shared-tier-snapshots\n    get-backup-tenant-snapshot           Get one snapshot of an M2/M5 cluster\n    list-cluster-backup-snapshots        List snapshots of an M2/M5 cluster\n  cloud-backup-snapshots\n    delete-backup-sharded-cluster        Delete a snapshot of a sharded cluster\n    delete-cluster-backup-snapshot       Delete a snapshot of a dedicated cluster\n    get-backup-sharded-cluster           Get one snapshot of a sharded cluster\n    get-cluster-backup-snapshot          Get one snapshot of a dedicated cluster\n    list-backup-sharded-clusters         List snapshots of a sharded cluster\n    list-backup-snapshots                List snapshots of a dedicated cluster\n    take-snapshots                       Take an on-demand snapshot of a dedicated cluster\n    update-backup-snapshot               Change how long a snapshot of a dedicated cluster is kept\n  cloud-backup-restore-jobs\n    cancel-backup-restore-job            Cancel a restore job of a dedicated cluster\n    create-backup-restore-job            Start restoring a snapshot of a dedicated cluster\n    get-backup-restore-job               Get one restore job of a dedicated cluster\n    list-backup-restore-jobs             List restore jobs of a dedicated cluster\n  flex-restore-jobs\n    create-flex-restore-job              Start restoring a snapshot of a Flex cluster\n    get-flex-restore-job                 Get one restore job of a Flex cluster\n    list-flex-restore-jobs               List restore jobs of a Flex cluster\n  serverless-restore-jobs\n    create-serverless-restore-job        Start restoring a snapshot of a serverless instance\n    get-serverless-restore-job           Get one restore job of a serverless instance\n    list-serverless-restore-jobs         List restore jobs of a serverless instance\n  cloud-backup-schedule\n    delete-cluster-backup-schedule       Remove the backup schedules of a dedicated cluster\n    get-backup-schedule                  Get the backup schedule of a dedicated cluster\n    update-backup-schedule               Change the backup schedule of a dedicated cluster\n  backup-compliance-policy\n    disable-compliance-policy            Turn off the Backup Compliance Policy of a project\n    get-compliance-policy                Get the Backup Compliance Policy of a project\n    update-compliance-policy             Set the Backup Compliance Policy of a project\n  cloud-backup-export-buckets\n    create-export-bucket                 Register a snapshot export bucket\n    delete-export-bucket                 Remove a snapshot export bucket\n    get-export-bucket                    Get one snapshot export bucket\n    list-export-buckets                  List the snapshot export buckets of a project\n    update-backup-export-bucket          Change whether an export bucket requires private networking\n  cloud-backup-exports\n    create-backup-export                 Export a snapshot of a dedicated cluster to a bucket\n    get-backup-export                    Get one snapshot export job of a dedicated cluster\n    list-backup-exports                  List snapshot export jobs of a dedicated cluster\n  backup-private-endpoints\n    create-backup-private-endpoint       Create an object storage private endpoint\n    delete-backup-private-endpoint       Delete an object storage private endpoint\n    get-backup-private-endpoint          Get one object storage private endpoint\n    list-backup-private-endpoints        List the object storage private endpoints of a project\n  snapshot-contents\n    get-backup-snapshot-database         Get one database in a snapshot of a dedicated cluster\n    get-snapshot-database-collection     Get one collection of one database in a snapshot\n    list-backup-snapshot-databases       List the databases in a snapshot of a dedicated cluster\n    list-snapshot-database-collections   List the collections of one database in a snapshot\n  collection-restore-jobs\n    create-collection-restore-job        Start restoring chosen databases or collections of a dedicated cluster\n    get-collection-restore-job           Get one collection restore job of a dedicated cluster\n    get-restore-job-collection           Get the progress of one collection in a collection restore job\n    list-collection-restore-jobs         List collection restore jobs of a dedicated cluster\n    list-restore-job-collections         List the per-collection progress of a collection restore job\n  legacy-snapshots\n    get-serverless-backup-snapshot-v1    Get one snapshot of a serverless instance (v1.0)\n    get-tenant-backup-snapshot-v1        Get one snapshot of an M2/M5 cluster (v1.0)\n    list-serverless-backup-snapshots-v1  List snapshots of a serverless instance (v1.0)\n    list-tenant-backup-snapshots-v1      List snapshots of an M2/M5 cluster (v1.0)";
 
 /// The groups of subcommands, one per tag, in the order the spec declares its tags.
 pub fn groups() -> Vec<::clap::Command> {
@@ -102,7 +173,11 @@ pub fn groups() -> Vec<::clap::Command> {
         flex_snapshots::command(), serverless_snapshots::command(),
         shared_tier_snapshots::command(), cloud_backup_snapshots::command(),
         cloud_backup_restore_jobs::command(), flex_restore_jobs::command(),
-        serverless_restore_jobs::command(), legacy_snapshots::command()
+        serverless_restore_jobs::command(), cloud_backup_schedule::command(),
+        backup_compliance_policy::command(), cloud_backup_export_buckets::command(),
+        cloud_backup_exports::command(), backup_private_endpoints::command(),
+        snapshot_contents::command(), collection_restore_jobs::command(),
+        legacy_snapshots::command()
     ]
 }
 
@@ -130,6 +205,25 @@ pub async fn run(
         "flex-restore-jobs" => flex_restore_jobs::run(context, command, matches).await,
         "serverless-restore-jobs" => {
             serverless_restore_jobs::run(context, command, matches).await
+        }
+        "cloud-backup-schedule" => {
+            cloud_backup_schedule::run(context, command, matches).await
+        }
+        "backup-compliance-policy" => {
+            backup_compliance_policy::run(context, command, matches).await
+        }
+        "cloud-backup-export-buckets" => {
+            cloud_backup_export_buckets::run(context, command, matches).await
+        }
+        "cloud-backup-exports" => {
+            cloud_backup_exports::run(context, command, matches).await
+        }
+        "backup-private-endpoints" => {
+            backup_private_endpoints::run(context, command, matches).await
+        }
+        "snapshot-contents" => snapshot_contents::run(context, command, matches).await,
+        "collection-restore-jobs" => {
+            collection_restore_jobs::run(context, command, matches).await
         }
         "legacy-snapshots" => legacy_snapshots::run(context, command, matches).await,
         _ => Err(Failure::unknown_command(group, command)),

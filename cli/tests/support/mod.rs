@@ -52,7 +52,7 @@ impl Server {
         let mut cmd = bare();
         cmd.env("MONGODB_ATLAS_BASE_URL", self.stand_in.base_url())
             .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
-            .env("MONGODB_ATLAS_API_VERSION", "2024-11-13");
+            .env("MONGODB_ATLAS_API_VERSION", "2025-03-12");
         cmd
     }
 }

@@ -698,9 +698,19 @@ impl ToTokens for ResponseEnum<'_> {
         );
         let sizes_differ =
             sizes_differ(self.model, op).then(|| quote!(#[allow(clippy::large_enum_variant)]));
+        // A JSON answer serializes as the version's body alone, which is what a waiter reads
+        // its states from (and what a caller logs); bytes have no JSON form.
+        let json = versioned_bodies(op)
+            .iter()
+            .all(|(_, body)| matches!(body, Body::Json(_)));
+        let (serialize, untagged) = match json {
+            true => (quote!(, ::serde::Serialize), quote!(#[serde(untagged)])),
+            false => (quote!(), quote!()),
+        };
         tokens.extend(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq #serialize)]
+            #untagged
             #[non_exhaustive]
             #sizes_differ
             pub enum #name {

@@ -54,11 +54,16 @@ impl ToTokens for WaiterMethod<'_> {
         let models = quote!(super::models);
         let method = ident(&waiter.method_name.0);
         let get = ident(&op.method_name.0);
-        // Validation of `x-waiters` made sure there is exactly one body type.
-        let Some(body) = op.distinct_bodies().into_iter().next() else {
-            return;
+        // Validation of `x-waiters` made sure the answers are JSON; versions that answer
+        // with different types are read through the operation's response enum.
+        let body = match op.distinct_bodies().as_slice() {
+            [] => return,
+            [body] => rust_type(body, &models),
+            _ => {
+                let name = super::builder::response_enum_name(op);
+                quote!(#name)
+            }
         };
-        let body = rust_type(body, &models);
         let error_body = self.error_body;
         let mut args = Vec::new();
         let mut owned = Vec::new();
@@ -67,7 +72,11 @@ impl ToTokens for WaiterMethod<'_> {
             let name = ident(&param.ident.0);
             let (ty, convert) = setter_type(&param.ty, &models);
             args.push(quote!(#name: #ty));
-            owned.push(quote!(let #name = #name #convert;));
+            // A parameter taken as it is (an enum) needs no conversion, and clippy flags a
+            // `let` that only rebinds it.
+            if !convert.is_empty() {
+                owned.push(quote!(let #name = #name #convert;));
+            }
             clones.push(quote!(::std::clone::Clone::clone(&#name)));
         }
         let list = |matchers: &[WaitMatcher]| {
@@ -98,12 +107,21 @@ impl ToTokens for WaiterMethod<'_> {
                 .collect::<Vec<_>>()
                 .join(", or ")
         };
-        let mut how = format!(
-            "Polls [`Client::{}`](crate::Client::{}) until {}, and returns that answer.",
-            op.method_name.0,
-            op.method_name.0,
-            describe(&waiter.success)
+        let get_link = format!(
+            "[`Client::{}`](crate::Client::{})",
+            op.method_name.0, op.method_name.0
         );
+        let mut how = if waiter.gone {
+            format!(
+                "Polls {get_link} until it answers 404 Not Found (the resource is gone), and \
+                 returns how many polls and how long that took."
+            )
+        } else {
+            format!(
+                "Polls {get_link} until {}, and returns that answer.",
+                describe(&waiter.success)
+            )
+        };
         if !waiter.failure.is_empty() {
             how.push_str(&format!(
                 " Ends with [`WaitError::Failed`](::atlas_snapshots_runtime::WaitError::Failed) when {}.",
@@ -129,12 +147,17 @@ impl ToTokens for WaiterMethod<'_> {
         let name = &waiter.name;
         let id = &op.id.0;
         let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let kind = if waiter.gone {
+            quote!(DeletionWaiter)
+        } else {
+            quote!(Waiter)
+        };
         tokens.extend(quote! {
             #docs
             #deprecated
             #allow_deprecated
             #too_many
-            pub fn #method(&self, #(#args),*) -> ::atlas_snapshots_runtime::Waiter<'_, #body, #error_body> {
+            pub fn #method(&self, #(#args),*) -> ::atlas_snapshots_runtime::#kind<'_, #body, #error_body> {
                 const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo =
                     ::atlas_snapshots_runtime::__private::WaiterInfo {
                         name: #name,
@@ -143,7 +166,7 @@ impl ToTokens for WaiterMethod<'_> {
                         failure: &[#(#failure),*],
                     };
                 #(#owned)*
-                ::atlas_snapshots_runtime::Waiter::new(
+                ::atlas_snapshots_runtime::#kind::new(
                     &WAITER,
                     ::atlas_snapshots_runtime::BaseClient::clock(self),
                     Box::new(move || {

@@ -213,6 +213,9 @@ pub struct Waiter {
     /// The client method: `wait_until_<name>`.
     pub method_name: FieldName,
     pub description: Option<String>,
+    /// A wait for the resource to be gone (`gone: true`): success is the get operation's 404,
+    /// and `success` is empty.
+    pub gone: bool,
     pub success: Vec<WaitMatcher>,
     pub failure: Vec<WaitMatcher>,
 }
@@ -243,6 +246,16 @@ impl Operation {
                 .responses
                 .iter()
                 .all(|r| (300..400).contains(&r.status))
+    }
+
+    /// The waiters that wait for a state of the resource (those a read or a create offers).
+    pub fn state_waiters(&self) -> impl Iterator<Item = &Waiter> {
+        self.waiters.iter().filter(|w| !w.gone)
+    }
+
+    /// The waiters that wait for the resource to be gone (those a delete offers).
+    pub fn gone_waiters(&self) -> impl Iterator<Item = &Waiter> {
+        self.waiters.iter().filter(|w| w.gone)
     }
 
     /// The name the method and builder are made from: the override, else the `operationId`.

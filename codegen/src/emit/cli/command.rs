@@ -117,9 +117,10 @@ pub(super) fn operation_fn(cli: &CliOperation<'_>, client: &proc_macro2::Ident) 
     if op.pagination.is_some() {
         shared.push(quote!(args::paging_flags()));
     }
-    let waiters = match &cli.follow {
-        Some(follow) => &follow.get.waiters,
-        None => &op.waiters,
+    let waiters: Vec<_> = match (&cli.follow, cli.deletion) {
+        (Some(follow), _) => follow.get.state_waiters().collect(),
+        (None, Some(get)) => get.gone_waiters().collect(),
+        (None, None) => op.state_waiters().collect(),
     };
     if !waiters.is_empty() {
         let waiters = waiters.iter().map(|w| {

@@ -42,6 +42,21 @@ pub(crate) struct CliOperation<'m> {
     pub replacement: Option<String>,
     /// For an operation that creates a resource, how `--wait` follows it to its final state.
     pub follow: Option<Follow<'m>>,
+    /// For an operation that deletes a resource, the get operation at the same path whose
+    /// `gone` waiters `--wait` offers (polled with the delete's own path parameters).
+    pub deletion: Option<&'m Operation>,
+}
+
+/// The get operation at a delete's path that declares a `gone` waiter.
+fn deletion<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<&'m Operation> {
+    if op.http_method != crate::model::HttpMethod::Delete {
+        return None;
+    }
+    model.operations.iter().find(|get| {
+        get.http_method == crate::model::HttpMethod::Get
+            && get.path == op.path
+            && get.gone_waiters().next().is_some()
+    })
 }
 
 /// How to wait for what a create operation made: the get operation at the create's path plus
@@ -61,7 +76,7 @@ fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
     }
     let get = model.operations.iter().find(|get| {
         get.http_method == crate::model::HttpMethod::Get
-            && !get.waiters.is_empty()
+            && get.state_waiters().next().is_some()
             && get.path.strip_prefix(op.path.as_str()).is_some_and(|rest| {
                 rest.starts_with("/{") && rest.ends_with('}') && rest[1..].matches('{').count() == 1
             })
@@ -189,6 +204,7 @@ fn cli_tokens(model: &ApiModel, client_crate: &str) -> Vec<(String, TokenStream)
                 .and_then(|id| model.operations.iter().find(|o| &o.id == id))
                 .map(|o| format!("{} {}", group_name(o), o.official_name().to_kebab_case())),
             follow: follow(model, op),
+            deletion: deletion(model, op),
         })
         .collect();
     // Groups in the order the spec declares its tags, then tags it never declared, by name.

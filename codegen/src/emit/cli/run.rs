@@ -58,14 +58,14 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             false => quote!(let body: Option<#ty> = #read;),
         }
     });
-    let wait = (!op.waiters.is_empty()).then(|| {
+    let wait = op.state_waiters().next().is_some().then(|| {
         let path_args: Vec<Ident> = cli
             .flags
             .iter()
             .filter(|f| f.param.location == ParamLocation::Path)
             .map(local)
             .collect();
-        let arms = op.waiters.iter().map(|waiter| {
+        let arms = op.state_waiters().map(|waiter| {
             let name = waiter.name.to_kebab_case();
             let method = crate::emit::ident(&waiter.method_name.0);
             quote! {
@@ -95,8 +95,10 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         .filter(|f| f.param.required)
         .map(|f| {
             let var = local(f);
-            // A create that `--wait` follows still needs its path after sending.
-            if cli.follow.is_some() && f.param.location == ParamLocation::Path {
+            // A create or delete that `--wait` follows still needs its path after sending.
+            if (cli.follow.is_some() || cli.deletion.is_some())
+                && f.param.location == ParamLocation::Path
+            {
                 quote!(Clone::clone(&#var))
             } else {
                 quote!(#var)
@@ -150,7 +152,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             .filter(|f| f.param.location == ParamLocation::Path)
             .map(local)
             .collect();
-        let arms = follow.get.waiters.iter().map(|waiter| {
+        let arms = follow.get.state_waiters().map(|waiter| {
             let name = waiter.name.to_kebab_case();
             let method = crate::emit::ident(&waiter.method_name.0);
             quote! {
@@ -171,6 +173,34 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
                     other => return Err(Failure::unknown_waiter(other)),
                 };
                 return context.print(answer.body());
+            }
+        }
+    });
+    let deletion = cli.deletion.map(|get| {
+        let path_args: Vec<Ident> = cli
+            .flags
+            .iter()
+            .filter(|f| f.param.location == ParamLocation::Path)
+            .map(local)
+            .collect();
+        let arms = get.gone_waiters().map(|waiter| {
+            let name = waiter.name.to_kebab_case();
+            let method = crate::emit::ident(&waiter.method_name.0);
+            quote! {
+                #name => context
+                    .client()
+                    .#method(#(#path_args),*)
+                    .policy(context.wait_policy(matches))
+                    .wait()
+                    .await?,
+            }
+        });
+        quote! {
+            if let Some(waiter) = args::optional::<String>(matches, "wait") {
+                let _gone = match waiter.as_str() {
+                    #(#arms)*
+                    other => return Err(Failure::unknown_waiter(other)),
+                };
             }
         }
     });
@@ -212,6 +242,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             #paging
             let answer = request.send().await?;
             #follow
+            #deletion
             #print
         }
     }

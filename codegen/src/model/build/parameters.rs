@@ -29,8 +29,8 @@ impl OperationBuilder<'_, '_> {
             .map(|(p, _)| p.to_owned())
             .unwrap_or_default();
         let spec = self.cx.spec;
-        let mut merged: BTreeMap<(ParamLocation, String), (String, &openapiv3::Parameter)> =
-            BTreeMap::new();
+        type Listed<'p> = (String, &'p openapiv3::Parameter, Option<String>);
+        let mut merged: BTreeMap<(ParamLocation, String), Listed<'_>> = BTreeMap::new();
         let listed = shared
             .iter()
             .enumerate()
@@ -40,9 +40,16 @@ impl OperationBuilder<'_, '_> {
                     .enumerate()
                     .map(|(i, p)| (format!("{}/parameters/{i}", self.pointer), p)),
             );
-        for (pointer, param) in listed {
-            let Some(param) = resolve_component(spec, param) else {
+        for (pointer, listed) in listed {
+            let Some(param) = resolve_component(spec, listed) else {
                 continue;
+            };
+            // A parameter written once under `components` gets its types once too.
+            let component = match listed {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/parameters/")
+                    .map(crate::load::unescape_pointer),
+                ReferenceOr::Item(_) => None,
             };
             let location = match param {
                 openapiv3::Parameter::Path { .. } => ParamLocation::Path,
@@ -52,7 +59,7 @@ impl OperationBuilder<'_, '_> {
                 openapiv3::Parameter::Cookie { .. } => continue,
             };
             let name = param.parameter_data_ref().name.clone();
-            merged.insert((location, name), (pointer, param));
+            merged.insert((location, name), (pointer, param, component));
         }
 
         let mut scope = NameScope::new();
@@ -72,7 +79,7 @@ impl OperationBuilder<'_, '_> {
                 .unwrap_or(usize::MAX);
             (*location, place, name.clone())
         });
-        for ((location, name), (pointer, param)) in ordered {
+        for ((location, name), (pointer, param, component)) in ordered {
             let data = param.parameter_data_ref();
             let ident = match names::field_name(&name) {
                 Ok(wanted) => {
@@ -107,10 +114,31 @@ impl OperationBuilder<'_, '_> {
                 continue;
             };
             let schema_pointer = format!("{pointer}/schema");
-            let hint = format!("{builder}{}", names::type_name(&name).unwrap_or_default());
-            let ty = self
-                .cx
-                .type_ref(SchemaRef::from(schema), &hint, &schema_pointer);
+            let shared = component
+                .as_ref()
+                .and_then(|c| self.cx.parameter_types.get(c))
+                .cloned();
+            let ty = match (shared, &component) {
+                (Some(ty), _) => ty,
+                (None, Some(component)) => {
+                    // Named after the component, at the component's own place.
+                    let hint = names::type_name(component).unwrap_or_default();
+                    let at = format!(
+                        "/components/parameters/{}/schema",
+                        crate::load::escape_pointer(component)
+                    );
+                    let ty = self.cx.type_ref(SchemaRef::from(schema), &hint, &at);
+                    self.cx
+                        .parameter_types
+                        .insert(component.clone(), ty.clone());
+                    ty
+                }
+                (None, None) => {
+                    let hint = format!("{builder}{}", names::type_name(&name).unwrap_or_default());
+                    self.cx
+                        .type_ref(SchemaRef::from(schema), &hint, &schema_pointer)
+                }
+            };
             let ty = if sendable(&ty, &self.cx.types) {
                 ty
             } else {

@@ -31,10 +31,15 @@ impl OperationBuilder<'_, '_> {
             );
             return Vec::new();
         }
-        if operation.distinct_bodies().len() != 1 {
+        let json = |r: &crate::model::SuccessResponse| {
+            r.media_type.is_empty()
+                || r.media_type == "application/json"
+                || r.media_type.ends_with("+json")
+        };
+        if operation.distinct_bodies().is_empty() || !operation.responses.iter().all(json) {
             self.problem(
                 here,
-                "a waiter needs an operation that answers with one body type".to_owned(),
+                "a waiter needs an operation that answers with a JSON body".to_owned(),
             );
             return Vec::new();
         }
@@ -80,6 +85,34 @@ impl OperationBuilder<'_, '_> {
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_owned);
+        let gone = match entry.get("gone") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => {
+                self.problem(format!("{at}/gone"), "must be `true` or `false`".to_owned());
+                return None;
+            }
+        };
+        if gone {
+            // The 404 is the success state; a deletion can still end in a failure state.
+            if entry.get("success").is_some() {
+                self.problem(
+                    format!("{at}/success"),
+                    "a `gone` waiter succeeds on the 404 alone; it lists no success states"
+                        .to_owned(),
+                );
+                return None;
+            }
+            let failure = self.matchers(entry, "failure", at)?;
+            return Some(Waiter {
+                name: name.to_owned(),
+                method_name: FieldName(method),
+                description,
+                gone,
+                success: Vec::new(),
+                failure,
+            });
+        }
         let success = self.matchers(entry, "success", at)?;
         let failure = self.matchers(entry, "failure", at).unwrap_or_default();
         if success.is_empty() {
@@ -90,6 +123,7 @@ impl OperationBuilder<'_, '_> {
             name: name.to_owned(),
             method_name: FieldName(method),
             description,
+            gone,
             success,
             failure,
         })
@@ -99,7 +133,11 @@ impl OperationBuilder<'_, '_> {
     fn matchers(&mut self, entry: &Value, key: &str, at: &str) -> Option<Vec<WaitMatcher>> {
         let Some(list) = entry.get(key) else {
             if key == "success" {
-                self.problem(at.to_owned(), "has no `success` states".to_owned());
+                self.problem(
+                    at.to_owned(),
+                    "has no `success` states (or `gone: true` for a wait until it is deleted)"
+                        .to_owned(),
+                );
                 return None;
             }
             return Some(Vec::new());

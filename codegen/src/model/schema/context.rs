@@ -31,6 +31,9 @@ pub(crate) struct SchemaCx<'s> {
     /// References into a schema's interior being converted right now: one met again from
     /// inside its own target would be converted forever.
     pub(super) interior_in_progress: Vec<String>,
+    /// The type of each parameter component's schema (by component name), made once: a
+    /// shared parameter with an inline enum is one type, whatever number of operations use it.
+    pub parameter_types: BTreeMap<String, TypeRef>,
 }
 
 /// A schema seen through a reference or inline, with the pointer where it was written.
@@ -76,6 +79,7 @@ impl<'s> SchemaCx<'s> {
             unsupported_patterns: BTreeSet::new(),
             fixups: FixupLog::default(),
             interior_in_progress: Vec::new(),
+            parameter_types: BTreeMap::new(),
         }
     }
 
