@@ -25,6 +25,7 @@ mod error;
 pub mod policy;
 mod rename;
 pub mod report;
+mod rewrite;
 pub mod rules;
 mod select;
 
@@ -40,15 +41,16 @@ use std::path::Path;
 /// Reads, validates and models one spec file (YAML or JSON, `.gz` accepted). A valid OpenAPI
 /// 3.0 document the generator refuses for what it cannot name or type (no `operationId`, no
 /// `responses`, a response without `description`) is read all the same, for comparison only
-/// ([`codegen::lenient`]).
+/// ([`codegen::lenient`]), and so is one with cookie parameters, which the generator has no
+/// place for; `deepObject` query parameters are read property by property (`rewrite`).
 pub fn load(path: &Path) -> Result<ApiModel, DiffError> {
-    Ok(codegen::lenient::load_file(path)?.model)
+    Ok(rewrite::load_file(path)?.model)
 }
 
 /// [`load`], with what it assumed to read the file: `file#/pointer: what`, for
 /// [`Diff::notes`].
 pub fn load_with_notes(path: &Path) -> Result<(ApiModel, Vec<String>), DiffError> {
-    let read = codegen::lenient::load_file(path)?;
+    let read = rewrite::load_file(path)?;
     let notes = read
         .notes
         .iter()

@@ -31,7 +31,24 @@ fn item(op: &Operation, p: &Parameter) -> String {
 }
 
 fn label(p: &Parameter) -> String {
-    format!("{} parameter `{}`", location(p.location), p.name)
+    match crate::rewrite::cookie_name(&p.name) {
+        Some(cookie) => format!("cookie parameter `{cookie}`"),
+        None => format!("{} parameter `{}`", location(p.location), p.name),
+    }
+}
+
+/// What a parameter the generated crate does not have as such is to it: a cookie parameter is
+/// nothing (the generator refuses them), a `deepObject` property is part of its object's
+/// argument or setter, which takes any JSON value; either way no Rust signature changes.
+fn outside_the_crate(op: &Operation, p: &Parameter) -> Option<Option<String>> {
+    if crate::rewrite::cookie_name(&p.name).is_some() {
+        return Some(None);
+    }
+    let parent = crate::rewrite::deep_object_parent(&p.name)?;
+    Some(Some(format!(
+        "the `{parent}` object (any JSON value) of `Client::{}`",
+        op.method_name
+    )))
 }
 
 pub(super) fn compare<'m>(
@@ -75,6 +92,8 @@ pub(super) fn compare<'m>(
             )
             .with_rust(item(old, a)),
         );
+        let last = out.len() - 1;
+        outside(old, a, &mut out[last..]);
     }
     for b in news.into_iter().flatten() {
         let (rule, which) = if b.required {
@@ -85,6 +104,8 @@ pub(super) fn compare<'m>(
         out.push(
             Change::new(rule, format!("{}: added ({which})", label(b))).with_rust(item(new, b)),
         );
+        let last = out.len() - 1;
+        outside(new, b, &mut out[last..]);
     }
     for (a, b) in pairs {
         let start = out.len();
@@ -100,9 +121,21 @@ pub(super) fn compare<'m>(
                 change.rust = Some(named.clone());
             }
         }
+        outside(new, b, &mut out[start..]);
     }
     for change in &mut out[first..] {
         shared_site(change);
+    }
+}
+
+/// Gives a change to a parameter the crate does not have as such (see [`outside_the_crate`])
+/// its item, and no Rust effect.
+fn outside(op: &Operation, p: &Parameter, changes: &mut [Change]) {
+    if let Some(item) = outside_the_crate(op, p) {
+        for change in changes {
+            change.rust = item.clone();
+            change.semver = crate::rules::Semver::Patch;
+        }
     }
 }
 
