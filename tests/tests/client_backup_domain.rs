@@ -426,3 +426,31 @@ async fn a_deleted_snapshot_is_waited_for_until_its_get_answers_404() {
         .await
         .expect("gone after the delete");
 }
+
+/// Each cloud provider's bucket decodes into its own member of the union, by its
+/// `cloudProvider`: the spec's examples show one of each (AWS listed in 2023-01-01, GCP read
+/// in 2024-05-30, Azure made in 2024-05-30).
+#[test]
+fn a_bucket_of_each_provider_decodes_into_its_own_union_member() {
+    use atlas_snapshots::models::DiskBackupSnapshotExportBucketResponse as Bucket;
+    let spec = workspace_tests::Spec::shared();
+    let example = |operation: &str, version: &str| {
+        spec.operation(operation)
+            .example(Some(version))
+            .unwrap_or_else(|| panic!("{operation} has a {version} example"))
+            .clone()
+    };
+    let listed = example("listExportBuckets", "2023-01-01")["results"][0].clone();
+    let read = example("getExportBucket", "2024-05-30");
+    let made = example("createExportBucket", "2024-05-30");
+    let decode = |value: serde_json::Value| -> Bucket {
+        serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+    };
+    assert!(matches!(decode(listed), Bucket::Aws(b) if !b.iam_role_id.is_empty()));
+    assert!(matches!(decode(read), Bucket::Gcp(b) if !b.role_id.is_empty()));
+    assert!(matches!(decode(made), Bucket::Azure(b) if !b.tenant_id.is_empty()));
+    // A bucket that names one provider and carries another's properties is refused.
+    let mut mixed = example("getExportBucket", "2024-05-30");
+    mixed["cloudProvider"] = "AZURE".into();
+    assert!(serde_json::from_value::<Bucket>(mixed).is_err());
+}

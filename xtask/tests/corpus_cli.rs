@@ -122,13 +122,13 @@ fn with_conformance_each_crate_is_also_run_against_prism() {
         .find(|line| line.starts_with("atlas-snapshots.yaml "))
         .expect("a row for the spec");
     assert!(
-        row.contains("28/28 (100.0%) pass every run"),
+        row.contains("56/56 (100.0%) pass every run"),
         "the conformance column: {row}"
     );
     let report = repository().join("target/conformance/atlas-snapshots.json");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
-    assert_eq!(report["passed"], 28);
+    assert_eq!(report["passed"], 56);
 }
 
 #[test]

@@ -17,12 +17,158 @@
 //! them only for properties that have an entry (none on the spec as written), and reads the
 //! `+` that form encoding uses for a space as one, so without it each such property would be
 //! refused for a space in its value.
+//!
+//! Third, a base schema whose subtypes are named only by its discriminator's `mapping` (each
+//! subtype is `allOf: [base, ...]`, and the base has no `oneOf`): OpenAPI reads a value of the
+//! base as the subtype its tag maps to, but Prism's generator writes the base alone, with any
+//! tag and none of the subtype's required properties (Atlas's export buckets). See
+//! [`write_out_mapped_subtypes`].
 
 use super::samples::follow_refs;
 use codegen::load::escape_pointer;
 use serde_json::{json, Map, Value};
 
 const FORM: &str = "application/x-www-form-urlencoded";
+
+/// For a base whose discriminator maps tags to subtypes: where a schema outside the subtypes
+/// refers to the base and the base has no `oneOf` of its own, writes the `oneOf` of those
+/// subtypes instead; in each subtype, pins the tag to the value that maps to it, and replaces
+/// the subtype's `allOf` reference to the base by a copy of the base that chooses no branch.
+/// This is what the mapping means to OpenAPI (a value of the base is the subtype its tag
+/// names); written out, Prism generates a whole subtype with its own tag, checks a request
+/// against the subtype it claims to be, and no longer recurses without end through a base
+/// whose `oneOf` lists subtypes that extend it (Atlas's copy policy items). Returns how many
+/// references outside the subtypes it replaced.
+pub fn write_out_mapped_subtypes(spec: &mut Value) -> usize {
+    let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return 0;
+    };
+    // Base reference, tag property, and each subtype's reference with the tags that map to it.
+    type Base = (String, String, Vec<(String, Vec<String>)>);
+    let mut bases: Vec<Base> = Vec::new();
+    for (name, schema) in schemas {
+        let Some(discriminator) = schema.get("discriminator") else {
+            continue;
+        };
+        let (Some(property), Some(mapping)) = (
+            discriminator.get("propertyName").and_then(Value::as_str),
+            discriminator.get("mapping").and_then(Value::as_object),
+        ) else {
+            continue;
+        };
+        let base = format!("#/components/schemas/{name}");
+        let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
+        for (tag, target) in mapping {
+            let Some(target) = target.as_str().filter(|t| *t != base) else {
+                continue;
+            };
+            match subtypes.iter_mut().find(|(t, _)| t == target) {
+                Some((_, tags)) => tags.push(tag.clone()),
+                None => subtypes.push((target.to_owned(), vec![tag.clone()])),
+            }
+        }
+        if !subtypes.is_empty() {
+            bases.push((base, property.to_owned(), subtypes));
+        }
+    }
+    let mut replaced = 0;
+    for (base, property, subtypes) in &bases {
+        let subtype_names: Vec<&str> = subtypes
+            .iter()
+            .map(|(target, _)| base_name(target))
+            .collect();
+        // Outside the subtypes, a reference to the base becomes the `oneOf` of its subtypes,
+        // also where the base lists them itself: Prism's generator merges the base's own tag
+        // enum into the branch it picks, and so writes tags of another branch.
+        let one_of = serde_json::json!({
+            "oneOf": subtypes
+                .iter()
+                .map(|(target, _)| serde_json::json!({ "$ref": target }))
+                .collect::<Vec<_>>()
+        });
+        let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") else {
+            return replaced;
+        };
+        for (name, schema) in schemas.iter_mut() {
+            if !subtype_names.contains(&name.as_str()) && name != base_name(base) {
+                replaced += replace_refs(schema, base, &one_of);
+            }
+        }
+        if let Some(paths) = spec.get_mut("paths") {
+            replaced += replace_refs(paths, base, &one_of);
+        }
+        // Each subtype's tag is one of the values that map to it, written where the subtype takes
+        // it from: its own properties, or a copy of the base in its `allOf` (Prism's generator
+        // does not intersect the base's enum with a narrower one written beside it).
+        let base_schema = spec
+            .pointer(&format!("/components/schemas/{}", base_name(base)))
+            .cloned()
+            .unwrap_or(Value::Null);
+        for (target, tags) in subtypes {
+            let name = base_name(target);
+            let pinned = serde_json::json!({ "type": "string", "enum": tags });
+            let Some(subtype) = spec.pointer_mut(&format!("/components/schemas/{name}")) else {
+                continue;
+            };
+            pin(subtype, property, &pinned);
+            for part in subtype
+                .get_mut("allOf")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if part.get("$ref").and_then(Value::as_str) == Some(base.as_str()) {
+                    let mut copy = base_schema.clone();
+                    // The subtype is already the branch: the copy chooses none again, which
+                    // also ends the loop a base listing its own extensions would be.
+                    if let Some(object) = copy.as_object_mut() {
+                        for keyword in ["discriminator", "oneOf", "anyOf"] {
+                            object.remove(keyword);
+                        }
+                    }
+                    *part = copy;
+                }
+                pin(part, property, &pinned);
+            }
+        }
+    }
+    replaced
+}
+
+/// The name of a schema from its reference.
+fn base_name(reference: &str) -> &str {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .unwrap_or(reference)
+}
+
+/// Narrows the tag property of `schema`, where it declares one, to the subtype's tag.
+fn pin(schema: &mut Value, property: &str, pinned: &Value) {
+    if let Some(declared) = schema
+        .get_mut("properties")
+        .and_then(|p| p.get_mut(property))
+    {
+        *declared = pinned.clone();
+    }
+}
+
+/// Replaces each `{"$ref": base}` under `value` by `with`; returns how many.
+fn replace_refs(value: &mut Value, base: &str, with: &Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1 && map.get("$ref").and_then(Value::as_str) == Some(base) {
+                *value = with.clone();
+                return 1;
+            }
+            map.values_mut().map(|v| replace_refs(v, base, with)).sum()
+        }
+        Value::Array(items) => items.iter_mut().map(|v| replace_refs(v, base, with)).sum(),
+        _ => 0,
+    }
+}
 
 /// Writes out the default encoding of each array property of a form body that has none;
 /// returns how many entries it added.
@@ -195,6 +341,71 @@ fn array_properties(spec: &Value, media_pointer: &str) -> Option<FormArrays> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapped_base_becomes_the_one_of_its_subtypes_each_with_its_own_tags() {
+        let mut spec = serde_json::json!({
+            "paths": {"/items": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Item"}
+            }}}}}}},
+            "components": {"schemas": {
+                "Item": {
+                    "type": "object",
+                    "properties": {"kind": {"type": "string", "enum": ["a", "b", "c"]}},
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Ab"},
+                        {"$ref": "#/components/schemas/C"}
+                    ],
+                    "discriminator": {"propertyName": "kind", "mapping": {
+                        "a": "#/components/schemas/Ab",
+                        "b": "#/components/schemas/Ab",
+                        "c": "#/components/schemas/C"
+                    }}
+                },
+                "Ab": {"allOf": [
+                    {"$ref": "#/components/schemas/Item"},
+                    {"type": "object", "required": ["size"], "properties": {"size": {"type": "integer"}}}
+                ]},
+                "C": {
+                    "type": "object",
+                    "properties": {"kind": {"type": "string"}, "colour": {"type": "string"}}
+                },
+                "List": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+            }}
+        });
+        assert_eq!(
+            write_out_mapped_subtypes(&mut spec),
+            2,
+            "the answer and the list"
+        );
+        let one_of = serde_json::json!({"oneOf": [
+            {"$ref": "#/components/schemas/Ab"},
+            {"$ref": "#/components/schemas/C"}
+        ]});
+        assert_eq!(spec["components"]["schemas"]["List"]["items"], one_of);
+        assert_eq!(
+            spec["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
+                ["schema"],
+            one_of
+        );
+        let ab = &spec["components"]["schemas"]["Ab"]["allOf"][0];
+        assert_eq!(
+            ab["properties"]["kind"]["enum"],
+            serde_json::json!(["a", "b"])
+        );
+        assert!(
+            ab.get("oneOf").is_none() && ab.get("discriminator").is_none(),
+            "{ab}"
+        );
+        assert_eq!(
+            spec["components"]["schemas"]["C"]["properties"]["kind"]["enum"],
+            serde_json::json!(["c"])
+        );
+        assert!(
+            spec["components"]["schemas"]["Item"].get("oneOf").is_some(),
+            "the base stays"
+        );
+    }
 
     #[test]
     fn writes_the_default_encoding_of_form_arrays_that_have_none() {
