@@ -271,6 +271,79 @@ async fn the_lifecycle_workflow_takes_waits_retains_restores_and_deletes() {
     assert!(gone.is_err(), "{gone:?}");
 }
 
+/// The export workflow of the second example program against the stand-in: a schedule change,
+/// a bucket, an export waited for until `Successful`, and a deletion waited for until the
+/// snapshot's get answers 404.
+#[tokio::test]
+async fn the_export_workflow_changes_the_schedule_exports_and_waits_for_the_deletion() {
+    use atlas_snapshots::WaitPolicy;
+    use snapshot_consumer::export::{run, ExportPlan, ExportStep};
+    use std::time::Duration;
+
+    let server = StandIn::builder().polls_per_stage(2).start().await;
+    let client = server.client_builder().build().unwrap();
+    let plan = ExportPlan {
+        group_id: GROUP_ID.to_owned(),
+        cluster: DEDICATED_CLUSTER.to_owned(),
+        snapshot: DEDICATED_SNAPSHOT.to_owned(),
+        bucket_name: "acme-atlas-exports".to_owned(),
+        iam_role_id: "6821a0b2c2b1d0e9f8a7b5f0".to_owned(),
+        wait: WaitPolicy::new()
+            .interval(Duration::from_millis(5))
+            .deadline(Duration::from_secs(5)),
+    };
+    let mut printed = Vec::new();
+    let steps = run(&client, &plan, |step| printed.push(step.to_string()))
+        .await
+        .expect("the workflow runs to its end");
+    assert_eq!(steps[0], ExportStep::ScheduleChanged { auto_export: true });
+    let ExportStep::BucketRegistered { bucket } = &steps[1] else {
+        panic!("{steps:?}");
+    };
+    let ExportStep::ExportStarted { export, state } = &steps[2] else {
+        panic!("{steps:?}");
+    };
+    assert_eq!(state, "Queued");
+    assert_eq!(
+        steps[3],
+        ExportStep::Exported {
+            export: export.clone(),
+            state: "Successful".to_owned()
+        }
+    );
+    assert_eq!(
+        steps[4],
+        ExportStep::SnapshotGone {
+            snapshot: DEDICATED_SNAPSHOT.to_owned(),
+            polls: 1
+        }
+    );
+    assert_eq!(printed.len(), 5);
+    let requests = server.requests();
+    let sent = |operation: &str| {
+        requests
+            .iter()
+            .find(|r| r.operation.as_deref() == Some(operation))
+            .unwrap_or_else(|| panic!("no {operation}"))
+            .body_json()
+    };
+    assert_eq!(sent("updateBackupSchedule")["autoExportEnabled"], true);
+    assert_eq!(
+        sent("updateBackupSchedule")["export"]["frequencyType"],
+        "monthly"
+    );
+    assert_eq!(
+        sent("createBackupExport")["exportBucketId"],
+        bucket.as_str()
+    );
+    let polls = requests
+        .iter()
+        .filter(|r| r.operation.as_deref() == Some("getBackupExport"))
+        .count();
+    // Each stage moves on at its second poll: Queued, then InProgress twice, then Successful.
+    assert_eq!(polls, 4, "Queued, InProgress, InProgress, Successful");
+}
+
 #[tokio::test]
 async fn a_missing_cluster_is_no_snapshot_for_the_consumer() {
     let server = StandIn::start().await;

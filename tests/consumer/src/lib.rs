@@ -5,6 +5,7 @@
 //! delete). It exists to prove the committed crate is usable as an ordinary dependency, and to
 //! catch public-API breaks that the crate's own tests would not.
 
+pub mod export;
 pub mod lifecycle;
 
 use atlas_snapshots::models::{ErrorCode, FlexBackupSnapshot20241113};
