@@ -223,3 +223,66 @@ async fn a_failed_step_names_itself_and_keeps_the_steps_before_it() {
     assert_eq!(error.step, "take the snapshot");
     assert!(reported.is_empty());
 }
+
+/// The export workflow against the typed mocks, when the export fails: the steps before it
+/// stand, and the error names the wait and the failure state. The versioned answers (the
+/// schedule, the bucket) are given as the JSON of their newest version.
+#[tokio::test]
+async fn a_failed_export_stops_the_export_workflow_at_its_wait() {
+    use atlas_snapshots::models::{DiskBackupExportJob, DiskBackupExportJobState};
+    use snapshot_consumer::export::{self, ExportPlan, ExportStep};
+
+    const BUCKET: &str = "6821a3f4c2b1d0e9f8a7b601";
+    const EXPORT: &str = "68172a10f2a3b4c5d6e70f61";
+    let mock = MockServer::start().await;
+    mock.update_backup_schedule(GROUP, CLUSTER)
+        .responds(serde_json::json!({"autoExportEnabled": true, "policies": []}))
+        .await;
+    mock.create_export_bucket(GROUP)
+        .responds(serde_json::json!({
+            "_id": BUCKET,
+            "bucketName": "acme-atlas-exports",
+            "cloudProvider": "AWS",
+            "iamRoleId": "6821a0b2c2b1d0e9f8a7b5f0"
+        }))
+        .await;
+    let job = |state| {
+        DiskBackupExportJob::new(BUCKET.to_owned())
+            .with_id(EXPORT.to_owned())
+            .with_state(state)
+    };
+    mock.create_backup_export(GROUP, CLUSTER)
+        .responds(job(DiskBackupExportJobState::Queued))
+        .await;
+    mock.get_backup_export(GROUP, CLUSTER, EXPORT)
+        .responds(job(DiskBackupExportJobState::Failed))
+        .await;
+    let plan = ExportPlan {
+        group_id: GROUP.to_owned(),
+        cluster: CLUSTER.to_owned(),
+        snapshot: SNAPSHOT.to_owned(),
+        bucket_name: "acme-atlas-exports".to_owned(),
+        iam_role_id: "6821a0b2c2b1d0e9f8a7b5f0".to_owned(),
+        wait: WaitPolicy::new().interval(std::time::Duration::from_millis(1)),
+    };
+    let mut reported = Vec::new();
+    let error = export::run(&mock.client(), &plan, |step| reported.push(step.clone()))
+        .await
+        .expect_err("the export failed");
+    assert_eq!(error.step, "wait for the export");
+    assert!(error.to_string().contains("Failed"), "{error}");
+    assert_eq!(
+        reported,
+        [
+            ExportStep::ScheduleChanged { auto_export: true },
+            ExportStep::BucketRegistered {
+                bucket: BUCKET.to_owned()
+            },
+            ExportStep::ExportStarted {
+                export: EXPORT.to_owned(),
+                state: "Queued".to_owned()
+            },
+        ]
+    );
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
