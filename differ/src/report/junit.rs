@@ -7,6 +7,9 @@ use crate::rules::Level;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// A shared change's test name names at most this many operations, then counts the rest.
+const NAMED_OPERATIONS: usize = 20;
+
 pub fn junit(diff: &Diff) -> String {
     let diff = &diff.folded();
     // Suite name → (test name, change).
@@ -25,11 +28,14 @@ pub fn junit(diff: &Diff) -> String {
         }
     }
     for shared in &diff.shared {
+        let n = shared.operations.len();
+        let mut names = super::operation_list(&shared.operations[..n.min(NAMED_OPERATIONS)]);
+        if n > NAMED_OPERATIONS {
+            let _ = write!(names, " and {} more", n - NAMED_OPERATIONS);
+        }
         let name = format!(
-            "{} (reaches {} operations: {})",
-            shared.change.message,
-            shared.operations.len(),
-            super::operation_list(&shared.operations)
+            "{} (reaches {n} operations: {names})",
+            shared.change.message
         );
         suites
             .entry("Shared schemas")
