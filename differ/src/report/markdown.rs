@@ -56,23 +56,21 @@ pub fn markdown_capped(diff: &Diff, cap: usize) -> String {
 
     let mut left = Left::default();
     if !diff.shared.is_empty() {
-        let mut section = String::from(
-            "\n## Shared schemas\n\nEach change once, with the operations it reaches.\n",
-        );
+        // Block by block, the most severe first, while they fit.
+        out.push_str("\n## Shared schemas\n\nEach change once, with the operations it reaches.\n");
         for block in super::shared_blocks(diff) {
-            let _ = write!(
-                section,
+            let mut section = format!(
                 "\n<details><summary>Reaches {} operation(s)</summary>\n\n{}\n\n</details>\n\n",
                 block.operations.len(),
                 named(block.operations)
             );
             let changes: Vec<Change> = block.changes.iter().map(|c| (*c).clone()).collect();
             table(&mut section, &changes);
-        }
-        if out.len() + section.len() + RESERVE > cap {
-            left.shared = diff.shared.len();
-        } else {
-            out.push_str(&section);
+            if left.any() || out.len() + section.len() + RESERVE > cap {
+                left.shared += changes.len();
+            } else {
+                out.push_str(&section);
+            }
         }
     }
     for group in &groups {
