@@ -205,3 +205,27 @@ fn the_real_atlas_report_shrinks() {
         api_error.operations.len()
     );
 }
+
+/// Under its size cap, the Markdown report keeps the shared-schema blocks that fit (the most
+/// severe first) and says how many changes it left out.
+#[test]
+fn markdown_keeps_the_shared_blocks_that_fit() {
+    let diff = diff(
+        "tests/fixtures/diff/upstream/atlas-admin-v2-2023-02-23.yaml",
+        "tests/fixtures/diff/upstream/atlas-admin-v2-2026-01-12.yaml",
+        &options(),
+    );
+    let full = report::markdown(&diff);
+    let start = full.find("\n## Shared schemas\n").unwrap();
+    let blocks: Vec<usize> = full[start..]
+        .match_indices("\n<details><summary>Reaches ")
+        .map(|(i, _)| start + i)
+        .collect();
+    assert!(blocks.len() > 2, "{full}");
+    // Room for the first block and the notice (1,000 characters), not for the second.
+    let cut = report::markdown_capped(&diff, blocks[1] + 1_000);
+    assert!(cut.len() <= blocks[1] + 1_000);
+    assert!(cut.contains(&full[blocks[0]..blocks[1]]), "{cut}");
+    assert!(!cut.contains(&full[blocks[1]..blocks[2]]), "{cut}");
+    assert!(cut.contains("shared-schema change(s)"), "{cut}");
+}
