@@ -2095,106 +2095,26 @@ impl Object for super::models::DiskBackupShardedClusterSnapshotMember {
     }
 }
 
-#[allow(deprecated)]
 impl<'de> Deserialize<'de> for super::models::DiskBackupSnapshot {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object(deserializer)
-    }
-}
-
-#[allow(deprecated)]
-#[doc(hidden)]
-impl Object for super::models::DiskBackupSnapshot {
-    const NAME: &'static str = "DiskBackupSnapshot";
-
-    const FIELDS: &'static [&'static str] = &[
-        "cloudProvider",
-        "configServerType",
-        "copyRegions",
-        "createdAt",
-        "description",
-        "expiresAt",
-        "frequencyType",
-        "id",
-        "links",
-        "masterKeyUUID",
-        "members",
-        "mongodVersion",
-        "policyItems",
-        "replicaSetName",
-        "snapshotIds",
-        "snapshotType",
-        "status",
-        "storageSizeBytes",
-        "type",
-    ];
-
-    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut value_cloud_provider = None;
-        let mut value_config_server_type = None;
-        let mut value_copy_regions = None;
-        let mut value_created_at = None;
-        let mut value_description = None;
-        let mut value_expires_at = None;
-        let mut value_frequency_type = None;
-        let mut value_id = None;
-        let mut value_links = None;
-        let mut value_master_key_uuid = None;
-        let mut value_members = None;
-        let mut value_mongod_version = None;
-        let mut value_policy_items = None;
-        let mut value_replica_set_name = None;
-        let mut value_snapshot_ids = None;
-        let mut value_snapshot_type = None;
-        let mut value_status = None;
-        let mut value_storage_size_bytes = None;
-        let mut value_type = None;
-        let mut fields = FieldCursor::new(Self::FIELDS);
-        while let Some(index) = map.next_key_seed(&mut fields)? {
-            match index {
-                0 => take(&mut map, &mut value_cloud_provider, "cloudProvider")?,
-                1 => take(&mut map, &mut value_config_server_type, "configServerType")?,
-                2 => take(&mut map, &mut value_copy_regions, "copyRegions")?,
-                3 => take(&mut map, &mut value_created_at, "createdAt")?,
-                4 => take(&mut map, &mut value_description, "description")?,
-                5 => take(&mut map, &mut value_expires_at, "expiresAt")?,
-                6 => take(&mut map, &mut value_frequency_type, "frequencyType")?,
-                7 => take(&mut map, &mut value_id, "id")?,
-                8 => take(&mut map, &mut value_links, "links")?,
-                9 => take(&mut map, &mut value_master_key_uuid, "masterKeyUUID")?,
-                10 => take(&mut map, &mut value_members, "members")?,
-                11 => take(&mut map, &mut value_mongod_version, "mongodVersion")?,
-                12 => take(&mut map, &mut value_policy_items, "policyItems")?,
-                13 => take(&mut map, &mut value_replica_set_name, "replicaSetName")?,
-                14 => take(&mut map, &mut value_snapshot_ids, "snapshotIds")?,
-                15 => take(&mut map, &mut value_snapshot_type, "snapshotType")?,
-                16 => take(&mut map, &mut value_status, "status")?,
-                17 => take(&mut map, &mut value_storage_size_bytes, "storageSizeBytes")?,
-                18 => take(&mut map, &mut value_type, "type")?,
-                _ => skip(&mut map)?,
+        let value = ::serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("replicaSet") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ReplicaSet)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
+            Some("shardedCluster") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ShardedCluster)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
         }
-        Ok(Self {
-            cloud_provider: value_cloud_provider.flatten(),
-            config_server_type: value_config_server_type.flatten(),
-            copy_regions: value_copy_regions.flatten(),
-            created_at: value_created_at.flatten(),
-            description: value_description.flatten(),
-            expires_at: value_expires_at.flatten(),
-            frequency_type: value_frequency_type.flatten(),
-            id: value_id.flatten(),
-            links: value_links.flatten(),
-            master_key_uuid: value_master_key_uuid.flatten(),
-            members: value_members.flatten(),
-            mongod_version: value_mongod_version.flatten(),
-            policy_items: value_policy_items.flatten(),
-            replica_set_name: value_replica_set_name.flatten(),
-            snapshot_ids: value_snapshot_ids.flatten(),
-            snapshot_type: value_snapshot_type.flatten(),
-            status: value_status.flatten(),
-            storage_size_bytes: value_storage_size_bytes.flatten(),
-            r#type: value_type.flatten(),
-        })
     }
 }
 

@@ -812,57 +812,6 @@ impl Serialize for super::models::DiskBackupShardedClusterSnapshotMember {
 }
 
 #[allow(deprecated)]
-impl Serialize for super::models::DiskBackupSnapshot {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = Fields::new(
-            serializer,
-            "DiskBackupSnapshot",
-            present([
-                self.cloud_provider.is_some(),
-                self.config_server_type.is_some(),
-                self.copy_regions.is_some(),
-                self.created_at.is_some(),
-                self.description.is_some(),
-                self.expires_at.is_some(),
-                self.frequency_type.is_some(),
-                self.id.is_some(),
-                self.links.is_some(),
-                self.master_key_uuid.is_some(),
-                self.members.is_some(),
-                self.mongod_version.is_some(),
-                self.policy_items.is_some(),
-                self.replica_set_name.is_some(),
-                self.snapshot_ids.is_some(),
-                self.snapshot_type.is_some(),
-                self.status.is_some(),
-                self.storage_size_bytes.is_some(),
-                self.r#type.is_some(),
-            ]),
-        )?;
-        fields.optional("cloudProvider", &self.cloud_provider)?;
-        fields.optional("configServerType", &self.config_server_type)?;
-        fields.optional("copyRegions", &self.copy_regions)?;
-        fields.optional("createdAt", &self.created_at)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("expiresAt", &self.expires_at)?;
-        fields.optional("frequencyType", &self.frequency_type)?;
-        fields.optional("id", &self.id)?;
-        fields.optional("links", &self.links)?;
-        fields.optional("masterKeyUUID", &self.master_key_uuid)?;
-        fields.optional("members", &self.members)?;
-        fields.optional("mongodVersion", &self.mongod_version)?;
-        fields.optional("policyItems", &self.policy_items)?;
-        fields.optional("replicaSetName", &self.replica_set_name)?;
-        fields.optional("snapshotIds", &self.snapshot_ids)?;
-        fields.optional("snapshotType", &self.snapshot_type)?;
-        fields.optional("status", &self.status)?;
-        fields.optional("storageSizeBytes", &self.storage_size_bytes)?;
-        fields.optional("type", &self.r#type)?;
-        fields.end()
-    }
-}
-
-#[allow(deprecated)]
 impl Serialize for super::models::DiskBackupSnapshotAwsExportBucketRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = Fields::new(

@@ -3473,6 +3473,22 @@ pub enum DiskBackupCopyPolicyItem {
     Unknown(::serde_json::Value),
 }
 
+impl DiskBackupCopyPolicyItem {
+    /// The `id` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Daily(value) => value.id.as_deref(),
+            Self::Hourly(value) => value.id.as_deref(),
+            Self::Monthly(value) => value.id.as_deref(),
+            Self::Ondemand(value) => value.id.as_deref(),
+            Self::Weekly(value) => value.id.as_deref(),
+            Self::Yearly(value) => value.id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// One region Atlas copies the cluster's snapshots to, and which snapshots it copies there, in the
 /// 2023-01-01 version of the schedule.
 #[derive(Debug, Clone, PartialEq)]
@@ -5109,265 +5125,144 @@ impl DiskBackupShardedClusterSnapshotMember {
     }
 }
 
-/// A cloud backup snapshot of a dedicated cluster: a replica set or a sharded cluster, as `type`
-/// says; the fields of the other kind are absent.
-#[derive(Debug, Clone, PartialEq)]
+/// A cloud backup snapshot of a dedicated cluster, as the answer to taking one. `type` says which
+/// kind it is: a `DiskBackupReplicaSet` for a replica set, a `DiskBackupShardedClusterSnapshot` for
+/// a sharded cluster; the fields listed here are the ones both kinds have.
+///
+/// Which variant a value is follows its `type` property; a value whose `type` is missing or not
+/// listed here decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
-pub struct DiskBackupSnapshot {
-    /// Cloud provider that stores the snapshot.
-    ///
-    /// Set by the server; ignored when sent.
-    pub cloud_provider: Option<String>,
-    /// How the config servers of the sharded cluster are deployed.
-    ///
-    /// Set by the server; ignored when sent.
-    pub config_server_type: Option<String>,
-    /// Regions the snapshot was copied to, beyond the one it was taken in.
-    ///
-    /// Set by the server; ignored when sent.
-    pub copy_regions: Option<Vec<String>>,
-    /// When Atlas took the snapshot, in UTC.
-    ///
-    /// Set by the server; ignored when sent.
-    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Free-text note given when the snapshot was taken.
-    ///
-    /// Set by the server; ignored when sent.
-    pub description: Option<String>,
-    /// When Atlas deletes the snapshot, in UTC.
-    ///
-    /// Set by the server; ignored when sent.
-    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Schedule interval that produced the snapshot, such as `hourly` or `daily`.
-    ///
-    /// Set by the server; ignored when sent.
-    pub frequency_type: Option<String>,
-    /// Identifier of this resource, 24 hexadecimal digits.
-    ///
-    /// Set by the server; ignored when sent.
-    pub id: Option<String>,
-    /// Links to this resource and to related resources.
-    ///
-    /// Set by the server; ignored when sent.
-    pub links: Option<Vec<Link>>,
-    /// Identifier of the encryption key Atlas used when it took the snapshot.
-    ///
-    /// Set by the server; ignored when sent.
-    pub master_key_uuid: Option<String>,
-    /// The snapshots taken of each shard and of the config servers.
-    ///
-    /// Set by the server; ignored when sent.
-    pub members: Option<Vec<DiskBackupShardedClusterSnapshotMember>>,
-    /// MongoDB server version the snapshot was taken from.
-    ///
-    /// Set by the server; ignored when sent.
-    pub mongod_version: Option<String>,
-    /// Identifiers of the backup policy items that produced the snapshot.
-    ///
-    /// Set by the server; ignored when sent.
-    pub policy_items: Option<Vec<String>>,
-    /// Name of the replica set the snapshot was taken of.
-    ///
-    /// Set by the server; ignored when sent.
-    pub replica_set_name: Option<String>,
-    /// Identifiers of the snapshots of each member of the sharded cluster.
-    ///
-    /// Set by the server; ignored when sent.
-    pub snapshot_ids: Option<Vec<String>>,
-    /// Whether the snapshot was taken on schedule or on demand.
-    ///
-    /// Set by the server; ignored when sent.
-    pub snapshot_type: Option<String>,
-    /// Stage the snapshot had reached when the request was served, such as `queued`, `inProgress`,
-    /// `completed` or `failed`.
-    ///
-    /// Set by the server; ignored when sent.
-    pub status: Option<String>,
-    /// Storage the snapshot occupies, in bytes.
-    ///
-    /// Set by the server; ignored when sent.
-    pub storage_size_bytes: Option<i64>,
-    /// Kind of cluster the snapshot was taken of: `replicaSet` or `shardedCluster`.
-    ///
-    /// Set by the server; ignored when sent.
-    pub r#type: Option<String>,
+pub enum DiskBackupSnapshot {
+    /// `type` is `replicaSet`.
+    ReplicaSet(Box<DiskBackupReplicaSet>),
+    /// `type` is `shardedCluster`.
+    ShardedCluster(Box<DiskBackupShardedClusterSnapshot>),
+    /// A value whose `type` this version of the crate does not know, or that has none; kept as
+    /// sent.
+    Unknown(::serde_json::Value),
 }
 
-#[allow(deprecated)]
 impl DiskBackupSnapshot {
-    /// A value with every required property given and every optional one unset; the
-    /// `with_` setters (or the public fields) change the rest.
-    ///
-    /// ```
-    /// use atlas_snapshots::models;
-    /// let value = models::DiskBackupSnapshot::new().with_cloud_provider("example".to_owned());
-    /// assert!(value.cloud_provider.is_some());
-    /// ```
-    pub fn new() -> Self {
-        Self {
-            cloud_provider: None,
-            config_server_type: None,
-            copy_regions: None,
-            created_at: None,
-            description: None,
-            expires_at: None,
-            frequency_type: None,
-            id: None,
-            links: None,
-            master_key_uuid: None,
-            members: None,
-            mongod_version: None,
-            policy_items: None,
-            replica_set_name: None,
-            snapshot_ids: None,
-            snapshot_type: None,
-            status: None,
-            storage_size_bytes: None,
-            r#type: None,
+    /// The `createdAt` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn created_at(&self) -> Option<&::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::ReplicaSet(value) => value.created_at.as_ref(),
+            Self::ShardedCluster(value) => value.created_at.as_ref(),
+            Self::Unknown(_) => None,
         }
     }
 
-    /// Sets `cloudProvider`, which is otherwise left out.
-    #[must_use]
-    pub fn with_cloud_provider(mut self, value: String) -> Self {
-        self.cloud_provider = Some(value);
-        self
+    /// The `description` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.description.as_deref(),
+            Self::ShardedCluster(value) => value.description.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `configServerType`, which is otherwise left out.
-    #[must_use]
-    pub fn with_config_server_type(mut self, value: String) -> Self {
-        self.config_server_type = Some(value);
-        self
+    /// The `expiresAt` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn expires_at(&self) -> Option<&::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::ReplicaSet(value) => value.expires_at.as_ref(),
+            Self::ShardedCluster(value) => value.expires_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `copyRegions`, which is otherwise left out.
-    #[must_use]
-    pub fn with_copy_regions(mut self, value: Vec<String>) -> Self {
-        self.copy_regions = Some(value);
-        self
+    /// The `frequencyType` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn frequency_type(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.frequency_type.as_deref(),
+            Self::ShardedCluster(value) => value.frequency_type.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `createdAt`, which is otherwise left out.
-    #[must_use]
-    pub fn with_created_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
+    /// The `id` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.id.as_deref(),
+            Self::ShardedCluster(value) => value.id.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `description`, which is otherwise left out.
-    #[must_use]
-    pub fn with_description(mut self, value: String) -> Self {
-        self.description = Some(value);
-        self
+    /// The `masterKeyUUID` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn master_key_uuid(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.master_key_uuid.as_deref(),
+            Self::ShardedCluster(value) => value.master_key_uuid.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `expiresAt`, which is otherwise left out.
-    #[must_use]
-    pub fn with_expires_at(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.expires_at = Some(value);
-        self
+    /// The `mongodVersion` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn mongod_version(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.mongod_version.as_deref(),
+            Self::ShardedCluster(value) => value.mongod_version.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `frequencyType`, which is otherwise left out.
-    #[must_use]
-    pub fn with_frequency_type(mut self, value: String) -> Self {
-        self.frequency_type = Some(value);
-        self
+    /// The `policyItems` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn policy_items(&self) -> Option<&Vec<String>> {
+        match self {
+            Self::ReplicaSet(value) => value.policy_items.as_ref(),
+            Self::ShardedCluster(value) => value.policy_items.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `id`, which is otherwise left out.
-    #[must_use]
-    pub fn with_id(mut self, value: String) -> Self {
-        self.id = Some(value);
-        self
+    /// The `snapshotType` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn snapshot_type(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.snapshot_type.as_deref(),
+            Self::ShardedCluster(value) => value.snapshot_type.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `links`, which is otherwise left out.
-    #[must_use]
-    pub fn with_links(mut self, value: Vec<Link>) -> Self {
-        self.links = Some(value);
-        self
+    /// The `status` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn status(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.status.as_deref(),
+            Self::ShardedCluster(value) => value.status.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `masterKeyUUID`, which is otherwise left out.
-    #[must_use]
-    pub fn with_master_key_uuid(mut self, value: String) -> Self {
-        self.master_key_uuid = Some(value);
-        self
+    /// The `storageSizeBytes` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn storage_size_bytes(&self) -> Option<&i64> {
+        match self {
+            Self::ReplicaSet(value) => value.storage_size_bytes.as_ref(),
+            Self::ShardedCluster(value) => value.storage_size_bytes.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 
-    /// Sets `members`, which is otherwise left out.
-    #[must_use]
-    pub fn with_members(
-        mut self,
-        value: Vec<DiskBackupShardedClusterSnapshotMember>,
-    ) -> Self {
-        self.members = Some(value);
-        self
-    }
-
-    /// Sets `mongodVersion`, which is otherwise left out.
-    #[must_use]
-    pub fn with_mongod_version(mut self, value: String) -> Self {
-        self.mongod_version = Some(value);
-        self
-    }
-
-    /// Sets `policyItems`, which is otherwise left out.
-    #[must_use]
-    pub fn with_policy_items(mut self, value: Vec<String>) -> Self {
-        self.policy_items = Some(value);
-        self
-    }
-
-    /// Sets `replicaSetName`, which is otherwise left out.
-    #[must_use]
-    pub fn with_replica_set_name(mut self, value: String) -> Self {
-        self.replica_set_name = Some(value);
-        self
-    }
-
-    /// Sets `snapshotIds`, which is otherwise left out.
-    #[must_use]
-    pub fn with_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.snapshot_ids = Some(value);
-        self
-    }
-
-    /// Sets `snapshotType`, which is otherwise left out.
-    #[must_use]
-    pub fn with_snapshot_type(mut self, value: String) -> Self {
-        self.snapshot_type = Some(value);
-        self
-    }
-
-    /// Sets `status`, which is otherwise left out.
-    #[must_use]
-    pub fn with_status(mut self, value: String) -> Self {
-        self.status = Some(value);
-        self
-    }
-
-    /// Sets `storageSizeBytes`, which is otherwise left out.
-    #[must_use]
-    pub fn with_storage_size_bytes(mut self, value: i64) -> Self {
-        self.storage_size_bytes = Some(value);
-        self
-    }
-
-    /// Sets `type`, which is otherwise left out.
-    #[must_use]
-    pub fn with_type(mut self, value: String) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::default::Default for DiskBackupSnapshot {
-    fn default() -> Self {
-        Self::new()
+    /// The `type` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn r#type(&self) -> Option<&str> {
+        match self {
+            Self::ReplicaSet(value) => value.r#type.as_deref(),
+            Self::ShardedCluster(value) => value.r#type.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 
@@ -6028,6 +5923,19 @@ pub enum DiskBackupSnapshotExportBucketRequest {
     Unknown(::serde_json::Value),
 }
 
+impl DiskBackupSnapshotExportBucketRequest {
+    /// The `bucketName` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn bucket_name(&self) -> Option<&str> {
+        match self {
+            Self::Aws(value) => Some(value.bucket_name.as_str()),
+            Self::Azure(value) => value.bucket_name.as_deref(),
+            Self::Gcp(value) => Some(value.bucket_name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// A registered snapshot export destination. `cloudProvider` says which form it takes: an AWS S3
 /// bucket, an Azure Blob Storage container or a Google Cloud Storage bucket.
 ///
@@ -6046,6 +5954,30 @@ pub enum DiskBackupSnapshotExportBucketResponse {
     /// A value whose `cloudProvider` this version of the crate does not know, or that has none;
     /// kept as sent.
     Unknown(::serde_json::Value),
+}
+
+impl DiskBackupSnapshotExportBucketResponse {
+    /// The `_id` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Aws(value) => Some(value.id.as_str()),
+            Self::Azure(value) => Some(value.id.as_str()),
+            Self::Gcp(value) => Some(value.id.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// The `bucketName` of whichever subtype the value is; `None` for `Unknown`, or where the
+    /// subtype leaves it out.
+    pub fn bucket_name(&self) -> Option<&str> {
+        match self {
+            Self::Aws(value) => Some(value.bucket_name.as_str()),
+            Self::Azure(value) => Some(value.bucket_name.as_str()),
+            Self::Gcp(value) => Some(value.bucket_name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
 }
 
 /// A Google Cloud Storage bucket to register as a snapshot export destination.

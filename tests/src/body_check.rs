@@ -145,13 +145,16 @@ fn branch(doc: &Value, schema: &Value, value: &Value, within: &mut [String]) -> 
         };
     }
     let branches = branches?;
-    branches.iter().cloned().find(|b| {
-        let mut problems = Vec::new();
-        let mut nested = within.to_vec();
-        let flat = Value::Object(merged(doc, b, value, &mut nested));
-        check_at(doc, &flat, value, "", &mut problems);
-        problems.is_empty()
-    })
+    branches
+        .iter()
+        .find(|b| {
+            let mut problems = Vec::new();
+            let mut nested = within.to_vec();
+            let flat = Value::Object(merged(doc, b, value, &mut nested));
+            check_at(doc, &flat, value, "", &mut problems);
+            problems.is_empty()
+        })
+        .cloned()
 }
 
 fn check_at(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<BodyProblem>) {

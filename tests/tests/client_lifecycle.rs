@@ -6,9 +6,9 @@
 //! the request provably was not processed; the waiters end on success, failure and deadline.
 
 use atlas_snapshots::models::{
-    BackupSnapshotRetention, DiskBackupOnDemandSnapshotRequest, DiskBackupSnapshotRestoreJob,
-    FlexBackupRestoreJobCreate20241113, FlexBackupSnapshotDownloadCreate20241113,
-    ServerlessBackupRestoreJob,
+    BackupSnapshotRetention, DiskBackupOnDemandSnapshotRequest, DiskBackupSnapshot,
+    DiskBackupSnapshotRestoreJob, FlexBackupRestoreJobCreate20241113,
+    FlexBackupSnapshotDownloadCreate20241113, ServerlessBackupRestoreJob,
 };
 use atlas_snapshots::{Client, Error, RetryPolicy, WaitError, WaitPolicy};
 use serde_json::{json, Value};
@@ -80,8 +80,17 @@ async fn a_taken_snapshot_is_sent_as_a_typed_body_and_waited_for_until_completed
         .send()
         .await
         .expect("the snapshot is taken");
-    assert_eq!(taken.status, Some("queued".into()));
-    assert_eq!(taken.description.as_deref(), Some("before the migration"));
+    // A replica set was snapshotted: the answer is that kind, by its `type`.
+    let DiskBackupSnapshot::ReplicaSet(replica_set) = taken.body() else {
+        panic!("a replica set's snapshot: {:?}", taken.body());
+    };
+    assert_eq!(replica_set.status.as_deref(), Some("queued"));
+    assert_eq!(
+        taken.body().status(),
+        Some("queued"),
+        "read whatever the kind"
+    );
+    assert_eq!(taken.body().description(), Some("before the migration"));
     let sent = last_of(&server, "takeSnapshots");
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.path, snapshots_path());
@@ -93,7 +102,7 @@ async fn a_taken_snapshot_is_sent_as_a_typed_body_and_waited_for_until_completed
         "only what was set is sent"
     );
 
-    let id = taken.id.clone().unwrap();
+    let id = taken.body().id().unwrap().to_owned();
     let done = client
         .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, &*id)
         .policy(quick(Duration::from_secs(5)))
@@ -262,7 +271,7 @@ async fn a_failed_snapshot_ends_the_wait_with_its_state_and_last_answer() {
         .await
         .unwrap();
     let failed = client
-        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.id.clone().unwrap())
+        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.body().id().unwrap())
         .policy(quick(Duration::from_secs(5)))
         .wait()
         .await
@@ -293,7 +302,7 @@ async fn a_wait_gives_up_at_its_deadline_with_the_last_answer() {
         .unwrap();
     let started = std::time::Instant::now();
     let late = client
-        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.id.clone().unwrap())
+        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.body().id().unwrap())
         .policy(quick(Duration::from_millis(150)))
         .wait()
         .await
@@ -620,7 +629,7 @@ async fn writes_are_retried_only_when_they_provably_were_not_processed() {
     server.inject(Fault::too_many_requests("takeSnapshots", "0").times(1));
     let taken = take().await.expect("retried after the 429's Retry-After");
     assert_eq!(count_of(&server, "takeSnapshots"), 4);
-    assert_eq!(taken.status.as_deref(), Some("queued"));
+    assert_eq!(taken.body().status(), Some("queued"));
 
     let patch = || {
         client

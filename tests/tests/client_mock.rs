@@ -145,7 +145,9 @@ async fn a_path_no_expectation_covers_gets_a_404_that_names_it() {
 async fn a_body_that_is_not_the_operations_type_is_refused() {
     let mock = MockServer::start().await;
     mock.take_snapshots(GROUP, "orders")
-        .responds(atlas_snapshots::models::DiskBackupSnapshot::new())
+        .responds(atlas_snapshots::models::DiskBackupSnapshot::ReplicaSet(
+            Box::default(),
+        ))
         .await;
     let url = format!(
         "{}/api/atlas/v2/groups/{GROUP}/clusters/orders/backup/snapshots",

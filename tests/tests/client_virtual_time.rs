@@ -44,7 +44,7 @@ async fn a_thirty_minute_wait_runs_in_virtual_time_on_the_policy_s_schedule() {
         .deadline(minutes(30));
     let real = Instant::now();
     let late = client
-        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.id.clone().unwrap())
+        .wait_until_cluster_snapshot_completed(GROUP_ID, CLUSTER, taken.body().id().unwrap())
         .policy(policy)
         .wait()
         .await

@@ -65,7 +65,7 @@ async fn every_poll_is_a_tracing_event_with_its_state() {
         .wait_until_cluster_snapshot_completed(
             GROUP_ID,
             DEDICATED_CLUSTER,
-            taken.id.clone().unwrap(),
+            taken.body().id().unwrap(),
         )
         .policy(WaitPolicy::new().interval(Duration::from_millis(5)))
         .wait()

@@ -30,12 +30,22 @@ fn find<'d>(diff: &'d Diff, operation: &str, rule: &str, text: &str) -> &'d diff
         .unwrap_or_else(|| panic!("{operation}: no {rule} with {text:?} in {:#?}", op.changes))
 }
 
+/// Operation, rule, text of the change, level, semver effect, the Rust item it names.
+type Expected = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Level,
+    Semver,
+    Option<&'static str>,
+);
+
 #[test]
 fn each_union_change_has_its_level_and_semver_effect() {
     use Level::*;
     use Semver::*;
     let diff = unions();
-    let table: &[(&str, &str, &str, Level, Semver, Option<&str>)] = &[
+    let table: &[Expected] = &[
         // Alternatives by shape: one added, received and sent.
         (
             "getPet",

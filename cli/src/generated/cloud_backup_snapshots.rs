@@ -824,7 +824,10 @@ mod take_snapshots {
             .take_snapshots(Clone::clone(&group_id), Clone::clone(&cluster_name), body);
         let answer = request.send().await?;
         if let Some(waiter) = args::optional::<String>(matches, "wait") {
-            let id = args::ResourceId::resource_id(&answer.body().id)
+            let id = answer
+                .body()
+                .id()
+                .map(::std::borrow::ToOwned::to_owned)
                 .ok_or_else(|| Failure::no_id(OPERATION.id))?;
             let answer = match waiter.as_str() {
                 "cluster-snapshot-completed" => {

@@ -391,6 +391,7 @@ fn model_item(
         }
         TypeKind::Union(union) => {
             let u = ModelUnion {
+                model,
                 def,
                 union,
                 deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),

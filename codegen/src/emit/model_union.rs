@@ -19,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 pub struct ModelUnion<'m> {
+    pub model: &'m ApiModel,
     pub def: &'m TypeDef,
     pub union: &'m TaggedUnion,
     /// Whether a subtype is deprecated: naming it must not warn.
@@ -70,6 +71,101 @@ impl ToTokens for ModelUnion<'_> {
                 Unknown(::serde_json::Value),
             }
         });
+        let accessors = CommonAccessors {
+            model: self.model,
+            union: self.union,
+        };
+        let accessors = accessors.to_token_stream();
+        if !accessors.is_empty() {
+            tokens.extend(quote! {
+                #allow_in_definition
+                impl #name {
+                    #accessors
+                }
+            });
+        }
+    }
+}
+
+/// Names of methods every type has through a derive or the prelude: an accessor under one of
+/// them would shadow the trait's method for callers.
+const TAKEN_METHOD_NAMES: &[&str] = &[
+    "clone",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "to_owned",
+    "to_string",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "as_ref",
+    "borrow",
+    "hash",
+    "cmp",
+    "partial_cmp",
+    "default",
+];
+
+/// One method per [`ApiModel::common_fields`] field of a tagged union: what the variant's
+/// struct holds there, `None` for `Unknown` or where the variant leaves it out.
+struct CommonAccessors<'m> {
+    model: &'m ApiModel,
+    union: &'m TaggedUnion,
+}
+
+impl ToTokens for CommonAccessors<'_> {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let idents: Vec<_> = self
+            .union
+            .variants
+            .iter()
+            .map(|v| ident(&v.ident.0))
+            .collect();
+        for field in self.model.common_fields(self.union) {
+            if TAKEN_METHOD_NAMES.contains(&field.ident.0.as_str()) {
+                continue;
+            }
+            let method = ident(&field.ident.0);
+            let is_string = field.ty == TypeRef::Primitive(Primitive::String);
+            let ty = rust_type(&field.ty, &quote!(self));
+            let returns = if is_string {
+                quote!(Option<&str>)
+            } else {
+                quote!(Option<&#ty>)
+            };
+            let arms = idents
+                .iter()
+                .zip(&field.optional)
+                .map(|(variant, optional)| {
+                    let read = match (optional, is_string) {
+                        (true, true) => quote!(value.#method.as_deref()),
+                        (true, false) => quote!(value.#method.as_ref()),
+                        (false, true) => quote!(Some(value.#method.as_str())),
+                        (false, false) => quote!(Some(&value.#method)),
+                    };
+                    quote!(Self::#variant(value) => #read,)
+                });
+            let doc = format!(
+                " The `{}` of whichever subtype the value is; `None` for `Unknown`, or where the \
+                 subtype leaves it out.",
+                field.name
+            );
+            let allow = field.deprecated.then(|| quote!(#[allow(deprecated)]));
+            tokens.extend(quote! {
+                #[doc = #doc]
+                #allow
+                pub fn #method(&self) -> #returns {
+                    match self {
+                        #(#arms)*
+                        Self::Unknown(_) => None,
+                    }
+                }
+            });
+        }
     }
 }
 

@@ -80,7 +80,85 @@ pub struct ApiModel {
     pub atlas_dialect: bool,
 }
 
+/// A property every subtype of a tagged union declares with the same type, which the union
+/// can read whatever its variant (see [`ApiModel::common_fields`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommonField {
+    pub name: String,
+    pub ident: FieldName,
+    pub ty: TypeRef,
+    /// Per variant, in the union's order: whether its struct holds the field in an `Option`.
+    pub optional: Vec<bool>,
+    /// Deprecated in some subtype (reading it there must not warn).
+    pub deprecated: bool,
+}
+
 impl ApiModel {
+    /// The struct a type resolves to through aliases, if it is one.
+    pub fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+        let mut ty = ty;
+        for _ in 0..16 {
+            let TypeRef::Named(name) = ty else {
+                return None;
+            };
+            match &self.types.get(name)?.kind {
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Struct(fields) => return Some(fields),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The properties every variant of `union` declares with the same scalar type (a
+    /// primitive, an enum, or a list of them), in the first variant's order. Struct-typed
+    /// properties are left out: they may be boxed in one subtype and not in another.
+    pub fn common_fields(&self, union: &TaggedUnion) -> Vec<CommonField> {
+        let structs: Option<Vec<&[Field]>> = union
+            .variants
+            .iter()
+            .map(|v| self.struct_fields(&v.ty))
+            .collect();
+        let Some(structs) = structs.filter(|s| !s.is_empty()) else {
+            return Vec::new();
+        };
+        let scalar = |ty: &TypeRef| {
+            let mut ty = ty;
+            if let TypeRef::Array(inner) = ty {
+                ty = inner;
+            }
+            match ty {
+                TypeRef::Primitive(_) => true,
+                TypeRef::Named(name) => self
+                    .types
+                    .get(name)
+                    .is_some_and(|def| matches!(def.kind, TypeKind::Enum(_))),
+                _ => false,
+            }
+        };
+        structs[0]
+            .iter()
+            .filter(|field| scalar(&field.ty))
+            .filter_map(|field| {
+                let same = structs
+                    .iter()
+                    .map(|fields| {
+                        fields
+                            .iter()
+                            .find(|f| f.name == field.name && f.ty == field.ty)
+                    })
+                    .collect::<Option<Vec<&Field>>>()?;
+                Some(CommonField {
+                    name: field.name.clone(),
+                    ident: field.ident.clone(),
+                    ty: field.ty.clone(),
+                    optional: same.iter().map(|f| !f.required || f.nullable).collect(),
+                    deprecated: same.iter().any(|f| f.deprecated),
+                })
+            })
+            .collect()
+    }
+
     /// Every API version any operation offers, oldest first.
     pub fn api_versions(&self) -> Vec<ApiVersion> {
         let mut all: Vec<ApiVersion> = self

@@ -23,6 +23,20 @@ pub enum Criteria {
     Unknown(::serde_json::Value),
 }
 
+impl Criteria {
+    /// The `type` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn r#type(&self) -> Option<&str> {
+        match self {
+            Self::Custom(value) => Some(value.r#type.as_str()),
+            Self::Date(value) => Some(value.r#type.as_str()),
+            Self::DateLegacy(value) => Some(value.r#type.as_str()),
+            Self::DateLegacy2(value) => Some(value.r#type.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// The `CustomCriteria` schema of the API.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -471,6 +485,19 @@ pub enum Schedule {
     /// A value whose `type` this version of the crate does not know, or that has none; kept as
     /// sent.
     Unknown(::serde_json::Value),
+}
+
+#[allow(deprecated)]
+impl Schedule {
+    /// The `type` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn r#type(&self) -> Option<&str> {
+        match self {
+            Self::DailySchedule(value) => Some(value.r#type.as_str()),
+            Self::WeeklySchedule(value) => Some(value.r#type.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
 }
 
 /// The `SelfMapped` schema of the API.

@@ -370,6 +370,19 @@ pub enum Container {
     Unknown(::serde_json::Value),
 }
 
+impl Container {
+    /// The `id` of whichever subtype the value is; `None` for `Unknown`, or where the subtype
+    /// leaves it out.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Aws(value) => value.id.as_deref(),
+            Self::Azure(value) => value.id.as_deref(),
+            Self::Gcp(value) => value.id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
 /// The `GcpContainer` schema of the API.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

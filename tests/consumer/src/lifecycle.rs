@@ -117,11 +117,13 @@ pub async fn run(
         .send()
         .await
         .map_err(at("take the snapshot"))?;
+    // A replica set's snapshot or a sharded cluster's: both kinds have an id and a status.
+    let taken = taken.body();
     let snapshot = taken
-        .id
-        .clone()
+        .id()
+        .map(str::to_owned)
         .ok_or_else(|| missing("take the snapshot", "id"))?;
-    let status = taken.status.clone().unwrap_or_default();
+    let status = taken.status().unwrap_or_default().to_owned();
     done(
         Step::Taken {
             snapshot: snapshot.clone(),

@@ -145,11 +145,12 @@ async fn the_whole_lifecycle_runs_against_the_mock() {
     let mock = MockServer::start().await;
     mock.take_snapshots(GROUP, CLUSTER)
         .times(1)
-        .responds(
-            DiskBackupSnapshot::new()
+        .responds(DiskBackupSnapshot::ReplicaSet(Box::new(
+            DiskBackupReplicaSet::new()
                 .with_id(SNAPSHOT.to_owned())
-                .with_status("queued".to_owned()),
-        )
+                .with_status("queued".to_owned())
+                .with_type("replicaSet".to_owned()),
+        )))
         .await;
     // The waiter polls: still running once, then completed.
     let replica_set = |status: &str| {

@@ -66,8 +66,15 @@ fn deletion<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<&'m Operation>
 /// in the answer, and the create operation has no `--wait`.
 pub(crate) struct Follow<'m> {
     pub get: &'m Operation,
-    /// The Rust name of the answer's `id` field.
-    pub id_field: String,
+    /// How the generated code reads the answer's `id`.
+    pub id: IdAccess,
+}
+
+/// Where an answer keeps its `id`: a struct's field, or a union's accessor of the field all
+/// its subtypes have.
+pub(crate) enum IdAccess {
+    Field(String),
+    Accessor(String),
 }
 
 fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
@@ -84,16 +91,21 @@ fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
     let Some(crate::model::TypeRef::Named(body)) = op.newest_response()?.body.as_ref() else {
         return None;
     };
-    let crate::model::TypeKind::Struct(fields) = &model.types.get(body)?.kind else {
-        return None;
-    };
-    let id = fields.iter().find(|f| {
-        f.name == "id" && f.ty == crate::model::TypeRef::Primitive(crate::model::Primitive::String)
-    })?;
-    Some(Follow {
-        get,
-        id_field: id.ident.0.clone(),
-    })
+    let string = crate::model::TypeRef::Primitive(crate::model::Primitive::String);
+    let id = match &model.types.get(body)?.kind {
+        crate::model::TypeKind::Struct(fields) => fields
+            .iter()
+            .find(|f| f.name == "id" && f.ty == string)
+            .map(|f| IdAccess::Field(f.ident.0.clone())),
+        // A union answer (a snapshot of either kind) reads it through its common accessor.
+        crate::model::TypeKind::Union(union) => model
+            .common_fields(union)
+            .into_iter()
+            .find(|f| f.name == "id" && f.ty == string)
+            .map(|f| IdAccess::Accessor(f.ident.0)),
+        _ => None,
+    }?;
+    Some(Follow { get, id })
 }
 
 impl CliOperation<'_> {

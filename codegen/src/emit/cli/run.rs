@@ -145,7 +145,16 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         }
     });
     let follow = cli.follow.as_ref().map(|follow| {
-        let id = crate::emit::ident(&follow.id_field);
+        let id = match &follow.id {
+            super::IdAccess::Field(field) => {
+                let field = crate::emit::ident(field);
+                quote!(args::ResourceId::resource_id(&answer.body().#field))
+            }
+            super::IdAccess::Accessor(method) => {
+                let method = crate::emit::ident(method);
+                quote!(answer.body().#method().map(::std::borrow::ToOwned::to_owned))
+            }
+        };
         let path_args: Vec<Ident> = cli
             .flags
             .iter()
@@ -166,8 +175,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         });
         quote! {
             if let Some(waiter) = args::optional::<String>(matches, "wait") {
-                let id = args::ResourceId::resource_id(&answer.body().#id)
-                    .ok_or_else(|| Failure::no_id(OPERATION.id))?;
+                let id = #id.ok_or_else(|| Failure::no_id(OPERATION.id))?;
                 let answer = match waiter.as_str() {
                     #(#arms)*
                     other => return Err(Failure::unknown_waiter(other)),
