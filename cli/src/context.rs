@@ -111,6 +111,17 @@ impl Context {
             }
             eprintln!("warning: {warning}");
         }
+        let negotiated = operation
+            .negotiate(self.api_version.as_deref())
+            .ok()
+            .flatten();
+        if let Some((version, sunset)) = negotiated.and_then(|m| Some((m.version?, m.sunset?))) {
+            let command = generated::command_of(operation.id).unwrap_or(operation.id);
+            eprintln!(
+                "warning: `{command}` goes out in API version {version}, which Atlas retires on \
+                 {sunset}; pin a newer version with --api-version"
+            );
+        }
         if self.api_version.is_none() {
             if let Some(version) = operation.responses.iter().filter_map(|m| m.version).max() {
                 eprintln!(

@@ -636,6 +636,35 @@ fn an_unpinned_api_version_and_a_deprecated_operation_are_warned_about_on_stderr
     );
 }
 
+/// A version with a sunset (Atlas writes it per version, on the media type) is warned about
+/// when the pin makes a command go out in it; the newest version has none.
+#[test]
+fn a_version_with_a_sunset_is_warned_about_on_stderr() {
+    let server = Server::start();
+    let policy = |version: &str| {
+        server
+            .cli()
+            .env("MONGODB_ATLAS_API_VERSION", version)
+            .args([
+                "backup-compliance-policy",
+                "get-compliance-policy",
+                "--group-id",
+                GROUP,
+            ])
+            .output()
+            .unwrap()
+    };
+    let old = policy("2023-06-01");
+    assert!(old.status.success(), "{}", support::stderr(&old));
+    assert_eq!(
+        support::stderr(&old),
+        "warning: `backup-compliance-policy get-compliance-policy` goes out in API version \
+         2023-01-01, which Atlas retires on 2027-07-01; pin a newer version with --api-version\n"
+    );
+    let newest = policy("2025-03-12");
+    assert_eq!(support::stderr(&newest), "");
+}
+
 #[test]
 fn secrets_from_the_environment_never_show_in_help() {
     let output = support::bare()

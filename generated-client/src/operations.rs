@@ -161,7 +161,8 @@ impl crate::Client {
     /// - version `2024-05-30` with [`CreateExportBucketContent::V2024_05_30`]
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-05-30+json`.
     pub fn create_export_bucket(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -294,7 +295,8 @@ impl crate::Client {
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`,
-    /// accepting `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    /// accepting `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-08-05+json`.
     pub fn delete_cluster_backup_schedule(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -501,7 +503,8 @@ impl crate::Client {
     /// - `cluster_name` (`clusterName`): Name of the dedicated (M10 or larger) cluster.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-08-05+json`.
     pub fn get_backup_schedule(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -677,7 +680,8 @@ impl crate::Client {
     ///   terms group and project for the same thing; the path says `groups`.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2023-10-01+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2023-10-01+json`.
     pub fn get_compliance_policy(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -700,7 +704,8 @@ impl crate::Client {
     ///   digits.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-05-30+json`.
     pub fn get_export_bucket(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -1099,7 +1104,8 @@ impl crate::Client {
     ///   terms group and project for the same thing; the path says `groups`.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-05-30+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-05-30+json`.
     pub fn list_export_buckets(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -1340,7 +1346,8 @@ impl crate::Client {
     /// - version `2024-08-05` with [`UpdateBackupScheduleContent::V2024_08_05`]
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`,
-    /// accepting `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2024-08-05+json`.
+    /// accepting `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2024-08-05+json`.
     pub fn update_backup_schedule(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -1406,7 +1413,8 @@ impl crate::Client {
     /// - version `2023-10-01` with [`UpdateCompliancePolicyContent::V2023_10_01`]
     ///
     /// Sends `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`, accepting
-    /// `application/vnd.atlas.2023-01-01+json`, `application/vnd.atlas.2023-10-01+json`.
+    /// `application/vnd.atlas.2023-01-01+json` (sunset 2027-07-01),
+    /// `application/vnd.atlas.2023-10-01+json`.
     pub fn update_compliance_policy(
         &self,
         group_id: impl ::std::convert::Into<String>,
@@ -2221,6 +2229,7 @@ impl<'a> CancelBackupRestoreJob<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -2310,12 +2319,14 @@ impl<'a> CreateBackupExport<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -2423,12 +2434,14 @@ impl<'a> CreateBackupPrivateEndpoint<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -2549,12 +2562,14 @@ impl<'a> CreateBackupRestoreJob<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -2645,12 +2660,14 @@ impl<'a> CreateCollectionRestoreJob<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -2772,20 +2789,24 @@ impl<'a> CreateExportBucket<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -2952,12 +2973,14 @@ impl<'a> CreateFlexRestoreJob<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -3047,12 +3070,14 @@ impl<'a> CreateServerlessRestoreJob<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -3146,6 +3171,7 @@ impl<'a> DeleteBackupPrivateEndpoint<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3265,6 +3291,7 @@ impl<'a> DeleteBackupShardedCluster<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3382,10 +3409,12 @@ impl<'a> DeleteClusterBackupSchedule<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-08-05"),
                 media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3503,6 +3532,7 @@ impl<'a> DeleteClusterBackupSnapshot<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3591,6 +3621,7 @@ impl<'a> DeleteExportBucket<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3691,6 +3722,7 @@ impl<'a> DisableCompliancePolicy<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -3797,12 +3829,14 @@ impl<'a> DownloadFlexBackup<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -3892,6 +3926,7 @@ impl<'a> GetBackupExport<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4001,6 +4036,7 @@ impl<'a> GetBackupPrivateEndpoint<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4123,6 +4159,7 @@ impl<'a> GetBackupRestoreJob<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4217,10 +4254,12 @@ impl<'a> GetBackupSchedule<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-08-05"),
                 media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4351,6 +4390,7 @@ impl<'a> GetBackupShardedCluster<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4447,6 +4487,7 @@ impl<'a> GetBackupSnapshotDatabase<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4576,6 +4617,7 @@ impl<'a> GetBackupTenantSnapshot<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4699,6 +4741,7 @@ impl<'a> GetClusterBackupSnapshot<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4792,6 +4835,7 @@ impl<'a> GetCollectionRestoreJob<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -4914,10 +4958,12 @@ impl<'a> GetCompliancePolicy<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2023-10-01"),
                 media_type: "application/vnd.atlas.2023-10-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5041,10 +5087,12 @@ impl<'a> GetExportBucket<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5167,6 +5215,7 @@ impl<'a> GetFlexBackupSnapshot<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5289,6 +5338,7 @@ impl<'a> GetFlexRestoreJob<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5385,6 +5435,7 @@ impl<'a> GetRestoreJobCollection<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5514,6 +5565,7 @@ impl<'a> GetServerlessBackupSnapshot<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5640,6 +5692,7 @@ impl<'a> GetServerlessRestoreJob<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5740,6 +5793,7 @@ impl<'a> GetSnapshotDatabaseCollection<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -5875,6 +5929,7 @@ impl<'a> ListBackupExports<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6061,6 +6116,7 @@ impl<'a> ListBackupPrivateEndpoints<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6245,6 +6301,7 @@ impl<'a> ListBackupRestoreJobs<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6396,6 +6453,7 @@ impl<'a> ListBackupShardedClusters<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6488,6 +6546,7 @@ impl<'a> ListBackupSnapshotDatabases<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6679,6 +6738,7 @@ impl<'a> ListBackupSnapshots<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -6873,6 +6933,7 @@ impl<'a> ListClusterBackupSnapshots<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7060,6 +7121,7 @@ impl<'a> ListCollectionRestoreJobs<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7231,10 +7293,12 @@ impl<'a> ListExportBuckets<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7408,6 +7472,7 @@ impl<'a> ListFlexBackupSnapshots<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7592,6 +7657,7 @@ impl<'a> ListFlexRestoreJobs<'a> {
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7752,6 +7818,7 @@ impl<'a> ListRestoreJobCollections<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -7964,6 +8031,7 @@ impl<'a> ListServerlessBackupSnapshots<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -8153,6 +8221,7 @@ impl<'a> ListServerlessRestoreJobs<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -8317,6 +8386,7 @@ impl<'a> ListSnapshotDatabaseCollections<'a> {
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -8506,12 +8576,14 @@ impl<'a> TakeSnapshots<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -8600,12 +8672,14 @@ impl<'a> UpdateBackupExportBucket<'a> {
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -8728,20 +8802,24 @@ impl<'a> UpdateBackupSchedule<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2024-08-05"),
                 media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2024-08-05"),
                 media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -8910,12 +8988,14 @@ impl<'a> UpdateBackupSnapshot<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
         ],
         auth: &[
@@ -9011,20 +9091,24 @@ impl<'a> UpdateCompliancePolicy<'a> {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
             },
             MediaVersion {
                 version: Some("2023-10-01"),
                 media_type: "application/vnd.atlas.2023-10-01+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2023-10-01"),
                 media_type: "application/vnd.atlas.2023-10-01+json",
+                sunset: None,
             },
         ],
         auth: &[

@@ -173,6 +173,7 @@ impl<'a> GetServerlessBackupSnapshotV1<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -297,6 +298,7 @@ impl<'a> GetTenantBackupSnapshotV1<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -423,6 +425,7 @@ impl<'a> ListServerlessBackupSnapshotsV1<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -610,6 +613,7 @@ impl<'a> ListTenantBackupSnapshotsV1<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],

@@ -72,6 +72,9 @@ pub struct MediaVersion {
     pub version: Option<&'static str>,
     /// The media type, such as `application/vnd.atlas.2023-01-01+json`.
     pub media_type: &'static str,
+    /// When Atlas stops serving this version, as the spec's `x-sunset` on the media type
+    /// writes it (Atlas puts sunsets there, per version, not on the operation).
+    pub sunset: Option<&'static str>,
 }
 
 /// What the client knows of one operation.
@@ -389,14 +392,17 @@ mod tests {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+csv",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2024-05-30"),
                 media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
             },
         ];
         let op = OperationInfo {
@@ -430,20 +436,24 @@ mod tests {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2024-11-13"),
                 media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
             },
         ],
         requests: &[
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2025-03-12"),
                 media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
             },
         ],
         auth: &[],
@@ -479,14 +489,17 @@ mod tests {
             MediaVersion {
                 version: Some("2023-01-01"),
                 media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("2025-03-12.upcoming"),
                 media_type: "application/vnd.atlas.2025-03-12.upcoming+json",
+                sunset: None,
             },
             MediaVersion {
                 version: Some("preview"),
                 media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
             },
         ];
         let op = OperationInfo {

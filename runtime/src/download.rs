@@ -20,6 +20,7 @@ static DOWNLOAD: OperationInfo = OperationInfo {
     responses: &[MediaVersion {
         version: None,
         media_type: "*/*",
+        sunset: None,
     }],
     requests: &[],
     auth: &[AuthScheme {

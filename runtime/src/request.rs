@@ -4,7 +4,7 @@
 use crate::answer::Target;
 use crate::check::{InvalidParameter, ParamValue};
 use crate::client::BaseClient;
-use crate::descriptor::{OperationInfo, ParamIn};
+use crate::descriptor::{MediaVersion, OperationInfo, ParamIn};
 use crate::dialect::{ENVELOPE_PARAM, PRETTY_PARAM};
 use crate::error::{ApiErrorBody, Error};
 use crate::exchange::CallFailure;
@@ -305,6 +305,9 @@ impl<'c> Request<'c> {
             pinned: pin.unwrap_or_default().to_owned(),
             available,
         })?;
+        if let Some(chosen) = accept {
+            warn_of_sunset(op, chosen);
+        }
         let accept_type = accept.map_or("application/json", |m| m.media_type);
         let body = self.body.and_then(Result::ok);
         let content_type = match &body {
@@ -481,4 +484,29 @@ fn content_type<E: ApiErrorBody>(
             available,
         })?;
     Ok(chosen.map_or("application/json", |m| m.media_type))
+}
+
+/// Warns, once per operation and version in a process, that the version a request goes out in
+/// has a sunset: after that date Atlas may stop serving it, and a pin of a newer version (or
+/// a newer crate) is the way out. Once, because a long-running program sends it many times.
+fn warn_of_sunset(op: &'static OperationInfo, chosen: &'static MediaVersion) {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static WARNED: OnceLock<Mutex<HashSet<(&'static str, &'static str)>>> = OnceLock::new();
+    let (Some(sunset), Some(version)) = (chosen.sunset, chosen.version) else {
+        return;
+    };
+    let warned = WARNED.get_or_init(Default::default);
+    let first = warned
+        .lock()
+        .map(|mut seen| seen.insert((op.id, version)))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            operation = op.id,
+            version,
+            sunset,
+            "this API version of the operation has a sunset: Atlas may stop serving it after that date"
+        );
+    }
 }

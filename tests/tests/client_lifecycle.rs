@@ -869,6 +869,7 @@ async fn a_202_answer_decodes_its_body_and_keeps_its_status() {
         responses: &[MediaVersion {
             version: None,
             media_type: "application/json",
+            sunset: None,
         }],
         requests: &[],
         auth: &[],

@@ -374,6 +374,7 @@ const ECHO: OperationInfo = OperationInfo {
     responses: &[MediaVersion {
         version: None,
         media_type: "application/json",
+        sunset: None,
     }],
     requests: &[],
     auth: &[],

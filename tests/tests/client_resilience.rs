@@ -194,10 +194,12 @@ static CREATE_THING: OperationInfo = OperationInfo {
     responses: &[MediaVersion {
         version: None,
         media_type: "application/json",
+        sunset: None,
     }],
     requests: &[MediaVersion {
         version: None,
         media_type: "application/json",
+        sunset: None,
     }],
     auth: &[],
     params: &[],

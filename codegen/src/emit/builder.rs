@@ -50,8 +50,12 @@ pub fn operation_docs(op: &Operation) -> TokenStream {
     let call = format!("`{} {}`", op.http_method.as_str(), op.path);
     let mut versions: Vec<String> = Vec::new();
     for response in op.responses.iter().filter(|r| !r.media_type.is_empty()) {
-        // Two statuses (200 and 204) may share a media type; it is accepted once.
-        let media_type = format!("`{}`", response.media_type);
+        // Two statuses (200 and 204) may share a media type; it is accepted once. A version
+        // with a sunset says when Atlas stops serving it.
+        let media_type = match &response.sunset {
+            Some(sunset) => format!("`{}` (sunset {sunset})", response.media_type),
+            None => format!("`{}`", response.media_type),
+        };
         if !versions.contains(&media_type) {
             versions.push(media_type);
         }
@@ -442,20 +446,29 @@ fn operation_info(op: &Operation, params: &ParamTable) -> TokenStream {
         s
     });
     let path = &op.path;
-    let media = |version: Option<&str>, media_type: &str| {
+    let media = |version: Option<&str>, media_type: &str, sunset: Option<&str>| {
         let version = option_str(version);
-        quote!(MediaVersion { version: #version, media_type: #media_type })
+        let sunset = option_str(sunset);
+        quote!(MediaVersion { version: #version, media_type: #media_type, sunset: #sunset })
     };
     let responses = op
         .responses
         .iter()
         .filter(|r| !r.media_type.is_empty())
-        .map(|r| media(r.version.as_ref().map(|v| v.0.as_str()), &r.media_type));
-    let requests = op
-        .request
-        .iter()
-        .flat_map(|r| &r.contents)
-        .map(|c| media(c.version.as_ref().map(|v| v.0.as_str()), &c.media_type));
+        .map(|r| {
+            media(
+                r.version.as_ref().map(|v| v.0.as_str()),
+                &r.media_type,
+                r.sunset.as_deref(),
+            )
+        });
+    let requests = op.request.iter().flat_map(|r| &r.contents).map(|c| {
+        media(
+            c.version.as_ref().map(|v| v.0.as_str()),
+            &c.media_type,
+            c.sunset.as_deref(),
+        )
+    });
     let mut auth: Vec<TokenStream> = op
         .auth
         .iter()

@@ -398,6 +398,7 @@ mod tests {
             responses: &[MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             }],
             requests: &[],
             auth,

@@ -85,6 +85,7 @@ impl<'a> FileOptions<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -152,6 +153,7 @@ impl<'a> GetFile<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -221,6 +223,7 @@ impl<'a> HeadFile<'a> {
             MediaVersion {
                 version: None,
                 media_type: "application/json",
+                sunset: None,
             },
         ],
         requests: &[],
@@ -309,6 +312,7 @@ impl<'a> TraceFile<'a> {
             MediaVersion {
                 version: None,
                 media_type: "message/http",
+                sunset: None,
             },
         ],
         requests: &[],

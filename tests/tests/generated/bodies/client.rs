@@ -851,16 +851,19 @@ pub mod operations {
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -943,6 +946,7 @@ pub mod operations {
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+gzip",
+                    sunset: None,
                 },
             ],
             requests: &[],
@@ -1035,10 +1039,12 @@ pub mod operations {
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+csv",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
             ],
             requests: &[],
@@ -1121,10 +1127,12 @@ pub mod operations {
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: Some("2024-05-30"),
                     media_type: "application/vnd.atlas.2024-05-30+csv",
+                    sunset: None,
                 },
             ],
             requests: &[],
@@ -1307,20 +1315,24 @@ pub mod operations {
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: Some("2024-05-30"),
                     media_type: "application/vnd.atlas.2024-05-30+json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: Some("2023-01-01"),
                     media_type: "application/vnd.atlas.2023-01-01+json",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: Some("2024-05-30"),
                     media_type: "application/vnd.atlas.2024-05-30+json",
+                    sunset: None,
                 },
             ],
             auth: &[],

@@ -499,12 +499,14 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -574,12 +576,14 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             auth: &[],

@@ -788,12 +788,14 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "application/x-www-form-urlencoded",
+                    sunset: None,
                 },
             ],
             auth: &[

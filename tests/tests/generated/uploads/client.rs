@@ -721,16 +721,19 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: None,
                     media_type: "text/csv",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -818,6 +821,7 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json-patch+json",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -889,6 +893,7 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/octet-stream",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -960,6 +965,7 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "text/plain; charset=utf-8",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -1029,12 +1035,14 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "multipart/form-data",
+                    sunset: None,
                 },
             ],
             auth: &[],
@@ -1170,16 +1178,19 @@ pub mod operations {
                 MediaVersion {
                     version: None,
                     media_type: "application/json",
+                    sunset: None,
                 },
             ],
             requests: &[
                 MediaVersion {
                     version: None,
                     media_type: "application/octet-stream",
+                    sunset: None,
                 },
                 MediaVersion {
                     version: None,
                     media_type: "multipart/form-data",
+                    sunset: None,
                 },
             ],
             auth: &[],
