@@ -1611,6 +1611,52 @@ impl crate::Client {
         )
     }
 
+    /// Waits until the schedule names its next snapshot (`nextSnapshot`), which Atlas sets once it
+    /// has planned snapshots under the schedule: after a change, the sign that Atlas has taken it
+    /// up.
+    ///
+    /// Polls [`Client::get_backup_schedule`](crate::Client::get_backup_schedule) until
+    /// `nextSnapshot` is set, and returns that answer. Gives up with
+    /// [`WaitError::Deadline`](::atlas_snapshots_runtime::WaitError::Deadline) when the policy's
+    /// deadline passes first; see [`Waiter::policy`](::atlas_snapshots_runtime::Waiter::policy).
+    /// The pauses and the deadline run on the client's clock, which a test can make virtual
+    /// ([`ClientBuilder::clock`](::atlas_snapshots_runtime::ClientBuilder::clock)).
+    pub fn wait_until_next_snapshot_planned(
+        &self,
+        group_id: impl ::std::convert::Into<String>,
+        cluster_name: impl ::std::convert::Into<String>,
+    ) -> ::atlas_snapshots_runtime::Waiter<
+        '_,
+        GetBackupScheduleResponse,
+        super::models::ApiError,
+    > {
+        const WAITER: ::atlas_snapshots_runtime::__private::WaiterInfo = ::atlas_snapshots_runtime::__private::WaiterInfo {
+            name: "nextSnapshotPlanned",
+            operation: "getBackupSchedule",
+            success: &[
+                ::atlas_snapshots_runtime::__private::Matcher {
+                    property: "nextSnapshot",
+                    test: ::atlas_snapshots_runtime::__private::MatchTest::Present,
+                },
+            ],
+            failure: &[],
+        };
+        let group_id = group_id.into();
+        let cluster_name = cluster_name.into();
+        ::atlas_snapshots_runtime::Waiter::new(
+            &WAITER,
+            ::atlas_snapshots_runtime::BaseClient::clock(self),
+            Box::new(move || {
+                let request = self
+                    .get_backup_schedule(
+                        ::std::clone::Clone::clone(&group_id),
+                        ::std::clone::Clone::clone(&cluster_name),
+                    );
+                Box::pin(request.send())
+            }),
+        )
+    }
+
     /// Waits until the sharded cluster snapshot is `completed`; a `failed` snapshot ends the wait
     /// with an error.
     ///

@@ -166,23 +166,33 @@ pub const PRIVATE_ENDPOINT: Kind = Kind {
 pub struct Single {
     /// The get operation whose example is the resource before any change.
     pub get: &'static str,
-    /// A string property that reads `changing` after an update, and `settled` from the next
-    /// poll on (the compliance policy's `state`).
-    pub settles: Option<(&'static str, &'static str, &'static str)>,
+    /// How the resource shows that Atlas has taken a change up, from the poll after it.
+    pub settles: Option<Settles>,
     /// What a delete leaves: `None` removes the resource (a get then answers 404); a list
     /// property name empties that list (deleting a schedule removes its policies).
     pub delete_empties: Option<&'static str>,
 }
 
+/// How a single resource settles after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settles {
+    /// A string property reads the first value after a change, the second from the next poll
+    /// on (the compliance policy's `state`).
+    State(&'static str, &'static str, &'static str),
+    /// A time property is gone after a change and set, an hour ahead, from the next poll on
+    /// (the schedule's `nextSnapshot`).
+    Appears(&'static str),
+}
+
 pub const BACKUP_SCHEDULE: Single = Single {
     get: "getBackupSchedule",
-    settles: None,
+    settles: Some(Settles::Appears("nextSnapshot")),
     delete_empties: Some("policies"),
 };
 
 pub const COMPLIANCE_POLICY: Single = Single {
     get: "getCompliancePolicy",
-    settles: Some(("state", "UPDATING", "ACTIVE")),
+    settles: Some(Settles::State("state", "UPDATING", "ACTIVE")),
     delete_empties: None,
 };
 
@@ -456,8 +466,14 @@ impl Store {
             .entry(path.to_owned())
             .or_insert_with(|| Some(spec.operation(single.get).newest_example().clone()));
         let value = kept.clone()?;
-        if let (Some((field, _, settled)), Some(object)) = (single.settles, kept.as_mut()) {
-            object[field] = Value::from(settled);
+        if let Some(object) = kept.as_mut() {
+            match single.settles {
+                Some(Settles::State(field, _, settled)) => object[field] = Value::from(settled),
+                Some(Settles::Appears(field)) if object.get(field).is_none() => {
+                    object[field] = Value::from(shift(&now(), 3600).unwrap_or_else(now));
+                }
+                _ => {}
+            }
         }
         Some(value)
     }
@@ -479,8 +495,14 @@ impl Store {
             for (name, item) in sent {
                 object.insert(name.clone(), item.clone());
             }
-            if let Some((field, changing, _)) = single.settles {
-                object.insert(field.into(), Value::from(changing));
+            match single.settles {
+                Some(Settles::State(field, changing, _)) => {
+                    object.insert(field.into(), Value::from(changing));
+                }
+                Some(Settles::Appears(field)) => {
+                    object.remove(field);
+                }
+                None => {}
             }
         }
         *kept = Some(value.clone());

@@ -83,6 +83,22 @@ async fn a_schedule_change_is_sent_in_the_newest_version_and_read_back() {
         panic!("answered in the version sent")
     };
     assert_eq!(changed.reference_hour_of_day, Some(4));
+    assert_eq!(changed.next_snapshot, None, "not planned yet");
+    let planned = client
+        .wait_until_next_snapshot_planned(GROUP_ID, CLUSTER)
+        .policy(quick())
+        .wait()
+        .await
+        .expect("Atlas plans the next snapshot");
+    let GetBackupScheduleResponse::V2024_08_05(planned) = planned.into_inner() else {
+        panic!("the newest version")
+    };
+    assert!(planned.next_snapshot.is_some());
+    assert_eq!(
+        count_of(&server, "getBackupSchedule"),
+        3,
+        "before, not yet, planned"
+    );
     let GetBackupScheduleResponse::V2024_08_05(read) = client
         .get_backup_schedule(GROUP_ID, CLUSTER)
         .send()

@@ -159,7 +159,8 @@ fn every_atlas_cli_watcher_in_scope_has_a_waiter_with_the_same_poll_and_final_st
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
-/// What the Atlas CLI cannot wait for, and the client can.
+/// What the Atlas CLI cannot wait for, and the client can: restore jobs of dedicated clusters,
+/// collections and serverless instances, a schedule change, and deletions.
 #[test]
 fn the_client_also_waits_for_restore_jobs_and_deletions() {
     let model = curated();
@@ -178,6 +179,8 @@ fn the_client_also_waits_for_restore_jobs_and_deletions() {
         "getBackupRestoreJob",
         "getCollectionRestoreJob",
         "getServerlessRestoreJob",
+        // After a schedule change: Atlas has planned the next snapshot under it.
+        "getBackupSchedule",
     ] {
         assert!(!waits(id).is_empty(), "{id} has no waiter");
     }

@@ -141,6 +141,16 @@ mod get_backup_schedule {
                         args::checked::<String>(OPERATION, ParamIn::Path, "clusterName"),
                     ),
             )
+            .args(
+                args::wait_flags(
+                    &[
+                        (
+                            "next-snapshot-planned",
+                            "Waits until the schedule names its next snapshot (`nextSnapshot`), which Atlas sets once it has planned snapshots under the schedule: after a change, the sign that Atlas has taken it up.",
+                        ),
+                    ],
+                ),
+            )
     }
 
     /// Runs the operation with the flags of a parsed command line.
@@ -151,6 +161,21 @@ mod get_backup_schedule {
         context.start(OPERATION);
         let group_id: String = args::required(matches, "group-id");
         let cluster_name: String = args::required(matches, "cluster-name");
+        if let Some(waiter) = args::optional::<String>(matches, "wait") {
+            context.check_credentials()?;
+            let answer = match waiter.as_str() {
+                "next-snapshot-planned" => {
+                    context
+                        .client()
+                        .wait_until_next_snapshot_planned(group_id, cluster_name)
+                        .policy(context.wait_policy(matches))
+                        .wait()
+                        .await?
+                }
+                other => return Err(Failure::unknown_waiter(other)),
+            };
+            return context.print(answer.body());
+        }
         context.check_credentials()?;
         let request = context.client().get_backup_schedule(group_id, cluster_name);
         let answer = request.send().await?;
