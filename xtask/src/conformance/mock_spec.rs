@@ -138,6 +138,81 @@ pub fn write_out_mapped_subtypes(spec: &mut Value) -> usize {
     replaced
 }
 
+/// Pins the tags of the subtypes of a discriminated union written inline (a property's
+/// `oneOf` with a `discriminator`, such as Atlas Search's tokenizers): Prism counts the
+/// branches a value matches, ignoring the discriminator, so subtypes that accept any tag all
+/// match. Returns how many subtypes it pinned.
+pub fn pin_inline_unions(spec: &mut Value) -> usize {
+    fn collect(value: &Value, top: bool, out: &mut Vec<(String, Vec<(String, Vec<String>)>)>) {
+        match value {
+            Value::Object(map) => {
+                if !top && (map.contains_key("oneOf") || map.contains_key("anyOf")) {
+                    let discriminator = map.get("discriminator");
+                    let property = discriminator
+                        .and_then(|d| d.get("propertyName"))
+                        .and_then(Value::as_str);
+                    let mapping = discriminator
+                        .and_then(|d| d.get("mapping"))
+                        .and_then(Value::as_object);
+                    if let (Some(property), Some(mapping)) = (property, mapping) {
+                        let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
+                        for (tag, target) in mapping {
+                            let Some(target) = target.as_str() else {
+                                continue;
+                            };
+                            match subtypes.iter_mut().find(|(t, _)| t == target) {
+                                Some((_, tags)) => tags.push(tag.clone()),
+                                None => subtypes.push((target.to_owned(), vec![tag.clone()])),
+                            }
+                        }
+                        out.push((property.to_owned(), subtypes));
+                    }
+                }
+                for item in map.values() {
+                    collect(item, false, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, false, out)),
+            _ => {}
+        }
+    }
+    let mut unions = Vec::new();
+    // Component schemas themselves are the bases handled above; their insides and the paths'
+    // schemas are searched.
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for schema in schemas.values() {
+            collect(schema, true, &mut unions);
+        }
+    }
+    if let Some(paths) = spec.get("paths") {
+        collect(paths, false, &mut unions);
+    }
+    let mut pinned = 0;
+    for (property, subtypes) in unions {
+        for (target, tags) in subtypes {
+            let pointer = format!("/components/schemas/{}", base_name(&target));
+            let Some(subtype) = spec.pointer_mut(&pointer) else {
+                continue;
+            };
+            let narrowed = serde_json::json!({ "type": "string", "enum": tags });
+            pin(subtype, &property, &narrowed);
+            for part in subtype
+                .get_mut("allOf")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                pin(part, &property, &narrowed);
+            }
+            pinned += 1;
+        }
+    }
+    pinned
+}
+
 /// The name of a schema from its reference.
 fn base_name(reference: &str) -> &str {
     reference
@@ -341,6 +416,38 @@ fn array_properties(spec: &Value, media_pointer: &str) -> Option<FormArrays> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_subtypes_of_an_inline_union_get_their_tags_pinned() {
+        let mut spec = serde_json::json!({
+            "components": {"schemas": {
+                "Analyzer": {"type": "object", "properties": {"tokenizer": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Keyword"},
+                        {"$ref": "#/components/schemas/Standard"}
+                    ],
+                    "discriminator": {"propertyName": "type", "mapping": {
+                        "keyword": "#/components/schemas/Keyword",
+                        "standard": "#/components/schemas/Standard"
+                    }}
+                }}},
+                "Keyword": {"type": "object", "properties": {"type": {"type": "string"}}},
+                "Standard": {"type": "object", "properties": {
+                    "type": {"type": "string"}, "maxTokenLength": {"type": "integer"}
+                }}
+            }}
+        });
+        assert_eq!(pin_inline_unions(&mut spec), 2);
+        let schemas = &spec["components"]["schemas"];
+        assert_eq!(
+            schemas["Keyword"]["properties"]["type"]["enum"],
+            serde_json::json!(["keyword"])
+        );
+        assert_eq!(
+            schemas["Standard"]["properties"]["type"]["enum"],
+            serde_json::json!(["standard"])
+        );
+    }
 
     #[test]
     fn a_mapped_base_becomes_the_one_of_its_subtypes_each_with_its_own_tags() {
