@@ -143,7 +143,9 @@ pub fn write_out_mapped_subtypes(spec: &mut Value) -> usize {
 /// branches a value matches, ignoring the discriminator, so subtypes that accept any tag all
 /// match. Returns how many subtypes it pinned.
 pub fn pin_inline_unions(spec: &mut Value) -> usize {
-    fn collect(value: &Value, top: bool, out: &mut Vec<(String, Vec<(String, Vec<String>)>)>) {
+    /// A union's tag property, and each subtype's reference with the tags that map to it.
+    type Union = (String, Vec<(String, Vec<String>)>);
+    fn collect(value: &Value, top: bool, out: &mut Vec<Union>) {
         match value {
             Value::Object(map) => {
                 if !top && (map.contains_key("oneOf") || map.contains_key("anyOf")) {
