@@ -77,3 +77,51 @@ fn form_and_multipart_bodies_are_compared_inside() {
     }
     assert_eq!(found, expected.len());
 }
+
+/// The limits a body's schema puts on the body itself and on its items
+/// (`tests/fixtures/diff/body-limits/`): a string body's `maxLength` lowered, a list body's item
+/// pattern changed, and a list answer's `maxItems` raised, each judged on its side.
+#[test]
+fn limits_of_a_body_and_of_its_items_are_compared() {
+    let diff = diff(
+        "tests/fixtures/diff/body-limits/old.yaml",
+        "tests/fixtures/diff/body-limits/new.yaml",
+        &options(),
+    );
+    let changes: Vec<(String, String, Level)> = diff
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.changes
+                .iter()
+                .map(|c| (op.operation_id.clone(), c.message.clone(), c.level))
+        })
+        .collect();
+    let find = |id: &str, text: &str| {
+        changes
+            .iter()
+            .find(|(op, message, _)| op == id && message.contains(text))
+            .unwrap_or_else(|| panic!("no {text:?} in {id}: {changes:#?}"))
+            .2
+    };
+    assert_eq!(
+        find("putNote", "maxLength changed from 20 to 10"),
+        Level::Breaking,
+        "a shorter limit refuses bodies sent before"
+    );
+    assert_eq!(
+        find(
+            "setTags",
+            "pattern changed from `^[a-z]+$` to `^[a-z0-9]+$`"
+        ),
+        Level::Warning,
+        "a changed item pattern may refuse items sent before (as for a property's)"
+    );
+    let raised = find("setTags", "maxItems changed from 10 to 20");
+    assert_ne!(
+        raised,
+        Level::Info,
+        "more items in an answer than a client was promised"
+    );
+    assert_eq!(changes.len(), 3, "{changes:#?}");
+}

@@ -407,6 +407,15 @@ pub struct Parameter {
     pub role: ParamRole,
 }
 
+/// The limits a body's schema puts on the body itself (a string body's length, a list body's
+/// size) and on the items of a list body; the limits of an object's properties are in its
+/// fields. What the differ compares at a body's root.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BodyLimits {
+    pub root: Constraints,
+    pub items: Constraints,
+}
+
 /// Validation keywords carried over from a schema.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
@@ -458,6 +467,8 @@ pub struct RequestContent {
     /// The media type's `x-sunset`: when Atlas may stop taking this version of the body, as the
     /// spec writes it (not checked to be a date).
     pub sunset: Option<String>,
+    /// The limits of the body's schema itself and of its items.
+    pub limits: BodyLimits,
 }
 
 impl RequestContent {
@@ -546,6 +557,8 @@ pub struct SuccessResponse {
     /// sunsets here, beside `x-xgen-version`, not on the operation), as the spec writes it (not
     /// checked to be a date).
     pub sunset: Option<String>,
+    /// The limits of the body's schema itself and of its items.
+    pub limits: BodyLimits,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -76,7 +76,10 @@ pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: 
                         BodyEncoding::Multipart { parts: old_parts },
                         BodyEncoding::Multipart { parts: new_parts },
                     ) => parts(cx, &context, old_parts, new_parts, out),
-                    _ => Walker::new(cx, Slot::Request, &context, out).types("", &o.body, &n.body),
+                    _ => {
+                        super::responses::limits(cx, Slot::Request, &context, o, n, out);
+                        Walker::new(cx, Slot::Request, &context, out).types("", &o.body, &n.body)
+                    }
                 }
             }
         }

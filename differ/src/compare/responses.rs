@@ -8,7 +8,7 @@ use super::Cx;
 use crate::change::{Change, Site};
 use crate::rules::RuleId;
 use crate::select::OpView;
-use codegen::model::{ErrorResponse, SuccessResponse, TypeRef};
+use codegen::model::{BodyLimits, ErrorResponse, SuccessResponse, TypeRef};
 use std::collections::BTreeMap;
 
 /// Body pairs to walk, each with the places (`200 (2023-01-01)`) it was found.
@@ -94,7 +94,10 @@ fn success<'m>(
                     RuleId::ResponseBodyRemoved,
                     format!("response {place}: body removed"),
                 )),
-                (Some(x), Some(y)) => bodies.entry((x, y)).or_default().push(place),
+                (Some(x), Some(y)) => {
+                    limits(cx, Slot::Response, &format!("response {place}"), a, b, out);
+                    bodies.entry((x, y)).or_default().push(place)
+                }
                 (None, None) => {}
             }
         }
@@ -191,5 +194,41 @@ fn walk<'m>(cx: &Cx<'m>, noun: &str, bodies: Bodies<'m>, out: &mut Vec<Change>) 
             many => format!("{noun}s {}", many.join(", ")),
         };
         Walker::new(cx, Slot::Response, &context, out).types("", old, new);
+    }
+}
+
+/// The limits a body's schema puts on the body itself and on its items (a string body's
+/// `maxLength`, a list body's `maxItems`, its items' `pattern`), which no property carries.
+pub(super) fn limits(
+    cx: &Cx<'_>,
+    slot: Slot,
+    context: &str,
+    old: &impl HasLimits,
+    new: &impl HasLimits,
+    out: &mut Vec<Change>,
+) {
+    let (a, b) = (old.limits(), new.limits());
+    if a == b {
+        return;
+    }
+    let mut walker = Walker::new(cx, slot, context, out);
+    walker.constraints("", &a.root, &b.root);
+    walker.constraints("[]", &a.items, &b.items);
+}
+
+/// A body in a media type, with the limits of its schema.
+pub(super) trait HasLimits {
+    fn limits(&self) -> &BodyLimits;
+}
+
+impl HasLimits for SuccessResponse {
+    fn limits(&self) -> &BodyLimits {
+        &self.limits
+    }
+}
+
+impl HasLimits for codegen::model::RequestContent {
+    fn limits(&self) -> &BodyLimits {
+        &self.limits
     }
 }

@@ -2,8 +2,36 @@
 //! goes into the names of inline types. Which API version a media type names is the dialect's
 //! call ([`crate::dialect::media_type_version`]).
 
+use super::components::resolve_component;
 use crate::dialect::SUNSET_EXTENSION;
-use crate::model::ApiVersion;
+use crate::load::LoadedSpec;
+use crate::model::schema::constraints_of;
+use crate::model::{ApiVersion, BodyLimits};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+/// The limits of a body's schema itself, and of its items when it is a list.
+pub(super) fn body_limits(spec: &LoadedSpec, schema: Option<&ReferenceOr<Schema>>) -> BodyLimits {
+    let Some(schema) = schema.and_then(|s| resolve_component(spec, s)) else {
+        return BodyLimits::default();
+    };
+    let items = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            array.items.as_ref().and_then(|items| match items {
+                ReferenceOr::Item(item) => Some(constraints_of(item)),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/")?;
+                    let item = spec.openapi.components.as_ref()?.schemas.get(name)?;
+                    resolve_component(spec, item).map(constraints_of)
+                }
+            })
+        }
+        _ => None,
+    };
+    BodyLimits {
+        root: constraints_of(schema),
+        items: items.unwrap_or_default(),
+    }
+}
 
 /// A media type's `x-sunset` as written: a string as it is, any other value as its JSON text,
 /// so that a sunset the differ cannot read as a date is still seen (and reported as such).

@@ -4,7 +4,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{is_concrete, request_encoding, sunset, version_suffix, Encodable};
+use super::media::{body_limits, is_concrete, request_encoding, sunset, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
 use crate::load::{escape_pointer, LoadedSpec};
@@ -104,6 +104,7 @@ impl OperationBuilder<'_, '_> {
                 variant: TypeName(String::new()),
                 versions: Vec::new(),
                 sunset: sunset(content),
+                limits: body_limits(spec, content.schema.as_ref()),
             });
         }
         contents.sort_by(|a, b| a.version.cmp(&b.version));

@@ -3,7 +3,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::media::{is_json, sunset, version_suffix};
+use super::media::{body_limits, is_json, sunset, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
@@ -79,6 +79,7 @@ impl OperationBuilder<'_, '_> {
                         body: None,
                         headers: headers.clone(),
                         sunset: None,
+                        limits: Default::default(),
                     });
                 }
                 let count = response.content.len();
@@ -111,6 +112,7 @@ impl OperationBuilder<'_, '_> {
                         body,
                         headers: headers.clone(),
                         sunset: sunset(content),
+                        limits: body_limits(spec, content.schema.as_ref()),
                     });
                 }
             } else if code >= 400 {

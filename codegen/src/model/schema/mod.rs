@@ -24,6 +24,7 @@ mod keywords;
 mod naming;
 mod shape;
 
+pub(crate) use constraints::constraints_of;
 pub(crate) use context::{SchemaCx, SchemaRef};
 pub use fixups::{Fixup, FixupLog};
 
