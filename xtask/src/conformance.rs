@@ -207,6 +207,7 @@ pub fn measure(spec: &Path, seeds: &[u64], with_static: bool) -> anyhow::Result<
     let mut mocked = loaded.raw.clone();
     mock_spec::write_out_form_encodings(&mut mocked);
     mock_spec::write_out_mapped_subtypes(&mut mocked);
+    mock_spec::pin_inline_unions(&mut mocked);
     let (extension, text) = ("json", mock_spec::to_json(&mocked));
     let mock_spec = dir.join(format!("spec.{extension}"));
     write_if_changed(&mock_spec, &text)?;

@@ -392,6 +392,7 @@ fn model_item(
         TypeKind::Union(union) => {
             let u = ModelUnion {
                 model,
+                sent,
                 def,
                 union,
                 deprecated_subtype: union.variants.iter().any(|v| deprecated(model, &v.ty)),

@@ -20,6 +20,8 @@ use quote::{quote, ToTokens};
 
 pub struct ModelUnion<'m> {
     pub model: &'m ApiModel,
+    /// The structs callers send in requests (their required read-only fields are `Option`s).
+    pub sent: &'m std::collections::BTreeSet<&'m crate::model::TypeName>,
     pub def: &'m TypeDef,
     pub union: &'m TaggedUnion,
     /// Whether a subtype is deprecated: naming it must not warn.
@@ -73,6 +75,7 @@ impl ToTokens for ModelUnion<'_> {
         });
         let accessors = CommonAccessors {
             model: self.model,
+            sent: self.sent,
             union: self.union,
         };
         let accessors = accessors.to_token_stream();
@@ -114,6 +117,7 @@ const TAKEN_METHOD_NAMES: &[&str] = &[
 /// struct holds there, `None` for `Unknown` or where the variant leaves it out.
 struct CommonAccessors<'m> {
     model: &'m ApiModel,
+    sent: &'m std::collections::BTreeSet<&'m crate::model::TypeName>,
     union: &'m TaggedUnion,
 }
 
@@ -125,7 +129,10 @@ impl ToTokens for CommonAccessors<'_> {
             .iter()
             .map(|v| ident(&v.ident.0))
             .collect();
-        for field in self.model.common_fields(self.union) {
+        for field in self
+            .model
+            .common_fields(self.union, |name| self.sent.contains(name))
+        {
             if TAKEN_METHOD_NAMES.contains(&field.ident.0.as_str()) {
                 continue;
             }

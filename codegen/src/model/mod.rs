@@ -94,16 +94,17 @@ pub struct CommonField {
 }
 
 impl ApiModel {
-    /// The struct a type resolves to through aliases, if it is one.
-    pub fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+    /// The struct a type resolves to through aliases, if it is one: its name and fields.
+    pub fn struct_of(&self, ty: &TypeRef) -> Option<(&TypeName, &[Field])> {
         let mut ty = ty;
         for _ in 0..16 {
             let TypeRef::Named(name) = ty else {
                 return None;
             };
-            match &self.types.get(name)?.kind {
+            let def = self.types.get(name)?;
+            match &def.kind {
                 TypeKind::Alias(target) => ty = target,
-                TypeKind::Struct(fields) => return Some(fields),
+                TypeKind::Struct(fields) => return Some((&def.name, fields)),
                 _ => return None,
             }
         }
@@ -113,11 +114,17 @@ impl ApiModel {
     /// The properties every variant of `union` declares with the same scalar type (a
     /// primitive, an enum, or a list of them), in the first variant's order. Struct-typed
     /// properties are left out: they may be boxed in one subtype and not in another.
-    pub fn common_fields(&self, union: &TaggedUnion) -> Vec<CommonField> {
-        let structs: Option<Vec<&[Field]>> = union
+    /// `sent(struct)` says whether callers send the struct in a request, where a required
+    /// read-only property is an `Option` (see `emit::model_struct::fields_as_typed`).
+    pub fn common_fields(
+        &self,
+        union: &TaggedUnion,
+        sent: impl Fn(&TypeName) -> bool,
+    ) -> Vec<CommonField> {
+        let structs: Option<Vec<(bool, &[Field])>> = union
             .variants
             .iter()
-            .map(|v| self.struct_fields(&v.ty))
+            .map(|v| self.struct_of(&v.ty).map(|(name, fields)| (sent(name), fields)))
             .collect();
         let Some(structs) = structs.filter(|s| !s.is_empty()) else {
             return Vec::new();
@@ -137,23 +144,31 @@ impl ApiModel {
             }
         };
         structs[0]
+            .1
             .iter()
             .filter(|field| scalar(&field.ty))
             .filter_map(|field| {
                 let same = structs
                     .iter()
-                    .map(|fields| {
-                        fields
+                    .map(|(sent, fields)| {
+                        let found = fields
                             .iter()
-                            .find(|f| f.name == field.name && f.ty == field.ty)
+                            .find(|f| f.name == field.name && f.ty == field.ty)?;
+                        Some((*sent, found))
                     })
-                    .collect::<Option<Vec<&Field>>>()?;
+                    .collect::<Option<Vec<(bool, &Field)>>>()?;
                 Some(CommonField {
                     name: field.name.clone(),
                     ident: field.ident.clone(),
                     ty: field.ty.clone(),
-                    optional: same.iter().map(|f| !f.required || f.nullable).collect(),
-                    deprecated: same.iter().any(|f| f.deprecated),
+                    optional: same
+                        .iter()
+                        .map(|(sent, f)| {
+                            let required = f.required && !(*sent && f.read_only);
+                            !required || f.nullable
+                        })
+                        .collect(),
+                    deprecated: same.iter().any(|(_, f)| f.deprecated),
                 })
             })
             .collect()

@@ -99,7 +99,8 @@ fn follow<'m>(model: &'m ApiModel, op: &'m Operation) -> Option<Follow<'m>> {
             .map(|f| IdAccess::Field(f.ident.0.clone())),
         // A union answer (a snapshot of either kind) reads it through its common accessor.
         crate::model::TypeKind::Union(union) => model
-            .common_fields(union)
+            // Only whether the field is there matters: the accessor returns an `Option`.
+            .common_fields(union, |_| false)
             .into_iter()
             .find(|f| f.name == "id" && f.ty == string)
             .map(|f| IdAccess::Accessor(f.ident.0)),
