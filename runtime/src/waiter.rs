@@ -216,6 +216,26 @@ struct Polling<'a, T, E: ApiErrorBody> {
     poll: Poll<'a, T, E>,
 }
 
+impl<'a, T, E: ApiErrorBody> Polling<'a, T, E> {
+    fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
+        Polling {
+            info,
+            policy: WaitPolicy::default(),
+            clock: clock.clone(),
+            poll,
+        }
+    }
+
+    /// The `Debug` of the waiter that polls: its name, operation and policy.
+    fn debug(&self, kind: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(kind)
+            .field("waiter", &self.info.name)
+            .field("operation", &self.info.operation)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T, E> Polling<'_, T, E>
 where
     T: fmt::Debug,
@@ -289,11 +309,7 @@ pub struct Waiter<'a, T, E: ApiErrorBody> {
 
 impl<T, E: ApiErrorBody> fmt::Debug for Waiter<'_, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Waiter")
-            .field("waiter", &self.polling.info.name)
-            .field("operation", &self.polling.info.operation)
-            .field("policy", &self.polling.policy)
-            .finish_non_exhaustive()
+        self.polling.debug("Waiter", f)
     }
 }
 
@@ -305,12 +321,7 @@ where
     #[doc(hidden)]
     pub fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
         Waiter {
-            polling: Polling {
-                info,
-                policy: WaitPolicy::default(),
-                clock: clock.clone(),
-                poll,
-            },
+            polling: Polling::new(info, clock, poll),
         }
     }
 
@@ -382,11 +393,7 @@ pub struct DeletionWaiter<'a, T, E: ApiErrorBody> {
 
 impl<T, E: ApiErrorBody> fmt::Debug for DeletionWaiter<'_, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeletionWaiter")
-            .field("waiter", &self.polling.info.name)
-            .field("operation", &self.polling.info.operation)
-            .field("policy", &self.polling.policy)
-            .finish_non_exhaustive()
+        self.polling.debug("DeletionWaiter", f)
     }
 }
 
@@ -398,12 +405,7 @@ where
     #[doc(hidden)]
     pub fn new(info: &'static WaiterInfo, clock: &Clock, poll: Poll<'a, T, E>) -> Self {
         DeletionWaiter {
-            polling: Polling {
-                info,
-                policy: WaitPolicy::default(),
-                clock: clock.clone(),
-                poll,
-            },
+            polling: Polling::new(info, clock, poll),
         }
     }
 

@@ -4,7 +4,7 @@
 //! one snapshot there and waits for the export to succeed, then deletes the snapshot and waits
 //! until it is gone. Each step is reported as it ends.
 
-use crate::lifecycle::LifecycleError;
+use crate::lifecycle::{at, missing, LifecycleError};
 use atlas_snapshots::models::{
     AutoExportPolicyView, AutoExportPolicyViewFrequencyType, DiskBackupExportJobRequest,
     DiskBackupSnapshotAwsExportBucketRequest,
@@ -55,22 +55,6 @@ impl fmt::Display for ExportStep {
                 write!(f, "snapshot {snapshot} is gone (after {polls} poll(s))")
             }
         }
-    }
-}
-
-fn at<E: std::error::Error + Send + Sync + 'static>(
-    step: &'static str,
-) -> impl FnOnce(E) -> LifecycleError {
-    move |e| LifecycleError {
-        step,
-        source: Box::new(e),
-    }
-}
-
-fn missing(step: &'static str, what: &str) -> LifecycleError {
-    LifecycleError {
-        step,
-        source: format!("the answer has no {what}").into(),
     }
 }
 

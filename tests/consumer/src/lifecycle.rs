@@ -80,7 +80,8 @@ impl std::error::Error for LifecycleError {
     }
 }
 
-fn at<E: std::error::Error + Send + Sync + 'static>(
+/// Names the step an error stopped the workflow at.
+pub(crate) fn at<E: std::error::Error + Send + Sync + 'static>(
     step: &'static str,
 ) -> impl FnOnce(E) -> LifecycleError {
     move |e| LifecycleError {
@@ -89,7 +90,8 @@ fn at<E: std::error::Error + Send + Sync + 'static>(
     }
 }
 
-fn missing(step: &'static str, what: &str) -> LifecycleError {
+/// An answer that lacks what the next step needs.
+pub(crate) fn missing(step: &'static str, what: &str) -> LifecycleError {
     LifecycleError {
         step,
         source: format!("the answer has no {what}").into(),

@@ -59,12 +59,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         }
     });
     let wait = op.state_waiters().next().is_some().then(|| {
-        let path_args: Vec<Ident> = cli
-            .flags
-            .iter()
-            .filter(|f| f.param.location == ParamLocation::Path)
-            .map(local)
-            .collect();
+        let path_args = path_args(cli);
         let arms = op.state_waiters().map(|waiter| {
             let name = waiter.name.to_kebab_case();
             let method = crate::emit::ident(&waiter.method_name.0);
@@ -155,12 +150,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
                 quote!(answer.body().#method().map(::std::borrow::ToOwned::to_owned))
             }
         };
-        let path_args: Vec<Ident> = cli
-            .flags
-            .iter()
-            .filter(|f| f.param.location == ParamLocation::Path)
-            .map(local)
-            .collect();
+        let path_args = path_args(cli);
         let arms = follow.get.state_waiters().map(|waiter| {
             let name = waiter.name.to_kebab_case();
             let method = crate::emit::ident(&waiter.method_name.0);
@@ -185,12 +175,7 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
         }
     });
     let deletion = cli.deletion.map(|get| {
-        let path_args: Vec<Ident> = cli
-            .flags
-            .iter()
-            .filter(|f| f.param.location == ParamLocation::Path)
-            .map(local)
-            .collect();
+        let path_args = path_args(cli);
         let arms = get.gone_waiters().map(|waiter| {
             let name = waiter.name.to_kebab_case();
             let method = crate::emit::ident(&waiter.method_name.0);
@@ -254,4 +239,14 @@ pub(super) fn run_fn(cli: &CliOperation<'_>, client: &Ident) -> TokenStream {
             #print
         }
     }
+}
+
+/// The locals holding the operation's path parameters, in order: what a waiter of the same
+/// resource is called with.
+fn path_args(cli: &CliOperation<'_>) -> Vec<Ident> {
+    cli.flags
+        .iter()
+        .filter(|f| f.param.location == ParamLocation::Path)
+        .map(local)
+        .collect()
 }
