@@ -124,7 +124,10 @@ impl ApiModel {
         let structs: Option<Vec<(bool, &[Field])>> = union
             .variants
             .iter()
-            .map(|v| self.struct_of(&v.ty).map(|(name, fields)| (sent(name), fields)))
+            .map(|v| {
+                self.struct_of(&v.ty)
+                    .map(|(name, fields)| (sent(name), fields))
+            })
             .collect();
         let Some(structs) = structs.filter(|s| !s.is_empty()) else {
             return Vec::new();
