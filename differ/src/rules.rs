@@ -313,6 +313,10 @@ rules! {
         "A parameter was deprecated.";
     RequestParameterTypeWidened = "DF223" "request-parameter-type-widened" Type Info Major
         "A parameter's type was widened (int32 to int64, integer to number, a string format dropped, any value): every value sent before is still accepted; the Rust type changes.";
+    RequestParameterValuesNarrowed = "DF224" "request-parameter-values-narrowed" Constraints Breaking Patch
+        "A parameter takes fewer values by a keyword other than a bound: `multipleOf` set or made stricter, `uniqueItems` set.";
+    RequestParameterValuesRelaxed = "DF225" "request-parameter-values-relaxed" Constraints Info Patch
+        "A parameter takes more values: `multipleOf` removed or relaxed, `uniqueItems` dropped.";
 
     RequestBodyAddedOptional = "DF301" "request-body-added-optional" Existence Info Minor
         "An optional request body was added.";
@@ -402,6 +406,10 @@ rules! {
         "A union in a request reads its discriminator from another property: values tagged the old way are refused.";
     RequestDiscriminatorMappingChanged = "DF353" "request-discriminator-mapping-changed" Structure Warning Major
         "A discriminator value in a request selects another subtype: values sent with that tag are read as another schema (what differs between the two is reported beside it); the variant holds another type.";
+    RequestPropertyValuesNarrowed = "DF354" "request-property-values-narrowed" Constraints Breaking Patch
+        "A request property (or body) takes fewer values by a keyword other than a bound: `multipleOf` set or made stricter, `uniqueItems` set.";
+    RequestPropertyValuesRelaxed = "DF355" "request-property-values-relaxed" Constraints Info Patch
+        "A request property (or body) takes more values: `multipleOf` removed or relaxed, `uniqueItems` dropped.";
 
     ResponseSuccessStatusAdded = "DF401" "response-success-status-added" Existence Info Patch
         "The operation may answer with a new success status; major when `send()` changes type (a status without a body beside one with a body makes it `Option<T>`).";
@@ -427,6 +435,16 @@ rules! {
         "A response documents a new header.";
     ResponseHeaderRemoved = "DF412" "response-header-removed" Existence Warning Patch
         "A response no longer documents a header.";
+    ResponseHeaderBecameOptional = "DF413" "response-header-became-optional" Existence Warning Patch
+        "A response header is no longer required: a reader that counts on it may find it missing.";
+    ResponseHeaderBecameRequired = "DF414" "response-header-became-required" Existence Info Patch
+        "A response header is now always sent.";
+    ResponseHeaderTypeChanged = "DF415" "response-header-type-changed" Type Warning Patch
+        "A response header's type or format changed: a reader that parses it may fail (the client hands headers back as text).";
+    ResponseHeaderValuesWidened = "DF416" "response-header-values-widened" Values Warning Patch
+        "A response header may hold values it could not before: an enum value added or the enum dropped, a limit relaxed, a pattern changed.";
+    ResponseHeaderValuesNarrowed = "DF417" "response-header-values-narrowed" Values Info Patch
+        "A response header holds fewer values: an enum value removed or an enum set, a limit tightened.";
     ResponseOptionalPropertyAdded = "DF420" "response-optional-property-added" Existence Info Minor
         "An optional property was added to a response (a new field of a `#[non_exhaustive]` struct).";
     ResponseRequiredPropertyAdded = "DF421" "response-required-property-added" Existence Info Minor
@@ -491,6 +509,10 @@ rules! {
         "A union in a response carries its discriminator in another property: older clients decode every value as `Unknown`.";
     ResponseDiscriminatorMappingChanged = "DF451" "response-discriminator-mapping-changed" Structure Warning Major
         "A discriminator value in a response selects another subtype: older clients decode such values as the old schema (what differs between the two is reported beside it); the variant holds another type.";
+    ResponsePropertyValuesRelaxed = "DF452" "response-property-values-relaxed" Constraints Warning Patch
+        "A response property (or body) may hold values it could not before: `multipleOf` removed or relaxed, `uniqueItems` dropped.";
+    ResponsePropertyValuesNarrowed = "DF453" "response-property-values-narrowed" Constraints Info Patch
+        "A response property (or body) holds fewer kinds of values: `multipleOf` set or made stricter, `uniqueItems` set.";
 
     SchemaAdded = "DF501" "schema-added" Existence Info Minor
         "A named type was added to the generated crate.";

@@ -1,6 +1,8 @@
-//! Bodies that are not JSON (`tests/fixtures/diff/bodies/`): a form body's schema is compared
-//! as a JSON body's, and a multipart body part by part (added, removed, required, a file turned
-//! into text, a text part's type), each judged as a request property.
+//! What reaches the wire beside JSON properties: bodies that are not JSON
+//! (`tests/fixtures/diff/bodies/`), a form body's schema compared as a JSON body's and a
+//! multipart body part by part (added, removed, required, a file turned into text, a text
+//! part's type), each judged as a request property; the limits of a body's root and items;
+//! keywords beside the bounds; response headers' schemas.
 
 mod diff_support;
 
@@ -124,4 +126,116 @@ fn limits_of_a_body_and_of_its_items_are_compared() {
         "more items in an answer than a client was promised"
     );
     assert_eq!(changes.len(), 3, "{changes:#?}");
+}
+
+/// Keywords beside the bounds, and response headers' schemas
+/// (`tests/fixtures/diff/rules/keywords-and-headers/`): `multipleOf`, `uniqueItems`,
+/// `exclusiveMaximum` and `maxProperties` judged on the side they reach; a header's
+/// required-ness, type, enum and limits; a header whose name changed only in case is the same.
+#[test]
+fn keywords_beside_bounds_and_header_schemas_are_compared() {
+    use Level::*;
+    use Semver::*;
+    let diff = diff(
+        "tests/fixtures/diff/rules/keywords-and-headers/old.yaml",
+        "tests/fixtures/diff/rules/keywords-and-headers/new.yaml",
+        &options(),
+    );
+    let expected: &[(&str, &str, &str, Level)] = &[
+        (
+            "listReadings",
+            "DF224",
+            "query parameter `step`: multipleOf changed from 5 to 10",
+            Breaking,
+        ),
+        (
+            "listReadings",
+            "DF225",
+            "query parameter `ids`: uniqueItems dropped",
+            Info,
+        ),
+        (
+            "listReadings",
+            "DF414",
+            "header `X-Request-Id`: became required",
+            Info,
+        ),
+        (
+            "listReadings",
+            "DF417",
+            "header `X-Request-Id`: maxLength changed from 64 to 32",
+            Info,
+        ),
+        ("listReadings", "DF453", "`count` multipleOf 2 added", Info),
+        (
+            "listReadings",
+            "DF413",
+            "header `X-Rate-Limit`: became optional",
+            Warning,
+        ),
+        (
+            "listReadings",
+            "DF415",
+            "header `X-Rate-Limit`: type changed from integer to string",
+            Warning,
+        ),
+        (
+            "listReadings",
+            "DF416",
+            "header `X-Page-State`: enum value `unknown` added",
+            Warning,
+        ),
+        (
+            "listReadings",
+            "DF416",
+            "header `Retry-After`: maximum changed from 60 to 120",
+            Warning,
+        ),
+        (
+            "listReadings",
+            "DF436",
+            "`level` exclusiveMaximum set: 100 no longer passes",
+            Info,
+        ),
+        (
+            "listReadings",
+            "DF452",
+            "`values` uniqueItems dropped",
+            Warning,
+        ),
+        ("addReadings", "DF354", "`values` uniqueItems set", Breaking),
+        (
+            "addReadings",
+            "DF355",
+            "`scale` multipleOf changed from 10 to 5",
+            Info,
+        ),
+        (
+            "addReadings",
+            "DF336",
+            "`labels` maxProperties changed from 10 to 5",
+            Breaking,
+        ),
+    ];
+    let mut found = 0;
+    for op in &diff.operations {
+        for change in &op.changes {
+            let (.., level) = expected
+                .iter()
+                .find(|(id, rule, text, _)| {
+                    *id == op.operation_id
+                        && *rule == change.info().number
+                        && change.message.contains(text)
+                })
+                .unwrap_or_else(|| panic!("unexpected: {}", change.message));
+            assert_eq!(change.level, *level, "{}", change.message);
+            assert_eq!(
+                change.semver, Patch,
+                "no generated signature changes: {}",
+                change.message
+            );
+            found += 1;
+        }
+    }
+    assert_eq!(found, expected.len(), "each expected change found once");
 }

@@ -78,6 +78,14 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     // One schema sent and received: each access flip is seen only on the side it reaches.
     ("shared-access", &["DF344", "DF443"]),
+    // Keywords beside the bounds, on each side, and response headers' schemas.
+    (
+        "keywords-and-headers",
+        &[
+            "DF224", "DF225", "DF336", "DF354", "DF355", "DF413", "DF414", "DF415", "DF416",
+            "DF417", "DF436", "DF452", "DF453",
+        ],
+    ),
     // Wider request types take every value sent before; a wider response type is still news.
     (
         "request-widening",
@@ -169,6 +177,11 @@ fn discriminators() {
 #[test]
 fn security() {
     check("security");
+}
+
+#[test]
+fn keywords_and_headers() {
+    check("keywords-and-headers");
 }
 
 #[test]

@@ -446,6 +446,11 @@ pub struct Constraints {
     pub exclusive_maximum: bool,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
+    /// Keywords the client does not check but the differ compares.
+    pub multiple_of: Option<f64>,
+    pub unique_items: bool,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
 }
 
 /// A request body: one entry per media type the operation accepts, oldest version first.
@@ -570,7 +575,7 @@ pub struct SuccessResponse {
     /// `None` when the response has no body.
     pub body: Option<TypeRef>,
     /// Documented response headers.
-    pub headers: Vec<String>,
+    pub headers: Vec<ResponseHeader>,
     /// The media type's `x-sunset`: when Atlas may stop serving this version (Atlas writes
     /// sunsets here, beside `x-xgen-version`, not on the operation), as the spec writes it (not
     /// checked to be a date).
@@ -579,12 +584,26 @@ pub struct SuccessResponse {
     pub limits: BodyLimits,
 }
 
+/// A documented response header and what its schema says of its value. The client hands
+/// headers back as text; the differ compares these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub name: String,
+    pub required: bool,
+    /// The schema's `type`, with its `format` (`integer (int32)`); `None` without a schema or
+    /// for one without a single type.
+    pub ty: Option<String>,
+    /// The schema's `enum` values, as JSON text for those that are not strings.
+    pub enum_values: Vec<String>,
+    pub constraints: Constraints,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     pub status: u16,
     pub media_type: Option<String>,
     pub body: Option<TypeRef>,
-    pub headers: Vec<String>,
+    pub headers: Vec<ResponseHeader>,
     /// The `errorCode` of the response's example (Atlas error bodies carry one), which tells
     /// the typed mocks the status that goes with a code.
     pub example_code: Option<String>,

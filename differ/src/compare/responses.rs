@@ -8,7 +8,7 @@ use super::Cx;
 use crate::change::{Change, Site};
 use crate::rules::RuleId;
 use crate::select::OpView;
-use codegen::model::{BodyLimits, ErrorResponse, SuccessResponse, TypeRef};
+use codegen::model::{BodyLimits, ErrorResponse, ResponseHeader, SuccessResponse, TypeRef};
 use std::collections::BTreeMap;
 
 /// Body pairs to walk, each with the places (`200 (2023-01-01)`) it was found.
@@ -20,7 +20,7 @@ pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: 
     walk(cx, "response", bodies, out);
 
     let mut bodies: Bodies<'m> = BTreeMap::new();
-    errors(&old.op.errors, &new.op.errors, &mut bodies, out);
+    errors(cx, &old.op.errors, &new.op.errors, &mut bodies, out);
     walk(cx, "error response", bodies, out);
 }
 
@@ -75,7 +75,13 @@ fn success<'m>(
         }
         for (a, b) in matched.pairs {
             let place = format!("{status}{}", media::pair_label(a, b));
-            headers(&format!("response {place}"), &a.headers, &b.headers, out);
+            headers(
+                cx,
+                &format!("response {place}"),
+                &a.headers,
+                &b.headers,
+                out,
+            );
             match (&a.body, &b.body) {
                 (None, Some(ty)) => {
                     // The model types a non-JSON schema as anything; the client hands it back
@@ -105,6 +111,7 @@ fn success<'m>(
 }
 
 fn errors<'m>(
+    cx: &Cx<'m>,
     old: &'m [ErrorResponse],
     new: &'m [ErrorResponse],
     bodies: &mut Bodies<'m>,
@@ -141,6 +148,7 @@ fn errors<'m>(
             continue;
         };
         headers(
+            cx,
             &format!("error response {}", a.status),
             &a.headers,
             &b.headers,
@@ -152,26 +160,53 @@ fn errors<'m>(
     }
 }
 
-fn headers(context: &str, old: &[String], new: &[String], out: &mut Vec<Change>) {
-    for h in old.iter().filter(|h| !new.contains(h)) {
-        out.push(shared(
-            Change::new(
-                RuleId::ResponseHeaderRemoved,
-                format!("{context}: header `{h}` removed"),
-            ),
-            context,
-            format!("header `{h}` removed"),
+/// Headers by name (which HTTP compares without case): added, removed, and for those on both
+/// sides their required-ness and what their schemas say of their values.
+fn headers(
+    cx: &Cx<'_>,
+    context: &str,
+    old: &[ResponseHeader],
+    new: &[ResponseHeader],
+    out: &mut Vec<Change>,
+) {
+    fn find<'h>(list: &'h [ResponseHeader], name: &str) -> Option<&'h ResponseHeader> {
+        list.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+    let mut found = Vec::new();
+    for h in old.iter().filter(|h| find(new, &h.name).is_none()) {
+        found.push(Change::new(
+            RuleId::ResponseHeaderRemoved,
+            format!("{context}: header `{}` removed", h.name),
         ));
     }
-    for h in new.iter().filter(|h| !old.contains(h)) {
-        out.push(shared(
-            Change::new(
-                RuleId::ResponseHeaderAdded,
-                format!("{context}: header `{h}` added"),
-            ),
-            context,
-            format!("header `{h}` added"),
+    for h in new.iter().filter(|h| find(old, &h.name).is_none()) {
+        found.push(Change::new(
+            RuleId::ResponseHeaderAdded,
+            format!("{context}: header `{}` added", h.name),
         ));
+    }
+    for a in old {
+        let Some(b) = find(new, &a.name) else {
+            continue;
+        };
+        let subject = format!("{context}: header `{}`", b.name);
+        match (a.required, b.required) {
+            (true, false) => found.push(Change::new(
+                RuleId::ResponseHeaderBecameOptional,
+                format!("{subject}: became optional"),
+            )),
+            (false, true) => found.push(Change::new(
+                RuleId::ResponseHeaderBecameRequired,
+                format!("{subject}: became required"),
+            )),
+            _ => {}
+        }
+        Walker::new(cx, Slot::Header, &subject, &mut found).text_value(a, b);
+    }
+    // Each reads the same wherever the header is declared alike.
+    for change in found {
+        let message = change.message[context.len() + 2..].to_owned();
+        out.push(shared(change, context, message));
     }
 }
 

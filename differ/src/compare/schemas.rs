@@ -6,8 +6,8 @@ use super::Cx;
 use crate::change::{Change, Site};
 use crate::rules::{RuleId, Semver};
 use codegen::model::{
-    ApiModel, Constraints, EnumVariant, Field, Primitive, TaggedUnion, TypeKind, TypeName,
-    TypeOrigin, TypeRef, UnionKeyword, UntaggedUnion,
+    ApiModel, Constraints, EnumVariant, Field, Primitive, ResponseHeader, TaggedUnion, TypeKind,
+    TypeName, TypeOrigin, TypeRef, UnionKeyword, UntaggedUnion,
 };
 
 /// Which rules apply: the same change is breaking in a request and harmless in a response.
@@ -16,6 +16,8 @@ pub(crate) enum Slot {
     Parameter,
     Request,
     Response,
+    /// A response header's value, which the client hands back as text.
+    Header,
 }
 
 /// A type with aliases seen through: what the JSON looks like.
@@ -191,6 +193,11 @@ enum What {
     MaxIncreased,
     MinIncreased,
     MinDecreased,
+    /// Fewer values pass by a keyword other than a bound: `multipleOf` set or made stricter,
+    /// `uniqueItems` set.
+    Narrowed,
+    /// More values pass: `multipleOf` removed or relaxed, `uniqueItems` dropped.
+    Relaxed,
     BecameNullable,
     BecameNotNullable,
     Deprecated,
@@ -241,6 +248,8 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Parameter, MaxIncreased) => RequestParameterMaxIncreased,
         (Slot::Parameter, MinIncreased) => RequestParameterMinIncreased,
         (Slot::Parameter, MinDecreased) => RequestParameterMinDecreased,
+        (Slot::Parameter, Narrowed) => RequestParameterValuesNarrowed,
+        (Slot::Parameter, Relaxed) => RequestParameterValuesRelaxed,
         (Slot::Parameter, BecameNullable | BecameNotNullable) => return None,
         (Slot::Parameter, Deprecated) => RequestParameterDeprecated,
 
@@ -261,6 +270,8 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Request, MaxIncreased) => RequestPropertyMaxIncreased,
         (Slot::Request, MinIncreased) => RequestPropertyMinIncreased,
         (Slot::Request, MinDecreased) => RequestPropertyMinDecreased,
+        (Slot::Request, Narrowed) => RequestPropertyValuesNarrowed,
+        (Slot::Request, Relaxed) => RequestPropertyValuesRelaxed,
         (Slot::Request, BecameNullable) => RequestPropertyBecameNullable,
         (Slot::Request, BecameNotNullable) => RequestPropertyBecameNotNullable,
         (Slot::Request, Deprecated) => RequestPropertyDeprecated,
@@ -281,9 +292,23 @@ fn rule_for(slot: Slot, what: What, root: bool) -> Option<RuleId> {
         (Slot::Response, MaxIncreased) => ResponsePropertyMaxIncreased,
         (Slot::Response, MinIncreased) => ResponsePropertyMinIncreased,
         (Slot::Response, MinDecreased) => ResponsePropertyMinDecreased,
+        (Slot::Response, Narrowed) => ResponsePropertyValuesNarrowed,
+        (Slot::Response, Relaxed) => ResponsePropertyValuesRelaxed,
         (Slot::Response, BecameNullable) => ResponsePropertyBecameNullable,
         (Slot::Response, BecameNotNullable) => ResponsePropertyBecameNotNullable,
         (Slot::Response, Deprecated) => ResponsePropertyDeprecated,
+
+        (Slot::Header, TypeChanged | TypeWidened | FormatChanged) => ResponseHeaderTypeChanged,
+        (
+            Slot::Header,
+            EnumValueAdded | EnumRemoved | PatternRemoved | PatternChanged | MaxIncreased
+            | MinDecreased | Relaxed,
+        ) => ResponseHeaderValuesWidened,
+        (
+            Slot::Header,
+            EnumValueRemoved | EnumAdded | PatternAdded | MaxDecreased | MinIncreased | Narrowed,
+        ) => ResponseHeaderValuesNarrowed,
+        (Slot::Header, _) => return None,
     })
 }
 
@@ -332,7 +357,7 @@ impl<'a, 'm> Walker<'a, 'm> {
     fn site(&self, rest: &str) -> Option<Site> {
         // A parameter's type is named per operation where it is inline: the parameter module
         // gives its changes the parameter's own site.
-        if self.slot == Slot::Parameter {
+        if matches!(self.slot, Slot::Parameter | Slot::Header) {
             return None;
         }
         let (name, at) = self.owner.as_ref()?;
@@ -345,7 +370,7 @@ impl<'a, 'm> Walker<'a, 'm> {
         let direction = match self.slot {
             Slot::Parameter => "parameters",
             Slot::Request => "requests",
-            Slot::Response => "responses",
+            Slot::Response | Slot::Header => "responses",
         };
         Some(Site {
             subject: format!("`{name}` in {direction}"),
@@ -391,7 +416,7 @@ impl<'a, 'm> Walker<'a, 'm> {
     fn subject(&self, path: &str) -> String {
         match (path.is_empty(), self.slot) {
             (false, _) => format!("`{path}` "),
-            (true, Slot::Parameter) => String::new(),
+            (true, Slot::Parameter | Slot::Header) => String::new(),
             (true, _) => "body ".to_owned(),
         }
     }
@@ -832,7 +857,7 @@ impl<'a, 'm> Walker<'a, 'm> {
     fn travels(&self, field: &Field) -> bool {
         match self.slot {
             Slot::Request => !field.read_only,
-            Slot::Response => !field.write_only,
+            Slot::Response | Slot::Header => !field.write_only,
             Slot::Parameter => true,
         }
     }
@@ -1022,6 +1047,11 @@ impl<'a, 'm> Walker<'a, 'm> {
             ("maximum", old.maximum, new.maximum),
             ("maxLength", count(old.max_length), count(new.max_length)),
             ("maxItems", count(old.max_items), count(new.max_items)),
+            (
+                "maxProperties",
+                count(old.max_properties),
+                count(new.max_properties),
+            ),
         ];
         for (keyword, o, n) in maxima {
             let lower = match (o, n) {
@@ -1041,6 +1071,11 @@ impl<'a, 'm> Walker<'a, 'm> {
             ("minimum", old.minimum, new.minimum),
             ("minLength", count(old.min_length), count(new.min_length)),
             ("minItems", count(old.min_items), count(new.min_items)),
+            (
+                "minProperties",
+                count(old.min_properties),
+                count(new.min_properties),
+            ),
         ];
         for (keyword, o, n) in minima {
             let higher = match (o, n) {
@@ -1056,6 +1091,108 @@ impl<'a, 'm> Walker<'a, 'm> {
             };
             self.emit(what, path, limit_text(keyword, o, n));
         }
+        self.exclusivity(path, old, new);
+        self.multiple_of(path, old.multiple_of, new.multiple_of);
+        match (old.unique_items, new.unique_items) {
+            (false, true) => self.emit(What::Narrowed, path, "uniqueItems set".to_owned()),
+            (true, false) => self.emit(What::Relaxed, path, "uniqueItems dropped".to_owned()),
+            _ => {}
+        }
+    }
+
+    /// Compares what two schemas say of a value handed back as text (a response header): its
+    /// type as written, its enum values and its constraints.
+    pub fn text_value(&mut self, old: &ResponseHeader, new: &ResponseHeader) {
+        if old.ty != new.ty {
+            let text = |ty: &Option<String>| ty.clone().unwrap_or_else(|| "any".to_owned());
+            let message = format!("type changed from {} to {}", text(&old.ty), text(&new.ty));
+            self.emit(What::TypeChanged, "", message);
+        }
+        match (old.enum_values.is_empty(), new.enum_values.is_empty()) {
+            (true, false) => self.emit(What::EnumAdded, "", "enum set".to_owned()),
+            (false, true) => self.emit(What::EnumRemoved, "", "enum dropped".to_owned()),
+            (false, false) => {
+                for value in new
+                    .enum_values
+                    .iter()
+                    .filter(|v| !old.enum_values.contains(v))
+                {
+                    self.emit(
+                        What::EnumValueAdded,
+                        "",
+                        format!("enum value `{value}` added"),
+                    );
+                }
+                for value in old
+                    .enum_values
+                    .iter()
+                    .filter(|v| !new.enum_values.contains(v))
+                {
+                    self.emit(
+                        What::EnumValueRemoved,
+                        "",
+                        format!("enum value `{value}` removed"),
+                    );
+                }
+            }
+            (true, true) => {}
+        }
+        self.constraints("", &old.constraints, &new.constraints);
+    }
+
+    /// A bound turned exclusive (the bound itself no longer passes) or inclusive, where the
+    /// bound's value stayed (a changed value is reported as the bound's change).
+    fn exclusivity(&mut self, path: &str, old: &Constraints, new: &Constraints) {
+        let bounds = [
+            (
+                "exclusiveMaximum",
+                old.maximum,
+                new.maximum,
+                old.exclusive_maximum,
+                new.exclusive_maximum,
+                What::MaxDecreased,
+                What::MaxIncreased,
+            ),
+            (
+                "exclusiveMinimum",
+                old.minimum,
+                new.minimum,
+                old.exclusive_minimum,
+                new.exclusive_minimum,
+                What::MinIncreased,
+                What::MinDecreased,
+            ),
+        ];
+        for (keyword, o, n, was, is, tighter, looser) in bounds {
+            let (Some(bound), true) = (n, o == n) else {
+                continue;
+            };
+            match (was, is) {
+                (false, true) => self.emit(
+                    tighter,
+                    path,
+                    format!("{keyword} set: {bound} no longer passes"),
+                ),
+                (true, false) => {
+                    self.emit(looser, path, format!("{keyword} dropped: {bound} passes"))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `multipleOf` set, removed or changed: a new factor that is a multiple of the old one
+    /// lets fewer values pass, a divisor of it more, any other both fewer and others.
+    fn multiple_of(&mut self, path: &str, old: Option<f64>, new: Option<f64>) {
+        let divides = |small: f64, large: f64| (large / small).fract() == 0.0;
+        let what = match (old, new) {
+            (None, Some(_)) => What::Narrowed,
+            (Some(_), None) => What::Relaxed,
+            (Some(a), Some(b)) if a != b && divides(b, a) => What::Relaxed,
+            (Some(a), Some(b)) if a != b => What::Narrowed,
+            _ => return,
+        };
+        self.emit(what, path, limit_text("multipleOf", old, new));
     }
 }
 
@@ -1211,6 +1348,8 @@ mod tests {
             What::MaxIncreased,
             What::MinIncreased,
             What::MinDecreased,
+            What::Narrowed,
+            What::Relaxed,
             What::BecameNullable,
             What::BecameNotNullable,
             What::Deprecated,

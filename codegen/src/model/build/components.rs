@@ -1,5 +1,5 @@
 //! Components: follows `#/components/{kind}/{name}` references to parameters, responses,
-//! request bodies and schemas.
+//! request bodies, schemas and headers.
 
 use crate::load::LoadedSpec;
 use openapiv3::ReferenceOr;
@@ -27,6 +27,7 @@ component!(openapiv3::Parameter, "parameters", parameters);
 component!(openapiv3::Response, "responses", responses);
 component!(openapiv3::RequestBody, "requestBodies", request_bodies);
 component!(openapiv3::Schema, "schemas", schemas);
+component!(openapiv3::Header, "headers", headers);
 
 /// Follows `#/components/{kind}/{name}` references (validation has proven they resolve) to the
 /// object itself. A reference of another shape resolves to nothing; validation reports those.

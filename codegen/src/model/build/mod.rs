@@ -8,6 +8,7 @@
 //! reads the `x-waiters` of get operations; [`keys`] notes the keys OpenAPI does not define.
 
 mod components;
+mod headers;
 mod keys;
 mod media;
 mod operation;

@@ -3,6 +3,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
+use super::headers::response_headers;
 use super::media::{body_limits, is_json, sunset, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
@@ -69,7 +70,7 @@ impl OperationBuilder<'_, '_> {
             let Some(response) = resolve_component(spec, response) else {
                 continue;
             };
-            let headers: Vec<String> = response.headers.keys().cloned().collect();
+            let headers = response_headers(spec, response);
             if results.contains(&code) {
                 if response.content.is_empty() {
                     success.push(SuccessResponse {

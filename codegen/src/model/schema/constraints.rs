@@ -48,16 +48,23 @@ pub(crate) fn constraints_of(schema: &Schema) -> Constraints {
             c.maximum = i.maximum.map(|v| v as f64);
             c.exclusive_minimum = i.exclusive_minimum;
             c.exclusive_maximum = i.exclusive_maximum;
+            c.multiple_of = i.multiple_of.map(|v| v as f64);
         }
         SchemaKind::Type(Type::Number(n)) => {
             c.minimum = n.minimum;
             c.maximum = n.maximum;
             c.exclusive_minimum = n.exclusive_minimum;
             c.exclusive_maximum = n.exclusive_maximum;
+            c.multiple_of = n.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => {
             c.min_items = a.min_items;
             c.max_items = a.max_items;
+            c.unique_items = a.unique_items;
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            c.min_properties = o.min_properties;
+            c.max_properties = o.max_properties;
         }
         SchemaKind::Any(any) => {
             c.pattern = any.pattern.clone();
@@ -69,6 +76,10 @@ pub(crate) fn constraints_of(schema: &Schema) -> Constraints {
             c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
             c.min_items = any.min_items;
             c.max_items = any.max_items;
+            c.multiple_of = any.multiple_of;
+            c.unique_items = any.unique_items.unwrap_or(false);
+            c.min_properties = any.min_properties;
+            c.max_properties = any.max_properties;
         }
         _ => {}
     }
@@ -108,10 +119,26 @@ mod tests {
                 },
             ),
             (
-                "{type: array, items: {type: string}, minItems: 1, maxItems: 2}",
+                "{type: array, items: {type: string}, minItems: 1, maxItems: 2, uniqueItems: true}",
                 Constraints {
                     min_items: Some(1),
                     max_items: Some(2),
+                    unique_items: true,
+                    ..Constraints::default()
+                },
+            ),
+            (
+                "{type: number, multipleOf: 0.5}",
+                Constraints {
+                    multiple_of: Some(0.5),
+                    ..Constraints::default()
+                },
+            ),
+            (
+                "{type: object, minProperties: 1, maxProperties: 4}",
+                Constraints {
+                    min_properties: Some(1),
+                    max_properties: Some(4),
                     ..Constraints::default()
                 },
             ),
