@@ -226,7 +226,9 @@ impl Group {
 }
 
 /// The changelog section of one release: a heading, what it was compared with, then every change
-/// of the diff once, under its group, naming the Rust item it touches and its rule.
+/// of the diff once, under its group, naming the Rust item it touches and its rule. A change to
+/// a schema or parameter that several operations share is one line naming them (the folded
+/// diff, as the differ's reports print it).
 pub fn changelog_section(
     version: &str,
     date: &str,
@@ -246,16 +248,18 @@ pub fn changelog_section(
         previous.date
     );
     let mut groups: std::collections::BTreeMap<Group, Vec<String>> = Default::default();
-    let mut entry = |change: &Change, operation: Option<&str>| {
+    let mut entry = |change: &Change, operations: &[&str]| {
         let rule = change.info();
         let item = change
             .rust
             .as_ref()
             .map(|item| format!("{item}: "))
             .unwrap_or_default();
-        let place = match operation {
-            Some(id) if !change.message.contains(&format!("`{id}`")) => format!(" (in `{id}`)"),
-            _ => String::new(),
+        let place = match operations {
+            [] => String::new(),
+            [id] if change.message.contains(&format!("`{id}`")) => String::new(),
+            [id] => format!(" (in `{id}`)"),
+            many => format!(" (in {} operations: `{}`)", many.len(), many.join("`, `")),
         };
         let line = format!(
             "- {item}{}{place} [{} {}]",
@@ -266,13 +270,22 @@ pub fn changelog_section(
             lines.push(line);
         }
     };
-    for op in &diff.operations {
+    let folded = diff.folded();
+    for op in &folded.operations {
         for change in &op.changes {
-            entry(change, Some(&op.operation_id));
+            entry(change, &[op.operation_id.as_str()]);
         }
     }
-    for change in &diff.spec_changes {
-        entry(change, None);
+    for shared in &folded.shared {
+        let ids: Vec<&str> = shared
+            .operations
+            .iter()
+            .map(|op| op.operation_id.as_str())
+            .collect();
+        entry(&shared.change, &ids);
+    }
+    for change in &folded.spec_changes {
+        entry(change, &[]);
     }
     if groups.is_empty() {
         out.push_str("\nNo change to the operations or types: documentation only.\n");
@@ -384,6 +397,54 @@ mod tests {
         let older = twice.find("## 0.1.1").unwrap();
         assert!(newer < older, "{twice}");
         assert_eq!(twice.matches("# Changelog").count(), 1, "{twice}");
+    }
+
+    /// A change to a schema every operation shares is one changelog line naming the
+    /// operations, as the differ's reports give it, not one line per operation.
+    #[test]
+    fn a_shared_change_is_one_line_naming_its_operations() {
+        let root = project::repository_root();
+        let fixture = root.join("tests/fixtures/diff/shared");
+        let diff = differ::diff_files(
+            &fixture.join("old.yaml"),
+            Some(&fixture.join("new.yaml")),
+            &Options::new("2026-12-07"),
+        )
+        .unwrap();
+        let folded = diff.folded();
+        let shared = folded
+            .shared
+            .first()
+            .expect("the fixture has shared changes");
+        let previous = Release {
+            version: "0.1.0".into(),
+            date: "2026-12-01".into(),
+            spec: FIRST_SPEC.into(),
+            spec_sha256: "0".repeat(64),
+        };
+        let section = changelog_section(
+            "0.2.0",
+            "2026-12-07",
+            &previous,
+            &"0".repeat(64),
+            Semver::Major,
+            &diff,
+        );
+        let lines: Vec<&str> = section
+            .lines()
+            .filter(|line| line.contains(&shared.change.message))
+            .collect();
+        let count = shared.operations.len();
+        assert_eq!(lines.len(), 1, "{section}");
+        assert!(
+            lines[0].contains(&format!("(in {count} operations: `")),
+            "{section}"
+        );
+        let unfolded = diff
+            .changes()
+            .filter(|c| c.site.as_ref() == Some(shared.change.site.as_ref().unwrap()))
+            .count();
+        assert_eq!(unfolded, count, "the diff itself keeps one per operation");
     }
 
     /// The spec of the first release: stored copies never change, so the test's edits and
