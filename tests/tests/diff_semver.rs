@@ -188,3 +188,42 @@ fn messages_name_what_the_client_receives() {
         "{message}"
     );
 }
+
+/// A response union's alternatives (`tests/fixtures/diff/semver/response-union-branch-*`): one
+/// added is a new variant of a `#[non_exhaustive]` enum (minor), one removed takes a variant
+/// away (major). `cargo xtask semver-agree` checks both verdicts on the compiled crates.
+#[test]
+fn union_alternatives_follow_the_generated_enum() {
+    for (case, rule, semver, variant) in [
+        (
+            "response-union-branch-added",
+            "DF446",
+            Semver::Minor,
+            "Widget",
+        ),
+        (
+            "response-union-branch-removed",
+            "DF447",
+            Semver::Major,
+            "Widget",
+        ),
+    ] {
+        let (old, new) = paths(case);
+        let diff = diff(&old, &new, &options());
+        let fired: Vec<(&str, Semver)> = diff
+            .changes()
+            .map(|c| (c.info().number, c.semver))
+            .collect();
+        assert_eq!(fired, [(rule, semver)], "case `{case}`");
+        let (before, after) = (generated_surface(&old), generated_surface(&new));
+        let arm = format!("{variant}(Box<{variant}>)");
+        let (with, without) = match semver {
+            Semver::Minor => (&after, &before),
+            _ => (&before, &after),
+        };
+        assert!(
+            with.contains(&arm) && !without.contains(&arm),
+            "case `{case}`: {with}"
+        );
+    }
+}
