@@ -48,6 +48,21 @@ fn form_and_multipart_bodies_are_compared_inside() {
             Major,
         ),
         ("upload", "DF320", "added optional part `tags`", Info, Minor),
+        // Bodies the client hands back as bytes: their schemas' type and enum.
+        (
+            "getStatus",
+            "DF428",
+            "response 200 (text/plain): body enum value `down` added",
+            Warning,
+            Patch,
+        ),
+        (
+            "getReport",
+            "DF409",
+            "response 200 (application/xml): body type changed from object to array",
+            Breaking,
+            Patch,
+        ),
         (
             "upload",
             "DF347",

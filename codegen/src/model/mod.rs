@@ -582,6 +582,9 @@ pub struct SuccessResponse {
     pub sunset: Option<String>,
     /// The limits of the body's schema itself and of its items.
     pub limits: BodyLimits,
+    /// For a body that is not JSON (text, XML, an archive), what its schema says of it: the
+    /// client hands it back as bytes, so `body` does not type it.
+    pub raw_schema: Option<ValueSchema>,
 }
 
 /// A documented response header and what its schema says of its value. The client hands
@@ -590,6 +593,13 @@ pub struct SuccessResponse {
 pub struct ResponseHeader {
     pub name: String,
     pub required: bool,
+    pub value: ValueSchema,
+}
+
+/// What a schema says of a value the client does not type (a response header, a body in a
+/// media type that is not JSON, handed back as bytes): what the differ compares of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueSchema {
     /// The schema's `type`, with its `format` (`integer (int32)`); `None` without a schema or
     /// for one without a single type.
     pub ty: Option<String>,

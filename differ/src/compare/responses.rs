@@ -101,7 +101,13 @@ fn success<'m>(
                     format!("response {place}: body removed"),
                 )),
                 (Some(x), Some(y)) => {
-                    limits(cx, Slot::Response, &format!("response {place}"), a, b, out);
+                    let context = format!("response {place}");
+                    limits(cx, Slot::Response, &context, a, b, out);
+                    // A body that is not JSON is bytes to the client: its schema is compared
+                    // as a header's is.
+                    if let (Some(p), Some(q)) = (&a.raw_schema, &b.raw_schema) {
+                        Walker::new(cx, Slot::Response, &context, out).untyped_value(p, q);
+                    }
                     bodies.entry((x, y)).or_default().push(place)
                 }
                 (None, None) => {}
@@ -201,7 +207,9 @@ fn headers(
             )),
             _ => {}
         }
-        Walker::new(cx, Slot::Header, &subject, &mut found).text_value(a, b);
+        let mut walker = Walker::new(cx, Slot::Header, &subject, &mut found);
+        walker.untyped_value(&a.value, &b.value);
+        walker.constraints("", &a.value.constraints, &b.value.constraints);
     }
     // Each reads the same wherever the header is declared alike.
     for change in found {

@@ -6,8 +6,8 @@ use super::Cx;
 use crate::change::{Change, Site};
 use crate::rules::{RuleId, Semver};
 use codegen::model::{
-    ApiModel, Constraints, EnumVariant, Field, Primitive, ResponseHeader, TaggedUnion, TypeKind,
-    TypeName, TypeOrigin, TypeRef, UnionKeyword, UntaggedUnion,
+    ApiModel, Constraints, EnumVariant, Field, Primitive, TaggedUnion, TypeKind, TypeName,
+    TypeOrigin, TypeRef, UnionKeyword, UntaggedUnion, ValueSchema,
 };
 
 /// Which rules apply: the same change is breaking in a request and harmless in a response.
@@ -1100,44 +1100,42 @@ impl<'a, 'm> Walker<'a, 'm> {
         }
     }
 
-    /// Compares what two schemas say of a value handed back as text (a response header): its
-    /// type as written, its enum values and its constraints.
-    pub fn text_value(&mut self, old: &ResponseHeader, new: &ResponseHeader) {
+    /// Compares what two schemas say of a value the client does not type (a response header,
+    /// a body that is not JSON): its type as written and its enum values. Its constraints are
+    /// compared by [`Walker::constraints`].
+    pub fn untyped_value(&mut self, old: &ValueSchema, new: &ValueSchema) {
+        // No generated type holds the value: its changes leave the Rust API as it is.
+        let untyped = Some(Semver::Patch);
         if old.ty != new.ty {
             let text = |ty: &Option<String>| ty.clone().unwrap_or_else(|| "any".to_owned());
             let message = format!("type changed from {} to {}", text(&old.ty), text(&new.ty));
-            self.emit(What::TypeChanged, "", message);
+            self.emit_with(What::TypeChanged, "", message, untyped);
         }
         match (old.enum_values.is_empty(), new.enum_values.is_empty()) {
-            (true, false) => self.emit(What::EnumAdded, "", "enum set".to_owned()),
-            (false, true) => self.emit(What::EnumRemoved, "", "enum dropped".to_owned()),
+            (true, false) => self.emit_with(What::EnumAdded, "", "enum set".to_owned(), untyped),
+            (false, true) => {
+                self.emit_with(What::EnumRemoved, "", "enum dropped".to_owned(), untyped)
+            }
             (false, false) => {
                 for value in new
                     .enum_values
                     .iter()
                     .filter(|v| !old.enum_values.contains(v))
                 {
-                    self.emit(
-                        What::EnumValueAdded,
-                        "",
-                        format!("enum value `{value}` added"),
-                    );
+                    let text = format!("enum value `{value}` added");
+                    self.emit_with(What::EnumValueAdded, "", text, untyped);
                 }
                 for value in old
                     .enum_values
                     .iter()
                     .filter(|v| !new.enum_values.contains(v))
                 {
-                    self.emit(
-                        What::EnumValueRemoved,
-                        "",
-                        format!("enum value `{value}` removed"),
-                    );
+                    let text = format!("enum value `{value}` removed");
+                    self.emit_with(What::EnumValueRemoved, "", text, untyped);
                 }
             }
             (true, true) => {}
         }
-        self.constraints("", &old.constraints, &new.constraints);
     }
 
     /// A bound turned exclusive (the bound itself no longer passes) or inclusive, where the

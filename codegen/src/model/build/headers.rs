@@ -1,10 +1,11 @@
-//! Response headers: each documented header with its required-ness and what its schema says of
-//! its value. Nothing is generated from them; the differ compares them.
+//! Values the client does not type: each documented response header with its required-ness,
+//! and what a schema says of such a value (a header's, a body's that is not JSON). Nothing is
+//! generated from them; the differ compares them.
 
 use super::components::resolve_component;
 use crate::load::LoadedSpec;
 use crate::model::schema::constraints_of;
-use crate::model::ResponseHeader;
+use crate::model::{ResponseHeader, ValueSchema};
 use openapiv3::{ParameterSchemaOrContent, Response, Schema};
 
 pub(super) fn response_headers(spec: &LoadedSpec, response: &Response) -> Vec<ResponseHeader> {
@@ -22,23 +23,21 @@ pub(super) fn response_headers(spec: &LoadedSpec, response: &Response) -> Vec<Re
                     .and_then(|media| media.schema.as_ref())
                     .and_then(|schema| resolve_component(spec, schema)),
             });
-            let (ty, enum_values) = schema.map(type_and_enum).unwrap_or_default();
             ResponseHeader {
                 name: name.clone(),
                 required: header.is_some_and(|header| header.required),
-                ty,
-                enum_values,
-                constraints: schema.map(constraints_of).unwrap_or_default(),
+                value: schema.map(value_schema).unwrap_or_default(),
             }
         })
         .collect()
 }
 
-/// The schema's `type` and `format` as written, and its `enum` values, read off its JSON form
-/// so that every kind of schema (typed or not) reads alike.
-fn type_and_enum(schema: &Schema) -> (Option<String>, Vec<String>) {
+/// What a schema says of a value the client does not type: its `type` and `format` as
+/// written and its `enum` values (read off its JSON form, so that every kind of schema, typed
+/// or not, reads alike), and its constraints.
+pub(super) fn value_schema(schema: &Schema) -> ValueSchema {
     let Ok(json) = serde_json::to_value(schema) else {
-        return Default::default();
+        return ValueSchema::default();
     };
     let ty = json["type"]
         .as_str()
@@ -59,5 +58,9 @@ fn type_and_enum(schema: &Schema) -> (Option<String>, Vec<String>) {
                 .collect()
         })
         .unwrap_or_default();
-    (ty, values)
+    ValueSchema {
+        ty,
+        enum_values: values,
+        constraints: constraints_of(schema),
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::headers::response_headers;
+use super::headers::{response_headers, value_schema};
 use super::media::{body_limits, is_json, sunset, version_suffix};
 use super::operation::OperationBuilder;
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
@@ -81,6 +81,7 @@ impl OperationBuilder<'_, '_> {
                         headers: headers.clone(),
                         sunset: None,
                         limits: Default::default(),
+                        raw_schema: None,
                     });
                 }
                 let count = response.content.len();
@@ -114,6 +115,10 @@ impl OperationBuilder<'_, '_> {
                         headers: headers.clone(),
                         sunset: sunset(content),
                         limits: body_limits(spec, content.schema.as_ref()),
+                        raw_schema: schema
+                            .filter(|_| !is_json(media_type))
+                            .and_then(|schema| resolve_component(spec, schema))
+                            .map(value_schema),
                     });
                 }
             } else if code >= 400 {
