@@ -112,15 +112,19 @@ fn takes(message: &str) -> Option<(String, String)> {
     Some((new.to_owned(), old.to_owned()))
 }
 
+/// The rules a diff fires, each with its semver effect.
+fn fired(diff: &differ::Diff) -> Vec<(&'static str, Semver)> {
+    diff.changes()
+        .map(|c| (c.info().number, c.semver))
+        .collect()
+}
+
 #[test]
 fn verdicts_follow_the_generated_signatures() {
     for (case, rules, semver) in CASES {
         let (old, new) = paths(case);
         let diff = diff(&old, &new, &options());
-        let fired: Vec<(&str, Semver)> = diff
-            .changes()
-            .map(|c| (c.info().number, c.semver))
-            .collect();
+        let fired = fired(&diff);
         let expected: Vec<(&str, Semver)> = rules.iter().map(|r| (*r, *semver)).collect();
         let mut sorted = fired.clone();
         sorted.sort();
@@ -210,10 +214,7 @@ fn union_alternatives_follow_the_generated_enum() {
     ] {
         let (old, new) = paths(case);
         let diff = diff(&old, &new, &options());
-        let fired: Vec<(&str, Semver)> = diff
-            .changes()
-            .map(|c| (c.info().number, c.semver))
-            .collect();
+        let fired = fired(&diff);
         assert_eq!(fired, [(rule, semver)], "case `{case}`");
         let (before, after) = (generated_surface(&old), generated_surface(&new));
         let arm = format!("{variant}(Box<{variant}>)");
