@@ -310,6 +310,7 @@ fn ref_signature(model: &ApiModel, ty: &TypeRef, depth: usize) -> String {
         TypeRef::Primitive(p) => format!("{p:?}"),
         TypeRef::Array(inner) => format!("[{}]", ref_signature(model, inner, depth)),
         TypeRef::Map(inner) => format!("{{{}}}", ref_signature(model, inner, depth)),
+        TypeRef::Nullable(inner) => format!("{}?", ref_signature(model, inner, depth)),
         TypeRef::Any => "any".to_owned(),
     }
 }
@@ -374,9 +375,9 @@ fn identical(
 fn same_ref(p: &TypeRef, q: &TypeRef, renames: &Renames) -> bool {
     match (p, q) {
         (TypeRef::Named(a), TypeRef::Named(b)) => a == b || renames.new_name(a) == Some(b),
-        (TypeRef::Array(a), TypeRef::Array(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
-            same_ref(a, b, renames)
-        }
+        (TypeRef::Array(a), TypeRef::Array(b))
+        | (TypeRef::Map(a), TypeRef::Map(b))
+        | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => same_ref(a, b, renames),
         _ => p == q,
     }
 }

@@ -471,7 +471,9 @@ fn request_types(model: &ApiModel) -> BTreeSet<&TypeName> {
                     TypeKind::Enum(_) => {}
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                pending.push(inner)
+            }
             TypeRef::Primitive(_) | TypeRef::Any => {}
         }
     }

@@ -358,7 +358,9 @@ impl Gates {
                         TypeKind::Enum(_) => {}
                     }
                 }
-                TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    pending.push(inner)
+                }
                 TypeRef::Primitive(_) | TypeRef::Any => {}
             }
         }

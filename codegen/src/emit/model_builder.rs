@@ -213,6 +213,7 @@ fn example_value(model: &ApiModel, ty: &TypeRef, depth: usize) -> Option<String>
         },
         TypeRef::Array(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),
+        TypeRef::Nullable(_) => "None".to_owned(),
         TypeRef::Any => "serde_json::Value::Null".to_owned(),
         TypeRef::Named(name) => {
             let def = model.types.get(name)?;

@@ -150,7 +150,7 @@ fn field_type(field: &Field, boxed: bool) -> TokenStream {
 /// the title) of the type it holds, or its wire name.
 fn field_fallback_doc(model: &ApiModel, field: &Field) -> String {
     let mut ty = &field.ty;
-    while let TypeRef::Array(inner) | TypeRef::Map(inner) = ty {
+    while let TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) = ty {
         ty = inner;
     }
     let described = match ty {

@@ -314,7 +314,7 @@ impl ToTokens for ModelUntagged<'_> {
 fn is_scalar(model: &ApiModel, ty: &TypeRef, depth: usize) -> bool {
     match ty {
         TypeRef::Primitive(_) | TypeRef::Any => true,
-        TypeRef::Array(_) | TypeRef::Map(_) => false,
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => false,
         TypeRef::Named(name) => match model.types.get(name).map(|def| &def.kind) {
             Some(TypeKind::Enum(_)) => true,
             Some(TypeKind::Alias(target)) if depth < 16 => is_scalar(model, target, depth + 1),
@@ -412,6 +412,11 @@ fn shape_of(model: &ApiModel, ty: &TypeRef) -> TokenStream {
             TypeRef::Primitive(Primitive::Bool) => quote!(Boolean),
             TypeRef::Array(_) => quote!(Array),
             TypeRef::Map(_) => quote!(Object),
+            // `null` or the value: only the value's shape tells variants apart.
+            TypeRef::Nullable(inner) => {
+                ty = inner;
+                continue;
+            }
             TypeRef::Any => quote!(Any),
             TypeRef::Named(name) => match model.types.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Alias(target)) => {

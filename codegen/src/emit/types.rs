@@ -30,6 +30,10 @@ pub fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream {
             let value = rust_type(value, models_path);
             quote!(::std::collections::BTreeMap<String, #value>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, models_path);
+            quote!(Option<#inner>)
+        }
         TypeRef::Any => quote!(::serde_json::Value),
     }
 }
@@ -55,7 +59,9 @@ fn primitive(p: Primitive) -> TokenStream {
 pub fn names_deprecated(model: &ApiModel, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(name) => model.types.get(name).is_some_and(|def| def.deprecated),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => names_deprecated(model, inner),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            names_deprecated(model, inner)
+        }
         TypeRef::Primitive(_) | TypeRef::Any => false,
     }
 }

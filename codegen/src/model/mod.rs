@@ -637,6 +637,10 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A JSON object with arbitrary keys (`additionalProperties`).
     Map(Box<TypeRef>),
+    /// A value that may be `null` where nothing else carries the null: the items of an array
+    /// and the values of a map whose schema says `nullable: true` (`Option<T>`). A field's
+    /// null is its own flag.
+    Nullable(Box<TypeRef>),
     /// Anything: the generator's documented fallback (`serde_json::Value`).
     Any,
 }

@@ -232,9 +232,9 @@ pub(super) fn body_effect(
 fn same_ref(cx: &Cx<'_>, a: &TypeRef, b: &TypeRef) -> bool {
     match (a, b) {
         (TypeRef::Named(x), TypeRef::Named(y)) => cx.same_type(x, y),
-        (TypeRef::Array(x), TypeRef::Array(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => {
-            same_ref(cx, x, y)
-        }
+        (TypeRef::Array(x), TypeRef::Array(y))
+        | (TypeRef::Map(x), TypeRef::Map(y))
+        | (TypeRef::Nullable(x), TypeRef::Nullable(y)) => same_ref(cx, x, y),
         _ => a == b,
     }
 }
@@ -246,6 +246,7 @@ pub(crate) fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Primitive(p) => primitive(*p).to_owned(),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner)),
         TypeRef::Any => "serde_json::Value".to_owned(),
     }
 }

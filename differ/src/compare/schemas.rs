@@ -50,6 +50,8 @@ pub(crate) fn shape_of<'m>(model: &'m ApiModel, mut ty: &'m TypeRef) -> Shape<'m
             TypeRef::Primitive(p) => return Shape::Primitive(*p),
             TypeRef::Array(item) => return Shape::Array(item),
             TypeRef::Map(value) => return Shape::Map(value),
+            // What may be null is compared by `Walker::types`; the shape is the value's.
+            TypeRef::Nullable(inner) => ty = inner,
             TypeRef::Any => return Shape::Any,
         }
     }
@@ -429,6 +431,19 @@ impl<'a, 'm> Walker<'a, 'm> {
 
     /// Compares the types found at `path` on both sides.
     pub fn types(&mut self, path: &str, old: &'m TypeRef, new: &'m TypeRef) {
+        // An item or map value that may be null (`Option<T>`): the null, then the value.
+        match (old, new) {
+            (TypeRef::Nullable(a), TypeRef::Nullable(b)) => return self.types(path, a, b),
+            (TypeRef::Nullable(a), b) => {
+                self.emit(What::BecameNotNullable, path, "is no longer nullable".to_owned());
+                return self.types(path, a, b);
+            }
+            (a, TypeRef::Nullable(b)) => {
+                self.emit(What::BecameNullable, path, "became nullable".to_owned());
+                return self.types(path, a, b);
+            }
+            _ => {}
+        }
         let (model_old, model_new) = (self.cx.old, self.cx.new);
         let (o, n) = (shape_of(model_old, old), shape_of(model_new, new));
         match (o, n) {

@@ -81,7 +81,9 @@ fn reach<'m>(model: &'m ApiModel, ty: &'m TypeRef, into: &mut BTreeSet<&'m TypeN
                 codegen::model::TypeKind::Enum(_) => {}
             }
         }
-        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(model, inner, into),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            reach(model, inner, into)
+        }
         TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }

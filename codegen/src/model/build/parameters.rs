@@ -139,6 +139,14 @@ impl OperationBuilder<'_, '_> {
                         .type_ref(SchemaRef::from(schema), &hint, &schema_pointer)
                 }
             };
+            // A URL or header has no null: a list's nullable items are sent as their values.
+            let ty = match ty {
+                TypeRef::Array(item) => match *item {
+                    TypeRef::Nullable(inner) => TypeRef::Array(inner),
+                    other => TypeRef::Array(Box::new(other)),
+                },
+                other => other,
+            };
             let ty = if sendable(&ty, &self.cx.types) {
                 ty
             } else {
@@ -201,7 +209,7 @@ fn sendable(ty: &TypeRef, types: &BTreeMap<TypeName, TypeDef>) -> bool {
                 }
                 _ => false,
             },
-            TypeRef::Array(_) | TypeRef::Map(_) => false,
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => false,
         }
     }
     match ty {

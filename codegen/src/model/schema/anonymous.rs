@@ -1,7 +1,7 @@
 //! Anonymous types: schemas that need no definition of their own (primitives, arrays, maps,
 //! free-form values) become a [`TypeRef`] directly.
 
-use super::context::{SchemaCx, TypeOf};
+use super::context::{SchemaCx, SchemaRef, TypeOf};
 use crate::model::{Primitive, TypeRef};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -66,7 +66,8 @@ impl<'s> SchemaCx<'s> {
         let item = match items {
             Some(items) => {
                 let items_pointer = format!("{pointer}/items");
-                type_of(self, items.into(), &format!("{hint}Item"), &items_pointer)
+                let item = type_of(self, items.into(), &format!("{hint}Item"), &items_pointer);
+                self.null_allowed(items.into(), item)
             }
             None => TypeRef::Any,
         };
@@ -89,11 +90,29 @@ impl<'s> SchemaCx<'s> {
                     &format!("{hint}Value"),
                     &value_pointer,
                 );
-                TypeRef::Map(Box::new(value))
+                TypeRef::Map(Box::new(self.null_allowed(schema.as_ref().into(), value)))
             }
             Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Any)),
             // An object with no properties: free-form.
             _ => TypeRef::Any,
+        }
+    }
+}
+
+impl SchemaCx<'_> {
+    /// An item's or a map value's type, as `Option` where its schema (or the component it
+    /// names) allows `null`: `[null]` is a valid list of nullable strings.
+    fn null_allowed(&self, schema: SchemaRef<'_>, ty: TypeRef) -> TypeRef {
+        let nullable = match schema {
+            SchemaRef::Inline(s) => s.schema_data.nullable,
+            SchemaRef::Ref(reference) => self
+                .component_schema(reference)
+                .is_some_and(|s| s.schema_data.nullable),
+        };
+        // `Any` already holds `null`.
+        match nullable && ty != TypeRef::Any {
+            true => TypeRef::Nullable(Box::new(ty)),
+            false => ty,
         }
     }
 }
