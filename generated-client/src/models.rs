@@ -8686,7 +8686,8 @@ for ObjectStoragePrivateEndpointRequestCloudProvider {
     }
 }
 
-/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+/// AWS region of the S3 bucket the endpoint reaches. The interface endpoint is created in this
+/// region too, unless `vpcRegionName` names another.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointRequestRegionName {
@@ -8842,7 +8843,8 @@ for ObjectStoragePrivateEndpointRequestRegionName {
     }
 }
 
-/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+/// AWS region to create the VPC interface endpoint in, for a cross-region endpoint. Leave it out to
+/// create the endpoint in the bucket's region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointRequestVpcRegionName {
@@ -9171,7 +9173,8 @@ for ObjectStoragePrivateEndpointResponseCloudProvider {
     }
 }
 
-/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+/// AWS region of the S3 bucket the endpoint reaches. For a cross-region endpoint it differs from
+/// `vpcRegionName`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointResponseRegionName {
@@ -9399,7 +9402,8 @@ for ObjectStoragePrivateEndpointResponseStatus {
     }
 }
 
-/// AWS region, in Atlas's upper-case spelling (`US_EAST_1` for us-east-1).
+/// AWS region of the VPC interface endpoint; the same as `regionName` unless the endpoint is
+/// cross-region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectStoragePrivateEndpointResponseVpcRegionName {
