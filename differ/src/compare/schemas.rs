@@ -435,7 +435,11 @@ impl<'a, 'm> Walker<'a, 'm> {
         match (old, new) {
             (TypeRef::Nullable(a), TypeRef::Nullable(b)) => return self.types(path, a, b),
             (TypeRef::Nullable(a), b) => {
-                self.emit(What::BecameNotNullable, path, "is no longer nullable".to_owned());
+                self.emit(
+                    What::BecameNotNullable,
+                    path,
+                    "is no longer nullable".to_owned(),
+                );
                 return self.types(path, a, b);
             }
             (a, TypeRef::Nullable(b)) => {
