@@ -254,3 +254,113 @@ fn keywords_beside_bounds_and_header_schemas_are_compared() {
     }
     assert_eq!(found, expected.len(), "each expected change found once");
 }
+
+/// Values the client does not type, compared inside (`tests/fixtures/diff/xml-and-object-headers/`):
+/// an XML answer's properties and its items' properties, an XML request body the client
+/// cannot encode (left out of the generated method, still compared), a media type added
+/// beside a JSON body, and a header whose `content` schema is an object. None of them reaches
+/// the Rust API: every change is a patch.
+#[test]
+fn xml_bodies_and_object_headers_are_compared_property_by_property() {
+    use Level::*;
+    let diff = diff(
+        "tests/fixtures/diff/xml-and-object-headers/old.yaml",
+        "tests/fixtures/diff/xml-and-object-headers/new.yaml",
+        &options(),
+    );
+    let expected: &[(&str, &str, &str, Level)] = &[
+        (
+            "getReport",
+            "DF424",
+            "(application/xml): `sections` became optional",
+            Breaking,
+        ),
+        (
+            "getReport",
+            "DF426",
+            "`sections[]/pages` type changed from integer (int32) to string",
+            Breaking,
+        ),
+        (
+            "getReport",
+            "DF422",
+            "removed optional property `summary`",
+            Warning,
+        ),
+        (
+            "getReport",
+            "DF428",
+            "`sections[]/kind` enum value `chart` added",
+            Warning,
+        ),
+        (
+            "getReport",
+            "DF420",
+            "added optional property `authors`",
+            Info,
+        ),
+        (
+            "putReport",
+            "DF321",
+            "request body (application/xml): added required property `owner`",
+            Breaking,
+        ),
+        (
+            "putReport",
+            "DF336",
+            "`title` maxLength changed from 80 to 40",
+            Breaking,
+        ),
+        (
+            "putReport",
+            "DF322",
+            "removed optional property `notes`",
+            Warning,
+        ),
+        (
+            "importData",
+            "DF306",
+            "media type `application/xml` now accepted",
+            Info,
+        ),
+        (
+            "getLimits",
+            "DF424",
+            "header `X-Quota`: `resetsAt` became optional",
+            Breaking,
+        ),
+        (
+            "getLimits",
+            "DF415",
+            "header `X-Quota`: `remaining` type changed from integer to number",
+            Warning,
+        ),
+    ];
+    let mut found = 0;
+    for op in &diff.operations {
+        for change in &op.changes {
+            let (_, _, _, level) = expected
+                .iter()
+                .find(|(id, rule, text, _)| {
+                    *id == op.operation_id
+                        && *rule == change.info().number
+                        && change.message.contains(text)
+                })
+                .unwrap_or_else(|| panic!("unexpected: {}", change.message));
+            assert_eq!(change.level, *level, "{}", change.message);
+            assert_eq!(change.semver, Semver::Patch, "{}", change.message);
+            found += 1;
+        }
+    }
+    assert_eq!(found, expected.len());
+    // The method is generated without the body it cannot encode, and says so.
+    let put = diff
+        .operations
+        .iter()
+        .find(|op| op.operation_id == "putReport")
+        .unwrap();
+    assert!(put.changes.iter().all(|c| c
+        .rust
+        .as_deref()
+        .is_some_and(|rust| rust.contains("generated without a body"))));
+}

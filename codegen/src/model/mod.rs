@@ -283,6 +283,8 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     /// The request body, when the operation takes one.
     pub request: Option<RequestBody>,
+    /// The request bodies the client cannot encode, left out of `request`.
+    pub untyped_request_bodies: Vec<UntypedRequestContent>,
     /// Successful responses, one per media type, oldest version first.
     pub responses: Vec<SuccessResponse>,
     /// Error responses by status code.
@@ -606,6 +608,30 @@ pub struct ValueSchema {
     /// The schema's `enum` values, as JSON text for those that are not strings.
     pub enum_values: Vec<String>,
     pub constraints: Constraints,
+    /// The properties an object schema declares (through `allOf` too), by name as written.
+    pub properties: Vec<ValueProperty>,
+    /// What an array schema says of its items.
+    pub items: Option<Box<ValueSchema>>,
+}
+
+/// A property of a value the client does not type (inside an XML body, an object header).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueProperty {
+    pub name: String,
+    pub required: bool,
+    pub value: ValueSchema,
+}
+
+/// A request body in a media type the client cannot encode (XML with an object schema, say):
+/// the operation is generated without it, and the differ compares what its schema says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntypedRequestContent {
+    pub media_type: String,
+    /// The version date of a versioned media type.
+    pub version: Option<ApiVersion>,
+    /// Whether the spec requires a body.
+    pub required: bool,
+    pub value: ValueSchema,
 }
 
 #[derive(Debug, Clone, PartialEq)]

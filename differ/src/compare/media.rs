@@ -37,6 +37,15 @@ impl Content for codegen::model::RequestContent {
     }
 }
 
+impl Content for codegen::model::UntypedRequestContent {
+    fn media_type(&self) -> &str {
+        &self.media_type
+    }
+    fn version(&self) -> Option<&ApiVersion> {
+        self.version.as_ref()
+    }
+}
+
 /// How the contents of both sides line up.
 pub(super) struct Matched<'a, T> {
     pub pairs: Vec<(&'a T, &'a T)>,

@@ -7,12 +7,21 @@ use super::Cx;
 use crate::change::Change;
 use crate::rules::RuleId;
 use crate::select::OpView;
-use codegen::model::{BodyEncoding, MultipartPart, PartKind};
+use codegen::model::{BodyEncoding, MultipartPart, PartKind, UntypedRequestContent};
 
 /// The request body in the generated crate: a positional argument when required, the `body`
 /// setter otherwise; judged on the newer side unless it has no body.
 pub(super) fn item(new: &OpView<'_>, old: &OpView<'_>) -> String {
-    let view = if new.request.is_some() { new } else { old };
+    let typed = |view: &OpView<'_>| view.request.is_some();
+    let untyped = |view: &OpView<'_>| !view.op.untyped_request_bodies.is_empty();
+    if !typed(new) && !typed(old) && (untyped(new) || untyped(old)) {
+        let view = if untyped(new) { new } else { old };
+        return format!(
+            "none: `Client::{}` is generated without a body it cannot encode",
+            view.op.method_name
+        );
+    }
+    let view = if typed(new) { new } else { old };
     match &view.request {
         Some(body) if body.required => {
             format!("`body` argument of `Client::{}`", view.op.method_name)
@@ -22,7 +31,76 @@ pub(super) fn item(new: &OpView<'_>, old: &OpView<'_>) -> String {
 }
 
 pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
+    let (old_untyped, new_untyped) = (
+        &old.op.untyped_request_bodies,
+        &new.op.untyped_request_bodies,
+    );
     match (&old.request, &new.request) {
+        // A body only in media types the client cannot encode (XML) on one side at least.
+        (None, _) | (_, None) if !old_untyped.is_empty() || !new_untyped.is_empty() => {
+            let has = |view: &OpView<'_>| {
+                view.request.as_ref().map(|body| body.required).or_else(|| {
+                    view.op
+                        .untyped_request_bodies
+                        .first()
+                        .map(|body| body.required)
+                })
+            };
+            match (has(old), has(new)) {
+                (None, Some(required)) => out.push(Change::new(
+                    if required {
+                        RuleId::RequestBodyAddedRequired
+                    } else {
+                        RuleId::RequestBodyAddedOptional
+                    },
+                    format!(
+                        "request body: added ({})",
+                        if required { "required" } else { "optional" }
+                    ),
+                )),
+                (Some(_), None) => out.push(Change::new(
+                    RuleId::RequestBodyRemoved,
+                    "request body: removed",
+                )),
+                (Some(was), Some(is)) if was != is => {
+                    let (rule, now) = if is {
+                        (RuleId::RequestBodyBecameRequired, "required")
+                    } else {
+                        (RuleId::RequestBodyBecameOptional, "optional")
+                    };
+                    out.push(Change::new(rule, format!("request body: became {now}")));
+                }
+                _ => {}
+            }
+            // The typed media types of a body on one side only.
+            let typed: Vec<(&str, RuleId, &str)> = match (&old.request, &new.request) {
+                (Some(body), None) => body
+                    .contents
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.media_type.as_str(),
+                            RuleId::RequestMediaTypeRemoved,
+                            "no longer",
+                        )
+                    })
+                    .collect(),
+                (None, Some(body)) => body
+                    .contents
+                    .iter()
+                    .map(|c| (c.media_type.as_str(), RuleId::RequestMediaTypeAdded, "now"))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if has(old).is_some() && has(new).is_some() {
+                for (media_type, rule, when) in typed {
+                    out.push(Change::new(
+                        rule,
+                        format!("request body: media type `{media_type}` {when} accepted"),
+                    ));
+                }
+            }
+        }
         (None, None) => {}
         (None, Some(body)) => {
             let rule = if body.required {
@@ -84,6 +162,7 @@ pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: 
             }
         }
     }
+    untyped(cx, old, new, out);
 }
 
 /// A multipart body's parts, by name: one part per property of its object schema, judged as
@@ -143,6 +222,38 @@ fn parts<'m>(
             )),
             _ => {}
         }
+    }
+}
+
+/// The request bodies the client cannot encode (XML), by media type: accepted or no longer,
+/// and what their schemas say, compared as a header's are.
+fn untyped<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
+    let (a, b): (Vec<&UntypedRequestContent>, Vec<&UntypedRequestContent>) = (
+        old.op.untyped_request_bodies.iter().collect(),
+        new.op.untyped_request_bodies.iter().collect(),
+    );
+    let matched = media::pair(cx.mode, &a, &b);
+    for content in &matched.removed {
+        out.push(Change::new(
+            RuleId::RequestMediaTypeRemoved,
+            format!(
+                "request body: media type {} no longer accepted",
+                media::media_type_text(*content)
+            ),
+        ));
+    }
+    for content in &matched.added {
+        out.push(Change::new(
+            RuleId::RequestMediaTypeAdded,
+            format!(
+                "request body: media type {} now accepted",
+                media::media_type_text(*content)
+            ),
+        ));
+    }
+    for (o, n) in matched.pairs {
+        let context = format!("request body{}", media::pair_label(o, n));
+        Walker::new(cx, Slot::Request, &context, out).untyped_value("", &o.value, &n.value);
     }
 }
 

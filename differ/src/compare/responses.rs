@@ -102,11 +102,13 @@ fn success<'m>(
                 )),
                 (Some(x), Some(y)) => {
                     let context = format!("response {place}");
-                    limits(cx, Slot::Response, &context, a, b, out);
-                    // A body that is not JSON is bytes to the client: its schema is compared
-                    // as a header's is.
-                    if let (Some(p), Some(q)) = (&a.raw_schema, &b.raw_schema) {
-                        Walker::new(cx, Slot::Response, &context, out).untyped_value(p, q);
+                    // A body that is not JSON is bytes to the client: its schema (limits,
+                    // properties and items included) is compared as a header's is.
+                    match (&a.raw_schema, &b.raw_schema) {
+                        (Some(p), Some(q)) => {
+                            Walker::new(cx, Slot::Response, &context, out).untyped_value("", p, q)
+                        }
+                        _ => limits(cx, Slot::Response, &context, a, b, out),
                     }
                     bodies.entry((x, y)).or_default().push(place)
                 }
@@ -207,9 +209,7 @@ fn headers(
             )),
             _ => {}
         }
-        let mut walker = Walker::new(cx, Slot::Header, &subject, &mut found);
-        walker.untyped_value(&a.value, &b.value);
-        walker.constraints("", &a.value.constraints, &b.value.constraints);
+        Walker::new(cx, Slot::Header, &subject, &mut found).untyped_value("", &a.value, &b.value);
     }
     // Each reads the same wherever the header is declared alike.
     for change in found {

@@ -1120,20 +1120,21 @@ impl<'a, 'm> Walker<'a, 'm> {
     }
 
     /// Compares what two schemas say of a value the client does not type (a response header,
-    /// a body that is not JSON): its type as written and its enum values. Its constraints are
-    /// compared by [`Walker::constraints`].
-    pub fn untyped_value(&mut self, old: &ValueSchema, new: &ValueSchema) {
+    /// a body that is not JSON, a request body the client cannot encode) at `path`: its type
+    /// as written, its enum values and constraints, and the same of its properties and items.
+    pub fn untyped_value(&mut self, path: &str, old: &ValueSchema, new: &ValueSchema) {
+        use RuleId::*;
         // No generated type holds the value: its changes leave the Rust API as it is.
         let untyped = Some(Semver::Patch);
         if old.ty != new.ty {
             let text = |ty: &Option<String>| ty.clone().unwrap_or_else(|| "any".to_owned());
             let message = format!("type changed from {} to {}", text(&old.ty), text(&new.ty));
-            self.emit_with(What::TypeChanged, "", message, untyped);
+            self.emit_with(What::TypeChanged, path, message, untyped);
         }
         match (old.enum_values.is_empty(), new.enum_values.is_empty()) {
-            (true, false) => self.emit_with(What::EnumAdded, "", "enum set".to_owned(), untyped),
+            (true, false) => self.emit_with(What::EnumAdded, path, "enum set".to_owned(), untyped),
             (false, true) => {
-                self.emit_with(What::EnumRemoved, "", "enum dropped".to_owned(), untyped)
+                self.emit_with(What::EnumRemoved, path, "enum dropped".to_owned(), untyped)
             }
             (false, false) => {
                 for value in new
@@ -1142,7 +1143,7 @@ impl<'a, 'm> Walker<'a, 'm> {
                     .filter(|v| !old.enum_values.contains(v))
                 {
                     let text = format!("enum value `{value}` added");
-                    self.emit_with(What::EnumValueAdded, "", text, untyped);
+                    self.emit_with(What::EnumValueAdded, path, text, untyped);
                 }
                 for value in old
                     .enum_values
@@ -1150,10 +1151,58 @@ impl<'a, 'm> Walker<'a, 'm> {
                     .filter(|v| !new.enum_values.contains(v))
                 {
                     let text = format!("enum value `{value}` removed");
-                    self.emit_with(What::EnumValueRemoved, "", text, untyped);
+                    self.emit_with(What::EnumValueRemoved, path, text, untyped);
                 }
             }
             (true, true) => {}
+        }
+        self.constraints(path, &old.constraints, &new.constraints);
+        let received = !matches!(self.slot, Slot::Request | Slot::Parameter);
+        let required = |yes: bool| if yes { "required" } else { "optional" };
+        for o in &old.properties {
+            let here = join(path, &o.name);
+            let Some(n) = new.properties.iter().find(|n| n.name == o.name) else {
+                let rule = match (received, o.required) {
+                    (true, true) => ResponseRequiredPropertyRemoved,
+                    (true, false) => ResponseOptionalPropertyRemoved,
+                    (false, _) => RequestPropertyRemoved,
+                };
+                let text = format!("removed {} property `{here}`", required(o.required));
+                self.push(rule, text, untyped);
+                continue;
+            };
+            if o.required != n.required {
+                let rule = match (received, n.required) {
+                    (true, true) => ResponsePropertyBecameRequired,
+                    (true, false) => ResponsePropertyBecameOptional,
+                    (false, true) => RequestPropertyBecameRequired,
+                    (false, false) => RequestPropertyBecameOptional,
+                };
+                let text = format!("`{here}` became {}", required(n.required));
+                self.push(rule, text, untyped);
+            }
+            self.untyped_value(&here, &o.value, &n.value);
+        }
+        for n in new
+            .properties
+            .iter()
+            .filter(|n| !old.properties.iter().any(|o| o.name == n.name))
+        {
+            let rule = match (received, n.required) {
+                (true, true) => ResponseRequiredPropertyAdded,
+                (true, false) => ResponseOptionalPropertyAdded,
+                (false, true) => RequestRequiredPropertyAdded,
+                (false, false) => RequestOptionalPropertyAdded,
+            };
+            let text = format!(
+                "added {} property `{}`",
+                required(n.required),
+                join(path, &n.name)
+            );
+            self.push(rule, text, untyped);
+        }
+        if let (Some(a), Some(b)) = (&old.items, &new.items) {
+            self.untyped_value(&format!("{path}[]"), a, b);
         }
     }
 

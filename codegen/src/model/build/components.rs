@@ -49,3 +49,23 @@ pub(super) fn resolve_component<'s, T: Component>(
     }
     None
 }
+
+/// The schema a property's or an item's schema is or names.
+pub(super) fn resolve_boxed<'s>(
+    spec: &'s LoadedSpec,
+    schema: &'s ReferenceOr<Box<openapiv3::Schema>>,
+) -> Option<&'s openapiv3::Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => resolve_component(
+            spec,
+            spec.openapi
+                .components
+                .as_ref()?
+                .schemas
+                .get(&crate::load::unescape_pointer(
+                    reference.strip_prefix("#/components/schemas/")?,
+                ))?,
+        ),
+    }
+}

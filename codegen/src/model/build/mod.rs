@@ -5,10 +5,10 @@
 //! The parts: [`operation`] assembles each operation from its [`parameters`], its
 //! [`request_body`] and its [`responses`]; [`security`] reads the schemes that authorize it;
 //! [`media`] reads media types; [`components`] follows `#/components` references; [`waiters`]
-//! reads the `x-waiters` of get operations; [`keys`] notes the keys OpenAPI does not define.
+//! reads the `x-waiters` of get operations; [`keys`] notes the keys OpenAPI does not define;
+//! [`untyped`] reads what the differ compares of values the client does not type.
 
 mod components;
-mod headers;
 mod keys;
 mod media;
 mod operation;
@@ -16,6 +16,7 @@ mod parameters;
 mod request_body;
 mod responses;
 mod security;
+mod untyped;
 mod waiters;
 
 use super::schema::SchemaCx;

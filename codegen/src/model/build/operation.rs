@@ -54,6 +54,7 @@ impl OperationBuilder<'_, '_> {
         let method_name = self.claim(method_scope, &id, names::field_name(name), &name_pointer)?;
         let params = self.parameters(path, &builder_name, shared_params, &op.parameters);
         let request = self.request_body(&builder_name, op);
+        let untyped_request_bodies = self.untyped_request_bodies(op);
         let (responses, errors) = self.responses(&builder_name, http_method, op);
         let spec = self.cx.spec;
         let requirements = op.security.as_ref().or(spec.openapi.security.as_ref());
@@ -105,6 +106,7 @@ impl OperationBuilder<'_, '_> {
             deprecation,
             params,
             request,
+            untyped_request_bodies,
             responses,
             errors,
             security,

@@ -3,7 +3,7 @@
 //! encode (never sent as another) and when older versions cannot be sent typed.
 
 use super::super::schema::SchemaRef;
-use super::components::resolve_component;
+use super::components::{resolve_boxed, resolve_component};
 use super::media::{body_limits, is_concrete, request_encoding, sunset, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
@@ -300,27 +300,6 @@ fn version_choices(contents: &[RequestContent]) -> Vec<RequestContent> {
 /// The schema a body's schema is or names.
 fn resolve_schema<'s>(spec: &'s LoadedSpec, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
     resolve_component(spec, schema)
-}
-
-/// The schema a property's schema is or names.
-fn resolve_boxed<'s>(
-    spec: &'s LoadedSpec,
-    schema: &'s ReferenceOr<Box<Schema>>,
-) -> Option<&'s Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => resolve_component(
-            spec,
-            // Borrowed from the spec's components, where the reference points.
-            spec.openapi
-                .components
-                .as_ref()?
-                .schemas
-                .get(&crate::load::unescape_pointer(
-                    reference.strip_prefix("#/components/schemas/")?,
-                ))?,
-        ),
-    }
 }
 
 fn is_string(schema: &Schema) -> bool {

@@ -3,9 +3,9 @@
 
 use super::super::schema::SchemaRef;
 use super::components::resolve_component;
-use super::headers::{response_headers, value_schema};
 use super::media::{body_limits, is_json, sunset, version_suffix};
 use super::operation::OperationBuilder;
+use super::untyped::{response_headers, value_schema};
 use crate::dialect::{media_type_version, ERROR_CODE_FIELD};
 use crate::load::escape_pointer;
 use crate::model::ApiVersion;
@@ -118,7 +118,7 @@ impl OperationBuilder<'_, '_> {
                         raw_schema: schema
                             .filter(|_| !is_json(media_type))
                             .and_then(|schema| resolve_component(spec, schema))
-                            .map(value_schema),
+                            .map(|schema| value_schema(spec, schema)),
                     });
                 }
             } else if code >= 400 {
