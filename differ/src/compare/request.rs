@@ -7,7 +7,9 @@ use super::Cx;
 use crate::change::Change;
 use crate::rules::RuleId;
 use crate::select::OpView;
-use codegen::model::{BodyEncoding, MultipartPart, PartKind, UntypedRequestContent};
+use codegen::model::{
+    BodyEncoding, MultipartPart, PartKind, RequestContent, UntypedRequestContent,
+};
 
 /// The request body in the generated crate: a positional argument when required, the `body`
 /// setter otherwise; judged on the newer side unless it has no body.
@@ -31,138 +33,89 @@ pub(super) fn item(new: &OpView<'_>, old: &OpView<'_>) -> String {
 }
 
 pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
-    let (old_untyped, new_untyped) = (
-        &old.op.untyped_request_bodies,
-        &new.op.untyped_request_bodies,
-    );
-    match (&old.request, &new.request) {
-        // A body only in media types the client cannot encode (XML) on one side at least.
-        (None, _) | (_, None) if !old_untyped.is_empty() || !new_untyped.is_empty() => {
-            let has = |view: &OpView<'_>| {
-                view.request.as_ref().map(|body| body.required).or_else(|| {
-                    view.op
-                        .untyped_request_bodies
-                        .first()
-                        .map(|body| body.required)
-                })
-            };
-            match (has(old), has(new)) {
-                (None, Some(required)) => out.push(Change::new(
-                    if required {
-                        RuleId::RequestBodyAddedRequired
-                    } else {
-                        RuleId::RequestBodyAddedOptional
-                    },
-                    format!(
-                        "request body: added ({})",
-                        if required { "required" } else { "optional" }
-                    ),
-                )),
-                (Some(_), None) => out.push(Change::new(
-                    RuleId::RequestBodyRemoved,
-                    "request body: removed",
-                )),
-                (Some(was), Some(is)) if was != is => {
-                    let (rule, now) = if is {
-                        (RuleId::RequestBodyBecameRequired, "required")
-                    } else {
-                        (RuleId::RequestBodyBecameOptional, "optional")
-                    };
-                    out.push(Change::new(rule, format!("request body: became {now}")));
-                }
-                _ => {}
-            }
-            // The typed media types of a body on one side only.
-            let typed: Vec<(&str, RuleId, &str)> = match (&old.request, &new.request) {
-                (Some(body), None) => body
-                    .contents
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.media_type.as_str(),
-                            RuleId::RequestMediaTypeRemoved,
-                            "no longer",
-                        )
-                    })
-                    .collect(),
-                (None, Some(body)) => body
-                    .contents
-                    .iter()
-                    .map(|c| (c.media_type.as_str(), RuleId::RequestMediaTypeAdded, "now"))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if has(old).is_some() && has(new).is_some() {
-                for (media_type, rule, when) in typed {
-                    out.push(Change::new(
-                        rule,
-                        format!("request body: media type `{media_type}` {when} accepted"),
-                    ));
-                }
-            }
-        }
-        (None, None) => {}
-        (None, Some(body)) => {
-            let rule = if body.required {
+    // Whether a body is taken, and required, counting bodies the client cannot encode (XML).
+    let body = |view: &OpView<'_>| {
+        view.request.as_ref().map(|body| body.required).or_else(|| {
+            view.op
+                .untyped_request_bodies
+                .first()
+                .map(|body| body.required)
+        })
+    };
+    let text = |required: bool| if required { "required" } else { "optional" };
+    match (body(old), body(new)) {
+        (None, None) => return,
+        (None, Some(required)) => {
+            let rule = if required {
                 RuleId::RequestBodyAddedRequired
             } else {
                 RuleId::RequestBodyAddedOptional
             };
-            let which = if body.required {
-                "required"
-            } else {
-                "optional"
-            };
-            out.push(Change::new(rule, format!("request body: added ({which})")));
+            let message = format!("request body: added ({})", text(required));
+            return out.push(Change::new(rule, message));
         }
-        (Some(_), None) => out.push(Change::new(
-            RuleId::RequestBodyRemoved,
-            "request body: removed",
-        )),
-        (Some(a), Some(b)) => {
-            if a.required != b.required {
-                let (rule, now) = if b.required {
-                    (RuleId::RequestBodyBecameRequired, "required")
-                } else {
-                    (RuleId::RequestBodyBecameOptional, "optional")
-                };
-                out.push(Change::new(rule, format!("request body: became {now}")));
-            }
-            let matched = media::pair(cx.mode, &a.contents, &b.contents);
-            for content in &matched.removed {
-                out.push(Change::new(
-                    RuleId::RequestMediaTypeRemoved,
-                    format!(
-                        "request body: media type {} no longer accepted",
-                        media::media_type_text(*content)
-                    ),
-                ));
-            }
-            for content in &matched.added {
-                out.push(Change::new(
-                    RuleId::RequestMediaTypeAdded,
-                    format!(
-                        "request body: media type {} now accepted",
-                        media::media_type_text(*content)
-                    ),
-                ));
-            }
-            for (o, n) in matched.pairs {
-                let context = format!("request body{}", media::pair_label(o, n));
-                match (&o.encoding, &n.encoding) {
-                    (
-                        BodyEncoding::Multipart { parts: old_parts },
-                        BodyEncoding::Multipart { parts: new_parts },
-                    ) => parts(cx, &context, old_parts, new_parts, out),
-                    _ => {
-                        super::responses::limits(cx, Slot::Request, &context, o, n, out);
-                        Walker::new(cx, Slot::Request, &context, out).types("", &o.body, &n.body)
-                    }
-                }
+        (Some(_), None) => {
+            return out.push(Change::new(
+                RuleId::RequestBodyRemoved,
+                "request body: removed",
+            ))
+        }
+        (Some(was), Some(is)) if was != is => {
+            let rule = if is {
+                RuleId::RequestBodyBecameRequired
+            } else {
+                RuleId::RequestBodyBecameOptional
+            };
+            out.push(Change::new(
+                rule,
+                format!("request body: became {}", text(is)),
+            ));
+        }
+        (Some(_), Some(_)) => {}
+    }
+    let (old_contents, new_contents) = (contents(old), contents(new));
+    let matched = media::pair(cx.mode, &old_contents, &new_contents);
+    for content in &matched.removed {
+        out.push(Change::new(
+            RuleId::RequestMediaTypeRemoved,
+            format!(
+                "request body: media type {} no longer accepted",
+                media::media_type_text(*content)
+            ),
+        ));
+    }
+    for content in &matched.added {
+        out.push(Change::new(
+            RuleId::RequestMediaTypeAdded,
+            format!(
+                "request body: media type {} now accepted",
+                media::media_type_text(*content)
+            ),
+        ));
+    }
+    for (o, n) in matched.pairs {
+        let context = format!("request body{}", media::pair_label(o, n));
+        match (&o.encoding, &n.encoding) {
+            (
+                BodyEncoding::Multipart { parts: old_parts },
+                BodyEncoding::Multipart { parts: new_parts },
+            ) => parts(cx, &context, old_parts, new_parts, out),
+            _ => {
+                super::responses::limits(cx, Slot::Request, &context, o, n, out);
+                Walker::new(cx, Slot::Request, &context, out).types("", &o.body, &n.body)
             }
         }
     }
     untyped(cx, old, new, out);
+}
+
+/// The typed contents of a view's body (none when it has only bodies the client cannot
+/// encode).
+fn contents<'m>(view: &OpView<'m>) -> Vec<&'m RequestContent> {
+    view.request
+        .as_ref()
+        .map(|body| body.contents.clone())
+        .unwrap_or_default()
 }
 
 /// A multipart body's parts, by name: one part per property of its object schema, judged as
