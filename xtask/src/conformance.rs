@@ -10,6 +10,7 @@
 mod driver;
 mod mock_spec;
 mod samples;
+mod spec_repairs;
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -39,6 +40,10 @@ pub struct ConformanceArgs {
     /// Fail when the share of operations that pass every run is below this (0.0 to 1.0).
     #[arg(long, value_name = "SHARE", default_value_t = 1.0)]
     min: f64,
+    /// Mock the spec's contradictory schemas as written instead of repaired (see
+    /// `conformance/spec_repairs.rs`).
+    #[arg(long)]
+    as_written: bool,
 }
 
 /// What one operation's call came to in one run.
@@ -85,6 +90,9 @@ pub struct Measured {
     /// The runs in order: `static`, then `seed N` for each seed.
     pub runs: Vec<String>,
     results: BTreeMap<String, BTreeMap<String, Outcome>>,
+    /// The spec defects repaired in the spec Prism mocks that each operation's request
+    /// reaches (operations that reach none are left out).
+    repaired: BTreeMap<String, Vec<&'static str>>,
 }
 
 impl Measured {
@@ -141,13 +149,22 @@ impl Measured {
         if tested != self.passed() {
             summary.push_str(&format!(", {tested} every run Prism could test"));
         }
+        // Whether those operations pass on the spec as written takes a run with
+        // `--as-written`: a request that reaches a repaired schema may not use the part of it
+        // that was repaired.
+        if !self.repaired.is_empty() {
+            summary.push_str(&format!(
+                ", {} with requests that reach a repaired spec defect",
+                self.repaired.len()
+            ));
+        }
         summary
     }
 }
 
 pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let measured = measure(&args.spec, &args.seeds, !args.no_static)?;
+    let measured = measure(&args.spec, &args.seeds, !args.no_static, !args.as_written)?;
     print!("{}", table(&measured.results, &measured.runs));
     let per_run: Vec<String> = measured
         .runs
@@ -178,7 +195,14 @@ pub fn run(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
 
 /// Generates the client and driver of `spec`, and runs the driver against Prism: statically
 /// when `with_static`, then once per seed.
-pub fn measure(spec: &Path, seeds: &[u64], with_static: bool) -> anyhow::Result<Measured> {
+/// With `repair`, the spec Prism mocks has its contradictory schemas repaired
+/// ([`spec_repairs`]).
+pub fn measure(
+    spec: &Path,
+    seeds: &[u64],
+    with_static: bool,
+    repair: bool,
+) -> anyhow::Result<Measured> {
     let started = Instant::now();
     let root = codegen::project::repository_root();
     let name = spec_name(spec);
@@ -208,6 +232,27 @@ pub fn measure(spec: &Path, seeds: &[u64], with_static: bool) -> anyhow::Result<
     mock_spec::write_out_form_encodings(&mut mocked);
     mock_spec::write_out_mapped_subtypes(&mut mocked);
     mock_spec::pin_inline_unions(&mut mocked);
+    mock_spec::unname_pattern_groups(&mut mocked);
+    let repairs = if repair {
+        spec_repairs::repair(&mut mocked)
+    } else {
+        Vec::new()
+    };
+    for repair in &repairs {
+        println!(
+            "repaired in the spec Prism mocks: {} ({})",
+            repair.pointer, repair.defect
+        );
+    }
+    let repaired: BTreeMap<String, Vec<&'static str>> = generated
+        .model
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let reached = spec_repairs::reached_by_request(&loaded.raw, &op.pointer, &repairs);
+            (!reached.is_empty()).then(|| (op.id.0.clone(), reached))
+        })
+        .collect();
     let (extension, text) = ("json", mock_spec::to_json(&mocked));
     let mock_spec = dir.join(format!("spec.{extension}"));
     write_if_changed(&mock_spec, &text)?;
@@ -266,6 +311,7 @@ pub fn measure(spec: &Path, seeds: &[u64], with_static: bool) -> anyhow::Result<
         name,
         runs: runs.into_iter().map(|(n, _)| n).collect(),
         results,
+        repaired,
     })
 }
 
@@ -514,6 +560,8 @@ fn json_report(measured: &Measured) -> Value {
         "operations": measured.operations(),
         "passed": measured.passed(),
         "passed_where_tested": measured.passed_where_tested(),
+        // Per operation, the repaired spec defects its request reaches.
+        "repaired_spec_defects": measured.repaired,
         "results": operations,
     })
 }

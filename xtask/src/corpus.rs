@@ -391,7 +391,7 @@ fn check_spec(
 /// Runs the conformance of `spec` (static and seeds 1, 2, 3) and keeps its report beside the
 /// conformance crates.
 fn run_conformance(root: &Path, spec: &Path) -> anyhow::Result<crate::conformance::Measured> {
-    let measured = crate::conformance::measure(spec, &[1, 2, 3], true)?;
+    let measured = crate::conformance::measure(spec, &[1, 2, 3], true, true)?;
     let report = root
         .join("target/conformance")
         .join(format!("{}.json", measured.name));

@@ -95,6 +95,11 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
             Err(misfits.join("; "))
         }
 
+        /// The largest answer the driver reads (the client's default is 16 MiB).
+        const MAX_ANSWER_BYTES: usize = 512 * 1024 * 1024;
+        /// How long the driver waits for one answer (the client's default is a minute).
+        const ANSWER_TIMEOUT_SECS: u64 = 300;
+
         /// A client holding credentials of the kind an operation accepts, with an attempt
         /// layer that works around limits of Prism 5.16 (see `prism_request` and
         /// `prism_response`).
@@ -111,7 +116,16 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
                     }
                     response
                 });
-            let mut builder = client::Client::builder().base_url(base).attempt_layer(front);
+            // Each operation is called once, and an answer is judged by whether it decodes:
+            // no retries, and room for the largest answers Prism's generator writes (Atlas
+            // Search's index definitions nest mappings without bound: tens of MiB, and more
+            // than the default minute to write, for some seeds).
+            let mut builder = client::Client::builder()
+                .base_url(base)
+                .attempt_layer(front)
+                .retry_policy(client::RetryPolicy::disabled())
+                .max_body_size(MAX_ANSWER_BYTES)
+                .timeout(::std::time::Duration::from_secs(ANSWER_TIMEOUT_SECS));
             if let Some(pin) = pin {
                 builder = builder.api_version(pin);
             }

@@ -215,6 +215,65 @@ pub fn pin_inline_unions(spec: &mut Value) -> usize {
     pinned
 }
 
+/// Turns the named groups of the spec's patterns (`(?<cn>CN=...)`) into groups without a
+/// name. Prism's data generator (randexp) cannot parse a named group and answers 500
+/// (`Invalid group, character '<' after '?'`) for every schema that holds one (Atlas's LDAP
+/// and X.509 settings); a name does not change what a pattern matches, unless it is referred
+/// to (`\k<name>`), and such patterns are left alone. Returns how many patterns it rewrote.
+pub fn unname_pattern_groups(spec: &mut Value) -> usize {
+    match spec {
+        Value::Object(map) => {
+            let mut rewritten = 0;
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("example" | "examples" | "default" | "enum", _) => {}
+                    ("pattern", Value::String(pattern)) => {
+                        if let Some(plain) = without_group_names(pattern) {
+                            *pattern = plain;
+                            rewritten += 1;
+                        }
+                    }
+                    (_, value) => rewritten += unname_pattern_groups(value),
+                }
+            }
+            rewritten
+        }
+        Value::Array(items) => items.iter_mut().map(unname_pattern_groups).sum(),
+        _ => 0,
+    }
+}
+
+/// `pattern` with each `(?<name>` written `(?:`, or `None` when it names no group or refers
+/// to one by name. Look-behinds (`(?<=`, `(?<!`) are not names.
+fn without_group_names(pattern: &str) -> Option<String> {
+    if pattern.contains("\\k<") {
+        return None;
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    let mut changed = false;
+    while let Some(at) = rest.find("(?<") {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let tail = &after[3..];
+        let name_len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        // A group opened by an escaped parenthesis (`\(?<`) is text, not a group.
+        let escaped = before.ends_with('\\') && !before.ends_with("\\\\");
+        if name_len > 0 && tail[name_len..].starts_with('>') && !escaped {
+            out.push_str("(?:");
+            rest = &tail[name_len + 1..];
+            changed = true;
+        } else {
+            out.push_str("(?<");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// The name of a schema from its reference.
 fn base_name(reference: &str) -> &str {
     reference
@@ -514,6 +573,22 @@ mod tests {
             spec["components"]["schemas"]["Item"].get("oneOf").is_some(),
             "the base stays"
         );
+    }
+
+    #[test]
+    fn named_groups_lose_their_names_but_look_behinds_and_references_stay() {
+        let mut spec = json!({"components": {"schemas": {
+            "Dn": {"type": "string", "pattern": "^(?:(?<cn>CN=(?<name>[^,]*)),)?(?<domain>DC=.+)$"},
+            "Behind": {"type": "string", "pattern": "(?<=a)b(?<!c)"},
+            "Again": {"type": "string", "pattern": "(?<x>a)\\k<x>"},
+            "Escaped": {"type": "string", "pattern": "\\(?<x>"},
+        }}});
+        assert_eq!(unname_pattern_groups(&mut spec), 1);
+        let pattern = |name: &str| spec["components"]["schemas"][name]["pattern"].clone();
+        assert_eq!(pattern("Dn"), "^(?:(?:CN=(?:[^,]*)),)?(?:DC=.+)$");
+        assert_eq!(pattern("Behind"), "(?<=a)b(?<!c)");
+        assert_eq!(pattern("Again"), "(?<x>a)\\k<x>");
+        assert_eq!(pattern("Escaped"), "\\(?<x>");
     }
 
     #[test]

@@ -1,0 +1,341 @@
+//! Repairs of spec defects that make a schema refuse every value its author meant it to take,
+//! applied to the spec Prism mocks so that Prism checks a request against what the client was
+//! generated to send, not against a contradiction no client can satisfy.
+//!
+//! Unlike the changes of [`super::mock_spec`], which remove differences between Prism's reading
+//! and OpenAPI's, these change what the document says. So each one is printed, the report
+//! names per operation the repaired defects its request reaches, and `--as-written` turns the
+//! repairs off to measure the spec as it is. Two defects are repaired, both read the way the
+//! generator reads them:
+//!
+//! - `type: object` beside a `oneOf`/`anyOf` whose every branch is a string, number, integer
+//!   or boolean (Atlas's event types and regions): no value is both, and the generator types
+//!   the branches. The repaired schema drops the `type`.
+//! - A `oneOf` without a discriminator in which one branch accepts every value another one
+//!   accepts (Atlas's OIDC identity provider updates: the workload form's properties are a
+//!   subset of the workforce form's, and neither is closed): a value of the narrower branch
+//!   matches both, so none matches exactly one. The repaired schema is the `anyOf` of the same
+//!   branches, which is what the client's untagged enum sends.
+
+use super::samples::follow_refs;
+use codegen::load::escape_pointer;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// One repaired schema: where it is, and the defect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    pub pointer: String,
+    pub defect: &'static str,
+}
+
+const OBJECT_BESIDE_SCALARS: &str = "`type: object` beside alternatives that are not objects";
+const SUBSUMED_BRANCH: &str = "a `oneOf` whose branch accepts every value of another";
+
+/// Repairs `spec` in place and returns what it repaired.
+pub fn repair(spec: &mut Value) -> Vec<Repair> {
+    let mut found = Vec::new();
+    find(spec, spec, String::new(), &mut found);
+    // Deepest first: renaming a `oneOf` moves the pointers of the repairs under it.
+    for repair in found.iter().rev() {
+        let Some(schema) = spec
+            .pointer_mut(&repair.pointer)
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        match repair.defect {
+            OBJECT_BESIDE_SCALARS => {
+                schema.remove("type");
+            }
+            _ => {
+                if let Some(branches) = schema.remove("oneOf") {
+                    schema.insert("anyOf".into(), branches);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Collects the defects under `value` (at `pointer`), leaving examples alone.
+fn find(spec: &Value, value: &Value, pointer: String, out: &mut Vec<Repair>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(defect) = defect_of(spec, value) {
+                out.push(Repair {
+                    pointer: pointer.clone(),
+                    defect,
+                });
+            }
+            for (key, item) in map {
+                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    continue;
+                }
+                find(
+                    spec,
+                    item,
+                    format!("{pointer}/{}", escape_pointer(key)),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find(spec, item, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn defect_of(spec: &Value, schema: &Value) -> Option<&'static str> {
+    let branches = |key| schema.get(key).and_then(Value::as_array);
+    let alternatives = branches("oneOf").or_else(|| branches("anyOf"));
+    if let Some(alternatives) = alternatives {
+        let scalar = |branch: &Value| {
+            let branch = follow_refs(spec, branch);
+            match branch.get("type").and_then(Value::as_str) {
+                Some(ty) => ty != "object" && ty != "array",
+                None => branch
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| values.iter().all(|v| !v.is_object() && !v.is_array())),
+            }
+        };
+        if schema.get("type").and_then(Value::as_str) == Some("object")
+            && !alternatives.is_empty()
+            && alternatives.iter().all(scalar)
+        {
+            return Some(OBJECT_BESIDE_SCALARS);
+        }
+    }
+    let one_of = branches("oneOf")?;
+    if schema.get("discriminator").is_some() {
+        return None;
+    }
+    let resolved: Vec<&Value> = one_of.iter().map(|b| follow_refs(spec, b)).collect();
+    for (i, wider) in resolved.iter().enumerate() {
+        for (j, narrower) in resolved.iter().enumerate() {
+            if i != j && accepts_all_of(spec, wider, narrower) {
+                return Some(SUBSUMED_BRANCH);
+            }
+        }
+    }
+    None
+}
+
+/// Whether every value `narrower` accepts is accepted by `wider`, judged conservatively on
+/// plain object schemas: `wider` is open (no `additionalProperties` limit), requires nothing
+/// `narrower` does not, and each property it declares is declared alike by `narrower`.
+fn accepts_all_of(spec: &Value, wider: &Value, narrower: &Value) -> bool {
+    const PLAIN: &[&str] = &[
+        "type",
+        "properties",
+        "required",
+        "description",
+        "title",
+        "example",
+        "externalDocs",
+    ];
+    let (Some(wide), Some(narrow)) = (wider.as_object(), narrower.as_object()) else {
+        return false;
+    };
+    if wider == narrower
+        || wide.keys().any(|k| !PLAIN.contains(&k.as_str()))
+        || wide.get("type").and_then(Value::as_str) != Some("object")
+        || narrow.get("type").and_then(Value::as_str) != Some("object")
+        || narrow.get("additionalProperties") == Some(&Value::Bool(false))
+    {
+        return false;
+    }
+    let names = |schema: &serde_json::Map<String, Value>, key| -> BTreeSet<String> {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    if !names(wide, "required").is_subset(&names(narrow, "required")) {
+        return false;
+    }
+    let empty = serde_json::Map::new();
+    let properties = |schema: &serde_json::Map<String, Value>| {
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+            .clone()
+    };
+    let narrow_properties = properties(narrow);
+    properties(wide).iter().all(|(name, declared)| {
+        narrow_properties.get(name).is_some_and(|other| {
+            without_prose(follow_refs(spec, declared)) == without_prose(follow_refs(spec, other))
+        })
+    })
+}
+
+/// A schema without the keywords that do not constrain values.
+fn without_prose(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example"))
+                .map(|(k, v)| (k.clone(), without_prose(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The defects a request of the operation at `operation` (a JSON pointer) reaches through its
+/// parameters and body, following references; each defect once.
+pub fn reached_by_request(spec: &Value, operation: &str, repairs: &[Repair]) -> Vec<&'static str> {
+    let repaired: Vec<(&str, &'static str)> = repairs
+        .iter()
+        .map(|r| (r.pointer.as_str(), r.defect))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut reached = Vec::new();
+    let path_item = operation.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    let starts = [
+        format!("{operation}/parameters"),
+        format!("{operation}/requestBody"),
+        format!("{path_item}/parameters"),
+    ];
+    for start in starts {
+        walk(spec, &start, &repaired, &mut seen, &mut reached);
+    }
+    reached
+}
+
+fn walk(
+    spec: &Value,
+    pointer: &str,
+    repaired: &[(&str, &'static str)],
+    seen: &mut BTreeSet<String>,
+    reached: &mut Vec<&'static str>,
+) {
+    if !seen.insert(pointer.to_owned()) {
+        return;
+    }
+    let Some(value) = spec.pointer(pointer) else {
+        return;
+    };
+    if let Some((_, defect)) = repaired.iter().find(|(p, _)| *p == pointer) {
+        if !reached.contains(defect) {
+            reached.push(defect);
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+                if let Some(target) = target.strip_prefix('#') {
+                    walk(spec, target, repaired, seen, reached);
+                }
+            }
+            for key in map.keys() {
+                if matches!(key.as_str(), "example" | "examples" | "$ref") {
+                    continue;
+                }
+                walk(
+                    spec,
+                    &format!("{pointer}/{}", escape_pointer(key)),
+                    repaired,
+                    seen,
+                    reached,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for i in 0..items.len() {
+                walk(spec, &format!("{pointer}/{i}"), repaired, seen, reached);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_object_type_beside_string_alternatives_loses_its_type() {
+        let mut spec = json!({"components": {"schemas": {
+            "Region": {"type": "object", "oneOf": [
+                {"$ref": "#/components/schemas/AwsRegion"},
+                {"type": "string", "enum": ["EU_WEST"]},
+            ]},
+            "AwsRegion": {"type": "string", "enum": ["US_EAST_1"]},
+            "Shape": {"type": "object", "oneOf": [
+                {"type": "object", "properties": {"a": {"type": "string"}}},
+                {"type": "string"},
+            ]},
+        }}});
+        let repairs = repair(&mut spec);
+        assert_eq!(
+            repairs,
+            vec![Repair {
+                pointer: "/components/schemas/Region".into(),
+                defect: OBJECT_BESIDE_SCALARS
+            }]
+        );
+        assert!(spec.pointer("/components/schemas/Region/type").is_none());
+        // A union with an object branch is satisfiable and kept.
+        assert_eq!(spec["components"]["schemas"]["Shape"]["type"], "object");
+    }
+
+    #[test]
+    fn a_one_of_whose_branch_takes_every_value_of_another_becomes_an_any_of() {
+        let name = json!({"type": "string", "description": "its name"});
+        let mut spec = json!({"components": {"schemas": {
+            "Update": {"oneOf": [
+                {"$ref": "#/components/schemas/Workforce"},
+                {"$ref": "#/components/schemas/Workload"},
+            ]},
+            "Workforce": {"type": "object", "properties": {"name": name, "claims": {"type": "string"}}},
+            "Workload": {"type": "object", "properties": {"name": {"type": "string", "description": "other words"}}},
+            "Closed": {"oneOf": [
+                {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+                {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+            ]},
+        }}});
+        let repairs = repair(&mut spec);
+        assert_eq!(repairs.len(), 1, "{repairs:?}");
+        assert_eq!(repairs[0].pointer, "/components/schemas/Update");
+        assert!(spec.pointer("/components/schemas/Update/anyOf").is_some());
+        assert!(spec.pointer("/components/schemas/Update/oneOf").is_none());
+        // Branches that each require their own property tell values apart.
+        assert!(spec.pointer("/components/schemas/Closed/oneOf").is_some());
+    }
+
+    #[test]
+    fn only_what_a_request_reaches_is_counted() {
+        let spec = json!({
+            "paths": {"/events": {
+                "get": {
+                    "parameters": [{"name": "type", "in": "query",
+                        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}}],
+                    "responses": {"200": {"description": "ok"}},
+                },
+                "post": {
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"$ref": "#/components/schemas/Kind"}}}}},
+                },
+            }},
+            "components": {"schemas": {"Kind": {"type": "object", "oneOf": [{"type": "string"}]}}},
+        });
+        let mut repaired = spec.clone();
+        let repairs = repair(&mut repaired);
+        assert_eq!(
+            reached_by_request(&spec, "/paths/~1events/get", &repairs),
+            vec![OBJECT_BESIDE_SCALARS]
+        );
+        // The answer's schema is repaired too, but Prism does not refuse its own answers.
+        assert!(reached_by_request(&spec, "/paths/~1events/post", &repairs).is_empty());
+    }
+}
