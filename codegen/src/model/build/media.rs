@@ -86,6 +86,21 @@ pub(super) fn request_encoding(media_type: &str, string_schema: bool) -> Option<
     }
 }
 
+/// How a request body's `content` entry in `media_type` is encoded ([`request_encoding`],
+/// reading whether its schema is a string or absent).
+pub(super) fn content_encoding(
+    spec: &LoadedSpec,
+    media_type: &str,
+    content: &openapiv3::MediaType,
+) -> Option<Encodable> {
+    let string_schema = match &content.schema {
+        None => true,
+        Some(schema) => resolve_component(spec, schema)
+            .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))),
+    };
+    request_encoding(media_type, string_schema)
+}
+
 /// Whether a media type is a single concrete type (`image/png`), which can go in a
 /// `Content-Type` header as it is, unlike a range (`image/*`) or a list.
 pub(super) fn is_concrete(media_type: &str) -> bool {

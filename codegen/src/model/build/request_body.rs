@@ -4,7 +4,7 @@
 
 use super::super::schema::SchemaRef;
 use super::components::{resolve_boxed, resolve_component};
-use super::media::{body_limits, is_concrete, request_encoding, sunset, version_suffix, Encodable};
+use super::media::{body_limits, content_encoding, is_concrete, sunset, version_suffix, Encodable};
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
 use crate::load::{escape_pointer, LoadedSpec};
@@ -39,11 +39,7 @@ impl OperationBuilder<'_, '_> {
                 .schema
                 .as_ref()
                 .and_then(|schema| resolve_schema(spec, schema));
-            let string_schema = match (&content.schema, schema) {
-                (None, _) => true,
-                (Some(_), schema) => schema.is_some_and(is_string),
-            };
-            let Some(encodable) = request_encoding(media_type, string_schema) else {
+            let Some(encodable) = content_encoding(spec, media_type, content) else {
                 self.cx.notes.push(Note {
                     pointer: content_pointer,
                     message: format!(
@@ -300,10 +296,6 @@ fn version_choices(contents: &[RequestContent]) -> Vec<RequestContent> {
 /// The schema a body's schema is or names.
 fn resolve_schema<'s>(spec: &'s LoadedSpec, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
     resolve_component(spec, schema)
-}
-
-fn is_string(schema: &Schema) -> bool {
-    matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))
 }
 
 fn is_binary_kind(kind: &SchemaKind) -> bool {

@@ -3,7 +3,7 @@
 //! body's the client cannot encode). Nothing is generated from them; the differ compares them.
 
 use super::components::{resolve_boxed, resolve_component};
-use super::media::request_encoding;
+use super::media::content_encoding;
 use super::operation::OperationBuilder;
 use crate::dialect::media_type_version;
 use crate::load::LoadedSpec;
@@ -59,19 +59,13 @@ impl OperationBuilder<'_, '_> {
         body.content
             .iter()
             .filter_map(|(media_type, content)| {
+                if content_encoding(spec, media_type, content).is_some() {
+                    return None;
+                }
                 let schema = content
                     .schema
                     .as_ref()
                     .and_then(|schema| resolve_component(spec, schema));
-                let string_schema = match (&content.schema, schema) {
-                    (None, _) => true,
-                    (Some(_), schema) => schema.is_some_and(|s| {
-                        matches!(s.schema_kind, SchemaKind::Type(Type::String(_)))
-                    }),
-                };
-                if request_encoding(media_type, string_schema).is_some() {
-                    return None;
-                }
                 Some(UntypedRequestContent {
                     media_type: media_type.clone(),
                     version: media_type_version(media_type).map(|d| ApiVersion(d.to_owned())),
