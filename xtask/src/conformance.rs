@@ -90,8 +90,8 @@ pub struct Measured {
     /// The runs in order: `static`, then `seed N` for each seed.
     pub runs: Vec<String>,
     results: BTreeMap<String, BTreeMap<String, Outcome>>,
-    /// The spec defects repaired in the spec Prism mocks that each operation's request
-    /// reaches (operations that reach none are left out).
+    /// The spec defects repaired in the spec Prism mocks that each operation reaches
+    /// (operations that reach none are left out).
     repaired: BTreeMap<String, Vec<&'static str>>,
 }
 
@@ -249,7 +249,7 @@ pub fn measure(
         .operations
         .iter()
         .filter_map(|op| {
-            let reached = spec_repairs::reached_by_request(&loaded.raw, &op.pointer, &repairs);
+            let reached = spec_repairs::reached(&loaded.raw, &op.pointer, &repairs);
             (!reached.is_empty()).then(|| (op.id.0.clone(), reached))
         })
         .collect();

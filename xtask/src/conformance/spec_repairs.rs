@@ -16,11 +16,17 @@
 //!   subset of the workforce form's, and neither is closed): a value of the narrower branch
 //!   matches both, so none matches exactly one. The repaired schema is the `anyOf` of the same
 //!   branches, which is what the client's untagged enum sends.
+//!
+//! A third defect is an answer's: an example that breaks its schema (Twilio's `"price":
+//! "-0.0025"` for a `number`). Prism answers a static run with it, and a client that checks
+//! types refuses it. The driver already passes over such examples for the requests it sends;
+//! the spec Prism mocks leaves them out of answers, so that Prism makes the static answer
+//! from the schema instead.
 
 use super::samples::follow_refs;
 use codegen::load::escape_pointer;
-use serde_json::Value;
-use std::collections::BTreeSet;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One repaired schema: where it is, and the defect.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,11 +37,34 @@ pub struct Repair {
 
 const OBJECT_BESIDE_SCALARS: &str = "`type: object` beside alternatives that are not objects";
 const SUBSUMED_BRANCH: &str = "a `oneOf` whose branch accepts every value of another";
+const EXAMPLE_BREAKS_SCHEMA: &str = "an answer's example that breaks its schema";
 
 /// Repairs `spec` in place and returns what it repaired.
 pub fn repair(spec: &mut Value) -> Vec<Repair> {
     let mut found = Vec::new();
     find(spec, spec, String::new(), &mut found);
+    let broken_examples = answer_examples_that_break_their_schema(spec);
+    for (media, names) in &broken_examples {
+        let Some(media) = spec.pointer_mut(media).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for name in names {
+            match name {
+                None => {
+                    media.remove("example");
+                }
+                Some(name) => {
+                    let examples = media.get_mut("examples").and_then(Value::as_object_mut);
+                    if let Some(examples) = examples {
+                        examples.remove(name);
+                        if examples.is_empty() {
+                            media.remove("examples");
+                        }
+                    }
+                }
+            }
+        }
+    }
     // Deepest first: renaming a `oneOf` moves the pointers of the repairs under it.
     for repair in found.iter().rev() {
         let Some(schema) = spec
@@ -55,7 +84,127 @@ pub fn repair(spec: &mut Value) -> Vec<Repair> {
             }
         }
     }
+    found.extend(broken_examples.into_keys().map(|pointer| Repair {
+        pointer,
+        defect: EXAMPLE_BREAKS_SCHEMA,
+    }));
     found
+}
+
+/// The media types of answers whose examples break their schema, each with the examples that
+/// do (`None` for its `example`, the name of each entry of its `examples`).
+fn answer_examples_that_break_their_schema(spec: &Value) -> BTreeMap<String, Vec<Option<String>>> {
+    let components = draft4(spec.get("components").unwrap_or(&Value::Null));
+    let mut broken = BTreeMap::new();
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let paths = spec.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        for method in methods {
+            let Some(responses) = item
+                .get(method)
+                .and_then(|op| op.get("responses"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            for (status, response) in responses {
+                // A response shared through `components/responses` is checked where it is
+                // written, once.
+                let (response, at) = match response.get("$ref").and_then(Value::as_str) {
+                    Some(target) => match target.strip_prefix('#').and_then(|t| spec.pointer(t)) {
+                        Some(found) => (found, target.trim_start_matches('#').to_owned()),
+                        None => continue,
+                    },
+                    None => (
+                        response,
+                        format!(
+                            "/paths/{}/{method}/responses/{}",
+                            escape_pointer(path),
+                            escape_pointer(status)
+                        ),
+                    ),
+                };
+                let content = response.get("content").and_then(Value::as_object);
+                for (media_type, media) in content.into_iter().flatten() {
+                    let pointer = format!("{at}/content/{}", escape_pointer(media_type));
+                    let Some(schema) = media.get("schema") else {
+                        continue;
+                    };
+                    if broken.contains_key(&pointer) {
+                        continue;
+                    }
+                    let mut examples: Vec<(Option<String>, &Value)> = Vec::new();
+                    if let Some(example) = media.get("example") {
+                        examples.push((None, example));
+                    }
+                    let named = media.get("examples").and_then(Value::as_object);
+                    for (name, example) in named.into_iter().flatten() {
+                        if let Some(value) = follow_refs(spec, example).get("value") {
+                            examples.push((Some(name.clone()), value));
+                        }
+                    }
+                    if examples.is_empty() {
+                        continue;
+                    }
+                    // The spec's components go along so that its `$ref`s resolve. Formats
+                    // are left unchecked: OpenAPI leaves them open, and Twilio's relative
+                    // `uri`s, which no client refuses, would count as broken.
+                    let wrapper = json!({"allOf": [draft4(schema)], "components": components});
+                    let Ok(validator) = jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft4)
+                        .should_validate_formats(false)
+                        .build(&wrapper)
+                    else {
+                        continue;
+                    };
+                    let breaking: Vec<Option<String>> = examples
+                        .into_iter()
+                        .filter(|(_, value)| !validator.is_valid(value))
+                        .map(|(name, _)| name)
+                        .collect();
+                    if !breaking.is_empty() {
+                        broken.insert(pointer, breaking);
+                    }
+                }
+            }
+        }
+    }
+    broken
+}
+
+/// A schema as JSON Schema draft 4 reads what OpenAPI 3.0 means by `nullable: true`: `null`
+/// among its types (and its enum values), or beside it where it has no type of its own.
+fn draft4(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut converted: serde_json::Map<String, Value> = map
+                .iter()
+                .filter(|(key, _)| key.as_str() != "nullable")
+                .map(|(key, value)| match key.as_str() {
+                    "example" | "examples" | "default" | "enum" => (key.clone(), value.clone()),
+                    _ => (key.clone(), draft4(value)),
+                })
+                .collect();
+            if map.get("nullable") != Some(&Value::Bool(true)) {
+                return Value::Object(converted);
+            }
+            if let Some(values) = converted.get_mut("enum").and_then(Value::as_array_mut) {
+                values.push(Value::Null);
+            }
+            match converted.get("type").and_then(Value::as_str) {
+                Some(ty) => {
+                    let types = json!([ty, "null"]);
+                    converted.insert("type".into(), types);
+                    Value::Object(converted)
+                }
+                None => json!({"anyOf": [{"type": "null"}, converted]}),
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(draft4).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Collects the defects under `value` (at `pointer`), leaving examples alone.
@@ -190,31 +339,42 @@ fn without_prose(schema: &Value) -> Value {
     }
 }
 
-/// The defects a request of the operation at `operation` (a JSON pointer) reaches through its
-/// parameters and body, following references; each defect once.
-pub fn reached_by_request(spec: &Value, operation: &str, repairs: &[Repair]) -> Vec<&'static str> {
-    let repaired: Vec<(&str, &'static str)> = repairs
+/// The defects the operation at `operation` (a JSON pointer) reaches, following references,
+/// each once: the schemas repaired for its requests, through its parameters and body, and the
+/// examples left out of its answers.
+pub fn reached(spec: &Value, operation: &str, repairs: &[Repair]) -> Vec<&'static str> {
+    let (answers, requests): (Vec<Found>, Vec<Found>) = repairs
         .iter()
         .map(|r| (r.pointer.as_str(), r.defect))
-        .collect();
-    let mut seen = BTreeSet::new();
+        .partition(|(_, defect)| *defect == EXAMPLE_BREAKS_SCHEMA);
     let mut reached = Vec::new();
     let path_item = operation.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-    let starts = [
+    let mut seen = BTreeSet::new();
+    for start in [
         format!("{operation}/parameters"),
         format!("{operation}/requestBody"),
         format!("{path_item}/parameters"),
-    ];
-    for start in starts {
-        walk(spec, &start, &repaired, &mut seen, &mut reached);
+    ] {
+        walk(spec, &start, &requests, &mut seen, &mut reached);
     }
+    let answers_at = format!("{operation}/responses");
+    walk(
+        spec,
+        &answers_at,
+        &answers,
+        &mut BTreeSet::new(),
+        &mut reached,
+    );
     reached
 }
+
+/// A repaired place and its defect.
+type Found<'r> = (&'r str, &'static str);
 
 fn walk(
     spec: &Value,
     pointer: &str,
-    repaired: &[(&str, &'static str)],
+    repaired: &[Found],
     seen: &mut BTreeSet<String>,
     reached: &mut Vec<&'static str>,
 ) {
@@ -314,6 +474,44 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_example_that_breaks_its_schema_is_left_out() {
+        let mut spec = json!({
+            "paths": {"/calls": {"get": {"responses": {"200": {"description": "ok", "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Call"},
+                    "examples": {
+                        "fetch": {"value": {"price": "-0.0025", "to": null}},
+                        "free": {"value": {"price": 0, "to": null}},
+                    },
+                },
+            }}}}}},
+            "components": {"schemas": {"Call": {"type": "object", "properties": {
+                "price": {"type": "number", "nullable": true},
+                "to": {"type": "string", "nullable": true},
+            }}}},
+        });
+        let original = spec.clone();
+        let repairs = repair(&mut spec);
+        let media = "/paths/~1calls/get/responses/200/content/application~1json";
+        assert_eq!(
+            repairs,
+            vec![Repair {
+                pointer: media.into(),
+                defect: EXAMPLE_BREAKS_SCHEMA
+            }]
+        );
+        // The string price goes; the example that fits (a null where `nullable` allows one)
+        // stays.
+        let examples = spec.pointer(&format!("{media}/examples")).unwrap();
+        assert!(examples.get("fetch").is_none());
+        assert!(examples.get("free").is_some());
+        assert_eq!(
+            reached(&original, "/paths/~1calls/get", &repairs),
+            vec![EXAMPLE_BREAKS_SCHEMA]
+        );
+    }
+
+    #[test]
     fn only_what_a_request_reaches_is_counted() {
         let spec = json!({
             "paths": {"/events": {
@@ -332,10 +530,10 @@ mod tests {
         let mut repaired = spec.clone();
         let repairs = repair(&mut repaired);
         assert_eq!(
-            reached_by_request(&spec, "/paths/~1events/get", &repairs),
+            reached(&spec, "/paths/~1events/get", &repairs),
             vec![OBJECT_BESIDE_SCALARS]
         );
         // The answer's schema is repaired too, but Prism does not refuse its own answers.
-        assert!(reached_by_request(&spec, "/paths/~1events/post", &repairs).is_empty());
+        assert!(reached(&spec, "/paths/~1events/post", &repairs).is_empty());
     }
 }
