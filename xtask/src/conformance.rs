@@ -151,10 +151,10 @@ impl Measured {
         }
         // Whether those operations pass on the spec as written takes a run with
         // `--as-written`: a request that reaches a repaired schema may not use the part of it
-        // that was repaired.
+        // that was repaired, and an answer may not be the example left out.
         if !self.repaired.is_empty() {
             summary.push_str(&format!(
-                ", {} with requests that reach a repaired spec defect",
+                ", {} reach a repaired spec defect",
                 self.repaired.len()
             ));
         }
