@@ -1,11 +1,12 @@
-//! Repairs of spec defects that make a schema refuse every value its author meant it to take,
-//! applied to the spec Prism mocks so that Prism checks a request against what the client was
-//! generated to send, not against a contradiction no client can satisfy.
+//! Repairs of spec defects, applied to the spec Prism mocks: schemas that refuse every value
+//! their authors meant them to take, so that Prism checks a request against what the client was
+//! generated to send rather than against a contradiction no client can satisfy, and answer
+//! examples that break their schema.
 //!
 //! Unlike the changes of [`super::mock_spec`], which remove differences between Prism's reading
 //! and OpenAPI's, these change what the document says. So each one is printed, the report
-//! names per operation the repaired defects its request reaches, and `--as-written` turns the
-//! repairs off to measure the spec as it is. Two defects are repaired, both read the way the
+//! names per operation the repaired defects it reaches, and `--as-written` turns the repairs
+//! off to measure the spec as it is. Two contradictions are repaired, both read the way the
 //! generator reads them:
 //!
 //! - `type: object` beside a `oneOf`/`anyOf` whose every branch is a string, number, integer
@@ -28,7 +29,8 @@ use codegen::load::escape_pointer;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One repaired schema: where it is, and the defect.
+/// One repair: where (a schema, or an answer's media type whose examples were left out), and
+/// the defect.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Repair {
     pub pointer: String,
@@ -43,6 +45,26 @@ const EXAMPLE_BREAKS_SCHEMA: &str = "an answer's example that breaks its schema"
 pub fn repair(spec: &mut Value) -> Vec<Repair> {
     let mut found = Vec::new();
     find(spec, spec, String::new(), &mut found);
+    // Deepest first: renaming a `oneOf` moves the pointers of the repairs under it.
+    for repair in found.iter().rev() {
+        let Some(schema) = spec
+            .pointer_mut(&repair.pointer)
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        match repair.defect {
+            OBJECT_BESIDE_SCALARS => {
+                schema.remove("type");
+            }
+            _ => {
+                if let Some(branches) = schema.remove("oneOf") {
+                    schema.insert("anyOf".into(), branches);
+                }
+            }
+        }
+    }
+    // Examples are checked against the repaired schemas.
     let broken_examples = answer_examples_that_break_their_schema(spec);
     for (media, names) in &broken_examples {
         let Some(media) = spec.pointer_mut(media).and_then(Value::as_object_mut) else {
@@ -61,25 +83,6 @@ pub fn repair(spec: &mut Value) -> Vec<Repair> {
                             media.remove("examples");
                         }
                     }
-                }
-            }
-        }
-    }
-    // Deepest first: renaming a `oneOf` moves the pointers of the repairs under it.
-    for repair in found.iter().rev() {
-        let Some(schema) = spec
-            .pointer_mut(&repair.pointer)
-            .and_then(Value::as_object_mut)
-        else {
-            continue;
-        };
-        match repair.defect {
-            OBJECT_BESIDE_SCALARS => {
-                schema.remove("type");
-            }
-            _ => {
-                if let Some(branches) = schema.remove("oneOf") {
-                    schema.insert("anyOf".into(), branches);
                 }
             }
         }
