@@ -75,24 +75,7 @@ pub(super) fn compare<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: 
     }
     let (old_contents, new_contents) = (contents(old), contents(new));
     let matched = media::pair(cx.mode, &old_contents, &new_contents);
-    for content in &matched.removed {
-        out.push(Change::new(
-            RuleId::RequestMediaTypeRemoved,
-            format!(
-                "request body: media type {} no longer accepted",
-                media::media_type_text(*content)
-            ),
-        ));
-    }
-    for content in &matched.added {
-        out.push(Change::new(
-            RuleId::RequestMediaTypeAdded,
-            format!(
-                "request body: media type {} now accepted",
-                media::media_type_text(*content)
-            ),
-        ));
-    }
+    accepted(&matched, out);
     for (o, n) in matched.pairs {
         let context = format!("request body{}", media::pair_label(o, n));
         match (&o.encoding, &n.encoding) {
@@ -178,14 +161,8 @@ fn parts<'m>(
     }
 }
 
-/// The request bodies the client cannot encode (XML), by media type: accepted or no longer,
-/// and what their schemas say, compared as a header's are.
-fn untyped<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
-    let (a, b): (Vec<&UntypedRequestContent>, Vec<&UntypedRequestContent>) = (
-        old.op.untyped_request_bodies.iter().collect(),
-        new.op.untyped_request_bodies.iter().collect(),
-    );
-    let matched = media::pair(cx.mode, &a, &b);
+/// The media types one side accepts and the other does not.
+fn accepted<T: media::Content>(matched: &media::Matched<'_, T>, out: &mut Vec<Change>) {
     for content in &matched.removed {
         out.push(Change::new(
             RuleId::RequestMediaTypeRemoved,
@@ -204,6 +181,17 @@ fn untyped<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Ch
             ),
         ));
     }
+}
+
+/// The request bodies the client cannot encode (XML), by media type: accepted or no longer,
+/// and what their schemas say, compared as a header's are.
+fn untyped<'m>(cx: &Cx<'m>, old: &OpView<'m>, new: &OpView<'m>, out: &mut Vec<Change>) {
+    let (a, b): (Vec<&UntypedRequestContent>, Vec<&UntypedRequestContent>) = (
+        old.op.untyped_request_bodies.iter().collect(),
+        new.op.untyped_request_bodies.iter().collect(),
+    );
+    let matched = media::pair(cx.mode, &a, &b);
+    accepted(&matched, out);
     for (o, n) in matched.pairs {
         let context = format!("request body{}", media::pair_label(o, n));
         Walker::new(cx, Slot::Request, &context, out).untyped_value("", &o.value, &n.value);
