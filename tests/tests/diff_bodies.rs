@@ -150,7 +150,6 @@ fn limits_of_a_body_and_of_its_items_are_compared() {
 #[test]
 fn keywords_beside_bounds_and_header_schemas_are_compared() {
     use Level::*;
-    use Semver::*;
     let diff = diff(
         "tests/fixtures/diff/rules/keywords-and-headers/old.yaml",
         "tests/fixtures/diff/rules/keywords-and-headers/new.yaml",
@@ -232,27 +231,7 @@ fn keywords_beside_bounds_and_header_schemas_are_compared() {
             Breaking,
         ),
     ];
-    let mut found = 0;
-    for op in &diff.operations {
-        for change in &op.changes {
-            let (.., level) = expected
-                .iter()
-                .find(|(id, rule, text, _)| {
-                    *id == op.operation_id
-                        && *rule == change.info().number
-                        && change.message.contains(text)
-                })
-                .unwrap_or_else(|| panic!("unexpected: {}", change.message));
-            assert_eq!(change.level, *level, "{}", change.message);
-            assert_eq!(
-                change.semver, Patch,
-                "no generated signature changes: {}",
-                change.message
-            );
-            found += 1;
-        }
-    }
-    assert_eq!(found, expected.len(), "each expected change found once");
+    assert_patch_changes(&diff, expected);
 }
 
 /// Values the client does not type, compared inside (`tests/fixtures/diff/xml-and-object-headers/`):
@@ -336,23 +315,7 @@ fn xml_bodies_and_object_headers_are_compared_property_by_property() {
             Warning,
         ),
     ];
-    let mut found = 0;
-    for op in &diff.operations {
-        for change in &op.changes {
-            let (_, _, _, level) = expected
-                .iter()
-                .find(|(id, rule, text, _)| {
-                    *id == op.operation_id
-                        && *rule == change.info().number
-                        && change.message.contains(text)
-                })
-                .unwrap_or_else(|| panic!("unexpected: {}", change.message));
-            assert_eq!(change.level, *level, "{}", change.message);
-            assert_eq!(change.semver, Semver::Patch, "{}", change.message);
-            found += 1;
-        }
-    }
-    assert_eq!(found, expected.len());
+    assert_patch_changes(&diff, expected);
     // The method is generated without the body it cannot encode, and says so.
     let put = diff
         .operations
@@ -363,4 +326,31 @@ fn xml_bodies_and_object_headers_are_compared_property_by_property() {
         .rust
         .as_deref()
         .is_some_and(|rust| rust.contains("generated without a body"))));
+}
+
+/// Each change of `diff` is one of `expected` (operation, rule, part of the message, level),
+/// each expected change is found once, and none changes a generated signature.
+fn assert_patch_changes(diff: &differ::Diff, expected: &[(&str, &str, &str, Level)]) {
+    let mut found = 0;
+    for op in &diff.operations {
+        for change in &op.changes {
+            let (.., level) = expected
+                .iter()
+                .find(|(id, rule, text, _)| {
+                    *id == op.operation_id
+                        && *rule == change.info().number
+                        && change.message.contains(text)
+                })
+                .unwrap_or_else(|| panic!("unexpected: {}", change.message));
+            assert_eq!(change.level, *level, "{}", change.message);
+            assert_eq!(
+                change.semver,
+                Semver::Patch,
+                "no generated signature changes: {}",
+                change.message
+            );
+            found += 1;
+        }
+    }
+    assert_eq!(found, expected.len(), "each expected change found once");
 }
